@@ -1,0 +1,484 @@
+//! Decoding policy: which token comes next, and how a window's tokens become timed segments.
+//!
+//! The rules are the reference implementation's (`SuppressBlank`, `SuppressTokens`,
+//! `ApplyTimestampRules`, the no-speech gate and the long-form seek loop), written as plain
+//! functions over a row of logits and a token list, so they are unit-tested without a model.
+//! `Decoder::transcribe` is the only part that drives the network. Never publishes or logs text.
+
+use tch::{Device, Kind, Tensor};
+
+use super::whisper::mel::LogMel;
+use super::whisper::model::Whisper;
+use super::whisper::tokenizer::SpecialTokens;
+use super::whisper::{HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, TIME_PRECISION};
+use super::AsrError;
+
+/// Decoding settings; each default is the reference implementation's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeOptions {
+    /// Maximum number of tokens sampled per 30 s window (reference `sample_len`: n_text_ctx / 2).
+    pub sample_len: usize,
+    /// The first timestamp may not be later than this many seconds into the window.
+    pub max_initial_timestamp: f64,
+    /// Skip a window whose `<|nospeech|>` probability is above this…
+    pub no_speech_threshold: f32,
+    /// …and whose average log-probability is below this.
+    pub logprob_threshold: f32,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        Self {
+            sample_len: 224,
+            max_initial_timestamp: 1.0,
+            no_speech_threshold: 0.6,
+            logprob_threshold: -1.0,
+        }
+    }
+}
+
+/// Token lists the model's own files say to suppress.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Suppression {
+    /// Never sampled (`suppress_ids`: non-speech symbols and control tokens).
+    pub always: Vec<i64>,
+    /// Not sampled as the first token (`suppress_ids_begin`: the blank and end-of-text).
+    pub at_begin: Vec<i64>,
+}
+
+/// The rules applied to one row of logits before the next token is chosen.
+pub struct LogitRules<'a> {
+    pub special: SpecialTokens,
+    pub suppression: &'a Suppression,
+    /// `max_initial_timestamp` in timestamp steps.
+    pub max_initial_timestamp_index: i64,
+}
+
+impl LogitRules<'_> {
+    /// Masks `logits` (one row over the vocabulary) given the tokens sampled so far in this
+    /// window (`sampled`, without the start-of-transcript sequence).
+    pub fn apply(&self, logits: &mut [f32], sampled: &[i64]) {
+        let s = &self.special;
+        let vocab = logits.len() as i64;
+        let mut mask = |from: i64, to: i64| {
+            for token in from.max(0)..to.min(vocab) {
+                logits[token as usize] = f32::NEG_INFINITY;
+            }
+        };
+        if sampled.is_empty() {
+            for &t in &self.suppression.at_begin {
+                mask(t, t + 1);
+            }
+        }
+        for &t in &self.suppression.always {
+            mask(t, t + 1);
+        }
+        mask(s.no_timestamps, s.no_timestamps + 1);
+
+        let is_timestamp = |t: i64| t >= s.timestamp_begin;
+        let last_was_timestamp = sampled.last().is_some_and(|&t| is_timestamp(t));
+        let penultimate_was_timestamp = sampled.len() < 2 || is_timestamp(sampled[sampled.len() - 2]);
+        if last_was_timestamp {
+            if penultimate_was_timestamp {
+                mask(s.timestamp_begin, vocab);
+            } else {
+                mask(0, s.eot);
+            }
+        }
+        if let Some(&last_timestamp) = sampled.iter().rev().find(|&&t| is_timestamp(t)) {
+            // Timestamps never decrease, and a closed segment must have non-zero length.
+            let first_allowed = if last_was_timestamp && !penultimate_was_timestamp {
+                last_timestamp
+            } else {
+                last_timestamp + 1
+            };
+            mask(s.timestamp_begin, first_allowed);
+        }
+        if sampled.is_empty() {
+            mask(0, s.timestamp_begin);
+            mask(s.timestamp_begin + self.max_initial_timestamp_index + 1, vocab);
+        }
+
+        // If all timestamps together are likelier than any single text token, take a timestamp.
+        let log_probs = log_softmax(logits);
+        let split = (s.timestamp_begin as usize).min(log_probs.len());
+        let timestamp_log_prob = log_sum_exp(&log_probs[split..]);
+        let max_text_log_prob = log_probs[..split].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        if timestamp_log_prob > max_text_log_prob {
+            logits[..split].fill(f32::NEG_INFINITY);
+        }
+    }
+}
+
+pub fn log_softmax(logits: &[f32]) -> Vec<f32> {
+    let lse = log_sum_exp(logits);
+    logits.iter().map(|&x| x - lse).collect()
+}
+
+fn log_sum_exp(values: &[f32]) -> f32 {
+    let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if max == f32::NEG_INFINITY {
+        return f32::NEG_INFINITY;
+    }
+    max + values.iter().map(|&v| (v - max).exp()).sum::<f32>().ln()
+}
+
+/// A piece of one window's output between two timestamps, in seconds from the window start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedTokens {
+    pub start: f64,
+    pub end: f64,
+    pub tokens: Vec<i64>,
+}
+
+/// How a window's sampled tokens split into segments, and how far the window was consumed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowSplit {
+    pub segments: Vec<TimedTokens>,
+    /// Mel frames of the window that the segments account for; the seek loop resumes there.
+    pub consumed_frames: i64,
+}
+
+/// The reference transcribe loop's rule: cut at each pair of consecutive timestamps; if the
+/// output ends on a single timestamp the whole window is done, otherwise resume at the last cut.
+pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) -> WindowSplit {
+    let is_ts = |t: i64| t >= timestamp_begin;
+    let seconds = |t: i64| (t - timestamp_begin) as f64 * TIME_PRECISION;
+    let n = tokens.len();
+    let single_timestamp_ending = n >= 2 && !is_ts(tokens[n - 2]) && is_ts(tokens[n - 1]);
+    let mut cuts: Vec<usize> = (1..n).filter(|&i| is_ts(tokens[i - 1]) && is_ts(tokens[i])).collect();
+    let mut segments = Vec::new();
+    if cuts.is_empty() {
+        let mut duration = window_frames as f64 * HOP_LENGTH as f64 / SAMPLE_RATE as f64;
+        if let Some(&last) = tokens.iter().rev().find(|&&t| is_ts(t)) {
+            if last != timestamp_begin {
+                duration = seconds(last);
+            }
+        }
+        let text: Vec<i64> = tokens.iter().copied().filter(|&t| !is_ts(t)).collect();
+        if !text.is_empty() {
+            segments.push(TimedTokens {
+                start: 0.0,
+                end: duration,
+                tokens: text,
+            });
+        }
+        return WindowSplit {
+            segments,
+            consumed_frames: window_frames,
+        };
+    }
+    if single_timestamp_ending {
+        cuts.push(n);
+    }
+    let mut last_cut = 0;
+    for &cut in &cuts {
+        let piece = &tokens[last_cut..cut];
+        let text: Vec<i64> = piece.iter().copied().filter(|&t| !is_ts(t)).collect();
+        if !text.is_empty() {
+            segments.push(TimedTokens {
+                start: seconds(piece[0]),
+                end: seconds(piece[piece.len() - 1]),
+                tokens: text,
+            });
+        }
+        last_cut = cut;
+    }
+    let consumed_frames = if single_timestamp_ending {
+        window_frames
+    } else {
+        // Each timestamp step is two mel frames (the encoder halves the frame rate).
+        let resume = (tokens[last_cut - 1] - timestamp_begin) * 2;
+        resume.clamp(1, window_frames)
+    };
+    WindowSplit {
+        segments,
+        consumed_frames,
+    }
+}
+
+/// One decoded window: the sampled tokens (end-of-text removed) and the gate's inputs.
+#[derive(Debug, Clone)]
+pub struct WindowResult {
+    pub tokens: Vec<i64>,
+    pub avg_logprob: f32,
+    pub no_speech_prob: f32,
+}
+
+impl WindowResult {
+    /// The reference no-speech gate: silence is likely and the text is unlikely.
+    pub fn is_silence(&self, options: &DecodeOptions) -> bool {
+        self.no_speech_prob > options.no_speech_threshold && self.avg_logprob < options.logprob_threshold
+    }
+}
+
+/// A segment of text with absolute times (seconds from the start of the audio given).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedSegment {
+    pub start: f64,
+    pub end: f64,
+    pub tokens: Vec<i64>,
+    pub avg_logprob: f32,
+}
+
+/// Drives the model: greedy decoding with timestamps over 30 s windows, resuming where the
+/// previous window's complete segments ended.
+pub struct Decoder<'a> {
+    pub model: &'a Whisper,
+    pub mel: &'a LogMel,
+    pub special: SpecialTokens,
+    pub suppression: &'a Suppression,
+    /// `<|startoftranscript|>` and, for multilingual models, language and task tokens.
+    pub sot_sequence: &'a [i64],
+    pub options: &'a DecodeOptions,
+    pub device: Device,
+    pub kind: Kind,
+}
+
+impl Decoder<'_> {
+    /// Transcribes `samples` (16 kHz mono) of any length.
+    pub fn transcribe(&self, samples: &[f32]) -> Result<Vec<DecodedSegment>, AsrError> {
+        let mut segments = Vec::new();
+        let total_frames = (samples.len() as i64) / HOP_LENGTH;
+        let mut seek: i64 = 0;
+        while seek < total_frames {
+            let start = (seek * HOP_LENGTH) as usize;
+            let end = (start + N_SAMPLES).min(samples.len());
+            let window = &samples[start..end];
+            let window_frames = (N_FRAMES).min(total_frames - seek);
+            let result = self.decode_window(window)?;
+            if result.is_silence(self.options) {
+                seek += window_frames;
+                continue;
+            }
+            let split = split_window(&result.tokens, self.special.timestamp_begin, window_frames);
+            let offset = seek as f64 * HOP_LENGTH as f64 / SAMPLE_RATE as f64;
+            segments.extend(split.segments.into_iter().map(|s| DecodedSegment {
+                start: offset + s.start,
+                end: offset + s.end,
+                tokens: s.tokens,
+                avg_logprob: result.avg_logprob,
+            }));
+            seek += split.consumed_frames;
+        }
+        Ok(segments)
+    }
+
+    /// Greedy decoding of one window (at most 30 s of samples).
+    fn decode_window(&self, window: &[f32]) -> Result<WindowResult, AsrError> {
+        let _no_grad = tch::no_grad_guard();
+        let mel = self.mel.compute(window, N_SAMPLES - window.len())?;
+        let mel = mel.f_narrow(1, 0, N_FRAMES)?.f_unsqueeze(0)?.f_to_kind(self.kind)?;
+        let audio = self.model.encoder.forward(&mel)?;
+        let decoder = &self.model.decoder;
+        let mut state = decoder.new_state();
+        let rules = LogitRules {
+            special: self.special,
+            suppression: self.suppression,
+            max_initial_timestamp_index: (self.options.max_initial_timestamp / TIME_PRECISION).round() as i64,
+        };
+        let prompt = Tensor::f_from_slice(self.sot_sequence)?
+            .f_unsqueeze(0)?
+            .f_to_device(self.device)?;
+        let logits = decoder.forward(&prompt, &audio, &mut state)?;
+        let sot_index = self
+            .sot_sequence
+            .iter()
+            .position(|&t| t == self.special.sot)
+            .unwrap_or(0) as i64;
+        let no_speech_prob = {
+            let probs = logits.f_get(0)?.f_get(sot_index)?.f_softmax(-1, Kind::Float)?;
+            probs.f_double_value(&[self.special.no_speech])? as f32
+        };
+        let mut row = row_to_vec(&logits.f_get(0)?.f_get(-1)?)?;
+        let mut sampled: Vec<i64> = Vec::new();
+        let mut sum_logprob = 0f32;
+        let max_tokens = self
+            .options
+            .sample_len
+            .min((self.model.dims.n_text_ctx as usize).saturating_sub(self.sot_sequence.len() + 1));
+        for _ in 0..max_tokens {
+            rules.apply(&mut row, &sampled);
+            let log_probs = log_softmax(&row);
+            let (next, log_prob) = log_probs
+                .iter()
+                .enumerate()
+                .fold(
+                    (0usize, f32::NEG_INFINITY),
+                    |best, (i, &lp)| if lp > best.1 { (i, lp) } else { best },
+                );
+            let next = next as i64;
+            sum_logprob += log_prob;
+            if next == self.special.eot {
+                break;
+            }
+            sampled.push(next);
+            let input = Tensor::f_from_slice(&[next])?
+                .f_view([1, 1])?
+                .f_to_device(self.device)?;
+            let logits = decoder.forward(&input, &audio, &mut state)?;
+            row = row_to_vec(&logits.f_get(0)?.f_get(-1)?)?;
+        }
+        Ok(WindowResult {
+            avg_logprob: sum_logprob / (sampled.len() as f32 + 1.0),
+            tokens: sampled,
+            no_speech_prob,
+        })
+    }
+}
+
+fn row_to_vec(row: &Tensor) -> Result<Vec<f32>, tch::TchError> {
+    let row = row.f_to_device(Device::Cpu)?.f_to_kind(Kind::Float)?.f_contiguous()?;
+    let mut out = vec![0f32; row.numel()];
+    let numel = out.len();
+    row.f_copy_data(&mut out, numel)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A toy vocabulary: 0..10 text, 10 eot, 11 sot, 12 transcribe, 13 no-speech,
+    /// 14 no-timestamps, 15.. timestamps (15 = 0.00 s, 16 = 0.02 s, …, 99 = 1.68 s).
+    fn special() -> SpecialTokens {
+        SpecialTokens {
+            eot: 10,
+            sot: 11,
+            transcribe: 12,
+            no_speech: 13,
+            no_timestamps: 14,
+            timestamp_begin: 15,
+        }
+    }
+
+    fn rules(suppression: &Suppression) -> LogitRules<'_> {
+        LogitRules {
+            special: special(),
+            suppression,
+            max_initial_timestamp_index: 50,
+        }
+    }
+
+    fn allowed(logits: &[f32]) -> Vec<usize> {
+        logits
+            .iter()
+            .enumerate()
+            .filter(|(_, &l)| l > f32::NEG_INFINITY)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    #[test]
+    fn first_token_must_be_a_timestamp_no_later_than_the_maximum_initial_one() {
+        let suppression = Suppression::default();
+        let mut logits = vec![0.0; 100];
+        rules(&suppression).apply(&mut logits, &[]);
+        assert_eq!(allowed(&logits), (15..=65).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn timestamps_come_in_pairs_so_text_cannot_follow_a_lone_timestamp() {
+        let suppression = Suppression::default();
+        let mut logits = vec![0.0; 100];
+        logits[3] = 50.0; // a strong text token must still be masked
+        rules(&suppression).apply(&mut logits, &[15, 4, 5, 30]);
+        let ok = allowed(&logits);
+        assert!(ok.iter().all(|&t| t == 10 || t >= 30), "{ok:?}");
+        assert!(
+            ok.contains(&30),
+            "the closing timestamp may repeat the last one: {ok:?}"
+        );
+    }
+
+    #[test]
+    fn after_a_timestamp_pair_the_next_token_is_not_a_timestamp() {
+        let suppression = Suppression::default();
+        let mut logits = vec![0.0; 100];
+        logits[4] = 20.0;
+        rules(&suppression).apply(&mut logits, &[15, 4, 30, 30]);
+        assert!(allowed(&logits).iter().all(|&t| t < 15));
+    }
+
+    #[test]
+    fn timestamps_never_go_back_in_time() {
+        let suppression = Suppression::default();
+        let mut logits = vec![0.0; 100];
+        logits[40] = 30.0;
+        rules(&suppression).apply(&mut logits, &[15, 4, 30, 30, 5]);
+        let ok = allowed(&logits);
+        assert!(!ok.iter().any(|&t| (15..=30).contains(&t)), "{ok:?}");
+        assert!(ok.contains(&31));
+    }
+
+    #[test]
+    fn likely_timestamps_win_over_any_single_text_token() {
+        let suppression = Suppression::default();
+        let mut logits = vec![0.0; 100];
+        logits[2] = 2.0; // best text token, but 85 timestamps share more mass
+        rules(&suppression).apply(&mut logits, &[15, 2]);
+        assert!(allowed(&logits).iter().all(|&t| t >= 15));
+    }
+
+    #[test]
+    fn suppressed_and_begin_suppressed_tokens_are_masked() {
+        let suppression = Suppression {
+            always: vec![3],
+            at_begin: vec![4, 10],
+        };
+        let mut logits = vec![0.0; 100];
+        logits[4] = 40.0;
+        rules(&suppression).apply(&mut logits, &[15]);
+        let ok = allowed(&logits);
+        assert!(!ok.contains(&3) && !ok.contains(&14));
+        assert!(ok.contains(&4), "begin-suppression applies to the first token only");
+        let mut first = vec![0.0; 100];
+        rules(&suppression).apply(&mut first, &[]);
+        assert!(!allowed(&first).contains(&10));
+    }
+
+    #[test]
+    fn window_splits_at_consecutive_timestamps_and_resumes_after_the_last_pair() {
+        // <0.00> a b <1.00><1.00> c <2.00> d   (ends mid-segment: resume at 2.00 s)
+        let tokens = [15, 1, 2, 65, 65, 3, 115, 4];
+        let split = split_window(&tokens, 15, 3000);
+        assert_eq!(split.segments.len(), 1);
+        assert_eq!(split.segments[0].tokens, vec![1, 2]);
+        assert!((split.segments[0].start - 0.0).abs() < 1e-9);
+        assert!((split.segments[0].end - 1.0).abs() < 1e-9);
+        assert_eq!(split.consumed_frames, 100);
+    }
+
+    #[test]
+    fn single_timestamp_ending_consumes_the_whole_window() {
+        let tokens = [15, 1, 2, 65, 65, 3, 115];
+        let split = split_window(&tokens, 15, 2500);
+        assert_eq!(split.segments.len(), 2);
+        assert_eq!(split.segments[1].tokens, vec![3]);
+        assert!((split.segments[1].start - 1.0).abs() < 1e-9);
+        assert!((split.segments[1].end - 2.0).abs() < 1e-9);
+        assert_eq!(split.consumed_frames, 2500);
+    }
+
+    #[test]
+    fn no_timestamp_pair_makes_one_segment_up_to_the_last_timestamp() {
+        let tokens = [15, 1, 2, 3, 40];
+        let split = split_window(&tokens, 15, 3000);
+        assert_eq!(split.segments.len(), 1);
+        assert!((split.segments[0].end - 0.5).abs() < 1e-9);
+        assert_eq!(split.consumed_frames, 3000);
+    }
+
+    #[test]
+    fn silence_gate_needs_both_no_speech_and_low_confidence() {
+        let options = DecodeOptions::default();
+        let r = |no_speech_prob, avg_logprob| WindowResult {
+            tokens: vec![],
+            avg_logprob,
+            no_speech_prob,
+        };
+        assert!(r(0.9, -1.5).is_silence(&options));
+        assert!(!r(0.9, -0.2).is_silence(&options));
+        assert!(!r(0.1, -1.5).is_silence(&options));
+    }
+}

@@ -1,0 +1,317 @@
+//! The Whisper transformer: `AudioEncoder` (two convolutions, sinusoidal positions, pre-norm
+//! residual attention blocks) and `TextDecoder` (token + learned positions, blocks with causal
+//! self-attention and cross-attention to the audio, logits through the tied token embedding).
+//!
+//! Mechanism only, named as in the reference checkpoint; the decoder keeps a key/value cache so
+//! each new token costs one position, and cross-attention keys/values are computed once per audio
+//! window. Must never choose tokens (that is `asr::decode`) and never run on a tokio worker.
+
+use tch::{Kind, Tensor};
+
+use super::weights::{Checkpoint, WeightsError};
+use super::ModelDims;
+
+type TchResult<T> = Result<T, tch::TchError>;
+
+/// `y = x Wᵀ + b`.
+struct Linear {
+    weight: Tensor,
+    bias: Option<Tensor>,
+}
+
+impl Linear {
+    fn load(ckpt: &mut Checkpoint, name: &str, n_in: i64, n_out: i64) -> Result<Self, WeightsError> {
+        Ok(Self {
+            weight: ckpt.take(&format!("{name}.weight"), &[n_out, n_in])?,
+            bias: Some(ckpt.take(&format!("{name}.bias"), &[n_out])?),
+        })
+    }
+
+    /// The key projections of Whisper have no bias (some layouts store zeros: they are ignored).
+    fn load_without_bias(ckpt: &mut Checkpoint, name: &str, n_in: i64, n_out: i64) -> Result<Self, WeightsError> {
+        let weight = ckpt.take(&format!("{name}.weight"), &[n_out, n_in])?;
+        ckpt.take_optional(&format!("{name}.bias"), &[n_out])?;
+        Ok(Self { weight, bias: None })
+    }
+
+    fn forward(&self, x: &Tensor) -> TchResult<Tensor> {
+        x.f_linear(&self.weight, self.bias.as_ref())
+    }
+}
+
+struct LayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+    dim: i64,
+}
+
+impl LayerNorm {
+    fn load(ckpt: &mut Checkpoint, name: &str, dim: i64) -> Result<Self, WeightsError> {
+        Ok(Self {
+            weight: ckpt.take(&format!("{name}.weight"), &[dim])?,
+            bias: ckpt.take(&format!("{name}.bias"), &[dim])?,
+            dim,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> TchResult<Tensor> {
+        x.f_layer_norm([self.dim], Some(&self.weight), Some(&self.bias), 1e-5, true)
+    }
+}
+
+/// Keys and values already computed for one attention layer, `[batch, positions, state]`.
+#[derive(Default)]
+pub struct KvCache {
+    key: Option<Tensor>,
+    value: Option<Tensor>,
+}
+
+struct MultiHeadAttention {
+    n_head: i64,
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    out: Linear,
+}
+
+impl MultiHeadAttention {
+    fn load(ckpt: &mut Checkpoint, name: &str, n_state: i64, n_head: i64) -> Result<Self, WeightsError> {
+        Ok(Self {
+            n_head,
+            query: Linear::load(ckpt, &format!("{name}.query"), n_state, n_state)?,
+            key: Linear::load_without_bias(ckpt, &format!("{name}.key"), n_state, n_state)?,
+            value: Linear::load(ckpt, &format!("{name}.value"), n_state, n_state)?,
+            out: Linear::load(ckpt, &format!("{name}.out"), n_state, n_state)?,
+        })
+    }
+
+    /// Self-attention over `x`, appending this step's keys/values to `cache`.
+    fn forward_self(&self, x: &Tensor, mask: Option<&Tensor>, cache: &mut KvCache) -> TchResult<Tensor> {
+        let q = self.query.forward(x)?;
+        let (k_new, v_new) = (self.key.forward(x)?, self.value.forward(x)?);
+        let (k, v) = match (cache.key.take(), cache.value.take()) {
+            (Some(k), Some(v)) => (Tensor::f_cat(&[k, k_new], 1)?, Tensor::f_cat(&[v, v_new], 1)?),
+            _ => (k_new, v_new),
+        };
+        let out = self.attend(&q, &k, &v, mask)?;
+        cache.key = Some(k);
+        cache.value = Some(v);
+        Ok(out)
+    }
+
+    /// Cross-attention to the audio; its keys/values are computed on first use and kept.
+    fn forward_cross(&self, x: &Tensor, audio: &Tensor, cache: &mut KvCache) -> TchResult<Tensor> {
+        let q = self.query.forward(x)?;
+        if cache.key.is_none() {
+            cache.key = Some(self.key.forward(audio)?);
+            cache.value = Some(self.value.forward(audio)?);
+        }
+        let (Some(k), Some(v)) = (&cache.key, &cache.value) else {
+            unreachable!("cross-attention cache was filled above")
+        };
+        self.attend(&q, k, v, None)
+    }
+
+    /// Scaled dot-product attention, split into heads.
+    fn attend(&self, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> TchResult<Tensor> {
+        let (batch, n_ctx, n_state) = q.size3()?;
+        let head_dim = n_state / self.n_head;
+        let heads = |t: &Tensor| -> TchResult<Tensor> {
+            let (b, n, _) = t.size3()?;
+            t.f_view([b, n, self.n_head, head_dim])?.f_permute([0, 2, 1, 3])
+        };
+        let (q, k, v) = (heads(q)?, heads(k)?, heads(v)?);
+        let attended = Tensor::f_scaled_dot_product_attention(&q, &k, &v, mask, 0.0, false, None, false)?;
+        let merged = attended.f_permute([0, 2, 1, 3])?.f_reshape([batch, n_ctx, n_state])?;
+        self.out.forward(&merged)
+    }
+}
+
+/// Pre-norm transformer block: attention, optional cross-attention, and a GELU MLP, each residual.
+struct ResidualAttentionBlock {
+    attn: MultiHeadAttention,
+    attn_ln: LayerNorm,
+    cross_attn: Option<(MultiHeadAttention, LayerNorm)>,
+    mlp_fc1: Linear,
+    mlp_fc2: Linear,
+    mlp_ln: LayerNorm,
+}
+
+impl ResidualAttentionBlock {
+    fn load(
+        ckpt: &mut Checkpoint,
+        name: &str,
+        n_state: i64,
+        n_head: i64,
+        cross_attention: bool,
+    ) -> Result<Self, WeightsError> {
+        let n_mlp = n_state * 4;
+        let cross_attn = if cross_attention {
+            Some((
+                MultiHeadAttention::load(ckpt, &format!("{name}.cross_attn"), n_state, n_head)?,
+                LayerNorm::load(ckpt, &format!("{name}.cross_attn_ln"), n_state)?,
+            ))
+        } else {
+            None
+        };
+        Ok(Self {
+            attn: MultiHeadAttention::load(ckpt, &format!("{name}.attn"), n_state, n_head)?,
+            attn_ln: LayerNorm::load(ckpt, &format!("{name}.attn_ln"), n_state)?,
+            cross_attn,
+            mlp_fc1: Linear::load(ckpt, &format!("{name}.mlp.0"), n_state, n_mlp)?,
+            mlp_fc2: Linear::load(ckpt, &format!("{name}.mlp.2"), n_mlp, n_state)?,
+            mlp_ln: LayerNorm::load(ckpt, &format!("{name}.mlp_ln"), n_state)?,
+        })
+    }
+
+    fn forward(
+        &self,
+        x: &Tensor,
+        audio: Option<&Tensor>,
+        mask: Option<&Tensor>,
+        cache: &mut BlockCache,
+    ) -> TchResult<Tensor> {
+        let x = x.f_add(
+            &self
+                .attn
+                .forward_self(&self.attn_ln.forward(x)?, mask, &mut cache.attn)?,
+        )?;
+        let x = match (&self.cross_attn, audio) {
+            (Some((cross_attn, cross_ln)), Some(audio)) => {
+                x.f_add(&cross_attn.forward_cross(&cross_ln.forward(&x)?, audio, &mut cache.cross_attn)?)?
+            }
+            _ => x,
+        };
+        let h = self.mlp_fc1.forward(&self.mlp_ln.forward(&x)?)?.f_gelu("none")?;
+        x.f_add(&self.mlp_fc2.forward(&h)?)
+    }
+}
+
+#[derive(Default)]
+struct BlockCache {
+    attn: KvCache,
+    cross_attn: KvCache,
+}
+
+pub struct AudioEncoder {
+    conv1_weight: Tensor,
+    conv1_bias: Tensor,
+    conv2_weight: Tensor,
+    conv2_bias: Tensor,
+    positional_embedding: Tensor,
+    blocks: Vec<ResidualAttentionBlock>,
+    ln_post: LayerNorm,
+}
+
+impl AudioEncoder {
+    fn load(ckpt: &mut Checkpoint, d: &ModelDims) -> Result<Self, WeightsError> {
+        let s = d.n_audio_state;
+        Ok(Self {
+            conv1_weight: ckpt.take("encoder.conv1.weight", &[s, d.n_mels, 3])?,
+            conv1_bias: ckpt.take("encoder.conv1.bias", &[s])?,
+            conv2_weight: ckpt.take("encoder.conv2.weight", &[s, s, 3])?,
+            conv2_bias: ckpt.take("encoder.conv2.bias", &[s])?,
+            positional_embedding: ckpt.take("encoder.positional_embedding", &[d.n_audio_ctx, s])?,
+            blocks: (0..d.n_audio_layer)
+                .map(|i| ResidualAttentionBlock::load(ckpt, &format!("encoder.blocks.{i}"), s, d.n_audio_head, false))
+                .collect::<Result<_, _>>()?,
+            ln_post: LayerNorm::load(ckpt, "encoder.ln_post", s)?,
+        })
+    }
+
+    /// `mel` `[batch, n_mels, 3000]` → audio features `[batch, n_audio_ctx, n_audio_state]`.
+    pub fn forward(&self, mel: &Tensor) -> TchResult<Tensor> {
+        let x = mel
+            .f_conv1d(&self.conv1_weight, Some(&self.conv1_bias), [1], [1], [1], 1)?
+            .f_gelu("none")?;
+        let x = x
+            .f_conv1d(&self.conv2_weight, Some(&self.conv2_bias), [2], [1], [1], 1)?
+            .f_gelu("none")?;
+        let mut x = x.f_permute([0, 2, 1])?.f_add(&self.positional_embedding)?;
+        for block in &self.blocks {
+            x = block.forward(&x, None, None, &mut BlockCache::default())?;
+        }
+        self.ln_post.forward(&x)
+    }
+}
+
+pub struct TextDecoder {
+    token_embedding: Tensor,
+    positional_embedding: Tensor,
+    blocks: Vec<ResidualAttentionBlock>,
+    ln: LayerNorm,
+}
+
+/// The decoder's memory for one audio window: per-block self- and cross-attention caches.
+pub struct DecoderState {
+    blocks: Vec<BlockCache>,
+    /// Tokens already fed through the decoder (the offset of the next position).
+    pub position: i64,
+}
+
+impl TextDecoder {
+    fn load(ckpt: &mut Checkpoint, d: &ModelDims) -> Result<Self, WeightsError> {
+        let s = d.n_text_state;
+        Ok(Self {
+            token_embedding: ckpt.take("decoder.token_embedding.weight", &[d.n_vocab, s])?,
+            positional_embedding: ckpt.take("decoder.positional_embedding", &[d.n_text_ctx, s])?,
+            blocks: (0..d.n_text_layer)
+                .map(|i| ResidualAttentionBlock::load(ckpt, &format!("decoder.blocks.{i}"), s, d.n_text_head, true))
+                .collect::<Result<_, _>>()?,
+            ln: LayerNorm::load(ckpt, "decoder.ln", s)?,
+        })
+    }
+
+    pub fn new_state(&self) -> DecoderState {
+        DecoderState {
+            blocks: self.blocks.iter().map(|_| BlockCache::default()).collect(),
+            position: 0,
+        }
+    }
+
+    /// Feeds `tokens` `[batch, n]` (the tokens not yet seen by `state`) and returns the logits of
+    /// each of those positions, `[batch, n, n_vocab]`, as float32.
+    pub fn forward(&self, tokens: &Tensor, audio: &Tensor, state: &mut DecoderState) -> TchResult<Tensor> {
+        let n = tokens.size()[1];
+        let offset = state.position;
+        let positions = self.positional_embedding.f_narrow(0, offset, n)?;
+        let mut x = Tensor::f_embedding(&self.token_embedding, tokens, -1, false, false)?.f_add(&positions)?;
+        let mask = if n > 1 {
+            Some(causal_mask(n, offset, x.kind(), x.device())?)
+        } else {
+            None
+        };
+        for (block, cache) in self.blocks.iter().zip(state.blocks.iter_mut()) {
+            x = block.forward(&x, Some(audio), mask.as_ref(), cache)?;
+        }
+        state.position += n;
+        self.ln
+            .forward(&x)?
+            .f_matmul(&self.token_embedding.f_tr()?)?
+            .f_to_kind(Kind::Float)
+    }
+}
+
+/// Additive mask letting position `i` of the new tokens see every cached position and the new
+/// positions up to itself.
+fn causal_mask(n: i64, offset: i64, kind: Kind, device: tch::Device) -> TchResult<Tensor> {
+    Tensor::f_full([n, offset + n], f64::NEG_INFINITY, (kind, device))?.f_triu(offset + 1)
+}
+
+/// A loaded Whisper model.
+pub struct Whisper {
+    pub dims: ModelDims,
+    pub encoder: AudioEncoder,
+    pub decoder: TextDecoder,
+}
+
+impl Whisper {
+    pub fn load(mut ckpt: Checkpoint) -> Result<Self, WeightsError> {
+        let dims = ckpt.dims;
+        Ok(Self {
+            encoder: AudioEncoder::load(&mut ckpt, &dims)?,
+            decoder: TextDecoder::load(&mut ckpt, &dims)?,
+            dims,
+        })
+    }
+}

@@ -1,0 +1,210 @@
+//! The one typed configuration of roomscribe: a TOML file (`firmware-config/roomscribe.toml`
+//! carries every field with its default). Each field's default is documented next to it, and
+//! `Config::default()` is exactly what an empty file means.
+//!
+//! Owns the shape and the defaults; `validate.rs` owns the checks. Nothing else parses config,
+//! and no stage reads a field that is not here.
+
+mod validate;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use validate::{parse_and_validate, ConfigError, ConfigErrors};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Names this device in every MQTT topic (`roomscribe/<device_id>/...`).
+    /// Default "roomscribe"; 1-64 characters of `A-Z a-z 0-9 _ -`.
+    pub device_id: String,
+    pub capture: CaptureConfig,
+    pub vad: VadConfig,
+    pub asr: AsrConfig,
+    pub bus: BusConfig,
+    pub log: LogConfig,
+    pub shutdown: ShutdownConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            device_id: "roomscribe".into(),
+            capture: CaptureConfig::default(),
+            vad: VadConfig::default(),
+            asr: AsrConfig::default(),
+            bus: BusConfig::default(),
+            log: LogConfig::default(),
+            shutdown: ShutdownConfig::default(),
+        }
+    }
+}
+
+/// Where audio comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaptureSource {
+    /// An ALSA PCM (`capture.pcm`).
+    Alsa,
+    /// A WAV file (`capture.file`), read once from start to end.
+    Wav,
+}
+
+/// How the capture thread is paced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pacing {
+    /// The device's own clock: a hardware PCM blocks until a period is ready.
+    Device,
+    /// Wall-clock: for sources that deliver as fast as they are read (ALSA `file`/`null`
+    /// plugins, WAV files), so the daemon sees audio at the speed a room produces it.
+    Realtime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaptureConfig {
+    /// Default "alsa". "alsa" or "wav".
+    pub source: CaptureSource,
+    /// ALSA PCM name, as in `arecord -D`. Default "default".
+    pub pcm: String,
+    /// WAV file to read when `source = "wav"`. Default "" (must be set for "wav").
+    pub file: PathBuf,
+    /// Sample rate asked of the PCM, in Hz. Default 16000 (the only rate until resampling lands).
+    pub rate: u32,
+    /// Channels asked of the PCM. Default 1 (mono, until downmixing lands).
+    pub channels: u32,
+    /// ALSA period, in frames. Default 320 (20 ms at 16 kHz). 32-16000.
+    pub period_frames: u32,
+    /// Default "device". "device" or "realtime" (see `Pacing`).
+    pub pacing: Pacing,
+}
+
+impl Default for CaptureConfig {
+    fn default() -> Self {
+        Self {
+            source: CaptureSource::Alsa,
+            pcm: "default".into(),
+            file: PathBuf::new(),
+            rate: 16_000,
+            channels: 1,
+            period_frames: 320,
+            pacing: Pacing::Device,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VadConfig {
+    /// A frame is speech when its level is this many dB above the tracked noise floor.
+    /// Default 12.0. 3-40.
+    pub margin_db: f32,
+    /// …and louder than this absolute level, in dBFS. Default -55.0. -90 to -10.
+    pub min_level_dbfs: f32,
+    /// Shorter bursts of speech are dropped, in ms. Default 250. 0-5000.
+    pub min_speech_ms: u32,
+    /// Silence that ends a segment, in ms. Default 600. 100-10000.
+    pub min_silence_ms: u32,
+    /// Audio kept before and after each segment, in ms. Default 200. 0-2000.
+    pub speech_pad_ms: u32,
+    /// Longest segment, in seconds; longer speech is cut. Default 28. 1-30.
+    pub max_segment_s: f32,
+}
+
+impl Default for VadConfig {
+    fn default() -> Self {
+        Self {
+            margin_db: 12.0,
+            min_level_dbfs: -55.0,
+            min_speech_ms: 250,
+            min_silence_ms: 600,
+            speech_pad_ms: 200,
+            max_segment_s: 28.0,
+        }
+    }
+}
+
+/// Which libtorch device runs the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ComputeDevice {
+    /// CUDA (float16) when libtorch has it and a GPU is present, else CPU.
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AsrConfig {
+    /// Folder of a Whisper model (CTranslate2 layout: model.bin, config.json, tokenizer.json).
+    /// Default "/usr/share/roomscribe/models/whisper-tiny.en".
+    pub model_dir: PathBuf,
+    /// Default "auto". "auto", "cpu" or "cuda".
+    pub device: ComputeDevice,
+    /// CPU threads for libtorch; 0 means one per core. Default 0. 0-64.
+    pub threads: u32,
+    /// Spoken language, for multilingual models (ignored by English-only ones). Default "en".
+    pub language: String,
+}
+
+impl Default for AsrConfig {
+    fn default() -> Self {
+        Self {
+            model_dir: PathBuf::from("/usr/share/roomscribe/models/whisper-tiny.en"),
+            device: ComputeDevice::Auto,
+            threads: 0,
+            language: "en".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BusConfig {
+    /// Address of the embedded MQTT broker's listener. Default "127.0.0.1:1883" (loopback only).
+    pub listen: String,
+    /// Largest MQTT payload the broker accepts, in bytes. Default 65536. 1024-16777216.
+    pub max_payload_bytes: u32,
+    /// Most clients connected at once. Default 64. 2-10000.
+    pub max_connections: u32,
+}
+
+impl Default for BusConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:1883".into(),
+            max_payload_bytes: 65_536,
+            max_connections: 64,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// Log filter (tracing `EnvFilter` syntax); `RUST_LOG` overrides it. Default "info".
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShutdownConfig {
+    /// On SIGTERM, audio already captured is transcribed and published for at most this long,
+    /// in seconds. Default 20. 1-300 (keep below systemd's TimeoutStopSec).
+    pub drain_timeout_s: u32,
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        Self { drain_timeout_s: 20 }
+    }
+}

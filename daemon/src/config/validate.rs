@@ -1,0 +1,346 @@
+//! The one place configuration is checked. Every error is collected, so `roomscribe validate`
+//! (and the unit's `ExecStartPre`) lists them all at once, each naming its field.
+//!
+//! Checking goes field by field: every section has serde defaults, so a table holding a single
+//! key deserializes on its own and any unknown field, wrong type or unknown variant is reported
+//! against exactly that key. Then the whole file is deserialized and the value rules are applied.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use serde::de::DeserializeOwned;
+
+use super::{CaptureSource, Config};
+
+/// One problem, naming the field (`vad.min_silence_ms`) and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+/// Every problem found in one document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses a TOML document and checks it; on success the config is ready to run with.
+pub fn parse_and_validate(text: &str) -> Result<Config, ConfigErrors> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        ConfigErrors(vec![ConfigError {
+            field: String::new(),
+            message: format!("not valid TOML: {}", e.message().trim()),
+        }])
+    })?;
+    let mut errors = Vec::new();
+    for (key, value) in &table {
+        let section = match value {
+            toml::Value::Table(section) => Some(section),
+            _ => None,
+        };
+        match (key.as_str(), section) {
+            ("capture", Some(s)) => check_each_field::<super::CaptureConfig>(key, s, &mut errors),
+            ("vad", Some(s)) => check_each_field::<super::VadConfig>(key, s, &mut errors),
+            ("asr", Some(s)) => check_each_field::<super::AsrConfig>(key, s, &mut errors),
+            ("bus", Some(s)) => check_each_field::<super::BusConfig>(key, s, &mut errors),
+            ("log", Some(s)) => check_each_field::<super::LogConfig>(key, s, &mut errors),
+            ("shutdown", Some(s)) => check_each_field::<super::ShutdownConfig>(key, s, &mut errors),
+            _ => check_one::<Config>("", key, value, &mut errors),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ConfigErrors(errors));
+    }
+    let config: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
+        ConfigErrors(vec![ConfigError {
+            field: String::new(),
+            message: e.message().trim().to_owned(),
+        }])
+    })?;
+    let errors = check_values(&config);
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(ConfigErrors(errors))
+    }
+}
+
+fn check_each_field<T: DeserializeOwned>(section: &str, table: &toml::Table, errors: &mut Vec<ConfigError>) {
+    for (key, value) in table {
+        check_one::<T>(section, key, value, errors);
+    }
+}
+
+/// Deserializes `{key = value}` alone as `T`, recording the error against `section.key`.
+fn check_one<T: DeserializeOwned>(section: &str, key: &str, value: &toml::Value, errors: &mut Vec<ConfigError>) {
+    let mut single = toml::Table::new();
+    single.insert(key.to_owned(), value.clone());
+    if let Err(e) = toml::Value::Table(single).try_into::<T>() {
+        let field = if section.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{section}.{key}")
+        };
+        errors.push(ConfigError {
+            field,
+            message: e.message().trim().to_owned(),
+        });
+    }
+}
+
+/// The value rules: ranges, formats and fields that depend on each other.
+fn check_values(c: &Config) -> Vec<ConfigError> {
+    let mut errors = Vec::new();
+    let mut check = |ok: bool, field: &str, message: String| {
+        if !ok {
+            errors.push(ConfigError {
+                field: field.to_owned(),
+                message,
+            });
+        }
+    };
+    let id_ok = !c.device_id.is_empty()
+        && c.device_id.len() <= 64
+        && c.device_id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+    check(
+        id_ok,
+        "device_id",
+        format!(
+            "{:?} must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-' (it is part of every MQTT topic)",
+            c.device_id
+        ),
+    );
+
+    let cap = &c.capture;
+    check(
+        cap.rate == 16_000,
+        "capture.rate",
+        format!("{} Hz is not supported yet; use 16000", cap.rate),
+    );
+    check(
+        cap.channels == 1,
+        "capture.channels",
+        format!("{} channels are not supported yet; use 1", cap.channels),
+    );
+    check(
+        (32..=16_000).contains(&cap.period_frames),
+        "capture.period_frames",
+        format!("{} is out of range 32-16000", cap.period_frames),
+    );
+    check(
+        !cap.pcm.trim().is_empty(),
+        "capture.pcm",
+        "must name an ALSA PCM, e.g. \"default\" or \"hw:1,0\"".into(),
+    );
+    check(
+        cap.source != CaptureSource::Wav || !cap.file.as_os_str().is_empty(),
+        "capture.file",
+        "must name a WAV file when capture.source = \"wav\"".into(),
+    );
+
+    let vad = &c.vad;
+    check(
+        (3.0..=40.0).contains(&vad.margin_db),
+        "vad.margin_db",
+        format!("{} is out of range 3-40", vad.margin_db),
+    );
+    check(
+        (-90.0..=-10.0).contains(&vad.min_level_dbfs),
+        "vad.min_level_dbfs",
+        format!("{} is out of range -90 to -10", vad.min_level_dbfs),
+    );
+    check(
+        vad.min_speech_ms <= 5_000,
+        "vad.min_speech_ms",
+        format!("{} is out of range 0-5000", vad.min_speech_ms),
+    );
+    check(
+        (100..=10_000).contains(&vad.min_silence_ms),
+        "vad.min_silence_ms",
+        format!("{} is out of range 100-10000", vad.min_silence_ms),
+    );
+    check(
+        vad.speech_pad_ms <= 2_000,
+        "vad.speech_pad_ms",
+        format!("{} is out of range 0-2000", vad.speech_pad_ms),
+    );
+    check(
+        (1.0..=30.0).contains(&vad.max_segment_s),
+        "vad.max_segment_s",
+        format!(
+            "{} is out of range 1-30 (one Whisper window is 30 s)",
+            vad.max_segment_s
+        ),
+    );
+
+    let asr = &c.asr;
+    check(
+        !asr.model_dir.as_os_str().is_empty(),
+        "asr.model_dir",
+        "must name a Whisper model folder".into(),
+    );
+    check(
+        asr.threads <= 64,
+        "asr.threads",
+        format!("{} is out of range 0-64", asr.threads),
+    );
+    check(
+        (2..=3).contains(&asr.language.len()) && asr.language.chars().all(|ch| ch.is_ascii_lowercase()),
+        "asr.language",
+        format!(
+            "{:?} must be a Whisper language code such as \"en\" or \"de\"",
+            asr.language
+        ),
+    );
+
+    let bus = &c.bus;
+    check(
+        bus.listen.parse::<SocketAddr>().is_ok(),
+        "bus.listen",
+        format!(
+            "{:?} must be an IP address and port, e.g. \"127.0.0.1:1883\"",
+            bus.listen
+        ),
+    );
+    check(
+        (1_024..=16_777_216).contains(&bus.max_payload_bytes),
+        "bus.max_payload_bytes",
+        format!("{} is out of range 1024-16777216", bus.max_payload_bytes),
+    );
+    check(
+        (2..=10_000).contains(&bus.max_connections),
+        "bus.max_connections",
+        format!("{} is out of range 2-10000", bus.max_connections),
+    );
+
+    check(
+        tracing_subscriber::EnvFilter::try_new(&c.log.level).is_ok(),
+        "log.level",
+        format!(
+            "{:?} is not a log filter such as \"info\" or \"roomscribe=debug,warn\"",
+            c.log.level
+        ),
+    );
+    check(
+        (1..=300).contains(&c.shutdown.drain_timeout_s),
+        "shutdown.drain_timeout_s",
+        format!("{} is out of range 1-300", c.shutdown.drain_timeout_s),
+    );
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors_of(text: &str) -> Vec<ConfigError> {
+        parse_and_validate(text).expect_err("config should be rejected").0
+    }
+
+    fn fields(errors: &[ConfigError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn empty_file_means_every_default() {
+        assert_eq!(parse_and_validate("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn shipped_firmware_config_is_valid_and_equals_the_defaults() {
+        let text = include_str!("../../../firmware-config/roomscribe.toml");
+        assert_eq!(parse_and_validate(text).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_field_is_named_with_its_section() {
+        let errors = errors_of("[vad]\nmin_silense_ms = 300\n");
+        assert_eq!(fields(&errors), ["vad.min_silense_ms"]);
+        assert!(errors[0].message.contains("unknown field"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("min_silence_ms"),
+            "lists the valid names: {}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn unknown_section_is_named() {
+        let errors = errors_of("[vda]\nmargin_db = 3\n");
+        assert_eq!(fields(&errors), ["vda"]);
+        assert!(errors[0].message.contains("unknown field"));
+    }
+
+    #[test]
+    fn wrong_type_is_named_with_what_was_expected() {
+        let errors = errors_of("[bus]\nmax_connections = \"many\"\n");
+        assert_eq!(fields(&errors), ["bus.max_connections"]);
+        assert!(errors[0].message.contains("invalid type"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn unknown_variant_is_named() {
+        let errors = errors_of("[capture]\npacing = \"fast\"\n");
+        assert_eq!(fields(&errors), ["capture.pacing"]);
+        assert!(
+            errors[0].message.contains("realtime"),
+            "lists the variants: {}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn out_of_range_value_is_named_with_the_range() {
+        let errors = errors_of("[vad]\nmax_segment_s = 45.0\n");
+        assert_eq!(fields(&errors), ["vad.max_segment_s"]);
+        assert!(errors[0].message.contains("1-30"));
+    }
+
+    #[test]
+    fn every_structural_error_is_listed_at_once() {
+        let errors = errors_of("devce_id = \"x\"\n[vad]\nmargin_db = \"loud\"\nfoo = 1\n[bus]\nmax_connections = -1\n");
+        assert_eq!(
+            fields(&errors),
+            ["devce_id", "vad.foo", "vad.margin_db", "bus.max_connections"]
+        );
+    }
+
+    #[test]
+    fn every_value_error_is_listed_at_once() {
+        let text = "device_id = \"room 1\"\n[capture]\nrate = 48000\nsource = \"wav\"\n[bus]\nlisten = \"localhost\"\n";
+        let errors = errors_of(text);
+        assert_eq!(
+            fields(&errors),
+            ["device_id", "capture.rate", "capture.file", "bus.listen"]
+        );
+    }
+
+    #[test]
+    fn syntax_error_is_reported_as_such() {
+        let errors = errors_of("[vad\nmargin_db = 3\n");
+        assert!(errors[0].message.starts_with("not valid TOML"), "{}", errors[0].message);
+    }
+}

@@ -1,0 +1,41 @@
+//! The types that cross stage boundaries, and nothing else. Stages share only these; none of
+//! them imports another stage. Positions are counted in 16 kHz samples from the start of the
+//! stream, so every stage agrees on time without sharing a clock.
+
+/// Samples per second everywhere after capture.
+pub const STREAM_RATE: u32 = 16_000;
+
+/// A run of 16 kHz mono audio in [-1, 1] from the audio stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioChunk {
+    /// Stream position of the first sample.
+    pub start_sample: u64,
+    pub samples: Vec<f32>,
+}
+
+/// One stretch of speech found by the VAD stage, padded, at most 30 s long.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeechSegment {
+    pub start_sample: u64,
+    pub samples: Vec<f32>,
+}
+
+impl SpeechSegment {
+    pub fn start_seconds(&self) -> f64 {
+        self.start_sample as f64 / f64::from(STREAM_RATE)
+    }
+}
+
+/// A final piece of transcript from the ASR stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transcript {
+    /// 1, 2, 3… in publication order since the daemon started.
+    pub sequence: u64,
+    /// Seconds from the start of the stream.
+    pub start: f64,
+    pub end: f64,
+    pub text: String,
+    /// exp(average token log-probability), 0-1.
+    pub confidence: f32,
+    pub language: String,
+}
