@@ -2,15 +2,22 @@
 //!
 //! ```text
 //!  audio ──▶ vad ──▶ asr ──▶ bus
-//!  (ALSA/WAV)  (speech    (Whisper on   (embedded MQTT broker,
-//!   ring)      segments)   libtorch)     CBOR transcripts)
+//!  ALSA PCM   speech    Whisper on   embedded MQTT broker,
+//!  or WAV,    segments  libtorch     CBOR transcripts
+//!  ring
 //! ```
 //!
 //! Data flows one way through bounded channels created in `app`; stages share only the types in
 //! `pipeline` and never call each other. `config` is the one typed configuration, validated in
-//! one place. `health` speaks to systemd. The binary (`main.rs`) is the only place that uses
-//! `anyhow` and decides exit codes.
+//! one place. `health` speaks to systemd. `offline` is the `transcribe` command. The binary
+//! (`main.rs`) is the only place that uses `anyhow` and decides exit codes.
 
+pub mod app;
 pub mod asr;
+pub mod audio;
+pub mod bus;
 pub mod config;
+pub mod health;
+pub mod offline;
 pub mod pipeline;
+pub mod vad;

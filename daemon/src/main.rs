@@ -1,14 +1,290 @@
-fn main() {
-    let cfg = roomscribe::config::AsrConfig {
-        model_dir: std::env::args().nth(2).unwrap().into(),
-        ..Default::default()
-    };
-    let t = roomscribe::asr::Transcriber::load(&cfg).unwrap();
-    let mut r = hound::WavReader::open(std::env::args().nth(1).unwrap()).unwrap();
-    let s: Vec<f32> = r.samples::<i16>().map(|x| x.unwrap() as f32 / 32768.0).collect();
-    let now = std::time::Instant::now();
-    for seg in t.transcribe(&s).unwrap() {
-        println!("{seg:?}");
+//! The `roomscribe` binary: command line, logging set-up and exit codes. The only place that
+//! uses `anyhow`; everything it runs lives in the library.
+//!
+//! Exit codes follow sysexits.h: 65 bad input data, 66 missing input, 69 a device or port that
+//! is unavailable, 70 an internal failure, 78 a bad configuration.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use roomscribe::app::{self, AppError};
+use roomscribe::asr::{AsrError, Transcriber};
+use roomscribe::audio::wav::{WavError, WavSource};
+use roomscribe::audio::AudioError;
+use roomscribe::bus::{topics::Topics, wire::render_for_humans, BusError};
+use roomscribe::config::{self, AsrConfig, Config};
+use roomscribe::offline::{self, OutputFormat, TranscribeError};
+use tracing_subscriber::EnvFilter;
+
+const EX_DATAERR: u8 = 65;
+const EX_NOINPUT: u8 = 66;
+const EX_UNAVAILABLE: u8 = 69;
+const EX_SOFTWARE: u8 = 70;
+const EX_CONFIG: u8 = 78;
+
+#[derive(Parser)]
+#[command(
+    name = "roomscribe",
+    version,
+    about = "On-device meeting transcriber: ALSA in, Whisper on libtorch, MQTT out"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the daemon (under systemd: Type=notify).
+    Run {
+        /// The TOML configuration (see firmware-config/roomscribe.toml).
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Transcribe a 16 kHz WAV file and print the result.
+    Transcribe {
+        /// The WAV file.
+        file: PathBuf,
+        #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Whisper model folder (default: the installed model, else the one scripts/setup fetched).
+        #[arg(long, value_name = "DIR")]
+        model: Option<PathBuf>,
+    },
+    /// Print what a roomscribe broker publishes, decoded for humans.
+    Watch {
+        /// The broker's address.
+        #[arg(long, default_value = "127.0.0.1:1883", value_name = "HOST:PORT")]
+        broker: String,
+        /// Only this device (default: every device on the broker).
+        #[arg(long, value_name = "ID")]
+        device: Option<String>,
+    },
+    /// Check a configuration file; list every error (exit 78 if any).
+    Validate {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// An error with the exit code it maps to.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Self {
+            code: EX_SOFTWARE,
+            error: error.into(),
+        }
     }
-    eprintln!("{:?}", now.elapsed());
+}
+
+fn fail(code: u8, error: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        code,
+        error: error.into(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { config } => run(&config),
+        Command::Transcribe { file, format, model } => {
+            init_logging("warn");
+            transcribe(&file, format, model)
+        }
+        Command::Watch { broker, device } => {
+            init_logging("warn");
+            watch(&broker, device.as_deref())
+        }
+        Command::Validate { file } => validate(&file),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure { code, error }) => {
+            eprintln!("roomscribe: error: {error}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Logs go to journald when systemd gave us a journal stream, else to stderr; never both.
+fn init_logging(default_filter: &str) {
+    use tracing_subscriber::prelude::*;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let registry = tracing_subscriber::registry().with(filter);
+    if std::env::var_os("JOURNAL_STREAM").is_some() {
+        match tracing_journald::layer() {
+            Ok(journald) => {
+                registry.with(journald).init();
+                return;
+            }
+            Err(error) => eprintln!("roomscribe: journald is not reachable ({error}); logging to stderr"),
+        }
+    }
+    registry
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal())
+                .with_target(false),
+        )
+        .init();
+}
+
+fn load_config(path: &Path) -> Result<Config, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        fail(
+            EX_NOINPUT,
+            anyhow::anyhow!("cannot read config {}: {e}; pass an existing file", path.display()),
+        )
+    })?;
+    config::parse_and_validate(&text).map_err(|errors| {
+        let list: Vec<String> = errors.0.iter().map(|e| format!("  {e}")).collect();
+        fail(
+            EX_CONFIG,
+            anyhow::anyhow!("{} is not a valid configuration:\n{}", path.display(), list.join("\n")),
+        )
+    })
+}
+
+fn validate(path: &Path) -> Result<(), Failure> {
+    load_config(path)?;
+    println!("{}: ok", path.display());
+    Ok(())
+}
+
+fn run(path: &Path) -> Result<(), Failure> {
+    let config = load_config(path)?;
+    init_logging(&format!("{},rumqttd=warn,rumqttc=warn", config.log.level));
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), config = %path.display(), "roomscribe starting");
+    let summary = app::run(config).map_err(|error| {
+        let code = match &error {
+            AppError::Audio(AudioError::Alsa(_)) | AppError::Bus(BusError::Listen { .. }) => EX_UNAVAILABLE,
+            AppError::Audio(AudioError::Wav(WavError::Open { .. })) => EX_NOINPUT,
+            AppError::Audio(AudioError::Wav(_)) => EX_DATAERR,
+            AppError::Asr(error) => asr_exit_code(error),
+            _ => EX_SOFTWARE,
+        };
+        fail(code, error)
+    })?;
+    tracing::info!(
+        transcripts = summary.transcripts_published,
+        drained = summary.drained,
+        "roomscribe stopped"
+    );
+    match summary.audio_failure {
+        Some(error) => Err(fail(EX_UNAVAILABLE, anyhow::anyhow!("audio capture failed: {error}"))),
+        None => Ok(()),
+    }
+}
+
+fn asr_exit_code(error: &AsrError) -> u8 {
+    match error {
+        AsrError::MissingModelFile { .. } => EX_NOINPUT,
+        AsrError::Weights(_) | AsrError::Tokenizer(_) | AsrError::ModelConfig { .. } => EX_DATAERR,
+        AsrError::NoCuda { .. } => EX_CONFIG,
+        AsrError::Torch(_) => EX_SOFTWARE,
+    }
+}
+
+/// The model folder `transcribe` uses when `--model` is not given: the installed one, else the
+/// one `scripts/setup` fetched into the cache.
+fn default_model_dirs() -> Vec<PathBuf> {
+    let installed = AsrConfig::default().model_dir;
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .map(|base| base.join("roomscribe/models/whisper-tiny.en"));
+    std::iter::once(installed).chain(cache).collect()
+}
+
+fn transcribe(file: &Path, format: OutputFormat, model: Option<PathBuf>) -> Result<(), Failure> {
+    let wav = WavSource::open(file).map_err(|error| {
+        let code = if matches!(error, WavError::Open { .. }) {
+            EX_NOINPUT
+        } else {
+            EX_DATAERR
+        };
+        fail(code, error)
+    })?;
+    let model_dir = match model {
+        Some(dir) => dir,
+        None => {
+            let candidates = default_model_dirs();
+            candidates
+                .iter()
+                .find(|d| d.join("model.bin").is_file())
+                .cloned()
+                .ok_or_else(|| {
+                    let tried: Vec<String> = candidates.iter().map(|d| d.display().to_string()).collect();
+                    fail(
+                        EX_NOINPUT,
+                        anyhow::anyhow!(
+                            "no Whisper model found (looked in {}); run scripts/setup or pass --model DIR",
+                            tried.join(", ")
+                        ),
+                    )
+                })?
+        }
+    };
+    let asr_config = AsrConfig {
+        model_dir,
+        ..AsrConfig::default()
+    };
+    let transcriber = Transcriber::load(&asr_config).map_err(|e| fail(asr_exit_code(&e), e))?;
+    let (segments, failure) = offline::transcribe_file(&transcriber, wav, &mut std::io::stderr());
+    print!("{}", offline::render(&segments, format));
+    match failure {
+        None => Ok(()),
+        Some(TranscribeError::Wav(error)) => Err(fail(EX_DATAERR, error)),
+        Some(TranscribeError::Asr(error)) => Err(fail(asr_exit_code(&error), error)),
+    }
+}
+
+fn watch(broker: &str, device: Option<&str>) -> Result<(), Failure> {
+    let (host, port) = broker
+        .rsplit_once(':')
+        .and_then(|(h, p)| Some((h.trim_matches(['[', ']']).to_owned(), p.parse::<u16>().ok()?)))
+        .ok_or_else(|| {
+            fail(
+                EX_CONFIG,
+                anyhow::anyhow!("--broker {broker:?} must be HOST:PORT, e.g. 127.0.0.1:1883"),
+            )
+        })?;
+    let filter = device.map_or_else(Topics::every_device, |d| Topics::new(d).everything());
+    let mut options = rumqttc::MqttOptions::new(format!("roomscribe-watch-{}", std::process::id()), host, port);
+    options.set_keep_alive(Duration::from_secs(10));
+    options.set_max_packet_size(16 << 20, 16 << 20);
+    let (client, mut connection) = rumqttc::Client::new(options, 16);
+    client.subscribe(&filter, rumqttc::QoS::AtLeastOnce)?;
+    eprintln!("watching {filter} on {broker} (Ctrl-C to stop)");
+    let mut connected = false;
+    for event in connection.iter() {
+        match event {
+            Ok(rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(_))) => connected = true,
+            Ok(rumqttc::Event::Incoming(rumqttc::Packet::Publish(p))) => {
+                println!("{}", render_for_humans(&p.topic, &p.payload));
+            }
+            Ok(_) => {}
+            Err(error) if !connected => {
+                return Err(fail(
+                    EX_UNAVAILABLE,
+                    anyhow::anyhow!("cannot reach the broker at {broker}: {error}; is roomscribe running?"),
+                ))
+            }
+            Err(error) => {
+                eprintln!("roomscribe: connection to {broker} lost ({error}); reconnecting");
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    }
+    Ok(())
 }

@@ -235,37 +235,67 @@ pub struct Decoder<'a> {
     pub kind: Kind,
 }
 
+/// What one window gave: its segments (times from the window start) and how much of the
+/// window they account for; the caller resumes `consumed_samples` later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowOutcome {
+    pub segments: Vec<DecodedSegment>,
+    pub consumed_samples: usize,
+}
+
 impl Decoder<'_> {
-    /// Transcribes `samples` (16 kHz mono) of any length.
+    /// Transcribes `samples` (16 kHz mono) of any length that is already in memory.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Vec<DecodedSegment>, AsrError> {
         let mut segments = Vec::new();
-        let total_frames = (samples.len() as i64) / HOP_LENGTH;
-        let mut seek: i64 = 0;
-        while seek < total_frames {
-            let start = (seek * HOP_LENGTH) as usize;
-            let end = (start + N_SAMPLES).min(samples.len());
-            let window = &samples[start..end];
-            let window_frames = (N_FRAMES).min(total_frames - seek);
-            let result = self.decode_window(window)?;
-            if result.is_silence(self.options) {
-                seek += window_frames;
-                continue;
-            }
-            let split = split_window(&result.tokens, self.special.timestamp_begin, window_frames);
-            let offset = seek as f64 * HOP_LENGTH as f64 / SAMPLE_RATE as f64;
-            segments.extend(split.segments.into_iter().map(|s| DecodedSegment {
+        let mut seek = 0usize;
+        while samples.len() - seek >= HOP_LENGTH as usize {
+            let window = &samples[seek..(seek + N_SAMPLES).min(samples.len())];
+            let outcome = self.decode_window(window)?;
+            let offset = seek as f64 / SAMPLE_RATE as f64;
+            segments.extend(outcome.segments.into_iter().map(|s| DecodedSegment {
                 start: offset + s.start,
                 end: offset + s.end,
-                tokens: s.tokens,
-                avg_logprob: result.avg_logprob,
+                ..s
             }));
-            seek += split.consumed_frames;
+            seek += outcome.consumed_samples;
         }
         Ok(segments)
     }
 
+    /// Decodes one window of at most 30 s: the reference seek loop's body (greedy decoding,
+    /// no-speech gate, split at timestamp pairs).
+    pub fn decode_window(&self, window: &[f32]) -> Result<WindowOutcome, AsrError> {
+        let window_frames = (window.len() as i64 / HOP_LENGTH).min(N_FRAMES);
+        let result = self.greedy(window)?;
+        if result.is_silence(self.options) {
+            return Ok(WindowOutcome {
+                segments: Vec::new(),
+                consumed_samples: window.len(),
+            });
+        }
+        let split = split_window(&result.tokens, self.special.timestamp_begin, window_frames);
+        let consumed_samples = if split.consumed_frames >= window_frames {
+            window.len()
+        } else {
+            (split.consumed_frames * HOP_LENGTH) as usize
+        };
+        Ok(WindowOutcome {
+            segments: split
+                .segments
+                .into_iter()
+                .map(|s| DecodedSegment {
+                    start: s.start,
+                    end: s.end,
+                    tokens: s.tokens,
+                    avg_logprob: result.avg_logprob,
+                })
+                .collect(),
+            consumed_samples,
+        })
+    }
+
     /// Greedy decoding of one window (at most 30 s of samples).
-    fn decode_window(&self, window: &[f32]) -> Result<WindowResult, AsrError> {
+    fn greedy(&self, window: &[f32]) -> Result<WindowResult, AsrError> {
         let _no_grad = tch::no_grad_guard();
         let mel = self.mel.compute(window, N_SAMPLES - window.len())?;
         let mel = mel.f_narrow(1, 0, N_FRAMES)?.f_unsqueeze(0)?.f_to_kind(self.kind)?;

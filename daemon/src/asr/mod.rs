@@ -130,9 +130,8 @@ impl Transcriber {
         }
     }
 
-    /// Transcribes 16 kHz mono audio of any length. Blocking; call from a dedicated thread.
-    pub fn transcribe(&self, samples: &[f32]) -> Result<Vec<TextSegment>, AsrError> {
-        let decoder = Decoder {
+    fn decoder(&self) -> Decoder<'_> {
+        Decoder {
             model: &self.model,
             mel: &self.mel,
             special: self.tokenizer.special,
@@ -141,9 +140,24 @@ impl Transcriber {
             options: &self.options,
             device: self.device,
             kind: self.kind,
-        };
-        let mut out = Vec::new();
-        for segment in decoder.transcribe(samples)? {
+        }
+    }
+
+    /// Transcribes 16 kHz mono audio of any length. Blocking; call from a dedicated thread.
+    pub fn transcribe(&self, samples: &[f32]) -> Result<Vec<TextSegment>, AsrError> {
+        self.to_text(self.decoder().transcribe(samples)?)
+    }
+
+    /// Transcribes one window of at most 30 s; returns its segments (times from the window
+    /// start) and how many samples they account for, for callers that stream long audio.
+    pub fn transcribe_window(&self, window: &[f32]) -> Result<(Vec<TextSegment>, usize), AsrError> {
+        let outcome = self.decoder().decode_window(window)?;
+        Ok((self.to_text(outcome.segments)?, outcome.consumed_samples))
+    }
+
+    fn to_text(&self, segments: Vec<decode::DecodedSegment>) -> Result<Vec<TextSegment>, AsrError> {
+        let mut out = Vec::with_capacity(segments.len());
+        for segment in segments {
             let text = self.tokenizer.decode(&segment.tokens)?.trim().to_owned();
             if text.is_empty() {
                 continue;

@@ -46,31 +46,47 @@ impl fmt::Display for ConfigErrors {
 }
 
 /// Parses a TOML document and checks it; on success the config is ready to run with.
+/// Fields with a structural error (unknown, wrong type) are reported and then left at their
+/// defaults, so the value rules still run on everything else and one pass lists every error.
 pub fn parse_and_validate(text: &str) -> Result<Config, ConfigErrors> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         ConfigErrors(vec![ConfigError {
             field: String::new(),
             message: format!("not valid TOML: {}", e.message().trim()),
         }])
     })?;
     let mut errors = Vec::new();
+    let mut rejected: Vec<(String, Option<String>)> = Vec::new();
     for (key, value) in &table {
         let section = match value {
             toml::Value::Table(section) => Some(section),
             _ => None,
         };
-        match (key.as_str(), section) {
+        let bad_fields = match (key.as_str(), section) {
             ("capture", Some(s)) => check_each_field::<super::CaptureConfig>(key, s, &mut errors),
             ("vad", Some(s)) => check_each_field::<super::VadConfig>(key, s, &mut errors),
             ("asr", Some(s)) => check_each_field::<super::AsrConfig>(key, s, &mut errors),
             ("bus", Some(s)) => check_each_field::<super::BusConfig>(key, s, &mut errors),
             ("log", Some(s)) => check_each_field::<super::LogConfig>(key, s, &mut errors),
             ("shutdown", Some(s)) => check_each_field::<super::ShutdownConfig>(key, s, &mut errors),
-            _ => check_one::<Config>("", key, value, &mut errors),
-        }
+            _ => {
+                if !check_one::<Config>("", key, value, &mut errors) {
+                    rejected.push((key.clone(), None));
+                }
+                continue;
+            }
+        };
+        rejected.extend(bad_fields.into_iter().map(|field| (key.clone(), Some(field))));
     }
-    if !errors.is_empty() {
-        return Err(ConfigErrors(errors));
+    for (key, field) in rejected {
+        match (field, table.get_mut(&key)) {
+            (Some(field), Some(toml::Value::Table(section))) => {
+                section.remove(&field);
+            }
+            _ => {
+                table.remove(&key);
+            }
+        }
     }
     let config: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
         ConfigErrors(vec![ConfigError {
@@ -78,7 +94,7 @@ pub fn parse_and_validate(text: &str) -> Result<Config, ConfigErrors> {
             message: e.message().trim().to_owned(),
         }])
     })?;
-    let errors = check_values(&config);
+    errors.extend(check_values(&config));
     if errors.is_empty() {
         Ok(config)
     } else {
@@ -86,26 +102,42 @@ pub fn parse_and_validate(text: &str) -> Result<Config, ConfigErrors> {
     }
 }
 
-fn check_each_field<T: DeserializeOwned>(section: &str, table: &toml::Table, errors: &mut Vec<ConfigError>) {
-    for (key, value) in table {
-        check_one::<T>(section, key, value, errors);
-    }
+/// Checks each field of a section alone; returns the names of the fields that failed.
+fn check_each_field<T: DeserializeOwned>(
+    section: &str,
+    table: &toml::Table,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<String> {
+    table
+        .iter()
+        .filter(|(key, value)| !check_one::<T>(section, key, value, errors))
+        .map(|(key, _)| key.clone())
+        .collect()
 }
 
-/// Deserializes `{key = value}` alone as `T`, recording the error against `section.key`.
-fn check_one<T: DeserializeOwned>(section: &str, key: &str, value: &toml::Value, errors: &mut Vec<ConfigError>) {
+/// Deserializes `{key = value}` alone as `T`, recording any error against `section.key`.
+fn check_one<T: DeserializeOwned>(
+    section: &str,
+    key: &str,
+    value: &toml::Value,
+    errors: &mut Vec<ConfigError>,
+) -> bool {
     let mut single = toml::Table::new();
     single.insert(key.to_owned(), value.clone());
-    if let Err(e) = toml::Value::Table(single).try_into::<T>() {
-        let field = if section.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{section}.{key}")
-        };
-        errors.push(ConfigError {
-            field,
-            message: e.message().trim().to_owned(),
-        });
+    match toml::Value::Table(single).try_into::<T>() {
+        Ok(_) => true,
+        Err(e) => {
+            let field = if section.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{section}.{key}")
+            };
+            errors.push(ConfigError {
+                field,
+                message: e.message().trim().to_owned(),
+            });
+            false
+        }
     }
 }
 
@@ -326,6 +358,12 @@ mod tests {
             fields(&errors),
             ["devce_id", "vad.foo", "vad.margin_db", "bus.max_connections"]
         );
+    }
+
+    #[test]
+    fn structural_and_value_errors_are_listed_together() {
+        let errors = errors_of("[vad]\nmargin_db = \"loud\"\nmax_segment_s = 45.0\n");
+        assert_eq!(fields(&errors), ["vad.margin_db", "vad.max_segment_s"]);
     }
 
     #[test]

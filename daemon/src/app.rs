@@ -1,0 +1,168 @@
+//! Builds the daemon from a `Config`: opens the source, loads the model, starts the broker,
+//! creates every channel (capacity and full-policy named here), starts each stage on its own
+//! thread, tells systemd when it is ready, and shuts down in the direction the data flows.
+//!
+//! Channels (all bounded):
+//! - audio → vad: `AUDIO_CHUNKS` chunks of 100 ms; the audio stage blocks when full, but its
+//!   capture thread never does: the ring in front of it absorbs the wait (drops are counted).
+//! - vad → asr: `SPEECH_SEGMENTS`; VAD blocks when ASR lags (lag shows up as ring fill).
+//! - asr → bus: `TRANSCRIPTS`; ASR blocks when the publisher lags.
+//!
+//! Shutdown: stop the source; each stage drains its input and exits when that input closes; the
+//! whole drain is bounded by `shutdown.drain_timeout_s`; stages still running then are named in
+//! the log. The broker is the last thing running and ends with the process.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::asr::{self, AsrError, Transcriber};
+use crate::audio::{self, AudioError, CaptureStats, Source};
+use crate::bus::{self, BusError, Publisher};
+use crate::config::Config;
+use crate::health::systemd;
+use crate::vad;
+
+/// audio → vad: 6.4 s of audio.
+const AUDIO_CHUNKS: usize = 64;
+/// vad → asr: speech segments waiting for the model.
+const SPEECH_SEGMENTS: usize = 16;
+/// asr → bus: transcripts waiting to be published.
+const TRANSCRIPTS: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    #[error(transparent)]
+    Asr(#[from] AsrError),
+    #[error(transparent)]
+    Bus(#[from] BusError),
+    #[error("could not start the {stage} thread: {source}")]
+    Thread {
+        stage: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not install the signal handlers: {0}")]
+    Signals(#[source] std::io::Error),
+}
+
+/// What a run did, for the last log lines and the exit code.
+#[derive(Debug)]
+pub struct RunSummary {
+    pub transcripts_published: u64,
+    pub drained: bool,
+    /// Why the audio stage stopped by itself, if it failed (a WAV source simply ends).
+    pub audio_failure: Option<AudioError>,
+}
+
+fn spawn<T: Send + 'static>(
+    stage: &'static str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<JoinHandle<T>, AppError> {
+    std::thread::Builder::new()
+        .name(stage.into())
+        .spawn(f)
+        .map_err(|source| AppError::Thread { stage, source })
+}
+
+/// Runs the daemon until SIGTERM or SIGINT.
+pub fn run(config: Config) -> Result<RunSummary, AppError> {
+    let source = Source::open(&config.capture)?;
+    let transcriber = Transcriber::load(&config.asr)?;
+    tracing::info!(model = %config.asr.model_dir.display(), details = %transcriber.describe(), "Whisper model loaded");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("roomscribe-io")
+        .enable_all()
+        .build()
+        .map_err(|source| AppError::Thread { stage: "tokio", source })?;
+    runtime.block_on(run_pipeline(config, source, transcriber))
+}
+
+async fn run_pipeline(config: Config, source: Source, transcriber: Transcriber) -> Result<RunSummary, AppError> {
+    let broker_addr = bus::start_broker(&config.bus)?;
+    let publisher = Publisher::connect(broker_addr, &config.device_id).await?;
+    let mut sigterm =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(AppError::Signals)?;
+    let mut sigint =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map_err(AppError::Signals)?;
+
+    let (chunk_tx, chunk_rx) = mpsc::channel(AUDIO_CHUNKS);
+    let (segment_tx, segment_rx) = mpsc::channel(SPEECH_SEGMENTS);
+    let (transcript_tx, transcript_rx) = mpsc::channel(TRANSCRIPTS);
+    let stop = Arc::new(AtomicBool::new(false));
+    let stats = Arc::new(CaptureStats::default());
+
+    let audio_stage = {
+        let (stop, stats, pacing) = (stop.clone(), stats.clone(), config.capture.pacing);
+        // The ring lives on this thread's stack frame; give it room.
+        std::thread::Builder::new()
+            .name("audio".into())
+            .stack_size(4 << 20)
+            .spawn(move || audio::run_stage(source, pacing, chunk_tx, stop, stats))
+            .map_err(|source| AppError::Thread { stage: "audio", source })?
+    };
+    let vad_config = config.vad.clone();
+    let vad_stage = spawn("vad", move || vad::run_stage(&vad_config, chunk_rx, segment_tx))?;
+    let asr_stage = spawn("asr", move || asr::run_stage(transcriber, segment_rx, transcript_tx))?;
+    let mut bus_stage = tokio::spawn(publisher.run_stage(transcript_rx));
+
+    systemd::ready(&format!("Listening on {broker_addr}; transcribing"));
+    tracing::info!(broker = %broker_addr, device = %config.device_id, "roomscribe is ready");
+
+    let mut finished_early = None;
+    tokio::select! {
+        _ = sigterm.recv() => tracing::info!("SIGTERM received; draining the pipeline"),
+        _ = sigint.recv() => tracing::info!("SIGINT received; draining the pipeline"),
+        published = &mut bus_stage => finished_early = Some(published),
+    }
+    if finished_early.is_some() {
+        tracing::info!("The audio source ended and everything it held was published; stopping");
+    }
+    systemd::stopping("Draining the pipeline");
+    stop.store(true, Ordering::Relaxed);
+
+    let deadline = Duration::from_secs(u64::from(config.shutdown.drain_timeout_s));
+    let published = match finished_early {
+        Some(result) => Some(result),
+        None => tokio::time::timeout(deadline, &mut bus_stage).await.ok(),
+    };
+    let drained = published.is_some();
+    if !drained {
+        let stragglers: Vec<&str> = [
+            ("audio", audio_stage.is_finished()),
+            ("vad", vad_stage.is_finished()),
+            ("asr", asr_stage.is_finished()),
+        ]
+        .into_iter()
+        .filter(|(_, done)| !done)
+        .map(|(name, _)| name)
+        .collect();
+        tracing::error!(
+            seconds = deadline.as_secs(),
+            stages = ?stragglers,
+            "The pipeline did not drain in time; exiting without the rest"
+        );
+    }
+    let audio_failure = if audio_stage.is_finished() {
+        audio_stage.join().ok().and_then(Result::err)
+    } else {
+        None
+    };
+    tracing::info!(
+        captured_frames = stats.captured_frames.load(Ordering::Relaxed),
+        dropped_frames = stats.dropped_frames.load(Ordering::Relaxed),
+        overruns = stats.overruns.load(Ordering::Relaxed),
+        "Capture stopped"
+    );
+    Ok(RunSummary {
+        transcripts_published: published.and_then(Result::ok).unwrap_or(0),
+        drained,
+        audio_failure,
+    })
+}

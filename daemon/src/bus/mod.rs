@@ -1,0 +1,204 @@
+//! The bus stage: owns the embedded MQTT broker (rumqttd, on its own threads) and the daemon's
+//! own connection to it, which publishes every final transcript as CBOR.
+//!
+//! The publisher is a regular MQTT client of the embedded broker (rumqttc over loopback), so
+//! transcripts get QoS 1, the status topic is retained, and the broker publishes the last will
+//! `offline` if the daemon's connection dies while the broker lives. This stage never decides
+//! what text says; it only names topics (`topics`) and encodes payloads (`wire`).
+
+pub mod topics;
+pub mod wire;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet, QoS};
+use tokio::sync::mpsc;
+
+use crate::config::BusConfig;
+use crate::pipeline::Transcript;
+use topics::Topics;
+use wire::{to_cbor, TranscriptMessage};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    #[error("cannot listen on {addr} for the embedded MQTT broker: {source}; another broker (mosquitto?) may hold the port: stop it or change bus.listen")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not start the embedded MQTT broker thread: {0}")]
+    Thread(#[source] std::io::Error),
+    #[error("the embedded MQTT broker on {addr} did not accept the daemon's connection within {seconds} s: {reason}")]
+    NotReachable {
+        addr: SocketAddr,
+        seconds: u64,
+        reason: String,
+    },
+}
+
+/// Starts rumqttd on its own threads, listening on `config.listen` (MQTT 3.1.1).
+/// rumqttd has no in-process shutdown: it stops when the process exits, after every stage.
+pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
+    let addr: SocketAddr = config
+        .listen
+        .parse()
+        .expect("bus.listen is checked by config validation");
+    // rumqttd reports a failed bind only in its own log; find out here, with a clear error.
+    drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
+    let max_payload = config.max_payload_bytes as usize;
+    let server = rumqttd::ServerSettings {
+        name: "roomscribe-v4".into(),
+        listen: addr,
+        tls: None,
+        next_connection_delay_ms: 1,
+        connections: rumqttd::ConnectionSettings {
+            connection_timeout_ms: 5_000,
+            max_payload_size: max_payload,
+            max_inflight_count: 100,
+            auth: None,
+            external_auth: None,
+            dynamic_filters: true,
+        },
+    };
+    let broker_config = rumqttd::Config {
+        id: 0,
+        router: rumqttd::RouterConfig {
+            max_connections: config.max_connections as usize,
+            max_outgoing_packet_count: 200,
+            // rumqttd keeps a commit log per topic in memory: bound it for a small device.
+            max_segment_size: (max_payload * 16).max(1 << 20),
+            max_segment_count: 4,
+            custom_segment: None,
+            initialized_filters: None,
+            shared_subscriptions_strategy: Default::default(),
+        },
+        v4: Some(HashMap::from([("loopback".to_owned(), server)])),
+        ..Default::default()
+    };
+    std::thread::Builder::new()
+        .name("mqtt-broker".into())
+        .spawn(move || {
+            let mut broker = rumqttd::Broker::new(broker_config);
+            if let Err(error) = broker.start() {
+                tracing::error!(%error, "The embedded MQTT broker stopped");
+            }
+        })
+        .map_err(BusError::Thread)?;
+    Ok(addr)
+}
+
+/// Where a local client reaches a listener bound to `addr` (an unspecified address means loopback).
+pub fn local_address(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port()),
+        _ => addr,
+    }
+}
+
+/// The daemon's own connection to the broker.
+pub struct Publisher {
+    client: AsyncClient,
+    topics: Topics,
+    device_id: String,
+    event_loop: tokio::task::JoinHandle<()>,
+}
+
+/// How long the publisher waits for the broker at start.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Publisher {
+    /// Connects to the broker at `addr`, announces `online` (retained) and leaves the last will
+    /// `offline`. Returns once the broker has acknowledged the connection.
+    pub async fn connect(addr: SocketAddr, device_id: &str) -> Result<Self, BusError> {
+        let topics = Topics::new(device_id);
+        let target = local_address(addr);
+        let mut options = MqttOptions::new(
+            format!("roomscribe-{device_id}"),
+            target.ip().to_string(),
+            target.port(),
+        );
+        options.set_keep_alive(Duration::from_secs(5));
+        options.set_last_will(LastWill::new(topics.status(), "offline", QoS::AtLeastOnce, true));
+        let (client, mut event_loop) = AsyncClient::new(options, 256);
+        let deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
+        let not_reachable = |reason: String| BusError::NotReachable {
+            addr,
+            seconds: CONNECT_TIMEOUT.as_secs(),
+            reason,
+        };
+        loop {
+            match tokio::time::timeout_at(deadline, event_loop.poll()).await {
+                Ok(Ok(Event::Incoming(Packet::ConnAck(_)))) => break,
+                Ok(Ok(_)) => {}
+                // The broker's listener thread may not be accepting yet: try again shortly.
+                Ok(Err(_)) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Err(_) => return Err(not_reachable("no CONNACK".into())),
+            }
+        }
+        client
+            .publish(topics.status(), QoS::AtLeastOnce, true, "online")
+            .await
+            .map_err(|e| not_reachable(e.to_string()))?;
+        Ok(Self {
+            event_loop: tokio::spawn(drive(event_loop)),
+            client,
+            topics,
+            device_id: device_id.to_owned(),
+        })
+    }
+
+    /// Publishes transcripts until `transcripts` closes, then says `offline` and disconnects.
+    /// Returns how many transcripts were published.
+    pub async fn run_stage(self, mut transcripts: mpsc::Receiver<Transcript>) -> u64 {
+        let mut published = 0;
+        let topic = self.topics.transcript();
+        while let Some(transcript) = transcripts.recv().await {
+            let message = TranscriptMessage::new(&self.device_id, &transcript);
+            tracing::info!(
+                seq = message.seq,
+                start = message.start,
+                end = message.end,
+                text = %message.text,
+                "Transcript"
+            );
+            match self
+                .client
+                .publish(&topic, QoS::AtLeastOnce, false, to_cbor(&message))
+                .await
+            {
+                Ok(()) => published += 1,
+                Err(error) => tracing::error!(%error, seq = message.seq, "Could not queue a transcript for publishing"),
+            }
+        }
+        let _ = self
+            .client
+            .publish(self.topics.status(), QoS::AtLeastOnce, true, "offline")
+            .await;
+        let _ = self.client.disconnect().await;
+        if tokio::time::timeout(Duration::from_secs(5), self.event_loop)
+            .await
+            .is_err()
+        {
+            tracing::warn!("The MQTT publisher did not finish sending within 5 s");
+        }
+        published
+    }
+}
+
+/// Polls the client's event loop (which does the actual network I/O) until it disconnects.
+async fn drive(mut event_loop: EventLoop) {
+    loop {
+        match event_loop.poll().await {
+            Ok(Event::Outgoing(Outgoing::Disconnect)) => return,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "Connection to the embedded broker lost; reconnecting");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+}

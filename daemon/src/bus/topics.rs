@@ -1,0 +1,53 @@
+//! Every MQTT topic name roomscribe uses, built in one place (`roomscribe/<device_id>/...`).
+//! Pure string building; nothing else in the daemon spells a topic.
+
+/// The root every topic hangs from.
+pub const ROOT: &str = "roomscribe";
+
+/// The topics of one device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topics {
+    base: String,
+}
+
+impl Topics {
+    pub fn new(device_id: &str) -> Self {
+        Self {
+            base: format!("{ROOT}/{device_id}"),
+        }
+    }
+
+    /// Retained `online`, or `offline` (last will, and on a clean stop).
+    pub fn status(&self) -> String {
+        format!("{}/status", self.base)
+    }
+
+    /// Final transcript segments, CBOR, QoS 1.
+    pub fn transcript(&self) -> String {
+        format!("{}/transcript", self.base)
+    }
+
+    /// Everything this device publishes.
+    pub fn everything(&self) -> String {
+        format!("{}/#", self.base)
+    }
+
+    /// Everything every roomscribe device on this broker publishes.
+    pub fn every_device() -> String {
+        format!("{ROOT}/+/#")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_hang_from_the_device() {
+        let t = Topics::new("room-4");
+        assert_eq!(t.status(), "roomscribe/room-4/status");
+        assert_eq!(t.transcript(), "roomscribe/room-4/transcript");
+        assert_eq!(t.everything(), "roomscribe/room-4/#");
+        assert_eq!(Topics::every_device(), "roomscribe/+/#");
+    }
+}

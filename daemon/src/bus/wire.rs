@@ -1,0 +1,150 @@
+//! What goes over the wire: versioned CBOR payloads (`ciborium`), and their rendering for
+//! humans (`roomscribe watch`). Every payload is a map carrying its schema version `v`, a unique
+//! `id` (UUIDv7, time-ordered) and `ts` (Unix milliseconds when it was made).
+//! Pure encoding; never touches a socket.
+
+use serde::{Deserialize, Serialize};
+
+use crate::pipeline::Transcript;
+
+/// Schema version of `TranscriptMessage`.
+pub const TRANSCRIPT_VERSION: u32 = 1;
+
+/// A final transcript segment on `roomscribe/<device>/transcript`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TranscriptMessage {
+    pub v: u32,
+    pub id: String,
+    /// Unix time in milliseconds when the segment was published.
+    pub ts: u64,
+    pub device: String,
+    /// 1, 2, 3… per daemon run; a gap means a message was lost.
+    pub seq: u64,
+    /// Seconds from the start of the audio stream.
+    pub start: f64,
+    pub end: f64,
+    pub text: String,
+    /// 0-1: exp of the mean token log-probability.
+    pub confidence: f32,
+    pub is_final: bool,
+    pub language: String,
+}
+
+impl TranscriptMessage {
+    pub fn new(device: &str, t: &Transcript) -> Self {
+        Self {
+            v: TRANSCRIPT_VERSION,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+            seq: t.sequence,
+            start: round_ms(t.start),
+            end: round_ms(t.end),
+            text: t.text.clone(),
+            confidence: t.confidence,
+            is_final: true,
+            language: t.language.clone(),
+        }
+    }
+}
+
+fn round_ms(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
+}
+
+fn unix_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Encodes any payload as CBOR.
+pub fn to_cbor<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    ciborium::into_writer(value, &mut out).expect("writing CBOR into a Vec cannot fail");
+    out
+}
+
+/// One line for a human: transcripts as `[start–end] text`, plain UTF-8 (such as `online`) as
+/// it is, and any other CBOR as JSON. (CBOR maps start with a byte that is never valid UTF-8.)
+pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
+    if let Ok(t) = ciborium::from_reader::<TranscriptMessage, _>(payload) {
+        return format!(
+            "{topic}  [{:>7.2}–{:>7.2}] {}  (#{} conf {:.2})",
+            t.start, t.end, t.text, t.seq, t.confidence
+        );
+    }
+    if let Ok(text) = std::str::from_utf8(payload) {
+        return format!("{topic}  {text}");
+    }
+    match ciborium::from_reader::<ciborium::Value, _>(payload).map(|v| serde_json::to_string(&v)) {
+        Ok(Ok(json)) => format!("{topic}  {json}"),
+        _ => format!("{topic}  <{} bytes, neither CBOR nor text>", payload.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transcript() -> Transcript {
+        Transcript {
+            sequence: 3,
+            start: 1.23456,
+            end: 2.5,
+            text: "Good morning everyone.".into(),
+            confidence: 0.8,
+            language: "en".into(),
+        }
+    }
+
+    #[test]
+    fn transcript_round_trips_through_cbor_with_version_and_id() {
+        let message = TranscriptMessage::new("room-1", &transcript());
+        let bytes = to_cbor(&message);
+        let back: TranscriptMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
+        assert_eq!(back, message);
+        assert_eq!(back.v, 1);
+        assert_eq!(back.start, 1.235);
+        assert!(uuid::Uuid::parse_str(&back.id).is_ok_and(|id| id.get_version_num() == 7));
+    }
+
+    #[test]
+    fn transcript_is_a_cbor_map_with_the_documented_keys() {
+        let bytes = to_cbor(&TranscriptMessage::new("room-1", &transcript()));
+        let value: ciborium::Value = ciborium::from_reader(bytes.as_slice()).unwrap();
+        let keys: Vec<String> = value
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_text().unwrap().to_owned())
+            .collect();
+        let expected = [
+            "v",
+            "id",
+            "ts",
+            "device",
+            "seq",
+            "start",
+            "end",
+            "text",
+            "confidence",
+            "is_final",
+            "language",
+        ];
+        assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn humans_see_transcripts_and_plain_text() {
+        let bytes = to_cbor(&TranscriptMessage::new("room-1", &transcript()));
+        let line = render_for_humans("roomscribe/room-1/transcript", &bytes);
+        assert!(line.contains("Good morning everyone."), "{line}");
+        assert!(line.contains("1.23"), "{line}");
+        assert_eq!(
+            render_for_humans("roomscribe/room-1/status", b"online"),
+            "roomscribe/room-1/status  online"
+        );
+    }
+}

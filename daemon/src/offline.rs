@@ -1,0 +1,207 @@
+//! `roomscribe transcribe`: a WAV file in, a transcript out (text, JSON, SRT or WebVTT).
+//!
+//! Streams the file through the reference long-form loop: a buffer of at most 30 s is decoded,
+//! the part its segments account for is dropped, more audio is read in, and so on, so memory
+//! stays flat for any length. The formatting functions are pure. Never touches the bus.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::asr::whisper::N_SAMPLES;
+use crate::asr::{AsrError, TextSegment, Transcriber};
+use crate::audio::wav::{WavError, WavSource};
+use crate::pipeline::STREAM_RATE;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Srt,
+    Vtt,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TranscribeError {
+    #[error(transparent)]
+    Wav(#[from] WavError),
+    #[error(transparent)]
+    Asr(#[from] AsrError),
+}
+
+/// Files longer than this get progress lines on stderr.
+const PROGRESS_ABOVE_SECONDS: f64 = 60.0;
+
+/// Transcribes `wav`, reporting progress to `progress` for long files. A file that turns out to
+/// be corrupt part-way is transcribed up to the damage; the error is returned with what was
+/// recognised before it.
+pub fn transcribe_file(
+    transcriber: &Transcriber,
+    mut wav: WavSource,
+    progress: &mut dyn Write,
+) -> (Vec<TextSegment>, Option<TranscribeError>) {
+    let duration = wav.duration_seconds();
+    let report = duration > PROGRESS_ABOVE_SECONDS;
+    let mut buffer: Vec<f32> = Vec::with_capacity(N_SAMPLES * 2);
+    let mut block = Vec::with_capacity(STREAM_RATE as usize);
+    let mut offset_samples = 0usize;
+    let mut at_end = false;
+    let mut segments = Vec::new();
+    let mut failure = None;
+    let mut last_reported = 0.0;
+    loop {
+        while !at_end && buffer.len() < N_SAMPLES {
+            match wav.read_block(&mut block, STREAM_RATE as usize) {
+                Ok(()) if block.is_empty() => at_end = true,
+                Ok(()) => buffer.extend_from_slice(&block),
+                Err(error) => {
+                    buffer.extend_from_slice(&block);
+                    failure = Some(error.into());
+                    at_end = true;
+                }
+            }
+        }
+        if buffer.len() < crate::asr::whisper::HOP_LENGTH as usize {
+            break;
+        }
+        let window = &buffer[..buffer.len().min(N_SAMPLES)];
+        let (pieces, consumed) = match transcriber.transcribe_window(window) {
+            Ok(outcome) => outcome,
+            Err(error) => return (segments, Some(error.into())),
+        };
+        let offset = offset_samples as f64 / f64::from(STREAM_RATE);
+        segments.extend(pieces.into_iter().map(|p| TextSegment {
+            start: offset + p.start,
+            end: offset + p.end,
+            ..p
+        }));
+        buffer.drain(..consumed);
+        offset_samples += consumed;
+        let done = offset_samples as f64 / f64::from(STREAM_RATE);
+        if report && (done - last_reported >= 30.0 || (at_end && buffer.is_empty())) {
+            let _ = writeln!(
+                progress,
+                "transcribe: {:.0}% ({done:.0} of {duration:.0} s)",
+                (100.0 * done / duration).min(100.0)
+            );
+            last_reported = done;
+        }
+    }
+    (segments, failure)
+}
+
+/// Renders segments in `format`.
+pub fn render(segments: &[TextSegment], format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Text => segments.iter().map(|s| format!("{}\n", s.text)).collect(),
+        OutputFormat::Json => render_json(segments),
+        OutputFormat::Srt => segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    "{}\n{} --> {}\n{}\n\n",
+                    i + 1,
+                    clock(s.start, ','),
+                    clock(s.end, ','),
+                    s.text
+                )
+            })
+            .collect(),
+        OutputFormat::Vtt => {
+            let cues: String = segments
+                .iter()
+                .map(|s| format!("{} --> {}\n{}\n\n", clock(s.start, '.'), clock(s.end, '.'), s.text))
+                .collect();
+            format!("WEBVTT\n\n{cues}")
+        }
+    }
+}
+
+fn render_json(segments: &[TextSegment]) -> String {
+    #[derive(Serialize)]
+    struct Segment<'a> {
+        start: f64,
+        end: f64,
+        text: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Document<'a> {
+        segments: Vec<Segment<'a>>,
+    }
+    let document = Document {
+        segments: segments
+            .iter()
+            .map(|s| Segment {
+                start: (s.start * 1000.0).round() / 1000.0,
+                end: (s.end * 1000.0).round() / 1000.0,
+                text: &s.text,
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&document).expect("plain structs always serialise");
+    out.push('\n');
+    out
+}
+
+/// `HH:MM:SS,mmm` (SRT) or `HH:MM:SS.mmm` (WebVTT).
+fn clock(seconds: f64, separator: char) -> String {
+    let total_ms = (seconds.max(0.0) * 1000.0).round() as u64;
+    let (h, m, s, ms) = (
+        total_ms / 3_600_000,
+        total_ms / 60_000 % 60,
+        total_ms / 1000 % 60,
+        total_ms % 1000,
+    );
+    format!("{h:02}:{m:02}:{s:02}{separator}{ms:03}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments() -> Vec<TextSegment> {
+        vec![
+            TextSegment {
+                start: 0.0,
+                end: 2.5,
+                text: "Hello there.".into(),
+                confidence: 0.9,
+            },
+            TextSegment {
+                start: 3661.2,
+                end: 3663.0,
+                text: "An hour later.".into(),
+                confidence: 0.8,
+            },
+        ]
+    }
+
+    #[test]
+    fn json_is_an_object_of_segments_in_seconds() {
+        let value: serde_json::Value = serde_json::from_str(&render(&segments(), OutputFormat::Json)).unwrap();
+        assert_eq!(value["segments"][1]["start"], 3661.2);
+        assert_eq!(value["segments"][0]["text"], "Hello there.");
+        assert_eq!(value["segments"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn srt_numbers_cues_and_uses_commas() {
+        let srt = render(&segments(), OutputFormat::Srt);
+        assert!(srt.starts_with("1\n00:00:00,000 --> 00:00:02,500\nHello there.\n\n2\n01:01:01,200 --> 01:01:03,000\n"));
+    }
+
+    #[test]
+    fn vtt_has_its_header_and_uses_dots() {
+        let vtt = render(&segments(), OutputFormat::Vtt);
+        assert!(vtt.starts_with("WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nHello there.\n"));
+    }
+
+    #[test]
+    fn text_is_one_line_per_segment() {
+        assert_eq!(
+            render(&segments(), OutputFormat::Text),
+            "Hello there.\nAn hour later.\n"
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! Pure speech segmentation: per-frame speech probabilities in, padded `SpeechSegment`s out.
+//!
+//! Rules: a segment opens when a frame reaches `threshold` and stays open while frames stay
+//! above `threshold - 0.15` (hysteresis); it closes after `min_silence` of quiet, keeping
+//! `pad` of audio on both sides; bursts shorter than `min_speech` are dropped; a segment is cut
+//! at `max_segment`. No I/O, no clocks: positions are sample counts.
+
+use std::collections::VecDeque;
+
+use crate::pipeline::SpeechSegment;
+
+/// Segmentation rules, in samples and frames of `frame_samples`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmenterRules {
+    pub frame_samples: usize,
+    pub threshold: f32,
+    pub min_speech_frames: usize,
+    pub min_silence_frames: usize,
+    pub pad_samples: usize,
+    pub max_segment_samples: usize,
+}
+
+impl SegmenterRules {
+    fn continue_threshold(&self) -> f32 {
+        (self.threshold - 0.15).max(0.01)
+    }
+}
+
+struct OpenSegment {
+    start_sample: u64,
+    samples: Vec<f32>,
+    speech_frames: usize,
+    trailing_silence_frames: usize,
+}
+
+pub struct Segmenter {
+    rules: SegmenterRules,
+    /// The last `pad_samples` of audio outside any segment.
+    pre_roll: VecDeque<f32>,
+    open: Option<OpenSegment>,
+    /// Stream position of the next sample pushed.
+    position: u64,
+}
+
+impl Segmenter {
+    pub fn new(rules: SegmenterRules) -> Self {
+        Self {
+            pre_roll: VecDeque::with_capacity(rules.pad_samples + rules.frame_samples),
+            rules,
+            open: None,
+            position: 0,
+        }
+    }
+
+    /// Feeds one frame and its speech probability; returns a segment when one closes.
+    pub fn push(&mut self, frame: &[f32], speech_probability: f32) -> Option<SpeechSegment> {
+        let frame_start = self.position;
+        self.position += frame.len() as u64;
+        let Some(open) = self.open.as_mut() else {
+            if speech_probability >= self.rules.threshold {
+                let mut samples = Vec::with_capacity(self.rules.max_segment_samples);
+                samples.extend(self.pre_roll.drain(..));
+                samples.extend_from_slice(frame);
+                self.open = Some(OpenSegment {
+                    start_sample: frame_start - (samples.len() - frame.len()) as u64,
+                    samples,
+                    speech_frames: 1,
+                    trailing_silence_frames: 0,
+                });
+            } else {
+                self.remember(frame);
+            }
+            return None;
+        };
+        open.samples.extend_from_slice(frame);
+        if speech_probability >= self.rules.continue_threshold() {
+            open.speech_frames += 1;
+            open.trailing_silence_frames = 0;
+        } else {
+            open.trailing_silence_frames += 1;
+        }
+        if open.trailing_silence_frames >= self.rules.min_silence_frames {
+            return self.close();
+        }
+        if open.samples.len() >= self.rules.max_segment_samples {
+            let mut segment = self.open.take()?;
+            let next_start = segment.start_sample + self.rules.max_segment_samples as u64;
+            let rest = segment.samples.split_off(self.rules.max_segment_samples);
+            self.open = Some(OpenSegment {
+                start_sample: next_start,
+                samples: rest,
+                speech_frames: 0,
+                trailing_silence_frames: 0,
+            });
+            return Some(SpeechSegment {
+                start_sample: segment.start_sample,
+                samples: segment.samples,
+            });
+        }
+        None
+    }
+
+    /// Ends the stream: closes any open segment.
+    pub fn finish(&mut self) -> Option<SpeechSegment> {
+        self.close()
+    }
+
+    /// Closes the open segment, keeping `pad_samples` of its trailing silence; the rest of that
+    /// silence becomes pre-roll for the next one.
+    fn close(&mut self) -> Option<SpeechSegment> {
+        let mut open = self.open.take()?;
+        let silence = open.trailing_silence_frames * self.rules.frame_samples;
+        let keep = open.samples.len() - silence.saturating_sub(self.rules.pad_samples).min(open.samples.len());
+        let tail = open.samples.split_off(keep);
+        self.remember(&tail);
+        (open.speech_frames >= self.rules.min_speech_frames).then_some(SpeechSegment {
+            start_sample: open.start_sample,
+            samples: open.samples,
+        })
+    }
+
+    fn remember(&mut self, samples: &[f32]) {
+        self.pre_roll.extend(samples.iter().copied());
+        let excess = self.pre_roll.len().saturating_sub(self.rules.pad_samples);
+        self.pre_roll.drain(..excess);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FRAME: usize = 10;
+
+    fn rules() -> SegmenterRules {
+        SegmenterRules {
+            frame_samples: FRAME,
+            threshold: 0.5,
+            min_speech_frames: 3,
+            min_silence_frames: 4,
+            pad_samples: 20,
+            max_segment_samples: 1000,
+        }
+    }
+
+    /// Feeds frames with the given probabilities (frame i holds the value i) and collects segments.
+    fn run(rules: SegmenterRules, probabilities: &[f32]) -> Vec<SpeechSegment> {
+        let mut segmenter = Segmenter::new(rules);
+        let mut out = Vec::new();
+        for (i, &p) in probabilities.iter().enumerate() {
+            out.extend(segmenter.push(&[i as f32; FRAME], p));
+        }
+        out.extend(segmenter.finish());
+        out
+    }
+
+    fn frames_of(segment: &SpeechSegment) -> Vec<usize> {
+        let mut frames: Vec<usize> = segment.samples.iter().map(|&s| s as usize).collect();
+        frames.dedup();
+        frames
+    }
+
+    #[test]
+    fn speech_is_padded_on_both_sides() {
+        let p = [0., 0., 0., 0., 1., 1., 1., 1., 0., 0., 0., 0., 0., 0.];
+        let segments = run(rules(), &p);
+        assert_eq!(segments.len(), 1);
+        assert_eq!(frames_of(&segments[0]), vec![2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(segments[0].start_sample, 2 * FRAME as u64);
+    }
+
+    #[test]
+    fn short_bursts_are_dropped() {
+        let p = [0., 1., 1., 0., 0., 0., 0., 0.];
+        assert!(run(rules(), &p).is_empty());
+    }
+
+    #[test]
+    fn short_pauses_do_not_split_a_segment() {
+        let p = [1., 1., 1., 0., 0., 0., 1., 1., 0., 0., 0., 0.];
+        let segments = run(rules(), &p);
+        assert_eq!(segments.len(), 1);
+        assert_eq!(frames_of(&segments[0]), (0..=9).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn long_pauses_split_segments() {
+        let p = [1., 1., 1., 0., 0., 0., 0., 0., 0., 1., 1., 1., 0., 0., 0., 0.];
+        let segments = run(rules(), &p);
+        assert_eq!(segments.len(), 2);
+        assert_eq!(frames_of(&segments[0]), vec![0, 1, 2, 3, 4]);
+        assert_eq!(frames_of(&segments[1]), vec![7, 8, 9, 10, 11, 12, 13]);
+    }
+
+    #[test]
+    fn hysteresis_keeps_a_segment_open_just_below_the_threshold() {
+        let p = [0.9, 0.9, 0.9, 0.4, 0.4, 0.4, 0.4, 0.4, 0., 0., 0., 0.];
+        let segments = run(rules(), &p);
+        assert_eq!(segments.len(), 1);
+        assert_eq!(frames_of(&segments[0]), (0..=9).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn long_speech_is_cut_at_the_maximum_length_without_losing_samples() {
+        let rules = SegmenterRules {
+            max_segment_samples: 50,
+            ..rules()
+        };
+        let p = [1.0; 12];
+        let segments = run(rules, &p);
+        assert_eq!(
+            segments.iter().map(|s| s.samples.len()).collect::<Vec<_>>(),
+            vec![50, 50, 20]
+        );
+        assert_eq!(segments[1].start_sample, 50);
+        assert_eq!(segments[2].start_sample, 100);
+    }
+
+    #[test]
+    fn open_segment_is_flushed_at_the_end_of_the_stream() {
+        let p = [0., 1., 1., 1., 1.];
+        let segments = run(rules(), &p);
+        assert_eq!(segments.len(), 1);
+        assert_eq!(frames_of(&segments[0]), vec![0, 1, 2, 3, 4]);
+    }
+}
