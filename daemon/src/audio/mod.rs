@@ -153,7 +153,7 @@ fn run_alsa(
         loop {
             let done = capture_done.load(Ordering::Acquire);
             ring::drain_into(&mut consumer, &mut chunk, CHUNK_SAMPLES);
-            let ring_empty = consumer.len() == 0;
+            let ring_empty = consumer.is_empty();
             if chunk.len() == CHUNK_SAMPLES || (done && ring_empty && !chunk.is_empty()) {
                 let samples = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_SAMPLES));
                 let frames = samples.len() as u64;

@@ -141,7 +141,7 @@ mod tests {
         let bytes = to_cbor(&TranscriptMessage::new("room-1", &transcript()));
         let line = render_for_humans("roomscribe/room-1/transcript", &bytes);
         assert!(line.contains("Good morning everyone."), "{line}");
-        assert!(line.contains("1.23"), "{line}");
+        assert!(line.contains("2.50"), "{line}");
         assert_eq!(
             render_for_humans("roomscribe/room-1/status", b"online"),
             "roomscribe/room-1/status  online"

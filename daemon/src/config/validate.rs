@@ -356,7 +356,7 @@ mod tests {
         let errors = errors_of("devce_id = \"x\"\n[vad]\nmargin_db = \"loud\"\nfoo = 1\n[bus]\nmax_connections = -1\n");
         assert_eq!(
             fields(&errors),
-            ["devce_id", "vad.foo", "vad.margin_db", "bus.max_connections"]
+            ["devce_id", "vad.margin_db", "vad.foo", "bus.max_connections"]
         );
     }
 

@@ -86,10 +86,11 @@ impl Segmenter {
             let mut segment = self.open.take()?;
             let next_start = segment.start_sample + self.rules.max_segment_samples as u64;
             let rest = segment.samples.split_off(self.rules.max_segment_samples);
+            // The continuation is the same speech: it inherits the confirmed speech count.
             self.open = Some(OpenSegment {
                 start_sample: next_start,
                 samples: rest,
-                speech_frames: 0,
+                speech_frames: segment.speech_frames,
                 trailing_silence_frames: 0,
             });
             return Some(SpeechSegment {

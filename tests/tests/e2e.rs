@@ -1,0 +1,294 @@
+//! End-to-end tests of the built `roomscribe` binary, from the outside: real libtorch, the real
+//! embedded broker, real alsa-lib (an ALSA `file` PCM over a `null` slave), Debian's
+//! `mosquitto_sub` and Python's `cbor2` as outside client and decoder.
+
+mod support;
+
+use std::time::Duration;
+
+use support::*;
+
+const JFK_REFERENCE: &str =
+    "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
+
+fn daemon_config(port: u16, pcm: &str) -> String {
+    format!(
+        "device_id = \"room-7\"\n\
+         [capture]\npcm = \"{pcm}\"\npacing = \"realtime\"\n\
+         [asr]\nmodel_dir = \"{}\"\nthreads = 2\n\
+         [bus]\nlisten = \"127.0.0.1:{port}\"\n",
+        whisper_model().display()
+    )
+}
+
+#[test]
+fn transcribe_prints_the_jfk_reference_sentence_word_for_word() {
+    let jfk = artifact("jfk").join("jfk.wav");
+    let model = whisper_model();
+    let out = roomscribe(&["transcribe", jfk.to_str().unwrap(), "--model", model.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(words(&String::from_utf8_lossy(&out.stdout)), words(JFK_REFERENCE));
+}
+
+#[test]
+fn transcribe_json_lists_timed_segments_in_order() {
+    let meeting = meeting();
+    let model = whisper_model();
+    let out = roomscribe(&[
+        "transcribe",
+        meeting.wav.to_str().unwrap(),
+        "--format",
+        "json",
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let segments = document["segments"]
+        .as_array()
+        .expect("an object with a segments array");
+    assert!(segments.len() >= 3, "{document}");
+    let mut previous_end = 0.0;
+    let mut text = String::new();
+    for segment in segments {
+        let (start, end) = (segment["start"].as_f64().unwrap(), segment["end"].as_f64().unwrap());
+        assert!(
+            start >= previous_end - 0.01 && end > start,
+            "segments out of order: {document}"
+        );
+        previous_end = end;
+        text.push_str(segment["text"].as_str().unwrap());
+        text.push(' ');
+    }
+    let last_turn_end = meeting.turns.last().unwrap().end;
+    assert!(
+        (previous_end - last_turn_end).abs() < 2.0,
+        "last segment ends at {previous_end}, speech at {last_turn_end}"
+    );
+    let wer = word_error_rate(&meeting.text(), &text);
+    assert!(wer < 0.25, "WER {wer:.3}: {text}");
+}
+
+/// The walking skeleton: a meeting goes in through ALSA and comes out of the embedded broker as
+/// CBOR transcripts that an outside client decodes.
+#[test]
+fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
+    let dir = TempDir::new("alsa-e2e");
+    let meeting = meeting();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
+    let port = free_port();
+    let mut daemon = Daemon::start(&dir, &daemon_config(port, "meeting"), Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
+
+    let expected = meeting.turns.len();
+    wait_until(Duration::from_secs(90), "a transcript of every turn", || {
+        subscriber.on_topic("roomscribe/room-7/transcript").len() >= expected
+    });
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+
+    let messages = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
+    let mut text = String::new();
+    for (i, m) in messages.iter().enumerate() {
+        assert_eq!(m["v"], 1, "{m}");
+        assert_eq!(m["seq"], i as u64 + 1, "sequence numbers are contiguous: {m}");
+        assert_eq!(m["device"], "room-7");
+        assert_eq!(m["is_final"], true);
+        assert_eq!(m["language"], "en");
+        assert_eq!(m["id"].as_str().map(str::len), Some(36), "a UUID: {m}");
+        assert!(
+            m["ts"].as_u64().is_some_and(|ts| ts > 1_700_000_000_000),
+            "unix ms: {m}"
+        );
+        assert!((0.0..=1.0).contains(&m["confidence"].as_f64().unwrap()));
+        text.push_str(m["text"].as_str().unwrap());
+        text.push(' ');
+    }
+    let wer = word_error_rate(&meeting.text(), &text);
+    assert!(wer < 0.25, "WER {wer:.3} on {text:?}");
+
+    // Pacing and capture lost nothing: each turn's transcript starts where the turn was spoken.
+    // (A dropped frame would pull every later time earlier.)
+    for turn in &meeting.turns {
+        let nearest = messages
+            .iter()
+            .map(|m| (m["start"].as_f64().unwrap() - turn.start).abs())
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            nearest < 1.0,
+            "no transcript starts near {:.2} s ({:?})",
+            turn.start,
+            turn.text
+        );
+    }
+    let log = daemon.log_text();
+    assert!(log.contains("dropped_frames=0"), "capture dropped frames:\n{log}");
+
+    let status = subscriber.on_topic("roomscribe/room-7/status");
+    assert_eq!(status.first().map(Vec::as_slice), Some(&b"online"[..]));
+    assert_eq!(status.last().map(Vec::as_slice), Some(&b"offline"[..]));
+}
+
+/// SIGTERM while the last turn is still in the pipeline: it is transcribed and published before
+/// the daemon exits.
+#[test]
+fn sigterm_drains_speech_already_captured() {
+    let dir = TempDir::new("drain");
+    let meeting = meeting();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
+    let port = free_port();
+    // A 2 s closing silence keeps the last turn's segment open well past the moment we stop.
+    let config = format!("{}[vad]\nmin_silence_ms = 2000\n", daemon_config(port, "meeting"));
+    let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let ready_at = std::time::Instant::now();
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/transcript");
+
+    let last = meeting.turns.last().unwrap();
+    let stop_at = Duration::from_secs_f64(last.end + 0.15);
+    wait_until(stop_at + Duration::from_secs(5), "the end of the last turn", || {
+        ready_at.elapsed() >= stop_at
+    });
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+
+    let log = daemon.log_text();
+    let said_last = |text: &str| words(text).contains(&"tuesday".to_owned());
+    let lines: Vec<&str> = log.lines().collect();
+    let sigterm = lines
+        .iter()
+        .position(|l| l.contains("SIGTERM received"))
+        .expect("the daemon logged the SIGTERM");
+    let last_published = lines.iter().position(|l| l.contains("Transcript") && said_last(l));
+    assert!(
+        last_published.is_some_and(|at| at > sigterm),
+        "the last turn was not transcribed after the stop:\n{log}"
+    );
+    let received = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
+    assert!(
+        received.iter().any(|m| said_last(m["text"].as_str().unwrap())),
+        "an outside subscriber did not receive the last turn: {received:?}"
+    );
+}
+
+/// Every bad input: one clear line on stderr, a non-zero exit, never a panic.
+#[test]
+fn bad_inputs_give_one_clear_error_line_and_a_nonzero_exit() {
+    let dir = TempDir::new("bad-input");
+    let model = whisper_model();
+    let model = model.to_str().unwrap();
+    std::fs::write(
+        dir.path("garbage.wav"),
+        b"RIFF\x10\x00\x00\x00WAVEthis is not audio at all",
+    )
+    .unwrap();
+    let mut truncated = std::fs::read(&meeting().wav).unwrap();
+    truncated.truncate(truncated.len() / 3);
+    std::fs::write(dir.path("truncated.wav"), truncated).unwrap();
+    std::fs::create_dir_all(dir.path("empty-model")).unwrap();
+    let bad_pcm_config = dir.path("bad-pcm.toml");
+    std::fs::write(&bad_pcm_config, daemon_config(free_port(), "no_such_pcm_anywhere")).unwrap();
+
+    let cases: Vec<(Vec<String>, i32, &str)> = vec![
+        (
+            vec![
+                "transcribe".into(),
+                dir.path("missing.wav").display().to_string(),
+                "--model".into(),
+                model.into(),
+            ],
+            66,
+            "cannot open",
+        ),
+        (
+            vec![
+                "transcribe".into(),
+                dir.path("garbage.wav").display().to_string(),
+                "--model".into(),
+                model.into(),
+            ],
+            65,
+            "not a readable WAV",
+        ),
+        (
+            vec![
+                "transcribe".into(),
+                dir.path("truncated.wav").display().to_string(),
+                "--model".into(),
+                model.into(),
+            ],
+            65,
+            "corrupt",
+        ),
+        (
+            vec![
+                "transcribe".into(),
+                meeting().wav.display().to_string(),
+                "--model".into(),
+                dir.path("empty-model").display().to_string(),
+            ],
+            66,
+            "has no model.bin",
+        ),
+        (
+            vec!["run".into(), "--config".into(), bad_pcm_config.display().to_string()],
+            69,
+            "no_such_pcm_anywhere",
+        ),
+    ];
+    for (args, code, needle) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = roomscribe(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let error_lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("roomscribe: error:")).collect();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert_eq!(error_lines.len(), 1, "{args:?}: exactly one error line:\n{stderr}");
+        assert!(error_lines[0].contains(needle), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("stack backtrace"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn validate_lists_every_error_with_its_field_and_exits_78() {
+    let dir = TempDir::new("validate");
+    let path = dir.path("bad.toml");
+    std::fs::write(
+        &path,
+        "devce_id = \"x\"\n[vad]\nmargin_db = \"loud\"\nmax_segment_s = 45.0\n[bus]\nlisten = \"nowhere\"\n",
+    )
+    .unwrap();
+    let out = roomscribe(&["validate", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    for field in ["devce_id:", "vad.margin_db:", "vad.max_segment_s:", "bus.listen:"] {
+        assert!(stderr.contains(field), "{field} missing from:\n{stderr}");
+    }
+    let good = roomscribe(&[
+        "validate",
+        repo_root().join("firmware-config/roomscribe.toml").to_str().unwrap(),
+    ]);
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+}
+
+#[test]
+fn a_busy_broker_port_is_a_clear_error() {
+    let dir = TempDir::new("busy-port");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let meeting = meeting();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
+    let mut daemon = Daemon::start(&dir, &daemon_config(port, "meeting"), Some(&asoundrc));
+    assert_eq!(daemon.wait_exit(Duration::from_secs(60)), 69);
+    assert!(daemon.log_text().contains("another broker"), "{}", daemon.log_text());
+}
+
+#[test]
+fn word_error_rate_counts_edits_over_reference_words() {
+    assert_eq!(word_error_rate("the cat sat", "The cat, sat."), 0.0);
+    assert!((word_error_rate("the cat sat down", "the bat sat") - 0.5).abs() < 1e-9);
+    assert!((word_error_rate("a b", "a b c d") - 1.0).abs() < 1e-9);
+}

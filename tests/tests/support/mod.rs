@@ -1,0 +1,376 @@
+//! The harness: unique temp dirs, free ports, the built binary, the models fetched by
+//! `scripts/setup`, a synthetic meeting made with espeak-ng + sox, Debian's `mosquitto_sub` as an
+//! outside client, Python's `cbor2` as an independent CBOR decoder, and word error rate.
+//! Waits are on conditions with deadlines, never fixed sleeps.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+/// The `roomscribe` binary of the same profile as this test binary (scripts/test builds it).
+pub fn roomscribe_bin() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    let bin = profile_dir.join("roomscribe");
+    assert!(
+        bin.is_file(),
+        "{} is missing: build it first (scripts/test does: cargo build --release --bins)",
+        bin.display()
+    );
+    bin
+}
+
+/// The folder of a manifest artifact fetched by `scripts/setup`.
+pub fn artifact(name: &str) -> PathBuf {
+    let out = Command::new("python3")
+        .arg(repo_root().join("scripts/lib/artifacts.py"))
+        .args(["path", name])
+        .output()
+        .expect("python3 runs scripts/lib/artifacts.py");
+    assert!(
+        out.status.success(),
+        "artifacts.py path {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+    assert!(
+        dir.is_dir() && fs::read_dir(&dir).unwrap().next().is_some(),
+        "{} is empty: run scripts/setup first",
+        dir.display()
+    );
+    dir
+}
+
+pub fn whisper_model() -> PathBuf {
+    artifact("whisper-tiny.en")
+}
+
+/// A directory removed when dropped (kept when the test fails, for the logs).
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("roomscribe-test-{}-{label}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A port that was free a moment ago (the OS picks it; never a fixed number).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One spoken turn of the synthetic meeting.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    pub start: f64,
+    pub end: f64,
+    pub text: String,
+}
+
+pub struct Meeting {
+    pub wav: PathBuf,
+    pub raw: PathBuf,
+    pub turns: Vec<Turn>,
+}
+
+impl Meeting {
+    pub fn text(&self) -> String {
+        self.turns.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// The synthetic meeting, made once per test run by `scripts/lib/make-meeting`.
+pub fn meeting() -> &'static Meeting {
+    static MEETING: OnceLock<(TempDir, Meeting)> = OnceLock::new();
+    &MEETING
+        .get_or_init(|| {
+            let dir = TempDir::new("meeting");
+            let status = Command::new(repo_root().join("scripts/lib/make-meeting"))
+                .arg(&dir.0)
+                .status()
+                .expect("scripts/lib/make-meeting runs");
+            assert!(
+                status.success(),
+                "make-meeting failed: install espeak-ng and sox (scripts/setup)"
+            );
+            let turns = fs::read_to_string(dir.path("turns.tsv"))
+                .unwrap()
+                .lines()
+                .map(|line| {
+                    let mut fields = line.splitn(3, '\t');
+                    Turn {
+                        start: fields.next().unwrap().parse().unwrap(),
+                        end: fields.next().unwrap().parse().unwrap(),
+                        text: fields.next().unwrap().to_owned(),
+                    }
+                })
+                .collect();
+            let meeting = Meeting {
+                wav: dir.path("meeting.wav"),
+                raw: dir.path("meeting.raw"),
+                turns,
+            };
+            (dir, meeting)
+        })
+        .1
+}
+
+/// Lower-case words without punctuation.
+pub fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Word error rate: word-level edit distance over the reference length.
+pub fn word_error_rate(reference: &str, hypothesis: &str) -> f64 {
+    let (r, h) = (words(reference), words(hypothesis));
+    let mut row: Vec<usize> = (0..=h.len()).collect();
+    for (i, rw) in r.iter().enumerate() {
+        let mut previous_diagonal = row[0];
+        row[0] = i + 1;
+        for (j, hw) in h.iter().enumerate() {
+            let substitution = previous_diagonal + usize::from(rw != hw);
+            previous_diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[h.len()] as f64 / r.len().max(1) as f64
+}
+
+/// Runs `roomscribe ARGS…` to completion.
+pub fn roomscribe(args: &[&str]) -> Output {
+    Command::new(roomscribe_bin()).args(args).output().unwrap()
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+pub fn wait_until(timeout: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !condition() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// An asoundrc defining PCM `name` as an ALSA `file` plugin reading `infile` over a `null`
+/// slave: real alsa-lib, no sound card.
+pub fn file_pcm_config(dir: &TempDir, name: &str, infile: &Path) -> PathBuf {
+    let path = dir.path("asoundrc");
+    fs::write(
+        &path,
+        format!(
+            "pcm.{name} {{\n  type file\n  slave.pcm \"null\"\n  file \"/dev/null\"\n  infile \"{}\"\n  format \"raw\"\n}}\n",
+            infile.display()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// The daemon, running; killed when dropped if still alive.
+pub struct Daemon {
+    pub child: Child,
+    pub log: PathBuf,
+}
+
+impl Daemon {
+    pub fn start(dir: &TempDir, config: &str, asoundrc: Option<&Path>) -> Self {
+        let config_path = dir.path("roomscribe.toml");
+        fs::write(&config_path, config).unwrap();
+        let log = dir.path("daemon.log");
+        let mut command = Command::new(roomscribe_bin());
+        command
+            .args(["run", "--config"])
+            .arg(&config_path)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&log).unwrap());
+        if let Some(asoundrc) = asoundrc {
+            command.env(
+                "ALSA_CONFIG_PATH",
+                format!("/usr/share/alsa/alsa.conf:{}", asoundrc.display()),
+            );
+        }
+        Self {
+            child: command.spawn().unwrap(),
+            log,
+        }
+    }
+
+    pub fn log_text(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) {
+        wait_until(timeout, &format!("daemon log line {needle:?}"), || {
+            self.log_text().contains(needle)
+        });
+    }
+
+    pub fn terminate(&mut self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> i32 {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "daemon did not exit within {timeout:?}:\n{}",
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Debian's `mosquitto_sub`, printing `topic hex-payload` per message to a file.
+pub struct Subscriber {
+    child: Child,
+    out: PathBuf,
+}
+
+impl Subscriber {
+    pub fn start(dir: &TempDir, port: u16, topic: &str) -> Self {
+        let out = dir.path("mosquitto_sub.txt");
+        let child = Command::new("mosquitto_sub")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-q",
+                "1",
+                "-t",
+                topic,
+                "-F",
+                "%t %x",
+            ])
+            .stdout(fs::File::create(&out).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto_sub is installed (scripts/setup)");
+        Self { child, out }
+    }
+
+    /// (topic, payload bytes) received so far.
+    pub fn messages(&self) -> Vec<(String, Vec<u8>)> {
+        fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let (topic, hex) = line.split_once(' ')?;
+                Some((topic.to_owned(), decode_hex(hex)?))
+            })
+            .collect()
+    }
+
+    pub fn on_topic(&self, topic: &str) -> Vec<Vec<u8>> {
+        self.messages()
+            .into_iter()
+            .filter(|(t, _)| t == topic)
+            .map(|(_, p)| p)
+            .collect()
+    }
+}
+
+impl Drop for Subscriber {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Decodes CBOR payloads with Python's `cbor2` (Debian's python3-cbor2): an implementation
+/// independent of the daemon's. Returns each payload as JSON.
+pub fn decode_cbor_independently(payloads: &[Vec<u8>]) -> Vec<serde_json::Value> {
+    let python = if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    };
+    let script = "import sys, json, cbor2\n\
+                  for line in sys.stdin:\n\
+                  \x20   print(json.dumps(cbor2.loads(bytes.fromhex(line.strip()))))\n";
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for payload in payloads {
+            let hex: String = payload.iter().map(|b| format!("{b:02x}")).collect();
+            writeln!(stdin, "{hex}").unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "cbor2 could not decode the payloads (install python3-cbor2): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
