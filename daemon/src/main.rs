@@ -48,8 +48,8 @@ enum Command {
     Transcribe {
         /// The WAV file.
         file: PathBuf,
-        #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, short, value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// Whisper model folder (default: the installed model, else the one scripts/setup fetched).
         #[arg(long, value_name = "DIR")]
         model: Option<PathBuf>,
@@ -68,6 +68,26 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+}
+
+/// Output formats of `transcribe`, as the command line spells them.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Srt,
+    Vtt,
+}
+
+impl From<Format> for OutputFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Text => OutputFormat::Text,
+            Format::Json => OutputFormat::Json,
+            Format::Srt => OutputFormat::Srt,
+            Format::Vtt => OutputFormat::Vtt,
+        }
+    }
 }
 
 /// An error with the exit code it maps to.
@@ -98,7 +118,7 @@ fn main() -> ExitCode {
         Command::Run { config } => run(&config),
         Command::Transcribe { file, format, model } => {
             init_logging("warn");
-            transcribe(&file, format, model)
+            transcribe(&file, format.into(), model)
         }
         Command::Watch { broker, device } => {
             init_logging("warn");

@@ -13,7 +13,7 @@ use crate::asr::{AsrError, TextSegment, Transcriber};
 use crate::audio::wav::{WavError, WavSource};
 use crate::pipeline::STREAM_RATE;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     Text,
     Json,

@@ -172,6 +172,44 @@ fn sigterm_drains_speech_already_captured() {
     );
 }
 
+/// systemd's notify protocol over a real datagram socket: READY=1 only once the broker accepts
+/// connections and the model is loaded, STOPPING=1 when SIGTERM starts the drain.
+#[test]
+fn systemd_hears_ready_once_serving_and_stopping_on_sigterm() {
+    let dir = TempDir::new("notify");
+    let socket_path = dir.path("notify.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
+    socket.set_read_timeout(Some(Duration::from_secs(90))).unwrap();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
+    let port = free_port();
+    let mut daemon = Daemon::start_with_env(
+        &dir,
+        &daemon_config(port, "meeting"),
+        Some(&asoundrc),
+        &[("NOTIFY_SOCKET", &socket_path)],
+    );
+    let receive = || {
+        let mut buf = [0u8; 4096];
+        let n = socket.recv(&mut buf).expect("a notification from the daemon");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let ready = receive();
+    assert!(ready.lines().any(|l| l == "READY=1"), "{ready:?}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+        "READY=1 came before the broker accepted connections"
+    );
+    assert!(
+        daemon.log_text().contains("Whisper model loaded"),
+        "READY=1 came before the model was loaded"
+    );
+
+    daemon.terminate();
+    let stopping = receive();
+    assert!(stopping.lines().any(|l| l == "STOPPING=1"), "{stopping:?}");
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+}
+
 /// Every bad input: one clear line on stderr, a non-zero exit, never a panic.
 #[test]
 fn bad_inputs_give_one_clear_error_line_and_a_nonzero_exit() {

@@ -209,6 +209,10 @@ pub struct Daemon {
 
 impl Daemon {
     pub fn start(dir: &TempDir, config: &str, asoundrc: Option<&Path>) -> Self {
+        Self::start_with_env(dir, config, asoundrc, &[])
+    }
+
+    pub fn start_with_env(dir: &TempDir, config: &str, asoundrc: Option<&Path>, env: &[(&str, &Path)]) -> Self {
         let config_path = dir.path("roomscribe.toml");
         fs::write(&config_path, config).unwrap();
         let log = dir.path("daemon.log");
@@ -219,6 +223,7 @@ impl Daemon {
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(fs::File::create(&log).unwrap());
+        command.envs(env.iter().copied());
         if let Some(asoundrc) = asoundrc {
             command.env(
                 "ALSA_CONFIG_PATH",
