@@ -41,6 +41,8 @@ pub enum AppError {
     Asr(#[from] AsrError),
     #[error(transparent)]
     Bus(#[from] BusError),
+    #[error(transparent)]
+    Vad(#[from] crate::vad::silero::SileroError),
     #[error("could not start the {stage} thread: {source}")]
     Thread {
         stage: &'static str,
@@ -73,6 +75,7 @@ fn spawn<T: Send + 'static>(
 /// Runs the daemon until SIGTERM or SIGINT.
 pub fn run(config: Config) -> Result<RunSummary, AppError> {
     let source = Source::open(&config.capture)?;
+    let detector = vad::Detector::from_config(&config.vad)?;
     let transcriber = Transcriber::load(&config.asr)?;
     tracing::info!(model = %config.asr.model_dir.display(), details = %transcriber.describe(), "Whisper model loaded");
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -81,10 +84,15 @@ pub fn run(config: Config) -> Result<RunSummary, AppError> {
         .enable_all()
         .build()
         .map_err(|source| AppError::Thread { stage: "tokio", source })?;
-    runtime.block_on(run_pipeline(config, source, transcriber))
+    runtime.block_on(run_pipeline(config, source, detector, transcriber))
 }
 
-async fn run_pipeline(config: Config, source: Source, transcriber: Transcriber) -> Result<RunSummary, AppError> {
+async fn run_pipeline(
+    config: Config,
+    source: Source,
+    detector: vad::Detector,
+    transcriber: Transcriber,
+) -> Result<RunSummary, AppError> {
     let broker_addr = bus::start_broker(&config.bus)?;
     let publisher = Publisher::connect(broker_addr, &config.device_id).await?;
     let mut sigterm =
@@ -107,13 +115,16 @@ async fn run_pipeline(config: Config, source: Source, transcriber: Transcriber) 
             .spawn(move || audio::run_stage(source, pacing, chunk_tx, stop, stats))
             .map_err(|source| AppError::Thread { stage: "audio", source })?
     };
+    let detector_name = detector.name();
     let vad_config = config.vad.clone();
-    let vad_stage = spawn("vad", move || vad::run_stage(&vad_config, chunk_rx, segment_tx))?;
+    let vad_stage = spawn("vad", move || {
+        vad::run_stage(&vad_config, detector, chunk_rx, segment_tx)
+    })?;
     let asr_stage = spawn("asr", move || asr::run_stage(transcriber, segment_rx, transcript_tx))?;
     let mut bus_stage = tokio::spawn(publisher.run_stage(transcript_rx));
 
     systemd::ready(&format!("Listening on {broker_addr}; transcribing"));
-    tracing::info!(broker = %broker_addr, device = %config.device_id, "roomscribe is ready");
+    tracing::info!(broker = %broker_addr, device = %config.device_id, vad = detector_name, "roomscribe is ready");
 
     let mut finished_early = None;
     tokio::select! {

@@ -183,7 +183,12 @@ fn validate(path: &Path) -> Result<(), Failure> {
 
 fn run(path: &Path) -> Result<(), Failure> {
     let config = load_config(path)?;
-    init_logging(&format!("{},rumqttd=warn,rumqttc=warn", config.log.level));
+    // rumqttd's router logs an ERROR whenever a client sends DISCONNECT before closing its socket
+    // (its own comment calls the double disconnect expected); keep that module quiet.
+    init_logging(&format!(
+        "{},rumqttd=warn,rumqttd::router::routing=off,rumqttc=warn",
+        config.log.level
+    ));
     tracing::info!(version = env!("CARGO_PKG_VERSION"), config = %path.display(), "roomscribe starting");
     let summary = app::run(config).map_err(|error| {
         let code = match &error {
@@ -191,6 +196,7 @@ fn run(path: &Path) -> Result<(), Failure> {
             AppError::Audio(AudioError::Wav(WavError::Open { .. })) => EX_NOINPUT,
             AppError::Audio(AudioError::Wav(_)) => EX_DATAERR,
             AppError::Asr(error) => asr_exit_code(error),
+            AppError::Vad(_) => EX_DATAERR,
             _ => EX_SOFTWARE,
         };
         fail(code, error)

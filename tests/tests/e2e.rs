@@ -11,12 +11,16 @@ use support::*;
 const JFK_REFERENCE: &str =
     "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
 
-fn daemon_config(port: u16, pcm: &str) -> String {
+/// A daemon reading ALSA PCM `pcm` in real time, with Silero VAD, publishing on `port`;
+/// `vad_extra` adds lines to the `[vad]` section.
+fn daemon_config(port: u16, pcm: &str, vad_extra: &str) -> String {
     format!(
         "device_id = \"room-7\"\n\
          [capture]\npcm = \"{pcm}\"\npacing = \"realtime\"\n\
+         [vad]\nmodel = \"{}\"\n{vad_extra}\n\
          [asr]\nmodel_dir = \"{}\"\nthreads = 2\n\
          [bus]\nlisten = \"127.0.0.1:{port}\"\n",
+        silero_model().display(),
         whisper_model().display()
     )
 }
@@ -77,8 +81,13 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     let meeting = meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
-    let mut daemon = Daemon::start(&dir, &daemon_config(port, "meeting"), Some(&asoundrc));
+    let mut daemon = Daemon::start(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
     daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    assert!(
+        daemon.log_text().contains("Speech detector: Silero VAD"),
+        "{}",
+        daemon.log_text()
+    );
     let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
 
     let expected = meeting.turns.len();
@@ -139,7 +148,7 @@ fn sigterm_drains_speech_already_captured() {
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
     // A 2 s closing silence keeps the last turn's segment open well past the moment we stop.
-    let config = format!("{}[vad]\nmin_silence_ms = 2000\n", daemon_config(port, "meeting"));
+    let config = daemon_config(port, "meeting", "min_silence_ms = 2000");
     let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
     daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
     let ready_at = std::time::Instant::now();
@@ -184,7 +193,7 @@ fn systemd_hears_ready_once_serving_and_stopping_on_sigterm() {
     let port = free_port();
     let mut daemon = Daemon::start_with_env(
         &dir,
-        &daemon_config(port, "meeting"),
+        &daemon_config(port, "meeting", ""),
         Some(&asoundrc),
         &[("NOTIFY_SOCKET", &socket_path)],
     );
@@ -210,6 +219,43 @@ fn systemd_hears_ready_once_serving_and_stopping_on_sigterm() {
     assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
 }
 
+/// Without the Silero model the daemon still finds speech (energy gate) and says so; a WAV
+/// source is read once, and the daemon stops by itself when everything in it was published.
+#[test]
+fn missing_vad_model_falls_back_to_the_energy_gate_and_says_so() {
+    let dir = TempDir::new("energy-fallback");
+    let meeting = meeting();
+    let config = format!(
+        "device_id = \"room-8\"\n\
+         [capture]\nsource = \"wav\"\nfile = \"{}\"\n\
+         [vad]\nmodel = \"{}\"\n\
+         [asr]\nmodel_dir = \"{}\"\n\
+         [bus]\nlisten = \"127.0.0.1:{}\"\n",
+        meeting.wav.display(),
+        dir.path("no-such-model.jit").display(),
+        whisper_model().display(),
+        free_port()
+    );
+    let mut daemon = Daemon::start(&dir, &config, None);
+    assert_eq!(daemon.wait_exit(Duration::from_secs(120)), 0, "{}", daemon.log_text());
+    let log = daemon.log_text();
+    assert!(
+        log.contains("Silero VAD model missing; speech detector: energy gate"),
+        "{log}"
+    );
+    let transcribed: String = log
+        .lines()
+        .filter_map(|l| {
+            l.split_once(" text=")
+                .filter(|_| l.contains(" Transcript "))
+                .map(|(_, t)| t)
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let wer = word_error_rate(&meeting.text(), &transcribed);
+    assert!(wer < 0.25, "WER {wer:.3}: {transcribed:?}");
+}
+
 /// Every bad input: one clear line on stderr, a non-zero exit, never a panic.
 #[test]
 fn bad_inputs_give_one_clear_error_line_and_a_nonzero_exit() {
@@ -226,7 +272,7 @@ fn bad_inputs_give_one_clear_error_line_and_a_nonzero_exit() {
     std::fs::write(dir.path("truncated.wav"), truncated).unwrap();
     std::fs::create_dir_all(dir.path("empty-model")).unwrap();
     let bad_pcm_config = dir.path("bad-pcm.toml");
-    std::fs::write(&bad_pcm_config, daemon_config(free_port(), "no_such_pcm_anywhere")).unwrap();
+    std::fs::write(&bad_pcm_config, daemon_config(free_port(), "no_such_pcm_anywhere", "")).unwrap();
 
     let cases: Vec<(Vec<String>, i32, &str)> = vec![
         (
@@ -319,7 +365,7 @@ fn a_busy_broker_port_is_a_clear_error() {
     let port = listener.local_addr().unwrap().port();
     let meeting = meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
-    let mut daemon = Daemon::start(&dir, &daemon_config(port, "meeting"), Some(&asoundrc));
+    let mut daemon = Daemon::start(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
     assert_eq!(daemon.wait_exit(Duration::from_secs(60)), 69);
     assert!(daemon.log_text().contains("another broker"), "{}", daemon.log_text());
 }

@@ -98,10 +98,17 @@ impl Default for CaptureConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct VadConfig {
-    /// A frame is speech when its level is this many dB above the tracked noise floor.
-    /// Default 12.0. 3-40.
+    /// Silero VAD TorchScript model. When the file is missing the energy gate below is used
+    /// instead, and the log says so. Default "/usr/share/roomscribe/models/silero-vad/silero_vad.jit".
+    pub model: PathBuf,
+    /// Speech probability that opens a segment (it stays open down to threshold - 0.15).
+    /// Default 0.5. 0.05-0.95.
+    pub threshold: f32,
+    /// Energy gate (fallback): a frame is speech when its level is this many dB above the
+    /// tracked noise floor. Default 12.0. 3-40.
     pub margin_db: f32,
-    /// …and louder than this absolute level, in dBFS. Default -55.0. -90 to -10.
+    /// Energy gate (fallback): …and louder than this absolute level, in dBFS. Default -55.0.
+    /// -90 to -10.
     pub min_level_dbfs: f32,
     /// Shorter bursts of speech are dropped, in ms. Default 250. 0-5000.
     pub min_speech_ms: u32,
@@ -116,6 +123,8 @@ pub struct VadConfig {
 impl Default for VadConfig {
     fn default() -> Self {
         Self {
+            model: PathBuf::from("/usr/share/roomscribe/models/silero-vad/silero_vad.jit"),
+            threshold: 0.5,
             margin_db: 12.0,
             min_level_dbfs: -55.0,
             min_speech_ms: 250,

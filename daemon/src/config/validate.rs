@@ -195,6 +195,11 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
 
     let vad = &c.vad;
     check(
+        (0.05..=0.95).contains(&vad.threshold),
+        "vad.threshold",
+        format!("{} is out of range 0.05-0.95", vad.threshold),
+    );
+    check(
         (3.0..=40.0).contains(&vad.margin_db),
         "vad.margin_db",
         format!("{} is out of range 3-40", vad.margin_db),

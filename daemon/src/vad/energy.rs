@@ -1,5 +1,5 @@
 //! The energy gate: a frame is speech when it is clearly louder than the tracked noise floor.
-//! Used until the Silero model is wired in (and later whenever that model is missing).
+//! The fallback when the Silero model is missing, and for any frame the model fails on.
 //!
 //! Pure: levels in, a 0/1 speech probability out.
 
@@ -10,7 +10,7 @@ pub struct EnergyGate {
     noise_floor_db: f32,
 }
 
-/// How fast the noise floor may rise, per frame (30 ms frames: about 1 dB per second).
+/// How fast the noise floor may rise, per frame (32 ms frames: about 1 dB per second).
 const FLOOR_RISE_DB_PER_FRAME: f32 = 0.03;
 /// Digital silence is treated as this level.
 const SILENCE_DBFS: f32 = -100.0;
@@ -55,21 +55,21 @@ mod tests {
     use super::*;
 
     fn tone(amplitude: f32) -> Vec<f32> {
-        (0..480).map(|i| amplitude * (i as f32 * 0.3).sin()).collect()
+        (0..512).map(|i| amplitude * (i as f32 * 0.3).sin()).collect()
     }
 
     #[test]
     fn full_scale_sine_is_about_minus_three_dbfs() {
         assert!((rms_dbfs(&tone(1.0)) + 3.01).abs() < 0.1);
-        assert_eq!(rms_dbfs(&[0.0; 480]), -100.0);
+        assert_eq!(rms_dbfs(&[0.0; 512]), -100.0);
     }
 
     #[test]
     fn speech_over_silence_is_detected_and_silence_is_not() {
         let mut gate = EnergyGate::new(12.0, -55.0);
-        assert_eq!(gate.speech_probability(&[0.0; 480]), 0.0);
+        assert_eq!(gate.speech_probability(&[0.0; 512]), 0.0);
         assert_eq!(gate.speech_probability(&tone(0.1)), 1.0);
-        assert_eq!(gate.speech_probability(&[0.0; 480]), 0.0);
+        assert_eq!(gate.speech_probability(&[0.0; 512]), 0.0);
     }
 
     #[test]
@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn quiet_sounds_below_the_absolute_minimum_are_not_speech() {
         let mut gate = EnergyGate::new(12.0, -55.0);
-        gate.speech_probability(&[0.0; 480]);
+        gate.speech_probability(&[0.0; 512]);
         assert_eq!(gate.speech_probability(&tone(0.0005)), 0.0);
     }
 }

@@ -1,12 +1,13 @@
 //! The VAD stage: finds speech in the audio stream and hands padded segments to ASR.
 //!
-//! Owns the detector (the energy gate for now) and the pure `segmenter`. Takes `AudioChunk`s,
-//! cuts them into 30 ms frames, and sends each closed `SpeechSegment` on. When its input closes
-//! it flushes the open segment, so audio already captured is never lost at shutdown.
-//! Never transcribes, never publishes.
+//! Owns the speech detector (Silero VAD, or the energy gate when the model is missing) and the
+//! pure `segmenter`. Takes `AudioChunk`s, cuts them into 32 ms frames, and sends each closed
+//! `SpeechSegment` on. When its input closes it flushes the open segment, so audio already
+//! captured is never lost at shutdown. Runs on its own thread; never transcribes, never publishes.
 
 pub mod energy;
 pub mod segmenter;
+pub mod silero;
 
 use tokio::sync::mpsc;
 
@@ -14,15 +15,72 @@ use crate::config::VadConfig;
 use crate::pipeline::{AudioChunk, SpeechSegment, STREAM_RATE};
 use energy::EnergyGate;
 use segmenter::{Segmenter, SegmenterRules};
+use silero::{SileroError, SileroVad, SILERO_FRAME};
 
-/// Analysis frame: 30 ms.
-pub const FRAME_SAMPLES: usize = STREAM_RATE as usize * 30 / 1000;
+/// Analysis frame: 32 ms, the frame Silero VAD takes at 16 kHz.
+pub const FRAME_SAMPLES: usize = SILERO_FRAME;
+
+/// Decides, frame by frame, how likely speech is.
+pub struct Detector {
+    silero: Option<SileroVad>,
+    /// Always kept: the decision when there is no model, or when the model fails on a frame.
+    energy: EnergyGate,
+    silero_failures: u64,
+}
+
+impl Detector {
+    /// Silero VAD when `config.model` exists; the energy gate (with a warning) when it does not.
+    /// A model file that exists but cannot be loaded is an error: it needs fixing, not hiding.
+    pub fn from_config(config: &VadConfig) -> Result<Self, SileroError> {
+        let silero = if config.model.is_file() {
+            let model = SileroVad::load(&config.model)?;
+            tracing::info!(model = %config.model.display(), "Speech detector: Silero VAD");
+            Some(model)
+        } else {
+            tracing::warn!(
+                model = %config.model.display(),
+                "Silero VAD model missing; speech detector: energy gate (fetch the model with scripts/setup)"
+            );
+            None
+        };
+        Ok(Self {
+            silero,
+            energy: EnergyGate::new(config.margin_db, config.min_level_dbfs),
+            silero_failures: 0,
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        if self.silero.is_some() {
+            "silero"
+        } else {
+            "energy gate"
+        }
+    }
+
+    fn speech_probability(&mut self, frame: &[f32]) -> f32 {
+        let energy = self.energy.speech_probability(frame);
+        let Some(silero) = self.silero.as_mut().filter(|_| frame.len() == SILERO_FRAME) else {
+            return energy;
+        };
+        match silero.speech_probability(frame) {
+            Ok(probability) => probability,
+            Err(error) => {
+                self.silero_failures += 1;
+                if self.silero_failures == 1 || self.silero_failures.is_power_of_two() {
+                    tracing::error!(%error, failures = self.silero_failures, "Silero VAD failed on a frame; using the energy gate for it");
+                }
+                energy
+            }
+        }
+    }
+}
 
 pub fn rules_from(config: &VadConfig) -> SegmenterRules {
     let frames = |ms: u32| (ms as usize * STREAM_RATE as usize / 1000).div_ceil(FRAME_SAMPLES);
     SegmenterRules {
         frame_samples: FRAME_SAMPLES,
-        threshold: 0.5,
+        threshold: config.threshold,
         min_speech_frames: frames(config.min_speech_ms),
         min_silence_frames: frames(config.min_silence_ms),
         pad_samples: config.speech_pad_ms as usize * STREAM_RATE as usize / 1000,
@@ -31,8 +89,12 @@ pub fn rules_from(config: &VadConfig) -> SegmenterRules {
 }
 
 /// Runs until `chunks` closes; returns how many segments it sent.
-pub fn run_stage(config: &VadConfig, mut chunks: mpsc::Receiver<AudioChunk>, out: mpsc::Sender<SpeechSegment>) -> u64 {
-    let mut gate = EnergyGate::new(config.margin_db, config.min_level_dbfs);
+pub fn run_stage(
+    config: &VadConfig,
+    mut detector: Detector,
+    mut chunks: mpsc::Receiver<AudioChunk>,
+    out: mpsc::Sender<SpeechSegment>,
+) -> u64 {
     let mut segmenter = Segmenter::new(rules_from(config));
     let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 2);
     let mut sent = 0u64;
@@ -49,7 +111,7 @@ pub fn run_stage(config: &VadConfig, mut chunks: mpsc::Receiver<AudioChunk>, out
         pending.extend_from_slice(&chunk.samples);
         let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
         for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
-            let probability = gate.speech_probability(frame);
+            let probability = detector.speech_probability(frame);
             if let Some(segment) = segmenter.push(frame, probability) {
                 if !send(segment) {
                     return sent;
@@ -59,7 +121,7 @@ pub fn run_stage(config: &VadConfig, mut chunks: mpsc::Receiver<AudioChunk>, out
         pending.drain(..whole);
     }
     if !pending.is_empty() {
-        let probability = gate.speech_probability(&pending);
+        let probability = detector.speech_probability(&pending);
         if let Some(segment) = segmenter.push(&pending, probability) {
             send(segment);
         }

@@ -53,6 +53,10 @@ pub fn whisper_model() -> PathBuf {
     artifact("whisper-tiny.en")
 }
 
+pub fn silero_model() -> PathBuf {
+    artifact("silero-vad").join("silero_vad.jit")
+}
+
 /// A directory removed when dropped (kept when the test fails, for the logs).
 pub struct TempDir(pub PathBuf);
 
