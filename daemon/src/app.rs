@@ -120,7 +120,11 @@ async fn run_pipeline(
     let vad_stage = spawn("vad", move || {
         vad::run_stage(&vad_config, detector, chunk_rx, segment_tx)
     })?;
-    let asr_stage = spawn("asr", move || asr::run_stage(transcriber, segment_rx, transcript_tx))?;
+    let firewall = transcriber.stats.clone();
+    let context_reset_s = config.asr.context_reset_s;
+    let asr_stage = spawn("asr", move || {
+        asr::run_stage(transcriber, context_reset_s, segment_rx, transcript_tx)
+    })?;
     let mut bus_stage = tokio::spawn(publisher.run_stage(transcript_rx));
 
     systemd::ready(&format!("Listening on {broker_addr}; transcribing"));
@@ -170,6 +174,14 @@ async fn run_pipeline(
         dropped_frames = stats.dropped_frames.load(Ordering::Relaxed),
         overruns = stats.overruns.load(Ordering::Relaxed),
         "Capture stopped"
+    );
+    tracing::info!(
+        no_speech_windows = firewall.no_speech.load(Ordering::Relaxed),
+        repetitions_collapsed = firewall.repetition_collapsed.load(Ordering::Relaxed),
+        loops_rejected = firewall.compression_rejected.load(Ordering::Relaxed),
+        fillers_dropped = firewall.silence_fillers.load(Ordering::Relaxed),
+        hallucinations_suppressed = firewall.hallucinations_suppressed(),
+        "Hallucination firewall"
     );
     Ok(RunSummary {
         transcripts_published: published.and_then(Result::ok).unwrap_or(0),

@@ -15,7 +15,7 @@ use roomscribe::asr::{AsrError, Transcriber};
 use roomscribe::audio::wav::{WavError, WavSource};
 use roomscribe::audio::AudioError;
 use roomscribe::bus::{topics::Topics, wire::render_for_humans, BusError};
-use roomscribe::config::{self, AsrConfig, Config};
+use roomscribe::config::{self, AsrConfig, ComputeDevice, Config};
 use roomscribe::offline::{self, OutputFormat, TranscribeError};
 use tracing_subscriber::EnvFilter;
 
@@ -50,9 +50,22 @@ enum Command {
         file: PathBuf,
         #[arg(long, short, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Whisper model folder (default: the installed model, else the one scripts/setup fetched).
+        /// Whisper model folder (default: asr.model_dir of --config, else the installed model,
+        /// else the one scripts/setup fetched).
         #[arg(long, value_name = "DIR")]
         model: Option<PathBuf>,
+        /// Take the [asr] settings (decoding, prompt, hotwords) from this configuration.
+        #[arg(long, short, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Beams at temperature 0 (1 = greedy); overrides the configuration.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
+        beam_size: Option<u32>,
+        /// CPU threads for libtorch (0 = one per core); overrides the configuration.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=64))]
+        threads: Option<u32>,
+        /// Where the model runs; overrides the configuration.
+        #[arg(long, value_enum)]
+        device: Option<DeviceArg>,
     },
     /// Print what a roomscribe broker publishes, decoded for humans.
     Watch {
@@ -68,6 +81,24 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+}
+
+/// `--device`, as the command line spells it.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DeviceArg {
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+impl From<DeviceArg> for ComputeDevice {
+    fn from(device: DeviceArg) -> Self {
+        match device {
+            DeviceArg::Auto => ComputeDevice::Auto,
+            DeviceArg::Cpu => ComputeDevice::Cpu,
+            DeviceArg::Cuda => ComputeDevice::Cuda,
+        }
+    }
 }
 
 /// Output formats of `transcribe`, as the command line spells them.
@@ -116,9 +147,25 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { config } => run(&config),
-        Command::Transcribe { file, format, model } => {
+        Command::Transcribe {
+            file,
+            format,
+            model,
+            config,
+            beam_size,
+            threads,
+            device,
+        } => {
             init_logging("warn");
-            transcribe(&file, format.into(), model)
+            transcribe_command(TranscribeArgs {
+                file,
+                format: format.into(),
+                model,
+                config,
+                beam_size,
+                threads,
+                device: device.map(Into::into),
+            })
         }
         Command::Watch { broker, device } => {
             init_logging("warn");
@@ -232,8 +279,18 @@ fn default_model_dirs() -> Vec<PathBuf> {
     std::iter::once(installed).chain(cache).collect()
 }
 
-fn transcribe(file: &Path, format: OutputFormat, model: Option<PathBuf>) -> Result<(), Failure> {
-    let wav = WavSource::open(file).map_err(|error| {
+struct TranscribeArgs {
+    file: PathBuf,
+    format: OutputFormat,
+    model: Option<PathBuf>,
+    config: Option<PathBuf>,
+    beam_size: Option<u32>,
+    threads: Option<u32>,
+    device: Option<ComputeDevice>,
+}
+
+fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
+    let wav = WavSource::open(&args.file).map_err(|error| {
         let code = if matches!(error, WavError::Open { .. }) {
             EX_NOINPUT
         } else {
@@ -241,9 +298,14 @@ fn transcribe(file: &Path, format: OutputFormat, model: Option<PathBuf>) -> Resu
         };
         fail(code, error)
     })?;
-    let model_dir = match model {
-        Some(dir) => dir,
-        None => {
+    let mut asr_config = match &args.config {
+        Some(path) => load_config(path)?.asr,
+        None => AsrConfig::default(),
+    };
+    asr_config.model_dir = match (args.model, &args.config) {
+        (Some(dir), _) => dir,
+        (None, Some(_)) => asr_config.model_dir,
+        (None, None) => {
             let candidates = default_model_dirs();
             candidates
                 .iter()
@@ -261,13 +323,18 @@ fn transcribe(file: &Path, format: OutputFormat, model: Option<PathBuf>) -> Resu
                 })?
         }
     };
-    let asr_config = AsrConfig {
-        model_dir,
-        ..AsrConfig::default()
-    };
+    if let Some(beam_size) = args.beam_size {
+        asr_config.beam_size = beam_size;
+    }
+    if let Some(threads) = args.threads {
+        asr_config.threads = threads;
+    }
+    if let Some(device) = args.device {
+        asr_config.device = device;
+    }
     let transcriber = Transcriber::load(&asr_config).map_err(|e| fail(asr_exit_code(&e), e))?;
     let (segments, failure) = offline::transcribe_file(&transcriber, wav, &mut std::io::stderr());
-    print!("{}", offline::render(&segments, format));
+    print!("{}", offline::render(&segments, args.format));
     match failure {
         None => Ok(()),
         Some(TranscribeError::Wav(error)) => Err(fail(EX_DATAERR, error)),

@@ -49,6 +49,7 @@ pub fn transcribe_file(
     let mut segments = Vec::new();
     let mut failure = None;
     let mut last_reported = 0.0;
+    let mut context = transcriber.new_context();
     loop {
         while !at_end && buffer.len() < N_SAMPLES {
             match wav.read_block(&mut block, STREAM_RATE as usize) {
@@ -65,7 +66,7 @@ pub fn transcribe_file(
             break;
         }
         let window = &buffer[..buffer.len().min(N_SAMPLES)];
-        let (pieces, consumed) = match transcriber.transcribe_window(window) {
+        let (pieces, consumed) = match transcriber.transcribe_window(window, &mut context, offset_samples as u64) {
             Ok(outcome) => outcome,
             Err(error) => return (segments, Some(error.into())),
         };

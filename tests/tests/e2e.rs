@@ -73,6 +73,56 @@ fn transcribe_json_lists_timed_segments_in_order() {
     assert!(wer < 0.25, "WER {wer:.3}: {text}");
 }
 
+/// Issue 3: no text on silence or noise. 60 s of digital silence and 60 s of pink noise at
+/// -40 dBFS (made by sox) go through `transcribe`, which has no VAD in front of the model, so
+/// the decoder's own no-speech gate and firewall must hold the text back.
+#[test]
+fn silence_and_noise_transcribe_to_nothing() {
+    let dir = TempDir::new("silence");
+    let silence = dir.path("silence.wav");
+    let noise = dir.path("pink.wav");
+    let sox = |args: &[&str]| {
+        let status = std::process::Command::new("sox").args(args).status().expect("sox runs");
+        assert!(status.success(), "sox {args:?}");
+    };
+    sox(&[
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        "-b",
+        "16",
+        silence.to_str().unwrap(),
+        "trim",
+        "0",
+        "60",
+    ]);
+    sox(&[
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        "-b",
+        "16",
+        noise.to_str().unwrap(),
+        "synth",
+        "60",
+        "pinknoise",
+        "gain",
+        "-n",
+        "-40",
+    ]);
+    let model = whisper_model();
+    for wav in [&silence, &noise] {
+        let out = roomscribe(&["transcribe", wav.to_str().unwrap(), "--model", model.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.trim().is_empty(), "{} produced text: {text:?}", wav.display());
+    }
+}
+
 /// The walking skeleton: a meeting goes in through ALSA and comes out of the embedded broker as
 /// CBOR transcripts that an outside client decodes.
 #[test]

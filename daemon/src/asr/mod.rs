@@ -8,6 +8,8 @@ pub mod decode;
 pub mod whisper;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use tch::{Device, Kind};
@@ -15,7 +17,9 @@ use tokio::sync::mpsc;
 
 use crate::config::{AsrConfig, ComputeDevice};
 use crate::pipeline::{SpeechSegment, Transcript};
-use decode::{DecodeOptions, Decoder, Suppression};
+use decode::prompt::PromptContext;
+use decode::rules::Suppression;
+use decode::{DecodeOptions, Decoder, Suppressed};
 use whisper::mel::LogMel;
 use whisper::model::Whisper;
 use whisper::tokenizer::{TokenizerError, WhisperTokenizer};
@@ -55,6 +59,43 @@ pub struct TextSegment {
     pub confidence: f32,
 }
 
+/// What the hallucination firewall held back since start (read by logs and health).
+#[derive(Debug, Default)]
+pub struct FirewallStats {
+    /// Windows judged silence by the no-speech gate.
+    pub no_speech: AtomicU64,
+    /// Repetition loops cut down to one occurrence.
+    pub repetition_collapsed: AtomicU64,
+    /// Windows dropped because their text still compressed like a loop.
+    pub compression_rejected: AtomicU64,
+    /// Probably-silent windows whose only text was a filler such as "you" or "thank you".
+    pub silence_fillers: AtomicU64,
+}
+
+impl FirewallStats {
+    fn count(&self, suppressed: Suppressed) {
+        let counter = match suppressed {
+            Suppressed::NoSpeech => &self.no_speech,
+            Suppressed::RepetitionCollapsed => &self.repetition_collapsed,
+            Suppressed::CompressionRejected => &self.compression_rejected,
+            Suppressed::SilenceFiller => &self.silence_fillers,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Outputs held back for looking like hallucinations (the plain no-speech gate not included).
+    pub fn hallucinations_suppressed(&self) -> u64 {
+        [
+            &self.repetition_collapsed,
+            &self.compression_rejected,
+            &self.silence_fillers,
+        ]
+        .iter()
+        .map(|c| c.load(Ordering::Relaxed))
+        .sum()
+    }
+}
+
 /// A loaded model and everything needed to turn 16 kHz audio into text.
 pub struct Transcriber {
     model: Whisper,
@@ -62,10 +103,13 @@ pub struct Transcriber {
     tokenizer: WhisperTokenizer,
     suppression: Suppression,
     sot_sequence: Vec<i64>,
+    hotwords: Vec<i64>,
+    initial_prompt: Vec<i64>,
     options: DecodeOptions,
     device: Device,
     kind: Kind,
     language: String,
+    pub stats: Arc<FirewallStats>,
 }
 
 impl Transcriber {
@@ -96,6 +140,16 @@ impl Transcriber {
             }
             sot_sequence.push(special.transcribe);
         }
+        let encode_prompt = |text: &str| -> Result<Vec<i64>, AsrError> {
+            let text = text.trim();
+            if text.is_empty() {
+                Ok(Vec::new())
+            } else {
+                Ok(tokenizer.encode(&format!(" {text}"))?)
+            }
+        };
+        let hotwords = encode_prompt(&config.hotwords)?;
+        let initial_prompt = encode_prompt(&config.initial_prompt)?;
         Ok(Self {
             mel: LogMel::new(model.dims.n_mels, device)?,
             model,
@@ -105,10 +159,13 @@ impl Transcriber {
                 at_begin: model_config.suppress_ids_begin,
             },
             sot_sequence,
-            options: DecodeOptions::default(),
+            hotwords,
+            initial_prompt,
+            options: DecodeOptions::from_config(config),
             device,
             kind,
             language: config.language.clone(),
+            stats: Arc::default(),
         })
     }
 
@@ -134,24 +191,59 @@ impl Transcriber {
         Decoder {
             model: &self.model,
             mel: &self.mel,
-            special: self.tokenizer.special,
+            tokenizer: &self.tokenizer,
             suppression: &self.suppression,
             sot_sequence: &self.sot_sequence,
+            hotwords: &self.hotwords,
             options: &self.options,
             device: self.device,
             kind: self.kind,
         }
     }
 
-    /// Transcribes 16 kHz mono audio of any length. Blocking; call from a dedicated thread.
-    pub fn transcribe(&self, samples: &[f32]) -> Result<Vec<TextSegment>, AsrError> {
-        self.to_text(self.decoder().transcribe(samples)?)
+    /// A fresh conversation context (holding the configured initial prompt).
+    pub fn new_context(&self) -> PromptContext {
+        PromptContext::new(self.initial_prompt.clone())
     }
 
-    /// Transcribes one window of at most 30 s; returns its segments (times from the window
-    /// start) and how many samples they account for, for callers that stream long audio.
-    pub fn transcribe_window(&self, window: &[f32]) -> Result<(Vec<TextSegment>, usize), AsrError> {
-        let outcome = self.decoder().decode_window(window)?;
+    /// Transcribes 16 kHz mono audio of any length already in memory, with the reference seek
+    /// loop, continuing `context`. Blocking; call from a dedicated thread.
+    pub fn transcribe(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
+        let mut out = Vec::new();
+        let mut seek = 0usize;
+        while samples.len() - seek >= whisper::HOP_LENGTH as usize {
+            let window = &samples[seek..(seek + whisper::N_SAMPLES).min(samples.len())];
+            let (pieces, consumed) = self.transcribe_window(window, context, seek as u64)?;
+            let offset = seek as f64 / whisper::SAMPLE_RATE as f64;
+            out.extend(pieces.into_iter().map(|p| TextSegment {
+                start: offset + p.start,
+                end: offset + p.end,
+                ..p
+            }));
+            seek += consumed;
+        }
+        Ok(out)
+    }
+
+    /// Transcribes one window of at most 30 s, continuing `context`; returns its segments (times
+    /// from the window start) and how many samples they account for, for callers that stream.
+    /// `seed` makes sampling repeatable (the window's position is a good one).
+    pub fn transcribe_window(
+        &self,
+        window: &[f32],
+        context: &mut PromptContext,
+        seed: u64,
+    ) -> Result<(Vec<TextSegment>, usize), AsrError> {
+        let outcome = self.decoder().decode_window(window, context.tokens(), seed)?;
+        if let Some(suppressed) = outcome.suppressed {
+            self.stats.count(suppressed);
+        }
+        for segment in &outcome.segments {
+            context.push(&segment.tokens);
+        }
+        if !self.options.condition_on_previous_text || outcome.temperature > self.options.prompt_reset_on_temperature {
+            context.reset();
+        }
         Ok((self.to_text(outcome.segments)?, outcome.consumed_samples))
     }
 
@@ -199,18 +291,26 @@ fn choose_device(wanted: ComputeDevice) -> Result<(Device, Kind), AsrError> {
 }
 
 /// Runs the stage until its input closes: each speech segment in, its transcripts out.
-/// A segment that fails is logged and skipped; the stage goes on with the next one.
+/// Segments continue each other's text context unless more than `context_reset_s` of silence
+/// lies between them. A segment that fails is logged and skipped; the stage goes on.
 pub fn run_stage(
     transcriber: Transcriber,
+    context_reset_s: f32,
     mut segments: mpsc::Receiver<SpeechSegment>,
     transcripts: mpsc::Sender<Transcript>,
 ) {
     let _no_grad = tch::no_grad_guard();
     let mut sequence = 0u64;
+    let mut context = transcriber.new_context();
+    let mut last_end = 0.0f64;
     while let Some(segment) = segments.blocking_recv() {
         let started = std::time::Instant::now();
         let audio_seconds = segment.samples.len() as f64 / f64::from(crate::pipeline::STREAM_RATE);
-        let pieces = match transcriber.transcribe(&segment.samples) {
+        if segment.start_seconds() - last_end > f64::from(context_reset_s) {
+            context = transcriber.new_context();
+        }
+        last_end = segment.start_seconds() + audio_seconds;
+        let pieces = match transcriber.transcribe(&segment.samples, &mut context) {
             Ok(pieces) => pieces,
             Err(error) => {
                 tracing::error!(%error, start = segment.start_seconds(), "Transcription of a speech segment failed; skipping it");

@@ -157,6 +157,32 @@ pub struct AsrConfig {
     pub threads: u32,
     /// Spoken language, for multilingual models (ignored by English-only ones). Default "en".
     pub language: String,
+    /// Beams searched at temperature 0; 1 is greedy decoding. Default 5. 1-16.
+    pub beam_size: u32,
+    /// Samples drawn at each temperature above 0 (the likeliest is kept). Default 5. 1-16.
+    pub best_of: u32,
+    /// Beam search ends after beam_size × patience finished candidates. Default 1.0. 0.5-4.
+    pub patience: f32,
+    /// Temperatures tried in turn while a window's text looks wrong. Default
+    /// [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]; ascending, each 0-1.
+    pub temperatures: Vec<f32>,
+    /// Text compressing better than this (zlib ratio) is a loop: retry hotter, finally drop it.
+    /// Default 2.4. 1-10.
+    pub compression_ratio_threshold: f32,
+    /// Text with a lower mean token log-probability is retried hotter. Default -1.0. -10 to 0.
+    pub logprob_threshold: f32,
+    /// Windows more likely silence than this (with unlikely text) publish nothing. Default 0.6. 0-1.
+    pub no_speech_threshold: f32,
+    /// Prompt each window with the text before it (more consistent, but can carry an error on).
+    /// Default true.
+    pub condition_on_previous_text: bool,
+    /// A gap longer than this between speech segments, in seconds, makes the next segment start
+    /// without the previous text (a new conversation). Default 10. 0-3600.
+    pub context_reset_s: f32,
+    /// Text that starts the conversation's context (style, spelling of names). Default "".
+    pub initial_prompt: String,
+    /// Meeting vocabulary (names, jargon) given to every window. Default "".
+    pub hotwords: String,
 }
 
 impl Default for AsrConfig {
@@ -166,6 +192,17 @@ impl Default for AsrConfig {
             device: ComputeDevice::Auto,
             threads: 0,
             language: "en".into(),
+            beam_size: 5,
+            best_of: 5,
+            patience: 1.0,
+            temperatures: vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+            compression_ratio_threshold: 2.4,
+            logprob_threshold: -1.0,
+            no_speech_threshold: 0.6,
+            condition_on_previous_text: true,
+            context_reset_s: 10.0,
+            initial_prompt: String::new(),
+            hotwords: String::new(),
         }
     }
 }

@@ -245,6 +245,62 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
         format!("{} is out of range 0-64", asr.threads),
     );
     check(
+        (1..=16).contains(&asr.beam_size),
+        "asr.beam_size",
+        format!("{} is out of range 1-16", asr.beam_size),
+    );
+    check(
+        (1..=16).contains(&asr.best_of),
+        "asr.best_of",
+        format!("{} is out of range 1-16", asr.best_of),
+    );
+    check(
+        (0.5..=4.0).contains(&asr.patience),
+        "asr.patience",
+        format!("{} is out of range 0.5-4", asr.patience),
+    );
+    check(
+        !asr.temperatures.is_empty()
+            && asr.temperatures.iter().all(|t| (0.0..=1.0).contains(t))
+            && asr.temperatures.windows(2).all(|w| w[0] < w[1]),
+        "asr.temperatures",
+        format!(
+            "{:?} must be a non-empty ascending list of values 0-1",
+            asr.temperatures
+        ),
+    );
+    check(
+        (1.0..=10.0).contains(&asr.compression_ratio_threshold),
+        "asr.compression_ratio_threshold",
+        format!("{} is out of range 1-10", asr.compression_ratio_threshold),
+    );
+    check(
+        (-10.0..=0.0).contains(&asr.logprob_threshold),
+        "asr.logprob_threshold",
+        format!("{} is out of range -10 to 0", asr.logprob_threshold),
+    );
+    check(
+        (0.0..=1.0).contains(&asr.no_speech_threshold),
+        "asr.no_speech_threshold",
+        format!("{} is out of range 0-1", asr.no_speech_threshold),
+    );
+    check(
+        (0.0..=3600.0).contains(&asr.context_reset_s),
+        "asr.context_reset_s",
+        format!("{} is out of range 0-3600", asr.context_reset_s),
+    );
+    for (field, text) in [
+        ("asr.initial_prompt", &asr.initial_prompt),
+        ("asr.hotwords", &asr.hotwords),
+    ] {
+        let length = text.chars().count();
+        check(
+            length <= 1000,
+            field,
+            format!("is {length} characters; keep it under 1000 (the model sees at most 223 tokens)"),
+        );
+    }
+    check(
         (2..=3).contains(&asr.language.len()) && asr.language.chars().all(|ch| ch.is_ascii_lowercase()),
         "asr.language",
         format!(
@@ -378,6 +434,15 @@ mod tests {
         assert_eq!(
             fields(&errors),
             ["device_id", "capture.rate", "capture.file", "bus.listen"]
+        );
+    }
+
+    #[test]
+    fn decoding_rules_are_checked() {
+        let errors = errors_of("[asr]\nbeam_size = 0\ntemperatures = [0.4, 0.2]\nno_speech_threshold = 1.5\n");
+        assert_eq!(
+            fields(&errors),
+            ["asr.beam_size", "asr.temperatures", "asr.no_speech_threshold"]
         );
     }
 

@@ -99,7 +99,9 @@ impl MultiHeadAttention {
         Ok(out)
     }
 
-    /// Cross-attention to the audio; its keys/values are computed on first use and kept.
+    /// Cross-attention to the audio; its keys/values are computed on first use and kept at batch
+    /// size 1: every hypothesis of a beam attends to the same audio, so they are broadcast, never
+    /// copied or reordered.
     fn forward_cross(&self, x: &Tensor, audio: &Tensor, cache: &mut KvCache) -> TchResult<Tensor> {
         let q = self.query.forward(x)?;
         if cache.key.is_none() {
@@ -112,7 +114,7 @@ impl MultiHeadAttention {
         self.attend(&q, k, v, None)
     }
 
-    /// Scaled dot-product attention, split into heads.
+    /// Scaled dot-product attention, split into heads; keys and values broadcast over the batch.
     fn attend(&self, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> TchResult<Tensor> {
         let (batch, n_ctx, n_state) = q.size3()?;
         let head_dim = n_state / self.n_head;
@@ -121,7 +123,15 @@ impl MultiHeadAttention {
             t.f_view([b, n, self.n_head, head_dim])?.f_permute([0, 2, 1, 3])
         };
         let (q, k, v) = (heads(q)?, heads(k)?, heads(v)?);
-        let attended = Tensor::f_scaled_dot_product_attention(&q, &k, &v, mask, 0.0, false, None, false)?;
+        let scores = q
+            .f_matmul(&k.f_transpose(-1, -2)?)?
+            .f_mul_scalar(1.0 / (head_dim as f64).sqrt())?;
+        let scores = match mask {
+            Some(mask) => scores.f_add(mask)?,
+            None => scores,
+        };
+        let weights = scores.f_softmax(-1, scores.kind())?;
+        let attended = weights.f_matmul(&v)?;
         let merged = attended.f_permute([0, 2, 1, 3])?.f_reshape([batch, n_ctx, n_state])?;
         self.out.forward(&merged)
     }
@@ -247,6 +257,54 @@ pub struct DecoderState {
     blocks: Vec<BlockCache>,
     /// Tokens already fed through the decoder (the offset of the next position).
     pub position: i64,
+}
+
+impl DecoderState {
+    /// A second state continuing from the same point; caches are shared until either state
+    /// appends to or reorders them (which makes new tensors), so forking copies nothing.
+    pub fn fork(&self) -> Self {
+        let copy = |cache: &KvCache| KvCache {
+            key: cache.key.as_ref().map(Tensor::shallow_clone),
+            value: cache.value.as_ref().map(Tensor::shallow_clone),
+        };
+        Self {
+            blocks: self
+                .blocks
+                .iter()
+                .map(|b| BlockCache {
+                    attn: copy(&b.attn),
+                    cross_attn: copy(&b.cross_attn),
+                })
+                .collect(),
+            position: self.position,
+        }
+    }
+
+    /// Hypotheses the state holds (1 after the prompt).
+    pub fn batch(&self) -> usize {
+        self.blocks
+            .first()
+            .and_then(|b| b.attn.key.as_ref())
+            .map_or(1, |k| k.size()[0] as usize)
+    }
+
+    /// Makes hypothesis `i` continue from hypothesis `sources[i]` (beam search reordering; also
+    /// grows a batch of 1 into a batch of many). Only self-attention caches depend on the
+    /// hypothesis; cross-attention caches are shared.
+    pub fn reorder(&mut self, sources: &[i64]) -> TchResult<()> {
+        let Some(device) = self.blocks.iter().find_map(|b| b.attn.key.as_ref().map(Tensor::device)) else {
+            return Ok(());
+        };
+        let index = Tensor::f_from_slice(sources)?.f_to_device(device)?;
+        for block in &mut self.blocks {
+            for cache in [&mut block.attn.key, &mut block.attn.value] {
+                if let Some(t) = cache.take() {
+                    *cache = Some(t.f_index_select(0, &index)?);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl TextDecoder {

@@ -21,6 +21,7 @@ pub enum TokenizerError {
 pub struct SpecialTokens {
     pub eot: i64,
     pub sot: i64,
+    pub sot_prev: i64,
     pub transcribe: i64,
     pub no_speech: i64,
     pub no_timestamps: i64,
@@ -54,6 +55,7 @@ impl WhisperTokenizer {
         let special = SpecialTokens {
             eot: id("<|endoftext|>")?,
             sot: id("<|startoftranscript|>")?,
+            sot_prev: id("<|startofprev|>")?,
             transcribe: id("<|transcribe|>")?,
             no_speech,
             no_timestamps,
@@ -65,6 +67,15 @@ impl WhisperTokenizer {
     /// The id of a language token such as `<|en|>`, when the vocabulary has one.
     pub fn language_token(&self, language: &str) -> Option<i64> {
         self.inner.token_to_id(&format!("<|{language}|>")).map(i64::from)
+    }
+
+    /// Ids of `text` as ordinary tokens (for prompts); the leading space matters to Whisper.
+    pub fn encode(&self, text: &str) -> Result<Vec<i64>, TokenizerError> {
+        let encoding = self.inner.encode(text, false).map_err(|e| TokenizerError::Codec {
+            action: "encode text",
+            reason: e.to_string(),
+        })?;
+        Ok(encoding.get_ids().iter().map(|&id| i64::from(id)).collect())
     }
 
     /// Text of ordinary tokens; control and timestamp tokens are skipped.

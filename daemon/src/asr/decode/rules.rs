@@ -1,41 +1,10 @@
-//! Decoding policy: which token comes next, and how a window's tokens become timed segments.
-//!
-//! The rules are the reference implementation's (`SuppressBlank`, `SuppressTokens`,
-//! `ApplyTimestampRules`, the no-speech gate and the long-form seek loop), written as plain
-//! functions over a row of logits and a token list, so they are unit-tested without a model.
-//! `Decoder::transcribe` is the only part that drives the network. Never publishes or logs text.
+//! The reference decoding rules, as plain functions over a row of logits and a token list:
+//! `SuppressBlank`, `SuppressTokens` and `ApplyTimestampRules`, plus how a window's tokens split
+//! into timed segments and where the seek loop resumes. No model, no I/O: unit-tested on a toy
+//! vocabulary.
 
-use tch::{Device, Kind, Tensor};
-
-use super::whisper::mel::LogMel;
-use super::whisper::model::Whisper;
-use super::whisper::tokenizer::SpecialTokens;
-use super::whisper::{HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, TIME_PRECISION};
-use super::AsrError;
-
-/// Decoding settings; each default is the reference implementation's.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecodeOptions {
-    /// Maximum number of tokens sampled per 30 s window (reference `sample_len`: n_text_ctx / 2).
-    pub sample_len: usize,
-    /// The first timestamp may not be later than this many seconds into the window.
-    pub max_initial_timestamp: f64,
-    /// Skip a window whose `<|nospeech|>` probability is above this…
-    pub no_speech_threshold: f32,
-    /// …and whose average log-probability is below this.
-    pub logprob_threshold: f32,
-}
-
-impl Default for DecodeOptions {
-    fn default() -> Self {
-        Self {
-            sample_len: 224,
-            max_initial_timestamp: 1.0,
-            no_speech_threshold: 0.6,
-            logprob_threshold: -1.0,
-        }
-    }
-}
+use crate::asr::whisper::tokenizer::SpecialTokens;
+use crate::asr::whisper::{HOP_LENGTH, SAMPLE_RATE, TIME_PRECISION};
 
 /// Token lists the model's own files say to suppress.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,7 +84,7 @@ pub fn log_softmax(logits: &[f32]) -> Vec<f32> {
     logits.iter().map(|&x| x - lse).collect()
 }
 
-fn log_sum_exp(values: &[f32]) -> f32 {
+pub fn log_sum_exp(values: &[f32]) -> f32 {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if max == f32::NEG_INFINITY {
         return f32::NEG_INFINITY;
@@ -197,184 +166,18 @@ pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) ->
     }
 }
 
-/// One decoded window: the sampled tokens (end-of-text removed) and the gate's inputs.
-#[derive(Debug, Clone)]
-pub struct WindowResult {
-    pub tokens: Vec<i64>,
-    pub avg_logprob: f32,
-    pub no_speech_prob: f32,
-}
-
-impl WindowResult {
-    /// The reference no-speech gate: silence is likely and the text is unlikely.
-    pub fn is_silence(&self, options: &DecodeOptions) -> bool {
-        self.no_speech_prob > options.no_speech_threshold && self.avg_logprob < options.logprob_threshold
-    }
-}
-
-/// A segment of text with absolute times (seconds from the start of the audio given).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecodedSegment {
-    pub start: f64,
-    pub end: f64,
-    pub tokens: Vec<i64>,
-    pub avg_logprob: f32,
-}
-
-/// Drives the model: greedy decoding with timestamps over 30 s windows, resuming where the
-/// previous window's complete segments ended.
-pub struct Decoder<'a> {
-    pub model: &'a Whisper,
-    pub mel: &'a LogMel,
-    pub special: SpecialTokens,
-    pub suppression: &'a Suppression,
-    /// `<|startoftranscript|>` and, for multilingual models, language and task tokens.
-    pub sot_sequence: &'a [i64],
-    pub options: &'a DecodeOptions,
-    pub device: Device,
-    pub kind: Kind,
-}
-
-/// What one window gave: its segments (times from the window start) and how much of the
-/// window they account for; the caller resumes `consumed_samples` later.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WindowOutcome {
-    pub segments: Vec<DecodedSegment>,
-    pub consumed_samples: usize,
-}
-
-impl Decoder<'_> {
-    /// Transcribes `samples` (16 kHz mono) of any length that is already in memory.
-    pub fn transcribe(&self, samples: &[f32]) -> Result<Vec<DecodedSegment>, AsrError> {
-        let mut segments = Vec::new();
-        let mut seek = 0usize;
-        while samples.len() - seek >= HOP_LENGTH as usize {
-            let window = &samples[seek..(seek + N_SAMPLES).min(samples.len())];
-            let outcome = self.decode_window(window)?;
-            let offset = seek as f64 / SAMPLE_RATE as f64;
-            segments.extend(outcome.segments.into_iter().map(|s| DecodedSegment {
-                start: offset + s.start,
-                end: offset + s.end,
-                ..s
-            }));
-            seek += outcome.consumed_samples;
-        }
-        Ok(segments)
-    }
-
-    /// Decodes one window of at most 30 s: the reference seek loop's body (greedy decoding,
-    /// no-speech gate, split at timestamp pairs).
-    pub fn decode_window(&self, window: &[f32]) -> Result<WindowOutcome, AsrError> {
-        let window_frames = (window.len() as i64 / HOP_LENGTH).min(N_FRAMES);
-        let result = self.greedy(window)?;
-        if result.is_silence(self.options) {
-            return Ok(WindowOutcome {
-                segments: Vec::new(),
-                consumed_samples: window.len(),
-            });
-        }
-        let split = split_window(&result.tokens, self.special.timestamp_begin, window_frames);
-        let consumed_samples = if split.consumed_frames >= window_frames {
-            window.len()
-        } else {
-            (split.consumed_frames * HOP_LENGTH) as usize
-        };
-        Ok(WindowOutcome {
-            segments: split
-                .segments
-                .into_iter()
-                .map(|s| DecodedSegment {
-                    start: s.start,
-                    end: s.end,
-                    tokens: s.tokens,
-                    avg_logprob: result.avg_logprob,
-                })
-                .collect(),
-            consumed_samples,
-        })
-    }
-
-    /// Greedy decoding of one window (at most 30 s of samples).
-    fn greedy(&self, window: &[f32]) -> Result<WindowResult, AsrError> {
-        let _no_grad = tch::no_grad_guard();
-        let mel = self.mel.compute(window, N_SAMPLES - window.len())?;
-        let mel = mel.f_narrow(1, 0, N_FRAMES)?.f_unsqueeze(0)?.f_to_kind(self.kind)?;
-        let audio = self.model.encoder.forward(&mel)?;
-        let decoder = &self.model.decoder;
-        let mut state = decoder.new_state();
-        let rules = LogitRules {
-            special: self.special,
-            suppression: self.suppression,
-            max_initial_timestamp_index: (self.options.max_initial_timestamp / TIME_PRECISION).round() as i64,
-        };
-        let prompt = Tensor::f_from_slice(self.sot_sequence)?
-            .f_unsqueeze(0)?
-            .f_to_device(self.device)?;
-        let logits = decoder.forward(&prompt, &audio, &mut state)?;
-        let sot_index = self
-            .sot_sequence
-            .iter()
-            .position(|&t| t == self.special.sot)
-            .unwrap_or(0) as i64;
-        let no_speech_prob = {
-            let probs = logits.f_get(0)?.f_get(sot_index)?.f_softmax(-1, Kind::Float)?;
-            probs.f_double_value(&[self.special.no_speech])? as f32
-        };
-        let mut row = row_to_vec(&logits.f_get(0)?.f_get(-1)?)?;
-        let mut sampled: Vec<i64> = Vec::new();
-        let mut sum_logprob = 0f32;
-        let max_tokens = self
-            .options
-            .sample_len
-            .min((self.model.dims.n_text_ctx as usize).saturating_sub(self.sot_sequence.len() + 1));
-        for _ in 0..max_tokens {
-            rules.apply(&mut row, &sampled);
-            let log_probs = log_softmax(&row);
-            let (next, log_prob) = log_probs
-                .iter()
-                .enumerate()
-                .fold(
-                    (0usize, f32::NEG_INFINITY),
-                    |best, (i, &lp)| if lp > best.1 { (i, lp) } else { best },
-                );
-            let next = next as i64;
-            sum_logprob += log_prob;
-            if next == self.special.eot {
-                break;
-            }
-            sampled.push(next);
-            let input = Tensor::f_from_slice(&[next])?
-                .f_view([1, 1])?
-                .f_to_device(self.device)?;
-            let logits = decoder.forward(&input, &audio, &mut state)?;
-            row = row_to_vec(&logits.f_get(0)?.f_get(-1)?)?;
-        }
-        Ok(WindowResult {
-            avg_logprob: sum_logprob / (sampled.len() as f32 + 1.0),
-            tokens: sampled,
-            no_speech_prob,
-        })
-    }
-}
-
-fn row_to_vec(row: &Tensor) -> Result<Vec<f32>, tch::TchError> {
-    let row = row.f_to_device(Device::Cpu)?.f_to_kind(Kind::Float)?.f_contiguous()?;
-    let mut out = vec![0f32; row.numel()];
-    let numel = out.len();
-    row.f_copy_data(&mut out, numel)?;
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// A toy vocabulary: 0..10 text, 10 eot, 11 sot, 12 transcribe, 13 no-speech,
-    /// 14 no-timestamps, 15.. timestamps (15 = 0.00 s, 16 = 0.02 s, …, 99 = 1.68 s).
+    /// 14 no-timestamps, 15.. timestamps (15 = 0.00 s, 16 = 0.02 s, …, 99 = 1.68 s); the
+    /// start-of-previous id is never produced here.
     fn special() -> SpecialTokens {
         SpecialTokens {
             eot: 10,
             sot: 11,
+            sot_prev: 16,
             transcribe: 12,
             no_speech: 13,
             no_timestamps: 14,
@@ -497,18 +300,5 @@ mod tests {
         assert_eq!(split.segments.len(), 1);
         assert!((split.segments[0].end - 0.5).abs() < 1e-9);
         assert_eq!(split.consumed_frames, 3000);
-    }
-
-    #[test]
-    fn silence_gate_needs_both_no_speech_and_low_confidence() {
-        let options = DecodeOptions::default();
-        let r = |no_speech_prob, avg_logprob| WindowResult {
-            tokens: vec![],
-            avg_logprob,
-            no_speech_prob,
-        };
-        assert!(r(0.9, -1.5).is_silence(&options));
-        assert!(!r(0.9, -0.2).is_silence(&options));
-        assert!(!r(0.1, -1.5).is_silence(&options));
     }
 }

@@ -1,0 +1,409 @@
+//! Decoding policy: which tokens a window becomes, and what to do when the model goes wrong.
+//!
+//! Per 30 s window, as the reference implementations do: encode the audio once; feed the prompt
+//! (hotwords, previous text, start sequence) once; then search (beam search at temperature 0,
+//! best-of-N sampling above) and fall back to the next temperature while the text compresses
+//! too well, is too unlikely, or loops. The hallucination firewall then drops silence (no-speech
+//! gate), collapses repetition loops, and rejects text that still compresses like a loop; every
+//! suppression is counted. The pure parts live in `rules`, `search`, `guard` and `prompt`.
+//! Never publishes or logs text.
+
+pub mod guard;
+pub mod prompt;
+pub mod rules;
+pub mod search;
+
+use tch::{Device, Kind, Tensor};
+
+use super::whisper::mel::LogMel;
+use super::whisper::model::{DecoderState, TextDecoder, Whisper};
+use super::whisper::tokenizer::{SpecialTokens, WhisperTokenizer};
+use super::whisper::{HOP_LENGTH, N_FRAMES, N_SAMPLES, TIME_PRECISION};
+use super::AsrError;
+use crate::config::AsrConfig;
+use rules::{split_window, LogitRules, Suppression};
+use search::{Hypothesis, Limits, StepModel};
+
+/// Decoding settings; every default is openai-whisper's command line (which faster-whisper
+/// follows), and each comes from the `[asr]` config section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeOptions {
+    /// Beams at temperature 0 (1 = greedy).
+    pub beam_size: usize,
+    /// Samples drawn at each temperature above 0; the best is kept.
+    pub best_of: usize,
+    /// Beam search stops after `beam_size × patience` finished candidates.
+    pub patience: f32,
+    /// Tried in order until a window passes the checks below.
+    pub temperatures: Vec<f32>,
+    /// Text that compresses better than this (zlib) is a loop: try a higher temperature.
+    pub compression_ratio_threshold: f32,
+    /// Text with a lower mean token log-probability is unreliable: try a higher temperature.
+    pub logprob_threshold: f32,
+    /// A window whose `<|nospeech|>` probability is above this, with unreliable text, is silence.
+    pub no_speech_threshold: f32,
+    /// Prompt each window with the text before it.
+    pub condition_on_previous_text: bool,
+    /// Forget that text after a window needed a temperature above this.
+    pub prompt_reset_on_temperature: f32,
+    /// The first timestamp may not be later than this many seconds into the window.
+    pub max_initial_timestamp: f64,
+    /// Most tokens sampled per window (reference `sample_len`: n_text_ctx / 2).
+    pub sample_len: usize,
+}
+
+impl DecodeOptions {
+    pub fn from_config(config: &AsrConfig) -> Self {
+        Self {
+            beam_size: config.beam_size as usize,
+            best_of: config.best_of as usize,
+            patience: config.patience,
+            temperatures: config.temperatures.clone(),
+            compression_ratio_threshold: config.compression_ratio_threshold,
+            logprob_threshold: config.logprob_threshold,
+            no_speech_threshold: config.no_speech_threshold,
+            condition_on_previous_text: config.condition_on_previous_text,
+            prompt_reset_on_temperature: 0.5,
+            max_initial_timestamp: 1.0,
+            sample_len: 224,
+        }
+    }
+}
+
+/// Why the firewall held text back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suppressed {
+    /// The no-speech gate: silence or noise that the model would have put words to.
+    NoSpeech,
+    /// A repetition loop was cut down to one occurrence.
+    RepetitionCollapsed,
+    /// Even at the highest temperature the text compressed like a loop: dropped.
+    CompressionRejected,
+    /// The model judged the window probably silent and said only a filler ("you", "thank you").
+    SilenceFiller,
+}
+
+/// The decoded window before splitting: best tokens (end-of-text removed) and the checks' inputs.
+#[derive(Debug, Clone)]
+pub struct WindowResult {
+    pub tokens: Vec<i64>,
+    pub avg_logprob: f32,
+    pub no_speech_prob: f32,
+    pub temperature: f32,
+    pub compression_ratio: f32,
+    /// A loop in the token list (timestamps included): what the firewall can collapse.
+    pub repetition: Option<guard::Repetition>,
+    /// A loop in the text alone (e.g. the same sentence between changing timestamps).
+    pub text_loops: bool,
+}
+
+impl WindowResult {
+    /// The reference no-speech gate: silence is likely and the text is unlikely.
+    pub fn is_silence(&self, options: &DecodeOptions) -> bool {
+        self.no_speech_prob > options.no_speech_threshold && self.avg_logprob < options.logprob_threshold
+    }
+
+    /// Whether the next temperature should be tried.
+    fn needs_fallback(&self, options: &DecodeOptions) -> bool {
+        let bad = self.compression_ratio > options.compression_ratio_threshold
+            || self.avg_logprob < options.logprob_threshold
+            || self.repetition.is_some()
+            || self.text_loops;
+        bad && !self.is_silence(options)
+    }
+}
+
+/// A segment of text tokens, times in seconds from the window (or audio) start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedSegment {
+    pub start: f64,
+    pub end: f64,
+    pub tokens: Vec<i64>,
+    pub avg_logprob: f32,
+}
+
+/// What one window gave: its segments (times from the window start), how much of the window
+/// they account for (the caller resumes there), and what the firewall held back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowOutcome {
+    pub segments: Vec<DecodedSegment>,
+    pub consumed_samples: usize,
+    pub temperature: f32,
+    pub suppressed: Option<Suppressed>,
+}
+
+/// Drives the model over windows of at most 30 s.
+pub struct Decoder<'a> {
+    pub model: &'a Whisper,
+    pub mel: &'a LogMel,
+    pub tokenizer: &'a WhisperTokenizer,
+    pub suppression: &'a Suppression,
+    /// `<|startoftranscript|>` and, for multilingual models, language and task tokens.
+    pub sot_sequence: &'a [i64],
+    pub hotwords: &'a [i64],
+    pub options: &'a DecodeOptions,
+    pub device: Device,
+    pub kind: Kind,
+}
+
+impl Decoder<'_> {
+    fn special(&self) -> SpecialTokens {
+        self.tokenizer.special
+    }
+
+    /// Decodes one window (at most 30 s) conditioned on `context` (previous text tokens);
+    /// `seed` makes sampling at temperatures above 0 repeatable.
+    pub fn decode_window(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowOutcome, AsrError> {
+        let window_frames = (window.len() as i64 / HOP_LENGTH).min(N_FRAMES);
+        let whole_window = |temperature, suppressed| WindowOutcome {
+            segments: Vec::new(),
+            consumed_samples: window.len(),
+            temperature,
+            suppressed,
+        };
+        let mut result = self.decode_with_fallback(window, context, seed)?;
+        tracing::debug!(
+            no_speech_prob = result.no_speech_prob,
+            avg_logprob = result.avg_logprob,
+            temperature = result.temperature,
+            compression_ratio = result.compression_ratio,
+            tokens = result.tokens.len(),
+            "Decoded a window"
+        );
+        if result.is_silence(self.options) {
+            return Ok(whole_window(result.temperature, Some(Suppressed::NoSpeech)));
+        }
+        if result.no_speech_prob > self.options.no_speech_threshold
+            && guard::is_silence_filler(&self.tokenizer.decode(&result.tokens)?)
+        {
+            return Ok(whole_window(result.temperature, Some(Suppressed::SilenceFiller)));
+        }
+        let mut suppressed = None;
+        if let Some(repetition) = result.repetition {
+            result.tokens = guard::collapse(&result.tokens, repetition);
+            suppressed = Some(Suppressed::RepetitionCollapsed);
+        } else if result.compression_ratio > self.options.compression_ratio_threshold {
+            return Ok(whole_window(result.temperature, Some(Suppressed::CompressionRejected)));
+        }
+        let split = split_window(&result.tokens, self.special().timestamp_begin, window_frames);
+        let consumed_samples = if split.consumed_frames >= window_frames {
+            window.len()
+        } else {
+            (split.consumed_frames * HOP_LENGTH) as usize
+        };
+        Ok(WindowOutcome {
+            segments: split
+                .segments
+                .into_iter()
+                .map(|s| DecodedSegment {
+                    start: s.start,
+                    end: s.end,
+                    tokens: s.tokens,
+                    avg_logprob: result.avg_logprob,
+                })
+                .collect(),
+            consumed_samples,
+            temperature: result.temperature,
+            suppressed,
+        })
+    }
+
+    /// Encodes the window and the prompt once, then searches at each temperature in turn until
+    /// the result passes the checks (the last one is kept either way).
+    fn decode_with_fallback(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowResult, AsrError> {
+        let _no_grad = tch::no_grad_guard();
+        let special = self.special();
+        let mel = self.mel.compute(window, N_SAMPLES - window.len())?;
+        let mel = mel.f_narrow(1, 0, N_FRAMES)?.f_unsqueeze(0)?.f_to_kind(self.kind)?;
+        let audio = self.model.encoder.forward(&mel)?;
+        let previous = if self.options.condition_on_previous_text {
+            context
+        } else {
+            &[]
+        };
+        let prompt = prompt::build_prompt(special.sot_prev, self.hotwords, previous, self.sot_sequence);
+        let decoder = &self.model.decoder;
+        let mut prompt_state = decoder.new_state();
+        let prompt_tensor = Tensor::f_from_slice(&prompt)?
+            .f_unsqueeze(0)?
+            .f_to_device(self.device)?;
+        let logits = decoder.forward(&prompt_tensor, &audio, &mut prompt_state)?;
+        let sot_index = prompt.iter().position(|&t| t == special.sot).unwrap_or(0) as i64;
+        let no_speech_prob = logits
+            .f_get(0)?
+            .f_get(sot_index)?
+            .f_softmax(-1, Kind::Float)?
+            .f_double_value(&[special.no_speech])? as f32;
+        let first_row = row_to_vec(&logits.f_get(0)?.f_get(-1)?)?;
+
+        let suppression = self.suppression;
+        let max_initial_timestamp_index = (self.options.max_initial_timestamp / TIME_PRECISION).round() as i64;
+        let apply_rules = move |row: &mut [f32], sampled: &[i64]| {
+            LogitRules {
+                special,
+                suppression,
+                max_initial_timestamp_index,
+            }
+            .apply(row, sampled)
+        };
+        let limits = Limits {
+            eot: special.eot,
+            max_tokens: self
+                .options
+                .sample_len
+                .min((self.model.dims.n_text_ctx as usize).saturating_sub(prompt.len())),
+        };
+        let temperatures: &[f32] = if self.options.temperatures.is_empty() {
+            &[0.0]
+        } else {
+            &self.options.temperatures
+        };
+        let mut last = None;
+        for &temperature in temperatures {
+            let mut step = WhisperStep {
+                decoder,
+                audio: &audio,
+                state: prompt_state.fork(),
+                device: self.device,
+            };
+            let candidates = if temperature > 0.0 {
+                search::sample(
+                    &mut step,
+                    first_row.clone(),
+                    &apply_rules,
+                    self.options.best_of,
+                    temperature,
+                    seed,
+                    limits,
+                )?
+            } else {
+                search::beam_search(
+                    &mut step,
+                    first_row.clone(),
+                    &apply_rules,
+                    self.options.beam_size,
+                    self.options.patience,
+                    limits,
+                )?
+            };
+            let best = search::best(candidates).unwrap_or(Hypothesis {
+                tokens: Vec::new(),
+                sum_logprob: 0.0,
+            });
+            let text = self.tokenizer.decode(&best.tokens)?;
+            let text_tokens: Vec<i64> = best.tokens.iter().copied().filter(|&t| t < special.eot).collect();
+            let result = WindowResult {
+                avg_logprob: best.sum_logprob / (best.tokens.len() as f32 + 1.0),
+                repetition: guard::find_repetition(&best.tokens),
+                text_loops: guard::find_repetition(&text_tokens).is_some(),
+                tokens: best.tokens,
+                no_speech_prob,
+                temperature,
+                compression_ratio: guard::compression_ratio(&text),
+            };
+            let done = !result.needs_fallback(self.options);
+            last = Some(result);
+            if done {
+                break;
+            }
+        }
+        Ok(last.expect("at least one temperature is tried"))
+    }
+}
+
+/// The Whisper text decoder as a `StepModel` for the search: one batched forward per step.
+struct WhisperStep<'a> {
+    decoder: &'a TextDecoder,
+    audio: &'a Tensor,
+    state: DecoderState,
+    device: Device,
+}
+
+impl StepModel for WhisperStep<'_> {
+    type Error = tch::TchError;
+
+    fn step(&mut self, sources: &[usize], tokens: &[i64]) -> Result<Vec<Vec<f32>>, tch::TchError> {
+        let is_identity = sources.iter().enumerate().all(|(i, &s)| i == s) && sources.len() == self.state.batch();
+        if !is_identity {
+            let sources: Vec<i64> = sources.iter().map(|&s| s as i64).collect();
+            self.state.reorder(&sources)?;
+        }
+        let n = tokens.len() as i64;
+        let input = Tensor::f_from_slice(tokens)?.f_view([n, 1])?.f_to_device(self.device)?;
+        let logits = self
+            .decoder
+            .forward(&input, self.audio, &mut self.state)?
+            .f_squeeze_dim(1)?;
+        let flat = row_to_vec(&logits)?;
+        let vocab = flat.len() / tokens.len().max(1);
+        Ok(flat.chunks_exact(vocab).map(<[f32]>::to_vec).collect())
+    }
+}
+
+fn row_to_vec(row: &Tensor) -> Result<Vec<f32>, tch::TchError> {
+    let row = row.f_to_device(Device::Cpu)?.f_to_kind(Kind::Float)?.f_contiguous()?;
+    let mut out = vec![0f32; row.numel()];
+    let numel = out.len();
+    row.f_copy_data(&mut out, numel)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(no_speech_prob: f32, avg_logprob: f32, compression_ratio: f32) -> WindowResult {
+        WindowResult {
+            tokens: vec![],
+            avg_logprob,
+            no_speech_prob,
+            temperature: 0.0,
+            compression_ratio,
+            repetition: None,
+            text_loops: false,
+        }
+    }
+
+    #[test]
+    fn silence_gate_needs_both_no_speech_and_low_confidence() {
+        let options = DecodeOptions::from_config(&AsrConfig::default());
+        assert!(result(0.9, -1.5, 1.0).is_silence(&options));
+        assert!(!result(0.9, -0.2, 1.0).is_silence(&options));
+        assert!(!result(0.1, -1.5, 1.0).is_silence(&options));
+    }
+
+    #[test]
+    fn fallback_on_loops_or_unlikely_text_but_not_on_silence() {
+        let options = DecodeOptions::from_config(&AsrConfig::default());
+        assert!(
+            result(0.1, -0.3, 3.0).needs_fallback(&options),
+            "compresses like a loop"
+        );
+        assert!(result(0.1, -1.2, 1.5).needs_fallback(&options), "unlikely text");
+        assert!(!result(0.1, -0.3, 1.5).needs_fallback(&options), "good text");
+        assert!(
+            !result(0.9, -1.2, 1.5).needs_fallback(&options),
+            "silence is not retried"
+        );
+        let mut looping = result(0.1, -0.3, 1.5);
+        looping.repetition = Some(guard::Repetition {
+            start: 0,
+            period: 3,
+            repeats: 5,
+        });
+        assert!(looping.needs_fallback(&options), "repetition loop");
+    }
+
+    #[test]
+    fn defaults_are_the_reference_defaults() {
+        let options = DecodeOptions::from_config(&AsrConfig::default());
+        assert_eq!(options.beam_size, 5);
+        assert_eq!(options.best_of, 5);
+        assert_eq!(options.patience, 1.0);
+        assert_eq!(options.temperatures, vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(options.compression_ratio_threshold, 2.4);
+        assert_eq!(options.logprob_threshold, -1.0);
+        assert_eq!(options.no_speech_threshold, 0.6);
+        assert!(options.condition_on_previous_text);
+    }
+}
