@@ -131,7 +131,12 @@ impl Transcriber {
                 reason,
             })?;
         let tokenizer = WhisperTokenizer::from_file(&tokenizer_json)?;
+        let started = std::time::Instant::now();
         let model = Whisper::load(Checkpoint::from_ctranslate2(&model_bin, device, kind)?)?;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "Whisper weights loaded"
+        );
         let special = tokenizer.special;
         let mut sot_sequence = vec![special.sot];
         if model.dims.is_multilingual() {

@@ -213,9 +213,12 @@ impl Decoder<'_> {
     fn decode_with_fallback(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowResult, AsrError> {
         let _no_grad = tch::no_grad_guard();
         let special = self.special();
+        let started = std::time::Instant::now();
         let mel = self.mel.compute(window, N_SAMPLES - window.len())?;
         let mel = mel.f_narrow(1, 0, N_FRAMES)?.f_unsqueeze(0)?.f_to_kind(self.kind)?;
+        let mel_ms = started.elapsed().as_secs_f64() * 1e3;
         let audio = self.model.encoder.forward(&mel)?;
+        let encoder_ms = started.elapsed().as_secs_f64() * 1e3 - mel_ms;
         let previous = if self.options.condition_on_previous_text {
             context
         } else {
@@ -302,6 +305,13 @@ impl Decoder<'_> {
                 compression_ratio: guard::compression_ratio(&text),
             };
             let done = !result.needs_fallback(self.options);
+            tracing::debug!(
+                temperature,
+                mel_ms,
+                encoder_ms,
+                search_ms = started.elapsed().as_secs_f64() * 1e3 - mel_ms - encoder_ms,
+                "Searched a window"
+            );
             last = Some(result);
             if done {
                 break;

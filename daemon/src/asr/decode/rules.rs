@@ -93,6 +93,8 @@ pub fn log_sum_exp(values: &[f32]) -> f32 {
 }
 
 /// A piece of one window's output between two timestamps, in seconds from the window start.
+/// Its tokens keep their timestamp tokens, as the reference's do: the next window's prompt is
+/// built from them, and a prompt without timestamps teaches the model to stop emitting them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimedTokens {
     pub start: f64,
@@ -124,12 +126,11 @@ pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) ->
                 duration = seconds(last);
             }
         }
-        let text: Vec<i64> = tokens.iter().copied().filter(|&t| !is_ts(t)).collect();
-        if !text.is_empty() {
+        if tokens.iter().any(|&t| !is_ts(t)) {
             segments.push(TimedTokens {
                 start: 0.0,
                 end: duration,
-                tokens: text,
+                tokens: tokens.to_vec(),
             });
         }
         return WindowSplit {
@@ -143,12 +144,11 @@ pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) ->
     let mut last_cut = 0;
     for &cut in &cuts {
         let piece = &tokens[last_cut..cut];
-        let text: Vec<i64> = piece.iter().copied().filter(|&t| !is_ts(t)).collect();
-        if !text.is_empty() {
+        if piece.iter().any(|&t| !is_ts(t)) {
             segments.push(TimedTokens {
                 start: seconds(piece[0]),
                 end: seconds(piece[piece.len() - 1]),
-                tokens: text,
+                tokens: piece.to_vec(),
             });
         }
         last_cut = cut;
@@ -276,7 +276,11 @@ mod tests {
         let tokens = [15, 1, 2, 65, 65, 3, 115, 4];
         let split = split_window(&tokens, 15, 3000);
         assert_eq!(split.segments.len(), 1);
-        assert_eq!(split.segments[0].tokens, vec![1, 2]);
+        assert_eq!(
+            split.segments[0].tokens,
+            vec![15, 1, 2, 65],
+            "timestamps stay, for the next prompt"
+        );
         assert!((split.segments[0].start - 0.0).abs() < 1e-9);
         assert!((split.segments[0].end - 1.0).abs() < 1e-9);
         assert_eq!(split.consumed_frames, 100);
@@ -287,7 +291,7 @@ mod tests {
         let tokens = [15, 1, 2, 65, 65, 3, 115];
         let split = split_window(&tokens, 15, 2500);
         assert_eq!(split.segments.len(), 2);
-        assert_eq!(split.segments[1].tokens, vec![3]);
+        assert_eq!(split.segments[1].tokens, vec![65, 3, 115]);
         assert!((split.segments[1].start - 1.0).abs() < 1e-9);
         assert!((split.segments[1].end - 2.0).abs() < 1e-9);
         assert_eq!(split.consumed_frames, 2500);

@@ -100,10 +100,10 @@ impl MultiHeadAttention {
     }
 
     /// Cross-attention to the audio; its keys/values are computed on first use and kept at batch
-    /// size 1: every hypothesis of a beam attends to the same audio, so they are broadcast, never
-    /// copied or reordered.
+    /// size 1: every hypothesis of a beam attends to the same audio. The hypotheses are folded
+    /// into the query positions (cross-attention has no mask, so rows are independent), which
+    /// makes one matrix product against the shared keys instead of a copy per hypothesis.
     fn forward_cross(&self, x: &Tensor, audio: &Tensor, cache: &mut KvCache) -> TchResult<Tensor> {
-        let q = self.query.forward(x)?;
         if cache.key.is_none() {
             cache.key = Some(self.key.forward(audio)?);
             cache.value = Some(self.value.forward(audio)?);
@@ -111,28 +111,22 @@ impl MultiHeadAttention {
         let (Some(k), Some(v)) = (&cache.key, &cache.value) else {
             unreachable!("cross-attention cache was filled above")
         };
-        self.attend(&q, k, v, None)
+        let (batch, n_ctx, n_state) = x.size3()?;
+        let q = self.query.forward(x)?.f_reshape([1, batch * n_ctx, n_state])?;
+        self.attend(&q, k, v, None)?.f_reshape([batch, n_ctx, n_state])
     }
 
-    /// Scaled dot-product attention, split into heads; keys and values broadcast over the batch.
+    /// Scaled dot-product attention (libtorch's fused kernel), split into heads.
     fn attend(&self, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> TchResult<Tensor> {
         let (batch, n_ctx, n_state) = q.size3()?;
         let head_dim = n_state / self.n_head;
         let heads = |t: &Tensor| -> TchResult<Tensor> {
             let (b, n, _) = t.size3()?;
-            t.f_view([b, n, self.n_head, head_dim])?.f_permute([0, 2, 1, 3])
+            t.f_view([b, n, self.n_head, head_dim])?.f_transpose(1, 2)
         };
         let (q, k, v) = (heads(q)?, heads(k)?, heads(v)?);
-        let scores = q
-            .f_matmul(&k.f_transpose(-1, -2)?)?
-            .f_mul_scalar(1.0 / (head_dim as f64).sqrt())?;
-        let scores = match mask {
-            Some(mask) => scores.f_add(mask)?,
-            None => scores,
-        };
-        let weights = scores.f_softmax(-1, scores.kind())?;
-        let attended = weights.f_matmul(&v)?;
-        let merged = attended.f_permute([0, 2, 1, 3])?.f_reshape([batch, n_ctx, n_state])?;
+        let attended = Tensor::f_scaled_dot_product_attention(&q, &k, &v, mask, 0.0, false, None, false)?;
+        let merged = attended.f_transpose(1, 2)?.f_reshape([batch, n_ctx, n_state])?;
         self.out.forward(&merged)
     }
 }
@@ -343,9 +337,10 @@ impl TextDecoder {
             x = block.forward(&x, Some(audio), mask.as_ref(), cache)?;
         }
         state.position += n;
+        // Logits through the tied embedding: x · Eᵀ, without materialising the transpose.
         self.ln
             .forward(&x)?
-            .f_matmul(&self.token_embedding.f_tr()?)?
+            .f_linear::<Tensor>(&self.token_embedding, None)?
             .f_to_kind(Kind::Float)
     }
 }
