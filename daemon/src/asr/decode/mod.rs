@@ -230,14 +230,15 @@ impl Decoder<'_> {
         let prompt_tensor = Tensor::f_from_slice(&prompt)?
             .f_unsqueeze(0)?
             .f_to_device(self.device)?;
-        let logits = decoder.forward(&prompt_tensor, &audio, &mut prompt_state)?;
         let sot_index = prompt.iter().position(|&t| t == special.sot).unwrap_or(0) as i64;
+        let last_index = prompt.len() as i64 - 1;
+        let logits = decoder.forward(&prompt_tensor, &audio, &mut prompt_state, &[sot_index, last_index])?;
         let no_speech_prob = logits
             .f_get(0)?
-            .f_get(sot_index)?
+            .f_get(0)?
             .f_softmax(-1, Kind::Float)?
             .f_double_value(&[special.no_speech])? as f32;
-        let first_row = row_to_vec(&logits.f_get(0)?.f_get(-1)?)?;
+        let first_row = row_to_vec(&logits.f_get(0)?.f_get(1)?)?;
 
         let suppression = self.suppression;
         let max_initial_timestamp_index = (self.options.max_initial_timestamp / TIME_PRECISION).round() as i64;
@@ -342,7 +343,7 @@ impl StepModel for WhisperStep<'_> {
         let input = Tensor::f_from_slice(tokens)?.f_view([n, 1])?.f_to_device(self.device)?;
         let logits = self
             .decoder
-            .forward(&input, self.audio, &mut self.state)?
+            .forward(&input, self.audio, &mut self.state, &[0])?
             .f_squeeze_dim(1)?;
         let flat = row_to_vec(&logits)?;
         let vocab = flat.len() / tokens.len().max(1);

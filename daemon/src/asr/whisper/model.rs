@@ -321,13 +321,20 @@ impl TextDecoder {
         }
     }
 
-    /// Feeds `tokens` `[batch, n]` (the tokens not yet seen by `state`) and returns the logits of
-    /// each of those positions, `[batch, n, n_vocab]`, as float32.
-    pub fn forward(&self, tokens: &Tensor, audio: &Tensor, state: &mut DecoderState) -> TchResult<Tensor> {
+    /// Feeds `tokens` `[batch, n]` (the tokens not yet seen by `state`) and returns the logits at
+    /// `positions` (indices into those `n` tokens), `[batch, positions.len(), n_vocab]`, float32.
+    /// Only the positions asked for go through the vocabulary projection, its largest product.
+    pub fn forward(
+        &self,
+        tokens: &Tensor,
+        audio: &Tensor,
+        state: &mut DecoderState,
+        positions: &[i64],
+    ) -> TchResult<Tensor> {
         let n = tokens.size()[1];
         let offset = state.position;
-        let positions = self.positional_embedding.f_narrow(0, offset, n)?;
-        let mut x = Tensor::f_embedding(&self.token_embedding, tokens, -1, false, false)?.f_add(&positions)?;
+        let position_embedding = self.positional_embedding.f_narrow(0, offset, n)?;
+        let mut x = Tensor::f_embedding(&self.token_embedding, tokens, -1, false, false)?.f_add(&position_embedding)?;
         let mask = if n > 1 {
             Some(causal_mask(n, offset, x.kind(), x.device())?)
         } else {
@@ -337,9 +344,15 @@ impl TextDecoder {
             x = block.forward(&x, Some(audio), mask.as_ref(), cache)?;
         }
         state.position += n;
+        let wanted = if positions.len() == 1 && positions[0] == n - 1 && n == 1 {
+            x
+        } else {
+            let index = Tensor::f_from_slice(positions)?.f_to_device(x.device())?;
+            x.f_index_select(1, &index)?
+        };
         // Logits through the tied embedding: x · Eᵀ, without materialising the transpose.
         self.ln
-            .forward(&x)?
+            .forward(&wanted)?
             .f_linear::<Tensor>(&self.token_embedding, None)?
             .f_to_kind(Kind::Float)
     }
