@@ -2,7 +2,8 @@
 //! uses `anyhow`; everything it runs lives in the library.
 //!
 //! Exit codes follow sysexits.h: 65 bad input data, 66 missing input, 69 a device or port that
-//! is unavailable, 70 an internal failure, 78 a bad configuration.
+//! is unavailable, 70 an internal failure, 73 an output that cannot be written, 78 a bad
+//! configuration.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ const EX_DATAERR: u8 = 65;
 const EX_NOINPUT: u8 = 66;
 const EX_UNAVAILABLE: u8 = 69;
 const EX_SOFTWARE: u8 = 70;
+const EX_CANTCREAT: u8 = 73;
 const EX_CONFIG: u8 = 78;
 
 #[derive(Parser)]
@@ -76,10 +78,27 @@ enum Command {
         #[arg(long, value_name = "ID")]
         device: Option<String>,
     },
+    /// Model tools.
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
     /// Check a configuration file; list every error (exit 78 if any).
     Validate {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelsCommand {
+    /// Write the Hugging Face layout (model.safetensors, config.json, tokenizer.json) of a
+    /// CTranslate2 Whisper folder.
+    Convert {
+        /// The CTranslate2 folder (model.bin, config.json, tokenizer.json).
+        source: PathBuf,
+        /// The folder to write (created if missing).
+        destination: PathBuf,
     },
 }
 
@@ -171,6 +190,12 @@ fn main() -> ExitCode {
             init_logging("warn");
             watch(&broker, device.as_deref())
         }
+        Command::Models {
+            command: ModelsCommand::Convert { source, destination },
+        } => {
+            init_logging("warn");
+            convert(&source, &destination)
+        }
         Command::Validate { file } => validate(&file),
     };
     match result {
@@ -220,6 +245,24 @@ fn load_config(path: &Path) -> Result<Config, Failure> {
             anyhow::anyhow!("{} is not a valid configuration:\n{}", path.display(), list.join("\n")),
         )
     })
+}
+
+fn convert(source: &Path, destination: &Path) -> Result<(), Failure> {
+    use roomscribe::asr::whisper::convert::{ctranslate2_to_hugging_face, ConvertError};
+    ctranslate2_to_hugging_face(source, destination).map_err(|error| {
+        let code = match &error {
+            ConvertError::Missing { .. } => EX_NOINPUT,
+            ConvertError::Read { .. } | ConvertError::Weights(_) => EX_DATAERR,
+            ConvertError::Write { .. } => EX_CANTCREAT,
+        };
+        fail(code, error)
+    })?;
+    println!(
+        "wrote the Hugging Face layout of {} to {}",
+        source.display(),
+        destination.display()
+    );
+    Ok(())
 }
 
 fn validate(path: &Path) -> Result<(), Failure> {

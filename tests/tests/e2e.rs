@@ -123,6 +123,58 @@ fn silence_and_noise_transcribe_to_nothing() {
     }
 }
 
+/// Issue 3: `models convert` writes the Hugging Face layout, and both layouts give identical
+/// transcripts; a truncated safetensors file is named in a one-line error.
+#[test]
+fn hugging_face_layout_transcribes_identically_to_ctranslate2() {
+    let dir = TempDir::new("convert");
+    let ct2 = whisper_model();
+    let hf = dir.path("whisper-tiny.en-hf");
+    let out = roomscribe(&["models", "convert", ct2.to_str().unwrap(), hf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in ["model.safetensors", "config.json", "tokenizer.json"] {
+        assert!(hf.join(file).is_file(), "{file} was not written");
+    }
+    assert!(!hf.join("model.bin").exists());
+    for wav in [meeting().wav.clone(), artifact("jfk").join("jfk.wav")] {
+        let run = |model: &std::path::Path| {
+            let out = roomscribe(&[
+                "transcribe",
+                wav.to_str().unwrap(),
+                "-f",
+                "json",
+                "--model",
+                model.to_str().unwrap(),
+            ]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            out.stdout
+        };
+        let (from_ct2, from_hf) = (run(&ct2), run(&hf));
+        assert!(!from_ct2.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&from_ct2),
+            String::from_utf8_lossy(&from_hf),
+            "{}",
+            wav.display()
+        );
+    }
+
+    let bytes = std::fs::read(hf.join("model.safetensors")).unwrap();
+    std::fs::write(hf.join("model.safetensors"), &bytes[..bytes.len() / 2]).unwrap();
+    let out = roomscribe(&[
+        "transcribe",
+        meeting().wav.to_str().unwrap(),
+        "--model",
+        hf.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(65), "{stderr}");
+    assert!(
+        stderr.contains("model.safetensors") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
+
 /// The walking skeleton: a meeting goes in through ALSA and comes out of the embedded broker as
 /// CBOR transcripts that an outside client decodes.
 #[test]

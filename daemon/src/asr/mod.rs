@@ -27,7 +27,7 @@ use whisper::weights::{Checkpoint, WeightsError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AsrError {
-    #[error("model folder {dir} has no {file}; point asr.model_dir (or --model) at a Whisper model in CTranslate2 layout (model.bin, config.json, tokenizer.json), or fetch it with scripts/setup")]
+    #[error("model folder {dir} has no {file}; point asr.model_dir (or --model) at a Whisper model: CTranslate2 layout (model.bin, config.json, tokenizer.json) or Hugging Face layout (model.safetensors, config.json, tokenizer.json); scripts/setup fetches one")]
     MissingModelFile { dir: PathBuf, file: &'static str },
     #[error("{path} is not a valid model config.json: {reason}; re-fetch the model")]
     ModelConfig { path: PathBuf, reason: String },
@@ -41,13 +41,46 @@ pub enum AsrError {
     Torch(#[from] tch::TchError),
 }
 
-/// The parts of a CTranslate2 Whisper `config.json` that decoding needs.
-#[derive(Debug, Deserialize)]
-struct Ct2ModelConfig {
-    #[serde(default)]
-    suppress_ids: Vec<i64>,
-    #[serde(default)]
-    suppress_ids_begin: Vec<i64>,
+/// The parts of a model's `config.json` that loading and decoding need. CTranslate2 and Hugging
+/// Face name them differently; both spellings are read.
+#[derive(Debug, Default, Deserialize)]
+struct ModelConfigJson {
+    /// CTranslate2.
+    suppress_ids: Option<Vec<i64>>,
+    suppress_ids_begin: Option<Vec<i64>>,
+    /// Hugging Face.
+    suppress_tokens: Option<Vec<i64>>,
+    begin_suppress_tokens: Option<Vec<i64>>,
+    encoder_attention_heads: Option<i64>,
+    decoder_attention_heads: Option<i64>,
+}
+
+/// Which on-disk layout a model folder holds.
+enum ModelLayout {
+    CTranslate2 { model_bin: PathBuf },
+    HuggingFace { safetensors: PathBuf },
+}
+
+impl ModelLayout {
+    fn locate(dir: &Path) -> Result<Self, AsrError> {
+        let safetensors = dir.join("model.safetensors");
+        if safetensors.is_file() {
+            return Ok(Self::HuggingFace { safetensors });
+        }
+        Ok(Self::CTranslate2 {
+            model_bin: require(dir, "model.bin")?,
+        })
+    }
+}
+
+fn read_model_config(path: &Path) -> Result<ModelConfigJson, AsrError> {
+    std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
+        .map_err(|reason| AsrError::ModelConfig {
+            path: path.to_owned(),
+            reason,
+        })
 }
 
 /// A piece of recognised text, times in seconds from the start of the audio given.
@@ -120,19 +153,33 @@ impl Transcriber {
         }
         let (device, kind) = choose_device(config.device)?;
         let dir = &config.model_dir;
-        let model_bin = require(dir, "model.bin")?;
+        let layout = ModelLayout::locate(dir)?;
         let config_json = require(dir, "config.json")?;
         let tokenizer_json = require(dir, "tokenizer.json")?;
-        let model_config: Ct2ModelConfig = std::fs::read(&config_json)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
-            .map_err(|reason| AsrError::ModelConfig {
-                path: config_json.clone(),
-                reason,
-            })?;
+        let mut model_config = read_model_config(&config_json)?;
+        let generation_config = dir.join("generation_config.json");
+        if model_config.suppress_tokens.is_none() && generation_config.is_file() {
+            let generation = read_model_config(&generation_config)?;
+            model_config.suppress_tokens = generation.suppress_tokens;
+            model_config.begin_suppress_tokens = generation.begin_suppress_tokens;
+        }
         let tokenizer = WhisperTokenizer::from_file(&tokenizer_json)?;
         let started = std::time::Instant::now();
-        let model = Whisper::load(Checkpoint::from_ctranslate2(&model_bin, device, kind)?)?;
+        let checkpoint = match &layout {
+            ModelLayout::CTranslate2 { model_bin } => Checkpoint::from_ctranslate2(model_bin, device, kind)?,
+            ModelLayout::HuggingFace { safetensors } => {
+                let heads = |value: Option<i64>, field: &str| {
+                    value.ok_or_else(|| AsrError::ModelConfig {
+                        path: config_json.clone(),
+                        reason: format!("`{field}` is missing"),
+                    })
+                };
+                let n_audio_head = heads(model_config.encoder_attention_heads, "encoder_attention_heads")?;
+                let n_text_head = heads(model_config.decoder_attention_heads, "decoder_attention_heads")?;
+                Checkpoint::from_safetensors(safetensors, n_audio_head, n_text_head, device, kind)?
+            }
+        };
+        let model = Whisper::load(checkpoint)?;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "Whisper weights loaded"
@@ -160,8 +207,14 @@ impl Transcriber {
             model,
             tokenizer,
             suppression: Suppression {
-                always: model_config.suppress_ids,
-                at_begin: model_config.suppress_ids_begin,
+                always: model_config
+                    .suppress_ids
+                    .or(model_config.suppress_tokens)
+                    .unwrap_or_default(),
+                at_begin: model_config
+                    .suppress_ids_begin
+                    .or(model_config.begin_suppress_tokens)
+                    .unwrap_or_default(),
             },
             sot_sequence,
             hotwords,

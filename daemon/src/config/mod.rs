@@ -148,7 +148,8 @@ pub enum ComputeDevice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AsrConfig {
-    /// Folder of a Whisper model (CTranslate2 layout: model.bin, config.json, tokenizer.json).
+    /// Folder of a Whisper model: CTranslate2 layout (model.bin, config.json, tokenizer.json) or
+    /// Hugging Face layout (model.safetensors, config.json, tokenizer.json).
     /// Default "/usr/share/roomscribe/models/whisper-tiny.en".
     pub model_dir: PathBuf,
     /// Default "auto". "auto", "cpu" or "cuda".

@@ -5,6 +5,7 @@
 //! and tokens into next-token logits. Which tokens to pick is policy and lives in `asr::decode`.
 //! It must never read configuration, talk to channels or decide what is published.
 
+pub mod convert;
 pub mod mel;
 pub mod model;
 pub mod tokenizer;

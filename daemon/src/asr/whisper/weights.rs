@@ -2,8 +2,9 @@
 //! (`encoder.blocks.0.attn.query.weight`, …), whatever layout they were stored in.
 //!
 //! Owns the file formats: the CTranslate2 `model.bin` (binary container, fused projections,
-//! float16) is parsed here and renamed to reference keys, so `model.rs` reads like the paper and
-//! never knows where a tensor came from. Must never run the model or keep files open after loading.
+//! float16) is parsed here, and the Hugging Face `model.safetensors` (transformers' names) is
+//! read here; both are renamed to reference keys, so `model.rs` reads like the paper and never
+//! knows where a tensor came from. Must never run the model or keep files open after loading.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -33,6 +34,12 @@ pub enum WeightsError {
         name: String,
         actual: Vec<i64>,
         expected: Vec<i64>,
+    },
+    #[error("{path} is not a readable safetensors file ({source}); re-download or re-convert the model")]
+    Safetensors {
+        path: PathBuf,
+        #[source]
+        source: tch::TchError,
     },
     #[error("{path}: libtorch could not build tensor `{name}`: {source}")]
     Torch {
@@ -130,6 +137,134 @@ impl Checkpoint {
             dims,
         })
     }
+}
+
+impl Checkpoint {
+    /// Loads a Hugging Face `model.safetensors` (transformers' Whisper names); the head counts
+    /// come from its `config.json`.
+    pub fn from_safetensors(
+        path: &Path,
+        n_audio_head: i64,
+        n_text_head: i64,
+        device: Device,
+        kind: Kind,
+    ) -> Result<Self, WeightsError> {
+        let named = Tensor::read_safetensors(path).map_err(|source| WeightsError::Safetensors {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut renamed = HashMap::with_capacity(named.len());
+        for (hf_name, tensor) in named {
+            let Some(name) = reference_from_hf(&hf_name) else {
+                continue;
+            };
+            let tensor = tensor
+                .f_to_device(device)
+                .and_then(|t| t.f_to_kind(kind))
+                .map_err(|source| WeightsError::Torch {
+                    path: path.to_owned(),
+                    name: hf_name.clone(),
+                    source,
+                })?;
+            renamed.insert(name, tensor);
+        }
+        let dims = infer_dims(path, &renamed, n_audio_head, n_text_head)?;
+        Ok(Self {
+            path: path.to_owned(),
+            tensors: renamed,
+            dims,
+        })
+    }
+
+    /// Every tensor under its Hugging Face name, for writing that layout. The reference key
+    /// projections' biases (zeros in CTranslate2 files) have no Hugging Face name and are left out.
+    pub fn into_hf_tensors(self) -> Vec<(String, Tensor)> {
+        let mut named: Vec<(String, Tensor)> = self
+            .tensors
+            .into_iter()
+            .filter_map(|(name, tensor)| hf_from_reference(&name).map(|hf| (hf, tensor)))
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        named
+    }
+}
+
+/// The transformers name of a reference tensor (`encoder.blocks.0.attn.query.weight` →
+/// `model.encoder.layers.0.self_attn.q_proj.weight`).
+pub fn hf_from_reference(name: &str) -> Option<String> {
+    let parts: Vec<&str> = name.split('.').collect();
+    let mapped = match parts.as_slice() {
+        [stack, "positional_embedding"] => format!("model.{stack}.embed_positions.weight"),
+        ["encoder", conv @ ("conv1" | "conv2"), leaf] => format!("model.encoder.{conv}.{leaf}"),
+        ["encoder", "ln_post", leaf] => format!("model.encoder.layer_norm.{leaf}"),
+        ["decoder", "ln", leaf] => format!("model.decoder.layer_norm.{leaf}"),
+        ["decoder", "token_embedding", "weight"] => "model.decoder.embed_tokens.weight".into(),
+        [_, "blocks", _, "attn" | "cross_attn", "key", "bias"] => return None,
+        [stack, "blocks", n, attn @ ("attn" | "cross_attn"), projection, leaf] => {
+            let module = if *attn == "attn" { "self_attn" } else { "encoder_attn" };
+            let projection = match *projection {
+                "query" => "q_proj",
+                "key" => "k_proj",
+                "value" => "v_proj",
+                "out" => "out_proj",
+                _ => return None,
+            };
+            format!("model.{stack}.layers.{n}.{module}.{projection}.{leaf}")
+        }
+        [stack, "blocks", n, norm, leaf] => {
+            let module = match *norm {
+                "attn_ln" => "self_attn_layer_norm",
+                "cross_attn_ln" => "encoder_attn_layer_norm",
+                "mlp_ln" => "final_layer_norm",
+                _ => return None,
+            };
+            format!("model.{stack}.layers.{n}.{module}.{leaf}")
+        }
+        [stack, "blocks", n, "mlp", index @ ("0" | "2"), leaf] => {
+            let fc = if *index == "0" { "fc1" } else { "fc2" };
+            format!("model.{stack}.layers.{n}.{fc}.{leaf}")
+        }
+        _ => return None,
+    };
+    Some(mapped)
+}
+
+/// The reference name of a transformers tensor; `None` for tensors the model does not use
+/// (`proj_out.weight` is tied to the token embedding).
+pub fn reference_from_hf(name: &str) -> Option<String> {
+    let rest = name.strip_prefix("model.")?;
+    let parts: Vec<&str> = rest.split('.').collect();
+    let mapped = match parts.as_slice() {
+        [stack, "embed_positions", "weight"] => format!("{stack}.positional_embedding"),
+        ["encoder", conv @ ("conv1" | "conv2"), leaf] => format!("encoder.{conv}.{leaf}"),
+        ["encoder", "layer_norm", leaf] => format!("encoder.ln_post.{leaf}"),
+        ["decoder", "layer_norm", leaf] => format!("decoder.ln.{leaf}"),
+        ["decoder", "embed_tokens", "weight"] => "decoder.token_embedding.weight".into(),
+        [stack, "layers", n, module @ ("self_attn" | "encoder_attn"), projection, leaf] => {
+            let attn = if *module == "self_attn" { "attn" } else { "cross_attn" };
+            let projection = match *projection {
+                "q_proj" => "query",
+                "k_proj" => "key",
+                "v_proj" => "value",
+                "out_proj" => "out",
+                _ => return None,
+            };
+            format!("{stack}.blocks.{n}.{attn}.{projection}.{leaf}")
+        }
+        [stack, "layers", n, module, leaf] => {
+            let block_part = match *module {
+                "self_attn_layer_norm" => "attn_ln",
+                "encoder_attn_layer_norm" => "cross_attn_ln",
+                "final_layer_norm" => "mlp_ln",
+                "fc1" => "mlp.0",
+                "fc2" => "mlp.2",
+                _ => return None,
+            };
+            format!("{stack}.blocks.{n}.{block_part}.{leaf}")
+        }
+        _ => return None,
+    };
+    Some(mapped)
 }
 
 /// Reads the dimensions off the tensors, as the reference checkpoint's `dims` would hold them.
@@ -492,6 +627,73 @@ mod tests {
             reference_names("encoder/layer_3/ffn/layer_norm/beta"),
             vec![("encoder.blocks.3.mlp_ln.bias".to_owned(), Part::Whole)]
         );
+    }
+
+    #[test]
+    fn hugging_face_names_round_trip_to_reference_names() {
+        let reference = [
+            "encoder.conv1.weight",
+            "encoder.conv2.bias",
+            "encoder.positional_embedding",
+            "encoder.blocks.3.attn.query.weight",
+            "encoder.blocks.3.attn.value.bias",
+            "encoder.blocks.0.attn.out.weight",
+            "encoder.blocks.0.attn_ln.bias",
+            "encoder.blocks.1.mlp.0.weight",
+            "encoder.blocks.1.mlp.2.bias",
+            "encoder.blocks.1.mlp_ln.weight",
+            "encoder.ln_post.weight",
+            "decoder.token_embedding.weight",
+            "decoder.positional_embedding",
+            "decoder.blocks.2.cross_attn.key.weight",
+            "decoder.blocks.2.cross_attn_ln.weight",
+            "decoder.ln.bias",
+        ];
+        for name in reference {
+            let hf = hf_from_reference(name).unwrap_or_else(|| panic!("{name} has no transformers name"));
+            assert_eq!(reference_from_hf(&hf).as_deref(), Some(name), "via {hf}");
+        }
+        assert_eq!(
+            hf_from_reference("decoder.blocks.2.cross_attn.query.weight").as_deref(),
+            Some("model.decoder.layers.2.encoder_attn.q_proj.weight")
+        );
+        assert_eq!(
+            hf_from_reference("encoder.blocks.0.attn.key.bias"),
+            None,
+            "transformers has no key bias"
+        );
+        assert_eq!(reference_from_hf("proj_out.weight"), None, "tied to the embedding");
+    }
+
+    #[test]
+    fn a_missing_tensor_is_named_in_the_error() {
+        let mut checkpoint = Checkpoint {
+            path: PathBuf::from("model.safetensors"),
+            tensors: HashMap::new(),
+            dims: ModelDims {
+                n_mels: 80,
+                n_audio_ctx: 1500,
+                n_audio_state: 384,
+                n_audio_head: 6,
+                n_audio_layer: 4,
+                n_vocab: 51864,
+                n_text_ctx: 448,
+                n_text_state: 384,
+                n_text_head: 6,
+                n_text_layer: 4,
+            },
+        };
+        let error = checkpoint.take("decoder.ln.weight", &[384]).err().unwrap().to_string();
+        assert!(
+            error.contains("model.safetensors") && error.contains("`decoder.ln.weight`"),
+            "{error}"
+        );
+        checkpoint.tensors.insert(
+            "decoder.ln.bias".into(),
+            Tensor::zeros([10], (Kind::Float, Device::Cpu)),
+        );
+        let error = checkpoint.take("decoder.ln.bias", &[384]).err().unwrap().to_string();
+        assert!(error.contains("shape [10]") && error.contains("[384]"), "{error}");
     }
 
     #[test]
