@@ -5,7 +5,9 @@
 //! Channels (all bounded):
 //! - audio → vad: `AUDIO_CHUNKS` chunks of 100 ms; the audio stage blocks when full, but its
 //!   capture thread never does: the ring in front of it absorbs the wait (drops are counted).
-//! - vad → asr: `SPEECH_SEGMENTS`; VAD blocks when ASR lags (lag shows up as ring fill).
+//! - vad → asr: `SPEECH_EVENTS`; a final segment blocks VAD when ASR lags (lag shows up as
+//!   ring fill); a partial is dropped when the channel is full (the next one supersedes it), and
+//!   ASR skips a partial whenever anything else is already waiting.
 //! - asr → bus: `TRANSCRIPTS`; ASR blocks when the publisher lags.
 //!
 //! Shutdown: stop the source; each stage drains its input and exits when that input closes; the
@@ -28,8 +30,8 @@ use crate::vad;
 
 /// audio → vad: 6.4 s of audio.
 const AUDIO_CHUNKS: usize = 64;
-/// vad → asr: speech segments waiting for the model.
-const SPEECH_SEGMENTS: usize = 16;
+/// vad → asr: speech segments (and partial audio) waiting for the model.
+const SPEECH_EVENTS: usize = 16;
 /// asr → bus: transcripts waiting to be published.
 const TRANSCRIPTS: usize = 256;
 
@@ -101,7 +103,7 @@ async fn run_pipeline(
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map_err(AppError::Signals)?;
 
     let (chunk_tx, chunk_rx) = mpsc::channel(AUDIO_CHUNKS);
-    let (segment_tx, segment_rx) = mpsc::channel(SPEECH_SEGMENTS);
+    let (segment_tx, segment_rx) = mpsc::channel(SPEECH_EVENTS);
     let (transcript_tx, transcript_rx) = mpsc::channel(TRANSCRIPTS);
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(CaptureStats::default());

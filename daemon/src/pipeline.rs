@@ -26,6 +26,36 @@ impl SpeechSegment {
     }
 }
 
+/// What the VAD stage hands to ASR: a closed segment, or (about once a second) the audio of the
+/// segment still open, for live partials. Partials may be dropped; finals never are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpeechEvent {
+    Partial(SpeechSegment),
+    Final(SpeechSegment),
+}
+
+/// A live hypothesis of the speech still going on (superseded by the final transcript).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartialTranscript {
+    /// The `sequence` the final transcript of this speech will get… or a later one, when the
+    /// speech turns out to hold several segments.
+    pub sequence: u64,
+    pub start: f64,
+    pub end: f64,
+    /// Words two consecutive passes agreed on (LocalAgreement-2); they will not change.
+    pub stable: String,
+    /// Stable words, then the tentative rest.
+    pub text: String,
+    pub language: String,
+}
+
+/// What the ASR stage hands to the bus.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AsrOutput {
+    Partial(PartialTranscript),
+    Final(Transcript),
+}
+
 /// A final piece of transcript from the ASR stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transcript {

@@ -236,6 +236,38 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     let log = daemon.log_text();
     assert!(log.contains("dropped_frames=0"), "capture dropped frames:\n{log}");
 
+    // Live partials came while people spoke, each before the final of its speech.
+    let partials = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript/partial"));
+    assert!(
+        partials.len() >= meeting.turns.len(),
+        "{} partials for {} turns",
+        partials.len(),
+        meeting.turns.len()
+    );
+    for p in &partials {
+        assert_eq!(p["is_final"], false, "{p}");
+        assert_eq!(p["v"], 1);
+        let (stable, text) = (p["stable"].as_str().unwrap(), p["text"].as_str().unwrap());
+        assert!(text.starts_with(stable), "the stable words lead the hypothesis: {p}");
+    }
+    // In arrival order: (is it a final?, seq) of every partial and final.
+    let arrivals: Vec<(String, Vec<u8>)> = subscriber
+        .messages()
+        .into_iter()
+        .filter(|(topic, _)| topic.starts_with("roomscribe/room-7/transcript"))
+        .collect();
+    let payloads: Vec<Vec<u8>> = arrivals.iter().map(|(_, payload)| payload.clone()).collect();
+    let order: Vec<(bool, u64)> = arrivals
+        .iter()
+        .zip(decode_cbor_independently(&payloads))
+        .map(|((topic, _), m)| (topic.ends_with("/transcript"), m["seq"].as_u64().unwrap()))
+        .collect();
+    let final_of_second = order.iter().position(|&o| o == (true, 2)).expect("a final with seq 2");
+    assert!(
+        order[..final_of_second].contains(&(false, 2)),
+        "a partial of the second turn came before its final: {order:?}"
+    );
+
     let status = subscriber.on_topic("roomscribe/room-7/status");
     assert_eq!(status.first().map(Vec::as_slice), Some(&b"online"[..]));
     assert_eq!(status.last().map(Vec::as_slice), Some(&b"offline"[..]));

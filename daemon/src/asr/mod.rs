@@ -5,6 +5,7 @@
 //! runs on a tokio worker, and this stage never publishes or stores anything itself.
 
 pub mod decode;
+pub mod streaming;
 pub mod whisper;
 
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use tch::{Device, Kind};
 use tokio::sync::mpsc;
 
 use crate::config::{AsrConfig, ComputeDevice};
-use crate::pipeline::{SpeechSegment, Transcript};
+use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, Transcript};
 use decode::prompt::PromptContext;
 use decode::rules::Suppression;
 use decode::{DecodeOptions, Decoder, Suppressed};
@@ -139,6 +140,8 @@ pub struct Transcriber {
     hotwords: Vec<i64>,
     initial_prompt: Vec<i64>,
     options: DecodeOptions,
+    /// Greedy, single temperature: live partials are cheap and replaced by the final anyway.
+    partial_options: DecodeOptions,
     device: Device,
     kind: Kind,
     language: String,
@@ -220,6 +223,11 @@ impl Transcriber {
             hotwords,
             initial_prompt,
             options: DecodeOptions::from_config(config),
+            partial_options: DecodeOptions {
+                beam_size: 1,
+                temperatures: vec![0.0],
+                ..DecodeOptions::from_config(config)
+            },
             device,
             kind,
             language: config.language.clone(),
@@ -246,6 +254,10 @@ impl Transcriber {
     }
 
     fn decoder(&self) -> Decoder<'_> {
+        self.decoder_with(&self.options)
+    }
+
+    fn decoder_with<'a>(&'a self, options: &'a DecodeOptions) -> Decoder<'a> {
         Decoder {
             model: &self.model,
             mel: &self.mel,
@@ -253,7 +265,7 @@ impl Transcriber {
             suppression: &self.suppression,
             sot_sequence: &self.sot_sequence,
             hotwords: &self.hotwords,
-            options: &self.options,
+            options,
             device: self.device,
             kind: self.kind,
         }
@@ -305,6 +317,17 @@ impl Transcriber {
         Ok((self.to_text(outcome.segments)?, outcome.consumed_samples))
     }
 
+    /// A quick hypothesis of speech still going on (at most 30 s, greedy), for live partials.
+    /// Reads `context` but does not extend it, and counts nothing: the final pass does that.
+    pub fn transcribe_partial(&self, samples: &[f32], context: &PromptContext) -> Result<String, AsrError> {
+        let window = &samples[..samples.len().min(whisper::N_SAMPLES)];
+        let outcome = self
+            .decoder_with(&self.partial_options)
+            .decode_window(window, context.tokens(), 0)?;
+        let texts = self.to_text(outcome.segments)?;
+        Ok(texts.into_iter().map(|t| t.text).collect::<Vec<_>>().join(" "))
+    }
+
     fn to_text(&self, segments: Vec<decode::DecodedSegment>) -> Result<Vec<TextSegment>, AsrError> {
         let mut out = Vec::with_capacity(segments.len());
         for segment in segments {
@@ -348,22 +371,55 @@ fn choose_device(wanted: ComputeDevice) -> Result<(Device, Kind), AsrError> {
     }
 }
 
-/// Runs the stage until its input closes: each speech segment in, its transcripts out.
-/// Segments continue each other's text context unless more than `context_reset_s` of silence
-/// lies between them. A segment that fails is logged and skipped; the stage goes on.
+/// Runs the stage until its input closes: each final speech segment in, its transcripts out;
+/// partial audio in, a live hypothesis out (skipped whenever more audio is already waiting, so
+/// partials never delay finals). Segments continue each other's text context unless more than
+/// `context_reset_s` of silence lies between them. A segment that fails is logged and skipped.
 pub fn run_stage(
     transcriber: Transcriber,
     context_reset_s: f32,
-    mut segments: mpsc::Receiver<SpeechSegment>,
-    transcripts: mpsc::Sender<Transcript>,
+    mut events: mpsc::Receiver<SpeechEvent>,
+    out: mpsc::Sender<AsrOutput>,
 ) {
     let _no_grad = tch::no_grad_guard();
+    let rate = f64::from(crate::pipeline::STREAM_RATE);
     let mut sequence = 0u64;
     let mut context = transcriber.new_context();
+    let mut agreement = streaming::LocalAgreement::default();
     let mut last_end = 0.0f64;
-    while let Some(segment) = segments.blocking_recv() {
+    while let Some(event) = events.blocking_recv() {
+        let segment = match event {
+            SpeechEvent::Partial(segment) => {
+                if !events.is_empty() {
+                    continue;
+                }
+                let start = segment.start_seconds();
+                let hypothesis = match transcriber.transcribe_partial(&segment.samples, &context) {
+                    Ok(text) => text,
+                    Err(error) => {
+                        tracing::warn!(%error, start, "A partial hypothesis failed; skipping it");
+                        continue;
+                    }
+                };
+                let partial = agreement.update(&hypothesis);
+                let message = PartialTranscript {
+                    sequence: sequence + 1,
+                    start,
+                    end: start + segment.samples.len() as f64 / rate,
+                    text: partial.text(),
+                    stable: partial.stable,
+                    language: transcriber.language().to_owned(),
+                };
+                if out.blocking_send(AsrOutput::Partial(message)).is_err() {
+                    return;
+                }
+                continue;
+            }
+            SpeechEvent::Final(segment) => segment,
+        };
+        agreement.reset();
         let started = std::time::Instant::now();
-        let audio_seconds = segment.samples.len() as f64 / f64::from(crate::pipeline::STREAM_RATE);
+        let audio_seconds = segment.samples.len() as f64 / rate;
         if segment.start_seconds() - last_end > f64::from(context_reset_s) {
             context = transcriber.new_context();
         }
@@ -391,7 +447,7 @@ pub fn run_stage(
                 confidence: piece.confidence,
                 language: transcriber.language().to_owned(),
             };
-            if transcripts.blocking_send(transcript).is_err() {
+            if out.blocking_send(AsrOutput::Final(transcript)).is_err() {
                 tracing::warn!("Transcript output closed; the ASR stage stops");
                 return;
             }

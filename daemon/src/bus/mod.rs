@@ -17,9 +17,9 @@ use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Pa
 use tokio::sync::mpsc;
 
 use crate::config::BusConfig;
-use crate::pipeline::Transcript;
+use crate::pipeline::AsrOutput;
 use topics::Topics;
-use wire::{to_cbor, TranscriptMessage};
+use wire::{to_cbor, PartialMessage, TranscriptMessage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -151,13 +151,26 @@ impl Publisher {
         })
     }
 
-    /// Publishes transcripts until `transcripts` closes, then says `offline` and disconnects.
-    /// Returns how many transcripts were published.
-    pub async fn run_stage(self, mut transcripts: mpsc::Receiver<Transcript>) -> u64 {
+    /// Publishes transcripts (QoS 1) and partials (QoS 0, not retained) until `transcripts`
+    /// closes, then says `offline` and disconnects. Returns how many final transcripts were
+    /// published.
+    pub async fn run_stage(self, mut transcripts: mpsc::Receiver<AsrOutput>) -> u64 {
         let mut published = 0;
-        let topic = self.topics.transcript();
-        while let Some(transcript) = transcripts.recv().await {
-            let message = TranscriptMessage::new(&self.device_id, &transcript);
+        let (final_topic, partial_topic) = (self.topics.transcript(), self.topics.transcript_partial());
+        while let Some(output) = transcripts.recv().await {
+            let message = match output {
+                AsrOutput::Partial(partial) => {
+                    let message = PartialMessage::new(&self.device_id, &partial);
+                    if let Err(error) =
+                        self.client
+                            .try_publish(&partial_topic, QoS::AtMostOnce, false, to_cbor(&message))
+                    {
+                        tracing::debug!(%error, "A partial was not queued; the next one supersedes it");
+                    }
+                    continue;
+                }
+                AsrOutput::Final(transcript) => TranscriptMessage::new(&self.device_id, &transcript),
+            };
             tracing::info!(
                 seq = message.seq,
                 start = message.start,
@@ -167,7 +180,7 @@ impl Publisher {
             );
             match self
                 .client
-                .publish(&topic, QoS::AtLeastOnce, false, to_cbor(&message))
+                .publish(&final_topic, QoS::AtLeastOnce, false, to_cbor(&message))
                 .await
             {
                 Ok(()) => published += 1,

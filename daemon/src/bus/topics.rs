@@ -27,6 +27,12 @@ impl Topics {
         format!("{}/transcript", self.base)
     }
 
+    /// Live partial hypotheses, CBOR, QoS 0, not retained, about once a second while someone
+    /// speaks.
+    pub fn transcript_partial(&self) -> String {
+        format!("{}/transcript/partial", self.base)
+    }
+
     /// Everything this device publishes.
     pub fn everything(&self) -> String {
         format!("{}/#", self.base)
@@ -47,6 +53,7 @@ mod tests {
         let t = Topics::new("room-4");
         assert_eq!(t.status(), "roomscribe/room-4/status");
         assert_eq!(t.transcript(), "roomscribe/room-4/transcript");
+        assert_eq!(t.transcript_partial(), "roomscribe/room-4/transcript/partial");
         assert_eq!(t.everything(), "roomscribe/room-4/#");
         assert_eq!(Topics::every_device(), "roomscribe/+/#");
     }

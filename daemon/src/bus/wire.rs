@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::Transcript;
+use crate::pipeline::{PartialTranscript, Transcript};
 
 /// Schema version of `TranscriptMessage`.
 pub const TRANSCRIPT_VERSION: u32 = 1;
@@ -48,6 +48,46 @@ impl TranscriptMessage {
     }
 }
 
+/// Schema version of `PartialMessage`.
+pub const PARTIAL_VERSION: u32 = 1;
+
+/// A live hypothesis on `roomscribe/<device>/transcript/partial`; superseded by the final.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartialMessage {
+    pub v: u32,
+    pub id: String,
+    pub ts: u64,
+    pub device: String,
+    /// The `seq` the final transcript of this speech will carry (or a later one, if it splits).
+    pub seq: u64,
+    pub start: f64,
+    pub end: f64,
+    /// The words that will not change any more (LocalAgreement-2).
+    pub stable: String,
+    /// The whole hypothesis: `stable`, then the tentative rest.
+    pub text: String,
+    pub is_final: bool,
+    pub language: String,
+}
+
+impl PartialMessage {
+    pub fn new(device: &str, p: &PartialTranscript) -> Self {
+        Self {
+            v: PARTIAL_VERSION,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+            seq: p.sequence,
+            start: round_ms(p.start),
+            end: round_ms(p.end),
+            stable: p.stable.clone(),
+            text: p.text.clone(),
+            is_final: false,
+            language: p.language.clone(),
+        }
+    }
+}
+
 fn round_ms(seconds: f64) -> f64 {
     (seconds * 1000.0).round() / 1000.0
 }
@@ -74,6 +114,9 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
             "{topic}  [{:>7.2}–{:>7.2}] {}  (#{} conf {:.2})",
             t.start, t.end, t.text, t.seq, t.confidence
         );
+    }
+    if let Ok(p) = ciborium::from_reader::<PartialMessage, _>(payload) {
+        return format!("{topic}  [{:>7.2}–{:>7.2}] … {}", p.start, p.end, p.text);
     }
     if let Ok(text) = std::str::from_utf8(payload) {
         return format!("{topic}  {text}");
@@ -134,6 +177,24 @@ mod tests {
             "language",
         ];
         assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn partials_round_trip_and_are_marked_for_humans() {
+        let partial = PartialTranscript {
+            sequence: 4,
+            start: 10.0,
+            end: 12.5,
+            stable: "We agreed".into(),
+            text: "We agreed to spend".into(),
+            language: "en".into(),
+        };
+        let bytes = to_cbor(&PartialMessage::new("room-1", &partial));
+        let back: PartialMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
+        assert!(!back.is_final);
+        assert_eq!((back.seq, back.stable.as_str()), (4, "We agreed"));
+        let line = render_for_humans("roomscribe/room-1/transcript/partial", &bytes);
+        assert!(line.contains("… We agreed to spend"), "{line}");
     }
 
     #[test]

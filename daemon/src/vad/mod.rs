@@ -12,7 +12,7 @@ pub mod silero;
 use tokio::sync::mpsc;
 
 use crate::config::VadConfig;
-use crate::pipeline::{AudioChunk, SpeechSegment, STREAM_RATE};
+use crate::pipeline::{AudioChunk, SpeechEvent, SpeechSegment, STREAM_RATE};
 use energy::EnergyGate;
 use segmenter::{Segmenter, SegmenterRules};
 use silero::{SileroError, SileroVad, SILERO_FRAME};
@@ -88,16 +88,22 @@ pub fn rules_from(config: &VadConfig) -> SegmenterRules {
     }
 }
 
-/// Runs until `chunks` closes; returns how many segments it sent.
+/// Audio between two partials of an open segment: about a second.
+const PARTIAL_EVERY_SAMPLES: usize = STREAM_RATE as usize;
+
+/// Runs until `chunks` closes; returns how many segments it sent. While a segment is open, its
+/// audio so far goes out as a partial about once a second, only if ASR has room for it.
 pub fn run_stage(
     config: &VadConfig,
     mut detector: Detector,
     mut chunks: mpsc::Receiver<AudioChunk>,
-    out: mpsc::Sender<SpeechSegment>,
+    out: mpsc::Sender<SpeechEvent>,
 ) -> u64 {
     let mut segmenter = Segmenter::new(rules_from(config));
     let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 2);
     let mut sent = 0u64;
+    let mut partial_at = PARTIAL_EVERY_SAMPLES;
+    let partials = out.clone();
     let mut send = |segment: SpeechSegment| {
         tracing::debug!(
             start = segment.start_seconds(),
@@ -105,7 +111,7 @@ pub fn run_stage(
             "Speech segment found"
         );
         sent += 1;
-        out.blocking_send(segment).is_ok()
+        out.blocking_send(SpeechEvent::Final(segment)).is_ok()
     };
     while let Some(chunk) = chunks.blocking_recv() {
         pending.extend_from_slice(&chunk.samples);
@@ -113,12 +119,18 @@ pub fn run_stage(
         for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
             let probability = detector.speech_probability(frame);
             if let Some(segment) = segmenter.push(frame, probability) {
+                partial_at = PARTIAL_EVERY_SAMPLES;
                 if !send(segment) {
                     return sent;
                 }
             }
         }
         pending.drain(..whole);
+        if let Some(open) = segmenter.open_segment().filter(|open| open.samples.len() >= partial_at) {
+            partial_at = open.samples.len() + PARTIAL_EVERY_SAMPLES;
+            // A partial that does not fit is simply skipped: the next one supersedes it.
+            let _ = partials.try_send(SpeechEvent::Partial(open));
+        }
     }
     if !pending.is_empty() {
         let probability = detector.speech_probability(&pending);

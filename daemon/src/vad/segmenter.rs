@@ -101,6 +101,14 @@ impl Segmenter {
         None
     }
 
+    /// A copy of the segment still open (its audio so far), if speech is going on.
+    pub fn open_segment(&self) -> Option<SpeechSegment> {
+        self.open.as_ref().map(|open| SpeechSegment {
+            start_sample: open.start_sample,
+            samples: open.samples.clone(),
+        })
+    }
+
     /// Ends the stream: closes any open segment.
     pub fn finish(&mut self) -> Option<SpeechSegment> {
         self.close()
@@ -215,6 +223,18 @@ mod tests {
         );
         assert_eq!(segments[1].start_sample, 50);
         assert_eq!(segments[2].start_sample, 100);
+    }
+
+    #[test]
+    fn the_open_segment_can_be_seen_while_speech_goes_on() {
+        let mut segmenter = Segmenter::new(rules());
+        assert!(segmenter.open_segment().is_none());
+        for (i, p) in [0.0, 0.0, 1.0, 1.0].into_iter().enumerate() {
+            segmenter.push(&[i as f32; FRAME], p);
+        }
+        let open = segmenter.open_segment().unwrap();
+        assert_eq!(open.start_sample, 0);
+        assert_eq!(frames_of(&open), vec![0, 1, 2, 3]);
     }
 
     #[test]
