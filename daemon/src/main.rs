@@ -16,7 +16,7 @@ use roomscribe::asr::{AsrError, Transcriber};
 use roomscribe::audio::wav::{WavError, WavSource};
 use roomscribe::audio::AudioError;
 use roomscribe::bus::{topics::Topics, wire::render_for_humans, BusError};
-use roomscribe::config::{self, AsrConfig, ComputeDevice, Config};
+use roomscribe::config::{self, AsrConfig, ComputeDevice, ComputeType, Config};
 use roomscribe::offline::{self, OutputFormat, TranscribeError};
 use tracing_subscriber::EnvFilter;
 
@@ -68,6 +68,9 @@ enum Command {
         /// Where the model runs; overrides the configuration.
         #[arg(long, value_enum)]
         device: Option<DeviceArg>,
+        /// The number format the model computes in; overrides the configuration.
+        #[arg(long, value_enum)]
+        compute_type: Option<ComputeTypeArg>,
     },
     /// Print what a roomscribe broker publishes, decoded for humans.
     Watch {
@@ -116,6 +119,26 @@ impl From<DeviceArg> for ComputeDevice {
             DeviceArg::Auto => ComputeDevice::Auto,
             DeviceArg::Cpu => ComputeDevice::Cpu,
             DeviceArg::Cuda => ComputeDevice::Cuda,
+        }
+    }
+}
+
+/// `--compute-type`, as the command line spells it.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ComputeTypeArg {
+    Auto,
+    Float32,
+    Bfloat16,
+    Float16,
+}
+
+impl From<ComputeTypeArg> for ComputeType {
+    fn from(compute_type: ComputeTypeArg) -> Self {
+        match compute_type {
+            ComputeTypeArg::Auto => ComputeType::Auto,
+            ComputeTypeArg::Float32 => ComputeType::Float32,
+            ComputeTypeArg::Bfloat16 => ComputeType::Bfloat16,
+            ComputeTypeArg::Float16 => ComputeType::Float16,
         }
     }
 }
@@ -174,6 +197,7 @@ fn main() -> ExitCode {
             beam_size,
             threads,
             device,
+            compute_type,
         } => {
             init_logging("warn");
             transcribe_command(TranscribeArgs {
@@ -184,6 +208,7 @@ fn main() -> ExitCode {
                 beam_size,
                 threads,
                 device: device.map(Into::into),
+                compute_type: compute_type.map(Into::into),
             })
         }
         Command::Watch { broker, device } => {
@@ -306,7 +331,7 @@ fn asr_exit_code(error: &AsrError) -> u8 {
     match error {
         AsrError::MissingModelFile { .. } => EX_NOINPUT,
         AsrError::Weights(_) | AsrError::Tokenizer(_) | AsrError::ModelConfig { .. } => EX_DATAERR,
-        AsrError::NoCuda { .. } => EX_CONFIG,
+        AsrError::NoCuda { .. } | AsrError::Float16OnCpu => EX_CONFIG,
         AsrError::Torch(_) => EX_SOFTWARE,
     }
 }
@@ -330,6 +355,7 @@ struct TranscribeArgs {
     beam_size: Option<u32>,
     threads: Option<u32>,
     device: Option<ComputeDevice>,
+    compute_type: Option<ComputeType>,
 }
 
 fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
@@ -374,6 +400,9 @@ fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
     }
     if let Some(device) = args.device {
         asr_config.device = device;
+    }
+    if let Some(compute_type) = args.compute_type {
+        asr_config.compute_type = compute_type;
     }
     let transcriber = Transcriber::load(&asr_config).map_err(|e| fail(asr_exit_code(&e), e))?;
     let (segments, failure) = offline::transcribe_file(&transcriber, wav, &mut std::io::stderr());

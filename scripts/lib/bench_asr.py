@@ -4,7 +4,8 @@
 Each run is a separate process (so its peak RSS is its own), timed from start to exit, model
 load included, with 2 threads. WER comes from the corpus's own scorer (score.py). Printed per
 file and setting: WER, real-time factor (processing seconds / audio seconds), peak RSS, and the
-ratios roomscribe / faster-whisper. Settings: greedy and beam 5; faster-whisper float32 and int8.
+ratios roomscribe / faster-whisper. Settings: greedy and beam 5; roomscribe at float32 and
+bfloat16, faster-whisper at float32 and int8.
 """
 import argparse
 import json
@@ -63,9 +64,10 @@ def main() -> None:
     if not wavs:
         sys.exit(f"bench: no WAV matches {args.files} under {corpus}")
 
-    def ours(beam: int):
+    def ours(beam: int, compute_type: str):
         return [args.roomscribe, "transcribe", None, "--format", "json", "--model", args.model,
-                "--beam-size", str(beam), "--threads", str(THREADS), "--device", "cpu"]
+                "--beam-size", str(beam), "--threads", str(THREADS), "--device", "cpu",
+                "--compute-type", compute_type]
 
     def theirs(beam: int, compute_type: str):
         return [sys.executable, str(HERE / "fw_transcribe.py"), args.model, None, "--beam-size", str(beam),
@@ -79,8 +81,8 @@ def main() -> None:
         truth = wav.with_suffix(".json")
         seconds = duration(wav)
         for name, beam in settings:
-            systems = [("roomscribe", ours(beam)), ("fw-float32", theirs(beam, "float32")),
-                       ("fw-int8", theirs(beam, "int8"))]
+            systems = [("roomscribe", ours(beam, "float32")), ("roomscribe-bf16", ours(beam, "bfloat16")),
+                       ("fw-float32", theirs(beam, "float32")), ("fw-int8", theirs(beam, "int8"))]
             results = {}
             for system, cmd in systems:
                 cmd = [str(wav) if part is None else part for part in cmd]
@@ -97,21 +99,25 @@ def main() -> None:
             rows.append((wav.name, name, results))
 
     print("\nroomscribe / faster-whisper (real-time factor and peak RSS: below 1.0 means roomscribe is better)")
-    print(f"{'file':<22} {'setting':<8} {'vs':<11} {'WER pts':>8} {'RTF ratio':>10} {'RSS ratio':>10}")
+    print(f"{'file':<22} {'setting':<8} {'ours/baseline':<27} {'WER pts':>8} {'RTF ratio':>10} {'RSS ratio':>10}")
     for file, name, results in rows:
-        ours_w, ours_rtf, ours_rss = results["roomscribe"]
-        for base in ("fw-float32", "fw-int8"):
-            w, rtf, rss = results[base]
-            print(f"{file:<22} {name:<8} {base:<11} {100 * (ours_w - w):+8.2f} {ours_rtf / rtf:10.3f} {ours_rss / rss:10.3f}")
+        for ours_name in ("roomscribe", "roomscribe-bf16"):
+            ours_w, ours_rtf, ours_rss = results[ours_name]
+            for base in ("fw-float32", "fw-int8"):
+                w, rtf, rss = results[base]
+                label = f"{ours_name}/{base}"
+                print(f"{file:<22} {name:<8} {label:<27} {100 * (ours_w - w):+8.2f} {ours_rtf / rtf:10.3f} {ours_rss / rss:10.3f}")
     print("\nTotals (mean WER over files; RTF over all audio; largest peak RSS)")
     for key, t in totals.items():
         print(f"{key:<28} WER {100 * t['err'] / t['n']:6.2f}%  RTF {t['elapsed'] / t['audio']:.4f}  RSS {t['rss']:.1f} MiB")
     for name, _ in settings:
-        ours_t = totals[f"{name}/roomscribe"]
-        for base in ("fw-float32", "fw-int8"):
-            b = totals[f"{name}/{base}"]
-            print(f"{name} roomscribe/{base}: RTF ratio {(ours_t['elapsed'] / ours_t['audio']) / (b['elapsed'] / b['audio']):.3f}, "
-                  f"WER {100 * (ours_t['err'] - b['err']) / ours_t['n']:+.2f} pts")
+        for ours_name in ("roomscribe", "roomscribe-bf16"):
+            ours_t = totals[f"{name}/{ours_name}"]
+            for base in ("fw-float32", "fw-int8"):
+                b = totals[f"{name}/{base}"]
+                ratio = (ours_t["elapsed"] / ours_t["audio"]) / (b["elapsed"] / b["audio"])
+                print(f"{name} {ours_name}/{base}: RTF ratio {ratio:.3f}, "
+                      f"WER {100 * (ours_t['err'] - b['err']) / ours_t['n']:+.2f} pts")
 
 
 if __name__ == "__main__":

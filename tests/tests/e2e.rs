@@ -29,9 +29,22 @@ fn daemon_config(port: u16, pcm: &str, vad_extra: &str) -> String {
 fn transcribe_prints_the_jfk_reference_sentence_word_for_word() {
     let jfk = artifact("jfk").join("jfk.wav");
     let model = whisper_model();
-    let out = roomscribe(&["transcribe", jfk.to_str().unwrap(), "--model", model.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(words(&String::from_utf8_lossy(&out.stdout)), words(JFK_REFERENCE));
+    for compute_type in ["float32", "bfloat16"] {
+        let out = roomscribe(&[
+            "transcribe",
+            jfk.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--compute-type",
+            compute_type,
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            words(&String::from_utf8_lossy(&out.stdout)),
+            words(JFK_REFERENCE),
+            "{compute_type}"
+        );
+    }
 }
 
 #[test]

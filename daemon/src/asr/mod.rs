@@ -16,7 +16,7 @@ use serde::Deserialize;
 use tch::{Device, Kind};
 use tokio::sync::mpsc;
 
-use crate::config::{AsrConfig, ComputeDevice};
+use crate::config::{AsrConfig, ComputeDevice, ComputeType};
 use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, Transcript};
 use decode::prompt::PromptContext;
 use decode::rules::Suppression;
@@ -38,6 +38,8 @@ pub enum AsrError {
     Tokenizer(#[from] TokenizerError),
     #[error("asr.device is \"cuda\" but {reason}; use \"auto\" or \"cpu\"")]
     NoCuda { reason: &'static str },
+    #[error("asr.compute_type \"float16\" needs a CUDA device (CPUs compute it slowly, if at all); use \"bfloat16\" or \"float32\"")]
+    Float16OnCpu,
     #[error("libtorch failed while transcribing: {0}")]
     Torch(#[from] tch::TchError),
 }
@@ -154,7 +156,7 @@ impl Transcriber {
         if config.threads > 0 {
             tch::set_num_threads(config.threads as i32);
         }
-        let (device, kind) = choose_device(config.device)?;
+        let (device, kind) = choose_device(config.device, config.compute_type)?;
         let dir = &config.model_dir;
         let layout = ModelLayout::locate(dir)?;
         let config_json = require(dir, "config.json")?;
@@ -358,17 +360,28 @@ fn require(dir: &Path, file: &'static str) -> Result<PathBuf, AsrError> {
     }
 }
 
-/// CUDA with float16 when asked for (or available under "auto"), else CPU with float32.
-fn choose_device(wanted: ComputeDevice) -> Result<(Device, Kind), AsrError> {
+/// The device (CUDA when asked for, or available under "auto"; else CPU) and the number format
+/// (see `ComputeType`).
+fn choose_device(wanted: ComputeDevice, compute_type: ComputeType) -> Result<(Device, Kind), AsrError> {
     let cuda = tch::Cuda::is_available();
-    match wanted {
-        ComputeDevice::Cpu => Ok((Device::Cpu, Kind::Float)),
-        ComputeDevice::Auto if !cuda => Ok((Device::Cpu, Kind::Float)),
-        ComputeDevice::Auto | ComputeDevice::Cuda if cuda => Ok((Device::Cuda(0), Kind::Half)),
-        _ => Err(AsrError::NoCuda {
-            reason: "this libtorch has no CUDA support or no GPU is visible",
-        }),
-    }
+    let device = match wanted {
+        ComputeDevice::Cpu => Device::Cpu,
+        ComputeDevice::Auto if !cuda => Device::Cpu,
+        ComputeDevice::Auto | ComputeDevice::Cuda if cuda => Device::Cuda(0),
+        _ => {
+            return Err(AsrError::NoCuda {
+                reason: "this libtorch has no CUDA support or no GPU is visible",
+            })
+        }
+    };
+    let kind = match (compute_type, device) {
+        (ComputeType::Float32, _) => Kind::Float,
+        (ComputeType::Bfloat16, _) => Kind::BFloat16,
+        (ComputeType::Float16, Device::Cpu) => return Err(AsrError::Float16OnCpu),
+        (ComputeType::Float16, _) | (ComputeType::Auto, Device::Cuda(_)) => Kind::Half,
+        (ComputeType::Auto, _) => Kind::Float,
+    };
+    Ok((device, kind))
 }
 
 /// Runs the stage until its input closes: each final speech segment in, its transcripts out;

@@ -269,6 +269,8 @@ impl Decoder<'_> {
                 audio: &audio,
                 state: prompt_state.fork(),
                 device: self.device,
+                forward_time: std::time::Duration::ZERO,
+                steps: 0,
             };
             let candidates = if temperature > 0.0 {
                 search::sample(
@@ -310,6 +312,8 @@ impl Decoder<'_> {
                 temperature,
                 mel_ms,
                 encoder_ms,
+                steps = step.steps,
+                forward_ms = step.forward_time.as_secs_f64() * 1e3,
                 search_ms = started.elapsed().as_secs_f64() * 1e3 - mel_ms - encoder_ms,
                 "Searched a window"
             );
@@ -328,12 +332,17 @@ struct WhisperStep<'a> {
     audio: &'a Tensor,
     state: DecoderState,
     device: Device,
+    /// Time spent in the network (reordering, forward, copying logits out), for the debug log.
+    forward_time: std::time::Duration,
+    steps: usize,
 }
 
 impl StepModel for WhisperStep<'_> {
     type Error = tch::TchError;
 
     fn step(&mut self, sources: &[usize], tokens: &[i64]) -> Result<Vec<Vec<f32>>, tch::TchError> {
+        let started = std::time::Instant::now();
+        self.steps += 1;
         let is_identity = sources.iter().enumerate().all(|(i, &s)| i == s) && sources.len() == self.state.batch();
         if !is_identity {
             let sources: Vec<i64> = sources.iter().map(|&s| s as i64).collect();
@@ -347,7 +356,9 @@ impl StepModel for WhisperStep<'_> {
             .f_squeeze_dim(1)?;
         let flat = row_to_vec(&logits)?;
         let vocab = flat.len() / tokens.len().max(1);
-        Ok(flat.chunks_exact(vocab).map(<[f32]>::to_vec).collect())
+        let rows = flat.chunks_exact(vocab).map(<[f32]>::to_vec).collect();
+        self.forward_time += started.elapsed();
+        Ok(rows)
     }
 }
 
