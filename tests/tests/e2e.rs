@@ -47,6 +47,50 @@ fn transcribe_prints_the_jfk_reference_sentence_word_for_word() {
     }
 }
 
+/// Issue 3 bad input: NaN and ±Inf samples in a float WAV are treated as silence, never a panic
+/// or a garbled transcript.
+#[test]
+fn non_finite_samples_are_survived() {
+    let dir = TempDir::new("nan");
+    let pcm = std::fs::read(artifact("jfk").join("jfk.wav")).unwrap();
+    // jfk.wav is 16-bit PCM; rewrite its data chunk as IEEE float, with bad samples.
+    let data = pcm.windows(4).position(|w| w == b"data").expect("a data chunk") + 8;
+    let mut samples: Vec<f32> = pcm[data..]
+        .chunks_exact(2)
+        .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0)
+        .collect();
+    for (i, s) in samples.iter_mut().enumerate() {
+        match i % 997 {
+            0 => *s = f32::NAN,
+            1 => *s = f32::INFINITY,
+            2 => *s = f32::NEG_INFINITY,
+            _ => {}
+        }
+    }
+    let data_len = (samples.len() * 4) as u32;
+    let mut wav = Vec::with_capacity(44 + data_len as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data_len).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&3u16.to_le_bytes()); // IEEE float
+    wav.extend_from_slice(&1u16.to_le_bytes());
+    wav.extend_from_slice(&16_000u32.to_le_bytes());
+    wav.extend_from_slice(&64_000u32.to_le_bytes());
+    wav.extend_from_slice(&4u16.to_le_bytes());
+    wav.extend_from_slice(&32u16.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data_len.to_le_bytes());
+    samples.iter().for_each(|s| wav.extend_from_slice(&s.to_le_bytes()));
+    let path = dir.path("jfk-float-nan.wav");
+    std::fs::write(&path, wav).unwrap();
+    let model = whisper_model();
+    let out = roomscribe(&["transcribe", path.to_str().unwrap(), "--model", model.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let wer = word_error_rate(JFK_REFERENCE, &String::from_utf8_lossy(&out.stdout));
+    assert!(wer < 0.1, "WER {wer}: {}", String::from_utf8_lossy(&out.stdout));
+}
+
 #[test]
 fn transcribe_json_lists_timed_segments_in_order() {
     let meeting = meeting();

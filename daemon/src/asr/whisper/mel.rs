@@ -114,6 +114,41 @@ mod tests {
         assert!((hz_to_mel(500.0) - 7.5).abs() < 1e-9);
     }
 
+    /// The signal `scripts/lib/make_mel_golden.py` fed to faster-whisper's feature extractor.
+    fn golden_signal(samples: usize) -> Vec<f32> {
+        (0..samples)
+            .map(|n| {
+                let t = n as f64 / SAMPLE_RATE as f64;
+                let two_pi = 2.0 * std::f64::consts::PI;
+                (0.5 * (two_pi * 440.0 * t).sin() + 0.25 * t * (two_pi * 1234.5 * t).sin()) as f32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn log_mel_matches_golden_values_from_an_independent_implementation() {
+        let golden: serde_json::Value = serde_json::from_str(include_str!("testdata/mel_golden.json")).unwrap();
+        let samples = golden["samples"].as_u64().unwrap() as usize;
+        let padding = golden["padding"].as_u64().unwrap() as usize;
+        let mel = LogMel::new(80, Device::Cpu)
+            .unwrap()
+            .compute(&golden_signal(samples), padding)
+            .unwrap();
+        assert_eq!(mel.size(), vec![80, golden["frames_total"].as_i64().unwrap()]);
+        let mut worst = 0f64;
+        for (frame, expected) in golden["frames"].as_object().unwrap() {
+            let frame: i64 = frame.parse().unwrap();
+            for (bin, value) in expected.as_array().unwrap().iter().enumerate() {
+                let ours = mel.double_value(&[bin as i64, frame]);
+                worst = worst.max((ours - value.as_f64().unwrap()).abs());
+            }
+        }
+        assert!(
+            worst < 1e-4,
+            "largest difference from the golden log-mel values: {worst}"
+        );
+    }
+
     #[test]
     fn filterbank_matches_the_table_whisper_ships() {
         // Peaks of six bands of `mel_80` in openai-whisper's assets/mel_filters.npz (librosa's
