@@ -71,6 +71,9 @@ enum Command {
         /// The number format the model computes in; overrides the configuration.
         #[arg(long, value_enum)]
         compute_type: Option<ComputeTypeArg>,
+        /// Time every word (JSON output lists them per segment).
+        #[arg(long)]
+        word_timestamps: bool,
     },
     /// Print what a roomscribe broker publishes, decoded for humans.
     Watch {
@@ -198,6 +201,7 @@ fn main() -> ExitCode {
             threads,
             device,
             compute_type,
+            word_timestamps,
         } => {
             init_logging("warn");
             transcribe_command(TranscribeArgs {
@@ -209,6 +213,7 @@ fn main() -> ExitCode {
                 threads,
                 device: device.map(Into::into),
                 compute_type: compute_type.map(Into::into),
+                word_timestamps,
             })
         }
         Command::Watch { broker, device } => {
@@ -356,6 +361,7 @@ struct TranscribeArgs {
     threads: Option<u32>,
     device: Option<ComputeDevice>,
     compute_type: Option<ComputeType>,
+    word_timestamps: bool,
 }
 
 fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
@@ -404,6 +410,7 @@ fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
     if let Some(compute_type) = args.compute_type {
         asr_config.compute_type = compute_type;
     }
+    asr_config.word_timestamps |= args.word_timestamps;
     let transcriber = Transcriber::load(&asr_config).map_err(|e| fail(asr_exit_code(&e), e))?;
     let (segments, failure) = offline::transcribe_file(&transcriber, wav, &mut std::io::stderr());
     print!("{}", offline::render(&segments, args.format));

@@ -71,11 +71,7 @@ pub fn transcribe_file(
             Err(error) => return (segments, Some(error.into())),
         };
         let offset = offset_samples as f64 / f64::from(STREAM_RATE);
-        segments.extend(pieces.into_iter().map(|p| TextSegment {
-            start: offset + p.start,
-            end: offset + p.end,
-            ..p
-        }));
+        segments.extend(pieces.into_iter().map(|p| p.shifted(offset)));
         buffer.drain(..consumed);
         offset_samples += consumed;
         let done = offset_samples as f64 / f64::from(STREAM_RATE);
@@ -121,11 +117,20 @@ pub fn render(segments: &[TextSegment], format: OutputFormat) -> String {
 
 fn render_json(segments: &[TextSegment]) -> String {
     #[derive(Serialize)]
+    struct Word<'a> {
+        word: &'a str,
+        start: f64,
+        end: f64,
+    }
+    #[derive(Serialize)]
     struct Segment<'a> {
         start: f64,
         end: f64,
         text: &'a str,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        words: Vec<Word<'a>>,
     }
+    let ms = |seconds: f64| (seconds * 1000.0).round() / 1000.0;
     #[derive(Serialize)]
     struct Document<'a> {
         segments: Vec<Segment<'a>>,
@@ -134,9 +139,18 @@ fn render_json(segments: &[TextSegment]) -> String {
         segments: segments
             .iter()
             .map(|s| Segment {
-                start: (s.start * 1000.0).round() / 1000.0,
-                end: (s.end * 1000.0).round() / 1000.0,
+                start: ms(s.start),
+                end: ms(s.end),
                 text: &s.text,
+                words: s
+                    .words
+                    .iter()
+                    .map(|w| Word {
+                        word: &w.word,
+                        start: ms(w.start),
+                        end: ms(w.end),
+                    })
+                    .collect(),
             })
             .collect(),
     };
@@ -168,12 +182,18 @@ mod tests {
                 end: 2.5,
                 text: "Hello there.".into(),
                 confidence: 0.9,
+                words: vec![],
             },
             TextSegment {
                 start: 3661.2,
                 end: 3663.0,
                 text: "An hour later.".into(),
                 confidence: 0.8,
+                words: vec![crate::asr::Word {
+                    word: "An".into(),
+                    start: 3661.2,
+                    end: 3661.4,
+                }],
             },
         ]
     }
@@ -184,6 +204,12 @@ mod tests {
         assert_eq!(value["segments"][1]["start"], 3661.2);
         assert_eq!(value["segments"][0]["text"], "Hello there.");
         assert_eq!(value["segments"].as_array().unwrap().len(), 2);
+        assert!(
+            value["segments"][0].get("words").is_none(),
+            "no words key without word timestamps"
+        );
+        assert_eq!(value["segments"][1]["words"][0]["word"], "An");
+        assert_eq!(value["segments"][1]["words"][0]["end"], 3661.4);
     }
 
     #[test]

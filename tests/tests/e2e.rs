@@ -91,6 +91,67 @@ fn non_finite_samples_are_survived() {
     assert!(wer < 0.1, "WER {wer}: {}", String::from_utf8_lossy(&out.stdout));
 }
 
+/// Issue 3: word timestamps from the alignment heads: every word of the text, in order, inside
+/// its segment, and where the words were really spoken (jfk: the second "ask" follows the
+/// pause at about 8 s; "country" ends the recording before 11 s).
+#[test]
+fn word_timestamps_follow_the_speech() {
+    let jfk = artifact("jfk").join("jfk.wav");
+    let model = whisper_model();
+    let out = roomscribe(&[
+        "transcribe",
+        jfk.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--word-timestamps",
+        "-f",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut all: Vec<(String, f64, f64)> = Vec::new();
+    for segment in document["segments"].as_array().unwrap() {
+        let (start, end) = (segment["start"].as_f64().unwrap(), segment["end"].as_f64().unwrap());
+        let segment_words: Vec<(String, f64, f64)> = segment["words"]
+            .as_array()
+            .expect("words when asked for")
+            .iter()
+            .map(|w| {
+                (
+                    w["word"].as_str().unwrap().to_owned(),
+                    w["start"].as_f64().unwrap(),
+                    w["end"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let joined: Vec<&str> = segment_words.iter().map(|w| w.0.as_str()).collect();
+        assert_eq!(
+            words(&joined.join(" ")),
+            words(segment["text"].as_str().unwrap()),
+            "{segment}"
+        );
+        for (word, s, e) in &segment_words {
+            assert!(
+                *s >= start - 0.05 && *e <= end + 0.05 && s <= e,
+                "{word} [{s}, {e}] outside [{start}, {end}]"
+            );
+        }
+        all.extend(segment_words);
+    }
+    assert!(
+        all.windows(2).all(|w| w[1].1 >= w[0].1),
+        "word starts are in order: {all:?}"
+    );
+    let asks: Vec<f64> = all.iter().filter(|w| words(&w.0) == ["ask"]).map(|w| w.1).collect();
+    assert_eq!(asks.len(), 2, "{all:?}");
+    assert!((7.5..=9.0).contains(&asks[1]), "second 'ask' at {}", asks[1]);
+    let last = all.last().unwrap();
+    assert!(
+        words(&last.0) == ["country"] && (9.5..=11.1).contains(&last.2),
+        "{last:?}"
+    );
+}
+
 #[test]
 fn transcribe_json_lists_timed_segments_in_order() {
     let meeting = meeting();

@@ -54,6 +54,8 @@ struct ModelConfigJson {
     /// Hugging Face.
     suppress_tokens: Option<Vec<i64>>,
     begin_suppress_tokens: Option<Vec<i64>>,
+    /// Both layouts: (decoder layer, head) pairs for word timestamps.
+    alignment_heads: Option<Vec<(i64, i64)>>,
     encoder_attention_heads: Option<i64>,
     decoder_attention_heads: Option<i64>,
 }
@@ -93,6 +95,36 @@ pub struct TextSegment {
     pub end: f64,
     pub text: String,
     pub confidence: f32,
+    /// Each word and its times (seconds), when word timestamps are on.
+    pub words: Vec<Word>,
+}
+
+/// One word with its time span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub word: String,
+    pub start: f64,
+    pub end: f64,
+}
+
+impl TextSegment {
+    /// The same segment `seconds` later (from window or segment time to stream time).
+    pub fn shifted(self, seconds: f64) -> Self {
+        Self {
+            start: self.start + seconds,
+            end: self.end + seconds,
+            words: self
+                .words
+                .into_iter()
+                .map(|w| Word {
+                    start: w.start + seconds,
+                    end: w.end + seconds,
+                    ..w
+                })
+                .collect(),
+            ..self
+        }
+    }
 }
 
 /// What the hallucination firewall held back since start (read by logs and health).
@@ -139,6 +171,7 @@ pub struct Transcriber {
     tokenizer: WhisperTokenizer,
     suppression: Suppression,
     sot_sequence: Vec<i64>,
+    alignment_heads: Vec<(i64, i64)>,
     hotwords: Vec<i64>,
     initial_prompt: Vec<i64>,
     options: DecodeOptions,
@@ -167,6 +200,7 @@ impl Transcriber {
             let generation = read_model_config(&generation_config)?;
             model_config.suppress_tokens = generation.suppress_tokens;
             model_config.begin_suppress_tokens = generation.begin_suppress_tokens;
+            model_config.alignment_heads = model_config.alignment_heads.or(generation.alignment_heads);
         }
         let tokenizer = WhisperTokenizer::from_file(&tokenizer_json)?;
         let started = std::time::Instant::now();
@@ -206,6 +240,13 @@ impl Transcriber {
             }
         };
         let hotwords = encode_prompt(&config.hotwords)?;
+        // Without a list from the model: every head of the upper half of the decoder (reference).
+        let alignment_heads = model_config.alignment_heads.clone().unwrap_or_else(|| {
+            let d = model.dims;
+            (d.n_text_layer / 2..d.n_text_layer)
+                .flat_map(|layer| (0..d.n_text_head).map(move |head| (layer, head)))
+                .collect()
+        });
         let initial_prompt = encode_prompt(&config.initial_prompt)?;
         Ok(Self {
             mel: LogMel::new(model.dims.n_mels, device)?,
@@ -222,6 +263,7 @@ impl Transcriber {
                     .unwrap_or_default(),
             },
             sot_sequence,
+            alignment_heads,
             hotwords,
             initial_prompt,
             options: DecodeOptions::from_config(config),
@@ -268,6 +310,7 @@ impl Transcriber {
             sot_sequence: &self.sot_sequence,
             hotwords: &self.hotwords,
             options,
+            alignment_heads: &self.alignment_heads,
             device: self.device,
             kind: self.kind,
         }
@@ -287,11 +330,7 @@ impl Transcriber {
             let window = &samples[seek..(seek + whisper::N_SAMPLES).min(samples.len())];
             let (pieces, consumed) = self.transcribe_window(window, context, seek as u64)?;
             let offset = seek as f64 / whisper::SAMPLE_RATE as f64;
-            out.extend(pieces.into_iter().map(|p| TextSegment {
-                start: offset + p.start,
-                end: offset + p.end,
-                ..p
-            }));
+            out.extend(pieces.into_iter().map(|p| p.shifted(offset)));
             seek += consumed;
         }
         Ok(out)
@@ -342,6 +381,15 @@ impl Transcriber {
                 end: segment.end,
                 text,
                 confidence: segment.avg_logprob.exp().clamp(0.0, 1.0),
+                words: segment
+                    .words
+                    .into_iter()
+                    .map(|(word, start, end)| Word {
+                        word: word.trim().to_owned(),
+                        start,
+                        end,
+                    })
+                    .collect(),
             });
         }
         Ok(out)

@@ -202,6 +202,9 @@ pub struct AsrConfig {
     pub initial_prompt: String,
     /// Meeting vocabulary (names, jargon) given to every window. Default "".
     pub hotwords: String,
+    /// Time every word (cross-attention alignment and dynamic time warping; one more decoder
+    /// pass per window). Default false.
+    pub word_timestamps: bool,
 }
 
 impl Default for AsrConfig {
@@ -223,6 +226,7 @@ impl Default for AsrConfig {
             context_reset_s: 10.0,
             initial_prompt: String::new(),
             hotwords: String::new(),
+            word_timestamps: false,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod prompt;
 pub mod rules;
 pub mod search;
+pub mod timing;
 
 use tch::{Device, Kind, Tensor};
 
@@ -50,6 +51,8 @@ pub struct DecodeOptions {
     pub max_initial_timestamp: f64,
     /// Most tokens sampled per window (reference `sample_len`: n_text_ctx / 2).
     pub sample_len: usize,
+    /// Time each word from the cross-attention alignment heads (one more decoder pass).
+    pub word_timestamps: bool,
 }
 
 impl DecodeOptions {
@@ -66,6 +69,7 @@ impl DecodeOptions {
             prompt_reset_on_temperature: 0.5,
             max_initial_timestamp: 1.0,
             sample_len: 224,
+            word_timestamps: config.word_timestamps,
         }
     }
 }
@@ -120,6 +124,8 @@ pub struct DecodedSegment {
     pub end: f64,
     pub tokens: Vec<i64>,
     pub avg_logprob: f32,
+    /// (word, start, end) in seconds from the window start, when word timestamps are on.
+    pub words: Vec<(String, f64, f64)>,
 }
 
 /// What one window gave: its segments (times from the window start), how much of the window
@@ -142,6 +148,8 @@ pub struct Decoder<'a> {
     pub sot_sequence: &'a [i64],
     pub hotwords: &'a [i64],
     pub options: &'a DecodeOptions,
+    /// (decoder layer, head) pairs whose cross-attention follows the audio (word timestamps).
+    pub alignment_heads: &'a [(i64, i64)],
     pub device: Device,
     pub kind: Kind,
 }
@@ -161,7 +169,7 @@ impl Decoder<'_> {
             temperature,
             suppressed,
         };
-        let mut result = self.decode_with_fallback(window, context, seed)?;
+        let (mut result, audio) = self.decode_with_fallback(window, context, seed)?;
         tracing::debug!(
             no_speech_prob = result.no_speech_prob,
             avg_logprob = result.avg_logprob,
@@ -191,26 +199,108 @@ impl Decoder<'_> {
         } else {
             (split.consumed_frames * HOP_LENGTH) as usize
         };
+        let mut segments: Vec<DecodedSegment> = split
+            .segments
+            .into_iter()
+            .map(|s| DecodedSegment {
+                start: s.start,
+                end: s.end,
+                tokens: s.tokens,
+                avg_logprob: result.avg_logprob,
+                words: Vec::new(),
+            })
+            .collect();
+        if self.options.word_timestamps && !segments.is_empty() {
+            self.add_word_timestamps(&mut segments, &audio, window_frames)?;
+        }
         Ok(WindowOutcome {
-            segments: split
-                .segments
-                .into_iter()
-                .map(|s| DecodedSegment {
-                    start: s.start,
-                    end: s.end,
-                    tokens: s.tokens,
-                    avg_logprob: result.avg_logprob,
-                })
-                .collect(),
+            segments,
             consumed_samples,
             temperature: result.temperature,
             suppressed,
         })
     }
 
+    /// Aligns the text tokens of `segments` to the audio with the alignment heads' attention and
+    /// dynamic time warping (the reference `find_alignment`), and gives each segment its words.
+    fn add_word_timestamps(
+        &self,
+        segments: &mut [DecodedSegment],
+        audio: &Tensor,
+        window_frames: i64,
+    ) -> Result<(), AsrError> {
+        let _no_grad = tch::no_grad_guard();
+        let special = self.special();
+        let text_of = |segment: &DecodedSegment| -> Vec<i64> {
+            segment.tokens.iter().copied().filter(|&t| t < special.eot).collect()
+        };
+        let text: Vec<i64> = segments.iter().flat_map(text_of).collect();
+        let mut tokens = self.sot_sequence.to_vec();
+        tokens.push(special.no_timestamps);
+        tokens.extend(&text);
+        tokens.push(special.eot);
+        let input = Tensor::f_from_slice(&tokens)?
+            .f_unsqueeze(0)?
+            .f_to_device(self.device)?;
+        let layers = self.model.decoder.cross_attention(&input, audio)?;
+        let frames = (window_frames / 2).max(1);
+        let (first_row, rows) = (self.sot_sequence.len() as i64, text.len() as i64 + 1);
+        let mut mean = vec![0f32; (rows * frames) as usize];
+        for &(layer, head) in self.alignment_heads {
+            let Some(weights) = layers.get(layer as usize) else {
+                continue;
+            };
+            let head_weights = weights
+                .f_get(0)?
+                .f_get(head)?
+                .f_narrow(0, first_row, rows)?
+                .f_narrow(1, 0, frames)?
+                .f_contiguous()?;
+            let mut data = vec![0f32; (rows * frames) as usize];
+            let numel = data.len();
+            head_weights.f_to_device(Device::Cpu)?.f_copy_data(&mut data, numel)?;
+            let filtered = timing::normalise_and_filter(
+                &timing::Matrix {
+                    rows: rows as usize,
+                    cols: frames as usize,
+                    data,
+                },
+                7,
+            );
+            for (m, v) in mean.iter_mut().zip(filtered.data) {
+                *m -= v / self.alignment_heads.len() as f32;
+            }
+        }
+        let path = timing::dtw(&timing::Matrix {
+            rows: rows as usize,
+            cols: frames as usize,
+            data: mean,
+        });
+        let token_texts: Vec<String> = text
+            .iter()
+            .map(|&t| self.tokenizer.decode(&[t]))
+            .collect::<Result<_, _>>()?;
+        let words = timing::word_times(&path, &timing::split_words(&token_texts));
+        // Hand each segment the words whose first token it holds.
+        let mut words = words.into_iter();
+        let mut taken = 0;
+        for segment in segments.iter_mut() {
+            let count = text_of(segment).len();
+            let first_tokens = timing::split_words(&token_texts[taken..taken + count]).len();
+            segment.words = timing::merge_punctuation(words.by_ref().take(first_tokens).collect());
+            taken += count;
+        }
+        Ok(())
+    }
+
     /// Encodes the window and the prompt once, then searches at each temperature in turn until
     /// the result passes the checks (the last one is kept either way).
-    fn decode_with_fallback(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowResult, AsrError> {
+    fn decode_with_fallback(
+        &self,
+        window: &[f32],
+        context: &[i64],
+        seed: u64,
+    ) -> Result<(WindowResult, Tensor), AsrError> {
         let _no_grad = tch::no_grad_guard();
         let special = self.special();
         let started = std::time::Instant::now();
@@ -322,7 +412,7 @@ impl Decoder<'_> {
                 break;
             }
         }
-        Ok(last.expect("at least one temperature is tried"))
+        Ok((last.expect("at least one temperature is tried"), audio))
     }
 }
 

@@ -116,6 +116,23 @@ impl MultiHeadAttention {
         self.attend(&q, k, v, None)?.f_reshape([batch, n_ctx, n_state])
     }
 
+    /// The attention weights of each head over the audio, `[batch, heads, n, n_audio_ctx]`
+    /// (for word timestamps); uses the keys cached by `forward_cross`.
+    fn cross_weights(&self, x: &Tensor, cache: &KvCache) -> TchResult<Tensor> {
+        let Some(k) = &cache.key else {
+            unreachable!("cross-attention weights are read after the forward pass filled the cache")
+        };
+        let q = self.query.forward(x)?;
+        let (batch, n_ctx, n_state) = q.size3()?;
+        let head_dim = n_state / self.n_head;
+        let q = q.f_view([batch, n_ctx, self.n_head, head_dim])?.f_transpose(1, 2)?;
+        let k = k.f_view([1, -1, self.n_head, head_dim])?.f_transpose(1, 2)?;
+        let scores = q
+            .f_matmul(&k.f_transpose(-1, -2)?)?
+            .f_mul_scalar(1.0 / (head_dim as f64).sqrt())?;
+        scores.f_to_kind(Kind::Float)?.f_softmax(-1, Kind::Float)
+    }
+
     /// Scaled dot-product attention (libtorch's fused kernel), split into heads.
     fn attend(&self, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> TchResult<Tensor> {
         let (batch, n_ctx, n_state) = q.size3()?;
@@ -175,6 +192,18 @@ impl ResidualAttentionBlock {
         mask: Option<&Tensor>,
         cache: &mut BlockCache,
     ) -> TchResult<Tensor> {
+        self.forward_capturing(x, audio, mask, cache, None)
+    }
+
+    /// `forward`, also pushing the cross-attention weights onto `capture` when given.
+    fn forward_capturing(
+        &self,
+        x: &Tensor,
+        audio: Option<&Tensor>,
+        mask: Option<&Tensor>,
+        cache: &mut BlockCache,
+        capture: Option<&mut Vec<Tensor>>,
+    ) -> TchResult<Tensor> {
         let x = x.f_add(
             &self
                 .attn
@@ -182,7 +211,12 @@ impl ResidualAttentionBlock {
         )?;
         let x = match (&self.cross_attn, audio) {
             (Some((cross_attn, cross_ln)), Some(audio)) => {
-                x.f_add(&cross_attn.forward_cross(&cross_ln.forward(&x)?, audio, &mut cache.cross_attn)?)?
+                let normed = cross_ln.forward(&x)?;
+                let attended = cross_attn.forward_cross(&normed, audio, &mut cache.cross_attn)?;
+                if let Some(capture) = capture {
+                    capture.push(cross_attn.cross_weights(&normed, &cache.cross_attn)?);
+                }
+                x.f_add(&attended)?
             }
             _ => x,
         };
@@ -355,6 +389,27 @@ impl TextDecoder {
             .forward(&wanted)?
             .f_linear::<Tensor>(&self.token_embedding, None)?
             .f_to_kind(Kind::Float)
+    }
+}
+
+impl TextDecoder {
+    /// Feeds `tokens` `[1, n]` through a fresh decoder and returns every layer's cross-attention
+    /// weights, each `[1, heads, n, n_audio_ctx]`: what word timestamps are aligned with.
+    pub fn cross_attention(&self, tokens: &Tensor, audio: &Tensor) -> TchResult<Vec<Tensor>> {
+        let n = tokens.size()[1];
+        let mut state = self.new_state();
+        let mut x = Tensor::f_embedding(&self.token_embedding, tokens, -1, false, false)?
+            .f_add(&self.positional_embedding.f_narrow(0, 0, n)?)?;
+        let mask = if n > 1 {
+            Some(causal_mask(n, 0, x.kind(), x.device())?)
+        } else {
+            None
+        };
+        let mut weights = Vec::with_capacity(self.blocks.len());
+        for (block, cache) in self.blocks.iter().zip(state.blocks.iter_mut()) {
+            x = block.forward_capturing(&x, Some(audio), mask.as_ref(), cache, Some(&mut weights))?;
+        }
+        Ok(weights)
     }
 }
 
