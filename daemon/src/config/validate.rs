@@ -141,208 +141,165 @@ fn check_one<T: DeserializeOwned>(
     }
 }
 
-/// The value rules: ranges, formats and fields that depend on each other.
-fn check_values(c: &Config) -> Vec<ConfigError> {
-    let mut errors = Vec::new();
-    let mut check = |ok: bool, field: &str, message: String| {
+/// Collects value-rule failures.
+struct Checks(Vec<ConfigError>);
+
+impl Checks {
+    fn require(&mut self, ok: bool, field: &str, message: impl FnOnce() -> String) {
         if !ok {
-            errors.push(ConfigError {
+            self.0.push(ConfigError {
                 field: field.to_owned(),
-                message,
+                message: message(),
             });
         }
-    };
+    }
+
+    /// `value` must lie in `low..=high`; `why` (may be empty) explains the bound.
+    fn range<T: PartialOrd + std::fmt::Display + Default + Copy>(
+        &mut self,
+        field: &str,
+        value: T,
+        low: T,
+        high: T,
+        why: &str,
+    ) {
+        let separator = if low < T::default() { " to " } else { "-" };
+        self.require((low..=high).contains(&value), field, || {
+            let why = if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({why})")
+            };
+            format!("{value} is out of range {low}{separator}{high}{why}")
+        });
+    }
+}
+
+/// The value rules: ranges, formats and fields that depend on each other.
+fn check_values(c: &Config) -> Vec<ConfigError> {
+    let mut check = Checks(Vec::new());
     let id_ok = !c.device_id.is_empty()
         && c.device_id.len() <= 64
         && c.device_id
             .chars()
             .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
-    check(
-        id_ok,
-        "device_id",
+    check.require(id_ok, "device_id", || {
         format!(
             "{:?} must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-' (it is part of every MQTT topic)",
             c.device_id
-        ),
-    );
+        )
+    });
 
     let cap = &c.capture;
-    check(
-        cap.rate == 16_000,
-        "capture.rate",
-        format!("{} Hz is not supported yet; use 16000", cap.rate),
-    );
-    check(
-        cap.channels == 1,
-        "capture.channels",
-        format!("{} channels are not supported yet; use 1", cap.channels),
-    );
-    check(
-        (32..=16_000).contains(&cap.period_frames),
-        "capture.period_frames",
-        format!("{} is out of range 32-16000", cap.period_frames),
-    );
-    check(
-        !cap.pcm.trim().is_empty(),
-        "capture.pcm",
-        "must name an ALSA PCM, e.g. \"default\" or \"hw:1,0\"".into(),
-    );
-    check(
+    check.require(cap.rate == 16_000, "capture.rate", || {
+        format!("{} Hz is not supported yet; use 16000", cap.rate)
+    });
+    check.require(cap.channels == 1, "capture.channels", || {
+        format!("{} channels are not supported yet; use 1", cap.channels)
+    });
+    check.range("capture.period_frames", cap.period_frames, 32, 16_000, "");
+    check.require(!cap.pcm.trim().is_empty(), "capture.pcm", || {
+        "must name an ALSA PCM, e.g. \"default\" or \"hw:1,0\"".into()
+    });
+    check.require(
         cap.source != CaptureSource::Wav || !cap.file.as_os_str().is_empty(),
         "capture.file",
-        "must name a WAV file when capture.source = \"wav\"".into(),
+        || "must name a WAV file when capture.source = \"wav\"".into(),
     );
 
     let vad = &c.vad;
-    check(
-        (0.05..=0.95).contains(&vad.threshold),
-        "vad.threshold",
-        format!("{} is out of range 0.05-0.95", vad.threshold),
-    );
-    check(
-        (3.0..=40.0).contains(&vad.margin_db),
-        "vad.margin_db",
-        format!("{} is out of range 3-40", vad.margin_db),
-    );
-    check(
-        (-90.0..=-10.0).contains(&vad.min_level_dbfs),
-        "vad.min_level_dbfs",
-        format!("{} is out of range -90 to -10", vad.min_level_dbfs),
-    );
-    check(
-        vad.min_speech_ms <= 5_000,
-        "vad.min_speech_ms",
-        format!("{} is out of range 0-5000", vad.min_speech_ms),
-    );
-    check(
-        (100..=10_000).contains(&vad.min_silence_ms),
-        "vad.min_silence_ms",
-        format!("{} is out of range 100-10000", vad.min_silence_ms),
-    );
-    check(
-        vad.speech_pad_ms <= 2_000,
-        "vad.speech_pad_ms",
-        format!("{} is out of range 0-2000", vad.speech_pad_ms),
-    );
-    check(
-        (1.0..=30.0).contains(&vad.max_segment_s),
+    check.range("vad.threshold", vad.threshold, 0.05, 0.95, "");
+    check.range("vad.margin_db", vad.margin_db, 3.0, 40.0, "");
+    check.range("vad.min_level_dbfs", vad.min_level_dbfs, -90.0, -10.0, "");
+    check.range("vad.min_speech_ms", vad.min_speech_ms, 0, 5_000, "");
+    check.range("vad.min_silence_ms", vad.min_silence_ms, 100, 10_000, "");
+    check.range("vad.speech_pad_ms", vad.speech_pad_ms, 0, 2_000, "");
+    check.range(
         "vad.max_segment_s",
-        format!(
-            "{} is out of range 1-30 (one Whisper window is 30 s)",
-            vad.max_segment_s
-        ),
+        vad.max_segment_s,
+        1.0,
+        30.0,
+        "one Whisper window is 30 s",
     );
 
     let asr = &c.asr;
-    check(
-        !asr.model_dir.as_os_str().is_empty(),
-        "asr.model_dir",
-        "must name a Whisper model folder".into(),
-    );
-    check(
-        asr.threads <= 64,
-        "asr.threads",
-        format!("{} is out of range 0-64", asr.threads),
-    );
-    check(
-        (1..=16).contains(&asr.beam_size),
-        "asr.beam_size",
-        format!("{} is out of range 1-16", asr.beam_size),
-    );
-    check(
-        (1..=16).contains(&asr.best_of),
-        "asr.best_of",
-        format!("{} is out of range 1-16", asr.best_of),
-    );
-    check(
-        (0.5..=4.0).contains(&asr.patience),
-        "asr.patience",
-        format!("{} is out of range 0.5-4", asr.patience),
-    );
-    check(
+    check.require(!asr.model_dir.as_os_str().is_empty(), "asr.model_dir", || {
+        "must name a Whisper model folder".into()
+    });
+    check.range("asr.threads", asr.threads, 0, 64, "");
+    check.range("asr.beam_size", asr.beam_size, 1, 16, "");
+    check.range("asr.best_of", asr.best_of, 1, 16, "");
+    check.range("asr.patience", asr.patience, 0.5, 4.0, "");
+    check.require(
         !asr.temperatures.is_empty()
             && asr.temperatures.iter().all(|t| (0.0..=1.0).contains(t))
             && asr.temperatures.windows(2).all(|w| w[0] < w[1]),
         "asr.temperatures",
-        format!(
-            "{:?} must be a non-empty ascending list of values 0-1",
-            asr.temperatures
-        ),
+        || {
+            format!(
+                "{:?} must be a non-empty ascending list of values 0-1",
+                asr.temperatures
+            )
+        },
     );
-    check(
-        (1.0..=10.0).contains(&asr.compression_ratio_threshold),
+    check.range(
         "asr.compression_ratio_threshold",
-        format!("{} is out of range 1-10", asr.compression_ratio_threshold),
+        asr.compression_ratio_threshold,
+        1.0,
+        10.0,
+        "",
     );
-    check(
-        (-10.0..=0.0).contains(&asr.logprob_threshold),
-        "asr.logprob_threshold",
-        format!("{} is out of range -10 to 0", asr.logprob_threshold),
-    );
-    check(
-        (0.0..=1.0).contains(&asr.no_speech_threshold),
-        "asr.no_speech_threshold",
-        format!("{} is out of range 0-1", asr.no_speech_threshold),
-    );
-    check(
-        (0.0..=3600.0).contains(&asr.context_reset_s),
-        "asr.context_reset_s",
-        format!("{} is out of range 0-3600", asr.context_reset_s),
-    );
+    check.range("asr.logprob_threshold", asr.logprob_threshold, -10.0, 0.0, "");
+    check.range("asr.no_speech_threshold", asr.no_speech_threshold, 0.0, 1.0, "");
+    check.range("asr.context_reset_s", asr.context_reset_s, 0.0, 3600.0, "");
     for (field, text) in [
         ("asr.initial_prompt", &asr.initial_prompt),
         ("asr.hotwords", &asr.hotwords),
     ] {
         let length = text.chars().count();
-        check(
-            length <= 1000,
-            field,
-            format!("is {length} characters; keep it under 1000 (the model sees at most 223 tokens)"),
-        );
+        check.require(length <= 1000, field, || {
+            format!("is {length} characters; keep it under 1000 (the model sees at most 223 tokens)")
+        });
     }
-    check(
+    check.require(
         (2..=3).contains(&asr.language.len()) && asr.language.chars().all(|ch| ch.is_ascii_lowercase()),
         "asr.language",
-        format!(
-            "{:?} must be a Whisper language code such as \"en\" or \"de\"",
-            asr.language
-        ),
+        || {
+            format!(
+                "{:?} must be a Whisper language code such as \"en\" or \"de\"",
+                asr.language
+            )
+        },
     );
 
     let bus = &c.bus;
-    check(
-        bus.listen.parse::<SocketAddr>().is_ok(),
-        "bus.listen",
+    check.require(bus.listen.parse::<SocketAddr>().is_ok(), "bus.listen", || {
         format!(
             "{:?} must be an IP address and port, e.g. \"127.0.0.1:1883\"",
             bus.listen
-        ),
-    );
-    check(
-        (1_024..=16_777_216).contains(&bus.max_payload_bytes),
-        "bus.max_payload_bytes",
-        format!("{} is out of range 1024-16777216", bus.max_payload_bytes),
-    );
-    check(
-        (2..=10_000).contains(&bus.max_connections),
-        "bus.max_connections",
-        format!("{} is out of range 2-10000", bus.max_connections),
-    );
+        )
+    });
+    check.range("bus.max_payload_bytes", bus.max_payload_bytes, 1_024, 16_777_216, "");
+    check.range("bus.max_connections", bus.max_connections, 2, 10_000, "");
 
-    check(
+    check.require(
         tracing_subscriber::EnvFilter::try_new(&c.log.level).is_ok(),
         "log.level",
-        format!(
-            "{:?} is not a log filter such as \"info\" or \"roomscribe=debug,warn\"",
-            c.log.level
-        ),
+        || {
+            format!(
+                "{:?} is not a log filter such as \"info\" or \"roomscribe=debug,warn\"",
+                c.log.level
+            )
+        },
     );
-    check(
-        (1..=300).contains(&c.shutdown.drain_timeout_s),
+    check.range(
         "shutdown.drain_timeout_s",
-        format!("{} is out of range 1-300", c.shutdown.drain_timeout_s),
+        c.shutdown.drain_timeout_s,
+        1,
+        300,
+        "keep it below the unit's TimeoutStopSec",
     );
-    errors
+    check.0
 }
 
 #[cfg(test)]

@@ -189,82 +189,70 @@ impl Checkpoint {
     }
 }
 
+/// Modules inside a residual block: (reference name, transformers name), for both directions.
+const BLOCK_MODULES: [(&str, &str); 13] = [
+    ("attn.query", "self_attn.q_proj"),
+    ("attn.key", "self_attn.k_proj"),
+    ("attn.value", "self_attn.v_proj"),
+    ("attn.out", "self_attn.out_proj"),
+    ("attn_ln", "self_attn_layer_norm"),
+    ("cross_attn.query", "encoder_attn.q_proj"),
+    ("cross_attn.key", "encoder_attn.k_proj"),
+    ("cross_attn.value", "encoder_attn.v_proj"),
+    ("cross_attn.out", "encoder_attn.out_proj"),
+    ("cross_attn_ln", "encoder_attn_layer_norm"),
+    ("mlp.0", "fc1"),
+    ("mlp.2", "fc2"),
+    ("mlp_ln", "final_layer_norm"),
+];
+
+/// Tensors outside the blocks: (reference name, transformers name).
+const OUTSIDE_BLOCKS: [(&str, &str); 11] = [
+    ("encoder.conv1.weight", "model.encoder.conv1.weight"),
+    ("encoder.conv1.bias", "model.encoder.conv1.bias"),
+    ("encoder.conv2.weight", "model.encoder.conv2.weight"),
+    ("encoder.conv2.bias", "model.encoder.conv2.bias"),
+    ("encoder.positional_embedding", "model.encoder.embed_positions.weight"),
+    ("encoder.ln_post.weight", "model.encoder.layer_norm.weight"),
+    ("encoder.ln_post.bias", "model.encoder.layer_norm.bias"),
+    ("decoder.token_embedding.weight", "model.decoder.embed_tokens.weight"),
+    ("decoder.positional_embedding", "model.decoder.embed_positions.weight"),
+    ("decoder.ln.weight", "model.decoder.layer_norm.weight"),
+    ("decoder.ln.bias", "model.decoder.layer_norm.bias"),
+];
+
+/// Splits `{stack}{separator}{n}.{module}.{leaf}` (e.g. `encoder.blocks.0.attn.query.weight`).
+fn split_block_name<'a>(name: &'a str, separator: &str) -> Option<(&'a str, &'a str, &'a str, &'a str)> {
+    let (stack, rest) = name.split_once(separator)?;
+    let (n, rest) = rest.split_once('.')?;
+    let (module, leaf) = rest.rsplit_once('.')?;
+    matches!(stack, "encoder" | "decoder").then_some((stack, n, module, leaf))
+}
+
 /// The transformers name of a reference tensor (`encoder.blocks.0.attn.query.weight` →
-/// `model.encoder.layers.0.self_attn.q_proj.weight`).
+/// `model.encoder.layers.0.self_attn.q_proj.weight`). The reference key projections have no
+/// bias, nor do transformers' (CTranslate2 stores zeros): those map to nothing.
 pub fn hf_from_reference(name: &str) -> Option<String> {
-    let parts: Vec<&str> = name.split('.').collect();
-    let mapped = match parts.as_slice() {
-        [stack, "positional_embedding"] => format!("model.{stack}.embed_positions.weight"),
-        ["encoder", conv @ ("conv1" | "conv2"), leaf] => format!("model.encoder.{conv}.{leaf}"),
-        ["encoder", "ln_post", leaf] => format!("model.encoder.layer_norm.{leaf}"),
-        ["decoder", "ln", leaf] => format!("model.decoder.layer_norm.{leaf}"),
-        ["decoder", "token_embedding", "weight"] => "model.decoder.embed_tokens.weight".into(),
-        [_, "blocks", _, "attn" | "cross_attn", "key", "bias"] => return None,
-        [stack, "blocks", n, attn @ ("attn" | "cross_attn"), projection, leaf] => {
-            let module = if *attn == "attn" { "self_attn" } else { "encoder_attn" };
-            let projection = match *projection {
-                "query" => "q_proj",
-                "key" => "k_proj",
-                "value" => "v_proj",
-                "out" => "out_proj",
-                _ => return None,
-            };
-            format!("model.{stack}.layers.{n}.{module}.{projection}.{leaf}")
-        }
-        [stack, "blocks", n, norm, leaf] => {
-            let module = match *norm {
-                "attn_ln" => "self_attn_layer_norm",
-                "cross_attn_ln" => "encoder_attn_layer_norm",
-                "mlp_ln" => "final_layer_norm",
-                _ => return None,
-            };
-            format!("model.{stack}.layers.{n}.{module}.{leaf}")
-        }
-        [stack, "blocks", n, "mlp", index @ ("0" | "2"), leaf] => {
-            let fc = if *index == "0" { "fc1" } else { "fc2" };
-            format!("model.{stack}.layers.{n}.{fc}.{leaf}")
-        }
-        _ => return None,
-    };
-    Some(mapped)
+    if let Some((_, hf)) = OUTSIDE_BLOCKS.iter().find(|(reference, _)| *reference == name) {
+        return Some((*hf).to_owned());
+    }
+    if name.ends_with("attn.key.bias") {
+        return None;
+    }
+    let (stack, n, module, leaf) = split_block_name(name, ".blocks.")?;
+    let (_, hf_module) = BLOCK_MODULES.iter().find(|(reference, _)| *reference == module)?;
+    Some(format!("model.{stack}.layers.{n}.{hf_module}.{leaf}"))
 }
 
 /// The reference name of a transformers tensor; `None` for tensors the model does not use
 /// (`proj_out.weight` is tied to the token embedding).
 pub fn reference_from_hf(name: &str) -> Option<String> {
-    let rest = name.strip_prefix("model.")?;
-    let parts: Vec<&str> = rest.split('.').collect();
-    let mapped = match parts.as_slice() {
-        [stack, "embed_positions", "weight"] => format!("{stack}.positional_embedding"),
-        ["encoder", conv @ ("conv1" | "conv2"), leaf] => format!("encoder.{conv}.{leaf}"),
-        ["encoder", "layer_norm", leaf] => format!("encoder.ln_post.{leaf}"),
-        ["decoder", "layer_norm", leaf] => format!("decoder.ln.{leaf}"),
-        ["decoder", "embed_tokens", "weight"] => "decoder.token_embedding.weight".into(),
-        [stack, "layers", n, module @ ("self_attn" | "encoder_attn"), projection, leaf] => {
-            let attn = if *module == "self_attn" { "attn" } else { "cross_attn" };
-            let projection = match *projection {
-                "q_proj" => "query",
-                "k_proj" => "key",
-                "v_proj" => "value",
-                "out_proj" => "out",
-                _ => return None,
-            };
-            format!("{stack}.blocks.{n}.{attn}.{projection}.{leaf}")
-        }
-        [stack, "layers", n, module, leaf] => {
-            let block_part = match *module {
-                "self_attn_layer_norm" => "attn_ln",
-                "encoder_attn_layer_norm" => "cross_attn_ln",
-                "final_layer_norm" => "mlp_ln",
-                "fc1" => "mlp.0",
-                "fc2" => "mlp.2",
-                _ => return None,
-            };
-            format!("{stack}.blocks.{n}.{block_part}.{leaf}")
-        }
-        _ => return None,
-    };
-    Some(mapped)
+    if let Some((reference, _)) = OUTSIDE_BLOCKS.iter().find(|(_, hf)| *hf == name) {
+        return Some((*reference).to_owned());
+    }
+    let (stack, n, module, leaf) = split_block_name(name.strip_prefix("model.")?, ".layers.")?;
+    let (reference_module, _) = BLOCK_MODULES.iter().find(|(_, hf)| *hf == module)?;
+    Some(format!("{stack}.blocks.{n}.{reference_module}.{leaf}"))
 }
 
 /// Reads the dimensions off the tensors, as the reference checkpoint's `dims` would hold them.
