@@ -367,6 +367,10 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
         assert_eq!(p["v"], 1);
         let (stable, text) = (p["stable"].as_str().unwrap(), p["text"].as_str().unwrap());
         assert!(text.starts_with(stable), "the stable words lead the hypothesis: {p}");
+        assert!(
+            !text.trim().is_empty(),
+            "an empty partial tells a dashboard nothing: {p}"
+        );
     }
     // In arrival order: (is it a final?, seq) of every partial and final.
     let arrivals: Vec<(String, Vec<u8>)> = subscriber

@@ -463,6 +463,10 @@ pub fn run_stage(
                     }
                 };
                 let partial = agreement.update(&hypothesis);
+                if partial.text().is_empty() {
+                    // Nothing recognised yet (or only what the firewall held back): say nothing.
+                    continue;
+                }
                 let message = PartialTranscript {
                     sequence: sequence + 1,
                     start,
