@@ -91,6 +91,53 @@ fn non_finite_samples_are_survived() {
     assert!(wer < 0.1, "WER {wer}: {}", String::from_utf8_lossy(&out.stdout));
 }
 
+/// Issue 3: long files are streamed, not loaded whole: the peak memory of transcribing 20
+/// minutes is that of 1 minute (loading 20 minutes as f32 samples alone would add 77 MB).
+#[test]
+fn long_files_stream_with_flat_memory() {
+    let dir = TempDir::new("long");
+    let model = whisper_model();
+    let peak_rss_kib = |minutes: u32| {
+        let wav = dir.path(&format!("silence-{minutes}.wav"));
+        let seconds = (minutes * 60).to_string();
+        let status = std::process::Command::new("sox")
+            .args([
+                "-n",
+                "-r",
+                "16000",
+                "-c",
+                "1",
+                "-b",
+                "16",
+                wav.to_str().unwrap(),
+                "trim",
+                "0",
+                &seconds,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let child = std::process::Command::new(roomscribe_bin())
+            .args(["transcribe", wav.to_str().unwrap(), "--model", model.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut wait_status = 0;
+        // SAFETY: an all-zero rusage is valid, and wait4 fills it for our own child.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut wait_status, 0, &mut usage) };
+        assert_eq!(pid, child.id() as libc::pid_t);
+        assert!(libc::WIFEXITED(wait_status) && libc::WEXITSTATUS(wait_status) == 0);
+        usage.ru_maxrss
+    };
+    let (short, long) = (peak_rss_kib(1), peak_rss_kib(20));
+    assert!(
+        long - short < 25 * 1024,
+        "peak RSS grew from {short} KiB (1 min) to {long} KiB (20 min)"
+    );
+}
+
 /// Issue 3: word timestamps from the alignment heads: every word of the text, in order, inside
 /// its segment, and where the words were really spoken (jfk: the second "ask" follows the
 /// pause at about 8 s; "country" ends the recording before 11 s).
