@@ -117,6 +117,10 @@ fn long_files_stream_with_flat_memory() {
             .status()
             .unwrap();
         assert!(status.success());
+        #[expect(
+            clippy::zombie_processes,
+            reason = "reaped by wait4 below, which also reports its peak RSS"
+        )]
         let child = std::process::Command::new(roomscribe_bin())
             .args(["transcribe", wav.to_str().unwrap(), "--model", model.to_str().unwrap()])
             .stdout(std::process::Stdio::null())
