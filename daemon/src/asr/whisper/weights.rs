@@ -119,27 +119,13 @@ impl Checkpoint {
                         tensor.narrow(0, index * rows / of, rows / of)
                     }
                 };
-                let tensor = tensor
-                    .f_to_device(device)
-                    .and_then(|t| t.f_to_kind(kind))
-                    .map_err(|source| WeightsError::Torch {
-                        path: path.to_owned(),
-                        name: name.clone(),
-                        source,
-                    })?;
+                let tensor = place(tensor, device, kind, path, &name)?;
                 renamed.insert(name, tensor);
             }
         }
-        let dims = infer_dims(path, &renamed, n_audio_head, n_text_head)?;
-        Ok(Self {
-            path: path.to_owned(),
-            tensors: renamed,
-            dims,
-        })
+        Self::assemble(path, renamed, n_audio_head, n_text_head)
     }
-}
 
-impl Checkpoint {
     /// Loads a Hugging Face `model.safetensors` (transformers' Whisper names); the head counts
     /// come from its `config.json`.
     pub fn from_safetensors(
@@ -158,20 +144,22 @@ impl Checkpoint {
             let Some(name) = reference_from_hf(&hf_name) else {
                 continue;
             };
-            let tensor = tensor
-                .f_to_device(device)
-                .and_then(|t| t.f_to_kind(kind))
-                .map_err(|source| WeightsError::Torch {
-                    path: path.to_owned(),
-                    name: hf_name.clone(),
-                    source,
-                })?;
-            renamed.insert(name, tensor);
+            renamed.insert(name, place(tensor, device, kind, path, &hf_name)?);
         }
-        let dims = infer_dims(path, &renamed, n_audio_head, n_text_head)?;
+        Self::assemble(path, renamed, n_audio_head, n_text_head)
+    }
+
+    /// A checkpoint of `tensors` (reference names), its dimensions read off the tensors.
+    fn assemble(
+        path: &Path,
+        tensors: HashMap<String, Tensor>,
+        n_audio_head: i64,
+        n_text_head: i64,
+    ) -> Result<Self, WeightsError> {
+        let dims = infer_dims(path, &tensors, n_audio_head, n_text_head)?;
         Ok(Self {
             path: path.to_owned(),
-            tensors: renamed,
+            tensors,
             dims,
         })
     }
@@ -187,6 +175,18 @@ impl Checkpoint {
         named.sort_by(|a, b| a.0.cmp(&b.0));
         named
     }
+}
+
+/// Moves a loaded tensor to the model's device and number format, naming it if that fails.
+fn place(tensor: Tensor, device: Device, kind: Kind, path: &Path, name: &str) -> Result<Tensor, WeightsError> {
+    tensor
+        .f_to_device(device)
+        .and_then(|t| t.f_to_kind(kind))
+        .map_err(|source| WeightsError::Torch {
+            path: path.to_owned(),
+            name: name.to_owned(),
+            source,
+        })
 }
 
 /// Modules inside a residual block: (reference name, transformers name), for both directions.
