@@ -99,24 +99,7 @@ fn long_files_stream_with_flat_memory() {
     let model = whisper_model();
     let peak_rss_kib = |minutes: u32| {
         let wav = dir.path(&format!("silence-{minutes}.wav"));
-        let seconds = (minutes * 60).to_string();
-        let status = std::process::Command::new("sox")
-            .args([
-                "-n",
-                "-r",
-                "16000",
-                "-c",
-                "1",
-                "-b",
-                "16",
-                wav.to_str().unwrap(),
-                "trim",
-                "0",
-                &seconds,
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        sox_audio(&wav, &["trim", "0", &(minutes * 60).to_string()]);
         #[expect(
             clippy::zombie_processes,
             reason = "reaped by wait4 below, which also reports its peak RSS"
@@ -250,39 +233,8 @@ fn silence_and_noise_transcribe_to_nothing() {
     let dir = TempDir::new("silence");
     let silence = dir.path("silence.wav");
     let noise = dir.path("pink.wav");
-    let sox = |args: &[&str]| {
-        let status = std::process::Command::new("sox").args(args).status().expect("sox runs");
-        assert!(status.success(), "sox {args:?}");
-    };
-    sox(&[
-        "-n",
-        "-r",
-        "16000",
-        "-c",
-        "1",
-        "-b",
-        "16",
-        silence.to_str().unwrap(),
-        "trim",
-        "0",
-        "60",
-    ]);
-    sox(&[
-        "-n",
-        "-r",
-        "16000",
-        "-c",
-        "1",
-        "-b",
-        "16",
-        noise.to_str().unwrap(),
-        "synth",
-        "60",
-        "pinknoise",
-        "gain",
-        "-n",
-        "-40",
-    ]);
+    sox_audio(&silence, &["trim", "0", "60"]);
+    sox_audio(&noise, &["synth", "60", "pinknoise", "gain", "-n", "-40"]);
     let model = whisper_model();
     for wav in [&silence, &noise] {
         let out = roomscribe(&["transcribe", wav.to_str().unwrap(), "--model", model.to_str().unwrap()]);

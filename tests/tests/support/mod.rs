@@ -148,6 +148,18 @@ pub fn meeting() -> &'static Meeting {
         .1
 }
 
+/// Writes 16 kHz mono 16-bit audio that sox makes from nothing with `effects`
+/// (`["trim", "0", "60"]`: 60 s of silence; `["synth", "60", "pinknoise"]`: pink noise).
+pub fn sox_audio(path: &Path, effects: &[&str]) {
+    let status = Command::new("sox")
+        .args(["-n", "-r", "16000", "-c", "1", "-b", "16"])
+        .arg(path)
+        .args(effects)
+        .status()
+        .expect("sox runs (scripts/setup installs it)");
+    assert!(status.success(), "sox {effects:?}");
+}
+
 /// Lower-case words without punctuation.
 pub fn words(text: &str) -> Vec<String> {
     text.to_lowercase()
