@@ -8,7 +8,7 @@
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use super::rules::log_softmax;
+use super::rules::log_sum_exp;
 
 /// One step of the decoder for a batch of hypotheses.
 pub trait StepModel {
@@ -71,9 +71,9 @@ pub fn beam_search<M: StepModel>(
         let mut candidates: Vec<(f32, usize, i64)> = Vec::with_capacity(beams.len() * (beam_size + 1));
         for (i, (beam, row)) in beams.iter().zip(rows.iter_mut()).enumerate() {
             rules(row, &beam.tokens);
-            let log_probs = log_softmax(row);
-            for token in top_k(&log_probs, beam_size + 1) {
-                candidates.push((beam.sum_logprob + log_probs[token], i, token as i64));
+            let normaliser = log_sum_exp(row);
+            for token in top_k(row, beam_size + 1) {
+                candidates.push((beam.sum_logprob + row[token] - normaliser, i, token as i64));
             }
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -156,9 +156,8 @@ pub fn sample<M: StepModel>(
         let mut still: Vec<(usize, usize, i64)> = Vec::new();
         for (row_index, (&h, row)) in alive.iter().zip(rows.iter_mut()).enumerate() {
             rules(row, &hypotheses[h].tokens);
-            let log_probs = log_softmax(row);
-            let token = draw(&log_probs, temperature, &mut rng);
-            hypotheses[h].sum_logprob += log_probs[token];
+            let token = draw(row, temperature, &mut rng);
+            hypotheses[h].sum_logprob += row[token] - log_sum_exp(row);
             if token as i64 != limits.eot {
                 hypotheses[h].tokens.push(token as i64);
                 still.push((h, row_index, token as i64));
@@ -176,12 +175,12 @@ pub fn sample<M: StepModel>(
     Ok(hypotheses)
 }
 
-/// Draws a token from `softmax(log_probs / temperature)`.
-fn draw(log_probs: &[f32], temperature: f32, rng: &mut SmallRng) -> usize {
-    let max = log_probs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let weights: Vec<f64> = log_probs
+/// Draws a token from `softmax(logits / temperature)`.
+fn draw(logits: &[f32], temperature: f32, rng: &mut SmallRng) -> usize {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let weights: Vec<f64> = logits
         .iter()
-        .map(|&lp| f64::from((lp - max) / temperature).exp())
+        .map(|&logit| f64::from((logit - max) / temperature).exp())
         .collect();
     let total: f64 = weights.iter().sum();
     let mut target = rng.random::<f64>() * total;
@@ -194,17 +193,22 @@ fn draw(log_probs: &[f32], temperature: f32, rng: &mut SmallRng) -> usize {
     weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
 }
 
-/// Indices of the `k` largest values, largest first (ties: lower index first).
+/// Indices of the `k` largest values, largest first (ties: lower index first), skipping `-inf`.
+/// One pass over the row keeping a sorted list of at most `k`: `k` is the beam size plus one,
+/// the row is the whole vocabulary.
 fn top_k(values: &[f32], k: usize) -> Vec<usize> {
-    let mut indices: Vec<usize> = (0..values.len()).filter(|&i| values[i] > f32::NEG_INFINITY).collect();
-    let k = k.min(indices.len());
-    if k == 0 {
-        return indices;
+    let mut best: Vec<usize> = Vec::with_capacity(k + 1);
+    for (index, &value) in values.iter().enumerate() {
+        let beats_last =
+            best.len() < k && value > f32::NEG_INFINITY || best.last().is_some_and(|&last| value > values[last]);
+        if !beats_last {
+            continue;
+        }
+        let at = best.partition_point(|&b| values[b] >= value);
+        best.insert(at, index);
+        best.truncate(k);
     }
-    indices.select_nth_unstable_by(k - 1, |&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
-    indices.truncate(k);
-    indices.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
-    indices
+    best
 }
 
 #[cfg(test)]

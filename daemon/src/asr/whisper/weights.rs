@@ -76,6 +76,15 @@ impl Checkpoint {
         Ok(tensor)
     }
 
+    /// The error for a libtorch failure while building the weights named `name` from this file.
+    pub fn torch_error(&self, name: &str, source: tch::TchError) -> WeightsError {
+        WeightsError::Torch {
+            path: self.path.clone(),
+            name: name.to_owned(),
+            source,
+        }
+    }
+
     /// Like `take`, for the tensors (key-projection biases) that the reference model lacks and
     /// some layouts store as zeros.
     pub fn take_optional(&mut self, name: &str, shape: &[i64]) -> Result<Option<Tensor>, WeightsError> {
