@@ -3,8 +3,9 @@
 //! thread, tells systemd when it is ready, and shuts down in the direction the data flows.
 //!
 //! Channels (all bounded):
-//! - audio → vad: `AUDIO_CHUNKS` chunks of 100 ms; the audio stage blocks when full, but its
-//!   capture thread never does: the ring in front of it absorbs the wait (drops are counted).
+//! - audio → vad: `AUDIO_CHUNKS` chunks of 100 ms. The capture thread never waits: the ring in
+//!   front of the audio stage absorbs the lag, and when the ring is three quarters full the
+//!   oldest audio is dropped (counted, and reported by health).
 //! - vad → asr: `SPEECH_EVENTS`; a final segment blocks VAD when ASR lags (lag shows up as
 //!   ring fill); a partial is dropped when the channel is full (the next one supersedes it), and
 //!   ASR skips a partial whenever anything else is already waiting.
@@ -24,7 +25,7 @@ use tokio::sync::mpsc;
 use crate::asr::{self, AsrError, Transcriber};
 use crate::audio::{self, AudioError, CaptureStats, Source};
 use crate::bus::{self, BusError, Publisher};
-use crate::config::Config;
+use crate::config::{CaptureSource, Config};
 use crate::health::systemd;
 use crate::vad;
 
@@ -110,12 +111,7 @@ async fn run_pipeline(
 
     let audio_stage = {
         let (stop, stats, pacing) = (stop.clone(), stats.clone(), config.capture.pacing);
-        // The ring lives on this thread's stack frame; give it room.
-        std::thread::Builder::new()
-            .name("audio".into())
-            .stack_size(4 << 20)
-            .spawn(move || audio::run_stage(source, pacing, chunk_tx, stop, stats))
-            .map_err(|source| AppError::Thread { stage: "audio", source })?
+        spawn("audio", move || audio::run_stage(source, pacing, chunk_tx, stop, stats))?
     };
     let detector_name = detector.name();
     let vad_config = config.vad.clone();
@@ -127,6 +123,23 @@ async fn run_pipeline(
     let asr_stage = spawn("asr", move || {
         asr::run_stage(transcriber, context_reset_s, segment_rx, transcript_tx)
     })?;
+    let health_stop = Arc::new(AtomicBool::new(false));
+    let health = {
+        let (client, topics) = publisher.side_channel();
+        let stats = stats.clone();
+        let source_name = match config.capture.source {
+            CaptureSource::Alsa => config.capture.pcm.clone(),
+            CaptureSource::Wav => config.capture.file.display().to_string(),
+        };
+        tokio::spawn(bus::publish_health(
+            client,
+            topics,
+            config.device_id.clone(),
+            Duration::from_secs(u64::from(config.bus.health_interval_s)),
+            move || stats.snapshot(&source_name),
+            health_stop.clone(),
+        ))
+    };
     let mut bus_stage = tokio::spawn(publisher.run_stage(transcript_rx));
 
     systemd::ready(&format!("Listening on {broker_addr}; transcribing"));
@@ -143,6 +156,8 @@ async fn run_pipeline(
     }
     systemd::stopping("Draining the pipeline");
     stop.store(true, Ordering::Relaxed);
+    health_stop.store(true, Ordering::Relaxed);
+    let _ = health.await;
 
     let deadline = Duration::from_secs(u64::from(config.shutdown.drain_timeout_s));
     let published = match finished_early {
@@ -175,6 +190,8 @@ async fn run_pipeline(
         captured_frames = stats.captured_frames.load(Ordering::Relaxed),
         dropped_frames = stats.dropped_frames.load(Ordering::Relaxed),
         overruns = stats.overruns.load(Ordering::Relaxed),
+        suspends = stats.suspends.load(Ordering::Relaxed),
+        reopen_attempts = stats.reopen_attempts.load(Ordering::Relaxed),
         "Capture stopped"
     );
     tracing::info!(

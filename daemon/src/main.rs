@@ -75,6 +75,18 @@ enum Command {
         #[arg(long)]
         word_timestamps: bool,
     },
+    /// Record what the daemon hears: the [capture] source of --config after channel mixing and
+    /// resampling (16 kHz mono, 16-bit), written to a WAV file.
+    Capture {
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
+        /// Seconds of audio to record.
+        #[arg(long, value_name = "S", default_value_t = 10.0)]
+        seconds: f64,
+        /// The WAV file to write.
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Print what a roomscribe broker publishes, decoded for humans.
     Watch {
         /// The broker's address.
@@ -216,6 +228,14 @@ fn main() -> ExitCode {
                 word_timestamps,
             })
         }
+        Command::Capture {
+            config,
+            seconds,
+            output,
+        } => {
+            init_logging("warn");
+            capture(&config, seconds, &output)
+        }
         Command::Watch { broker, device } => {
             init_logging("warn");
             watch(&broker, device.as_deref())
@@ -330,6 +350,84 @@ fn run(path: &Path) -> Result<(), Failure> {
         Some(error) => Err(fail(EX_UNAVAILABLE, anyhow::anyhow!("audio capture failed: {error}"))),
         None => Ok(()),
     }
+}
+
+/// Runs the audio stage alone and writes `seconds` of its output stream to `output`.
+fn capture(config_path: &Path, seconds: f64, output: &Path) -> Result<(), Failure> {
+    use roomscribe::audio::{self, CaptureStats, Source};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let config = load_config(config_path)?;
+    let source = Source::open(&config.capture).map_err(|e| fail(EX_NOINPUT, e))?;
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: roomscribe::pipeline::STREAM_RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(output, spec).map_err(|e| {
+        fail(
+            EX_CANTCREAT,
+            anyhow::anyhow!(
+                "cannot write {}: {e}; check the folder exists and is writable",
+                output.display()
+            ),
+        )
+    })?;
+    let wanted = (seconds.max(0.0) * f64::from(roomscribe::pipeline::STREAM_RATE)).round() as u64;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let stop = Arc::new(AtomicBool::new(false));
+    let stats = Arc::new(CaptureStats::default());
+    let stage = {
+        let (stop, stats, pacing) = (stop.clone(), stats.clone(), config.capture.pacing);
+        std::thread::spawn(move || audio::run_stage(source, pacing, tx, stop, stats))
+    };
+    let mut written = 0u64;
+    while written < wanted {
+        let chunk = match rx.try_recv() {
+            Ok(chunk) => chunk,
+            Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => break,
+            Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {
+                if stats.state() == audio::CaptureState::Down {
+                    stop.store(true, Ordering::Relaxed);
+                    let report = stats.snapshot(&config.capture.pcm);
+                    return Err(fail(
+                        EX_UNAVAILABLE,
+                        anyhow::anyhow!("{}", report.last_error.unwrap_or_else(|| "capture failed".into())),
+                    ));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                continue;
+            }
+        };
+        for &sample in chunk.samples.iter().take((wanted - written) as usize) {
+            let value = (sample * 32_768.0).round().clamp(-32_768.0, 32_767.0) as i16;
+            writer
+                .write_sample(value)
+                .map_err(|e| fail(EX_CANTCREAT, anyhow::anyhow!("writing {}: {e}", output.display())))?;
+            written += 1;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    drop(rx);
+    let stage_result = stage.join().unwrap_or(Ok(()));
+    writer
+        .finalize()
+        .map_err(|e| fail(EX_CANTCREAT, anyhow::anyhow!("finishing {}: {e}", output.display())))?;
+    stage_result.map_err(|e| fail(EX_UNAVAILABLE, e))?;
+    let health = stats.snapshot(&config.capture.pcm);
+    eprintln!(
+        "captured {:.2} s into {} (device: {} Hz, {} channels, {}; dropped {}, overruns {})",
+        written as f64 / f64::from(roomscribe::pipeline::STREAM_RATE),
+        output.display(),
+        health.rate.map_or("?".into(), |r| r.to_string()),
+        health.channels.map_or("?".into(), |c| c.to_string()),
+        health.format.unwrap_or_else(|| "?".into()),
+        health.dropped_frames,
+        health.overruns
+    );
+    Ok(())
 }
 
 fn asr_exit_code(error: &AsrError) -> u8 {

@@ -575,7 +575,13 @@ fn bad_inputs_give_one_clear_error_line_and_a_nonzero_exit() {
             "has no model.bin",
         ),
         (
-            vec!["run".into(), "--config".into(), bad_pcm_config.display().to_string()],
+            vec![
+                "capture".into(),
+                "--config".into(),
+                bad_pcm_config.display().to_string(),
+                "--output".into(),
+                dir.path("heard.wav").display().to_string(),
+            ],
             69,
             "no_such_pcm_anywhere",
         ),
@@ -634,4 +640,173 @@ fn word_error_rate_counts_edits_over_reference_words() {
     assert_eq!(word_error_rate("the cat sat", "The cat, sat."), 0.0);
     assert!((word_error_rate("the cat sat down", "the bat sat") - 0.5).abs() < 1e-9);
     assert!((word_error_rate("a b", "a b c d") - 1.0).abs() < 1e-9);
+}
+
+/// Feeds espeak-ng speech through a real alsa-lib `file` PCM at `rate` Hz with `channels`
+/// channels (made from the speech by sox `remix`: `make_channels`) in sox encoding `bits`, has
+/// `roomscribe capture` record the 16 kHz mono stream the daemon hears (`capture_extra`
+/// configures format and channel choice), and compares it with sox's own conversion
+/// (`reference_remix` picks the same channels).
+fn capture_matches_sox(
+    label: &str,
+    rate: u32,
+    channels: u32,
+    bits: &str,
+    make_channels: &[&str],
+    capture_extra: &str,
+    reference_remix: &str,
+) {
+    let dir = TempDir::new(label);
+    let speech = dir.path("speech.wav");
+    espeak_speech(
+        &speech,
+        "Good morning everyone. Let us review the budget for the third quarter, \
+         and decide who owns the migration plan before Friday.",
+    );
+    let raw = dir.path("device.raw");
+    let (rate_text, channels_text) = (rate.to_string(), channels.to_string());
+    let mut args = vec![speech.to_str().unwrap(), "-r", &rate_text, "-c", &channels_text];
+    args.extend([
+        "-b",
+        bits,
+        "-e",
+        "signed-integer",
+        "-t",
+        "raw",
+        raw.to_str().unwrap(),
+        "remix",
+    ]);
+    args.extend(make_channels);
+    sox(&args);
+    let reference = dir.path("reference.wav");
+    sox(&[
+        "-t",
+        "raw",
+        "-r",
+        &rate_text,
+        "-e",
+        "signed-integer",
+        "-b",
+        bits,
+        "-c",
+        &channels_text,
+        raw.to_str().unwrap(),
+        "-r",
+        "16000",
+        "-e",
+        "floating-point",
+        "-b",
+        "32",
+        reference.to_str().unwrap(),
+        "remix",
+        reference_remix,
+    ]);
+
+    let asoundrc = file_pcm_config(&dir, "room", &raw);
+    let config = dir.path("capture.toml");
+    std::fs::write(
+        &config,
+        format!("[capture]\npcm = \"room\"\nrate = {rate}\nchannels = {channels}\n{capture_extra}\n"),
+    )
+    .unwrap();
+    let heard = dir.path("heard.wav");
+    let out = roomscribe_with_alsa(
+        &[
+            "capture",
+            "--config",
+            config.to_str().unwrap(),
+            "--seconds",
+            "5",
+            "--output",
+            heard.to_str().unwrap(),
+        ],
+        &asoundrc,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("device: {rate} Hz, {channels} channels")),
+        "the granted parameters are reported: {stderr}"
+    );
+
+    let (ours, theirs) = (samples_of(&heard), samples_of(&reference));
+    assert_eq!(ours.len(), 80_000, "5 s at 16 kHz");
+    let snr = snr_db(&theirs, &ours, 1_600);
+    assert!(snr >= 40.0, "{label}: {snr:.1} dB against sox");
+    // The comparison can fail: the same audio two samples late is far below 40 dB.
+    let late = snr_db(&theirs[2..], &ours, 1_600);
+    assert!(
+        late < 20.0,
+        "{label}: two samples late should ruin the match ({late:.1} dB)"
+    );
+}
+
+#[test]
+fn capture_turns_48k_stereo_s16_into_the_16k_mono_sox_makes() {
+    capture_matches_sox("cap-48k", 48_000, 2, "16", &["1", "1v0.5"], "", "1v0.5,2v0.5");
+}
+
+#[test]
+fn capture_turns_44k_four_channel_s32_into_the_16k_mono_sox_makes() {
+    capture_matches_sox(
+        "cap-44k",
+        44_100,
+        4,
+        "32",
+        &["1", "1v0.5", "1v0.25", "1v-0.7"],
+        "format = \"S32_LE\"\nuse_channels = [1, 2]\nperiod_frames = 441",
+        "2v0.5,3v0.5",
+    );
+}
+
+/// The PCM's input file does not exist when the daemon starts: the daemon runs anyway, health
+/// says capture is down and why, and once the file appears the meeting is transcribed.
+#[test]
+fn a_pcm_missing_at_start_is_retried_until_it_appears() {
+    let dir = TempDir::new("missing-pcm");
+    let meeting = meeting();
+    let infile = dir.path("room.raw");
+    let asoundrc = file_pcm_config(&dir, "room", &infile);
+    let port = free_port();
+    let config = daemon_config(port, "room", "").replace(
+        "pacing = \"realtime\"\n",
+        "pacing = \"realtime\"\nretry_initial_ms = 200\nretry_max_ms = 400\n",
+    ) + "health_interval_s = 1\n";
+    let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
+    let health = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/health"));
+    wait_until(Duration::from_secs(30), "health saying capture is down", || {
+        health().iter().any(|h| h["capture"]["state"] == "down")
+    });
+    let down = health().into_iter().find(|h| h["capture"]["state"] == "down").unwrap();
+    assert_eq!(down["v"], 1, "{down}");
+    assert_eq!(down["capture"]["source"], "room", "{down}");
+    let why = down["capture"]["last_error"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("\"room\"") && why.contains("arecord -L"),
+        "says what failed and what to do: {down}"
+    );
+    assert!(daemon.child.try_wait().unwrap().is_none(), "the daemon keeps running");
+
+    std::fs::copy(&meeting.raw, &infile).unwrap();
+    let expected = meeting.turns.len();
+    wait_until(Duration::from_secs(120), "a transcript of every turn", || {
+        subscriber.on_topic("roomscribe/room-7/transcript").len() >= expected
+    });
+    wait_until(Duration::from_secs(10), "health saying capture is up", || {
+        health().last().is_some_and(|h| h["capture"]["state"] == "up")
+    });
+    let up = health().pop().unwrap();
+    assert!(up["capture"]["reopen_attempts"].as_u64().unwrap() >= 1, "{up}");
+    assert_eq!(up["capture"]["rate"], 16_000, "{up}");
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+
+    let text: Vec<String> = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"))
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect();
+    let wer = word_error_rate(&meeting.text(), &text.join(" "));
+    assert!(wer < 0.25, "WER {wer:.3} on {text:?}");
 }

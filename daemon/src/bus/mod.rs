@@ -17,9 +17,10 @@ use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Pa
 use tokio::sync::mpsc;
 
 use crate::config::BusConfig;
+use crate::health::CaptureHealth;
 use crate::pipeline::AsrOutput;
 use topics::Topics;
-use wire::{to_cbor, PartialMessage, TranscriptMessage};
+use wire::{to_cbor, HealthMessage, PartialMessage, TranscriptMessage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -151,6 +152,11 @@ impl Publisher {
         })
     }
 
+    /// A client and topics for tasks that publish beside the transcript stage (health).
+    pub fn side_channel(&self) -> (AsyncClient, Topics) {
+        (self.client.clone(), self.topics.clone())
+    }
+
     /// Publishes transcripts (QoS 1) and partials (QoS 0, not retained) until `transcripts`
     /// closes, then says `offline` and disconnects. Returns how many final transcripts were
     /// published.
@@ -199,6 +205,38 @@ impl Publisher {
             tracing::warn!("The MQTT publisher did not finish sending within 5 s");
         }
         published
+    }
+}
+
+/// Publishes retained health snapshots (`snapshot()` each time) every `interval`, and at once
+/// whenever the capture state changes, until `stop` flips. Never blocks a stage: it only reads
+/// counters.
+pub async fn publish_health(
+    client: AsyncClient,
+    topics: Topics,
+    device_id: String,
+    interval: Duration,
+    snapshot: impl Fn() -> CaptureHealth,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    let started = std::time::Instant::now();
+    let topic = topics.health();
+    let mut last_sent: Option<(std::time::Instant, String)> = None;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let capture = snapshot();
+        let due = match &last_sent {
+            None => true,
+            Some((at, state)) => at.elapsed() >= interval || *state != capture.state,
+        };
+        if due {
+            let state = capture.state.clone();
+            let message = HealthMessage::new(&device_id, started.elapsed(), capture);
+            if let Err(error) = client.publish(&topic, QoS::AtLeastOnce, true, to_cbor(&message)).await {
+                tracing::warn!(%error, "Could not queue a health snapshot");
+            }
+            last_sent = Some((std::time::Instant::now(), state));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 

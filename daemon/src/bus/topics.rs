@@ -33,6 +33,12 @@ impl Topics {
         format!("{}/transcript/partial", self.base)
     }
 
+    /// Retained health snapshots, CBOR, every `bus.health_interval_s` and when capture changes
+    /// state.
+    pub fn health(&self) -> String {
+        format!("{}/health", self.base)
+    }
+
     /// Everything this device publishes.
     pub fn everything(&self) -> String {
         format!("{}/#", self.base)

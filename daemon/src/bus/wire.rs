@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::health::CaptureHealth;
 use crate::pipeline::{PartialTranscript, Transcript};
 
 /// Schema version of `TranscriptMessage`.
@@ -88,6 +89,36 @@ impl PartialMessage {
     }
 }
 
+/// Schema version of `HealthMessage`.
+pub const HEALTH_VERSION: u32 = 1;
+
+/// A health snapshot on `roomscribe/<device>/health` (retained).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthMessage {
+    pub v: u32,
+    pub id: String,
+    pub ts: u64,
+    pub device: String,
+    /// roomscribe's version.
+    pub version: String,
+    pub uptime_s: u64,
+    pub capture: CaptureHealth,
+}
+
+impl HealthMessage {
+    pub fn new(device: &str, uptime: std::time::Duration, capture: CaptureHealth) -> Self {
+        Self {
+            v: HEALTH_VERSION,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            uptime_s: uptime.as_secs(),
+            capture,
+        }
+    }
+}
+
 fn round_ms(seconds: f64) -> f64 {
     (seconds * 1000.0).round() / 1000.0
 }
@@ -117,6 +148,19 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
     }
     if let Ok(p) = ciborium::from_reader::<PartialMessage, _>(payload) {
         return format!("{topic}  [{:>7.2}–{:>7.2}] … {}", p.start, p.end, p.text);
+    }
+    if let Ok(h) = ciborium::from_reader::<HealthMessage, _>(payload) {
+        let c = &h.capture;
+        return format!(
+            "{topic}  up {} s, capture {} ({}), dropped {}, overruns {}, reopens {}{}",
+            h.uptime_s,
+            c.state,
+            c.source,
+            c.dropped_frames,
+            c.overruns,
+            c.reopen_attempts,
+            c.last_error.as_deref().map(|e| format!(": {e}")).unwrap_or_default()
+        );
     }
     if let Ok(text) = std::str::from_utf8(payload) {
         return format!("{topic}  {text}");

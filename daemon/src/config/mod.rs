@@ -62,6 +62,27 @@ pub enum Pacing {
     Realtime,
 }
 
+/// Sample format asked of an ALSA PCM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SampleFormat {
+    #[serde(rename = "S16_LE")]
+    S16Le,
+    #[serde(rename = "S32_LE")]
+    S32Le,
+    #[serde(rename = "FLOAT_LE")]
+    FloatLe,
+}
+
+impl SampleFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            SampleFormat::S16Le => "S16_LE",
+            SampleFormat::S32Le => "S32_LE",
+            SampleFormat::FloatLe => "FLOAT_LE",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CaptureConfig {
@@ -71,12 +92,29 @@ pub struct CaptureConfig {
     pub pcm: String,
     /// WAV file to read when `source = "wav"`. Default "" (must be set for "wav").
     pub file: PathBuf,
-    /// Sample rate asked of the PCM, in Hz. Default 16000 (the only rate until resampling lands).
+    /// Sample rate asked of the PCM, in Hz; the nearest rate the device grants is resampled to
+    /// 16 kHz. Default 16000. 8000-192000.
     pub rate: u32,
-    /// Channels asked of the PCM. Default 1 (mono, until downmixing lands).
+    /// Channels asked of the PCM (the device must grant exactly this many). Default 1. 1-8.
     pub channels: u32,
+    /// Sample format asked of the PCM: "S16_LE", "S32_LE" or "FLOAT_LE". Default "S16_LE".
+    pub format: SampleFormat,
+    /// Channels (0-based) averaged into the mono stream: [] mixes all of them, [2] selects
+    /// channel 2, [0, 1] averages the first two. Default [].
+    pub use_channels: Vec<u32>,
     /// ALSA period, in frames. Default 320 (20 ms at 16 kHz). 32-16000.
     pub period_frames: u32,
+    /// ALSA buffer, in periods. Default 8. 2-64.
+    pub buffer_periods: u32,
+    /// How much 16 kHz audio the ring between the capture thread and the daemon holds, in ms.
+    /// When the daemon lags by more, the oldest audio is dropped and counted. Default 10000.
+    /// 500-240000.
+    pub ring_ms: u32,
+    /// A missing or failed device is reopened after this many ms, doubling each time up to
+    /// `retry_max_ms`. Default 500. 50-60000.
+    pub retry_initial_ms: u32,
+    /// Longest wait between reopen attempts, in ms. Default 30000. retry_initial_ms-600000.
+    pub retry_max_ms: u32,
     /// Default "device". "device" or "realtime" (see `Pacing`).
     pub pacing: Pacing,
 }
@@ -89,7 +127,13 @@ impl Default for CaptureConfig {
             file: PathBuf::new(),
             rate: 16_000,
             channels: 1,
+            format: SampleFormat::S16Le,
+            use_channels: Vec::new(),
             period_frames: 320,
+            buffer_periods: 8,
+            ring_ms: 10_000,
+            retry_initial_ms: 500,
+            retry_max_ms: 30_000,
             pacing: Pacing::Device,
         }
     }
@@ -240,6 +284,9 @@ pub struct BusConfig {
     pub max_payload_bytes: u32,
     /// Most clients connected at once. Default 64. 2-10000.
     pub max_connections: u32,
+    /// Seconds between retained health snapshots (one is also sent whenever capture goes up or
+    /// down). Default 30. 1-3600.
+    pub health_interval_s: u32,
 }
 
 impl Default for BusConfig {
@@ -248,6 +295,7 @@ impl Default for BusConfig {
             listen: "127.0.0.1:1883".into(),
             max_payload_bytes: 65_536,
             max_connections: 64,
+            health_interval_s: 30,
         }
     }
 }

@@ -191,12 +191,31 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     });
 
     let cap = &c.capture;
-    check.require(cap.rate == 16_000, "capture.rate", || {
-        format!("{} Hz is not supported yet; use 16000", cap.rate)
-    });
-    check.require(cap.channels == 1, "capture.channels", || {
-        format!("{} channels are not supported yet; use 1", cap.channels)
-    });
+    check.range("capture.rate", cap.rate, 8_000, 192_000, "");
+    check.range("capture.channels", cap.channels, 1, 8, "");
+    for &channel in &cap.use_channels {
+        check.require(channel < cap.channels, "capture.use_channels", || {
+            format!(
+                "names channel {channel}, but capture.channels is {} (channels are 0-based)",
+                cap.channels
+            )
+        });
+    }
+    check.require(
+        cap.use_channels.len() == cap.use_channels.iter().collect::<std::collections::HashSet<_>>().len(),
+        "capture.use_channels",
+        || "names a channel twice".into(),
+    );
+    check.range("capture.buffer_periods", cap.buffer_periods, 2, 64, "");
+    check.range("capture.ring_ms", cap.ring_ms, 500, 240_000, "");
+    check.range("capture.retry_initial_ms", cap.retry_initial_ms, 50, 60_000, "");
+    check.range(
+        "capture.retry_max_ms",
+        cap.retry_max_ms,
+        cap.retry_initial_ms.clamp(50, 60_000),
+        600_000,
+        "it must be at least capture.retry_initial_ms",
+    );
     check.range("capture.period_frames", cap.period_frames, 32, 16_000, "");
     check.require(!cap.pcm.trim().is_empty(), "capture.pcm", || {
         "must name an ALSA PCM, e.g. \"default\" or \"hw:1,0\"".into()
@@ -281,6 +300,7 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     });
     check.range("bus.max_payload_bytes", bus.max_payload_bytes, 1_024, 16_777_216, "");
     check.range("bus.max_connections", bus.max_connections, 2, 10_000, "");
+    check.range("bus.health_interval_s", bus.health_interval_s, 1, 3_600, "");
 
     check.require(
         tracing_subscriber::EnvFilter::try_new(&c.log.level).is_ok(),
@@ -386,12 +406,25 @@ mod tests {
 
     #[test]
     fn every_value_error_is_listed_at_once() {
-        let text = "device_id = \"room 1\"\n[capture]\nrate = 48000\nsource = \"wav\"\n[bus]\nlisten = \"localhost\"\n";
+        let text = "device_id = \"room 1\"\n[capture]\nrate = 4000\nsource = \"wav\"\n[bus]\nlisten = \"localhost\"\n";
         let errors = errors_of(text);
         assert_eq!(
             fields(&errors),
             ["device_id", "capture.rate", "capture.file", "bus.listen"]
         );
+    }
+
+    #[test]
+    fn capture_channels_are_checked_against_the_channel_count() {
+        let errors = errors_of("[capture]\nchannels = 2\nuse_channels = [0, 2, 0]\nformat = \"S24_LE\"\n");
+        assert_eq!(
+            fields(&errors),
+            ["capture.format", "capture.use_channels", "capture.use_channels"]
+        );
+        assert!(errors[1].message.contains("channel 2"), "{}", errors[1].message);
+        let ok =
+            parse_and_validate("[capture]\nrate = 48000\nchannels = 4\nformat = \"S32_LE\"\nuse_channels = [1, 3]\n");
+        assert!(ok.is_ok(), "{ok:?}");
     }
 
     #[test]

@@ -190,6 +190,68 @@ pub fn roomscribe(args: &[&str]) -> Output {
     Command::new(roomscribe_bin()).args(args).output().unwrap()
 }
 
+/// Runs `roomscribe ARGS…` to completion with alsa-lib also reading `asoundrc`.
+pub fn roomscribe_with_alsa(args: &[&str], asoundrc: &Path) -> Output {
+    Command::new(roomscribe_bin())
+        .args(args)
+        .env(
+            "ALSA_CONFIG_PATH",
+            format!("/usr/share/alsa/alsa.conf:{}", asoundrc.display()),
+        )
+        .output()
+        .unwrap()
+}
+
+/// Speech made by espeak-ng at its own rate (22.05 kHz mono): content up to 11 kHz, so a
+/// resampler to 16 kHz must really filter it.
+pub fn espeak_speech(path: &Path, text: &str) {
+    let status = Command::new("espeak-ng")
+        .args(["-s", "150", "-w"])
+        .arg(path)
+        .arg(text)
+        .status()
+        .expect("espeak-ng runs (scripts/setup installs it)");
+    assert!(status.success(), "espeak-ng {text:?}");
+}
+
+/// Runs `sox ARGS…`, which must succeed.
+pub fn sox(args: &[&str]) {
+    let out = Command::new("sox").args(args).output().expect("sox runs");
+    assert!(
+        out.status.success(),
+        "sox {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every sample of the first channel of an audio file sox can read, as f32.
+pub fn samples_of(path: &Path) -> Vec<f32> {
+    let out = Command::new("sox")
+        .arg(path)
+        .args(["-t", "f32", "-c", "1", "-"])
+        .output()
+        .expect("sox runs");
+    assert!(out.status.success(), "sox reading {}", path.display());
+    out.stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+/// Signal-to-noise ratio in dB of `output` against `reference`, sample by sample, leaving out
+/// `edge` samples at each end.
+pub fn snr_db(reference: &[f32], output: &[f32], edge: usize) -> f64 {
+    let n = reference.len().min(output.len());
+    assert!(n > 2 * edge, "{n} samples are too few to compare");
+    let (mut signal, mut noise) = (0f64, 0f64);
+    for i in edge..n - edge {
+        let (r, o) = (f64::from(reference[i]), f64::from(output[i]));
+        signal += r * r;
+        noise += (r - o) * (r - o);
+    }
+    10.0 * (signal / noise.max(f64::MIN_POSITIVE)).log10()
+}
+
 /// Polls `condition` until it holds or `timeout` passes.
 pub fn wait_until(timeout: Duration, what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
