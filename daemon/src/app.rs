@@ -10,13 +10,15 @@
 //!   ring fill); a partial is dropped when the channel is full (the next one supersedes it), and
 //!   ASR skips a partial whenever anything else is already waiting.
 //! - asr → bus: `TRANSCRIPTS`; ASR blocks when the publisher lags.
+//! - vad → bus: `AUDIO_REPORTS` (room metrics for health, silence/noise events for insights);
+//!   a report that does not fit is dropped, never waited for.
 //!
 //! Shutdown: stop the source; each stage drains its input and exits when that input closes; the
 //! whole drain is bounded by `shutdown.drain_timeout_s`; stages still running then are named in
 //! the log. The broker is the last thing running and ends with the process.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -26,7 +28,7 @@ use crate::asr::{self, AsrError, Transcriber};
 use crate::audio::{self, AudioError, CaptureStats, Source};
 use crate::bus::{self, BusError, Publisher};
 use crate::config::{CaptureSource, Config};
-use crate::health::systemd;
+use crate::health::{systemd, HealthSnapshot};
 use crate::vad;
 
 /// audio → vad: 6.4 s of audio.
@@ -35,6 +37,8 @@ const AUDIO_CHUNKS: usize = 64;
 const SPEECH_EVENTS: usize = 16;
 /// asr → bus: transcripts waiting to be published.
 const TRANSCRIPTS: usize = 256;
+/// vad → bus: room metrics and events; the VAD stage drops a report rather than wait.
+const AUDIO_REPORTS: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -106,6 +110,7 @@ async fn run_pipeline(
     let (chunk_tx, chunk_rx) = mpsc::channel(AUDIO_CHUNKS);
     let (segment_tx, segment_rx) = mpsc::channel(SPEECH_EVENTS);
     let (transcript_tx, transcript_rx) = mpsc::channel(TRANSCRIPTS);
+    let (report_tx, report_rx) = mpsc::channel(AUDIO_REPORTS);
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(CaptureStats::default());
 
@@ -116,13 +121,24 @@ async fn run_pipeline(
     let detector_name = detector.name();
     let vad_config = config.vad.clone();
     let vad_stage = spawn("vad", move || {
-        vad::run_stage(&vad_config, detector, chunk_rx, segment_tx)
+        vad::run_stage(&vad_config, detector, chunk_rx, segment_tx, report_tx)
     })?;
     let firewall = transcriber.stats.clone();
     let context_reset_s = config.asr.context_reset_s;
     let asr_stage = spawn("asr", move || {
         asr::run_stage(transcriber, context_reset_s, segment_rx, transcript_tx)
     })?;
+    let latest_metrics = Arc::new(Mutex::new(None));
+    let audio_reports = {
+        let (client, topics) = publisher.side_channel();
+        tokio::spawn(bus::publish_audio_reports(
+            client,
+            topics,
+            config.device_id.clone(),
+            report_rx,
+            latest_metrics.clone(),
+        ))
+    };
     let health_stop = Arc::new(AtomicBool::new(false));
     let health = {
         let (client, topics) = publisher.side_channel();
@@ -136,7 +152,10 @@ async fn run_pipeline(
             topics,
             config.device_id.clone(),
             Duration::from_secs(u64::from(config.bus.health_interval_s)),
-            move || stats.snapshot(&source_name),
+            move || HealthSnapshot {
+                capture: stats.snapshot(&source_name),
+                audio: latest_metrics.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+            },
             health_stop.clone(),
         ))
     };
@@ -180,6 +199,12 @@ async fn run_pipeline(
             stages = ?stragglers,
             "The pipeline did not drain in time; exiting without the rest"
         );
+    }
+    if tokio::time::timeout(Duration::from_secs(1), audio_reports)
+        .await
+        .is_err()
+    {
+        tracing::warn!("Room events were still being published at exit");
     }
     let audio_failure = if audio_stage.is_finished() {
         audio_stage.join().ok().and_then(Result::err)

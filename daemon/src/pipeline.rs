@@ -69,3 +69,37 @@ pub struct Transcript {
     pub confidence: f32,
     pub language: String,
 }
+
+/// The room's sound over one reporting window, measured by the VAD stage (which knows which
+/// frames are speech).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AudioMetrics {
+    /// Seconds from the start of the stream to the start of the window.
+    pub start: f64,
+    pub seconds: f64,
+    /// Level of the whole window (RMS), dB relative to full scale.
+    pub rms_dbfs: f32,
+    pub peak_dbfs: f32,
+    /// Level of the window's non-speech frames: the room's background.
+    pub noise_floor_dbfs: f32,
+    /// Share of samples at full scale (the gain is too high).
+    pub clipping_ratio: f32,
+    /// Share of frames that were speech.
+    pub speech_duty_cycle: f32,
+}
+
+/// Something about the room worth telling a dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AudioEvent {
+    /// Nobody has spoken for `seconds`, since `start` (seconds into the stream).
+    LongSilence { start: f64, seconds: f64 },
+    /// The background got louder than the configured limit.
+    HighNoise { at: f64, noise_floor_dbfs: f32 },
+}
+
+/// What the VAD stage reports besides speech: periodic metrics and events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AudioReport {
+    Metrics(AudioMetrics),
+    Event(AudioEvent),
+}

@@ -304,7 +304,9 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     let meeting = meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
-    let mut daemon = Daemon::start(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
+    let config =
+        daemon_config(port, "meeting", "metrics_interval_s = 2\nlong_silence_s = 5\n") + "health_interval_s = 1\n";
+    let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
     daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
     assert!(
         daemon.log_text().contains("Speech detector: Silero VAD"),
@@ -317,8 +319,34 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     wait_until(Duration::from_secs(90), "a transcript of every turn", || {
         subscriber.on_topic("roomscribe/room-7/transcript").len() >= expected
     });
+    // After the meeting the room is quiet: 5 s of it is a long-silence event.
+    let silences = || {
+        decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/insights"))
+            .into_iter()
+            .filter(|m| m["kind"] == "long_silence" && m["start"].as_f64().unwrap() > meeting.turns[0].start)
+            .count()
+    };
+    wait_until(
+        Duration::from_secs(20),
+        "a long-silence insight after the meeting",
+        || silences() > 0,
+    );
     daemon.terminate();
     assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+
+    let health = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/health"));
+    let during_speech = health
+        .iter()
+        .filter_map(|h| h.get("audio").filter(|a| !a.is_null()))
+        .find(|a| a["speech_duty_cycle"].as_f64().unwrap() > 0.2)
+        .unwrap_or_else(|| panic!("health reports the room while people speak: {health:?}"));
+    let (rms, floor) = (
+        during_speech["rms_dbfs"].as_f64().unwrap(),
+        during_speech["noise_floor_dbfs"].as_f64().unwrap(),
+    );
+    assert!(rms > -40.0 && rms < 0.0, "speech level {rms} dBFS");
+    assert!(floor < rms - 10.0, "the floor ({floor}) lies well below speech ({rms})");
+    assert_eq!(during_speech["clipping_ratio"], 0.0);
 
     let messages = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
     let mut text = String::new();

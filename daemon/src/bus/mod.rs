@@ -1,5 +1,6 @@
 //! The bus stage: owns the embedded MQTT broker (rumqttd, on its own threads) and the daemon's
-//! own connection to it, which publishes every final transcript as CBOR.
+//! own connection to it, which publishes transcripts, room events (insights) and retained health
+//! snapshots as CBOR.
 //!
 //! The publisher is a regular MQTT client of the embedded broker (rumqttc over loopback), so
 //! transcripts get QoS 1, the status topic is retained, and the broker publishes the last will
@@ -17,10 +18,10 @@ use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Pa
 use tokio::sync::mpsc;
 
 use crate::config::BusConfig;
-use crate::health::CaptureHealth;
-use crate::pipeline::AsrOutput;
+use crate::health::HealthSnapshot;
+use crate::pipeline::{AsrOutput, AudioMetrics, AudioReport};
 use topics::Topics;
-use wire::{to_cbor, HealthMessage, PartialMessage, TranscriptMessage};
+use wire::{to_cbor, HealthMessage, InsightMessage, PartialMessage, TranscriptMessage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -216,27 +217,53 @@ pub async fn publish_health(
     topics: Topics,
     device_id: String,
     interval: Duration,
-    snapshot: impl Fn() -> CaptureHealth,
+    snapshot: impl Fn() -> HealthSnapshot,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {
     let started = std::time::Instant::now();
     let topic = topics.health();
     let mut last_sent: Option<(std::time::Instant, String)> = None;
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-        let capture = snapshot();
+        let now = snapshot();
         let due = match &last_sent {
             None => true,
-            Some((at, state)) => at.elapsed() >= interval || *state != capture.state,
+            Some((at, state)) => at.elapsed() >= interval || *state != now.capture.state,
         };
         if due {
-            let state = capture.state.clone();
-            let message = HealthMessage::new(&device_id, started.elapsed(), capture);
+            let state = now.capture.state.clone();
+            let message = HealthMessage::new(&device_id, started.elapsed(), now);
             if let Err(error) = client.publish(&topic, QoS::AtLeastOnce, true, to_cbor(&message)).await {
                 tracing::warn!(%error, "Could not queue a health snapshot");
             }
             last_sent = Some((std::time::Instant::now(), state));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Publishes the VAD stage's room events on the insights topic (QoS 1) and keeps its latest
+/// metrics in `latest` for health, until `reports` closes.
+pub async fn publish_audio_reports(
+    client: AsyncClient,
+    topics: Topics,
+    device_id: String,
+    mut reports: mpsc::Receiver<AudioReport>,
+    latest: std::sync::Arc<std::sync::Mutex<Option<AudioMetrics>>>,
+) {
+    let topic = topics.insights();
+    while let Some(report) = reports.recv().await {
+        match report {
+            AudioReport::Metrics(metrics) => {
+                *latest.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(metrics);
+            }
+            AudioReport::Event(event) => {
+                let message = InsightMessage::new(&device_id, &event);
+                tracing::info!(kind = %message.kind, start = message.start, "Room event");
+                if let Err(error) = client.publish(&topic, QoS::AtLeastOnce, false, to_cbor(&message)).await {
+                    tracing::warn!(%error, "Could not queue a room event");
+                }
+            }
+        }
     }
 }
 

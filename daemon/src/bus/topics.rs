@@ -39,6 +39,11 @@ impl Topics {
         format!("{}/health", self.base)
     }
 
+    /// Room events (long silence, high noise), CBOR, QoS 1, not retained.
+    pub fn insights(&self) -> String {
+        format!("{}/insights", self.base)
+    }
+
     /// Everything this device publishes.
     pub fn everything(&self) -> String {
         format!("{}/#", self.base)

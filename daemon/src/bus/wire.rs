@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::health::CaptureHealth;
-use crate::pipeline::{PartialTranscript, Transcript};
+use crate::health::{CaptureHealth, HealthSnapshot};
+use crate::pipeline::{AudioEvent, AudioMetrics, PartialTranscript, Transcript};
 
 /// Schema version of `TranscriptMessage`.
 pub const TRANSCRIPT_VERSION: u32 = 1;
@@ -103,10 +103,12 @@ pub struct HealthMessage {
     pub version: String,
     pub uptime_s: u64,
     pub capture: CaptureHealth,
+    /// The room's sound over the last metrics window.
+    pub audio: Option<AudioMetrics>,
 }
 
 impl HealthMessage {
-    pub fn new(device: &str, uptime: std::time::Duration, capture: CaptureHealth) -> Self {
+    pub fn new(device: &str, uptime: std::time::Duration, snapshot: HealthSnapshot) -> Self {
         Self {
             v: HEALTH_VERSION,
             id: uuid::Uuid::now_v7().to_string(),
@@ -114,7 +116,47 @@ impl HealthMessage {
             device: device.to_owned(),
             version: env!("CARGO_PKG_VERSION").into(),
             uptime_s: uptime.as_secs(),
-            capture,
+            capture: snapshot.capture,
+            audio: snapshot.audio,
+        }
+    }
+}
+
+/// Schema version of `InsightMessage`.
+pub const INSIGHT_VERSION: u32 = 1;
+
+/// A room event on `roomscribe/<device>/insights`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InsightMessage {
+    pub v: u32,
+    pub id: String,
+    pub ts: u64,
+    pub device: String,
+    /// "long_silence" or "high_noise".
+    pub kind: String,
+    /// Seconds into the stream where it began.
+    pub start: f64,
+    /// How long the silence has lasted (long_silence).
+    pub seconds: Option<f64>,
+    /// The background level (high_noise).
+    pub noise_floor_dbfs: Option<f32>,
+}
+
+impl InsightMessage {
+    pub fn new(device: &str, event: &AudioEvent) -> Self {
+        let (kind, start, seconds, noise_floor_dbfs) = match *event {
+            AudioEvent::LongSilence { start, seconds } => ("long_silence", start, Some(round_ms(seconds)), None),
+            AudioEvent::HighNoise { at, noise_floor_dbfs } => ("high_noise", at, None, Some(noise_floor_dbfs)),
+        };
+        Self {
+            v: INSIGHT_VERSION,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+            kind: kind.into(),
+            start: round_ms(start),
+            seconds,
+            noise_floor_dbfs,
         }
     }
 }
@@ -148,6 +190,13 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
     }
     if let Ok(p) = ciborium::from_reader::<PartialMessage, _>(payload) {
         return format!("{topic}  [{:>7.2}–{:>7.2}] … {}", p.start, p.end, p.text);
+    }
+    if let Ok(i) = ciborium::from_reader::<InsightMessage, _>(payload) {
+        return match (i.seconds, i.noise_floor_dbfs) {
+            (Some(seconds), _) => format!("{topic}  {} at {:.1} s: {seconds:.0} s", i.kind, i.start),
+            (_, Some(floor)) => format!("{topic}  {} at {:.1} s: noise floor {floor:.1} dBFS", i.kind, i.start),
+            _ => format!("{topic}  {} at {:.1} s", i.kind, i.start),
+        };
     }
     if let Ok(h) = ciborium::from_reader::<HealthMessage, _>(payload) {
         let c = &h.capture;

@@ -160,8 +160,17 @@ pub struct VadConfig {
     pub min_silence_ms: u32,
     /// Audio kept before and after each segment, in ms. Default 200. 0-2000.
     pub speech_pad_ms: u32,
-    /// Longest segment, in seconds; longer speech is cut. Default 28. 1-30.
+    /// Longest segment, in seconds; longer speech is split at its quietest moment in the
+    /// second half. Default 28. 1-30.
     pub max_segment_s: f32,
+    /// Seconds per audio-metrics window (level, noise floor, clipping, speech duty cycle, in
+    /// health). Default 10. 1-3600.
+    pub metrics_interval_s: u32,
+    /// Silence this long, in seconds, is reported on the insights topic. Default 30. 5-86400.
+    pub long_silence_s: u32,
+    /// A noise floor above this, in dBFS, is reported on the insights topic. Default -45.0.
+    /// -90 to 0.
+    pub high_noise_dbfs: f32,
 }
 
 impl Default for VadConfig {
@@ -175,6 +184,9 @@ impl Default for VadConfig {
             min_silence_ms: 600,
             speech_pad_ms: 200,
             max_segment_s: 28.0,
+            metrics_interval_s: 10,
+            long_silence_s: 30,
+            high_noise_dbfs: -45.0,
         }
     }
 }

@@ -240,6 +240,9 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
         30.0,
         "one Whisper window is 30 s",
     );
+    check.range("vad.metrics_interval_s", vad.metrics_interval_s, 1, 3_600, "");
+    check.range("vad.long_silence_s", vad.long_silence_s, 5, 86_400, "");
+    check.range("vad.high_noise_dbfs", vad.high_noise_dbfs, -90.0, 0.0, "");
 
     let asr = &c.asr;
     check.require(!asr.model_dir.as_os_str().is_empty(), "asr.model_dir", || {

@@ -6,6 +6,8 @@ pub mod systemd;
 
 use serde::{Deserialize, Serialize};
 
+use crate::pipeline::AudioMetrics;
+
 /// The capture path as health reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaptureHealth {
@@ -26,4 +28,12 @@ pub struct CaptureHealth {
     pub reopen_attempts: u64,
     /// Why the device last failed to open or stream, with what to do.
     pub last_error: Option<String>,
+}
+
+/// Everything one health message reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthSnapshot {
+    pub capture: CaptureHealth,
+    /// The room's sound over the last metrics window; absent until the first window ends.
+    pub audio: Option<AudioMetrics>,
 }

@@ -1,4 +1,5 @@
-//! The VAD stage: finds speech in the audio stream and hands padded segments to ASR.
+//! The VAD stage: finds speech in the audio stream and hands padded segments to ASR, and
+//! measures the room (`meter`: levels, noise floor, silence and noise events) for the bus.
 //!
 //! Owns the speech detector (Silero VAD, or the energy gate when the model is missing) and the
 //! pure `segmenter`. Takes `AudioChunk`s, cuts them into 32 ms frames, and sends each closed
@@ -6,14 +7,16 @@
 //! captured is never lost at shutdown. Runs on its own thread; never transcribes, never publishes.
 
 pub mod energy;
+pub mod meter;
 pub mod segmenter;
 pub mod silero;
 
 use tokio::sync::mpsc;
 
 use crate::config::VadConfig;
-use crate::pipeline::{AudioChunk, SpeechEvent, SpeechSegment, STREAM_RATE};
+use crate::pipeline::{AudioChunk, AudioReport, SpeechEvent, SpeechSegment, STREAM_RATE};
 use energy::EnergyGate;
+use meter::{AudioMeter, MeterRules};
 use segmenter::{Segmenter, SegmenterRules};
 use silero::{SileroError, SileroVad, SILERO_FRAME};
 
@@ -88,18 +91,29 @@ pub fn rules_from(config: &VadConfig) -> SegmenterRules {
     }
 }
 
+pub fn meter_rules_from(config: &VadConfig) -> MeterRules {
+    MeterRules {
+        window_samples: u64::from(config.metrics_interval_s) * u64::from(STREAM_RATE),
+        long_silence_samples: u64::from(config.long_silence_s) * u64::from(STREAM_RATE),
+        high_noise_dbfs: config.high_noise_dbfs,
+    }
+}
+
 /// Audio between two partials of an open segment: about a second.
 const PARTIAL_EVERY_SAMPLES: usize = STREAM_RATE as usize;
 
 /// Runs until `chunks` closes; returns how many segments it sent. While a segment is open, its
-/// audio so far goes out as a partial about once a second, only if ASR has room for it.
+/// audio so far goes out as a partial about once a second, only if ASR has room for it. Room
+/// metrics and events go to `reports` when it has room (they never hold up speech).
 pub fn run_stage(
     config: &VadConfig,
     mut detector: Detector,
     mut chunks: mpsc::Receiver<AudioChunk>,
     out: mpsc::Sender<SpeechEvent>,
+    reports: mpsc::Sender<AudioReport>,
 ) -> u64 {
     let mut segmenter = Segmenter::new(rules_from(config));
+    let mut meter = AudioMeter::new(meter_rules_from(config));
     let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 2);
     let mut sent = 0u64;
     let mut partial_at = PARTIAL_EVERY_SAMPLES;
@@ -113,11 +127,28 @@ pub fn run_stage(
         sent += 1;
         out.blocking_send(SpeechEvent::Final(segment)).is_ok()
     };
+    let mut expected_start = 0u64;
     while let Some(chunk) = chunks.blocking_recv() {
+        if chunk.start_sample > expected_start {
+            // Audio was dropped upstream: what was pending is cut off from what follows.
+            let gap = chunk.start_sample - expected_start + pending.len() as u64;
+            pending.clear();
+            if let Some(segment) = segmenter.skip(gap) {
+                if !send(segment) {
+                    return sent;
+                }
+            }
+        }
+        expected_start = chunk.start_sample + chunk.samples.len() as u64;
         pending.extend_from_slice(&chunk.samples);
         let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
         for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
             let probability = detector.speech_probability(frame);
+            for report in meter.push(frame, probability >= config.threshold) {
+                if reports.try_send(report).is_err() {
+                    tracing::debug!("An audio report was dropped: the bus is busy");
+                }
+            }
             if let Some(segment) = segmenter.push(frame, probability) {
                 partial_at = PARTIAL_EVERY_SAMPLES;
                 if !send(segment) {

@@ -2,8 +2,11 @@
 //!
 //! Rules: a segment opens when a frame reaches `threshold` and stays open while frames stay
 //! above `threshold - 0.15` (hysteresis); it closes after `min_silence` of quiet, keeping
-//! `pad` of audio on both sides; bursts shorter than `min_speech` are dropped; a segment is cut
-//! at `max_segment`. No I/O, no clocks: positions are sample counts.
+//! `pad` of audio on both sides; bursts shorter than `min_speech` are dropped; a segment that
+//! reaches `max_segment` is split at its quietest frame in the second half (the least likely
+//! speech, then the lowest level: a pause between words rather than a word), and the rest goes
+//! on as the next segment. A gap in the stream (audio dropped upstream) closes the open segment.
+//! No I/O, no clocks: positions are sample counts.
 
 use std::collections::VecDeque;
 
@@ -29,8 +32,28 @@ impl SegmenterRules {
 struct OpenSegment {
     start_sample: u64,
     samples: Vec<f32>,
+    /// Every frame pushed into the segment: where it ends in `samples`, and how quiet it is.
+    frames: Vec<FrameQuietness>,
     speech_frames: usize,
     trailing_silence_frames: usize,
+}
+
+/// What ranks a frame as a place to split: first its speech probability, then its energy.
+#[derive(Debug, Clone, Copy)]
+struct FrameQuietness {
+    end: usize,
+    speech_probability: f32,
+    energy: f32,
+}
+
+impl FrameQuietness {
+    fn quieter_than(&self, other: &FrameQuietness) -> bool {
+        (self.speech_probability, self.energy) < (other.speech_probability, other.energy)
+    }
+}
+
+fn energy(frame: &[f32]) -> f32 {
+    frame.iter().map(|s| s * s).sum::<f32>() / frame.len().max(1) as f32
 }
 
 pub struct Segmenter {
@@ -56,6 +79,11 @@ impl Segmenter {
     pub fn push(&mut self, frame: &[f32], speech_probability: f32) -> Option<SpeechSegment> {
         let frame_start = self.position;
         self.position += frame.len() as u64;
+        let quietness = |end| FrameQuietness {
+            end,
+            speech_probability,
+            energy: energy(frame),
+        };
         let Some(open) = self.open.as_mut() else {
             if speech_probability >= self.rules.threshold {
                 let mut samples = Vec::with_capacity(self.rules.max_segment_samples);
@@ -63,6 +91,7 @@ impl Segmenter {
                 samples.extend_from_slice(frame);
                 self.open = Some(OpenSegment {
                     start_sample: frame_start - (samples.len() - frame.len()) as u64,
+                    frames: vec![quietness(samples.len())],
                     samples,
                     speech_frames: 1,
                     trailing_silence_frames: 0,
@@ -73,6 +102,7 @@ impl Segmenter {
             return None;
         };
         open.samples.extend_from_slice(frame);
+        open.frames.push(quietness(open.samples.len()));
         if speech_probability >= self.rules.continue_threshold() {
             open.speech_frames += 1;
             open.trailing_silence_frames = 0;
@@ -83,22 +113,58 @@ impl Segmenter {
             return self.close();
         }
         if open.samples.len() >= self.rules.max_segment_samples {
-            let mut segment = self.open.take()?;
-            let next_start = segment.start_sample + self.rules.max_segment_samples as u64;
-            let rest = segment.samples.split_off(self.rules.max_segment_samples);
-            // The continuation is the same speech: it inherits the confirmed speech count.
-            self.open = Some(OpenSegment {
-                start_sample: next_start,
-                samples: rest,
-                speech_frames: segment.speech_frames,
-                trailing_silence_frames: 0,
-            });
-            return Some(SpeechSegment {
-                start_sample: segment.start_sample,
-                samples: segment.samples,
-            });
+            return self.split_at_quietest();
         }
         None
+    }
+
+    /// Splits the open segment after its quietest frame in the second half of the maximum
+    /// length; the rest stays open as the next segment.
+    fn split_at_quietest(&mut self) -> Option<SpeechSegment> {
+        let mut segment = self.open.take()?;
+        let half = self.rules.max_segment_samples / 2;
+        let cut = segment
+            .frames
+            .iter()
+            .filter(|f| f.end >= half && f.end <= self.rules.max_segment_samples)
+            // On a tie the later frame wins: segments stay as long as allowed.
+            .fold(None, |best: Option<FrameQuietness>, f| match best {
+                Some(b) if b.quieter_than(f) => Some(b),
+                _ => Some(*f),
+            })
+            .map_or(self.rules.max_segment_samples, |f| f.end)
+            .min(segment.samples.len());
+        let rest = segment.samples.split_off(cut);
+        let frames = segment
+            .frames
+            .iter()
+            .filter(|f| f.end > cut)
+            .map(|f| FrameQuietness { end: f.end - cut, ..*f })
+            .collect();
+        // The continuation is the same speech: it inherits the confirmed speech count.
+        self.open = Some(OpenSegment {
+            start_sample: segment.start_sample + cut as u64,
+            samples: rest,
+            frames,
+            speech_frames: segment.speech_frames,
+            trailing_silence_frames: 0,
+        });
+        Some(SpeechSegment {
+            start_sample: segment.start_sample,
+            samples: segment.samples,
+        })
+    }
+
+    /// `samples` of the stream are missing (dropped upstream): the open segment ends where its
+    /// audio does, the pre-roll is forgotten, and positions skip the gap.
+    pub fn skip(&mut self, samples: u64) -> Option<SpeechSegment> {
+        self.pre_roll.clear();
+        self.position += samples;
+        let open = self.open.take()?;
+        (open.speech_frames >= self.rules.min_speech_frames).then_some(SpeechSegment {
+            start_sample: open.start_sample,
+            samples: open.samples,
+        })
     }
 
     /// A copy of the segment still open (its audio so far), if speech is going on.
@@ -215,14 +281,67 @@ mod tests {
             max_segment_samples: 50,
             ..rules()
         };
-        let p = [1.0; 12];
-        let segments = run(rules, &p);
+        // Speech at a steady level: no frame is quieter than another.
+        let mut segmenter = Segmenter::new(rules);
+        let mut segments = Vec::new();
+        for _ in 0..12 {
+            segments.extend(segmenter.push(&[0.5; FRAME], 1.0));
+        }
+        segments.extend(segmenter.finish());
         assert_eq!(
             segments.iter().map(|s| s.samples.len()).collect::<Vec<_>>(),
             vec![50, 50, 20]
         );
         assert_eq!(segments[1].start_sample, 50);
         assert_eq!(segments[2].start_sample, 100);
+    }
+
+    #[test]
+    fn long_speech_is_split_at_its_quietest_frame_in_the_second_half() {
+        let rules = SegmenterRules {
+            max_segment_samples: 100,
+            ..rules()
+        };
+        // Ten frames of speech fill the maximum; frame 7 is a brief dip (a pause between words),
+        // frame 2 a deeper one but too early to cut at.
+        let p = [1., 1., 0.2, 1., 1., 1., 1., 0.6, 1., 1., 1., 1., 0., 0., 0., 0.];
+        let segments = run(rules, &p);
+        assert_eq!(segments.len(), 2);
+        assert_eq!(frames_of(&segments[0]), (0..=7).collect::<Vec<_>>());
+        assert_eq!(segments[1].start_sample, 80);
+        assert_eq!(frames_of(&segments[1])[0], 8, "nothing lost at the cut");
+    }
+
+    #[test]
+    fn equally_likely_frames_split_at_the_lowest_energy() {
+        let rules = SegmenterRules {
+            max_segment_samples: 100,
+            ..rules()
+        };
+        let mut segmenter = Segmenter::new(rules);
+        let mut out = Vec::new();
+        for i in 0..10 {
+            let level = if i == 6 { 0.01 } else { 0.5 };
+            out.extend(segmenter.push(&[level; FRAME], 0.9));
+        }
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].samples.len(), 70, "cut after the quiet frame 6");
+    }
+
+    #[test]
+    fn a_gap_in_the_stream_closes_the_open_segment_and_moves_time_on() {
+        let mut segmenter = Segmenter::new(rules());
+        for i in 0..4 {
+            assert!(segmenter.push(&[i as f32; FRAME], 1.0).is_none());
+        }
+        let closed = segmenter.skip(1_000).expect("the speech before the gap");
+        assert_eq!(frames_of(&closed), vec![0, 1, 2, 3]);
+        for _ in 0..3 {
+            segmenter.push(&[9.0; FRAME], 1.0);
+        }
+        let after = segmenter.finish().unwrap();
+        assert_eq!(after.start_sample, 40 + 1_000, "positions count the missing audio");
+        assert_eq!(frames_of(&after), vec![9], "no pre-roll from before the gap");
     }
 
     #[test]
