@@ -75,6 +75,19 @@ enum Command {
         #[arg(long)]
         word_timestamps: bool,
     },
+    /// Find speech in a 16 kHz WAV file with the daemon's VAD stage; prints JSON
+    /// ({"detector", "segments": [[start, end], ...]}, seconds).
+    Vad {
+        /// The WAV file.
+        file: PathBuf,
+        /// Take the [vad] settings from this configuration.
+        #[arg(long, short, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Silero VAD model (default: vad.model of --config, else the installed model, else the
+        /// one scripts/setup fetched; missing means the energy gate).
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+    },
     /// Record what the daemon hears: the [capture] source of --config after channel mixing and
     /// resampling (16 kHz mono, 16-bit), written to a WAV file.
     Capture {
@@ -228,6 +241,10 @@ fn main() -> ExitCode {
                 word_timestamps,
             })
         }
+        Command::Vad { file, config, model } => {
+            init_logging("warn");
+            vad_command(&file, config.as_deref(), model)
+        }
         Command::Capture {
             config,
             seconds,
@@ -352,6 +369,45 @@ fn run(path: &Path) -> Result<(), Failure> {
     }
 }
 
+fn vad_command(file: &Path, config: Option<&Path>, model: Option<PathBuf>) -> Result<(), Failure> {
+    let wav = WavSource::open(file).map_err(|error| {
+        let code = if matches!(error, WavError::Open { .. }) {
+            EX_NOINPUT
+        } else {
+            EX_DATAERR
+        };
+        fail(code, error)
+    })?;
+    let mut vad_config = match config {
+        Some(path) => load_config(path)?.vad,
+        None => roomscribe::config::VadConfig::default(),
+    };
+    vad_config.model = match (model, config) {
+        (Some(model), _) => model,
+        (None, Some(_)) => vad_config.model,
+        (None, None) => std::iter::once(vad_config.model.clone())
+            .chain(cache_dir().map(|cache| cache.join("roomscribe/models/silero-vad/silero_vad.jit")))
+            .find(|candidate| candidate.is_file())
+            .unwrap_or(vad_config.model),
+    };
+    let timeline = offline::detect_speech(wav, &vad_config).map_err(|error| match error {
+        offline::DetectError::Wav(error) => fail(EX_DATAERR, error),
+        offline::DetectError::Vad(error) => fail(EX_DATAERR, error),
+    })?;
+    println!(
+        "{}",
+        serde_json::to_string(&timeline).expect("a timeline is plain data")
+    );
+    Ok(())
+}
+
+/// `$XDG_CACHE_HOME`, else `~/.cache`: where scripts/setup keeps models.
+fn cache_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+}
+
 /// Runs the audio stage alone and writes `seconds` of its output stream to `output`.
 fn capture(config_path: &Path, seconds: f64, output: &Path) -> Result<(), Failure> {
     use roomscribe::audio::{self, CaptureStats, Source};
@@ -443,10 +499,7 @@ fn asr_exit_code(error: &AsrError) -> u8 {
 /// one `scripts/setup` fetched into the cache.
 fn default_model_dirs() -> Vec<PathBuf> {
     let installed = AsrConfig::default().model_dir;
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .map(|base| base.join("roomscribe/models/whisper-tiny.en"));
+    let cache = cache_dir().map(|base| base.join("roomscribe/models/whisper-tiny.en"));
     std::iter::once(installed).chain(cache).collect()
 }
 

@@ -1,4 +1,5 @@
-//! `roomscribe transcribe`: a WAV file in, a transcript out (text, JSON, SRT or WebVTT).
+//! `roomscribe transcribe`: a WAV file in, a transcript out (text, JSON, SRT or WebVTT); and
+//! `roomscribe vad`: a WAV file in, the speech the VAD stage finds in it out.
 //!
 //! Streams the file through the reference long-form loop: a buffer of at most 30 s is decoded,
 //! the part its segments account for is dropped, more audio is read in, and so on, so memory
@@ -11,7 +12,9 @@ use serde::Serialize;
 use crate::asr::whisper::N_SAMPLES;
 use crate::asr::{AsrError, TextSegment, Transcriber};
 use crate::audio::wav::{WavError, WavSource};
-use crate::pipeline::STREAM_RATE;
+use crate::config::VadConfig;
+use crate::pipeline::{SpeechEvent, STREAM_RATE};
+use crate::vad;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -231,4 +234,67 @@ mod tests {
             "Hello there.\nAn hour later.\n"
         );
     }
+}
+
+/// Where the VAD stage finds speech in a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeechTimeline {
+    /// "silero" or "energy gate".
+    pub detector: &'static str,
+    /// (start, end) in seconds, as the VAD stage would hand them to ASR (padded by
+    /// `speech_pad_ms`).
+    pub segments: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DetectError {
+    #[error(transparent)]
+    Wav(#[from] WavError),
+    #[error(transparent)]
+    Vad(#[from] vad::silero::SileroError),
+}
+
+/// Runs the VAD stage itself (same detector, segmenter and rules as the daemon) over `wav`.
+pub fn detect_speech(mut wav: WavSource, config: &VadConfig) -> Result<SpeechTimeline, DetectError> {
+    let detector = vad::Detector::from_config(config)?;
+    let name = detector.name();
+    let (chunk_tx, chunk_rx) = tokio::sync::mpsc::channel(64);
+    let (event_tx, mut event_rx) = tokio::sync::mpsc::channel(64);
+    let (report_tx, report_rx) = tokio::sync::mpsc::channel(1);
+    drop(report_rx);
+    let stage_config = config.clone();
+    let stage = std::thread::spawn(move || vad::run_stage(&stage_config, detector, chunk_rx, event_tx, report_tx));
+    let reader = std::thread::spawn(move || -> Result<(), WavError> {
+        let mut position = 0u64;
+        loop {
+            let mut samples = Vec::with_capacity(STREAM_RATE as usize);
+            wav.read_block(&mut samples, STREAM_RATE as usize)?;
+            if samples.is_empty() {
+                return Ok(());
+            }
+            let len = samples.len() as u64;
+            let chunk = crate::pipeline::AudioChunk {
+                start_sample: position,
+                samples,
+            };
+            if chunk_tx.blocking_send(chunk).is_err() {
+                return Ok(());
+            }
+            position += len;
+        }
+    });
+    let mut segments = Vec::new();
+    while let Some(event) = event_rx.blocking_recv() {
+        if let SpeechEvent::Final(segment) = event {
+            let start = segment.start_seconds();
+            segments.push((start, start + segment.samples.len() as f64 / f64::from(STREAM_RATE)));
+        }
+    }
+    let read = reader.join().expect("the WAV reader thread does not panic");
+    stage.join().expect("the VAD stage does not panic");
+    read?;
+    Ok(SpeechTimeline {
+        detector: name,
+        segments,
+    })
 }

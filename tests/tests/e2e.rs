@@ -838,3 +838,47 @@ fn a_pcm_missing_at_start_is_retried_until_it_appears() {
     let wer = word_error_rate(&meeting.text(), &text.join(" "));
     assert!(wer < 0.25, "WER {wer:.3} on {text:?}");
 }
+
+/// `roomscribe vad` on speech with known gaps: one segment per turn, each starting and ending
+/// where its turn does (no padding asked for).
+#[test]
+fn vad_finds_each_turn_of_speech_with_known_gaps() {
+    let dir = TempDir::new("vad-boundaries");
+    let meeting = meeting();
+    let config = dir.path("vad.toml");
+    std::fs::write(
+        &config,
+        format!("[vad]\nmodel = \"{}\"\nspeech_pad_ms = 0\n", silero_model().display()),
+    )
+    .unwrap();
+    let out = roomscribe(&[
+        "vad",
+        meeting.wav.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let timeline: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(timeline["detector"], "silero");
+    let segments: Vec<(f64, f64)> = timeline["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s[0].as_f64().unwrap(), s[1].as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        segments.len(),
+        meeting.turns.len(),
+        "one segment per turn: {segments:?}"
+    );
+    // A turn's end includes espeak-ng's own trailing silence (about 0.3 s), which is not speech.
+    for (turn, &(start, end)) in meeting.turns.iter().zip(&segments) {
+        assert!(
+            (start - turn.start).abs() < 0.15 && end <= turn.end + 0.1 && end > turn.end - 0.5,
+            "turn {:.2}-{:.2} ({:?}) found as {start:.2}-{end:.2}",
+            turn.start,
+            turn.end,
+            turn.text
+        );
+    }
+}
