@@ -215,7 +215,15 @@ fn main() {
     let vad_started = Instant::now();
     let vad_stage = std::thread::Builder::new()
         .name("vad".into())
-        .spawn(move || vad::run_stage(&vad_config, detector, chunk_rx, event_tx, report_tx))
+        .spawn(move || {
+            vad::run_stage(
+                tokio::sync::watch::channel(vad_config).1,
+                detector,
+                chunk_rx,
+                event_tx,
+                report_tx,
+            )
+        })
         .unwrap();
     let feeder = std::thread::spawn(move || {
         for chunk in stream {

@@ -26,8 +26,10 @@ use tokio::sync::mpsc;
 
 use crate::asr::{self, AsrError, Transcriber};
 use crate::audio::{self, AudioError, CaptureStats, Source};
+use crate::bus::wire::{to_cbor, ConfigStateMessage, FieldError};
 use crate::bus::{self, BusError, Publisher};
-use crate::config::{CaptureSource, Config};
+use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigErrors};
+use crate::control::{LiveReceivers, LiveSections, Outcome, RemoteConfig};
 use crate::health::{systemd, HealthSnapshot};
 use crate::vad;
 
@@ -58,6 +60,8 @@ pub enum AppError {
     },
     #[error("could not install the signal handlers: {0}")]
     Signals(#[source] std::io::Error),
+    #[error("the configuration is not valid:\n{0}")]
+    Config(ConfigErrors),
 }
 
 /// What a run did, for the last log lines and the exit code.
@@ -79,9 +83,13 @@ fn spawn<T: Send + 'static>(
         .map_err(|source| AppError::Thread { stage, source })
 }
 
-/// Runs the daemon until SIGTERM or SIGINT.
-pub fn run(config: Config) -> Result<RunSummary, AppError> {
-    let source = Source::open(&config.capture)?;
+/// Runs the daemon until SIGTERM or SIGINT. `file` is the configuration file's table, already
+/// checked; remote overrides kept in its `state_dir` are laid over it.
+pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
+    let state_dir = validate_table(file.clone()).map_err(AppError::Config)?.state_dir;
+    let (remote, config) = RemoteConfig::load(file, &state_dir).map_err(AppError::Config)?;
+    let (live, receivers) = LiveSections::new(&config);
+    let source = Source::open_live(receivers.capture.clone())?;
     let detector = vad::Detector::from_config(&config.vad)?;
     let transcriber = Transcriber::load(&config.asr)?;
     tracing::info!(model = %config.asr.model_dir.display(), details = %transcriber.describe(), "Whisper model loaded");
@@ -91,17 +99,35 @@ pub fn run(config: Config) -> Result<RunSummary, AppError> {
         .enable_all()
         .build()
         .map_err(|source| AppError::Thread { stage: "tokio", source })?;
-    runtime.block_on(run_pipeline(config, source, detector, transcriber))
+    let control = Control {
+        remote,
+        live,
+        receivers,
+    };
+    runtime.block_on(run_pipeline(config, control, source, detector, transcriber))
+}
+
+/// Remote configuration and the stages' live sections, handed to the pipeline.
+struct Control {
+    remote: RemoteConfig,
+    live: LiveSections,
+    receivers: LiveReceivers,
 }
 
 async fn run_pipeline(
     config: Config,
+    control: Control,
     source: Source,
     detector: vad::Detector,
     transcriber: Transcriber,
 ) -> Result<RunSummary, AppError> {
+    let Control {
+        remote,
+        live,
+        receivers,
+    } = control;
     let broker_addr = bus::start_broker(&config.bus)?;
-    let publisher = Publisher::connect(broker_addr, &config.device_id).await?;
+    let mut publisher = Publisher::connect(broker_addr, &config.device_id).await?;
     let mut sigterm =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(AppError::Signals)?;
     let mut sigint =
@@ -119,15 +145,27 @@ async fn run_pipeline(
         spawn("audio", move || audio::run_stage(source, pacing, chunk_tx, stop, stats))?
     };
     let detector_name = detector.name();
-    let vad_config = config.vad.clone();
+    let vad_config = receivers.vad.clone();
     let vad_stage = spawn("vad", move || {
-        vad::run_stage(&vad_config, detector, chunk_rx, segment_tx, report_tx)
+        vad::run_stage(vad_config, detector, chunk_rx, segment_tx, report_tx)
     })?;
     let firewall = transcriber.stats.clone();
-    let context_reset_s = config.asr.context_reset_s;
+    let asr_config = receivers.asr.clone();
     let asr_stage = spawn("asr", move || {
-        asr::run_stage(transcriber, context_reset_s, segment_rx, transcript_tx)
+        asr::run_stage(transcriber, asr_config, segment_rx, transcript_tx)
     })?;
+    let config_documents = publisher.take_config_documents().expect("the publisher was just made");
+    let control_task = {
+        let (client, topics) = publisher.side_channel();
+        tokio::spawn(run_remote_config(
+            remote,
+            live,
+            config_documents,
+            client,
+            topics,
+            config.device_id.clone(),
+        ))
+    };
     let latest_metrics = Arc::new(Mutex::new(None));
     let audio_reports = {
         let (client, topics) = publisher.side_channel();
@@ -151,7 +189,7 @@ async fn run_pipeline(
             client,
             topics,
             config.device_id.clone(),
-            Duration::from_secs(u64::from(config.bus.health_interval_s)),
+            receivers.health_interval_s.clone(),
             move || HealthSnapshot {
                 capture: stats.snapshot(&source_name),
                 audio: latest_metrics.lock().unwrap_or_else(PoisonError::into_inner).clone(),
@@ -177,6 +215,7 @@ async fn run_pipeline(
     stop.store(true, Ordering::Relaxed);
     health_stop.store(true, Ordering::Relaxed);
     let _ = health.await;
+    control_task.abort();
 
     let deadline = Duration::from_secs(u64::from(config.shutdown.drain_timeout_s));
     let published = match finished_early {
@@ -232,4 +271,64 @@ async fn run_pipeline(
         drained,
         audio_failure,
     })
+}
+
+/// Checks every document published on the config topic and answers on the config state topic
+/// (retained). At start it says which revision is in force and publishes the kept overrides
+/// again, retained: the embedded broker forgot them when it last stopped.
+async fn run_remote_config(
+    mut remote: RemoteConfig,
+    live: LiveSections,
+    mut documents: mpsc::Receiver<Vec<u8>>,
+    client: rumqttc::AsyncClient,
+    topics: bus::topics::Topics,
+    device_id: String,
+) {
+    let say = |revision, errors: Vec<ConfigError>, restart: &[&str]| {
+        let errors = errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: e.field,
+                message: e.message,
+            })
+            .collect();
+        to_cbor(&ConfigStateMessage::new(&device_id, revision, errors, restart))
+    };
+    let qos = rumqttc::QoS::AtLeastOnce;
+    if let Err(error) = client
+        .publish(
+            topics.config_state(),
+            qos,
+            true,
+            say(remote.revision(), Vec::new(), &[]),
+        )
+        .await
+    {
+        tracing::warn!(%error, "Could not publish the configuration state");
+    }
+    if let Some(overrides) = remote.overrides_json() {
+        if let Err(error) = client.publish(topics.config(), qos, true, overrides).await {
+            tracing::warn!(%error, "Could not publish the kept configuration again");
+        }
+    }
+    while let Some(document) = documents.recv().await {
+        let state = match remote.handle(&document, &live) {
+            Outcome::Unchanged { .. } => continue,
+            Outcome::Accepted {
+                revision,
+                restart_required,
+            } => {
+                tracing::info!(revision, restart_required = ?restart_required, "Remote configuration accepted");
+                say(revision, Vec::new(), &restart_required)
+            }
+            Outcome::Rejected { revision, errors } => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                tracing::warn!(revision, fields = ?fields, "Remote configuration rejected; the running configuration is unchanged");
+                say(revision, errors, &[])
+            }
+        };
+        if let Err(error) = client.publish(topics.config_state(), qos, true, state).await {
+            tracing::warn!(%error, "Could not publish the configuration state");
+        }
+    }
 }

@@ -9,7 +9,7 @@
 //!
 //! Data flows one way through bounded channels created in `app`; stages share only the types in
 //! `pipeline` and never call each other. `config` is the one typed configuration, validated in
-//! one place. `health` speaks to systemd. `offline` is the `transcribe` command. The binary
+//! one place; `control` applies remote configuration documents to the running stages. `health` speaks to systemd. `offline` is the `transcribe` command. The binary
 //! (`main.rs`) is the only place that uses `anyhow` and decides exit codes.
 
 pub mod app;
@@ -17,6 +17,7 @@ pub mod asr;
 pub mod audio;
 pub mod bus;
 pub mod config;
+pub mod control;
 pub mod health;
 pub mod offline;
 pub mod pipeline;

@@ -299,19 +299,27 @@ fn init_logging(default_filter: &str) {
 }
 
 fn load_config(path: &Path) -> Result<Config, Failure> {
+    read_config(path).map(|(_, config)| config)
+}
+
+/// The configuration file's table and the configuration it makes, checked.
+fn read_config(path: &Path) -> Result<(toml::Table, Config), Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         fail(
             EX_NOINPUT,
             anyhow::anyhow!("cannot read config {}: {e}; pass an existing file", path.display()),
         )
     })?;
-    config::parse_and_validate(&text).map_err(|errors| {
+    let invalid = |errors: config::ConfigErrors| {
         let list: Vec<String> = errors.0.iter().map(|e| format!("  {e}")).collect();
         fail(
             EX_CONFIG,
             anyhow::anyhow!("{} is not a valid configuration:\n{}", path.display(), list.join("\n")),
         )
-    })
+    };
+    let table = config::parse_table(&text).map_err(invalid)?;
+    let config = config::validate_table(table.clone()).map_err(invalid)?;
+    Ok((table, config))
 }
 
 fn convert(source: &Path, destination: &Path) -> Result<(), Failure> {
@@ -339,7 +347,7 @@ fn validate(path: &Path) -> Result<(), Failure> {
 }
 
 fn run(path: &Path) -> Result<(), Failure> {
-    let config = load_config(path)?;
+    let (file, config) = read_config(path)?;
     // rumqttd's router logs an ERROR whenever a client sends DISCONNECT before closing its socket
     // (its own comment calls the double disconnect expected); keep that module quiet.
     init_logging(&format!(
@@ -347,13 +355,14 @@ fn run(path: &Path) -> Result<(), Failure> {
         config.log.level
     ));
     tracing::info!(version = env!("CARGO_PKG_VERSION"), config = %path.display(), "roomscribe starting");
-    let summary = app::run(config).map_err(|error| {
+    let summary = app::run(file).map_err(|error| {
         let code = match &error {
             AppError::Audio(AudioError::Alsa(_)) | AppError::Bus(BusError::Listen { .. }) => EX_UNAVAILABLE,
             AppError::Audio(AudioError::Wav(WavError::Open { .. })) => EX_NOINPUT,
             AppError::Audio(AudioError::Wav(_)) => EX_DATAERR,
             AppError::Asr(error) => asr_exit_code(error),
             AppError::Vad(_) => EX_DATAERR,
+            AppError::Config(_) => EX_CONFIG,
             _ => EX_SOFTWARE,
         };
         fail(code, error)

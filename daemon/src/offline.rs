@@ -262,8 +262,8 @@ pub fn detect_speech(mut wav: WavSource, config: &VadConfig) -> Result<SpeechTim
     let (event_tx, mut event_rx) = tokio::sync::mpsc::channel(64);
     let (report_tx, report_rx) = tokio::sync::mpsc::channel(1);
     drop(report_rx);
-    let stage_config = config.clone();
-    let stage = std::thread::spawn(move || vad::run_stage(&stage_config, detector, chunk_rx, event_tx, report_tx));
+    let (_config_tx, config_rx) = tokio::sync::watch::channel(config.clone());
+    let stage = std::thread::spawn(move || vad::run_stage(config_rx, detector, chunk_rx, event_tx, report_tx));
     let reader = std::thread::spawn(move || -> Result<(), WavError> {
         let mut position = 0u64;
         loop {

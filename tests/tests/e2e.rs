@@ -882,3 +882,110 @@ fn vad_finds_each_turn_of_speech_with_known_gaps() {
         );
     }
 }
+
+/// Operators configure the device through the retained config topic: a valid document is
+/// applied live and acknowledged; malformed CBOR, a wrong type, an out-of-range value and an
+/// unknown field are each rejected naming the field, and change nothing; after a restart the
+/// accepted document is still in force and published again.
+#[test]
+fn remote_config_is_checked_applied_and_kept_across_restarts() {
+    let dir = TempDir::new("remote-config");
+    let meeting = meeting();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
+    let port = free_port();
+    let config = daemon_config(port, "meeting", "");
+    let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
+    let states =
+        |subscriber: &Subscriber| decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/config/state"));
+    wait_until(Duration::from_secs(10), "the configuration state at start", || {
+        states(&subscriber)
+            .iter()
+            .any(|s| s["revision"] == 0 && s["status"] == "accepted")
+    });
+
+    let accepted = serde_json::json!({"vad": {"threshold": 0.6}, "bus": {"health_interval_s": 1}, "asr": {"hotwords": "relaunch"}});
+    mosquitto_pub(
+        &dir,
+        port,
+        "roomscribe/room-7/config",
+        accepted.to_string().as_bytes(),
+        true,
+    );
+    wait_until(Duration::from_secs(10), "revision 1 accepted", || {
+        states(&subscriber)
+            .iter()
+            .any(|s| s["revision"] == 1 && s["status"] == "accepted")
+    });
+    let state = states(&subscriber).into_iter().find(|s| s["revision"] == 1).unwrap();
+    assert_eq!(state["v"], 1);
+    assert_eq!(state["restart_required"], serde_json::json!([]), "{state}");
+    // Applied live: health now comes every second instead of every 30.
+    let health_count = || subscriber.on_topic("roomscribe/room-7/health").len();
+    let before = health_count();
+    wait_until(Duration::from_secs(10), "health every second", || {
+        health_count() >= before + 3
+    });
+
+    let rejected: Vec<(Vec<u8>, &str)> = vec![
+        (b"\xa1\x63vad\xa1\x69thresh".to_vec(), ""),
+        (
+            encode_cbor_independently(&serde_json::json!({"vad": {"threshold": "high"}})),
+            "vad.threshold",
+        ),
+        (
+            encode_cbor_independently(&serde_json::json!({"vad": {"threshold": 3.0}})),
+            "vad.threshold",
+        ),
+        (
+            encode_cbor_independently(&serde_json::json!({"vad": {"treshold": 0.3}})),
+            "vad.treshold",
+        ),
+    ];
+    for (i, (payload, field)) in rejected.iter().enumerate() {
+        mosquitto_pub(&dir, port, "roomscribe/room-7/config", payload, true);
+        wait_until(
+            Duration::from_secs(10),
+            &format!("rejection {i} naming {field:?}"),
+            || states(&subscriber).iter().filter(|s| s["status"] == "rejected").count() > i,
+        );
+        let state = states(&subscriber)
+            .into_iter()
+            .filter(|s| s["status"] == "rejected")
+            .nth(i)
+            .unwrap();
+        assert_eq!(state["revision"], 1, "the running revision is unchanged: {state}");
+        assert_eq!(state["errors"][0]["field"], *field, "{state}");
+        assert!(!state["errors"][0]["message"].as_str().unwrap().is_empty(), "{state}");
+    }
+    assert!(daemon.child.try_wait().unwrap().is_none(), "the daemon keeps running");
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+    drop(subscriber);
+
+    // The embedded broker forgot everything; the daemon did not.
+    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    assert!(
+        daemon.log_text().contains("Remote configuration in force"),
+        "{}",
+        daemon.log_text()
+    );
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
+    wait_until(Duration::from_secs(10), "revision 1 in force after the restart", || {
+        states(&subscriber)
+            .iter()
+            .any(|s| s["revision"] == 1 && s["status"] == "accepted")
+    });
+    wait_until(Duration::from_secs(10), "the accepted document published again", || {
+        !subscriber.on_topic("roomscribe/room-7/config").is_empty()
+    });
+    let republished: serde_json::Value =
+        serde_json::from_slice(&subscriber.on_topic("roomscribe/room-7/config")[0]).unwrap();
+    assert_eq!(republished, accepted);
+    let before = subscriber.on_topic("roomscribe/room-7/health").len();
+    wait_until(Duration::from_secs(10), "health still every second", || {
+        subscriber.on_topic("roomscribe/room-7/health").len() >= before + 3
+    });
+}

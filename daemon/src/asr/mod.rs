@@ -279,6 +279,30 @@ impl Transcriber {
         })
     }
 
+    /// Takes the settings that can change while running from `config`: decoding options,
+    /// prompt, hotwords, language. The model, device and threads stay as loaded.
+    pub fn reconfigure(&mut self, config: &AsrConfig) -> Result<(), AsrError> {
+        let encode_prompt = |text: &str| -> Result<Vec<i64>, AsrError> {
+            if text.is_empty() {
+                Ok(Vec::new())
+            } else {
+                Ok(self.tokenizer.encode(&format!(" {text}"))?)
+            }
+        };
+        let hotwords = encode_prompt(&config.hotwords)?;
+        let initial_prompt = encode_prompt(&config.initial_prompt)?;
+        self.hotwords = hotwords;
+        self.initial_prompt = initial_prompt;
+        self.options = DecodeOptions::from_config(config);
+        self.partial_options = DecodeOptions {
+            beam_size: 1,
+            temperatures: vec![0.0],
+            ..DecodeOptions::from_config(config)
+        };
+        self.language = config.language.clone();
+        Ok(())
+    }
+
     /// Human-readable description of what was loaded, for the start-up log.
     pub fn describe(&self) -> String {
         let d = &self.model.dims;
@@ -437,11 +461,12 @@ fn choose_device(wanted: ComputeDevice, compute_type: ComputeType) -> Result<(De
 /// partials never delay finals). Segments continue each other's text context unless more than
 /// `context_reset_s` of silence lies between them. A segment that fails is logged and skipped.
 pub fn run_stage(
-    transcriber: Transcriber,
-    context_reset_s: f32,
+    mut transcriber: Transcriber,
+    mut live_config: tokio::sync::watch::Receiver<AsrConfig>,
     mut events: mpsc::Receiver<SpeechEvent>,
     out: mpsc::Sender<AsrOutput>,
 ) {
+    let mut context_reset_s = live_config.borrow_and_update().context_reset_s;
     let _no_grad = tch::no_grad_guard();
     let rate = f64::from(crate::pipeline::STREAM_RATE);
     let mut sequence = 0u64;
@@ -449,6 +474,19 @@ pub fn run_stage(
     let mut agreement = streaming::LocalAgreement::default();
     let mut last_end = 0.0f64;
     while let Some(event) = events.blocking_recv() {
+        if live_config.has_changed().unwrap_or(false) {
+            let config = live_config.borrow_and_update().clone();
+            match transcriber.reconfigure(&config) {
+                Ok(()) => {
+                    context_reset_s = config.context_reset_s;
+                    context = transcriber.new_context();
+                    tracing::info!("Transcription settings changed");
+                }
+                Err(error) => {
+                    tracing::error!(%error, "New transcription settings could not be applied; keeping the old ones")
+                }
+            }
+        }
         let segment = match event {
             SpeechEvent::Partial(segment) => {
                 if !events.is_empty() {

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use self::alsa::{AlsaCapture, AlsaError, Granted, Recovered};
 use self::mix::ChannelMix;
@@ -139,19 +139,33 @@ impl CaptureStats {
 }
 
 /// A source ready to run. A WAV file is opened here, so a wrong path is an error at start; an
-/// ALSA PCM is opened by the capture thread, which keeps retrying while it is missing.
+/// ALSA PCM is opened by the capture thread, which keeps retrying while it is missing, and
+/// reopens it whenever its configuration changes.
 pub enum Source {
-    Alsa(CaptureConfig),
+    Alsa(watch::Receiver<CaptureConfig>),
     Wav(WavSource),
 }
 
 impl Source {
+    /// A source whose configuration never changes.
     pub fn open(config: &CaptureConfig) -> Result<Self, AudioError> {
-        Ok(match config.source {
-            CaptureSource::Alsa => Source::Alsa(config.clone()),
-            CaptureSource::Wav => Source::Wav(WavSource::open(&config.file)?),
+        Self::open_live(watch::channel(config.clone()).1)
+    }
+
+    /// A source that follows `config`: a new capture section reopens the device with it.
+    pub fn open_live(config: watch::Receiver<CaptureConfig>) -> Result<Self, AudioError> {
+        let current = config.borrow().clone();
+        Ok(match current.source {
+            CaptureSource::Alsa => Source::Alsa(config),
+            CaptureSource::Wav => Source::Wav(WavSource::open(&current.file)?),
         })
     }
+}
+
+/// Whether the configuration changed since the capture thread last read it (a dropped sender
+/// means it never will).
+fn reconfigured(config: &watch::Receiver<CaptureConfig>) -> bool {
+    config.has_changed().unwrap_or(false)
 }
 
 /// Sleeps until `frames` frames at `rate` of wall-clock time have passed since `start`, when
@@ -180,7 +194,7 @@ pub fn run_stage(
             stats.set_state(CaptureState::Up);
             run_wav(wav, pacing, &out, &stop, &stats)
         }
-        Source::Alsa(config) => run_alsa(&config, pacing, &out, &stop, &stats),
+        Source::Alsa(config) => run_alsa(config, &out, &stop, &stats),
     };
     stats.set_state(CaptureState::Stopped);
     result
@@ -219,13 +233,14 @@ fn run_wav(
 }
 
 fn run_alsa(
-    config: &CaptureConfig,
-    pacing: Pacing,
+    mut config: watch::Receiver<CaptureConfig>,
     out: &mpsc::Sender<AudioChunk>,
     stop: &AtomicBool,
     stats: &CaptureStats,
 ) -> Result<(), AudioError> {
-    let capacity = (u64::from(config.ring_ms) * u64::from(STREAM_RATE) / 1000) as usize;
+    // The ring is made once: a new ring_ms takes effect at the next start.
+    let ring_ms = config.borrow().ring_ms;
+    let capacity = (u64::from(ring_ms) * u64::from(STREAM_RATE) / 1000) as usize;
     ring::with_ring(capacity, |queue| {
         let (mut producer, mut consumer) = queue.split();
         let capture_done = AtomicBool::new(false);
@@ -234,7 +249,7 @@ fn run_alsa(
             let capture_thread = std::thread::Builder::new()
                 .name("capture".into())
                 .spawn_scoped(scope, || {
-                    let result = capture_thread(config, &mut producer, pacing, stop, stats, &stage_thread);
+                    let result = capture_thread(&mut config, &mut producer, stop, stats, &stage_thread);
                     capture_done.store(true, Ordering::Release);
                     stage_thread.unpark();
                     result
@@ -346,10 +361,10 @@ impl Backoff {
     }
 }
 
-/// Sleeps `total`, waking early when `stop` is set.
-fn sleep_unless_stopped(total: Duration, stop: &AtomicBool) {
+/// Sleeps `total`, waking early when `stop` is set or the configuration changes.
+fn sleep_unless_stopped(total: Duration, stop: &AtomicBool, config: &watch::Receiver<CaptureConfig>) {
     let until = Instant::now() + total;
-    while !stop.load(Ordering::Relaxed) {
+    while !stop.load(Ordering::Relaxed) && !reconfigured(config) {
         let now = Instant::now();
         if now >= until {
             return;
@@ -388,25 +403,31 @@ impl OpenDevice {
 }
 
 /// The capture thread: open the device (retrying with backoff while it is missing), stream it,
-/// and when it fails, report and reopen. Returns when `stop` is set.
+/// and when it fails, report and reopen; a new configuration reopens it too. Returns when `stop`
+/// is set.
 fn capture_thread(
-    config: &CaptureConfig,
+    config: &mut watch::Receiver<CaptureConfig>,
     producer: &mut heapless::spsc::Producer<'_, f32>,
-    pacing: Pacing,
     stop: &AtomicBool,
     stats: &CaptureStats,
     stage_thread: &std::thread::Thread,
 ) -> Result<(), AudioError> {
-    let mut backoff = Backoff::new(config);
+    let mut current = config.borrow_and_update().clone();
+    let mut backoff = Backoff::new(&current);
     let mut failures = 0u64;
     while !stop.load(Ordering::Relaxed) {
+        if reconfigured(config) {
+            current = config.borrow_and_update().clone();
+            backoff = Backoff::new(&current);
+            tracing::info!(pcm = %current.pcm, "Capture configuration changed; reopening the device");
+        }
         if failures > 0 {
             stats.reopen_attempts.fetch_add(1, Ordering::Relaxed);
         }
-        let outcome = OpenDevice::open(config).and_then(|mut device| {
+        let outcome = OpenDevice::open(&current).and_then(|mut device| {
             let g = device.capture.granted;
             tracing::info!(
-                pcm = %config.pcm,
+                pcm = %current.pcm,
                 rate = g.rate,
                 channels = g.channels,
                 format = g.format.name(),
@@ -418,10 +439,11 @@ fn capture_thread(
             stats.set_state(CaptureState::Up);
             backoff.reset();
             failures = 0;
-            stream(&mut device, producer, pacing, stop, stats, stage_thread)
+            stream(&mut device, producer, current.pacing, config, stop, stats, stage_thread)
         });
         match outcome {
-            Ok(()) => return Ok(()),
+            Ok(StreamEnd::Stopped) => return Ok(()),
+            Ok(StreamEnd::Reconfigured) => {}
             Err(error) => {
                 failures += 1;
                 let wait = backoff.wait();
@@ -434,24 +456,31 @@ fn capture_thread(
                 }
                 stats.report(|r| r.last_error = Some(error.to_string()));
                 stats.set_state(CaptureState::Down);
-                sleep_unless_stopped(wait, stop);
+                sleep_unless_stopped(wait, stop, config);
             }
         }
     }
     Ok(())
 }
 
-/// Streams an opened device until `stop` (then flushes the resampler) or a read fails. Reads a
-/// period, averages the channels, resamples, pushes into the ring, wakes the stage thread: no
-/// allocation, no lock, no wait on anything but the device.
+/// Why streaming an open device ended without an error.
+enum StreamEnd {
+    Stopped,
+    Reconfigured,
+}
+
+/// Streams an opened device until `stop` or a new configuration (then flushes the resampler),
+/// or until a read fails. Reads a period, averages the channels, resamples, pushes into the
+/// ring, wakes the stage thread: no allocation, no lock, no wait on anything but the device.
 fn stream(
     device: &mut OpenDevice,
     producer: &mut heapless::spsc::Producer<'_, f32>,
     pacing: Pacing,
+    config: &watch::Receiver<CaptureConfig>,
     stop: &AtomicBool,
     stats: &CaptureStats,
     stage_thread: &std::thread::Thread,
-) -> Result<(), AudioError> {
+) -> Result<StreamEnd, AudioError> {
     let rate = device.capture.granted.rate;
     let mut push = |samples: &[f32]| {
         let lost = ring::push_all(producer, samples);
@@ -461,7 +490,13 @@ fn stream(
     };
     let start = Instant::now();
     let mut frames_total = 0u64;
-    while !stop.load(Ordering::Relaxed) {
+    let end = loop {
+        if stop.load(Ordering::Relaxed) {
+            break StreamEnd::Stopped;
+        }
+        if reconfigured(config) {
+            break StreamEnd::Reconfigured;
+        }
         pace(pacing, start, frames_total, rate);
         let (outcome, period) = device.capture.read()?;
         match outcome.recovered {
@@ -474,7 +509,7 @@ fn stream(
         stats.captured_frames.fetch_add(frames as u64, Ordering::Relaxed);
         device.resampler.push(&device.mono[..frames], &mut push)?;
         stage_thread.unpark();
-    }
+    };
     device.resampler.flush(&mut push)?;
-    Ok(())
+    Ok(end)
 }

@@ -106,6 +106,8 @@ pub struct Publisher {
     client: AsyncClient,
     topics: Topics,
     device_id: String,
+    /// Documents published on the config topic, in arrival order (taken once by `app`).
+    config_documents: Option<mpsc::Receiver<Vec<u8>>>,
     event_loop: tokio::task::JoinHandle<()>,
 }
 
@@ -145,12 +147,23 @@ impl Publisher {
             .publish(topics.status(), QoS::AtLeastOnce, true, "online")
             .await
             .map_err(|e| not_reachable(e.to_string()))?;
+        client
+            .subscribe(topics.config(), QoS::AtLeastOnce)
+            .await
+            .map_err(|e| not_reachable(e.to_string()))?;
+        let (config_tx, config_rx) = mpsc::channel(CONFIG_DOCUMENTS);
         Ok(Self {
-            event_loop: tokio::spawn(drive(event_loop)),
+            event_loop: tokio::spawn(drive(event_loop, topics.config(), config_tx)),
             client,
             topics,
             device_id: device_id.to_owned(),
+            config_documents: Some(config_rx),
         })
+    }
+
+    /// The documents operators publish on the config topic; `None` after the first call.
+    pub fn take_config_documents(&mut self) -> Option<mpsc::Receiver<Vec<u8>>> {
+        self.config_documents.take()
     }
 
     /// A client and topics for tasks that publish beside the transcript stage (health).
@@ -209,14 +222,14 @@ impl Publisher {
     }
 }
 
-/// Publishes retained health snapshots (`snapshot()` each time) every `interval`, and at once
+/// Publishes retained health snapshots (`snapshot()` each time) every `interval_s`, and at once
 /// whenever the capture state changes, until `stop` flips. Never blocks a stage: it only reads
 /// counters.
 pub async fn publish_health(
     client: AsyncClient,
     topics: Topics,
     device_id: String,
-    interval: Duration,
+    interval_s: tokio::sync::watch::Receiver<u32>,
     snapshot: impl Fn() -> HealthSnapshot,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {
@@ -225,6 +238,7 @@ pub async fn publish_health(
     let mut last_sent: Option<(std::time::Instant, String)> = None;
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
         let now = snapshot();
+        let interval = Duration::from_secs(u64::from(*interval_s.borrow()));
         let due = match &last_sent {
             None => true,
             Some((at, state)) => at.elapsed() >= interval || *state != now.capture.state,
@@ -267,11 +281,23 @@ pub async fn publish_audio_reports(
     }
 }
 
-/// Polls the client's event loop (which does the actual network I/O) until it disconnects.
-async fn drive(mut event_loop: EventLoop) {
+/// Configuration documents waiting for the control task; a burst beyond this is dropped
+/// (each is complete on its own, and the retained one is delivered again on reconnect).
+const CONFIG_DOCUMENTS: usize = 64;
+
+/// Polls the client's event loop (which does the actual network I/O) until it disconnects,
+/// handing documents that arrive on `config_topic` to `config_documents`.
+async fn drive(mut event_loop: EventLoop, config_topic: String, config_documents: mpsc::Sender<Vec<u8>>) {
     loop {
         match event_loop.poll().await {
             Ok(Event::Outgoing(Outgoing::Disconnect)) => return,
+            Ok(Event::Incoming(Packet::Publish(publish))) if publish.topic == config_topic => {
+                if config_documents.try_send(publish.payload.to_vec()).is_err() {
+                    tracing::warn!(
+                        "Configuration documents are arriving faster than they are checked; one was dropped"
+                    );
+                }
+            }
             Ok(_) => {}
             Err(error) => {
                 tracing::warn!(%error, "Connection to the embedded broker lost; reconnecting");

@@ -44,6 +44,18 @@ impl Topics {
         format!("{}/insights", self.base)
     }
 
+    /// Retained desired configuration, written by operators: a partial CBOR or JSON document
+    /// merged over the file.
+    pub fn config(&self) -> String {
+        format!("{}/config", self.base)
+    }
+
+    /// Retained outcome of the last configuration document: revision, accepted or rejected,
+    /// every error, what waits for a restart.
+    pub fn config_state(&self) -> String {
+        format!("{}/config/state", self.base)
+    }
+
     /// Everything this device publishes.
     pub fn everything(&self) -> String {
         format!("{}/#", self.base)

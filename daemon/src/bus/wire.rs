@@ -122,6 +122,50 @@ impl HealthMessage {
     }
 }
 
+/// Schema version of `ConfigStateMessage`.
+pub const CONFIG_STATE_VERSION: u32 = 1;
+
+/// One problem with a configuration document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// `vad.threshold`; empty when the document as a whole is wrong.
+    pub field: String,
+    pub message: String,
+}
+
+/// The outcome of the last configuration document, on `roomscribe/<device>/config/state`
+/// (retained).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigStateMessage {
+    pub v: u32,
+    pub id: String,
+    pub ts: u64,
+    pub device: String,
+    /// The revision in force (0: the file alone). A rejected document leaves it unchanged.
+    pub revision: u64,
+    /// "accepted" or "rejected".
+    pub status: String,
+    pub errors: Vec<FieldError>,
+    /// Parts that apply only at the next start ("asr", "bus", "vad", "daemon"); empty when
+    /// everything applied live.
+    pub restart_required: Vec<String>,
+}
+
+impl ConfigStateMessage {
+    pub fn new(device: &str, revision: u64, errors: Vec<FieldError>, restart_required: &[&str]) -> Self {
+        Self {
+            v: CONFIG_STATE_VERSION,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+            revision,
+            status: if errors.is_empty() { "accepted" } else { "rejected" }.into(),
+            errors,
+            restart_required: restart_required.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+}
+
 /// Schema version of `InsightMessage`.
 pub const INSIGHT_VERSION: u32 = 1;
 
@@ -190,6 +234,24 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
     }
     if let Ok(p) = ciborium::from_reader::<PartialMessage, _>(payload) {
         return format!("{topic}  [{:>7.2}–{:>7.2}] … {}", p.start, p.end, p.text);
+    }
+    if let Ok(c) = ciborium::from_reader::<ConfigStateMessage, _>(payload) {
+        let errors: Vec<String> = c.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        return format!(
+            "{topic}  revision {} {}{}{}",
+            c.revision,
+            c.status,
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", errors.join("; "))
+            },
+            if c.restart_required.is_empty() {
+                String::new()
+            } else {
+                format!(" (restart needed for {})", c.restart_required.join(", "))
+            }
+        );
     }
     if let Ok(i) = ciborium::from_reader::<InsightMessage, _>(payload) {
         return match (i.seconds, i.noise_floor_dbfs) {

@@ -5,13 +5,14 @@
 //! Owns the shape and the defaults; `validate.rs` owns the checks. Nothing else parses config,
 //! and no stage reads a field that is not here.
 
+pub mod remote;
 mod validate;
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use validate::{parse_and_validate, ConfigError, ConfigErrors};
+pub use validate::{parse_and_validate, parse_table, validate_table, ConfigError, ConfigErrors};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -19,6 +20,9 @@ pub struct Config {
     /// Names this device in every MQTT topic (`roomscribe/<device_id>/...`).
     /// Default "roomscribe"; 1-64 characters of `A-Z a-z 0-9 _ -`.
     pub device_id: String,
+    /// Where the daemon keeps what must survive a restart (the accepted remote configuration).
+    /// Default "/var/lib/roomscribe" (the unit's StateDirectory). Only the file's value counts.
+    pub state_dir: PathBuf,
     pub capture: CaptureConfig,
     pub vad: VadConfig,
     pub asr: AsrConfig,
@@ -31,6 +35,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             device_id: "roomscribe".into(),
+            state_dir: PathBuf::from("/var/lib/roomscribe"),
             capture: CaptureConfig::default(),
             vad: VadConfig::default(),
             asr: AsrConfig::default(),

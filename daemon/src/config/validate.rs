@@ -49,12 +49,22 @@ impl fmt::Display for ConfigErrors {
 /// Fields with a structural error (unknown, wrong type) are reported and then left at their
 /// defaults, so the value rules still run on everything else and one pass lists every error.
 pub fn parse_and_validate(text: &str) -> Result<Config, ConfigErrors> {
-    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+    validate_table(parse_table(text)?)
+}
+
+/// Parses a TOML document into its table, without checking what it says.
+pub fn parse_table(text: &str) -> Result<toml::Table, ConfigErrors> {
+    text.parse().map_err(|e: toml::de::Error| {
         ConfigErrors(vec![ConfigError {
             field: String::new(),
             message: format!("not valid TOML: {}", e.message().trim()),
         }])
-    })?;
+    })
+}
+
+/// Checks a configuration already parsed into a table (a file, or a file with remote overrides
+/// laid over it).
+pub fn validate_table(mut table: toml::Table) -> Result<Config, ConfigErrors> {
     let mut errors = Vec::new();
     let mut rejected: Vec<(String, Option<String>)> = Vec::new();
     for (key, value) in &table {

@@ -70,6 +70,11 @@ impl AudioMeter {
         }
     }
 
+    /// New rules from the next frame on; the current window and silence carry on.
+    pub fn set_rules(&mut self, rules: MeterRules) {
+        self.rules = rules;
+    }
+
     /// Feeds one frame and whether it was speech; returns what became due.
     pub fn push(&mut self, frame: &[f32], speech: bool) -> Vec<AudioReport> {
         let mut reports = Vec::new();

@@ -11,7 +11,7 @@ pub mod meter;
 pub mod segmenter;
 pub mod silero;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::config::VadConfig;
 use crate::pipeline::{AudioChunk, AudioReport, SpeechEvent, SpeechSegment, STREAM_RATE};
@@ -51,6 +51,11 @@ impl Detector {
             energy: EnergyGate::new(config.margin_db, config.min_level_dbfs),
             silero_failures: 0,
         })
+    }
+
+    /// Takes the energy gate's settings from `config` (the model stays as loaded).
+    pub fn retune(&mut self, config: &VadConfig) {
+        self.energy = EnergyGate::new(config.margin_db, config.min_level_dbfs);
     }
 
     pub fn name(&self) -> &'static str {
@@ -105,15 +110,18 @@ const PARTIAL_EVERY_SAMPLES: usize = STREAM_RATE as usize;
 /// Runs until `chunks` closes; returns how many segments it sent. While a segment is open, its
 /// audio so far goes out as a partial about once a second, only if ASR has room for it. Room
 /// metrics and events go to `reports` when it has room (they never hold up speech).
+/// A new `[vad]` section (remote configuration) takes effect at the next chunk; the model file
+/// is only read at start.
 pub fn run_stage(
-    config: &VadConfig,
+    mut live_config: watch::Receiver<VadConfig>,
     mut detector: Detector,
     mut chunks: mpsc::Receiver<AudioChunk>,
     out: mpsc::Sender<SpeechEvent>,
     reports: mpsc::Sender<AudioReport>,
 ) -> u64 {
-    let mut segmenter = Segmenter::new(rules_from(config));
-    let mut meter = AudioMeter::new(meter_rules_from(config));
+    let mut config = live_config.borrow_and_update().clone();
+    let mut segmenter = Segmenter::new(rules_from(&config));
+    let mut meter = AudioMeter::new(meter_rules_from(&config));
     let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 2);
     let mut sent = 0u64;
     let mut partial_at = PARTIAL_EVERY_SAMPLES;
@@ -129,6 +137,13 @@ pub fn run_stage(
     };
     let mut expected_start = 0u64;
     while let Some(chunk) = chunks.blocking_recv() {
+        if live_config.has_changed().unwrap_or(false) {
+            config = live_config.borrow_and_update().clone();
+            segmenter.set_rules(rules_from(&config));
+            meter.set_rules(meter_rules_from(&config));
+            detector.retune(&config);
+            tracing::info!("Speech detection settings changed");
+        }
         if chunk.start_sample > expected_start {
             // Audio was dropped upstream: what was pending is cut off from what follows.
             let gap = chunk.start_sample - expected_start + pending.len() as u64;

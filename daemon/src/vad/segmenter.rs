@@ -75,6 +75,11 @@ impl Segmenter {
         }
     }
 
+    /// New rules from the next frame on; an open segment stays open under them.
+    pub fn set_rules(&mut self, rules: SegmenterRules) {
+        self.rules = rules;
+    }
+
     /// Feeds one frame and its speech probability; returns a segment when one closes.
     pub fn push(&mut self, frame: &[f32], speech_probability: f32) -> Option<SpeechSegment> {
         let frame_start = self.position;

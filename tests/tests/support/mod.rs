@@ -290,8 +290,14 @@ impl Daemon {
         Self::start_with_env(dir, config, asoundrc, &[])
     }
 
+    /// `config` gets `state_dir` in `dir` unless it names one: tests never touch /var/lib.
     pub fn start_with_env(dir: &TempDir, config: &str, asoundrc: Option<&Path>, env: &[(&str, &Path)]) -> Self {
         let config_path = dir.path("roomscribe.toml");
+        let config = if config.contains("state_dir") {
+            config.to_owned()
+        } else {
+            format!("state_dir = \"{}\"\n{config}", dir.path("state").display())
+        };
         fs::write(&config_path, config).unwrap();
         let log = dir.path("daemon.log");
         let mut command = Command::new(roomscribe_bin());
@@ -418,6 +424,44 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
         .collect()
+}
+
+/// Publishes `payload` with Debian's `mosquitto_pub` (QoS 1), retained if asked.
+pub fn mosquitto_pub(dir: &TempDir, port: u16, topic: &str, payload: &[u8], retain: bool) {
+    let file = dir.path("payload.bin");
+    fs::write(&file, payload).unwrap();
+    let mut command = Command::new("mosquitto_pub");
+    command
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-t", topic, "-f"])
+        .arg(&file);
+    if retain {
+        command.arg("-r");
+    }
+    let out = command.output().expect("mosquitto_pub is installed (scripts/setup)");
+    assert!(
+        out.status.success(),
+        "mosquitto_pub: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Encodes JSON as CBOR with Python's `cbor2`: an encoder independent of the daemon's.
+pub fn encode_cbor_independently(value: &serde_json::Value) -> Vec<u8> {
+    let python = if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    };
+    let out = Command::new(python)
+        .args([
+            "-c",
+            "import sys, json, cbor2; sys.stdout.buffer.write(cbor2.dumps(json.loads(sys.argv[1])))",
+            &value.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cbor2: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
 }
 
 /// Decodes CBOR payloads with Python's `cbor2` (Debian's python3-cbor2): an implementation

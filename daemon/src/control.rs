@@ -1,0 +1,300 @@
+//! Remote configuration at run time. Owns the running configuration and its revision: checks
+//! each document operators publish on `/config` against the file (`config::remote`), keeps the
+//! accepted overrides on disk (the embedded broker forgets retained messages when it restarts,
+//! and a power cycle must change nothing), and hands each stage its new section through a watch
+//! channel. Capture restarts itself on a new section; the parts that cannot change while running
+//! (the model, the listener, the device id) are named in `restart_required` and take effect at
+//! the next start. Never decides what a field means: that is `config`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+use crate::config::remote::{restart_required, Overrides};
+use crate::config::{validate_table, AsrConfig, CaptureConfig, Config, ConfigError, ConfigErrors, VadConfig};
+
+/// File name of the accepted overrides inside `state_dir`.
+const OVERRIDES_FILE: &str = "remote-config.json";
+
+/// What is kept on disk: the overrides and their revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Persisted {
+    revision: u64,
+    overrides: serde_json::Value,
+}
+
+/// The result of one published document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Applied (live where it can be) and kept; `restart_required` names what waits for the next
+    /// start.
+    Accepted {
+        revision: u64,
+        restart_required: Vec<&'static str>,
+    },
+    /// The same overrides as already in force (a retained document delivered again).
+    Unchanged { revision: u64 },
+    /// Not applied; the running configuration is untouched.
+    Rejected { revision: u64, errors: Vec<ConfigError> },
+}
+
+/// The sending side of each stage's live configuration.
+pub struct LiveSections {
+    pub capture: watch::Sender<CaptureConfig>,
+    pub vad: watch::Sender<VadConfig>,
+    pub asr: watch::Sender<AsrConfig>,
+    pub health_interval_s: watch::Sender<u32>,
+}
+
+/// The receiving side, one per stage.
+pub struct LiveReceivers {
+    pub capture: watch::Receiver<CaptureConfig>,
+    pub vad: watch::Receiver<VadConfig>,
+    pub asr: watch::Receiver<AsrConfig>,
+    pub health_interval_s: watch::Receiver<u32>,
+}
+
+impl LiveSections {
+    pub fn new(config: &Config) -> (Self, LiveReceivers) {
+        let (capture, capture_rx) = watch::channel(config.capture.clone());
+        let (vad, vad_rx) = watch::channel(config.vad.clone());
+        let (asr, asr_rx) = watch::channel(config.asr.clone());
+        let (health_interval_s, health_rx) = watch::channel(config.bus.health_interval_s);
+        (
+            Self {
+                capture,
+                vad,
+                asr,
+                health_interval_s,
+            },
+            LiveReceivers {
+                capture: capture_rx,
+                vad: vad_rx,
+                asr: asr_rx,
+                health_interval_s: health_rx,
+            },
+        )
+    }
+
+    /// Sends each section that changed (a stage only wakes for its own).
+    fn publish(&self, config: &Config) {
+        self.capture
+            .send_if_modified(|c| replace_if_changed(c, &config.capture));
+        self.vad.send_if_modified(|c| replace_if_changed(c, &config.vad));
+        self.asr.send_if_modified(|c| replace_if_changed(c, &config.asr));
+        self.health_interval_s
+            .send_if_modified(|c| replace_if_changed(c, &config.bus.health_interval_s));
+    }
+}
+
+fn replace_if_changed<T: Clone + PartialEq>(current: &mut T, new: &T) -> bool {
+    if current == new {
+        return false;
+    }
+    *current = new.clone();
+    true
+}
+
+pub struct RemoteConfig {
+    file: toml::Table,
+    overrides: Overrides,
+    revision: u64,
+    /// What the daemon started with (the parts that cannot change live stay so until restart).
+    started_with: Config,
+    path: PathBuf,
+}
+
+impl RemoteConfig {
+    /// Starts from the file's table and the overrides kept in `state_dir`, if they still make a
+    /// valid configuration with this file. Returns the configuration to run with.
+    pub fn load(file: toml::Table, state_dir: &Path) -> Result<(Self, Config), ConfigErrors> {
+        let path = state_dir.join(OVERRIDES_FILE);
+        let file_config = validate_table(file.clone())?;
+        let mut remote = Self {
+            overrides: Overrides(toml::Table::new()),
+            revision: 0,
+            started_with: file_config.clone(),
+            file,
+            path,
+        };
+        let Some(persisted) = read_persisted(&remote.path) else {
+            return Ok((remote, file_config));
+        };
+        let overrides = serde_json::to_vec(&persisted.overrides)
+            .ok()
+            .and_then(|json| Overrides::decode(&json).ok());
+        match overrides.map(|o| (o.apply_to(&remote.file), o)) {
+            Some((Ok(config), overrides)) => {
+                tracing::info!(
+                    revision = persisted.revision,
+                    path = %remote.path.display(),
+                    "Remote configuration in force"
+                );
+                remote.overrides = overrides;
+                remote.revision = persisted.revision;
+                remote.started_with = config.clone();
+                Ok((remote, config))
+            }
+            Some((Err(errors), _)) => {
+                tracing::error!(
+                    path = %remote.path.display(),
+                    %errors,
+                    "The kept remote configuration no longer fits the configuration file; running with the file alone"
+                );
+                Ok((remote, file_config))
+            }
+            None => {
+                tracing::error!(path = %remote.path.display(), "The kept remote configuration is unreadable; running with the file alone");
+                Ok((remote, file_config))
+            }
+        }
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// The accepted overrides as JSON (to publish them again, retained, after a restart);
+    /// `None` when there are none.
+    pub fn overrides_json(&self) -> Option<Vec<u8>> {
+        (!self.overrides.0.is_empty()).then(|| serde_json::to_vec(&self.overrides.to_json()).expect("JSON"))
+    }
+
+    /// Checks a published document; if it is valid and new, keeps it on disk and sends the
+    /// changed sections to the stages.
+    pub fn handle(&mut self, payload: &[u8], live: &LiveSections) -> Outcome {
+        let reject = |errors: ConfigErrors| Outcome::Rejected {
+            revision: self.revision,
+            errors: errors.0,
+        };
+        let overrides = match Overrides::decode(payload) {
+            Ok(overrides) => overrides,
+            Err(errors) => return reject(errors),
+        };
+        if overrides == self.overrides {
+            return Outcome::Unchanged {
+                revision: self.revision,
+            };
+        }
+        let config = match overrides.apply_to(&self.file) {
+            Ok(config) => config,
+            Err(errors) => return reject(errors),
+        };
+        let revision = self.revision + 1;
+        let persisted = Persisted {
+            revision,
+            overrides: overrides.to_json(),
+        };
+        if let Err(error) = write_atomically(&self.path, &serde_json::to_vec_pretty(&persisted).expect("JSON")) {
+            return reject(ConfigErrors(vec![ConfigError {
+                field: String::new(),
+                message: format!(
+                    "could not keep the configuration in {}: {error}; nothing was changed (free disk space or fix the state directory's permissions, then publish again)",
+                    self.path.display()
+                ),
+            }]));
+        }
+        self.overrides = overrides;
+        self.revision = revision;
+        live.publish(&config);
+        let restart_required = restart_required(&self.started_with, &config)
+            .into_iter()
+            .filter(|part| *part != "capture")
+            .collect();
+        Outcome::Accepted {
+            revision,
+            restart_required,
+        }
+    }
+}
+
+fn read_persisted(path: &Path) -> Option<Persisted> {
+    let text = std::fs::read(path).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Writes `bytes` to `path` so that a power cut leaves either the old file or the new one:
+/// a temporary file, fsync, rename, fsync of the folder.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let temporary = path.with_extension("json.tmp");
+    let mut file = std::fs::File::create(&temporary)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temporary, path)?;
+    std::fs::File::open(folder)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state_dir(label: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("roomscribe-control-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn file() -> toml::Table {
+        "[vad]\nthreshold = 0.4\n".parse().unwrap()
+    }
+
+    #[test]
+    fn accepted_overrides_reach_the_stage_and_survive_a_restart() {
+        let dir = state_dir("survive");
+        let (mut remote, config) = RemoteConfig::load(file(), &dir).unwrap();
+        let (live, mut receivers) = LiveSections::new(&config);
+        let outcome = remote.handle(br#"{"vad": {"threshold": 0.7}, "asr": {"model_dir": "/m"}}"#, &live);
+        assert_eq!(
+            outcome,
+            Outcome::Accepted {
+                revision: 1,
+                restart_required: vec!["asr"]
+            }
+        );
+        assert!(receivers.vad.has_changed().unwrap());
+        assert_eq!(receivers.vad.borrow_and_update().threshold, 0.7);
+        assert!(!receivers.capture.has_changed().unwrap(), "capture did not change");
+
+        let again = remote.handle(br#"{"vad": {"threshold": 0.7}, "asr": {"model_dir": "/m"}}"#, &live);
+        assert_eq!(again, Outcome::Unchanged { revision: 1 });
+
+        let (reloaded, config) = RemoteConfig::load(file(), &dir).unwrap();
+        assert_eq!(reloaded.revision(), 1);
+        assert_eq!(config.vad.threshold, 0.7);
+        assert_eq!(config.asr.model_dir, PathBuf::from("/m"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn rejected_documents_change_nothing() {
+        let dir = state_dir("reject");
+        let (mut remote, config) = RemoteConfig::load(file(), &dir).unwrap();
+        let (live, receivers) = LiveSections::new(&config);
+        let Outcome::Rejected { revision, errors } = remote.handle(br#"{"vad": {"threshold": 9}}"#, &live) else {
+            panic!("out of range must be rejected")
+        };
+        assert_eq!(revision, 0);
+        assert_eq!(errors[0].field, "vad.threshold");
+        assert!(!receivers.vad.has_changed().unwrap());
+        assert!(!dir.join(OVERRIDES_FILE).exists(), "nothing kept");
+    }
+
+    #[test]
+    fn kept_overrides_that_no_longer_fit_the_file_are_ignored() {
+        let dir = state_dir("misfit");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(OVERRIDES_FILE),
+            r#"{"revision": 4, "overrides": {"vad": {"no_such_field": 1}}}"#,
+        )
+        .unwrap();
+        let (remote, config) = RemoteConfig::load(file(), &dir).unwrap();
+        assert_eq!(remote.revision(), 0);
+        assert_eq!(config.vad.threshold, 0.4);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
