@@ -26,9 +26,11 @@ use tokio::sync::mpsc;
 
 use crate::asr::{self, AsrError, Transcriber};
 use crate::audio::{self, AudioError, CaptureStats, Source};
-use crate::bus::wire::{to_cbor, ConfigStateMessage, FieldError};
+use crate::bus::wire::{to_cbor, CommandReply, ConfigStateMessage, FieldError};
+use crate::bus::OperatorMessage;
 use crate::bus::{self, BusError, Publisher};
 use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigErrors};
+use crate::control::commands::{self, Command};
 use crate::control::{LiveReceivers, LiveSections, Outcome, RemoteConfig};
 use crate::health::{systemd, HealthSnapshot};
 use crate::vad;
@@ -154,13 +156,13 @@ async fn run_pipeline(
     let asr_stage = spawn("asr", move || {
         asr::run_stage(transcriber, asr_config, segment_rx, transcript_tx)
     })?;
-    let config_documents = publisher.take_config_documents().expect("the publisher was just made");
+    let operator_messages = publisher.take_operator_messages().expect("the publisher was just made");
     let control_task = {
         let (client, topics) = publisher.side_channel();
-        tokio::spawn(run_remote_config(
+        tokio::spawn(run_control(
             remote,
             live,
-            config_documents,
+            operator_messages,
             client,
             topics,
             config.device_id.clone(),
@@ -273,17 +275,19 @@ async fn run_pipeline(
     })
 }
 
-/// Checks every document published on the config topic and answers on the config state topic
-/// (retained). At start it says which revision is in force and publishes the kept overrides
-/// again, retained: the embedded broker forgot them when it last stopped.
-async fn run_remote_config(
+/// Handles what operators publish. Configuration documents are checked and answered on the
+/// config state topic (retained); at start it says which revision is in force and publishes the
+/// kept overrides again, retained (the embedded broker forgot them when it last stopped).
+/// Commands are carried out and answered on their reply topic with their transaction id.
+async fn run_control(
     mut remote: RemoteConfig,
     live: LiveSections,
-    mut documents: mpsc::Receiver<Vec<u8>>,
+    mut messages: mpsc::Receiver<OperatorMessage>,
     client: rumqttc::AsyncClient,
     topics: bus::topics::Topics,
     device_id: String,
 ) {
+    let started = std::time::Instant::now();
     let say = |revision, errors: Vec<ConfigError>, restart: &[&str]| {
         let errors = errors
             .into_iter()
@@ -295,40 +299,61 @@ async fn run_remote_config(
         to_cbor(&ConfigStateMessage::new(&device_id, revision, errors, restart))
     };
     let qos = rumqttc::QoS::AtLeastOnce;
-    if let Err(error) = client
-        .publish(
-            topics.config_state(),
-            qos,
-            true,
-            say(remote.revision(), Vec::new(), &[]),
-        )
-        .await
-    {
-        tracing::warn!(%error, "Could not publish the configuration state");
-    }
-    if let Some(overrides) = remote.overrides_json() {
-        if let Err(error) = client.publish(topics.config(), qos, true, overrides).await {
-            tracing::warn!(%error, "Could not publish the kept configuration again");
+    let publish = |topic: String, retain: bool, payload: Vec<u8>| {
+        let client = client.clone();
+        async move {
+            if let Err(error) = client.publish(&topic, qos, retain, payload).await {
+                tracing::warn!(%error, topic, "Could not publish");
+            }
         }
+    };
+    publish(topics.config_state(), true, say(remote.revision(), Vec::new(), &[])).await;
+    if let Some(overrides) = remote.overrides_json() {
+        publish(topics.config(), true, overrides).await;
     }
-    while let Some(document) = documents.recv().await {
-        let state = match remote.handle(&document, &live) {
-            Outcome::Unchanged { .. } => continue,
-            Outcome::Accepted {
-                revision,
-                restart_required,
-            } => {
-                tracing::info!(revision, restart_required = ?restart_required, "Remote configuration accepted");
-                say(revision, Vec::new(), &restart_required)
+    while let Some(message) = messages.recv().await {
+        match message {
+            OperatorMessage::Config(document) => {
+                let state = match remote.handle(&document, &live) {
+                    Outcome::Unchanged { .. } => continue,
+                    Outcome::Accepted {
+                        revision,
+                        restart_required,
+                    } => {
+                        tracing::info!(revision, restart_required = ?restart_required, "Remote configuration accepted");
+                        say(revision, Vec::new(), &restart_required)
+                    }
+                    Outcome::Rejected { revision, errors } => {
+                        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                        tracing::warn!(revision, fields = ?fields, "Remote configuration rejected; the running configuration is unchanged");
+                        say(revision, errors, &[])
+                    }
+                };
+                publish(topics.config_state(), true, state).await;
             }
-            Outcome::Rejected { revision, errors } => {
-                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-                tracing::warn!(revision, fields = ?fields, "Remote configuration rejected; the running configuration is unchanged");
-                say(revision, errors, &[])
+            OperatorMessage::Command { name, payload } => {
+                let (tx, outcome) = match commands::parse(&name, &payload) {
+                    Ok((tx, Command::Ping)) => (
+                        Some(tx),
+                        Ok(serde_json::json!({
+                            "uptime_s": started.elapsed().as_secs(),
+                            "version": env!("CARGO_PKG_VERSION"),
+                            "config_revision": remote.revision(),
+                        })),
+                    ),
+                    Ok((tx, Command::SetHotwords { words })) => {
+                        remote.set_hotwords(&words, &live);
+                        tracing::info!(%words, "Hotwords set by command");
+                        (Some(tx), Ok(serde_json::json!({ "hotwords": words })))
+                    }
+                    Err(rejected) => {
+                        tracing::warn!(command = %name, error = %rejected.error, "A command was refused");
+                        (rejected.tx, Err(rejected.error))
+                    }
+                };
+                let reply = CommandReply::new(&device_id, &name, tx, outcome);
+                publish(topics.command_reply(&name), false, to_cbor(&reply)).await;
             }
-        };
-        if let Err(error) = client.publish(topics.config_state(), qos, true, state).await {
-            tracing::warn!(%error, "Could not publish the configuration state");
         }
     }
 }

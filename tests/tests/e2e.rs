@@ -989,3 +989,88 @@ fn remote_config_is_checked_applied_and_kept_across_restarts() {
         subscriber.on_topic("roomscribe/room-7/health").len() >= before + 3
     });
 }
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// Commands get a reply with their transaction id: results for known ones, a clear error for
+/// unknown commands and unreadable payloads. A burst of garbage on the command and config
+/// topics leaves the daemon answering, with flat memory.
+#[test]
+fn commands_are_answered_and_garbage_is_survived() {
+    let dir = TempDir::new("commands");
+    let meeting = meeting();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
+    let port = free_port();
+    let daemon = Daemon::start(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/cmd/#");
+    let replies =
+        |name: &str| decode_cbor_independently(&subscriber.on_topic(&format!("roomscribe/room-7/cmd/{name}/reply")));
+    let reply_to = |name: &str, tx: &str| -> serde_json::Value {
+        let mut found = None;
+        wait_until(Duration::from_secs(10), &format!("a reply to {name} {tx}"), || {
+            found = replies(name).into_iter().find(|r| r["tx"] == tx);
+            found.is_some()
+        });
+        found.unwrap()
+    };
+    std::thread::sleep(Duration::from_millis(300)); // mosquitto_sub subscribed
+
+    mosquitto_pub(&dir, port, "roomscribe/room-7/cmd/ping", br#"{"tx": "t1"}"#, false);
+    let pong = reply_to("ping", "t1");
+    assert_eq!(
+        (pong["v"].clone(), pong["ok"].clone()),
+        (1.into(), true.into()),
+        "{pong}"
+    );
+    assert_eq!(pong["result"]["version"], env!("CARGO_PKG_VERSION"), "{pong}");
+
+    let set = encode_cbor_independently(&serde_json::json!({"tx": "t2", "words": "relaunch, Marcus"}));
+    mosquitto_pub(&dir, port, "roomscribe/room-7/cmd/set_hotwords", &set, false);
+    let set = reply_to("set_hotwords", "t2");
+    assert_eq!(set["ok"], true, "{set}");
+    assert_eq!(set["result"]["hotwords"], "relaunch, Marcus");
+
+    mosquitto_pub(&dir, port, "roomscribe/room-7/cmd/reboot", br#"{"tx": "t3"}"#, false);
+    let unknown = reply_to("reboot", "t3");
+    assert_eq!(unknown["ok"], false);
+    assert!(
+        unknown["error"].as_str().unwrap().contains("ping"),
+        "names the known commands: {unknown}"
+    );
+
+    mosquitto_pub(&dir, port, "roomscribe/room-7/cmd/ping", b"\xff\xfe\x00garbage", false);
+    wait_until(Duration::from_secs(10), "a reply to garbage", || {
+        replies("ping").iter().any(|r| r["tx"].is_null() && r["ok"] == false)
+    });
+
+    // A burst: 3000 garbage lines spread over command topics and the config topic, measured
+    // once the pipeline is warm (the first transcriptions size libtorch's buffers).
+    wait_until(Duration::from_secs(90), "every turn transcribed", || {
+        daemon.log_text().matches("Transcript seq=").count() >= meeting.turns.len()
+    });
+    let rss_before = rss_kib(daemon.child.id());
+    for topic in ["cmd/ping", "cmd/set_hotwords", "cmd/nonsense", "config"] {
+        let lines: String = (0..750).map(|i| format!("garbage {i} \u{1}\u{2}{{[\n")).collect();
+        let mut publisher = std::process::Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-l", "-t"])
+            .arg(format!("roomscribe/room-7/{topic}"))
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        publisher.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+        assert!(publisher.wait().unwrap().success());
+    }
+    mosquitto_pub(&dir, port, "roomscribe/room-7/cmd/ping", br#"{"tx": "after"}"#, false);
+    assert_eq!(reply_to("ping", "after")["ok"], true, "still answering after the burst");
+    let growth_kib = rss_kib(daemon.child.id()).saturating_sub(rss_before);
+    assert!(growth_kib < 10 * 1024, "RSS grew by {growth_kib} KiB");
+}

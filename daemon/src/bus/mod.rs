@@ -106,8 +106,9 @@ pub struct Publisher {
     client: AsyncClient,
     topics: Topics,
     device_id: String,
-    /// Documents published on the config topic, in arrival order (taken once by `app`).
-    config_documents: Option<mpsc::Receiver<Vec<u8>>>,
+    /// What operators publish (configuration documents and commands), in arrival order
+    /// (taken once by `app`).
+    operator_messages: Option<mpsc::Receiver<OperatorMessage>>,
     event_loop: tokio::task::JoinHandle<()>,
 }
 
@@ -147,23 +148,25 @@ impl Publisher {
             .publish(topics.status(), QoS::AtLeastOnce, true, "online")
             .await
             .map_err(|e| not_reachable(e.to_string()))?;
-        client
-            .subscribe(topics.config(), QoS::AtLeastOnce)
-            .await
-            .map_err(|e| not_reachable(e.to_string()))?;
-        let (config_tx, config_rx) = mpsc::channel(CONFIG_DOCUMENTS);
+        for filter in [topics.config(), topics.commands_filter()] {
+            client
+                .subscribe(filter, QoS::AtLeastOnce)
+                .await
+                .map_err(|e| not_reachable(e.to_string()))?;
+        }
+        let (operator_tx, operator_rx) = mpsc::channel(OPERATOR_MESSAGES);
         Ok(Self {
-            event_loop: tokio::spawn(drive(event_loop, topics.config(), config_tx)),
+            event_loop: tokio::spawn(drive(event_loop, topics.clone(), operator_tx)),
             client,
             topics,
             device_id: device_id.to_owned(),
-            config_documents: Some(config_rx),
+            operator_messages: Some(operator_rx),
         })
     }
 
-    /// The documents operators publish on the config topic; `None` after the first call.
-    pub fn take_config_documents(&mut self) -> Option<mpsc::Receiver<Vec<u8>>> {
-        self.config_documents.take()
+    /// What operators publish on the config and command topics; `None` after the first call.
+    pub fn take_operator_messages(&mut self) -> Option<mpsc::Receiver<OperatorMessage>> {
+        self.operator_messages.take()
     }
 
     /// A client and topics for tasks that publish beside the transcript stage (health).
@@ -281,21 +284,40 @@ pub async fn publish_audio_reports(
     }
 }
 
-/// Configuration documents waiting for the control task; a burst beyond this is dropped
-/// (each is complete on its own, and the retained one is delivered again on reconnect).
-const CONFIG_DOCUMENTS: usize = 64;
+/// Something an operator published for the device.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OperatorMessage {
+    /// A document on the config topic.
+    Config(Vec<u8>),
+    /// A payload on `cmd/<name>`.
+    Command { name: String, payload: Vec<u8> },
+}
+
+/// Operator messages waiting for the control task; a burst beyond this is dropped (and
+/// logged): each is complete on its own, and the retained config is delivered again on
+/// reconnect.
+const OPERATOR_MESSAGES: usize = 64;
 
 /// Polls the client's event loop (which does the actual network I/O) until it disconnects,
-/// handing documents that arrive on `config_topic` to `config_documents`.
-async fn drive(mut event_loop: EventLoop, config_topic: String, config_documents: mpsc::Sender<Vec<u8>>) {
+/// handing what operators publish to `operator_messages`.
+async fn drive(mut event_loop: EventLoop, topics: Topics, operator_messages: mpsc::Sender<OperatorMessage>) {
+    let (config_topic, command_prefix) = (topics.config(), topics.command_prefix());
     loop {
         match event_loop.poll().await {
             Ok(Event::Outgoing(Outgoing::Disconnect)) => return,
-            Ok(Event::Incoming(Packet::Publish(publish))) if publish.topic == config_topic => {
-                if config_documents.try_send(publish.payload.to_vec()).is_err() {
-                    tracing::warn!(
-                        "Configuration documents are arriving faster than they are checked; one was dropped"
-                    );
+            Ok(Event::Incoming(Packet::Publish(publish))) => {
+                let message = if publish.topic == config_topic {
+                    OperatorMessage::Config(publish.payload.to_vec())
+                } else if let Some(name) = crate::control::commands::name_in(&publish.topic, &command_prefix) {
+                    OperatorMessage::Command {
+                        name,
+                        payload: publish.payload.to_vec(),
+                    }
+                } else {
+                    continue;
+                };
+                if operator_messages.try_send(message).is_err() {
+                    tracing::warn!("Operator messages are arriving faster than they are handled; one was dropped");
                 }
             }
             Ok(_) => {}

@@ -56,6 +56,21 @@ impl Topics {
         format!("{}/config/state", self.base)
     }
 
+    /// Where commands arrive: `cmd/<name>` (subscribe with `commands_filter`).
+    pub fn command_prefix(&self) -> String {
+        format!("{}/cmd/", self.base)
+    }
+
+    /// Every command topic, one level deep (replies are two levels deep and not included).
+    pub fn commands_filter(&self) -> String {
+        format!("{}/cmd/+", self.base)
+    }
+
+    /// The reply to command `name`, CBOR, QoS 1, not retained.
+    pub fn command_reply(&self, name: &str) -> String {
+        format!("{}/cmd/{name}/reply", self.base)
+    }
+
     /// Everything this device publishes.
     pub fn everything(&self) -> String {
         format!("{}/#", self.base)

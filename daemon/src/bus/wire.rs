@@ -166,6 +166,46 @@ impl ConfigStateMessage {
     }
 }
 
+/// Schema version of `CommandReply`.
+pub const COMMAND_REPLY_VERSION: u32 = 1;
+
+/// The answer to a command, on `roomscribe/<device>/cmd/<name>/reply`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandReply {
+    pub v: u32,
+    pub id: String,
+    pub ts: u64,
+    pub device: String,
+    pub command: String,
+    /// The command's transaction id; null when the payload was unreadable.
+    pub tx: Option<String>,
+    pub ok: bool,
+    /// What went wrong and what to send instead (when not ok).
+    pub error: Option<String>,
+    /// The command's result (when ok).
+    pub result: Option<serde_json::Value>,
+}
+
+impl CommandReply {
+    pub fn new(device: &str, command: &str, tx: Option<String>, outcome: Result<serde_json::Value, String>) -> Self {
+        let (ok, error, result) = match outcome {
+            Ok(result) => (true, None, Some(result)),
+            Err(error) => (false, Some(error), None),
+        };
+        Self {
+            v: COMMAND_REPLY_VERSION,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+            command: command.to_owned(),
+            tx,
+            ok,
+            error,
+            result,
+        }
+    }
+}
+
 /// Schema version of `InsightMessage`.
 pub const INSIGHT_VERSION: u32 = 1;
 
@@ -234,6 +274,18 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
     }
     if let Ok(p) = ciborium::from_reader::<PartialMessage, _>(payload) {
         return format!("{topic}  [{:>7.2}–{:>7.2}] … {}", p.start, p.end, p.text);
+    }
+    if let Ok(r) = ciborium::from_reader::<CommandReply, _>(payload) {
+        return format!(
+            "{topic}  {} tx {}: {}",
+            r.command,
+            r.tx.as_deref().unwrap_or("?"),
+            match (&r.error, &r.result) {
+                (Some(error), _) => format!("error: {error}"),
+                (None, Some(result)) => format!("ok {result}"),
+                (None, None) => "ok".into(),
+            }
+        );
     }
     if let Ok(c) = ciborium::from_reader::<ConfigStateMessage, _>(payload) {
         let errors: Vec<String> = c.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();

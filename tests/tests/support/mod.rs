@@ -482,14 +482,16 @@ pub fn decode_cbor_independently(payloads: &[Vec<u8>]) -> Vec<serde_json::Value>
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        for payload in payloads {
-            let hex: String = payload.iter().map(|b| format!("{b:02x}")).collect();
-            writeln!(stdin, "{hex}").unwrap();
-        }
-    }
+    // Fed from its own thread: with many payloads, feeding and reading in turn would deadlock
+    // on full pipes.
+    let input: String = payloads
+        .iter()
+        .map(|payload| payload.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n")
+        .collect();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap().unwrap();
     assert!(
         out.status.success(),
         "cbor2 could not decode the payloads (install python3-cbor2): {}",

@@ -4,7 +4,10 @@
 //! and a power cycle must change nothing), and hands each stage its new section through a watch
 //! channel. Capture restarts itself on a new section; the parts that cannot change while running
 //! (the model, the listener, the device id) are named in `restart_required` and take effect at
-//! the next start. Never decides what a field means: that is `config`.
+//! the next start. Operators' commands are parsed in `commands`. Never decides what a field
+//! means: that is `config`.
+
+pub mod commands;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -150,6 +153,11 @@ impl RemoteConfig {
                 Ok((remote, file_config))
             }
         }
+    }
+
+    /// Replaces the hotwords until the next restart or accepted document (not kept on disk).
+    pub fn set_hotwords(&self, words: &str, live: &LiveSections) {
+        live.asr.send_modify(|asr| asr.hotwords = words.to_owned());
     }
 
     pub fn revision(&self) -> u64 {

@@ -1,0 +1,147 @@
+//! Commands operators send on `roomscribe/<device>/cmd/<name>`: a CBOR map or JSON object with a
+//! transaction id `tx` (text) and the command's arguments. Every command gets a reply on
+//! `.../cmd/<name>/reply` carrying the same `tx`: `ok` and a result, or a clear error. Unknown
+//! commands and malformed payloads get an error reply too, never silence. Pure: parsing only;
+//! `app` carries commands out.
+
+/// The commands this version knows, as they are named in the topic.
+pub const KNOWN: &[&str] = &["ping", "set_hotwords"];
+
+/// A parsed command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Answers with uptime and version: is the device there and which build is it.
+    Ping,
+    /// Replaces the hotwords until the next restart or remote configuration (not kept): a
+    /// one-off vocabulary for the meeting about to start.
+    SetHotwords { words: String },
+}
+
+/// A command that cannot be carried out as sent; `tx` is echoed when it could be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    pub tx: Option<String>,
+    pub error: String,
+}
+
+/// Reads a command payload as a JSON-like map, from CBOR or JSON.
+fn read_map(payload: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let value = match ciborium::from_reader::<serde_json::Value, _>(payload) {
+        Ok(value) => value,
+        Err(_) => serde_json::from_slice::<serde_json::Value>(payload).ok()?,
+    };
+    match value {
+        serde_json::Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// Parses the payload of command `name`; returns its transaction id and the command.
+pub fn parse(name: &str, payload: &[u8]) -> Result<(String, Command), Rejected> {
+    let Some(map) = read_map(payload) else {
+        return Err(Rejected {
+            tx: None,
+            error: "the payload is neither a CBOR map nor a JSON object; send e.g. {\"tx\": \"42\"}".into(),
+        });
+    };
+    let tx = match map.get("tx") {
+        Some(serde_json::Value::String(tx)) if !tx.is_empty() && tx.len() <= 128 => tx.clone(),
+        _ => {
+            return Err(Rejected {
+                tx: None,
+                error: "`tx` (a transaction id, 1-128 characters of text) is missing; replies carry it back".into(),
+            })
+        }
+    };
+    let reject = |error: String| Rejected {
+        tx: Some(tx.clone()),
+        error,
+    };
+    let command = match name {
+        "ping" => Command::Ping,
+        "set_hotwords" => match map.get("words") {
+            Some(serde_json::Value::String(words)) if words.len() <= 1000 => {
+                Command::SetHotwords { words: words.clone() }
+            }
+            Some(serde_json::Value::String(_)) => {
+                return Err(reject(
+                    "`words` is over 1000 characters (the model sees at most 223 tokens)".into(),
+                ))
+            }
+            _ => return Err(reject("`words` (text: the meeting's vocabulary) is missing".into())),
+        },
+        other => {
+            return Err(reject(format!(
+                "unknown command {other:?}; this device knows {}",
+                KNOWN.join(", ")
+            )))
+        }
+    };
+    Ok((tx, command))
+}
+
+/// The command name in `topic` (`roomscribe/<device>/cmd/<name>`), if it is a command topic
+/// and not a reply.
+pub fn name_in(topic: &str, prefix: &str) -> Option<String> {
+    let name = topic.strip_prefix(prefix)?;
+    (!name.is_empty() && !name.contains('/')).then(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cbor(value: serde_json::Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        ciborium::into_writer(&value, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn commands_parse_from_cbor_and_json() {
+        assert_eq!(
+            parse("ping", &cbor(serde_json::json!({"tx": "a1"}))).unwrap(),
+            ("a1".to_owned(), Command::Ping)
+        );
+        assert_eq!(
+            parse("set_hotwords", br#"{"tx": "7", "words": "Kubernetes, Grafana"}"#).unwrap(),
+            (
+                "7".to_owned(),
+                Command::SetHotwords {
+                    words: "Kubernetes, Grafana".into()
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn unknown_commands_are_answered_with_the_known_ones() {
+        let rejected = parse("reboot", br#"{"tx": "9"}"#).unwrap_err();
+        assert_eq!(rejected.tx.as_deref(), Some("9"));
+        assert!(
+            rejected.error.contains("reboot") && rejected.error.contains("set_hotwords"),
+            "{rejected:?}"
+        );
+    }
+
+    #[test]
+    fn malformed_payloads_and_missing_arguments_are_errors() {
+        let garbage = parse("ping", b"\xff\xfe not anything").unwrap_err();
+        assert_eq!(garbage.tx, None);
+        assert!(garbage.error.contains("CBOR map"));
+        let no_tx = parse("ping", br#"{"id": 1}"#).unwrap_err();
+        assert!(no_tx.error.contains("tx"), "{no_tx:?}");
+        let no_words = parse("set_hotwords", br#"{"tx": "1"}"#).unwrap_err();
+        assert_eq!(no_words.tx.as_deref(), Some("1"));
+        assert!(no_words.error.contains("words"));
+    }
+
+    #[test]
+    fn only_command_topics_name_a_command() {
+        let prefix = "roomscribe/room-1/cmd/";
+        assert_eq!(name_in("roomscribe/room-1/cmd/ping", prefix).as_deref(), Some("ping"));
+        assert_eq!(name_in("roomscribe/room-1/cmd/ping/reply", prefix), None);
+        assert_eq!(name_in("roomscribe/room-1/cmd/", prefix), None);
+        assert_eq!(name_in("roomscribe/room-1/config", prefix), None);
+    }
+}
