@@ -31,6 +31,7 @@ use crate::bus::OperatorMessage;
 use crate::bus::{self, BusError, Publisher};
 use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigErrors};
 use crate::control::commands::{self, Command};
+use crate::control::signing::Authority;
 use crate::control::{LiveReceivers, LiveSections, Outcome, RemoteConfig};
 use crate::health::{systemd, HealthSnapshot};
 use crate::vad;
@@ -162,6 +163,7 @@ async fn run_pipeline(
         tokio::spawn(run_control(
             remote,
             live,
+            Authority::new(&config.bus.users),
             operator_messages,
             client,
             topics,
@@ -282,6 +284,7 @@ async fn run_pipeline(
 async fn run_control(
     mut remote: RemoteConfig,
     live: LiveSections,
+    mut authority: Authority,
     mut messages: mpsc::Receiver<OperatorMessage>,
     client: rumqttc::AsyncClient,
     topics: bus::topics::Topics,
@@ -313,8 +316,15 @@ async fn run_control(
     }
     while let Some(message) = messages.recv().await {
         match message {
-            OperatorMessage::Config(document) => {
-                let state = match remote.handle(&document, &live) {
+            OperatorMessage::Config(message) => {
+                if remote.is_in_force(&authority.unwrap_unchecked(&message)) {
+                    continue;
+                }
+                let outcome = match authority.admit(&topics.config(), &message, unix_millis()) {
+                    Ok(document) => remote.handle(&document, &live),
+                    Err(why) => remote.refuse(why),
+                };
+                let state = match outcome {
                     Outcome::Unchanged { .. } => continue,
                     Outcome::Accepted {
                         revision,
@@ -332,7 +342,15 @@ async fn run_control(
                 publish(topics.config_state(), true, state).await;
             }
             OperatorMessage::Command { name, payload } => {
-                let (tx, outcome) = match commands::parse(&name, &payload) {
+                let topic = format!("{}{name}", topics.command_prefix());
+                let parsed = authority
+                    .admit(&topic, &payload, unix_millis())
+                    .map_err(|error| commands::Rejected {
+                        tx: commands::transaction_of(&authority.unwrap_unchecked(&payload)),
+                        error,
+                    })
+                    .and_then(|payload| commands::parse(&name, &payload));
+                let (tx, outcome) = match parsed {
                     Ok((tx, Command::Ping)) => (
                         Some(tx),
                         Ok(serde_json::json!({
@@ -356,4 +374,10 @@ async fn run_control(
             }
         }
     }
+}
+
+fn unix_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -1074,3 +1074,146 @@ fn commands_are_answered_and_garbage_is_survived() {
     let growth_kib = rss_kib(daemon.child.id()).saturating_sub(rss_before);
     assert!(growth_kib < 10 * 1024, "RSS grew by {growth_kib} KiB");
 }
+
+/// An HMAC-SHA256 signature made by Python's standard library (independent of the daemon's).
+fn python_signature(password: &str, topic: &str, ts: u64, payload: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import hmac, hashlib, sys; print(hmac.new(sys.argv[1].encode(), (sys.argv[2] + '\\n' + sys.argv[3] + '\\n' + sys.argv[4]).encode(), hashlib.sha256).hexdigest())",
+            password,
+            topic,
+            &ts.to_string(),
+            payload,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn signed_message(user: &str, password: &str, topic: &str, payload: &str) -> Vec<u8> {
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    serde_json::json!({
+        "user": user,
+        "ts": ts,
+        "payload": payload,
+        "sig": python_signature(password, topic, ts, payload),
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// On the LAN listener everyone logs in; a viewer may watch but its configuration and commands
+/// have no effect and are reported; an operator's signed ones work; a wrong password cannot
+/// connect.
+#[test]
+fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
+    let dir = TempDir::new("roles");
+    let meeting = meeting();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
+    let (port, lan) = (free_port(), free_port());
+    let config = daemon_config(port, "meeting", "")
+        + &format!(
+            "lan_listen = \"127.0.0.1:{lan}\"\n\
+             users = [{{ name = \"it-ops\", password = \"operator-secret-1\", role = \"operator\" }},\n\
+                      {{ name = \"facility\", password = \"viewer-secret-22\", role = \"viewer\" }}]\n"
+        );
+    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
+    let lan_sub = |user: &str, password: &str| {
+        std::process::Command::new("mosquitto_sub")
+            .args(["-h", "127.0.0.1", "-p", &lan.to_string(), "-u", user, "-P", password])
+            .args(["-t", "roomscribe/room-7/status", "-C", "1", "-W", "5"])
+            .output()
+            .unwrap()
+    };
+    let wrong = lan_sub("it-ops", "not-the-password");
+    assert!(!wrong.status.success(), "a wrong password must not connect");
+    let viewer = lan_sub("facility", "viewer-secret-22");
+    assert!(viewer.status.success(), "{}", String::from_utf8_lossy(&viewer.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&viewer.stdout).trim(),
+        "online",
+        "a viewer may watch"
+    );
+
+    let lan_pub = |user: &str, password: &str, topic: &str, message: &[u8]| {
+        let file = dir.path("lan-payload.bin");
+        std::fs::write(&file, message).unwrap();
+        let out = std::process::Command::new("mosquitto_pub")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &lan.to_string(),
+                "-u",
+                user,
+                "-P",
+                password,
+                "-q",
+                "1",
+            ])
+            .args(["-t", topic, "-f"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let states = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/config/state"));
+    let document = r#"{"vad": {"threshold": 0.65}}"#;
+    let config_topic = "roomscribe/room-7/config";
+
+    lan_pub("facility", "viewer-secret-22", config_topic, document.as_bytes());
+    lan_pub(
+        "facility",
+        "viewer-secret-22",
+        config_topic,
+        &signed_message("facility", "viewer-secret-22", config_topic, document),
+    );
+    wait_until(Duration::from_secs(10), "both viewer attempts reported", || {
+        states().iter().filter(|s| s["status"] == "rejected").count() >= 2
+    });
+    let refused: Vec<String> = states()
+        .iter()
+        .filter(|s| s["status"] == "rejected")
+        .map(|s| s["errors"][0]["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(refused[0].contains("not signed"), "{refused:?}");
+    assert!(refused[1].contains("viewer"), "{refused:?}");
+    assert!(states().iter().all(|s| s["revision"] == 0), "nothing changed");
+
+    lan_pub(
+        "it-ops",
+        "operator-secret-1",
+        config_topic,
+        &signed_message("it-ops", "operator-secret-1", config_topic, document),
+    );
+    wait_until(Duration::from_secs(10), "the operator's document accepted", || {
+        states().iter().any(|s| s["revision"] == 1 && s["status"] == "accepted")
+    });
+
+    let ping = "roomscribe/room-7/cmd/ping";
+    lan_pub(
+        "facility",
+        "viewer-secret-22",
+        ping,
+        &signed_message("facility", "viewer-secret-22", ping, r#"{"tx": "v1"}"#),
+    );
+    lan_pub(
+        "it-ops",
+        "operator-secret-1",
+        ping,
+        &signed_message("it-ops", "operator-secret-1", ping, r#"{"tx": "o1"}"#),
+    );
+    let replies = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/cmd/ping/reply"));
+    wait_until(Duration::from_secs(10), "both pings answered", || replies().len() >= 2);
+    let by_tx = |tx: &str| replies().into_iter().find(|r| r["tx"] == tx).unwrap();
+    assert_eq!(by_tx("v1")["ok"], false);
+    assert!(by_tx("v1")["error"].as_str().unwrap().contains("viewer"));
+    assert_eq!(by_tx("o1")["ok"], true, "{}", by_tx("o1"));
+}

@@ -41,30 +41,49 @@ pub enum BusError {
     },
 }
 
-/// Starts rumqttd on its own threads, listening on `config.listen` (MQTT 3.1.1).
+/// Starts rumqttd on its own threads, listening on `config.listen` (MQTT 3.1.1) and, when set,
+/// on `config.lan_listen`, where every client must log in as one of `config.users`.
 /// rumqttd has no in-process shutdown: it stops when the process exits, after every stage.
 pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
     let addr: SocketAddr = config
         .listen
         .parse()
         .expect("bus.listen is checked by config validation");
-    // rumqttd reports a failed bind only in its own log; find out here, with a clear error.
-    drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
     let max_payload = config.max_payload_bytes as usize;
-    let server = rumqttd::ServerSettings {
-        name: "roomscribe-v4".into(),
-        listen: addr,
-        tls: None,
-        next_connection_delay_ms: 1,
-        connections: rumqttd::ConnectionSettings {
-            connection_timeout_ms: 5_000,
-            max_payload_size: max_payload,
-            max_inflight_count: 100,
-            auth: None,
-            external_auth: None,
-            dynamic_filters: true,
-        },
+    let listener = |name: &str, addr: SocketAddr, auth: Option<HashMap<String, String>>| {
+        // rumqttd reports a failed bind only in its own log; find out here, with a clear error.
+        drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
+        Ok::<_, BusError>((
+            name.to_owned(),
+            rumqttd::ServerSettings {
+                name: format!("roomscribe-{name}"),
+                listen: addr,
+                tls: None,
+                next_connection_delay_ms: 1,
+                connections: rumqttd::ConnectionSettings {
+                    connection_timeout_ms: 5_000,
+                    max_payload_size: max_payload,
+                    max_inflight_count: 100,
+                    auth,
+                    external_auth: None,
+                    dynamic_filters: true,
+                },
+            },
+        ))
     };
+    let mut servers = HashMap::from([listener("loopback", addr, None)?]);
+    if !config.lan_listen.is_empty() {
+        let lan: SocketAddr = config
+            .lan_listen
+            .parse()
+            .expect("bus.lan_listen is checked by config validation");
+        let logins = config
+            .users
+            .iter()
+            .map(|u| (u.name.clone(), u.password.clone()))
+            .collect();
+        servers.extend([listener("lan", lan, Some(logins))?]);
+    }
     let broker_config = rumqttd::Config {
         id: 0,
         router: rumqttd::RouterConfig {
@@ -77,7 +96,7 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
             initialized_filters: None,
             shared_subscriptions_strategy: Default::default(),
         },
-        v4: Some(HashMap::from([("loopback".to_owned(), server)])),
+        v4: Some(servers),
         ..Default::default()
     };
     std::thread::Builder::new()

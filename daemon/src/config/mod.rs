@@ -304,6 +304,34 @@ pub struct BusConfig {
     /// Seconds between retained health snapshots (one is also sent whenever capture goes up or
     /// down). Default 30. 1-3600.
     pub health_interval_s: u32,
+    /// A second listener for the room's network, e.g. "0.0.0.0:1884", where every client must
+    /// log in as one of `users`. Default "" (none: loopback only).
+    pub lan_listen: String,
+    /// Who may log in on `lan_listen`. Viewers may subscribe; only operators' signed messages
+    /// change configuration or run commands (and once any operator is listed, unsigned ones are
+    /// refused on every listener). Default [] (none).
+    pub users: Vec<UserConfig>,
+}
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Subscribe to everything; cannot configure or command.
+    Viewer,
+    /// Also configure and command, by signing with their password.
+    Operator,
+}
+
+/// One login on the LAN listener.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    /// 1-64 characters; unique.
+    pub name: String,
+    /// At least 12 characters. Also the operator's signing key: keep this file private.
+    pub password: String,
+    pub role: Role,
 }
 
 impl Default for BusConfig {
@@ -313,6 +341,8 @@ impl Default for BusConfig {
             max_payload_bytes: 65_536,
             max_connections: 64,
             health_interval_s: 30,
+            lan_listen: String::new(),
+            users: Vec::new(),
         }
     }
 }

@@ -314,6 +314,29 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     check.range("bus.max_payload_bytes", bus.max_payload_bytes, 1_024, 16_777_216, "");
     check.range("bus.max_connections", bus.max_connections, 2, 10_000, "");
     check.range("bus.health_interval_s", bus.health_interval_s, 1, 3_600, "");
+    if !bus.lan_listen.is_empty() {
+        check.require(bus.lan_listen.parse::<SocketAddr>().is_ok(), "bus.lan_listen", || {
+            format!(
+                "{:?} must be an IP address and port, e.g. \"0.0.0.0:1884\"",
+                bus.lan_listen
+            )
+        });
+        check.require(!bus.users.is_empty(), "bus.users", || {
+            "must name at least one user when bus.lan_listen is set (no one could log in)".into()
+        });
+    }
+    let mut names = std::collections::HashSet::new();
+    for user in &bus.users {
+        check.require((1..=64).contains(&user.name.len()), "bus.users", || {
+            format!("user name {:?} must be 1-64 characters", user.name)
+        });
+        check.require(names.insert(&user.name), "bus.users", || {
+            format!("user {:?} is listed twice", user.name)
+        });
+        check.require(user.password.chars().count() >= 12, "bus.users", || {
+            format!("the password of {:?} is shorter than 12 characters", user.name)
+        });
+    }
 
     check.require(
         tracing_subscriber::EnvFilter::try_new(&c.log.level).is_ok(),

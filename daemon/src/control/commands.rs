@@ -36,6 +36,14 @@ fn read_map(payload: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>
     }
 }
 
+/// The transaction id in a payload, if it can be read (to answer a refused command).
+pub fn transaction_of(payload: &[u8]) -> Option<String> {
+    match read_map(payload)?.get("tx")? {
+        serde_json::Value::String(tx) if tx.len() <= 128 => Some(tx.clone()),
+        _ => None,
+    }
+}
+
 /// Parses the payload of command `name`; returns its transaction id and the command.
 pub fn parse(name: &str, payload: &[u8]) -> Result<(String, Command), Rejected> {
     let Some(map) = read_map(payload) else {

@@ -8,6 +8,7 @@
 //! means: that is `config`.
 
 pub mod commands;
+pub mod signing;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -168,6 +169,23 @@ impl RemoteConfig {
     /// `None` when there are none.
     pub fn overrides_json(&self) -> Option<Vec<u8>> {
         (!self.overrides.0.is_empty()).then(|| serde_json::to_vec(&self.overrides.to_json()).expect("JSON"))
+    }
+
+    /// Whether `payload` holds exactly the overrides already in force (a retained document
+    /// delivered again, or the daemon's own re-publication at start).
+    pub fn is_in_force(&self, payload: &[u8]) -> bool {
+        Overrides::decode(payload).is_ok_and(|o| o == self.overrides)
+    }
+
+    /// A rejection that changes nothing, for a document refused before it was read.
+    pub fn refuse(&self, why: String) -> Outcome {
+        Outcome::Rejected {
+            revision: self.revision,
+            errors: vec![ConfigError {
+                field: String::new(),
+                message: why,
+            }],
+        }
     }
 
     /// Checks a published document; if it is valid and new, keeps it on disk and sends the
