@@ -33,7 +33,7 @@ use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigEr
 use crate::control::commands::{self, Command};
 use crate::control::signing::Authority;
 use crate::control::{LiveReceivers, LiveSections, Outcome, RemoteConfig};
-use crate::health::{systemd, HealthSnapshot};
+use crate::health::{self, systemd, AsrHealth, HealthSnapshot, QueueDepths};
 use crate::vad;
 
 /// audio → vad: 6.4 s of audio.
@@ -139,6 +139,9 @@ async fn run_pipeline(
     let (chunk_tx, chunk_rx) = mpsc::channel(AUDIO_CHUNKS);
     let (segment_tx, segment_rx) = mpsc::channel(SPEECH_EVENTS);
     let (transcript_tx, transcript_rx) = mpsc::channel(TRANSCRIPTS);
+    // Health reads queue depths through weak handles, which never keep a channel open.
+    let (audio_queue, speech_queue, transcript_queue) =
+        (chunk_tx.downgrade(), segment_tx.downgrade(), transcript_tx.downgrade());
     let (report_tx, report_rx) = mpsc::channel(AUDIO_REPORTS);
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(CaptureStats::default());
@@ -153,6 +156,7 @@ async fn run_pipeline(
         vad::run_stage(vad_config, detector, chunk_rx, segment_tx, report_tx)
     })?;
     let firewall = transcriber.stats.clone();
+    let timings = transcriber.timings.clone();
     let asr_config = receivers.asr.clone();
     let asr_stage = spawn("asr", move || {
         asr::run_stage(transcriber, asr_config, segment_rx, transcript_tx)
@@ -185,6 +189,8 @@ async fn run_pipeline(
     let health = {
         let (client, topics) = publisher.side_channel();
         let stats = stats.clone();
+        let firewall_for_health = firewall.clone();
+        let state_dir = config.state_dir.clone();
         let source_name = match config.capture.source {
             CaptureSource::Alsa => config.capture.pcm.clone(),
             CaptureSource::Wav => config.capture.file.display().to_string(),
@@ -197,6 +203,18 @@ async fn run_pipeline(
             move || HealthSnapshot {
                 capture: stats.snapshot(&source_name),
                 audio: latest_metrics.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+                process: health::process_usage(),
+                queues: QueueDepths {
+                    audio: depth(&audio_queue),
+                    speech: depth(&speech_queue),
+                    transcripts: depth(&transcript_queue),
+                },
+                asr: AsrHealth {
+                    timing: timings.summary(),
+                    hallucinations_suppressed: firewall_for_health.hallucinations_suppressed(),
+                    no_speech_windows: firewall_for_health.no_speech.load(Ordering::Relaxed),
+                },
+                disk: health::disk_free(&state_dir),
             },
             health_stop.clone(),
         ))
@@ -380,4 +398,11 @@ fn unix_millis() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Items waiting in a channel (0 once it has closed).
+fn depth<T>(queue: &mpsc::WeakSender<T>) -> usize {
+    queue
+        .upgrade()
+        .map_or(0, |sender| sender.max_capacity() - sender.capacity())
 }

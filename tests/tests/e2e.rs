@@ -347,6 +347,21 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     assert!(rms > -40.0 && rms < 0.0, "speech level {rms} dBFS");
     assert!(floor < rms - 10.0, "the floor ({floor}) lies well below speech ({rms})");
     assert_eq!(during_speech["clipping_ratio"], 0.0);
+    let last = health.last().unwrap();
+    assert_eq!(last["v"], 1);
+    assert!(last["process"]["rss_mib"].as_f64().unwrap() > 50.0, "{last}");
+    assert!(last["process"]["cpu_s"].as_f64().unwrap() > 0.0, "{last}");
+    let timing = &last["asr"]["timing"];
+    assert!(timing["segments"].as_u64().unwrap() >= 1, "{last}");
+    let rtf = timing["real_time_factor"].as_f64().unwrap();
+    assert!(rtf > 0.0 && rtf < 2.0, "{last}");
+    assert!(timing["latency_p95_ms"].as_f64().unwrap() >= timing["latency_p50_ms"].as_f64().unwrap());
+    assert!(last["asr"]["hallucinations_suppressed"].is_u64(), "{last}");
+    assert!(
+        last["queues"]["audio"].is_u64() && last["queues"]["transcripts"].is_u64(),
+        "{last}"
+    );
+    assert!(last["disk"]["free_mib"].as_f64().unwrap() > 0.0, "{last}");
 
     let messages = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
     let mut text = String::new();

@@ -140,6 +140,57 @@ pub struct FirewallStats {
     pub silence_fillers: AtomicU64,
 }
 
+/// How long ASR took on recent final segments, for health.
+#[derive(Debug, Default)]
+pub struct AsrTimings {
+    /// (processing seconds, audio seconds) of the last `KEEP` segments.
+    recent: std::sync::Mutex<std::collections::VecDeque<(f64, f64)>>,
+    segments: AtomicU64,
+}
+
+/// What health reports about ASR speed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AsrTimingSummary {
+    /// Final segments transcribed since start.
+    pub segments: u64,
+    /// Processing seconds per audio second over the recent segments.
+    pub real_time_factor: f64,
+    /// Processing time per segment, median and 95th percentile, over the recent segments.
+    pub latency_p50_ms: f64,
+    pub latency_p95_ms: f64,
+}
+
+impl AsrTimings {
+    const KEEP: usize = 256;
+
+    fn record(&self, processing_s: f64, audio_s: f64) {
+        self.segments.fetch_add(1, Ordering::Relaxed);
+        let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if recent.len() == Self::KEEP {
+            recent.pop_front();
+        }
+        recent.push_back((processing_s, audio_s));
+    }
+
+    /// `None` before the first segment.
+    pub fn summary(&self) -> Option<AsrTimingSummary> {
+        let recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if recent.is_empty() {
+            return None;
+        }
+        let mut latencies: Vec<f64> = recent.iter().map(|&(p, _)| p * 1e3).collect();
+        latencies.sort_by(f64::total_cmp);
+        let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
+        let (processing, audio) = recent.iter().fold((0.0, 0.0), |(p, a), &(dp, da)| (p + dp, a + da));
+        Some(AsrTimingSummary {
+            segments: self.segments.load(Ordering::Relaxed),
+            real_time_factor: if audio > 0.0 { processing / audio } else { 0.0 },
+            latency_p50_ms: at(0.5),
+            latency_p95_ms: at(0.95),
+        })
+    }
+}
+
 impl FirewallStats {
     fn count(&self, suppressed: Suppressed) {
         let counter = match suppressed {
@@ -181,6 +232,7 @@ pub struct Transcriber {
     kind: Kind,
     language: String,
     pub stats: Arc<FirewallStats>,
+    pub timings: Arc<AsrTimings>,
 }
 
 impl Transcriber {
@@ -276,6 +328,7 @@ impl Transcriber {
             kind,
             language: config.language.clone(),
             stats: Arc::default(),
+            timings: Arc::default(),
         })
     }
 
@@ -534,6 +587,9 @@ pub fn run_stage(
                 continue;
             }
         };
+        transcriber
+            .timings
+            .record(started.elapsed().as_secs_f64(), audio_seconds);
         tracing::debug!(
             audio_seconds,
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -555,5 +611,24 @@ pub fn run_stage(
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod timing_tests {
+    use super::*;
+
+    #[test]
+    fn timings_summarise_speed_and_latency() {
+        let timings = AsrTimings::default();
+        assert!(timings.summary().is_none());
+        for i in 1..=100 {
+            timings.record(f64::from(i) / 100.0, 10.0);
+        }
+        let summary = timings.summary().unwrap();
+        assert_eq!(summary.segments, 100);
+        assert!((summary.real_time_factor - 0.0505).abs() < 1e-9);
+        assert!((summary.latency_p50_ms - 510.0).abs() < 1e-6, "{summary:?}");
+        assert!((summary.latency_p95_ms - 950.0).abs() < 1e-6, "{summary:?}");
     }
 }

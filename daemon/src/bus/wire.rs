@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::health::{CaptureHealth, HealthSnapshot};
+use crate::health::{AsrHealth, CaptureHealth, DiskHealth, HealthSnapshot, ProcessHealth, QueueDepths};
 use crate::pipeline::{AudioEvent, AudioMetrics, PartialTranscript, Transcript};
 
 /// Schema version of `TranscriptMessage`.
@@ -105,6 +105,10 @@ pub struct HealthMessage {
     pub capture: CaptureHealth,
     /// The room's sound over the last metrics window.
     pub audio: Option<AudioMetrics>,
+    pub process: ProcessHealth,
+    pub queues: QueueDepths,
+    pub asr: AsrHealth,
+    pub disk: DiskHealth,
 }
 
 impl HealthMessage {
@@ -118,6 +122,10 @@ impl HealthMessage {
             uptime_s: uptime.as_secs(),
             capture: snapshot.capture,
             audio: snapshot.audio,
+            process: snapshot.process,
+            queues: snapshot.queues,
+            asr: snapshot.asr,
+            disk: snapshot.disk,
         }
     }
 }

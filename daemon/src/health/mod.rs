@@ -6,6 +6,7 @@ pub mod systemd;
 
 use serde::{Deserialize, Serialize};
 
+use crate::asr::AsrTimingSummary;
 use crate::pipeline::AudioMetrics;
 
 /// The capture path as health reports it.
@@ -36,4 +37,95 @@ pub struct HealthSnapshot {
     pub capture: CaptureHealth,
     /// The room's sound over the last metrics window; absent until the first window ends.
     pub audio: Option<AudioMetrics>,
+    pub process: ProcessHealth,
+    pub queues: QueueDepths,
+    pub asr: AsrHealth,
+    pub disk: DiskHealth,
+}
+
+/// The daemon process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessHealth {
+    /// CPU seconds (user + system) since start.
+    pub cpu_s: f64,
+    pub rss_mib: f64,
+}
+
+/// Items waiting in each channel between stages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueDepths {
+    /// 100 ms audio chunks waiting for VAD.
+    pub audio: usize,
+    /// Speech segments waiting for ASR.
+    pub speech: usize,
+    /// Transcripts waiting to be published.
+    pub transcripts: usize,
+}
+
+/// Speech recognition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AsrHealth {
+    /// Absent before the first segment.
+    pub timing: Option<AsrTimingSummary>,
+    /// Outputs held back as hallucinations (loops, fillers on silence).
+    pub hallucinations_suppressed: u64,
+    /// Windows the no-speech gate judged silent.
+    pub no_speech_windows: u64,
+}
+
+/// The disk holding `state_dir`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiskHealth {
+    pub path: String,
+    /// Absent when it cannot be read.
+    pub free_mib: Option<f64>,
+}
+
+/// CPU time and resident memory of this process, from /proc.
+pub fn process_usage() -> ProcessHealth {
+    let ticks = 100.0; // USER_HZ on Linux
+    let cpu_s = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            let fields: Vec<String> = stat.rsplit_once(')')?.1.split_whitespace().map(str::to_owned).collect();
+            let utime: f64 = fields.get(11)?.parse().ok()?;
+            let stime: f64 = fields.get(12)?.parse().ok()?;
+            Some((utime + stime) / ticks)
+        })
+        .unwrap_or(0.0);
+    let rss_mib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let kib: f64 = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some(kib / 1024.0)
+        })
+        .unwrap_or(0.0);
+    ProcessHealth { cpu_s, rss_mib }
+}
+
+/// Free space for the daemon on the file system holding `path` (or, before `path` exists,
+/// its nearest existing parent).
+pub fn disk_free(path: &std::path::Path) -> DiskHealth {
+    let existing = path.ancestors().find(|p| p.exists()).unwrap_or(path);
+    let free_mib = std::ffi::CString::new(existing.as_os_str().as_encoded_bytes())
+        .ok()
+        .and_then(|c_path| {
+            let mut stats = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
+            // SAFETY: statvfs fills the struct it is given from a NUL-terminated path.
+            let ok = unsafe { libc::statvfs(c_path.as_ptr(), stats.as_mut_ptr()) } == 0;
+            // SAFETY: initialised by statvfs when it succeeded.
+            ok.then(|| unsafe { stats.assume_init() })
+        })
+        .map(|s| s.f_bavail as f64 * s.f_frsize as f64 / (1024.0 * 1024.0));
+    DiskHealth {
+        path: path.display().to_string(),
+        free_mib,
+    }
 }
