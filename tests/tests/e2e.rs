@@ -1016,7 +1016,8 @@ fn rss_kib(pid: u32) -> u64 {
 
 /// Commands get a reply with their transaction id: results for known ones, a clear error for
 /// unknown commands and unreadable payloads. A burst of garbage on the command and config
-/// topics leaves the daemon answering, with flat memory.
+/// topics, 10 000 rapid configuration documents and an oversized payload leave the daemon
+/// answering, with flat memory.
 #[test]
 fn commands_are_answered_and_garbage_is_survived() {
     let dir = TempDir::new("commands");
@@ -1083,6 +1084,57 @@ fn commands_are_answered_and_garbage_is_survived() {
         use std::io::Write as _;
         publisher.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
         assert!(publisher.wait().unwrap().success());
+    }
+    // 10 000 valid configuration documents as fast as mosquitto_pub sends them, and one payload
+    // over bus.max_payload_bytes (whose sender the broker disconnects).
+    let documents: String = (0..10_000)
+        .map(|i| {
+            format!(
+                "{{\"vad\": {{\"threshold\": {:.4}}}}}\n",
+                0.3 + f64::from(i % 500) / 1000.0
+            )
+        })
+        .collect();
+    let mut publisher = std::process::Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-q",
+            "1",
+            "-l",
+            "-t",
+            "roomscribe/room-7/config",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        publisher.stdin.take().unwrap().write_all(documents.as_bytes()).unwrap();
+    }
+    assert!(publisher.wait().unwrap().success());
+    let oversized = std::process::Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-q",
+            "1",
+            "-t",
+            "roomscribe/room-7/cmd/ping",
+            "-s",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut oversized = oversized;
+        use std::io::Write as _;
+        let _ = oversized.stdin.take().unwrap().write_all(&vec![b'x'; 200_000]);
+        let _ = oversized.wait();
     }
     mosquitto_pub(&dir, port, "roomscribe/room-7/cmd/ping", br#"{"tx": "after"}"#, false);
     assert_eq!(reply_to("ping", "after")["ok"], true, "still answering after the burst");

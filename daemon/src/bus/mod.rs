@@ -321,6 +321,7 @@ const OPERATOR_MESSAGES: usize = 64;
 /// handing what operators publish to `operator_messages`.
 async fn drive(mut event_loop: EventLoop, topics: Topics, operator_messages: mpsc::Sender<OperatorMessage>) {
     let (config_topic, command_prefix) = (topics.config(), topics.command_prefix());
+    let mut dropped = 0u64;
     loop {
         match event_loop.poll().await {
             Ok(Event::Outgoing(Outgoing::Disconnect)) => return,
@@ -336,7 +337,14 @@ async fn drive(mut event_loop: EventLoop, topics: Topics, operator_messages: mps
                     continue;
                 };
                 if operator_messages.try_send(message).is_err() {
-                    tracing::warn!("Operator messages are arriving faster than they are handled; one was dropped");
+                    dropped += 1;
+                    // A flood must not flood the journal too: 1, 2, 4, 8… drops are logged.
+                    if dropped.is_power_of_two() {
+                        tracing::warn!(
+                            dropped,
+                            "Operator messages are arriving faster than they are handled; dropping"
+                        );
+                    }
                 }
             }
             Ok(_) => {}
