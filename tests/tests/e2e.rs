@@ -1284,3 +1284,50 @@ fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
     assert!(by_tx("v1")["error"].as_str().unwrap().contains("viewer"));
     assert_eq!(by_tx("o1")["ok"], true, "{}", by_tx("o1"));
 }
+
+/// A new capture section, sent as remote configuration, reopens the device with it while the
+/// rest of the daemon runs on; nothing waits for a restart.
+#[test]
+fn a_remote_capture_change_reopens_only_the_device() {
+    let dir = TempDir::new("capture-change");
+    let meeting = meeting();
+    let asoundrc = dir.path("asoundrc");
+    let pcm = |name: &str| {
+        format!(
+            "pcm.{name} {{\n  type file\n  slave.pcm \"null\"\n  file \"/dev/null\"\n  infile \"{}\"\n  format \"raw\"\n}}\n",
+            meeting.raw.display()
+        )
+    };
+    std::fs::write(&asoundrc, pcm("first") + &pcm("second")).unwrap();
+    let port = free_port();
+    let daemon = Daemon::start(&dir, &daemon_config(port, "first", ""), Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    daemon.wait_for_log("ALSA capture opened pcm=first", Duration::from_secs(10));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/config/state");
+    std::thread::sleep(Duration::from_millis(300));
+    mosquitto_pub(
+        &dir,
+        port,
+        "roomscribe/room-7/config",
+        br#"{"capture": {"pcm": "second"}}"#,
+        true,
+    );
+    wait_until(Duration::from_secs(10), "the capture change accepted", || {
+        decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/config/state"))
+            .iter()
+            .any(|s| s["revision"] == 1 && s["status"] == "accepted" && s["restart_required"] == serde_json::json!([]))
+    });
+    daemon.wait_for_log("ALSA capture opened pcm=second", Duration::from_secs(10));
+    assert!(daemon
+        .log_text()
+        .contains("Capture configuration changed; reopening the device"));
+    assert!(
+        !daemon.log_text().contains("Whisper model loaded pcm"),
+        "nothing else restarted"
+    );
+    assert_eq!(
+        daemon.log_text().matches("Whisper model loaded").count(),
+        1,
+        "the model was loaded once"
+    );
+}
