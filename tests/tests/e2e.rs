@@ -1321,10 +1321,6 @@ fn a_remote_capture_change_reopens_only_the_device() {
     assert!(daemon
         .log_text()
         .contains("Capture configuration changed; reopening the device"));
-    assert!(
-        !daemon.log_text().contains("Whisper model loaded pcm"),
-        "nothing else restarted"
-    );
     assert_eq!(
         daemon.log_text().matches("Whisper model loaded").count(),
         1,
