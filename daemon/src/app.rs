@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 
 use crate::asr::{self, AsrError, Transcriber};
 use crate::audio::{self, AudioError, CaptureStats, Source};
-use crate::bus::wire::{to_cbor, CommandReply, ConfigStateMessage, FieldError};
+use crate::bus::wire::{CommandReply, ConfigStateMessage, FieldError};
 use crate::bus::OperatorMessage;
 use crate::bus::{self, BusError, Publisher};
 use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigErrors};
@@ -130,7 +130,7 @@ async fn run_pipeline(
         receivers,
     } = control;
     let broker_addr = bus::start_broker(&config.bus)?;
-    let mut publisher = Publisher::connect(broker_addr, &config.device_id).await?;
+    let mut publisher = Publisher::connect(broker_addr, &config.device_id, config.bus.json_mirror).await?;
     let mut sigterm =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(AppError::Signals)?;
     let mut sigint =
@@ -163,23 +163,19 @@ async fn run_pipeline(
     })?;
     let operator_messages = publisher.take_operator_messages().expect("the publisher was just made");
     let control_task = {
-        let (client, topics) = publisher.side_channel();
         tokio::spawn(run_control(
             remote,
             live,
             Authority::new(&config.bus.users),
             operator_messages,
-            client,
-            topics,
+            publisher.outbox(),
             config.device_id.clone(),
         ))
     };
     let latest_metrics = Arc::new(Mutex::new(None));
     let audio_reports = {
-        let (client, topics) = publisher.side_channel();
         tokio::spawn(bus::publish_audio_reports(
-            client,
-            topics,
+            publisher.outbox(),
             config.device_id.clone(),
             report_rx,
             latest_metrics.clone(),
@@ -187,7 +183,7 @@ async fn run_pipeline(
     };
     let health_stop = Arc::new(AtomicBool::new(false));
     let health = {
-        let (client, topics) = publisher.side_channel();
+        let outbox = publisher.outbox();
         let stats = stats.clone();
         let firewall_for_health = firewall.clone();
         let state_dir = config.state_dir.clone();
@@ -196,8 +192,7 @@ async fn run_pipeline(
             CaptureSource::Wav => config.capture.file.display().to_string(),
         };
         tokio::spawn(bus::publish_health(
-            client,
-            topics,
+            outbox,
             config.device_id.clone(),
             receivers.health_interval_s.clone(),
             move || HealthSnapshot {
@@ -304,10 +299,10 @@ async fn run_control(
     live: LiveSections,
     mut authority: Authority,
     mut messages: mpsc::Receiver<OperatorMessage>,
-    client: rumqttc::AsyncClient,
-    topics: bus::topics::Topics,
+    outbox: bus::Outbox,
     device_id: String,
 ) {
+    let topics = outbox.topics().clone();
     let started = std::time::Instant::now();
     let say = |revision, errors: Vec<ConfigError>, restart: &[&str]| {
         let errors = errors
@@ -317,20 +312,18 @@ async fn run_control(
                 message: e.message,
             })
             .collect();
-        to_cbor(&ConfigStateMessage::new(&device_id, revision, errors, restart))
+        ConfigStateMessage::new(&device_id, revision, errors, restart)
     };
     let qos = rumqttc::QoS::AtLeastOnce;
-    let publish = |topic: String, retain: bool, payload: Vec<u8>| {
-        let client = client.clone();
-        async move {
-            if let Err(error) = client.publish(&topic, qos, retain, payload).await {
-                tracing::warn!(%error, topic, "Could not publish");
-            }
+    let report_failure = |result: Result<(), rumqttc::ClientError>| {
+        if let Err(error) = result {
+            tracing::warn!(%error, "Could not queue a control message for publishing");
         }
     };
-    publish(topics.config_state(), true, say(remote.revision(), Vec::new(), &[])).await;
+    let state = say(remote.revision(), Vec::new(), &[]);
+    report_failure(outbox.publish(&topics.config_state(), qos, true, &state).await);
     if let Some(overrides) = remote.overrides_json() {
-        publish(topics.config(), true, overrides).await;
+        outbox.publish_raw(&topics.config(), true, overrides).await;
     }
     while let Some(message) = messages.recv().await {
         match message {
@@ -357,7 +350,7 @@ async fn run_control(
                         say(revision, errors, &[])
                     }
                 };
-                publish(topics.config_state(), true, state).await;
+                report_failure(outbox.publish(&topics.config_state(), qos, true, &state).await);
             }
             OperatorMessage::Command { name, payload } => {
                 let topic = format!("{}{name}", topics.command_prefix());
@@ -388,7 +381,7 @@ async fn run_control(
                     }
                 };
                 let reply = CommandReply::new(&device_id, &name, tx, outcome);
-                publish(topics.command_reply(&name), false, to_cbor(&reply)).await;
+                report_failure(outbox.publish(&topics.command_reply(&name), qos, false, &reply).await);
             }
         }
     }

@@ -21,7 +21,7 @@ use crate::config::BusConfig;
 use crate::health::HealthSnapshot;
 use crate::pipeline::{AsrOutput, AudioMetrics, AudioReport};
 use topics::Topics;
-use wire::{to_cbor, HealthMessage, InsightMessage, PartialMessage, TranscriptMessage};
+use wire::{to_cbor, to_json, HealthMessage, InsightMessage, PartialMessage, TranscriptMessage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -120,9 +120,65 @@ pub fn local_address(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+/// How the daemon publishes its messages: CBOR on their topic and, with `bus.json_mirror`, the
+/// same message as JSON under `roomscribe/<device>/json/...` for tools that cannot read CBOR.
+#[derive(Clone)]
+pub struct Outbox {
+    client: AsyncClient,
+    topics: Topics,
+    json_mirror: bool,
+}
+
+impl Outbox {
+    pub fn topics(&self) -> &Topics {
+        &self.topics
+    }
+
+    /// Publishes raw bytes on `topic` (UTF-8 status words, operators' own documents).
+    pub async fn publish_raw(&self, topic: &str, retain: bool, payload: Vec<u8>) {
+        if let Err(error) = self.client.publish(topic, QoS::AtLeastOnce, retain, payload).await {
+            tracing::warn!(%error, topic, "Could not queue a message for publishing");
+        }
+    }
+
+    /// Queues `message` (and its JSON mirror); waits while the client's queue is full.
+    pub async fn publish<T: serde::Serialize>(
+        &self,
+        topic: &str,
+        qos: QoS,
+        retain: bool,
+        message: &T,
+    ) -> Result<(), rumqttc::ClientError> {
+        self.client.publish(topic, qos, retain, to_cbor(message)).await?;
+        if self.json_mirror {
+            self.client
+                .publish(self.topics.json_mirror(topic), qos, retain, to_json(message))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Queues `message` (and its mirror) only if there is room now.
+    pub fn try_publish<T: serde::Serialize>(
+        &self,
+        topic: &str,
+        qos: QoS,
+        retain: bool,
+        message: &T,
+    ) -> Result<(), rumqttc::ClientError> {
+        self.client.try_publish(topic, qos, retain, to_cbor(message))?;
+        if self.json_mirror {
+            self.client
+                .try_publish(self.topics.json_mirror(topic), qos, retain, to_json(message))?;
+        }
+        Ok(())
+    }
+}
+
 /// The daemon's own connection to the broker.
 pub struct Publisher {
     client: AsyncClient,
+    outbox: Outbox,
     topics: Topics,
     device_id: String,
     /// What operators publish (configuration documents and commands), in arrival order
@@ -137,7 +193,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 impl Publisher {
     /// Connects to the broker at `addr`, announces `online` (retained) and leaves the last will
     /// `offline`. Returns once the broker has acknowledged the connection.
-    pub async fn connect(addr: SocketAddr, device_id: &str) -> Result<Self, BusError> {
+    pub async fn connect(addr: SocketAddr, device_id: &str, json_mirror: bool) -> Result<Self, BusError> {
         let topics = Topics::new(device_id);
         let target = local_address(addr);
         let mut options = MqttOptions::new(
@@ -176,6 +232,11 @@ impl Publisher {
         let (operator_tx, operator_rx) = mpsc::channel(OPERATOR_MESSAGES);
         Ok(Self {
             event_loop: tokio::spawn(drive(event_loop, topics.clone(), operator_tx)),
+            outbox: Outbox {
+                client: client.clone(),
+                topics: topics.clone(),
+                json_mirror,
+            },
             client,
             topics,
             device_id: device_id.to_owned(),
@@ -188,9 +249,9 @@ impl Publisher {
         self.operator_messages.take()
     }
 
-    /// A client and topics for tasks that publish beside the transcript stage (health).
-    pub fn side_channel(&self) -> (AsyncClient, Topics) {
-        (self.client.clone(), self.topics.clone())
+    /// The outbox for tasks that publish beside the transcript stage (health, control).
+    pub fn outbox(&self) -> Outbox {
+        self.outbox.clone()
     }
 
     /// Publishes transcripts (QoS 1) and partials (QoS 0, not retained) until `transcripts`
@@ -203,9 +264,9 @@ impl Publisher {
             let message = match output {
                 AsrOutput::Partial(partial) => {
                     let message = PartialMessage::new(&self.device_id, &partial);
-                    if let Err(error) =
-                        self.client
-                            .try_publish(&partial_topic, QoS::AtMostOnce, false, to_cbor(&message))
+                    if let Err(error) = self
+                        .outbox
+                        .try_publish(&partial_topic, QoS::AtMostOnce, false, &message)
                     {
                         tracing::debug!(%error, "A partial was not queued; the next one supersedes it");
                     }
@@ -221,8 +282,8 @@ impl Publisher {
                 "Transcript"
             );
             match self
-                .client
-                .publish(&final_topic, QoS::AtLeastOnce, false, to_cbor(&message))
+                .outbox
+                .publish(&final_topic, QoS::AtLeastOnce, false, &message)
                 .await
             {
                 Ok(()) => published += 1,
@@ -248,15 +309,14 @@ impl Publisher {
 /// whenever the capture state changes, until `stop` flips. Never blocks a stage: it only reads
 /// counters.
 pub async fn publish_health(
-    client: AsyncClient,
-    topics: Topics,
+    outbox: Outbox,
     device_id: String,
     interval_s: tokio::sync::watch::Receiver<u32>,
     snapshot: impl Fn() -> HealthSnapshot,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {
     let started = std::time::Instant::now();
-    let topic = topics.health();
+    let topic = outbox.topics().health();
     let mut last_sent: Option<(std::time::Instant, String)> = None;
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
         let now = snapshot();
@@ -268,7 +328,7 @@ pub async fn publish_health(
         if due {
             let state = now.capture.state.clone();
             let message = HealthMessage::new(&device_id, started.elapsed(), now);
-            if let Err(error) = client.publish(&topic, QoS::AtLeastOnce, true, to_cbor(&message)).await {
+            if let Err(error) = outbox.publish(&topic, QoS::AtLeastOnce, true, &message).await {
                 tracing::warn!(%error, "Could not queue a health snapshot");
             }
             last_sent = Some((std::time::Instant::now(), state));
@@ -280,13 +340,12 @@ pub async fn publish_health(
 /// Publishes the VAD stage's room events on the insights topic (QoS 1) and keeps its latest
 /// metrics in `latest` for health, until `reports` closes.
 pub async fn publish_audio_reports(
-    client: AsyncClient,
-    topics: Topics,
+    outbox: Outbox,
     device_id: String,
     mut reports: mpsc::Receiver<AudioReport>,
     latest: std::sync::Arc<std::sync::Mutex<Option<AudioMetrics>>>,
 ) {
-    let topic = topics.insights();
+    let topic = outbox.topics().insights();
     while let Some(report) = reports.recv().await {
         match report {
             AudioReport::Metrics(metrics) => {
@@ -295,7 +354,7 @@ pub async fn publish_audio_reports(
             AudioReport::Event(event) => {
                 let message = InsightMessage::new(&device_id, &event);
                 tracing::info!(kind = %message.kind, start = message.start, "Room event");
-                if let Err(error) = client.publish(&topic, QoS::AtLeastOnce, false, to_cbor(&message)).await {
+                if let Err(error) = outbox.publish(&topic, QoS::AtLeastOnce, false, &message).await {
                     tracing::warn!(%error, "Could not queue a room event");
                 }
             }

@@ -71,6 +71,14 @@ impl Topics {
         format!("{}/cmd/{name}/reply", self.base)
     }
 
+    /// Where the JSON copy of a message on `topic` goes (`roomscribe/<device>/json/...`).
+    pub fn json_mirror(&self, topic: &str) -> String {
+        match topic.strip_prefix(&self.base) {
+            Some(rest) => format!("{}/json{rest}", self.base),
+            None => topic.to_owned(),
+        }
+    }
+
     /// Everything this device publishes.
     pub fn everything(&self) -> String {
         format!("{}/#", self.base)
@@ -85,6 +93,19 @@ impl Topics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_json_mirror_hangs_under_json() {
+        let topics = Topics::new("room-1");
+        assert_eq!(
+            topics.json_mirror(&topics.transcript()),
+            "roomscribe/room-1/json/transcript"
+        );
+        assert_eq!(
+            topics.json_mirror(&topics.command_reply("ping")),
+            "roomscribe/room-1/json/cmd/ping/reply"
+        );
+    }
 
     #[test]
     fn topics_hang_from_the_device() {

@@ -264,6 +264,11 @@ fn unix_millis() -> u64 {
         .unwrap_or(0)
 }
 
+/// Encodes any payload as JSON (the optional mirror for tools that cannot read CBOR).
+pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("every payload is plain data")
+}
+
 /// Encodes any payload as CBOR.
 pub fn to_cbor<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);

@@ -304,6 +304,9 @@ pub struct BusConfig {
     /// Seconds between retained health snapshots (one is also sent whenever capture goes up or
     /// down). Default 30. 1-3600.
     pub health_interval_s: u32,
+    /// Also publish every CBOR message as JSON under `roomscribe/<device>/json/...`, for tools
+    /// that cannot decode CBOR. Default false.
+    pub json_mirror: bool,
     /// A second listener for the room's network, e.g. "0.0.0.0:1884", where every client must
     /// log in as one of `users`. Default "" (none: loopback only).
     pub lan_listen: String,
@@ -341,6 +344,7 @@ impl Default for BusConfig {
             max_payload_bytes: 65_536,
             max_connections: 64,
             health_interval_s: 30,
+            json_mirror: false,
             lan_listen: String::new(),
             users: Vec::new(),
         }
