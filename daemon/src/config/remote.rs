@@ -5,7 +5,7 @@
 //! daemon must restart to apply the change. Never touches the bus or the disk.
 
 use super::validate::{validate_table, ConfigError, ConfigErrors};
-use super::Config;
+use super::{BusConfig, Config};
 
 /// A partial configuration as published: sections and fields to override, nothing else.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,8 +155,13 @@ pub fn restart_required(old: &Config, new: &Config) -> Vec<&'static str> {
     if (&a.model_dir, a.device, a.compute_type, a.threads) != (&b.model_dir, b.device, b.compute_type, b.threads) {
         parts.push("asr");
     }
-    let (a, b) = (&old.bus, &new.bus);
-    if (&a.listen, a.max_payload_bytes, a.max_connections) != (&b.listen, b.max_payload_bytes, b.max_connections) {
+    // Everything of the bus but the health interval: listeners, limits, logins and the mirror
+    // are set up when the broker and the publisher start.
+    let without_interval = |bus: &BusConfig| BusConfig {
+        health_interval_s: 0,
+        ..bus.clone()
+    };
+    if without_interval(&old.bus) != without_interval(&new.bus) {
         parts.push("bus");
     }
     parts
@@ -238,8 +243,18 @@ mod tests {
         new.vad.threshold = 0.7;
         new.asr.hotwords = "roadmap".into();
         assert!(restart_required(&old, &new).is_empty());
+        new.bus.health_interval_s = 5;
+        assert!(
+            restart_required(&old, &new).is_empty(),
+            "the health interval applies live"
+        );
         new.capture.pcm = "hw:1".into();
         new.asr.model_dir = "/models/base.en".into();
-        assert_eq!(restart_required(&old, &new), ["capture", "asr"]);
+        new.bus.users.push(crate::config::UserConfig {
+            name: "it-ops".into(),
+            password: "a-long-password".into(),
+            role: crate::config::Role::Operator,
+        });
+        assert_eq!(restart_required(&old, &new), ["capture", "asr", "bus"]);
     }
 }
