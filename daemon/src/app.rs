@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 use crate::asr::{self, AsrError, Transcriber};
 use crate::audio::{self, AudioError, CaptureStats, Source};
 use crate::bus::wire::{CommandReply, ConfigStateMessage, FieldError};
-use crate::bus::OperatorMessage;
+use crate::bus::OperatorInbox;
 use crate::bus::{self, BusError, Publisher};
 use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigErrors};
 use crate::control::commands::{self, Command};
@@ -161,13 +161,13 @@ async fn run_pipeline(
     let asr_stage = spawn("asr", move || {
         asr::run_stage(transcriber, asr_config, segment_rx, transcript_tx)
     })?;
-    let operator_messages = publisher.take_operator_messages().expect("the publisher was just made");
+    let operator_inbox = publisher.take_operator_inbox().expect("the publisher was just made");
     let control_task = {
         tokio::spawn(run_control(
             remote,
             live,
             Authority::new(&config.bus.users),
-            operator_messages,
+            operator_inbox,
             publisher.outbox(),
             config.device_id.clone(),
         ))
@@ -298,7 +298,7 @@ async fn run_control(
     mut remote: RemoteConfig,
     live: LiveSections,
     mut authority: Authority,
-    mut messages: mpsc::Receiver<OperatorMessage>,
+    inbox: OperatorInbox,
     outbox: bus::Outbox,
     device_id: String,
 ) {
@@ -325,9 +325,28 @@ async fn run_control(
     if let Some(overrides) = remote.overrides_json() {
         outbox.publish_raw(&topics.config(), true, overrides).await;
     }
-    while let Some(message) = messages.recv().await {
+    let OperatorInbox {
+        config: mut documents,
+        mut commands,
+    } = inbox;
+    let mut documents_open = true;
+    loop {
+        let message = tokio::select! {
+            changed = documents.changed(), if documents_open => match changed {
+                Ok(()) => documents.borrow_and_update().clone().map(Operator::Config),
+                Err(_) => {
+                    documents_open = false;
+                    continue;
+                }
+            },
+            command = commands.recv() => match command {
+                Some(command) => Some(Operator::Command(command)),
+                None => return,
+            },
+        };
+        let Some(message) = message else { continue };
         match message {
-            OperatorMessage::Config(message) => {
+            Operator::Config(message) => {
                 if remote.is_in_force(&authority.unwrap_unchecked(&message)) {
                     continue;
                 }
@@ -352,7 +371,7 @@ async fn run_control(
                 };
                 report_failure(outbox.publish(&topics.config_state(), qos, true, &state).await);
             }
-            OperatorMessage::Command { name, payload } => {
+            Operator::Command(bus::Command { name, payload }) => {
                 let topic = format!("{}{name}", topics.command_prefix());
                 let parsed = authority
                     .admit(&topic, &payload, unix_millis())
@@ -398,4 +417,10 @@ fn depth<T>(queue: &mpsc::WeakSender<T>) -> usize {
     queue
         .upgrade()
         .map_or(0, |sender| sender.max_capacity() - sender.capacity())
+}
+
+/// One thing for the control task to do.
+enum Operator {
+    Config(Vec<u8>),
+    Command(bus::Command),
 }

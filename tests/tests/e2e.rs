@@ -1244,7 +1244,11 @@ fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
     let document = r#"{"vad": {"threshold": 0.65}}"#;
     let config_topic = "roomscribe/room-7/config";
 
+    // One at a time: a document that arrives before the last was checked supersedes it.
     lan_pub("facility", "viewer-secret-22", config_topic, document.as_bytes());
+    wait_until(Duration::from_secs(10), "the unsigned attempt reported", || {
+        states().iter().any(|s| s["status"] == "rejected")
+    });
     lan_pub(
         "facility",
         "viewer-secret-22",

@@ -181,9 +181,8 @@ pub struct Publisher {
     outbox: Outbox,
     topics: Topics,
     device_id: String,
-    /// What operators publish (configuration documents and commands), in arrival order
-    /// (taken once by `app`).
-    operator_messages: Option<mpsc::Receiver<OperatorMessage>>,
+    /// What operators publish (taken once by `app`).
+    operator_inbox: Option<OperatorInbox>,
     event_loop: tokio::task::JoinHandle<()>,
 }
 
@@ -229,24 +228,35 @@ impl Publisher {
                 .await
                 .map_err(|e| not_reachable(e.to_string()))?;
         }
-        let (operator_tx, operator_rx) = mpsc::channel(OPERATOR_MESSAGES);
+        let outbox = Outbox {
+            client: client.clone(),
+            topics: topics.clone(),
+            json_mirror,
+        };
+        let (config_tx, config_rx) = tokio::sync::watch::channel(None);
+        let (command_tx, command_rx) = mpsc::channel(WAITING_COMMANDS);
         Ok(Self {
-            event_loop: tokio::spawn(drive(event_loop, topics.clone(), operator_tx)),
-            outbox: Outbox {
-                client: client.clone(),
-                topics: topics.clone(),
-                json_mirror,
-            },
+            event_loop: tokio::spawn(drive(
+                event_loop,
+                outbox.clone(),
+                device_id.to_owned(),
+                config_tx,
+                command_tx,
+            )),
+            outbox,
             client,
             topics,
             device_id: device_id.to_owned(),
-            operator_messages: Some(operator_rx),
+            operator_inbox: Some(OperatorInbox {
+                config: config_rx,
+                commands: command_rx,
+            }),
         })
     }
 
     /// What operators publish on the config and command topics; `None` after the first call.
-    pub fn take_operator_messages(&mut self) -> Option<mpsc::Receiver<OperatorMessage>> {
-        self.operator_messages.take()
+    pub fn take_operator_inbox(&mut self) -> Option<OperatorInbox> {
+        self.operator_inbox.take()
     }
 
     /// The outbox for tasks that publish beside the transcript stage (health, control).
@@ -362,48 +372,70 @@ pub async fn publish_audio_reports(
     }
 }
 
-/// Something an operator published for the device.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OperatorMessage {
-    /// A document on the config topic.
-    Config(Vec<u8>),
-    /// A payload on `cmd/<name>`.
-    Command { name: String, payload: Vec<u8> },
+/// What operators publish, as the control task takes it: the newest configuration document
+/// (a newer one supersedes one not yet checked, as on a retained topic: only the latest
+/// counts), and commands, in order.
+pub struct OperatorInbox {
+    pub config: tokio::sync::watch::Receiver<Option<Vec<u8>>>,
+    pub commands: mpsc::Receiver<Command>,
 }
 
-/// Operator messages waiting for the control task; a burst beyond this is dropped (and
-/// logged): each is complete on its own, and the retained config is delivered again on
-/// reconnect.
-const OPERATOR_MESSAGES: usize = 64;
+/// A payload on `cmd/<name>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    pub name: String,
+    pub payload: Vec<u8>,
+}
+
+/// Commands waiting for the control task. One arriving when all are taken is answered at once
+/// with a "busy" error (never silence).
+const WAITING_COMMANDS: usize = 64;
 
 /// Polls the client's event loop (which does the actual network I/O) until it disconnects,
-/// handing what operators publish to `operator_messages`.
-async fn drive(mut event_loop: EventLoop, topics: Topics, operator_messages: mpsc::Sender<OperatorMessage>) {
+/// handing what operators publish to the control task.
+async fn drive(
+    mut event_loop: EventLoop,
+    outbox: Outbox,
+    device_id: String,
+    config: tokio::sync::watch::Sender<Option<Vec<u8>>>,
+    commands: mpsc::Sender<Command>,
+) {
+    let topics = outbox.topics().clone();
     let (config_topic, command_prefix) = (topics.config(), topics.command_prefix());
-    let mut dropped = 0u64;
+    let mut busy = 0u64;
     loop {
         match event_loop.poll().await {
             Ok(Event::Outgoing(Outgoing::Disconnect)) => return,
             Ok(Event::Incoming(Packet::Publish(publish))) => {
-                let message = if publish.topic == config_topic {
-                    OperatorMessage::Config(publish.payload.to_vec())
-                } else if let Some(name) = crate::control::commands::name_in(&publish.topic, &command_prefix) {
-                    OperatorMessage::Command {
-                        name,
-                        payload: publish.payload.to_vec(),
-                    }
-                } else {
+                if publish.topic == config_topic {
+                    config.send_replace(Some(publish.payload.to_vec()));
+                    continue;
+                }
+                let Some(name) = crate::control::commands::name_in(&publish.topic, &command_prefix) else {
                     continue;
                 };
-                if operator_messages.try_send(message).is_err() {
-                    dropped += 1;
-                    // A flood must not flood the journal too: 1, 2, 4, 8… drops are logged.
-                    if dropped.is_power_of_two() {
+                let command = Command {
+                    name,
+                    payload: publish.payload.to_vec(),
+                };
+                if let Err(mpsc::error::TrySendError::Full(command)) = commands.try_send(command) {
+                    busy += 1;
+                    // A flood must not flood the journal too: 1, 2, 4, 8… are logged.
+                    if busy.is_power_of_two() {
                         tracing::warn!(
-                            dropped,
-                            "Operator messages are arriving faster than they are handled; dropping"
+                            busy,
+                            "Commands are arriving faster than they are carried out; answering busy"
                         );
                     }
+                    let reply = wire::CommandReply::new(
+                        &device_id,
+                        &command.name,
+                        crate::control::commands::transaction_of(&command.payload),
+                        Err(format!(
+                            "busy: {WAITING_COMMANDS} commands are waiting; send it again shortly"
+                        )),
+                    );
+                    let _ = outbox.try_publish(&topics.command_reply(&command.name), QoS::AtLeastOnce, false, &reply);
                 }
             }
             Ok(_) => {}
