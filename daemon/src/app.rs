@@ -12,6 +12,10 @@
 //! - asr → bus: `TRANSCRIPTS`; ASR blocks when the publisher lags.
 //! - vad → bus: `AUDIO_REPORTS` (room metrics for health, silence/noise events for insights);
 //!   a report that does not fit is dropped, never waited for.
+//! - bus → control (made in `bus`): the newest configuration document (a watch: a newer one
+//!   supersedes one not yet checked) and up to 64 commands (one more is answered "busy").
+//! - control → stages: one watch per section (`control::LiveSections`); a stage picks up a new
+//!   section between two pieces of work.
 //!
 //! Shutdown: stop the source; each stage drains its input and exits when that input closes; the
 //! whole drain is bounded by `shutdown.drain_timeout_s`; stages still running then are named in

@@ -1,16 +1,19 @@
 //! roomscribe: the meeting-room transcriber daemon.
 //!
 //! ```text
-//!  audio ──▶ vad ──▶ asr ──▶ bus
-//!  ALSA PCM   speech    Whisper on   embedded MQTT broker,
-//!  or WAV,    segments  libtorch     CBOR transcripts
-//!  ring
+//!  audio ──▶ vad ──▶ asr ──▶ bus ──▶ control ──▶ (live sections back to the stages)
+//!  ALSA PCM   speech    Whisper on   embedded MQTT broker,    remote config,
+//!  or WAV,    segments  libtorch     CBOR transcripts,        commands
+//!  ring       + room               health, insights
+//!             metrics
 //! ```
 //!
 //! Data flows one way through bounded channels created in `app`; stages share only the types in
 //! `pipeline` and never call each other. `config` is the one typed configuration, validated in
-//! one place; `control` applies remote configuration documents to the running stages. `health` speaks to systemd. `offline` is the `transcribe` command. The binary
-//! (`main.rs`) is the only place that uses `anyhow` and decides exit codes.
+//! one place; `control` applies operators' configuration documents and commands to the running
+//! stages. `health` speaks to systemd and builds the health snapshot. `offline` holds the
+//! `transcribe` and `vad` commands. The binary (`main.rs`) is the only place that uses `anyhow`
+//! and decides exit codes.
 
 pub mod app;
 pub mod asr;
