@@ -30,7 +30,7 @@ use tokio::sync::mpsc;
 
 use crate::asr::{self, AsrError, Transcriber};
 use crate::audio::{self, AudioError, CaptureStats, Source};
-use crate::bus::wire::{CommandReply, ConfigStateMessage, FieldError};
+use crate::bus::wire::{unix_millis, CommandReply, ConfigStateMessage, FieldError};
 use crate::bus::OperatorInbox;
 use crate::bus::{self, BusError, Publisher};
 use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigErrors};
@@ -408,12 +408,6 @@ async fn run_control(
             }
         }
     }
-}
-
-fn unix_millis() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Items waiting in a channel (0 once it has closed).

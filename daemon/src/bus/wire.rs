@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::health::{AsrHealth, CaptureHealth, DiskHealth, HealthSnapshot, ProcessHealth, QueueDepths};
-use crate::pipeline::{AudioEvent, AudioMetrics, PartialTranscript, Transcript};
+use crate::health::HealthSnapshot;
+use crate::pipeline::{AudioEvent, PartialTranscript, Transcript};
 
 /// Schema version of `TranscriptMessage`.
 pub const TRANSCRIPT_VERSION: u32 = 1;
@@ -102,13 +102,9 @@ pub struct HealthMessage {
     /// roomscribe's version.
     pub version: String,
     pub uptime_s: u64,
-    pub capture: CaptureHealth,
-    /// The room's sound over the last metrics window.
-    pub audio: Option<AudioMetrics>,
-    pub process: ProcessHealth,
-    pub queues: QueueDepths,
-    pub asr: AsrHealth,
-    pub disk: DiskHealth,
+    /// capture, audio, process, queues, asr, disk: see `HealthSnapshot`.
+    #[serde(flatten)]
+    pub snapshot: HealthSnapshot,
 }
 
 impl HealthMessage {
@@ -120,12 +116,7 @@ impl HealthMessage {
             device: device.to_owned(),
             version: env!("CARGO_PKG_VERSION").into(),
             uptime_s: uptime.as_secs(),
-            capture: snapshot.capture,
-            audio: snapshot.audio,
-            process: snapshot.process,
-            queues: snapshot.queues,
-            asr: snapshot.asr,
-            disk: snapshot.disk,
+            snapshot,
         }
     }
 }
@@ -257,7 +248,8 @@ fn round_ms(seconds: f64) -> f64 {
     (seconds * 1000.0).round() / 1000.0
 }
 
-fn unix_millis() -> u64 {
+/// Unix time in milliseconds: every payload's `ts`, and the clock signatures are checked against.
+pub fn unix_millis() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
@@ -326,7 +318,7 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
         };
     }
     if let Ok(h) = ciborium::from_reader::<HealthMessage, _>(payload) {
-        let c = &h.capture;
+        let c = &h.snapshot.capture;
         return format!(
             "{topic}  up {} s, capture {} ({}), dropped {}, overruns {}, reopens {}{}",
             h.uptime_s,

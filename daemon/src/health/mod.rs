@@ -32,7 +32,7 @@ pub struct CaptureHealth {
 }
 
 /// Everything one health message reports.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HealthSnapshot {
     pub capture: CaptureHealth,
     /// The room's sound over the last metrics window; absent until the first window ends.
