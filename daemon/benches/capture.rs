@@ -6,62 +6,19 @@
 //! Prints CPU seconds per audio hour for each, allocations on the capture thread after start,
 //! and sox doing the same read, mix and resample as the baseline.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+#[path = "../tests/capture_fixture/mod.rs"]
+mod capture_fixture;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use capture_fixture::{capture_thread_allocations, room_pcm};
 use roomscribe::audio::{self, CaptureStats, Source};
 use roomscribe::config::{CaptureConfig, Pacing, VadConfig};
 use roomscribe::vad;
-
-struct CountingAllocator;
-
-static CAPTURE_THREAD_ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn count_if_capture_thread() {
-    let _ = COUNTING.try_with(|busy| {
-        if busy.replace(true) {
-            return;
-        }
-        if std::thread::current().name() == Some("capture") {
-            CAPTURE_THREAD_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
-        busy.set(false);
-    });
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_if_capture_thread();
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count_if_capture_thread();
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_if_capture_thread();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const SECONDS: u64 = 300;
 const RATE: u64 = 48_000;
@@ -120,42 +77,8 @@ fn sox(args: &[&str]) {
 
 fn main() {
     let dir = std::env::temp_dir().join(format!("roomscribe-bench-capture-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let raw: PathBuf = dir.join("room.raw");
+    let raw = room_pcm(&dir, SECONDS);
     let raw_str = raw.to_str().unwrap();
-    sox(&[
-        "-n",
-        "-r",
-        "48000",
-        "-c",
-        "2",
-        "-b",
-        "16",
-        "-e",
-        "signed-integer",
-        "-t",
-        "raw",
-        raw_str,
-        "synth",
-        &SECONDS.to_string(),
-        "pinknoise",
-        "sine",
-        "220-880",
-        "vol",
-        "0.3",
-    ]);
-    let asoundrc = dir.join("asoundrc");
-    std::fs::write(
-        &asoundrc,
-        format!(
-            "pcm.room {{\n  type file\n  slave.pcm \"null\"\n  file \"/dev/null\"\n  infile \"{raw_str}\"\n  format \"raw\"\n}}\n"
-        ),
-    )
-    .unwrap();
-    std::env::set_var(
-        "ALSA_CONFIG_PATH",
-        format!("/usr/share/alsa/alsa.conf:{}", asoundrc.display()),
-    );
     tch::set_num_threads(1);
 
     let capture = CaptureConfig {
@@ -192,11 +115,11 @@ fn main() {
     let mut samples = 0u64;
     while samples < SECONDS * 16_000 {
         let chunk = chunk_rx.blocking_recv().expect("capture keeps delivering");
-        allocations_at_start.get_or_insert(CAPTURE_THREAD_ALLOCATIONS.load(Ordering::Relaxed));
+        allocations_at_start.get_or_insert(capture_thread_allocations());
         samples += chunk.samples.len() as u64;
         stream.push(chunk);
     }
-    let allocations_streaming = CAPTURE_THREAD_ALLOCATIONS.load(Ordering::Relaxed) - allocations_at_start.unwrap_or(0);
+    let allocations_streaming = capture_thread_allocations() - allocations_at_start.unwrap_or(0);
     let capture_cpu: f64 = thread_cpu_seconds()
         .iter()
         .filter(|(n, _)| n == "capture")

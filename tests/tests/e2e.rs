@@ -1026,7 +1026,7 @@ fn commands_are_answered_and_garbage_is_survived() {
     let port = free_port();
     let daemon = Daemon::start(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
     daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
-    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/cmd/#");
+    let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/cmd/#");
     let replies =
         |name: &str| decode_cbor_independently(&subscriber.on_topic(&format!("roomscribe/room-7/cmd/{name}/reply")));
     // Only payloads holding the transaction id's bytes are decoded: after the flood there are
@@ -1046,7 +1046,6 @@ fn commands_are_answered_and_garbage_is_survived() {
         });
         found.unwrap()
     };
-    std::thread::sleep(Duration::from_millis(300)); // mosquitto_sub subscribed
 
     mosquitto_pub(&dir, port, "roomscribe/room-7/cmd/ping", br#"{"tx": "t1"}"#, false);
     let pong = reply_to("ping", "t1");
@@ -1219,26 +1218,7 @@ fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
     );
 
     let lan_pub = |user: &str, password: &str, topic: &str, message: &[u8]| {
-        let file = dir.path("lan-payload.bin");
-        std::fs::write(&file, message).unwrap();
-        let out = std::process::Command::new("mosquitto_pub")
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &lan.to_string(),
-                "-u",
-                user,
-                "-P",
-                password,
-                "-q",
-                "1",
-            ])
-            .args(["-t", topic, "-f"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        mosquitto_pub_as(&dir, lan, Some((user, password)), topic, message, false);
     };
     let states = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/config/state"));
     let document = r#"{"vad": {"threshold": 0.65}}"#;
@@ -1317,8 +1297,7 @@ fn a_remote_capture_change_reopens_only_the_device() {
     let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
     daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
     daemon.wait_for_log("ALSA capture opened pcm=first", Duration::from_secs(10));
-    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
-    std::thread::sleep(Duration::from_millis(300));
+    let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/#");
     mosquitto_pub(
         &dir,
         port,

@@ -391,6 +391,26 @@ impl Subscriber {
         Self { child, out }
     }
 
+    /// Like `start`, also subscribed to the devices' retained status topic, and returns once the
+    /// status has arrived: from then on, `topic` is subscribed too.
+    pub fn start_subscribed(dir: &TempDir, port: u16, topic: &str) -> Self {
+        let out = dir.path("mosquitto_sub.txt");
+        let child = Command::new("mosquitto_sub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
+            .args(["-t", topic, "-t", "roomscribe/+/status", "-F", "%t %x"])
+            .stdout(fs::File::create(&out).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto_sub is installed (scripts/setup)");
+        let subscriber = Self { child, out };
+        wait_until(
+            Duration::from_secs(10),
+            "the retained status (the subscription is live)",
+            || subscriber.messages().iter().any(|(t, _)| t.ends_with("/status")),
+        );
+        subscriber
+    }
+
     /// (topic, payload bytes) received so far.
     pub fn messages(&self) -> Vec<(String, Vec<u8>)> {
         fs::read_to_string(&self.out)
@@ -428,12 +448,27 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
 
 /// Publishes `payload` with Debian's `mosquitto_pub` (QoS 1), retained if asked.
 pub fn mosquitto_pub(dir: &TempDir, port: u16, topic: &str, payload: &[u8], retain: bool) {
+    mosquitto_pub_as(dir, port, None, topic, payload, retain);
+}
+
+/// `mosquitto_pub`, logged in as `login` (user, password) when given.
+pub fn mosquitto_pub_as(
+    dir: &TempDir,
+    port: u16,
+    login: Option<(&str, &str)>,
+    topic: &str,
+    payload: &[u8],
+    retain: bool,
+) {
     let file = dir.path("payload.bin");
     fs::write(&file, payload).unwrap();
     let mut command = Command::new("mosquitto_pub");
     command
         .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-t", topic, "-f"])
         .arg(&file);
+    if let Some((user, password)) = login {
+        command.args(["-u", user, "-P", password]);
+    }
     if retain {
         command.arg("-r");
     }
