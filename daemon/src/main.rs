@@ -158,6 +158,7 @@ enum ComputeTypeArg {
     Float32,
     Bfloat16,
     Float16,
+    Mixed,
 }
 
 impl From<ComputeTypeArg> for ComputeType {
@@ -167,6 +168,7 @@ impl From<ComputeTypeArg> for ComputeType {
             ComputeTypeArg::Float32 => ComputeType::Float32,
             ComputeTypeArg::Bfloat16 => ComputeType::Bfloat16,
             ComputeTypeArg::Float16 => ComputeType::Float16,
+            ComputeTypeArg::Mixed => ComputeType::Mixed,
         }
     }
 }

@@ -4,8 +4,8 @@
 Each run is a separate process (so its peak RSS is its own), timed from start to exit, model
 load included, with 2 threads. WER comes from the corpus's own scorer (score.py). Printed per
 file and setting: WER, real-time factor (processing seconds / audio seconds), peak RSS, and the
-ratios roomscribe / faster-whisper. Settings: greedy and beam 5; roomscribe at float32 and
-bfloat16, faster-whisper at float32 and int8.
+ratios roomscribe / faster-whisper. Settings: greedy and beam 5; roomscribe at float32, mixed
+(bfloat16 encoder, float32 decoder) and bfloat16, faster-whisper at float32 and int8.
 """
 import argparse
 import json
@@ -51,6 +51,9 @@ def duration(wav: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
+OURS = ("roomscribe", "roomscribe-mixed", "roomscribe-bf16")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--roomscribe", required=True)
@@ -74,6 +77,8 @@ def main() -> None:
                 "--compute-type", compute_type, "--threads", str(THREADS)]
 
     settings = [("greedy", 1), ("beam5", 5)]
+    # float32 (the reference's arithmetic), mixed (bfloat16 encoder, float32 decoder: what
+    # "auto" picks on a CPU with native bfloat16) and bfloat16 throughout.
     rows = []
     totals: dict[str, dict[str, float]] = {}
     print(f"{'file':<22} {'setting':<8} {'system':<16} {'WER%':>6} {'RTF':>7} {'RSS MiB':>8}")
@@ -81,7 +86,8 @@ def main() -> None:
         truth = wav.with_suffix(".json")
         seconds = duration(wav)
         for name, beam in settings:
-            systems = [("roomscribe", ours(beam, "float32")), ("roomscribe-bf16", ours(beam, "bfloat16")),
+            systems = [("roomscribe", ours(beam, "float32")), ("roomscribe-mixed", ours(beam, "mixed")),
+                       ("roomscribe-bf16", ours(beam, "bfloat16")),
                        ("fw-float32", theirs(beam, "float32")), ("fw-int8", theirs(beam, "int8"))]
             results = {}
             for system, cmd in systems:
@@ -101,7 +107,7 @@ def main() -> None:
     print("\nroomscribe / faster-whisper (real-time factor and peak RSS: below 1.0 means roomscribe is better)")
     print(f"{'file':<22} {'setting':<8} {'ours/baseline':<27} {'WER pts':>8} {'RTF ratio':>10} {'RSS ratio':>10}")
     for file, name, results in rows:
-        for ours_name in ("roomscribe", "roomscribe-bf16"):
+        for ours_name in OURS:
             ours_w, ours_rtf, ours_rss = results[ours_name]
             for base in ("fw-float32", "fw-int8"):
                 w, rtf, rss = results[base]
@@ -111,7 +117,7 @@ def main() -> None:
     for key, t in totals.items():
         print(f"{key:<28} WER {100 * t['err'] / t['n']:6.2f}%  RTF {t['elapsed'] / t['audio']:.4f}  RSS {t['rss']:.1f} MiB")
     for name, _ in settings:
-        for ours_name in ("roomscribe", "roomscribe-bf16"):
+        for ours_name in OURS:
             ours_t = totals[f"{name}/{ours_name}"]
             for base in ("fw-float32", "fw-int8"):
                 b = totals[f"{name}/{base}"]

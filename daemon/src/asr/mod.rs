@@ -229,7 +229,7 @@ pub struct Transcriber {
     /// Greedy, single temperature: live partials are cheap and replaced by the final anyway.
     partial_options: DecodeOptions,
     device: Device,
-    kind: Kind,
+    precision: Precision,
     language: String,
     pub stats: Arc<FirewallStats>,
     pub timings: Arc<AsrTimings>,
@@ -241,7 +241,7 @@ impl Transcriber {
         if config.threads > 0 {
             tch::set_num_threads(config.threads as i32);
         }
-        let (device, kind) = choose_device(config.device, config.compute_type)?;
+        let (device, precision) = choose_device(config.device, config.compute_type)?;
         let dir = &config.model_dir;
         let layout = ModelLayout::locate(dir)?;
         let config_json = require(dir, "config.json")?;
@@ -257,7 +257,9 @@ impl Transcriber {
         let tokenizer = WhisperTokenizer::from_file(&tokenizer_json)?;
         let started = std::time::Instant::now();
         let checkpoint = match &layout {
-            ModelLayout::CTranslate2 { model_bin } => Checkpoint::from_ctranslate2(model_bin, device, kind)?,
+            ModelLayout::CTranslate2 { model_bin } => {
+                Checkpoint::from_ctranslate2(model_bin, device, precision.decoder)?
+            }
             ModelLayout::HuggingFace { safetensors } => {
                 let heads = |value: Option<i64>, field: &str| {
                     value.ok_or_else(|| AsrError::ModelConfig {
@@ -267,10 +269,10 @@ impl Transcriber {
                 };
                 let n_audio_head = heads(model_config.encoder_attention_heads, "encoder_attention_heads")?;
                 let n_text_head = heads(model_config.decoder_attention_heads, "decoder_attention_heads")?;
-                Checkpoint::from_safetensors(safetensors, n_audio_head, n_text_head, device, kind)?
+                Checkpoint::from_safetensors(safetensors, n_audio_head, n_text_head, device, precision.decoder)?
             }
         };
-        let model = Whisper::load(checkpoint)?;
+        let model = Whisper::load(checkpoint, precision.encoder)?;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "Whisper weights loaded"
@@ -325,7 +327,7 @@ impl Transcriber {
                 ..DecodeOptions::from_config(config)
             },
             device,
-            kind,
+            precision,
             language: config.language.clone(),
             stats: Arc::default(),
             timings: Arc::default(),
@@ -360,8 +362,8 @@ impl Transcriber {
     pub fn describe(&self) -> String {
         let d = &self.model.dims;
         format!(
-            "{} layers × {} wide, vocabulary {}, on {:?} as {:?}",
-            d.n_audio_layer, d.n_audio_state, d.n_vocab, self.device, self.kind
+            "{} layers × {} wide, vocabulary {}, on {:?}, encoder in {:?}, decoder in {:?}",
+            d.n_audio_layer, d.n_audio_state, d.n_vocab, self.device, self.precision.encoder, self.precision.decoder
         )
     }
 
@@ -389,7 +391,6 @@ impl Transcriber {
             options,
             alignment_heads: &self.alignment_heads,
             device: self.device,
-            kind: self.kind,
         }
     }
 
@@ -485,9 +486,25 @@ fn require(dir: &Path, file: &'static str) -> Result<PathBuf, AsrError> {
     }
 }
 
-/// The device (CUDA when asked for, or available under "auto"; else CPU) and the number format
+/// The number formats the encoder and the decoder compute in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Precision {
+    encoder: Kind,
+    decoder: Kind,
+}
+
+impl Precision {
+    fn uniform(kind: Kind) -> Self {
+        Self {
+            encoder: kind,
+            decoder: kind,
+        }
+    }
+}
+
+/// The device (CUDA when asked for, or available under "auto"; else CPU) and the number formats
 /// (see `ComputeType`).
-fn choose_device(wanted: ComputeDevice, compute_type: ComputeType) -> Result<(Device, Kind), AsrError> {
+fn choose_device(wanted: ComputeDevice, compute_type: ComputeType) -> Result<(Device, Precision), AsrError> {
     let cuda = tch::Cuda::is_available();
     let device = match wanted {
         ComputeDevice::Cpu => Device::Cpu,
@@ -499,14 +516,38 @@ fn choose_device(wanted: ComputeDevice, compute_type: ComputeType) -> Result<(De
             })
         }
     };
-    let kind = match (compute_type, device) {
-        (ComputeType::Float32, _) => Kind::Float,
-        (ComputeType::Bfloat16, _) => Kind::BFloat16,
-        (ComputeType::Float16, Device::Cpu) => return Err(AsrError::Float16OnCpu),
-        (ComputeType::Float16, _) | (ComputeType::Auto, Device::Cuda(_)) => Kind::Half,
-        (ComputeType::Auto, _) => Kind::Float,
+    let mixed = Precision {
+        encoder: Kind::BFloat16,
+        decoder: Kind::Float,
     };
-    Ok((device, kind))
+    let precision = match (compute_type, device) {
+        (ComputeType::Float32, _) => Precision::uniform(Kind::Float),
+        (ComputeType::Bfloat16, _) => Precision::uniform(Kind::BFloat16),
+        (ComputeType::Mixed, _) => mixed,
+        (ComputeType::Float16, Device::Cpu) => return Err(AsrError::Float16OnCpu),
+        (ComputeType::Float16, _) | (ComputeType::Auto, Device::Cuda(_)) => Precision::uniform(Kind::Half),
+        (ComputeType::Auto, _)
+            if cpu_has_native_bfloat16(&std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default()) =>
+        {
+            mixed
+        }
+        (ComputeType::Auto, _) => Precision::uniform(Kind::Float),
+    };
+    Ok((device, precision))
+}
+
+/// Whether `/proc/cpuinfo` lists bfloat16 arithmetic in hardware: x86's AVX-512 BF16 or AMX, or
+/// Arm's BF16. Without it libtorch emulates bfloat16, slower than float32.
+fn cpu_has_native_bfloat16(cpuinfo: &str) -> bool {
+    cpuinfo
+        .lines()
+        .filter(|line| line.starts_with("flags") || line.starts_with("Features"))
+        .filter_map(|line| line.split_once(':'))
+        .any(|(_, flags)| {
+            flags
+                .split_whitespace()
+                .any(|flag| matches!(flag, "avx512_bf16" | "amx_bf16" | "bf16"))
+        })
 }
 
 /// Runs the stage until its input closes: each final speech segment in, its transcripts out;
@@ -630,5 +671,39 @@ mod timing_tests {
         assert!((summary.real_time_factor - 0.0505).abs() < 1e-9);
         assert!((summary.latency_p50_ms - 510.0).abs() < 1e-6, "{summary:?}");
         assert!((summary.latency_p95_ms - 950.0).abs() < 1e-6, "{summary:?}");
+    }
+}
+
+#[cfg(test)]
+mod precision_tests {
+    use super::*;
+
+    #[test]
+    fn native_bfloat16_is_read_from_the_cpu_flags() {
+        let zen4 = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 vaes\n";
+        let skylake = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512bw\n";
+        let neoverse_v1 = "processor\t: 0\nFeatures\t: fp asimd sve bf16 i8mm\n";
+        let cortex_a78 = "processor\t: 0\nFeatures\t: fp asimd asimdhp asimddp\n";
+        assert!(cpu_has_native_bfloat16(zen4));
+        assert!(!cpu_has_native_bfloat16(skylake));
+        assert!(cpu_has_native_bfloat16(neoverse_v1));
+        assert!(!cpu_has_native_bfloat16(cortex_a78));
+        assert!(!cpu_has_native_bfloat16(""));
+    }
+
+    #[test]
+    fn compute_types_map_to_encoder_and_decoder_formats() {
+        let cpu = |compute_type| choose_device(ComputeDevice::Cpu, compute_type).map(|(_, p)| p).ok();
+        assert_eq!(cpu(ComputeType::Float32), Some(Precision::uniform(Kind::Float)));
+        assert_eq!(cpu(ComputeType::Bfloat16), Some(Precision::uniform(Kind::BFloat16)));
+        assert_eq!(
+            cpu(ComputeType::Mixed),
+            Some(Precision {
+                encoder: Kind::BFloat16,
+                decoder: Kind::Float
+            })
+        );
+        assert_eq!(cpu(ComputeType::Float16), None);
+        assert_eq!(cpu(ComputeType::Auto).map(|p| p.decoder), Some(Kind::Float));
     }
 }

@@ -151,7 +151,6 @@ pub struct Decoder<'a> {
     /// (decoder layer, head) pairs whose cross-attention follows the audio (word timestamps).
     pub alignment_heads: &'a [(i64, i64)],
     pub device: Device,
-    pub kind: Kind,
 }
 
 impl Decoder<'_> {
@@ -305,9 +304,9 @@ impl Decoder<'_> {
         let special = self.special();
         let started = std::time::Instant::now();
         let mel = self.mel.compute(window, N_SAMPLES - window.len())?;
-        let mel = mel.f_narrow(1, 0, N_FRAMES)?.f_unsqueeze(0)?.f_to_kind(self.kind)?;
+        let mel = mel.f_narrow(1, 0, N_FRAMES)?.f_unsqueeze(0)?;
         let mel_ms = started.elapsed().as_secs_f64() * 1e3;
-        let audio = self.model.encoder.forward(&mel)?;
+        let audio = self.model.encode(&mel)?;
         let encoder_ms = started.elapsed().as_secs_f64() * 1e3 - mel_ms;
         let previous = if self.options.condition_on_previous_text {
             context

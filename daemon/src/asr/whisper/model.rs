@@ -498,12 +498,23 @@ pub struct Whisper {
 }
 
 impl Whisper {
-    pub fn load(mut ckpt: Checkpoint) -> Result<Self, WeightsError> {
+    /// Loads both halves; the encoder computes in `encoder_kind`, the decoder in the
+    /// checkpoint's kind.
+    pub fn load(mut ckpt: Checkpoint, encoder_kind: Kind) -> Result<Self, WeightsError> {
         let dims = ckpt.dims;
+        ckpt.convert("encoder.", encoder_kind)?;
         Ok(Self {
             encoder: AudioEncoder::load(&mut ckpt, &dims)?,
             decoder: TextDecoder::load(&mut ckpt, &dims)?,
             dims,
         })
+    }
+
+    /// `mel` `[batch, n_mels, 3000]`, float32 → audio features in the decoder's number format.
+    pub fn encode(&self, mel: &Tensor) -> TchResult<Tensor> {
+        let audio = self
+            .encoder
+            .forward(&mel.f_to_kind(self.encoder.conv1_weight.kind())?)?;
+        audio.f_to_kind(self.decoder.token_embedding.kind())
     }
 }

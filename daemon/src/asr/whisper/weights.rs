@@ -76,6 +76,21 @@ impl Checkpoint {
         Ok(tensor)
     }
 
+    /// Converts every tensor still held whose name starts with `prefix` to `kind` (a model half
+    /// that computes in another number format than the rest).
+    pub fn convert(&mut self, prefix: &str, kind: Kind) -> Result<(), WeightsError> {
+        for (name, tensor) in self.tensors.iter_mut().filter(|(name, _)| name.starts_with(prefix)) {
+            if tensor.kind() != kind {
+                *tensor = tensor.f_to_kind(kind).map_err(|source| WeightsError::Torch {
+                    path: self.path.clone(),
+                    name: name.clone(),
+                    source,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// The error for a libtorch failure while building the weights named `name` from this file.
     pub fn torch_error(&self, name: &str, source: tch::TchError) -> WeightsError {
         WeightsError::Torch {
