@@ -9,17 +9,24 @@
 //! - vad → asr: `SPEECH_EVENTS`; a final segment blocks VAD when ASR lags (lag shows up as
 //!   ring fill); a partial is dropped when the channel is full (the next one supersedes it), and
 //!   ASR skips a partial whenever anything else is already waiting.
-//! - asr → bus: `TRANSCRIPTS`; ASR blocks when the publisher lags.
-//! - vad → bus: `AUDIO_REPORTS` (room metrics for health, silence/noise events for insights);
-//!   a report that does not fit is dropped, never waited for.
+//! - asr → store: `TRANSCRIPTS`; ASR blocks when the store lags.
+//! - vad → store: `AUDIO_REPORTS` (room metrics for health and the meeting clock, silence/noise
+//!   events for insights); a report that does not fit is dropped, never waited for.
+//! - store → bus: `PUBLISHED`, records already committed; the store blocks when the publisher
+//!   lags (partials and metrics are dropped instead).
+//! - control → store: `STORE_REQUESTS` (meeting commands, exports, configuration history),
+//!   each answered on its own one-shot channel.
+//! - store → sync: the outbox table in SQLite (durable; the sync polls it).
 //! - bus → control (made in `bus`): the newest configuration document (a watch: a newer one
 //!   supersedes one not yet checked) and up to 64 commands (one more is answered "busy").
 //! - control → stages: one watch per section (`control::LiveSections`); a stage picks up a new
 //!   section between two pieces of work.
 //!
-//! Shutdown: stop the source; each stage drains its input and exits when that input closes; the
-//! whole drain is bounded by `shutdown.drain_timeout_s`; stages still running then are named in
-//! the log. The broker is the last thing running and ends with the process.
+//! Shutdown: stop the source; each stage drains its input and exits when that input closes (the
+//! store ends the meeting going on and summarises it); the whole drain is bounded by
+//! `shutdown.drain_timeout_s`; stages still running then are named in the log. The broker and
+//! the sync are the last things running and end with the process (what the sync had in flight
+//! is sent again at the next start).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -38,16 +45,24 @@ use crate::control::commands::{self, Command};
 use crate::control::signing::Authority;
 use crate::control::{LiveReceivers, LiveSections, Outcome, RemoteConfig};
 use crate::health::{self, systemd, AsrHealth, HealthSnapshot, QueueDepths};
-use crate::vad;
+use crate::store::stage::{Inputs, StoreRequest, StoreStage};
+use crate::store::{Store, StoreError};
+use crate::{sync, vad};
 
 /// audio → vad: 6.4 s of audio.
 const AUDIO_CHUNKS: usize = 64;
 /// vad → asr: speech segments (and partial audio) waiting for the model.
 const SPEECH_EVENTS: usize = 16;
-/// asr → bus: transcripts waiting to be published.
+/// asr → store: transcripts waiting to be stored.
 const TRANSCRIPTS: usize = 256;
-/// vad → bus: room metrics and events; the VAD stage drops a report rather than wait.
+/// vad → store: room metrics and events; the VAD stage drops a report rather than wait.
 const AUDIO_REPORTS: usize = 64;
+/// store → bus: committed records waiting to be published.
+const PUBLISHED: usize = 256;
+/// control → store: operators' requests waiting for the store.
+const STORE_REQUESTS: usize = 16;
+/// How long a command waits for the store's answer.
+const STORE_ANSWER: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -59,6 +74,8 @@ pub enum AppError {
     Bus(#[from] BusError),
     #[error(transparent)]
     Vad(#[from] crate::vad::silero::SileroError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("could not start the {stage} thread: {source}")]
     Thread {
         stage: &'static str,
@@ -100,6 +117,9 @@ pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
     let detector = vad::Detector::from_config(&config.vad)?;
     let transcriber = Transcriber::load(&config.asr)?;
     tracing::info!(model = %config.asr.model_dir.display(), details = %transcriber.describe(), "Whisper model loaded");
+    let store_path = config.state_dir.join(&config.store.path);
+    let store = Store::open(&store_path, &config.device_id)?;
+    tracing::info!(path = %store_path.display(), "Meeting store open");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("roomscribe-io")
@@ -111,7 +131,7 @@ pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
         live,
         receivers,
     };
-    runtime.block_on(run_pipeline(config, control, source, detector, transcriber))
+    runtime.block_on(run_pipeline(config, control, source, detector, transcriber, store))
 }
 
 /// Remote configuration and the stages' live sections, handed to the pipeline.
@@ -127,6 +147,7 @@ async fn run_pipeline(
     source: Source,
     detector: vad::Detector,
     transcriber: Transcriber,
+    store: Store,
 ) -> Result<RunSummary, AppError> {
     let Control {
         remote,
@@ -147,6 +168,8 @@ async fn run_pipeline(
     let (audio_queue, speech_queue, transcript_queue) =
         (chunk_tx.downgrade(), segment_tx.downgrade(), transcript_tx.downgrade());
     let (report_tx, report_rx) = mpsc::channel(AUDIO_REPORTS);
+    let (published_tx, published_rx) = mpsc::channel(PUBLISHED);
+    let (request_tx, request_rx) = mpsc::channel(STORE_REQUESTS);
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(CaptureStats::default());
 
@@ -165,6 +188,39 @@ async fn run_pipeline(
     let asr_stage = spawn("asr", move || {
         asr::run_stage(transcriber, asr_config, segment_rx, transcript_tx)
     })?;
+    let store_health = Arc::new(Mutex::new(health::StoreHealth::default()));
+    let store_path = store.path().to_owned();
+    let store_stage = {
+        let stage = StoreStage::new(
+            store,
+            &config.device_id,
+            &config.store,
+            &config.meeting,
+            store_health.clone(),
+            published_tx,
+        );
+        let inputs = Inputs {
+            asr: transcript_rx,
+            reports: report_rx,
+            requests: request_rx,
+            meeting_config: receivers.meeting.clone(),
+            sync_config: receivers.sync.clone(),
+        };
+        let runtime = tokio::runtime::Handle::current();
+        spawn("store", move || runtime.block_on(stage.run(inputs)))?
+    };
+    let sync_health = Arc::new(Mutex::new(health::SyncHealth::default()));
+    {
+        let (device, config, health) = (config.device_id.clone(), receivers.sync.clone(), sync_health.clone());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| AppError::Thread { stage: "sync", source })?;
+        // Never joined: it ends with the process (what it had in flight is sent again).
+        drop(spawn("sync", move || {
+            runtime.block_on(sync::run(store_path, device, config, health))
+        })?);
+    }
     let operator_inbox = publisher.take_operator_inbox().expect("the publisher was just made");
     let control_task = {
         tokio::spawn(run_control(
@@ -174,17 +230,11 @@ async fn run_pipeline(
             operator_inbox,
             publisher.outbox(),
             config.device_id.clone(),
+            request_tx,
         ))
     };
     let latest_metrics = Arc::new(Mutex::new(None));
-    let audio_reports = {
-        tokio::spawn(bus::publish_audio_reports(
-            publisher.outbox(),
-            config.device_id.clone(),
-            report_rx,
-            latest_metrics.clone(),
-        ))
-    };
+    let metrics_for_bus = latest_metrics.clone();
     let health_stop = Arc::new(AtomicBool::new(false));
     let health = {
         let outbox = publisher.outbox();
@@ -214,11 +264,13 @@ async fn run_pipeline(
                     no_speech_windows: firewall_for_health.no_speech.load(Ordering::Relaxed),
                 },
                 disk: health::disk_free(&state_dir),
+                store: store_health.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+                sync: sync_health.lock().unwrap_or_else(PoisonError::into_inner).clone(),
             },
             health_stop.clone(),
         ))
     };
-    let mut bus_stage = tokio::spawn(publisher.run_stage(transcript_rx));
+    let mut bus_stage = tokio::spawn(publisher.run_stage(published_rx, metrics_for_bus));
 
     systemd::ready(&format!("Listening on {broker_addr}; transcribing"));
     tracing::info!(broker = %broker_addr, device = %config.device_id, vad = detector_name, "roomscribe is ready");
@@ -249,6 +301,7 @@ async fn run_pipeline(
             ("audio", audio_stage.is_finished()),
             ("vad", vad_stage.is_finished()),
             ("asr", asr_stage.is_finished()),
+            ("store", store_stage.is_finished()),
         ]
         .into_iter()
         .filter(|(_, done)| !done)
@@ -259,12 +312,6 @@ async fn run_pipeline(
             stages = ?stragglers,
             "The pipeline did not drain in time; exiting without the rest"
         );
-    }
-    if tokio::time::timeout(Duration::from_secs(1), audio_reports)
-        .await
-        .is_err()
-    {
-        tracing::warn!("Room events were still being published at exit");
     }
     let audio_failure = if audio_stage.is_finished() {
         audio_stage.join().ok().and_then(Result::err)
@@ -305,6 +352,7 @@ async fn run_control(
     inbox: OperatorInbox,
     outbox: bus::Outbox,
     device_id: String,
+    store: mpsc::Sender<StoreRequest>,
 ) {
     let topics = outbox.topics().clone();
     let started = std::time::Instant::now();
@@ -354,9 +402,18 @@ async fn run_control(
                 if remote.is_in_force(&authority.unwrap_unchecked(&message)) {
                     continue;
                 }
-                let outcome = match authority.admit(&topics.config(), &message, unix_millis()) {
+                let admitted = authority.admit(&topics.config(), &message, unix_millis());
+                let document = document_as_json(admitted.as_deref().unwrap_or(message.as_slice()));
+                let outcome = match admitted {
                     Ok(document) => remote.handle(&document, &live),
                     Err(why) => remote.refuse(why),
+                };
+                let history = |revision, errors: &[ConfigError]| StoreRequest::ConfigHistory {
+                    revision,
+                    accepted: errors.is_empty(),
+                    document: document.clone(),
+                    errors: serde_json::to_string(&errors.iter().map(|e| (&e.field, &e.message)).collect::<Vec<_>>())
+                        .unwrap_or_default(),
                 };
                 let state = match outcome {
                     Outcome::Unchanged { .. } => continue,
@@ -365,11 +422,13 @@ async fn run_control(
                         restart_required,
                     } => {
                         tracing::info!(revision, restart_required = ?restart_required, "Remote configuration accepted");
+                        let _ = store.send(history(revision, &[])).await;
                         say(revision, Vec::new(), &restart_required)
                     }
                     Outcome::Rejected { revision, errors } => {
                         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                         tracing::warn!(revision, fields = ?fields, "Remote configuration rejected; the running configuration is unchanged");
+                        let _ = store.send(history(revision, &errors)).await;
                         say(revision, errors, &[])
                     }
                 };
@@ -398,6 +457,13 @@ async fn run_control(
                         tracing::info!(%words, "Hotwords set by command");
                         (Some(tx), Ok(serde_json::json!({ "hotwords": words })))
                     }
+                    Ok((tx, Command::MeetingStart)) => (Some(tx), ask_store(&store, StoreRequest::StartMeeting).await),
+                    Ok((tx, Command::MeetingStop)) => (Some(tx), ask_store(&store, StoreRequest::StopMeeting).await),
+                    Ok((tx, Command::Summary)) => (Some(tx), ask_store(&store, StoreRequest::SummaryNow).await),
+                    Ok((tx, Command::Export { meeting, format })) => (
+                        Some(tx),
+                        ask_store(&store, |reply| StoreRequest::Export { meeting, format, reply }).await,
+                    ),
                     Err(rejected) => {
                         tracing::warn!(command = %name, error = %rejected.error, "A command was refused");
                         (rejected.tx, Err(rejected.error))
@@ -407,6 +473,55 @@ async fn run_control(
                 report_failure(outbox.publish(&topics.command_reply(&name), qos, false, &reply).await);
             }
         }
+    }
+}
+
+/// Sends a request to the store stage and waits (bounded) for its answer.
+async fn ask_store(
+    store: &mpsc::Sender<StoreRequest>,
+    request: impl FnOnce(crate::store::stage::Reply) -> StoreRequest,
+) -> Result<serde_json::Value, String> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    if store.send(request(reply)).await.is_err() {
+        return Err("the store has stopped (the daemon is shutting down)".into());
+    }
+    match tokio::time::timeout(STORE_ANSWER, answer).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err("the store stopped before answering".into()),
+        Err(_) => Err(format!(
+            "the store did not answer within {} s; try again",
+            STORE_ANSWER.as_secs()
+        )),
+    }
+}
+
+/// A configuration document (CBOR or JSON) as JSON text for the configuration history, every
+/// `password` replaced by "***" (the history is for auditing, not a second copy of secrets).
+fn document_as_json(document: &[u8]) -> String {
+    fn redact(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    if key == "password" {
+                        *value = serde_json::Value::String("***".into());
+                    } else {
+                        redact(value);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+            _ => {}
+        }
+    }
+    let parsed = ciborium::from_reader::<serde_json::Value, _>(document)
+        .ok()
+        .or_else(|| serde_json::from_slice(document).ok());
+    match parsed {
+        Some(mut value) => {
+            redact(&mut value);
+            value.to_string()
+        }
+        None => format!("<{} bytes, neither CBOR nor JSON>", document.len()),
     }
 }
 

@@ -114,6 +114,24 @@ enum Command {
         #[command(subcommand)]
         command: ModelsCommand,
     },
+    /// Write a stored meeting out as JSON, Markdown, SRT or WebVTT (from the store of --config;
+    /// safe while the daemon runs).
+    Export {
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
+        /// The meeting's id (default: the latest).
+        #[arg(long, value_name = "ID")]
+        meeting: Option<String>,
+        /// json, markdown (md), srt or vtt.
+        #[arg(long, short, default_value = "json")]
+        format: roomscribe::store::export::ExportFormat,
+        /// Write here instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// List the stored meetings (id, start, end, how they started and ended) instead.
+        #[arg(long)]
+        list: bool,
+    },
     /// Check a configuration file; list every error (exit 78 if any).
     Validate {
         #[arg(value_name = "FILE")]
@@ -266,6 +284,16 @@ fn main() -> ExitCode {
             convert(&source, &destination)
         }
         Command::Validate { file } => validate(&file),
+        Command::Export {
+            config,
+            meeting,
+            format,
+            output,
+            list,
+        } => {
+            init_logging("warn");
+            export(&config, meeting.as_deref(), format, output.as_deref(), list)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -339,6 +367,51 @@ fn convert(source: &Path, destination: &Path) -> Result<(), Failure> {
         source.display(),
         destination.display()
     );
+    Ok(())
+}
+
+fn export(
+    config: &Path,
+    meeting: Option<&str>,
+    format: roomscribe::store::export::ExportFormat,
+    output: Option<&Path>,
+    list: bool,
+) -> Result<(), Failure> {
+    use roomscribe::store::{Store, StoreError};
+    let config = load_config(config)?;
+    let path = config.state_dir.join(&config.store.path);
+    if !path.is_file() {
+        return Err(fail(
+            EX_NOINPUT,
+            anyhow::anyhow!(
+                "no meeting store at {}: the daemon has not stored anything with this configuration yet",
+                path.display()
+            ),
+        ));
+    }
+    let store = Store::open(&path, &config.device_id).map_err(|e| fail(EX_NOINPUT, e))?;
+    if list {
+        for m in store.meetings().map_err(|e| fail(EX_SOFTWARE, e))? {
+            println!(
+                "{}\tstarted {}\tended {}\t{} → {}",
+                m.id,
+                m.started_ms,
+                m.ended_ms.map_or("-".into(), |t| t.to_string()),
+                m.started_by,
+                m.ended_by.as_deref().unwrap_or("(going on)")
+            );
+        }
+        return Ok(());
+    }
+    let (_, document) = store.export(meeting, format).map_err(|e| match e {
+        StoreError::NoSuchMeeting(_) => fail(EX_NOINPUT, e),
+        other => fail(EX_SOFTWARE, other),
+    })?;
+    match output {
+        Some(file) => std::fs::write(file, document)
+            .map_err(|e| fail(EX_CANTCREAT, anyhow::anyhow!("cannot write {}: {e}", file.display())))?,
+        None => print!("{document}"),
+    }
     Ok(())
 }
 

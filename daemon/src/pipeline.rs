@@ -103,3 +103,22 @@ pub enum AudioReport {
     Metrics(AudioMetrics),
     Event(AudioEvent),
 }
+
+/// Which topic a stored record goes out on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordTopic {
+    Transcript,
+    Insight,
+    Summary,
+    /// The room's meeting state (retained).
+    Meeting,
+}
+
+/// What the store stage hands to the bus: records already committed (CBOR, byte for byte as
+/// stored), and the live things that are not stored (partials, room metrics for health).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Published {
+    Partial(PartialTranscript),
+    Metrics(AudioMetrics),
+    Record { topic: RecordTopic, payload: Vec<u8> },
+}

@@ -2,6 +2,7 @@
 //! embedded broker, real alsa-lib (an ALSA `file` PCM over a `null` slave), Debian's
 //! `mosquitto_sub` and Python's `cbor2` as outside client and decoder.
 
+mod offline_first;
 mod support;
 
 use std::time::Duration;
@@ -10,20 +11,6 @@ use support::*;
 
 const JFK_REFERENCE: &str =
     "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
-
-/// A daemon reading ALSA PCM `pcm` in real time, with Silero VAD, publishing on `port`;
-/// `vad_extra` adds lines to the `[vad]` section.
-fn daemon_config(port: u16, pcm: &str, vad_extra: &str) -> String {
-    format!(
-        "device_id = \"room-7\"\n\
-         [capture]\npcm = \"{pcm}\"\npacing = \"realtime\"\n\
-         [vad]\nmodel = \"{}\"\n{vad_extra}\n\
-         [asr]\nmodel_dir = \"{}\"\nthreads = 2\n\
-         [bus]\nlisten = \"127.0.0.1:{port}\"\n",
-        silero_model().display(),
-        whisper_model().display()
-    )
-}
 
 #[test]
 fn transcribe_prints_the_jfk_reference_sentence_word_for_word() {

@@ -1,6 +1,6 @@
 //! The bus stage: owns the embedded MQTT broker (rumqttd, on its own threads) and the daemon's
-//! own connection to it, which publishes transcripts, room events (insights) and retained health
-//! snapshots as CBOR.
+//! own connection to it, which publishes what the store committed (transcripts, insights,
+//! summaries, the meeting state), live partials, and retained health snapshots, as CBOR.
 //!
 //! The publisher is a regular MQTT client of the embedded broker (rumqttc over loopback), so
 //! transcripts get QoS 1, the status topic is retained, and the broker publishes the last will
@@ -19,9 +19,9 @@ use tokio::sync::mpsc;
 
 use crate::config::BusConfig;
 use crate::health::HealthSnapshot;
-use crate::pipeline::{AsrOutput, AudioMetrics, AudioReport};
+use crate::pipeline::{AudioMetrics, Published, RecordTopic};
 use topics::Topics;
-use wire::{to_cbor, to_json, HealthMessage, InsightMessage, PartialMessage, TranscriptMessage};
+use wire::{to_cbor, to_json, HealthMessage, PartialMessage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -139,6 +139,27 @@ impl Outbox {
         if let Err(error) = self.client.publish(topic, QoS::AtLeastOnce, retain, payload).await {
             tracing::warn!(%error, topic, "Could not queue a message for publishing");
         }
+    }
+
+    /// Queues a CBOR payload made elsewhere (a stored record), byte for byte, QoS 1, and its
+    /// JSON mirror.
+    pub async fn publish_cbor(&self, topic: &str, retain: bool, payload: Vec<u8>) -> Result<(), rumqttc::ClientError> {
+        let mirror = self
+            .json_mirror
+            .then(|| ciborium::from_reader::<ciborium::Value, _>(payload.as_slice()).map(|value| to_json(&value)));
+        self.client.publish(topic, QoS::AtLeastOnce, retain, payload).await?;
+        match mirror {
+            Some(Ok(json)) => {
+                self.client
+                    .publish(self.topics.json_mirror(topic), QoS::AtLeastOnce, retain, json)
+                    .await?
+            }
+            Some(Err(error)) => {
+                tracing::warn!(%error, topic, "A stored record is not valid CBOR; no JSON mirror for it")
+            }
+            None => {}
+        }
+        Ok(())
     }
 
     /// Queues `message` (and its JSON mirror); waits while the client's queue is full.
@@ -264,15 +285,20 @@ impl Publisher {
         self.outbox.clone()
     }
 
-    /// Publishes transcripts (QoS 1) and partials (QoS 0, not retained) until `transcripts`
-    /// closes, then says `offline` and disconnects. Returns how many final transcripts were
-    /// published.
-    pub async fn run_stage(self, mut transcripts: mpsc::Receiver<AsrOutput>) -> u64 {
+    /// Publishes what the store stage hands on until it closes: committed records byte for
+    /// byte as stored (QoS 1; the meeting state retained), partials (QoS 0, not retained), and
+    /// keeps the latest room metrics in `latest` for health. Then says `offline` and
+    /// disconnects. Returns how many final transcripts were published.
+    pub async fn run_stage(
+        self,
+        mut stored: mpsc::Receiver<Published>,
+        latest: std::sync::Arc<std::sync::Mutex<Option<AudioMetrics>>>,
+    ) -> u64 {
         let mut published = 0;
-        let (final_topic, partial_topic) = (self.topics.transcript(), self.topics.transcript_partial());
-        while let Some(output) = transcripts.recv().await {
-            let message = match output {
-                AsrOutput::Partial(partial) => {
+        let partial_topic = self.topics.transcript_partial();
+        while let Some(item) = stored.recv().await {
+            match item {
+                Published::Partial(partial) => {
                     let message = PartialMessage::new(&self.device_id, &partial);
                     if let Err(error) = self
                         .outbox
@@ -280,24 +306,25 @@ impl Publisher {
                     {
                         tracing::debug!(%error, "A partial was not queued; the next one supersedes it");
                     }
-                    continue;
                 }
-                AsrOutput::Final(transcript) => TranscriptMessage::new(&self.device_id, &transcript),
-            };
-            tracing::info!(
-                seq = message.seq,
-                start = message.start,
-                end = message.end,
-                text = %message.text,
-                "Transcript"
-            );
-            match self
-                .outbox
-                .publish(&final_topic, QoS::AtLeastOnce, false, &message)
-                .await
-            {
-                Ok(()) => published += 1,
-                Err(error) => tracing::error!(%error, seq = message.seq, "Could not queue a transcript for publishing"),
+                Published::Metrics(metrics) => {
+                    *latest.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(metrics);
+                }
+                Published::Record { topic, payload } => {
+                    let (name, retain) = match topic {
+                        RecordTopic::Transcript => (self.topics.transcript(), false),
+                        RecordTopic::Insight => (self.topics.insights(), false),
+                        RecordTopic::Summary => (self.topics.summary(), false),
+                        RecordTopic::Meeting => (self.topics.meeting(), true),
+                    };
+                    match self.outbox.publish_cbor(&name, retain, payload).await {
+                        Ok(()) if topic == RecordTopic::Transcript => published += 1,
+                        Ok(()) => {}
+                        Err(error) => {
+                            tracing::error!(%error, topic = %name, "Could not queue a stored record for publishing")
+                        }
+                    }
+                }
             }
         }
         let _ = self
@@ -344,31 +371,6 @@ pub async fn publish_health(
             last_sent = Some((std::time::Instant::now(), state));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-/// Publishes the VAD stage's room events on the insights topic (QoS 1) and keeps its latest
-/// metrics in `latest` for health, until `reports` closes.
-pub async fn publish_audio_reports(
-    outbox: Outbox,
-    device_id: String,
-    mut reports: mpsc::Receiver<AudioReport>,
-    latest: std::sync::Arc<std::sync::Mutex<Option<AudioMetrics>>>,
-) {
-    let topic = outbox.topics().insights();
-    while let Some(report) = reports.recv().await {
-        match report {
-            AudioReport::Metrics(metrics) => {
-                *latest.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(metrics);
-            }
-            AudioReport::Event(event) => {
-                let message = InsightMessage::new(&device_id, &event);
-                tracing::info!(kind = %message.kind, start = message.start, "Room event");
-                if let Err(error) = outbox.publish(&topic, QoS::AtLeastOnce, false, &message).await {
-                    tracing::warn!(%error, "Could not queue a room event");
-                }
-            }
-        }
     }
 }
 

@@ -44,6 +44,16 @@ impl Topics {
         format!("{}/insights", self.base)
     }
 
+    /// Meeting summaries, CBOR, QoS 1, not retained (also forwarded upstream).
+    pub fn summary(&self) -> String {
+        format!("{}/summary", self.base)
+    }
+
+    /// The room's meeting state (started/ended), CBOR, QoS 1, retained.
+    pub fn meeting(&self) -> String {
+        format!("{}/meeting", self.base)
+    }
+
     /// Retained desired configuration, written by operators: a partial CBOR or JSON document
     /// merged over the file.
     pub fn config(&self) -> String {

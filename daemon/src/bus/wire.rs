@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::health::HealthSnapshot;
 use crate::pipeline::{AudioEvent, PartialTranscript, Transcript};
+use crate::store::summary::{MeetingRecord, MeetingStats};
+use crate::store::RecordKey;
 
 /// Schema version of `TranscriptMessage`.
 pub const TRANSCRIPT_VERSION: u32 = 1;
@@ -29,10 +31,14 @@ pub struct TranscriptMessage {
     pub confidence: f32,
     pub is_final: bool,
     pub language: String,
+    /// The meeting it belongs to (none when meetings are off and none was started).
+    pub meeting: Option<String>,
+    /// Idempotency key `<device>/<meeting or ->/<record seq>`: the same on every delivery.
+    pub key: String,
 }
 
 impl TranscriptMessage {
-    pub fn new(device: &str, t: &Transcript) -> Self {
+    pub fn new(device: &str, t: &Transcript, key: &RecordKey) -> Self {
         Self {
             v: TRANSCRIPT_VERSION,
             id: uuid::Uuid::now_v7().to_string(),
@@ -45,6 +51,8 @@ impl TranscriptMessage {
             confidence: t.confidence,
             is_final: true,
             language: t.language.clone(),
+            meeting: key.meeting.clone(),
+            key: key.key.clone(),
         }
     }
 }
@@ -223,10 +231,13 @@ pub struct InsightMessage {
     pub seconds: Option<f64>,
     /// The background level (high_noise).
     pub noise_floor_dbfs: Option<f32>,
+    pub meeting: Option<String>,
+    /// Idempotency key, as on transcripts.
+    pub key: String,
 }
 
 impl InsightMessage {
-    pub fn new(device: &str, event: &AudioEvent) -> Self {
+    pub fn new(device: &str, event: &AudioEvent, key: &RecordKey) -> Self {
         let (kind, start, seconds, noise_floor_dbfs) = match *event {
             AudioEvent::LongSilence { start, seconds } => ("long_silence", start, Some(round_ms(seconds)), None),
             AudioEvent::HighNoise { at, noise_floor_dbfs } => ("high_noise", at, None, Some(noise_floor_dbfs)),
@@ -240,6 +251,112 @@ impl InsightMessage {
             start: round_ms(start),
             seconds,
             noise_floor_dbfs,
+            meeting: key.meeting.clone(),
+            key: key.key.clone(),
+        }
+    }
+
+    /// "long_silence" or "high_noise".
+    pub fn kind_of(event: &AudioEvent) -> &'static str {
+        match event {
+            AudioEvent::LongSilence { .. } => "long_silence",
+            AudioEvent::HighNoise { .. } => "high_noise",
+        }
+    }
+}
+
+/// Schema version of `SummaryMessage`.
+pub const SUMMARY_VERSION: u32 = 1;
+
+/// A meeting's summary on `roomscribe/<device>/summary` (QoS 1) and upstream: its statistics
+/// and transcript until the meaning stage adds more. `is_final` is false for one asked for
+/// while the meeting goes on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryMessage {
+    pub v: u32,
+    pub id: String,
+    pub ts: u64,
+    pub device: String,
+    pub meeting: String,
+    /// Idempotency key, as on transcripts.
+    pub key: String,
+    pub is_final: bool,
+    /// Unix milliseconds.
+    pub started: u64,
+    pub ended: Option<u64>,
+    pub started_by: String,
+    pub ended_by: Option<String>,
+    pub duration_s: f64,
+    pub segments: u64,
+    pub words: u64,
+    pub speech_s: f64,
+    /// One line per segment: `[mm:ss] text`.
+    pub transcript: String,
+}
+
+impl SummaryMessage {
+    pub fn new(
+        device: &str,
+        meeting: &MeetingRecord,
+        stats: &MeetingStats,
+        transcript: String,
+        is_final: bool,
+        key: &RecordKey,
+    ) -> Self {
+        Self {
+            v: SUMMARY_VERSION,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+            meeting: meeting.id.clone(),
+            key: key.key.clone(),
+            is_final,
+            started: meeting.started_ms,
+            ended: meeting.ended_ms,
+            started_by: meeting.started_by.clone(),
+            ended_by: meeting.ended_by.clone(),
+            duration_s: stats.duration_s,
+            segments: stats.segments,
+            words: stats.words,
+            speech_s: stats.speech_s,
+            transcript,
+        }
+    }
+}
+
+/// Schema version of `MeetingMessage`.
+pub const MEETING_VERSION: u32 = 1;
+
+/// The room's meeting state on `roomscribe/<device>/meeting` (retained): what a dashboard
+/// shows as "in a meeting since …".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingMessage {
+    pub v: u32,
+    pub id: String,
+    pub ts: u64,
+    pub device: String,
+    /// "started" or "ended".
+    pub state: String,
+    pub meeting: String,
+    pub started: u64,
+    pub ended: Option<u64>,
+    pub started_by: String,
+    pub ended_by: Option<String>,
+}
+
+impl MeetingMessage {
+    pub fn new(device: &str, meeting: &MeetingRecord) -> Self {
+        Self {
+            v: MEETING_VERSION,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+            state: if meeting.ended_ms.is_some() { "ended" } else { "started" }.into(),
+            meeting: meeting.id.clone(),
+            started: meeting.started_ms,
+            ended: meeting.ended_ms,
+            started_by: meeting.started_by.clone(),
+            ended_by: meeting.ended_by.clone(),
         }
     }
 }
@@ -317,6 +434,25 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
             _ => format!("{topic}  {} at {:.1} s", i.kind, i.start),
         };
     }
+    if let Ok(m) = ciborium::from_reader::<SummaryMessage, _>(payload) {
+        return format!(
+            "{topic}  meeting {}{}: {:.0} s, {} segments, {} words\n{}",
+            m.meeting,
+            if m.is_final { "" } else { " (so far)" },
+            m.duration_s,
+            m.segments,
+            m.words,
+            m.transcript.trim_end()
+        );
+    }
+    if let Ok(m) = ciborium::from_reader::<MeetingMessage, _>(payload) {
+        return format!(
+            "{topic}  meeting {} {} ({})",
+            m.meeting,
+            m.state,
+            m.ended_by.as_deref().unwrap_or(&m.started_by)
+        );
+    }
     if let Ok(h) = ciborium::from_reader::<HealthMessage, _>(payload) {
         let c = &h.snapshot.capture;
         return format!(
@@ -354,9 +490,63 @@ mod tests {
         }
     }
 
+    fn key() -> RecordKey {
+        RecordKey {
+            meeting: Some("m-1".into()),
+            seq: 17,
+            key: "room-1/m-1/17".into(),
+        }
+    }
+
+    #[test]
+    fn summaries_carry_their_key_and_render_for_humans() {
+        let meeting = MeetingRecord {
+            id: "m-1".into(),
+            started_ms: 1,
+            ended_ms: Some(61_001),
+            stream_start_s: 0.0,
+            stream_end_s: Some(61.0),
+            started_by: "speech".into(),
+            ended_by: Some("quiet".into()),
+        };
+        let stats = MeetingStats {
+            duration_s: 61.0,
+            segments: 1,
+            words: 3,
+            speech_s: 2.5,
+        };
+        let message = SummaryMessage::new(
+            "room-1",
+            &meeting,
+            &stats,
+            "[00:00] Good morning everyone.\n".into(),
+            true,
+            &key(),
+        );
+        let bytes = to_cbor(&message);
+        let back: SummaryMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
+        assert_eq!(back, message);
+        assert_eq!(back.key, "room-1/m-1/17");
+        let line = render_for_humans("roomscribe/room-1/summary", &bytes);
+        assert!(
+            line.contains("meeting m-1: 61 s, 1 segments, 3 words\n[00:00] Good morning everyone."),
+            "{line}"
+        );
+        let started = MeetingRecord {
+            ended_ms: None,
+            ended_by: None,
+            ..meeting
+        };
+        let line = render_for_humans(
+            "roomscribe/room-1/meeting",
+            &to_cbor(&MeetingMessage::new("room-1", &started)),
+        );
+        assert!(line.ends_with("meeting m-1 started (speech)"), "{line}");
+    }
+
     #[test]
     fn transcript_round_trips_through_cbor_with_version_and_id() {
-        let message = TranscriptMessage::new("room-1", &transcript());
+        let message = TranscriptMessage::new("room-1", &transcript(), &key());
         let bytes = to_cbor(&message);
         let back: TranscriptMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
         assert_eq!(back, message);
@@ -367,7 +557,7 @@ mod tests {
 
     #[test]
     fn transcript_is_a_cbor_map_with_the_documented_keys() {
-        let bytes = to_cbor(&TranscriptMessage::new("room-1", &transcript()));
+        let bytes = to_cbor(&TranscriptMessage::new("room-1", &transcript(), &key()));
         let value: ciborium::Value = ciborium::from_reader(bytes.as_slice()).unwrap();
         let keys: Vec<String> = value
             .as_map()
@@ -387,6 +577,8 @@ mod tests {
             "confidence",
             "is_final",
             "language",
+            "meeting",
+            "key",
         ];
         assert_eq!(keys, expected);
     }
@@ -411,7 +603,7 @@ mod tests {
 
     #[test]
     fn humans_see_transcripts_and_plain_text() {
-        let bytes = to_cbor(&TranscriptMessage::new("room-1", &transcript()));
+        let bytes = to_cbor(&TranscriptMessage::new("room-1", &transcript(), &key()));
         let line = render_for_humans("roomscribe/room-1/transcript", &bytes);
         assert!(line.contains("Good morning everyone."), "{line}");
         assert!(line.contains("2.50"), "{line}");

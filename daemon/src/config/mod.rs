@@ -20,13 +20,17 @@ pub struct Config {
     /// Names this device in every MQTT topic (`roomscribe/<device_id>/...`).
     /// Default "roomscribe"; 1-64 characters of `A-Z a-z 0-9 _ -`.
     pub device_id: String,
-    /// Where the daemon keeps what must survive a restart (the accepted remote configuration).
+    /// Where the daemon keeps what must survive a restart (the accepted remote configuration,
+    /// the meeting store).
     /// Default "/var/lib/roomscribe" (the unit's StateDirectory). Only the file's value counts.
     pub state_dir: PathBuf,
     pub capture: CaptureConfig,
     pub vad: VadConfig,
     pub asr: AsrConfig,
     pub bus: BusConfig,
+    pub store: StoreConfig,
+    pub meeting: MeetingConfig,
+    pub sync: SyncConfig,
     pub log: LogConfig,
     pub shutdown: ShutdownConfig,
 }
@@ -40,6 +44,9 @@ impl Default for Config {
             vad: VadConfig::default(),
             asr: AsrConfig::default(),
             bus: BusConfig::default(),
+            store: StoreConfig::default(),
+            meeting: MeetingConfig::default(),
+            sync: SyncConfig::default(),
             log: LogConfig::default(),
             shutdown: ShutdownConfig::default(),
         }
@@ -353,6 +360,96 @@ impl Default for BusConfig {
             json_mirror: false,
             lan_listen: String::new(),
             users: Vec::new(),
+        }
+    }
+}
+
+/// The meeting store (SQLite): everything is committed here before it is published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// The database file; a relative path is inside `state_dir`. Default "roomscribe.db".
+    pub path: PathBuf,
+    /// Disk the store may use, MiB. Past it, delivered records are pruned oldest first, then
+    /// the segments and insights of the oldest meetings (their summaries stay). Default 1024.
+    /// 1-1048576.
+    pub disk_budget_mib: u32,
+    /// Undelivered summaries are pruned only past this, MiB, and reaching it raises a health
+    /// alert. Default 2048. At least `disk_budget_mib`.
+    pub hard_cap_mib: u32,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::from("roomscribe.db"),
+            disk_budget_mib: 1024,
+            hard_cap_mib: 2048,
+        }
+    }
+}
+
+/// When meetings start and end by themselves (commands can always start and stop one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeetingConfig {
+    /// Speech in a room with no meeting open starts one. Default true.
+    pub auto_start: bool,
+    /// A meeting (started either way) ends after this many seconds without speech.
+    /// Default 600. 5-86400.
+    pub end_after_quiet_s: u32,
+}
+
+impl Default for MeetingConfig {
+    fn default() -> Self {
+        Self {
+            auto_start: true,
+            end_after_quiet_s: 600,
+        }
+    }
+}
+
+/// Forwarding the store to an upstream MQTT broker (QoS 1, persistent session, in order,
+/// at least once: every message carries an idempotency key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// Upstream broker host name or address. Default "" (no sync; everything is still stored).
+    pub host: String,
+    /// Default 1883. 1-65535.
+    pub port: u16,
+    /// Login; "" sends none. Default "".
+    pub username: String,
+    pub password: String,
+    /// MQTT client id (the broker keeps this session). Default "" (`roomscribe-<device_id>`).
+    pub client_id: String,
+    /// Upstream topics are `<topic_prefix>/<device_id>/summary|transcript|insights`.
+    /// Default "roomscribe".
+    pub topic_prefix: String,
+    /// Also forward every final segment. Default false (summaries always go).
+    pub segments: bool,
+    /// Also forward every insight. Default false.
+    pub insights: bool,
+    /// Upstream bandwidth cap, kilobits per second of payload; 0 is none. Default 0.
+    pub max_kbps: u32,
+    /// Longest wait between connection attempts, s (doubling from 1 s, with jitter).
+    /// Default 300. 1-3600.
+    pub backoff_max_s: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 1883,
+            username: String::new(),
+            password: String::new(),
+            client_id: String::new(),
+            topic_prefix: "roomscribe".into(),
+            segments: false,
+            insights: false,
+            max_kbps: 0,
+            backoff_max_s: 300,
         }
     }
 }

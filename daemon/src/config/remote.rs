@@ -164,6 +164,9 @@ pub fn restart_required(old: &Config, new: &Config) -> Vec<&'static str> {
     if without_interval(&old.bus) != without_interval(&new.bus) {
         parts.push("bus");
     }
+    if old.store != new.store {
+        parts.push("store");
+    }
     parts
 }
 

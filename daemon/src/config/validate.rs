@@ -338,6 +338,55 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
         });
     }
 
+    let store = &c.store;
+    check.require(!store.path.as_os_str().is_empty(), "store.path", || {
+        "must name the database file, e.g. \"roomscribe.db\"".into()
+    });
+    check.range("store.disk_budget_mib", store.disk_budget_mib, 1, 1_048_576, "");
+    check.require(
+        store.hard_cap_mib >= store.disk_budget_mib,
+        "store.hard_cap_mib",
+        || {
+            format!(
+                "{} must be at least store.disk_budget_mib ({})",
+                store.hard_cap_mib, store.disk_budget_mib
+            )
+        },
+    );
+    check.range("meeting.end_after_quiet_s", c.meeting.end_after_quiet_s, 5, 86_400, "");
+
+    let sync = &c.sync;
+    if !sync.host.is_empty() {
+        check.require(
+            !sync.host.contains(char::is_whitespace) && !sync.host.contains('/'),
+            "sync.host",
+            || {
+                format!(
+                    "{:?} must be a host name or address, without a scheme or path",
+                    sync.host
+                )
+            },
+        );
+        check.require(sync.port != 0, "sync.port", || "must be 1-65535".into());
+    }
+    check.require(
+        !sync.topic_prefix.is_empty()
+            && !sync.topic_prefix.contains(['+', '#'])
+            && !sync.topic_prefix.starts_with('/')
+            && !sync.topic_prefix.ends_with('/'),
+        "sync.topic_prefix",
+        || {
+            format!(
+                "{:?} must be a topic path without wildcards or leading/trailing '/'",
+                sync.topic_prefix
+            )
+        },
+    );
+    check.require(sync.client_id.len() <= 64, "sync.client_id", || {
+        "must be at most 64 characters".into()
+    });
+    check.range("sync.backoff_max_s", sync.backoff_max_s, 1, 3_600, "");
+
     check.require(
         tracing_subscriber::EnvFilter::try_new(&c.log.level).is_ok(),
         "log.level",

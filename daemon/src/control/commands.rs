@@ -4,8 +4,17 @@
 //! commands and malformed payloads get an error reply too, never silence. Pure: parsing only;
 //! `app` carries commands out.
 
+use crate::store::export::ExportFormat;
+
 /// The commands this version knows, as they are named in the topic.
-pub const KNOWN: &[&str] = &["ping", "set_hotwords"];
+pub const KNOWN: &[&str] = &[
+    "ping",
+    "set_hotwords",
+    "meeting_start",
+    "meeting_stop",
+    "summary",
+    "export",
+];
 
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +24,17 @@ pub enum Command {
     /// Replaces the hotwords until the next restart or remote configuration (not kept): a
     /// one-off vocabulary for the meeting about to start.
     SetHotwords { words: String },
+    /// Starts a meeting now (one at a time).
+    MeetingStart,
+    /// Ends the meeting going on and publishes its summary.
+    MeetingStop,
+    /// Publishes (and stores) a summary of the meeting going on, so far.
+    Summary,
+    /// Answers with a stored meeting (`meeting`, default the latest) written out as `format`.
+    Export {
+        meeting: Option<String>,
+        format: ExportFormat,
+    },
 }
 
 /// A command that cannot be carried out as sent; `tx` is echoed when it could be read.
@@ -78,6 +98,26 @@ pub fn parse(name: &str, payload: &[u8]) -> Result<(String, Command), Rejected> 
             }
             _ => return Err(reject("`words` (text: the meeting's vocabulary) is missing".into())),
         },
+        "meeting_start" => Command::MeetingStart,
+        "meeting_stop" => Command::MeetingStop,
+        "summary" => Command::Summary,
+        "export" => {
+            let format = match map.get("format") {
+                None => ExportFormat::Json,
+                Some(serde_json::Value::String(format)) => format.parse().map_err(reject)?,
+                Some(_) => return Err(reject("`format` must be text: json, markdown, srt or vtt".into())),
+            };
+            let meeting = match map.get("meeting") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(id)) if id.len() <= 64 => Some(id.clone()),
+                Some(_) => {
+                    return Err(reject(
+                        "`meeting` must be a meeting id (text), or left out for the latest".into(),
+                    ))
+                }
+            };
+            Command::Export { meeting, format }
+        }
         other => {
             return Err(reject(format!(
                 "unknown command {other:?}; this device knows {}",
@@ -103,6 +143,42 @@ mod tests {
         let mut out = Vec::new();
         ciborium::into_writer(&value, &mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn meeting_and_export_commands_parse_with_their_arguments() {
+        assert_eq!(
+            parse("meeting_start", br#"{"tx": "1"}"#).unwrap().1,
+            Command::MeetingStart
+        );
+        assert_eq!(
+            parse("meeting_stop", br#"{"tx": "1"}"#).unwrap().1,
+            Command::MeetingStop
+        );
+        assert_eq!(parse("summary", br#"{"tx": "1"}"#).unwrap().1, Command::Summary);
+        assert_eq!(
+            parse("export", br#"{"tx": "1", "format": "srt", "meeting": "0190abc"}"#)
+                .unwrap()
+                .1,
+            Command::Export {
+                meeting: Some("0190abc".into()),
+                format: ExportFormat::Srt
+            }
+        );
+        assert_eq!(
+            parse("export", br#"{"tx": "1"}"#).unwrap().1,
+            Command::Export {
+                meeting: None,
+                format: ExportFormat::Json
+            }
+        );
+        let rejected = parse("export", br#"{"tx": "9", "format": "pdf"}"#).unwrap_err();
+        assert_eq!(rejected.tx.as_deref(), Some("9"));
+        assert!(
+            rejected.error.contains("json, markdown, srt or vtt"),
+            "{}",
+            rejected.error
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use crate::config::remote::{restart_required, Overrides};
-use crate::config::{validate_table, AsrConfig, CaptureConfig, Config, ConfigError, ConfigErrors, VadConfig};
+use crate::config::{
+    validate_table, AsrConfig, CaptureConfig, Config, ConfigError, ConfigErrors, MeetingConfig, SyncConfig, VadConfig,
+};
 
 /// File name of the accepted overrides inside `state_dir`.
 const OVERRIDES_FILE: &str = "remote-config.json";
@@ -50,6 +52,8 @@ pub struct LiveSections {
     pub vad: watch::Sender<VadConfig>,
     pub asr: watch::Sender<AsrConfig>,
     pub health_interval_s: watch::Sender<u32>,
+    pub meeting: watch::Sender<MeetingConfig>,
+    pub sync: watch::Sender<SyncConfig>,
 }
 
 /// The receiving side, one per stage.
@@ -58,6 +62,8 @@ pub struct LiveReceivers {
     pub vad: watch::Receiver<VadConfig>,
     pub asr: watch::Receiver<AsrConfig>,
     pub health_interval_s: watch::Receiver<u32>,
+    pub meeting: watch::Receiver<MeetingConfig>,
+    pub sync: watch::Receiver<SyncConfig>,
 }
 
 impl LiveSections {
@@ -66,18 +72,24 @@ impl LiveSections {
         let (vad, vad_rx) = watch::channel(config.vad.clone());
         let (asr, asr_rx) = watch::channel(config.asr.clone());
         let (health_interval_s, health_rx) = watch::channel(config.bus.health_interval_s);
+        let (meeting, meeting_rx) = watch::channel(config.meeting.clone());
+        let (sync, sync_rx) = watch::channel(config.sync.clone());
         (
             Self {
                 capture,
                 vad,
                 asr,
                 health_interval_s,
+                meeting,
+                sync,
             },
             LiveReceivers {
                 capture: capture_rx,
                 vad: vad_rx,
                 asr: asr_rx,
                 health_interval_s: health_rx,
+                meeting: meeting_rx,
+                sync: sync_rx,
             },
         )
     }
@@ -90,6 +102,9 @@ impl LiveSections {
         self.asr.send_if_modified(|c| replace_if_changed(c, &config.asr));
         self.health_interval_s
             .send_if_modified(|c| replace_if_changed(c, &config.bus.health_interval_s));
+        self.meeting
+            .send_if_modified(|c| replace_if_changed(c, &config.meeting));
+        self.sync.send_if_modified(|c| replace_if_changed(c, &config.sync));
     }
 }
 

@@ -41,6 +41,47 @@ pub struct HealthSnapshot {
     pub queues: QueueDepths,
     pub asr: AsrHealth,
     pub disk: DiskHealth,
+    pub store: StoreHealth,
+    pub sync: SyncHealth,
+}
+
+/// The meeting store, as its stage last saw it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoreHealth {
+    /// "ok", "full" (the disk is full: records wait in memory) or "failing".
+    pub state: String,
+    /// What went wrong last, with what to do.
+    pub last_error: Option<String>,
+    /// Bytes in use in the database.
+    pub used_bytes: u64,
+    /// Records not yet written (disk full), kept in memory and retried.
+    pub held_in_memory: u64,
+    /// Records dropped because even memory was full (each is lost).
+    pub lost: u64,
+    /// Rows pruned to keep within `store.disk_budget_mib`.
+    pub pruned_rows: u64,
+    /// Undelivered summaries pruned past `store.hard_cap_mib`; above 0 is an alert.
+    pub summaries_pruned: u64,
+    /// The store is above `store.hard_cap_mib`: an alert.
+    pub over_hard_cap: bool,
+    /// The meeting going on, if any.
+    pub meeting: Option<String>,
+}
+
+/// Forwarding to the upstream broker.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncHealth {
+    /// "disabled" (no sync.host), "connecting", "connected" or "error".
+    pub state: String,
+    /// Why the last attempt failed, with what to do.
+    pub last_error: Option<String>,
+    /// Records waiting to go upstream, and their bytes.
+    pub backlog: u64,
+    pub backlog_bytes: u64,
+    /// Records acknowledged by the upstream since start.
+    pub delivered: u64,
+    /// Unix milliseconds of the last acknowledgement.
+    pub last_delivered_ms: Option<u64>,
 }
 
 /// The daemon process.

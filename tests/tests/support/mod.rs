@@ -439,7 +439,7 @@ impl Drop for Subscriber {
     }
 }
 
-fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+pub fn decode_hex(hex: &str) -> Option<Vec<u8>> {
     (0..hex.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
@@ -480,14 +480,18 @@ pub fn mosquitto_pub_as(
     );
 }
 
-/// Encodes JSON as CBOR with Python's `cbor2`: an encoder independent of the daemon's.
-pub fn encode_cbor_independently(value: &serde_json::Value) -> Vec<u8> {
-    let python = if Path::new("/usr/bin/python3").exists() {
+/// Debian's Python (with python3-cbor2) when there is one.
+fn python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() {
         "/usr/bin/python3"
     } else {
         "python3"
-    };
-    let out = Command::new(python)
+    }
+}
+
+/// Encodes JSON as CBOR with Python's `cbor2`: an encoder independent of the daemon's.
+pub fn encode_cbor_independently(value: &serde_json::Value) -> Vec<u8> {
+    let out = Command::new(python())
         .args([
             "-c",
             "import sys, json, cbor2; sys.stdout.buffer.write(cbor2.dumps(json.loads(sys.argv[1])))",
@@ -502,15 +506,10 @@ pub fn encode_cbor_independently(value: &serde_json::Value) -> Vec<u8> {
 /// Decodes CBOR payloads with Python's `cbor2` (Debian's python3-cbor2): an implementation
 /// independent of the daemon's. Returns each payload as JSON.
 pub fn decode_cbor_independently(payloads: &[Vec<u8>]) -> Vec<serde_json::Value> {
-    let python = if Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    };
     let script = "import sys, json, cbor2\n\
                   for line in sys.stdin:\n\
                   \x20   print(json.dumps(cbor2.loads(bytes.fromhex(line.strip()))))\n";
-    let mut child = Command::new(python)
+    let mut child = Command::new(python())
         .args(["-c", script])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -537,4 +536,194 @@ pub fn decode_cbor_independently(payloads: &[Vec<u8>]) -> Vec<serde_json::Value>
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// Debian's mosquitto as the upstream broker, on a loopback port, keeping its sessions on disk
+/// across restarts (so a subscriber registered once collects everything the daemon delivers,
+/// even while it is not connected).
+pub struct Upstream {
+    pub port: u16,
+    conf: PathBuf,
+    child: Option<Child>,
+}
+
+impl Upstream {
+    /// `login`: (user, password) required of every client; `None` lets anyone in.
+    pub fn new(dir: &TempDir, login: Option<(&str, &str)>) -> Self {
+        let port = free_port();
+        let data = dir.path("upstream");
+        fs::create_dir_all(&data).unwrap();
+        // mosquitto started as root runs as user `mosquitto`: let it keep its sessions here.
+        fs::set_permissions(&data, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+        let mut conf = format!(
+            "listener {port} 127.0.0.1\npersistence true\npersistence_location {}/\nautosave_interval 1\n\
+             max_queued_messages 100000\nmax_inflight_messages 100\nlog_dest file {}/mosquitto.log\n",
+            data.display(),
+            data.display()
+        );
+        match login {
+            Some((user, password)) => {
+                let passwords = data.join("passwords");
+                let status = Command::new("mosquitto_passwd")
+                    .args(["-c", "-b"])
+                    .arg(&passwords)
+                    .args([user, password])
+                    .status()
+                    .expect("mosquitto_passwd is installed (scripts/setup)");
+                assert!(status.success());
+                conf += &format!("allow_anonymous false\npassword_file {}\n", passwords.display());
+            }
+            None => conf += "allow_anonymous true\n",
+        }
+        let path = data.join("mosquitto.conf");
+        fs::write(&path, conf).unwrap();
+        Self {
+            port,
+            conf: path,
+            child: None,
+        }
+    }
+
+    /// Starts the broker and returns once it accepts connections.
+    pub fn start(&mut self) {
+        let child = Command::new("mosquitto")
+            .arg("-c")
+            .arg(&self.conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto is installed (scripts/setup)");
+        self.child = Some(child);
+        let port = self.port;
+        wait_until(Duration::from_secs(10), "the upstream mosquitto to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+    }
+
+    /// Stops the broker cleanly (it writes its sessions to disk).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+            let _ = child.wait();
+        }
+    }
+
+    fn sub_args(&self, id: &str, login: Option<(&str, &str)>) -> Vec<String> {
+        let mut args: Vec<String> = [
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-q",
+            "1",
+            "-c",
+            "-i",
+            id,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if let Some((user, password)) = login {
+            args.extend(["-u".into(), user.into(), "-P".into(), password.into()]);
+        }
+        args
+    }
+
+    /// Registers a persistent QoS 1 subscription to `topic` under client id `id`, then leaves:
+    /// the broker keeps what arrives for it.
+    pub fn register(&self, id: &str, topic: &str, login: Option<(&str, &str)>) {
+        let status = Command::new("mosquitto_sub")
+            .args(self.sub_args(id, login))
+            .args(["-t", topic, "-E"])
+            .status()
+            .unwrap();
+        assert!(status.success(), "mosquitto_sub -E could not subscribe");
+    }
+
+    /// Connects as `id` and returns (topic, payload) of what the broker kept for it, in order,
+    /// reading for `seconds`.
+    pub fn collect(&self, id: &str, topic: &str, login: Option<(&str, &str)>, seconds: u32) -> Vec<(String, Vec<u8>)> {
+        let output = Command::new("mosquitto_sub")
+            .args(self.sub_args(id, login))
+            .args(["-t", topic, "-W", &seconds.to_string(), "-F", "%t %x"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| {
+                let (topic, hex) = line.split_once(' ')?;
+                Some((topic.to_owned(), decode_hex(hex)?))
+            })
+            .collect()
+    }
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Rows of `sql` on the SQLite file `db`, read by Python's own sqlite3 module (not our code);
+/// blobs come back as hex text.
+pub fn query_store(db: &Path, sql: &str) -> Vec<Vec<serde_json::Value>> {
+    let script = "import json, sqlite3, sys\n\
+                  con = sqlite3.connect(sys.argv[1], timeout=10)\n\
+                  rows = con.execute(sys.argv[2]).fetchall()\n\
+                  print(json.dumps([[v.hex() if isinstance(v, bytes) else v for v in r] for r in rows]))\n";
+    let output = Command::new(python())
+        .args(["-c", script])
+        .arg(db)
+        .arg(sql)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "sqlite3 query failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The daemon's retained health, as decoded by an outside decoder (waits for one).
+pub fn latest_health(port: u16) -> serde_json::Value {
+    let output = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-t",
+            "roomscribe/+/health",
+            "-C",
+            "1",
+            "-W",
+            "10",
+            "-F",
+            "%x",
+        ])
+        .output()
+        .unwrap();
+    let hex = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let payload = decode_hex(&hex)
+        .filter(|p| !p.is_empty())
+        .expect("a retained health message within 10 s");
+    decode_cbor_independently(&[payload]).remove(0)
+}
+
+/// The configuration of a daemon reading ALSA PCM `pcm` in real time, with Silero VAD, publishing on `port`;
+/// `vad_extra` adds lines to the `[vad]` section.
+pub fn daemon_config(port: u16, pcm: &str, vad_extra: &str) -> String {
+    format!(
+        "device_id = \"room-7\"\n\
+         [capture]\npcm = \"{pcm}\"\npacing = \"realtime\"\n\
+         [vad]\nmodel = \"{}\"\n{vad_extra}\n\
+         [asr]\nmodel_dir = \"{}\"\nthreads = 2\n\
+         [bus]\nlisten = \"127.0.0.1:{port}\"\n",
+        silero_model().display(),
+        whisper_model().display()
+    )
 }

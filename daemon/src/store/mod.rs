@@ -1,0 +1,753 @@
+//! The meeting store: one SQLite file (WAL) holding meetings, their segments, insights and
+//! summaries, the history of remote configuration, and the outbox the upstream sync drains.
+//!
+//! Owns every SQL statement of the daemon. The store stage (`stage.rs`) is its only writer of
+//! records; the sync reads and acknowledges the outbox through `OutboxReader`. A record is
+//! committed before anything publishes it. Must never publish, and never run on a tokio worker.
+
+pub mod export;
+pub mod meeting;
+mod schema;
+pub mod stage;
+pub mod summary;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, ErrorCode};
+
+pub use summary::{MeetingRecord, SegmentRecord};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the meeting store {path}: {source}; check that store.path (inside state_dir) is on a writable disk")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("the meeting store {path} has schema version {found}, newer than this roomscribe ({known}); run the newer roomscribe, or move the file away to start a new store")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("the disk holding {path} is full; the store keeps what it cannot write in memory and retries: free space or lower store.disk_budget_mib")]
+    Full { path: PathBuf },
+    #[error("meeting store {path}: {what} failed: {source}")]
+    Sqlite {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("no meeting {0:?} in the store; `roomscribe export --list` names the stored meetings")]
+    NoSuchMeeting(String),
+}
+
+impl StoreError {
+    pub fn is_full(&self) -> bool {
+        matches!(self, Self::Full { .. })
+    }
+}
+
+/// What goes upstream, and under which topic (the sync adds its prefix and the device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    Segment,
+    Insight,
+    Summary,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Segment => "segment",
+            Self::Insight => "insight",
+            Self::Summary => "summary",
+        }
+    }
+}
+
+/// The identity the store gives a record before its payload is made: `key` is the
+/// idempotency key (device, meeting, sequence) every consumer may de-duplicate on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordKey {
+    pub meeting: Option<String>,
+    /// Device-wide, never reused.
+    pub seq: u64,
+    pub key: String,
+}
+
+/// The writer's connection.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    device: String,
+}
+
+/// Opens `path` with the settings every connection of the store shares.
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let open = |source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let conn = Connection::open(path).map_err(open)?;
+    // Set before the first table exists, so pruned pages can be handed back to the file system.
+    conn.pragma_update(None, "auto_vacuum", "INCREMENTAL").map_err(open)?;
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(open)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open)?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Opens (creating and migrating) the store at `path` for records of `device`.
+    pub fn open(path: &Path, device: &str) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                path: path.to_owned(),
+                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+            })?;
+        }
+        let mut conn = connect(path)?;
+        // synchronous=FULL: in WAL mode every commit is fsynced before it returns, so a segment
+        // that was published is on disk even if power goes the next instant. Commits are a few
+        // per minute (one per final segment), so the fsync costs nothing that matters; NORMAL
+        // would lose the last commits on power loss, which is what this store exists to prevent.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|source| StoreError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
+        match schema::migrate(&mut conn).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })? {
+            schema::MigrateOutcome::TooNew { found } => {
+                return Err(StoreError::TooNew {
+                    path: path.to_owned(),
+                    found,
+                    known: schema::VERSION,
+                })
+            }
+            schema::MigrateOutcome::AtVersion { .. } => {}
+        }
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+            device: device.to_owned(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn error(&self, what: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| classify(&self.path, what, source)
+    }
+
+    pub fn begin_meeting(&mut self, meeting: &MeetingRecord) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO meetings (id, started_ms, stream_start_s, started_by) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    meeting.id,
+                    meeting.started_ms,
+                    meeting.stream_start_s,
+                    meeting.started_by
+                ],
+            )
+            .map(drop)
+            .map_err(self.error("starting a meeting"))
+    }
+
+    pub fn end_meeting(
+        &mut self,
+        id: &str,
+        ended_ms: u64,
+        stream_end_s: f64,
+        ended_by: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE meetings SET ended_ms = ?2, stream_end_s = ?3, ended_by = ?4 WHERE id = ?1",
+                params![id, ended_ms, stream_end_s, ended_by],
+            )
+            .map(drop)
+            .map_err(self.error("ending a meeting"))
+    }
+
+    /// Meetings still open (after a power cut: the ones to close at start-up).
+    pub fn open_meetings(&self) -> Result<Vec<MeetingRecord>, StoreError> {
+        self.query_meetings("WHERE ended_ms IS NULL ORDER BY started_ms", [])
+    }
+
+    pub fn meeting(&self, id: &str) -> Result<MeetingRecord, StoreError> {
+        self.query_meetings("WHERE id = ?1", [id])?
+            .pop()
+            .ok_or_else(|| StoreError::NoSuchMeeting(id.to_owned()))
+    }
+
+    /// Every meeting, newest first.
+    pub fn meetings(&self) -> Result<Vec<MeetingRecord>, StoreError> {
+        self.query_meetings("ORDER BY started_ms DESC, id DESC", [])
+    }
+
+    fn query_meetings<P: rusqlite::Params>(&self, tail: &str, params: P) -> Result<Vec<MeetingRecord>, StoreError> {
+        let sql = format!(
+            "SELECT id, started_ms, ended_ms, stream_start_s, stream_end_s, started_by, ended_by FROM meetings {tail}"
+        );
+        let mut statement = self.conn.prepare(&sql).map_err(self.error("reading meetings"))?;
+        let rows = statement
+            .query_map(params, |row| {
+                Ok(MeetingRecord {
+                    id: row.get(0)?,
+                    started_ms: row.get(1)?,
+                    ended_ms: row.get(2)?,
+                    stream_start_s: row.get(3)?,
+                    stream_end_s: row.get(4)?,
+                    started_by: row.get(5)?,
+                    ended_by: row.get(6)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(self.error("reading meetings"))?;
+        Ok(rows)
+    }
+
+    /// A meeting's segments in time order.
+    pub fn segments(&self, meeting: &str) -> Result<Vec<SegmentRecord>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT start_s, end_s, text, confidence, language FROM segments WHERE meeting_id = ?1 ORDER BY start_s, id")
+            .map_err(self.error("reading segments"))?;
+        let rows = statement
+            .query_map([meeting], |row| {
+                Ok(SegmentRecord {
+                    start_s: row.get(0)?,
+                    end_s: row.get(1)?,
+                    text: row.get(2)?,
+                    confidence: row.get(3)?,
+                    language: row.get(4)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(self.error("reading segments"))?;
+        Ok(rows)
+    }
+
+    /// Meeting `id` (`None`: the latest) written out as `format`.
+    pub fn export(
+        &self,
+        id: Option<&str>,
+        format: export::ExportFormat,
+    ) -> Result<(MeetingRecord, String), StoreError> {
+        let meeting = match id {
+            Some(id) => self.meeting(id)?,
+            None => self
+                .meetings()?
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::NoSuchMeeting("(latest: the store has none yet)".into()))?,
+        };
+        let segments = self.segments(&meeting.id)?;
+        let document = export::render(format, &meeting, &segments);
+        Ok((meeting, document))
+    }
+
+    /// Stores a final segment and, with `forward`, queues it upstream; one transaction.
+    /// `encode` makes the payload (what is stored is what is published) from its key.
+    pub fn add_segment(
+        &mut self,
+        meeting: Option<&str>,
+        segment: &SegmentRecord,
+        forward: bool,
+        encode: impl FnOnce(&RecordKey) -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        self.add_record(RecordKind::Segment, meeting, forward, encode, |tx, key, payload, now| {
+            tx.execute(
+                "INSERT INTO segments (meeting_id, record_seq, start_s, end_s, text, confidence, language, created_ms, payload) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    key.meeting,
+                    key.seq,
+                    segment.start_s,
+                    segment.end_s,
+                    segment.text,
+                    segment.confidence,
+                    segment.language,
+                    now,
+                    payload
+                ],
+            )
+        })
+    }
+
+    /// Stores an insight (`kind`: "long_silence", …) and, with `forward`, queues it upstream.
+    pub fn add_insight(
+        &mut self,
+        meeting: Option<&str>,
+        kind: &str,
+        forward: bool,
+        encode: impl FnOnce(&RecordKey) -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        self.add_record(
+            RecordKind::Insight,
+            meeting,
+            forward,
+            encode,
+            |tx, key, payload, now| {
+                tx.execute(
+                "INSERT INTO insights (meeting_id, record_seq, kind, created_ms, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![key.meeting, key.seq, kind, now, payload],
+            )
+            },
+        )
+    }
+
+    /// Stores a meeting's summary and queues it upstream (summaries always go).
+    pub fn add_summary(
+        &mut self,
+        meeting: &str,
+        is_final: bool,
+        encode: impl FnOnce(&RecordKey) -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        self.add_record(RecordKind::Summary, Some(meeting), true, encode, |tx, key, payload, now| {
+            tx.execute(
+                "INSERT INTO summaries (meeting_id, record_seq, is_final, created_ms, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![meeting, key.seq, is_final, now, payload],
+            )
+        })
+    }
+
+    fn add_record(
+        &mut self,
+        kind: RecordKind,
+        meeting: Option<&str>,
+        forward: bool,
+        encode: impl FnOnce(&RecordKey) -> Vec<u8>,
+        insert: impl FnOnce(&rusqlite::Transaction<'_>, &RecordKey, &[u8], u64) -> rusqlite::Result<usize>,
+    ) -> Result<Vec<u8>, StoreError> {
+        let path = self.path.clone();
+        let path = &path;
+        let fail = |what| move |source| classify(path, what, source);
+        let tx = self.conn.transaction().map_err(fail("starting a transaction"))?;
+        let seq: u64 = tx
+            .query_row(
+                "UPDATE counters SET value = value + 1 WHERE name = 'record' RETURNING value",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(fail("numbering a record"))?;
+        let key = RecordKey {
+            meeting: meeting.map(str::to_owned),
+            seq,
+            key: format!("{}/{}/{seq}", self.device, meeting.unwrap_or("-")),
+        };
+        let payload = encode(&key);
+        let now = crate::bus::wire::unix_millis();
+        insert(&tx, &key, &payload, now).map_err(fail("storing a record"))?;
+        if forward {
+            tx.execute(
+                "INSERT INTO outbox (kind, record_seq, idempotency_key, payload, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![kind.as_str(), key.seq, key.key, payload, now],
+            )
+            .map_err(fail("queueing a record for upstream"))?;
+        }
+        tx.commit().map_err(fail("committing a record"))?;
+        Ok(payload)
+    }
+
+    /// Keeps a remote configuration document and what became of it.
+    pub fn record_config(
+        &mut self,
+        revision: u64,
+        accepted: bool,
+        document: &str,
+        errors: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO config_history (revision, received_ms, accepted, document, errors) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![revision, crate::bus::wire::unix_millis(), accepted, document, errors],
+            )
+            .map(drop)
+            .map_err(self.error("recording configuration history"))
+    }
+
+    /// Bytes the database holds (pages in use, the write-ahead log's content included).
+    pub fn used_bytes(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(self.error("measuring the store"))
+    }
+
+    /// Prunes until the store fits `budget` bytes, in this order: delivered outbox rows (oldest
+    /// first); segments and insights waiting to go upstream (optional extras); the segments,
+    /// then the insights, of the oldest meetings; summaries already delivered. Undelivered
+    /// summaries go only past `hard_cap` bytes, oldest first, and the report says so (health
+    /// raises an alert).
+    pub fn enforce_budget(&mut self, budget: u64, hard_cap: u64) -> Result<BudgetReport, StoreError> {
+        let mut report = BudgetReport {
+            used_bytes: self.used_bytes()?,
+            ..BudgetReport::default()
+        };
+        if report.used_bytes <= budget {
+            return Ok(report);
+        }
+        const WITHIN_BUDGET: [&str; 5] = [
+            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE delivered_ms IS NOT NULL ORDER BY seq LIMIT 200)",
+            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE kind != 'summary' ORDER BY seq LIMIT 200)",
+            "DELETE FROM segments WHERE id IN (SELECT id FROM segments ORDER BY record_seq LIMIT 200)",
+            "DELETE FROM insights WHERE id IN (SELECT id FROM insights ORDER BY record_seq LIMIT 200)",
+            "DELETE FROM summaries WHERE id IN (SELECT id FROM summaries WHERE record_seq NOT IN \
+             (SELECT record_seq FROM outbox) ORDER BY record_seq LIMIT 50)",
+        ];
+        const PAST_HARD_CAP: &str =
+            "DELETE FROM summaries WHERE record_seq IN (SELECT record_seq FROM outbox ORDER BY seq LIMIT 1); \
+             DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT 1)";
+        for sql in WITHIN_BUDGET {
+            while report.used_bytes > budget {
+                let deleted = self.conn.execute(sql, []).map_err(self.error("pruning the store"))?;
+                if deleted == 0 {
+                    break;
+                }
+                report.pruned_rows += deleted as u64;
+                report.used_bytes = self.vacuum_and_measure()?;
+            }
+        }
+        while report.used_bytes > hard_cap {
+            let before: u64 = self
+                .conn
+                .query_row("SELECT count(*) FROM outbox", [], |row| row.get(0))
+                .map_err(self.error("pruning the store"))?;
+            if before == 0 {
+                break;
+            }
+            self.conn
+                .execute_batch(PAST_HARD_CAP)
+                .map_err(self.error("pruning the store"))?;
+            let after: u64 = self
+                .conn
+                .query_row("SELECT count(*) FROM outbox", [], |row| row.get(0))
+                .map_err(self.error("pruning the store"))?;
+            report.summaries_pruned += before - after;
+            report.pruned_rows += before - after;
+            report.used_bytes = self.vacuum_and_measure()?;
+        }
+        report.over_hard_cap = report.used_bytes > hard_cap;
+        Ok(report)
+    }
+
+    /// Hands freed pages back to the file system and measures again.
+    fn vacuum_and_measure(&mut self) -> Result<u64, StoreError> {
+        self.conn
+            .execute_batch("PRAGMA incremental_vacuum")
+            .map_err(self.error("returning pruned pages"))?;
+        self.used_bytes()
+    }
+}
+
+/// What `enforce_budget` did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BudgetReport {
+    pub used_bytes: u64,
+    pub pruned_rows: u64,
+    /// Undelivered summaries pruned because the hard cap was reached (each one is data lost
+    /// upstream: health raises an alert).
+    pub summaries_pruned: u64,
+    pub over_hard_cap: bool,
+}
+
+/// A full disk is its own error: the store stage keeps the record and retries.
+fn classify(path: &Path, what: &'static str, source: rusqlite::Error) -> StoreError {
+    match source.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::Full { path: path.to_owned() },
+        _ => StoreError::Sqlite {
+            path: path.to_owned(),
+            what,
+            source,
+        },
+    }
+}
+
+/// One record waiting to go upstream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxItem {
+    pub seq: i64,
+    pub kind: String,
+    pub key: String,
+    pub payload: Vec<u8>,
+}
+
+/// The sync's connection: reads the outbox in order and marks rows delivered.
+pub struct OutboxReader {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl OutboxReader {
+    /// Opens the store the writer created (or creates it, if the sync starts first).
+    pub fn open(path: &Path, device: &str) -> Result<Self, StoreError> {
+        drop(Store::open(path, device)?);
+        let conn = connect(path)?;
+        // synchronous=NORMAL: a delivered mark lost to a power cut only means the record is sent
+        // again, under the same idempotency key: at-least-once, never lost.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|source| StoreError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Up to `limit` undelivered records after `after` (a seq), in order.
+    pub fn pending(&self, after: i64, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
+        let fail = |source| classify(&self.path, "reading the outbox", source);
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, kind, idempotency_key, payload FROM outbox \
+                 WHERE delivered_ms IS NULL AND seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .map_err(fail)?;
+        let rows = statement
+            .query_map(params![after, limit as i64], |row| {
+                Ok(OutboxItem {
+                    seq: row.get(0)?,
+                    kind: row.get(1)?,
+                    key: row.get(2)?,
+                    payload: row.get(3)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(fail)?;
+        Ok(rows)
+    }
+
+    /// Marks rows delivered (their PUBACK arrived), in one transaction.
+    pub fn mark_delivered(&mut self, seqs: &[i64]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let fail = |source| classify(&path, "marking records delivered", source);
+        let tx = self.conn.transaction().map_err(fail)?;
+        {
+            let mut statement = tx
+                .prepare_cached("UPDATE outbox SET delivered_ms = ?2 WHERE seq = ?1")
+                .map_err(fail)?;
+            let now = crate::bus::wire::unix_millis();
+            for seq in seqs {
+                statement.execute(params![seq, now]).map_err(fail)?;
+            }
+        }
+        tx.commit().map_err(fail)
+    }
+
+    /// Records waiting, and their payload bytes.
+    pub fn backlog(&self) -> Result<(u64, u64), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*), coalesce(sum(length(payload)), 0) FROM outbox WHERE delivered_ms IS NULL",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(|source| classify(&self.path, "counting the outbox", source))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct TempDb(PathBuf);
+
+    impl TempDb {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!("roomscribe-store-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Self(dir.join("store.db"))
+        }
+    }
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            if let Some(dir) = self.0.parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+
+    fn meeting(id: &str, at: f64) -> MeetingRecord {
+        MeetingRecord {
+            id: id.into(),
+            started_ms: 1_700_000_000_000 + (at * 1000.0) as u64,
+            ended_ms: None,
+            stream_start_s: at,
+            stream_end_s: None,
+            started_by: "speech".into(),
+            ended_by: None,
+        }
+    }
+
+    fn segment(start_s: f64, text: &str) -> SegmentRecord {
+        SegmentRecord {
+            start_s,
+            end_s: start_s + 2.0,
+            text: text.into(),
+            confidence: 0.9,
+            language: "en".into(),
+        }
+    }
+
+    #[test]
+    fn records_get_device_wide_keys_and_only_forwarded_ones_enter_the_outbox() {
+        let db = TempDb::new("keys");
+        let mut store = Store::open(&db.0, "room-1").unwrap();
+        store.begin_meeting(&meeting("m1", 5.0)).unwrap();
+        let a = store
+            .add_segment(Some("m1"), &segment(5.0, "hello"), true, |k| k.key.clone().into_bytes())
+            .unwrap();
+        let b = store
+            .add_insight(None, "long_silence", false, |k| k.key.clone().into_bytes())
+            .unwrap();
+        let c = store.add_summary("m1", true, |k| k.key.clone().into_bytes()).unwrap();
+        assert_eq!(
+            (a.as_slice(), b.as_slice(), c.as_slice()),
+            (&b"room-1/m1/1"[..], &b"room-1/-/2"[..], &b"room-1/m1/3"[..])
+        );
+        drop(store);
+
+        let mut reader = OutboxReader::open(&db.0, "room-1").unwrap();
+        let pending = reader.pending(0, 10).unwrap();
+        let keys: Vec<&str> = pending.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["room-1/m1/1", "room-1/m1/3"]);
+        assert_eq!(pending[1].payload, c);
+        assert_eq!(reader.backlog().unwrap(), (2, (a.len() + c.len()) as u64));
+        reader.mark_delivered(&[pending[0].seq]).unwrap();
+        let left = reader.pending(0, 10).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].kind, "summary");
+        assert!(reader.pending(left[0].seq, 10).unwrap().is_empty());
+
+        let store = Store::open(&db.0, "room-1").unwrap();
+        assert_eq!(store.segments("m1").unwrap(), [segment(5.0, "hello")]);
+    }
+
+    #[test]
+    fn open_meetings_are_found_and_closed() {
+        let db = TempDb::new("meetings");
+        let mut store = Store::open(&db.0, "d").unwrap();
+        store.begin_meeting(&meeting("m1", 1.0)).unwrap();
+        store.begin_meeting(&meeting("m2", 100.0)).unwrap();
+        store.end_meeting("m1", 1_700_000_050_000, 50.0, "quiet").unwrap();
+        let open: Vec<String> = store.open_meetings().unwrap().into_iter().map(|m| m.id).collect();
+        assert_eq!(open, ["m2"]);
+        let m1 = store.meeting("m1").unwrap();
+        assert_eq!((m1.stream_end_s, m1.ended_by.as_deref()), (Some(50.0), Some("quiet")));
+        assert!(matches!(store.meeting("nope"), Err(StoreError::NoSuchMeeting(_))));
+        assert_eq!(store.meetings().unwrap()[0].id, "m2");
+    }
+
+    #[test]
+    fn the_budget_prunes_delivered_then_details_and_keeps_undelivered_summaries() {
+        let db = TempDb::new("budget");
+        let mut store = Store::open(&db.0, "d").unwrap();
+        let text = "word ".repeat(400);
+        for m in 0..20 {
+            let id = format!("m{m:02}");
+            store.begin_meeting(&meeting(&id, f64::from(m) * 100.0)).unwrap();
+            for s in 0..20 {
+                store
+                    .add_segment(Some(&id), &segment(f64::from(m * 100 + s), &text), true, |_| {
+                        text.clone().into_bytes()
+                    })
+                    .unwrap();
+            }
+            store.add_summary(&id, true, |k| k.key.clone().into_bytes()).unwrap();
+        }
+        let before = store.used_bytes().unwrap();
+        assert!(
+            before > 1_000_000,
+            "the test needs a store over its budget: {before} bytes"
+        );
+        let budget = 256 * 1024;
+        let report = store.enforce_budget(budget, 2 * budget).unwrap();
+        assert!(report.used_bytes <= budget, "{report:?}");
+        assert!(report.pruned_rows > 0);
+        assert_eq!(report.summaries_pruned, 0);
+        assert!(!report.over_hard_cap);
+        let reader = OutboxReader::open(&db.0, "d").unwrap();
+        let pending = reader.pending(0, 1000).unwrap();
+        assert_eq!(pending.len(), 20, "every undelivered summary is kept");
+        assert!(pending.iter().all(|p| p.kind == "summary"));
+        assert_eq!(store.meetings().unwrap().len(), 20, "meetings stay");
+        let on_disk = std::fs::metadata(&db.0).unwrap().len();
+        assert!(
+            on_disk < before,
+            "pruned pages go back to the file system: {on_disk} of {before}"
+        );
+    }
+
+    #[test]
+    fn past_the_hard_cap_even_undelivered_summaries_go_and_it_is_reported() {
+        let db = TempDb::new("cap");
+        let mut store = Store::open(&db.0, "d").unwrap();
+        let big = vec![7u8; 20_000];
+        for m in 0..30 {
+            let id = format!("m{m:02}");
+            store.begin_meeting(&meeting(&id, f64::from(m))).unwrap();
+            store.add_summary(&id, true, |_| big.clone()).unwrap();
+        }
+        let report = store.enforce_budget(100_000, 200_000).unwrap();
+        assert!(report.summaries_pruned > 0);
+        assert!(report.used_bytes <= 200_000 || report.over_hard_cap);
+        let reader = OutboxReader::open(&db.0, "d").unwrap();
+        let left = reader.pending(0, 100).unwrap();
+        assert!(!left.is_empty() && left.len() < 30, "{report:?}, {} left", left.len());
+        assert!(
+            left.last().unwrap().key.ends_with("/30"),
+            "the newest summaries are the ones kept"
+        );
+    }
+
+    #[test]
+    fn a_full_disk_is_reported_as_such() {
+        let db = TempDb::new("full");
+        let mut store = Store::open(&db.0, "d").unwrap();
+        store.begin_meeting(&meeting("m1", 0.0)).unwrap();
+        let pages: i64 = store.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        store.conn.pragma_update(None, "max_page_count", pages + 2).unwrap();
+        let big = "x".repeat(64 * 1024);
+        let error = store
+            .add_segment(Some("m1"), &segment(1.0, &big), true, |_| big.clone().into_bytes())
+            .unwrap_err();
+        assert!(error.is_full(), "{error}");
+        assert!(error.to_string().contains("full"));
+        store.conn.pragma_update(None, "max_page_count", 1_000_000).unwrap();
+        store
+            .add_segment(Some("m1"), &segment(1.0, "fits now"), true, |_| b"ok".to_vec())
+            .unwrap();
+        assert_eq!(
+            store.segments("m1").unwrap().len(),
+            1,
+            "the failed write left nothing half-done"
+        );
+    }
+
+    #[test]
+    fn the_store_passes_an_integrity_check_and_is_in_wal_mode() {
+        let db = TempDb::new("wal");
+        let store = Store::open(&db.0, "d").unwrap();
+        let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let check: String = store
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        assert_eq!((mode.as_str(), check.as_str(), sync), ("wal", "ok", 2));
+    }
+}
