@@ -526,18 +526,22 @@ fn choose_device(wanted: ComputeDevice, compute_type: ComputeType) -> Result<(De
         (ComputeType::Mixed, _) => mixed,
         (ComputeType::Float16, Device::Cpu) => return Err(AsrError::Float16OnCpu),
         (ComputeType::Float16, _) | (ComputeType::Auto, Device::Cuda(_)) => Precision::uniform(Kind::Half),
-        (ComputeType::Auto, _)
-            if cpu_has_native_bfloat16(&std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default()) =>
-        {
-            mixed
-        }
         (ComputeType::Auto, _) => Precision::uniform(Kind::Float),
     };
+    let bfloat16 = precision.encoder == Kind::BFloat16 || precision.decoder == Kind::BFloat16;
+    if device == Device::Cpu
+        && bfloat16
+        && !cpu_has_native_bfloat16(&std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default())
+    {
+        tracing::warn!(
+            "This CPU has no native bfloat16 (AVX-512 BF16, AMX or Arm BF16): libtorch emulates it, slower than float32; set asr.compute_type = \"float32\""
+        );
+    }
     Ok((device, precision))
 }
 
 /// Whether `/proc/cpuinfo` lists bfloat16 arithmetic in hardware: x86's AVX-512 BF16 or AMX, or
-/// Arm's BF16. Without it libtorch emulates bfloat16, slower than float32.
+/// Arm's BF16. Without it libtorch emulates bfloat16, slower than float32 (worth a warning).
 fn cpu_has_native_bfloat16(cpuinfo: &str) -> bool {
     cpuinfo
         .lines()
@@ -704,6 +708,10 @@ mod precision_tests {
             })
         );
         assert_eq!(cpu(ComputeType::Float16), None);
-        assert_eq!(cpu(ComputeType::Auto).map(|p| p.decoder), Some(Kind::Float));
+        assert_eq!(
+            cpu(ComputeType::Auto),
+            Some(Precision::uniform(Kind::Float)),
+            "exact by default"
+        );
     }
 }
