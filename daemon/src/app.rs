@@ -155,7 +155,7 @@ async fn run_pipeline(
         receivers,
     } = control;
     let broker_addr = bus::start_broker(&config.bus)?;
-    let mut publisher = Publisher::connect(broker_addr, &config.device_id, config.bus.json_mirror).await?;
+    let mut publisher = Publisher::connect(broker_addr, &config.device_id, &config.bus).await?;
     let mut sigterm =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(AppError::Signals)?;
     let mut sigint =

@@ -1315,3 +1315,63 @@ fn a_remote_capture_change_reopens_only_the_device() {
         "the model was loaded once"
     );
 }
+
+/// Home Assistant discovery: one retained device document whose sensors read JSON the daemon
+/// really publishes, announced again when Home Assistant comes online.
+#[test]
+fn home_assistant_discovers_the_device_and_hears_it_again_after_a_restart() {
+    let dir = TempDir::new("home-assistant");
+    let silence = dir.path("silence.raw");
+    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 10]).unwrap();
+    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let port = free_port();
+    let config = daemon_config(port, "silence", "")
+        + "health_interval_s = 1\njson_mirror = true\nhome_assistant = true\nhome_assistant_prefix = \"ha\"\n";
+    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let subscriber = Subscriber::start(&dir, port, "#");
+    let announcements = || subscriber.on_topic("ha/device/roomscribe_room-7/config");
+    wait_until(Duration::from_secs(10), "the retained discovery document", || {
+        !announcements().is_empty()
+    });
+    let document: serde_json::Value = serde_json::from_slice(&announcements()[0]).unwrap();
+    assert_eq!(document["availability_topic"], "roomscribe/room-7/status", "{document}");
+    assert_eq!(document["device"]["identifiers"][0], "roomscribe_room-7");
+    let components = document["components"].as_object().unwrap();
+    assert_eq!(components["meeting"]["p"], "binary_sensor");
+
+    // Every health-based sensor reads a field the JSON health message has.
+    wait_until(Duration::from_secs(10), "JSON health", || {
+        !subscriber.on_topic("roomscribe/room-7/json/health").is_empty()
+    });
+    let health: serde_json::Value =
+        serde_json::from_slice(subscriber.on_topic("roomscribe/room-7/json/health").last().unwrap()).unwrap();
+    for (key, component) in components {
+        if component["state_topic"] != "roomscribe/room-7/json/health" {
+            continue;
+        }
+        let template = component["value_template"].as_str().unwrap();
+        let path = template
+            .split("value_json.")
+            .nth(1)
+            .and_then(|rest| rest.split([' ', '}', '|']).next())
+            .unwrap();
+        // The room metrics and ASR timing are null until the first window and segment.
+        let nullable = path.starts_with("audio.") || path.starts_with("asr.timing");
+        let value = path.split('.').try_fold(&health, |v, part| v.get(part));
+        assert!(
+            value.is_some_and(|v| !v.is_null()) || nullable,
+            "{key}: {path} is not in the health JSON: {health}"
+        );
+    }
+
+    mosquitto_pub(&dir, port, "ha/status", b"online", false);
+    wait_until(
+        Duration::from_secs(10),
+        "a second announcement after Home Assistant's online",
+        || announcements().len() >= 2,
+    );
+    mosquitto_pub(&dir, port, "ha/status", b"offline", false);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(announcements().len(), 2, "offline is not a reason to announce");
+}

@@ -7,6 +7,7 @@
 //! `offline` if the daemon's connection dies while the broker lives. This stage never decides
 //! what text says; it only names topics (`topics`) and encodes payloads (`wire`).
 
+pub mod discovery;
 pub mod topics;
 pub mod wire;
 
@@ -213,7 +214,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 impl Publisher {
     /// Connects to the broker at `addr`, announces `online` (retained) and leaves the last will
     /// `offline`. Returns once the broker has acknowledged the connection.
-    pub async fn connect(addr: SocketAddr, device_id: &str, json_mirror: bool) -> Result<Self, BusError> {
+    pub async fn connect(addr: SocketAddr, device_id: &str, config: &BusConfig) -> Result<Self, BusError> {
         let topics = Topics::new(device_id);
         let target = local_address(addr);
         let mut options = MqttOptions::new(
@@ -243,7 +244,25 @@ impl Publisher {
             .publish(topics.status(), QoS::AtLeastOnce, true, "online")
             .await
             .map_err(|e| not_reachable(e.to_string()))?;
-        for filter in [topics.config(), topics.commands_filter()] {
+        let announcement = config.home_assistant.then(|| Announcement {
+            status_topic: discovery::status_topic(&config.home_assistant_prefix),
+            config_topic: discovery::config_topic(&config.home_assistant_prefix, device_id),
+            document: discovery::document(&topics, device_id).to_string().into_bytes(),
+        });
+        let mut filters = vec![topics.config(), topics.commands_filter()];
+        if let Some(announcement) = &announcement {
+            filters.push(announcement.status_topic.clone());
+            client
+                .publish(
+                    &announcement.config_topic,
+                    QoS::AtLeastOnce,
+                    true,
+                    announcement.document.clone(),
+                )
+                .await
+                .map_err(|e| not_reachable(e.to_string()))?;
+        }
+        for filter in filters {
             client
                 .subscribe(filter, QoS::AtLeastOnce)
                 .await
@@ -252,7 +271,7 @@ impl Publisher {
         let outbox = Outbox {
             client: client.clone(),
             topics: topics.clone(),
-            json_mirror,
+            json_mirror: config.json_mirror,
         };
         let (config_tx, config_rx) = tokio::sync::watch::channel(None);
         let (command_tx, command_rx) = mpsc::channel(WAITING_COMMANDS);
@@ -261,8 +280,11 @@ impl Publisher {
                 event_loop,
                 outbox.clone(),
                 device_id.to_owned(),
-                config_tx,
-                command_tx,
+                Inboxes {
+                    config: config_tx,
+                    commands: command_tx,
+                    announcement,
+                },
             )),
             outbox,
             client,
@@ -393,15 +415,29 @@ pub struct Command {
 /// with a "busy" error (never silence).
 const WAITING_COMMANDS: usize = 64;
 
-/// Polls the client's event loop (which does the actual network I/O) until it disconnects,
-/// handing what operators publish to the control task.
-async fn drive(
-    mut event_loop: EventLoop,
-    outbox: Outbox,
-    device_id: String,
+/// The Home Assistant discovery document and where it goes.
+struct Announcement {
+    status_topic: String,
+    config_topic: String,
+    document: Vec<u8>,
+}
+
+/// Where `drive` hands what arrives.
+struct Inboxes {
     config: tokio::sync::watch::Sender<Option<Vec<u8>>>,
     commands: mpsc::Sender<Command>,
-) {
+    announcement: Option<Announcement>,
+}
+
+/// Polls the client's event loop (which does the actual network I/O) until it disconnects,
+/// handing what operators publish to the control task, and announcing the device again when
+/// Home Assistant comes online.
+async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inboxes: Inboxes) {
+    let Inboxes {
+        config,
+        commands,
+        announcement,
+    } = inboxes;
     let topics = outbox.topics().clone();
     let (config_topic, command_prefix) = (topics.config(), topics.command_prefix());
     let mut busy = 0u64;
@@ -409,6 +445,20 @@ async fn drive(
         match event_loop.poll().await {
             Ok(Event::Outgoing(Outgoing::Disconnect)) => return,
             Ok(Event::Incoming(Packet::Publish(publish))) => {
+                if let Some(a) = announcement.as_ref().filter(|a| publish.topic == a.status_topic) {
+                    if publish.payload.as_ref() == b"online" {
+                        tracing::info!("Home Assistant came online; announcing the device again");
+                        // Never wait here: this loop is what empties the client's queue.
+                        if let Err(error) =
+                            outbox
+                                .client
+                                .try_publish(&a.config_topic, QoS::AtLeastOnce, true, a.document.clone())
+                        {
+                            tracing::warn!(%error, "Could not queue the Home Assistant announcement");
+                        }
+                    }
+                    continue;
+                }
                 if publish.topic == config_topic {
                     config.send_replace(Some(publish.payload.to_vec()));
                     continue;

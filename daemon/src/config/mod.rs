@@ -319,6 +319,12 @@ pub struct BusConfig {
     /// Also publish every CBOR message as JSON under `roomscribe/<device>/json/...`, for tools
     /// that cannot decode CBOR. Default false.
     pub json_mirror: bool,
+    /// Announce the device to Home Assistant by MQTT discovery (device-based, retained, again
+    /// whenever Home Assistant comes online). Its sensors read the JSON mirror, so this needs
+    /// `json_mirror`. Default false.
+    pub home_assistant: bool,
+    /// Home Assistant's discovery prefix. Default "homeassistant".
+    pub home_assistant_prefix: String,
     /// A second listener for the room's network, e.g. "0.0.0.0:1884", where every client must
     /// log in as one of `users`. Default "" (none: loopback only).
     pub lan_listen: String,
@@ -357,6 +363,8 @@ impl Default for BusConfig {
             max_connections: 64,
             health_interval_s: 30,
             json_mirror: false,
+            home_assistant: false,
+            home_assistant_prefix: "homeassistant".into(),
             lan_listen: String::new(),
             users: Vec::new(),
         }

@@ -314,6 +314,19 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     check.range("bus.max_payload_bytes", bus.max_payload_bytes, 1_024, 16_777_216, "");
     check.range("bus.max_connections", bus.max_connections, 2, 10_000, "");
     check.range("bus.health_interval_s", bus.health_interval_s, 1, 3_600, "");
+    check.require(!bus.home_assistant || bus.json_mirror, "bus.home_assistant", || {
+        "needs bus.json_mirror = true: Home Assistant reads JSON, not CBOR".into()
+    });
+    check.require(
+        !bus.home_assistant_prefix.is_empty() && !bus.home_assistant_prefix.contains(['+', '#', '/']),
+        "bus.home_assistant_prefix",
+        || {
+            format!(
+                "{:?} must be one topic level without wildcards, e.g. \"homeassistant\"",
+                bus.home_assistant_prefix
+            )
+        },
+    );
     if !bus.lan_listen.is_empty() {
         check.require(bus.lan_listen.parse::<SocketAddr>().is_ok(), "bus.lan_listen", || {
             format!(

@@ -1,0 +1,162 @@
+//! Home Assistant MQTT discovery: one device-based discovery document (JSON, retained) naming
+//! the device's sensors over the JSON mirror topics, since Home Assistant reads JSON, not CBOR.
+//! Pure document building; the bus publishes it at start and again whenever Home Assistant
+//! announces itself `online` on `<prefix>/status`.
+
+use serde_json::json;
+
+use super::topics::Topics;
+
+/// Where the document for `device_id` goes.
+pub fn config_topic(prefix: &str, device_id: &str) -> String {
+    format!("{prefix}/device/{}/config", object_id(device_id))
+}
+
+/// Where Home Assistant says `online` when it (re)starts.
+pub fn status_topic(prefix: &str) -> String {
+    format!("{prefix}/status")
+}
+
+fn object_id(device_id: &str) -> String {
+    format!("roomscribe_{device_id}")
+}
+
+/// The discovery document: the device, its availability (the retained status topic), and
+/// sensors for capture, speech recognition, the meeting, the last transcript, the store and the
+/// upstream sync.
+pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
+    let id = object_id(device_id);
+    let health = topics.json_mirror(&topics.health());
+    let sensor = |key: &str, name: &str, state_topic: &str, template: &str| {
+        json!({
+            "p": "sensor",
+            "name": name,
+            "unique_id": format!("{id}_{key}"),
+            "state_topic": state_topic,
+            "value_template": template,
+        })
+    };
+    let mut components = serde_json::Map::new();
+    let mut add = |key: &str, mut component: serde_json::Value, extra: serde_json::Value| {
+        if let (Some(target), Some(extra)) = (component.as_object_mut(), extra.as_object()) {
+            target.extend(extra.clone());
+        }
+        components.insert(key.to_owned(), component);
+    };
+    add(
+        "capture",
+        sensor("capture", "Capture", &health, "{{ value_json.capture.state }}"),
+        json!({ "entity_category": "diagnostic" }),
+    );
+    add(
+        "noise_floor",
+        sensor(
+            "noise_floor",
+            "Noise floor",
+            &health,
+            "{{ value_json.audio.noise_floor_dbfs if value_json.audio else none }}",
+        ),
+        json!({ "unit_of_measurement": "dBFS", "state_class": "measurement" }),
+    );
+    add(
+        "real_time_factor",
+        sensor(
+            "real_time_factor",
+            "Speech recognition real-time factor",
+            &health,
+            "{{ value_json.asr.timing.real_time_factor if value_json.asr.timing else none }}",
+        ),
+        json!({ "state_class": "measurement", "entity_category": "diagnostic" }),
+    );
+    add(
+        "memory",
+        sensor(
+            "memory",
+            "Memory",
+            &health,
+            "{{ value_json.process.rss_mib | round(1) }}",
+        ),
+        json!({ "unit_of_measurement": "MiB", "state_class": "measurement", "entity_category": "diagnostic" }),
+    );
+    add(
+        "sync_backlog",
+        sensor(
+            "sync_backlog",
+            "Upstream backlog",
+            &health,
+            "{{ value_json.sync.backlog }}",
+        ),
+        json!({ "state_class": "measurement", "entity_category": "diagnostic" }),
+    );
+    add(
+        "store",
+        sensor("store", "Meeting store", &health, "{{ value_json.store.state }}"),
+        json!({ "entity_category": "diagnostic" }),
+    );
+    add(
+        "last_transcript",
+        sensor(
+            "last_transcript",
+            "Last transcript",
+            &topics.json_mirror(&topics.transcript()),
+            "{{ value_json.text[:255] }}",
+        ),
+        json!({}),
+    );
+    add(
+        "meeting",
+        json!({
+            "p": "binary_sensor",
+            "name": "Meeting",
+            "unique_id": format!("{id}_meeting"),
+            "device_class": "occupancy",
+            "state_topic": topics.json_mirror(&topics.meeting()),
+            "value_template": "{{ 'ON' if value_json.state == 'started' else 'OFF' }}",
+        }),
+        json!({}),
+    );
+    json!({
+        "device": {
+            "identifiers": [id],
+            "name": format!("roomscribe {device_id}"),
+            "manufacturer": "roomscribe",
+            "model": "meeting-room transcriber",
+            "sw_version": env!("CARGO_PKG_VERSION"),
+        },
+        "origin": { "name": "roomscribe", "sw_version": env!("CARGO_PKG_VERSION") },
+        "availability_topic": topics.status(),
+        "payload_available": "online",
+        "payload_not_available": "offline",
+        "components": components,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_names_the_device_and_reads_the_json_mirror() {
+        let topics = Topics::new("room-1");
+        let doc = document(&topics, "room-1");
+        assert_eq!(doc["device"]["identifiers"][0], "roomscribe_room-1");
+        assert_eq!(doc["availability_topic"], "roomscribe/room-1/status");
+        let components = doc["components"].as_object().unwrap();
+        assert!(components.len() >= 8);
+        for (key, component) in components {
+            assert_eq!(component["unique_id"], format!("roomscribe_room-1_{key}"));
+            let state = component["state_topic"].as_str().unwrap();
+            assert!(state.starts_with("roomscribe/room-1/json/"), "{key} reads {state}");
+            assert!(component["p"] == "sensor" || component["p"] == "binary_sensor");
+        }
+        assert_eq!(
+            doc["components"]["meeting"]["state_topic"],
+            "roomscribe/room-1/json/meeting"
+        );
+        assert_eq!(
+            config_topic("homeassistant", "room-1"),
+            "homeassistant/device/roomscribe_room-1/config"
+        );
+        assert_eq!(status_topic("ha"), "ha/status");
+    }
+}
