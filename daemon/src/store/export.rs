@@ -136,9 +136,9 @@ fn timestamp(seconds: f64, separator: char) -> String {
     )
 }
 
-/// `h:mm:ss`.
+/// `h:mm:ss`, whole seconds (as the summary's `[mm:ss]`).
 fn clock(seconds: f64) -> String {
-    let s = seconds.round() as u64;
+    let s = seconds.max(0.0) as u64;
     format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
@@ -197,7 +197,7 @@ mod tests {
     fn markdown_has_the_statistics_and_timed_lines() {
         let text = render(ExportFormat::Markdown, &meeting(), &segments());
         assert!(text.starts_with("# Meeting 0190-meeting\n\n- Duration: 1:02:05\n- Segments: 2\n- Words: 4\n"));
-        assert!(text.contains("**[0:00:01]** Good morning.\n\n**[1:01:01]** Thanks, all.\n"));
+        assert!(text.contains("**[0:00:00]** Good morning.\n\n**[1:01:01]** Thanks, all.\n"));
     }
 
     #[test]
