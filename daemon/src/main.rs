@@ -437,7 +437,7 @@ fn run(path: &Path) -> Result<(), Failure> {
             AppError::Audio(AudioError::Wav(_)) => EX_DATAERR,
             AppError::Asr(error) => asr_exit_code(error),
             AppError::Vad(_) => EX_DATAERR,
-            AppError::Config(_) => EX_CONFIG,
+            AppError::Config(_) | AppError::Bus(BusError::TlsFile { .. }) => EX_CONFIG,
             _ => EX_SOFTWARE,
         };
         fail(code, error)

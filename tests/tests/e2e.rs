@@ -5,6 +5,7 @@
 mod offline_first;
 mod support;
 
+use std::process::Command;
 use std::time::Duration;
 
 use support::*;
@@ -1374,4 +1375,150 @@ fn home_assistant_discovers_the_device_and_hears_it_again_after_a_restart() {
     mosquitto_pub(&dir, port, "ha/status", b"offline", false);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(announcements().len(), 2, "offline is not a reason to announce");
+}
+
+/// Subscribes to the device's retained status through the WebSocket listener with Debian's
+/// paho-mqtt (a browser dashboard's transport); returns the payload, or the refusal.
+fn status_over_websocket(port: u16, user: &str, password: &str) -> Result<String, String> {
+    let script = "import sys, paho.mqtt.client as mqtt\n\
+                  port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]\n\
+                  c = mqtt.Client(client_id='ws-dashboard', transport='websockets')\n\
+                  c.username_pw_set(user, password)\n\
+                  got = []\n\
+                  c.on_connect = lambda c, u, f, rc: c.subscribe('roomscribe/+/status', 1) if rc == 0 else got.append('refused %d' % rc)\n\
+                  c.on_message = lambda c, u, m: got.append(m.payload.decode())\n\
+                  c.connect('127.0.0.1', port, 10)\n\
+                  c.loop_start()\n\
+                  import time\n\
+                  deadline = time.time() + 10\n\
+                  while not got and time.time() < deadline: time.sleep(0.05)\n\
+                  c.loop_stop()\n\
+                  print(got[0] if got else 'nothing')\n";
+    let output = Command::new("/usr/bin/python3")
+        .args(["-c", script, &port.to_string(), user, password])
+        .output()
+        .expect("Debian's python3 with python3-paho-mqtt (scripts/setup)");
+    let text = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    if output.status.success() && !text.starts_with("refused") && text != "nothing" {
+        Ok(text)
+    } else {
+        Err(format!("{text} {}", String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
+/// The TLS and WebSocket listeners take only the configured logins; TLS clients verify the
+/// daemon's certificate against its authority.
+#[test]
+fn tls_and_websocket_listeners_take_only_logins() {
+    let dir = TempDir::new("tls-ws");
+    let certificates = make_certificates(&dir);
+    let silence = dir.path("silence.raw");
+    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 10]).unwrap();
+    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let (port, tls_port, ws_port) = (free_port(), free_port(), free_port());
+    let config = daemon_config(port, "silence", "")
+        + &format!(
+            "tls_listen = \"127.0.0.1:{tls_port}\"\ntls_cert_file = \"{}\"\ntls_key_file = \"{}\"\n\
+             websocket_listen = \"127.0.0.1:{ws_port}\"\n\
+             users = [{{ name = \"dashboard\", password = \"wall display 42\", role = \"viewer\" }}]\n",
+            certificates.cert.display(),
+            certificates.key.display()
+        );
+    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+
+    let over_tls = |password: &str| {
+        Command::new("mosquitto_sub")
+            // By name: the embedded broker's rustls refuses the IP-address SNI mosquitto_sub
+            // would send for 127.0.0.1 (documented in the README).
+            .args(["-h", "localhost", "-p", &tls_port.to_string(), "--cafile"])
+            .arg(&certificates.ca)
+            .args([
+                "-u",
+                "dashboard",
+                "-P",
+                password,
+                "-t",
+                "roomscribe/+/status",
+                "-C",
+                "1",
+                "-W",
+                "10",
+            ])
+            .output()
+            .unwrap()
+    };
+    let ok = over_tls("wall display 42");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "online");
+    let wrong = over_tls("wall display 43");
+    assert!(
+        !wrong.status.success() && wrong.stdout.is_empty(),
+        "a wrong password cannot subscribe over TLS"
+    );
+    let untrusted = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &tls_port.to_string(),
+            "--capath",
+            "/etc/ssl/certs",
+        ])
+        .args([
+            "-u",
+            "dashboard",
+            "-P",
+            "wall display 42",
+            "-t",
+            "#",
+            "-C",
+            "1",
+            "-W",
+            "5",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        untrusted.stdout.is_empty(),
+        "trusting only the system authorities, the test certificate is refused"
+    );
+
+    assert_eq!(
+        status_over_websocket(ws_port, "dashboard", "wall display 42"),
+        Ok("online".into())
+    );
+    assert!(status_over_websocket(ws_port, "dashboard", "not the password").is_err());
+}
+
+/// A certificate file that is not PEM stops the start with an error naming the field.
+#[test]
+fn an_unreadable_tls_certificate_is_a_clear_error() {
+    let dir = TempDir::new("tls-bad");
+    let bogus = dir.path("cert.pem");
+    std::fs::write(&bogus, "not a certificate").unwrap();
+    let config = dir.path("roomscribe.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "state_dir = \"{}\"\n[capture]\nsource = \"wav\"\nfile = \"{}\"\n[asr]\nmodel_dir = \"{}\"\n\
+             [bus]\nlisten = \"127.0.0.1:{}\"\ntls_listen = \"127.0.0.1:{}\"\ntls_cert_file = \"{}\"\n\
+             tls_key_file = \"{}\"\nusers = [{{ name = \"a\", password = \"twelve chars!\", role = \"viewer\" }}]\n",
+            dir.path("state").display(),
+            artifact("jfk").join("jfk.wav").display(),
+            whisper_model().display(),
+            free_port(),
+            free_port(),
+            bogus.display(),
+            bogus.display()
+        ),
+    )
+    .unwrap();
+    let output = roomscribe(&["run", "--config", config.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("bus.tls_cert_file") && stderr.contains("holds no PEM CERTIFICATE"),
+        "{stderr}"
+    );
 }

@@ -13,6 +13,7 @@ pub mod wire;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet, QoS};
@@ -34,6 +35,12 @@ pub enum BusError {
     },
     #[error("could not start the embedded MQTT broker thread: {0}")]
     Thread(#[source] std::io::Error),
+    #[error("{field} {path}: {reason}; point it at a readable PEM file")]
+    TlsFile {
+        field: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
     #[error("the embedded MQTT broker on {addr} did not accept the daemon's connection within {seconds} s: {reason}")]
     NotReachable {
         addr: SocketAddr,
@@ -43,7 +50,8 @@ pub enum BusError {
 }
 
 /// Starts rumqttd on its own threads, listening on `config.listen` (MQTT 3.1.1) and, when set,
-/// on `config.lan_listen`, where every client must log in as one of `config.users`.
+/// on `config.lan_listen`, `config.tls_listen` (TLS) and `config.websocket_listen`, where every
+/// client must log in as one of `config.users`.
 /// rumqttd has no in-process shutdown: it stops when the process exits, after every stage.
 pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
     let addr: SocketAddr = config
@@ -51,40 +59,63 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
         .parse()
         .expect("bus.listen is checked by config validation");
     let max_payload = config.max_payload_bytes as usize;
-    let listener = |name: &str, addr: SocketAddr, auth: Option<HashMap<String, String>>| {
-        // rumqttd reports a failed bind only in its own log; find out here, with a clear error.
-        drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
-        Ok::<_, BusError>((
-            name.to_owned(),
-            rumqttd::ServerSettings {
-                name: format!("roomscribe-{name}"),
-                listen: addr,
-                tls: None,
-                next_connection_delay_ms: 1,
-                connections: rumqttd::ConnectionSettings {
-                    connection_timeout_ms: 5_000,
-                    max_payload_size: max_payload,
-                    max_inflight_count: 100,
-                    auth,
-                    external_auth: None,
-                    dynamic_filters: true,
+    let listener =
+        |name: &str, addr: SocketAddr, auth: Option<HashMap<String, String>>, tls: Option<rumqttd::TlsConfig>| {
+            // rumqttd reports a failed bind only in its own log; find out here, with a clear error.
+            drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
+            Ok::<_, BusError>((
+                name.to_owned(),
+                rumqttd::ServerSettings {
+                    name: format!("roomscribe-{name}"),
+                    listen: addr,
+                    tls,
+                    next_connection_delay_ms: 1,
+                    connections: rumqttd::ConnectionSettings {
+                        connection_timeout_ms: 5_000,
+                        max_payload_size: max_payload,
+                        max_inflight_count: 100,
+                        auth,
+                        external_auth: None,
+                        dynamic_filters: true,
+                    },
                 },
-            },
-        ))
-    };
-    let mut servers = HashMap::from([listener("loopback", addr, None)?]);
+            ))
+        };
+    let logins: HashMap<String, String> = config
+        .users
+        .iter()
+        .map(|u| (u.name.clone(), u.password.clone()))
+        .collect();
+    let parse = |listen: &str| -> SocketAddr { listen.parse().expect("listeners are checked by config validation") };
+    let mut servers = HashMap::from([listener("loopback", addr, None, None)?]);
     if !config.lan_listen.is_empty() {
-        let lan: SocketAddr = config
-            .lan_listen
-            .parse()
-            .expect("bus.lan_listen is checked by config validation");
-        let logins = config
-            .users
-            .iter()
-            .map(|u| (u.name.clone(), u.password.clone()))
-            .collect();
-        servers.extend([listener("lan", lan, Some(logins))?]);
+        servers.extend([listener("lan", parse(&config.lan_listen), Some(logins.clone()), None)?]);
     }
+    if !config.tls_listen.is_empty() {
+        let certpath = pem_file("bus.tls_cert_file", &config.tls_cert_file, "CERTIFICATE")?;
+        let keypath = pem_file("bus.tls_key_file", &config.tls_key_file, "PRIVATE KEY")?;
+        let tls = rumqttd::TlsConfig::Rustls {
+            capath: None,
+            certpath,
+            keypath,
+        };
+        servers.extend([listener(
+            "tls",
+            parse(&config.tls_listen),
+            Some(logins.clone()),
+            Some(tls),
+        )?]);
+    }
+    let websocket = if config.websocket_listen.is_empty() {
+        None
+    } else {
+        Some(HashMap::from([listener(
+            "websocket",
+            parse(&config.websocket_listen),
+            Some(logins),
+            None,
+        )?]))
+    };
     let broker_config = rumqttd::Config {
         id: 0,
         router: rumqttd::RouterConfig {
@@ -98,6 +129,7 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
             shared_subscriptions_strategy: Default::default(),
         },
         v4: Some(servers),
+        ws: websocket,
         ..Default::default()
     };
     std::thread::Builder::new()
@@ -110,6 +142,23 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
         })
         .map_err(BusError::Thread)?;
     Ok(addr)
+}
+
+/// Checks that `path` is a readable PEM file holding a `kind` block (rumqttd would only log the
+/// failure from its own thread); returns it as the text path rumqttd takes.
+fn pem_file(field: &'static str, path: &std::path::Path, kind: &str) -> Result<String, BusError> {
+    let fail = |reason: String| BusError::TlsFile {
+        field,
+        path: path.to_owned(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot be read ({e})")))?;
+    if !text.contains("-----BEGIN ") || !text.contains(kind) {
+        return Err(fail(format!("holds no PEM {kind}")));
+    }
+    path.to_str()
+        .map(str::to_owned)
+        .ok_or_else(|| fail("is not valid UTF-8".into()))
 }
 
 /// Where a local client reaches a listener bound to `addr` (an unspecified address means loopback).

@@ -328,6 +328,15 @@ pub struct BusConfig {
     /// A second listener for the room's network, e.g. "0.0.0.0:1884", where every client must
     /// log in as one of `users`. Default "" (none: loopback only).
     pub lan_listen: String,
+    /// A TLS listener (MQTT over TLS, e.g. "0.0.0.0:8883") where, as on `lan_listen`, every
+    /// client must log in as one of `users`. Default "" (none).
+    pub tls_listen: String,
+    /// PEM certificate chain and private key of `tls_listen`. Default "" (required with it).
+    pub tls_cert_file: PathBuf,
+    pub tls_key_file: PathBuf,
+    /// A WebSocket listener for browser dashboards (MQTT over WebSocket, e.g. "0.0.0.0:9001"),
+    /// logins as on `lan_listen`. Default "" (none).
+    pub websocket_listen: String,
     /// Who may log in on `lan_listen`. Viewers may subscribe; only operators' signed messages
     /// change configuration or run commands (and once any operator is listed, unsigned ones are
     /// refused on every listener). Default [] (none).
@@ -366,6 +375,10 @@ impl Default for BusConfig {
             home_assistant: false,
             home_assistant_prefix: "homeassistant".into(),
             lan_listen: String::new(),
+            tls_listen: String::new(),
+            tls_cert_file: PathBuf::new(),
+            tls_key_file: PathBuf::new(),
+            websocket_listen: String::new(),
             users: Vec::new(),
         }
     }
@@ -423,8 +436,13 @@ impl Default for MeetingConfig {
 pub struct SyncConfig {
     /// Upstream broker host name or address. Default "" (no sync; everything is still stored).
     pub host: String,
-    /// Default 1883. 1-65535.
+    /// Default 1883 (8883 is usual with `tls`). 1-65535.
     pub port: u16,
+    /// Connect with TLS, trusting the certificate authorities in `ca_file`. Default false.
+    pub tls: bool,
+    /// PEM file of the certificate authorities the upstream's certificate must chain to.
+    /// Default "" (required with `tls`).
+    pub ca_file: PathBuf,
     /// Login; "" sends none. Default "".
     pub username: String,
     pub password: String,
@@ -449,6 +467,8 @@ impl Default for SyncConfig {
         Self {
             host: String::new(),
             port: 1883,
+            tls: false,
+            ca_file: PathBuf::new(),
             username: String::new(),
             password: String::new(),
             client_id: String::new(),

@@ -327,16 +327,30 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
             )
         },
     );
-    if !bus.lan_listen.is_empty() {
-        check.require(bus.lan_listen.parse::<SocketAddr>().is_ok(), "bus.lan_listen", || {
-            format!(
-                "{:?} must be an IP address and port, e.g. \"0.0.0.0:1884\"",
-                bus.lan_listen
-            )
+    for (field, listen, example) in [
+        ("bus.lan_listen", &bus.lan_listen, "0.0.0.0:1884"),
+        ("bus.tls_listen", &bus.tls_listen, "0.0.0.0:8883"),
+        ("bus.websocket_listen", &bus.websocket_listen, "0.0.0.0:9001"),
+    ] {
+        if listen.is_empty() {
+            continue;
+        }
+        check.require(listen.parse::<SocketAddr>().is_ok(), field, || {
+            format!("{listen:?} must be an IP address and port, e.g. \"{example}\"")
         });
         check.require(!bus.users.is_empty(), "bus.users", || {
-            "must name at least one user when bus.lan_listen is set (no one could log in)".into()
+            format!("must name at least one user when {field} is set (no one could log in)")
         });
+    }
+    if !bus.tls_listen.is_empty() {
+        for (field, file) in [
+            ("bus.tls_cert_file", &bus.tls_cert_file),
+            ("bus.tls_key_file", &bus.tls_key_file),
+        ] {
+            check.require(!file.as_os_str().is_empty(), field, || {
+                "must name a PEM file when bus.tls_listen is set".into()
+            });
+        }
     }
     let mut names = std::collections::HashSet::new();
     for user in &bus.users {
@@ -381,6 +395,11 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
             },
         );
         check.require(sync.port != 0, "sync.port", || "must be 1-65535".into());
+        check.require(
+            !sync.tls || !sync.ca_file.as_os_str().is_empty(),
+            "sync.ca_file",
+            || "must name a PEM file of trusted certificate authorities when sync.tls is true".into(),
+        );
     }
     check.require(
         !sync.topic_prefix.is_empty()

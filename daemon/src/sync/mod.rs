@@ -132,6 +132,19 @@ async fn session(
     if !settings.username.is_empty() {
         options.set_credentials(settings.username.clone(), settings.password.clone());
     }
+    if settings.tls {
+        let ca = std::fs::read(&settings.ca_file).map_err(|e| {
+            format!(
+                "cannot read sync.ca_file {}: {e}; point it at the PEM file of the upstream's certificate authority",
+                settings.ca_file.display()
+            )
+        })?;
+        options.set_transport(rumqttc::Transport::tls_with_config(rumqttc::TlsConfiguration::Simple {
+            ca,
+            alpn: None,
+            client_auth: None,
+        }));
+    }
     let (client, mut event_loop) = AsyncClient::new(options, WINDOW * 2);
     // The event loop runs in a task of its own and hands events over a channel, so waiting for
     // one never races (and cancels) the loop's own I/O.
@@ -280,6 +293,9 @@ fn connection_error(target: &str, error: ConnectionError) -> String {
     match error {
         ConnectionError::ConnectionRefused(code) => refused(target, code),
         ConnectionError::Io(e) => format!("cannot reach {target}: {e}; check sync.host, sync.port and the uplink"),
+        ConnectionError::Tls(e) => format!(
+            "TLS with {target} failed: {e}; check sync.tls (does the broker speak TLS on this port?) and sync.ca_file"
+        ),
         other => format!("connection to {target} failed: {other}"),
     }
 }

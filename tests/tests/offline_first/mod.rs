@@ -348,3 +348,62 @@ fn a_refused_login_is_reported_data_is_kept_and_a_config_change_delivers_it() {
     daemon.terminate();
     assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0);
 }
+
+#[test]
+fn sync_over_tls_checks_the_broker_and_a_tls_mismatch_is_reported_until_fixed() {
+    let dir = TempDir::new("sync-tls");
+    let certificates = make_certificates(&dir);
+    let (mut upstream, tls_port) = Upstream::with_tls(&dir, None, Some(&certificates));
+    upstream.start();
+    upstream.register("collector", "up/#", None);
+    let silence = dir.path("silence.raw");
+    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 30]).unwrap();
+    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let port = free_port();
+    // TLS on, but pointed at the broker's plain port: a mismatch.
+    let sync = format!(
+        "host = \"127.0.0.1\"\nport = {}\ntls = true\nca_file = \"{}\"\ntopic_prefix = \"up\"\nbackoff_max_s = 1\n",
+        upstream.port,
+        certificates.ca.display()
+    );
+    let mut daemon = Daemon::start(&dir, &offline_config(port, "silence", 600, &sync), Some(&asoundrc));
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    for (name, tx) in [("meeting_start", "a"), ("meeting_stop", "b")] {
+        let payload = format!(r#"{{"tx": "{tx}"}}"#);
+        mosquitto_pub(
+            &dir,
+            port,
+            &format!("roomscribe/room-7/cmd/{name}"),
+            payload.as_bytes(),
+            false,
+        );
+    }
+    let db = store_of(&dir);
+    wait_until(Duration::from_secs(15), "the summary in the outbox", || {
+        query_store(&db, "SELECT count(*) FROM outbox")
+            .first()
+            .is_some_and(|r| r[0] == 1)
+    });
+    wait_until(Duration::from_secs(15), "health to name the TLS failure", || {
+        let health = latest_health(port);
+        health["sync"]["state"] == "error"
+            && health["sync"]["last_error"]
+                .as_str()
+                .is_some_and(|e| e.contains("TLS") && e.contains("sync.tls"))
+    });
+    assert_eq!(undelivered(&db), 1, "nothing is lost while TLS fails");
+
+    mosquitto_pub(
+        &dir,
+        port,
+        "roomscribe/room-7/config",
+        format!(r#"{{"sync": {{"port": {tls_port}}}}}"#).as_bytes(),
+        true,
+    );
+    wait_until(Duration::from_secs(30), "delivery over TLS", || undelivered(&db) == 0);
+    let received = upstream.collect("collector", "up/#", None, 3);
+    let stored: Vec<Vec<u8>> = outbox(&db).into_iter().map(|(_, _, payload)| payload).collect();
+    assert_eq!(received.into_iter().map(|(_, p)| p).collect::<Vec<_>>(), stored);
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0);
+}

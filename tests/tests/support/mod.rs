@@ -550,7 +550,14 @@ pub struct Upstream {
 impl Upstream {
     /// `login`: (user, password) required of every client; `None` lets anyone in.
     pub fn new(dir: &TempDir, login: Option<(&str, &str)>) -> Self {
+        Self::with_tls(dir, login, None).0
+    }
+
+    /// Like `new`, and with `tls` a second listener speaking TLS with that certificate; returns
+    /// its port too.
+    pub fn with_tls(dir: &TempDir, login: Option<(&str, &str)>, tls: Option<&Certificates>) -> (Self, u16) {
         let port = free_port();
+        let tls_port = free_port();
         let data = dir.path("upstream");
         fs::create_dir_all(&data).unwrap();
         // mosquitto started as root runs as user `mosquitto`: let it keep its sessions here.
@@ -575,13 +582,24 @@ impl Upstream {
             }
             None => conf += "allow_anonymous true\n",
         }
+        if let Some(certificates) = tls {
+            conf += &format!(
+                "listener {tls_port} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n",
+                certificates.ca.display(),
+                certificates.cert.display(),
+                certificates.key.display()
+            );
+        }
         let path = data.join("mosquitto.conf");
         fs::write(&path, conf).unwrap();
-        Self {
-            port,
-            conf: path,
-            child: None,
-        }
+        (
+            Self {
+                port,
+                conf: path,
+                child: None,
+            },
+            tls_port,
+        )
     }
 
     /// Starts the broker and returns once it accepts connections.
@@ -726,4 +744,82 @@ pub fn daemon_config(port: u16, pcm: &str, vad_extra: &str) -> String {
         silero_model().display(),
         whisper_model().display()
     )
+}
+
+/// A test certificate authority and a server certificate it signed for 127.0.0.1 / localhost,
+/// made with Debian's openssl.
+pub struct Certificates {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+pub fn make_certificates(dir: &TempDir) -> Certificates {
+    let path = |name: &str| dir.path(name);
+    let openssl = |args: &[&str]| {
+        let output = Command::new("openssl")
+            .args(args)
+            .current_dir(&dir.0)
+            .output()
+            .expect("openssl is installed (scripts/setup)");
+        assert!(
+            output.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=roomscribe test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    fs::write(path("san.ext"), "subjectAltName = IP:127.0.0.1, DNS:localhost\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.pem",
+    ]);
+    // mosquitto started as root reads them as user `mosquitto`.
+    for name in ["ca.pem", "server.pem", "server.key"] {
+        fs::set_permissions(path(name), std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    }
+    Certificates {
+        ca: path("ca.pem"),
+        cert: path("server.pem"),
+        key: path("server.key"),
+    }
 }
