@@ -179,6 +179,11 @@ impl Store {
         self.query_meetings("WHERE ended_ms IS NULL ORDER BY started_ms", [])
     }
 
+    /// Ended meetings whose final summary was never stored (the daemon stopped in between).
+    pub fn unsummarised_meetings(&self) -> Result<Vec<MeetingRecord>, StoreError> {
+        self.query_meetings("WHERE ended_ms IS NOT NULL AND summarised = 0 ORDER BY started_ms", [])
+    }
+
     pub fn meeting(&self, id: &str) -> Result<MeetingRecord, StoreError> {
         self.query_meetings("WHERE id = ?1", [id])?
             .pop()
@@ -310,6 +315,9 @@ impl Store {
         encode: impl FnOnce(&RecordKey) -> Vec<u8>,
     ) -> Result<Vec<u8>, StoreError> {
         self.add_record(RecordKind::Summary, Some(meeting), true, encode, |tx, key, payload, now| {
+            if is_final {
+                tx.execute("UPDATE meetings SET summarised = 1 WHERE id = ?1", [meeting])?;
+            }
             tx.execute(
                 "INSERT INTO summaries (meeting_id, record_seq, is_final, created_ms, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![meeting, key.seq, is_final, now, payload],
@@ -646,6 +654,19 @@ mod tests {
         store.end_meeting("m1", 1_700_000_050_000, 50.0, "quiet").unwrap();
         let open: Vec<String> = store.open_meetings().unwrap().into_iter().map(|m| m.id).collect();
         assert_eq!(open, ["m2"]);
+        let unsummarised = |store: &Store| -> Vec<String> {
+            store
+                .unsummarised_meetings()
+                .unwrap()
+                .into_iter()
+                .map(|m| m.id)
+                .collect()
+        };
+        assert_eq!(unsummarised(&store), ["m1"], "ended, no final summary yet");
+        store.add_summary("m1", false, |_| b"so far".to_vec()).unwrap();
+        assert_eq!(unsummarised(&store), ["m1"], "an interim summary is not the final one");
+        store.add_summary("m1", true, |_| b"final".to_vec()).unwrap();
+        assert!(unsummarised(&store).is_empty());
         let m1 = store.meeting("m1").unwrap();
         assert_eq!((m1.stream_end_s, m1.ended_by.as_deref()), (Some(50.0), Some("quiet")));
         assert!(matches!(store.meeting("nope"), Err(StoreError::NoSuchMeeting(_))));

@@ -14,7 +14,8 @@ const MIGRATIONS: &[&str] = &[
         stream_start_s REAL NOT NULL,             -- seconds into the audio stream
         stream_end_s   REAL,
         started_by     TEXT NOT NULL,             -- 'speech' | 'command'
-        ended_by       TEXT                       -- 'quiet' | 'command' | 'shutdown' | 'recovery'
+        ended_by       TEXT,                      -- 'quiet' | 'command' | 'shutdown' | 'recovery'
+        summarised     INTEGER NOT NULL DEFAULT 0 -- its final summary is stored
     );
     CREATE TABLE segments (
         id         INTEGER PRIMARY KEY,

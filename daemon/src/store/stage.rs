@@ -51,8 +51,10 @@ pub enum StoreRequest {
 
 pub type Reply = oneshot::Sender<Result<serde_json::Value, String>>;
 
-/// A write the disk could not take yet.
+/// Something to commit. What the disk cannot take yet waits, in order, in `held`.
 enum Write {
+    MeetingStarted(MeetingRecord),
+    MeetingEnded(MeetingRecord),
     Segment {
         meeting: Option<String>,
         transcript: Transcript,
@@ -84,7 +86,8 @@ pub struct StoreStage {
     meeting: Option<MeetingRecord>,
     /// The furthest stream time seen (end of speech, or of a metrics window).
     stream_now: f64,
-    held: VecDeque<Write>,
+    /// Writes the disk could not take yet, oldest first, each with whether it goes upstream.
+    held: VecDeque<(Write, bool)>,
     health: Arc<Mutex<StoreHealth>>,
     out: mpsc::Sender<Published>,
 }
@@ -172,7 +175,8 @@ impl StoreStage {
         (configured && sync.segments, configured && sync.insights)
     }
 
-    /// Closes meetings a power cut left open, at their last speech, and summarises them.
+    /// Closes meetings a power cut left open, at their last speech, and summarises every ended
+    /// meeting whose summary was never stored.
     async fn recover(&mut self) {
         let open = match self.store.open_meetings() {
             Ok(open) => open,
@@ -181,29 +185,35 @@ impl StoreStage {
                 return;
             }
         };
-        for mut meeting in open {
+        for meeting in open {
             let segments = self.store.segments(&meeting.id).unwrap_or_default();
             let end = segments.iter().map(|s| s.end_s).fold(meeting.stream_start_s, f64::max);
             let ended_ms = meeting.started_ms + ((end - meeting.stream_start_s) * 1000.0) as u64;
-            if let Err(error) = self
+            match self
                 .store
                 .end_meeting(&meeting.id, ended_ms, end, EndedBy::Recovery.as_str())
             {
-                self.failed(&error);
-                continue;
+                Ok(()) => tracing::warn!(
+                    meeting = %meeting.id,
+                    "A meeting left open by an unclean stop was closed at its last speech"
+                ),
+                Err(error) => self.failed(&error),
             }
-            tracing::warn!(meeting = %meeting.id, "A meeting left open by an unclean stop was closed at its last speech");
-            meeting.ended_ms = Some(ended_ms);
-            meeting.stream_end_s = Some(end);
-            meeting.ended_by = Some(EndedBy::Recovery.as_str().into());
-            self.write(
-                Write::Summary {
-                    meeting,
-                    is_final: true,
-                },
-                (false, false),
-            )
-            .await;
+        }
+        match self.store.unsummarised_meetings() {
+            Ok(meetings) => {
+                for meeting in meetings {
+                    self.write(
+                        Write::Summary {
+                            meeting,
+                            is_final: true,
+                        },
+                        (false, false),
+                    )
+                    .await;
+                }
+            }
+            Err(error) => self.failed(&error),
         }
     }
 
@@ -244,11 +254,8 @@ impl StoreStage {
                     started_by: by.as_str().into(),
                     ended_by: None,
                 };
-                if let Err(error) = self.store.begin_meeting(&meeting) {
-                    self.failed(&error);
-                }
                 tracing::info!(meeting = %meeting.id, started_by = by.as_str(), "Meeting started");
-                self.publish_meeting(&meeting).await;
+                self.write(Write::MeetingStarted(meeting.clone()), (false, false)).await;
                 self.meeting = Some(meeting.clone());
                 self.health().meeting = Some(meeting.id.clone());
                 Some(meeting)
@@ -259,11 +266,11 @@ impl StoreStage {
                 meeting.ended_ms = Some(ended_ms.min(wire::unix_millis()).max(meeting.started_ms));
                 meeting.stream_end_s = Some(at);
                 meeting.ended_by = Some(by.as_str().into());
-                if let Err(error) = self.store.end_meeting(&meeting.id, ended_ms, at, by.as_str()) {
-                    self.failed(&error);
-                }
                 tracing::info!(meeting = %meeting.id, ended_by = by.as_str(), "Meeting ended");
                 self.health().meeting = None;
+                // Closed first, then summarised: after a cut in between, the next start finds
+                // a closed meeting without its summary and writes it (once).
+                self.write(Write::MeetingEnded(meeting.clone()), (false, false)).await;
                 self.write(
                     Write::Summary {
                         meeting: meeting.clone(),
@@ -272,43 +279,40 @@ impl StoreStage {
                     (false, false),
                 )
                 .await;
-                self.publish_meeting(&meeting).await;
                 Some(meeting)
             }
         }
     }
 
-    async fn publish_meeting(&self, meeting: &MeetingRecord) {
-        let payload = wire::to_cbor(&MeetingMessage::new(&self.device, meeting));
-        let _ = self
-            .out
-            .send(Published::Record {
-                topic: RecordTopic::Meeting,
-                payload,
-            })
-            .await;
-    }
-
-    /// Commits `write` and publishes it; on a full disk keeps it for later and publishes now.
+    /// Commits `write` and publishes it. While the disk is full it waits behind the writes
+    /// already held (order is kept: a meeting's row before its segments) and is published now.
     async fn write(&mut self, write: Write, (segments, insights): (bool, bool)) {
         let forward = match &write {
             Write::Segment { .. } => segments,
             Write::Insight { .. } => insights,
             Write::Summary { .. } => true,
+            Write::MeetingStarted(_) | Write::MeetingEnded(_) => false,
         };
-        let published = match self.commit(&write, forward) {
-            Ok(published) => {
+        self.retry_held();
+        let committed = if self.held.is_empty() {
+            self.commit(&write, forward)
+                .inspect_err(|error| self.failed(error))
+                .ok()
+        } else {
+            None
+        };
+        let published = match committed {
+            Some(published) => {
                 self.health().state = "ok".into();
                 published
             }
-            Err(error) => {
-                self.failed(&error);
+            None => {
                 let live = self.encode_unstored(&write);
                 if self.held.len() == HELD_MAX {
                     self.held.pop_front();
                     self.health().lost += 1;
                 }
-                self.held.push_back(write);
+                self.held.push_back((write, forward));
                 self.health().held_in_memory = self.held.len() as u64;
                 live
             }
@@ -319,6 +323,29 @@ impl StoreStage {
     fn commit(&mut self, write: &Write, forward: bool) -> Result<Published, StoreError> {
         let device = self.device.clone();
         let (topic, payload) = match write {
+            Write::MeetingStarted(meeting) => {
+                self.store.begin_meeting(meeting)?;
+                (
+                    RecordTopic::Meeting,
+                    wire::to_cbor(&MeetingMessage::new(&device, meeting)),
+                )
+            }
+            Write::MeetingEnded(meeting) => {
+                let (ended_ms, end) = (
+                    meeting.ended_ms.unwrap_or(meeting.started_ms),
+                    meeting.stream_end_s.unwrap_or(meeting.stream_start_s),
+                );
+                self.store.end_meeting(
+                    &meeting.id,
+                    ended_ms,
+                    end,
+                    meeting.ended_by.as_deref().unwrap_or("command"),
+                )?;
+                (
+                    RecordTopic::Meeting,
+                    wire::to_cbor(&MeetingMessage::new(&device, meeting)),
+                )
+            }
             Write::Segment { meeting, transcript } => {
                 let segment = SegmentRecord {
                     start_s: transcript.start,
@@ -363,6 +390,10 @@ impl StoreStage {
             key: String::new(),
         };
         let (topic, payload) = match write {
+            Write::MeetingStarted(meeting) | Write::MeetingEnded(meeting) => (
+                RecordTopic::Meeting,
+                wire::to_cbor(&MeetingMessage::new(&self.device, meeting)),
+            ),
             Write::Segment { meeting, transcript } => (
                 RecordTopic::Transcript,
                 wire::to_cbor(&TranscriptMessage::new(&self.device, transcript, &unstored(meeting))),
@@ -389,7 +420,7 @@ impl StoreStage {
         Published::Record { topic, payload }
     }
 
-    /// Retries held records (oldest first) and keeps the store within its budget.
+    /// Keeps the store within its budget and retries held records.
     fn housekeeping(&mut self) {
         match self.store.enforce_budget(self.budget.0, self.budget.1) {
             Ok(report) => {
@@ -414,10 +445,12 @@ impl StoreStage {
             }
             Err(error) => self.failed(&error),
         }
-        while let Some(write) = self.held.pop_front() {
-            // Held records go upstream too when sync asks for their kind; the flags of the
-            // moment they were made are not kept, so only summaries are forwarded from here.
-            let forward = matches!(write, Write::Summary { .. });
+        self.retry_held();
+    }
+
+    /// Commits held records, oldest first, until one fails again.
+    fn retry_held(&mut self) {
+        while let Some((write, forward)) = self.held.pop_front() {
             match self.commit(&write, forward) {
                 Ok(_) => {
                     let mut health = self.health();
@@ -425,7 +458,7 @@ impl StoreStage {
                     health.held_in_memory = self.held.len() as u64;
                 }
                 Err(error) => {
-                    self.held.push_front(write);
+                    self.held.push_front((write, forward));
                     self.failed(&error);
                     break;
                 }
@@ -529,6 +562,79 @@ mod tests {
             confidence: 0.9,
             language: "en".into(),
         }
+    }
+
+    fn meeting(id: &str, ended: bool) -> MeetingRecord {
+        MeetingRecord {
+            id: id.into(),
+            started_ms: 1_000,
+            ended_ms: ended.then_some(9_000),
+            stream_start_s: 0.0,
+            stream_end_s: ended.then_some(8.0),
+            started_by: "speech".into(),
+            ended_by: ended.then(|| "quiet".into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_next_start_closes_open_meetings_and_writes_each_missing_summary_once() {
+        let dir = std::env::temp_dir().join(format!("roomscribe-stage-recover-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("store.db");
+        {
+            let mut store = Store::open(&path, "room-1").unwrap();
+            for (id, ended) in [("open", false), ("closed-unsummarised", true), ("done", true)] {
+                store.begin_meeting(&meeting(id, false)).unwrap();
+                if ended {
+                    store.end_meeting(id, 9_000, 8.0, "quiet").unwrap();
+                }
+            }
+            let segment = SegmentRecord {
+                start_s: 1.0,
+                end_s: 4.5,
+                text: "Good morning.".into(),
+                confidence: 0.9,
+                language: "en".into(),
+            };
+            store
+                .add_segment(Some("open"), &segment, false, |_| b"segment".to_vec())
+                .unwrap();
+            store.add_summary("done", true, |_| b"summary".to_vec()).unwrap();
+        }
+        let start = |path: &std::path::Path| {
+            let (out, published) = mpsc::channel(16);
+            let stage = StoreStage::new(
+                Store::open(path, "room-1").unwrap(),
+                "room-1",
+                &StoreConfig::default(),
+                &MeetingConfig::default(),
+                Arc::new(Mutex::new(StoreHealth::default())),
+                out,
+            );
+            (stage, published)
+        };
+        let (mut stage, mut published) = start(&path);
+        stage.recover().await;
+        let mut summaries = Vec::new();
+        while let Ok(Published::Record { topic, payload }) = published.try_recv() {
+            assert_eq!(topic, RecordTopic::Summary);
+            summaries.push(ciborium::from_reader::<SummaryMessage, _>(payload.as_slice()).unwrap());
+        }
+        let mut ids: Vec<&str> = summaries.iter().map(|s| s.meeting.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["closed-unsummarised", "open"]);
+        let open = summaries.iter().find(|s| s.meeting == "open").unwrap();
+        assert_eq!(
+            (open.ended_by.as_deref(), open.segments, open.duration_s),
+            (Some("recovery"), 1, 4.5)
+        );
+
+        // A second start finds nothing left to do.
+        drop(stage);
+        let (mut stage, mut published) = start(&path);
+        stage.recover().await;
+        assert!(published.try_recv().is_err(), "each summary is written once");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test]
