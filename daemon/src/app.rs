@@ -169,6 +169,7 @@ async fn run_pipeline(
         (chunk_tx.downgrade(), segment_tx.downgrade(), transcript_tx.downgrade());
     let (report_tx, report_rx) = mpsc::channel(AUDIO_REPORTS);
     let (published_tx, published_rx) = mpsc::channel(PUBLISHED);
+    let published_queue = published_tx.downgrade();
     let (request_tx, request_rx) = mpsc::channel(STORE_REQUESTS);
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(CaptureStats::default());
@@ -257,6 +258,7 @@ async fn run_pipeline(
                     audio: depth(&audio_queue),
                     speech: depth(&speech_queue),
                     transcripts: depth(&transcript_queue),
+                    published: depth(&published_queue),
                 },
                 asr: AsrHealth {
                     timing: timings.summary(),

@@ -99,8 +99,10 @@ pub struct QueueDepths {
     pub audio: usize,
     /// Speech segments waiting for ASR.
     pub speech: usize,
-    /// Transcripts waiting to be published.
+    /// Transcripts waiting to be stored.
     pub transcripts: usize,
+    /// Stored records waiting to be published.
+    pub published: usize,
 }
 
 /// Speech recognition.
