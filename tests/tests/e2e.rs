@@ -1522,3 +1522,35 @@ fn an_unreadable_tls_certificate_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// `bus.max_connections` counts the daemon's own connection; a client beyond the limit gets no
+/// session (no CONNACK), and one gets in again once a slot is free.
+#[test]
+fn the_connection_limit_turns_away_clients_beyond_it() {
+    let dir = TempDir::new("connection-limit");
+    let silence = dir.path("silence.raw");
+    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 10]).unwrap();
+    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let port = free_port();
+    let daemon = Daemon::start(
+        &dir,
+        &(daemon_config(port, "silence", "") + "max_connections = 2\n"),
+        Some(&asoundrc),
+    );
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let status = |seconds: &str| {
+        Command::new("mosquitto_sub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-t", "roomscribe/+/status"])
+            .args(["-C", "1", "-W", seconds])
+            .output()
+            .unwrap()
+    };
+    // The first client fills the last slot and stays.
+    let holder = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/health");
+    let turned_away = status("3");
+    assert!(turned_away.stdout.is_empty(), "a third connection has no session");
+    drop(holder);
+    wait_until(Duration::from_secs(10), "a free slot to take a client again", || {
+        String::from_utf8_lossy(&status("3").stdout).trim() == "online"
+    });
+}
