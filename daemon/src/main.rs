@@ -18,6 +18,7 @@ use roomscribe::audio::AudioError;
 use roomscribe::bus::{topics::Topics, wire::render_for_humans, BusError};
 use roomscribe::config::{self, AsrConfig, ComputeDevice, ComputeType, Config};
 use roomscribe::offline::{self, OutputFormat, TranscribeError};
+use roomscribe::store::{Store, StoreError};
 use tracing_subscriber::EnvFilter;
 
 const EX_DATAERR: u8 = 65;
@@ -377,7 +378,6 @@ fn export(
     output: Option<&Path>,
     list: bool,
 ) -> Result<(), Failure> {
-    use roomscribe::store::{Store, StoreError};
     let config = load_config(config)?;
     let path = config.state_dir.join(&config.store.path);
     if !path.is_file() {
@@ -438,6 +438,9 @@ fn run(path: &Path) -> Result<(), Failure> {
             AppError::Asr(error) => asr_exit_code(error),
             AppError::Vad(_) => EX_DATAERR,
             AppError::Config(_) | AppError::Bus(BusError::TlsFile { .. }) => EX_CONFIG,
+            // A store from a newer build will not open by restarting either.
+            AppError::Store(StoreError::TooNew { .. }) => EX_CONFIG,
+            AppError::Store(_) => EX_CANTCREAT,
             _ => EX_SOFTWARE,
         };
         fail(code, error)
