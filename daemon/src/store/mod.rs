@@ -404,13 +404,14 @@ impl Store {
         if report.used_bytes <= budget {
             return Ok(report);
         }
+        // Small batches, measured after each: pruning stops as soon as the store fits.
         const WITHIN_BUDGET: [&str; 5] = [
-            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE delivered_ms IS NOT NULL ORDER BY seq LIMIT 200)",
-            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE kind != 'summary' ORDER BY seq LIMIT 200)",
-            "DELETE FROM segments WHERE id IN (SELECT id FROM segments ORDER BY record_seq LIMIT 200)",
-            "DELETE FROM insights WHERE id IN (SELECT id FROM insights ORDER BY record_seq LIMIT 200)",
+            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE delivered_ms IS NOT NULL ORDER BY seq LIMIT 20)",
+            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE kind != 'summary' ORDER BY seq LIMIT 20)",
+            "DELETE FROM segments WHERE id IN (SELECT id FROM segments ORDER BY record_seq LIMIT 20)",
+            "DELETE FROM insights WHERE id IN (SELECT id FROM insights ORDER BY record_seq LIMIT 20)",
             "DELETE FROM summaries WHERE id IN (SELECT id FROM summaries WHERE record_seq NOT IN \
-             (SELECT record_seq FROM outbox) ORDER BY record_seq LIMIT 50)",
+             (SELECT record_seq FROM outbox) ORDER BY record_seq LIMIT 5)",
         ];
         const PAST_HARD_CAP: &str =
             "DELETE FROM summaries WHERE record_seq IN (SELECT record_seq FROM outbox ORDER BY seq LIMIT 1); \
@@ -710,6 +711,42 @@ mod tests {
         assert!(
             on_disk < before,
             "pruned pages go back to the file system: {on_disk} of {before}"
+        );
+    }
+
+    #[test]
+    fn one_meeting_longer_than_the_budget_loses_its_oldest_segments_first() {
+        let db = TempDb::new("long-meeting");
+        let mut store = Store::open(&db.0, "d").unwrap();
+        store.begin_meeting(&meeting("all-day", 0.0)).unwrap();
+        let text = "word ".repeat(100);
+        let budget = 128 * 1024;
+        for s in 0..1_000 {
+            store
+                .add_segment(Some("all-day"), &segment(f64::from(s) * 5.0, &text), false, |_| {
+                    text.clone().into_bytes()
+                })
+                .unwrap();
+            if s % 50 == 49 {
+                let report = store.enforce_budget(budget, 2 * budget).unwrap();
+                assert!(report.used_bytes <= budget, "{report:?}");
+            }
+        }
+        store.add_summary("all-day", true, |_| b"the summary".to_vec()).unwrap();
+        let kept = store.segments("all-day").unwrap();
+        assert!(!kept.is_empty() && kept.len() < 1_000, "{} kept", kept.len());
+        assert_eq!(kept.last().unwrap().start_s, 999.0 * 5.0, "the newest segment is kept");
+        let starts: Vec<f64> = kept.iter().map(|s| s.start_s).collect();
+        let first_kept = starts[0];
+        assert!(
+            starts.iter().all(|&s| s >= first_kept) && starts.windows(2).all(|w| w[1] - w[0] == 5.0),
+            "what remains is the most recent stretch, without holes"
+        );
+        let reader = OutboxReader::open(&db.0, "d").unwrap();
+        assert_eq!(
+            reader.pending(0, 10).unwrap().len(),
+            1,
+            "the summary waits for upstream"
         );
     }
 
