@@ -1322,9 +1322,7 @@ fn a_remote_capture_change_reopens_only_the_device() {
 #[test]
 fn home_assistant_discovers_the_device_and_hears_it_again_after_a_restart() {
     let dir = TempDir::new("home-assistant");
-    let silence = dir.path("silence.raw");
-    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 10]).unwrap();
-    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let asoundrc = silent_room(&dir);
     let port = free_port();
     let config = daemon_config(port, "silence", "")
         + "health_interval_s = 1\njson_mirror = true\nhome_assistant = true\nhome_assistant_prefix = \"ha\"\n";
@@ -1412,9 +1410,7 @@ fn status_over_websocket(port: u16, user: &str, password: &str) -> Result<String
 fn tls_and_websocket_listeners_take_only_logins() {
     let dir = TempDir::new("tls-ws");
     let certificates = make_certificates(&dir);
-    let silence = dir.path("silence.raw");
-    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 10]).unwrap();
-    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let asoundrc = silent_room(&dir);
     let (port, tls_port, ws_port) = (free_port(), free_port(), free_port());
     let config = daemon_config(port, "silence", "")
         + &format!(
@@ -1528,9 +1524,7 @@ fn an_unreadable_tls_certificate_is_a_clear_error() {
 #[test]
 fn the_connection_limit_turns_away_clients_beyond_it() {
     let dir = TempDir::new("connection-limit");
-    let silence = dir.path("silence.raw");
-    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 10]).unwrap();
-    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let asoundrc = silent_room(&dir);
     let port = free_port();
     let daemon = Daemon::start(
         &dir,

@@ -198,9 +198,7 @@ fn a_power_cut_mid_meeting_and_mid_sync_loses_nothing_committed() {
 
     // Back on, with silence in the room and no cap: the open meeting is closed and summarised,
     // and everything drains.
-    let silence = dir.path("silence.raw");
-    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 30]).unwrap();
-    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let asoundrc = silent_room(&dir);
     let mut daemon = Daemon::start(&dir, &offline_config(port, "silence", 600, &sync(0)), Some(&asoundrc));
     daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
     wait_until(
@@ -249,9 +247,7 @@ fn a_refused_login_is_reported_data_is_kept_and_a_config_change_delivers_it() {
     let mut upstream = Upstream::new(&dir, login);
     upstream.start();
     upstream.register("collector", "up/#", login);
-    let silence = dir.path("silence.raw");
-    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 30]).unwrap();
-    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let asoundrc = silent_room(&dir);
     let port = free_port();
     let sync = format!(
         "host = \"127.0.0.1\"\nport = {}\ntopic_prefix = \"up\"\nusername = \"roomscribe\"\npassword = \"wrong\"\nbackoff_max_s = 1\n",
@@ -356,9 +352,7 @@ fn sync_over_tls_checks_the_broker_and_a_tls_mismatch_is_reported_until_fixed() 
     let (mut upstream, tls_port) = Upstream::with_tls(&dir, None, Some(&certificates));
     upstream.start();
     upstream.register("collector", "up/#", None);
-    let silence = dir.path("silence.raw");
-    std::fs::write(&silence, vec![0u8; 16_000 * 2 * 30]).unwrap();
-    let asoundrc = file_pcm_config(&dir, "silence", &silence);
+    let asoundrc = silent_room(&dir);
     let port = free_port();
     // TLS on, but pointed at the broker's plain port: a mismatch.
     let sync = format!(

@@ -279,6 +279,14 @@ pub fn file_pcm_config(dir: &TempDir, name: &str, infile: &Path) -> PathBuf {
     path
 }
 
+/// An asoundrc defining PCM `silence`: a `file` PCM reading digital silence (a room where
+/// nobody speaks; the plugin keeps delivering after the file ends).
+pub fn silent_room(dir: &TempDir) -> PathBuf {
+    let silence = dir.path("silence.raw");
+    fs::write(&silence, vec![0u8; 16_000 * 2 * 10]).unwrap();
+    file_pcm_config(dir, "silence", &silence)
+}
+
 /// The daemon, running; killed when dropped if still alive.
 pub struct Daemon {
     pub child: Child,
