@@ -118,7 +118,14 @@ pub enum RecordTopic {
 /// stored), and the live things that are not stored (partials, room metrics for health).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Published {
-    Partial(PartialTranscript),
+    /// A live hypothesis, and the meeting going on (if any).
+    Partial {
+        partial: PartialTranscript,
+        meeting: Option<String>,
+    },
     Metrics(AudioMetrics),
-    Record { topic: RecordTopic, payload: Vec<u8> },
+    Record {
+        topic: RecordTopic,
+        payload: Vec<u8>,
+    },
 }

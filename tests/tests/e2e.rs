@@ -370,6 +370,18 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     }
     let wer = word_error_rate(&meeting.text(), &text);
     assert!(wer < 0.25, "WER {wer:.3} on {text:?}");
+    // Speech started a meeting; every final belongs to it and has its own idempotency key.
+    let meeting_id = messages[0]["meeting"]
+        .as_str()
+        .expect("the finals name their meeting")
+        .to_owned();
+    let mut keys = std::collections::HashSet::new();
+    for m in &messages {
+        assert_eq!(m["meeting"], meeting_id.as_str(), "{m}");
+        let key = m["key"].as_str().unwrap();
+        assert!(key.starts_with(&format!("room-7/{meeting_id}/")), "{m}");
+        assert!(keys.insert(key.to_owned()), "keys are unique: {key}");
+    }
 
     // Pacing and capture lost nothing: each turn's transcript starts where the turn was spoken.
     // (A dropped frame would pull every later time earlier.)
@@ -398,6 +410,13 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     );
     for p in &partials {
         assert_eq!(p["is_final"], false, "{p}");
+        if p["seq"].as_u64() > Some(1) {
+            assert_eq!(
+                p["meeting"],
+                meeting_id.as_str(),
+                "partials name the meeting going on: {p}"
+            );
+        }
         assert_eq!(p["v"], 1);
         let (stable, text) = (p["stable"].as_str().unwrap(), p["text"].as_str().unwrap());
         assert!(text.starts_with(stable), "the stable words lead the hypothesis: {p}");

@@ -369,8 +369,8 @@ impl Publisher {
         let partial_topic = self.topics.transcript_partial();
         while let Some(item) = stored.recv().await {
             match item {
-                Published::Partial(partial) => {
-                    let message = PartialMessage::new(&self.device_id, &partial);
+                Published::Partial { partial, meeting } => {
+                    let message = PartialMessage::new(&self.device_id, &partial, meeting);
                     if let Err(error) = self
                         .outbox
                         .try_publish(&partial_topic, QoS::AtMostOnce, false, &message)

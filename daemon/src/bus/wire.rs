@@ -77,10 +77,12 @@ pub struct PartialMessage {
     pub text: String,
     pub is_final: bool,
     pub language: String,
+    /// The meeting going on, if any.
+    pub meeting: Option<String>,
 }
 
 impl PartialMessage {
-    pub fn new(device: &str, p: &PartialTranscript) -> Self {
+    pub fn new(device: &str, p: &PartialTranscript, meeting: Option<String>) -> Self {
         Self {
             v: PARTIAL_VERSION,
             id: uuid::Uuid::now_v7().to_string(),
@@ -93,6 +95,7 @@ impl PartialMessage {
             text: p.text.clone(),
             is_final: false,
             language: p.language.clone(),
+            meeting,
         }
     }
 }
@@ -593,10 +596,11 @@ mod tests {
             text: "We agreed to spend".into(),
             language: "en".into(),
         };
-        let bytes = to_cbor(&PartialMessage::new("room-1", &partial));
+        let bytes = to_cbor(&PartialMessage::new("room-1", &partial, Some("m-1".into())));
         let back: PartialMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
         assert!(!back.is_final);
         assert_eq!((back.seq, back.stable.as_str()), (4, "We agreed"));
+        assert_eq!(back.meeting.as_deref(), Some("m-1"));
         let line = render_for_humans("roomscribe/room-1/transcript/partial", &bytes);
         assert!(line.contains("… We agreed to spend"), "{line}");
     }

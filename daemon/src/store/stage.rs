@@ -127,7 +127,8 @@ impl StoreStage {
                     None => asr_open = false,
                     Some(AsrOutput::Partial(partial)) => {
                         // Live only: a partial that does not fit now is superseded by the next.
-                        let _ = self.out.try_send(Published::Partial(partial));
+                        let meeting = self.meeting.as_ref().map(|m| m.id.clone());
+                        let _ = self.out.try_send(Published::Partial { partial, meeting });
                     }
                     Some(AsrOutput::Final(transcript)) => self.on_transcript(transcript, &inputs.sync_config).await,
                 },
