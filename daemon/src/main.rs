@@ -456,15 +456,21 @@ fn run(path: &Path) -> Result<(), Failure> {
     }
 }
 
-fn vad_command(file: &Path, config: Option<&Path>, model: Option<PathBuf>) -> Result<(), Failure> {
-    let wav = WavSource::open(file).map_err(|error| {
+/// Opens a WAV file for the offline commands: a missing file is missing input (66), anything
+/// else wrong with it is bad data (65).
+fn open_wav(file: &Path) -> Result<WavSource, Failure> {
+    WavSource::open(file).map_err(|error| {
         let code = if matches!(error, WavError::Open { .. }) {
             EX_NOINPUT
         } else {
             EX_DATAERR
         };
         fail(code, error)
-    })?;
+    })
+}
+
+fn vad_command(file: &Path, config: Option<&Path>, model: Option<PathBuf>) -> Result<(), Failure> {
+    let wav = open_wav(file)?;
     let mut vad_config = match config {
         Some(path) => load_config(path)?.vad,
         None => roomscribe::config::VadConfig::default(),
@@ -603,14 +609,7 @@ struct TranscribeArgs {
 }
 
 fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
-    let wav = WavSource::open(&args.file).map_err(|error| {
-        let code = if matches!(error, WavError::Open { .. }) {
-            EX_NOINPUT
-        } else {
-            EX_DATAERR
-        };
-        fail(code, error)
-    })?;
+    let wav = open_wav(&args.file)?;
     let mut asr_config = match &args.config {
         Some(path) => load_config(path)?.asr,
         None => AsrConfig::default(),
