@@ -99,7 +99,21 @@ async fn measure(port: u16, label: &str) -> Results {
     .await;
     subscriber.subscribe("bench/+", QoS::AtLeastOnce).await.unwrap();
     let publisher = client(port, &format!("bench-pub-{label}"), |_| {}).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The subscription is live once a probe comes back; probes are not measured.
+    loop {
+        let probe = payload(origin.elapsed().as_nanos());
+        publisher
+            .publish("bench/probe", QoS::AtLeastOnce, false, probe)
+            .await
+            .unwrap();
+        if tokio::time::timeout(Duration::from_millis(100), latency_rx.recv())
+            .await
+            .is_ok()
+        {
+            break;
+        }
+    }
+    while latency_rx.try_recv().is_ok() {}
 
     // Latency at a steady 1000 messages per second.
     let mut latencies = Vec::with_capacity(LATENCY_MESSAGES);

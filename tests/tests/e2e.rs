@@ -1390,7 +1390,25 @@ fn home_assistant_discovers_the_device_and_hears_it_again_after_a_restart() {
         || announcements().len() >= 2,
     );
     mosquitto_pub(&dir, port, "ha/status", b"offline", false);
-    std::thread::sleep(Duration::from_millis(500));
+    // The daemon reads its subscriptions in order: once it has answered a ping sent after the
+    // `offline`, it has seen the `offline` too.
+    mosquitto_pub(
+        &dir,
+        port,
+        "roomscribe/room-7/cmd/ping",
+        br#"{"tx": "after-offline"}"#,
+        false,
+    );
+    wait_until(
+        Duration::from_secs(10),
+        "the reply to a ping sent after offline",
+        || {
+            subscriber
+                .on_topic("roomscribe/room-7/cmd/ping/reply")
+                .iter()
+                .any(|reply| reply.windows(13).any(|w| w == b"after-offline"))
+        },
+    );
     assert_eq!(announcements().len(), 2, "offline is not a reason to announce");
 }
 
