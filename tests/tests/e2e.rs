@@ -294,8 +294,7 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     let port = free_port();
     let config =
         daemon_config(port, "meeting", "metrics_interval_s = 2\nlong_silence_s = 5\n") + "health_interval_s = 1\n";
-    let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     assert!(
         daemon.log_text().contains("Speech detector: Silero VAD"),
         "{}",
@@ -458,8 +457,7 @@ fn sigterm_drains_speech_already_captured() {
     let port = free_port();
     // A 2 s closing silence keeps the last turn's segment open well past the moment we stop.
     let config = daemon_config(port, "meeting", "min_silence_ms = 2000");
-    let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     let ready_at = std::time::Instant::now();
     let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/transcript");
 
@@ -822,8 +820,7 @@ fn a_pcm_missing_at_start_is_retried_until_it_appears() {
         "pacing = \"realtime\"\n",
         "pacing = \"realtime\"\nretry_initial_ms = 200\nretry_max_ms = 400\n",
     ) + "health_interval_s = 1\n";
-    let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
     let health = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/health"));
     wait_until(Duration::from_secs(30), "health saying capture is down", || {
@@ -916,8 +913,7 @@ fn remote_config_is_checked_applied_and_kept_across_restarts() {
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
     let config = daemon_config(port, "meeting", "");
-    let mut daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
     let states =
         |subscriber: &Subscriber| decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/config/state"));
@@ -987,8 +983,7 @@ fn remote_config_is_checked_applied_and_kept_across_restarts() {
     drop(subscriber);
 
     // The embedded broker forgot everything; the daemon did not.
-    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     assert!(
         daemon.log_text().contains("Remote configuration in force"),
         "{}",
@@ -1031,8 +1026,7 @@ fn commands_are_answered_and_garbage_is_survived() {
     let meeting = meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
-    let daemon = Daemon::start(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let daemon = Daemon::start_ready(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
     let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/cmd/#");
     let replies =
         |name: &str| decode_cbor_independently(&subscriber.on_topic(&format!("roomscribe/room-7/cmd/{name}/reply")));
@@ -1204,8 +1198,7 @@ fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
              users = [{{ name = \"it-ops\", password = \"operator-secret-1\", role = \"operator\" }},\n\
                       {{ name = \"facility\", password = \"viewer-secret-22\", role = \"viewer\" }}]\n"
         );
-    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let _daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
     let lan_sub = |user: &str, password: &str| {
         std::process::Command::new("mosquitto_sub")
@@ -1301,8 +1294,7 @@ fn a_remote_capture_change_reopens_only_the_device() {
     std::fs::write(&asoundrc, pcm("first") + &pcm("second")).unwrap();
     let port = free_port();
     let config = daemon_config(port, "first", "") + "json_mirror = true\n";
-    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     daemon.wait_for_log("ALSA capture opened pcm=first", Duration::from_secs(10));
     let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/#");
     mosquitto_pub(
@@ -1345,8 +1337,7 @@ fn home_assistant_discovers_the_device_and_hears_it_again_after_a_restart() {
     let port = free_port();
     let config = daemon_config(port, "silence", "")
         + "health_interval_s = 1\njson_mirror = true\nhome_assistant = true\nhome_assistant_prefix = \"ha\"\n";
-    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let _daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     let subscriber = Subscriber::start(&dir, port, "#");
     let announcements = || subscriber.on_topic("ha/device/roomscribe_room-7/config");
     wait_until(Duration::from_secs(10), "the retained discovery document", || {
@@ -1457,8 +1448,7 @@ fn tls_and_websocket_listeners_take_only_logins() {
             certificates.cert.display(),
             certificates.key.display()
         );
-    let daemon = Daemon::start(&dir, &config, Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let _daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
 
     let over_tls = |password: &str| {
         Command::new("mosquitto_sub")
@@ -1563,12 +1553,11 @@ fn the_connection_limit_turns_away_clients_beyond_it() {
     let dir = TempDir::new("connection-limit");
     let asoundrc = silent_room(&dir);
     let port = free_port();
-    let daemon = Daemon::start(
+    let _daemon = Daemon::start_ready(
         &dir,
         &(daemon_config(port, "silence", "") + "max_connections = 2\n"),
         Some(&asoundrc),
     );
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
     let status = |seconds: &str| {
         Command::new("mosquitto_sub")
             .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-t", "roomscribe/+/status"])

@@ -54,8 +54,7 @@ fn a_meeting_recorded_offline_arrives_upstream_in_order_and_byte_identical() {
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let mut upstream = Upstream::new(&dir, None);
     // Register the collecting subscriber's session once, then take the uplink down.
-    upstream.start();
-    upstream.register("collector", "up/#", None);
+    upstream.start_with_collector(None);
     upstream.stop();
 
     let port = free_port();
@@ -63,8 +62,7 @@ fn a_meeting_recorded_offline_arrives_upstream_in_order_and_byte_identical() {
         "host = \"127.0.0.1\"\nport = {}\ntopic_prefix = \"up\"\nsegments = true\nbackoff_max_s = 1\n",
         upstream.port
     );
-    let mut daemon = Daemon::start(&dir, &offline_config(port, "meeting", 5, &sync), Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &offline_config(port, "meeting", 5, &sync), Some(&asoundrc));
     let local = Subscriber::start(&dir, port, "roomscribe/room-7/#");
     wait_until(
         Duration::from_secs(120),
@@ -104,7 +102,7 @@ fn a_meeting_recorded_offline_arrives_upstream_in_order_and_byte_identical() {
     wait_until(Duration::from_secs(30), "the outbox to drain upstream", || {
         undelivered(&db) == 0
     });
-    let received = upstream.collect("collector", "up/#", None, 3);
+    let received = upstream.collected(None, 3);
     let sent: Vec<(String, Vec<u8>)> = waiting
         .iter()
         .map(|(kind, _, payload)| {
@@ -153,8 +151,7 @@ fn a_power_cut_mid_meeting_and_mid_sync_loses_nothing_committed() {
     let meeting = meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let mut upstream = Upstream::new(&dir, None);
-    upstream.start();
-    upstream.register("collector", "up/#", None);
+    upstream.start_with_collector(None);
     upstream.stop();
     let port = free_port();
     // The uplink is down while the first segments are stored, then comes back capped at
@@ -167,8 +164,7 @@ fn a_power_cut_mid_meeting_and_mid_sync_loses_nothing_committed() {
              backoff_max_s = 1\nmax_kbps = {max_kbps}\n"
         )
     };
-    let mut daemon = Daemon::start(&dir, &offline_config(port, "meeting", 600, &sync(1)), Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &offline_config(port, "meeting", 600, &sync(1)), Some(&asoundrc));
     let db = store_of(&dir);
     wait_until(Duration::from_secs(90), "3 segments stored", || {
         query_store(&db, "SELECT count(*) FROM segments")[0][0]
@@ -199,8 +195,7 @@ fn a_power_cut_mid_meeting_and_mid_sync_loses_nothing_committed() {
     // Back on, with silence in the room and no cap: the open meeting is closed and summarised,
     // and everything drains.
     let asoundrc = silent_room(&dir);
-    let mut daemon = Daemon::start(&dir, &offline_config(port, "silence", 600, &sync(0)), Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &offline_config(port, "silence", 600, &sync(0)), Some(&asoundrc));
     wait_until(
         Duration::from_secs(30),
         "the recovered meeting's summary to be delivered",
@@ -220,7 +215,7 @@ fn a_power_cut_mid_meeting_and_mid_sync_loses_nothing_committed() {
     assert_eq!(ended[0][0], "recovery");
     assert_eq!(query_store(&db, "PRAGMA integrity_check")[0][0], "ok");
 
-    let received = upstream.collect("collector", "up/#", None, 3);
+    let received = upstream.collected(None, 3);
     let mut by_key: HashMap<String, Vec<u8>> = HashMap::new();
     for (_, payload) in &received {
         let key = key_of(payload);
@@ -245,16 +240,14 @@ fn a_refused_login_is_reported_data_is_kept_and_a_config_change_delivers_it() {
     let dir = TempDir::new("sync-login");
     let login = Some(("roomscribe", "correct horse battery"));
     let mut upstream = Upstream::new(&dir, login);
-    upstream.start();
-    upstream.register("collector", "up/#", login);
+    upstream.start_with_collector(login);
     let asoundrc = silent_room(&dir);
     let port = free_port();
     let sync = format!(
         "host = \"127.0.0.1\"\nport = {}\ntopic_prefix = \"up\"\nusername = \"roomscribe\"\npassword = \"wrong\"\nbackoff_max_s = 1\n",
         upstream.port
     );
-    let mut daemon = Daemon::start(&dir, &offline_config(port, "silence", 600, &sync), Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &offline_config(port, "silence", 600, &sync), Some(&asoundrc));
     let local = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/#");
 
     // A meeting by command: started, summarised so far, stopped, exported.
@@ -329,7 +322,7 @@ fn a_refused_login_is_reported_data_is_kept_and_a_config_change_delivers_it() {
         "the outbox to drain with the new password",
         || undelivered(&db) == 0,
     );
-    let received = upstream.collect("collector", "up/#", login, 3);
+    let received = upstream.collected(login, 3);
     let stored: Vec<Vec<u8>> = outbox(&db).into_iter().map(|(_, _, payload)| payload).collect();
     assert_eq!(received.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>(), stored);
     assert!(received.iter().all(|(topic, _)| topic == "up/room-7/summary"));
@@ -350,8 +343,7 @@ fn sync_over_tls_checks_the_broker_and_a_tls_mismatch_is_reported_until_fixed() 
     let dir = TempDir::new("sync-tls");
     let certificates = make_certificates(&dir);
     let (mut upstream, tls_port) = Upstream::with_tls(&dir, None, Some(&certificates));
-    upstream.start();
-    upstream.register("collector", "up/#", None);
+    upstream.start_with_collector(None);
     let asoundrc = silent_room(&dir);
     let port = free_port();
     // TLS on, but pointed at the broker's plain port: a mismatch.
@@ -360,8 +352,7 @@ fn sync_over_tls_checks_the_broker_and_a_tls_mismatch_is_reported_until_fixed() 
         upstream.port,
         certificates.ca.display()
     );
-    let mut daemon = Daemon::start(&dir, &offline_config(port, "silence", 600, &sync), Some(&asoundrc));
-    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let mut daemon = Daemon::start_ready(&dir, &offline_config(port, "silence", 600, &sync), Some(&asoundrc));
     for (name, tx) in [("meeting_start", "a"), ("meeting_stop", "b")] {
         let payload = format!(r#"{{"tx": "{tx}"}}"#);
         mosquitto_pub(
@@ -395,7 +386,7 @@ fn sync_over_tls_checks_the_broker_and_a_tls_mismatch_is_reported_until_fixed() 
         true,
     );
     wait_until(Duration::from_secs(30), "delivery over TLS", || undelivered(&db) == 0);
-    let received = upstream.collect("collector", "up/#", None, 3);
+    let received = upstream.collected(None, 3);
     let stored: Vec<Vec<u8>> = outbox(&db).into_iter().map(|(_, _, payload)| payload).collect();
     assert_eq!(received.into_iter().map(|(_, p)| p).collect::<Vec<_>>(), stored);
     daemon.terminate();

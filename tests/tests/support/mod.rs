@@ -328,6 +328,13 @@ impl Daemon {
         }
     }
 
+    /// `start`, then waits until the daemon says it is ready (broker up, model loaded).
+    pub fn start_ready(dir: &TempDir, config: &str, asoundrc: Option<&Path>) -> Self {
+        let daemon = Self::start(dir, config, asoundrc);
+        daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+        daemon
+    }
+
     pub fn log_text(&self) -> String {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
@@ -626,6 +633,18 @@ impl Upstream {
         });
     }
 
+    /// Starts the broker with a persistent QoS 1 subscriber, `collector`, on `up/#` (the topics
+    /// the tests give the daemon's sync): from then on the broker keeps every record for it.
+    pub fn start_with_collector(&mut self, login: Option<(&str, &str)>) {
+        self.start();
+        self.register("collector", "up/#", login);
+    }
+
+    /// What the broker kept for `collector` (read for `seconds`), in order.
+    pub fn collected(&self, login: Option<(&str, &str)>, seconds: u32) -> Vec<(String, Vec<u8>)> {
+        self.collect("collector", "up/#", login, seconds)
+    }
+
     /// Stops the broker cleanly (it writes its sessions to disk).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -657,7 +676,7 @@ impl Upstream {
 
     /// Registers a persistent QoS 1 subscription to `topic` under client id `id`, then leaves:
     /// the broker keeps what arrives for it.
-    pub fn register(&self, id: &str, topic: &str, login: Option<(&str, &str)>) {
+    fn register(&self, id: &str, topic: &str, login: Option<(&str, &str)>) {
         let status = Command::new("mosquitto_sub")
             .args(self.sub_args(id, login))
             .args(["-t", topic, "-E"])
@@ -668,7 +687,7 @@ impl Upstream {
 
     /// Connects as `id` and returns (topic, payload) of what the broker kept for it, in order,
     /// reading for `seconds`.
-    pub fn collect(&self, id: &str, topic: &str, login: Option<(&str, &str)>, seconds: u32) -> Vec<(String, Vec<u8>)> {
+    fn collect(&self, id: &str, topic: &str, login: Option<(&str, &str)>, seconds: u32) -> Vec<(String, Vec<u8>)> {
         let output = Command::new("mosquitto_sub")
             .args(self.sub_args(id, login))
             .args(["-t", topic, "-W", &seconds.to_string(), "-F", "%t %x"])
