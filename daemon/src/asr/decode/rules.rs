@@ -75,7 +75,7 @@ impl LogitRules<'_> {
         // logits: no softmax over the whole vocabulary is needed.
         let split = (s.timestamp_begin as usize).min(logits.len());
         let timestamp_logit = log_sum_exp(&logits[split..]);
-        let max_text_logit = logits[..split].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let max_text_logit = max_of(&logits[..split]);
         if timestamp_logit > max_text_logit {
             logits[..split].fill(f32::NEG_INFINITY);
         }
@@ -86,7 +86,7 @@ impl LogitRules<'_> {
 /// It runs over the whole vocabulary for every hypothesis of every step, so the exponentials
 /// are taken eight lanes at a time (`wide`: SSE/AVX on x86, NEON on the Jetson's ARM cores).
 pub fn log_sum_exp(values: &[f32]) -> f32 {
-    let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let max = max_of(values);
     if max == f32::NEG_INFINITY {
         return f32::NEG_INFINITY;
     }
@@ -100,6 +100,20 @@ pub fn log_sum_exp(values: &[f32]) -> f32 {
         })
         .fold(f32x8::ZERO, |total, e| total + e);
     max + (sum.reduce_add() + tail).ln()
+}
+
+/// The largest of `values`, ignoring NaN (`-inf` when empty), eight lanes at a time: a plain
+/// `fold` over `f32::max` is one long dependency chain, and it runs over the whole vocabulary
+/// several times per hypothesis per step.
+pub fn max_of(values: &[f32]) -> f32 {
+    let lanes = values.chunks_exact(8);
+    let tail = lanes.remainder().iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    lanes
+        .map(|chunk| f32x8::from(<[f32; 8]>::try_from(chunk).expect("chunks_exact yields 8 values")))
+        .fold(f32x8::splat(f32::NEG_INFINITY), f32x8::max)
+        .to_array()
+        .into_iter()
+        .fold(tail, f32::max)
 }
 
 /// A piece of one window's output between two timestamps, in seconds from the window start.
@@ -201,6 +215,23 @@ mod tests {
             suppression,
             max_initial_timestamp_index: 50,
         }
+    }
+
+    #[test]
+    fn max_of_finds_the_largest_value_wherever_it_is_and_ignores_nan() {
+        for length in [0, 1, 7, 8, 9, 16, 23] {
+            for at in 0..length {
+                let mut values: Vec<f32> = (0..length).map(|i| -(i as f32) - 1.0).collect();
+                values[at] = 3.5;
+                assert_eq!(max_of(&values), 3.5, "length {length}, largest at {at}");
+            }
+        }
+        assert_eq!(max_of(&[]), f32::NEG_INFINITY);
+        let mut with_nan = vec![1.0; 17];
+        with_nan[2] = f32::NAN;
+        with_nan[16] = f32::NAN;
+        with_nan[9] = 2.0;
+        assert_eq!(max_of(&with_nan), 2.0);
     }
 
     #[test]

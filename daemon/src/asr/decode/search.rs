@@ -7,8 +7,9 @@
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+use wide::{f32x8, CmpGt};
 
-use super::rules::log_sum_exp;
+use super::rules::{log_sum_exp, max_of};
 
 /// One step of the decoder for a batch of hypotheses.
 pub trait StepModel {
@@ -175,16 +176,27 @@ pub fn sample<M: StepModel>(
     Ok(hypotheses)
 }
 
-/// Draws a token from `softmax(logits / temperature)`.
+/// Draws a token from `softmax(logits / temperature)`. The weights are taken eight lanes at a
+/// time (they are computed for the whole vocabulary, every hypothesis, every step) and summed
+/// in double precision.
 fn draw(logits: &[f32], temperature: f32, rng: &mut SmallRng) -> usize {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let weights: Vec<f64> = logits
-        .iter()
-        .map(|&logit| f64::from((logit - max) / temperature).exp())
+    let max = max_of(logits);
+    let inverse_temperature = 1.0 / temperature;
+    let weight = |logit: f32| ((logit - max) * inverse_temperature).exp();
+    let (shift, scale) = (f32x8::splat(max), f32x8::splat(inverse_temperature));
+    let lanes = logits.chunks_exact(8);
+    let tail = lanes.remainder().iter().map(|&logit| weight(logit));
+    let weights: Vec<f32> = lanes
+        .flat_map(|chunk| {
+            let chunk = f32x8::from(<[f32; 8]>::try_from(chunk).expect("chunks_exact yields 8 values"));
+            ((chunk - shift) * scale).exp().to_array()
+        })
+        .chain(tail)
         .collect();
-    let total: f64 = weights.iter().sum();
+    let total: f64 = weights.iter().map(|&w| f64::from(w)).sum();
     let mut target = rng.random::<f64>() * total;
     for (token, &w) in weights.iter().enumerate() {
+        let w = f64::from(w);
         if target < w {
             return token;
         }
@@ -195,18 +207,29 @@ fn draw(logits: &[f32], temperature: f32, rng: &mut SmallRng) -> usize {
 
 /// Indices of the `k` largest values, largest first (ties: lower index first), skipping `-inf`.
 /// One pass over the row keeping a sorted list of at most `k`: `k` is the beam size plus one,
-/// the row is the whole vocabulary.
+/// the row is the whole vocabulary. Once the list is full almost nothing beats its last entry,
+/// so eight values at a time are compared with that bar and only a chunk with a winner is
+/// looked at value by value.
 fn top_k(values: &[f32], k: usize) -> Vec<usize> {
     let mut best: Vec<usize> = Vec::with_capacity(k + 1);
-    for (index, &value) in values.iter().enumerate() {
-        let beats_last =
-            best.len() < k && value > f32::NEG_INFINITY || best.last().is_some_and(|&last| value > values[last]);
-        if !beats_last {
-            continue;
+    // What a newcomer must beat: anything finite until the list is full, then its last entry.
+    let mut bar = f32::NEG_INFINITY;
+    for (chunk_index, chunk) in values.chunks(8).enumerate() {
+        if let Ok(lanes) = <[f32; 8]>::try_from(chunk) {
+            if !f32x8::from(lanes).cmp_gt(f32x8::splat(bar)).any() {
+                continue;
+            }
         }
-        let at = best.partition_point(|&b| values[b] >= value);
-        best.insert(at, index);
-        best.truncate(k);
+        for (offset, &value) in chunk.iter().enumerate() {
+            if value > bar {
+                let at = best.partition_point(|&b| values[b] >= value);
+                best.insert(at, chunk_index * 8 + offset);
+                best.truncate(k);
+                if best.len() == k {
+                    bar = best.last().map_or(bar, |&last| values[last]);
+                }
+            }
+        }
     }
     best
 }
@@ -321,6 +344,26 @@ mod tests {
         let hot = run(1.0, 3);
         let firsts: std::collections::HashSet<_> = hot.iter().filter_map(|h| h.tokens.first()).collect();
         assert!(firsts.len() >= 2, "at temperature 1 the first token varies: {hot:?}");
+    }
+
+    #[test]
+    fn top_k_agrees_with_sorting_a_long_row_with_ties_masks_and_nan() {
+        let mut rng = SmallRng::seed_from_u64(3);
+        for length in [5, 8, 13, 64, 1001] {
+            // Few distinct values, so ties are common; some masked, one NaN.
+            let mut values: Vec<f32> = (0..length).map(|_| f32::from(rng.random_range(0u8..20))).collect();
+            for _ in 0..length / 4 {
+                let at = rng.random_range(0..length);
+                values[at] = f32::NEG_INFINITY;
+            }
+            values[rng.random_range(0..length)] = f32::NAN;
+            let mut sorted: Vec<usize> = (0..length).filter(|&i| values[i] > f32::NEG_INFINITY).collect();
+            sorted.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+            for k in [1, 3, 6, 2000] {
+                let want: Vec<usize> = sorted.iter().copied().take(k).collect();
+                assert_eq!(top_k(&values, k), want, "length {length}, k {k}");
+            }
+        }
     }
 
     #[test]
