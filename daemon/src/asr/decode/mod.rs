@@ -107,13 +107,15 @@ impl WindowResult {
         self.no_speech_prob > options.no_speech_threshold && self.avg_logprob < options.logprob_threshold
     }
 
-    /// Whether the next temperature should be tried.
+    /// Whether the next temperature should be tried. A loop always is: the search stops a loop
+    /// as soon as it is recognised, before the model grows confident in it, so its average
+    /// log-probability is low and would pass it off as silence, dropping speech the model only
+    /// lost its way in.
     fn needs_fallback(&self, options: &DecodeOptions) -> bool {
         let bad = self.compression_ratio > options.compression_ratio_threshold
             || self.avg_logprob < options.logprob_threshold
-            || self.repetition.is_some()
             || self.text_loops;
-        bad && !self.is_silence(options)
+        self.repetition.is_some() || (bad && !self.is_silence(options))
     }
 }
 
@@ -345,6 +347,7 @@ impl Decoder<'_> {
                 .options
                 .sample_len
                 .min((self.model.dims.n_text_ctx as usize).saturating_sub(prompt.len())),
+            hopeless: |tokens| guard::find_repetition(tokens).is_some(),
         };
         let temperatures: &[f32] = if self.options.temperatures.is_empty() {
             &[0.0]
@@ -503,6 +506,12 @@ mod tests {
             repeats: 5,
         });
         assert!(looping.needs_fallback(&options), "repetition loop");
+        let mut cut_short = result(0.9, -1.2, 1.1);
+        cut_short.repetition = looping.repetition;
+        assert!(
+            cut_short.needs_fallback(&options),
+            "a loop stopped early is retried, not taken for silence"
+        );
     }
 
     #[test]

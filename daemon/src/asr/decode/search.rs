@@ -48,6 +48,9 @@ pub fn best(candidates: Vec<Hypothesis>) -> Option<Hypothesis> {
 pub struct Limits {
     pub eot: i64,
     pub max_tokens: usize,
+    /// A hypothesis this calls hopeless (a repetition loop) grows no further: it would only go
+    /// round its loop up to `max_tokens`, one forward pass per token, and be rejected anyway.
+    pub hopeless: fn(&[i64]) -> bool,
 }
 
 /// Beam search from the prompt's logits `first`. Returns the finished candidates (at least
@@ -115,9 +118,17 @@ pub fn beam_search<M: StepModel>(
                 }
             })
             .collect();
+        if beams.iter().all(|beam| (limits.hopeless)(&beam.tokens)) {
+            // Every live beam is looping: the model is lost in this window at this temperature,
+            // and the loops are the answer, for the caller to retry hotter or collapse. Not the
+            // side candidates that finished on the way: ranked above the loops they are often
+            // an early end-of-text, which would silently drop the rest of the window.
+            beams.sort_by(|a, b| b.sum_logprob.total_cmp(&a.sum_logprob));
+            return Ok(beams);
+        }
         rows = model.step(&sources, &tokens)?;
     }
-    // Out of length: the unfinished beams, best first, fill the candidate list.
+    // Out of length (or looping): the unfinished beams, best first, fill the candidate list.
     beams.sort_by(|a, b| b.sum_logprob.total_cmp(&a.sum_logprob));
     for beam in beams {
         if finished.len() >= beam_size {
@@ -161,7 +172,9 @@ pub fn sample<M: StepModel>(
             hypotheses[h].sum_logprob += row[token] - log_sum_exp(row);
             if token as i64 != limits.eot {
                 hypotheses[h].tokens.push(token as i64);
-                still.push((h, row_index, token as i64));
+                if !(limits.hopeless)(&hypotheses[h].tokens) {
+                    still.push((h, row_index, token as i64));
+                }
             }
         }
         if still.is_empty() {
@@ -285,6 +298,7 @@ mod tests {
     const LIMITS: Limits = Limits {
         eot: EOT,
         max_tokens: 10,
+        hopeless: |_| false,
     };
     fn no_rules(_: &mut [f32], _: &[i64]) {}
 
@@ -323,12 +337,57 @@ mod tests {
     fn length_limit_returns_the_unfinished_beams() {
         let never_end = |row: &mut [f32], _: &[i64]| row[EOT as usize] = f32::NEG_INFINITY;
         let limits = Limits {
-            eot: EOT,
             max_tokens: 3,
+            ..LIMITS
         };
         let found = beam_search(&mut toy(), toy_logits(&[]), &never_end, 2, 1.0, limits).unwrap();
         assert_eq!(found.len(), 2);
         assert!(found.iter().all(|h| h.tokens.len() == 3));
+    }
+
+    #[test]
+    fn beams_that_all_loop_stop_at_once_and_are_returned_for_the_caller_to_reject() {
+        let never_end = |row: &mut [f32], _: &[i64]| row[EOT as usize] = f32::NEG_INFINITY;
+        let limits = Limits {
+            hopeless: |tokens| tokens.len() >= 3,
+            ..LIMITS
+        };
+        let mut model = toy();
+        let found = beam_search(&mut model, toy_logits(&[]), &never_end, 2, 1.0, limits).unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|h| h.tokens.len() == 3), "{found:?}");
+        assert!(
+            model.prefixes.iter().all(|p| p.len() < 3),
+            "no forward pass for a hopeless beam: {:?}",
+            model.prefixes
+        );
+    }
+
+    #[test]
+    fn when_every_beam_loops_the_loops_are_the_answer_not_what_finished_on_the_way() {
+        // [1] ends at once (0.96); everything starting with 0 is called a loop after two tokens.
+        let limits = Limits {
+            hopeless: |tokens| tokens.first() == Some(&0) && tokens.len() >= 2,
+            ..LIMITS
+        };
+        let found = beam_search(&mut toy(), toy_logits(&[]), &no_rules, 2, 2.0, limits).unwrap();
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|h| h.tokens.len() == 2 && h.tokens[0] == 0),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_sampled_hypothesis_that_loops_grows_no_further() {
+        let never_end = |row: &mut [f32], _: &[i64]| row[EOT as usize] = f32::NEG_INFINITY;
+        let limits = Limits {
+            hopeless: |tokens| tokens.len() >= 2,
+            ..LIMITS
+        };
+        let found = sample(&mut toy(), toy_logits(&[]), &never_end, 4, 1.0, 9, limits).unwrap();
+        assert_eq!(found.len(), 4);
+        assert!(found.iter().all(|h| h.tokens.len() == 2), "{found:?}");
     }
 
     #[test]
