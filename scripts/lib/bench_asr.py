@@ -52,6 +52,7 @@ def duration(wav: Path) -> float:
 
 
 OURS = ("roomscribe", "roomscribe-mixed", "roomscribe-bf16")
+BASELINES = ("fw-float32", "fw-int8")
 
 
 def main() -> None:
@@ -60,7 +61,15 @@ def main() -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--files", default="**/*.wav", help="glob under the corpus")
+    parser.add_argument("--systems", default=",".join(OURS + BASELINES),
+                        help="comma-separated subset of: " + ", ".join(OURS + BASELINES))
     args = parser.parse_args()
+    chosen = args.systems.split(",")
+    unknown = set(chosen) - set(OURS + BASELINES)
+    if unknown:
+        sys.exit(f"bench: unknown systems {', '.join(sorted(unknown))}; known: {', '.join(OURS + BASELINES)}")
+    ours_chosen = [s for s in OURS if s in chosen]
+    baselines_chosen = [s for s in BASELINES if s in chosen]
     corpus = Path(args.corpus)
     score_py = corpus.parent / "tools" / "score.py"
     wavs = sorted(corpus.glob(args.files))
@@ -89,6 +98,7 @@ def main() -> None:
             systems = [("roomscribe", ours(beam, "float32")), ("roomscribe-mixed", ours(beam, "mixed")),
                        ("roomscribe-bf16", ours(beam, "bfloat16")),
                        ("fw-float32", theirs(beam, "float32")), ("fw-int8", theirs(beam, "int8"))]
+            systems = [(system, cmd) for system, cmd in systems if system in chosen]
             results = {}
             for system, cmd in systems:
                 cmd = [str(wav) if part is None else part for part in cmd]
@@ -107,9 +117,9 @@ def main() -> None:
     print("\nroomscribe / faster-whisper (real-time factor and peak RSS: below 1.0 means roomscribe is better)")
     print(f"{'file':<22} {'setting':<8} {'ours/baseline':<27} {'WER pts':>8} {'RTF ratio':>10} {'RSS ratio':>10}")
     for file, name, results in rows:
-        for ours_name in OURS:
+        for ours_name in ours_chosen:
             ours_w, ours_rtf, ours_rss = results[ours_name]
-            for base in ("fw-float32", "fw-int8"):
+            for base in baselines_chosen:
                 w, rtf, rss = results[base]
                 label = f"{ours_name}/{base}"
                 print(f"{file:<22} {name:<8} {label:<27} {100 * (ours_w - w):+8.2f} {ours_rtf / rtf:10.3f} {ours_rss / rss:10.3f}")
@@ -117,9 +127,9 @@ def main() -> None:
     for key, t in totals.items():
         print(f"{key:<28} WER {100 * t['err'] / t['n']:6.2f}%  RTF {t['elapsed'] / t['audio']:.4f}  RSS {t['rss']:.1f} MiB")
     for name, _ in settings:
-        for ours_name in OURS:
+        for ours_name in ours_chosen:
             ours_t = totals[f"{name}/{ours_name}"]
-            for base in ("fw-float32", "fw-int8"):
+            for base in baselines_chosen:
                 b = totals[f"{name}/{base}"]
                 ratio = (ours_t["elapsed"] / ours_t["audio"]) / (b["elapsed"] / b["audio"])
                 print(f"{name} {ours_name}/{base}: RTF ratio {ratio:.3f}, "
