@@ -583,7 +583,7 @@ fn asr_exit_code(error: &AsrError) -> u8 {
     match error {
         AsrError::MissingModelFile { .. } => EX_NOINPUT,
         AsrError::Weights(_) | AsrError::Tokenizer(_) | AsrError::ModelConfig { .. } => EX_DATAERR,
-        AsrError::NoCuda { .. } | AsrError::Float16OnCpu => EX_CONFIG,
+        AsrError::NoCuda { .. } | AsrError::Float16OnCpu | AsrError::UnknownLanguage { .. } => EX_CONFIG,
         AsrError::Torch(_) => EX_SOFTWARE,
     }
 }

@@ -130,6 +130,7 @@ fn render_json(segments: &[TextSegment]) -> String {
         start: f64,
         end: f64,
         text: &'a str,
+        language: &'a str,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         words: Vec<Word<'a>>,
     }
@@ -145,6 +146,7 @@ fn render_json(segments: &[TextSegment]) -> String {
                 start: ms(s.start),
                 end: ms(s.end),
                 text: &s.text,
+                language: &s.language,
                 words: s
                     .words
                     .iter()
@@ -186,6 +188,7 @@ mod tests {
                 text: "Hello there.".into(),
                 confidence: 0.9,
                 words: vec![],
+                language: "en".into(),
             },
             TextSegment {
                 start: 3661.2,
@@ -197,6 +200,7 @@ mod tests {
                     start: 3661.2,
                     end: 3661.4,
                 }],
+                language: "en".into(),
             },
         ]
     }

@@ -16,11 +16,11 @@ use serde::Deserialize;
 use tch::{Device, Kind};
 use tokio::sync::mpsc;
 
-use crate::config::{AsrConfig, ComputeDevice, ComputeType};
+use crate::config::{AsrConfig, ComputeDevice, ComputeType, AUTO_LANGUAGE};
 use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, Transcript};
 use decode::prompt::PromptContext;
 use decode::rules::Suppression;
-use decode::{DecodeOptions, Decoder, Suppressed};
+use decode::{DecodeOptions, Decoder, LanguageToken, Suppressed};
 use whisper::mel::LogMel;
 use whisper::model::Whisper;
 use whisper::tokenizer::{TokenizerError, WhisperTokenizer};
@@ -40,6 +40,8 @@ pub enum AsrError {
     NoCuda { reason: &'static str },
     #[error("asr.compute_type \"float16\" needs a CUDA device (CPUs compute it slowly, if at all); use \"bfloat16\" or \"float32\"")]
     Float16OnCpu,
+    #[error("asr.language is \"{language}\" but this multilingual model has no <|{language}|> token; use one of its language codes or \"auto\"")]
+    UnknownLanguage { language: String },
     #[error("libtorch failed while transcribing: {0}")]
     Torch(#[from] tch::TchError),
 }
@@ -97,6 +99,8 @@ pub struct TextSegment {
     pub confidence: f32,
     /// Each word and its times (seconds), when word timestamps are on.
     pub words: Vec<Word>,
+    /// The language of the text: the configured one, or the one detected in its window.
+    pub language: String,
 }
 
 /// One word with its time span.
@@ -215,13 +219,30 @@ impl FirewallStats {
     }
 }
 
+/// The configured language's token for a multilingual model (`None`: detect it per window, for
+/// "auto"); English-only models take no language token and ignore the setting.
+fn resolve_language(tokenizer: &WhisperTokenizer, multilingual: bool, language: &str) -> Result<Option<i64>, AsrError> {
+    if !multilingual || language == AUTO_LANGUAGE {
+        return Ok(None);
+    }
+    tokenizer
+        .language_token(language)
+        .map(Some)
+        .ok_or_else(|| AsrError::UnknownLanguage {
+            language: language.to_owned(),
+        })
+}
+
 /// A loaded model and everything needed to turn 16 kHz audio into text.
 pub struct Transcriber {
     model: Whisper,
     mel: LogMel,
     tokenizer: WhisperTokenizer,
     suppression: Suppression,
-    sot_sequence: Vec<i64>,
+    /// The vocabulary's language tokens (code, token); a multilingual model has them.
+    languages: Vec<(String, i64)>,
+    /// The configured language's token, for a multilingual model not asked to detect it.
+    language_token: Option<i64>,
     alignment_heads: Vec<(i64, i64)>,
     hotwords: Vec<i64>,
     initial_prompt: Vec<i64>,
@@ -277,14 +298,8 @@ impl Transcriber {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "Whisper weights loaded"
         );
-        let special = tokenizer.special;
-        let mut sot_sequence = vec![special.sot];
-        if model.dims.is_multilingual() {
-            if let Some(language) = tokenizer.language_token(&config.language) {
-                sot_sequence.push(language);
-            }
-            sot_sequence.push(special.transcribe);
-        }
+        let language_token = resolve_language(&tokenizer, model.dims.is_multilingual(), &config.language)?;
+        let languages = tokenizer.languages();
         let encode_prompt = |text: &str| -> Result<Vec<i64>, AsrError> {
             let text = text.trim();
             if text.is_empty() {
@@ -316,7 +331,8 @@ impl Transcriber {
                     .or(model_config.begin_suppress_tokens)
                     .unwrap_or_default(),
             },
-            sot_sequence,
+            languages,
+            language_token,
             alignment_heads,
             hotwords,
             initial_prompt,
@@ -346,6 +362,7 @@ impl Transcriber {
         };
         let hotwords = encode_prompt(&config.hotwords)?;
         let initial_prompt = encode_prompt(&config.initial_prompt)?;
+        self.language_token = resolve_language(&self.tokenizer, self.model.dims.is_multilingual(), &config.language)?;
         self.hotwords = hotwords;
         self.initial_prompt = initial_prompt;
         self.options = DecodeOptions::from_config(config);
@@ -367,12 +384,21 @@ impl Transcriber {
         )
     }
 
-    /// The language of the text this model produces.
-    pub fn language(&self) -> &str {
+    /// The language of the text this model produces, unless it is detected per window.
+    fn configured_language(&self) -> &str {
         if self.model.dims.is_multilingual() {
             &self.language
         } else {
             "en"
+        }
+    }
+
+    /// Which language token the decoder starts each window with.
+    fn language_choice(&self) -> LanguageToken<'_> {
+        match (self.model.dims.is_multilingual(), self.language_token) {
+            (false, _) => LanguageToken::EnglishOnly,
+            (true, Some(token)) => LanguageToken::Fixed(token),
+            (true, None) => LanguageToken::Detect(&self.languages),
         }
     }
 
@@ -386,7 +412,7 @@ impl Transcriber {
             mel: &self.mel,
             tokenizer: &self.tokenizer,
             suppression: &self.suppression,
-            sot_sequence: &self.sot_sequence,
+            language: self.language_choice(),
             hotwords: &self.hotwords,
             options,
             alignment_heads: &self.alignment_heads,
@@ -433,21 +459,31 @@ impl Transcriber {
         if !self.options.condition_on_previous_text || outcome.temperature > self.options.prompt_reset_on_temperature {
             context.reset();
         }
-        Ok((self.to_text(outcome.segments)?, outcome.consumed_samples))
+        let language = outcome
+            .detected_language
+            .unwrap_or_else(|| self.configured_language().to_owned());
+        Ok((self.to_text(outcome.segments, &language)?, outcome.consumed_samples))
     }
 
-    /// A quick hypothesis of speech still going on (at most 30 s, greedy), for live partials.
-    /// Reads `context` but does not extend it, and counts nothing: the final pass does that.
-    pub fn transcribe_partial(&self, samples: &[f32], context: &PromptContext) -> Result<String, AsrError> {
+    /// A quick hypothesis of speech still going on (at most 30 s, greedy), for live partials:
+    /// its text and language. Reads `context` but does not extend it, and counts nothing: the
+    /// final pass does that.
+    pub fn transcribe_partial(&self, samples: &[f32], context: &PromptContext) -> Result<(String, String), AsrError> {
         let window = &samples[..samples.len().min(whisper::N_SAMPLES)];
         let outcome = self
             .decoder_with(&self.partial_options)
             .decode_window(window, context.tokens(), 0)?;
-        let texts = self.to_text(outcome.segments)?;
-        Ok(texts.into_iter().map(|t| t.text).collect::<Vec<_>>().join(" "))
+        let language = outcome
+            .detected_language
+            .unwrap_or_else(|| self.configured_language().to_owned());
+        let texts = self.to_text(outcome.segments, &language)?;
+        Ok((
+            texts.into_iter().map(|t| t.text).collect::<Vec<_>>().join(" "),
+            language,
+        ))
     }
 
-    fn to_text(&self, segments: Vec<decode::DecodedSegment>) -> Result<Vec<TextSegment>, AsrError> {
+    fn to_text(&self, segments: Vec<decode::DecodedSegment>, language: &str) -> Result<Vec<TextSegment>, AsrError> {
         let mut out = Vec::with_capacity(segments.len());
         for segment in segments {
             let text = self.tokenizer.decode(&segment.tokens)?.trim().to_owned();
@@ -468,6 +504,7 @@ impl Transcriber {
                         end,
                     })
                     .collect(),
+                language: language.to_owned(),
             });
         }
         Ok(out)
@@ -591,8 +628,8 @@ pub fn run_stage(
                     continue;
                 }
                 let start = segment.start_seconds();
-                let hypothesis = match transcriber.transcribe_partial(&segment.samples, &context) {
-                    Ok(text) => text,
+                let (hypothesis, language) = match transcriber.transcribe_partial(&segment.samples, &context) {
+                    Ok(partial) => partial,
                     Err(error) => {
                         tracing::warn!(%error, start, "A partial hypothesis failed; skipping it");
                         continue;
@@ -609,7 +646,7 @@ pub fn run_stage(
                     end: start + segment.samples.len() as f64 / rate,
                     text: partial.text(),
                     stable: partial.stable,
-                    language: transcriber.language().to_owned(),
+                    language,
                 };
                 if out.blocking_send(AsrOutput::Partial(message)).is_err() {
                     return;
@@ -649,7 +686,7 @@ pub fn run_stage(
                 end: segment.start_seconds() + piece.end.min(audio_seconds),
                 text: piece.text,
                 confidence: piece.confidence,
-                language: transcriber.language().to_owned(),
+                language: piece.language,
             };
             if out.blocking_send(AsrOutput::Final(transcript)).is_err() {
                 tracing::warn!("Transcript output closed; the ASR stage stops");

@@ -12,6 +12,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+/// `asr.language` asking a multilingual model to detect the language of each window.
+pub const AUTO_LANGUAGE: &str = "auto";
+
 pub use validate::{parse_and_validate, parse_table, validate_table, ConfigError, ConfigErrors};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -247,7 +250,9 @@ pub struct AsrConfig {
     pub compute_type: ComputeType,
     /// CPU threads for libtorch; 0 means one per core. Default 0. 0-64.
     pub threads: u32,
-    /// Spoken language, for multilingual models (ignored by English-only ones). Default "en".
+    /// Spoken language, for multilingual models (ignored by English-only ones): a Whisper code
+    /// such as "de", or "auto" to detect it in every 30 s window (the likeliest language token
+    /// after `<|startoftranscript|>`; each transcript carries what was found). Default "en".
     pub language: String,
     /// Beams searched at temperature 0; 1 is greedy decoding. Default 5. 1-16.
     pub beam_size: u32,

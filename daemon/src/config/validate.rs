@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 
 use serde::de::DeserializeOwned;
 
-use super::{CaptureSource, Config};
+use super::{CaptureSource, Config, AUTO_LANGUAGE};
 
 /// One problem, naming the field (`vad.min_silence_ms`) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,16 +293,13 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
             format!("is {length} characters; keep it under 1000 (the model sees at most 223 tokens)")
         });
     }
-    check.require(
-        (2..=3).contains(&asr.language.len()) && asr.language.chars().all(|ch| ch.is_ascii_lowercase()),
-        "asr.language",
-        || {
-            format!(
-                "{:?} must be a Whisper language code such as \"en\" or \"de\"",
-                asr.language
-            )
-        },
-    );
+    let is_code = (2..=3).contains(&asr.language.len()) && asr.language.chars().all(|ch| ch.is_ascii_lowercase());
+    check.require(is_code || asr.language == AUTO_LANGUAGE, "asr.language", || {
+        format!(
+            "{:?} must be a Whisper language code such as \"en\" or \"de\", or \"auto\"",
+            asr.language
+        )
+    });
 
     let bus = &c.bus;
     check.require(bus.listen.parse::<SocketAddr>().is_ok(), "bus.listen", || {

@@ -138,7 +138,48 @@ pub struct WindowOutcome {
     pub consumed_samples: usize,
     pub temperature: f32,
     pub suppressed: Option<Suppressed>,
+    /// The language detected in this window, when the decoder was asked to detect it.
+    pub detected_language: Option<String>,
 }
+
+/// Which language token starts a window's transcript.
+#[derive(Debug, Clone, Copy)]
+pub enum LanguageToken<'a> {
+    /// English-only model: none (its start sequence is `<|startoftranscript|>` alone).
+    EnglishOnly,
+    /// A multilingual model transcribing one configured language.
+    Fixed(i64),
+    /// A multilingual model asked to find out: the likeliest of these (code, token) per window.
+    Detect(&'a [(String, i64)]),
+}
+
+/// The language the model finds likeliest from `logits` (the next-token logits after
+/// `<|startoftranscript|>`), among `languages` (code, token), with its probability among them:
+/// the reference `detect_language`. `None` when no language token has a finite logit.
+pub fn pick_language<'l>(logits: &[f32], languages: &'l [(String, i64)]) -> Option<(&'l str, f32)> {
+    let scores: Vec<f32> = languages
+        .iter()
+        .map(|&(_, token)| {
+            usize::try_from(token)
+                .ok()
+                .and_then(|t| logits.get(t))
+                .copied()
+                .unwrap_or(f32::NEG_INFINITY)
+        })
+        .collect();
+    let normaliser = rules::log_sum_exp(&scores);
+    let (best, score) = scores
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, score)| score.is_finite())
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    Some((languages[best].0.as_str(), (score - normaliser).exp()))
+}
+
+/// `decode_with_fallback`'s answer: the result, the encoded audio, the start sequence used and
+/// the language detected in the window, if it was detected.
+type WindowDecoding = (WindowResult, Tensor, Vec<i64>, Option<String>);
 
 /// Drives the model over windows of at most 30 s.
 pub struct Decoder<'a> {
@@ -146,8 +187,7 @@ pub struct Decoder<'a> {
     pub mel: &'a LogMel,
     pub tokenizer: &'a WhisperTokenizer,
     pub suppression: &'a Suppression,
-    /// `<|startoftranscript|>` and, for multilingual models, language and task tokens.
-    pub sot_sequence: &'a [i64],
+    pub language: LanguageToken<'a>,
     pub hotwords: &'a [i64],
     pub options: &'a DecodeOptions,
     /// (decoder layer, head) pairs whose cross-attention follows the audio (word timestamps).
@@ -160,17 +200,52 @@ impl Decoder<'_> {
         self.tokenizer.special
     }
 
+    /// `<|startoftranscript|>`, then for multilingual models the language and task tokens.
+    fn sot_sequence(&self, language: Option<i64>) -> Vec<i64> {
+        let special = self.special();
+        match self.language {
+            LanguageToken::EnglishOnly => vec![special.sot],
+            _ => [Some(special.sot), language, Some(special.transcribe)]
+                .into_iter()
+                .flatten()
+                .collect(),
+        }
+    }
+
+    /// The window's language token, and its code when it was detected: the configured one, or
+    /// the likeliest after `<|startoftranscript|>` over this window's audio.
+    fn window_language(&self, audio: &Tensor) -> Result<(Option<i64>, Option<String>), AsrError> {
+        let languages = match self.language {
+            LanguageToken::EnglishOnly => return Ok((None, None)),
+            LanguageToken::Fixed(token) => return Ok((Some(token), None)),
+            LanguageToken::Detect(languages) => languages,
+        };
+        let sot = Tensor::f_from_slice(&[self.special().sot])?
+            .f_unsqueeze(0)?
+            .f_to_device(self.device)?;
+        let decoder = &self.model.decoder;
+        let logits = decoder.forward(&sot, audio, &mut decoder.new_state(), &[0])?;
+        let row = row_to_vec(&logits.f_get(0)?.f_get(0)?)?;
+        let Some((code, probability)) = pick_language(&row, languages) else {
+            return Ok((None, None));
+        };
+        tracing::debug!(language = code, probability, "Detected the language of a window");
+        let token = languages.iter().find(|(c, _)| c == code).map(|&(_, token)| token);
+        Ok((token, Some(code.to_owned())))
+    }
+
     /// Decodes one window (at most 30 s) conditioned on `context` (previous text tokens);
     /// `seed` makes sampling at temperatures above 0 repeatable.
     pub fn decode_window(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowOutcome, AsrError> {
         let window_frames = (window.len() as i64 / HOP_LENGTH).min(N_FRAMES);
+        let (mut result, audio, sot_sequence, detected_language) = self.decode_with_fallback(window, context, seed)?;
         let whole_window = |temperature, suppressed| WindowOutcome {
             segments: Vec::new(),
             consumed_samples: window.len(),
             temperature,
             suppressed,
+            detected_language: detected_language.clone(),
         };
-        let (mut result, audio) = self.decode_with_fallback(window, context, seed)?;
         tracing::debug!(
             no_speech_prob = result.no_speech_prob,
             avg_logprob = result.avg_logprob,
@@ -212,13 +287,14 @@ impl Decoder<'_> {
             })
             .collect();
         if self.options.word_timestamps && !segments.is_empty() {
-            self.add_word_timestamps(&mut segments, &audio, window_frames)?;
+            self.add_word_timestamps(&mut segments, &audio, &sot_sequence, window_frames)?;
         }
         Ok(WindowOutcome {
             segments,
             consumed_samples,
             temperature: result.temperature,
             suppressed,
+            detected_language,
         })
     }
 
@@ -228,6 +304,7 @@ impl Decoder<'_> {
         &self,
         segments: &mut [DecodedSegment],
         audio: &Tensor,
+        sot_sequence: &[i64],
         window_frames: i64,
     ) -> Result<(), AsrError> {
         let _no_grad = tch::no_grad_guard();
@@ -236,7 +313,7 @@ impl Decoder<'_> {
             segment.tokens.iter().copied().filter(|&t| t < special.eot).collect()
         };
         let text: Vec<i64> = segments.iter().flat_map(text_of).collect();
-        let mut tokens = self.sot_sequence.to_vec();
+        let mut tokens = sot_sequence.to_vec();
         tokens.push(special.no_timestamps);
         tokens.extend(&text);
         tokens.push(special.eot);
@@ -245,7 +322,7 @@ impl Decoder<'_> {
             .f_to_device(self.device)?;
         let layers = self.model.decoder.cross_attention(&input, audio)?;
         let frames = (window_frames / 2).max(1);
-        let (first_row, rows) = (self.sot_sequence.len() as i64, text.len() as i64 + 1);
+        let (first_row, rows) = (sot_sequence.len() as i64, text.len() as i64 + 1);
         let mut mean = vec![0f32; (rows * frames) as usize];
         for &(layer, head) in self.alignment_heads {
             let Some(weights) = layers.get(layer as usize) else {
@@ -295,13 +372,9 @@ impl Decoder<'_> {
     }
 
     /// Encodes the window and the prompt once, then searches at each temperature in turn until
-    /// the result passes the checks (the last one is kept either way).
-    fn decode_with_fallback(
-        &self,
-        window: &[f32],
-        context: &[i64],
-        seed: u64,
-    ) -> Result<(WindowResult, Tensor), AsrError> {
+    /// the result passes the checks (the last one is kept either way). Also returns the encoded
+    /// audio, the start sequence used and the language detected, if it was detected.
+    fn decode_with_fallback(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowDecoding, AsrError> {
         let _no_grad = tch::no_grad_guard();
         let special = self.special();
         let started = std::time::Instant::now();
@@ -315,7 +388,9 @@ impl Decoder<'_> {
         } else {
             &[]
         };
-        let prompt = prompt::build_prompt(special.sot_prev, self.hotwords, previous, self.sot_sequence);
+        let (language, detected_language) = self.window_language(&audio)?;
+        let sot_sequence = self.sot_sequence(language);
+        let prompt = prompt::build_prompt(special.sot_prev, self.hotwords, previous, &sot_sequence);
         let decoder = &self.model.decoder;
         let mut prompt_state = decoder.new_state();
         let prompt_tensor = Tensor::f_from_slice(&prompt)?
@@ -414,7 +489,12 @@ impl Decoder<'_> {
                 break;
             }
         }
-        Ok((last.expect("at least one temperature is tried"), audio))
+        Ok((
+            last.expect("at least one temperature is tried"),
+            audio,
+            sot_sequence,
+            detected_language,
+        ))
     }
 }
 
@@ -476,6 +556,32 @@ mod tests {
             repetition: None,
             text_loops: false,
         }
+    }
+
+    #[test]
+    fn the_likeliest_language_token_is_picked_with_its_probability_among_languages() {
+        let languages: Vec<(String, i64)> = [("en", 3), ("de", 5), ("fr", 6)]
+            .iter()
+            .map(|&(code, token)| (code.to_owned(), token))
+            .collect();
+        // Token 4 is not a language: however likely, it does not count.
+        let logits = [0.0, 0.0, 0.0, 1.0, 9.0, 3.0, 1.0];
+        let (code, probability) = pick_language(&logits, &languages).unwrap();
+        assert_eq!(code, "de");
+        let expected = 3f32.exp() / (1f32.exp() + 3f32.exp() + 1f32.exp());
+        assert!((probability - expected).abs() < 1e-6, "{probability} vs {expected}");
+        let suppressed = [
+            0.0,
+            0.0,
+            0.0,
+            f32::NEG_INFINITY,
+            0.0,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+        ];
+        assert_eq!(pick_language(&suppressed, &languages), None);
+        let beyond_the_vocabulary = [(String::from("xx"), 99)];
+        assert_eq!(pick_language(&logits, &beyond_the_vocabulary), None);
     }
 
     #[test]

@@ -69,6 +69,19 @@ impl WhisperTokenizer {
         self.inner.token_to_id(&format!("<|{language}|>")).map(i64::from)
     }
 
+    /// The language tokens (`<|en|>`, `<|zh|>`, …) with their codes: the run of `<|code|>`
+    /// tokens right after `<|startoftranscript|>`, which ends at `<|translate|>`.
+    pub fn languages(&self) -> Vec<(String, i64)> {
+        (self.special.sot + 1..)
+            .map_while(|id| {
+                let token = self.inner.id_to_token(u32::try_from(id).ok()?)?;
+                let code = token.strip_prefix("<|")?.strip_suffix("|>")?;
+                let is_language = (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase());
+                is_language.then(|| (code.to_owned(), id))
+            })
+            .collect()
+    }
+
     /// Ids of `text` as ordinary tokens (for prompts); the leading space matters to Whisper.
     pub fn encode(&self, text: &str) -> Result<Vec<i64>, TokenizerError> {
         let encoding = self.inner.encode(text, false).map_err(|e| TokenizerError::Codec {
