@@ -472,6 +472,19 @@ mod tests {
     }
 
     #[test]
+    fn language_is_a_whisper_code_or_auto() {
+        for accepted in ["de", "haw", "auto"] {
+            let text = format!("[asr]\nlanguage = \"{accepted}\"\n");
+            assert!(parse_and_validate(&text).is_ok(), "{accepted}");
+        }
+        for rejected in ["German", "e", "DE", "autodetect"] {
+            let errors = errors_of(&format!("[asr]\nlanguage = \"{rejected}\"\n"));
+            assert_eq!(fields(&errors), ["asr.language"], "{rejected}");
+            assert!(errors[0].message.contains("\"auto\""), "{}", errors[0].message);
+        }
+    }
+
+    #[test]
     fn unknown_section_is_named() {
         let errors = errors_of("[vda]\nmargin_db = 3\n");
         assert_eq!(fields(&errors), ["vda"]);
