@@ -393,6 +393,14 @@ impl Transcriber {
         }
     }
 
+    /// The language of a decoded window's text: what was detected in it, else the configured one.
+    fn language_of(&self, outcome: &decode::WindowOutcome) -> String {
+        outcome
+            .detected_language
+            .clone()
+            .unwrap_or_else(|| self.configured_language().to_owned())
+    }
+
     /// Which language token the decoder starts each window with.
     fn language_choice(&self) -> LanguageToken<'_> {
         match (self.model.dims.is_multilingual(), self.language_token) {
@@ -459,9 +467,7 @@ impl Transcriber {
         if !self.options.condition_on_previous_text || outcome.temperature > self.options.prompt_reset_on_temperature {
             context.reset();
         }
-        let language = outcome
-            .detected_language
-            .unwrap_or_else(|| self.configured_language().to_owned());
+        let language = self.language_of(&outcome);
         Ok((self.to_text(outcome.segments, &language)?, outcome.consumed_samples))
     }
 
@@ -473,9 +479,7 @@ impl Transcriber {
         let outcome = self
             .decoder_with(&self.partial_options)
             .decode_window(window, context.tokens(), 0)?;
-        let language = outcome
-            .detected_language
-            .unwrap_or_else(|| self.configured_language().to_owned());
+        let language = self.language_of(&outcome);
         let texts = self.to_text(outcome.segments, &language)?;
         Ok((
             texts.into_iter().map(|t| t.text).collect::<Vec<_>>().join(" "),
