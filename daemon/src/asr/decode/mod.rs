@@ -156,7 +156,7 @@ pub enum LanguageToken<'a> {
 /// The language the model finds likeliest from `logits` (the next-token logits after
 /// `<|startoftranscript|>`), among `languages` (code, token), with its probability among them:
 /// the reference `detect_language`. `None` when no language token has a finite logit.
-pub fn pick_language<'l>(logits: &[f32], languages: &'l [(String, i64)]) -> Option<(&'l str, f32)> {
+pub fn pick_language<'l>(logits: &[f32], languages: &'l [(String, i64)]) -> Option<(&'l (String, i64), f32)> {
     let scores: Vec<f32> = languages
         .iter()
         .map(|&(_, token)| {
@@ -174,7 +174,7 @@ pub fn pick_language<'l>(logits: &[f32], languages: &'l [(String, i64)]) -> Opti
         .enumerate()
         .filter(|(_, score)| score.is_finite())
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
-    Some((languages[best].0.as_str(), (score - normaliser).exp()))
+    Some((&languages[best], (score - normaliser).exp()))
 }
 
 /// `decode_with_fallback`'s answer: the result, the encoded audio, the start sequence used and
@@ -187,6 +187,7 @@ pub struct Decoder<'a> {
     pub mel: &'a LogMel,
     pub tokenizer: &'a WhisperTokenizer,
     pub suppression: &'a Suppression,
+    /// The language token each window starts with, or the languages to detect it among.
     pub language: LanguageToken<'a>,
     pub hotwords: &'a [i64],
     pub options: &'a DecodeOptions,
@@ -226,12 +227,11 @@ impl Decoder<'_> {
         let decoder = &self.model.decoder;
         let logits = decoder.forward(&sot, audio, &mut decoder.new_state(), &[0])?;
         let row = row_to_vec(&logits.f_get(0)?.f_get(0)?)?;
-        let Some((code, probability)) = pick_language(&row, languages) else {
+        let Some(((code, token), probability)) = pick_language(&row, languages) else {
             return Ok((None, None));
         };
         tracing::debug!(language = code, probability, "Detected the language of a window");
-        let token = languages.iter().find(|(c, _)| c == code).map(|&(_, token)| token);
-        Ok((token, Some(code.to_owned())))
+        Ok((Some(*token), Some(code.clone())))
     }
 
     /// Decodes one window (at most 30 s) conditioned on `context` (previous text tokens);
@@ -566,8 +566,8 @@ mod tests {
             .collect();
         // Token 4 is not a language: however likely, it does not count.
         let logits = [0.0, 0.0, 0.0, 1.0, 9.0, 3.0, 1.0];
-        let (code, probability) = pick_language(&logits, &languages).unwrap();
-        assert_eq!(code, "de");
+        let ((code, token), probability) = pick_language(&logits, &languages).unwrap();
+        assert_eq!((code.as_str(), *token), ("de", 5));
         let expected = 3f32.exp() / (1f32.exp() + 3f32.exp() + 1f32.exp());
         assert!((probability - expected).abs() < 1e-6, "{probability} vs {expected}");
         let suppressed = [
