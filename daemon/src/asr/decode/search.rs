@@ -128,7 +128,7 @@ pub fn beam_search<M: StepModel>(
         }
         rows = model.step(&sources, &tokens)?;
     }
-    // Out of length (or looping): the unfinished beams, best first, fill the candidate list.
+    // Out of length: the unfinished beams, best first, fill the candidate list.
     beams.sort_by(|a, b| b.sum_logprob.total_cmp(&a.sum_logprob));
     for beam in beams {
         if finished.len() >= beam_size {
