@@ -4,8 +4,8 @@
 //! Prints publish-to-receive latency p50/p99 at a steady rate, messages per second when the
 //! publisher goes as fast as it can, and the ratios.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant};
 
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
@@ -13,41 +13,11 @@ use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use roomscribe::bus;
 use roomscribe::config::BusConfig;
 
+use common::{free_port, start_mosquitto};
+
 const PAYLOAD_BYTES: usize = 256;
 const LATENCY_MESSAGES: usize = 2_000;
 const THROUGHPUT_MESSAGES: usize = 20_000;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-struct Mosquitto(Child);
-
-impl Drop for Mosquitto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_mosquitto(port: u16) -> Mosquitto {
-    let config = std::env::temp_dir().join(format!("roomscribe-bench-mosquitto-{port}.conf"));
-    // mosquitto drops QoS 1 messages for a subscriber beyond 1000 queued by default; lift that,
-    // or the throughput run would measure its queue limit rather than its speed.
-    std::fs::write(
-        &config,
-        format!("listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n"),
-    )
-    .unwrap();
-    let child = Command::new("mosquitto")
-        .arg("-c")
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("mosquitto is installed (scripts/setup)");
-    Mosquitto(child)
-}
 
 /// A connected client and its event loop driven in the background; `on_publish` sees every
 /// message that arrives.
@@ -176,7 +146,7 @@ fn main() {
     })
     .expect("the embedded broker starts");
     let mosquitto_port = free_port();
-    let _mosquitto = start_mosquitto(mosquitto_port);
+    let _mosquitto = start_mosquitto(&std::env::temp_dir(), mosquitto_port);
 
     let embedded = runtime.block_on(measure(embedded_port, "embedded"));
     let mosquitto = runtime.block_on(measure(mosquitto_port, "mosquitto"));

@@ -6,9 +6,9 @@
 //!   marked delivered on PUBACK) against a bare rumqttc publisher sending the same payloads with
 //!   the same window and no store: what durability costs in messages per second.
 
-use std::net::TcpListener;
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,44 +20,12 @@ use roomscribe::config::SyncConfig;
 use roomscribe::pipeline::Transcript;
 use roomscribe::store::{OutboxReader, SegmentRecord, Store};
 
+use common::{free_port, start_mosquitto};
+
 const BACKLOG: usize = 10_000;
 const LATENCY_SEGMENTS: usize = 1_000;
 /// The sync's window, given to the baseline too.
 const WINDOW: u16 = 64;
-
-struct Mosquitto(Child);
-
-impl Drop for Mosquitto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn start_mosquitto(dir: &Path, port: u16) -> Mosquitto {
-    let config = dir.join("mosquitto.conf");
-    std::fs::write(&config, format!("listener {port} 127.0.0.1\nallow_anonymous true\n")).unwrap();
-    let mosquitto = Mosquitto(
-        Command::new("mosquitto")
-            .arg("-c")
-            .arg(&config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mosquitto is installed (scripts/setup)"),
-    );
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return mosquitto;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("mosquitto did not listen on {port}");
-}
 
 fn transcript(i: usize) -> Transcript {
     Transcript {
