@@ -47,15 +47,21 @@ fn key_of(payload: &[u8]) -> String {
         .to_owned()
 }
 
+/// The synthetic meeting behind an ALSA PCM named "meeting", and an upstream broker that is
+/// down but already holds the collecting subscriber's session (registered once, then stopped).
+fn meeting_with_the_uplink_down(dir: &TempDir) -> (&'static Meeting, PathBuf, Upstream) {
+    let meeting = meeting();
+    let asoundrc = file_pcm_config(dir, "meeting", &meeting.raw);
+    let mut upstream = Upstream::new(dir, None);
+    upstream.start_with_collector(None);
+    upstream.stop();
+    (meeting, asoundrc, upstream)
+}
+
 #[test]
 fn a_meeting_recorded_offline_arrives_upstream_in_order_and_byte_identical() {
     let dir = TempDir::new("offline-sync");
-    let meeting = meeting();
-    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
-    let mut upstream = Upstream::new(&dir, None);
-    // Register the collecting subscriber's session once, then take the uplink down.
-    upstream.start_with_collector(None);
-    upstream.stop();
+    let (meeting, asoundrc, mut upstream) = meeting_with_the_uplink_down(&dir);
 
     let port = free_port();
     let sync = format!(
@@ -148,11 +154,7 @@ fn vtt_text(vtt: &str) -> String {
 #[test]
 fn a_power_cut_mid_meeting_and_mid_sync_loses_nothing_committed() {
     let dir = TempDir::new("power-cut");
-    let meeting = meeting();
-    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
-    let mut upstream = Upstream::new(&dir, None);
-    upstream.start_with_collector(None);
-    upstream.stop();
+    let (_, asoundrc, mut upstream) = meeting_with_the_uplink_down(&dir);
     let port = free_port();
     // The uplink is down while the first segments are stored, then comes back capped at
     // 1 kbit/s: the backlog drains a record every couple of seconds, and the kill finds some
