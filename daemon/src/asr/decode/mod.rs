@@ -214,8 +214,13 @@ impl Decoder<'_> {
     }
 
     /// The window's language token, and its code when it was detected: the configured one, or
-    /// the likeliest after `<|startoftranscript|>` over this window's audio.
-    fn window_language(&self, audio: &Tensor) -> Result<(Option<i64>, Option<String>), AsrError> {
+    /// the likeliest after `<|startoftranscript|>` over this window's audio. Detection runs in
+    /// `scratch`, whose cross-attention keys/values the prompt then reuses.
+    fn window_language(
+        &self,
+        audio: &Tensor,
+        scratch: &mut DecoderState,
+    ) -> Result<(Option<i64>, Option<String>), AsrError> {
         let languages = match self.language {
             LanguageToken::EnglishOnly => return Ok((None, None)),
             LanguageToken::Fixed(token) => return Ok((Some(token), None)),
@@ -224,8 +229,7 @@ impl Decoder<'_> {
         let sot = Tensor::f_from_slice(&[self.special().sot])?
             .f_unsqueeze(0)?
             .f_to_device(self.device)?;
-        let decoder = &self.model.decoder;
-        let logits = decoder.forward(&sot, audio, &mut decoder.new_state(), &[0])?;
+        let logits = self.model.decoder.forward(&sot, audio, scratch, &[0])?;
         let row = row_to_vec(&logits.f_get(0)?.f_get(0)?)?;
         let Some(((code, token), probability)) = pick_language(&row, languages) else {
             return Ok((None, None));
@@ -388,11 +392,12 @@ impl Decoder<'_> {
         } else {
             &[]
         };
-        let (language, detected_language) = self.window_language(&audio)?;
+        let decoder = &self.model.decoder;
+        let mut scratch = decoder.new_state();
+        let (language, detected_language) = self.window_language(&audio, &mut scratch)?;
         let sot_sequence = self.sot_sequence(language);
         let prompt = prompt::build_prompt(special.sot_prev, self.hotwords, previous, &sot_sequence);
-        let decoder = &self.model.decoder;
-        let mut prompt_state = decoder.new_state();
+        let mut prompt_state = scratch.restart_on_same_audio();
         let prompt_tensor = Tensor::f_from_slice(&prompt)?
             .f_unsqueeze(0)?
             .f_to_device(self.device)?;

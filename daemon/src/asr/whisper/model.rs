@@ -177,6 +177,17 @@ pub struct KvCache {
     value: Option<Tensor>,
 }
 
+impl KvCache {
+    /// The same keys and values for another state; nothing is copied (caches are never written
+    /// in place: appending and reordering make new tensors).
+    fn share(&self) -> Self {
+        Self {
+            key: self.key.as_ref().map(Tensor::shallow_clone),
+            value: self.value.as_ref().map(Tensor::shallow_clone),
+        }
+    }
+}
+
 struct MultiHeadAttention {
     n_head: i64,
     n_state: i64,
@@ -441,20 +452,32 @@ impl DecoderState {
     /// A second state continuing from the same point; caches are shared until either state
     /// appends to or reorders them (which makes new tensors), so forking copies nothing.
     pub fn fork(&self) -> Self {
-        let copy = |cache: &KvCache| KvCache {
-            key: cache.key.as_ref().map(Tensor::shallow_clone),
-            value: cache.value.as_ref().map(Tensor::shallow_clone),
-        };
         Self {
             blocks: self
                 .blocks
                 .iter()
                 .map(|b| BlockCache {
-                    attn: copy(&b.attn),
-                    cross_attn: copy(&b.cross_attn),
+                    attn: b.attn.share(),
+                    cross_attn: b.cross_attn.share(),
                 })
                 .collect(),
             position: self.position,
+        }
+    }
+
+    /// A state at the start of a new token sequence over the same audio: no tokens seen, but
+    /// the cross-attention keys/values this state computed from the audio are kept.
+    pub fn restart_on_same_audio(&self) -> Self {
+        Self {
+            blocks: self
+                .blocks
+                .iter()
+                .map(|b| BlockCache {
+                    attn: KvCache::default(),
+                    cross_attn: b.cross_attn.share(),
+                })
+                .collect(),
+            position: 0,
         }
     }
 
