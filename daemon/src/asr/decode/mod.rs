@@ -439,7 +439,7 @@ impl Decoder<'_> {
             let mut step = WhisperStep {
                 decoder,
                 audio: &audio,
-                state: prompt_state.fork(),
+                state: prompt_state.fork()?,
                 device: self.device,
                 forward_time: std::time::Duration::ZERO,
                 steps: 0,
@@ -531,9 +531,9 @@ impl StepModel for WhisperStep<'_> {
             .decoder
             .forward(&input, self.audio, &mut self.state, &[0])?
             .f_squeeze_dim(1)?;
-        let flat = row_to_vec(&logits)?;
-        let vocab = flat.len() / tokens.len().max(1);
-        let rows = flat.chunks_exact(vocab).map(<[f32]>::to_vec).collect();
+        let rows = (0..n)
+            .map(|i| row_to_vec(&logits.f_get(i)?))
+            .collect::<Result<_, _>>()?;
         self.forward_time += started.elapsed();
         Ok(rows)
     }

@@ -170,7 +170,7 @@ impl LayerNorm {
     }
 }
 
-/// Keys and values already computed for one attention layer, `[batch, positions, state]`.
+/// Cross-attention keys and values computed from one audio window, `[1, positions, state]`.
 #[derive(Default)]
 pub struct KvCache {
     key: Option<Tensor>,
@@ -178,13 +178,104 @@ pub struct KvCache {
 }
 
 impl KvCache {
-    /// The same keys and values for another state; nothing is copied (caches are never written
-    /// in place: appending and reordering make new tensors).
+    /// The same keys and values for another state; nothing is copied (they are never written
+    /// after they are computed).
     fn share(&self) -> Self {
         Self {
             key: self.key.as_ref().map(Tensor::shallow_clone),
             value: self.value.as_ref().map(Tensor::shallow_clone),
         }
+    }
+}
+
+/// Self-attention keys and values of the tokens seen so far, in buffers `[batch, capacity, state]`
+/// written in place: a step writes one position instead of copying the whole cache into a grown
+/// tensor, and reordering hypotheses moves only the positions after `common`.
+struct SelfAttentionCache {
+    key: Tensor,
+    value: Tensor,
+    /// Positions filled.
+    len: i64,
+    /// Positions identical in every hypothesis (those seen while the batch was 1: the prompt).
+    common: i64,
+}
+
+impl SelfAttentionCache {
+    /// An empty cache for keys/values like `t` `[batch, n, state]`.
+    fn empty_like(t: &Tensor) -> TchResult<Self> {
+        Ok(Self {
+            key: Self::buffer_like(t, t.size()[0], 0)?,
+            value: Self::buffer_like(t, t.size()[0], 0)?,
+            len: 0,
+            common: 0,
+        })
+    }
+
+    /// A buffer like `t` with room for `needed` positions and half as many again, so that
+    /// appending one position at a time copies the cache only now and then.
+    fn buffer_like(t: &Tensor, batch: i64, needed: i64) -> TchResult<Tensor> {
+        let (_, _, n_state) = t.size3()?;
+        let capacity = (needed + needed / 2).max(64);
+        Tensor::f_empty([batch, capacity, n_state], (t.kind(), t.device()))
+    }
+
+    fn batch(&self) -> i64 {
+        self.key.size()[0]
+    }
+
+    /// Appends `[batch, n, state]` keys/values and returns all of them so far, as views.
+    fn append(&mut self, key: &Tensor, value: &Tensor) -> TchResult<(Tensor, Tensor)> {
+        let n = key.size()[1];
+        let needed = self.len + n;
+        if needed > self.key.size()[1] {
+            for buffer in [&mut self.key, &mut self.value] {
+                let grown = Self::buffer_like(buffer, buffer.size()[0], needed)?;
+                grown
+                    .f_narrow(1, 0, self.len)?
+                    .f_copy_(&buffer.f_narrow(1, 0, self.len)?)?;
+                *buffer = grown;
+            }
+        }
+        self.key.f_narrow(1, self.len, n)?.f_copy_(key)?;
+        self.value.f_narrow(1, self.len, n)?.f_copy_(value)?;
+        self.len = needed;
+        if self.batch() == 1 {
+            self.common = self.len;
+        }
+        Ok((self.key.f_narrow(1, 0, self.len)?, self.value.f_narrow(1, 0, self.len)?))
+    }
+
+    /// Makes hypothesis `i` continue hypothesis `index[i]`.
+    fn reorder(&mut self, index: &Tensor) -> TchResult<()> {
+        let batch = index.size()[0];
+        for buffer in [&mut self.key, &mut self.value] {
+            if batch == buffer.size()[0] {
+                let mut distinct = buffer.f_narrow(1, self.common, self.len - self.common)?;
+                distinct.f_copy_(&distinct.f_index_select(0, index)?)?;
+            } else {
+                let resized = Self::buffer_like(buffer, batch, self.len)?;
+                resized
+                    .f_narrow(1, 0, self.len)?
+                    .f_copy_(&buffer.f_narrow(1, 0, self.len)?.f_index_select(0, index)?)?;
+                *buffer = resized;
+            }
+        }
+        Ok(())
+    }
+
+    /// An independent copy of the filled positions.
+    fn copy(&self) -> TchResult<Self> {
+        let copy_of = |buffer: &Tensor| -> TchResult<Tensor> {
+            let copy = Self::buffer_like(buffer, buffer.size()[0], self.len)?;
+            copy.f_narrow(1, 0, self.len)?
+                .f_copy_(&buffer.f_narrow(1, 0, self.len)?)?;
+            Ok(copy)
+        };
+        Ok(Self {
+            key: copy_of(&self.key)?,
+            value: copy_of(&self.value)?,
+            ..*self
+        })
     }
 }
 
@@ -225,20 +316,38 @@ impl MultiHeadAttention {
         self.query_key_value.rows(0, self.n_state)?.forward(x)
     }
 
-    /// Self-attention over `x`, appending this step's keys/values to `cache`.
-    fn forward_self(&self, x: &Tensor, mask: Option<&Tensor>, cache: &mut KvCache) -> TchResult<Tensor> {
-        let qkv = self.query_key_value.forward(x)?;
-        let q = qkv.f_narrow(-1, 0, self.n_state)?;
-        let k_new = qkv.f_narrow(-1, self.n_state, self.n_state)?;
-        let v_new = qkv.f_narrow(-1, 2 * self.n_state, self.n_state)?;
-        let (k, v) = match (cache.key.take(), cache.value.take()) {
-            (Some(k), Some(v)) => (Tensor::f_cat(&[k, k_new], 1)?, Tensor::f_cat(&[v, v_new], 1)?),
-            _ => (k_new.f_contiguous()?, v_new.f_contiguous()?),
+    /// Self-attention over `x` alone (the encoder).
+    fn forward_self(&self, x: &Tensor) -> TchResult<Tensor> {
+        let (q, k, v) = self.self_projections(x)?;
+        self.attend(&q, &k.f_contiguous()?, &v.f_contiguous()?, None)
+    }
+
+    /// Self-attention of the new positions `x` over the cached ones and themselves (the
+    /// decoder), appending their keys/values to `cache`.
+    fn forward_cached(
+        &self,
+        x: &Tensor,
+        mask: Option<&Tensor>,
+        cache: &mut Option<SelfAttentionCache>,
+    ) -> TchResult<Tensor> {
+        let (q, k_new, v_new) = self.self_projections(x)?;
+        let mut filled = match cache.take() {
+            Some(filled) => filled,
+            None => SelfAttentionCache::empty_like(&k_new)?,
         };
-        let out = self.attend(&q, &k, &v, mask)?;
-        cache.key = Some(k);
-        cache.value = Some(v);
-        Ok(out)
+        let (k, v) = filled.append(&k_new, &v_new)?;
+        *cache = Some(filled);
+        self.attend(&q, &k, &v, mask)
+    }
+
+    /// Queries, keys and values of `x`, from one product.
+    fn self_projections(&self, x: &Tensor) -> TchResult<(Tensor, Tensor, Tensor)> {
+        let qkv = self.query_key_value.forward(x)?;
+        Ok((
+            qkv.f_narrow(-1, 0, self.n_state)?,
+            qkv.f_narrow(-1, self.n_state, self.n_state)?,
+            qkv.f_narrow(-1, 2 * self.n_state, self.n_state)?,
+        ))
     }
 
     /// Cross-attention to the audio; its keys/values are computed on first use and kept at batch
@@ -341,21 +450,18 @@ impl ResidualAttentionBlock {
         })
     }
 
-    fn forward(
-        &self,
-        x: &Tensor,
-        audio: Option<&Tensor>,
-        mask: Option<&Tensor>,
-        cache: &mut BlockCache,
-    ) -> TchResult<Tensor> {
-        self.forward_capturing(x, audio, mask, cache, None)
+    /// The encoder's block: self-attention over the audio positions alone, then the MLP.
+    fn forward_audio(&self, x: &Tensor) -> TchResult<Tensor> {
+        let x = x.f_add(&self.attn.forward_self(&self.attn_ln.forward(x)?)?)?;
+        self.mlp(&x)
     }
 
-    /// `forward`, also pushing the cross-attention weights onto `capture` when given.
-    fn forward_capturing(
+    /// The decoder's block: causal self-attention over the cached and new tokens, attention to
+    /// the audio, then the MLP. Pushes the cross-attention weights onto `capture` when given.
+    fn forward_text(
         &self,
         x: &Tensor,
-        audio: Option<&Tensor>,
+        audio: &Tensor,
         mask: Option<&Tensor>,
         cache: &mut BlockCache,
         capture: Option<&mut Vec<Tensor>>,
@@ -363,10 +469,10 @@ impl ResidualAttentionBlock {
         let x = x.f_add(
             &self
                 .attn
-                .forward_self(&self.attn_ln.forward(x)?, mask, &mut cache.attn)?,
+                .forward_cached(&self.attn_ln.forward(x)?, mask, &mut cache.attn)?,
         )?;
-        let x = match (&self.cross_attn, audio) {
-            (Some((cross_attn, cross_ln)), Some(audio)) => {
+        let x = match &self.cross_attn {
+            Some((cross_attn, cross_ln)) => {
                 let normed = cross_ln.forward(&x)?;
                 let attended = cross_attn.forward_cross(&normed, audio, &mut cache.cross_attn)?;
                 if let Some(capture) = capture {
@@ -374,16 +480,21 @@ impl ResidualAttentionBlock {
                 }
                 x.f_add(&attended)?
             }
-            _ => x,
+            None => x,
         };
-        let h = self.mlp_fc1.forward(&self.mlp_ln.forward(&x)?)?.f_gelu("none")?;
+        self.mlp(&x)
+    }
+
+    fn mlp(&self, x: &Tensor) -> TchResult<Tensor> {
+        let h = self.mlp_fc1.forward(&self.mlp_ln.forward(x)?)?.f_gelu("none")?;
         x.f_add(&self.mlp_fc2.forward(&h)?)
     }
 }
 
 #[derive(Default)]
 struct BlockCache {
-    attn: KvCache,
+    /// Empty until the first tokens are fed.
+    attn: Option<SelfAttentionCache>,
     cross_attn: KvCache,
 }
 
@@ -428,7 +539,7 @@ impl AudioEncoder {
             .f_gelu("none")?;
         let mut x = x.f_permute([0, 2, 1])?.f_add(&self.positional_embedding)?;
         for block in &self.blocks {
-            x = block.forward(&x, None, None, &mut BlockCache::default())?;
+            x = block.forward_audio(&x)?;
         }
         self.ln_post.forward(&x)
     }
@@ -449,20 +560,22 @@ pub struct DecoderState {
 }
 
 impl DecoderState {
-    /// A second state continuing from the same point; caches are shared until either state
-    /// appends to or reorders them (which makes new tensors), so forking copies nothing.
-    pub fn fork(&self) -> Self {
-        Self {
+    /// A second state continuing from the same point: its own copy of the self-attention
+    /// caches (they are written in place), the cross-attention ones shared.
+    pub fn fork(&self) -> TchResult<Self> {
+        Ok(Self {
             blocks: self
                 .blocks
                 .iter()
-                .map(|b| BlockCache {
-                    attn: b.attn.share(),
-                    cross_attn: b.cross_attn.share(),
+                .map(|b| {
+                    Ok(BlockCache {
+                        attn: b.attn.as_ref().map(SelfAttentionCache::copy).transpose()?,
+                        cross_attn: b.cross_attn.share(),
+                    })
                 })
-                .collect(),
+                .collect::<TchResult<_>>()?,
             position: self.position,
-        }
+        })
     }
 
     /// A state at the start of a new token sequence over the same audio: no tokens seen, but
@@ -473,7 +586,7 @@ impl DecoderState {
                 .blocks
                 .iter()
                 .map(|b| BlockCache {
-                    attn: KvCache::default(),
+                    attn: None,
                     cross_attn: b.cross_attn.share(),
                 })
                 .collect(),
@@ -485,24 +598,20 @@ impl DecoderState {
     pub fn batch(&self) -> usize {
         self.blocks
             .first()
-            .and_then(|b| b.attn.key.as_ref())
-            .map_or(1, |k| k.size()[0] as usize)
+            .and_then(|b| b.attn.as_ref())
+            .map_or(1, |cache| cache.batch() as usize)
     }
 
     /// Makes hypothesis `i` continue from hypothesis `sources[i]` (beam search reordering; also
     /// grows a batch of 1 into a batch of many). Only self-attention caches depend on the
     /// hypothesis; cross-attention caches are shared.
     pub fn reorder(&mut self, sources: &[i64]) -> TchResult<()> {
-        let Some(device) = self.blocks.iter().find_map(|b| b.attn.key.as_ref().map(Tensor::device)) else {
+        let Some(device) = self.blocks.iter().find_map(|b| b.attn.as_ref().map(|c| c.key.device())) else {
             return Ok(());
         };
         let index = Tensor::f_from_slice(sources)?.f_to_device(device)?;
-        for block in &mut self.blocks {
-            for cache in [&mut block.attn.key, &mut block.attn.value] {
-                if let Some(t) = cache.take() {
-                    *cache = Some(t.f_index_select(0, &index)?);
-                }
-            }
+        for cache in self.blocks.iter_mut().filter_map(|b| b.attn.as_mut()) {
+            cache.reorder(&index)?;
         }
         Ok(())
     }
@@ -548,7 +657,7 @@ impl TextDecoder {
             None
         };
         for (block, cache) in self.blocks.iter().zip(state.blocks.iter_mut()) {
-            x = block.forward(&x, Some(audio), mask.as_ref(), cache)?;
+            x = block.forward_text(&x, audio, mask.as_ref(), cache, None)?;
         }
         state.position += n;
         let wanted = if positions.len() == 1 && positions[0] == n - 1 && n == 1 {
@@ -577,7 +686,7 @@ impl TextDecoder {
         };
         let mut weights = Vec::with_capacity(self.blocks.len());
         for (block, cache) in self.blocks.iter().zip(state.blocks.iter_mut()) {
-            x = block.forward_capturing(&x, Some(audio), mask.as_ref(), cache, Some(&mut weights))?;
+            x = block.forward_text(&x, audio, mask.as_ref(), cache, Some(&mut weights))?;
         }
         Ok(weights)
     }
@@ -677,5 +786,51 @@ mod tests {
                 max_difference(&want, &got)
             );
         }
+    }
+
+    /// The in-place cache against the obvious one (concatenate, then gather hypotheses): a
+    /// prompt at batch 1, growth to three hypotheses, appends past the first capacity, and
+    /// reorders that move the distinct positions, including one that shrinks the batch.
+    #[test]
+    fn the_in_place_self_attention_cache_holds_what_concatenation_would() {
+        tch::manual_seed(3);
+        let options = (Kind::Float, tch::Device::Cpu);
+        let index = |sources: &[i64]| Tensor::from_slice(sources);
+        let prompt = Tensor::randn([1, 30, 4], options);
+        let mut cache = SelfAttentionCache::empty_like(&prompt).unwrap();
+        let (key, _) = cache.append(&prompt, &prompt.f_neg().unwrap()).unwrap();
+        assert!(max_difference(&key, &prompt) == 0.0);
+        let mut expected = prompt.copy();
+        let mut forked = None;
+        let grow: &[i64] = &[0, 0, 0];
+        let shuffles: [&[i64]; 3] = [&[2, 0, 1], &[1, 1, 2], &[0, 1, 2]];
+        let shrink: &[i64] = &[2, 0];
+        let schedule = std::iter::once(grow)
+            .chain(shuffles.into_iter().cycle().take(58))
+            .chain(std::iter::once(shrink));
+        for (step, sources) in schedule.enumerate() {
+            cache.reorder(&index(sources)).unwrap();
+            expected = expected.index_select(0, &index(sources));
+            let new = Tensor::randn([sources.len() as i64, 1, 4], options);
+            let (key, value) = cache.append(&new, &new.f_neg().unwrap()).unwrap();
+            expected = Tensor::cat(&[&expected, &new], 1);
+            assert_eq!(key.size(), expected.size(), "step {step}");
+            assert!(max_difference(&key, &expected) == 0.0, "keys differ at step {step}");
+            assert!(
+                max_difference(&value, &expected.f_neg().unwrap()) == 0.0,
+                "values differ at step {step}"
+            );
+            if step == 10 {
+                forked = Some((cache.copy().unwrap(), expected.copy()));
+            }
+        }
+        assert_eq!(cache.batch(), 2);
+        assert_eq!(cache.common, 30, "only the prompt is common to all hypotheses");
+        let (mut forked, at_fork) = forked.unwrap();
+        let forked_keys = forked.append(&Tensor::zeros([3, 0, 4], options), &Tensor::zeros([3, 0, 4], options));
+        assert!(
+            max_difference(&forked_keys.unwrap().0, &at_fork) == 0.0,
+            "a copy is untouched by what the original did afterwards"
+        );
     }
 }
