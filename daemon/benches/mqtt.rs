@@ -141,6 +141,7 @@ fn main() {
     let embedded_port = free_port();
     bus::start_broker(&BusConfig {
         listen: format!("127.0.0.1:{embedded_port}"),
+        mqtt5_listen: format!("127.0.0.1:{}", free_port()),
         max_connections: 16,
         ..BusConfig::default()
     })

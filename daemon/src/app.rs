@@ -368,8 +368,8 @@ async fn run_control(
             .collect();
         ConfigStateMessage::new(&device_id, revision, errors, restart)
     };
-    let qos = rumqttc::QoS::AtLeastOnce;
-    let report_failure = |result: Result<(), rumqttc::ClientError>| {
+    let qos = bus::QoS::AtLeastOnce;
+    let report_failure = |result: Result<(), bus::PublishError>| {
         if let Err(error) = result {
             tracing::warn!(%error, "Could not queue a control message for publishing");
         }
@@ -377,7 +377,11 @@ async fn run_control(
     let state = say(remote.revision(), Vec::new(), &[]);
     report_failure(outbox.publish(&topics.config_state(), qos, true, &state).await);
     if let Some(overrides) = remote.overrides_json() {
-        outbox.publish_raw(&topics.config(), true, overrides).await;
+        report_failure(
+            outbox
+                .publish_as(&topics.config(), true, overrides, bus::Content::Json)
+                .await,
+        );
     }
     let OperatorInbox {
         config: mut documents,

@@ -538,10 +538,11 @@ fn missing_vad_model_falls_back_to_the_energy_gate_and_says_so() {
          [capture]\nsource = \"wav\"\nfile = \"{}\"\n\
          [vad]\nmodel = \"{}\"\n\
          [asr]\nmodel_dir = \"{}\"\n\
-         [bus]\nlisten = \"127.0.0.1:{}\"\n",
+         [bus]\nlisten = \"127.0.0.1:{}\"\nmqtt5_listen = \"127.0.0.1:{}\"\n",
         meeting.wav.display(),
         dir.path("no-such-model.jit").display(),
         whisper_model().display(),
+        free_port(),
         free_port()
     );
     let mut daemon = Daemon::start(&dir, &config, None);
@@ -1404,6 +1405,106 @@ fn home_assistant_discovers_the_device_and_hears_it_again_after_a_restart() {
     assert_eq!(announcements().len(), 2, "offline is not a reason to announce");
 }
 
+/// Every message carries its MQTT 5 content type for MQTT 5 subscribers (CBOR, the JSON mirror,
+/// the status words), and MQTT 3.1.1 subscribers get the same messages without it (rumqttd
+/// 0.20 dropped them: the patch in daemon/vendor/rumqttd).
+#[test]
+fn mqtt5_clients_get_the_content_type_and_311_clients_the_same_message() {
+    let dir = TempDir::new("mqtt5");
+    let asoundrc = silent_room(&dir);
+    let (port, mqtt5_port) = (free_port(), free_port());
+    let config = daemon_config_with_mqtt5(port, mqtt5_port, "silence", "")
+        + "health_interval_s = 1
+json_mirror = true
+";
+    let _daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
+    let v311 = Subscriber::start(&dir, port, "roomscribe/room-7/#");
+    let v5_out = dir.path("mosquitto_sub_v5.txt");
+    let mut v5 = std::process::Command::new("mosquitto_sub")
+        .args([
+            "-V",
+            "mqttv5",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &mqtt5_port.to_string(),
+            "-q",
+            "1",
+        ])
+        .args(["-t", "roomscribe/room-7/#", "-F", "%t|%C|%x"])
+        .stdout(std::fs::File::create(&v5_out).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // (topic, content type, payload) as the MQTT 5 subscriber saw them.
+    let v5_messages = || -> Vec<(String, String, Vec<u8>)> {
+        std::fs::read_to_string(&v5_out)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.splitn(3, '|');
+                let (topic, content_type, hex) = (parts.next()?, parts.next()?, parts.next()?);
+                Some((topic.to_owned(), content_type.to_owned(), decode_hex(hex)?))
+            })
+            .collect()
+    };
+    let health_topics = ["roomscribe/room-7/health", "roomscribe/room-7/json/health"];
+    wait_until(
+        Duration::from_secs(15),
+        "two health snapshots on both protocols",
+        || {
+            let v5_seen = v5_messages();
+            health_topics.iter().all(|topic| {
+                v5_seen.iter().filter(|(t, _, _)| t == topic).count() >= 2 && v311.on_topic(topic).len() >= 2
+            })
+        },
+    );
+    let _ = v5.kill();
+    let _ = v5.wait();
+
+    let seen = v5_messages();
+    let content_type_of = |topic: &str| -> Vec<&str> {
+        seen.iter()
+            .filter(|(t, _, _)| t == topic)
+            .map(|(_, content_type, _)| content_type.as_str())
+            .collect()
+    };
+    assert!(
+        content_type_of("roomscribe/room-7/health")
+            .iter()
+            .all(|c| *c == "application/cbor"),
+        "{seen:?}"
+    );
+    assert!(
+        content_type_of("roomscribe/room-7/json/health")
+            .iter()
+            .all(|c| *c == "application/json"),
+        "{seen:?}"
+    );
+    assert_eq!(
+        content_type_of("roomscribe/room-7/status"),
+        ["text/plain; charset=utf-8"]
+    );
+    assert_eq!(
+        content_type_of("roomscribe/room-7/config/state"),
+        ["application/cbor"],
+        "the retained configuration state keeps its content type"
+    );
+    let v5_health: Vec<Vec<u8>> = seen
+        .iter()
+        .filter(|(t, _, _)| t == "roomscribe/room-7/health")
+        .map(|(_, _, payload)| payload.clone())
+        .collect();
+    for health in decode_cbor_independently(&v5_health) {
+        assert_eq!(health["v"], 1, "{health}");
+        assert_eq!(health["device"], "room-7", "{health}");
+    }
+    // The 3.1.1 subscriber got the same bytes: the status word and decodable CBOR.
+    assert_eq!(v311.on_topic("roomscribe/room-7/status"), [b"online".to_vec()]);
+    let v311_health = decode_cbor_independently(&v311.on_topic("roomscribe/room-7/health"));
+    assert!(v311_health.iter().all(|h| h["v"] == 1), "{v311_health:?}");
+}
+
 /// Subscribes to the device's retained status through the WebSocket listener with Debian's
 /// paho-mqtt (a browser dashboard's transport); returns the payload, or the refusal.
 fn status_over_websocket(port: u16, user: &str, password: &str) -> Result<String, String> {
@@ -1526,11 +1627,13 @@ fn an_unreadable_tls_certificate_is_a_clear_error() {
         &config,
         format!(
             "state_dir = \"{}\"\n[capture]\nsource = \"wav\"\nfile = \"{}\"\n[asr]\nmodel_dir = \"{}\"\n\
-             [bus]\nlisten = \"127.0.0.1:{}\"\ntls_listen = \"127.0.0.1:{}\"\ntls_cert_file = \"{}\"\n\
-             tls_key_file = \"{}\"\nusers = [{{ name = \"a\", password = \"twelve chars!\", role = \"viewer\" }}]\n",
+             [bus]\nlisten = \"127.0.0.1:{}\"\nmqtt5_listen = \"127.0.0.1:{}\"\n\
+             tls_listen = \"127.0.0.1:{}\"\ntls_cert_file = \"{}\"\ntls_key_file = \"{}\"\n\
+             users = [{{ name = \"a\", password = \"twelve chars!\", role = \"viewer\" }}]\n",
             dir.path("state").display(),
             artifact("jfk").join("jfk.wav").display(),
             whisper_model().display(),
+            free_port(),
             free_port(),
             free_port(),
             bogus.display(),

@@ -2,10 +2,11 @@
 //! own connection to it, which publishes what the store committed (transcripts, insights,
 //! summaries, the meeting state), live partials, and retained health snapshots, as CBOR.
 //!
-//! The publisher is a regular MQTT client of the embedded broker (rumqttc over loopback), so
-//! transcripts get QoS 1, the status topic is retained, and the broker publishes the last will
-//! `offline` if the daemon's connection dies while the broker lives. This stage never decides
-//! what text says; it only names topics (`topics`) and encodes payloads (`wire`).
+//! The publisher is a regular MQTT 5 client of the embedded broker (rumqttc over loopback), so
+//! transcripts get QoS 1, the status topic is retained, the broker publishes the last will
+//! `offline` if the daemon's connection dies while the broker lives, and every message carries
+//! its content type for MQTT 5 subscribers. This stage never decides what text says; it only
+//! names topics (`topics`) and encodes payloads (`wire`).
 
 pub mod discovery;
 pub mod topics;
@@ -16,7 +17,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet, QoS};
+use rumqttc::v5::mqttbytes::v5::{LastWill, LastWillProperties, Packet, PublishProperties};
+use rumqttc::v5::{AsyncClient, ClientError, Event, EventLoop, MqttOptions};
+use rumqttc::Outgoing;
 use tokio::sync::mpsc;
 
 use crate::config::BusConfig;
@@ -49,15 +52,14 @@ pub enum BusError {
     },
 }
 
-/// Starts rumqttd on its own threads, listening on `config.listen` (MQTT 3.1.1) and, when set,
-/// on `config.lan_listen`, `config.tls_listen` (TLS) and `config.websocket_listen`, where every
-/// client must log in as one of `config.users`.
+/// Starts rumqttd on its own threads, listening on `config.listen` (MQTT 3.1.1) and
+/// `config.mqtt5_listen` (MQTT 5) and, when set, on `config.lan_listen`,
+/// `config.lan_mqtt5_listen`, `config.tls_listen` (TLS) and `config.websocket_listen`, where
+/// every client must log in as one of `config.users`. Returns the MQTT 5 loopback address, which
+/// the daemon's own connection uses.
 /// rumqttd has no in-process shutdown: it stops when the process exits, after every stage.
 pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
-    let addr: SocketAddr = config
-        .listen
-        .parse()
-        .expect("bus.listen is checked by config validation");
+    let parse = |listen: &str| -> SocketAddr { listen.parse().expect("listeners are checked by config validation") };
     let max_payload = config.max_payload_bytes as usize;
     let listener =
         |name: &str, addr: SocketAddr, auth: Option<HashMap<String, String>>, tls: Option<rumqttd::TlsConfig>| {
@@ -86,10 +88,19 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
         .iter()
         .map(|u| (u.name.clone(), u.password.clone()))
         .collect();
-    let parse = |listen: &str| -> SocketAddr { listen.parse().expect("listeners are checked by config validation") };
-    let mut servers = HashMap::from([listener("loopback", addr, None, None)?]);
+    let mut servers = HashMap::from([listener("loopback", parse(&config.listen), None, None)?]);
+    let own_addr = parse(&config.mqtt5_listen);
+    let mut mqtt5_servers = HashMap::from([listener("loopback-mqtt5", own_addr, None, None)?]);
     if !config.lan_listen.is_empty() {
         servers.extend([listener("lan", parse(&config.lan_listen), Some(logins.clone()), None)?]);
+    }
+    if !config.lan_mqtt5_listen.is_empty() {
+        mqtt5_servers.extend([listener(
+            "lan-mqtt5",
+            parse(&config.lan_mqtt5_listen),
+            Some(logins.clone()),
+            None,
+        )?]);
     }
     if !config.tls_listen.is_empty() {
         let certpath = pem_file("bus.tls_cert_file", &config.tls_cert_file, "CERTIFICATE")?;
@@ -129,6 +140,7 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
             shared_subscriptions_strategy: Default::default(),
         },
         v4: Some(servers),
+        v5: Some(mqtt5_servers),
         ws: websocket,
         ..Default::default()
     };
@@ -141,7 +153,7 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
             }
         })
         .map_err(BusError::Thread)?;
-    Ok(addr)
+    Ok(own_addr)
 }
 
 /// Checks that `path` is a readable PEM file holding a `kind` block (rumqttd would only log the
@@ -170,6 +182,55 @@ pub fn local_address(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+pub use rumqttc::v5::mqttbytes::QoS;
+
+/// A message the publisher's connection did not take.
+#[derive(Debug, thiserror::Error)]
+#[error("could not queue a message on {topic}: the publisher's queue is full or its connection to the embedded broker has closed; it recovers by itself, or the daemon's log says why not")]
+pub struct PublishError {
+    topic: String,
+}
+
+impl PublishError {
+    fn on(topic: &str) -> impl FnOnce(ClientError) -> Self + '_ {
+        move |_| Self {
+            topic: topic.to_owned(),
+        }
+    }
+}
+
+/// What a payload is: its MQTT 5 content type (3.1.1 subscribers get the same bytes without it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    Cbor,
+    Json,
+    /// The status words `online`, `offline`, `stopped`.
+    Text,
+}
+
+impl Content {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Content::Cbor => "application/cbor",
+            Content::Json => "application/json",
+            Content::Text => "text/plain; charset=utf-8",
+        }
+    }
+
+    /// MQTT 5's payload format indicator: 1 when the payload is UTF-8 text.
+    fn is_utf8(self) -> Option<u8> {
+        (self != Content::Cbor).then_some(1)
+    }
+
+    fn properties(self) -> PublishProperties {
+        PublishProperties {
+            payload_format_indicator: self.is_utf8(),
+            content_type: Some(self.content_type().into()),
+            ..Default::default()
+        }
+    }
+}
+
 /// How the daemon publishes its messages: CBOR on their topic and, with `bus.json_mirror`, the
 /// same message as JSON under `roomscribe/<device>/json/...` for tools that cannot read CBOR.
 #[derive(Clone)]
@@ -184,24 +245,30 @@ impl Outbox {
         &self.topics
     }
 
-    /// Publishes raw bytes on `topic` (UTF-8 status words, operators' own documents).
-    pub async fn publish_raw(&self, topic: &str, retain: bool, payload: Vec<u8>) {
-        if let Err(error) = self.client.publish(topic, QoS::AtLeastOnce, retain, payload).await {
-            tracing::warn!(%error, topic, "Could not queue a message for publishing");
-        }
+    /// Queues `payload` as it is, QoS 1, labelled `content`.
+    pub async fn publish_as(
+        &self,
+        topic: &str,
+        retain: bool,
+        payload: Vec<u8>,
+        content: Content,
+    ) -> Result<(), PublishError> {
+        self.client
+            .publish_with_properties(topic, QoS::AtLeastOnce, retain, payload, content.properties())
+            .await
+            .map_err(PublishError::on(topic))
     }
 
     /// Queues a CBOR payload made elsewhere (a stored record), byte for byte, QoS 1, and its
     /// JSON mirror.
-    pub async fn publish_cbor(&self, topic: &str, retain: bool, payload: Vec<u8>) -> Result<(), rumqttc::ClientError> {
+    pub async fn publish_cbor(&self, topic: &str, retain: bool, payload: Vec<u8>) -> Result<(), PublishError> {
         let mirror = self
             .json_mirror
             .then(|| ciborium::from_reader::<ciborium::Value, _>(payload.as_slice()).map(|value| to_json(&value)));
-        self.client.publish(topic, QoS::AtLeastOnce, retain, payload).await?;
+        self.publish_as(topic, retain, payload, Content::Cbor).await?;
         match mirror {
             Some(Ok(json)) => {
-                self.client
-                    .publish(self.topics.json_mirror(topic), QoS::AtLeastOnce, retain, json)
+                self.publish_as(&self.topics.json_mirror(topic), retain, json, Content::Json)
                     .await?
             }
             Some(Err(error)) => {
@@ -219,12 +286,18 @@ impl Outbox {
         qos: QoS,
         retain: bool,
         message: &T,
-    ) -> Result<(), rumqttc::ClientError> {
-        self.client.publish(topic, qos, retain, to_cbor(message)).await?;
+    ) -> Result<(), PublishError> {
+        let properties = Content::Cbor.properties();
+        self.client
+            .publish_with_properties(topic, qos, retain, to_cbor(message), properties)
+            .await
+            .map_err(PublishError::on(topic))?;
         if self.json_mirror {
+            let (mirror, properties) = (self.topics.json_mirror(topic), Content::Json.properties());
             self.client
-                .publish(self.topics.json_mirror(topic), qos, retain, to_json(message))
-                .await?;
+                .publish_with_properties(&mirror, qos, retain, to_json(message), properties)
+                .await
+                .map_err(PublishError::on(&mirror))?;
         }
         Ok(())
     }
@@ -236,11 +309,16 @@ impl Outbox {
         qos: QoS,
         retain: bool,
         message: &T,
-    ) -> Result<(), rumqttc::ClientError> {
-        self.client.try_publish(topic, qos, retain, to_cbor(message))?;
+    ) -> Result<(), PublishError> {
+        let properties = Content::Cbor.properties();
+        self.client
+            .try_publish_with_properties(topic, qos, retain, to_cbor(message), properties)
+            .map_err(PublishError::on(topic))?;
         if self.json_mirror {
+            let (mirror, properties) = (self.topics.json_mirror(topic), Content::Json.properties());
             self.client
-                .try_publish(self.topics.json_mirror(topic), qos, retain, to_json(message))?;
+                .try_publish_with_properties(&mirror, qos, retain, to_json(message), properties)
+                .map_err(PublishError::on(&mirror))?;
         }
         Ok(())
     }
@@ -261,8 +339,8 @@ pub struct Publisher {
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Publisher {
-    /// Connects to the broker at `addr`, announces `online` (retained) and leaves the last will
-    /// `offline`. Returns once the broker has acknowledged the connection.
+    /// Connects to the broker's MQTT 5 listener at `addr`, announces `online` (retained) and
+    /// leaves the last will `offline`. Returns once the broker has acknowledged the connection.
     pub async fn connect(addr: SocketAddr, device_id: &str, config: &BusConfig) -> Result<Self, BusError> {
         let topics = Topics::new(device_id);
         let target = local_address(addr);
@@ -272,7 +350,22 @@ impl Publisher {
             target.port(),
         );
         options.set_keep_alive(Duration::from_secs(5));
-        options.set_last_will(LastWill::new(topics.status(), "offline", QoS::AtLeastOnce, true));
+        let will_properties = LastWillProperties {
+            delay_interval: None,
+            payload_format_indicator: Content::Text.is_utf8(),
+            message_expiry_interval: None,
+            content_type: Some(Content::Text.content_type().into()),
+            response_topic: None,
+            correlation_data: None,
+            user_properties: Vec::new(),
+        };
+        options.set_last_will(LastWill::new(
+            topics.status(),
+            "offline",
+            QoS::AtLeastOnce,
+            true,
+            Some(will_properties),
+        ));
         let (client, mut event_loop) = AsyncClient::new(options, 256);
         let deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
         let not_reachable = |reason: String| BusError::NotReachable {
@@ -289,8 +382,13 @@ impl Publisher {
                 Err(_) => return Err(not_reachable("no CONNACK".into())),
             }
         }
-        client
-            .publish(topics.status(), QoS::AtLeastOnce, true, "online")
+        let outbox = Outbox {
+            client: client.clone(),
+            topics: topics.clone(),
+            json_mirror: config.json_mirror,
+        };
+        outbox
+            .publish_as(&topics.status(), true, b"online".to_vec(), Content::Text)
             .await
             .map_err(|e| not_reachable(e.to_string()))?;
         let announcement = config.home_assistant.then(|| Announcement {
@@ -301,12 +399,12 @@ impl Publisher {
         let mut filters = vec![topics.config(), topics.commands_filter()];
         if let Some(announcement) = &announcement {
             filters.push(announcement.status_topic.clone());
-            client
-                .publish(
+            outbox
+                .publish_as(
                     &announcement.config_topic,
-                    QoS::AtLeastOnce,
                     true,
                     announcement.document.clone(),
+                    Content::Json,
                 )
                 .await
                 .map_err(|e| not_reachable(e.to_string()))?;
@@ -317,11 +415,6 @@ impl Publisher {
                 .await
                 .map_err(|e| not_reachable(e.to_string()))?;
         }
-        let outbox = Outbox {
-            client: client.clone(),
-            topics: topics.clone(),
-            json_mirror: config.json_mirror,
-        };
         let (config_tx, config_rx) = tokio::sync::watch::channel(None);
         let (command_tx, command_rx) = mpsc::channel(WAITING_COMMANDS);
         Ok(Self {
@@ -399,8 +492,8 @@ impl Publisher {
             }
         }
         let _ = self
-            .client
-            .publish(self.topics.status(), QoS::AtLeastOnce, true, "offline")
+            .outbox
+            .publish_as(&self.topics.status(), true, b"offline".to_vec(), Content::Text)
             .await;
         let _ = self.client.disconnect().await;
         if tokio::time::timeout(Duration::from_secs(5), self.event_loop)
@@ -494,25 +587,31 @@ async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inb
         match event_loop.poll().await {
             Ok(Event::Outgoing(Outgoing::Disconnect)) => return,
             Ok(Event::Incoming(Packet::Publish(publish))) => {
-                if let Some(a) = announcement.as_ref().filter(|a| publish.topic == a.status_topic) {
+                // Topics are UTF-8 by the protocol, and the broker checks it.
+                let topic = String::from_utf8_lossy(&publish.topic);
+                if let Some(a) = announcement.as_ref().filter(|a| topic == a.status_topic) {
                     if publish.payload.as_ref() == b"online" {
                         tracing::info!("Home Assistant came online; announcing the device again");
                         // Never wait here: this loop is what empties the client's queue.
-                        if let Err(error) =
-                            outbox
-                                .client
-                                .try_publish(&a.config_topic, QoS::AtLeastOnce, true, a.document.clone())
-                        {
+                        let properties = Content::Json.properties();
+                        let document = a.document.clone();
+                        if let Err(error) = outbox.client.try_publish_with_properties(
+                            &a.config_topic,
+                            QoS::AtLeastOnce,
+                            true,
+                            document,
+                            properties,
+                        ) {
                             tracing::warn!(%error, "Could not queue the Home Assistant announcement");
                         }
                     }
                     continue;
                 }
-                if publish.topic == config_topic {
+                if topic == config_topic {
                     config.send_replace(Some(publish.payload.to_vec()));
                     continue;
                 }
-                let Some(name) = crate::control::commands::name_in(&publish.topic, &command_prefix) else {
+                let Some(name) = crate::control::commands::name_in(&topic, &command_prefix) else {
                     continue;
                 };
                 let command = Command {

@@ -312,8 +312,15 @@ impl Default for AsrConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BusConfig {
-    /// Address of the embedded MQTT broker's listener. Default "127.0.0.1:1883" (loopback only).
+    /// Address of the embedded MQTT broker's listener (MQTT 3.1.1). Default "127.0.0.1:1883"
+    /// (loopback only).
     pub listen: String,
+    /// The broker's MQTT 5 listener (rumqttd speaks one protocol version per port). The
+    /// daemon's own connection publishes through it, so every message carries its MQTT 5
+    /// content type (`application/cbor`, or `application/json` for the mirror), which MQTT 5
+    /// subscribers see; 3.1.1 subscribers get the same messages without it. Loopback, no login,
+    /// like `listen`. Default "127.0.0.1:1885".
+    pub mqtt5_listen: String,
     /// Largest MQTT payload the broker accepts, in bytes. Default 65536. 1024-16777216.
     pub max_payload_bytes: u32,
     /// Most clients connected at once. Default 64. 2-10000.
@@ -333,6 +340,9 @@ pub struct BusConfig {
     /// A second listener for the room's network, e.g. "0.0.0.0:1884", where every client must
     /// log in as one of `users`. Default "" (none: loopback only).
     pub lan_listen: String,
+    /// An MQTT 5 listener for the room's network, e.g. "0.0.0.0:1886", logins as on
+    /// `lan_listen`. Default "" (none).
+    pub lan_mqtt5_listen: String,
     /// A TLS listener (MQTT over TLS, e.g. "0.0.0.0:8883") where, as on `lan_listen`, every
     /// client must log in as one of `users`. Default "" (none).
     pub tls_listen: String,
@@ -342,7 +352,7 @@ pub struct BusConfig {
     /// A WebSocket listener for browser dashboards (MQTT over WebSocket, e.g. "0.0.0.0:9001"),
     /// logins as on `lan_listen`. Default "" (none).
     pub websocket_listen: String,
-    /// Who may log in on `lan_listen`. Viewers may subscribe; only operators' signed messages
+    /// Who may log in on `lan_listen` (and the other listeners that take logins). Viewers may subscribe; only operators' signed messages
     /// change configuration or run commands (and once any operator is listed, unsigned ones are
     /// refused on every listener). Default [] (none).
     pub users: Vec<UserConfig>,
@@ -373,6 +383,7 @@ impl Default for BusConfig {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:1883".into(),
+            mqtt5_listen: "127.0.0.1:1885".into(),
             max_payload_bytes: 65_536,
             max_connections: 64,
             health_interval_s: 30,
@@ -380,6 +391,7 @@ impl Default for BusConfig {
             home_assistant: false,
             home_assistant_prefix: "homeassistant".into(),
             lan_listen: String::new(),
+            lan_mqtt5_listen: String::new(),
             tls_listen: String::new(),
             tls_cert_file: PathBuf::new(),
             tls_key_file: PathBuf::new(),

@@ -302,12 +302,14 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     });
 
     let bus = &c.bus;
-    check.require(bus.listen.parse::<SocketAddr>().is_ok(), "bus.listen", || {
-        format!(
-            "{:?} must be an IP address and port, e.g. \"127.0.0.1:1883\"",
-            bus.listen
-        )
-    });
+    for (field, listen, example) in [
+        ("bus.listen", &bus.listen, "127.0.0.1:1883"),
+        ("bus.mqtt5_listen", &bus.mqtt5_listen, "127.0.0.1:1885"),
+    ] {
+        check.require(listen.parse::<SocketAddr>().is_ok(), field, || {
+            format!("{listen:?} must be an IP address and port, e.g. \"{example}\"")
+        });
+    }
     check.range("bus.max_payload_bytes", bus.max_payload_bytes, 1_024, 16_777_216, "");
     check.range("bus.max_connections", bus.max_connections, 2, 10_000, "");
     check.range("bus.health_interval_s", bus.health_interval_s, 1, 3_600, "");
@@ -326,6 +328,7 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     );
     for (field, listen, example) in [
         ("bus.lan_listen", &bus.lan_listen, "0.0.0.0:1884"),
+        ("bus.lan_mqtt5_listen", &bus.lan_mqtt5_listen, "0.0.0.0:1886"),
         ("bus.tls_listen", &bus.tls_listen, "0.0.0.0:8883"),
         ("bus.websocket_listen", &bus.websocket_listen, "0.0.0.0:9001"),
     ] {
@@ -538,6 +541,21 @@ mod tests {
         assert_eq!(
             fields(&errors),
             ["device_id", "capture.rate", "capture.file", "bus.listen"]
+        );
+    }
+
+    #[test]
+    fn every_listener_address_is_checked_and_logins_go_with_the_lan_ones() {
+        let errors = errors_of("[bus]\nmqtt5_listen = \"\"\nlan_mqtt5_listen = \"lan\"\n");
+        assert_eq!(
+            fields(&errors),
+            ["bus.mqtt5_listen", "bus.lan_mqtt5_listen", "bus.users"]
+        );
+        assert!(errors[0].message.contains("127.0.0.1:1885"), "{}", errors[0].message);
+        assert!(
+            errors[2].message.contains("bus.lan_mqtt5_listen"),
+            "{}",
+            errors[2].message
         );
     }
 

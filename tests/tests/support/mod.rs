@@ -759,15 +759,21 @@ pub fn latest_health(port: u16) -> serde_json::Value {
     decode_cbor_independently(&[payload]).remove(0)
 }
 
-/// The configuration of a daemon reading ALSA PCM `pcm` in real time, with Silero VAD, publishing on `port`;
-/// `vad_extra` adds lines to the `[vad]` section.
+/// The configuration of a daemon reading ALSA PCM `pcm` in real time, with Silero VAD, publishing on `port`
+/// (MQTT 3.1.1; MQTT 5 on a free port); `vad_extra` adds lines to the `[vad]` section. `[bus]` comes
+/// last, so a test may append lines to it.
 pub fn daemon_config(port: u16, pcm: &str, vad_extra: &str) -> String {
+    daemon_config_with_mqtt5(port, free_port(), pcm, vad_extra)
+}
+
+/// `daemon_config` with the MQTT 5 listener on `mqtt5_port`.
+pub fn daemon_config_with_mqtt5(port: u16, mqtt5_port: u16, pcm: &str, vad_extra: &str) -> String {
     format!(
         "device_id = \"room-7\"\n\
          [capture]\npcm = \"{pcm}\"\npacing = \"realtime\"\n\
          [vad]\nmodel = \"{}\"\n{vad_extra}\n\
          [asr]\nmodel_dir = \"{}\"\nthreads = 2\n\
-         [bus]\nlisten = \"127.0.0.1:{port}\"\n",
+         [bus]\nlisten = \"127.0.0.1:{port}\"\nmqtt5_listen = \"127.0.0.1:{mqtt5_port}\"\n",
         silero_model().display(),
         whisper_model().display()
     )
