@@ -22,6 +22,9 @@ use rumqttc::v5::{AsyncClient, ClientError, Event, EventLoop, MqttOptions};
 use rumqttc::Outgoing;
 use tokio::sync::mpsc;
 
+/// The quality of service the bus publishes with (MQTT 5's type, the same three levels).
+pub use rumqttc::v5::mqttbytes::QoS;
+
 use crate::config::BusConfig;
 use crate::health::HealthSnapshot;
 use crate::pipeline::{AudioMetrics, Published, RecordTopic};
@@ -181,8 +184,6 @@ pub fn local_address(addr: SocketAddr) -> SocketAddr {
         _ => addr,
     }
 }
-
-pub use rumqttc::v5::mqttbytes::QoS;
 
 /// A message the publisher's connection did not take.
 #[derive(Debug, thiserror::Error)]
