@@ -6,10 +6,16 @@ load included, with 2 threads. WER comes from the corpus's own scorer (score.py)
 file and setting: WER, real-time factor (processing seconds / audio seconds), peak RSS, and the
 ratios roomscribe / faster-whisper. Settings: greedy and beam 5; roomscribe at float32, mixed
 (bfloat16 encoder, float32 decoder) and bfloat16, faster-whisper at float32 and int8.
+
+With --repeat N every system runs N times on every file and setting, the systems taking turns,
+and the median time counts (WER: the mean of the N runs; RSS: the largest). faster-whisper's
+temperature fallback samples without a fixed seed, so its time on noisy files varies from run
+to run (2× on the 5 dB babble meeting); the median of several runs says more than one.
 """
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,7 +69,11 @@ def main() -> None:
     parser.add_argument("--files", default="**/*.wav", help="glob under the corpus")
     parser.add_argument("--systems", default=",".join(OURS + BASELINES),
                         help="comma-separated subset of: " + ", ".join(OURS + BASELINES))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per system, file and setting; the median time counts")
     args = parser.parse_args()
+    if args.repeat < 1:
+        sys.exit("bench: --repeat must be at least 1")
     chosen = args.systems.split(",")
     unknown = set(chosen) - set(OURS + BASELINES)
     if unknown:
@@ -99,11 +109,17 @@ def main() -> None:
                        ("roomscribe-bf16", ours(beam, "bfloat16")),
                        ("fw-float32", theirs(beam, "float32")), ("fw-int8", theirs(beam, "int8"))]
             systems = [(system, cmd) for system, cmd in systems if system in chosen]
+            runs: dict[str, list[tuple[float, float, float]]] = {system: [] for system, _ in systems}
+            for _ in range(args.repeat):
+                for system, cmd in systems:
+                    cmd = [str(wav) if part is None else part for part in cmd]
+                    out, elapsed, rss = run_measured(cmd)
+                    runs[system].append((wer(score_py, truth, out), elapsed, rss))
             results = {}
-            for system, cmd in systems:
-                cmd = [str(wav) if part is None else part for part in cmd]
-                out, elapsed, rss = run_measured(cmd)
-                w = wer(score_py, truth, out)
+            for system, _ in systems:
+                w = statistics.mean(r[0] for r in runs[system])
+                elapsed = statistics.median(r[1] for r in runs[system])
+                rss = max(r[2] for r in runs[system])
                 results[system] = (w, elapsed / seconds, rss)
                 t = totals.setdefault(f"{name}/{system}", {"err": 0.0, "elapsed": 0.0, "audio": 0.0, "rss": 0.0, "n": 0})
                 t["err"] += w
