@@ -172,12 +172,12 @@ impl LayerNorm {
 
 /// Cross-attention keys and values computed from one audio window, `[1, positions, state]`.
 #[derive(Default)]
-pub struct KvCache {
+struct CrossAttentionCache {
     key: Option<Tensor>,
     value: Option<Tensor>,
 }
 
-impl KvCache {
+impl CrossAttentionCache {
     /// The same keys and values for another state; nothing is copied (they are never written
     /// after they are computed).
     fn share(&self) -> Self {
@@ -354,7 +354,7 @@ impl MultiHeadAttention {
     /// size 1: every hypothesis of a beam attends to the same audio. The hypotheses are folded
     /// into the query positions (cross-attention has no mask, so rows are independent), which
     /// makes one matrix product against the shared keys instead of a copy per hypothesis.
-    fn forward_cross(&self, x: &Tensor, audio: &Tensor, cache: &mut KvCache) -> TchResult<Tensor> {
+    fn forward_cross(&self, x: &Tensor, audio: &Tensor, cache: &mut CrossAttentionCache) -> TchResult<Tensor> {
         if cache.key.is_none() {
             let kv = self
                 .query_key_value
@@ -373,7 +373,7 @@ impl MultiHeadAttention {
 
     /// The attention weights of each head over the audio, `[batch, heads, n, n_audio_ctx]`
     /// (for word timestamps); uses the keys cached by `forward_cross`.
-    fn cross_weights(&self, x: &Tensor, cache: &KvCache) -> TchResult<Tensor> {
+    fn cross_weights(&self, x: &Tensor, cache: &CrossAttentionCache) -> TchResult<Tensor> {
         let Some(k) = &cache.key else {
             unreachable!("cross-attention weights are read after the forward pass filled the cache")
         };
@@ -495,7 +495,7 @@ impl ResidualAttentionBlock {
 struct BlockCache {
     /// Empty until the first tokens are fed.
     attn: Option<SelfAttentionCache>,
-    cross_attn: KvCache,
+    cross_attn: CrossAttentionCache,
 }
 
 pub struct AudioEncoder {
