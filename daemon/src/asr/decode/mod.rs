@@ -530,7 +530,9 @@ impl StepModel for WhisperStep<'_> {
         let logits = self
             .decoder
             .forward(&input, self.audio, &mut self.state, &[0])?
-            .f_squeeze_dim(1)?;
+            .f_squeeze_dim(1)?
+            // One transfer from the device for all rows.
+            .f_to_device(Device::Cpu)?;
         let rows = (0..n)
             .map(|i| row_to_vec(&logits.f_get(i)?))
             .collect::<Result<_, _>>()?;
