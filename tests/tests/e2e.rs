@@ -1407,16 +1407,18 @@ fn home_assistant_discovers_the_device_and_hears_it_again_after_a_restart() {
 
 /// Every message carries its MQTT 5 content type for MQTT 5 subscribers (CBOR, the JSON mirror,
 /// the status words), and MQTT 3.1.1 subscribers get the same messages without it (rumqttd
-/// 0.20 dropped them: the patch in daemon/vendor/rumqttd).
+/// 0.20 dropped them: the patch in daemon/vendor/rumqttd). The MQTT 5 LAN listener takes only
+/// logins.
 #[test]
 fn mqtt5_clients_get_the_content_type_and_311_clients_the_same_message() {
     let dir = TempDir::new("mqtt5");
     let asoundrc = silent_room(&dir);
-    let (port, mqtt5_port) = (free_port(), free_port());
+    let (port, mqtt5_port, lan_mqtt5_port) = (free_port(), free_port(), free_port());
     let config = daemon_config_with_mqtt5(port, mqtt5_port, "silence", "")
-        + "health_interval_s = 1
-json_mirror = true
-";
+        + &format!(
+            "health_interval_s = 1\njson_mirror = true\nlan_mqtt5_listen = \"127.0.0.1:{lan_mqtt5_port}\"\n\
+             users = [{{ name = \"facility\", password = \"viewer-secret-22\", role = \"viewer\" }}]\n"
+        );
     let _daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     let v311 = Subscriber::start(&dir, port, "roomscribe/room-7/#");
     let v5_out = dir.path("mosquitto_sub_v5.txt");
@@ -1503,6 +1505,24 @@ json_mirror = true
     assert_eq!(v311.on_topic("roomscribe/room-7/status"), [b"online".to_vec()]);
     let v311_health = decode_cbor_independently(&v311.on_topic("roomscribe/room-7/health"));
     assert!(v311_health.iter().all(|h| h["v"] == 1), "{v311_health:?}");
+
+    // The MQTT 5 LAN listener takes only the configured logins.
+    let lan_status = |password: &str| {
+        Command::new("mosquitto_sub")
+            .args(["-V", "mqttv5", "-h", "127.0.0.1", "-p", &lan_mqtt5_port.to_string()])
+            .args(["-u", "facility", "-P", password])
+            .args(["-t", "roomscribe/room-7/status", "-C", "1", "-W", "5", "-F", "%C %p"])
+            .output()
+            .unwrap()
+    };
+    let wrong = lan_status("not-the-password");
+    assert!(!wrong.status.success(), "a wrong password must not connect");
+    let right = lan_status("viewer-secret-22");
+    assert!(right.status.success(), "{}", String::from_utf8_lossy(&right.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&right.stdout).trim(),
+        "text/plain; charset=utf-8 online"
+    );
 }
 
 /// Subscribes to the device's retained status through the WebSocket listener with Debian's
