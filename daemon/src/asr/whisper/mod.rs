@@ -6,6 +6,7 @@
 //! It must never read configuration, talk to channels or decide what is published.
 
 pub mod convert;
+mod half_weights;
 pub mod mel;
 pub mod model;
 pub mod tokenizer;

@@ -8,6 +8,7 @@
 
 use tch::{Kind, Tensor};
 
+use super::half_weights::HalfWeight;
 use super::weights::{Checkpoint, WeightsError};
 use super::ModelDims;
 
@@ -15,30 +16,34 @@ type TchResult<T> = Result<T, tch::TchError>;
 
 /// `y = x Wᵀ + b`.
 struct Linear {
-    weight: Tensor,
+    weight: Weight,
     bias: Option<Tensor>,
-    layout: Layout,
 }
 
-/// Where a projection's weight lives and so which library multiplies by it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Layout {
+/// A projection's weight, in the form that suits the inputs it sees and so the library that
+/// multiplies by it.
+enum Weight {
     /// An ordinary tensor, multiplied by the BLAS libtorch was built with (MKL on x86).
-    Dense,
+    Dense(Tensor),
     /// A oneDNN tensor, for float32 projections of long inputs on a CPU (the encoder's 1500
     /// positions). oneDNN picks its kernels by instruction set, where MKL takes a generic path on
     /// non-Intel CPUs: on the 2-core AMD target the encoder's projections run about twice as fast
     /// (measured: 1500×1536→384 in 3.9 ms against 8.0 ms). For a handful of rows (decoding steps)
-    /// its fixed cost per call loses, so the decoder keeps `Dense`.
-    OneDnn,
+    /// its fixed cost per call loses.
+    OneDnn(Tensor),
+    /// Packed as float16 for FBGEMM, for the decoder's projections on a CPU when the checkpoint's
+    /// weights are float16 values (so nothing is rounded). A decoding step streams every weight
+    /// for a handful of rows: half the bytes make the vocabulary projection about 2× and the
+    /// block projections about 3× faster than MKL on the 2-core AMD target (measured at 5 rows:
+    /// 51864×384 in 1.2 ms against 2.3 ms).
+    Half(HalfWeight),
 }
 
 impl Linear {
     fn load(ckpt: &mut Checkpoint, name: &str, n_in: i64, n_out: i64) -> Result<Self, WeightsError> {
         Ok(Self {
-            weight: ckpt.take(&format!("{name}.weight"), &[n_out, n_in])?,
+            weight: Weight::Dense(ckpt.take(&format!("{name}.weight"), &[n_out, n_in])?),
             bias: Some(ckpt.take(&format!("{name}.bias"), &[n_out])?),
-            layout: Layout::Dense,
         })
     }
 
@@ -47,71 +52,91 @@ impl Linear {
         let weight = ckpt.take(&format!("{name}.weight"), &[n_out, n_in])?;
         ckpt.take_optional(&format!("{name}.bias"), &[n_out])?;
         Ok(Self {
-            weight,
+            weight: Weight::Dense(weight),
             bias: None,
-            layout: Layout::Dense,
         })
+    }
+
+    /// The ordinary tensor of a weight not yet moved (`for_long_inputs`, `for_few_rows`).
+    fn dense(&self) -> TchResult<&Tensor> {
+        match &self.weight {
+            Weight::Dense(weight) => Ok(weight),
+            Weight::OneDnn(_) | Weight::Half(_) => Err(tch::TchError::Kind(
+                "a projection's weight is reshaped only before it is moved to oneDNN or float16".to_owned(),
+            )),
+        }
     }
 
     /// One projection doing the work of several that read the same input: their weights
     /// stacked, a missing bias standing as zeros.
     fn stack(parts: &[Linear]) -> TchResult<Self> {
-        let weights: Vec<&Tensor> = parts.iter().map(|p| &p.weight).collect();
+        let weights = parts.iter().map(Linear::dense).collect::<TchResult<Vec<_>>>()?;
         let biases = parts
             .iter()
-            .map(|p| match &p.bias {
+            .zip(&weights)
+            .map(|(p, weight)| match &p.bias {
                 Some(bias) => Ok(bias.shallow_clone()),
-                None => Tensor::f_zeros([p.weight.size()[0]], (p.weight.kind(), p.weight.device())),
+                None => Tensor::f_zeros([weight.size()[0]], (weight.kind(), weight.device())),
             })
             .collect::<TchResult<Vec<_>>>()?;
         Ok(Self {
-            weight: Tensor::f_cat(&weights, 0)?,
+            weight: Weight::Dense(Tensor::f_cat(&weights, 0)?),
             bias: Some(Tensor::f_cat(&biases, 0)?),
-            layout: Layout::Dense,
-        })
-    }
-
-    /// Output rows `from..from + n` of this projection.
-    fn rows(&self, from: i64, n: i64) -> TchResult<Self> {
-        Ok(Self {
-            weight: self.weight.f_narrow(0, from, n)?,
-            bias: self.bias.as_ref().map(|b| b.f_narrow(0, from, n)).transpose()?,
-            layout: self.layout,
         })
     }
 
     /// This projection with its weight moved to oneDNN, where that is faster (float32 on a CPU
     /// whose libtorch has oneDNN); unchanged otherwise. Only for projections that always see long
-    /// inputs, and only after `stack`/`rows`, which need the ordinary layout.
+    /// inputs.
     fn for_long_inputs(self) -> TchResult<Self> {
-        let on_cpu_float32 = self.weight.device() == tch::Device::Cpu && self.weight.kind() == Kind::Float;
+        let weight = self.dense()?;
+        let on_cpu_float32 = weight.device() == tch::Device::Cpu && weight.kind() == Kind::Float;
         if !on_cpu_float32 || !tch::utils::has_mkldnn() {
             return Ok(self);
         }
         Ok(Self {
-            weight: self.weight.f_contiguous()?.f_to_mkldnn(None)?,
+            weight: Weight::OneDnn(weight.f_contiguous()?.f_to_mkldnn(None)?),
             bias: self.bias.map(|b| b.f_contiguous()?.f_to_mkldnn(None)).transpose()?,
-            layout: Layout::OneDnn,
+        })
+    }
+
+    /// This projection with its weight packed as float16 (see `Weight::Half`), where that loses
+    /// nothing and this libtorch can; unchanged otherwise. For projections of a handful of rows.
+    fn for_few_rows(self) -> TchResult<Self> {
+        let packed = match HalfWeight::pack_exact(self.dense()?) {
+            Ok(packed) => packed,
+            Err(error) => {
+                tracing::debug!(%error, "float16 weights unavailable here; the decoder keeps float32 weights");
+                None
+            }
+        };
+        Ok(match packed {
+            Some(packed) => Self {
+                weight: Weight::Half(packed),
+                bias: self.bias,
+            },
+            None => self,
         })
     }
 
     fn forward(&self, x: &Tensor) -> TchResult<Tensor> {
-        match self.layout {
-            Layout::Dense => project(x, &self.weight, self.bias.as_ref()),
-            Layout::OneDnn => {
+        match &self.weight {
+            Weight::Dense(weight) => project(x, weight, self.bias.as_ref()),
+            Weight::OneDnn(weight) => {
                 let mut size = x.size();
                 let n_in = size.last().copied().unwrap_or(0);
                 let y = x
                     .f_reshape([-1, n_in])?
                     .f_contiguous()?
                     .f_to_mkldnn(None)?
-                    .f_mkldnn_linear(&self.weight, self.bias.as_ref())?
+                    .f_mkldnn_linear(weight, self.bias.as_ref())?
                     .f_to_dense(None, false)?;
                 if let Some(last) = size.last_mut() {
-                    *last = self.weight.size()[0];
+                    *last = weight.size()[0];
                 }
                 y.f_reshape(size.as_slice())
             }
+            Weight::Half(weight) => weight.linear(x, self.bias.as_ref()),
         }
     }
 }
@@ -279,117 +304,35 @@ impl SelfAttentionCache {
     }
 }
 
-struct MultiHeadAttention {
-    n_head: i64,
-    n_state: i64,
-    /// The query, key and value projections stacked into one matrix: self-attention computes
-    /// all three in one product, cross-attention uses the query rows on the text and the
-    /// key/value rows on the audio.
-    query_key_value: Linear,
+/// The projections of one attention layer as the checkpoint names them.
+struct AttentionWeights {
+    query: Linear,
+    key: Linear,
+    value: Linear,
     out: Linear,
 }
 
-impl MultiHeadAttention {
-    fn load(ckpt: &mut Checkpoint, name: &str, n_state: i64, n_head: i64) -> Result<Self, WeightsError> {
-        let query = Linear::load(ckpt, &format!("{name}.query"), n_state, n_state)?;
-        let key = Linear::load_without_bias(ckpt, &format!("{name}.key"), n_state, n_state)?;
-        let value = Linear::load(ckpt, &format!("{name}.value"), n_state, n_state)?;
+impl AttentionWeights {
+    fn load(ckpt: &mut Checkpoint, name: &str, n_state: i64) -> Result<Self, WeightsError> {
         Ok(Self {
-            n_head,
-            n_state,
-            query_key_value: Linear::stack(&[query, key, value])
-                .map_err(|source| ckpt.torch_error(&format!("{name}.query/key/value"), source))?,
+            query: Linear::load(ckpt, &format!("{name}.query"), n_state, n_state)?,
+            key: Linear::load_without_bias(ckpt, &format!("{name}.key"), n_state, n_state)?,
+            value: Linear::load(ckpt, &format!("{name}.value"), n_state, n_state)?,
             out: Linear::load(ckpt, &format!("{name}.out"), n_state, n_state)?,
         })
     }
+}
 
-    /// See `Linear::for_long_inputs`; for self-attention over long inputs (the encoder).
-    fn for_long_inputs(self) -> TchResult<Self> {
-        Ok(Self {
-            query_key_value: self.query_key_value.for_long_inputs()?,
-            out: self.out.for_long_inputs()?,
-            ..self
-        })
-    }
+/// Scaled dot-product attention split into heads: what self- and cross-attention share.
+#[derive(Clone, Copy)]
+struct Heads {
+    n_head: i64,
+}
 
-    fn query(&self, x: &Tensor) -> TchResult<Tensor> {
-        self.query_key_value.rows(0, self.n_state)?.forward(x)
-    }
-
-    /// Self-attention over `x` alone (the encoder).
-    fn forward_self(&self, x: &Tensor) -> TchResult<Tensor> {
-        let (q, k, v) = self.self_projections(x)?;
-        self.attend(&q, &k.f_contiguous()?, &v.f_contiguous()?, None)
-    }
-
-    /// Self-attention of the new positions `x` over the cached ones and themselves (the
-    /// decoder), appending their keys/values to `cache`.
-    fn forward_cached(
-        &self,
-        x: &Tensor,
-        mask: Option<&Tensor>,
-        cache: &mut Option<SelfAttentionCache>,
-    ) -> TchResult<Tensor> {
-        let (q, k_new, v_new) = self.self_projections(x)?;
-        let mut filled = match cache.take() {
-            Some(filled) => filled,
-            None => SelfAttentionCache::empty_like(&k_new)?,
-        };
-        let (k, v) = filled.append(&k_new, &v_new)?;
-        *cache = Some(filled);
-        self.attend(&q, &k, &v, mask)
-    }
-
-    /// Queries, keys and values of `x`, from one product.
-    fn self_projections(&self, x: &Tensor) -> TchResult<(Tensor, Tensor, Tensor)> {
-        let qkv = self.query_key_value.forward(x)?;
-        Ok((
-            qkv.f_narrow(-1, 0, self.n_state)?,
-            qkv.f_narrow(-1, self.n_state, self.n_state)?,
-            qkv.f_narrow(-1, 2 * self.n_state, self.n_state)?,
-        ))
-    }
-
-    /// Cross-attention to the audio; its keys/values are computed on first use and kept at batch
-    /// size 1: every hypothesis of a beam attends to the same audio. The hypotheses are folded
-    /// into the query positions (cross-attention has no mask, so rows are independent), which
-    /// makes one matrix product against the shared keys instead of a copy per hypothesis.
-    fn forward_cross(&self, x: &Tensor, audio: &Tensor, cache: &mut CrossAttentionCache) -> TchResult<Tensor> {
-        if cache.key.is_none() {
-            let kv = self
-                .query_key_value
-                .rows(self.n_state, 2 * self.n_state)?
-                .forward(audio)?;
-            cache.key = Some(kv.f_narrow(-1, 0, self.n_state)?.f_contiguous()?);
-            cache.value = Some(kv.f_narrow(-1, self.n_state, self.n_state)?.f_contiguous()?);
-        }
-        let (Some(k), Some(v)) = (&cache.key, &cache.value) else {
-            unreachable!("cross-attention cache was filled above")
-        };
-        let (batch, n_ctx, n_state) = x.size3()?;
-        let q = self.query(x)?.f_reshape([1, batch * n_ctx, n_state])?;
-        self.attend(&q, k, v, None)?.f_reshape([batch, n_ctx, n_state])
-    }
-
-    /// The attention weights of each head over the audio, `[batch, heads, n, n_audio_ctx]`
-    /// (for word timestamps); uses the keys cached by `forward_cross`.
-    fn cross_weights(&self, x: &Tensor, cache: &CrossAttentionCache) -> TchResult<Tensor> {
-        let Some(k) = &cache.key else {
-            unreachable!("cross-attention weights are read after the forward pass filled the cache")
-        };
-        let q = self.query(x)?;
-        let (batch, n_ctx, n_state) = q.size3()?;
-        let head_dim = n_state / self.n_head;
-        let q = q.f_view([batch, n_ctx, self.n_head, head_dim])?.f_transpose(1, 2)?;
-        let k = k.f_view([1, -1, self.n_head, head_dim])?.f_transpose(1, 2)?;
-        let scores = q
-            .f_matmul(&k.f_transpose(-1, -2)?)?
-            .f_mul_scalar(1.0 / (head_dim as f64).sqrt())?;
-        scores.f_to_kind(Kind::Float)?.f_softmax(-1, Kind::Float)
-    }
-
-    /// Scaled dot-product attention (libtorch's fused kernel), split into heads.
-    fn attend(&self, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> TchResult<Tensor> {
+impl Heads {
+    /// `q` `[batch, n, state]` over `k`/`v` `[batch, m, state]` → `[batch, n, state]`
+    /// (libtorch's fused kernel), before the output projection.
+    fn attend(self, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> TchResult<Tensor> {
         let (batch, n_ctx, n_state) = q.size3()?;
         let head_dim = n_state / self.n_head;
         let heads = |t: &Tensor| -> TchResult<Tensor> {
@@ -398,16 +341,163 @@ impl MultiHeadAttention {
         };
         let (q, k, v) = (heads(q)?, heads(k)?, heads(v)?);
         let attended = Tensor::f_scaled_dot_product_attention(&q, &k, &v, mask, 0.0, false, None, false)?;
-        let merged = attended.f_transpose(1, 2)?.f_reshape([batch, n_ctx, n_state])?;
-        self.out.forward(&merged)
+        attended.f_transpose(1, 2)?.f_reshape([batch, n_ctx, n_state])
+    }
+}
+
+/// Self-attention: every position attends to the positions of the same sequence.
+struct SelfAttention {
+    heads: Heads,
+    n_state: i64,
+    /// The query, key and value projections stacked into one matrix: one product for all three.
+    query_key_value: Linear,
+    out: Linear,
+}
+
+impl SelfAttention {
+    fn load(ckpt: &mut Checkpoint, name: &str, n_state: i64, n_head: i64) -> Result<Self, WeightsError> {
+        let AttentionWeights { query, key, value, out } = AttentionWeights::load(ckpt, name, n_state)?;
+        Ok(Self {
+            heads: Heads { n_head },
+            n_state,
+            query_key_value: Linear::stack(&[query, key, value])
+                .map_err(|source| ckpt.torch_error(&format!("{name}.query/key/value"), source))?,
+            out,
+        })
+    }
+
+    /// See `Linear::for_long_inputs`; for the encoder.
+    fn for_long_inputs(self) -> TchResult<Self> {
+        Ok(Self {
+            query_key_value: self.query_key_value.for_long_inputs()?,
+            out: self.out.for_long_inputs()?,
+            ..self
+        })
+    }
+
+    /// See `Linear::for_few_rows`; for the decoder.
+    fn for_few_rows(self) -> TchResult<Self> {
+        Ok(Self {
+            query_key_value: self.query_key_value.for_few_rows()?,
+            out: self.out.for_few_rows()?,
+            ..self
+        })
+    }
+
+    /// Over `x` alone (the encoder).
+    fn forward(&self, x: &Tensor) -> TchResult<Tensor> {
+        let (q, k, v) = self.projections(x)?;
+        let attended = self.heads.attend(&q, &k.f_contiguous()?, &v.f_contiguous()?, None)?;
+        self.out.forward(&attended)
+    }
+
+    /// The new positions `x` over the cached ones and themselves (the decoder), appending their
+    /// keys/values to `cache`.
+    fn forward_cached(
+        &self,
+        x: &Tensor,
+        mask: Option<&Tensor>,
+        cache: &mut Option<SelfAttentionCache>,
+    ) -> TchResult<Tensor> {
+        let (q, k_new, v_new) = self.projections(x)?;
+        let mut filled = match cache.take() {
+            Some(filled) => filled,
+            None => SelfAttentionCache::empty_like(&k_new)?,
+        };
+        let (k, v) = filled.append(&k_new, &v_new)?;
+        *cache = Some(filled);
+        self.out.forward(&self.heads.attend(&q, &k, &v, mask)?)
+    }
+
+    /// Queries, keys and values of `x`, from one product.
+    fn projections(&self, x: &Tensor) -> TchResult<(Tensor, Tensor, Tensor)> {
+        let qkv = self.query_key_value.forward(x)?;
+        Ok((
+            qkv.f_narrow(-1, 0, self.n_state)?,
+            qkv.f_narrow(-1, self.n_state, self.n_state)?,
+            qkv.f_narrow(-1, 2 * self.n_state, self.n_state)?,
+        ))
+    }
+}
+
+/// Cross-attention: the text's positions attend to the audio's.
+struct CrossAttention {
+    heads: Heads,
+    n_state: i64,
+    /// Applied to the text, a handful of rows per step.
+    query: Linear,
+    /// The key and value projections stacked, applied once per window to the audio.
+    key_value: Linear,
+    out: Linear,
+}
+
+impl CrossAttention {
+    fn load(ckpt: &mut Checkpoint, name: &str, n_state: i64, n_head: i64) -> Result<Self, WeightsError> {
+        let AttentionWeights { query, key, value, out } = AttentionWeights::load(ckpt, name, n_state)?;
+        Ok(Self {
+            heads: Heads { n_head },
+            n_state,
+            query,
+            key_value: Linear::stack(&[key, value])
+                .map_err(|source| ckpt.torch_error(&format!("{name}.key/value"), source))?,
+            out,
+        })
+    }
+
+    /// See `Linear::for_few_rows`: the query and output projections see a handful of rows per
+    /// step; the keys and values are computed from the whole window, once.
+    fn for_few_rows(self) -> TchResult<Self> {
+        Ok(Self {
+            query: self.query.for_few_rows()?,
+            out: self.out.for_few_rows()?,
+            ..self
+        })
+    }
+
+    /// Keys and values are computed on first use and kept at batch size 1: every hypothesis of
+    /// a beam attends to the same audio. The hypotheses are folded into the query positions
+    /// (cross-attention has no mask, so rows are independent), which makes one matrix product
+    /// against the shared keys instead of a copy per hypothesis.
+    fn forward(&self, x: &Tensor, audio: &Tensor, cache: &mut CrossAttentionCache) -> TchResult<Tensor> {
+        if cache.key.is_none() {
+            let kv = self.key_value.forward(audio)?;
+            cache.key = Some(kv.f_narrow(-1, 0, self.n_state)?.f_contiguous()?);
+            cache.value = Some(kv.f_narrow(-1, self.n_state, self.n_state)?.f_contiguous()?);
+        }
+        let (Some(k), Some(v)) = (&cache.key, &cache.value) else {
+            unreachable!("cross-attention cache was filled above")
+        };
+        let (batch, n_ctx, n_state) = x.size3()?;
+        let q = self.query.forward(x)?.f_reshape([1, batch * n_ctx, n_state])?;
+        let attended = self.heads.attend(&q, k, v, None)?.f_reshape([batch, n_ctx, n_state])?;
+        self.out.forward(&attended)
+    }
+
+    /// The attention weights of each head over the audio, `[batch, heads, n, n_audio_ctx]`
+    /// (for word timestamps); uses the keys cached by `forward`.
+    fn weights(&self, x: &Tensor, cache: &CrossAttentionCache) -> TchResult<Tensor> {
+        let Some(k) = &cache.key else {
+            unreachable!("cross-attention weights are read after the forward pass filled the cache")
+        };
+        let q = self.query.forward(x)?;
+        let (batch, n_ctx, n_state) = q.size3()?;
+        let head_dim = n_state / self.heads.n_head;
+        let q = q
+            .f_view([batch, n_ctx, self.heads.n_head, head_dim])?
+            .f_transpose(1, 2)?;
+        let k = k.f_view([1, -1, self.heads.n_head, head_dim])?.f_transpose(1, 2)?;
+        let scores = q
+            .f_matmul(&k.f_transpose(-1, -2)?)?
+            .f_mul_scalar(1.0 / (head_dim as f64).sqrt())?;
+        scores.f_to_kind(Kind::Float)?.f_softmax(-1, Kind::Float)
     }
 }
 
 /// Pre-norm transformer block: attention, optional cross-attention, and a GELU MLP, each residual.
 struct ResidualAttentionBlock {
-    attn: MultiHeadAttention,
+    attn: SelfAttention,
     attn_ln: LayerNorm,
-    cross_attn: Option<(MultiHeadAttention, LayerNorm)>,
+    cross_attn: Option<(CrossAttention, LayerNorm)>,
     mlp_fc1: Linear,
     mlp_fc2: Linear,
     mlp_ln: LayerNorm,
@@ -424,14 +514,14 @@ impl ResidualAttentionBlock {
         let n_mlp = n_state * 4;
         let cross_attn = if cross_attention {
             Some((
-                MultiHeadAttention::load(ckpt, &format!("{name}.cross_attn"), n_state, n_head)?,
+                CrossAttention::load(ckpt, &format!("{name}.cross_attn"), n_state, n_head)?,
                 LayerNorm::load(ckpt, &format!("{name}.cross_attn_ln"), n_state)?,
             ))
         } else {
             None
         };
         Ok(Self {
-            attn: MultiHeadAttention::load(ckpt, &format!("{name}.attn"), n_state, n_head)?,
+            attn: SelfAttention::load(ckpt, &format!("{name}.attn"), n_state, n_head)?,
             attn_ln: LayerNorm::load(ckpt, &format!("{name}.attn_ln"), n_state)?,
             cross_attn,
             mlp_fc1: Linear::load(ckpt, &format!("{name}.mlp.0"), n_state, n_mlp)?,
@@ -450,9 +540,23 @@ impl ResidualAttentionBlock {
         })
     }
 
+    /// See `Linear::for_few_rows`; for the decoder's blocks.
+    fn for_few_rows(self) -> TchResult<Self> {
+        Ok(Self {
+            attn: self.attn.for_few_rows()?,
+            cross_attn: self
+                .cross_attn
+                .map(|(cross_attn, ln)| Ok::<_, tch::TchError>((cross_attn.for_few_rows()?, ln)))
+                .transpose()?,
+            mlp_fc1: self.mlp_fc1.for_few_rows()?,
+            mlp_fc2: self.mlp_fc2.for_few_rows()?,
+            ..self
+        })
+    }
+
     /// The encoder's block: self-attention over the audio positions alone, then the MLP.
     fn forward_audio(&self, x: &Tensor) -> TchResult<Tensor> {
-        let x = x.f_add(&self.attn.forward_self(&self.attn_ln.forward(x)?)?)?;
+        let x = x.f_add(&self.attn.forward(&self.attn_ln.forward(x)?)?)?;
         self.mlp(&x)
     }
 
@@ -474,9 +578,9 @@ impl ResidualAttentionBlock {
         let x = match &self.cross_attn {
             Some((cross_attn, cross_ln)) => {
                 let normed = cross_ln.forward(&x)?;
-                let attended = cross_attn.forward_cross(&normed, audio, &mut cache.cross_attn)?;
+                let attended = cross_attn.forward(&normed, audio, &mut cache.cross_attn)?;
                 if let Some(capture) = capture {
-                    capture.push(cross_attn.cross_weights(&normed, &cache.cross_attn)?);
+                    capture.push(cross_attn.weights(&normed, &cache.cross_attn)?);
                 }
                 x.f_add(&attended)?
             }
@@ -547,6 +651,9 @@ impl AudioEncoder {
 
 pub struct TextDecoder {
     token_embedding: Tensor,
+    /// The logits' projection: the token embedding, tied (as its own `Linear` so that it can
+    /// take the few-rows form).
+    vocabulary: Linear,
     positional_embedding: Tensor,
     blocks: Vec<ResidualAttentionBlock>,
     ln: LayerNorm,
@@ -618,13 +725,28 @@ impl DecoderState {
 }
 
 impl TextDecoder {
+    /// Every projection of a decoding step sees a handful of rows: they take that form (see
+    /// `Linear::for_few_rows`).
     fn load(ckpt: &mut Checkpoint, d: &ModelDims) -> Result<Self, WeightsError> {
         let s = d.n_text_state;
+        let token_embedding = ckpt.take("decoder.token_embedding.weight", &[d.n_vocab, s])?;
+        let vocabulary = Linear {
+            weight: Weight::Dense(token_embedding.shallow_clone()),
+            bias: None,
+        }
+        .for_few_rows()
+        .map_err(|source| ckpt.torch_error("decoder.token_embedding.weight", source))?;
         Ok(Self {
-            token_embedding: ckpt.take("decoder.token_embedding.weight", &[d.n_vocab, s])?,
+            token_embedding,
+            vocabulary,
             positional_embedding: ckpt.take("decoder.positional_embedding", &[d.n_text_ctx, s])?,
             blocks: (0..d.n_text_layer)
-                .map(|i| ResidualAttentionBlock::load(ckpt, &format!("decoder.blocks.{i}"), s, d.n_text_head, true))
+                .map(|i| {
+                    let name = format!("decoder.blocks.{i}");
+                    ResidualAttentionBlock::load(ckpt, &name, s, d.n_text_head, true)?
+                        .for_few_rows()
+                        .map_err(|source| ckpt.torch_error(&name, source))
+                })
                 .collect::<Result<_, _>>()?,
             ln: LayerNorm::load(ckpt, "decoder.ln", s)?,
         })
@@ -666,8 +788,9 @@ impl TextDecoder {
             let index = Tensor::f_from_slice(positions)?.f_to_device(x.device())?;
             x.f_index_select(1, &index)?
         };
-        // Logits through the tied token embedding.
-        project(&self.ln.forward(&wanted)?, &self.token_embedding, None)?.f_to_kind(Kind::Float)
+        self.vocabulary
+            .forward(&self.ln.forward(&wanted)?)?
+            .f_to_kind(Kind::Float)
     }
 }
 
@@ -731,12 +854,21 @@ impl Whisper {
 mod tests {
     use super::*;
 
+    /// Weights and biases are float16 values (as in the checkpoints we ship), so that every form
+    /// of the weight can hold them.
     fn random_linear(n_in: i64, n_out: i64) -> Linear {
         let options = (Kind::Float, tch::Device::Cpu);
+        let float16_values = |t: Tensor| t.to_kind(Kind::Half).to_kind(Kind::Float);
         Linear {
-            weight: Tensor::randn([n_out, n_in], options),
-            bias: Some(Tensor::randn([n_out], options)),
-            layout: Layout::Dense,
+            weight: Weight::Dense(float16_values(Tensor::randn([n_out, n_in], options))),
+            bias: Some(float16_values(Tensor::randn([n_out], options))),
+        }
+    }
+
+    fn copy_of(linear: &Linear) -> Linear {
+        Linear {
+            weight: Weight::Dense(linear.dense().unwrap().copy()),
+            bias: linear.bias.as_ref().map(Tensor::copy),
         }
     }
 
@@ -744,30 +876,50 @@ mod tests {
         a.f_sub(b).unwrap().abs().max().double_value(&[])
     }
 
+    /// The same products from `moved` as from the dense `linear`, for inputs of `rows` rows.
+    fn assert_same_products(linear: &Linear, moved: &Linear, rows: &[i64]) {
+        for &n in rows {
+            let x = Tensor::randn(
+                [2, n, linear.dense().unwrap().size()[1]],
+                (Kind::Float, tch::Device::Cpu),
+            );
+            let (want, got) = (linear.forward(&x).unwrap(), moved.forward(&x).unwrap());
+            assert_eq!(got.size(), want.size());
+            let difference = max_difference(&want, &got);
+            assert!(difference < 1e-4, "{n} rows differ by {difference}");
+        }
+    }
+
     #[test]
     fn a_projection_moved_to_onednn_computes_what_the_dense_one_does() {
         tch::manual_seed(7);
         let dense = random_linear(96, 48);
-        let moved = Linear {
-            weight: dense.weight.copy(),
-            bias: dense.bias.as_ref().map(Tensor::copy),
-            layout: Layout::Dense,
-        }
-        .for_long_inputs()
-        .unwrap();
-        let expected_layout = if tch::utils::has_mkldnn() {
-            Layout::OneDnn
-        } else {
-            Layout::Dense
-        };
-        assert!(moved.layout == expected_layout);
-        let x = Tensor::randn([2, 40, 96], (Kind::Float, tch::Device::Cpu));
-        let (want, got) = (dense.forward(&x).unwrap(), moved.forward(&x).unwrap());
-        assert_eq!(got.size(), vec![2, 40, 48]);
+        let moved = copy_of(&dense).for_long_inputs().unwrap();
+        assert_eq!(matches!(moved.weight, Weight::OneDnn(_)), tch::utils::has_mkldnn());
+        assert_same_products(&dense, &moved, &[40]);
+    }
+
+    #[test]
+    fn a_projection_in_float16_computes_what_the_dense_one_does() {
+        tch::manual_seed(5);
+        let dense = random_linear(96, 300);
+        let moved = copy_of(&dense).for_few_rows().unwrap();
         assert!(
-            max_difference(&want, &got) < 1e-4,
-            "differs by {}",
-            max_difference(&want, &got)
+            matches!(moved.weight, Weight::Half(_)),
+            "float16 values on a CPU whose libtorch has FBGEMM take the float16 form"
+        );
+        assert_same_products(&dense, &moved, &[1, 5, 40]);
+        let rounded = Linear {
+            weight: Weight::Dense(dense.dense().unwrap().f_add_scalar(1e-4).unwrap()),
+            bias: None,
+        };
+        assert!(
+            matches!(rounded.for_few_rows().unwrap().weight, Weight::Dense(_)),
+            "weights float16 cannot hold stay float32"
+        );
+        assert!(
+            copy_of(&dense).for_few_rows().unwrap().for_long_inputs().is_err(),
+            "a moved weight is not moved again"
         );
     }
 
@@ -777,7 +929,7 @@ mod tests {
         let linear = random_linear(64, 200);
         for rows in [1, 3, 17] {
             let x = Tensor::randn([rows, 1, 64], (Kind::Float, tch::Device::Cpu));
-            let want = x.linear(&linear.weight, linear.bias.as_ref());
+            let want = x.linear(linear.dense().unwrap(), linear.bias.as_ref());
             let got = linear.forward(&x).unwrap();
             assert_eq!(got.size(), vec![rows, 1, 200]);
             assert!(
