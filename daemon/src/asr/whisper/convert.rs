@@ -52,7 +52,7 @@ pub fn ctranslate2_to_hugging_face(source: &Path, destination: &Path) -> Result<
     std::fs::create_dir_all(destination).map_err(|e| write_error(destination, e.to_string()))?;
 
     let safetensors = destination.join("model.safetensors");
-    let tensors: Vec<(String, Tensor)> = checkpoint.into_hf_tensors();
+    let tensors: Vec<(String, Tensor)> = checkpoint.into_hf_tensors()?;
     Tensor::write_safetensors(&tensors, &safetensors).map_err(|e| write_error(&safetensors, e.to_string()))?;
 
     let field = |name: &str| ct2_config.get(name).cloned().unwrap_or(Value::Array(Vec::new()));

@@ -650,6 +650,8 @@ impl AudioEncoder {
 }
 
 pub struct TextDecoder {
+    /// Looked up per token; float16 when `vocabulary` holds the same values as float16 (they are
+    /// exact, in half the memory), the decoder's number format otherwise.
     token_embedding: Tensor,
     /// The logits' projection: the token embedding, tied (as its own `Linear` so that it can
     /// take the few-rows form).
@@ -736,6 +738,12 @@ impl TextDecoder {
         }
         .for_few_rows()
         .map_err(|source| ckpt.torch_error("decoder.token_embedding.weight", source))?;
+        let token_embedding = match vocabulary.weight {
+            Weight::Half(_) => token_embedding
+                .f_to_kind(Kind::Half)
+                .map_err(|source| ckpt.torch_error("decoder.token_embedding.weight", source))?,
+            Weight::Dense(_) | Weight::OneDnn(_) => token_embedding,
+        };
         Ok(Self {
             token_embedding,
             vocabulary,
@@ -750,6 +758,16 @@ impl TextDecoder {
                 .collect::<Result<_, _>>()?,
             ln: LayerNorm::load(ckpt, "decoder.ln", s)?,
         })
+    }
+
+    /// The number format the decoder computes in.
+    fn kind(&self) -> Kind {
+        self.positional_embedding.kind()
+    }
+
+    /// `tokens` `[batch, n]` → their embeddings `[batch, n, state]`, in the decoder's format.
+    fn embed(&self, tokens: &Tensor) -> TchResult<Tensor> {
+        Tensor::f_embedding(&self.token_embedding, tokens, -1, false, false)?.f_to_kind(self.kind())
     }
 
     pub fn new_state(&self) -> DecoderState {
@@ -772,7 +790,7 @@ impl TextDecoder {
         let n = tokens.size()[1];
         let offset = state.position;
         let position_embedding = self.positional_embedding.f_narrow(0, offset, n)?;
-        let mut x = Tensor::f_embedding(&self.token_embedding, tokens, -1, false, false)?.f_add(&position_embedding)?;
+        let mut x = self.embed(tokens)?.f_add(&position_embedding)?;
         let mask = if n > 1 {
             Some(causal_mask(n, offset, x.kind(), x.device())?)
         } else {
@@ -800,7 +818,8 @@ impl TextDecoder {
     pub fn cross_attention(&self, tokens: &Tensor, audio: &Tensor) -> TchResult<Vec<Tensor>> {
         let n = tokens.size()[1];
         let mut state = self.new_state();
-        let mut x = Tensor::f_embedding(&self.token_embedding, tokens, -1, false, false)?
+        let mut x = self
+            .embed(tokens)?
             .f_add(&self.positional_embedding.f_narrow(0, 0, n)?)?;
         let mask = if n > 1 {
             Some(causal_mask(n, 0, x.kind(), x.device())?)
@@ -833,7 +852,7 @@ impl Whisper {
     /// checkpoint's kind.
     pub fn load(mut ckpt: Checkpoint, encoder_kind: Kind) -> Result<Self, WeightsError> {
         let dims = ckpt.dims;
-        ckpt.convert("encoder.", encoder_kind)?;
+        ckpt.convert("encoder.", encoder_kind);
         Ok(Self {
             encoder: AudioEncoder::load(&mut ckpt, &dims)?,
             decoder: TextDecoder::load(&mut ckpt, &dims)?,
@@ -846,7 +865,7 @@ impl Whisper {
         let audio = self
             .encoder
             .forward(&mel.f_to_kind(self.encoder.conv1_weight.kind())?)?;
-        audio.f_to_kind(self.decoder.token_embedding.kind())
+        audio.f_to_kind(self.decoder.kind())
     }
 }
 

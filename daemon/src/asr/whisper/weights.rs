@@ -50,16 +50,24 @@ pub enum WeightsError {
     },
 }
 
-/// All tensors of one checkpoint, under reference names, on their target device and dtype.
-/// `take` removes a tensor so each weight is used exactly once and none is copied twice.
+/// All tensors of one checkpoint, under reference names, as the file stores them (on the CPU,
+/// in its number format). `take` removes a tensor and only then moves it to the target device
+/// and number format, so each weight is used exactly once, and the model's weights exist in
+/// both forms one tensor at a time rather than all at once (the peak memory of loading).
 pub struct Checkpoint {
     path: PathBuf,
     tensors: HashMap<String, Tensor>,
+    device: Device,
+    /// The number format tensors are taken in, unless `kind_overrides` says otherwise.
+    kind: Kind,
+    /// (name prefix, number format): a model half computing in another format than the rest.
+    kind_overrides: Vec<(String, Kind)>,
     pub dims: ModelDims,
 }
 
 impl Checkpoint {
-    /// Removes and returns the tensor `name`, checking its shape.
+    /// Removes and returns the tensor `name`, checking its shape, on the target device and in
+    /// its number format.
     pub fn take(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, WeightsError> {
         let tensor = self.tensors.remove(name).ok_or_else(|| WeightsError::MissingTensor {
             path: self.path.clone(),
@@ -73,22 +81,27 @@ impl Checkpoint {
                 expected: shape.to_vec(),
             });
         }
-        Ok(tensor)
+        self.place(tensor, name)
     }
 
-    /// Converts every tensor still held whose name starts with `prefix` to `kind` (a model half
-    /// that computes in another number format than the rest).
-    pub fn convert(&mut self, prefix: &str, kind: Kind) -> Result<(), WeightsError> {
-        for (name, tensor) in self.tensors.iter_mut().filter(|(name, _)| name.starts_with(prefix)) {
-            if tensor.kind() != kind {
-                *tensor = tensor.f_to_kind(kind).map_err(|source| WeightsError::Torch {
-                    path: self.path.clone(),
-                    name: name.clone(),
-                    source,
-                })?;
-            }
-        }
-        Ok(())
+    /// Tensors whose name starts with `prefix` are taken in `kind` (a model half that computes
+    /// in another number format than the rest).
+    pub fn convert(&mut self, prefix: &str, kind: Kind) {
+        self.kind_overrides.push((prefix.to_owned(), kind));
+    }
+
+    /// Moves `tensor` (named `name`) to the target device and number format.
+    fn place(&self, tensor: Tensor, name: &str) -> Result<Tensor, WeightsError> {
+        let kind = self
+            .kind_overrides
+            .iter()
+            .rev()
+            .find(|(prefix, _)| name.starts_with(prefix.as_str()))
+            .map_or(self.kind, |&(_, kind)| kind);
+        tensor
+            .f_to_device(self.device)
+            .and_then(|t| t.f_to_kind(kind))
+            .map_err(|source| self.torch_error(name, source))
     }
 
     /// The error for a libtorch failure while building the weights named `name` from this file.
@@ -110,7 +123,7 @@ impl Checkpoint {
         }
     }
 
-    /// Loads a CTranslate2 Whisper `model.bin`, converting weights to `kind` on `device`.
+    /// Loads a CTranslate2 Whisper `model.bin`, whose weights are taken in `kind` on `device`.
     pub fn from_ctranslate2(path: &Path, device: Device, kind: Kind) -> Result<Self, WeightsError> {
         let raw = read_ctranslate2(path)?;
         let format = |reason: String| WeightsError::Format {
@@ -128,9 +141,10 @@ impl Checkpoint {
         let n_audio_head = scalar("encoder/num_heads")?;
         let n_text_head = scalar("decoder/num_heads")?;
         let mut renamed = HashMap::new();
-        for (ct2_name, tensor) in &raw {
-            for (name, part) in reference_names(ct2_name) {
-                let tensor = tensor.to_tensor(path, ct2_name)?;
+        // Each variable's bytes are dropped once its tensors exist: the file is never held twice.
+        for (ct2_name, tensor) in raw {
+            for (name, part) in reference_names(&ct2_name) {
+                let tensor = tensor.to_tensor(path, &ct2_name)?;
                 let tensor = match part {
                     Part::Whole => tensor,
                     Part::Chunk { index, of } => {
@@ -143,15 +157,14 @@ impl Checkpoint {
                         tensor.narrow(0, index * rows / of, rows / of)
                     }
                 };
-                let tensor = place(tensor, device, kind, path, &name)?;
                 renamed.insert(name, tensor);
             }
         }
-        Self::assemble(path, renamed, n_audio_head, n_text_head)
+        Self::assemble(path, renamed, n_audio_head, n_text_head, device, kind)
     }
 
-    /// Loads a Hugging Face `model.safetensors` (transformers' Whisper names); the head counts
-    /// come from its `config.json`.
+    /// Loads a Hugging Face `model.safetensors` (transformers' Whisper names), whose weights are
+    /// taken in `kind` on `device`; the head counts come from its `config.json`.
     pub fn from_safetensors(
         path: &Path,
         n_audio_head: i64,
@@ -168,9 +181,9 @@ impl Checkpoint {
             let Some(name) = reference_from_hf(&hf_name) else {
                 continue;
             };
-            renamed.insert(name, place(tensor, device, kind, path, &hf_name)?);
+            renamed.insert(name, tensor);
         }
-        Self::assemble(path, renamed, n_audio_head, n_text_head)
+        Self::assemble(path, renamed, n_audio_head, n_text_head, device, kind)
     }
 
     /// A checkpoint of `tensors` (reference names), its dimensions read off the tensors.
@@ -179,38 +192,31 @@ impl Checkpoint {
         tensors: HashMap<String, Tensor>,
         n_audio_head: i64,
         n_text_head: i64,
+        device: Device,
+        kind: Kind,
     ) -> Result<Self, WeightsError> {
         let dims = infer_dims(path, &tensors, n_audio_head, n_text_head)?;
         Ok(Self {
             path: path.to_owned(),
             tensors,
+            device,
+            kind,
+            kind_overrides: Vec::new(),
             dims,
         })
     }
 
     /// Every tensor under its Hugging Face name, for writing that layout. The reference key
     /// projections' biases (zeros in CTranslate2 files) have no Hugging Face name and are left out.
-    pub fn into_hf_tensors(self) -> Vec<(String, Tensor)> {
-        let mut named: Vec<(String, Tensor)> = self
-            .tensors
+    pub fn into_hf_tensors(mut self) -> Result<Vec<(String, Tensor)>, WeightsError> {
+        let mut named = std::mem::take(&mut self.tensors)
             .into_iter()
-            .filter_map(|(name, tensor)| hf_from_reference(&name).map(|hf| (hf, tensor)))
-            .collect();
+            .filter_map(|(name, tensor)| hf_from_reference(&name).map(|hf| (name, hf, tensor)))
+            .map(|(name, hf, tensor)| Ok((hf, self.place(tensor, &name)?)))
+            .collect::<Result<Vec<_>, WeightsError>>()?;
         named.sort_by(|a, b| a.0.cmp(&b.0));
-        named
+        Ok(named)
     }
-}
-
-/// Moves a loaded tensor to the model's device and number format, naming it if that fails.
-fn place(tensor: Tensor, device: Device, kind: Kind, path: &Path, name: &str) -> Result<Tensor, WeightsError> {
-    tensor
-        .f_to_device(device)
-        .and_then(|t| t.f_to_kind(kind))
-        .map_err(|source| WeightsError::Torch {
-            path: path.to_owned(),
-            name: name.to_owned(),
-            source,
-        })
 }
 
 /// Modules inside a residual block: (reference name, transformers name), for both directions.
@@ -682,6 +688,9 @@ mod tests {
         let mut checkpoint = Checkpoint {
             path: PathBuf::from("model.safetensors"),
             tensors: HashMap::new(),
+            device: Device::Cpu,
+            kind: Kind::Float,
+            kind_overrides: Vec::new(),
             dims: ModelDims {
                 n_mels: 80,
                 n_audio_ctx: 1500,
