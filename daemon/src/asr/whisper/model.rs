@@ -444,11 +444,12 @@ impl CrossAttention {
         })
     }
 
-    /// See `Linear::for_few_rows`: the query and output projections see a handful of rows per
-    /// step; the keys and values are computed from the whole window, once.
+    /// The query and output projections see a handful of rows per step (`Linear::for_few_rows`);
+    /// the keys and values come from the whole window, once (`Linear::for_long_inputs`).
     fn for_few_rows(self) -> TchResult<Self> {
         Ok(Self {
             query: self.query.for_few_rows()?,
+            key_value: self.key_value.for_long_inputs()?,
             out: self.out.for_few_rows()?,
             ..self
         })
@@ -730,18 +731,19 @@ impl TextDecoder {
     /// Every projection of a decoding step sees a handful of rows: they take that form (see
     /// `Linear::for_few_rows`).
     fn load(ckpt: &mut Checkpoint, d: &ModelDims) -> Result<Self, WeightsError> {
+        const EMBEDDING: &str = "decoder.token_embedding.weight";
         let s = d.n_text_state;
-        let token_embedding = ckpt.take("decoder.token_embedding.weight", &[d.n_vocab, s])?;
+        let token_embedding = ckpt.take(EMBEDDING, &[d.n_vocab, s])?;
         let vocabulary = Linear {
             weight: Weight::Dense(token_embedding.shallow_clone()),
             bias: None,
         }
         .for_few_rows()
-        .map_err(|source| ckpt.torch_error("decoder.token_embedding.weight", source))?;
+        .map_err(|source| ckpt.torch_error(EMBEDDING, source))?;
         let token_embedding = match vocabulary.weight {
             Weight::Half(_) => token_embedding
                 .f_to_kind(Kind::Half)
-                .map_err(|source| ckpt.torch_error("decoder.token_embedding.weight", source))?,
+                .map_err(|source| ckpt.torch_error(EMBEDDING, source))?,
             Weight::Dense(_) | Weight::OneDnn(_) => token_embedding,
         };
         Ok(Self {
