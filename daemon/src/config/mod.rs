@@ -224,16 +224,17 @@ pub enum ComputeType {
     Auto,
     /// Exact: what the reference computes.
     Float32,
-    /// Half the memory traffic of float32, and the decoder is bandwidth-bound: measured 1.7×
-    /// faster on a CPU with native bfloat16 (AVX-512 BF16), for about +1 WER point (its
-    /// mantissa is coarser than the float16 weights'). Emulated, and slow, on other CPUs.
+    /// Everything in bfloat16: coarser than the float16 weights (about +1 WER point), and no
+    /// longer faster than float32, whose decoder streams float16 weights through FBGEMM (measured
+    /// 4.4 s against 3.7 s on pub_m01 at beam 5). Emulated, and slower still, on CPUs without
+    /// native bfloat16.
     Bfloat16,
     /// CUDA only.
     Float16,
     /// The encoder in bfloat16, the decoder in float32: the encoder's large products run 1.6×
-    /// faster with native bfloat16 (AVX-512 BF16), while the decoder's tiny ones would lose more
-    /// to conversion than they gain. Opt-in: the encoder's coarser activations change words
-    /// (measured: +1.3 WER points on the corpus mean, 9.5% against 5.1% on one clean meeting).
+    /// faster with native bfloat16 (AVX-512 BF16), about 1.1× for a whole beam-5 run. Opt-in:
+    /// the encoder's coarser activations change words (measured: +1.3 WER points on the corpus
+    /// mean, 9.5% against 5.1% on one clean meeting).
     Mixed,
 }
 

@@ -683,6 +683,21 @@ mod tests {
         assert_eq!(reference_from_hf("proj_out.weight"), None, "tied to the embedding");
     }
 
+    fn tiny_dims() -> ModelDims {
+        ModelDims {
+            n_mels: 80,
+            n_audio_ctx: 1500,
+            n_audio_state: 384,
+            n_audio_head: 6,
+            n_audio_layer: 4,
+            n_vocab: 51864,
+            n_text_ctx: 448,
+            n_text_state: 384,
+            n_text_head: 6,
+            n_text_layer: 4,
+        }
+    }
+
     #[test]
     fn a_missing_tensor_is_named_in_the_error() {
         let mut checkpoint = Checkpoint {
@@ -691,18 +706,7 @@ mod tests {
             device: Device::Cpu,
             kind: Kind::Float,
             kind_overrides: Vec::new(),
-            dims: ModelDims {
-                n_mels: 80,
-                n_audio_ctx: 1500,
-                n_audio_state: 384,
-                n_audio_head: 6,
-                n_audio_layer: 4,
-                n_vocab: 51864,
-                n_text_ctx: 448,
-                n_text_state: 384,
-                n_text_head: 6,
-                n_text_layer: 4,
-            },
+            dims: tiny_dims(),
         };
         let error = checkpoint.take("decoder.ln.weight", &[384]).err().unwrap().to_string();
         assert!(
@@ -715,6 +719,27 @@ mod tests {
         );
         let error = checkpoint.take("decoder.ln.bias", &[384]).err().unwrap().to_string();
         assert!(error.contains("shape [10]") && error.contains("[384]"), "{error}");
+    }
+
+    #[test]
+    fn tensors_are_taken_in_the_number_format_of_their_model_half() {
+        let half = |n: i64| Tensor::ones([n], (Kind::Half, Device::Cpu));
+        let mut checkpoint = Checkpoint {
+            path: PathBuf::from("model.bin"),
+            tensors: HashMap::from([
+                ("encoder.ln_post.weight".to_owned(), half(4)),
+                ("decoder.ln.weight".to_owned(), half(4)),
+            ]),
+            device: Device::Cpu,
+            kind: Kind::Float,
+            kind_overrides: Vec::new(),
+            dims: tiny_dims(),
+        };
+        checkpoint.convert("encoder.", Kind::BFloat16);
+        let encoder = checkpoint.take("encoder.ln_post.weight", &[4]).unwrap();
+        let decoder = checkpoint.take("decoder.ln.weight", &[4]).unwrap();
+        assert_eq!((encoder.kind(), decoder.kind()), (Kind::BFloat16, Kind::Float));
+        assert_eq!(decoder.double_value(&[0]), 1.0);
     }
 
     #[test]
