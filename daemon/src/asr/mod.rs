@@ -378,8 +378,13 @@ impl Transcriber {
     /// Human-readable description of what was loaded, for the start-up log.
     pub fn describe(&self) -> String {
         let d = &self.model.dims;
+        let decoder_weights = if self.model.decoder.has_float16_weights() {
+            " with float16 weights (FBGEMM)"
+        } else {
+            ""
+        };
         format!(
-            "{} layers × {} wide, vocabulary {}, on {:?}, encoder in {:?}, decoder in {:?}",
+            "{} layers × {} wide, vocabulary {}, on {:?}, encoder in {:?}, decoder in {:?}{decoder_weights}",
             d.n_audio_layer, d.n_audio_state, d.n_vocab, self.device, self.precision.encoder, self.precision.decoder
         )
     }
