@@ -141,11 +141,12 @@ impl Linear {
     }
 }
 
-/// `x Wᵀ + b` over the last dimension of `x`. A decoding step has a handful of rows (one per
-/// hypothesis); for those the product is computed as `(W xᵀ)ᵀ`, which BLAS streams the weight
-/// through without repacking it first: about 3× faster for the vocabulary projection and 1.3×
-/// for the MLP on the 2-core target (measured). Long inputs (the encoder, the prompt) take the
-/// ordinary orientation.
+/// `x Wᵀ + b` over the last dimension of `x`, for a dense weight. A decoding step has a handful
+/// of rows (one per hypothesis); where its weights did not take the float16 form (CUDA, no
+/// FBGEMM), those are computed as `(W xᵀ)ᵀ`, which BLAS streams the weight through without
+/// repacking it first: about 3× faster for the vocabulary projection and 1.3× for the MLP on
+/// the 2-core target (measured). Long inputs (the encoder, the prompt) take the ordinary
+/// orientation.
 fn project(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>) -> TchResult<Tensor> {
     const FEW_ROWS: i64 = 16;
     let mut size = x.size();
