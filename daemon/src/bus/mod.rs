@@ -254,9 +254,35 @@ impl Outbox {
         payload: Vec<u8>,
         content: Content,
     ) -> Result<(), PublishError> {
+        self.send(topic, QoS::AtLeastOnce, retain, payload, content).await
+    }
+
+    /// Queues `payload` labelled `content`; waits while the client's queue is full.
+    async fn send(
+        &self,
+        topic: &str,
+        qos: QoS,
+        retain: bool,
+        payload: Vec<u8>,
+        content: Content,
+    ) -> Result<(), PublishError> {
         self.client
-            .publish_with_properties(topic, QoS::AtLeastOnce, retain, payload, content.properties())
+            .publish_with_properties(topic, qos, retain, payload, content.properties())
             .await
+            .map_err(PublishError::on(topic))
+    }
+
+    /// Queues `payload` labelled `content` only if there is room now.
+    fn try_send(
+        &self,
+        topic: &str,
+        qos: QoS,
+        retain: bool,
+        payload: Vec<u8>,
+        content: Content,
+    ) -> Result<(), PublishError> {
+        self.client
+            .try_publish_with_properties(topic, qos, retain, payload, content.properties())
             .map_err(PublishError::on(topic))
     }
 
@@ -288,17 +314,10 @@ impl Outbox {
         retain: bool,
         message: &T,
     ) -> Result<(), PublishError> {
-        let properties = Content::Cbor.properties();
-        self.client
-            .publish_with_properties(topic, qos, retain, to_cbor(message), properties)
-            .await
-            .map_err(PublishError::on(topic))?;
+        self.send(topic, qos, retain, to_cbor(message), Content::Cbor).await?;
         if self.json_mirror {
-            let (mirror, properties) = (self.topics.json_mirror(topic), Content::Json.properties());
-            self.client
-                .publish_with_properties(&mirror, qos, retain, to_json(message), properties)
-                .await
-                .map_err(PublishError::on(&mirror))?;
+            let mirror = self.topics.json_mirror(topic);
+            self.send(&mirror, qos, retain, to_json(message), Content::Json).await?;
         }
         Ok(())
     }
@@ -311,15 +330,10 @@ impl Outbox {
         retain: bool,
         message: &T,
     ) -> Result<(), PublishError> {
-        let properties = Content::Cbor.properties();
-        self.client
-            .try_publish_with_properties(topic, qos, retain, to_cbor(message), properties)
-            .map_err(PublishError::on(topic))?;
+        self.try_send(topic, qos, retain, to_cbor(message), Content::Cbor)?;
         if self.json_mirror {
-            let (mirror, properties) = (self.topics.json_mirror(topic), Content::Json.properties());
-            self.client
-                .try_publish_with_properties(&mirror, qos, retain, to_json(message), properties)
-                .map_err(PublishError::on(&mirror))?;
+            let mirror = self.topics.json_mirror(topic);
+            self.try_send(&mirror, qos, retain, to_json(message), Content::Json)?;
         }
         Ok(())
     }
@@ -594,15 +608,10 @@ async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inb
                     if publish.payload.as_ref() == b"online" {
                         tracing::info!("Home Assistant came online; announcing the device again");
                         // Never wait here: this loop is what empties the client's queue.
-                        let properties = Content::Json.properties();
                         let document = a.document.clone();
-                        if let Err(error) = outbox.client.try_publish_with_properties(
-                            &a.config_topic,
-                            QoS::AtLeastOnce,
-                            true,
-                            document,
-                            properties,
-                        ) {
+                        if let Err(error) =
+                            outbox.try_send(&a.config_topic, QoS::AtLeastOnce, true, document, Content::Json)
+                        {
                             tracing::warn!(%error, "Could not queue the Home Assistant announcement");
                         }
                     }

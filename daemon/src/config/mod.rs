@@ -318,9 +318,10 @@ pub struct BusConfig {
     pub listen: String,
     /// The broker's MQTT 5 listener (rumqttd speaks one protocol version per port). The
     /// daemon's own connection publishes through it, so every message carries its MQTT 5
-    /// content type (`application/cbor`, or `application/json` for the mirror), which MQTT 5
-    /// subscribers see; 3.1.1 subscribers get the same messages without it. Loopback, no login,
-    /// like `listen`. Default "127.0.0.1:1885".
+    /// content type (`application/cbor`; `application/json` for the mirror and the discovery
+    /// document; `text/plain` for the status words), which MQTT 5 subscribers see; 3.1.1
+    /// subscribers get the same messages without it. Loopback, no login, like `listen`.
+    /// Default "127.0.0.1:1885".
     pub mqtt5_listen: String,
     /// Largest MQTT payload the broker accepts, in bytes. Default 65536. 1024-16777216.
     pub max_payload_bytes: u32,
@@ -353,9 +354,9 @@ pub struct BusConfig {
     /// A WebSocket listener for browser dashboards (MQTT over WebSocket, e.g. "0.0.0.0:9001"),
     /// logins as on `lan_listen`. Default "" (none).
     pub websocket_listen: String,
-    /// Who may log in on `lan_listen` (and the other listeners that take logins). Viewers may subscribe; only operators' signed messages
-    /// change configuration or run commands (and once any operator is listed, unsigned ones are
-    /// refused on every listener). Default [] (none).
+    /// Who may log in on `lan_listen` and the other listeners that take logins. Viewers may
+    /// subscribe; only operators' signed messages change configuration or run commands (and once
+    /// any operator is listed, unsigned ones are refused on every listener). Default [] (none).
     pub users: Vec<UserConfig>,
 }
 
