@@ -134,21 +134,36 @@ pub struct WindowSplit {
     pub consumed_frames: i64,
 }
 
-/// The reference transcribe loop's rule: cut at each pair of consecutive timestamps; if the
-/// output ends on a single timestamp the whole window is done, otherwise resume at the last cut.
+/// Audio after the output's last timestamp that is left to the next window rather than taken
+/// as done, in mel frames (1 s): a window whose text ends earlier than this before the audio
+/// does may have stopped short of speech.
+pub const UNDECODED_TAIL_FRAMES: i64 = 100;
+
+/// The reference transcribe loop's rule, with one change: cut at each pair of consecutive
+/// timestamps; resume at the last cut if the output does not end on a single timestamp; if it
+/// does (or holds no pair), the reference takes the whole window as done. Here it is done only
+/// up to the last timestamp when more than `UNDECODED_TAIL_FRAMES` of audio follow it: Whisper
+/// sometimes ends its text early (two sentences close together in a short segment give one), and
+/// that rest must be decoded, not dropped. Silence there costs one more window, which the
+/// no-speech gate then drops.
 pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) -> WindowSplit {
     let is_ts = |t: i64| t >= timestamp_begin;
     let seconds = |t: i64| (t - timestamp_begin) as f64 * TIME_PRECISION;
+    // Each timestamp step is two mel frames (the encoder halves the frame rate).
+    let frames = |t: i64| (t - timestamp_begin) * 2;
+    let done_up_to = |last_timestamp: Option<i64>| match last_timestamp.map(frames) {
+        Some(end) if end >= 1 && end + UNDECODED_TAIL_FRAMES < window_frames => end,
+        _ => window_frames,
+    };
     let n = tokens.len();
     let single_timestamp_ending = n >= 2 && !is_ts(tokens[n - 2]) && is_ts(tokens[n - 1]);
     let mut cuts: Vec<usize> = (1..n).filter(|&i| is_ts(tokens[i - 1]) && is_ts(tokens[i])).collect();
     let mut segments = Vec::new();
+    let last_timestamp = tokens.iter().rev().copied().find(|&t| is_ts(t));
     if cuts.is_empty() {
         let mut duration = window_frames as f64 * HOP_LENGTH as f64 / SAMPLE_RATE as f64;
-        if let Some(&last) = tokens.iter().rev().find(|&&t| is_ts(t)) {
-            if last != timestamp_begin {
-                duration = seconds(last);
-            }
+        if let Some(last) = last_timestamp.filter(|&t| t != timestamp_begin) {
+            duration = seconds(last);
         }
         if tokens.iter().any(|&t| !is_ts(t)) {
             segments.push(TimedTokens {
@@ -159,7 +174,7 @@ pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) ->
         }
         return WindowSplit {
             segments,
-            consumed_frames: window_frames,
+            consumed_frames: done_up_to(last_timestamp),
         };
     }
     if single_timestamp_ending {
@@ -178,11 +193,9 @@ pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) ->
         last_cut = cut;
     }
     let consumed_frames = if single_timestamp_ending {
-        window_frames
+        done_up_to(last_timestamp)
     } else {
-        // Each timestamp step is two mel frames (the encoder halves the frame rate).
-        let resume = (tokens[last_cut - 1] - timestamp_begin) * 2;
-        resume.clamp(1, window_frames)
+        frames(tokens[last_cut - 1]).clamp(1, window_frames)
     };
     WindowSplit {
         segments,
@@ -346,22 +359,40 @@ mod tests {
     }
 
     #[test]
-    fn single_timestamp_ending_consumes_the_whole_window() {
+    fn single_timestamp_ending_near_the_end_of_the_audio_consumes_the_whole_window() {
+        // Text up to 2.00 s of a 2.5 s window: what follows is padding.
         let tokens = [15, 1, 2, 65, 65, 3, 115];
-        let split = split_window(&tokens, 15, 2500);
+        let split = split_window(&tokens, 15, 250);
         assert_eq!(split.segments.len(), 2);
         assert_eq!(split.segments[1].tokens, vec![65, 3, 115]);
         assert!((split.segments[1].start - 1.0).abs() < 1e-9);
         assert!((split.segments[1].end - 2.0).abs() < 1e-9);
-        assert_eq!(split.consumed_frames, 2500);
+        assert_eq!(split.consumed_frames, 250);
+    }
+
+    /// Issue 14: two sentences 0.4 s apart in one 8 s segment; Whisper wrote the first and
+    /// stopped. The reference rule took the window as done and the second sentence was lost.
+    #[test]
+    fn text_ending_well_before_the_audio_leaves_the_rest_to_the_next_window() {
+        let tokens = [15, 1, 2, 65, 65, 3, 115];
+        let split = split_window(&tokens, 15, 800);
+        assert_eq!(split.segments.len(), 2);
+        assert_eq!(split.consumed_frames, 200, "resume at 2.00 s, where the text ends");
+        let no_pair = split_window(&[15, 1, 2, 3, 40], 15, 800);
+        assert_eq!(no_pair.consumed_frames, 50, "resume at 0.50 s");
     }
 
     #[test]
     fn no_timestamp_pair_makes_one_segment_up_to_the_last_timestamp() {
         let tokens = [15, 1, 2, 3, 40];
-        let split = split_window(&tokens, 15, 3000);
+        let split = split_window(&tokens, 15, 120);
         assert_eq!(split.segments.len(), 1);
         assert!((split.segments[0].end - 0.5).abs() < 1e-9);
-        assert_eq!(split.consumed_frames, 3000);
+        assert_eq!(split.consumed_frames, 120);
+        let untimed = split_window(&[15, 1, 2, 3], 15, 3000);
+        assert_eq!(
+            untimed.consumed_frames, 3000,
+            "no end timestamp: nothing to resume from"
+        );
     }
 }
