@@ -1,7 +1,12 @@
 //! Measures the room from the frames the VAD stage sees and its speech decisions: level (RMS and
-//! peak, dBFS), noise floor (the level of non-speech frames), clipping and speech duty cycle per
-//! reporting window, and the events "long silence" and "high noise". Pure: frames and decisions
-//! in, `AudioReport`s out; positions are sample counts.
+//! peak, dBFS), noise floor, clipping and speech duty cycle per reporting window, and the events
+//! "long silence" and "high noise". Pure: frames and decisions in, `AudioReport`s out; positions
+//! are sample counts.
+//!
+//! The noise floor is a low percentile of the window's frame levels, whatever the VAD called
+//! them: the room's background is what the quietest moments sound like. (The mean of the frames
+//! the VAD called non-speech, used before, is dominated by speech onsets and quiet phonemes, and
+//! raised false alarms on meetings whose gaps are digital silence.)
 
 use crate::pipeline::{AudioEvent, AudioMetrics, AudioReport, STREAM_RATE};
 
@@ -21,6 +26,10 @@ const FLOOR_DBFS: f32 = -120.0;
 const CLIPPED: f32 = 0.999;
 /// Hysteresis of the high-noise event, dB.
 const NOISE_REARM_DB: f32 = 3.0;
+/// The share of a window's frames quieter than its noise floor. Low enough that a window of
+/// continuous speech finds its floor in the gaps between words, high enough that a few frames of
+/// dropout do not set it.
+const NOISE_FLOOR_PERCENTILE: f64 = 0.05;
 
 fn dbfs(power: f64) -> f32 {
     if power <= 0.0 {
@@ -36,8 +45,8 @@ pub struct AudioMeter {
     window_start: u64,
     sum_squares: f64,
     samples: u64,
-    noise_sum_squares: f64,
-    noise_samples: u64,
+    /// The level (dBFS) of every frame in the window; its capacity is kept across windows.
+    frame_levels: Vec<f32>,
     peak: f32,
     clipped: u64,
     frames: u64,
@@ -57,8 +66,7 @@ impl AudioMeter {
             window_start: 0,
             sum_squares: 0.0,
             samples: 0,
-            noise_sum_squares: 0.0,
-            noise_samples: 0,
+            frame_levels: Vec::new(),
             peak: 0.0,
             clipped: 0,
             frames: 0,
@@ -81,6 +89,7 @@ impl AudioMeter {
         let power: f64 = frame.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
         self.sum_squares += power;
         self.samples += frame.len() as u64;
+        self.frame_levels.push(dbfs(power / frame.len().max(1) as f64));
         self.peak = frame.iter().fold(self.peak, |peak, s| peak.max(s.abs()));
         self.clipped += frame.iter().filter(|s| s.abs() >= CLIPPED).count() as u64;
         self.frames += 1;
@@ -89,8 +98,6 @@ impl AudioMeter {
             self.silence_since = None;
             self.silence_reported = false;
         } else {
-            self.noise_sum_squares += power;
-            self.noise_samples += frame.len() as u64;
             self.silence_since.get_or_insert(self.position);
         }
         self.position += frame.len() as u64;
@@ -115,11 +122,7 @@ impl AudioMeter {
     /// limit.
     fn close_window(&mut self) -> Vec<AudioReport> {
         let mut reports = Vec::new();
-        let noise_floor_dbfs = if self.noise_samples > 0 {
-            dbfs(self.noise_sum_squares / self.noise_samples as f64)
-        } else {
-            self.last_noise_floor_dbfs
-        };
+        let noise_floor_dbfs = noise_floor(&mut self.frame_levels).unwrap_or(self.last_noise_floor_dbfs);
         self.last_noise_floor_dbfs = noise_floor_dbfs;
         reports.push(AudioReport::Metrics(AudioMetrics {
             start: seconds(self.window_start),
@@ -139,7 +142,10 @@ impl AudioMeter {
         } else if self.noise_alerted && noise_floor_dbfs < self.rules.high_noise_dbfs - NOISE_REARM_DB {
             self.noise_alerted = false;
         }
+        let mut frame_levels = std::mem::take(&mut self.frame_levels);
+        frame_levels.clear();
         *self = Self {
+            frame_levels,
             rules: self.rules.clone(),
             position: self.position,
             window_start: self.position,
@@ -151,6 +157,17 @@ impl AudioMeter {
         };
         reports
     }
+}
+
+/// The level below which `NOISE_FLOOR_PERCENTILE` of the frames lie; `None` for no frames.
+/// Reorders `levels`.
+fn noise_floor(levels: &mut [f32]) -> Option<f32> {
+    if levels.is_empty() {
+        return None;
+    }
+    let rank = ((levels.len() - 1) as f64 * NOISE_FLOOR_PERCENTILE).floor() as usize;
+    let (_, floor, _) = levels.select_nth_unstable_by(rank, f32::total_cmp);
+    Some(*floor)
 }
 
 fn seconds(samples: u64) -> f64 {
@@ -262,6 +279,62 @@ mod tests {
         assert!(events(&noise(&mut meter, 0.1)).is_empty(), "still loud: reported once");
         assert!(events(&noise(&mut meter, 0.001)).is_empty());
         assert_eq!(events(&noise(&mut meter, 0.1)).len(), 1, "re-armed after quieting");
+    }
+
+    /// Repeatable noise, uniform in [-1, 1] scaled to `rms` (a tiny linear congruential
+    /// generator: the test needs no crate).
+    fn noise(frames: usize, rms: f32, seed: u32) -> Vec<Vec<f32>> {
+        let mut state = seed;
+        let scale = rms * 3f32.sqrt();
+        (0..frames)
+            .map(|_| {
+                (0..FRAME)
+                    .map(|_| {
+                        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                        (state >> 8) as f32 / (1u32 << 24) as f32 * 2.0 * scale - scale
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn speech_with_silent_gaps_has_the_floor_of_its_gaps() {
+        let mut meter = meter();
+        let mut reports = Vec::new();
+        // 80% speech whose level swells and fades (quiet phonemes at -46 dBFS included, which a
+        // VAD may well call non-speech), 20% gaps at -80 dBFS.
+        for (i, frame) in noise(100, 1.0, 7).into_iter().enumerate() {
+            let (gain, speech) = match i % 10 {
+                0 | 1 => (1e-4, false),
+                2 => (0.005, false),
+                k => (0.02 * k as f32, true),
+            };
+            let frame: Vec<f32> = frame.iter().map(|s| s * gain).collect();
+            reports.extend(meter.push(&frame, speech));
+        }
+        let floor = metrics(&reports)[0].noise_floor_dbfs;
+        assert!((floor + 80.0).abs() < 2.0, "floor {floor} dBFS, the gaps are -80");
+    }
+
+    #[test]
+    fn steady_noise_has_its_own_level_as_the_floor() {
+        let mut meter = AudioMeter::new(MeterRules {
+            high_noise_dbfs: -45.0,
+            ..meter().rules
+        });
+        let reports: Vec<_> = noise(100, 10f32.powf(-30.0 / 20.0), 3)
+            .into_iter()
+            .flat_map(|frame| meter.push(&frame, false))
+            .collect();
+        let floor = metrics(&reports)[0].noise_floor_dbfs;
+        assert!((floor + 30.0).abs() < 1.5, "floor {floor} dBFS in -30 dBFS noise");
+        assert!(
+            events(&reports)
+                .iter()
+                .any(|e| matches!(e, AudioEvent::HighNoise { .. })),
+            "-30 dBFS noise is above the default -45 dBFS limit: {reports:?}"
+        );
     }
 
     #[test]
