@@ -187,7 +187,7 @@ async fn run_pipeline(
     let timings = transcriber.timings.clone();
     let asr_config = receivers.asr.clone();
     let asr_stage = spawn("asr", move || {
-        asr::run_stage(transcriber, asr_config, segment_rx, transcript_tx)
+        asr::live::run_stage(transcriber, asr_config, segment_rx, transcript_tx)
     })?;
     let store_health = Arc::new(Mutex::new(health::StoreHealth::default()));
     let store_path = store.path().to_owned();

@@ -18,19 +18,33 @@ pub struct AudioChunk {
 pub struct SpeechSegment {
     pub start_sample: u64,
     pub samples: Vec<f32>,
+    /// Stream position just after its last speech frame: what follows is padding or silence.
+    pub speech_end_sample: u64,
 }
 
 impl SpeechSegment {
     pub fn start_seconds(&self) -> f64 {
         self.start_sample as f64 / f64::from(STREAM_RATE)
     }
+
+    /// Stream position just after its last sample.
+    pub fn end_sample(&self) -> u64 {
+        self.start_sample + self.samples.len() as u64
+    }
 }
 
-/// What the VAD stage hands to ASR: a closed segment, or (about once a second) the audio of the
-/// segment still open, for live partials. Partials may be dropped; finals never are.
+/// What the VAD stage hands to ASR about the speech going on. All three carry the open
+/// segment's audio from its start; ASR tells them apart by `start_sample`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SpeechEvent {
+    /// About once a second while speech goes on, for live partials. May be dropped.
     Partial(SpeechSegment),
+    /// The speech paused for `vad.pause_ms`: the segment up to the pause, padded as a final
+    /// would be. Speech may resume (then more events of the same segment follow) or not (then
+    /// the `Final` holds no more speech than this). ASR may decode it ahead of the final, and
+    /// publish it when it ends a sentence. May be dropped.
+    Pause(SpeechSegment),
+    /// The segment closed. Never dropped.
     Final(SpeechSegment),
 }
 

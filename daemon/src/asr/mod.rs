@@ -5,6 +5,7 @@
 //! runs on a tokio worker, and this stage never publishes or stores anything itself.
 
 pub mod decode;
+pub mod live;
 pub mod streaming;
 pub mod whisper;
 
@@ -14,10 +15,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use tch::{Device, Kind};
-use tokio::sync::mpsc;
 
 use crate::config::{AsrConfig, ComputeDevice, ComputeType, AUTO_LANGUAGE};
-use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, Transcript};
 use decode::prompt::PromptContext;
 use decode::rules::Suppression;
 use decode::{DecodeOptions, Decoder, LanguageToken, Suppressed};
@@ -167,7 +166,7 @@ pub struct AsrTimingSummary {
 impl AsrTimings {
     const KEEP: usize = 256;
 
-    fn record(&self, processing_s: f64, audio_s: f64) {
+    pub fn record(&self, processing_s: f64, audio_s: f64) {
         self.segments.fetch_add(1, Ordering::Relaxed);
         let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if recent.len() == Self::KEEP {
@@ -598,111 +597,6 @@ fn cpu_has_native_bfloat16(cpuinfo: &str) -> bool {
                 .split_whitespace()
                 .any(|flag| matches!(flag, "avx512_bf16" | "amx_bf16" | "bf16"))
         })
-}
-
-/// Runs the stage until its input closes: each final speech segment in, its transcripts out;
-/// partial audio in, a live hypothesis out (skipped whenever more audio is already waiting, so
-/// partials never delay finals). Segments continue each other's text context unless more than
-/// `context_reset_s` of silence lies between them. A segment that fails is logged and skipped.
-pub fn run_stage(
-    mut transcriber: Transcriber,
-    mut live_config: tokio::sync::watch::Receiver<AsrConfig>,
-    mut events: mpsc::Receiver<SpeechEvent>,
-    out: mpsc::Sender<AsrOutput>,
-) {
-    let mut context_reset_s = live_config.borrow_and_update().context_reset_s;
-    let _no_grad = tch::no_grad_guard();
-    let rate = f64::from(crate::pipeline::STREAM_RATE);
-    let mut sequence = 0u64;
-    let mut context = transcriber.new_context();
-    let mut agreement = streaming::LocalAgreement::default();
-    let mut last_end = 0.0f64;
-    while let Some(event) = events.blocking_recv() {
-        if live_config.has_changed().unwrap_or(false) {
-            let config = live_config.borrow_and_update().clone();
-            match transcriber.reconfigure(&config) {
-                Ok(()) => {
-                    context_reset_s = config.context_reset_s;
-                    context = transcriber.new_context();
-                    tracing::info!("Transcription settings changed");
-                }
-                Err(error) => {
-                    tracing::error!(%error, "New transcription settings could not be applied; keeping the old ones")
-                }
-            }
-        }
-        let segment = match event {
-            SpeechEvent::Partial(segment) => {
-                if !events.is_empty() {
-                    continue;
-                }
-                let start = segment.start_seconds();
-                let (hypothesis, language) = match transcriber.transcribe_partial(&segment.samples, &context) {
-                    Ok(partial) => partial,
-                    Err(error) => {
-                        tracing::warn!(%error, start, "A partial hypothesis failed; skipping it");
-                        continue;
-                    }
-                };
-                let partial = agreement.update(&hypothesis);
-                if partial.text().is_empty() {
-                    // Nothing recognised yet (or only what the firewall held back): say nothing.
-                    continue;
-                }
-                let message = PartialTranscript {
-                    sequence: sequence + 1,
-                    start,
-                    end: start + segment.samples.len() as f64 / rate,
-                    text: partial.text(),
-                    stable: partial.stable,
-                    language,
-                };
-                if out.blocking_send(AsrOutput::Partial(message)).is_err() {
-                    return;
-                }
-                continue;
-            }
-            SpeechEvent::Final(segment) => segment,
-        };
-        agreement.reset();
-        let started = std::time::Instant::now();
-        let audio_seconds = segment.samples.len() as f64 / rate;
-        if segment.start_seconds() - last_end > f64::from(context_reset_s) {
-            context = transcriber.new_context();
-        }
-        last_end = segment.start_seconds() + audio_seconds;
-        let pieces = match transcriber.transcribe(&segment.samples, &mut context) {
-            Ok(pieces) => pieces,
-            Err(error) => {
-                tracing::error!(%error, start = segment.start_seconds(), "Transcription of a speech segment failed; skipping it");
-                continue;
-            }
-        };
-        transcriber
-            .timings
-            .record(started.elapsed().as_secs_f64(), audio_seconds);
-        tracing::debug!(
-            audio_seconds,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            pieces = pieces.len(),
-            "Transcribed a speech segment"
-        );
-        for piece in pieces {
-            sequence += 1;
-            let transcript = Transcript {
-                sequence,
-                start: segment.start_seconds() + piece.start,
-                end: segment.start_seconds() + piece.end.min(audio_seconds),
-                text: piece.text,
-                confidence: piece.confidence,
-                language: piece.language,
-            };
-            if out.blocking_send(AsrOutput::Final(transcript)).is_err() {
-                tracing::warn!("Transcript output closed; the ASR stage stops");
-                return;
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,117 @@
-//! Live partial hypotheses with LocalAgreement-2 (Macháček et al., "Turning Whisper into
-//! Real-Time Transcription System", 2023): the growing speech buffer is re-decoded about once a
-//! second, and the words two consecutive passes agree on are committed; the rest is tentative.
-//! Committed words never change until the segment's final transcript replaces them all.
-//! Pure: words in, words out.
+//! The live path's decisions, pure: which audio of the open segment to decode for each speech
+//! event, when a decode made ahead of time becomes final, and the partials' LocalAgreement-2.
+//!
+//! Finals at turn ends: the VAD hands out the open segment at each pause (`vad.pause_ms` of
+//! silence). ASR decodes it ahead with the final settings. If that text ends a sentence it is
+//! published at once and the segment's audio up to the pause is done (`SpeechCursor`: the
+//! audio after it carries on as the open segment); if not, it is held, and becomes the final
+//! when the segment closes with no more speech, or is dropped when speech resumes. Audio is
+//! never dropped: whatever was not published at a pause is decoded with the segment.
+//!
+//! Partials: LocalAgreement-2 (Macháček et al., "Turning Whisper into Real-Time Transcription
+//! System", 2023): the growing speech buffer is re-decoded about once a second, and the words
+//! two consecutive passes agree on are committed; the rest is tentative. Committed words never
+//! change until the final transcript replaces them all.
+
+use crate::pipeline::SpeechSegment;
+
+/// Where the live path stands in the stream: what is final, and what was decoded ahead.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SpeechCursor {
+    /// Stream position up to which finals are published: audio before it is never decoded again.
+    committed_until: u64,
+    /// The pause decoded ahead and held (its text did not end a sentence), if any.
+    held: Option<AheadKey>,
+}
+
+/// Which audio a decode made ahead covered: the segment, where its speech ended, where the
+/// decode began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AheadKey {
+    segment_start: u64,
+    speech_end: u64,
+    from: u64,
+}
+
+/// What to do with a segment that closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalPlan {
+    /// The decode held from its last pause covers all its speech: publish that.
+    PublishHeld,
+    /// Decode the segment from this stream position and publish it.
+    Decode { from: u64 },
+    /// Its speech was all published at pauses: only padding is left.
+    Nothing,
+}
+
+impl SpeechCursor {
+    /// Where decoding `segment` starts: after what is already final.
+    pub fn from(&self, segment: &SpeechSegment) -> u64 {
+        self.committed_until.clamp(segment.start_sample, segment.end_sample())
+    }
+
+    /// The stream position up to which finals are published.
+    pub fn committed_until(&self) -> u64 {
+        self.committed_until
+    }
+
+    /// A partial or a pause: the stream position to decode from, or `None` when no speech
+    /// follows what is final.
+    pub fn ahead(&self, segment: &SpeechSegment) -> Option<u64> {
+        let from = self.from(segment);
+        (segment.speech_end_sample > from).then_some(from)
+    }
+
+    /// A pause was decoded from `from`: publish it now if its text ends a sentence (then the
+    /// segment's audio up to the pause is final), else hold it for the segment's close. Returns
+    /// whether to publish.
+    pub fn decoded_ahead(&mut self, pause: &SpeechSegment, from: u64, ends_sentence: bool) -> bool {
+        if ends_sentence {
+            self.committed_until = pause.end_sample();
+            self.held = None;
+        } else {
+            self.held = Some(AheadKey {
+                segment_start: pause.start_sample,
+                speech_end: pause.speech_end_sample,
+                from,
+            });
+        }
+        ends_sentence
+    }
+
+    /// The segment closed: what to publish. Call `closed` once it is published.
+    pub fn plan_final(&self, segment: &SpeechSegment) -> FinalPlan {
+        let from = self.from(segment);
+        let covers = |held: &AheadKey| {
+            held.segment_start == segment.start_sample
+                && held.speech_end == segment.speech_end_sample
+                && held.from == from
+        };
+        if self.held.as_ref().is_some_and(covers) {
+            FinalPlan::PublishHeld
+        } else if segment.speech_end_sample > from {
+            FinalPlan::Decode { from }
+        } else {
+            FinalPlan::Nothing
+        }
+    }
+
+    /// The segment's final is published: all its audio is done.
+    pub fn closed(&mut self, segment: &SpeechSegment) {
+        self.committed_until = self.committed_until.max(segment.end_sample());
+        self.held = None;
+    }
+}
+
+/// Whether `text` ends a sentence: its last character, past closing quotes and brackets, is a
+/// full stop, question mark or exclamation mark (Whisper punctuates what it hears as complete);
+/// a trailing ellipsis is speech trailing off, not an end.
+pub fn ends_sentence(text: &str) -> bool {
+    let text = text
+        .trim_end()
+        .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']']);
+    text.ends_with(['.', '?', '!']) && !text.ends_with("...")
+}
 
 /// What a partial shows: the stable prefix, and the tentative rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -78,6 +187,90 @@ fn same_word(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A segment starting at `start`, `len` samples long, its speech ending at `speech_end`.
+    fn segment(start: u64, len: usize, speech_end: u64) -> SpeechSegment {
+        SpeechSegment {
+            start_sample: start,
+            samples: vec![0.0; len],
+            speech_end_sample: speech_end,
+        }
+    }
+
+    #[test]
+    fn sentence_ends_are_full_stops_questions_and_exclamations() {
+        for complete in [
+            "We agreed.",
+            "Who orders it?",
+            "Great!",
+            "He said \"done.\"",
+            "(Fine.) ",
+        ] {
+            assert!(ends_sentence(complete), "{complete}");
+        }
+        for open in ["We agreed to", "and the desks,", "So...", "", "Well -"] {
+            assert!(!ends_sentence(open), "{open}");
+        }
+    }
+
+    #[test]
+    fn a_pause_ending_a_sentence_is_published_and_the_rest_decoded_after_it() {
+        let mut cursor = SpeechCursor::default();
+        let pause = segment(1000, 5000, 5800);
+        assert_eq!(cursor.ahead(&pause), Some(1000));
+        assert!(cursor.decoded_ahead(&pause, 1000, true));
+        assert_eq!(cursor.committed_until(), 6000);
+        // Speech resumed; the segment closes later with more speech: only that is decoded.
+        let closed = segment(1000, 12_000, 12_800);
+        assert_eq!(cursor.plan_final(&closed), FinalPlan::Decode { from: 6000 });
+        let partial = segment(1000, 9000, 10_000);
+        assert_eq!(
+            cursor.ahead(&partial),
+            Some(6000),
+            "partials show only what is not final"
+        );
+        cursor.closed(&closed);
+        assert_eq!(cursor.committed_until(), 13_000);
+    }
+
+    #[test]
+    fn a_published_pause_nobody_speaks_after_leaves_nothing_to_decode() {
+        let mut cursor = SpeechCursor::default();
+        let pause = segment(0, 5000, 4800);
+        cursor.decoded_ahead(&pause, 0, true);
+        assert_eq!(cursor.plan_final(&pause), FinalPlan::Nothing);
+        assert_eq!(cursor.ahead(&pause), None);
+    }
+
+    #[test]
+    fn a_held_pause_is_the_final_only_when_no_speech_followed() {
+        let mut cursor = SpeechCursor::default();
+        let pause = segment(0, 5000, 4800);
+        assert!(!cursor.decoded_ahead(&pause, 0, false), "no sentence end: held");
+        assert_eq!(cursor.committed_until(), 0);
+        let same_speech = segment(0, 5000, 4800);
+        assert_eq!(cursor.plan_final(&same_speech), FinalPlan::PublishHeld);
+        let more_speech = segment(0, 9000, 8800);
+        assert_eq!(
+            cursor.plan_final(&more_speech),
+            FinalPlan::Decode { from: 0 },
+            "speech resumed: the held text is dropped and the whole segment decoded"
+        );
+        let other_segment = segment(20_000, 5000, 24_800);
+        assert_eq!(cursor.plan_final(&other_segment), FinalPlan::Decode { from: 20_000 });
+    }
+
+    #[test]
+    fn a_segment_split_before_the_published_point_carries_on_after_it() {
+        let mut cursor = SpeechCursor::default();
+        cursor.decoded_ahead(&segment(0, 300_000, 299_000), 0, true);
+        // The maximum length split the segment at 250 000: that part is all final already.
+        let first = segment(0, 250_000, 250_000);
+        assert_eq!(cursor.plan_final(&first), FinalPlan::Nothing);
+        cursor.closed(&first);
+        let rest = segment(250_000, 100_000, 340_000);
+        assert_eq!(cursor.plan_final(&rest), FinalPlan::Decode { from: 300_000 });
+    }
 
     #[test]
     fn nothing_is_stable_after_one_pass() {

@@ -171,6 +171,10 @@ pub struct VadConfig {
     pub min_level_dbfs: f32,
     /// Shorter bursts of speech are dropped, in ms. Default 250. 0-5000.
     pub min_speech_ms: u32,
+    /// Silence after which the speech so far is decoded ahead of the segment's end, in ms, and
+    /// published at once if it ends a sentence (the rest carries on as the open segment).
+    /// Default 160. 32-5000, at most `min_silence_ms`.
+    pub pause_ms: u32,
     /// Silence that ends a segment, in ms. Default 600. 100-10000.
     pub min_silence_ms: u32,
     /// Audio kept before and after each segment, in ms. Default 200. 0-2000.
@@ -196,6 +200,7 @@ impl Default for VadConfig {
             margin_db: 12.0,
             min_level_dbfs: -55.0,
             min_speech_ms: 250,
+            pause_ms: 160,
             min_silence_ms: 600,
             speech_pad_ms: 200,
             max_segment_s: 28.0,

@@ -241,7 +241,14 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     check.range("vad.margin_db", vad.margin_db, 3.0, 40.0, "");
     check.range("vad.min_level_dbfs", vad.min_level_dbfs, -90.0, -10.0, "");
     check.range("vad.min_speech_ms", vad.min_speech_ms, 0, 5_000, "");
+    check.range("vad.pause_ms", vad.pause_ms, 32, 5_000, "");
     check.range("vad.min_silence_ms", vad.min_silence_ms, 100, 10_000, "");
+    check.require(vad.pause_ms <= vad.min_silence_ms, "vad.pause_ms", || {
+        format!(
+            "must not be longer than vad.min_silence_ms ({} ms): a pause is silence before the segment ends",
+            vad.min_silence_ms
+        )
+    });
     check.range("vad.speech_pad_ms", vad.speech_pad_ms, 0, 2_000, "");
     check.range(
         "vad.max_segment_s",
@@ -472,6 +479,14 @@ mod tests {
             "lists the valid names: {}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn a_pause_may_not_outlast_the_silence_that_ends_a_segment() {
+        let errors = errors_of("[vad]\npause_ms = 700\nmin_silence_ms = 600\n");
+        assert_eq!(fields(&errors), ["vad.pause_ms"]);
+        assert!(errors[0].message.contains("600 ms"), "{}", errors[0].message);
+        assert!(parse_and_validate("[vad]\npause_ms = 600\nmin_silence_ms = 600\n").is_ok());
     }
 
     #[test]

@@ -17,15 +17,24 @@ use crate::config::VadConfig;
 use crate::pipeline::{AudioChunk, AudioReport, SpeechEvent, SpeechSegment, STREAM_RATE};
 use energy::EnergyGate;
 use meter::{AudioMeter, MeterRules};
-use segmenter::{Segmenter, SegmenterRules};
+use segmenter::{Endpoint, Segmenter, SegmenterRules};
 use silero::{SileroError, SileroVad, SILERO_FRAME};
 
 /// Analysis frame: 32 ms, the frame Silero VAD takes at 16 kHz.
 pub const FRAME_SAMPLES: usize = SILERO_FRAME;
 
+/// Frames quieter than this (RMS, dBFS) are not speech anyone could transcribe.
+const INAUDIBLE_DBFS: f32 = -60.0;
+/// After this many inaudible frames in a row (about a second) the model rests until a louder
+/// frame comes, and then starts from a fresh state: long silence and a quiet room cost nothing,
+/// and the short gaps inside speech are still heard by the model as they always were.
+const REST_AFTER_FRAMES: u32 = 31;
+
 /// Decides, frame by frame, how likely speech is.
 pub struct Detector {
     silero: Option<SileroVad>,
+    /// Inaudible frames in a row; past `REST_AFTER_FRAMES` the model is not run.
+    inaudible_frames: u32,
     /// Always kept: the decision when there is no model, or when the model fails on a frame.
     energy: EnergyGate,
     silero_failures: u64,
@@ -48,6 +57,7 @@ impl Detector {
         };
         Ok(Self {
             silero,
+            inaudible_frames: 0,
             energy: EnergyGate::new(config.margin_db, config.min_level_dbfs),
             silero_failures: 0,
         })
@@ -71,6 +81,16 @@ impl Detector {
         let Some(silero) = self.silero.as_mut().filter(|_| frame.len() == SILERO_FRAME) else {
             return energy;
         };
+        if level_dbfs(frame) < INAUDIBLE_DBFS {
+            self.inaudible_frames = self.inaudible_frames.saturating_add(1);
+            if self.inaudible_frames > REST_AFTER_FRAMES {
+                return 0.0;
+            }
+        } else if std::mem::take(&mut self.inaudible_frames) > REST_AFTER_FRAMES {
+            if let Err(error) = silero.reset() {
+                tracing::debug!(%error, "Silero VAD state could not be reset; carrying on with it");
+            }
+        }
         match silero.speech_probability(frame) {
             Ok(probability) => probability,
             Err(error) => {
@@ -84,12 +104,19 @@ impl Detector {
     }
 }
 
+/// RMS level of `frame`, dBFS (-inf for digital silence).
+fn level_dbfs(frame: &[f32]) -> f32 {
+    let power = frame.iter().map(|s| s * s).sum::<f32>() / frame.len().max(1) as f32;
+    10.0 * power.log10()
+}
+
 pub fn rules_from(config: &VadConfig) -> SegmenterRules {
     let frames = |ms: u32| (ms as usize * STREAM_RATE as usize / 1000).div_ceil(FRAME_SAMPLES);
     SegmenterRules {
         frame_samples: FRAME_SAMPLES,
         threshold: config.threshold,
         min_speech_frames: frames(config.min_speech_ms),
+        pause_frames: frames(config.pause_ms),
         min_silence_frames: frames(config.min_silence_ms),
         pad_samples: config.speech_pad_ms as usize * STREAM_RATE as usize / 1000,
         max_segment_samples: (config.max_segment_s * STREAM_RATE as f32) as usize,
@@ -108,8 +135,9 @@ pub fn meter_rules_from(config: &VadConfig) -> MeterRules {
 const PARTIAL_EVERY_SAMPLES: usize = STREAM_RATE as usize;
 
 /// Runs until `chunks` closes; returns how many segments it sent. While a segment is open, its
-/// audio so far goes out as a partial about once a second, only if ASR has room for it. Room
-/// metrics and events go to `reports` when it has room (they never hold up speech).
+/// audio so far goes out as a partial about once a second (only while speech goes on, and only
+/// if ASR has room for it), and once per pause as a `Pause`. Room metrics and events go to
+/// `reports` when it has room (they never hold up speech).
 /// A new `[vad]` section (remote configuration) takes effect at the next chunk; the model file
 /// is only read at start.
 pub fn run_stage(
@@ -119,13 +147,16 @@ pub fn run_stage(
     out: mpsc::Sender<SpeechEvent>,
     reports: mpsc::Sender<AudioReport>,
 ) -> u64 {
+    // One 32 ms frame is too little work to share out: more threads only spin. libtorch's
+    // intra-op thread count is per calling thread, so ASR keeps its own.
+    tch::set_num_threads(1);
     let mut config = live_config.borrow_and_update().clone();
     let mut segmenter = Segmenter::new(rules_from(&config));
     let mut meter = AudioMeter::new(meter_rules_from(&config));
     let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 2);
     let mut sent = 0u64;
     let mut partial_at = PARTIAL_EVERY_SAMPLES;
-    let partials = out.clone();
+    let early = out.clone();
     let mut send = |segment: SpeechSegment| {
         tracing::debug!(
             start = segment.start_seconds(),
@@ -134,6 +165,10 @@ pub fn run_stage(
         );
         sent += 1;
         out.blocking_send(SpeechEvent::Final(segment)).is_ok()
+    };
+    // Partials and pauses that do not fit are skipped: the final carries all their audio.
+    let send_early = |event: SpeechEvent| {
+        let _ = early.try_send(event);
     };
     let mut expected_start = 0u64;
     while let Some(chunk) = chunks.blocking_recv() {
@@ -164,23 +199,30 @@ pub fn run_stage(
                     tracing::debug!("An audio report was dropped: the bus is busy");
                 }
             }
-            if let Some(segment) = segmenter.push(frame, probability) {
-                partial_at = PARTIAL_EVERY_SAMPLES;
-                if !send(segment) {
-                    return sent;
+            match segmenter.push(frame, probability) {
+                Some(Endpoint::Closed(segment)) => {
+                    partial_at = PARTIAL_EVERY_SAMPLES;
+                    if !send(segment) {
+                        return sent;
+                    }
                 }
+                Some(Endpoint::Pause(segment)) => send_early(SpeechEvent::Pause(segment)),
+                None => {}
             }
         }
         pending.drain(..whole);
-        if let Some(open) = segmenter.open_segment().filter(|open| open.samples.len() >= partial_at) {
-            partial_at = open.samples.len() + PARTIAL_EVERY_SAMPLES;
-            // A partial that does not fit is simply skipped: the next one supersedes it.
-            let _ = partials.try_send(SpeechEvent::Partial(open));
+        // No partial while the speech pauses: a pause or the final follows, and a partial
+        // decoded now would only hold them up.
+        if segmenter.is_speaking() {
+            if let Some(open) = segmenter.open_segment().filter(|open| open.samples.len() >= partial_at) {
+                partial_at = open.samples.len() + PARTIAL_EVERY_SAMPLES;
+                send_early(SpeechEvent::Partial(open));
+            }
         }
     }
     if !pending.is_empty() {
         let probability = detector.speech_probability(&pending);
-        if let Some(segment) = segmenter.push(&pending, probability) {
+        if let Some(Endpoint::Closed(segment)) = segmenter.push(&pending, probability) {
             send(segment);
         }
     }

@@ -1,11 +1,21 @@
-//! Pure speech segmentation: per-frame speech probabilities in, padded `SpeechSegment`s out.
+//! Pure speech segmentation and endpointing: per-frame speech probabilities in, padded
+//! segments and pauses out.
 //!
-//! Rules: a segment opens when a frame reaches `threshold` and stays open while frames stay
-//! above `threshold - 0.15` (hysteresis); it closes after `min_silence` of quiet, keeping
-//! `pad` of audio on both sides; bursts shorter than `min_speech` are dropped; a segment that
-//! reaches `max_segment` is split at its quietest frame in the second half (the least likely
-//! speech, then the lowest level: a pause between words rather than a word), and the rest goes
-//! on as the next segment. A gap in the stream (audio dropped upstream) closes the open segment.
+//! Rules (double-threshold hysteresis, as Silero VAD's reference `get_speech_timestamps`):
+//! - a segment opens when a frame reaches `threshold`;
+//! - while speech goes on, frames down to `threshold - 0.15` keep it going; a frame below that
+//!   starts a silence, and only a frame back at `threshold` ends the silence (a frame in between
+//!   is a blip, not speech: it neither resets nor breaks the silence);
+//! - after `pause` of silence the segment so far is handed out once as a pause (speech may
+//!   resume: ASR decodes ahead and commits it at a sentence end);
+//! - after `min_silence` of silence the segment closes;
+//! - every segment keeps `pad` of audio on both sides; bursts shorter than `min_speech` are
+//!   dropped;
+//! - a segment that reaches `max_segment` is split at its quietest frame in the second half (the
+//!   least likely speech, then the lowest level: a pause between words rather than a word), and
+//!   the rest goes on as the next segment;
+//! - a gap in the stream (audio dropped upstream) closes the open segment.
+//!
 //! No I/O, no clocks: positions are sample counts.
 
 use std::collections::VecDeque;
@@ -18,6 +28,8 @@ pub struct SegmenterRules {
     pub frame_samples: usize,
     pub threshold: f32,
     pub min_speech_frames: usize,
+    /// Silence after which the segment so far is handed out as a pause.
+    pub pause_frames: usize,
     pub min_silence_frames: usize,
     pub pad_samples: usize,
     pub max_segment_samples: usize,
@@ -29,13 +41,38 @@ impl SegmenterRules {
     }
 }
 
+/// What a frame completed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Endpoint {
+    /// The speech paused: the segment so far, padded as a final would be. It stays open.
+    Pause(SpeechSegment),
+    /// The segment closed.
+    Closed(SpeechSegment),
+}
+
 struct OpenSegment {
     start_sample: u64,
     samples: Vec<f32>,
     /// Every frame pushed into the segment: where it ends in `samples`, and how quiet it is.
     frames: Vec<FrameQuietness>,
     speech_frames: usize,
+    /// Where the last speech frame ends in `samples`.
+    speech_end: usize,
     trailing_silence_frames: usize,
+    /// Whether the current silence was already handed out as a pause.
+    paused: bool,
+}
+
+impl OpenSegment {
+    /// The segment up to its last speech frame, plus at most `pad` of the silence after it.
+    fn padded(&self, pad: usize) -> SpeechSegment {
+        let keep = (self.speech_end + pad).min(self.samples.len());
+        SpeechSegment {
+            start_sample: self.start_sample,
+            samples: self.samples[..keep].to_vec(),
+            speech_end_sample: self.start_sample + self.speech_end as u64,
+        }
+    }
 }
 
 /// What ranks a frame as a place to split: first its speech probability, then its energy.
@@ -80,8 +117,9 @@ impl Segmenter {
         self.rules = rules;
     }
 
-    /// Feeds one frame and its speech probability; returns a segment when one closes.
-    pub fn push(&mut self, frame: &[f32], speech_probability: f32) -> Option<SpeechSegment> {
+    /// Feeds one frame and its speech probability; returns a pause or a closed segment when the
+    /// frame completes one.
+    pub fn push(&mut self, frame: &[f32], speech_probability: f32) -> Option<Endpoint> {
         let frame_start = self.position;
         self.position += frame.len() as u64;
         let quietness = |end| FrameQuietness {
@@ -97,9 +135,11 @@ impl Segmenter {
                 self.open = Some(OpenSegment {
                     start_sample: frame_start - (samples.len() - frame.len()) as u64,
                     frames: vec![quietness(samples.len())],
+                    speech_end: samples.len(),
                     samples,
                     speech_frames: 1,
                     trailing_silence_frames: 0,
+                    paused: false,
                 });
             } else {
                 self.remember(frame);
@@ -108,17 +148,32 @@ impl Segmenter {
         };
         open.samples.extend_from_slice(frame);
         open.frames.push(quietness(open.samples.len()));
-        if speech_probability >= self.rules.continue_threshold() {
+        let in_silence = open.trailing_silence_frames > 0;
+        let speech = if in_silence {
+            speech_probability >= self.rules.threshold
+        } else {
+            speech_probability >= self.rules.continue_threshold()
+        };
+        if speech {
             open.speech_frames += 1;
             open.trailing_silence_frames = 0;
+            open.speech_end = open.samples.len();
+            open.paused = false;
         } else {
             open.trailing_silence_frames += 1;
         }
         if open.trailing_silence_frames >= self.rules.min_silence_frames {
-            return self.close();
+            return self.close().map(Endpoint::Closed);
         }
         if open.samples.len() >= self.rules.max_segment_samples {
-            return self.split_at_quietest();
+            return self.split_at_quietest().map(Endpoint::Closed);
+        }
+        if open.trailing_silence_frames >= self.rules.pause_frames.max(1)
+            && !open.paused
+            && open.speech_frames >= self.rules.min_speech_frames
+        {
+            open.paused = true;
+            return Some(Endpoint::Pause(open.padded(self.rules.pad_samples)));
         }
         None
     }
@@ -152,10 +207,13 @@ impl Segmenter {
             samples: rest,
             frames,
             speech_frames: segment.speech_frames,
-            trailing_silence_frames: 0,
+            speech_end: segment.speech_end.saturating_sub(cut),
+            trailing_silence_frames: segment.trailing_silence_frames,
+            paused: segment.paused,
         });
         Some(SpeechSegment {
             start_sample: segment.start_sample,
+            speech_end_sample: segment.start_sample + segment.speech_end.min(cut) as u64,
             samples: segment.samples,
         })
     }
@@ -168,6 +226,7 @@ impl Segmenter {
         let open = self.open.take()?;
         (open.speech_frames >= self.rules.min_speech_frames).then_some(SpeechSegment {
             start_sample: open.start_sample,
+            speech_end_sample: open.start_sample + open.speech_end as u64,
             samples: open.samples,
         })
     }
@@ -177,7 +236,13 @@ impl Segmenter {
         self.open.as_ref().map(|open| SpeechSegment {
             start_sample: open.start_sample,
             samples: open.samples.clone(),
+            speech_end_sample: open.start_sample + open.speech_end as u64,
         })
+    }
+
+    /// Whether a segment is open and its latest frame was speech (not a silence that may end it).
+    pub fn is_speaking(&self) -> bool {
+        self.open.as_ref().is_some_and(|open| open.trailing_silence_frames == 0)
     }
 
     /// Ends the stream: closes any open segment.
@@ -188,15 +253,10 @@ impl Segmenter {
     /// Closes the open segment, keeping `pad_samples` of its trailing silence; the rest of that
     /// silence becomes pre-roll for the next one.
     fn close(&mut self) -> Option<SpeechSegment> {
-        let mut open = self.open.take()?;
-        let silence = open.trailing_silence_frames * self.rules.frame_samples;
-        let keep = open.samples.len() - silence.saturating_sub(self.rules.pad_samples).min(open.samples.len());
-        let tail = open.samples.split_off(keep);
-        self.remember(&tail);
-        (open.speech_frames >= self.rules.min_speech_frames).then_some(SpeechSegment {
-            start_sample: open.start_sample,
-            samples: open.samples,
-        })
+        let open = self.open.take()?;
+        let segment = open.padded(self.rules.pad_samples);
+        self.remember(&open.samples[segment.samples.len()..]);
+        (open.speech_frames >= self.rules.min_speech_frames).then_some(segment)
     }
 
     fn remember(&mut self, samples: &[f32]) {
@@ -217,21 +277,44 @@ mod tests {
             frame_samples: FRAME,
             threshold: 0.5,
             min_speech_frames: 3,
+            pause_frames: 2,
             min_silence_frames: 4,
             pad_samples: 20,
             max_segment_samples: 1000,
         }
     }
 
-    /// Feeds frames with the given probabilities (frame i holds the value i) and collects segments.
-    fn run(rules: SegmenterRules, probabilities: &[f32]) -> Vec<SpeechSegment> {
+    /// Feeds frames with the given probabilities (frame i holds the value i) and collects what
+    /// comes out, the closing at the end of the stream included.
+    fn endpoints(rules: SegmenterRules, probabilities: &[f32]) -> Vec<Endpoint> {
         let mut segmenter = Segmenter::new(rules);
         let mut out = Vec::new();
         for (i, &p) in probabilities.iter().enumerate() {
             out.extend(segmenter.push(&[i as f32; FRAME], p));
         }
-        out.extend(segmenter.finish());
+        out.extend(segmenter.finish().map(Endpoint::Closed));
         out
+    }
+
+    /// The closed segments of `endpoints`.
+    fn run(rules: SegmenterRules, probabilities: &[f32]) -> Vec<SpeechSegment> {
+        endpoints(rules, probabilities)
+            .into_iter()
+            .filter_map(|e| match e {
+                Endpoint::Closed(segment) => Some(segment),
+                Endpoint::Pause(_) => None,
+            })
+            .collect()
+    }
+
+    fn pauses(rules: SegmenterRules, probabilities: &[f32]) -> Vec<SpeechSegment> {
+        endpoints(rules, probabilities)
+            .into_iter()
+            .filter_map(|e| match e {
+                Endpoint::Pause(segment) => Some(segment),
+                Endpoint::Closed(_) => None,
+            })
+            .collect()
     }
 
     fn frames_of(segment: &SpeechSegment) -> Vec<usize> {
@@ -273,6 +356,66 @@ mod tests {
     }
 
     #[test]
+    fn a_pause_hands_out_the_speech_so_far_padded_like_the_final() {
+        // Speech in frames 0-4, then silence: the pause comes after 2 quiet frames, the close
+        // after 4, and both hold the same audio (speech plus 20 samples of padding).
+        let p = [1., 1., 1., 1., 1., 0., 0., 0., 0., 0., 0.];
+        let all = endpoints(rules(), &p);
+        assert_eq!(all.len(), 2, "{all:?}");
+        let (Endpoint::Pause(pause), Endpoint::Closed(closed)) = (&all[0], &all[1]) else {
+            panic!("a pause, then the close: {all:?}");
+        };
+        assert_eq!(pause, closed, "a pause nobody speaks after is the final segment");
+        assert_eq!(frames_of(pause), (0..=6).collect::<Vec<_>>());
+        assert_eq!(pause.speech_end_sample, 5 * FRAME as u64);
+    }
+
+    #[test]
+    fn a_pause_is_handed_out_once_per_silence_and_the_segment_goes_on() {
+        let p = [1., 1., 1., 0., 0., 0., 1., 1., 0., 0., 0., 0., 0.];
+        let pauses = pauses(rules(), &p);
+        assert_eq!(pauses.len(), 2, "one per silence: {pauses:?}");
+        assert_eq!(frames_of(&pauses[0]), vec![0, 1, 2, 3, 4]);
+        assert_eq!(pauses[0].speech_end_sample, 3 * FRAME as u64);
+        assert_eq!(pauses[1].start_sample, 0, "the same segment, grown");
+        assert_eq!(pauses[1].speech_end_sample, 8 * FRAME as u64);
+        assert_eq!(
+            run(rules(), &p).len(),
+            1,
+            "a pause shorter than min_silence splits nothing"
+        );
+    }
+
+    #[test]
+    fn speech_shorter_than_min_speech_gives_no_pause() {
+        let p = [1., 1., 0., 0., 0., 0.];
+        assert!(endpoints(rules(), &p).is_empty());
+    }
+
+    #[test]
+    fn a_blip_between_the_thresholds_does_not_end_a_silence() {
+        // After speech, 0.4 (between 0.35 and 0.5) keeps speech going; once silence began, the
+        // same 0.4 is a blip that neither resets the silence nor counts as speech.
+        let p = [1., 1., 1., 0., 0.4, 0., 0., 0., 0., 0.];
+        let segments = run(rules(), &p);
+        assert_eq!(segments.len(), 1);
+        assert_eq!(segments[0].speech_end_sample, 3 * FRAME as u64);
+        assert_eq!(
+            frames_of(&segments[0]),
+            vec![0, 1, 2, 3, 4],
+            "closed 4 frames after the speech, padding 2"
+        );
+    }
+
+    #[test]
+    fn only_a_frame_at_the_threshold_ends_a_silence() {
+        let p = [1., 1., 1., 0., 0., 0., 0.5, 0., 0., 0., 0., 0.];
+        let segments = run(rules(), &p);
+        assert_eq!(segments.len(), 1);
+        assert_eq!(segments[0].speech_end_sample, 7 * FRAME as u64);
+    }
+
+    #[test]
     fn hysteresis_keeps_a_segment_open_just_below_the_threshold() {
         let p = [0.9, 0.9, 0.9, 0.4, 0.4, 0.4, 0.4, 0.4, 0., 0., 0., 0.];
         let segments = run(rules(), &p);
@@ -290,7 +433,10 @@ mod tests {
         let mut segmenter = Segmenter::new(rules);
         let mut segments = Vec::new();
         for _ in 0..12 {
-            segments.extend(segmenter.push(&[0.5; FRAME], 1.0));
+            segments.extend(segmenter.push(&[0.5; FRAME], 1.0).map(|e| match e {
+                Endpoint::Closed(segment) => segment,
+                Endpoint::Pause(_) => panic!("no pause in steady speech"),
+            }));
         }
         segments.extend(segmenter.finish());
         assert_eq!(
@@ -330,7 +476,10 @@ mod tests {
             out.extend(segmenter.push(&[level; FRAME], 0.9));
         }
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].samples.len(), 70, "cut after the quiet frame 6");
+        let Endpoint::Closed(first) = &out[0] else {
+            panic!("a split closes a segment: {out:?}")
+        };
+        assert_eq!(first.samples.len(), 70, "cut after the quiet frame 6");
     }
 
     #[test]

@@ -52,4 +52,10 @@ impl SileroVad {
             other => Err(SileroError::Output(format!("{other:?}"))),
         }
     }
+
+    /// Forgets the recurrent state and audio context: the next frame starts a new stream.
+    pub fn reset(&mut self) -> Result<(), SileroError> {
+        self.module.method_is::<IValue>("reset_states", &[])?;
+        Ok(())
+    }
 }

@@ -1,0 +1,250 @@
+//! The ASR stage's live loop: speech events from the VAD stage in, partial and final
+//! transcripts out, on a dedicated thread.
+//!
+//! Finals come at turn ends, not only at segment ends: each pause of the open segment is decoded
+//! ahead with the final settings, and published at once when its text ends a sentence (see
+//! `streaming`, which decides what each event decodes; this loop only runs the model and sends).
+//! Partials are decoded greedily, only when nothing else waits, so they never delay a final.
+//! Never stores, publishes or logs text itself.
+
+use std::time::Instant;
+
+use tokio::sync::{mpsc, watch};
+
+use super::decode::prompt::PromptContext;
+use super::streaming::{ends_sentence, FinalPlan, LocalAgreement, SpeechCursor};
+use super::{AsrError, TextSegment, Transcriber};
+use crate::config::AsrConfig;
+use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, SpeechSegment, Transcript, STREAM_RATE};
+
+/// Runs the stage until its input closes. Segments continue each other's text context unless
+/// more than `context_reset_s` of silence lies between them. A decode that fails is logged, and
+/// the audio it covered is decoded again with the segment's final (a failed final is skipped).
+pub fn run_stage(
+    mut transcriber: Transcriber,
+    mut live_config: watch::Receiver<AsrConfig>,
+    mut events: mpsc::Receiver<SpeechEvent>,
+    out: mpsc::Sender<AsrOutput>,
+) {
+    let _no_grad = tch::no_grad_guard();
+    let mut context_reset_s = live_config.borrow_and_update().context_reset_s;
+    let mut live = LiveState {
+        context: transcriber.new_context(),
+        cursor: SpeechCursor::default(),
+        agreement: LocalAgreement::default(),
+        held: None,
+        sequence: 0,
+        last_end: 0.0,
+    };
+    while let Some(event) = events.blocking_recv() {
+        if live_config.has_changed().unwrap_or(false) {
+            let config = live_config.borrow_and_update().clone();
+            match transcriber.reconfigure(&config) {
+                Ok(()) => {
+                    context_reset_s = config.context_reset_s;
+                    live.context = transcriber.new_context();
+                    live.held = None;
+                    tracing::info!("Transcription settings changed");
+                }
+                Err(error) => {
+                    tracing::error!(%error, "New transcription settings could not be applied; keeping the old ones")
+                }
+            }
+        }
+        let run = LiveRun {
+            transcriber: &transcriber,
+            out: &out,
+            context_reset_s: f64::from(context_reset_s),
+        };
+        // Partials and pauses are skipped while more audio waits: what follows supersedes them.
+        let waiting = !events.is_empty();
+        let carry_on = match event {
+            SpeechEvent::Partial(segment) if !waiting => run.partial(&mut live, &segment),
+            SpeechEvent::Pause(segment) if !waiting => run.pause(&mut live, &segment),
+            SpeechEvent::Partial(_) | SpeechEvent::Pause(_) => true,
+            SpeechEvent::Final(segment) => run.finalise(&mut live, &segment),
+        };
+        if !carry_on {
+            tracing::warn!("Transcript output closed; the ASR stage stops");
+            return;
+        }
+    }
+}
+
+/// What the loop carries from one event to the next.
+struct LiveState {
+    /// The text context of everything published so far.
+    context: PromptContext,
+    cursor: SpeechCursor,
+    agreement: LocalAgreement,
+    /// The last pause decoded ahead whose text did not end a sentence.
+    held: Option<Decoded>,
+    /// The last final's `sequence`.
+    sequence: u64,
+    /// Stream seconds where the last published audio ended.
+    last_end: f64,
+}
+
+/// Audio decoded with the final settings, not yet published.
+struct Decoded {
+    /// Times in stream seconds.
+    pieces: Vec<TextSegment>,
+    /// The text context after it.
+    context: PromptContext,
+    /// Stream seconds where its audio ends.
+    end: f64,
+    processing_s: f64,
+    audio_s: f64,
+}
+
+/// The loop's tools for one event.
+struct LiveRun<'a> {
+    transcriber: &'a Transcriber,
+    out: &'a mpsc::Sender<AsrOutput>,
+    context_reset_s: f64,
+}
+
+fn seconds(samples: u64) -> f64 {
+    samples as f64 / f64::from(STREAM_RATE)
+}
+
+/// The audio of `segment` from stream position `from` on.
+fn audio_from(segment: &SpeechSegment, from: u64) -> &[f32] {
+    let offset = (from.saturating_sub(segment.start_sample) as usize).min(segment.samples.len());
+    &segment.samples[offset..]
+}
+
+impl LiveRun<'_> {
+    /// A live hypothesis of the speech not yet final. Returns false when the output closed.
+    fn partial(&self, live: &mut LiveState, segment: &SpeechSegment) -> bool {
+        let Some(from) = live.cursor.ahead(segment) else {
+            return true;
+        };
+        let audio = audio_from(segment, from);
+        let start = seconds(from);
+        let (hypothesis, language) = match self.transcriber.transcribe_partial(audio, &live.context) {
+            Ok(partial) => partial,
+            Err(error) => {
+                tracing::warn!(%error, start, "A partial hypothesis failed; skipping it");
+                return true;
+            }
+        };
+        let partial = live.agreement.update(&hypothesis);
+        if partial.text().is_empty() {
+            // Nothing recognised yet (or only what the firewall held back): say nothing.
+            return true;
+        }
+        let message = PartialTranscript {
+            sequence: live.sequence + 1,
+            start,
+            end: seconds(segment.end_sample()),
+            text: partial.text(),
+            stable: partial.stable,
+            language,
+        };
+        self.out.blocking_send(AsrOutput::Partial(message)).is_ok()
+    }
+
+    /// The speech paused: decode it ahead; publish it if it ends a sentence, else hold it.
+    fn pause(&self, live: &mut LiveState, segment: &SpeechSegment) -> bool {
+        let Some(from) = live.cursor.ahead(segment) else {
+            return true;
+        };
+        let decoded = match self.decode(live, segment, from) {
+            Ok(decoded) => decoded,
+            Err(error) => {
+                tracing::warn!(%error, start = seconds(from), "Decoding at a pause failed; the segment's final decodes it again");
+                return true;
+            }
+        };
+        let complete = decoded.pieces.last().is_some_and(|piece| ends_sentence(&piece.text));
+        if live.cursor.decoded_ahead(segment, from, complete) {
+            live.held = None;
+            self.publish(live, decoded)
+        } else {
+            live.held = Some(decoded);
+            true
+        }
+    }
+
+    /// The segment closed: publish what of it is not final yet.
+    fn finalise(&self, live: &mut LiveState, segment: &SpeechSegment) -> bool {
+        let held = live.held.take();
+        let carry_on = match (live.cursor.plan_final(segment), held) {
+            (FinalPlan::PublishHeld, Some(decoded)) => self.publish(live, decoded),
+            (FinalPlan::Nothing, _) => true,
+            // A held decode lost to a settings change is decoded again.
+            (FinalPlan::Decode { .. } | FinalPlan::PublishHeld, _) => {
+                let from = live.cursor.from(segment);
+                match self.decode(live, segment, from) {
+                    Ok(decoded) => self.publish(live, decoded),
+                    Err(error) => {
+                        tracing::error!(%error, start = seconds(from), "Transcription of a speech segment failed; skipping it");
+                        true
+                    }
+                }
+            }
+        };
+        live.cursor.closed(segment);
+        live.agreement.reset();
+        carry_on
+    }
+
+    /// Decodes `segment` from stream position `from` with the final settings, continuing the
+    /// published context (or a fresh one after a long silence), without publishing anything.
+    fn decode(&self, live: &LiveState, segment: &SpeechSegment, from: u64) -> Result<Decoded, AsrError> {
+        let audio = audio_from(segment, from);
+        let (start, audio_s) = (seconds(from), audio.len() as f64 / f64::from(STREAM_RATE));
+        let mut context = if start - live.last_end > self.context_reset_s {
+            self.transcriber.new_context()
+        } else {
+            live.context.clone()
+        };
+        let started = Instant::now();
+        let pieces = self.transcriber.transcribe(audio, &mut context)?;
+        let processing_s = started.elapsed().as_secs_f64();
+        tracing::debug!(
+            start,
+            audio_s,
+            elapsed_ms = (processing_s * 1e3) as u64,
+            pieces = pieces.len(),
+            "Decoded speech"
+        );
+        Ok(Decoded {
+            pieces: pieces
+                .into_iter()
+                .map(|piece| {
+                    let end = piece.end.min(audio_s);
+                    TextSegment { end, ..piece }.shifted(start)
+                })
+                .collect(),
+            context,
+            end: start + audio_s,
+            processing_s,
+            audio_s,
+        })
+    }
+
+    /// Sends `decoded` as finals and makes its context the published one.
+    fn publish(&self, live: &mut LiveState, decoded: Decoded) -> bool {
+        self.transcriber.timings.record(decoded.processing_s, decoded.audio_s);
+        live.context = decoded.context;
+        live.last_end = decoded.end;
+        live.agreement.reset();
+        for piece in decoded.pieces {
+            live.sequence += 1;
+            let transcript = Transcript {
+                sequence: live.sequence,
+                start: piece.start,
+                end: piece.end,
+                text: piece.text,
+                confidence: piece.confidence,
+                language: piece.language,
+            };
+            if self.out.blocking_send(AsrOutput::Final(transcript)).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
