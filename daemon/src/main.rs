@@ -75,6 +75,10 @@ enum Command {
         /// Time every word (JSON output lists them per segment).
         #[arg(long)]
         word_timestamps: bool,
+        /// Decode the whole file. By default only the speech the VAD stage finds is decoded
+        /// (the [vad] settings of --config; the JSON output says what was skipped).
+        #[arg(long)]
+        no_vad: bool,
     },
     /// Find speech in a 16 kHz WAV file with the daemon's VAD stage; prints JSON
     /// ({"detector", "segments": [[start, end], ...]}, seconds).
@@ -248,6 +252,7 @@ fn main() -> ExitCode {
             device,
             compute_type,
             word_timestamps,
+            no_vad,
         } => {
             init_logging("warn");
             transcribe_command(TranscribeArgs {
@@ -260,6 +265,7 @@ fn main() -> ExitCode {
                 device: device.map(Into::into),
                 compute_type: compute_type.map(Into::into),
                 word_timestamps,
+                vad: !no_vad,
             })
         }
         Command::Vad { file, config, model } => {
@@ -471,18 +477,7 @@ fn open_wav(file: &Path) -> Result<WavSource, Failure> {
 
 fn vad_command(file: &Path, config: Option<&Path>, model: Option<PathBuf>) -> Result<(), Failure> {
     let wav = open_wav(file)?;
-    let mut vad_config = match config {
-        Some(path) => load_config(path)?.vad,
-        None => roomscribe::config::VadConfig::default(),
-    };
-    vad_config.model = match (model, config) {
-        (Some(model), _) => model,
-        (None, Some(_)) => vad_config.model,
-        (None, None) => std::iter::once(vad_config.model.clone())
-            .chain(cache_dir().map(|cache| cache.join("roomscribe/models/silero-vad/silero_vad.jit")))
-            .find(|candidate| candidate.is_file())
-            .unwrap_or(vad_config.model),
-    };
+    let vad_config = vad_settings(config.map(load_config).transpose()?.map(|c| c.vad), model);
     let timeline = offline::detect_speech(wav, &vad_config).map_err(|error| match error {
         offline::DetectError::Wav(error) => fail(EX_DATAERR, error),
         offline::DetectError::Vad(error) => fail(EX_DATAERR, error),
@@ -492,6 +487,26 @@ fn vad_command(file: &Path, config: Option<&Path>, model: Option<PathBuf>) -> Re
         serde_json::to_string(&timeline).expect("a timeline is plain data")
     );
     Ok(())
+}
+
+/// The `[vad]` settings of a configuration (the defaults without one), with the Silero model:
+/// `model` if given, else the configuration's; without a configuration, the installed model,
+/// else the one scripts/setup fetched (missing means the energy gate).
+fn vad_settings(
+    configured: Option<roomscribe::config::VadConfig>,
+    model: Option<PathBuf>,
+) -> roomscribe::config::VadConfig {
+    let from_file = configured.is_some();
+    let mut vad_config = configured.unwrap_or_default();
+    vad_config.model = match (model, from_file) {
+        (Some(model), _) => model,
+        (None, true) => vad_config.model,
+        (None, false) => std::iter::once(vad_config.model.clone())
+            .chain(cache_dir().map(|cache| cache.join("roomscribe/models/silero-vad/silero_vad.jit")))
+            .find(|candidate| candidate.is_file())
+            .unwrap_or(vad_config.model),
+    };
+    vad_config
 }
 
 /// `$XDG_CACHE_HOME`, else `~/.cache`: where scripts/setup keeps models.
@@ -606,14 +621,17 @@ struct TranscribeArgs {
     device: Option<ComputeDevice>,
     compute_type: Option<ComputeType>,
     word_timestamps: bool,
+    /// Decode only the speech the VAD stage finds.
+    vad: bool,
 }
 
 fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
     let wav = open_wav(&args.file)?;
-    let mut asr_config = match &args.config {
-        Some(path) => load_config(path)?.asr,
-        None => AsrConfig::default(),
-    };
+    let config = args.config.as_deref().map(load_config).transpose()?;
+    let vad_config = args
+        .vad
+        .then(|| vad_settings(config.as_ref().map(|c| c.vad.clone()), None));
+    let mut asr_config = config.map(|c| c.asr).unwrap_or_default();
     asr_config.model_dir = match (args.model, &args.config) {
         (Some(dir), _) => dir,
         (None, Some(_)) => asr_config.model_dir,
@@ -649,12 +667,24 @@ fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
     }
     asr_config.word_timestamps |= args.word_timestamps;
     let transcriber = Transcriber::load(&asr_config).map_err(|e| fail(asr_exit_code(&e), e))?;
-    let (segments, failure) = offline::transcribe_file(&transcriber, wav, &mut std::io::stderr());
-    print!("{}", offline::render(&segments, args.format));
-    match failure {
+    let transcription = offline::transcribe_file(&transcriber, wav, vad_config.as_ref(), &mut std::io::stderr());
+    if let Some(gate) = &transcription.gate {
+        tracing::info!(
+            detector = gate.detector,
+            speech_s = gate.speech_s,
+            skipped_s = gate.skipped_s,
+            "Decoded only the speech the VAD found (--no-vad decodes everything)"
+        );
+    }
+    print!(
+        "{}",
+        offline::render(&transcription.segments, transcription.gate.as_ref(), args.format)
+    );
+    match transcription.failure {
         None => Ok(()),
         Some(TranscribeError::Wav(error)) => Err(fail(EX_DATAERR, error)),
         Some(TranscribeError::Asr(error)) => Err(fail(asr_exit_code(&error), error)),
+        Some(TranscribeError::Vad(error)) => Err(fail(EX_DATAERR, error)),
     }
 }
 
