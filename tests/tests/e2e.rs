@@ -2,6 +2,7 @@
 //! embedded broker, real alsa-lib (an ALSA `file` PCM over a `null` slave), Debian's
 //! `mosquitto_sub` and Python's `cbor2` as outside client and decoder.
 
+mod live_path;
 mod multilingual;
 mod offline_first;
 mod support;
@@ -215,8 +216,8 @@ fn transcribe_json_lists_timed_segments_in_order() {
 }
 
 /// Issue 3: no text on silence or noise. 60 s of digital silence and 60 s of pink noise at
-/// -40 dBFS (made by sox) go through `transcribe`, which has no VAD in front of the model, so
-/// the decoder's own no-speech gate and firewall must hold the text back.
+/// -40 dBFS (made by sox) go through `transcribe --no-vad`, with no VAD in front of the model,
+/// so the decoder's own no-speech gate and firewall must hold the text back.
 #[test]
 fn silence_and_noise_transcribe_to_nothing() {
     let dir = TempDir::new("silence");
@@ -226,7 +227,13 @@ fn silence_and_noise_transcribe_to_nothing() {
     sox_audio(&noise, &["synth", "60", "pinknoise", "gain", "-n", "-40"]);
     let model = whisper_model();
     for wav in [&silence, &noise] {
-        let out = roomscribe(&["transcribe", wav.to_str().unwrap(), "--model", model.to_str().unwrap()]);
+        let out = roomscribe(&[
+            "transcribe",
+            wav.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--no-vad",
+        ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.trim().is_empty(), "{} produced text: {text:?}", wav.display());
@@ -321,6 +328,12 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     );
     daemon.terminate();
     assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+    // Issue 14: the gaps between turns are digital silence: no false noise alarm.
+    let alarms: Vec<_> = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/insights"))
+        .into_iter()
+        .filter(|m| m["kind"] == "high_noise")
+        .collect();
+    assert!(alarms.is_empty(), "high noise in a clean meeting: {alarms:?}");
 
     let health = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/health"));
     let during_speech = health

@@ -115,37 +115,48 @@ impl Meeting {
 /// The synthetic meeting, made once per test run by `scripts/lib/make-meeting`.
 pub fn meeting() -> &'static Meeting {
     static MEETING: OnceLock<(TempDir, Meeting)> = OnceLock::new();
+    &MEETING.get_or_init(|| make_meeting("meeting", &[])).1
+}
+
+/// The same six turns 0.2-0.5 s apart (the last followed by 2 s of silence): closer than
+/// `vad.min_silence_ms`, so the VAD merges them into one segment.
+pub fn close_turns_meeting() -> &'static Meeting {
+    static MEETING: OnceLock<(TempDir, Meeting)> = OnceLock::new();
     &MEETING
-        .get_or_init(|| {
-            let dir = TempDir::new("meeting");
-            let status = Command::new(repo_root().join("scripts/lib/make-meeting"))
-                .arg(&dir.0)
-                .status()
-                .expect("scripts/lib/make-meeting runs");
-            assert!(
-                status.success(),
-                "make-meeting failed: install espeak-ng and sox (scripts/setup)"
-            );
-            let turns = fs::read_to_string(dir.path("turns.tsv"))
-                .unwrap()
-                .lines()
-                .map(|line| {
-                    let mut fields = line.splitn(3, '\t');
-                    Turn {
-                        start: fields.next().unwrap().parse().unwrap(),
-                        end: fields.next().unwrap().parse().unwrap(),
-                        text: fields.next().unwrap().to_owned(),
-                    }
-                })
-                .collect();
-            let meeting = Meeting {
-                wav: dir.path("meeting.wav"),
-                raw: dir.path("meeting.raw"),
-                turns,
-            };
-            (dir, meeting)
-        })
+        .get_or_init(|| make_meeting("close-turns", &["0.3", "0.2", "0.5", "0.25", "0.4", "2.0"]))
         .1
+}
+
+/// Runs `scripts/lib/make-meeting` with `gaps` (none: its defaults).
+fn make_meeting(label: &str, gaps: &[&str]) -> (TempDir, Meeting) {
+    let dir = TempDir::new(label);
+    let status = Command::new(repo_root().join("scripts/lib/make-meeting"))
+        .arg(&dir.0)
+        .args(gaps)
+        .status()
+        .expect("scripts/lib/make-meeting runs");
+    assert!(
+        status.success(),
+        "make-meeting failed: install espeak-ng and sox (scripts/setup)"
+    );
+    let turns = fs::read_to_string(dir.path("turns.tsv"))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut fields = line.splitn(3, '\t');
+            Turn {
+                start: fields.next().unwrap().parse().unwrap(),
+                end: fields.next().unwrap().parse().unwrap(),
+                text: fields.next().unwrap().to_owned(),
+            }
+        })
+        .collect();
+    let meeting = Meeting {
+        wav: dir.path("meeting.wav"),
+        raw: dir.path("meeting.raw"),
+        turns,
+    };
+    (dir, meeting)
 }
 
 /// Writes 16 kHz mono 16-bit audio that sox makes from nothing with `effects`

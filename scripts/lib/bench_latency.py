@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""`scripts/bench latency`: how long after a turn ends its final transcript reaches a subscriber.
+
+Each meeting of the corpus is played to the real daemon through an ALSA `file` PCM, paced in
+real time (`capture.pacing = "realtime"`), with the default [vad] settings; Debian's
+`mosquitto_sub` subscribes from outside and stamps every message on arrival. Per meeting and
+setting (beam 5 and greedy):
+
+- latency of each ground-truth turn: from the moment its last sample was captured to the arrival
+  of the last final that overlaps the turn's last half second (the final that carries its last
+  words), p50 / p95 / max;
+- turns lost: turns of which fewer than half the words reached any final near them;
+- live WER (the finals, in order) next to offline `roomscribe transcribe` WER of the same file
+  at the same beam size, both scored by the corpus's score.py.
+
+The stream's origin in wall-clock time comes from the retained health messages (one a second):
+`ts - capture.captured_frames / 16000`, the smallest over the run, which is at most one ALSA period
+(20 ms) early, so latencies are if anything overstated by that much.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+SCORER_PYTHON = "python3.11"
+RATE = 16000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def words(text: str) -> list[str]:
+    return [w for w in re.sub(r"[^a-z0-9' ]", " ", text.lower()).split() if w]
+
+
+def score_wer(score_py: Path, truth: Path, segments: list[dict]) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as hyp:
+        json.dump(segments, hyp)
+        hyp.flush()
+        out = subprocess.run([SCORER_PYTHON, str(score_py), str(truth), hyp.name],
+                             check=True, capture_output=True).stdout
+    return json.loads(out)["wer"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round((len(ordered) - 1) * q)))]
+
+
+def cbor_decode(payload: bytes):
+    import cbor2  # Debian's python3-cbor2 (scripts/setup installs it)
+    return cbor2.loads(payload)
+
+
+def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float, dict]], float]:
+    """Plays `wav` to the daemon; returns (arrival time, decoded final) pairs and the stream origin."""
+    with wave.open(str(wav)) as w:
+        if (w.getframerate(), w.getnchannels(), w.getsampwidth()) != (RATE, 1, 2):
+            sys.exit(f"bench: {wav} is not 16 kHz mono 16-bit")
+        raw = w.readframes(w.getnframes())
+        seconds = w.getnframes() / RATE
+    # Ten seconds of silence after the meeting let the last turn end; the PCM then goes quiet.
+    (work / "meeting.raw").write_bytes(raw + bytes(2 * RATE * 10))
+    (work / "asoundrc").write_text(
+        'pcm.meeting {\n  type file\n  slave.pcm "null"\n  file "/dev/null"\n'
+        f'  infile "{work / "meeting.raw"}"\n  format "raw"\n}}\n')
+    port, port5 = free_port(), free_port()
+    (work / "roomscribe.toml").write_text(
+        f'device_id = "bench"\nstate_dir = "{work / "state"}"\n'
+        '[capture]\npcm = "meeting"\npacing = "realtime"\n'
+        f'[vad]\nmodel = "{args.silero}"\n'
+        f'[asr]\nmodel_dir = "{args.model}"\nthreads = 2\nbeam_size = {beam}\n'
+        f'[bus]\nlisten = "127.0.0.1:{port}"\nmqtt5_listen = "127.0.0.1:{port5}"\nhealth_interval_s = 1\n')
+    env = dict(os.environ, ALSA_CONFIG_PATH=str(work / "asoundrc"), RUST_LOG="warn")
+    log = open(work / "daemon.log", "wb")
+    daemon = subprocess.Popen([args.roomscribe, "run", "--config", str(work / "roomscribe.toml")],
+                              stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        sub = None
+        deadline = time.monotonic() + 60
+        while sub is None:
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"bench: the daemon did not start:\n{(work / 'daemon.log').read_text()}")
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    sub = subprocess.Popen(
+                        ["mosquitto_sub", "-p", str(port), "-q", "1", "-t", "roomscribe/bench/#",
+                         "-F", "%U %t %x"], stdout=subprocess.PIPE, text=True)
+                    break
+            time.sleep(0.05)
+        lines = []
+        end = time.monotonic() + seconds + 12
+        import selectors
+        sel = selectors.DefaultSelector()
+        sel.register(sub.stdout, selectors.EVENT_READ)
+        while time.monotonic() < end:
+            for _ in sel.select(timeout=0.5):
+                line = sub.stdout.readline()
+                if line:
+                    lines.append(line)
+        sub.terminate()
+        lines.extend(sub.stdout.readlines())
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=60)
+        log.close()
+    finals, origins = [], []
+    for line in lines:
+        parts = line.split(" ", 2)
+        if len(parts) != 3:
+            continue
+        arrival, topic, payload = float(parts[0]), parts[1], bytes.fromhex(parts[2].strip())
+        if topic == "roomscribe/bench/transcript":
+            finals.append((arrival, cbor_decode(payload)))
+        elif topic == "roomscribe/bench/health":
+            health = cbor_decode(payload)
+            frames = (health.get("capture") or {}).get("captured_frames") or 0
+            if frames > RATE:
+                origins.append(health["ts"] / 1000 - frames / RATE)
+    if not origins:
+        sys.exit(f"bench: no health message told the stream's origin:\n{(work / 'daemon.log').read_text()}")
+    return finals, min(origins)
+
+
+def turn_results(turns: list[dict], finals: list[tuple[float, dict]], origin: float):
+    """Per turn: latency (s) or None when lost."""
+    results = []
+    for turn in turns:
+        near = [(a, f) for a, f in finals if f["start"] < turn["end"] + 1.0 and f["end"] > turn["start"] - 1.0]
+        heard = set(w for _, f in near for w in words(f["text"]))
+        said = words(turn["text"])
+        recall = sum(w in heard for w in said) / max(1, len(said))
+        covering = [a for a, f in finals if f["start"] < turn["end"] and f["end"] > turn["end"] - 0.5]
+        if recall < 0.5 or not (covering or near):
+            results.append(None)
+            continue
+        arrival = max(covering) if covering else max(a for a, _ in near)
+        results.append(arrival - (origin + turn["end"]))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--roomscribe", required=True)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--silero", required=True)
+    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--files", default="meetings/pub_m0[1-3].wav", help="glob under the corpus")
+    parser.add_argument("--beams", default="5,1", help="beam sizes to run, comma-separated")
+    args = parser.parse_args()
+    corpus = Path(args.corpus)
+    score_py = corpus.parent / "tools" / "score.py"
+    wavs = sorted(corpus.glob(args.files))
+    if not wavs:
+        sys.exit(f"bench: no WAV matches {args.files} under {corpus}")
+    for tool in ("mosquitto_sub", SCORER_PYTHON):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} is missing (scripts/setup installs it)")
+    print(f"{'file':<20} {'beam':>4} {'turns':>5} {'lost':>4} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
+          f"{'live WER%':>9} {'offline WER%':>12}")
+    for beam in [int(b) for b in args.beams.split(",")]:
+        every, lost_total, turns_total, live_w, off_w = [], 0, 0, [], []
+        for wav in wavs:
+            truth_path = wav.with_suffix(".json")
+            truth = json.loads(truth_path.read_text())
+            with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
+                finals, origin = play_live(args, wav, beam, Path(tmp))
+            finals.sort(key=lambda af: af[1]["seq"])
+            latencies = turn_results(truth["turns"], finals, origin)
+            kept = [l for l in latencies if l is not None]
+            lost = len(latencies) - len(kept)
+            live = score_wer(score_py, truth_path, [
+                {"start": f["start"], "end": f["end"], "text": f["text"]} for _, f in finals])
+            offline_json = subprocess.run(
+                [args.roomscribe, "transcribe", str(wav), "--format", "json", "--model", args.model,
+                 "--beam-size", str(beam), "--threads", "2"], check=True, capture_output=True).stdout
+            offline = score_wer(score_py, truth_path, json.loads(offline_json)["segments"])
+            every += kept
+            lost_total += lost
+            turns_total += len(latencies)
+            live_w.append(live)
+            off_w.append(offline)
+            p = (lambda q: percentile(kept, q)) if kept else (lambda q: float("nan"))
+            print(f"{wav.name:<20} {beam:>4} {len(latencies):>5} {lost:>4} {p(0.5):6.2f} {p(0.95):6.2f} "
+                  f"{max(kept, default=float('nan')):6.2f} {100 * live:9.2f} {100 * offline:12.2f}", flush=True)
+            if os.environ.get("BENCH_LATENCY_TURNS"):
+                for turn, latency in zip(truth["turns"], latencies):
+                    shown = "lost" if latency is None else f"{latency:5.2f}"
+                    print(f"    {turn['end']:8.2f} {shown:>6}  {turn['text'][:70]}")
+        if every:
+            print(f"{'all':<20} {beam:>4} {turns_total:>5} {lost_total:>4} {percentile(every, 0.5):6.2f} "
+                  f"{percentile(every, 0.95):6.2f} {max(every):6.2f} {100 * statistics.mean(live_w):9.2f} "
+                  f"{100 * statistics.mean(off_w):12.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

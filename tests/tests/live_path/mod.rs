@@ -1,0 +1,258 @@
+//! The live path, from the outside (issue 14): turns close together lose no word and each get
+//! their own final; `transcribe` decodes only what the VAD calls speech; the room's noise floor
+//! raises no alarm on a clean meeting.
+
+use std::time::Duration;
+
+use crate::support::*;
+
+/// The text of `roomscribe transcribe FILE --format json` (default settings: beam 5, VAD gate on),
+/// with its JSON.
+fn offline_transcript(wav: &std::path::Path, extra: &[&str]) -> (String, serde_json::Value) {
+    let model = whisper_model();
+    let silero = silero_model();
+    let dir = TempDir::new("offline-config");
+    let config = dir.path("roomscribe.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[vad]\nmodel = \"{}\"\n[asr]\nmodel_dir = \"{}\"\nthreads = 2\n",
+            silero.display(),
+            model.display()
+        ),
+    )
+    .unwrap();
+    let mut args = vec![
+        "transcribe",
+        wav.to_str().unwrap(),
+        "--format",
+        "json",
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = roomscribe(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (text, json)
+}
+
+/// Issue 14: six turns 0.2-0.5 s apart, closer than the silence that ends a VAD segment. Live,
+/// they used to come back as one final per merged stretch, and a whole sentence was lost when
+/// Whisper ended its text early. Now every word offline `transcribe` finds is published as a
+/// final, and no final runs across two turns.
+#[test]
+fn turns_close_together_lose_no_word_and_each_get_their_own_final() {
+    let dir = TempDir::new("close-turns");
+    let meeting = close_turns_meeting();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
+    let port = free_port();
+    let daemon = Daemon::start_ready(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/transcript");
+    let last = meeting.turns.last().unwrap();
+    let finals = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
+    wait_until(Duration::from_secs(90), "a final of the last turn", || {
+        finals().iter().any(|f| f["end"].as_f64().unwrap() > last.end - 1.0)
+    });
+    // Whatever else would still come: the silence after the meeting ends the last segment.
+    std::thread::sleep(Duration::from_secs(3));
+    drop(daemon);
+    let finals = finals();
+
+    let live_text = finals
+        .iter()
+        .map(|f| f["text"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (offline_text, _) = offline_transcript(&meeting.wav, &[]);
+    let (live_wer, offline_wer) = (
+        word_error_rate(&meeting.text(), &live_text),
+        word_error_rate(&meeting.text(), &offline_text),
+    );
+    eprintln!("live WER {live_wer:.3}: {live_text:?}\noffline WER {offline_wer:.3}: {offline_text:?}");
+    // Within one word: live decodes each sentence with the previous ones as its prompt, offline
+    // the whole meeting in one window, and tiny.en may hear one word differently either way.
+    // On these 56 words one word is 1.8 points; `scripts/bench latency` holds live to 1 point
+    // of offline over the corpus.
+    let one_word = 1.0 / words(&meeting.text()).len() as f64;
+    assert!(
+        live_wer <= offline_wer + one_word + 1e-9,
+        "live lost words that offline found: live {live_wer:.3} vs offline {offline_wer:.3}\nlive: {live_text}\noffline: {offline_text}"
+    );
+
+    // Every turn has a final of its own: each final lies within one turn (a final may run into
+    // the next turn by Whisper's timing error, not by whole words), and each turn has one.
+    let overlap = |f: &serde_json::Value, turn: &Turn| {
+        let (start, end) = (f["start"].as_f64().unwrap(), f["end"].as_f64().unwrap());
+        (end.min(turn.end) - start.max(turn.start)).max(0.0)
+    };
+    for f in &finals {
+        let turns: Vec<&str> = meeting
+            .turns
+            .iter()
+            .filter(|t| overlap(f, t) > 0.3)
+            .map(|t| t.text.as_str())
+            .collect();
+        assert!(turns.len() <= 1, "one final runs across turns {turns:?}: {f}");
+    }
+    for turn in &meeting.turns {
+        let own: Vec<&serde_json::Value> = finals.iter().filter(|f| overlap(f, turn) > 0.3).collect();
+        assert!(
+            !own.is_empty(),
+            "no final of its own for {:?} ({:.2}-{:.2} s): {finals:?}",
+            turn.text,
+            turn.start,
+            turn.end
+        );
+        let heard: Vec<String> = own.iter().flat_map(|f| words(f["text"].as_str().unwrap())).collect();
+        let said = words(&turn.text);
+        let found = said.iter().filter(|w| heard.contains(w)).count();
+        assert!(
+            found * 10 >= said.len() * 7,
+            "the finals of {:?} hold {found} of its {} words: {own:?}",
+            turn.text,
+            said.len()
+        );
+    }
+}
+
+/// Issue 14: `transcribe` runs the VAD first and decodes only speech, as the live path does.
+/// Silence, pink noise at -50 dBFS and mains hum give no words; the JSON says what was skipped;
+/// speech keeps the file's times; `--no-vad` still decodes everything.
+#[test]
+fn transcribe_decodes_only_what_the_vad_calls_speech() {
+    let dir = TempDir::new("vad-gate");
+    let quiet = dir.path("quiet.wav");
+    sox(&[
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        "-b",
+        "16",
+        quiet.to_str().unwrap(),
+        "synth",
+        "60",
+        "pinknoise",
+        "gain",
+        "-n",
+        "-50",
+    ]);
+    let hum = dir.path("hum.wav");
+    sox(&[
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        "-b",
+        "16",
+        hum.to_str().unwrap(),
+        "synth",
+        "60",
+        "sine",
+        "50",
+        "sine",
+        "100",
+        "sine",
+        "150",
+        "remix",
+        "-",
+        "gain",
+        "-n",
+        "-30",
+    ]);
+    let silence = dir.path("silence.wav");
+    sox_audio(&silence, &["trim", "0", "60"]);
+    let started = cpu_seconds_of_children();
+    for wav in [&silence, &quiet, &hum] {
+        let (text, json) = offline_transcript(wav, &[]);
+        assert!(text.trim().is_empty(), "{} gave {text:?}", wav.display());
+        assert_eq!(json["vad"]["detector"], "silero", "{json}");
+        let skipped = json["vad"]["skipped_s"].as_f64().unwrap();
+        assert!(skipped > 55.0, "{}: {json}", wav.display());
+    }
+    eprintln!(
+        "3 minutes of silence, -50 dBFS pink noise and hum: {:.1} CPU seconds (scripts/bench silence measures an hour)",
+        cpu_seconds_of_children() - started
+    );
+
+    // Speech after a minute of silence keeps its place in the file.
+    let meeting = meeting();
+    let late = dir.path("late.wav");
+    sox(&[
+        silence.to_str().unwrap(),
+        meeting.wav.to_str().unwrap(),
+        late.to_str().unwrap(),
+    ]);
+    let (text, json) = offline_transcript(&late, &[]);
+    assert!(word_error_rate(&meeting.text(), &text) < 0.25, "{text}");
+    let first = json["segments"][0]["start"].as_f64().unwrap();
+    let expected = 60.0 + meeting.turns[0].start;
+    assert!(
+        (first - expected).abs() < 1.0,
+        "the first words start at {first} s, spoken at {expected} s: {json}"
+    );
+    let skipped = json["vad"]["skipped_s"].as_f64().unwrap();
+    assert!(skipped > 60.0, "the silence was skipped: {json}");
+    let (_, whole) = offline_transcript(&late, &["--no-vad"]);
+    assert!(whole["vad"].is_null(), "--no-vad says it decoded everything: {whole}");
+}
+
+/// CPU seconds (user + system) this process's finished children have used so far.
+fn cpu_seconds_of_children() -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a complete rusage into the pointer it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Issue 14: the noise floor is what the room sounds like between words. Brown noise at
+/// -30 dBFS is reported as high noise, with a floor near -30 dBFS. (A clean meeting with silent
+/// gaps raises none: `daemon_publishes_an_alsa_meeting_as_cbor_transcripts` checks that.)
+#[test]
+fn steady_noise_is_reported_as_high_noise_near_its_level() {
+    let dir = TempDir::new("noisy-room");
+    let wav = dir.path("noise.wav");
+    // Peaks at -20 dBFS: about -30 dBFS RMS.
+    sox_audio(&wav, &["synth", "6", "brownnoise", "gain", "-n", "-20"]);
+    let level = rms_dbfs(&samples_of(&wav));
+    let raw = dir.path("noise.raw");
+    sox(&[wav.to_str().unwrap(), "-t", "raw", raw.to_str().unwrap()]);
+    let asoundrc = file_pcm_config(&dir, "noise", &raw);
+    let port = free_port();
+    let config = daemon_config(port, "noise", "metrics_interval_s = 1\n");
+    let _daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/insights");
+    let noise_events = || {
+        decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/insights"))
+            .into_iter()
+            .filter(|m| m["kind"] == "high_noise")
+            .collect::<Vec<_>>()
+    };
+    wait_until(Duration::from_secs(20), "a high-noise insight", || {
+        !noise_events().is_empty()
+    });
+    let floor = noise_events()[0]["noise_floor_dbfs"].as_f64().unwrap();
+    assert!(
+        floor > -45.0 && floor < level + 1.0 && floor > level - 8.0,
+        "floor {floor:.1} dBFS in noise of {level:.1} dBFS RMS"
+    );
+}
+
+fn rms_dbfs(samples: &[f32]) -> f64 {
+    let power = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum::<f64>() / samples.len().max(1) as f64;
+    10.0 * power.log10()
+}
