@@ -16,7 +16,8 @@
 //! one place; `control` applies operators' configuration documents and commands to the running
 //! stages. `health` speaks to systemd and builds the health snapshot. `offline` holds the
 //! `transcribe` and `vad` commands. `store` commits every record before the bus publishes it;
-//! `sync` forwards the store's outbox upstream. The binary (`main.rs`) is the only place that uses `anyhow`
+//! `sync` forwards the store's outbox upstream. `torch_threads` gives each inference thread its
+//! own libtorch thread count. The binary (`main.rs`) is the only place that uses `anyhow`
 //! and decides exit codes.
 
 pub mod app;
@@ -30,4 +31,5 @@ pub mod offline;
 pub mod pipeline;
 pub mod store;
 pub mod sync;
+pub mod torch_threads;
 pub mod vad;

@@ -26,6 +26,7 @@ pub fn run_stage(
     mut events: mpsc::Receiver<SpeechEvent>,
     out: mpsc::Sender<AsrOutput>,
 ) {
+    transcriber.use_configured_threads();
     let _no_grad = tch::no_grad_guard();
     let mut context_reset_s = live_config.borrow_and_update().context_reset_s;
     let mut live = LiveState {

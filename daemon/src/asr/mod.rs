@@ -251,6 +251,8 @@ pub struct Transcriber {
     device: Device,
     precision: Precision,
     language: String,
+    /// libtorch CPU threads (`asr.threads`; 0 = one per core).
+    threads: u32,
     pub stats: Arc<FirewallStats>,
     pub timings: Arc<AsrTimings>,
 }
@@ -258,9 +260,7 @@ pub struct Transcriber {
 impl Transcriber {
     /// Loads the model in `config.model_dir` onto the configured device.
     pub fn load(config: &AsrConfig) -> Result<Self, AsrError> {
-        if config.threads > 0 {
-            tch::set_num_threads(config.threads as i32);
-        }
+        crate::torch_threads::set_for_this_thread(config.threads);
         let (device, precision) = choose_device(config.device, config.compute_type)?;
         let dir = &config.model_dir;
         let layout = ModelLayout::locate(dir)?;
@@ -344,9 +344,16 @@ impl Transcriber {
             device,
             precision,
             language: config.language.clone(),
+            threads: config.threads,
             stats: Arc::default(),
             timings: Arc::default(),
         })
+    }
+
+    /// Gives the calling thread the configured libtorch threads. Call it first on every thread
+    /// that runs this model (see `torch_threads`).
+    pub fn use_configured_threads(&self) {
+        crate::torch_threads::set_for_this_thread(self.threads);
     }
 
     /// Takes the settings that can change while running from `config`: decoding options,

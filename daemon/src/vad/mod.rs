@@ -147,9 +147,7 @@ pub fn run_stage(
     out: mpsc::Sender<SpeechEvent>,
     reports: mpsc::Sender<AudioReport>,
 ) -> u64 {
-    // One 32 ms frame is too little work to share out: more threads only spin. libtorch's
-    // intra-op thread count is per calling thread, so ASR keeps its own.
-    tch::set_num_threads(1);
+    crate::torch_threads::set_for_this_thread(1);
     let mut config = live_config.borrow_and_update().clone();
     let mut segmenter = Segmenter::new(rules_from(&config));
     let mut meter = AudioMeter::new(meter_rules_from(&config));
