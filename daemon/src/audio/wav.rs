@@ -81,6 +81,22 @@ impl WavSource {
         })
     }
 
+    /// The same file opened again, read from its start: a second reader that moves on its own.
+    pub fn reopen(&self) -> Result<Self, WavError> {
+        Self::open(&self.path)
+    }
+
+    /// Moves to `frame` (mono samples from the start); the next block is read from there.
+    pub fn seek(&mut self, frame: u64) -> Result<(), WavError> {
+        let target = u32::try_from(frame).unwrap_or(u32::MAX);
+        self.reader.seek(target).map_err(|e| WavError::Format {
+            path: self.path.clone(),
+            reason: format!("cannot move to sample {frame}: {e}"),
+        })?;
+        self.frames_read = u64::from(target);
+        Ok(())
+    }
+
     /// Length in seconds, from the header (for progress reports).
     pub fn duration_seconds(&self) -> f64 {
         f64::from(self.reader.duration()) / f64::from(STREAM_RATE)
