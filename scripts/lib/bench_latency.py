@@ -83,7 +83,7 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
         f'[vad]\nmodel = "{args.silero}"\n'
         f'[asr]\nmodel_dir = "{args.model}"\nthreads = 2\nbeam_size = {beam}\n'
         f'[bus]\nlisten = "127.0.0.1:{port}"\nmqtt5_listen = "127.0.0.1:{port5}"\nhealth_interval_s = 1\n')
-    env = dict(os.environ, ALSA_CONFIG_PATH=str(work / "asoundrc"), RUST_LOG="warn")
+    env = dict(os.environ, ALSA_CONFIG_PATH=f"/usr/share/alsa/alsa.conf:{work / 'asoundrc'}", RUST_LOG="warn")
     log = open(work / "daemon.log", "wb")
     daemon = subprocess.Popen([args.roomscribe, "run", "--config", str(work / "roomscribe.toml")],
                               stdout=log, stderr=subprocess.STDOUT, env=env)
