@@ -44,7 +44,7 @@ use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigEr
 use crate::control::commands::{self, Command};
 use crate::control::signing::Authority;
 use crate::control::{LiveReceivers, LiveSections, Outcome, RemoteConfig};
-use crate::health::{self, systemd, AsrHealth, HealthSnapshot, QueueDepths};
+use crate::health::{self, systemd, AsrHealth, BusHealth, HealthSnapshot, QueueDepths};
 use crate::store::stage::{Inputs, StoreRequest, StoreStage};
 use crate::store::{Store, StoreError};
 use crate::{sync, vad};
@@ -239,6 +239,7 @@ async fn run_pipeline(
     let health_stop = Arc::new(AtomicBool::new(false));
     let health = {
         let outbox = publisher.outbox();
+        let connection = publisher.stats();
         let stats = stats.clone();
         let firewall_for_health = firewall.clone();
         let state_dir = config.state_dir.clone();
@@ -268,6 +269,9 @@ async fn run_pipeline(
                 disk: health::disk_free(&state_dir),
                 store: store_health.lock().unwrap_or_else(PoisonError::into_inner).clone(),
                 sync: sync_health.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+                bus: BusHealth {
+                    reconnects: connection.reconnects.load(Ordering::Relaxed),
+                },
             },
             health_stop.clone(),
         ))

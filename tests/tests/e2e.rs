@@ -2,6 +2,7 @@
 //! embedded broker, real alsa-lib (an ALSA `file` PCM over a `null` slave), Debian's
 //! `mosquitto_sub` and Python's `cbor2` as outside client and decoder.
 
+mod hostile_clients;
 mod live_path;
 mod multilingual;
 mod offline_first;

@@ -15,6 +15,8 @@ pub mod wire;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rumqttc::v5::mqttbytes::v5::{LastWill, LastWillProperties, Packet, PublishProperties};
@@ -347,11 +349,23 @@ pub struct Publisher {
     device_id: String,
     /// What operators publish (taken once by `app`).
     operator_inbox: Option<OperatorInbox>,
+    stats: Arc<ConnectionStats>,
     event_loop: tokio::task::JoinHandle<()>,
 }
 
 /// How long the publisher waits for the broker at start.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Bytes of an MQTT packet besides its payload that the daemon's connection allows: a topic of
+/// the protocol's longest (64 KiB) and the fixed and variable headers.
+const PACKET_HEADROOM: u32 = 65_536 + 1_024;
+
+/// What health reports about the daemon's own connection to the broker.
+#[derive(Debug, Default)]
+pub struct ConnectionStats {
+    /// Times the connection was lost and made again (subscriptions and `online` renewed).
+    pub reconnects: AtomicU64,
+}
 
 impl Publisher {
     /// Connects to the broker's MQTT 5 listener at `addr`, announces `online` (retained) and
@@ -365,6 +379,9 @@ impl Publisher {
             target.port(),
         );
         options.set_keep_alive(Duration::from_secs(5));
+        // Everything the broker accepts must reach the daemon too: rumqttc's own default (10 KiB)
+        // let one larger message break this connection. Room for the topic and headers on top.
+        options.set_max_packet_size(Some(config.max_payload_bytes.saturating_add(PACKET_HEADROOM)));
         let will_properties = LastWillProperties {
             delay_interval: None,
             payload_format_indicator: Content::Text.is_utf8(),
@@ -424,12 +441,13 @@ impl Publisher {
                 .await
                 .map_err(|e| not_reachable(e.to_string()))?;
         }
-        for filter in filters {
+        for filter in &filters {
             client
-                .subscribe(filter, QoS::AtLeastOnce)
+                .subscribe(filter.clone(), QoS::AtLeastOnce)
                 .await
                 .map_err(|e| not_reachable(e.to_string()))?;
         }
+        let stats = Arc::new(ConnectionStats::default());
         let (config_tx, config_rx) = tokio::sync::watch::channel(None);
         let (command_tx, command_rx) = mpsc::channel(WAITING_COMMANDS);
         Ok(Self {
@@ -441,9 +459,12 @@ impl Publisher {
                     config: config_tx,
                     commands: command_tx,
                     announcement,
+                    filters,
+                    stats: stats.clone(),
                 },
             )),
             outbox,
+            stats,
             client,
             topics,
             device_id: device_id.to_owned(),
@@ -462,6 +483,11 @@ impl Publisher {
     /// The outbox for tasks that publish beside the transcript stage (health, control).
     pub fn outbox(&self) -> Outbox {
         self.outbox.clone()
+    }
+
+    /// The connection's counters, for health.
+    pub fn stats(&self) -> Arc<ConnectionStats> {
+        self.stats.clone()
     }
 
     /// Publishes what the store stage hands on until it closes: committed records byte for
@@ -579,28 +605,70 @@ struct Announcement {
     document: Vec<u8>,
 }
 
-/// Where `drive` hands what arrives.
+/// Where `drive` hands what arrives, and what it renews after a reconnect.
 struct Inboxes {
     config: tokio::sync::watch::Sender<Option<Vec<u8>>>,
     commands: mpsc::Sender<Command>,
     announcement: Option<Announcement>,
+    /// The topic filters the daemon subscribes to.
+    filters: Vec<String>,
+    stats: Arc<ConnectionStats>,
 }
 
 /// Polls the client's event loop (which does the actual network I/O) until it disconnects,
 /// handing what operators publish to the control task, and announcing the device again when
-/// Home Assistant comes online.
+/// Home Assistant comes online. A lost connection is made again (the event loop reconnects on
+/// the next poll); then the subscriptions are renewed and `online` replaces the last will.
 async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inboxes: Inboxes) {
     let Inboxes {
         config,
         commands,
         announcement,
+        filters,
+        stats,
     } = inboxes;
     let topics = outbox.topics().clone();
     let (config_topic, command_prefix) = (topics.config(), topics.command_prefix());
     let mut busy = 0u64;
+    let mut connected = true;
     loop {
         match event_loop.poll().await {
             Ok(Event::Outgoing(Outgoing::Disconnect)) => return,
+            Ok(Event::Incoming(Packet::ConnAck(_))) if !connected => {
+                connected = true;
+                let reconnects = stats.reconnects.fetch_add(1, Ordering::Relaxed) + 1;
+                tracing::info!(
+                    reconnects,
+                    "Connection to the embedded broker made again; renewing subscriptions"
+                );
+                // Never wait here: this loop is what empties the client's queue.
+                for filter in &filters {
+                    if let Err(error) = outbox.client.try_subscribe(filter.clone(), QoS::AtLeastOnce) {
+                        tracing::error!(%error, filter, "Could not subscribe again; commands and configuration may go unheard");
+                    }
+                }
+                let renewed = outbox
+                    .try_send(
+                        &topics.status(),
+                        QoS::AtLeastOnce,
+                        true,
+                        b"online".to_vec(),
+                        Content::Text,
+                    )
+                    .and_then(|()| match &announcement {
+                        Some(a) => outbox.try_send(
+                            &a.config_topic,
+                            QoS::AtLeastOnce,
+                            true,
+                            a.document.clone(),
+                            Content::Json,
+                        ),
+                        None => Ok(()),
+                    });
+                if let Err(error) = renewed {
+                    tracing::warn!(%error, "Could not queue the status after reconnecting");
+                }
+            }
             Ok(Event::Incoming(Packet::Publish(publish))) => {
                 // Topics are UTF-8 by the protocol, and the broker checks it.
                 let topic = String::from_utf8_lossy(&publish.topic);
@@ -650,7 +718,9 @@ async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inb
             }
             Ok(_) => {}
             Err(error) => {
-                tracing::warn!(%error, "Connection to the embedded broker lost; reconnecting");
+                if std::mem::replace(&mut connected, false) {
+                    tracing::warn!(%error, "Connection to the embedded broker lost; reconnecting");
+                }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }

@@ -43,6 +43,14 @@ pub struct HealthSnapshot {
     pub disk: DiskHealth,
     pub store: StoreHealth,
     pub sync: SyncHealth,
+    pub bus: BusHealth,
+}
+
+/// The daemon's own connection to its embedded broker.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BusHealth {
+    /// Times the connection was lost and made again since start.
+    pub reconnects: u64,
 }
 
 /// The meeting store, as its stage last saw it.
