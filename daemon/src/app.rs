@@ -271,6 +271,7 @@ async fn run_pipeline(
                 sync: sync_health.lock().unwrap_or_else(PoisonError::into_inner).clone(),
                 bus: BusHealth {
                     reconnects: connection.reconnects.load(Ordering::Relaxed),
+                    status_corrected: connection.status_corrected.load(Ordering::Relaxed),
                 },
             },
             health_stop.clone(),

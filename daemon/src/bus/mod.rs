@@ -365,6 +365,11 @@ const PACKET_HEADROOM: u32 = 65_536 + 1_024;
 pub struct ConnectionStats {
     /// Times the connection was lost and made again (subscriptions and `online` renewed).
     pub reconnects: AtomicU64,
+    /// Times `offline` appeared on the status topic while the daemon ran (a last will the broker
+    /// delivered late, or another client), and `online` was said again.
+    pub status_corrected: AtomicU64,
+    /// Set once the daemon says `offline` itself, on its way out.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 impl Publisher {
@@ -428,7 +433,8 @@ impl Publisher {
             config_topic: discovery::config_topic(&config.home_assistant_prefix, device_id),
             document: discovery::document(&topics, device_id).to_string().into_bytes(),
         });
-        let mut filters = vec![topics.config(), topics.commands_filter()];
+        // Its own status too: `offline` there while the daemon runs is corrected (see `drive`).
+        let mut filters = vec![topics.config(), topics.commands_filter(), topics.status()];
         if let Some(announcement) = &announcement {
             filters.push(announcement.status_topic.clone());
             outbox
@@ -532,6 +538,7 @@ impl Publisher {
                 }
             }
         }
+        self.stats.stopping.store(true, Ordering::Relaxed);
         let _ = self
             .outbox
             .publish_as(&self.topics.status(), true, b"offline".to_vec(), Content::Text)
@@ -628,7 +635,7 @@ async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inb
         stats,
     } = inboxes;
     let topics = outbox.topics().clone();
-    let (config_topic, command_prefix) = (topics.config(), topics.command_prefix());
+    let (config_topic, command_prefix, status_topic) = (topics.config(), topics.command_prefix(), topics.status());
     let mut busy = 0u64;
     let mut connected = true;
     loop {
@@ -687,6 +694,25 @@ async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inb
                 }
                 if topic == config_topic {
                     config.send_replace(Some(publish.payload.to_vec()));
+                    continue;
+                }
+                if topic == status_topic {
+                    // The broker may deliver the last will of a connection it dropped after the
+                    // daemon has reconnected; the status is the daemon's, and it is running.
+                    if publish.payload.as_ref() == b"offline" && !stats.stopping.load(Ordering::Relaxed) {
+                        let corrected = stats.status_corrected.fetch_add(1, Ordering::Relaxed) + 1;
+                        if corrected.is_power_of_two() {
+                            tracing::warn!(
+                                corrected,
+                                "The status said offline while the daemon runs; saying online again"
+                            );
+                        }
+                        if let Err(error) =
+                            outbox.try_send(&status_topic, QoS::AtLeastOnce, true, b"online".to_vec(), Content::Text)
+                        {
+                            tracing::warn!(%error, "Could not queue the status");
+                        }
+                    }
                     continue;
                 }
                 let Some(name) = crate::control::commands::name_in(&topic, &command_prefix) else {

@@ -51,6 +51,8 @@ pub struct HealthSnapshot {
 pub struct BusHealth {
     /// Times the connection was lost and made again since start.
     pub reconnects: u64,
+    /// Times `offline` appeared on the status topic while the daemon ran and was corrected.
+    pub status_corrected: u64,
 }
 
 /// The meeting store, as its stage last saw it.
