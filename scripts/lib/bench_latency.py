@@ -7,8 +7,8 @@ real time (`capture.pacing = "realtime"`), with the default [vad] settings; Debi
 setting (beam 5 and greedy):
 
 - latency of each ground-truth turn: from the moment its last sample was captured to the arrival
-  of the last final that overlaps the turn's last half second (the final that carries its last
-  words), p50 / p95 / max;
+  of the final that carries its last words: the last final to start before the turn's end (less
+  0.3 s, Whisper's timing error), p50 / p95 / max;
 - turns lost: turns of which fewer than half the words reached any final near them;
 - live WER (the finals, in order) next to offline `roomscribe transcribe` WER of the same file
   at the same beam size, both scored by the corpus's score.py.
@@ -142,11 +142,11 @@ def turn_results(turns: list[dict], finals: list[tuple[float, dict]], origin: fl
         heard = set(w for _, f in near for w in words(f["text"]))
         said = words(turn["text"])
         recall = sum(w in heard for w in said) / max(1, len(said))
-        covering = [a for a, f in finals if f["start"] < turn["end"] and f["end"] > turn["end"] - 0.5]
-        if recall < 0.5 or not (covering or near):
+        carrying = [(f["start"], a) for a, f in near if f["start"] < turn["end"] - 0.3]
+        if recall < 0.5 or not carrying:
             results.append(None)
             continue
-        arrival = max(covering) if covering else max(a for a, _ in near)
+        _, arrival = max(carrying)
         results.append(arrival - (origin + turn["end"]))
     return results
 
