@@ -11,15 +11,20 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
 
-use super::decode::prompt::PromptContext;
 use super::streaming::{ends_sentence, FinalPlan, LocalAgreement, SpeechCursor};
 use super::{AsrError, TextSegment, Transcriber};
 use crate::config::AsrConfig;
 use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, SpeechSegment, Transcript, STREAM_RATE};
 
-/// Runs the stage until its input closes. Segments continue each other's text context unless
-/// more than `context_reset_s` of silence lies between them. A decode that fails is logged, and
-/// the audio it covered is decoded again with the segment's final (a failed final is skipped).
+/// Runs the stage until its input closes. A decode that fails is logged, and the audio it
+/// covered is decoded again with the segment's final (a failed final is skipped).
+///
+/// Live decodes are prompted with `asr.initial_prompt` and `asr.hotwords` only, never with the
+/// text before them (`condition_on_previous_text` is for `transcribe`'s 30 s windows): given a
+/// sentence of audio and the previous sentences as prompt, Whisper copies the prompt instead of
+/// hearing the audio (pub_m02: "The training budget is almost unused…" came out twice as "Let's
+/// get started.", the meeting's opening words, and was lost; with the prompt cut to 48 tokens,
+/// still once).
 pub fn run_stage(
     mut transcriber: Transcriber,
     mut live_config: watch::Receiver<AsrConfig>,
@@ -28,22 +33,18 @@ pub fn run_stage(
 ) {
     transcriber.use_configured_threads();
     let _no_grad = tch::no_grad_guard();
-    let mut context_reset_s = live_config.borrow_and_update().context_reset_s;
+    live_config.mark_unchanged();
     let mut live = LiveState {
-        context: transcriber.new_context(),
         cursor: SpeechCursor::default(),
         agreement: LocalAgreement::default(),
         held: None,
         sequence: 0,
-        last_end: 0.0,
     };
     while let Some(event) = events.blocking_recv() {
         if live_config.has_changed().unwrap_or(false) {
             let config = live_config.borrow_and_update().clone();
             match transcriber.reconfigure(&config) {
                 Ok(()) => {
-                    context_reset_s = config.context_reset_s;
-                    live.context = transcriber.new_context();
                     live.held = None;
                     tracing::info!("Transcription settings changed");
                 }
@@ -55,7 +56,6 @@ pub fn run_stage(
         let run = LiveRun {
             transcriber: &transcriber,
             out: &out,
-            context_reset_s: f64::from(context_reset_s),
         };
         // Partials and pauses are skipped while more audio waits: what follows supersedes them.
         let waiting = !events.is_empty();
@@ -74,26 +74,18 @@ pub fn run_stage(
 
 /// What the loop carries from one event to the next.
 struct LiveState {
-    /// The text context of everything published so far.
-    context: PromptContext,
     cursor: SpeechCursor,
     agreement: LocalAgreement,
     /// The last pause decoded ahead whose text did not end a sentence.
     held: Option<Decoded>,
     /// The last final's `sequence`.
     sequence: u64,
-    /// Stream seconds where the last published audio ended.
-    last_end: f64,
 }
 
 /// Audio decoded with the final settings, not yet published.
 struct Decoded {
     /// Times in stream seconds.
     pieces: Vec<TextSegment>,
-    /// The text context after it.
-    context: PromptContext,
-    /// Stream seconds where its audio ends.
-    end: f64,
     processing_s: f64,
     audio_s: f64,
 }
@@ -102,7 +94,6 @@ struct Decoded {
 struct LiveRun<'a> {
     transcriber: &'a Transcriber,
     out: &'a mpsc::Sender<AsrOutput>,
-    context_reset_s: f64,
 }
 
 fn seconds(samples: u64) -> f64 {
@@ -123,7 +114,8 @@ impl LiveRun<'_> {
         };
         let audio = audio_from(segment, from);
         let start = seconds(from);
-        let (hypothesis, language) = match self.transcriber.transcribe_partial(audio, &live.context) {
+        let prompt = self.transcriber.new_context();
+        let (hypothesis, language) = match self.transcriber.transcribe_partial(audio, &prompt) {
             Ok(partial) => partial,
             Err(error) => {
                 tracing::warn!(%error, start, "A partial hypothesis failed; skipping it");
@@ -151,7 +143,7 @@ impl LiveRun<'_> {
         let Some(from) = live.cursor.ahead(segment) else {
             return true;
         };
-        let decoded = match self.decode(live, segment, from) {
+        let decoded = match self.decode(segment, from) {
             Ok(decoded) => decoded,
             Err(error) => {
                 tracing::warn!(%error, start = seconds(from), "Decoding at a pause failed; the segment's final decodes it again");
@@ -177,7 +169,7 @@ impl LiveRun<'_> {
             // A held decode lost to a settings change is decoded again.
             (FinalPlan::Decode { .. } | FinalPlan::PublishHeld, _) => {
                 let from = live.cursor.from(segment);
-                match self.decode(live, segment, from) {
+                match self.decode(segment, from) {
                     Ok(decoded) => self.publish(live, decoded),
                     Err(error) => {
                         tracing::error!(%error, start = seconds(from), "Transcription of a speech segment failed; skipping it");
@@ -191,16 +183,12 @@ impl LiveRun<'_> {
         carry_on
     }
 
-    /// Decodes `segment` from stream position `from` with the final settings, continuing the
-    /// published context (or a fresh one after a long silence), without publishing anything.
-    fn decode(&self, live: &LiveState, segment: &SpeechSegment, from: u64) -> Result<Decoded, AsrError> {
+    /// Decodes `segment` from stream position `from` with the final settings, without
+    /// publishing anything.
+    fn decode(&self, segment: &SpeechSegment, from: u64) -> Result<Decoded, AsrError> {
         let audio = audio_from(segment, from);
         let (start, audio_s) = (seconds(from), audio.len() as f64 / f64::from(STREAM_RATE));
-        let mut context = if start - live.last_end > self.context_reset_s {
-            self.transcriber.new_context()
-        } else {
-            live.context.clone()
-        };
+        let mut context = self.transcriber.new_context();
         let started = Instant::now();
         let pieces = self.transcriber.transcribe(audio, &mut context)?;
         let processing_s = started.elapsed().as_secs_f64();
@@ -219,18 +207,14 @@ impl LiveRun<'_> {
                     TextSegment { end, ..piece }.shifted(start)
                 })
                 .collect(),
-            context,
-            end: start + audio_s,
             processing_s,
             audio_s,
         })
     }
 
-    /// Sends `decoded` as finals and makes its context the published one.
+    /// Sends `decoded` as finals.
     fn publish(&self, live: &mut LiveState, decoded: Decoded) -> bool {
         self.transcriber.timings.record(decoded.processing_s, decoded.audio_s);
-        live.context = decoded.context;
-        live.last_end = decoded.end;
         live.agreement.reset();
         for piece in decoded.pieces {
             live.sequence += 1;

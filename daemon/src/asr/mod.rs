@@ -487,9 +487,15 @@ impl Transcriber {
     /// final pass does that.
     pub fn transcribe_partial(&self, samples: &[f32], context: &PromptContext) -> Result<(String, String), AsrError> {
         let window = &samples[..samples.len().min(whisper::N_SAMPLES)];
-        let outcome = self
-            .decoder_with(&self.partial_options)
-            .decode_window(window, context.tokens(), 0)?;
+        // A partial is one greedy pass that nothing falls back from: a loop would run to the
+        // window's 224 tokens (seconds of a busy ASR thread). Speech gives about 3 tokens a
+        // second; more than 8 a second is a loop.
+        let seconds = window.len() / whisper::SAMPLE_RATE;
+        let options = DecodeOptions {
+            sample_len: (16 + 8 * seconds).min(self.partial_options.sample_len),
+            ..self.partial_options.clone()
+        };
+        let outcome = self.decoder_with(&options).decode_window(window, context.tokens(), 0)?;
         let language = self.language_of(&outcome);
         let texts = self.to_text(outcome.segments, &language)?;
         Ok((
