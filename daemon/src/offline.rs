@@ -199,7 +199,7 @@ impl VadThreads {
         loop {
             match self.events.blocking_recv()? {
                 SpeechEvent::Final(segment) => return Some(segment),
-                SpeechEvent::Partial(_) | SpeechEvent::Pause(_) => {}
+                SpeechEvent::Partial(_) | SpeechEvent::Pause(_) | SpeechEvent::LongPause(_) => {}
             }
         }
     }
@@ -654,7 +654,7 @@ pub fn detect_speech(wav: WavSource, config: &VadConfig) -> Result<SpeechTimelin
                 segments.push((seconds(segment.start_sample), seconds(segment.end_sample())))
             }
             SpeechEvent::Pause(segment) => pauses.push(seconds(segment.speech_end_sample)),
-            SpeechEvent::Partial(_) => {}
+            SpeechEvent::Partial(_) | SpeechEvent::LongPause(_) => {}
         }
     }
     threads.join()?;

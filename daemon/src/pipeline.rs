@@ -44,6 +44,9 @@ pub enum SpeechEvent {
     /// the `Final` holds no more speech than this). ASR may decode it ahead of the final, and
     /// publish it when it ends a sentence. May be dropped.
     Pause(SpeechSegment),
+    /// The same pause has lasted twice `vad.pause_ms`: the speech up to it ends a turn whatever
+    /// its punctuation, and ASR publishes it. May be dropped.
+    LongPause(SpeechSegment),
     /// The segment closed. Never dropped.
     Final(SpeechSegment),
 }

@@ -62,7 +62,8 @@ pub fn run_stage(
         let carry_on = match event {
             SpeechEvent::Partial(segment) if !waiting => run.partial(&mut live, &segment),
             SpeechEvent::Pause(segment) if !waiting => run.pause(&mut live, &segment),
-            SpeechEvent::Partial(_) | SpeechEvent::Pause(_) => true,
+            SpeechEvent::LongPause(segment) if !waiting => run.long_pause(&mut live, &segment),
+            SpeechEvent::Partial(_) | SpeechEvent::Pause(_) | SpeechEvent::LongPause(_) => true,
             SpeechEvent::Final(segment) => run.finalise(&mut live, &segment),
         };
         if !carry_on {
@@ -157,6 +158,31 @@ impl LiveRun<'_> {
         } else {
             live.held = Some(decoded);
             true
+        }
+    }
+
+    /// The pause lasted: the speech up to it ends a turn. Publish the decode held from the
+    /// pause, or, when the pause was not decoded (skipped while ASR was busy), decode it now.
+    fn long_pause(&self, live: &mut LiveState, segment: &SpeechSegment) -> bool {
+        if live.cursor.held_covers(segment) {
+            if let Some(decoded) = live.held.take() {
+                live.cursor.publish_held(segment);
+                return self.publish(live, decoded);
+            }
+        }
+        let Some(from) = live.cursor.ahead(segment) else {
+            return true;
+        };
+        match self.decode(segment, from) {
+            Ok(decoded) => {
+                live.cursor.decoded_ahead(segment, from, true);
+                live.held = None;
+                self.publish(live, decoded)
+            }
+            Err(error) => {
+                tracing::warn!(%error, start = seconds(from), "Decoding at a long pause failed; the segment's final decodes it again");
+                true
+            }
         }
     }
 

@@ -4,8 +4,9 @@
 //! Finals at turn ends: the VAD hands out the open segment at each pause (`vad.pause_ms` of
 //! silence). ASR decodes it ahead with the final settings. If that text ends a sentence it is
 //! published at once and the segment's audio up to the pause is done (`SpeechCursor`: the
-//! audio after it carries on as the open segment); if not, it is held, and becomes the final
-//! when the segment closes with no more speech, or is dropped when speech resumes. Audio is
+//! audio after it carries on as the open segment); if not, it is held, and is published when
+//! the silence lasts twice as long (a long pause ends a turn whatever its punctuation) or the
+//! segment closes with no more speech, or is dropped when speech resumes. Audio is
 //! never dropped: whatever was not published at a pause is decoded with the segment.
 //!
 //! Partials: LocalAgreement-2 (Macháček et al., "Turning Whisper into Real-Time Transcription
@@ -79,15 +80,24 @@ impl SpeechCursor {
         ends_sentence
     }
 
+    /// Whether the decode held from a pause covers `pause` (a long pause of the same silence).
+    pub fn held_covers(&self, pause: &SpeechSegment) -> bool {
+        let from = self.from(pause);
+        self.held.as_ref().is_some_and(|held| {
+            held.segment_start == pause.start_sample && held.speech_end == pause.speech_end_sample && held.from == from
+        })
+    }
+
+    /// The held decode is published at a long pause: the segment's audio up to it is final.
+    pub fn publish_held(&mut self, pause: &SpeechSegment) {
+        self.committed_until = self.committed_until.max(pause.end_sample());
+        self.held = None;
+    }
+
     /// The segment closed: what to publish. Call `closed` once it is published.
     pub fn plan_final(&self, segment: &SpeechSegment) -> FinalPlan {
         let from = self.from(segment);
-        let covers = |held: &AheadKey| {
-            held.segment_start == segment.start_sample
-                && held.speech_end == segment.speech_end_sample
-                && held.from == from
-        };
-        if self.held.as_ref().is_some_and(covers) {
+        if self.held_covers(segment) {
             FinalPlan::PublishHeld
         } else if segment.speech_end_sample > from {
             FinalPlan::Decode { from }
@@ -258,6 +268,21 @@ mod tests {
         );
         let other_segment = segment(20_000, 5000, 24_800);
         assert_eq!(cursor.plan_final(&other_segment), FinalPlan::Decode { from: 20_000 });
+    }
+
+    #[test]
+    fn a_long_pause_publishes_the_held_decode_whatever_its_punctuation() {
+        let mut cursor = SpeechCursor::default();
+        let pause = segment(0, 5000, 4800);
+        cursor.decoded_ahead(&pause, 0, false);
+        let long = segment(0, 5200, 4800);
+        assert!(cursor.held_covers(&long), "the same speech, a longer silence");
+        cursor.publish_held(&long);
+        assert_eq!(cursor.committed_until(), 5200);
+        assert_eq!(cursor.plan_final(&segment(0, 5200, 4800)), FinalPlan::Nothing);
+        let resumed = segment(0, 9000, 8800);
+        assert!(!cursor.held_covers(&resumed));
+        assert_eq!(cursor.ahead(&resumed), Some(5200));
     }
 
     #[test]

@@ -276,11 +276,13 @@ pub struct AsrConfig {
     pub logprob_threshold: f32,
     /// Windows more likely silence than this (with unlikely text) publish nothing. Default 0.6. 0-1.
     pub no_speech_threshold: f32,
-    /// Prompt each window with the text before it (more consistent, but can carry an error on).
-    /// Default true.
+    /// `transcribe`: prompt each 30 s window with the text before it (more consistent, but can
+    /// carry an error on). The live path never does: a sentence of audio prompted with the
+    /// sentences before it makes Whisper copy the prompt. Default true.
     pub condition_on_previous_text: bool,
-    /// A gap longer than this between speech segments, in seconds, makes the next segment start
-    /// without the previous text (a new conversation). Default 10. 0-3600.
+    /// Accepted so that existing configurations stay valid, and unused since the live path stopped
+    /// prompting with previous text (it was the gap after which it started afresh). Default 10.
+    /// 0-3600.
     pub context_reset_s: f32,
     /// Text that starts the conversation's context (style, spelling of names). Default "".
     pub initial_prompt: String,

@@ -136,7 +136,7 @@ const PARTIAL_EVERY_SAMPLES: usize = STREAM_RATE as usize;
 
 /// Runs until `chunks` closes; returns how many segments it sent. While a segment is open, its
 /// audio so far goes out as a partial about once a second (only while speech goes on, and only
-/// if ASR has room for it), and once per pause as a `Pause`. Room metrics and events go to
+/// if ASR has room for it), and once per pause as a `Pause` (and a `LongPause` if it lasts). Room metrics and events go to
 /// `reports` when it has room (they never hold up speech).
 /// A new `[vad]` section (remote configuration) takes effect at the next chunk; the model file
 /// is only read at start.
@@ -205,6 +205,7 @@ pub fn run_stage(
                     }
                 }
                 Some(Endpoint::Pause(segment)) => send_early(SpeechEvent::Pause(segment)),
+                Some(Endpoint::LongPause(segment)) => send_early(SpeechEvent::LongPause(segment)),
                 None => {}
             }
         }

@@ -7,7 +7,8 @@
 //!   starts a silence, and only a frame back at `threshold` ends the silence (a frame in between
 //!   is a blip, not speech: it neither resets nor breaks the silence);
 //! - after `pause` of silence the segment so far is handed out once as a pause (speech may
-//!   resume: ASR decodes ahead and commits it at a sentence end);
+//!   resume: ASR decodes ahead and commits it at a sentence end), and after twice that once more
+//!   as a long pause (the end of a turn, whatever its punctuation);
 //! - after `min_silence` of silence the segment closes;
 //! - every segment keeps `pad` of audio on both sides; bursts shorter than `min_speech` are
 //!   dropped;
@@ -46,6 +47,8 @@ impl SegmenterRules {
 pub enum Endpoint {
     /// The speech paused: the segment so far, padded as a final would be. It stays open.
     Pause(SpeechSegment),
+    /// The same pause lasted twice as long.
+    LongPause(SpeechSegment),
     /// The segment closed.
     Closed(SpeechSegment),
 }
@@ -59,8 +62,8 @@ struct OpenSegment {
     /// Where the last speech frame ends in `samples`.
     speech_end: usize,
     trailing_silence_frames: usize,
-    /// Whether the current silence was already handed out as a pause.
-    paused: bool,
+    /// How often the current silence was handed out: 0, 1 (a pause) or 2 (a long pause).
+    pauses_sent: u8,
 }
 
 impl OpenSegment {
@@ -139,7 +142,7 @@ impl Segmenter {
                     samples,
                     speech_frames: 1,
                     trailing_silence_frames: 0,
-                    paused: false,
+                    pauses_sent: 0,
                 });
             } else {
                 self.remember(frame);
@@ -158,7 +161,7 @@ impl Segmenter {
             open.speech_frames += 1;
             open.trailing_silence_frames = 0;
             open.speech_end = open.samples.len();
-            open.paused = false;
+            open.pauses_sent = 0;
         } else {
             open.trailing_silence_frames += 1;
         }
@@ -168,14 +171,21 @@ impl Segmenter {
         if open.samples.len() >= self.rules.max_segment_samples {
             return self.split_at_quietest().map(Endpoint::Closed);
         }
-        if open.trailing_silence_frames >= self.rules.pause_frames.max(1)
-            && !open.paused
-            && open.speech_frames >= self.rules.min_speech_frames
-        {
-            open.paused = true;
-            return Some(Endpoint::Pause(open.padded(self.rules.pad_samples)));
+        let pause = self.rules.pause_frames.max(1);
+        if open.speech_frames < self.rules.min_speech_frames {
+            return None;
         }
-        None
+        match open.pauses_sent {
+            0 if open.trailing_silence_frames >= pause => {
+                open.pauses_sent = 1;
+                Some(Endpoint::Pause(open.padded(self.rules.pad_samples)))
+            }
+            1 if open.trailing_silence_frames >= 2 * pause => {
+                open.pauses_sent = 2;
+                Some(Endpoint::LongPause(open.padded(self.rules.pad_samples)))
+            }
+            _ => None,
+        }
     }
 
     /// Splits the open segment after its quietest frame in the second half of the maximum
@@ -209,7 +219,7 @@ impl Segmenter {
             speech_frames: segment.speech_frames,
             speech_end: segment.speech_end.saturating_sub(cut),
             trailing_silence_frames: segment.trailing_silence_frames,
-            paused: segment.paused,
+            pauses_sent: segment.pauses_sent,
         });
         Some(SpeechSegment {
             start_sample: segment.start_sample,
@@ -302,7 +312,7 @@ mod tests {
             .into_iter()
             .filter_map(|e| match e {
                 Endpoint::Closed(segment) => Some(segment),
-                Endpoint::Pause(_) => None,
+                Endpoint::Pause(_) | Endpoint::LongPause(_) => None,
             })
             .collect()
     }
@@ -312,7 +322,7 @@ mod tests {
             .into_iter()
             .filter_map(|e| match e {
                 Endpoint::Pause(segment) => Some(segment),
-                Endpoint::Closed(_) => None,
+                Endpoint::Closed(_) | Endpoint::LongPause(_) => None,
             })
             .collect()
     }
@@ -357,15 +367,22 @@ mod tests {
 
     #[test]
     fn a_pause_hands_out_the_speech_so_far_padded_like_the_final() {
-        // Speech in frames 0-4, then silence: the pause comes after 2 quiet frames, the close
-        // after 4, and both hold the same audio (speech plus 20 samples of padding).
+        // Speech in frames 0-4, then silence: the pause comes after 2 quiet frames, the long
+        // pause after 4, the close after 5, and all hold the same audio (speech plus 20
+        // samples of padding).
+        let rules = SegmenterRules {
+            min_silence_frames: 5,
+            ..rules()
+        };
         let p = [1., 1., 1., 1., 1., 0., 0., 0., 0., 0., 0.];
-        let all = endpoints(rules(), &p);
-        assert_eq!(all.len(), 2, "{all:?}");
-        let (Endpoint::Pause(pause), Endpoint::Closed(closed)) = (&all[0], &all[1]) else {
-            panic!("a pause, then the close: {all:?}");
+        let all = endpoints(rules, &p);
+        assert_eq!(all.len(), 3, "{all:?}");
+        let (Endpoint::Pause(pause), Endpoint::LongPause(long), Endpoint::Closed(closed)) = (&all[0], &all[1], &all[2])
+        else {
+            panic!("a pause, a long pause, then the close: {all:?}");
         };
         assert_eq!(pause, closed, "a pause nobody speaks after is the final segment");
+        assert_eq!(long, closed);
         assert_eq!(frames_of(pause), (0..=6).collect::<Vec<_>>());
         assert_eq!(pause.speech_end_sample, 5 * FRAME as u64);
     }
@@ -435,7 +452,7 @@ mod tests {
         for _ in 0..12 {
             segments.extend(segmenter.push(&[0.5; FRAME], 1.0).map(|e| match e {
                 Endpoint::Closed(segment) => segment,
-                Endpoint::Pause(_) => panic!("no pause in steady speech"),
+                Endpoint::Pause(_) | Endpoint::LongPause(_) => panic!("no pause in steady speech"),
             }));
         }
         segments.extend(segmenter.finish());
