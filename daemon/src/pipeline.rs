@@ -42,7 +42,7 @@ pub enum SpeechEvent {
     /// The speech paused for `vad.pause_ms`: the segment up to the pause, padded as a final
     /// would be. Speech may resume (then more events of the same segment follow) or not (then
     /// the `Final` holds no more speech than this). ASR may decode it ahead of the final, and
-    /// publish it when it ends a sentence. May be dropped.
+    /// publish it when it ends a phrase. May be dropped.
     Pause(SpeechSegment),
     /// The same pause has lasted twice `vad.pause_ms`: the speech up to it ends a turn whatever
     /// its punctuation, and ASR publishes it. May be dropped.

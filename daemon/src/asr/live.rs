@@ -2,7 +2,7 @@
 //! transcripts out, on a dedicated thread.
 //!
 //! Finals come at turn ends, not only at segment ends: each pause of the open segment is decoded
-//! ahead with the final settings, and published at once when its text ends a sentence (see
+//! ahead with the final settings, and published at once when its text ends a phrase (see
 //! `streaming`, which decides what each event decodes; this loop only runs the model and sends).
 //! Partials are decoded greedily, only when nothing else waits, so they never delay a final.
 //! Never stores, publishes or logs text itself.
@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
 
-use super::streaming::{ends_sentence, FinalPlan, LocalAgreement, SpeechCursor};
+use super::streaming::{ends_phrase, FinalPlan, LocalAgreement, SpeechCursor};
 use super::{AsrError, TextSegment, Transcriber};
 use crate::config::AsrConfig;
 use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, SpeechSegment, Transcript, STREAM_RATE};
@@ -139,7 +139,7 @@ impl LiveRun<'_> {
         self.out.blocking_send(AsrOutput::Partial(message)).is_ok()
     }
 
-    /// The speech paused: decode it ahead; publish it if it ends a sentence, else hold it.
+    /// The speech paused: decode it ahead; publish it if it ends a phrase, else hold it.
     fn pause(&self, live: &mut LiveState, segment: &SpeechSegment) -> bool {
         let Some(from) = live.cursor.ahead(segment) else {
             return true;
@@ -151,7 +151,7 @@ impl LiveRun<'_> {
                 return true;
             }
         };
-        let complete = decoded.pieces.last().is_some_and(|piece| ends_sentence(&piece.text));
+        let complete = decoded.pieces.last().is_some_and(|piece| ends_phrase(&piece.text));
         if live.cursor.decoded_ahead(segment, from, complete) {
             live.held = None;
             self.publish(live, decoded)

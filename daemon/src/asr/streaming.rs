@@ -2,8 +2,8 @@
 //! event, when a decode made ahead of time becomes final, and the partials' LocalAgreement-2.
 //!
 //! Finals at turn ends: the VAD hands out the open segment at each pause (`vad.pause_ms` of
-//! silence). ASR decodes it ahead with the final settings. If that text ends a sentence it is
-//! published at once and the segment's audio up to the pause is done (`SpeechCursor`: the
+//! silence). ASR decodes it ahead with the final settings. If that text ends a phrase (a
+//! sentence or clause mark) it is published at once and the segment's audio up to the pause is done (`SpeechCursor`: the
 //! audio after it carries on as the open segment); if not, it is held, and is published when
 //! the silence lasts twice as long (a long pause ends a turn whatever its punctuation) or the
 //! segment closes with no more speech, or is dropped when speech resumes. Audio is
@@ -63,11 +63,11 @@ impl SpeechCursor {
         (segment.speech_end_sample > from).then_some(from)
     }
 
-    /// A pause was decoded from `from`: publish it now if its text ends a sentence (then the
+    /// A pause was decoded from `from`: publish it now if its text ends a phrase (then the
     /// segment's audio up to the pause is final), else hold it for the segment's close. Returns
     /// whether to publish.
-    pub fn decoded_ahead(&mut self, pause: &SpeechSegment, from: u64, ends_sentence: bool) -> bool {
-        if ends_sentence {
+    pub fn decoded_ahead(&mut self, pause: &SpeechSegment, from: u64, complete: bool) -> bool {
+        if complete {
             self.committed_until = pause.end_sample();
             self.held = None;
         } else {
@@ -77,7 +77,7 @@ impl SpeechCursor {
                 from,
             });
         }
-        ends_sentence
+        complete
     }
 
     /// Whether the decode held from a pause covers `pause` (a long pause of the same silence).
@@ -113,14 +113,16 @@ impl SpeechCursor {
     }
 }
 
-/// Whether `text` ends a sentence: its last character, past closing quotes and brackets, is a
-/// full stop, question mark or exclamation mark (Whisper punctuates what it hears as complete);
-/// a trailing ellipsis is speech trailing off, not an end.
-pub fn ends_sentence(text: &str) -> bool {
+/// Whether `text` ends a phrase: its last character, past closing quotes and brackets, is a
+/// full stop, question mark, exclamation mark, comma, semicolon or colon. Whisper punctuates what
+/// it hears as complete; without a prompt it often writes a turn's question mark as a comma, so
+/// a comma at a pause counts too (a sentence may then come as two finals, no word lost). A
+/// trailing ellipsis or dash is speech trailing off, not an end.
+pub fn ends_phrase(text: &str) -> bool {
     let text = text
         .trim_end()
         .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']']);
-    text.ends_with(['.', '?', '!']) && !text.ends_with("...")
+    text.ends_with(['.', '?', '!', ',', ';', ':']) && !text.ends_with("...")
 }
 
 /// What a partial shows: the stable prefix, and the tentative rest.
@@ -208,7 +210,7 @@ mod tests {
     }
 
     #[test]
-    fn sentence_ends_are_full_stops_questions_and_exclamations() {
+    fn phrases_end_at_sentence_and_clause_marks() {
         for complete in [
             "We agreed.",
             "Who orders it?",
@@ -216,10 +218,11 @@ mod tests {
             "He said \"done.\"",
             "(Fine.) ",
         ] {
-            assert!(ends_sentence(complete), "{complete}");
+            assert!(ends_phrase(complete), "{complete}");
         }
-        for open in ["We agreed to", "and the desks,", "So...", "", "Well -"] {
-            assert!(!ends_sentence(open), "{open}");
+        assert!(ends_phrase("the new furniture,"), "a clause mark");
+        for open in ["We agreed to", "So...", "", "Well -"] {
+            assert!(!ends_phrase(open), "{open}");
         }
     }
 

@@ -172,7 +172,7 @@ pub struct VadConfig {
     /// Shorter bursts of speech are dropped, in ms. Default 250. 0-5000.
     pub min_speech_ms: u32,
     /// Silence after which the speech so far is decoded ahead of the segment's end, in ms, and
-    /// published at once if it ends a sentence (the rest carries on as the open segment).
+    /// published at once if it ends a phrase (a sentence or clause mark) (the rest carries on as the open segment).
     /// Default 160. 32-5000, at most `min_silence_ms`.
     pub pause_ms: u32,
     /// Silence that ends a segment, in ms. Default 600. 100-10000.

@@ -3,8 +3,9 @@
 //! "long silence" and "high noise". Pure: frames and decisions in, `AudioReport`s out; positions
 //! are sample counts.
 //!
-//! The noise floor is a low percentile of the window's frame levels, whatever the VAD called
-//! them: the room's background is what the quietest moments sound like. (The mean of the frames
+//! The noise floor is a low percentile of the frame levels of the last `floor_horizon` (30 s, or
+//! the window when longer), whatever the VAD called them: the room's background is what the
+//! quietest moments sound like, and 30 s of talk has gaps where a 2 s window may have none. (The mean of the frames
 //! the VAD called non-speech, used before, is dominated by speech onsets and quiet phonemes, and
 //! raised false alarms on meetings whose gaps are digital silence.)
 
@@ -18,6 +19,9 @@ pub struct MeterRules {
     pub long_silence_samples: u64,
     /// A noise floor above this is an event; it re-arms 3 dB below.
     pub high_noise_dbfs: f32,
+    /// How far back the noise floor looks (at least the window): long enough that continuous
+    /// speech has gaps in it.
+    pub floor_horizon_samples: u64,
 }
 
 /// Below this a sample is "silent" for dB purposes; keeps digital silence finite.
@@ -45,8 +49,10 @@ pub struct AudioMeter {
     window_start: u64,
     sum_squares: f64,
     samples: u64,
-    /// The level (dBFS) of every frame in the window; its capacity is kept across windows.
-    frame_levels: Vec<f32>,
+    /// The level (dBFS) of every frame of the floor's horizon, oldest first.
+    recent_levels: std::collections::VecDeque<f32>,
+    /// Scratch for the percentile; its capacity is kept across windows.
+    sorted_levels: Vec<f32>,
     peak: f32,
     clipped: u64,
     frames: u64,
@@ -66,7 +72,8 @@ impl AudioMeter {
             window_start: 0,
             sum_squares: 0.0,
             samples: 0,
-            frame_levels: Vec::new(),
+            recent_levels: std::collections::VecDeque::new(),
+            sorted_levels: Vec::new(),
             peak: 0.0,
             clipped: 0,
             frames: 0,
@@ -89,7 +96,13 @@ impl AudioMeter {
         let power: f64 = frame.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
         self.sum_squares += power;
         self.samples += frame.len() as u64;
-        self.frame_levels.push(dbfs(power / frame.len().max(1) as f64));
+        let horizon_frames = (self.rules.floor_horizon_samples.max(self.rules.window_samples)
+            / frame.len().max(1) as u64)
+            .max(1) as usize;
+        self.recent_levels.push_back(dbfs(power / frame.len().max(1) as f64));
+        while self.recent_levels.len() > horizon_frames {
+            self.recent_levels.pop_front();
+        }
         self.peak = frame.iter().fold(self.peak, |peak, s| peak.max(s.abs()));
         self.clipped += frame.iter().filter(|s| s.abs() >= CLIPPED).count() as u64;
         self.frames += 1;
@@ -122,7 +135,9 @@ impl AudioMeter {
     /// limit.
     fn close_window(&mut self) -> Vec<AudioReport> {
         let mut reports = Vec::new();
-        let noise_floor_dbfs = noise_floor(&mut self.frame_levels).unwrap_or(self.last_noise_floor_dbfs);
+        self.sorted_levels.clear();
+        self.sorted_levels.extend(self.recent_levels.iter().copied());
+        let noise_floor_dbfs = noise_floor(&mut self.sorted_levels).unwrap_or(self.last_noise_floor_dbfs);
         self.last_noise_floor_dbfs = noise_floor_dbfs;
         reports.push(AudioReport::Metrics(AudioMetrics {
             start: seconds(self.window_start),
@@ -142,10 +157,11 @@ impl AudioMeter {
         } else if self.noise_alerted && noise_floor_dbfs < self.rules.high_noise_dbfs - NOISE_REARM_DB {
             self.noise_alerted = false;
         }
-        let mut frame_levels = std::mem::take(&mut self.frame_levels);
-        frame_levels.clear();
+        let recent_levels = std::mem::take(&mut self.recent_levels);
+        let sorted_levels = std::mem::take(&mut self.sorted_levels);
         *self = Self {
-            frame_levels,
+            recent_levels,
+            sorted_levels,
             rules: self.rules.clone(),
             position: self.position,
             window_start: self.position,
@@ -185,6 +201,7 @@ mod tests {
             window_samples: 16_000,
             long_silence_samples: 32_000,
             high_noise_dbfs: -30.0,
+            floor_horizon_samples: 16_000,
         })
     }
 
@@ -335,6 +352,29 @@ mod tests {
                 .any(|e| matches!(e, AudioEvent::HighNoise { .. })),
             "-30 dBFS noise is above the default -45 dBFS limit: {reports:?}"
         );
+    }
+
+    #[test]
+    fn the_floor_looks_back_past_a_window_of_continuous_speech() {
+        let mut meter = AudioMeter::new(MeterRules {
+            floor_horizon_samples: 48_000,
+            high_noise_dbfs: -45.0,
+            ..meter().rules
+        });
+        let mut reports = Vec::new();
+        // A second of silence at -80 dBFS, then two seconds of speech with no gap at all.
+        for frame in noise(100, 1e-4, 5) {
+            reports.extend(meter.push(&frame, false));
+        }
+        for frame in noise(200, 0.1, 6) {
+            reports.extend(meter.push(&frame, true));
+        }
+        let floors: Vec<f32> = metrics(&reports).iter().map(|m| m.noise_floor_dbfs).collect();
+        assert_eq!(floors.len(), 3);
+        assert!(floors.iter().all(|f| *f < -75.0), "{floors:?}");
+        assert!(events(&reports)
+            .iter()
+            .all(|e| !matches!(e, AudioEvent::HighNoise { .. })));
     }
 
     #[test]

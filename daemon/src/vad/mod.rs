@@ -128,8 +128,12 @@ pub fn meter_rules_from(config: &VadConfig) -> MeterRules {
         window_samples: u64::from(config.metrics_interval_s) * u64::from(STREAM_RATE),
         long_silence_samples: u64::from(config.long_silence_s) * u64::from(STREAM_RATE),
         high_noise_dbfs: config.high_noise_dbfs,
+        floor_horizon_samples: NOISE_FLOOR_HORIZON_S * u64::from(STREAM_RATE),
     }
 }
+
+/// How far back the noise floor looks (at least one metrics window).
+const NOISE_FLOOR_HORIZON_S: u64 = 30;
 
 /// Audio between two partials of an open segment: about a second.
 const PARTIAL_EVERY_SAMPLES: usize = STREAM_RATE as usize;

@@ -370,6 +370,12 @@ impl Decoder<'_> {
             let count = text_of(segment).len();
             let first_tokens = timing::split_words(&token_texts[taken..taken + count]).len();
             segment.words = timing::merge_punctuation(words.by_ref().take(first_tokens).collect());
+            // As the reference does: the segment spans its words (alignment can place the last
+            // word's end past the segment's end timestamp, or its first word before its start).
+            if let (Some(first), Some(last)) = (segment.words.first(), segment.words.last()) {
+                segment.start = first.1;
+                segment.end = last.2;
+            }
             taken += count;
         }
         Ok(())
