@@ -7,14 +7,18 @@
 //! Partials are decoded greedily, only when nothing else waits, so they never delay a final.
 //! Never stores, publishes or logs text itself.
 
+use std::collections::VecDeque;
 use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
 
-use super::streaming::{ends_phrase, FinalPlan, LocalAgreement, SpeechCursor};
+use super::streaming::{ends_phrase, is_superseded, FinalPlan, LocalAgreement, SpeechCursor};
 use super::{AsrError, TextSegment, Transcriber};
 use crate::config::AsrConfig;
 use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, SpeechSegment, Transcript, STREAM_RATE};
+
+/// Events read ahead of the one being handled (the VAD → ASR channel's capacity).
+const LOOKAHEAD: usize = 16;
 
 /// Runs the stage until its input closes. A decode that fails is logged, and the audio it
 /// covered is decoded again with the segment's final (a failed final is skipped).
@@ -40,7 +44,25 @@ pub fn run_stage(
         held: None,
         sequence: 0,
     };
-    while let Some(event) = events.blocking_recv() {
+    // Events taken from the channel and not yet handled, so that a skipped event can be told
+    // from one that is only late; no more than the channel holds.
+    let mut waiting: VecDeque<SpeechEvent> = VecDeque::with_capacity(LOOKAHEAD);
+    loop {
+        if waiting.is_empty() {
+            match events.blocking_recv() {
+                Some(event) => waiting.push_back(event),
+                None => return,
+            }
+        }
+        while waiting.len() < LOOKAHEAD {
+            match events.try_recv() {
+                Ok(event) => waiting.push_back(event),
+                Err(_) => break,
+            }
+        }
+        let Some(event) = waiting.pop_front() else {
+            return;
+        };
         if live_config.has_changed().unwrap_or(false) {
             let config = live_config.borrow_and_update().clone();
             match transcriber.reconfigure(&config) {
@@ -57,13 +79,12 @@ pub fn run_stage(
             transcriber: &transcriber,
             out: &out,
         };
-        // Partials and pauses are skipped while more audio waits: what follows supersedes them.
-        let waiting = !events.is_empty();
+        // While ASR lags, what a later event carries is not decoded twice (see `is_superseded`).
         let carry_on = match event {
-            SpeechEvent::Partial(segment) if !waiting => run.partial(&mut live, &segment),
-            SpeechEvent::Pause(segment) if !waiting => run.pause(&mut live, &segment),
-            SpeechEvent::LongPause(segment) if !waiting => run.long_pause(&mut live, &segment),
-            SpeechEvent::Partial(_) | SpeechEvent::Pause(_) | SpeechEvent::LongPause(_) => true,
+            event if is_superseded(&event, waiting.iter()) => true,
+            SpeechEvent::Partial(segment) => run.partial(&mut live, &segment),
+            SpeechEvent::Pause(segment) => run.pause(&mut live, &segment),
+            SpeechEvent::LongPause(segment) => run.long_pause(&mut live, &segment),
             SpeechEvent::Final(segment) => run.finalise(&mut live, &segment),
         };
         if !carry_on {

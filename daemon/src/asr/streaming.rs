@@ -14,7 +14,29 @@
 //! two consecutive passes agree on are committed; the rest is tentative. Committed words never
 //! change until the final transcript replaces them all.
 
-use crate::pipeline::SpeechSegment;
+use crate::pipeline::{SpeechEvent, SpeechSegment};
+
+/// Whether `event` can be skipped because one of the events `waiting` after it carries what it
+/// would give: any later event supersedes a partial; a pause is superseded only by a long pause
+/// or close of the same silence (same segment, same speech end), never by a later pause, whose
+/// decode would no longer end where this turn did; a long pause only by the same close.
+pub fn is_superseded<'a>(event: &SpeechEvent, mut waiting: impl Iterator<Item = &'a SpeechEvent>) -> bool {
+    let same_silence = |a: &SpeechSegment, b: &SpeechSegment| {
+        a.start_sample == b.start_sample && a.speech_end_sample == b.speech_end_sample
+    };
+    match event {
+        SpeechEvent::Partial(_) => waiting.next().is_some(),
+        SpeechEvent::Pause(pause) => waiting.any(|later| match later {
+            SpeechEvent::LongPause(s) | SpeechEvent::Final(s) => same_silence(pause, s),
+            SpeechEvent::Partial(_) | SpeechEvent::Pause(_) => false,
+        }),
+        SpeechEvent::LongPause(pause) => waiting.any(|later| match later {
+            SpeechEvent::Final(s) => same_silence(pause, s),
+            _ => false,
+        }),
+        SpeechEvent::Final(_) => false,
+    }
+}
 
 /// Where the live path stands in the stream: what is final, and what was decoded ahead.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -224,6 +246,26 @@ mod tests {
         for open in ["We agreed to", "So...", "", "Well -"] {
             assert!(!ends_phrase(open), "{open}");
         }
+    }
+
+    #[test]
+    fn waiting_events_supersede_partials_but_a_pause_only_by_its_own_silence() {
+        let partial = SpeechEvent::Partial(segment(0, 3000, 3000));
+        let pause = SpeechEvent::Pause(segment(0, 5000, 4800));
+        let later_pause = SpeechEvent::Pause(segment(0, 9000, 8800));
+        let long = SpeechEvent::LongPause(segment(0, 5000, 4800));
+        let close = SpeechEvent::Final(segment(0, 5000, 4800));
+        assert!(is_superseded(&partial, [&pause].into_iter()));
+        assert!(!is_superseded(&partial, std::iter::empty()));
+        assert!(
+            !is_superseded(&pause, [&partial, &later_pause].into_iter()),
+            "speech resumed: this pause still ends a turn"
+        );
+        assert!(is_superseded(&pause, [&long].into_iter()));
+        assert!(is_superseded(&pause, [&close].into_iter()));
+        assert!(is_superseded(&long, [&close].into_iter()));
+        assert!(!is_superseded(&long, [&later_pause].into_iter()));
+        assert!(!is_superseded(&close, [&partial].into_iter()));
     }
 
     #[test]
