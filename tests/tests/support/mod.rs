@@ -110,6 +110,15 @@ impl Meeting {
     pub fn text(&self) -> String {
         self.turns.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
     }
+
+    /// Whether the decoded finals (`transcript` payloads) reach the last turn: a turn may come
+    /// as several finals, so their count says nothing.
+    pub fn finals_reach_the_end(&self, finals: &[serde_json::Value]) -> bool {
+        let last = self.turns.last().expect("a meeting has turns");
+        finals
+            .iter()
+            .any(|f| f["end"].as_f64().is_some_and(|end| end > last.end - 1.0))
+    }
 }
 
 /// The synthetic meeting, made once per test run by `scripts/lib/make-meeting`.
