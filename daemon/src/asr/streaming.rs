@@ -17,22 +17,18 @@
 use crate::pipeline::{SpeechEvent, SpeechSegment};
 
 /// Whether `event` can be skipped because one of the events `waiting` after it carries what it
-/// would give: any later event supersedes a partial; a pause is superseded only by a long pause
-/// or close of the same silence (same segment, same speech end), never by a later pause, whose
-/// decode would no longer end where this turn did; a long pause only by the same close.
+/// would give: any later event supersedes a partial; a pause or long pause is superseded by a
+/// later pause, long pause or close of the same segment (ASR is behind: the phrases are then
+/// decoded together, one decode instead of several, so it catches up), but not by a partial
+/// alone (speech resumed, and this pause may end a turn).
 pub fn is_superseded<'a>(event: &SpeechEvent, mut waiting: impl Iterator<Item = &'a SpeechEvent>) -> bool {
-    let same_silence = |a: &SpeechSegment, b: &SpeechSegment| {
-        a.start_sample == b.start_sample && a.speech_end_sample == b.speech_end_sample
-    };
     match event {
         SpeechEvent::Partial(_) => waiting.next().is_some(),
-        SpeechEvent::Pause(pause) => waiting.any(|later| match later {
-            SpeechEvent::LongPause(s) | SpeechEvent::Final(s) => same_silence(pause, s),
-            SpeechEvent::Partial(_) | SpeechEvent::Pause(_) => false,
-        }),
-        SpeechEvent::LongPause(pause) => waiting.any(|later| match later {
-            SpeechEvent::Final(s) => same_silence(pause, s),
-            _ => false,
+        SpeechEvent::Pause(pause) | SpeechEvent::LongPause(pause) => waiting.any(|later| match later {
+            SpeechEvent::Pause(s) | SpeechEvent::LongPause(s) | SpeechEvent::Final(s) => {
+                s.start_sample == pause.start_sample
+            }
+            SpeechEvent::Partial(_) => false,
         }),
         SpeechEvent::Final(_) => false,
     }
@@ -249,7 +245,7 @@ mod tests {
     }
 
     #[test]
-    fn waiting_events_supersede_partials_but_a_pause_only_by_its_own_silence() {
+    fn waiting_events_supersede_partials_but_a_pause_only_by_more_of_its_segment() {
         let partial = SpeechEvent::Partial(segment(0, 3000, 3000));
         let pause = SpeechEvent::Pause(segment(0, 5000, 4800));
         let later_pause = SpeechEvent::Pause(segment(0, 9000, 8800));
@@ -258,13 +254,18 @@ mod tests {
         assert!(is_superseded(&partial, [&pause].into_iter()));
         assert!(!is_superseded(&partial, std::iter::empty()));
         assert!(
-            !is_superseded(&pause, [&partial, &later_pause].into_iter()),
-            "speech resumed: this pause still ends a turn"
+            !is_superseded(&pause, [&partial].into_iter()),
+            "speech resumed: this pause may still end a turn"
+        );
+        assert!(
+            is_superseded(&pause, [&partial, &later_pause].into_iter()),
+            "ASR is behind by a phrase: decode them together"
         );
         assert!(is_superseded(&pause, [&long].into_iter()));
         assert!(is_superseded(&pause, [&close].into_iter()));
         assert!(is_superseded(&long, [&close].into_iter()));
-        assert!(!is_superseded(&long, [&later_pause].into_iter()));
+        let other_segment = SpeechEvent::Final(segment(90_000, 5000, 94_800));
+        assert!(!is_superseded(&pause, [&other_segment].into_iter()));
         assert!(!is_superseded(&close, [&partial].into_iter()));
     }
 
