@@ -54,16 +54,16 @@ fn turns_close_together_lose_no_word_and_each_get_their_own_final() {
     let meeting = close_turns_meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
-    let daemon = Daemon::start_ready(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
+    let mut daemon = Daemon::start_ready(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
     let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/transcript");
     let last = meeting.turns.last().unwrap();
     let finals = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
     wait_until(Duration::from_secs(90), "a final of the last turn", || {
         finals().iter().any(|f| f["end"].as_f64().unwrap() > last.end - 1.0)
     });
-    // Whatever else would still come: the silence after the meeting ends the last segment.
-    std::thread::sleep(Duration::from_secs(3));
-    drop(daemon);
+    // A clean stop drains what was captured: whatever else would still come is published first.
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
     let finals = finals();
 
     let live_text = finals
