@@ -51,6 +51,28 @@ pub enum SpeechEvent {
     Final(SpeechSegment),
 }
 
+impl SpeechEvent {
+    /// The event's name, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SpeechEvent::Partial(_) => "partial",
+            SpeechEvent::Pause(_) => "pause",
+            SpeechEvent::LongPause(_) => "long_pause",
+            SpeechEvent::Final(_) => "final",
+        }
+    }
+
+    /// The speech the event carries.
+    pub fn segment(&self) -> &SpeechSegment {
+        match self {
+            SpeechEvent::Partial(segment)
+            | SpeechEvent::Pause(segment)
+            | SpeechEvent::LongPause(segment)
+            | SpeechEvent::Final(segment) => segment,
+        }
+    }
+}
+
 /// A live hypothesis of the speech still going on (superseded by the final transcript).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartialTranscript {

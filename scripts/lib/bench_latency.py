@@ -83,7 +83,7 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
         f'[vad]\nmodel = "{args.silero}"\n'
         f'[asr]\nmodel_dir = "{args.model}"\nthreads = 2\nbeam_size = {beam}\n'
         f'[bus]\nlisten = "127.0.0.1:{port}"\nmqtt5_listen = "127.0.0.1:{port5}"\nhealth_interval_s = 1\n')
-    env = dict(os.environ, ALSA_CONFIG_PATH=f"/usr/share/alsa/alsa.conf:{work / 'asoundrc'}", RUST_LOG="warn")
+    env = dict(os.environ, ALSA_CONFIG_PATH=f"/usr/share/alsa/alsa.conf:{work / 'asoundrc'}", RUST_LOG=os.environ.get("BENCH_LATENCY_RUST_LOG", "warn"))
     log = open(work / "daemon.log", "wb")
     daemon = subprocess.Popen([args.roomscribe, "run", "--config", str(work / "roomscribe.toml")],
                               stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -116,6 +116,10 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
         daemon.terminate()
         daemon.wait(timeout=60)
         log.close()
+        if os.environ.get("BENCH_LATENCY_RUST_LOG"):
+            kept = Path(tempfile.gettempdir()) / f"bench-latency-{wav.stem}-beam{beam}.log"
+            shutil.copyfile(work / "daemon.log", kept)
+            print(f"daemon log kept in {kept}", file=sys.stderr)
     finals, origins = [], []
     for line in lines:
         parts = line.split(" ", 2)
@@ -199,6 +203,8 @@ def main() -> None:
                 for turn, latency in zip(truth["turns"], latencies):
                     shown = "lost" if latency is None else f"{latency:5.2f}"
                     print(f"    {turn['end']:8.2f} {shown:>6}  {turn['text'][:70]}")
+                for arrival, final in finals:
+                    print(f"    final {final['start']:7.2f}-{final['end']:7.2f} at {arrival - origin:8.2f}  {final['text']}")
         if every:
             print(f"{'all':<20} {beam:>4} {turns_total:>5} {lost_total:>4} {percentile(every, 0.5):6.2f} "
                   f"{percentile(every, 0.95):6.2f} {max(every):6.2f} {100 * statistics.mean(live_w):9.2f} "

@@ -4,7 +4,8 @@
 //! Finals come at turn ends, not only at segment ends: each pause of the open segment is decoded
 //! ahead with the final settings, and published at once when its text ends a phrase (see
 //! `streaming`, which decides what each event decodes; this loop only runs the model and sends).
-//! Partials are decoded greedily, only when nothing else waits, so they never delay a final.
+//! Partials are decoded greedily, only when nothing else waits and at most half of the time
+//! (`PartialPacer`), so that they rarely delay a final.
 //! Never stores, publishes or logs text itself.
 
 use std::collections::VecDeque;
@@ -12,7 +13,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
 
-use super::streaming::{ends_phrase, is_superseded, FinalPlan, LocalAgreement, SpeechCursor};
+use super::streaming::{ends_phrase, is_superseded, FinalPlan, LocalAgreement, PartialPacer, SpeechCursor};
 use super::{AsrError, TextSegment, Transcriber};
 use crate::config::AsrConfig;
 use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, SpeechSegment, Transcript, STREAM_RATE};
@@ -43,6 +44,7 @@ pub fn run_stage(
         agreement: LocalAgreement::default(),
         held: None,
         sequence: 0,
+        pacer: PartialPacer::default(),
     };
     // Events taken from the channel and not yet handled, so that a skipped event can be told
     // from one that is only late; no more than the channel holds.
@@ -80,8 +82,17 @@ pub fn run_stage(
             out: &out,
         };
         // While ASR lags, what a later event carries is not decoded twice (see `is_superseded`).
+        let superseded = is_superseded(&event, waiting.iter())
+            || matches!(event, SpeechEvent::Partial(_)) && !live.pacer.due(Instant::now());
+        tracing::debug!(
+            event = event.kind(),
+            speech_end_s = seconds(event.segment().speech_end_sample),
+            waiting = waiting.len(),
+            superseded,
+            "Speech event"
+        );
         let carry_on = match event {
-            event if is_superseded(&event, waiting.iter()) => true,
+            _ if superseded => true,
             SpeechEvent::Partial(segment) => run.partial(&mut live, &segment),
             SpeechEvent::Pause(segment) => run.pause(&mut live, &segment),
             SpeechEvent::LongPause(segment) => run.long_pause(&mut live, &segment),
@@ -102,6 +113,7 @@ struct LiveState {
     held: Option<Decoded>,
     /// The last final's `sequence`.
     sequence: u64,
+    pacer: PartialPacer,
 }
 
 /// Audio decoded with the final settings, not yet published.
@@ -137,7 +149,10 @@ impl LiveRun<'_> {
         let audio = audio_from(segment, from);
         let start = seconds(from);
         let prompt = self.transcriber.new_context();
-        let (hypothesis, language) = match self.transcriber.transcribe_partial(audio, &prompt) {
+        let started = Instant::now();
+        let decoded = self.transcriber.transcribe_partial(audio, &prompt);
+        live.pacer.decoded(started, Instant::now());
+        let (hypothesis, language) = match decoded {
             Ok(partial) => partial,
             Err(error) => {
                 tracing::warn!(%error, start, "A partial hypothesis failed; skipping it");

@@ -14,6 +14,8 @@
 //! two consecutive passes agree on are committed; the rest is tentative. Committed words never
 //! change until the final transcript replaces them all.
 
+use std::time::{Duration, Instant};
+
 use crate::pipeline::{SpeechEvent, SpeechSegment};
 
 /// Whether `event` can be skipped because one of the events `waiting` after it carries what it
@@ -214,6 +216,30 @@ fn same_word(a: &str, b: &str) -> bool {
     key(a) == key(b)
 }
 
+/// Keeps partials from taking more than half of the ASR thread, so that a turn's end mostly
+/// finds it free: a pause that arrives while a partial decodes waits for it (the encoder cannot
+/// be interrupted), which is the largest part of a final's latency after its own decode.
+/// A partial is due when the thread has been free of partials for at least as long as the last
+/// one took.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PartialPacer {
+    /// When the last partial's decode ended, and how long it took.
+    last: Option<(Instant, Duration)>,
+}
+
+impl PartialPacer {
+    /// Whether a partial may be decoded at `now`.
+    pub fn due(&self, now: Instant) -> bool {
+        self.last
+            .is_none_or(|(ended, took)| now.saturating_duration_since(ended) >= took)
+    }
+
+    /// A partial's decode ran from `started` to `ended`.
+    pub fn decoded(&mut self, started: Instant, ended: Instant) {
+        self.last = Some((ended, ended.saturating_duration_since(started)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,5 +407,21 @@ mod tests {
         agreement.update("a b c d");
         agreement.reset();
         assert_eq!(agreement.update("x y").stable, "");
+    }
+
+    #[test]
+    fn partials_take_at_most_half_of_the_asr_thread() {
+        let start = Instant::now();
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        let mut pacer = PartialPacer::default();
+        assert!(pacer.due(start), "the first partial is always due");
+        pacer.decoded(at(0), at(700));
+        assert!(!pacer.due(at(1000)), "300 ms free after a 700 ms partial is not enough");
+        assert!(pacer.due(at(1400)));
+        pacer.decoded(at(1400), at(1600));
+        assert!(
+            pacer.due(at(1800)),
+            "a cheap partial leaves room for the next one sooner"
+        );
     }
 }
