@@ -139,12 +139,15 @@ fn main() {
         .build()
         .unwrap();
     let embedded_port = free_port();
-    bus::start_broker(&BusConfig {
-        listen: format!("127.0.0.1:{embedded_port}"),
-        mqtt5_listen: format!("127.0.0.1:{}", free_port()),
-        max_connections: 16,
-        ..BusConfig::default()
-    })
+    bus::start_broker(
+        &BusConfig {
+            listen: format!("127.0.0.1:{embedded_port}"),
+            mqtt5_listen: format!("127.0.0.1:{}", free_port()),
+            max_connections: 16,
+            ..BusConfig::default()
+        },
+        "bench",
+    )
     .expect("the embedded broker starts");
     let mosquitto_port = free_port();
     let _mosquitto = start_mosquitto(&std::env::temp_dir(), mosquitto_port);

@@ -42,7 +42,7 @@ use crate::bus::OperatorInbox;
 use crate::bus::{self, BusError, Publisher};
 use crate::config::{validate_table, CaptureSource, Config, ConfigError, ConfigErrors};
 use crate::control::commands::{self, Command};
-use crate::control::signing::Authority;
+use crate::control::signing::{self, Admitted, Authority};
 use crate::control::{LiveReceivers, LiveSections, Outcome, RemoteConfig};
 use crate::health::{self, systemd, AsrHealth, BusHealth, HealthSnapshot, QueueDepths};
 use crate::store::stage::{Inputs, StoreRequest, StoreStage};
@@ -154,8 +154,8 @@ async fn run_pipeline(
         live,
         receivers,
     } = control;
-    let broker_addr = bus::start_broker(&config.bus)?;
-    let mut publisher = Publisher::connect(broker_addr, &config.device_id, &config.bus).await?;
+    let daemon_login = bus::start_broker(&config.bus, &config.device_id)?;
+    let mut publisher = Publisher::connect(&daemon_login, &config.device_id, &config.bus).await?;
     let mut sigterm =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(AppError::Signals)?;
     let mut sigint =
@@ -279,8 +279,9 @@ async fn run_pipeline(
     };
     let mut bus_stage = tokio::spawn(publisher.run_stage(published_rx, metrics_for_bus));
 
-    systemd::ready(&format!("Listening on {broker_addr}; transcribing"));
-    tracing::info!(broker = %broker_addr, device = %config.device_id, vad = detector_name, "roomscribe is ready");
+    let broker = &config.bus.listen;
+    systemd::ready(&format!("Listening on {broker}; transcribing"));
+    tracing::info!(%broker, device = %config.device_id, vad = detector_name, "roomscribe is ready");
 
     let mut finished_early = None;
     tokio::select! {
@@ -413,7 +414,10 @@ async fn run_control(
                 if remote.is_in_force(&authority.unwrap_unchecked(&message)) {
                     continue;
                 }
-                let admitted = authority.admit(&topics.config(), &message, unix_millis());
+                let admitted = match authority.admit(&topics.config(), &message, unix_millis()) {
+                    Ok(admitted) => keep_stamp(&store, &mut authority, admitted).await,
+                    Err(why) => Err(why),
+                };
                 let document = document_as_json(admitted.as_deref().unwrap_or(message.as_slice()));
                 let outcome = match admitted {
                     Ok(document) => remote.handle(&document, &live),
@@ -447,8 +451,11 @@ async fn run_control(
             }
             Operator::Command(bus::Command { name, payload }) => {
                 let topic = format!("{}{name}", topics.command_prefix());
-                let parsed = authority
-                    .admit(&topic, &payload, unix_millis())
+                let admitted = match authority.admit(&topic, &payload, unix_millis()) {
+                    Ok(admitted) => keep_stamp(&store, &mut authority, admitted).await,
+                    Err(why) => Err(why),
+                };
+                let parsed = admitted
                     .map_err(|error| commands::Rejected {
                         tx: commands::transaction_of(&authority.unwrap_unchecked(&payload)),
                         error,
@@ -483,6 +490,42 @@ async fn run_control(
                 let reply = CommandReply::new(&device_id, &name, tx, outcome);
                 report_failure(outbox.publish(&topics.command_reply(&name), qos, false, &reply).await);
             }
+        }
+    }
+}
+
+/// Keeps an admitted message's signed time in the store before it takes effect, so that it
+/// cannot be replayed, after a restart either; returns its payload, or why it may not act (a
+/// replay, or a store that could not keep the time).
+async fn keep_stamp(
+    store: &mpsc::Sender<StoreRequest>,
+    authority: &mut Authority,
+    admitted: Admitted,
+) -> Result<Vec<u8>, String> {
+    let Some(stamp) = admitted.stamp else {
+        return Ok(admitted.payload);
+    };
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let request = StoreRequest::AdvanceOperatorClock {
+        user: stamp.user.clone(),
+        ts_ms: stamp.ts,
+        reply,
+    };
+    let kept = match store.send(request).await {
+        Ok(()) => tokio::time::timeout(STORE_ANSWER, answer).await,
+        Err(_) => return Err("the store has stopped (the daemon is shutting down); send it again later".into()),
+    };
+    match kept {
+        Ok(Ok(Ok(true))) => {
+            authority.accepted(&stamp);
+            Ok(admitted.payload)
+        }
+        Ok(Ok(Ok(false))) => Err(signing::REPLAY.into()),
+        Ok(Ok(Err(error))) => Err(format!(
+            "the store could not keep the signed time ({error}); nothing changed, sign it again and retry"
+        )),
+        Ok(Err(_)) | Err(_) => {
+            Err("the store did not confirm the signed time; nothing changed, sign it again and retry".into())
         }
     }
 }

@@ -1205,9 +1205,10 @@ fn signed_message(user: &str, password: &str, topic: &str, payload: &str) -> Vec
     .into_bytes()
 }
 
-/// On the LAN listener everyone logs in; a viewer may watch but its configuration and commands
-/// have no effect and are reported; an operator's signed ones work; a wrong password cannot
-/// connect.
+/// On the LAN listener everyone logs in; a viewer may watch but the broker refuses whatever it
+/// publishes on the device's topics (issue 15: its fake transcript, status or configuration
+/// reaches no subscriber); an operator's signed configuration and commands work; a wrong
+/// password cannot connect. A loopback client may not publish on the output topics either.
 #[test]
 fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
     let dir = TempDir::new("roles");
@@ -1220,8 +1221,8 @@ fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
              users = [{{ name = \"it-ops\", password = \"operator-secret-1\", role = \"operator\" }},\n\
                       {{ name = \"facility\", password = \"viewer-secret-22\", role = \"viewer\" }}]\n"
         );
-    let _daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
-    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
+    let daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
+    let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/#");
     let lan_sub = |user: &str, password: &str| {
         std::process::Command::new("mosquitto_sub")
             .args(["-h", "127.0.0.1", "-p", &lan.to_string(), "-u", user, "-P", password])
@@ -1246,29 +1247,35 @@ fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
     let document = r#"{"vad": {"threshold": 0.65}}"#;
     let config_topic = "roomscribe/room-7/config";
 
-    // One at a time: a document that arrives before the last was checked supersedes it.
-    lan_pub("facility", "viewer-secret-22", config_topic, document.as_bytes());
-    wait_until(Duration::from_secs(10), "the unsigned attempt reported", || {
-        states().iter().any(|s| s["status"] == "rejected")
-    });
-    lan_pub(
-        "facility",
-        "viewer-secret-22",
+    // Fakes: a viewer on the output topics and on config, a loopback client on the outputs.
+    let fake = b"fake-from-a-client";
+    let viewer_login = Some(("facility", "viewer-secret-22"));
+    for topic in [
+        "roomscribe/room-7/transcript",
+        "roomscribe/room-7/status",
         config_topic,
-        &signed_message("facility", "viewer-secret-22", config_topic, document),
-    );
-    wait_until(Duration::from_secs(10), "both viewer attempts reported", || {
-        states().iter().filter(|s| s["status"] == "rejected").count() >= 2
-    });
-    let refused: Vec<String> = states()
-        .iter()
-        .filter(|s| s["status"] == "rejected")
-        .map(|s| s["errors"][0]["message"].as_str().unwrap().to_owned())
-        .collect();
-    assert!(refused[0].contains("not signed"), "{refused:?}");
-    assert!(refused[1].contains("viewer"), "{refused:?}");
-    assert!(states().iter().all(|s| s["revision"] == 0), "nothing changed");
+        "roomscribe/room-7/cmd/ping",
+    ] {
+        let refused = mosquitto_pub_output(&dir, lan, viewer_login, topic, fake, true);
+        assert!(!refused.status.success(), "the broker must refuse a viewer on {topic}");
+    }
+    let signed_by_viewer = signed_message("facility", "viewer-secret-22", config_topic, document);
+    mosquitto_pub_output(&dir, lan, viewer_login, config_topic, &signed_by_viewer, false);
+    for topic in [
+        "roomscribe/room-7/transcript",
+        "roomscribe/room-7/health",
+        "roomscribe/room-7/summary",
+    ] {
+        let refused = mosquitto_pub_output(&dir, port, None, topic, fake, false);
+        assert!(
+            !refused.status.success(),
+            "the broker must refuse a loopback client on {topic}"
+        );
+    }
+    // Outside the device's namespace the broker stays open (Home Assistant's birth message).
+    lan_pub("facility", "viewer-secret-22", "homeassistant/status", b"online");
 
+    // An operator's signed document, then a ping: once they are through, so would the fakes be.
     lan_pub(
         "it-ops",
         "operator-secret-1",
@@ -1278,14 +1285,7 @@ fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
     wait_until(Duration::from_secs(10), "the operator's document accepted", || {
         states().iter().any(|s| s["revision"] == 1 && s["status"] == "accepted")
     });
-
     let ping = "roomscribe/room-7/cmd/ping";
-    lan_pub(
-        "facility",
-        "viewer-secret-22",
-        ping,
-        &signed_message("facility", "viewer-secret-22", ping, r#"{"tx": "v1"}"#),
-    );
     lan_pub(
         "it-ops",
         "operator-secret-1",
@@ -1293,11 +1293,29 @@ fn viewers_watch_operators_change_and_wrong_passwords_stay_out() {
         &signed_message("it-ops", "operator-secret-1", ping, r#"{"tx": "o1"}"#),
     );
     let replies = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/cmd/ping/reply"));
-    wait_until(Duration::from_secs(10), "both pings answered", || replies().len() >= 2);
-    let by_tx = |tx: &str| replies().into_iter().find(|r| r["tx"] == tx).unwrap();
-    assert_eq!(by_tx("v1")["ok"], false);
-    assert!(by_tx("v1")["error"].as_str().unwrap().contains("viewer"));
-    assert_eq!(by_tx("o1")["ok"], true, "{}", by_tx("o1"));
+    wait_until(Duration::from_secs(10), "the operator's ping answered", || {
+        replies().iter().any(|r| r["tx"] == "o1")
+    });
+    assert_eq!(replies().len(), 1, "only the operator's ping ran: {:?}", replies());
+    assert!(
+        states().iter().all(|s| s["status"] != "rejected"),
+        "the viewer's documents never reached the daemon: {:?}",
+        states()
+    );
+    let fakes: Vec<String> = subscriber
+        .messages()
+        .into_iter()
+        .filter(|(_, payload)| payload.windows(fake.len()).any(|w| w == fake) || *payload == signed_by_viewer)
+        .map(|(topic, _)| topic)
+        .collect();
+    assert!(fakes.is_empty(), "fakes reached a subscriber on {fakes:?}");
+    let retained = lan_sub("facility", "viewer-secret-22");
+    assert_eq!(String::from_utf8_lossy(&retained.stdout).trim(), "online");
+    let log = daemon.log_text();
+    assert!(
+        log.contains("Refused a publish the client is not allowed"),
+        "each refusal is logged:\n{log}"
+    );
 }
 
 /// A new capture section, sent as remote configuration, reopens the device with it while the

@@ -8,6 +8,7 @@
 //! its content type for MQTT 5 subscribers. This stage never decides what text says; it only
 //! names topics (`topics`) and encodes payloads (`wire`).
 
+pub mod acl;
 pub mod discovery;
 pub mod topics;
 pub mod wire;
@@ -27,9 +28,10 @@ use tokio::sync::mpsc;
 /// The quality of service the bus publishes with (MQTT 5's type, the same three levels).
 pub use rumqttc::v5::mqttbytes::QoS;
 
-use crate::config::BusConfig;
+use crate::config::{BusConfig, Role};
 use crate::health::HealthSnapshot;
 use crate::pipeline::{AudioMetrics, Published, RecordTopic};
+use acl::{ListenerAcl, ListenerKind, TopicRules};
 use topics::Topics;
 use wire::{to_cbor, to_json, HealthMessage, PartialMessage};
 
@@ -43,6 +45,8 @@ pub enum BusError {
     },
     #[error("could not start the embedded MQTT broker thread: {0}")]
     Thread(#[source] std::io::Error),
+    #[error("could not make the daemon's private broker login: {0}; check that /dev/urandom is readable and a loopback port is free")]
+    DaemonLogin(#[source] std::io::Error),
     #[error("{field} {path}: {reason}; point it at a readable PEM file")]
     TlsFile {
         field: &'static str,
@@ -57,17 +61,62 @@ pub enum BusError {
     },
 }
 
+/// The MQTT client id of the daemon's own connection, which no other client may take.
+pub fn daemon_client_id(device_id: &str) -> String {
+    format!("roomscribe-{device_id}")
+}
+
+/// The username of the daemon's own connection on its private listener.
+const DAEMON_USERNAME: &str = "roomscribe-daemon";
+
+/// Where and how the daemon's own connection logs in: a private MQTT 5 listener on a loopback
+/// port chosen at start, with a password made at start and kept only in memory. The broker
+/// lets only this login publish on the device's output topics (see `acl`).
+pub struct DaemonLogin {
+    addr: SocketAddr,
+    password: String,
+}
+
+impl DaemonLogin {
+    fn new() -> std::io::Result<Self> {
+        use std::io::Read;
+        let mut secret = [0u8; 32];
+        std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
+        // A free loopback port; rumqttd binds it again a moment later.
+        let addr = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?;
+        Ok(Self {
+            addr,
+            password: hex::encode(secret),
+        })
+    }
+}
+
 /// Starts rumqttd on its own threads, listening on `config.listen` (MQTT 3.1.1) and
 /// `config.mqtt5_listen` (MQTT 5) and, when set, on `config.lan_listen`,
 /// `config.lan_mqtt5_listen`, `config.tls_listen` (TLS) and `config.websocket_listen`, where
-/// every client must log in as one of `config.users`. Returns the MQTT 5 loopback address, which
-/// the daemon's own connection uses.
+/// every client must log in as one of `config.users`; and on the daemon's private listener,
+/// whose login it returns. Every listener enforces the topic rules of `acl`.
 /// rumqttd has no in-process shutdown: it stops when the process exits, after every stage.
-pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
+pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, BusError> {
     let parse = |listen: &str| -> SocketAddr { listen.parse().expect("listeners are checked by config validation") };
     let max_payload = config.max_payload_bytes as usize;
+    let rules = TopicRules::new(
+        &Topics::new(device_id),
+        config
+            .home_assistant
+            .then(|| discovery::config_topic(&config.home_assistant_prefix, device_id)),
+        &daemon_client_id(device_id),
+    );
+    let roles: HashMap<String, Role> = config.users.iter().map(|u| (u.name.clone(), u.role)).collect();
+    let acl_for =
+        |kind: ListenerKind| -> Option<Arc<dyn rumqttd::Acl>> { Some(Arc::new(ListenerAcl::new(rules.clone(), kind))) };
     let listener =
         |name: &str, addr: SocketAddr, auth: Option<HashMap<String, String>>, tls: Option<rumqttd::TlsConfig>| {
+            let kind = match (&auth, name) {
+                (_, "daemon") => ListenerKind::Daemon,
+                (None, _) => ListenerKind::Local,
+                (Some(_), _) => ListenerKind::Logins(roles.clone()),
+            };
             // rumqttd reports a failed bind only in its own log; find out here, with a clear error.
             drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
             Ok::<_, BusError>((
@@ -84,6 +133,7 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
                         auth,
                         external_auth: None,
                         dynamic_filters: true,
+                        acl: acl_for(kind),
                     },
                 },
             ))
@@ -94,8 +144,16 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
         .map(|u| (u.name.clone(), u.password.clone()))
         .collect();
     let mut servers = HashMap::from([listener("loopback", parse(&config.listen), None, None)?]);
-    let own_addr = parse(&config.mqtt5_listen);
-    let mut mqtt5_servers = HashMap::from([listener("loopback-mqtt5", own_addr, None, None)?]);
+    let daemon = DaemonLogin::new().map_err(BusError::DaemonLogin)?;
+    let mut mqtt5_servers = HashMap::from([
+        listener("loopback-mqtt5", parse(&config.mqtt5_listen), None, None)?,
+        listener(
+            "daemon",
+            daemon.addr,
+            Some(HashMap::from([(DAEMON_USERNAME.to_owned(), daemon.password.clone())])),
+            None,
+        )?,
+    ]);
     if !config.lan_listen.is_empty() {
         servers.extend([listener("lan", parse(&config.lan_listen), Some(logins.clone()), None)?]);
     }
@@ -158,7 +216,7 @@ pub fn start_broker(config: &BusConfig) -> Result<SocketAddr, BusError> {
             }
         })
         .map_err(BusError::Thread)?;
-    Ok(own_addr)
+    Ok(daemon)
 }
 
 /// Checks that `path` is a readable PEM file holding a `kind` block (rumqttd would only log the
@@ -373,16 +431,14 @@ pub struct ConnectionStats {
 }
 
 impl Publisher {
-    /// Connects to the broker's MQTT 5 listener at `addr`, announces `online` (retained) and
-    /// leaves the last will `offline`. Returns once the broker has acknowledged the connection.
-    pub async fn connect(addr: SocketAddr, device_id: &str, config: &BusConfig) -> Result<Self, BusError> {
+    /// Connects to the broker's private listener with the daemon's login, announces `online`
+    /// (retained) and leaves the last will `offline`. Returns once the broker has acknowledged
+    /// the connection.
+    pub async fn connect(login: &DaemonLogin, device_id: &str, config: &BusConfig) -> Result<Self, BusError> {
         let topics = Topics::new(device_id);
-        let target = local_address(addr);
-        let mut options = MqttOptions::new(
-            format!("roomscribe-{device_id}"),
-            target.ip().to_string(),
-            target.port(),
-        );
+        let addr = login.addr;
+        let mut options = MqttOptions::new(daemon_client_id(device_id), addr.ip().to_string(), addr.port());
+        options.set_credentials(DAEMON_USERNAME, login.password.clone());
         options.set_keep_alive(Duration::from_secs(5));
         // Everything the broker accepts must reach the daemon too: rumqttc's own default (10 KiB)
         // let one larger message break this connection. Room for the topic and headers on top.
@@ -453,6 +509,7 @@ impl Publisher {
                 .await
                 .map_err(|e| not_reachable(e.to_string()))?;
         }
+        tracing::info!(private_listener = %addr, "The daemon's own connection to the embedded broker is up");
         let stats = Arc::new(ConnectionStats::default());
         let (config_tx, config_rx) = tokio::sync::watch::channel(None);
         let (command_tx, command_rx) = mpsc::channel(WAITING_COMMANDS);

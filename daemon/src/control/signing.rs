@@ -11,7 +11,8 @@
 //! as a CBOR map or a JSON object. The signature binds the topic (a signed command cannot be
 //! replayed on another) and the time: a message older than five minutes, or not newer than the
 //! last one accepted from that user, is refused (no replays). Only operators' signatures count.
-//! Pure: the clock is passed in.
+//! Pure: the clock is passed in, and the newest accepted time per operator is the caller's to
+//! keep durably (the store) before the message takes effect, then to confirm with `accepted`.
 
 use std::collections::HashMap;
 
@@ -79,6 +80,23 @@ fn mac(password: &str, topic: &str, ts: u64) -> Hmac<Sha256> {
     mac
 }
 
+/// An operator's signed time on a message admitted, not yet recorded as accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub user: String,
+    pub ts: u64,
+}
+
+/// A message that may act: its payload, and the operator's stamp when it was signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admitted {
+    pub payload: Vec<u8>,
+    pub stamp: Option<Stamp>,
+}
+
+/// Refusal of a message whose signature is not newer than the last one accepted from its operator.
+pub const REPLAY: &str = "a replay: not newer than the last message accepted from this operator";
+
 /// Decides which operator messages count.
 pub struct Authority {
     operators: HashMap<String, String>,
@@ -109,10 +127,14 @@ impl Authority {
     }
 
     /// The payload inside `message` if it may act: unsigned messages when no operator is
-    /// configured; otherwise an operator's valid, fresh, not-replayed signature.
-    pub fn admit(&mut self, topic: &str, message: &[u8], now_ms: u64) -> Result<Vec<u8>, String> {
+    /// configured; otherwise an operator's valid, fresh signature, newer than the last one
+    /// `accepted` from that operator.
+    pub fn admit(&self, topic: &str, message: &[u8], now_ms: u64) -> Result<Admitted, String> {
         if !self.required() {
-            return Ok(message.to_vec());
+            return Ok(Admitted {
+                payload: message.to_vec(),
+                stamp: None,
+            });
         }
         let Some(envelope) = Envelope::read(message) else {
             return Err("not signed: this device takes configuration and commands only from operators; send {user, ts, payload, sig} (see the README)".into());
@@ -143,10 +165,22 @@ impl Authority {
             .get(&envelope.user)
             .is_some_and(|&last| envelope.ts <= last)
         {
-            return Err("a replay: not newer than the last message accepted from this operator".into());
+            return Err(REPLAY.into());
         }
-        self.last_accepted.insert(envelope.user.clone(), envelope.ts);
-        Ok(envelope.payload)
+        Ok(Admitted {
+            payload: envelope.payload,
+            stamp: Some(Stamp {
+                user: envelope.user,
+                ts: envelope.ts,
+            }),
+        })
+    }
+
+    /// A message admitted with `stamp` was kept durably and takes effect: later ones from the
+    /// same operator must be newer.
+    pub fn accepted(&mut self, stamp: &Stamp) {
+        let last = self.last_accepted.entry(stamp.user.clone()).or_default();
+        *last = (*last).max(stamp.ts);
     }
 
     /// The payload inside `message` without checking who sent it (to recognise a document
@@ -194,25 +228,39 @@ mod tests {
 
     #[test]
     fn without_operators_anything_on_loopback_may_act() {
-        let mut authority = Authority::new(&[]);
-        assert_eq!(authority.admit(TOPIC, b"{}", NOW).unwrap(), b"{}");
+        let authority = Authority::new(&[]);
+        let admitted = authority.admit(TOPIC, b"{}", NOW).unwrap();
+        assert_eq!((admitted.payload.as_slice(), admitted.stamp), (&b"{}"[..], None));
     }
 
     #[test]
     fn an_operators_signature_admits_the_payload_once() {
         let mut authority = Authority::new(&users());
         let message = signed("alice", "operator-secret", TOPIC, NOW, r#"{"vad": {"threshold": 0.6}}"#);
+        let admitted = authority.admit(TOPIC, &message, NOW + 1_000).unwrap();
+        assert_eq!(admitted.payload, br#"{"vad": {"threshold": 0.6}}"#);
+        let stamp = admitted.stamp.unwrap();
         assert_eq!(
-            authority.admit(TOPIC, &message, NOW + 1_000).unwrap(),
-            br#"{"vad": {"threshold": 0.6}}"#
+            stamp,
+            Stamp {
+                user: "alice".into(),
+                ts: NOW
+            }
         );
+        assert!(
+            authority.admit(TOPIC, &message, NOW + 1_500).is_ok(),
+            "not recorded as accepted yet (the store could not keep it, say)"
+        );
+        authority.accepted(&stamp);
         let replay = authority.admit(TOPIC, &message, NOW + 2_000).unwrap_err();
         assert!(replay.contains("replay"), "{replay}");
+        let newer = signed("alice", "operator-secret", TOPIC, NOW + 1, "{}");
+        assert!(authority.admit(TOPIC, &newer, NOW + 2_000).is_ok());
     }
 
     #[test]
     fn viewers_strangers_forgeries_and_stale_messages_are_refused() {
-        let mut authority = Authority::new(&users());
+        let authority = Authority::new(&users());
         let cases = [
             (signed("victor", "viewer-secret", TOPIC, NOW, "{}"), "viewer"),
             (signed("mallory", "x", TOPIC, NOW, "{}"), "not an operator"),
@@ -235,7 +283,7 @@ mod tests {
 
     #[test]
     fn cbor_envelopes_with_byte_strings_work_too() {
-        let mut authority = Authority::new(&users());
+        let authority = Authority::new(&users());
         let payload = b"\xa1\x63vad\xa0".to_vec();
         let envelope = ciborium::Value::Map(vec![
             ("user".into(), "alice".into()),
@@ -248,6 +296,6 @@ mod tests {
         ]);
         let mut message = Vec::new();
         ciborium::into_writer(&envelope, &mut message).unwrap();
-        assert_eq!(authority.admit(TOPIC, &message, NOW).unwrap(), payload);
+        assert_eq!(authority.admit(TOPIC, &message, NOW).unwrap().payload, payload);
     }
 }

@@ -380,6 +380,20 @@ impl Store {
             .map_err(self.error("recording configuration history"))
     }
 
+    /// Records that an operator's message signed at `ts_ms` takes effect, if it is newer than
+    /// every one accepted from `user` before (across restarts). Returns false for a replay.
+    pub fn advance_operator_clock(&mut self, user: &str, ts_ms: u64) -> Result<bool, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO operator_clock (user, last_ts_ms) VALUES (?1, ?2) \
+                 ON CONFLICT(user) DO UPDATE SET last_ts_ms = excluded.last_ts_ms \
+                 WHERE excluded.last_ts_ms > operator_clock.last_ts_ms",
+                params![user, ts_ms],
+            )
+            .map(|changed| changed == 1)
+            .map_err(self.error("recording an operator's signed time"))
+    }
+
     /// Bytes the database holds (pages in use, the write-ahead log's content included).
     pub fn used_bytes(&self) -> Result<u64, StoreError> {
         self.conn
@@ -807,5 +821,27 @@ mod tests {
             .unwrap();
         let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
         assert_eq!((mode.as_str(), check.as_str(), sync), ("wal", "ok", 2));
+    }
+
+    #[test]
+    fn an_operators_signed_time_only_moves_forward_across_reopening() {
+        let db = TempDb::new("operator-clock");
+        let mut store = Store::open(&db.0, "d").unwrap();
+        assert!(store.advance_operator_clock("alice", 1_000).unwrap());
+        assert!(
+            !store.advance_operator_clock("alice", 1_000).unwrap(),
+            "the same time is a replay"
+        );
+        assert!(
+            store.advance_operator_clock("bob", 500).unwrap(),
+            "each operator has a clock"
+        );
+        drop(store);
+        let mut store = Store::open(&db.0, "d").unwrap();
+        assert!(
+            !store.advance_operator_clock("alice", 999).unwrap(),
+            "kept across reopening"
+        );
+        assert!(store.advance_operator_clock("alice", 1_001).unwrap());
     }
 }

@@ -70,6 +70,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     INSERT INTO counters VALUES ('record', 0);
     ",
+    // 2: the newest signed time accepted from each operator, so that a signed message cannot
+    // be replayed after a restart.
+    "
+    CREATE TABLE operator_clock (
+        user       TEXT PRIMARY KEY,
+        last_ts_ms INTEGER NOT NULL               -- the signed time, Unix milliseconds
+    );
+    ",
 ];
 
 /// The schema version this build writes.
@@ -111,12 +119,12 @@ mod tests {
         let tables: i64 = conn
             .query_row(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN \
-                 ('meetings', 'segments', 'insights', 'summaries', 'config_history', 'outbox')",
+                 ('meetings', 'segments', 'insights', 'summaries', 'config_history', 'outbox', 'operator_clock')",
                 [],
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 6);
+        assert_eq!(tables, 7);
     }
 
     #[test]

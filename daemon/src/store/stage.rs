@@ -40,6 +40,13 @@ pub enum StoreRequest {
         format: ExportFormat,
         reply: Reply,
     },
+    /// An operator's signed message is about to take effect: keep its time, unless it is not
+    /// newer than the last one kept for that operator (a replay: answers false).
+    AdvanceOperatorClock {
+        user: String,
+        ts_ms: u64,
+        reply: oneshot::Sender<Result<bool, String>>,
+    },
     /// A remote configuration document and what became of it.
     ConfigHistory {
         revision: u64,
@@ -511,6 +518,13 @@ impl StoreStage {
             }
             StoreRequest::Export { meeting, format, reply } => {
                 let answer = self.export(meeting.as_deref(), format).map_err(|e| e.to_string());
+                let _ = reply.send(answer);
+            }
+            StoreRequest::AdvanceOperatorClock { user, ts_ms, reply } => {
+                let answer = self.store.advance_operator_clock(&user, ts_ms).map_err(|error| {
+                    self.failed(&error);
+                    error.to_string()
+                });
                 let _ = reply.send(answer);
             }
             StoreRequest::ConfigHistory {

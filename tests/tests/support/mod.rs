@@ -495,6 +495,23 @@ pub fn mosquitto_pub_as(
     payload: &[u8],
     retain: bool,
 ) {
+    let out = mosquitto_pub_output(dir, port, login, topic, payload, retain);
+    assert!(
+        out.status.success(),
+        "mosquitto_pub: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `mosquitto_pub` at QoS 1, logged in as `login` when given, whatever its outcome.
+pub fn mosquitto_pub_output(
+    dir: &TempDir,
+    port: u16,
+    login: Option<(&str, &str)>,
+    topic: &str,
+    payload: &[u8],
+    retain: bool,
+) -> Output {
     let file = dir.path("payload.bin");
     fs::write(&file, payload).unwrap();
     let mut command = Command::new("mosquitto_pub");
@@ -507,12 +524,7 @@ pub fn mosquitto_pub_as(
     if retain {
         command.arg("-r");
     }
-    let out = command.output().expect("mosquitto_pub is installed (scripts/setup)");
-    assert!(
-        out.status.success(),
-        "mosquitto_pub: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    command.output().expect("mosquitto_pub is installed (scripts/setup)")
 }
 
 /// Debian's Python (with python3-cbor2) when there is one.

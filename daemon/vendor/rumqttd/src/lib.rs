@@ -51,6 +51,18 @@ pub type AuthHandler = Arc<
         + Sync,
 >;
 
+/// roomscribe patch: topic ACLs, decided by the embedder for each listener (after upstream
+/// PR #1071's idea, not its code). The username is the one the listener checked, or `None`
+/// when the client gave none (on a listener without `auth`, a username is not checked: an ACL
+/// on such a listener must not trust it).
+pub trait Acl: Send + Sync {
+    /// Whether the client may connect at all (checked after the password).
+    fn may_connect(&self, client_id: &str, username: Option<&str>) -> bool;
+    /// Whether the client may publish on `topic`, its last will included. A client that
+    /// publishes where it may not is disconnected; its message reaches no one.
+    fn may_publish(&self, client_id: &str, username: Option<&str>, topic: &str) -> bool;
+}
+
 #[derive(Debug, Default, Serialize, Deserialize, Clone)]
 pub struct Config {
     pub id: usize,
@@ -152,6 +164,9 @@ pub struct ConnectionSettings {
     pub external_auth: Option<AuthHandler>,
     #[serde(default)]
     pub dynamic_filters: bool,
+    /// roomscribe patch: who may publish where on this listener; `None` lets everyone.
+    #[serde(skip)]
+    pub acl: Option<Arc<dyn Acl>>,
 }
 
 impl ConnectionSettings {
@@ -177,6 +192,7 @@ impl fmt::Debug for ConnectionSettings {
             .field("auth", &self.auth)
             .field("external_auth", &self.external_auth.is_some())
             .field("dynamic_filters", &self.dynamic_filters)
+            .field("acl", &self.acl.is_some())
             .finish()
     }
 }

@@ -43,6 +43,8 @@ pub enum Error {
     ConnectionAck(String),
     #[error("Authentication error")]
     InvalidAuth,
+    #[error("not authorized to publish on {0}")]
+    NotAuthorizedToPublish(String),
     #[error("Channel try send error")]
     TrySend(#[from] TrySendError<(ConnectionId, Event)>),
     #[error("Link error = {0}")]
@@ -58,6 +60,8 @@ pub struct RemoteLink<P> {
     link_rx: LinkRx,
     notifications: VecDeque<Notification>,
     pub(crate) will_delay_interval: u32,
+    /// roomscribe patch: the listener's ACL and who this client logged in as.
+    acl: Option<(Arc<dyn crate::Acl>, Option<String>)>,
 }
 
 impl<P: Protocol> RemoteLink<P> {
@@ -68,8 +72,9 @@ impl<P: Protocol> RemoteLink<P> {
         connect_packet: Packet,
         dynamic_filters: bool,
         assigned_client_id: Option<String>,
+        acl: Option<Arc<dyn crate::Acl>>,
     ) -> Result<RemoteLink<P>, Error> {
-        let Packet::Connect(connect, props, lastwill, lastwill_props, _) = connect_packet else {
+        let Packet::Connect(connect, props, lastwill, lastwill_props, login) = connect_packet else {
             return Err(Error::NotConnectPacket(connect_packet));
         };
 
@@ -122,6 +127,7 @@ impl<P: Protocol> RemoteLink<P> {
             link_rx,
             notifications: VecDeque::with_capacity(100),
             will_delay_interval,
+            acl: acl.map(|acl| (acl, login.map(|login| login.username))),
         })
     }
 
@@ -138,6 +144,22 @@ impl<P: Protocol> RemoteLink<P> {
                         let mut buffer = self.link_tx.buffer();
                         buffer.push_back(packet);
                         self.network.readv(&mut buffer)?;
+                        if let Some((acl, username)) = &self.acl {
+                            let client_id = &self.connect.client_id;
+                            // An empty topic uses an alias, bound by an earlier (checked) publish.
+                            let refused = buffer.iter().find_map(|packet| match packet {
+                                Packet::Publish(publish, _) if !publish.topic.is_empty() => {
+                                    let topic = String::from_utf8_lossy(&publish.topic);
+                                    (!acl.may_publish(client_id, username.as_deref(), &topic))
+                                        .then(|| bounded(&topic))
+                                }
+                                _ => None,
+                            });
+                            if let Some(topic) = refused {
+                                buffer.clear();
+                                return Err(Error::NotAuthorizedToPublish(topic));
+                            }
+                        }
                         buffer.len()
                     };
 
@@ -169,6 +191,15 @@ impl<P: Protocol> RemoteLink<P> {
     }
 }
 
+/// A client's topic cut to a length fit for a log line.
+fn bounded(topic: &str) -> String {
+    const MAX_CHARS: usize = 120;
+    match topic.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &topic[..cut]),
+        None => topic.to_owned(),
+    }
+}
+
 /// Read MQTT connect packet from network and verify it.
 /// authentication and checks are done here.
 pub async fn mqtt_connect<P>(
@@ -196,6 +227,22 @@ where
     Span::current().record("client_id", &connect.client_id);
 
     handle_auth(config.clone(), login.as_ref(), &connect.client_id).await?;
+
+    // roomscribe patch: the listener's ACL may refuse the client, or the topic of its will.
+    if let (Some(acl), Packet::Connect(_, _, will, _, _)) = (&config.acl, &packet) {
+        let username = login.as_ref().map(|login| login.username.as_str());
+        let will_topic = will.as_ref().map(|will| String::from_utf8_lossy(&will.topic));
+        if !acl.may_connect(&connect.client_id, username)
+            || will_topic.is_some_and(|topic| !acl.may_publish(&connect.client_id, username, &topic))
+        {
+            let ack = ConnAck {
+                session_present: false,
+                code: ConnectReturnCode::NotAuthorized,
+            };
+            network.write(Packet::ConnAck(ack, None)).await?;
+            return Err(Error::InvalidAuth);
+        }
+    }
 
     // When keep_alive feature is disabled client can live forever, which is not good in
     // distributed broker context so currenlty we don't allow it.
@@ -282,6 +329,7 @@ mod tests {
             max_inflight_count: 0,
             auth: None,
             external_auth: None,
+            acl: None,
             dynamic_filters: false,
         }
     }

@@ -505,11 +505,14 @@ async fn remote<P: Protocol>(
     );
 
     let dynamic_filters = config.dynamic_filters;
+    let acl = config.acl.clone();
 
     let connect_packet = match mqtt_connect(config, &mut network).await {
         Ok(p) => p,
         Err(e) => {
-            error!(error=?e, "Error while handling MQTT connect packet");
+            // roomscribe patch: a client's failed connect (bad login, refused by the ACL, no
+            // CONNECT in time) is the client's problem, not the broker's.
+            warn!(error=?e, "Error while handling MQTT connect packet");
             return;
         }
     };
@@ -558,6 +561,7 @@ async fn remote<P: Protocol>(
         connect_packet,
         dynamic_filters,
         assigned_client_id,
+        acl,
     )
     .await
     {
@@ -578,8 +582,13 @@ async fn remote<P: Protocol>(
         // No need to send a disconnect message when disconnection
         // originated internally in the router.
         Err(remote::Error::Link(e)) => {
-            error!(error=?e, "router-drop");
+            // roomscribe patch: the router ends links on DISCONNECT and session takeover; normal.
+            info!(error=?e, "router-drop");
             send_disconnect = false;
+        }
+        // roomscribe patch: a publish the listener's ACL refuses ends the connection.
+        Err(remote::Error::NotAuthorizedToPublish(topic)) => {
+            warn!(topic, "Refused a publish the client is not allowed; disconnected it");
         }
         // Connection was closed by peer
         Err(remote::Error::Network(network::Error::Io(err)) | remote::Error::Io(err))
