@@ -23,6 +23,7 @@
 pub mod app;
 pub mod asr;
 pub mod audio;
+pub mod bounded;
 pub mod bus;
 pub mod config;
 pub mod control;

@@ -341,10 +341,21 @@ fn load_config(path: &Path) -> Result<Config, Failure> {
 
 /// The configuration file's table and the configuration it makes, checked.
 fn read_config(path: &Path) -> Result<(toml::Table, Config), Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    regular_file(path, "pass the configuration file")?;
+    let bytes = std::fs::read(path).map_err(|e| {
         fail(
             EX_NOINPUT,
             anyhow::anyhow!("cannot read config {}: {e}; pass an existing file", path.display()),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(
+            EX_CONFIG,
+            anyhow::anyhow!(
+                "{} is not UTF-8 text: the byte at offset {} is not valid UTF-8; save the file as UTF-8 (TOML requires it)",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
         )
     })?;
     let invalid = |errors: config::ConfigErrors| {
@@ -462,9 +473,28 @@ fn run(path: &Path) -> Result<(), Failure> {
     }
 }
 
+/// Refuses at once a path that exists but is not a regular file: opening a FIFO would wait for
+/// a writer, forever if none comes. A missing path is left to the open that follows.
+fn regular_file(path: &Path, what_to_do: &str) -> Result<(), Failure> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => Err(fail(
+            EX_NOINPUT,
+            anyhow::anyhow!(
+                "{} is not a regular file (a directory, FIFO or device); {what_to_do}",
+                path.display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Opens a WAV file for the offline commands: a missing file is missing input (66), anything
 /// else wrong with it is bad data (65).
 fn open_wav(file: &Path) -> Result<WavSource, Failure> {
+    regular_file(
+        file,
+        "pass a WAV file (for live audio, use `roomscribe run` with an ALSA device)",
+    )?;
     WavSource::open(file).map_err(|error| {
         let code = if matches!(error, WavError::Open { .. }) {
             EX_NOINPUT

@@ -12,10 +12,7 @@ use super::{BusConfig, Config};
 pub struct Overrides(pub toml::Table);
 
 fn error(field: &str, message: impl Into<String>) -> ConfigErrors {
-    ConfigErrors(vec![ConfigError {
-        field: field.to_owned(),
-        message: message.into(),
-    }])
+    ConfigErrors(vec![ConfigError::new(field, message.into())])
 }
 
 impl Overrides {

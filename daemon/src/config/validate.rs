@@ -19,6 +19,17 @@ pub struct ConfigError {
     pub message: String,
 }
 
+impl ConfigError {
+    /// An error about `field`; both parts are cut to a readable length (a value quoted in the
+    /// message may be megabytes long).
+    pub fn new(field: impl AsRef<str>, message: impl AsRef<str>) -> Self {
+        Self {
+            field: crate::bounded::cut(field.as_ref(), crate::bounded::QUOTE_CHARS),
+            message: crate::bounded::cut(message.as_ref(), 2 * crate::bounded::QUOTE_CHARS),
+        }
+    }
+}
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.field.is_empty() {
@@ -55,10 +66,10 @@ pub fn parse_and_validate(text: &str) -> Result<Config, ConfigErrors> {
 /// Parses a TOML document into its table, without checking what it says.
 pub fn parse_table(text: &str) -> Result<toml::Table, ConfigErrors> {
     text.parse().map_err(|e: toml::de::Error| {
-        ConfigErrors(vec![ConfigError {
-            field: String::new(),
-            message: format!("not valid TOML: {}", e.message().trim()),
-        }])
+        ConfigErrors(vec![ConfigError::new(
+            "",
+            format!("not valid TOML: {}", e.message().trim()),
+        )])
     })
 }
 
@@ -98,12 +109,9 @@ pub fn validate_table(mut table: toml::Table) -> Result<Config, ConfigErrors> {
             }
         }
     }
-    let config: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
-        ConfigErrors(vec![ConfigError {
-            field: String::new(),
-            message: e.message().trim().to_owned(),
-        }])
-    })?;
+    let config: Config = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigErrors(vec![ConfigError::new("", e.message().trim())]))?;
     errors.extend(check_values(&config));
     if errors.is_empty() {
         Ok(config)
@@ -142,10 +150,7 @@ fn check_one<T: DeserializeOwned>(
             } else {
                 format!("{section}.{key}")
             };
-            errors.push(ConfigError {
-                field,
-                message: e.message().trim().to_owned(),
-            });
+            errors.push(ConfigError::new(field, e.message().trim()));
             false
         }
     }
@@ -157,10 +162,7 @@ struct Checks(Vec<ConfigError>);
 impl Checks {
     fn require(&mut self, ok: bool, field: &str, message: impl FnOnce() -> String) {
         if !ok {
-            self.0.push(ConfigError {
-                field: field.to_owned(),
-                message: message(),
-            });
+            self.0.push(ConfigError::new(field, message()));
         }
     }
 

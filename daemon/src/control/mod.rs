@@ -196,10 +196,7 @@ impl RemoteConfig {
     pub fn refuse(&self, why: String) -> Outcome {
         Outcome::Rejected {
             revision: self.revision,
-            errors: vec![ConfigError {
-                field: String::new(),
-                message: why,
-            }],
+            errors: vec![ConfigError::new("", why)],
         }
     }
 
@@ -229,13 +226,13 @@ impl RemoteConfig {
             overrides: overrides.to_json(),
         };
         if let Err(error) = write_atomically(&self.path, &serde_json::to_vec_pretty(&persisted).expect("JSON")) {
-            return reject(ConfigErrors(vec![ConfigError {
-                field: String::new(),
-                message: format!(
+            return reject(ConfigErrors(vec![ConfigError::new(
+                "",
+                format!(
                     "could not keep the configuration in {}: {error}; nothing was changed (free disk space or fix the state directory's permissions, then publish again)",
                     self.path.display()
                 ),
-            }]));
+            )]));
         }
         self.overrides = overrides;
         self.revision = revision;

@@ -139,22 +139,19 @@ impl Authority {
         let Some(envelope) = Envelope::read(message) else {
             return Err("not signed: this device takes configuration and commands only from operators; send {user, ts, payload, sig} (see the README)".into());
         };
+        let user = crate::bounded::cut(&envelope.user, crate::bounded::QUOTE_CHARS);
         let Some(password) = self.operators.get(&envelope.user) else {
             return Err(if self.viewers.contains(&envelope.user) {
-                format!(
-                    "{:?} is a viewer: viewers may watch but not configure or command",
-                    envelope.user
-                )
+                format!("{user:?} is a viewer: viewers may watch but not configure or command")
             } else {
-                format!("{:?} is not an operator of this device", envelope.user)
+                format!("{user:?} is not an operator of this device")
             });
         };
         let mut check = mac(password, topic, envelope.ts);
         check.update(&envelope.payload);
         if check.verify_slice(&envelope.sig).is_err() {
             return Err(format!(
-                "the signature of {:?} does not match (wrong password, topic or payload)",
-                envelope.user
+                "the signature of {user:?} does not match (wrong password, topic or payload)"
             ));
         }
         if envelope.ts.abs_diff(now_ms) > MAX_SKEW_MS {

@@ -187,3 +187,165 @@ fn signed_messages_replayed_after_a_restart_are_refused() {
         pongs(&subscriber, "fresh").iter().any(|r| r["ok"] == true)
     });
 }
+
+/// Issue 15: careless input gets one short, clear error and an exit code, at once: a
+/// configuration that is not UTF-8 (78, naming the byte offset), a 10 MB field value (78, the
+/// error stays short), `transcribe` on a FIFO nobody writes to (66, without waiting for a writer).
+#[test]
+fn careless_input_gets_one_short_error_at_once() {
+    let dir = TempDir::new("careless");
+    let not_utf8 = dir.path("latin1.toml");
+    std::fs::write(&not_utf8, b"device_id = \"caf\xe9\"\n").unwrap();
+    let out = roomscribe(&["validate", not_utf8.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("offset 16") && stderr.contains("UTF-8"), "{stderr}");
+
+    let huge = dir.path("huge.toml");
+    std::fs::write(&huge, format!("device_id = \"{}\"\n", "x".repeat(10_000_000))).unwrap();
+    let out = roomscribe(&["validate", huge.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{}", &stderr[..stderr.len().min(2000)]);
+    assert!(
+        stderr.contains("device_id") && stderr.contains('…'),
+        "{}",
+        &stderr[..stderr.len().min(2000)]
+    );
+    assert!(
+        stderr.len() < 2_000,
+        "a 10 MB value gave {} bytes of error",
+        stderr.len()
+    );
+
+    let fifo = dir.path("nobody-writes.wav");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut child = std::process::Command::new(roomscribe_bin())
+        .args(["transcribe", fifo.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Not a timing assertion: a guard so that a hang fails the test instead of stalling CI.
+    let mut status = None;
+    wait_until(Duration::from_secs(30), "transcribe to give up on the FIFO", || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    });
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.unwrap().code(), Some(66), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}
+
+/// Sends each line of `lines` as one message on `topic` (`mosquitto_pub -l`, QoS 1).
+fn publish_lines(port: u16, topic: &str, lines: &[u8]) {
+    let mut publisher = std::process::Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-l", "-t", topic])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("mosquitto_pub runs");
+    std::io::Write::write_all(&mut publisher.stdin.take().unwrap(), lines).unwrap();
+    assert!(publisher.wait().unwrap().success(), "mosquitto_pub on {topic}");
+}
+
+/// `count` lines of pseudo-random bytes (no newline), 0 to 2 000 bytes each, from `seed`.
+fn random_lines(seed: u64, count: usize) -> Vec<u8> {
+    let mut state = seed | 1;
+    let mut next = move || {
+        // xorshift64*: reproducible noise, no crate needed.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut lines = Vec::new();
+    for _ in 0..count {
+        let len = (next() % 2_000) as usize;
+        lines.extend(
+            (0..len)
+                .map(|_| (next() % 255) as u8)
+                .map(|b| if b == b'\n' { b'x' } else { b }),
+        );
+        lines.push(b'\n');
+    }
+    lines
+}
+
+/// Issue 15: with an operator configured (every command signed), 1 000 random payloads on every
+/// inbound topic, documents nested 10 000 deep (JSON and CBOR, bare and inside a validly signed
+/// envelope) and a burst of garbage: after each, a signed ping is answered within 5 s and the
+/// status is `online`.
+#[test]
+fn random_and_deeply_nested_payloads_leave_the_daemon_answering() {
+    let dir = TempDir::new("fuzz-bus");
+    let (port, lan) = (free_port(), free_port());
+    let asoundrc = silent_room(&dir);
+    let config = daemon_config(port, "silence", "")
+        + &format!(
+            "home_assistant = true\njson_mirror = true\nlan_listen = \"127.0.0.1:{lan}\"\n\
+             users = [{{ name = \"it-ops\", password = \"operator-secret-1\", role = \"operator\" }}]\n"
+        );
+    let daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
+    let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/#");
+    let ping_topic = "roomscribe/room-7/cmd/ping";
+    let mut pings = 0;
+    let mut assert_alive = |after: &str| {
+        pings += 1;
+        let tx = format!("alive-{pings}");
+        let ping = crate::signed_message(
+            "it-ops",
+            "operator-secret-1",
+            ping_topic,
+            &format!(r#"{{"tx": "{tx}"}}"#),
+        );
+        mosquitto_pub(&dir, port, ping_topic, &ping, false);
+        wait_until(
+            Duration::from_secs(5),
+            &format!("a signed ping answered after {after}"),
+            || pongs(&subscriber, &tx).iter().any(|r| r["ok"] == true),
+        );
+        assert_eq!(retained_status(port), "online", "after {after}");
+    };
+    assert_alive("start");
+
+    let inbound = [
+        "roomscribe/room-7/config",
+        "roomscribe/room-7/cmd/ping",
+        "roomscribe/room-7/cmd/set_hotwords",
+        "roomscribe/room-7/cmd/export",
+        "roomscribe/room-7/cmd/meeting_start",
+        "roomscribe/room-7/cmd/no_such_command",
+        "homeassistant/status",
+    ];
+    for (i, topic) in inbound.iter().enumerate() {
+        publish_lines(port, topic, &random_lines(0x5eed + i as u64, 1_000));
+        assert_alive(&format!("1 000 random payloads on {topic}"));
+    }
+
+    let depth = 10_000;
+    let deep_json = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    // 60 KB, under bus.max_payload_bytes (a larger message is refused by the broker itself).
+    let deep_object = format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth));
+    let mut deep_cbor = vec![0x81u8; depth];
+    deep_cbor.push(0x01);
+    for topic in ["roomscribe/room-7/config", ping_topic] {
+        mosquitto_pub(&dir, port, topic, deep_json.as_bytes(), false);
+        mosquitto_pub(&dir, port, topic, deep_object.as_bytes(), false);
+        mosquitto_pub(&dir, port, topic, &deep_cbor, false);
+        let signed = crate::signed_message("it-ops", "operator-secret-1", topic, &deep_json);
+        mosquitto_pub(&dir, port, topic, &signed, false);
+        assert_alive(&format!("documents nested {depth} deep on {topic}"));
+    }
+
+    let garbage: Vec<u8> = (0..5_000)
+        .flat_map(|i| format!("garbage {i} \u{1}{{[\"\n").into_bytes())
+        .collect();
+    for topic in &inbound[..3] {
+        publish_lines(port, topic, &garbage);
+    }
+    assert_alive("a burst of garbage");
+    let log = daemon.log_text();
+    assert!(!log.contains("panicked"), "{log}");
+}
