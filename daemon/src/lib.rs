@@ -27,6 +27,7 @@ pub mod bounded;
 pub mod bus;
 pub mod config;
 pub mod control;
+pub mod fuzzing;
 pub mod health;
 pub mod offline;
 pub mod pipeline;

@@ -1,0 +1,97 @@
+//! The entry points of the fuzz targets in `daemon/fuzz`, one per parser that a client on the
+//! network or a careless operator can reach, shared with the test that replays their corpora
+//! in CI (`daemon/tests/fuzz_corpus.rs`). Each takes any bytes and must return without
+//! panicking, whatever it makes of them. Nothing here runs in the daemon.
+
+use crate::audio::wav::WavSource;
+use crate::config::remote::Overrides;
+use crate::config::{parse_and_validate, Role, UserConfig};
+use crate::control::commands;
+use crate::control::signing::{Authority, Envelope};
+
+/// A target's entry point.
+pub type Target = fn(&[u8]);
+
+/// Every target, by the name of its corpus folder and fuzz binary.
+pub const TARGETS: [(&str, Target); 5] = [
+    ("config_document", config_document),
+    ("command_payload", command_payload),
+    ("signed_envelope", signed_envelope),
+    ("wav_file", wav_file),
+    ("config_toml", config_toml),
+];
+
+/// A remote configuration document (CBOR or JSON), read and laid over an empty file.
+pub fn config_document(data: &[u8]) {
+    if let Ok(overrides) = Overrides::decode(data) {
+        let _ = overrides.apply_to(&toml::Table::new());
+        let _ = overrides.to_json();
+    }
+}
+
+/// A command's payload; the first byte picks the command (unknown names included).
+pub fn command_payload(data: &[u8]) {
+    const NAMES: [&str; 7] = [
+        "ping",
+        "set_hotwords",
+        "meeting_start",
+        "meeting_stop",
+        "summary",
+        "export",
+        "no_such_command",
+    ];
+    let (name, payload) = match data.split_first() {
+        Some((first, rest)) => (NAMES[usize::from(*first) % NAMES.len()], rest),
+        None => ("ping", data),
+    };
+    let _ = commands::parse(name, payload);
+    let _ = commands::transaction_of(payload);
+}
+
+/// The signed envelope around configuration and commands, checked by an authority with one
+/// operator and one viewer.
+pub fn signed_envelope(data: &[u8]) {
+    let users = [
+        UserConfig {
+            name: "it-ops".into(),
+            password: "operator-secret-1".into(),
+            role: Role::Operator,
+        },
+        UserConfig {
+            name: "facility".into(),
+            password: "viewer-secret-22".into(),
+            role: Role::Viewer,
+        },
+    ];
+    let authority = Authority::new(&users);
+    let _ = Envelope::read(data);
+    let _ = authority.admit("roomscribe/fuzz/config", data, 1_800_000_000_000);
+    let _ = authority.unwrap_unchecked(data);
+}
+
+/// A WAV file as `transcribe` and `vad` read it: header, blocks, a seek back.
+pub fn wav_file(data: &[u8]) {
+    let path = std::env::temp_dir().join(format!("roomscribe-fuzz-{}.wav", std::process::id()));
+    if std::fs::write(&path, data).is_err() {
+        return;
+    }
+    if let Ok(mut wav) = WavSource::open(&path) {
+        let _ = wav.duration_seconds();
+        let mut block = Vec::new();
+        for _ in 0..64 {
+            if wav.read_block(&mut block, 4096).is_err() || block.is_empty() {
+                break;
+            }
+        }
+        let _ = wav.seek(0);
+        let _ = wav.read_block(&mut block, 16);
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+/// The configuration file, as `validate` and `run` read it.
+pub fn config_toml(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = parse_and_validate(text);
+    }
+}
