@@ -97,7 +97,15 @@ fn drain_with_sync(runtime: &tokio::runtime::Runtime, db: &Path, port: u16) -> f
     let outbox = OutboxReader::open(db, "bench").unwrap();
     assert_eq!(outbox.backlog().unwrap().0, BACKLOG as u64);
     let started = Instant::now();
-    let task = runtime.spawn(roomscribe::sync::run(db.to_owned(), "bench".into(), receiver, health));
+    // The backlog is already written: nothing will signal a new record.
+    let (_no_writes, outbox_written) = watch::channel(0);
+    let task = runtime.spawn(roomscribe::sync::run(
+        db.to_owned(),
+        "bench".into(),
+        receiver,
+        health,
+        outbox_written,
+    ));
     while outbox.backlog().unwrap().0 > 0 {
         assert!(
             started.elapsed() < Duration::from_secs(300),

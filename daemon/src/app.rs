@@ -191,6 +191,7 @@ async fn run_pipeline(
     })?;
     let store_health = Arc::new(Mutex::new(health::StoreHealth::default()));
     let store_path = store.path().to_owned();
+    let outbox_written;
     let store_stage = {
         let stage = StoreStage::new(
             store,
@@ -207,6 +208,7 @@ async fn run_pipeline(
             meeting_config: receivers.meeting.clone(),
             sync_config: receivers.sync.clone(),
         };
+        outbox_written = stage.outbox_written();
         let runtime = tokio::runtime::Handle::current();
         spawn("store", move || runtime.block_on(stage.run(inputs)))?
     };
@@ -219,7 +221,7 @@ async fn run_pipeline(
             .map_err(|source| AppError::Thread { stage: "sync", source })?;
         // Never joined: it ends with the process (what it had in flight is sent again).
         drop(spawn("sync", move || {
-            runtime.block_on(sync::run(store_path, device, config, health))
+            runtime.block_on(sync::run(store_path, device, config, health, outbox_written))
         })?);
     }
     let operator_inbox = publisher.take_operator_inbox().expect("the publisher was just made");
@@ -322,7 +324,10 @@ async fn run_pipeline(
         );
     }
     let audio_failure = if audio_stage.is_finished() {
-        audio_stage.join().ok().and_then(Result::err)
+        audio_stage
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .err()
     } else {
         None
     };

@@ -97,6 +97,8 @@ pub struct StoreStage {
     held: VecDeque<(Write, bool)>,
     health: Arc<Mutex<StoreHealth>>,
     out: mpsc::Sender<Published>,
+    /// Counts commits of records for upstream; the sync is told through it.
+    outbox_written: watch::Sender<u64>,
 }
 
 impl StoreStage {
@@ -119,7 +121,13 @@ impl StoreStage {
             held: VecDeque::new(),
             health,
             out,
+            outbox_written: watch::channel(0).0,
         }
+    }
+
+    /// Changes whenever a record for upstream is committed (what the sync waits on).
+    pub fn outbox_written(&self) -> watch::Receiver<u64> {
+        self.outbox_written.subscribe()
     }
 
     /// Runs until ASR and VAD have both closed their channels; a meeting still open then is
@@ -230,13 +238,16 @@ impl StoreStage {
         if let Some(decision) = self.rules.speech(transcript.start, transcript.end) {
             self.apply(decision).await;
         }
+        // What was said is personal data: the journal's retention and access are not the
+        // store's, so the text is logged only at debug, when someone asked for it.
         tracing::info!(
             seq = transcript.sequence,
             start = transcript.start,
             end = transcript.end,
-            text = %transcript.text,
+            words = transcript.text.split_whitespace().count(),
             "Transcript"
         );
+        tracing::debug!(seq = transcript.sequence, text = %transcript.text, "Transcript text");
         let meeting = self.meeting.as_ref().map(|m| m.id.clone());
         let flags = self.forward_flags(sync);
         self.write(Write::Segment { meeting, transcript }, flags).await;
@@ -386,6 +397,10 @@ impl StoreStage {
                 (RecordTopic::Summary, payload)
             }
         };
+        if forward {
+            self.outbox_written
+                .send_modify(|written| *written = written.wrapping_add(1));
+        }
         Ok(Published::Record { topic, payload })
     }
 

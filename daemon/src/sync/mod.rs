@@ -24,8 +24,6 @@ use bucket::TokenBucket;
 
 /// Records published and not yet acknowledged, at most.
 const WINDOW: usize = 64;
-/// How often the outbox is looked at for new records while idle.
-const IDLE_POLL: Duration = Duration::from_millis(250);
 /// Largest upstream packet (a long meeting's summary is tens of kilobytes).
 const MAX_PACKET: usize = 16 * 1024 * 1024;
 
@@ -44,7 +42,15 @@ pub type Health = Arc<Mutex<SyncHealth>>;
 
 /// Runs the sync until the process ends (anything in flight then is sent again next time).
 /// `config` may change at any time: the connection is remade with the new settings.
-pub async fn run(store_path: PathBuf, device: String, mut config: watch::Receiver<SyncConfig>, health: Health) {
+/// `outbox_written` changes whenever the store commits a record for upstream: the sync waits on
+/// it while idle instead of polling the outbox.
+pub async fn run(
+    store_path: PathBuf,
+    device: String,
+    mut config: watch::Receiver<SyncConfig>,
+    health: Health,
+    mut outbox_written: watch::Receiver<u64>,
+) {
     let mut outbox = loop {
         match OutboxReader::open(&store_path, &device) {
             Ok(reader) => break reader,
@@ -69,7 +75,7 @@ pub async fn run(store_path: PathBuf, device: String, mut config: watch::Receive
         }
         health_mut(&health).state = "connecting".into();
         let outcome = tokio::select! {
-            outcome = session(&settings, &device, &mut outbox, &health) => outcome,
+            outcome = session(&settings, &device, &mut outbox, &mut outbox_written, &health) => outcome,
             changed = config.changed() => match changed {
                 Ok(()) => {
                     tracing::info!("Upstream sync settings changed; reconnecting");
@@ -115,6 +121,7 @@ async fn session(
     settings: &SyncConfig,
     device: &str,
     outbox: &mut OutboxReader,
+    outbox_written: &mut watch::Receiver<u64>,
     health: &Health,
 ) -> Result<(), String> {
     let client_id = if settings.client_id.is_empty() {
@@ -158,7 +165,7 @@ async fn session(
             }
         }
     });
-    let result = drain(settings, device, &client, &mut events, outbox, health).await;
+    let result = drain(settings, device, &client, &mut events, outbox, outbox_written, health).await;
     driver.abort();
     result
 }
@@ -169,9 +176,12 @@ async fn drain(
     client: &AsyncClient,
     events: &mut mpsc::Receiver<Result<Event, ConnectionError>>,
     outbox: &mut OutboxReader,
+    outbox_written: &mut watch::Receiver<u64>,
     health: &Health,
 ) -> Result<(), String> {
     let target = format!("{}:{}", settings.host, settings.port);
+    // Cleared when the store stage has ended (the daemon stops): nothing more will be written.
+    let mut store_open = true;
     // Wait for the broker's answer to the login.
     loop {
         match events.recv().await {
@@ -222,10 +232,13 @@ async fn drain(
             last_sent = item.seq;
         }
         let idle = unnumbered.is_empty() && by_packet_id.is_empty();
-        let pause = wait_for_bandwidth.unwrap_or(IDLE_POLL);
         let event = tokio::select! {
             event = events.recv() => event,
-            _ = tokio::time::sleep(pause), if idle || wait_for_bandwidth.is_some() => continue,
+            _ = tokio::time::sleep(wait_for_bandwidth.unwrap_or_default()), if wait_for_bandwidth.is_some() => continue,
+            written = outbox_written.changed(), if idle && wait_for_bandwidth.is_none() && store_open => {
+                store_open = written.is_ok();
+                continue;
+            }
         };
         match event {
             Some(Ok(Event::Outgoing(Outgoing::Publish(packet_id)))) => {
