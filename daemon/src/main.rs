@@ -238,7 +238,26 @@ fn fail(code: u8, error: impl Into<anyhow::Error>) -> Failure {
     }
 }
 
+/// A panic anywhere (any stage's thread, a task, the broker's threads) ends the process with
+/// 70 once it is logged with the thread it happened on, instead of leaving the daemon half
+/// alive or exiting 0: systemd's `Restart=on-failure` then starts it again. What the store
+/// committed is safe; what was in flight is lost, as on a power cut.
+fn exit_on_panic() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report(info);
+        let thread = std::thread::current();
+        let stage = thread.name().unwrap_or("unnamed");
+        tracing::error!(
+            stage,
+            "A thread panicked; exiting with 70 so that the service manager restarts the daemon"
+        );
+        std::process::exit(i32::from(EX_SOFTWARE));
+    }));
+}
+
 fn main() -> ExitCode {
+    exit_on_panic();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { config } => run(&config),
@@ -605,7 +624,7 @@ fn capture(config_path: &Path, seconds: f64, output: &Path) -> Result<(), Failur
     }
     stop.store(true, Ordering::Relaxed);
     drop(rx);
-    let stage_result = stage.join().unwrap_or(Ok(()));
+    let stage_result = stage.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     writer
         .finalize()
         .map_err(|e| fail(EX_CANTCREAT, anyhow::anyhow!("finishing {}: {e}", output.display())))?;

@@ -496,15 +496,21 @@ fn sigterm_drains_speech_already_captured() {
         .iter()
         .position(|l| l.contains("SIGTERM received"))
         .expect("the daemon logged the SIGTERM");
-    let last_published = lines.iter().position(|l| l.contains("Transcript") && said_last(l));
+    let received = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
+    let last_turn = received
+        .iter()
+        .find(|m| said_last(m["text"].as_str().unwrap()))
+        .unwrap_or_else(|| panic!("an outside subscriber did not receive the last turn: {received:?}"));
+    // The log names transcripts by sequence number only (their text is personal data).
+    let logged = format!("Transcript seq={} ", last_turn["seq"]);
+    let last_published = lines.iter().position(|l| l.contains(&logged));
     assert!(
         last_published.is_some_and(|at| at > sigterm),
         "the last turn was not transcribed after the stop:\n{log}"
     );
-    let received = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
     assert!(
-        received.iter().any(|m| said_last(m["text"].as_str().unwrap())),
-        "an outside subscriber did not receive the last turn: {received:?}"
+        !lines.iter().any(|l| said_last(l)),
+        "what was said must not reach the log at info level:\n{log}"
     );
 }
 
@@ -1098,77 +1104,102 @@ fn commands_are_answered_and_garbage_is_survived() {
         replies("ping").iter().any(|r| r["tx"].is_null() && r["ok"] == false)
     });
 
-    // A burst: 3000 garbage lines spread over command topics and the config topic, measured
+    // Bursts of 3000 garbage lines spread over command topics and the config topic, measured
     // once the pipeline is warm (the first transcriptions size libtorch's buffers).
     wait_until(Duration::from_secs(90), "every turn transcribed", || {
         daemon.log_text().matches("Transcript seq=").count() >= meeting.turns.len()
     });
-    let rss_before = rss_kib(daemon.child.id());
-    for topic in ["cmd/ping", "cmd/set_hotwords", "cmd/nonsense", "config"] {
-        let lines: String = (0..750).map(|i| format!("garbage {i} \u{1}\u{2}{{[\n")).collect();
+    // Each round: garbage on every inbound topic, 10 000 valid documents, one oversized payload.
+    // The first round also fills caches that stay (SQLite's page cache, the broker's per-topic
+    // logs, the allocator's arenas); a leak shows as growth in the second.
+    let burst = || {
+        for topic in ["cmd/ping", "cmd/set_hotwords", "cmd/nonsense", "config"] {
+            let lines: String = (0..750).map(|i| format!("garbage {i} \u{1}\u{2}{{[\n")).collect();
+            let mut publisher = std::process::Command::new("mosquitto_pub")
+                .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-l", "-t"])
+                .arg(format!("roomscribe/room-7/{topic}"))
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write as _;
+            publisher.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+            assert!(publisher.wait().unwrap().success());
+        }
+        // 10 000 valid configuration documents as fast as mosquitto_pub sends them, and one payload
+        // over bus.max_payload_bytes (whose sender the broker disconnects).
+        let documents: String = (0..10_000)
+            .map(|i| {
+                format!(
+                    "{{\"vad\": {{\"threshold\": {:.4}}}}}\n",
+                    0.3 + f64::from(i % 500) / 1000.0
+                )
+            })
+            .collect();
         let mut publisher = std::process::Command::new("mosquitto_pub")
-            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-l", "-t"])
-            .arg(format!("roomscribe/room-7/{topic}"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-q",
+                "1",
+                "-l",
+                "-t",
+                "roomscribe/room-7/config",
+            ])
             .stdin(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        use std::io::Write as _;
-        publisher.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+        {
+            use std::io::Write as _;
+            publisher.stdin.take().unwrap().write_all(documents.as_bytes()).unwrap();
+        }
         assert!(publisher.wait().unwrap().success());
-    }
-    // 10 000 valid configuration documents as fast as mosquitto_pub sends them, and one payload
-    // over bus.max_payload_bytes (whose sender the broker disconnects).
-    let documents: String = (0..10_000)
-        .map(|i| {
-            format!(
-                "{{\"vad\": {{\"threshold\": {:.4}}}}}\n",
-                0.3 + f64::from(i % 500) / 1000.0
-            )
-        })
-        .collect();
-    let mut publisher = std::process::Command::new("mosquitto_pub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "-q",
-            "1",
-            "-l",
-            "-t",
-            "roomscribe/room-7/config",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write as _;
-        publisher.stdin.take().unwrap().write_all(documents.as_bytes()).unwrap();
-    }
-    assert!(publisher.wait().unwrap().success());
-    let oversized = std::process::Command::new("mosquitto_pub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "-q",
-            "1",
-            "-t",
+        let oversized = std::process::Command::new("mosquitto_pub")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-q",
+                "1",
+                "-t",
+                "roomscribe/room-7/cmd/ping",
+                "-s",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            let mut oversized = oversized;
+            use std::io::Write as _;
+            let _ = oversized.stdin.take().unwrap().write_all(&vec![b'x'; 200_000]);
+            let _ = oversized.wait();
+        }
+    };
+    burst();
+    let rss_before = rss_kib(daemon.child.id());
+    burst();
+    // While the backlog lasts a ping may be answered "busy" (the command queue is full): as a
+    // client would, ask again.
+    let answered = (0..30).any(|attempt| {
+        let tx = format!("after-{attempt}");
+        mosquitto_pub(
+            &dir,
+            port,
             "roomscribe/room-7/cmd/ping",
-            "-s",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut oversized = oversized;
-        use std::io::Write as _;
-        let _ = oversized.stdin.take().unwrap().write_all(&vec![b'x'; 200_000]);
-        let _ = oversized.wait();
-    }
-    mosquitto_pub(&dir, port, "roomscribe/room-7/cmd/ping", br#"{"tx": "after"}"#, false);
-    assert_eq!(reply_to("ping", "after")["ok"], true, "still answering after the burst");
+            format!(r#"{{"tx": "{tx}"}}"#).as_bytes(),
+            false,
+        );
+        let reply = reply_to("ping", &tx);
+        let ok = reply["ok"] == true;
+        if !ok {
+            assert!(reply["error"].as_str().unwrap_or("").contains("busy"), "{reply}");
+            std::thread::sleep(Duration::from_secs(1));
+        }
+        ok
+    });
+    assert!(answered, "still answering after the bursts");
     let growth_kib = rss_kib(daemon.child.id()).saturating_sub(rss_before);
     assert!(growth_kib < 10 * 1024, "RSS grew by {growth_kib} KiB");
 }

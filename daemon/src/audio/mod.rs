@@ -256,10 +256,11 @@ fn run_alsa(
                 })
                 .map_err(|e| AudioError::Channels(format!("cannot start the capture thread: {e}")))?;
             drain_ring(&mut consumer, &capture_done, out, stop, stats);
-            capture_thread.join().unwrap_or_else(|_| {
-                tracing::error!("The capture thread panicked");
-                Ok(())
-            })
+            // A panic is never swallowed: it goes on to this thread (the binary's panic hook
+            // has already ended the process with 70 by then).
+            capture_thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
     })
 }

@@ -164,6 +164,13 @@ pub fn restart_required(old: &Config, new: &Config) -> Vec<&'static str> {
     if old.store != new.store {
         parts.push("store");
     }
+    // The log filter is installed once at start; the drain deadline is read at start too.
+    if old.log != new.log {
+        parts.push("log");
+    }
+    if old.shutdown != new.shutdown {
+        parts.push("shutdown");
+    }
     parts
 }
 
@@ -256,5 +263,12 @@ mod tests {
             role: crate::config::Role::Operator,
         });
         assert_eq!(restart_required(&old, &new), ["capture", "asr", "bus"]);
+        new.log.level = "debug".into();
+        new.shutdown.drain_timeout_s += 1;
+        assert_eq!(
+            restart_required(&old, &new),
+            ["capture", "asr", "bus", "log", "shutdown"],
+            "the log filter and the drain deadline are read once at start"
+        );
     }
 }

@@ -90,6 +90,9 @@ pub fn validate_table(mut table: toml::Table) -> Result<Config, ConfigErrors> {
             ("bus", Some(s)) => check_each_field::<super::BusConfig>(key, s, &mut errors),
             ("log", Some(s)) => check_each_field::<super::LogConfig>(key, s, &mut errors),
             ("shutdown", Some(s)) => check_each_field::<super::ShutdownConfig>(key, s, &mut errors),
+            ("store", Some(s)) => check_each_field::<super::StoreConfig>(key, s, &mut errors),
+            ("meeting", Some(s)) => check_each_field::<super::MeetingConfig>(key, s, &mut errors),
+            ("sync", Some(s)) => check_each_field::<super::SyncConfig>(key, s, &mut errors),
             _ => {
                 if !check_one::<Config>("", key, value, &mut errors) {
                     rejected.push((key.clone(), None));
@@ -480,6 +483,23 @@ mod tests {
             errors[0].message.contains("min_silence_ms"),
             "lists the valid names: {}",
             errors[0].message
+        );
+    }
+
+    #[test]
+    fn every_section_names_its_unknown_field_and_keeps_the_rest() {
+        let shipped = parse_table(include_str!("../../../firmware-config/roomscribe.toml")).unwrap();
+        let sections: Vec<&String> = shipped.iter().filter(|(_, v)| v.is_table()).map(|(k, _)| k).collect();
+        assert!(sections.len() >= 9, "the shipped file has every section: {sections:?}");
+        for section in sections {
+            let errors = errors_of(&format!("[{section}]\nno_such_field = 1\n"));
+            assert_eq!(fields(&errors), [format!("{section}.no_such_field")], "{section}");
+        }
+        let errors = errors_of("[sync]\nhots = 1\nhost = \"broker.example\"\nport = 0\n");
+        assert_eq!(
+            fields(&errors),
+            ["sync.hots", "sync.port"],
+            "a misspelt field does not hide the section's other errors"
         );
     }
 
