@@ -252,7 +252,7 @@ impl LiveRun<'_> {
         let (start, audio_s) = (seconds(from), audio.len() as f64 / f64::from(STREAM_RATE));
         let mut context = self.transcriber.new_context();
         let started = Instant::now();
-        let pieces = self.transcriber.transcribe(audio, &mut context)?;
+        let pieces = self.transcriber.transcribe_live(audio, &mut context)?;
         let processing_s = started.elapsed().as_secs_f64();
         tracing::debug!(
             start,

@@ -248,6 +248,8 @@ pub struct Transcriber {
     options: DecodeOptions,
     /// Greedy, single temperature: live partials are cheap and replaced by the final anyway.
     partial_options: DecodeOptions,
+    /// `options` for live finals: a short audio context.
+    live_options: DecodeOptions,
     device: Device,
     precision: Precision,
     language: String,
@@ -255,6 +257,23 @@ pub struct Transcriber {
     threads: u32,
     pub stats: Arc<FirewallStats>,
     pub timings: Arc<AsrTimings>,
+}
+
+/// Live partials: greedy, one temperature, a short audio context.
+fn partial_options(config: &AsrConfig) -> DecodeOptions {
+    DecodeOptions {
+        beam_size: 1,
+        temperatures: vec![0.0],
+        ..live_options(config)
+    }
+}
+
+/// Live finals: the configured settings with a short audio context (see `DecodeOptions`).
+fn live_options(config: &AsrConfig) -> DecodeOptions {
+    DecodeOptions {
+        short_audio_context: true,
+        ..DecodeOptions::from_config(config)
+    }
 }
 
 impl Transcriber {
@@ -336,11 +355,8 @@ impl Transcriber {
             hotwords,
             initial_prompt,
             options: DecodeOptions::from_config(config),
-            partial_options: DecodeOptions {
-                beam_size: 1,
-                temperatures: vec![0.0],
-                ..DecodeOptions::from_config(config)
-            },
+            partial_options: partial_options(config),
+            live_options: live_options(config),
             device,
             precision,
             language: config.language.clone(),
@@ -372,11 +388,8 @@ impl Transcriber {
         self.hotwords = hotwords;
         self.initial_prompt = initial_prompt;
         self.options = DecodeOptions::from_config(config);
-        self.partial_options = DecodeOptions {
-            beam_size: 1,
-            temperatures: vec![0.0],
-            ..DecodeOptions::from_config(config)
-        };
+        self.partial_options = partial_options(config);
+        self.live_options = live_options(config);
         self.language = config.language.clone();
         Ok(())
     }
@@ -421,10 +434,6 @@ impl Transcriber {
         }
     }
 
-    fn decoder(&self) -> Decoder<'_> {
-        self.decoder_with(&self.options)
-    }
-
     fn decoder_with<'a>(&'a self, options: &'a DecodeOptions) -> Decoder<'a> {
         Decoder {
             model: &self.model,
@@ -447,11 +456,25 @@ impl Transcriber {
     /// Transcribes 16 kHz mono audio of any length already in memory, with the reference seek
     /// loop, continuing `context`. Blocking; call from a dedicated thread.
     pub fn transcribe(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
+        self.transcribe_with(&self.options, samples, context)
+    }
+
+    /// `transcribe` for a live final: the same settings, with a short audio context.
+    pub fn transcribe_live(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
+        self.transcribe_with(&self.live_options, samples, context)
+    }
+
+    fn transcribe_with(
+        &self,
+        options: &DecodeOptions,
+        samples: &[f32],
+        context: &mut PromptContext,
+    ) -> Result<Vec<TextSegment>, AsrError> {
         let mut out = Vec::new();
         let mut seek = 0usize;
         while samples.len() - seek >= whisper::HOP_LENGTH as usize {
             let window = &samples[seek..(seek + whisper::N_SAMPLES).min(samples.len())];
-            let (pieces, consumed) = self.transcribe_window(window, context, seek as u64)?;
+            let (pieces, consumed) = self.window_with(options, window, context, seek as u64)?;
             let offset = seek as f64 / whisper::SAMPLE_RATE as f64;
             out.extend(pieces.into_iter().map(|p| p.shifted(offset)));
             seek += consumed;
@@ -468,14 +491,26 @@ impl Transcriber {
         context: &mut PromptContext,
         seed: u64,
     ) -> Result<(Vec<TextSegment>, usize), AsrError> {
-        let outcome = self.decoder().decode_window(window, context.tokens(), seed)?;
+        self.window_with(&self.options, window, context, seed)
+    }
+
+    fn window_with(
+        &self,
+        options: &DecodeOptions,
+        window: &[f32],
+        context: &mut PromptContext,
+        seed: u64,
+    ) -> Result<(Vec<TextSegment>, usize), AsrError> {
+        let outcome = self
+            .decoder_with(options)
+            .decode_window(window, context.tokens(), seed)?;
         if let Some(suppressed) = outcome.suppressed {
             self.stats.count(suppressed);
         }
         for segment in &outcome.segments {
             context.push(&segment.tokens);
         }
-        if !self.options.condition_on_previous_text || outcome.temperature > self.options.prompt_reset_on_temperature {
+        if !options.condition_on_previous_text || outcome.temperature > options.prompt_reset_on_temperature {
             context.reset();
         }
         let language = self.language_of(&outcome);

@@ -53,6 +53,21 @@ pub struct DecodeOptions {
     pub sample_len: usize,
     /// Time each word from the cross-attention alignment heads (one more decoder pass).
     pub word_timestamps: bool,
+    /// Encode only the window's audio and a margin (`short_context_frames`) instead of the
+    /// whole 30 s: the encoder's cost grows with its input, and a live decode holds a few
+    /// seconds. Off for `transcribe`.
+    pub short_audio_context: bool,
+}
+
+/// Mel frames the encoder sees with `short_audio_context`: the window's audio and 1 s after it,
+/// at least 10 s (Whisper was trained on 30 s inputs; much shorter ones decode worse), even (the
+/// encoder's second convolution halves the frames).
+pub fn short_context_frames(window_samples: usize) -> i64 {
+    const MARGIN_FRAMES: i64 = 100;
+    const MIN_FRAMES: i64 = 1_000;
+    let content = (window_samples as i64 + HOP_LENGTH - 1) / HOP_LENGTH;
+    let frames = (content + MARGIN_FRAMES).clamp(MIN_FRAMES, N_FRAMES);
+    frames + frames % 2
 }
 
 impl DecodeOptions {
@@ -70,6 +85,7 @@ impl DecodeOptions {
             max_initial_timestamp: 1.0,
             sample_len: 224,
             word_timestamps: config.word_timestamps,
+            short_audio_context: false,
         }
     }
 }
@@ -389,7 +405,12 @@ impl Decoder<'_> {
         let special = self.special();
         let started = std::time::Instant::now();
         let mel = self.mel.compute(window, N_SAMPLES - window.len())?;
-        let mel = mel.f_narrow(1, 0, N_FRAMES)?.f_unsqueeze(0)?;
+        let frames = if self.options.short_audio_context {
+            short_context_frames(window.len()).min(N_FRAMES)
+        } else {
+            N_FRAMES
+        };
+        let mel = mel.f_narrow(1, 0, frames)?.f_unsqueeze(0)?;
         let mel_ms = started.elapsed().as_secs_f64() * 1e3;
         let audio = self.model.encode(&mel)?;
         let encoder_ms = started.elapsed().as_secs_f64() * 1e3 - mel_ms;
@@ -558,6 +579,17 @@ fn row_to_vec(row: &Tensor) -> Result<Vec<f32>, tch::TchError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_audio_context_holds_the_window_and_a_second_at_least_ten_seconds_even() {
+        assert_eq!(short_context_frames(16_000), 1_000, "1 s of audio: the 10 s floor");
+        assert_eq!(
+            short_context_frames(16_000 * 12 + 1),
+            1_302,
+            "12 s and a sample, 1 s more, even"
+        );
+        assert_eq!(short_context_frames(16_000 * 30), N_FRAMES, "never past 30 s");
+    }
 
     fn result(no_speech_prob: f32, avg_logprob: f32, compression_ratio: f32) -> WindowResult {
         WindowResult {

@@ -635,7 +635,8 @@ impl AudioEncoder {
         })
     }
 
-    /// `mel` `[batch, n_mels, 3000]` → audio features `[batch, n_audio_ctx, n_audio_state]`.
+    /// `mel` `[batch, n_mels, 3000]` → audio features `[batch, n_audio_ctx, n_audio_state]` (or
+    /// fewer frames → half as many positions).
     pub fn forward(&self, mel: &Tensor) -> TchResult<Tensor> {
         let x = mel
             .f_conv1d(&self.conv1_weight, Some(&self.conv1_bias), [1], [1], [1], 1)?
@@ -643,7 +644,11 @@ impl AudioEncoder {
         let x = x
             .f_conv1d(&self.conv2_weight, Some(&self.conv2_bias), [2], [1], [1], 1)?
             .f_gelu("none")?;
-        let mut x = x.f_permute([0, 2, 1])?.f_add(&self.positional_embedding)?;
+        // A shorter input (a live decode's short context) takes the first positions.
+        let positions = x.size()[2];
+        let mut x = x
+            .f_permute([0, 2, 1])?
+            .f_add(&self.positional_embedding.f_narrow(0, 0, positions)?)?;
         for block in &self.blocks {
             x = block.forward_audio(&x)?;
         }
