@@ -570,7 +570,9 @@ fn missing_vad_model_falls_back_to_the_energy_gate_and_says_so() {
         free_port(),
         free_port()
     );
-    let mut daemon = Daemon::start(&dir, &config, None);
+    // Transcript text is logged only at debug (it is personal data): ask for it here.
+    let debug_store = std::path::Path::new("info,roomscribe::store::stage=debug");
+    let mut daemon = Daemon::start_with_env(&dir, &config, None, &[("RUST_LOG", debug_store)]);
     assert_eq!(daemon.wait_exit(Duration::from_secs(120)), 0, "{}", daemon.log_text());
     let log = daemon.log_text();
     assert!(
@@ -581,7 +583,7 @@ fn missing_vad_model_falls_back_to_the_energy_gate_and_says_so() {
         .lines()
         .filter_map(|l| {
             l.split_once(" text=")
-                .filter(|_| l.contains(" Transcript "))
+                .filter(|_| l.contains("Transcript text"))
                 .map(|(_, t)| t)
         })
         .collect::<Vec<_>>()
