@@ -29,19 +29,17 @@ pub fn config_document(data: &[u8]) {
     }
 }
 
-/// A command's payload; the first byte picks the command (unknown names included).
+/// A command's payload; the first byte picks the command (one past the known ones: an unknown
+/// name).
 pub fn command_payload(data: &[u8]) {
-    const NAMES: [&str; 7] = [
-        "ping",
-        "set_hotwords",
-        "meeting_start",
-        "meeting_stop",
-        "summary",
-        "export",
-        "no_such_command",
-    ];
     let (name, payload) = match data.split_first() {
-        Some((first, rest)) => (NAMES[usize::from(*first) % NAMES.len()], rest),
+        Some((first, rest)) => (
+            commands::KNOWN
+                .get(usize::from(*first) % (commands::KNOWN.len() + 1))
+                .copied()
+                .unwrap_or("no_such_command"),
+            rest,
+        ),
         None => ("ping", data),
     };
     let _ = commands::parse(name, payload);

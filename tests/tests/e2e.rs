@@ -1117,15 +1117,7 @@ fn commands_are_answered_and_garbage_is_survived() {
     let burst = || {
         for topic in ["cmd/ping", "cmd/set_hotwords", "cmd/nonsense", "config"] {
             let lines: String = (0..750).map(|i| format!("garbage {i} \u{1}\u{2}{{[\n")).collect();
-            let mut publisher = std::process::Command::new("mosquitto_pub")
-                .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-l", "-t"])
-                .arg(format!("roomscribe/room-7/{topic}"))
-                .stdin(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
-            use std::io::Write as _;
-            publisher.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
-            assert!(publisher.wait().unwrap().success());
+            publish_lines(port, &format!("roomscribe/room-7/{topic}"), lines.as_bytes());
         }
         // 10 000 valid configuration documents as fast as mosquitto_pub sends them, and one payload
         // over bus.max_payload_bytes (whose sender the broker disconnects).
@@ -1137,26 +1129,7 @@ fn commands_are_answered_and_garbage_is_survived() {
                 )
             })
             .collect();
-        let mut publisher = std::process::Command::new("mosquitto_pub")
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-                "-q",
-                "1",
-                "-l",
-                "-t",
-                "roomscribe/room-7/config",
-            ])
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        {
-            use std::io::Write as _;
-            publisher.stdin.take().unwrap().write_all(documents.as_bytes()).unwrap();
-        }
-        assert!(publisher.wait().unwrap().success());
+        publish_lines(port, "roomscribe/room-7/config", documents.as_bytes());
         let oversized = std::process::Command::new("mosquitto_pub")
             .args([
                 "-h",

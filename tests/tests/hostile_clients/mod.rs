@@ -239,17 +239,6 @@ fn careless_input_gets_one_short_error_at_once() {
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
 }
 
-/// Sends each line of `lines` as one message on `topic` (`mosquitto_pub -l`, QoS 1).
-fn publish_lines(port: u16, topic: &str, lines: &[u8]) {
-    let mut publisher = std::process::Command::new("mosquitto_pub")
-        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-l", "-t", topic])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("mosquitto_pub runs");
-    std::io::Write::write_all(&mut publisher.stdin.take().unwrap(), lines).unwrap();
-    assert!(publisher.wait().unwrap().success(), "mosquitto_pub on {topic}");
-}
-
 /// `count` lines of pseudo-random bytes (no newline), 0 to 2 000 bytes each, from `seed`.
 fn random_lines(seed: u64, count: usize) -> Vec<u8> {
     let mut state = seed | 1;

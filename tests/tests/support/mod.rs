@@ -527,6 +527,17 @@ pub fn mosquitto_pub_output(
     command.output().expect("mosquitto_pub is installed (scripts/setup)")
 }
 
+/// Sends each line of `lines` as one message on `topic` (`mosquitto_pub -l`, QoS 1).
+pub fn publish_lines(port: u16, topic: &str, lines: &[u8]) {
+    let mut publisher = Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-l", "-t", topic])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_pub runs");
+    std::io::Write::write_all(&mut publisher.stdin.take().unwrap(), lines).unwrap();
+    assert!(publisher.wait().unwrap().success(), "mosquitto_pub on {topic}");
+}
+
 /// Debian's Python (with python3-cbor2) when there is one.
 fn python() -> &'static str {
     if Path::new("/usr/bin/python3").exists() {
