@@ -11,13 +11,14 @@ mod capture_fixture;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
 use capture_fixture::{capture_thread_allocations, room_pcm};
 use roomscribe::audio::{self, CaptureStats, Source};
 use roomscribe::config::{CaptureConfig, Pacing, VadConfig};
+use roomscribe::stage::{Shutdown, StageContext};
 use roomscribe::vad;
 
 const SECONDS: u64 = 300;
@@ -99,15 +100,15 @@ fn main() {
 
     // Phase 1: capture alone, its output kept in memory.
     let (chunk_tx, mut chunk_rx) = tokio::sync::mpsc::channel(64);
-    let stop = Arc::new(AtomicBool::new(false));
-    let stats = Arc::new(CaptureStats::default());
+    let stop = Shutdown::default();
+    let stats = Arc::new(CaptureStats::new(&capture.pcm));
     let started = Instant::now();
     let audio_stage = {
-        let (stop, stats) = (stop.clone(), stats.clone());
+        let ctx = StageContext::standalone("audio", stop.clone(), stats.clone());
         let source = Source::open(&capture).unwrap();
         std::thread::Builder::new()
             .name("audio".into())
-            .spawn(move || audio::run_stage(source, Pacing::Device, chunk_tx, stop, stats))
+            .spawn(move || audio::run_stage(ctx, source, Pacing::Device, chunk_tx))
             .unwrap()
     };
     let mut stream = Vec::new();
@@ -126,7 +127,7 @@ fn main() {
         .map(|(_, s)| s)
         .sum();
     let capture_wall = started.elapsed().as_secs_f64();
-    stop.store(true, Ordering::Relaxed);
+    stop.request();
     while chunk_rx.blocking_recv().is_some() {}
     audio_stage.join().unwrap().unwrap();
 
@@ -140,7 +141,8 @@ fn main() {
         .name("vad".into())
         .spawn(move || {
             vad::run_stage(
-                tokio::sync::watch::channel(vad_config).1,
+                StageContext::standalone("vad", Shutdown::default(), Default::default()),
+                roomscribe::config::live::Section::fixed(vad_config),
                 detector,
                 chunk_rx,
                 event_tx,

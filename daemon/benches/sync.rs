@@ -9,16 +9,17 @@
 mod common;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use tokio::sync::watch;
 
-use roomscribe::bus::wire::{to_cbor, TranscriptMessage};
 use roomscribe::config::SyncConfig;
+use roomscribe::pipeline::SegmentRecord;
 use roomscribe::pipeline::Transcript;
-use roomscribe::store::{OutboxReader, SegmentRecord, Store};
+use roomscribe::stage::{Shutdown, StageContext};
+use roomscribe::store::{OutboxReader, Store};
+use roomscribe::wire::{to_cbor, TranscriptMessage};
 
 use common::{free_port, start_mosquitto};
 
@@ -92,18 +93,18 @@ fn drain_with_sync(runtime: &tokio::runtime::Runtime, db: &Path, port: u16) -> f
         client_id: "bench-sync".into(),
         ..SyncConfig::default()
     };
-    let (_keep, receiver) = watch::channel(config);
-    let health = Arc::new(Mutex::new(roomscribe::health::SyncHealth::default()));
+    let receiver = roomscribe::config::live::Section::fixed(config);
+    let ctx = StageContext::standalone("sync", Shutdown::default(), Default::default());
     let outbox = OutboxReader::open(db, "bench").unwrap();
     assert_eq!(outbox.backlog().unwrap().0, BACKLOG as u64);
     let started = Instant::now();
     // The backlog is already written: nothing will signal a new record.
     let (_no_writes, outbox_written) = watch::channel(0);
     let task = runtime.spawn(roomscribe::sync::run(
+        ctx,
         db.to_owned(),
         "bench".into(),
         receiver,
-        health,
         outbox_written,
     ));
     while outbox.backlog().unwrap().0 > 0 {

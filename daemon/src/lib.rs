@@ -1,37 +1,41 @@
 //! roomscribe: the meeting-room transcriber daemon.
 //!
 //! ```text
-//!  audio ──▶ vad ──▶ asr ──▶ store ──▶ bus ──▶ control ──▶ (live sections back to the stages)
-//!  ALSA PCM   speech    Whisper on  SQLite:     embedded MQTT   remote config,
-//!  or WAV,    segments  libtorch    meetings,   broker, CBOR    commands (meetings,
-//!  ring       + room ───────────▶   segments,   transcripts,    export: to the store)
-//!             metrics               insights,   summaries,
-//!                                   summaries   health
-//!                                     │
-//!                                     └─ outbox ──▶ sync ──▶ upstream MQTT broker
+//!  audio ──▶ vad ──▶ asr ──▶ meeting ──▶ store ──▶ bus          store ─(outbox)─▶ sync
+//!             └── room reports ──▶ ┘
+//!  control: operators' configuration and commands ──▶ config::live sections, meeting, store
+//!  supervisor: health from every stage's counters; systemd's watchdog
 //! ```
 //!
-//! Data flows one way through bounded channels created in `app`; stages share only the types in
-//! `pipeline` and never call each other. `config` is the one typed configuration, validated in
-//! one place; `control` applies operators' configuration documents and commands to the running
-//! stages. `health` speaks to systemd and builds the health snapshot. `offline` holds the
-//! `transcribe` and `vad` commands. `store` commits every record before the bus publishes it;
-//! `sync` forwards the store's outbox upstream. `torch_threads` gives each inference thread its
-//! own libtorch thread count. The binary (`main.rs`) is the only place that uses `anyhow`
-//! and decides exit codes.
+//! Stages (`audio`, `vad`, `asr`, `meeting`, `store`, `bus`, `sync`) follow one contract
+//! (`stage`): built from their config, run with one context, connected by the typed bounded
+//! channels `app` wires. They share only the types in `pipeline`, the payloads in `wire` and the
+//! small shared modules (`config`, `clock`, `backoff`, `bounded`, `transcript_format`, `health`'s
+//! snapshot types); none imports another stage (`tests/architecture.rs` checks it). `control`
+//! carries out what operators publish; `supervisor` assembles health and feeds the watchdog;
+//! `offline` holds `transcribe` and `vad`.
+//! `torch_threads` gives each inference thread its own libtorch thread count. The binary
+//! (`main.rs`, `cli/`) is the only place that uses `anyhow` and decides exit codes.
 
 pub mod app;
 pub mod asr;
 pub mod audio;
+pub mod backoff;
 pub mod bounded;
 pub mod bus;
+pub mod clock;
 pub mod config;
 pub mod control;
 pub mod fuzzing;
 pub mod health;
+pub mod meeting;
 pub mod offline;
 pub mod pipeline;
+pub mod stage;
 pub mod store;
+pub mod supervisor;
 pub mod sync;
 pub mod torch_threads;
+pub mod transcript_format;
 pub mod vad;
+pub mod wire;

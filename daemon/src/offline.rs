@@ -20,15 +20,9 @@ use crate::asr::{AsrError, TextSegment, Transcriber, Word};
 use crate::audio::wav::{WavError, WavSource};
 use crate::config::VadConfig;
 use crate::pipeline::{AudioChunk, SpeechEvent, SpeechSegment, STREAM_RATE};
+use crate::stage::{Shutdown, StageContext};
+use crate::transcript_format::{subtitles, Cue, TranscriptFormat};
 use crate::vad;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Text,
-    Json,
-    Srt,
-    Vtt,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum TranscribeError {
@@ -163,8 +157,9 @@ impl VadThreads {
         let (event_tx, events) = tokio::sync::mpsc::channel(4);
         let (report_tx, report_rx) = tokio::sync::mpsc::channel(1);
         drop(report_rx);
-        let (_config_tx, config_rx) = tokio::sync::watch::channel(config.clone());
-        let stage = std::thread::spawn(move || vad::run_stage(config_rx, detector, chunk_rx, event_tx, report_tx));
+        let config_rx = crate::config::live::Section::fixed(config.clone());
+        let ctx = StageContext::standalone("vad", Shutdown::default(), Default::default());
+        let stage = std::thread::spawn(move || vad::run_stage(ctx, config_rx, detector, chunk_rx, event_tx, report_tx));
         let reader = std::thread::spawn(move || -> Result<(), WavError> {
             let mut position = 0u64;
             loop {
@@ -407,30 +402,17 @@ pub fn transcribe_file(
 }
 
 /// Renders segments in `format`; JSON also says what the VAD gate kept (`null` without it).
-pub fn render(segments: &[TextSegment], gate: Option<&GateSummary>, format: OutputFormat) -> String {
+pub fn render(segments: &[TextSegment], gate: Option<&GateSummary>, format: TranscriptFormat) -> String {
     match format {
-        OutputFormat::Text => segments.iter().map(|s| format!("{}\n", s.text)).collect(),
-        OutputFormat::Json => render_json(segments, gate),
-        OutputFormat::Srt => segments
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                format!(
-                    "{}\n{} --> {}\n{}\n\n",
-                    i + 1,
-                    clock(s.start, ','),
-                    clock(s.end, ','),
-                    s.text
-                )
-            })
-            .collect(),
-        OutputFormat::Vtt => {
-            let cues: String = segments
-                .iter()
-                .map(|s| format!("{} --> {}\n{}\n\n", clock(s.start, '.'), clock(s.end, '.'), s.text))
-                .collect();
-            format!("WEBVTT\n\n{cues}")
-        }
+        TranscriptFormat::Json => render_json(segments, gate),
+        _ => subtitles(
+            format,
+            segments.iter().map(|s| Cue {
+                start: s.start,
+                end: s.end,
+                text: &s.text,
+            }),
+        ),
     }
 }
 
@@ -450,7 +432,7 @@ fn render_json(segments: &[TextSegment], gate: Option<&GateSummary>) -> String {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         words: Vec<Word<'a>>,
     }
-    let ms = |seconds: f64| (seconds * 1000.0).round() / 1000.0;
+    let ms = crate::clock::round_ms;
     #[derive(Serialize)]
     struct Document<'a> {
         segments: Vec<Segment<'a>>,
@@ -480,18 +462,6 @@ fn render_json(segments: &[TextSegment], gate: Option<&GateSummary>) -> String {
     let mut out = serde_json::to_string_pretty(&document).expect("plain structs always serialise");
     out.push('\n');
     out
-}
-
-/// `HH:MM:SS,mmm` (SRT) or `HH:MM:SS.mmm` (WebVTT).
-fn clock(seconds: f64, separator: char) -> String {
-    let total_ms = (seconds.max(0.0) * 1000.0).round() as u64;
-    let (h, m, s, ms) = (
-        total_ms / 3_600_000,
-        total_ms / 60_000 % 60,
-        total_ms / 1000 % 60,
-        total_ms % 1000,
-    );
-    format!("{h:02}:{m:02}:{s:02}{separator}{ms:03}")
 }
 
 #[cfg(test)]
@@ -525,7 +495,8 @@ mod tests {
 
     #[test]
     fn json_is_an_object_of_segments_in_seconds() {
-        let value: serde_json::Value = serde_json::from_str(&render(&segments(), None, OutputFormat::Json)).unwrap();
+        let value: serde_json::Value =
+            serde_json::from_str(&render(&segments(), None, TranscriptFormat::Json)).unwrap();
         assert_eq!(value["segments"][1]["start"], 3661.2);
         assert_eq!(value["segments"][0]["text"], "Hello there.");
         assert_eq!(value["segments"].as_array().unwrap().len(), 2);
@@ -545,10 +516,11 @@ mod tests {
             skipped_s: 47.5,
         };
         let value: serde_json::Value =
-            serde_json::from_str(&render(&segments(), Some(&gate), OutputFormat::Json)).unwrap();
+            serde_json::from_str(&render(&segments(), Some(&gate), TranscriptFormat::Json)).unwrap();
         assert_eq!(value["vad"]["detector"], "silero");
         assert_eq!(value["vad"]["skipped_s"], 47.5);
-        let ungated: serde_json::Value = serde_json::from_str(&render(&segments(), None, OutputFormat::Json)).unwrap();
+        let ungated: serde_json::Value =
+            serde_json::from_str(&render(&segments(), None, TranscriptFormat::Json)).unwrap();
         assert!(ungated["vad"].is_null(), "--no-vad says so: {ungated}");
     }
 
@@ -601,20 +573,20 @@ mod tests {
 
     #[test]
     fn srt_numbers_cues_and_uses_commas() {
-        let srt = render(&segments(), None, OutputFormat::Srt);
+        let srt = render(&segments(), None, TranscriptFormat::Srt);
         assert!(srt.starts_with("1\n00:00:00,000 --> 00:00:02,500\nHello there.\n\n2\n01:01:01,200 --> 01:01:03,000\n"));
     }
 
     #[test]
     fn vtt_has_its_header_and_uses_dots() {
-        let vtt = render(&segments(), None, OutputFormat::Vtt);
+        let vtt = render(&segments(), None, TranscriptFormat::Vtt);
         assert!(vtt.starts_with("WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nHello there.\n"));
     }
 
     #[test]
     fn text_is_one_line_per_segment() {
         assert_eq!(
-            render(&segments(), None, OutputFormat::Text),
+            render(&segments(), None, TranscriptFormat::Text),
             "Hello there.\nAn hour later.\n"
         );
     }

@@ -2,6 +2,8 @@
 //! them imports another stage. Positions are counted in 16 kHz samples from the start of the
 //! stream, so every stage agrees on time without sharing a clock.
 
+use crate::clock::round_ms;
+
 /// Samples per second everywhere after capture.
 pub const STREAM_RATE: u32 = 16_000;
 
@@ -154,7 +156,7 @@ pub enum RecordTopic {
 }
 
 /// What the store stage hands to the bus: records already committed (CBOR, byte for byte as
-/// stored), and the live things that are not stored (partials, room metrics for health).
+/// stored), and the live partials that are not stored.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Published {
     /// A live hypothesis, and the meeting going on (if any).
@@ -162,9 +164,161 @@ pub enum Published {
         partial: PartialTranscript,
         meeting: Option<String>,
     },
-    Metrics(AudioMetrics),
     Record {
         topic: RecordTopic,
         payload: Vec<u8>,
+    },
+}
+
+/// The identity the store gives a record before its payload is made: `key` is the
+/// idempotency key (device, meeting, sequence) every consumer may de-duplicate on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordKey {
+    pub meeting: Option<String>,
+    /// Device-wide, never reused.
+    pub seq: u64,
+    pub key: String,
+}
+
+impl RecordKey {
+    /// The key of a record the store could not take yet (disk full): it is published live
+    /// without one, and gets one (and goes upstream) once it is written.
+    pub fn unstored(meeting: Option<String>) -> Self {
+        Self {
+            meeting,
+            seq: 0,
+            key: String::new(),
+        }
+    }
+}
+
+/// A meeting, as the meeting stage decides it and the store keeps it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MeetingRecord {
+    pub id: String,
+    /// Unix milliseconds.
+    pub started_ms: u64,
+    pub ended_ms: Option<u64>,
+    /// Seconds into the audio stream.
+    pub stream_start_s: f64,
+    pub stream_end_s: Option<f64>,
+    pub started_by: String,
+    pub ended_by: Option<String>,
+}
+
+/// A final segment as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SegmentRecord {
+    /// Seconds into the audio stream.
+    pub start_s: f64,
+    pub end_s: f64,
+    pub text: String,
+    pub confidence: f32,
+    pub language: String,
+}
+
+impl SegmentRecord {
+    pub fn of(transcript: &Transcript) -> Self {
+        Self {
+            start_s: transcript.start,
+            end_s: transcript.end,
+            text: transcript.text.clone(),
+            confidence: transcript.confidence,
+            language: transcript.language.clone(),
+        }
+    }
+}
+
+/// The numbers of a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct MeetingStats {
+    /// From the meeting's start to its end (or to `until` while it is open), s.
+    pub duration_s: f64,
+    pub segments: u64,
+    pub words: u64,
+    /// Time covered by speech segments, s.
+    pub speech_s: f64,
+}
+
+impl MeetingStats {
+    /// The numbers of `meeting` with `segments`; an open meeting lasts until `until`.
+    pub fn of(meeting: &MeetingRecord, segments: &[SegmentRecord], until: f64) -> Self {
+        let end = meeting.stream_end_s.unwrap_or(until);
+        Self {
+            duration_s: round_ms((end - meeting.stream_start_s).max(0.0)),
+            segments: segments.len() as u64,
+            words: segments.iter().map(|s| s.text.split_whitespace().count() as u64).sum(),
+            speech_s: round_ms(segments.iter().map(|s| (s.end_s - s.start_s).max(0.0)).sum()),
+        }
+    }
+}
+
+/// What the meeting stage made of a meeting, for the store to keep and the bus to publish.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingSummary {
+    pub meeting: MeetingRecord,
+    pub stats: MeetingStats,
+    /// One line per segment: `[mm:ss] text`.
+    pub transcript: String,
+    /// False for one asked for while the meeting goes on.
+    pub is_final: bool,
+}
+
+/// What the meeting stage hands to the store: records to commit (then publish), and the live
+/// partials that are only passed on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeetingOutput {
+    /// A live hypothesis, and the meeting going on (if any). Never stored.
+    Partial {
+        partial: PartialTranscript,
+        meeting: Option<String>,
+    },
+    MeetingStarted(MeetingRecord),
+    MeetingEnded(MeetingRecord),
+    Segment {
+        meeting: Option<String>,
+        transcript: Transcript,
+    },
+    Insight {
+        meeting: Option<String>,
+        event: AudioEvent,
+    },
+    Summary(MeetingSummary),
+}
+
+/// How an operator's request is answered: a JSON result, or what went wrong and what to do.
+pub type Reply = tokio::sync::oneshot::Sender<Result<serde_json::Value, String>>;
+
+/// What operators ask of the meeting stage (through the control task).
+#[derive(Debug)]
+pub enum MeetingRequest {
+    Start(Reply),
+    Stop(Reply),
+    /// Publish (and store) a summary of the meeting going on.
+    SummaryNow(Reply),
+}
+
+/// What operators ask of the store (through the control task), each with its answer.
+#[derive(Debug)]
+pub enum StoreRequest {
+    /// A stored meeting (`None`: the latest) written out.
+    Export {
+        meeting: Option<String>,
+        format: crate::transcript_format::TranscriptFormat,
+        reply: Reply,
+    },
+    /// An operator's signed message is about to take effect: keep its time, unless it is not
+    /// newer than the last one kept for that operator (a replay: answers false).
+    AdvanceOperatorClock {
+        user: String,
+        ts_ms: u64,
+        reply: tokio::sync::oneshot::Sender<Result<bool, String>>,
+    },
+    /// A remote configuration document and what became of it.
+    ConfigHistory {
+        revision: u64,
+        accepted: bool,
+        document: String,
+        errors: String,
     },
 }

@@ -6,12 +6,13 @@
 
 mod capture_fixture;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use capture_fixture::{capture_thread_allocations, room_pcm};
 use roomscribe::audio::{self, CaptureStats, Source};
 use roomscribe::config::{CaptureConfig, Pacing};
+use roomscribe::stage::{Shutdown, StageContext};
 
 const SECONDS: u64 = 65;
 
@@ -30,12 +31,12 @@ fn capture_thread_does_not_allocate_after_start() {
         ..CaptureConfig::default()
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let stop = Arc::new(AtomicBool::new(false));
-    let stats = Arc::new(CaptureStats::default());
+    let stop = Shutdown::default();
+    let stats = Arc::new(CaptureStats::new(&config.pcm));
     let stage = {
-        let (stop, stats) = (stop.clone(), stats.clone());
+        let ctx = StageContext::standalone("audio", stop.clone(), stats.clone());
         let source = Source::open(&config).unwrap();
-        std::thread::spawn(move || audio::run_stage(source, Pacing::Device, tx, stop, stats))
+        std::thread::spawn(move || audio::run_stage(ctx, source, Pacing::Device, tx))
     };
 
     // The first chunk means the device is open and every buffer is made: start watching.
@@ -46,7 +47,7 @@ fn capture_thread_does_not_allocate_after_start() {
         received += rx.blocking_recv().expect("audio keeps arriving").samples.len() as u64;
     }
     let after_a_minute = capture_thread_allocations();
-    stop.store(true, Ordering::Relaxed);
+    stop.request();
     while rx.blocking_recv().is_some() {}
     stage.join().unwrap().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();

@@ -11,12 +11,14 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
 use super::streaming::{ends_phrase, is_superseded, FinalPlan, LocalAgreement, PartialPacer, SpeechCursor};
-use super::{AsrError, TextSegment, Transcriber};
+use super::{AsrCounters, AsrError, TextSegment, Transcriber};
+use crate::config::live::Section;
 use crate::config::AsrConfig;
 use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, SpeechSegment, Transcript, STREAM_RATE};
+use crate::stage::StageContext;
 
 /// Events read ahead of the one being handled (the VAD → ASR channel's capacity).
 const LOOKAHEAD: usize = 16;
@@ -31,14 +33,14 @@ const LOOKAHEAD: usize = 16;
 /// get started.", the meeting's opening words, and was lost; with the prompt cut to 48 tokens,
 /// still once).
 pub fn run_stage(
+    ctx: StageContext<AsrCounters>,
     mut transcriber: Transcriber,
-    mut live_config: watch::Receiver<AsrConfig>,
+    mut live_config: Section<AsrConfig>,
     mut events: mpsc::Receiver<SpeechEvent>,
     out: mpsc::Sender<AsrOutput>,
 ) {
     transcriber.use_configured_threads();
     let _no_grad = tch::no_grad_guard();
-    live_config.mark_unchanged();
     let mut live = LiveState {
         cursor: SpeechCursor::default(),
         agreement: LocalAgreement::default(),
@@ -65,8 +67,8 @@ pub fn run_stage(
         let Some(event) = waiting.pop_front() else {
             return;
         };
-        if live_config.has_changed().unwrap_or(false) {
-            let config = live_config.borrow_and_update().clone();
+        let _work = ctx.heartbeat.working();
+        if let Some(config) = live_config.take_change() {
             match transcriber.reconfigure(&config) {
                 Ok(()) => {
                     live.held = None;

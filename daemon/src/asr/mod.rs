@@ -17,6 +17,8 @@ use serde::Deserialize;
 use tch::{Device, Kind};
 
 use crate::config::{AsrConfig, ComputeDevice, ComputeType, AUTO_LANGUAGE};
+use crate::health::{AsrHealth, AsrTimingSummary};
+use crate::stage::Counters;
 use decode::prompt::PromptContext;
 use decode::rules::Suppression;
 use decode::{DecodeOptions, Decoder, LanguageToken, Suppressed};
@@ -151,18 +153,6 @@ pub struct AsrTimings {
     segments: AtomicU64,
 }
 
-/// What health reports about ASR speed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AsrTimingSummary {
-    /// Final segments transcribed since start.
-    pub segments: u64,
-    /// Processing seconds per audio second over the recent segments.
-    pub real_time_factor: f64,
-    /// Processing time per segment, median and 95th percentile, over the recent segments.
-    pub latency_p50_ms: f64,
-    pub latency_p95_ms: f64,
-}
-
 impl AsrTimings {
     const KEEP: usize = 256;
 
@@ -215,6 +205,24 @@ impl FirewallStats {
         .iter()
         .map(|c| c.load(Ordering::Relaxed))
         .sum()
+    }
+}
+
+/// What health reads of the ASR stage: the firewall's counts and recent timings.
+#[derive(Debug, Default)]
+pub struct AsrCounters {
+    pub firewall: Arc<FirewallStats>,
+    pub timings: Arc<AsrTimings>,
+}
+
+impl Counters for AsrCounters {
+    type Snapshot = AsrHealth;
+    fn snapshot(&self) -> AsrHealth {
+        AsrHealth {
+            timing: self.timings.summary(),
+            hallucinations_suppressed: self.firewall.hallucinations_suppressed(),
+            no_speech_windows: self.firewall.no_speech.load(Ordering::Relaxed),
+        }
     }
 }
 
@@ -395,6 +403,14 @@ impl Transcriber {
     }
 
     /// Human-readable description of what was loaded, for the start-up log.
+    /// The counters health reads while this model transcribes.
+    pub fn counters(&self) -> AsrCounters {
+        AsrCounters {
+            firewall: self.stats.clone(),
+            timings: self.timings.clone(),
+        }
+    }
+
     pub fn describe(&self) -> String {
         let d = &self.model.dims;
         let decoder_weights = if self.model.decoder.has_float16_weights() {

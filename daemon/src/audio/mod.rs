@@ -16,18 +16,21 @@ pub mod ring;
 pub mod wav;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
 use self::alsa::{AlsaCapture, AlsaError, Granted, Recovered};
 use self::mix::ChannelMix;
 use self::resample::{ResampleError, StreamResampler};
 use self::wav::{WavError, WavSource};
+use crate::backoff::Backoff;
+use crate::config::live::Section;
 use crate::config::{CaptureConfig, CaptureSource, Pacing};
 use crate::health::CaptureHealth;
 use crate::pipeline::{AudioChunk, STREAM_RATE};
+use crate::stage::{Counters, Heartbeat, Shutdown, StageContext};
 
 /// Samples per chunk handed to the VAD stage: 100 ms.
 pub const CHUNK_SAMPLES: usize = STREAM_RATE as usize / 10;
@@ -92,9 +95,21 @@ pub struct CaptureStats {
     /// Attempts to open the device again after it was missing or failed.
     pub reopen_attempts: AtomicU64,
     pub device: Mutex<DeviceReport>,
+    /// The configured PCM (or WAV file), as health names it.
+    source: String,
+    /// Woken whenever `state` changes (health publishes at once then).
+    pub state_changed: tokio::sync::Notify,
 }
 
 impl CaptureStats {
+    /// Counters for capture from `source` (the PCM or file health names).
+    pub fn new(source: impl Into<String>) -> Self {
+        Self {
+            source: source.into(),
+            ..Self::default()
+        }
+    }
+
     pub fn state(&self) -> CaptureState {
         match self.state.load(Ordering::Relaxed) {
             1 => CaptureState::Up,
@@ -104,8 +119,8 @@ impl CaptureStats {
         }
     }
 
-    /// What health publishes; `source` names the PCM or file.
-    pub fn snapshot(&self, source: &str) -> CaptureHealth {
+    /// What health publishes.
+    fn health(&self) -> CaptureHealth {
         let report = self
             .device
             .lock()
@@ -114,7 +129,7 @@ impl CaptureStats {
         let granted = report.granted;
         CaptureHealth {
             state: self.state().name().into(),
-            source: source.into(),
+            source: self.source.clone(),
             rate: granted.map(|g| g.rate),
             channels: granted.map(|g| g.channels),
             format: granted.map(|g| g.format.name().into()),
@@ -129,7 +144,9 @@ impl CaptureStats {
     }
 
     fn set_state(&self, state: CaptureState) {
-        self.state.store(state as u8, Ordering::Relaxed);
+        if self.state.swap(state as u8, Ordering::Relaxed) != state as u8 {
+            self.state_changed.notify_one();
+        }
     }
 
     fn report(&self, update: impl FnOnce(&mut DeviceReport)) {
@@ -138,23 +155,30 @@ impl CaptureStats {
     }
 }
 
+impl Counters for CaptureStats {
+    type Snapshot = CaptureHealth;
+    fn snapshot(&self) -> CaptureHealth {
+        self.health()
+    }
+}
+
 /// A source ready to run. A WAV file is opened here, so a wrong path is an error at start; an
 /// ALSA PCM is opened by the capture thread, which keeps retrying while it is missing, and
 /// reopens it whenever its configuration changes.
 pub enum Source {
-    Alsa(watch::Receiver<CaptureConfig>),
+    Alsa(Section<CaptureConfig>),
     Wav(WavSource),
 }
 
 impl Source {
     /// A source whose configuration never changes.
     pub fn open(config: &CaptureConfig) -> Result<Self, AudioError> {
-        Self::open_live(watch::channel(config.clone()).1)
+        Self::open_live(Section::fixed(config.clone()))
     }
 
     /// A source that follows `config`: a new capture section reopens the device with it.
-    pub fn open_live(config: watch::Receiver<CaptureConfig>) -> Result<Self, AudioError> {
-        let current = config.borrow().clone();
+    pub fn open_live(config: Section<CaptureConfig>) -> Result<Self, AudioError> {
+        let current = config.current().clone();
         Ok(match current.source {
             CaptureSource::Alsa => Source::Alsa(config),
             CaptureSource::Wav => Source::Wav(WavSource::open(&current.file)?),
@@ -162,10 +186,10 @@ impl Source {
     }
 }
 
-/// Whether the configuration changed since the capture thread last read it (a dropped sender
-/// means it never will).
-fn reconfigured(config: &watch::Receiver<CaptureConfig>) -> bool {
-    config.has_changed().unwrap_or(false)
+/// Whether the configuration changed since the capture thread last took it (lock-free unless
+/// something was published).
+fn reconfigured(config: &mut Section<CaptureConfig>) -> bool {
+    config.has_changed()
 }
 
 /// Sleeps until `frames` frames at `rate` of wall-clock time have passed since `start`, when
@@ -183,18 +207,18 @@ fn pace(pacing: Pacing, start: Instant, frames: u64, rate: u32) {
 /// Runs until `stop` is set or the source ends, then flushes what it holds and returns; dropping
 /// `out` tells the next stage the stream is over.
 pub fn run_stage(
+    ctx: StageContext<CaptureStats>,
     source: Source,
     pacing: Pacing,
     out: mpsc::Sender<AudioChunk>,
-    stop: Arc<AtomicBool>,
-    stats: Arc<CaptureStats>,
 ) -> Result<(), AudioError> {
+    let (stop, stats) = (&ctx.shutdown, &*ctx.counters);
     let result = match source {
         Source::Wav(wav) => {
             stats.set_state(CaptureState::Up);
-            run_wav(wav, pacing, &out, &stop, &stats)
+            run_wav(wav, pacing, &out, stop, stats, &ctx.heartbeat)
         }
-        Source::Alsa(config) => run_alsa(config, &out, &stop, &stats),
+        Source::Alsa(config) => run_alsa(config, &out, stop, stats, &ctx.heartbeat),
     };
     stats.set_state(CaptureState::Stopped);
     result
@@ -204,14 +228,18 @@ fn run_wav(
     mut wav: WavSource,
     pacing: Pacing,
     out: &mpsc::Sender<AudioChunk>,
-    stop: &AtomicBool,
+    stop: &Shutdown,
     stats: &CaptureStats,
+    heartbeat: &Heartbeat,
 ) -> Result<(), AudioError> {
     let start = Instant::now();
     let mut position = 0u64;
-    while !stop.load(Ordering::Relaxed) {
+    while !stop.is_requested() {
         let mut samples = Vec::with_capacity(CHUNK_SAMPLES);
-        wav.read_block(&mut samples, CHUNK_SAMPLES)?;
+        {
+            let _work = heartbeat.working();
+            wav.read_block(&mut samples, CHUNK_SAMPLES)?;
+        }
         if samples.is_empty() {
             break;
         }
@@ -233,13 +261,14 @@ fn run_wav(
 }
 
 fn run_alsa(
-    mut config: watch::Receiver<CaptureConfig>,
+    mut config: Section<CaptureConfig>,
     out: &mpsc::Sender<AudioChunk>,
-    stop: &AtomicBool,
+    stop: &Shutdown,
     stats: &CaptureStats,
+    heartbeat: &Heartbeat,
 ) -> Result<(), AudioError> {
     // The ring is made once: a new ring_ms takes effect at the next start.
-    let ring_ms = config.borrow().ring_ms;
+    let ring_ms = config.current().ring_ms;
     let capacity = (u64::from(ring_ms) * u64::from(STREAM_RATE) / 1000) as usize;
     ring::with_ring(capacity, |queue| {
         let (mut producer, mut consumer) = queue.split();
@@ -255,7 +284,7 @@ fn run_alsa(
                     result
                 })
                 .map_err(|e| AudioError::Channels(format!("cannot start the capture thread: {e}")))?;
-            drain_ring(&mut consumer, &capture_done, out, stop, stats);
+            drain_ring(&mut consumer, &capture_done, out, stop, stats, heartbeat);
             // A panic is never swallowed: it goes on to this thread (the binary's panic hook
             // has already ended the process with 70 by then).
             capture_thread
@@ -273,8 +302,9 @@ fn drain_ring(
     consumer: &mut heapless::spsc::Consumer<'_, f32>,
     capture_done: &AtomicBool,
     out: &mpsc::Sender<AudioChunk>,
-    stop: &AtomicBool,
+    stop: &Shutdown,
     stats: &CaptureStats,
+    heartbeat: &Heartbeat,
 ) {
     let capacity = consumer.capacity();
     let mut position = 0u64;
@@ -285,7 +315,8 @@ fn drain_ring(
         let permit = match out.try_reserve() {
             Ok(permit) => permit,
             Err(mpsc::error::TrySendError::Closed(())) => {
-                stop.store(true, Ordering::Relaxed);
+                // Nobody takes audio any more: the daemon is stopping.
+                stop.request();
                 return;
             }
             Err(mpsc::error::TrySendError::Full(())) => {
@@ -312,6 +343,7 @@ fn drain_ring(
             }
         };
         lagging = false;
+        let _work = heartbeat.working();
         ring::drain_into(consumer, &mut chunk, CHUNK_SAMPLES);
         let ring_empty = consumer.is_empty();
         if chunk.len() == CHUNK_SAMPLES || (done && ring_empty && !chunk.is_empty()) {
@@ -334,38 +366,18 @@ fn drain_ring(
     }
 }
 
-/// Waits between reopen attempts: `initial`, doubling up to `max`.
-struct Backoff {
-    initial: Duration,
-    max: Duration,
-    next: Duration,
-}
-
-impl Backoff {
-    fn new(config: &CaptureConfig) -> Self {
-        let initial = Duration::from_millis(u64::from(config.retry_initial_ms));
-        Self {
-            initial,
-            max: Duration::from_millis(u64::from(config.retry_max_ms)),
-            next: initial,
-        }
-    }
-
-    fn wait(&mut self) -> Duration {
-        let wait = self.next;
-        self.next = (self.next * 2).min(self.max);
-        wait
-    }
-
-    fn reset(&mut self) {
-        self.next = self.initial;
-    }
+/// Waits between reopen attempts: `retry_initial_ms`, doubling up to `retry_max_ms`.
+fn reopen_backoff(config: &CaptureConfig) -> Backoff {
+    Backoff::new(
+        Duration::from_millis(u64::from(config.retry_initial_ms)),
+        Duration::from_millis(u64::from(config.retry_max_ms)),
+    )
 }
 
 /// Sleeps `total`, waking early when `stop` is set or the configuration changes.
-fn sleep_unless_stopped(total: Duration, stop: &AtomicBool, config: &watch::Receiver<CaptureConfig>) {
+fn sleep_unless_stopped(total: Duration, stop: &Shutdown, config: &mut Section<CaptureConfig>) {
     let until = Instant::now() + total;
-    while !stop.load(Ordering::Relaxed) && !reconfigured(config) {
+    while !stop.is_requested() && !reconfigured(config) {
         let now = Instant::now();
         if now >= until {
             return;
@@ -407,19 +419,19 @@ impl OpenDevice {
 /// and when it fails, report and reopen; a new configuration reopens it too. Returns when `stop`
 /// is set.
 fn capture_thread(
-    config: &mut watch::Receiver<CaptureConfig>,
+    config: &mut Section<CaptureConfig>,
     producer: &mut heapless::spsc::Producer<'_, f32>,
-    stop: &AtomicBool,
+    stop: &Shutdown,
     stats: &CaptureStats,
     stage_thread: &std::thread::Thread,
 ) -> Result<(), AudioError> {
-    let mut current = config.borrow_and_update().clone();
-    let mut backoff = Backoff::new(&current);
+    let mut current = config.current().clone();
+    let mut backoff = reopen_backoff(&current);
     let mut failures = 0u64;
-    while !stop.load(Ordering::Relaxed) {
-        if reconfigured(config) {
-            current = config.borrow_and_update().clone();
-            backoff = Backoff::new(&current);
+    while !stop.is_requested() {
+        if let Some(changed) = config.take_change() {
+            current = changed;
+            backoff = reopen_backoff(&current);
             tracing::info!(pcm = %current.pcm, "Capture configuration changed; reopening the device");
         }
         if failures > 0 {
@@ -447,7 +459,7 @@ fn capture_thread(
             Ok(StreamEnd::Reconfigured) => {}
             Err(error) => {
                 failures += 1;
-                let wait = backoff.wait();
+                let wait = backoff.next_wait();
                 if failures == 1 || stats.state() != CaptureState::Down {
                     tracing::warn!(
                         error = %error,
@@ -477,8 +489,8 @@ fn stream(
     device: &mut OpenDevice,
     producer: &mut heapless::spsc::Producer<'_, f32>,
     pacing: Pacing,
-    config: &watch::Receiver<CaptureConfig>,
-    stop: &AtomicBool,
+    config: &mut Section<CaptureConfig>,
+    stop: &Shutdown,
     stats: &CaptureStats,
     stage_thread: &std::thread::Thread,
 ) -> Result<StreamEnd, AudioError> {
@@ -492,7 +504,7 @@ fn stream(
     let start = Instant::now();
     let mut frames_total = 0u64;
     let end = loop {
-        if stop.load(Ordering::Relaxed) {
+        if stop.is_requested() {
             break StreamEnd::Stopped;
         }
         if reconfigured(config) {

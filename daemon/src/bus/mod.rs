@@ -11,7 +11,6 @@
 pub mod acl;
 pub mod discovery;
 pub mod topics;
-pub mod wire;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -29,11 +28,12 @@ use tokio::sync::mpsc;
 pub use rumqttc::v5::mqttbytes::QoS;
 
 use crate::config::{BusConfig, Role};
-use crate::health::HealthSnapshot;
-use crate::pipeline::{AudioMetrics, Published, RecordTopic};
+use crate::health::BusHealth;
+use crate::pipeline::{Published, RecordTopic};
+use crate::stage::{Counters, StageContext};
+use crate::wire::{to_cbor, to_json, PartialMessage};
 use acl::{ListenerAcl, ListenerKind, TopicRules};
 use topics::Topics;
-use wire::{to_cbor, to_json, HealthMessage, PartialMessage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -195,8 +195,10 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
         router: rumqttd::RouterConfig {
             max_connections: config.max_connections as usize,
             max_outgoing_packet_count: 200,
-            // rumqttd keeps a commit log per topic in memory: bound it for a small device.
-            max_segment_size: (max_payload * 16).max(1 << 20),
+            // rumqttd keeps a commit log per topic in memory, for subscribers that lag: bound it
+            // for a small device. Two of the largest payloads a segment, at least 256 KiB (a
+            // thousand transcripts), four segments: at most 1 MiB a topic with the defaults.
+            max_segment_size: (max_payload * 2).max(256 << 10),
             max_segment_count: 4,
             custom_segment: None,
             initialized_filters: None,
@@ -430,6 +432,16 @@ pub struct ConnectionStats {
     stopping: std::sync::atomic::AtomicBool,
 }
 
+impl Counters for ConnectionStats {
+    type Snapshot = BusHealth;
+    fn snapshot(&self) -> BusHealth {
+        BusHealth {
+            reconnects: self.reconnects.load(Ordering::Relaxed),
+            status_corrected: self.status_corrected.load(Ordering::Relaxed),
+        }
+    }
+}
+
 impl Publisher {
     /// Connects to the broker's private listener with the daemon's login, announces `online`
     /// (retained) and leaves the last will `offline`. Returns once the broker has acknowledged
@@ -554,17 +566,13 @@ impl Publisher {
     }
 
     /// Publishes what the store stage hands on until it closes: committed records byte for
-    /// byte as stored (QoS 1; the meeting state retained), partials (QoS 0, not retained), and
-    /// keeps the latest room metrics in `latest` for health. Then says `offline` and
-    /// disconnects. Returns how many final transcripts were published.
-    pub async fn run_stage(
-        self,
-        mut stored: mpsc::Receiver<Published>,
-        latest: std::sync::Arc<std::sync::Mutex<Option<AudioMetrics>>>,
-    ) -> u64 {
+    /// byte as stored (QoS 1; the meeting state retained) and partials (QoS 0, not retained).
+    /// Then says `offline` and disconnects. Returns how many final transcripts were published.
+    pub async fn run_stage(self, ctx: StageContext<ConnectionStats>, mut stored: mpsc::Receiver<Published>) -> u64 {
         let mut published = 0;
         let partial_topic = self.topics.transcript_partial();
         while let Some(item) = stored.recv().await {
+            let _work = ctx.heartbeat.working();
             match item {
                 Published::Partial { partial, meeting } => {
                     let message = PartialMessage::new(&self.device_id, &partial, meeting);
@@ -574,9 +582,6 @@ impl Publisher {
                     {
                         tracing::debug!(%error, "A partial was not queued; the next one supersedes it");
                     }
-                }
-                Published::Metrics(metrics) => {
-                    *latest.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(metrics);
                 }
                 Published::Record { topic, payload } => {
                     let (name, retain) = match topic {
@@ -608,38 +613,6 @@ impl Publisher {
             tracing::warn!("The MQTT publisher did not finish sending within 5 s");
         }
         published
-    }
-}
-
-/// Publishes retained health snapshots (`snapshot()` each time) every `interval_s`, and at once
-/// whenever the capture state changes, until `stop` flips. Never blocks a stage: it only reads
-/// counters.
-pub async fn publish_health(
-    outbox: Outbox,
-    device_id: String,
-    interval_s: tokio::sync::watch::Receiver<u32>,
-    snapshot: impl Fn() -> HealthSnapshot,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-) {
-    let started = std::time::Instant::now();
-    let topic = outbox.topics().health();
-    let mut last_sent: Option<(std::time::Instant, String)> = None;
-    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-        let now = snapshot();
-        let interval = Duration::from_secs(u64::from(*interval_s.borrow()));
-        let due = match &last_sent {
-            None => true,
-            Some((at, state)) => at.elapsed() >= interval || *state != now.capture.state,
-        };
-        if due {
-            let state = now.capture.state.clone();
-            let message = HealthMessage::new(&device_id, started.elapsed(), now);
-            if let Err(error) = outbox.publish(&topic, QoS::AtLeastOnce, true, &message).await {
-                tracing::warn!(%error, "Could not queue a health snapshot");
-            }
-            last_sent = Some((std::time::Instant::now(), state));
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
@@ -772,7 +745,7 @@ async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inb
                     }
                     continue;
                 }
-                let Some(name) = crate::control::commands::name_in(&topic, &command_prefix) else {
+                let Some(name) = topics::name_in(&topic, &command_prefix) else {
                     continue;
                 };
                 let command = Command {
@@ -788,10 +761,10 @@ async fn drive(mut event_loop: EventLoop, outbox: Outbox, device_id: String, inb
                             "Commands are arriving faster than they are carried out; answering busy"
                         );
                     }
-                    let reply = wire::CommandReply::new(
+                    let reply = crate::wire::CommandReply::new(
                         &device_id,
                         &command.name,
-                        crate::control::commands::transaction_of(&command.payload),
+                        crate::wire::transaction_of(&command.payload),
                         Err(format!(
                             "busy: {WAITING_COMMANDS} commands are waiting; send it again shortly"
                         )),

@@ -100,6 +100,13 @@ impl Topics {
     }
 }
 
+/// The command name in `topic` (`roomscribe/<device>/cmd/<name>`), if it is a command topic
+/// and not a reply.
+pub fn name_in(topic: &str, prefix: &str) -> Option<String> {
+    let name = topic.strip_prefix(prefix)?;
+    (!name.is_empty() && !name.contains('/')).then(|| name.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +132,14 @@ mod tests {
         assert_eq!(t.transcript_partial(), "roomscribe/room-4/transcript/partial");
         assert_eq!(t.everything(), "roomscribe/room-4/#");
         assert_eq!(Topics::every_device(), "roomscribe/+/#");
+    }
+
+    #[test]
+    fn only_command_topics_name_a_command() {
+        let prefix = "roomscribe/room-1/cmd/";
+        assert_eq!(name_in("roomscribe/room-1/cmd/ping", prefix).as_deref(), Some("ping"));
+        assert_eq!(name_in("roomscribe/room-1/cmd/ping/reply", prefix), None);
+        assert_eq!(name_in("roomscribe/room-1/cmd/", prefix), None);
+        assert_eq!(name_in("roomscribe/room-1/config", prefix), None);
     }
 }

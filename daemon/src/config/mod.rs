@@ -5,6 +5,7 @@
 //! Owns the shape and the defaults; `validate.rs` owns the checks. Nothing else parses config,
 //! and no stage reads a field that is not here.
 
+pub mod live;
 pub mod remote;
 mod validate;
 
@@ -36,6 +37,7 @@ pub struct Config {
     pub sync: SyncConfig,
     pub log: LogConfig,
     pub shutdown: ShutdownConfig,
+    pub watchdog: WatchdogConfig,
 }
 
 impl Default for Config {
@@ -52,6 +54,7 @@ impl Default for Config {
             sync: SyncConfig::default(),
             log: LogConfig::default(),
             shutdown: ShutdownConfig::default(),
+            watchdog: WatchdogConfig::default(),
         }
     }
 }
@@ -531,5 +534,22 @@ pub struct ShutdownConfig {
 impl Default for ShutdownConfig {
     fn default() -> Self {
         Self { drain_timeout_s: 20 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WatchdogConfig {
+    /// A stage inside one piece of work (a chunk, a speech segment, a record) for longer than
+    /// this, in seconds, is stuck: health names it and systemd's watchdog (`WatchdogSec=` in
+    /// the unit) stops being fed, so systemd restarts the daemon. The slowest honest piece of
+    /// work is ASR on a 30 s window through every temperature fallback (about 20 s on a 2-core
+    /// CPU). Default 120. 2-3600.
+    pub stuck_after_s: u32,
+}
+
+impl Default for WatchdogConfig {
+    fn default() -> Self {
+        Self { stuck_after_s: 120 }
     }
 }

@@ -171,6 +171,9 @@ pub fn restart_required(old: &Config, new: &Config) -> Vec<&'static str> {
     if old.shutdown != new.shutdown {
         parts.push("shutdown");
     }
+    if old.watchdog != new.watchdog {
+        parts.push("watchdog");
+    }
     parts
 }
 

@@ -8,8 +8,6 @@
 use std::fmt;
 use std::net::SocketAddr;
 
-use serde::de::DeserializeOwned;
-
 use super::{CaptureSource, Config, AUTO_LANGUAGE};
 
 /// One problem, naming the field (`vad.min_silence_ms`) and what is wrong with it.
@@ -83,18 +81,10 @@ pub fn validate_table(mut table: toml::Table) -> Result<Config, ConfigErrors> {
             toml::Value::Table(section) => Some(section),
             _ => None,
         };
-        let bad_fields = match (key.as_str(), section) {
-            ("capture", Some(s)) => check_each_field::<super::CaptureConfig>(key, s, &mut errors),
-            ("vad", Some(s)) => check_each_field::<super::VadConfig>(key, s, &mut errors),
-            ("asr", Some(s)) => check_each_field::<super::AsrConfig>(key, s, &mut errors),
-            ("bus", Some(s)) => check_each_field::<super::BusConfig>(key, s, &mut errors),
-            ("log", Some(s)) => check_each_field::<super::LogConfig>(key, s, &mut errors),
-            ("shutdown", Some(s)) => check_each_field::<super::ShutdownConfig>(key, s, &mut errors),
-            ("store", Some(s)) => check_each_field::<super::StoreConfig>(key, s, &mut errors),
-            ("meeting", Some(s)) => check_each_field::<super::MeetingConfig>(key, s, &mut errors),
-            ("sync", Some(s)) => check_each_field::<super::SyncConfig>(key, s, &mut errors),
+        let bad_fields = match section {
+            Some(section) if is_section(key) => check_each_field(key, section, &mut errors),
             _ => {
-                if !check_one::<Config>("", key, value, &mut errors) {
+                if !check_one("", key, value, &mut errors) {
                     rejected.push((key.clone(), None));
                 }
                 continue;
@@ -123,29 +113,43 @@ pub fn validate_table(mut table: toml::Table) -> Result<Config, ConfigErrors> {
     }
 }
 
+/// Whether `key` names a section (a table of `Config`), from `Config` itself: a new section
+/// needs no edit here.
+fn is_section(key: &str) -> bool {
+    static SECTIONS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SECTIONS
+        .get_or_init(|| match toml::Value::try_from(Config::default()) {
+            Ok(toml::Value::Table(defaults)) => defaults
+                .into_iter()
+                .filter(|(_, value)| value.is_table())
+                .map(|(name, _)| name)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .iter()
+        .any(|name| name == key)
+}
+
 /// Checks each field of a section alone; returns the names of the fields that failed.
-fn check_each_field<T: DeserializeOwned>(
-    section: &str,
-    table: &toml::Table,
-    errors: &mut Vec<ConfigError>,
-) -> Vec<String> {
+fn check_each_field(section: &str, table: &toml::Table, errors: &mut Vec<ConfigError>) -> Vec<String> {
     table
         .iter()
-        .filter(|(key, value)| !check_one::<T>(section, key, value, errors))
+        .filter(|(key, value)| !check_one(section, key, value, errors))
         .map(|(key, _)| key.clone())
         .collect()
 }
 
-/// Deserializes `{key = value}` alone as `T`, recording any error against `section.key`.
-fn check_one<T: DeserializeOwned>(
-    section: &str,
-    key: &str,
-    value: &toml::Value,
-    errors: &mut Vec<ConfigError>,
-) -> bool {
+/// Deserializes `{key = value}` alone (inside `[section]` when there is one) as a `Config`,
+/// recording any error against `section.key`.
+fn check_one(section: &str, key: &str, value: &toml::Value, errors: &mut Vec<ConfigError>) -> bool {
     let mut single = toml::Table::new();
     single.insert(key.to_owned(), value.clone());
-    match toml::Value::Table(single).try_into::<T>() {
+    let document = if section.is_empty() {
+        single
+    } else {
+        toml::Table::from_iter([(section.to_owned(), toml::Value::Table(single))])
+    };
+    match toml::Value::Table(document).try_into::<Config>() {
         Ok(_) => true,
         Err(e) => {
             let field = if section.is_empty() {
@@ -447,6 +451,13 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
         1,
         300,
         "keep it below the unit's TimeoutStopSec",
+    );
+    check.range(
+        "watchdog.stuck_after_s",
+        c.watchdog.stuck_after_s,
+        2,
+        3_600,
+        "keep it above ASR's slowest window on this hardware",
     );
     check.0
 }

@@ -4,7 +4,9 @@
 //! commands and malformed payloads get an error reply too, never silence. Pure: parsing only;
 //! `app` carries commands out.
 
-use crate::store::export::ExportFormat;
+use crate::transcript_format::TranscriptFormat;
+use crate::wire::read_map;
+pub use crate::wire::transaction_of;
 
 /// The commands this version knows, as they are named in the topic.
 pub const KNOWN: &[&str] = &[
@@ -33,7 +35,7 @@ pub enum Command {
     /// Answers with a stored meeting (`meeting`, default the latest) written out as `format`.
     Export {
         meeting: Option<String>,
-        format: ExportFormat,
+        format: TranscriptFormat,
     },
 }
 
@@ -42,26 +44,6 @@ pub enum Command {
 pub struct Rejected {
     pub tx: Option<String>,
     pub error: String,
-}
-
-/// Reads a command payload as a JSON-like map, from CBOR or JSON.
-fn read_map(payload: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let value = match ciborium::from_reader::<serde_json::Value, _>(payload) {
-        Ok(value) => value,
-        Err(_) => serde_json::from_slice::<serde_json::Value>(payload).ok()?,
-    };
-    match value {
-        serde_json::Value::Object(map) => Some(map),
-        _ => None,
-    }
-}
-
-/// The transaction id in a payload, if it can be read (to answer a refused command).
-pub fn transaction_of(payload: &[u8]) -> Option<String> {
-    match read_map(payload)?.get("tx")? {
-        serde_json::Value::String(tx) if tx.len() <= 128 => Some(tx.clone()),
-        _ => None,
-    }
 }
 
 /// Parses the payload of command `name`; returns its transaction id and the command.
@@ -103,7 +85,7 @@ pub fn parse(name: &str, payload: &[u8]) -> Result<(String, Command), Rejected> 
         "summary" => Command::Summary,
         "export" => {
             let format = match map.get("format") {
-                None => ExportFormat::Json,
+                None => TranscriptFormat::Json,
                 Some(serde_json::Value::String(format)) => format.parse().map_err(reject)?,
                 Some(_) => return Err(reject("`format` must be text: json, markdown, srt or vtt".into())),
             };
@@ -126,13 +108,6 @@ pub fn parse(name: &str, payload: &[u8]) -> Result<(String, Command), Rejected> 
         }
     };
     Ok((tx, command))
-}
-
-/// The command name in `topic` (`roomscribe/<device>/cmd/<name>`), if it is a command topic
-/// and not a reply.
-pub fn name_in(topic: &str, prefix: &str) -> Option<String> {
-    let name = topic.strip_prefix(prefix)?;
-    (!name.is_empty() && !name.contains('/')).then(|| name.to_owned())
 }
 
 #[cfg(test)]
@@ -162,14 +137,14 @@ mod tests {
                 .1,
             Command::Export {
                 meeting: Some("0190abc".into()),
-                format: ExportFormat::Srt
+                format: TranscriptFormat::Srt
             }
         );
         assert_eq!(
             parse("export", br#"{"tx": "1"}"#).unwrap().1,
             Command::Export {
                 meeting: None,
-                format: ExportFormat::Json
+                format: TranscriptFormat::Json
             }
         );
         let rejected = parse("export", br#"{"tx": "9", "format": "pdf"}"#).unwrap_err();
@@ -218,14 +193,5 @@ mod tests {
         let no_words = parse("set_hotwords", br#"{"tx": "1"}"#).unwrap_err();
         assert_eq!(no_words.tx.as_deref(), Some("1"));
         assert!(no_words.error.contains("words"));
-    }
-
-    #[test]
-    fn only_command_topics_name_a_command() {
-        let prefix = "roomscribe/room-1/cmd/";
-        assert_eq!(name_in("roomscribe/room-1/cmd/ping", prefix).as_deref(), Some("ping"));
-        assert_eq!(name_in("roomscribe/room-1/cmd/ping/reply", prefix), None);
-        assert_eq!(name_in("roomscribe/room-1/cmd/", prefix), None);
-        assert_eq!(name_in("roomscribe/room-1/config", prefix), None);
     }
 }

@@ -9,17 +9,16 @@
 
 pub mod commands;
 pub mod signing;
+pub mod task;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::watch;
 
+use crate::config::live::LiveConfig;
 use crate::config::remote::{restart_required, Overrides};
-use crate::config::{
-    validate_table, AsrConfig, CaptureConfig, Config, ConfigError, ConfigErrors, MeetingConfig, SyncConfig, VadConfig,
-};
+use crate::config::{validate_table, Config, ConfigError, ConfigErrors};
 
 /// File name of the accepted overrides inside `state_dir`.
 const OVERRIDES_FILE: &str = "remote-config.json";
@@ -44,76 +43,6 @@ pub enum Outcome {
     Unchanged { revision: u64 },
     /// Not applied; the running configuration is untouched.
     Rejected { revision: u64, errors: Vec<ConfigError> },
-}
-
-/// The sending side of each stage's live configuration.
-pub struct LiveSections {
-    pub capture: watch::Sender<CaptureConfig>,
-    pub vad: watch::Sender<VadConfig>,
-    pub asr: watch::Sender<AsrConfig>,
-    pub health_interval_s: watch::Sender<u32>,
-    pub meeting: watch::Sender<MeetingConfig>,
-    pub sync: watch::Sender<SyncConfig>,
-}
-
-/// The receiving side, one per stage.
-pub struct LiveReceivers {
-    pub capture: watch::Receiver<CaptureConfig>,
-    pub vad: watch::Receiver<VadConfig>,
-    pub asr: watch::Receiver<AsrConfig>,
-    pub health_interval_s: watch::Receiver<u32>,
-    pub meeting: watch::Receiver<MeetingConfig>,
-    pub sync: watch::Receiver<SyncConfig>,
-}
-
-impl LiveSections {
-    pub fn new(config: &Config) -> (Self, LiveReceivers) {
-        let (capture, capture_rx) = watch::channel(config.capture.clone());
-        let (vad, vad_rx) = watch::channel(config.vad.clone());
-        let (asr, asr_rx) = watch::channel(config.asr.clone());
-        let (health_interval_s, health_rx) = watch::channel(config.bus.health_interval_s);
-        let (meeting, meeting_rx) = watch::channel(config.meeting.clone());
-        let (sync, sync_rx) = watch::channel(config.sync.clone());
-        (
-            Self {
-                capture,
-                vad,
-                asr,
-                health_interval_s,
-                meeting,
-                sync,
-            },
-            LiveReceivers {
-                capture: capture_rx,
-                vad: vad_rx,
-                asr: asr_rx,
-                health_interval_s: health_rx,
-                meeting: meeting_rx,
-                sync: sync_rx,
-            },
-        )
-    }
-
-    /// Sends each section that changed (a stage only wakes for its own).
-    fn publish(&self, config: &Config) {
-        self.capture
-            .send_if_modified(|c| replace_if_changed(c, &config.capture));
-        self.vad.send_if_modified(|c| replace_if_changed(c, &config.vad));
-        self.asr.send_if_modified(|c| replace_if_changed(c, &config.asr));
-        self.health_interval_s
-            .send_if_modified(|c| replace_if_changed(c, &config.bus.health_interval_s));
-        self.meeting
-            .send_if_modified(|c| replace_if_changed(c, &config.meeting));
-        self.sync.send_if_modified(|c| replace_if_changed(c, &config.sync));
-    }
-}
-
-fn replace_if_changed<T: Clone + PartialEq>(current: &mut T, new: &T) -> bool {
-    if current == new {
-        return false;
-    }
-    *current = new.clone();
-    true
 }
 
 pub struct RemoteConfig {
@@ -172,8 +101,8 @@ impl RemoteConfig {
     }
 
     /// Replaces the hotwords until the next restart or accepted document (not kept on disk).
-    pub fn set_hotwords(&self, words: &str, live: &LiveSections) {
-        live.asr.send_modify(|asr| asr.hotwords = words.to_owned());
+    pub fn set_hotwords(&self, words: &str, live: &LiveConfig) {
+        live.update(|config| config.asr.hotwords = words.to_owned());
     }
 
     pub fn revision(&self) -> u64 {
@@ -202,7 +131,7 @@ impl RemoteConfig {
 
     /// Checks a published document; if it is valid and new, keeps it on disk and sends the
     /// changed sections to the stages.
-    pub fn handle(&mut self, payload: &[u8], live: &LiveSections) -> Outcome {
+    pub fn handle(&mut self, payload: &[u8], live: &LiveConfig) -> Outcome {
         let reject = |errors: ConfigErrors| Outcome::Rejected {
             revision: self.revision,
             errors: errors.0,
@@ -284,7 +213,8 @@ mod tests {
     fn accepted_overrides_reach_the_stage_and_survive_a_restart() {
         let dir = state_dir("survive");
         let (mut remote, config) = RemoteConfig::load(file(), &dir).unwrap();
-        let (live, mut receivers) = LiveSections::new(&config);
+        let live = LiveConfig::new(&config);
+        let (mut vad, mut capture) = (live.section(|c| &c.vad), live.section(|c| &c.capture));
         let outcome = remote.handle(br#"{"vad": {"threshold": 0.7}, "asr": {"model_dir": "/m"}}"#, &live);
         assert_eq!(
             outcome,
@@ -293,9 +223,8 @@ mod tests {
                 restart_required: vec!["asr"]
             }
         );
-        assert!(receivers.vad.has_changed().unwrap());
-        assert_eq!(receivers.vad.borrow_and_update().threshold, 0.7);
-        assert!(!receivers.capture.has_changed().unwrap(), "capture did not change");
+        assert_eq!(vad.take_change().map(|v| v.threshold), Some(0.7));
+        assert!(!capture.has_changed(), "capture did not change");
 
         let again = remote.handle(br#"{"vad": {"threshold": 0.7}, "asr": {"model_dir": "/m"}}"#, &live);
         assert_eq!(again, Outcome::Unchanged { revision: 1 });
@@ -311,13 +240,14 @@ mod tests {
     fn rejected_documents_change_nothing() {
         let dir = state_dir("reject");
         let (mut remote, config) = RemoteConfig::load(file(), &dir).unwrap();
-        let (live, receivers) = LiveSections::new(&config);
+        let live = LiveConfig::new(&config);
+        let mut vad = live.section(|c| &c.vad);
         let Outcome::Rejected { revision, errors } = remote.handle(br#"{"vad": {"threshold": 9}}"#, &live) else {
             panic!("out of range must be rejected")
         };
         assert_eq!(revision, 0);
         assert_eq!(errors[0].field, "vad.threshold");
-        assert!(!receivers.vad.has_changed().unwrap());
+        assert!(!vad.has_changed());
         assert!(!dir.join(OVERRIDES_FILE).exists(), "nothing kept");
     }
 

@@ -1,12 +1,12 @@
-//! Health reporting: speaking to systemd (`systemd`) and the typed snapshots that the bus
-//! publishes on `roomscribe/<device>/health`. Snapshots are read from counters the stages keep;
-//! building one never blocks a stage.
+//! What health reports: the typed snapshot published on `roomscribe/<device>/health` (each
+//! stage's part is its counters' snapshot), this process's CPU, memory and disk from /proc and
+//! statvfs, and speaking to systemd (`systemd`). Assembling and publishing a snapshot and
+//! feeding the watchdog is the supervisor's; nothing here spawns, sleeps or blocks a stage.
 
 pub mod systemd;
 
 use serde::{Deserialize, Serialize};
 
-use crate::asr::AsrTimingSummary;
 use crate::pipeline::AudioMetrics;
 
 /// The capture path as health reports it.
@@ -44,6 +44,19 @@ pub struct HealthSnapshot {
     pub store: StoreHealth,
     pub sync: SyncHealth,
     pub bus: BusHealth,
+    /// Every stage, as the watchdog sees it.
+    pub stages: Vec<StageHealth>,
+}
+
+/// One stage's liveness.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageHealth {
+    pub name: String,
+    /// "waiting" (for input: alive), "working", or "stuck" (inside one piece of work for longer
+    /// than `watchdog.stuck_after_s`: systemd's watchdog will restart the daemon).
+    pub state: String,
+    /// How long the current piece of work has lasted, s (absent while waiting).
+    pub busy_s: Option<f64>,
 }
 
 /// The daemon's own connection to its embedded broker.
@@ -109,10 +122,24 @@ pub struct QueueDepths {
     pub audio: usize,
     /// Speech segments waiting for ASR.
     pub speech: usize,
-    /// Transcripts waiting to be stored.
+    /// Transcripts waiting for the meeting stage.
     pub transcripts: usize,
     /// Stored records waiting to be published.
     pub published: usize,
+    /// Records the meeting stage handed on, waiting for the store.
+    pub records: usize,
+}
+
+/// What health reports about ASR speed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AsrTimingSummary {
+    /// Final segments transcribed since start.
+    pub segments: u64,
+    /// Processing seconds per audio second over the recent segments.
+    pub real_time_factor: f64,
+    /// Processing time per segment, median and 95th percentile, over the recent segments.
+    pub latency_p50_ms: f64,
+    pub latency_p95_ms: f64,
 }
 
 /// Speech recognition.

@@ -11,15 +11,17 @@ mod bucket;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use rumqttc::{AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Outgoing, Packet, QoS};
 use tokio::sync::{mpsc, watch};
 
+use crate::backoff::Backoff;
+use crate::config::live::Section;
 use crate::config::SyncConfig;
 use crate::health::SyncHealth;
-use crate::store::{OutboxItem, OutboxReader, StoreError};
+use crate::stage::{Shared, StageContext};
+use crate::store::outbox::{OutboxItem, OutboxReader, StoreError};
 use bucket::TokenBucket;
 
 /// Records published and not yet acknowledged, at most.
@@ -37,47 +39,64 @@ pub fn upstream_topic(config: &SyncConfig, device: &str, kind: &str) -> String {
     format!("{}/{device}/{leaf}", config.topic_prefix)
 }
 
-/// The sync's shared state for health.
-pub type Health = Arc<Mutex<SyncHealth>>;
+/// What health reads of the sync.
+pub type SyncCounters = Shared<SyncHealth>;
+type Health = SyncCounters;
 
-/// Runs the sync until the process ends (anything in flight then is sent again next time).
+/// Runs the sync until shutdown is requested (anything in flight then is sent again next time).
+/// Its work is waiting on the network and on short SQLite reads, so its heartbeat always
+/// reads "waiting": a dead uplink is reported in health, never treated as a stuck stage.
 /// `config` may change at any time: the connection is remade with the new settings.
 /// `outbox_written` changes whenever the store commits a record for upstream: the sync waits on
 /// it while idle instead of polling the outbox.
 pub async fn run(
+    ctx: StageContext<SyncCounters>,
     store_path: PathBuf,
     device: String,
-    mut config: watch::Receiver<SyncConfig>,
-    health: Health,
+    config: Section<SyncConfig>,
+    outbox_written: watch::Receiver<u64>,
+) {
+    tokio::select! {
+        _ = ctx.shutdown.requested() => {}
+        _ = forward(store_path, device, config, &ctx.counters, outbox_written) => {}
+    }
+}
+
+async fn forward(
+    store_path: PathBuf,
+    device: String,
+    mut config: Section<SyncConfig>,
+    health: &Health,
     mut outbox_written: watch::Receiver<u64>,
 ) {
     let mut outbox = loop {
         match OutboxReader::open(&store_path, &device) {
             Ok(reader) => break reader,
             Err(error) => {
-                set_error(&health, "error", error.to_string());
+                set_error(health, "error", error.to_string());
                 tokio::time::sleep(Duration::from_secs(5)).await;
             }
         }
     };
-    let mut backoff = Backoff::new();
+    let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(1));
     // A dead uplink fails every few seconds for days: the journal hears each new reason once.
     let mut last_failure = String::new();
     loop {
-        let settings = config.borrow_and_update().clone();
-        refresh_backlog(&outbox, &health);
+        config.take_change();
+        let settings = config.current().clone();
+        refresh_backlog(&outbox, health);
         if settings.host.is_empty() {
-            health_mut(&health).state = "disabled".into();
+            health_mut(health).state = "disabled".into();
             if config.changed().await.is_err() {
                 return;
             }
             continue;
         }
-        health_mut(&health).state = "connecting".into();
+        health_mut(health).state = "connecting".into();
         let outcome = tokio::select! {
-            outcome = session(&settings, &device, &mut outbox, &mut outbox_written, &health) => outcome,
+            outcome = session(&settings, &device, &mut outbox, &mut outbox_written, health) => outcome,
             changed = config.changed() => match changed {
-                Ok(()) => {
+                Ok(_) => {
                     tracing::info!("Upstream sync settings changed; reconnecting");
                     backoff.reset();
                     continue;
@@ -88,8 +107,9 @@ pub async fn run(
         match outcome {
             Ok(()) => backoff.reset(),
             Err(why) => {
-                let wait = backoff.next(settings.backoff_max_s);
-                if health_mut(&health).state == "connected" {
+                backoff.set_ceiling(Duration::from_secs(u64::from(settings.backoff_max_s)));
+                let wait = backoff.next_wait();
+                if health_mut(health).state == "connected" {
                     // It had connected: whatever ends the connection is news.
                     last_failure.clear();
                 }
@@ -99,7 +119,7 @@ pub async fn run(
                 } else {
                     tracing::debug!(error = %why, retry_in_s = wait.as_secs_f64(), "Upstream sync failed again");
                 }
-                set_error(&health, "error", why);
+                set_error(health, "error", why);
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
                     changed = config.changed() => {
@@ -277,7 +297,7 @@ fn flush(outbox: &mut OutboxReader, acknowledged: &mut Vec<i64>, health: &Health
     outbox.mark_delivered(acknowledged).map_err(|e| store_failure(&e))?;
     let mut h = health_mut(health);
     h.delivered += acknowledged.len() as u64;
-    h.last_delivered_ms = Some(crate::bus::wire::unix_millis());
+    h.last_delivered_ms = Some(crate::clock::unix_millis());
     acknowledged.clear();
     Ok(())
 }
@@ -324,56 +344,12 @@ fn set_error(health: &Health, state: &str, error: String) {
 }
 
 fn health_mut(health: &Health) -> std::sync::MutexGuard<'_, SyncHealth> {
-    health.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Waits between connection attempts: doubling from 1 s up to the configured maximum, each
-/// drawn at random from its upper half (so a fleet coming back online does not reconnect in
-/// step).
-struct Backoff {
-    attempt: u32,
-    rng: rand::rngs::SmallRng,
-}
-
-impl Backoff {
-    fn new() -> Self {
-        use rand::SeedableRng;
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        Self {
-            attempt: 0,
-            rng: rand::rngs::SmallRng::seed_from_u64(seed ^ u64::from(std::process::id())),
-        }
-    }
-
-    fn reset(&mut self) {
-        self.attempt = 0;
-    }
-
-    fn next(&mut self, max_s: u32) -> Duration {
-        let ceiling = 2f64.powi(self.attempt.min(16) as i32).min(f64::from(max_s.max(1)));
-        self.attempt += 1;
-        let jitter: f64 = rand::Rng::random_range(&mut self.rng, 0.5..=1.0);
-        Duration::from_secs_f64(ceiling * jitter)
-    }
+    health.lock()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_with_jitter_up_to_the_cap() {
-        let mut backoff = Backoff::new();
-        let waits: Vec<f64> = (0..8).map(|_| backoff.next(10).as_secs_f64()).collect();
-        for (attempt, wait) in waits.iter().enumerate() {
-            let ceiling = 2f64.powi(attempt as i32).min(10.0);
-            assert!((ceiling * 0.5..=ceiling).contains(wait), "attempt {attempt}: {wait}");
-        }
-        backoff.reset();
-        assert!(backoff.next(10).as_secs_f64() <= 1.0);
-    }
 
     #[test]
     fn upstream_topics_hang_under_the_prefix_and_device() {

@@ -11,10 +11,12 @@ pub mod meter;
 pub mod segmenter;
 pub mod silero;
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
+use crate::config::live::Section;
 use crate::config::VadConfig;
-use crate::pipeline::{AudioChunk, AudioReport, SpeechEvent, SpeechSegment, STREAM_RATE};
+use crate::pipeline::{AudioChunk, AudioMetrics, AudioReport, SpeechEvent, SpeechSegment, STREAM_RATE};
+use crate::stage::{Shared, StageContext};
 use energy::EnergyGate;
 use meter::{AudioMeter, MeterRules};
 use segmenter::{Endpoint, Segmenter, SegmenterRules};
@@ -138,6 +140,9 @@ const NOISE_FLOOR_HORIZON_S: u64 = 30;
 /// Audio between two partials of an open segment: about a second.
 const PARTIAL_EVERY_SAMPLES: usize = STREAM_RATE as usize;
 
+/// What health reads of the VAD stage: the room's sound over the last metrics window.
+pub type VadCounters = Shared<Option<AudioMetrics>>;
+
 /// Runs until `chunks` closes; returns how many segments it sent. While a segment is open, its
 /// audio so far goes out as a partial about once a second (only while speech goes on, and only
 /// if ASR has room for it), and once per pause as a `Pause` (and a `LongPause` if it lasts). Room metrics and events go to
@@ -145,14 +150,15 @@ const PARTIAL_EVERY_SAMPLES: usize = STREAM_RATE as usize;
 /// A new `[vad]` section (remote configuration) takes effect at the next chunk; the model file
 /// is only read at start.
 pub fn run_stage(
-    mut live_config: watch::Receiver<VadConfig>,
+    ctx: StageContext<VadCounters>,
+    mut live_config: Section<VadConfig>,
     mut detector: Detector,
     mut chunks: mpsc::Receiver<AudioChunk>,
     out: mpsc::Sender<SpeechEvent>,
     reports: mpsc::Sender<AudioReport>,
 ) -> u64 {
     crate::torch_threads::set_for_this_thread(1);
-    let mut config = live_config.borrow_and_update().clone();
+    let mut config = live_config.current().clone();
     let mut segmenter = Segmenter::new(rules_from(&config));
     let mut meter = AudioMeter::new(meter_rules_from(&config));
     let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 2);
@@ -174,8 +180,9 @@ pub fn run_stage(
     };
     let mut expected_start = 0u64;
     while let Some(chunk) = chunks.blocking_recv() {
-        if live_config.has_changed().unwrap_or(false) {
-            config = live_config.borrow_and_update().clone();
+        let _work = ctx.heartbeat.working();
+        if let Some(changed) = live_config.take_change() {
+            config = changed;
             segmenter.set_rules(rules_from(&config));
             meter.set_rules(meter_rules_from(&config));
             detector.retune(&config);
@@ -197,6 +204,9 @@ pub fn run_stage(
         for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
             let probability = detector.speech_probability(frame);
             for report in meter.push(frame, probability >= config.threshold) {
+                if let AudioReport::Metrics(metrics) = &report {
+                    ctx.counters.update(|latest| *latest = Some(metrics.clone()));
+                }
                 if reports.try_send(report).is_err() {
                     tracing::debug!("An audio report was dropped: the bus is busy");
                 }

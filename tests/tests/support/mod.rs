@@ -28,6 +28,18 @@ pub fn roomscribe_bin() -> PathBuf {
     bin
 }
 
+/// The test-only build with the `fault-injection` feature (`ROOMSCRIBE_FAULT=<stage>:hang|panic`),
+/// which `scripts/test` builds beside the shipped binary.
+pub fn roomscribe_with_faults_bin() -> PathBuf {
+    let bin = roomscribe_bin().with_file_name("roomscribe-with-faults");
+    assert!(
+        bin.is_file(),
+        "{} is missing: build it first (scripts/test does: cargo build --release --features fault-injection, then copies it)",
+        bin.display()
+    );
+    bin
+}
+
 /// The folder of a manifest artifact fetched by `scripts/setup`.
 pub fn artifact(name: &str) -> PathBuf {
     let out = Command::new("python3")
@@ -320,6 +332,17 @@ impl Daemon {
 
     /// `config` gets `state_dir` in `dir` unless it names one: tests never touch /var/lib.
     pub fn start_with_env(dir: &TempDir, config: &str, asoundrc: Option<&Path>, env: &[(&str, &Path)]) -> Self {
+        Self::start_binary(&roomscribe_bin(), dir, config, asoundrc, env)
+    }
+
+    /// `start_with_env` with another build of the daemon (the fault-injection one).
+    pub fn start_binary(
+        binary: &Path,
+        dir: &TempDir,
+        config: &str,
+        asoundrc: Option<&Path>,
+        env: &[(&str, &Path)],
+    ) -> Self {
         let config_path = dir.path("roomscribe.toml");
         let config = if config.contains("state_dir") {
             config.to_owned()
@@ -328,7 +351,7 @@ impl Daemon {
         };
         fs::write(&config_path, config).unwrap();
         let log = dir.path("daemon.log");
-        let mut command = Command::new(roomscribe_bin());
+        let mut command = Command::new(binary);
         command
             .args(["run", "--config"])
             .arg(&config_path)

@@ -5,10 +5,33 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{round_ms, unix_millis};
 use crate::health::HealthSnapshot;
-use crate::pipeline::{AudioEvent, PartialTranscript, Transcript};
-use crate::store::summary::{MeetingRecord, MeetingStats};
-use crate::store::RecordKey;
+use crate::pipeline::{AudioEvent, MeetingRecord, MeetingSummary, PartialTranscript, RecordKey, Transcript};
+
+/// What every payload opens with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// The payload's schema version.
+    pub v: u32,
+    /// Unique, time-ordered (UUIDv7).
+    pub id: String,
+    /// Unix time in milliseconds when the payload was made.
+    pub ts: u64,
+    /// The device it comes from.
+    pub device: String,
+}
+
+impl Envelope {
+    pub fn new(version: u32, device: &str) -> Self {
+        Self {
+            v: version,
+            id: uuid::Uuid::now_v7().to_string(),
+            ts: unix_millis(),
+            device: device.to_owned(),
+        }
+    }
+}
 
 /// Schema version of `TranscriptMessage`.
 pub const TRANSCRIPT_VERSION: u32 = 1;
@@ -16,11 +39,9 @@ pub const TRANSCRIPT_VERSION: u32 = 1;
 /// A final transcript segment on `roomscribe/<device>/transcript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TranscriptMessage {
-    pub v: u32,
-    pub id: String,
-    /// Unix time in milliseconds when the segment was published.
-    pub ts: u64,
-    pub device: String,
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     /// 1, 2, 3… per daemon run; a gap means a message was lost.
     pub seq: u64,
     /// Seconds from the start of the audio stream.
@@ -40,10 +61,7 @@ pub struct TranscriptMessage {
 impl TranscriptMessage {
     pub fn new(device: &str, t: &Transcript, key: &RecordKey) -> Self {
         Self {
-            v: TRANSCRIPT_VERSION,
-            id: uuid::Uuid::now_v7().to_string(),
-            ts: unix_millis(),
-            device: device.to_owned(),
+            envelope: Envelope::new(TRANSCRIPT_VERSION, device),
             seq: t.sequence,
             start: round_ms(t.start),
             end: round_ms(t.end),
@@ -63,10 +81,9 @@ pub const PARTIAL_VERSION: u32 = 1;
 /// A live hypothesis on `roomscribe/<device>/transcript/partial`; superseded by the final.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartialMessage {
-    pub v: u32,
-    pub id: String,
-    pub ts: u64,
-    pub device: String,
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     /// The `seq` the final transcript of this speech will carry (or a later one, if it splits).
     pub seq: u64,
     pub start: f64,
@@ -84,10 +101,7 @@ pub struct PartialMessage {
 impl PartialMessage {
     pub fn new(device: &str, p: &PartialTranscript, meeting: Option<String>) -> Self {
         Self {
-            v: PARTIAL_VERSION,
-            id: uuid::Uuid::now_v7().to_string(),
-            ts: unix_millis(),
-            device: device.to_owned(),
+            envelope: Envelope::new(PARTIAL_VERSION, device),
             seq: p.sequence,
             start: round_ms(p.start),
             end: round_ms(p.end),
@@ -106,10 +120,9 @@ pub const HEALTH_VERSION: u32 = 1;
 /// A health snapshot on `roomscribe/<device>/health` (retained).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HealthMessage {
-    pub v: u32,
-    pub id: String,
-    pub ts: u64,
-    pub device: String,
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     /// roomscribe's version.
     pub version: String,
     pub uptime_s: u64,
@@ -121,10 +134,7 @@ pub struct HealthMessage {
 impl HealthMessage {
     pub fn new(device: &str, uptime: std::time::Duration, snapshot: HealthSnapshot) -> Self {
         Self {
-            v: HEALTH_VERSION,
-            id: uuid::Uuid::now_v7().to_string(),
-            ts: unix_millis(),
-            device: device.to_owned(),
+            envelope: Envelope::new(HEALTH_VERSION, device),
             version: env!("CARGO_PKG_VERSION").into(),
             uptime_s: uptime.as_secs(),
             snapshot,
@@ -147,10 +157,9 @@ pub struct FieldError {
 /// (retained).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigStateMessage {
-    pub v: u32,
-    pub id: String,
-    pub ts: u64,
-    pub device: String,
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     /// The revision in force (0: the file alone). A rejected document leaves it unchanged.
     pub revision: u64,
     /// "accepted" or "rejected".
@@ -164,10 +173,7 @@ pub struct ConfigStateMessage {
 impl ConfigStateMessage {
     pub fn new(device: &str, revision: u64, errors: Vec<FieldError>, restart_required: &[&str]) -> Self {
         Self {
-            v: CONFIG_STATE_VERSION,
-            id: uuid::Uuid::now_v7().to_string(),
-            ts: unix_millis(),
-            device: device.to_owned(),
+            envelope: Envelope::new(CONFIG_STATE_VERSION, device),
             revision,
             status: if errors.is_empty() { "accepted" } else { "rejected" }.into(),
             errors,
@@ -182,10 +188,9 @@ pub const COMMAND_REPLY_VERSION: u32 = 1;
 /// The answer to a command, on `roomscribe/<device>/cmd/<name>/reply`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommandReply {
-    pub v: u32,
-    pub id: String,
-    pub ts: u64,
-    pub device: String,
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     pub command: String,
     /// The command's transaction id; null when the payload was unreadable.
     pub tx: Option<String>,
@@ -203,10 +208,7 @@ impl CommandReply {
             Err(error) => (false, Some(error), None),
         };
         Self {
-            v: COMMAND_REPLY_VERSION,
-            id: uuid::Uuid::now_v7().to_string(),
-            ts: unix_millis(),
-            device: device.to_owned(),
+            envelope: Envelope::new(COMMAND_REPLY_VERSION, device),
             command: command.to_owned(),
             tx,
             ok,
@@ -222,10 +224,9 @@ pub const INSIGHT_VERSION: u32 = 1;
 /// A room event on `roomscribe/<device>/insights`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InsightMessage {
-    pub v: u32,
-    pub id: String,
-    pub ts: u64,
-    pub device: String,
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     /// "long_silence" or "high_noise".
     pub kind: String,
     /// Seconds into the stream where it began.
@@ -246,10 +247,7 @@ impl InsightMessage {
             AudioEvent::HighNoise { at, noise_floor_dbfs } => ("high_noise", at, None, Some(noise_floor_dbfs)),
         };
         Self {
-            v: INSIGHT_VERSION,
-            id: uuid::Uuid::now_v7().to_string(),
-            ts: unix_millis(),
-            device: device.to_owned(),
+            envelope: Envelope::new(INSIGHT_VERSION, device),
             kind: kind.into(),
             start: round_ms(start),
             seconds,
@@ -276,10 +274,9 @@ pub const SUMMARY_VERSION: u32 = 1;
 /// while the meeting goes on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummaryMessage {
-    pub v: u32,
-    pub id: String,
-    pub ts: u64,
-    pub device: String,
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     pub meeting: String,
     /// Idempotency key, as on transcripts.
     pub key: String,
@@ -298,22 +295,13 @@ pub struct SummaryMessage {
 }
 
 impl SummaryMessage {
-    pub fn new(
-        device: &str,
-        meeting: &MeetingRecord,
-        stats: &MeetingStats,
-        transcript: String,
-        is_final: bool,
-        key: &RecordKey,
-    ) -> Self {
+    pub fn new(device: &str, summary: &MeetingSummary, key: &RecordKey) -> Self {
+        let (meeting, stats) = (&summary.meeting, &summary.stats);
         Self {
-            v: SUMMARY_VERSION,
-            id: uuid::Uuid::now_v7().to_string(),
-            ts: unix_millis(),
-            device: device.to_owned(),
+            envelope: Envelope::new(SUMMARY_VERSION, device),
             meeting: meeting.id.clone(),
             key: key.key.clone(),
-            is_final,
+            is_final: summary.is_final,
             started: meeting.started_ms,
             ended: meeting.ended_ms,
             started_by: meeting.started_by.clone(),
@@ -322,7 +310,7 @@ impl SummaryMessage {
             segments: stats.segments,
             words: stats.words,
             speech_s: stats.speech_s,
-            transcript,
+            transcript: summary.transcript.clone(),
         }
     }
 }
@@ -334,10 +322,9 @@ pub const MEETING_VERSION: u32 = 1;
 /// shows as "in a meeting since …".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeetingMessage {
-    pub v: u32,
-    pub id: String,
-    pub ts: u64,
-    pub device: String,
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     /// "started" or "ended".
     pub state: String,
     pub meeting: String,
@@ -350,10 +337,7 @@ pub struct MeetingMessage {
 impl MeetingMessage {
     pub fn new(device: &str, meeting: &MeetingRecord) -> Self {
         Self {
-            v: MEETING_VERSION,
-            id: uuid::Uuid::now_v7().to_string(),
-            ts: unix_millis(),
-            device: device.to_owned(),
+            envelope: Envelope::new(MEETING_VERSION, device),
             state: if meeting.ended_ms.is_some() { "ended" } else { "started" }.into(),
             meeting: meeting.id.clone(),
             started: meeting.started_ms,
@@ -364,16 +348,24 @@ impl MeetingMessage {
     }
 }
 
-fn round_ms(seconds: f64) -> f64 {
-    (seconds * 1000.0).round() / 1000.0
+/// Reads an operator's payload (a command) as a JSON-like map, from CBOR or JSON.
+pub fn read_map(payload: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let value = match ciborium::from_reader::<serde_json::Value, _>(payload) {
+        Ok(value) => value,
+        Err(_) => serde_json::from_slice::<serde_json::Value>(payload).ok()?,
+    };
+    match value {
+        serde_json::Value::Object(map) => Some(map),
+        _ => None,
+    }
 }
 
-/// Unix time in milliseconds: every payload's `ts`, and the clock signatures are checked against.
-pub fn unix_millis() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+/// The transaction id in a payload, if it can be read (to answer a refused command).
+pub fn transaction_of(payload: &[u8]) -> Option<String> {
+    match read_map(payload)?.get("tx")? {
+        serde_json::Value::String(tx) if tx.len() <= 128 => Some(tx.clone()),
+        _ => None,
+    }
 }
 
 /// Encodes any payload as JSON (the optional mirror for tools that cannot read CBOR).
@@ -512,20 +504,18 @@ mod tests {
             started_by: "speech".into(),
             ended_by: Some("quiet".into()),
         };
-        let stats = MeetingStats {
-            duration_s: 61.0,
-            segments: 1,
-            words: 3,
-            speech_s: 2.5,
+        let summary = MeetingSummary {
+            meeting: meeting.clone(),
+            stats: crate::pipeline::MeetingStats {
+                duration_s: 61.0,
+                segments: 1,
+                words: 3,
+                speech_s: 2.5,
+            },
+            transcript: "[00:00] Good morning everyone.\n".into(),
+            is_final: true,
         };
-        let message = SummaryMessage::new(
-            "room-1",
-            &meeting,
-            &stats,
-            "[00:00] Good morning everyone.\n".into(),
-            true,
-            &key(),
-        );
+        let message = SummaryMessage::new("room-1", &summary, &key());
         let bytes = to_cbor(&message);
         let back: SummaryMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
         assert_eq!(back, message);
@@ -553,9 +543,9 @@ mod tests {
         let bytes = to_cbor(&message);
         let back: TranscriptMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
         assert_eq!(back, message);
-        assert_eq!(back.v, 1);
+        assert_eq!(back.envelope.v, 1);
         assert_eq!(back.start, 1.235);
-        assert!(uuid::Uuid::parse_str(&back.id).is_ok_and(|id| id.get_version_num() == 7));
+        assert!(uuid::Uuid::parse_str(&back.envelope.id).is_ok_and(|id| id.get_version_num() == 7));
     }
 
     #[test]

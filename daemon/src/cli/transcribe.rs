@@ -1,0 +1,97 @@
+//! `roomscribe transcribe`: a WAV file through VAD and Whisper, offline, printed as text,
+//! JSON, Markdown, SRT or WebVTT.
+
+use std::path::PathBuf;
+
+use roomscribe::asr::Transcriber;
+use roomscribe::config::{AsrConfig, ComputeDevice, ComputeType};
+use roomscribe::offline::{self, TranscribeError};
+use roomscribe::transcript_format::TranscriptFormat;
+
+use super::vad::vad_settings;
+use super::{asr_exit_code, cache_dir, fail, load_config, open_wav, Failure, EX_DATAERR, EX_NOINPUT};
+
+/// The model folder `transcribe` uses when `--model` is not given: the installed one, else the
+/// one `scripts/setup` fetched into the cache.
+pub fn default_model_dirs() -> Vec<PathBuf> {
+    let installed = AsrConfig::default().model_dir;
+    let cache = cache_dir().map(|base| base.join("roomscribe/models/whisper-tiny.en"));
+    std::iter::once(installed).chain(cache).collect()
+}
+
+pub struct TranscribeArgs {
+    pub file: PathBuf,
+    pub format: TranscriptFormat,
+    pub model: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub beam_size: Option<u32>,
+    pub threads: Option<u32>,
+    pub device: Option<ComputeDevice>,
+    pub compute_type: Option<ComputeType>,
+    pub word_timestamps: bool,
+    /// Decode only the speech the VAD stage finds.
+    pub vad: bool,
+}
+
+pub fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
+    let wav = open_wav(&args.file)?;
+    let config = args.config.as_deref().map(load_config).transpose()?;
+    let vad_config = args
+        .vad
+        .then(|| vad_settings(config.as_ref().map(|c| c.vad.clone()), None));
+    let mut asr_config = config.map(|c| c.asr).unwrap_or_default();
+    asr_config.model_dir = match (args.model, &args.config) {
+        (Some(dir), _) => dir,
+        (None, Some(_)) => asr_config.model_dir,
+        (None, None) => {
+            let candidates = default_model_dirs();
+            candidates
+                .iter()
+                .find(|d| d.join("model.bin").is_file())
+                .cloned()
+                .ok_or_else(|| {
+                    let tried: Vec<String> = candidates.iter().map(|d| d.display().to_string()).collect();
+                    fail(
+                        EX_NOINPUT,
+                        anyhow::anyhow!(
+                            "no Whisper model found (looked in {}); run scripts/setup or pass --model DIR",
+                            tried.join(", ")
+                        ),
+                    )
+                })?
+        }
+    };
+    if let Some(beam_size) = args.beam_size {
+        asr_config.beam_size = beam_size;
+    }
+    if let Some(threads) = args.threads {
+        asr_config.threads = threads;
+    }
+    if let Some(device) = args.device {
+        asr_config.device = device;
+    }
+    if let Some(compute_type) = args.compute_type {
+        asr_config.compute_type = compute_type;
+    }
+    asr_config.word_timestamps |= args.word_timestamps;
+    let transcriber = Transcriber::load(&asr_config).map_err(|e| fail(asr_exit_code(&e), e))?;
+    let transcription = offline::transcribe_file(&transcriber, wav, vad_config.as_ref(), &mut std::io::stderr());
+    if let Some(gate) = &transcription.gate {
+        tracing::info!(
+            detector = gate.detector,
+            speech_s = gate.speech_s,
+            skipped_s = gate.skipped_s,
+            "Decoded only the speech the VAD found (--no-vad decodes everything)"
+        );
+    }
+    print!(
+        "{}",
+        offline::render(&transcription.segments, transcription.gate.as_ref(), args.format)
+    );
+    match transcription.failure {
+        None => Ok(()),
+        Some(TranscribeError::Wav(error)) => Err(fail(EX_DATAERR, error)),
+        Some(TranscribeError::Asr(error)) => Err(fail(asr_exit_code(&error), error)),
+        Some(TranscribeError::Vad(error)) => Err(fail(EX_DATAERR, error)),
+    }
+}

@@ -1,0 +1,270 @@
+//! The control task: what operators publish, carried out. Configuration documents are checked
+//! and answered on the retained config state topic; commands are carried out (meeting commands
+//! by the meeting stage, exports by the store) and answered on their reply topic. Every signed
+//! message's time is kept in the store before it takes effect (no replay, after a restart
+//! either). Never publishes anything but its answers and the kept overrides.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::commands::{self, Command};
+use super::signing::{self, Admitted, Authority};
+use super::{Outcome, RemoteConfig};
+use crate::bus::{self, OperatorInbox};
+use crate::clock::unix_millis;
+use crate::config::live::LiveConfig;
+use crate::config::ConfigError;
+use crate::pipeline::{MeetingRequest, Reply, StoreRequest};
+use crate::stage::StageContext;
+use crate::wire::{CommandReply, ConfigStateMessage, FieldError};
+
+/// How long a command waits for the stage that answers it.
+const STAGE_ANSWER: Duration = Duration::from_secs(10);
+
+/// What the control task works with.
+pub struct ControlPlane {
+    pub remote: RemoteConfig,
+    pub live: LiveConfig,
+    pub authority: Authority,
+    pub outbox: bus::Outbox,
+    pub device_id: String,
+    pub meeting: mpsc::Sender<MeetingRequest>,
+    pub store: mpsc::Sender<StoreRequest>,
+}
+
+/// Handles what operators publish. Configuration documents are checked and answered on the
+/// config state topic (retained); at start it says which revision is in force and publishes the
+/// kept overrides again, retained (the embedded broker forgot them when it last stopped).
+/// Commands are carried out and answered on their reply topic with their transaction id.
+pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbox) {
+    let ControlPlane {
+        mut remote,
+        live,
+        mut authority,
+        outbox,
+        device_id,
+        meeting,
+        store,
+    } = plane;
+    let topics = outbox.topics().clone();
+    let started = std::time::Instant::now();
+    let say = |revision, errors: Vec<ConfigError>, restart: &[&str]| {
+        let errors = errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: e.field,
+                message: e.message,
+            })
+            .collect();
+        ConfigStateMessage::new(&device_id, revision, errors, restart)
+    };
+    let qos = bus::QoS::AtLeastOnce;
+    let report_failure = |result: Result<(), bus::PublishError>| {
+        if let Err(error) = result {
+            tracing::warn!(%error, "Could not queue a control message for publishing");
+        }
+    };
+    let state = say(remote.revision(), Vec::new(), &[]);
+    report_failure(outbox.publish(&topics.config_state(), qos, true, &state).await);
+    if let Some(overrides) = remote.overrides_json() {
+        report_failure(
+            outbox
+                .publish_as(&topics.config(), true, overrides, bus::Content::Json)
+                .await,
+        );
+    }
+    let OperatorInbox {
+        config: mut documents,
+        mut commands,
+    } = inbox;
+    let mut documents_open = true;
+    loop {
+        let message = tokio::select! {
+            _ = ctx.shutdown.requested() => return,
+            changed = documents.changed(), if documents_open => match changed {
+                Ok(()) => documents.borrow_and_update().clone().map(Operator::Config),
+                Err(_) => {
+                    documents_open = false;
+                    continue;
+                }
+            },
+            command = commands.recv() => match command {
+                Some(command) => Some(Operator::Command(command)),
+                None => return,
+            },
+        };
+        let Some(message) = message else { continue };
+        match message {
+            Operator::Config(message) => {
+                if remote.is_in_force(&authority.unwrap_unchecked(&message)) {
+                    continue;
+                }
+                let admitted = match authority.admit(&topics.config(), &message, unix_millis()) {
+                    Ok(admitted) => keep_stamp(&store, &mut authority, admitted).await,
+                    Err(why) => Err(why),
+                };
+                let document = document_as_json(admitted.as_deref().unwrap_or(message.as_slice()));
+                let outcome = match admitted {
+                    Ok(document) => remote.handle(&document, &live),
+                    Err(why) => remote.refuse(why),
+                };
+                let history = |revision, errors: &[ConfigError]| StoreRequest::ConfigHistory {
+                    revision,
+                    accepted: errors.is_empty(),
+                    document: document.clone(),
+                    errors: serde_json::to_string(&errors.iter().map(|e| (&e.field, &e.message)).collect::<Vec<_>>())
+                        .unwrap_or_default(),
+                };
+                let state = match outcome {
+                    Outcome::Unchanged { .. } => continue,
+                    Outcome::Accepted {
+                        revision,
+                        restart_required,
+                    } => {
+                        tracing::info!(revision, restart_required = ?restart_required, "Remote configuration accepted");
+                        let _ = store.send(history(revision, &[])).await;
+                        say(revision, Vec::new(), &restart_required)
+                    }
+                    Outcome::Rejected { revision, errors } => {
+                        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                        tracing::warn!(revision, fields = ?fields, "Remote configuration rejected; the running configuration is unchanged");
+                        let _ = store.send(history(revision, &errors)).await;
+                        say(revision, errors, &[])
+                    }
+                };
+                report_failure(outbox.publish(&topics.config_state(), qos, true, &state).await);
+            }
+            Operator::Command(bus::Command { name, payload }) => {
+                let topic = format!("{}{name}", topics.command_prefix());
+                let admitted = match authority.admit(&topic, &payload, unix_millis()) {
+                    Ok(admitted) => keep_stamp(&store, &mut authority, admitted).await,
+                    Err(why) => Err(why),
+                };
+                let parsed = admitted
+                    .map_err(|error| commands::Rejected {
+                        tx: commands::transaction_of(&authority.unwrap_unchecked(&payload)),
+                        error,
+                    })
+                    .and_then(|payload| commands::parse(&name, &payload));
+                let (tx, outcome) = match parsed {
+                    Ok((tx, Command::Ping)) => (
+                        Some(tx),
+                        Ok(serde_json::json!({
+                            "uptime_s": started.elapsed().as_secs(),
+                            "version": env!("CARGO_PKG_VERSION"),
+                            "config_revision": remote.revision(),
+                        })),
+                    ),
+                    Ok((tx, Command::SetHotwords { words })) => {
+                        remote.set_hotwords(&words, &live);
+                        tracing::info!(%words, "Hotwords set by command");
+                        (Some(tx), Ok(serde_json::json!({ "hotwords": words })))
+                    }
+                    Ok((tx, Command::MeetingStart)) => (Some(tx), ask(&meeting, MeetingRequest::Start).await),
+                    Ok((tx, Command::MeetingStop)) => (Some(tx), ask(&meeting, MeetingRequest::Stop).await),
+                    Ok((tx, Command::Summary)) => (Some(tx), ask(&meeting, MeetingRequest::SummaryNow).await),
+                    Ok((tx, Command::Export { meeting, format })) => (
+                        Some(tx),
+                        ask(&store, |reply| StoreRequest::Export { meeting, format, reply }).await,
+                    ),
+                    Err(rejected) => {
+                        tracing::warn!(command = %name, error = %rejected.error, "A command was refused");
+                        (rejected.tx, Err(rejected.error))
+                    }
+                };
+                let reply = CommandReply::new(&device_id, &name, tx, outcome);
+                report_failure(outbox.publish(&topics.command_reply(&name), qos, false, &reply).await);
+            }
+        }
+    }
+}
+
+/// Keeps an admitted message's signed time in the store before it takes effect, so that it
+/// cannot be replayed, after a restart either; returns its payload, or why it may not act (a
+/// replay, or a store that could not keep the time).
+async fn keep_stamp(
+    store: &mpsc::Sender<StoreRequest>,
+    authority: &mut Authority,
+    admitted: Admitted,
+) -> Result<Vec<u8>, String> {
+    let Some(stamp) = admitted.stamp else {
+        return Ok(admitted.payload);
+    };
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let request = StoreRequest::AdvanceOperatorClock {
+        user: stamp.user.clone(),
+        ts_ms: stamp.ts,
+        reply,
+    };
+    let kept = match store.send(request).await {
+        Ok(()) => tokio::time::timeout(STAGE_ANSWER, answer).await,
+        Err(_) => return Err("the store has stopped (the daemon is shutting down); send it again later".into()),
+    };
+    match kept {
+        Ok(Ok(Ok(true))) => {
+            authority.accepted(&stamp);
+            Ok(admitted.payload)
+        }
+        Ok(Ok(Ok(false))) => Err(signing::REPLAY.into()),
+        Ok(Ok(Err(error))) => Err(format!(
+            "the store could not keep the signed time ({error}); nothing changed, sign it again and retry"
+        )),
+        Ok(Err(_)) | Err(_) => {
+            Err("the store did not confirm the signed time; nothing changed, sign it again and retry".into())
+        }
+    }
+}
+
+/// Sends a request to a stage (the meeting stage or the store) and waits, bounded, for its
+/// answer.
+async fn ask<R>(stage: &mpsc::Sender<R>, request: impl FnOnce(Reply) -> R) -> Result<serde_json::Value, String> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    if stage.send(request(reply)).await.is_err() {
+        return Err("the daemon is shutting down; send it again after the restart".into());
+    }
+    match tokio::time::timeout(STAGE_ANSWER, answer).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err("the daemon stopped before answering; send it again after the restart".into()),
+        Err(_) => Err(format!(
+            "no answer within {} s (the daemon is busy); try again",
+            STAGE_ANSWER.as_secs()
+        )),
+    }
+}
+
+/// A configuration document (CBOR or JSON) as JSON text for the configuration history, every
+/// `password` replaced by "***" (the history is for auditing, not a second copy of secrets).
+fn document_as_json(document: &[u8]) -> String {
+    fn redact(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    if key == "password" {
+                        *value = serde_json::Value::String("***".into());
+                    } else {
+                        redact(value);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+            _ => {}
+        }
+    }
+    let parsed = ciborium::from_reader::<serde_json::Value, _>(document)
+        .ok()
+        .or_else(|| serde_json::from_slice(document).ok());
+    match parsed {
+        Some(mut value) => {
+            redact(&mut value);
+            value.to_string()
+        }
+        None => format!("<{} bytes, neither CBOR nor JSON>", document.len()),
+    }
+}
+
+/// One thing for the control task to do.
+enum Operator {
+    Config(Vec<u8>),
+    Command(bus::Command),
+}

@@ -1,0 +1,329 @@
+//! The meeting stage: takes final and partial transcripts from ASR (later through the speakers
+//! stage) and room reports from VAD, decides when meetings start and end (`rules`), builds
+//! their summaries (`summary`), answers operators' meeting commands, and hands everything on to
+//! the store in order. It is where the meaning rules will run.
+//!
+//! Owns no file and no socket: it never stores, publishes or reads the database (what a
+//! meeting needs for its summary, it has seen go by).
+
+pub mod rules;
+pub mod summary;
+
+use tokio::sync::mpsc;
+
+use crate::clock::unix_millis;
+use crate::config::live::Section;
+use crate::config::MeetingConfig;
+use crate::pipeline::{
+    AsrOutput, AudioReport, MeetingOutput, MeetingRecord, MeetingRequest, SegmentRecord, Transcript,
+};
+use crate::stage::StageContext;
+use rules::{Decision, EndedBy, MeetingRules};
+
+/// A meeting the store found closed but never summarised (a power cut came in between), with
+/// its segments: summarised first, before anything new.
+pub type Unsummarised = (MeetingRecord, Vec<SegmentRecord>);
+
+/// The channels the stage reads.
+pub struct Inputs {
+    pub asr: mpsc::Receiver<AsrOutput>,
+    pub reports: mpsc::Receiver<AudioReport>,
+    pub requests: mpsc::Receiver<MeetingRequest>,
+    pub config: Section<MeetingConfig>,
+}
+
+pub struct MeetingStage {
+    ctx: StageContext<()>,
+    rules: MeetingRules,
+    /// The meeting going on, and its segments so far.
+    meeting: Option<(MeetingRecord, Vec<SegmentRecord>)>,
+    /// The furthest stream time seen (end of speech, or of a metrics window).
+    stream_now: f64,
+    out: mpsc::Sender<MeetingOutput>,
+}
+
+impl MeetingStage {
+    pub fn new(ctx: StageContext<()>, config: &MeetingConfig, out: mpsc::Sender<MeetingOutput>) -> Self {
+        Self {
+            ctx,
+            rules: MeetingRules::new(config),
+            meeting: None,
+            stream_now: 0.0,
+            out,
+        }
+    }
+
+    /// Summarises `backlog`, then runs until ASR and VAD have both closed their channels; a
+    /// meeting still open then is ended (`shutdown`) and summarised.
+    pub async fn run(mut self, mut inputs: Inputs, backlog: Vec<Unsummarised>) {
+        let heartbeat = self.ctx.heartbeat.clone();
+        for (meeting, segments) in backlog {
+            let until = meeting.stream_end_s.unwrap_or(meeting.stream_start_s);
+            self.send(MeetingOutput::Summary(summary::summarise(
+                &meeting, &segments, until, true,
+            )))
+            .await;
+        }
+        let (mut asr_open, mut reports_open, mut requests_open) = (true, true, true);
+        while asr_open || reports_open {
+            tokio::select! {
+                output = inputs.asr.recv(), if asr_open => match output {
+                    None => asr_open = false,
+                    Some(AsrOutput::Partial(partial)) => {
+                        // Live only: a partial that does not fit now is superseded by the next.
+                        let meeting = self.meeting_id();
+                        let _ = self.out.try_send(MeetingOutput::Partial { partial, meeting });
+                    }
+                    Some(AsrOutput::Final(transcript)) => {
+                        let _work = heartbeat.working();
+                        self.on_transcript(transcript).await;
+                    }
+                },
+                report = inputs.reports.recv(), if reports_open => match report {
+                    None => reports_open = false,
+                    Some(AudioReport::Metrics(metrics)) => {
+                        let _work = heartbeat.working();
+                        self.stream_now = self.stream_now.max(metrics.start + metrics.seconds);
+                        if let Some(decision) = self.rules.tick(self.stream_now, metrics.speech_duty_cycle > 0.0) {
+                            self.apply(decision).await;
+                        }
+                    }
+                    Some(AudioReport::Event(event)) => {
+                        let _work = heartbeat.working();
+                        let meeting = self.meeting_id();
+                        self.send(MeetingOutput::Insight { meeting, event }).await;
+                    }
+                },
+                request = inputs.requests.recv(), if requests_open => match request {
+                    None => requests_open = false,
+                    Some(request) => {
+                        let _work = heartbeat.working();
+                        self.on_request(request).await;
+                    }
+                },
+                Ok(config) = inputs.config.changed() => self.rules.set_config(&config),
+            }
+        }
+        if let Some(decision) = self.rules.stop(self.stream_now, EndedBy::Shutdown) {
+            self.apply(decision).await;
+        }
+    }
+
+    fn meeting_id(&self) -> Option<String> {
+        self.meeting.as_ref().map(|(m, _)| m.id.clone())
+    }
+
+    /// Hands a record to the store, waiting for room (records are never dropped here).
+    async fn send(&self, output: MeetingOutput) {
+        if self.out.send(output).await.is_err() {
+            tracing::error!("The store stage has stopped; a record could not be handed to it");
+        }
+    }
+
+    async fn on_transcript(&mut self, transcript: Transcript) {
+        self.stream_now = self.stream_now.max(transcript.end);
+        if let Some(decision) = self.rules.speech(transcript.start, transcript.end) {
+            self.apply(decision).await;
+        }
+        if let Some((_, segments)) = &mut self.meeting {
+            segments.push(SegmentRecord::of(&transcript));
+        }
+        let meeting = self.meeting_id();
+        self.send(MeetingOutput::Segment { meeting, transcript }).await;
+    }
+
+    /// Carries out a meeting decision: tells the store, and summarises an ended meeting.
+    async fn apply(&mut self, decision: Decision) -> Option<MeetingRecord> {
+        match decision {
+            Decision::Start { at, by } => {
+                let meeting = MeetingRecord {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    started_ms: unix_millis(),
+                    ended_ms: None,
+                    stream_start_s: at,
+                    stream_end_s: None,
+                    started_by: by.as_str().into(),
+                    ended_by: None,
+                };
+                tracing::info!(meeting = %meeting.id, started_by = by.as_str(), "Meeting started");
+                self.send(MeetingOutput::MeetingStarted(meeting.clone())).await;
+                self.meeting = Some((meeting.clone(), Vec::new()));
+                Some(meeting)
+            }
+            Decision::End { at, by } => {
+                let (mut meeting, segments) = self.meeting.take()?;
+                let ended_ms = meeting.started_ms + ((at - meeting.stream_start_s).max(0.0) * 1000.0) as u64;
+                meeting.ended_ms = Some(ended_ms.min(unix_millis()).max(meeting.started_ms));
+                meeting.stream_end_s = Some(at);
+                meeting.ended_by = Some(by.as_str().into());
+                tracing::info!(meeting = %meeting.id, ended_by = by.as_str(), "Meeting ended");
+                // Closed first, then summarised: after a cut in between, the next start finds
+                // a closed meeting without its summary and writes it (once).
+                self.send(MeetingOutput::MeetingEnded(meeting.clone())).await;
+                let summary = summary::summarise(&meeting, &segments, at, true);
+                self.send(MeetingOutput::Summary(summary)).await;
+                Some(meeting)
+            }
+        }
+    }
+
+    async fn on_request(&mut self, request: MeetingRequest) {
+        match request {
+            MeetingRequest::Start(reply) => {
+                let answer = match self.rules.start_command(self.stream_now) {
+                    Some(decision) => match self.apply(decision).await {
+                        Some(meeting) => Ok(serde_json::json!({ "meeting": meeting.id })),
+                        None => Err("the meeting could not be started".to_owned()),
+                    },
+                    None => Err(format!(
+                        "meeting {} is already going on; stop it first",
+                        self.meeting_id().as_deref().unwrap_or("?")
+                    )),
+                };
+                let _ = reply.send(answer);
+            }
+            MeetingRequest::Stop(reply) => {
+                let answer = match self.rules.stop(self.stream_now, EndedBy::Command) {
+                    Some(decision) => match self.apply(decision).await {
+                        Some(meeting) => Ok(serde_json::json!({ "meeting": meeting.id })),
+                        None => Err("no meeting is going on".to_owned()),
+                    },
+                    None => Err("no meeting is going on".to_owned()),
+                };
+                let _ = reply.send(answer);
+            }
+            MeetingRequest::SummaryNow(reply) => {
+                let summary = self
+                    .meeting
+                    .as_ref()
+                    .map(|(meeting, segments)| summary::summarise(meeting, segments, self.stream_now, false));
+                let answer = match summary {
+                    Some(summary) => {
+                        let id = summary.meeting.id.clone();
+                        self.send(MeetingOutput::Summary(summary)).await;
+                        Ok(serde_json::json!({ "meeting": id, "is_final": false }))
+                    }
+                    None => Err("no meeting is going on; `export` writes out a past one".to_owned()),
+                };
+                let _ = reply.send(answer);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::MeetingSummary;
+    use crate::stage::{Shutdown, Stages};
+
+    fn transcript(sequence: u64, text: &str) -> Transcript {
+        Transcript {
+            sequence,
+            start: sequence as f64 * 5.0,
+            end: sequence as f64 * 5.0 + 3.0,
+            text: text.into(),
+            confidence: 0.9,
+            language: "en".into(),
+        }
+    }
+
+    /// Runs the stage over `finals` (and a backlog), then closes its inputs; returns what it
+    /// handed to the store.
+    async fn run(backlog: Vec<Unsummarised>, finals: Vec<Transcript>) -> Vec<MeetingOutput> {
+        let (out, mut records) = mpsc::channel(64);
+        let (asr_tx, asr) = mpsc::channel(64);
+        let (_, reports) = mpsc::channel(1);
+        let (_, requests) = mpsc::channel(1);
+        let config = Section::fixed(MeetingConfig::default());
+        for transcript in finals {
+            asr_tx.send(AsrOutput::Final(transcript)).await.unwrap();
+        }
+        drop(asr_tx);
+        let ctx = Stages::new(Shutdown::default()).context("meeting", std::sync::Arc::new(()));
+        let inputs = Inputs {
+            asr,
+            reports,
+            requests,
+            config,
+        };
+        MeetingStage::new(ctx, &MeetingConfig::default(), out)
+            .run(inputs, backlog)
+            .await;
+        let mut seen = Vec::new();
+        while let Ok(output) = records.try_recv() {
+            seen.push(output);
+        }
+        seen
+    }
+
+    #[tokio::test]
+    async fn speech_opens_a_meeting_and_the_end_of_input_closes_and_summarises_it() {
+        let seen = run(
+            Vec::new(),
+            vec![transcript(1, "Good morning."), transcript(2, "Let's start.")],
+        )
+        .await;
+        let kinds: Vec<&str> = seen
+            .iter()
+            .map(|o| match o {
+                MeetingOutput::MeetingStarted(_) => "started",
+                MeetingOutput::Segment { .. } => "segment",
+                MeetingOutput::MeetingEnded(_) => "ended",
+                MeetingOutput::Summary(_) => "summary",
+                MeetingOutput::Partial { .. } | MeetingOutput::Insight { .. } => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["started", "segment", "segment", "ended", "summary"]);
+        let Some(MeetingOutput::Summary(MeetingSummary {
+            stats,
+            transcript,
+            is_final,
+            meeting,
+        })) = seen.last()
+        else {
+            unreachable!()
+        };
+        assert!(is_final);
+        assert_eq!((stats.segments, stats.words), (2, 4));
+        assert_eq!(transcript, "[00:00] Good morning.\n[00:05] Let's start.\n");
+        assert_eq!(meeting.ended_by.as_deref(), Some("shutdown"));
+        let MeetingOutput::Segment { meeting: Some(id), .. } = &seen[1] else {
+            unreachable!()
+        };
+        assert_eq!(id, &meeting.id, "segments carry the meeting they belong to");
+    }
+
+    #[tokio::test]
+    async fn a_backlog_is_summarised_first_from_the_segments_it_came_with() {
+        let meeting = MeetingRecord {
+            id: "cut-short".into(),
+            started_ms: 1_000,
+            ended_ms: Some(5_500),
+            stream_start_s: 0.0,
+            stream_end_s: Some(4.5),
+            started_by: "speech".into(),
+            ended_by: Some("recovery".into()),
+        };
+        let segment = SegmentRecord {
+            start_s: 1.0,
+            end_s: 4.5,
+            text: "Good morning.".into(),
+            confidence: 0.9,
+            language: "en".into(),
+        };
+        let seen = run(vec![(meeting, vec![segment])], Vec::new()).await;
+        assert_eq!(seen.len(), 1, "nothing else happened");
+        let MeetingOutput::Summary(summary) = &seen[0] else {
+            unreachable!()
+        };
+        assert_eq!(
+            (
+                summary.meeting.id.as_str(),
+                summary.stats.segments,
+                summary.stats.duration_s
+            ),
+            ("cut-short", 1, 4.5)
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! The supervisor watches the stages from outside: it assembles the health snapshot from every
+//! stage's counters (one way for all: `Counters::snapshot`) and the queues between them,
+//! publishes it (retained) on an interval and at once when capture changes state, and feeds
+//! systemd's watchdog only while no stage is stuck inside one piece of work.
+//!
+//! It reads; it never changes a stage, and it never waits on one (a stuck stage must not stop
+//! health from saying so).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use crate::asr::AsrCounters;
+use crate::audio::CaptureStats;
+use crate::bus::{ConnectionStats, Outbox, QoS};
+use crate::config::live::Section;
+use crate::health::{self, systemd, HealthSnapshot, QueueDepths};
+use crate::stage::{Counters, StageContext, Stages};
+use crate::store::stage::StoreCounters;
+use crate::sync::SyncCounters;
+use crate::vad::VadCounters;
+use crate::wire::HealthMessage;
+
+/// How often stuck stages are looked for when systemd has no watchdog set.
+const CHECK_WITHOUT_WATCHDOG: Duration = Duration::from_secs(5);
+
+/// Items waiting in one channel: read through a weak handle, which never keeps it open.
+pub struct QueueProbe(Box<dyn Fn() -> usize + Send + Sync>);
+
+impl QueueProbe {
+    pub fn of<T: Send + 'static>(sender: &mpsc::Sender<T>) -> Self {
+        let weak = sender.downgrade();
+        Self(Box::new(move || {
+            weak.upgrade()
+                .map_or(0, |sender| sender.max_capacity() - sender.capacity())
+        }))
+    }
+
+    fn depth(&self) -> usize {
+        (self.0)()
+    }
+}
+
+/// The queues between stages, in the order data flows.
+pub struct Queues {
+    pub audio: QueueProbe,
+    pub speech: QueueProbe,
+    pub transcripts: QueueProbe,
+    pub records: QueueProbe,
+    pub published: QueueProbe,
+}
+
+/// Everything health is assembled from.
+pub struct HealthSources {
+    pub capture: Arc<CaptureStats>,
+    pub vad: Arc<VadCounters>,
+    pub asr: Arc<AsrCounters>,
+    pub store: Arc<StoreCounters>,
+    pub sync: Arc<SyncCounters>,
+    pub bus: Arc<ConnectionStats>,
+    pub queues: Queues,
+    pub stages: Stages,
+    /// How long one piece of work may last before its stage counts as stuck.
+    pub stuck_after: Duration,
+    pub state_dir: PathBuf,
+}
+
+impl HealthSources {
+    pub fn snapshot(&self) -> HealthSnapshot {
+        let q = &self.queues;
+        HealthSnapshot {
+            capture: self.capture.snapshot(),
+            audio: self.vad.snapshot(),
+            process: health::process_usage(),
+            queues: QueueDepths {
+                audio: q.audio.depth(),
+                speech: q.speech.depth(),
+                transcripts: q.transcripts.depth(),
+                published: q.published.depth(),
+                records: q.records.depth(),
+            },
+            asr: self.asr.snapshot(),
+            disk: health::disk_free(&self.state_dir),
+            store: self.store.snapshot(),
+            sync: self.sync.snapshot(),
+            bus: self.bus.snapshot(),
+            stages: self.stages.report(self.stuck_after),
+        }
+    }
+}
+
+/// Publishes a retained health snapshot every `interval_s` (a new interval applies at once),
+/// and at once whenever the capture state changes, until shutdown is requested.
+pub async fn publish_health(
+    ctx: StageContext<()>,
+    outbox: Outbox,
+    device_id: String,
+    mut interval_s: Section<u32>,
+    sources: Arc<HealthSources>,
+) {
+    let started = Instant::now();
+    let topic = outbox.topics().health();
+    loop {
+        let capture_changed = sources.capture.state_changed.notified();
+        let snapshot = sources.snapshot();
+        let message = HealthMessage::new(&device_id, started.elapsed(), snapshot);
+        if let Err(error) = outbox.publish(&topic, QoS::AtLeastOnce, true, &message).await {
+            tracing::warn!(%error, "Could not queue a health snapshot");
+        }
+        let interval = Duration::from_secs(u64::from(*interval_s.current()));
+        tokio::select! {
+            _ = ctx.shutdown.requested() => return,
+            _ = capture_changed => {}
+            _ = interval_s.changed() => {}
+            _ = tokio::time::sleep(interval) => {}
+        }
+    }
+}
+
+/// Feeds systemd's watchdog (WATCHDOG=1 at half its `WatchdogSec=`) while no stage is stuck;
+/// when one is, says which (journal, `systemctl status`, health) and stops feeding it, so
+/// systemd restarts the daemon. Without a watchdog it still looks, and says so.
+pub async fn watchdog(ctx: StageContext<()>, sources: Arc<HealthSources>) {
+    let interval = systemd::watchdog_interval();
+    let mut reported: Vec<&'static str> = Vec::new();
+    loop {
+        let stuck = sources.stages.stuck(sources.stuck_after);
+        let names: Vec<&'static str> = stuck.iter().map(|s| s.stage).collect();
+        if stuck.is_empty() {
+            if interval.is_some() {
+                systemd::watchdog_alive();
+            }
+        } else if names != reported {
+            for s in &stuck {
+                tracing::error!(
+                    stage = s.stage,
+                    busy_s = s.busy_for.as_secs(),
+                    budget_s = sources.stuck_after.as_secs(),
+                    "A stage is stuck inside one piece of work; no more watchdog pings, systemd will restart the daemon"
+                );
+            }
+            systemd::status(&format!("Stuck: {}", names.join(", ")));
+        }
+        reported = names;
+        tokio::select! {
+            _ = ctx.shutdown.requested() => return,
+            _ = tokio::time::sleep(interval.unwrap_or(CHECK_WITHOUT_WATCHDOG)) => {}
+        }
+    }
+}

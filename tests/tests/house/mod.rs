@@ -1,0 +1,163 @@
+//! The house, from outside: systemd's watchdog over a real notify socket while a stage hangs, a
+//! panic's exit code, the fault hooks absent from the shipped binary, and `validate` naming an
+//! unknown field in every section. Hangs and panics come from the test-only build
+//! (`roomscribe-with-faults`, the `fault-injection` feature).
+
+use std::os::unix::net::UnixDatagram;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// Every datagram the daemon sent to `socket` within `window`, with when it arrived.
+fn notifications(socket: &UnixDatagram, window: Duration) -> Vec<(Instant, String)> {
+    socket.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let deadline = Instant::now() + window;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        if let Ok(n) = socket.recv(&mut buf) {
+            seen.push((Instant::now(), String::from_utf8_lossy(&buf[..n]).into_owned()));
+        }
+    }
+    seen
+}
+
+/// ASR hangs inside its first piece of work (the first speech it is handed): the watchdog pings
+/// that came every half second stop once the hang outlasts `watchdog.stuck_after_s`, systemd's
+/// status and the retained health name the stage, and the other stages go on.
+#[test]
+fn a_stage_stuck_in_its_work_stops_the_watchdog_pings_and_health_names_it() {
+    let dir = TempDir::new("watchdog");
+    let socket_path = dir.path("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).unwrap();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
+    let port = free_port();
+    let config = format!(
+        "{}health_interval_s = 1\n[watchdog]\nstuck_after_s = 2\n",
+        daemon_config(port, "meeting", "")
+    );
+    let watchdog_usec = Path::new("1000000");
+    let fault = Path::new("asr:hang");
+    let mut daemon = Daemon::start_binary(
+        &roomscribe_with_faults_bin(),
+        &dir,
+        &config,
+        Some(&asoundrc),
+        &[
+            ("NOTIFY_SOCKET", &socket_path),
+            ("WATCHDOG_USEC", watchdog_usec),
+            ("ROOMSCRIBE_FAULT", fault),
+        ],
+    );
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let seen = notifications(&socket, Duration::from_secs(12));
+    let pings: Vec<Instant> = seen
+        .iter()
+        .filter(|(_, text)| text.lines().any(|l| l == "WATCHDOG=1"))
+        .map(|(at, _)| *at)
+        .collect();
+    let log = daemon.log_text();
+    assert!(
+        !pings.is_empty(),
+        "the watchdog was fed while every stage was alive:\n{log}"
+    );
+    let stuck_at = seen
+        .iter()
+        .find(|(_, text)| text.contains("STATUS=Stuck: asr"))
+        .map(|(at, _)| *at)
+        .unwrap_or_else(|| panic!("systemd was told which stage is stuck: {seen:?}\n{log}"));
+    assert!(
+        pings.iter().all(|&ping| ping < stuck_at),
+        "no WATCHDOG=1 once a stage is stuck: {seen:?}"
+    );
+    assert!(
+        log.contains("A stage is stuck inside one piece of work") && log.contains("stage=\"asr\""),
+        "{log}"
+    );
+
+    let health = latest_health(port);
+    let stages = health["stages"].as_array().expect("health lists the stages");
+    let state_of = |name: &str| {
+        stages
+            .iter()
+            .find(|s| s["name"] == name)
+            .map(|s| s["state"].as_str().unwrap_or_default().to_owned())
+    };
+    assert_eq!(state_of("asr").as_deref(), Some("stuck"), "{health}");
+    assert_ne!(
+        state_of("vad").as_deref(),
+        Some("stuck"),
+        "only the hanging stage: {health}"
+    );
+    assert!(stages.iter().filter(|s| s["state"] == "stuck").count() == 1, "{health}");
+    assert!(
+        daemon.child.try_wait().unwrap().is_none(),
+        "the daemon waits for systemd to restart it"
+    );
+}
+
+/// A panic in any stage's thread ends the process with 70 (systemd's `Restart=` acts on it),
+/// after logging which stage it was.
+#[test]
+fn a_panic_in_a_stage_exits_70_and_names_the_stage() {
+    let dir = TempDir::new("panic");
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
+    let config = daemon_config(free_port(), "meeting", "");
+    let mut daemon = Daemon::start_binary(
+        &roomscribe_with_faults_bin(),
+        &dir,
+        &config,
+        Some(&asoundrc),
+        &[("ROOMSCRIBE_FAULT", Path::new("vad:panic"))],
+    );
+    assert_eq!(daemon.wait_exit(Duration::from_secs(90)), 70, "{}", daemon.log_text());
+    let log = daemon.log_text();
+    assert!(log.contains("fault injected into the vad stage"), "{log}");
+    assert!(
+        log.contains("A thread panicked") && log.contains("stage=\"vad\""),
+        "the log names the stage:\n{log}"
+    );
+}
+
+/// The shipped binary has no fault hooks: the same environment changes nothing.
+#[test]
+fn the_shipped_binary_ignores_fault_injection() {
+    let dir = TempDir::new("no-faults");
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
+    let config = daemon_config(free_port(), "meeting", "");
+    let mut daemon = Daemon::start_with_env(
+        &dir,
+        &config,
+        Some(&asoundrc),
+        &[("ROOMSCRIBE_FAULT", Path::new("vad:panic"))],
+    );
+    daemon.wait_for_log("Transcript seq=1 ", Duration::from_secs(90));
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+}
+
+/// `validate` names an unknown field by its full name in every section of the shipped file,
+/// and keeps checking the rest of the section.
+#[test]
+fn validate_names_an_unknown_field_in_every_section() {
+    let dir = TempDir::new("validate-sections");
+    let shipped = std::fs::read_to_string(repo_root().join("firmware-config/roomscribe.toml")).unwrap();
+    let sections: Vec<&str> = shipped
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']'))
+        .filter(|s| !s.contains('.') && !s.starts_with('['))
+        .collect();
+    assert!(sections.len() >= 10, "{sections:?}");
+    for section in sections {
+        let path = dir.path(&format!("{section}.toml"));
+        std::fs::write(&path, format!("[{section}]\nhots = 1\n")).unwrap();
+        let out = roomscribe(&["validate", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(78), "[{section}]: {stderr}");
+        assert!(
+            stderr.contains(&format!("{section}.hots:")),
+            "[{section}] names the field: {stderr}"
+        );
+    }
+}
