@@ -13,7 +13,7 @@
 //! small shared modules (`config`, `clock`, `backoff`, `bounded`, `transcript_format`, `health`'s
 //! snapshot types); none imports another stage (`tests/architecture.rs` checks it). `control`
 //! carries out what operators publish; `supervisor` assembles health and feeds the watchdog;
-//! `offline` holds `transcribe` and `vad`.
+//! `offline` holds `transcribe` and `vad`; `speakers` is the speaker front end being built.
 //! `torch_threads` gives each inference thread its own libtorch thread count. The binary
 //! (`main.rs`, `cli/`) is the only place that uses `anyhow` and decides exit codes.
 
@@ -31,6 +31,7 @@ pub mod health;
 pub mod meeting;
 pub mod offline;
 pub mod pipeline;
+pub mod speakers;
 pub mod stage;
 pub mod store;
 pub mod supervisor;
