@@ -131,25 +131,42 @@ pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
         .enable_all()
         .build()
         .map_err(|source| AppError::Thread { stage: "tokio", source })?;
-    let stages = Stages::new(Shutdown::default());
-    runtime.block_on(run_pipeline(
+    runtime.block_on(run_pipeline(Built {
         config,
         remote,
-        (source, live),
-        (detector, transcriber, store, unsummarised),
-        stages,
-    ))
+        live,
+        source,
+        detector,
+        transcriber,
+        store,
+        unsummarised,
+    }))
 }
 
-type Built = (vad::Detector, Transcriber, Store, Vec<meeting::Unsummarised>);
-
-async fn run_pipeline(
+/// Everything made before the runtime starts (what can fail at start fails there).
+struct Built {
     config: Config,
     remote: RemoteConfig,
-    (source, live): (Source, LiveConfig),
-    (detector, transcriber, store, unsummarised): Built,
-    mut stages: Stages,
-) -> Result<RunSummary, AppError> {
+    live: LiveConfig,
+    source: Source,
+    detector: vad::Detector,
+    transcriber: Transcriber,
+    store: Store,
+    unsummarised: Vec<meeting::Unsummarised>,
+}
+
+async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
+    let Built {
+        config,
+        remote,
+        live,
+        source,
+        detector,
+        transcriber,
+        store,
+        unsummarised,
+    } = built;
+    let mut stages = Stages::new(Shutdown::default());
     use tokio::signal::unix::{signal, SignalKind};
     let daemon_login = bus::start_broker(&config.bus, &config.device_id)?;
     let mut publisher = Publisher::connect(&daemon_login, &config.device_id, &config.bus).await?;
@@ -315,32 +332,10 @@ async fn run_pipeline(
     } else {
         None
     };
-    log_totals(&capture, &asr_counters);
+    supervisor::log_totals(&capture, &asr_counters);
     Ok(RunSummary {
         transcripts_published: published.and_then(Result::ok).unwrap_or(0),
         drained,
         audio_failure,
     })
-}
-
-/// The run's totals, for the journal.
-fn log_totals(capture: &CaptureStats, asr: &asr::AsrCounters) {
-    use std::sync::atomic::Ordering::Relaxed;
-    tracing::info!(
-        captured_frames = capture.captured_frames.load(Relaxed),
-        dropped_frames = capture.dropped_frames.load(Relaxed),
-        overruns = capture.overruns.load(Relaxed),
-        suspends = capture.suspends.load(Relaxed),
-        reopen_attempts = capture.reopen_attempts.load(Relaxed),
-        "Capture stopped"
-    );
-    let firewall = &asr.firewall;
-    tracing::info!(
-        no_speech_windows = firewall.no_speech.load(Relaxed),
-        repetitions_collapsed = firewall.repetition_collapsed.load(Relaxed),
-        loops_rejected = firewall.compression_rejected.load(Relaxed),
-        fillers_dropped = firewall.silence_fillers.load(Relaxed),
-        hallucinations_suppressed = firewall.hallucinations_suppressed(),
-        "Hallucination firewall"
-    );
 }

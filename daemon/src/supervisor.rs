@@ -150,3 +150,25 @@ pub async fn watchdog(ctx: StageContext<()>, sources: Arc<HealthSources>) {
         }
     }
 }
+
+/// The run's totals, for the journal.
+pub fn log_totals(capture: &CaptureStats, asr: &AsrCounters) {
+    use std::sync::atomic::Ordering::Relaxed;
+    tracing::info!(
+        captured_frames = capture.captured_frames.load(Relaxed),
+        dropped_frames = capture.dropped_frames.load(Relaxed),
+        overruns = capture.overruns.load(Relaxed),
+        suspends = capture.suspends.load(Relaxed),
+        reopen_attempts = capture.reopen_attempts.load(Relaxed),
+        "Capture stopped"
+    );
+    let firewall = &asr.firewall;
+    tracing::info!(
+        no_speech_windows = firewall.no_speech.load(Relaxed),
+        repetitions_collapsed = firewall.repetition_collapsed.load(Relaxed),
+        loops_rejected = firewall.compression_rejected.load(Relaxed),
+        fillers_dropped = firewall.silence_fillers.load(Relaxed),
+        hallucinations_suppressed = firewall.hallucinations_suppressed(),
+        "Hallucination firewall"
+    );
+}
