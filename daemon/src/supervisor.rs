@@ -129,6 +129,10 @@ pub async fn watchdog(ctx: StageContext<()>, sources: Arc<HealthSources>) {
         let stuck = sources.stages.stuck(sources.stuck_after);
         let names: Vec<&'static str> = stuck.iter().map(|s| s.stage).collect();
         if stuck.is_empty() {
+            if !reported.is_empty() {
+                tracing::warn!(stages = ?reported, "The stuck stages finished their work; feeding the watchdog again");
+                systemd::status("Transcribing");
+            }
             if interval.is_some() {
                 systemd::watchdog_alive();
             }
