@@ -62,7 +62,11 @@ do_configure:prepend() {
         bbfatal "rustc $rustc_version is older than the workspace's rust-version 1.85: on scarthgap add meta-lts-mixins (scarthgap/rust)"
     fi
     version_h="${STAGING_INCDIR}/torch/headeronly/version.h"
-    torch_version="$(sed -n 's/^#define TORCH_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' "$version_h" | paste -sd. -)"
+    torch_version=""
+    for part in MAJOR MINOR PATCH; do
+        number="$(sed -n "s/^#define TORCH_VERSION_$part \([0-9]*\)\$/\1/p" "$version_h")"
+        torch_version="${torch_version:+$torch_version.}$number"
+    done
     if [ "$torch_version" != "2.11.0" ]; then
         bbfatal "libtorch in the sysroot is '$torch_version' ($version_h); tch 0.24 needs 2.11.0"
     fi
