@@ -36,17 +36,12 @@ fn transcript(i: usize) -> Transcript {
         text: "We agreed to spend the money on new desks and lamps for the office.".into(),
         confidence: 0.87,
         language: "en".into(),
+        speaker: None,
     }
 }
 
 fn segment(t: &Transcript) -> SegmentRecord {
-    SegmentRecord {
-        start_s: t.start,
-        end_s: t.end,
-        text: t.text.clone(),
-        confidence: t.confidence,
-        language: t.language.clone(),
-    }
+    SegmentRecord::of(t)
 }
 
 fn percentile(sorted: &[f64], q: f64) -> f64 {

@@ -3,8 +3,9 @@
 //! tells systemd when it is ready, and shuts down in the direction the data flows.
 //!
 //! ```text
-//! audio ─▶ vad ─▶ asr ─▶ meeting ─▶ store ─▶ bus        store ─(outbox)─▶ sync
-//!           └── room reports ──▶ ┘        control ─▶ meeting, store     supervisor: health, watchdog
+//! audio ─▶ vad ─▶ asr ─▶ speakers ─▶ meeting ─▶ store ─▶ bus      store ─(outbox)─▶ sync
+//!           └───── room reports ─────▶ ┘     control ─▶ speakers, meeting, store
+//!                                             supervisor: health, watchdog
 //! ```
 //!
 //! Channels (all bounded):
@@ -13,14 +14,17 @@
 //!   dropped (counted, and reported by health).
 //! - vad → asr: `SPEECH_EVENTS`; a final segment blocks VAD when ASR lags; a partial or pause
 //!   is dropped when the channel is full (the final carries its audio).
-//! - asr → meeting: `TRANSCRIPTS`; ASR blocks when the meeting stage lags.
+//! - asr → speakers: `TRANSCRIPTS` (each final with its audio); ASR blocks when the speakers
+//!   stage lags; a partial is dropped when the channel is full.
+//! - speakers → meeting: `ATTRIBUTED`; the speakers stage blocks when the meeting stage lags.
 //! - vad → meeting: `AUDIO_REPORTS` (metrics for the meeting clock, silence/noise events); a
 //!   report that does not fit is dropped, never waited for.
 //! - meeting → store: `RECORDS`; the meeting stage blocks when the store lags (partials are
 //!   dropped instead).
 //! - store → bus: `PUBLISHED`, records already committed; the store blocks when the bus lags.
 //! - control → meeting (`MEETING_REQUESTS`) and → store (`STORE_REQUESTS`): operators'
-//!   requests, each answered on its own one-shot channel.
+//!   requests, each answered on its own one-shot channel; control → speakers
+//!   (`SPEAKERS_REQUESTS`): the enrolled voices, after an enrolment or a deletion.
 //! - store → sync: the outbox table in SQLite (durable), with a watch that says "written".
 //! - control → stages: the running configuration (`config::live`); each stage wakes only when
 //!   its own section changed.
@@ -46,18 +50,21 @@ use crate::control::task::ControlPlane;
 use crate::control::{self, RemoteConfig};
 use crate::health::systemd;
 use crate::meeting::{self, rules::EndedBy, MeetingStage};
-use crate::stage::{Shutdown, Stages};
+use crate::stage::{Shared, Shutdown, Stages};
 use crate::store::stage::{StoreCounters, StoreStage};
 use crate::store::{self, Store, StoreError};
 use crate::supervisor::{self, HealthSources, QueueProbe, Queues};
-use crate::{sync, vad};
+use crate::{speakers, sync, vad};
 
 /// audio → vad: 6.4 s of audio.
 const AUDIO_CHUNKS: usize = 64;
 /// vad → asr: speech segments (and partial audio) waiting for the model.
 const SPEECH_EVENTS: usize = 16;
-/// asr → meeting: transcripts waiting for the meeting stage.
-const TRANSCRIPTS: usize = 256;
+/// asr → speakers: transcripts and their audio waiting for the speakers stage (a full channel
+/// holds a few minutes of speech: ~30 MB at worst).
+const TRANSCRIPTS: usize = 64;
+/// speakers → meeting: attributed transcripts waiting for the meeting stage.
+const ATTRIBUTED: usize = 256;
 /// vad → meeting: room metrics and events; the VAD stage drops a report rather than wait.
 const AUDIO_REPORTS: usize = 64;
 /// meeting → store: records waiting to be committed.
@@ -67,6 +74,7 @@ const PUBLISHED: usize = 256;
 /// control → meeting and control → store: operators' requests.
 const MEETING_REQUESTS: usize = 16;
 const STORE_REQUESTS: usize = 16;
+const SPEAKERS_REQUESTS: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -125,6 +133,7 @@ pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
     let mut store = Store::open(&store_path, &config.device_id)?;
     tracing::info!(path = %store_path.display(), "Meeting store open");
     let unsummarised = store.recover(EndedBy::Recovery.as_str())?;
+    let (attributor, speakers_health) = speakers::load(&config.speakers, transcriber.device(), store.voiceprints()?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("roomscribe-io")
@@ -140,6 +149,8 @@ pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
         transcriber,
         store,
         unsummarised,
+        attributor,
+        speakers_health,
     }))
 }
 
@@ -153,6 +164,8 @@ struct Built {
     transcriber: Transcriber,
     store: Store,
     unsummarised: Vec<meeting::Unsummarised>,
+    attributor: Option<speakers::Attributor>,
+    speakers_health: crate::health::SpeakersHealth,
 }
 
 async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
@@ -165,6 +178,8 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         transcriber,
         store,
         unsummarised,
+        attributor,
+        speakers_health,
     } = built;
     let mut stages = Stages::new(Shutdown::default());
     use tokio::signal::unix::{signal, SignalKind};
@@ -176,6 +191,8 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let (chunk_tx, chunk_rx) = mpsc::channel(AUDIO_CHUNKS);
     let (segment_tx, segment_rx) = mpsc::channel(SPEECH_EVENTS);
     let (transcript_tx, transcript_rx) = mpsc::channel(TRANSCRIPTS);
+    let (attributed_tx, attributed_rx) = mpsc::channel(ATTRIBUTED);
+    let (speakers_request_tx, speakers_request_rx) = mpsc::channel(SPEAKERS_REQUESTS);
     let (report_tx, report_rx) = mpsc::channel(AUDIO_REPORTS);
     let (record_tx, record_rx) = mpsc::channel(RECORDS);
     let (published_tx, published_rx) = mpsc::channel(PUBLISHED);
@@ -185,6 +202,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         audio: QueueProbe::of(&chunk_tx),
         speech: QueueProbe::of(&segment_tx),
         transcripts: QueueProbe::of(&transcript_tx),
+        attributed: QueueProbe::of(&attributed_tx),
         records: QueueProbe::of(&record_tx),
         published: QueueProbe::of(&published_tx),
     };
@@ -212,12 +230,27 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         asr::live::run_stage(asr_ctx, transcriber, asr_config, segment_rx, transcript_tx)
     })?;
 
+    let speakers_ctx = stages.context("speakers", Arc::new(Shared::new(speakers_health)));
+    let speakers_counters = speakers_ctx.counters.clone();
+    let speakers_config = live.section(|c| &c.speakers);
+    let speakers_stage = spawn("speakers", move || {
+        speakers::run_stage(
+            speakers_ctx,
+            attributor,
+            speakers_config,
+            transcript_rx,
+            speakers_request_rx,
+            attributed_tx,
+        )
+    })?;
+
     let meeting_stage = MeetingStage::new(stages.context("meeting", Arc::new(())), &config.meeting, record_tx);
     let meeting_inputs = meeting::Inputs {
-        asr: transcript_rx,
+        transcripts: attributed_rx,
         reports: report_rx,
         requests: meeting_request_rx,
         config: live.section(|c| &c.meeting),
+        speakers: live.section(|c| &c.speakers),
     };
     let meeting_task = tokio::spawn(meeting_stage.run(meeting_inputs, unsummarised));
 
@@ -256,6 +289,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         device_id: config.device_id.clone(),
         meeting: meeting_request_tx,
         store: store_request_tx,
+        speakers: speakers_request_tx,
     };
     let inbox = publisher.take_operator_inbox().expect("the publisher was just made");
     let control_task = tokio::spawn(control::task::run(
@@ -270,6 +304,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let sources = Arc::new(HealthSources {
         capture: capture.clone(),
         vad: vad_counters,
+        speakers: speakers_counters,
         asr: asr_counters.clone(),
         store: store_counters,
         sync: sync_counters,
@@ -316,6 +351,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
             ("audio", audio_stage.is_finished()),
             ("vad", vad_stage.is_finished()),
             ("asr", asr_stage.is_finished()),
+            ("speakers", speakers_stage.is_finished()),
             ("meeting", meeting_task.is_finished()),
             ("store", store_thread.is_finished()),
         ]

@@ -65,6 +65,10 @@ enum Command {
         /// Time every word (JSON output lists them per segment).
         #[arg(long)]
         word_timestamps: bool,
+        /// Say who spoke each segment (`speaker`, `live_speaker`, `speaker_name` in JSON;
+        /// names in the other formats), treating the file as one meeting.
+        #[arg(long)]
+        speakers: bool,
         /// Decode the whole file. By default only the speech the VAD stage finds is decoded
         /// (the [vad] settings of --config; the JSON output says what was skipped).
         #[arg(long)]
@@ -126,6 +130,23 @@ enum Command {
         /// List the stored meetings (id, start, end, how they started and ended) instead.
         #[arg(long)]
         list: bool,
+    },
+    /// Keep a recording of one person's voice (at least 3 s of them speaking) as a voiceprint
+    /// under NAME in the store of --config: later meetings name that voice. Voiceprints never
+    /// leave the device.
+    Enroll {
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
+        /// The person's name, as transcripts and summaries will show it.
+        #[arg(long)]
+        name: String,
+        /// A 16 kHz WAV file of the person speaking.
+        file: PathBuf,
+    },
+    /// List the enrolled voices (names, where they came from) in the store of --config.
+    Voices {
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
     },
     /// Check a configuration file; list every error (exit 78 if any).
     Validate {
@@ -219,6 +240,7 @@ fn main() -> ExitCode {
             device,
             compute_type,
             word_timestamps,
+            speakers,
             no_vad,
         } => {
             init_logging("warn");
@@ -232,6 +254,7 @@ fn main() -> ExitCode {
                 device: device.map(Into::into),
                 compute_type: compute_type.map(Into::into),
                 word_timestamps,
+                speakers,
                 vad: !no_vad,
             })
         }
@@ -258,6 +281,14 @@ fn main() -> ExitCode {
             cli::models::convert(&source, &destination)
         }
         Command::Validate { file } => cli::validate::validate(&file),
+        Command::Enroll { config, name, file } => {
+            init_logging("warn");
+            cli::enroll::enroll(&config, &name, &file)
+        }
+        Command::Voices { config } => {
+            init_logging("warn");
+            cli::enroll::voices(&config)
+        }
         Command::Export {
             config,
             meeting,

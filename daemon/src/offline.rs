@@ -7,6 +7,10 @@
 //! long-form loop, and every time is mapped back to the file's. Silence and noise then cost the
 //! VAD's time, not Whisper's. `--no-vad` decodes the whole file.
 //!
+//! With `--speakers`, each segment's audio then goes through the speakers stage's rules (the
+//! same `Attributor`: split where the voice changes, online labels) and the end-of-meeting
+//! re-clustering, as if the file were one meeting; each segment carries both labels.
+//!
 //! Streams: a buffer of at most 30 s is decoded, the part its segments account for is dropped,
 //! more audio is read in, and so on, so memory stays flat for any length. The formatting
 //! functions are pure. Never touches the bus.
@@ -401,22 +405,138 @@ pub fn transcribe_file(
     }
 }
 
-/// Renders segments in `format`; JSON also says what the VAD gate kept (`null` without it).
-pub fn render(segments: &[TextSegment], gate: Option<&GateSummary>, format: TranscriptFormat) -> String {
+/// Who said a segment of a transcribed file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpokenBy {
+    /// `S1`, `S2`, … after re-clustering the whole file (as at a meeting's end).
+    pub speaker: String,
+    /// As the online rules labelled it while going through the file (as live).
+    pub live_speaker: String,
+    /// The enrolled name the voice matched, if any.
+    pub speaker_name: Option<String>,
+    pub speaker_confidence: f32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AttributeError {
+    #[error(transparent)]
+    Wav(#[from] WavError),
+    #[error(transparent)]
+    Encoder(#[from] crate::speakers::campplus::CamPlusError),
+}
+
+/// Labels the segments of a transcribed file (`wav`, read again from its start) with their
+/// speakers: the speakers stage's rules on each segment's audio (a segment holding a change of
+/// voice is split), then the end-of-meeting re-clustering over the whole file.
+pub fn attribute_speakers(
+    segments: Vec<TextSegment>,
+    mut wav: WavSource,
+    attributor: &mut crate::speakers::Attributor,
+    end_rules: &crate::voices::ClusterRules,
+) -> Result<(Vec<TextSegment>, Vec<Option<SpokenBy>>), AttributeError> {
+    use crate::pipeline::{HeardTranscript, SegmentRecord, TimedWord, Transcript};
+    let mut audio = Vec::new();
+    let mut block = Vec::new();
+    loop {
+        wav.read_block(&mut block, STREAM_RATE as usize * 10)?;
+        if block.is_empty() {
+            break;
+        }
+        audio.extend_from_slice(&block);
+    }
+    let at = |t: f64| ((t * f64::from(STREAM_RATE)).round().max(0.0) as usize).min(audio.len());
+    let mut labels = crate::meeting::speakers::MeetingVoices::default();
+    let mut out_segments = Vec::new();
+    let mut records = Vec::new();
+    for (index, segment) in segments.into_iter().enumerate() {
+        let heard = HeardTranscript {
+            transcript: Transcript {
+                sequence: index as u64,
+                start: segment.start,
+                end: segment.end,
+                text: segment.text.clone(),
+                confidence: segment.confidence,
+                language: segment.language.clone(),
+                speaker: None,
+            },
+            audio: audio[at(segment.start)..at(segment.end).max(at(segment.start))].to_vec(),
+            words: segment
+                .words
+                .iter()
+                .map(|w| TimedWord {
+                    word: w.word.clone(),
+                    start: w.start,
+                    end: w.end,
+                })
+                .collect(),
+        };
+        for mut transcript in attributor.attribute(heard, index as u64)?.transcripts {
+            if let Some(tag) = &mut transcript.speaker {
+                tag.label = labels.label_for(tag.voice);
+            }
+            records.push(SegmentRecord::of(&transcript));
+            let words = segment
+                .words
+                .iter()
+                .filter(|w| w.start >= transcript.start - 0.01 && w.end <= transcript.end + 0.01)
+                .cloned()
+                .collect();
+            out_segments.push(TextSegment {
+                start: transcript.start,
+                end: transcript.end,
+                text: transcript.text,
+                confidence: transcript.confidence,
+                words,
+                language: transcript.language,
+            });
+        }
+    }
+    let live: Vec<Option<String>> = records.iter().map(|r| r.speaker.clone()).collect();
+    crate::meeting::speakers::revise(&mut records, end_rules);
+    let spoken = records
+        .into_iter()
+        .zip(live)
+        .map(|(record, live)| {
+            Some(SpokenBy {
+                speaker: record.speaker?,
+                live_speaker: live?,
+                speaker_name: record.speaker_name,
+                speaker_confidence: record.speaker_confidence.unwrap_or(0.0),
+            })
+        })
+        .collect();
+    Ok((out_segments, spoken))
+}
+
+/// Renders segments in `format`, with their speakers when `speakers` has one per segment;
+/// JSON also says what the VAD gate kept (`null` without it).
+pub fn render(
+    segments: &[TextSegment],
+    speakers: &[Option<SpokenBy>],
+    gate: Option<&GateSummary>,
+    format: TranscriptFormat,
+) -> String {
+    let speaker_of = |index: usize| {
+        speakers
+            .get(index)
+            .and_then(Option::as_ref)
+            .map(|s| s.speaker_name.as_deref().unwrap_or(&s.speaker))
+    };
     match format {
-        TranscriptFormat::Json => render_json(segments, gate),
+        TranscriptFormat::Json => render_json(segments, speakers, gate),
         _ => subtitles(
             format,
-            segments.iter().map(|s| Cue {
+            segments.iter().enumerate().map(|(index, s)| Cue {
                 start: s.start,
                 end: s.end,
                 text: &s.text,
+                speaker: speaker_of(index),
             }),
         ),
     }
 }
 
-fn render_json(segments: &[TextSegment], gate: Option<&GateSummary>) -> String {
+fn render_json(segments: &[TextSegment], speakers: &[Option<SpokenBy>], gate: Option<&GateSummary>) -> String {
     #[derive(Serialize)]
     struct Word<'a> {
         word: &'a str,
@@ -431,6 +551,8 @@ fn render_json(segments: &[TextSegment], gate: Option<&GateSummary>) -> String {
         language: &'a str,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         words: Vec<Word<'a>>,
+        #[serde(flatten, skip_serializing_if = "Option::is_none")]
+        speaker: Option<&'a SpokenBy>,
     }
     let ms = crate::clock::round_ms;
     #[derive(Serialize)]
@@ -441,7 +563,9 @@ fn render_json(segments: &[TextSegment], gate: Option<&GateSummary>) -> String {
     let document = Document {
         segments: segments
             .iter()
-            .map(|s| Segment {
+            .enumerate()
+            .map(|(index, s)| Segment {
+                speaker: speakers.get(index).and_then(Option::as_ref),
                 start: ms(s.start),
                 end: ms(s.end),
                 text: &s.text,
@@ -496,7 +620,7 @@ mod tests {
     #[test]
     fn json_is_an_object_of_segments_in_seconds() {
         let value: serde_json::Value =
-            serde_json::from_str(&render(&segments(), None, TranscriptFormat::Json)).unwrap();
+            serde_json::from_str(&render(&segments(), &[], None, TranscriptFormat::Json)).unwrap();
         assert_eq!(value["segments"][1]["start"], 3661.2);
         assert_eq!(value["segments"][0]["text"], "Hello there.");
         assert_eq!(value["segments"].as_array().unwrap().len(), 2);
@@ -516,11 +640,11 @@ mod tests {
             skipped_s: 47.5,
         };
         let value: serde_json::Value =
-            serde_json::from_str(&render(&segments(), Some(&gate), TranscriptFormat::Json)).unwrap();
+            serde_json::from_str(&render(&segments(), &[], Some(&gate), TranscriptFormat::Json)).unwrap();
         assert_eq!(value["vad"]["detector"], "silero");
         assert_eq!(value["vad"]["skipped_s"], 47.5);
         let ungated: serde_json::Value =
-            serde_json::from_str(&render(&segments(), None, TranscriptFormat::Json)).unwrap();
+            serde_json::from_str(&render(&segments(), &[], None, TranscriptFormat::Json)).unwrap();
         assert!(ungated["vad"].is_null(), "--no-vad says so: {ungated}");
     }
 
@@ -573,20 +697,20 @@ mod tests {
 
     #[test]
     fn srt_numbers_cues_and_uses_commas() {
-        let srt = render(&segments(), None, TranscriptFormat::Srt);
+        let srt = render(&segments(), &[], None, TranscriptFormat::Srt);
         assert!(srt.starts_with("1\n00:00:00,000 --> 00:00:02,500\nHello there.\n\n2\n01:01:01,200 --> 01:01:03,000\n"));
     }
 
     #[test]
     fn vtt_has_its_header_and_uses_dots() {
-        let vtt = render(&segments(), None, TranscriptFormat::Vtt);
+        let vtt = render(&segments(), &[], None, TranscriptFormat::Vtt);
         assert!(vtt.starts_with("WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nHello there.\n"));
     }
 
     #[test]
     fn text_is_one_line_per_segment() {
         assert_eq!(
-            render(&segments(), None, TranscriptFormat::Text),
+            render(&segments(), &[], None, TranscriptFormat::Text),
             "Hello there.\nAn hour later.\n"
         );
     }

@@ -90,14 +90,39 @@ pub struct PartialTranscript {
     pub language: String,
 }
 
-/// What the ASR stage hands to the bus.
+/// What the ASR stage hands to the speakers stage.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AsrOutput {
+    Partial(PartialTranscript),
+    Final(HeardTranscript),
+}
+
+/// A final transcript and the audio it was heard in, for the speakers stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeardTranscript {
+    pub transcript: Transcript,
+    /// 16 kHz audio from `transcript.start` to `transcript.end`.
+    pub audio: Vec<f32>,
+    /// Each word's time span (stream seconds), when `asr.word_timestamps` is on; else empty.
+    pub words: Vec<TimedWord>,
+}
+
+/// One recognised word and when it was said (stream seconds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedWord {
+    pub word: String,
+    pub start: f64,
+    pub end: f64,
+}
+
+/// What the speakers stage hands to the meeting stage: finals with who said them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttributedOutput {
     Partial(PartialTranscript),
     Final(Transcript),
 }
 
-/// A final piece of transcript from the ASR stage.
+/// A final piece of transcript.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transcript {
     /// 1, 2, 3… in publication order since the daemon started.
@@ -109,6 +134,40 @@ pub struct Transcript {
     /// exp(average token log-probability), 0-1.
     pub confidence: f32,
     pub language: String,
+    /// Who said it: set by the speakers stage (none when speakers are off or nobody could be
+    /// told yet), labelled for the meeting by the meeting stage.
+    pub speaker: Option<SpeakerTag>,
+}
+
+/// Who said a piece of transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerTag {
+    /// The speakers stage's number for the voice: stable while the voice is heard, never reused.
+    pub voice: u64,
+    /// `S1`, `S2`, … for the meeting, given by the meeting stage (empty before it).
+    pub label: String,
+    /// The enrolled name the voice matched, if any.
+    pub name: Option<String>,
+    /// 0-1: how sure the attribution is.
+    pub confidence: f32,
+    /// The piece's speaker embedding, unit length. Biometric: stored on the device for
+    /// re-clustering and enrolment, never published, exported, synced or logged.
+    pub embedding: Vec<f32>,
+}
+
+/// An enrolled voice: a name and its voiceprint (unit embedding). Biometric: never leaves the
+/// device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Voiceprint {
+    pub name: String,
+    pub embedding: Vec<f32>,
+}
+
+/// What operators ask of the speakers stage (through the control task).
+#[derive(Debug)]
+pub enum SpeakersRequest {
+    /// The enrolled voices changed: these are all of them now.
+    Voiceprints(Vec<Voiceprint>),
 }
 
 /// The room's sound over one reporting window, measured by the VAD stage (which knows which
@@ -153,6 +212,8 @@ pub enum RecordTopic {
     Summary,
     /// The room's meeting state (retained).
     Meeting,
+    /// A meeting's corrected speaker labels, after re-clustering at its end.
+    Speakers,
 }
 
 /// What the store stage hands to the bus: records already committed (CBOR, byte for byte as
@@ -215,18 +276,113 @@ pub struct SegmentRecord {
     pub text: String,
     pub confidence: f32,
     pub language: String,
+    /// `S1`, `S2`, … (after the meeting's re-clustering, once it ran); none without speakers.
+    pub speaker: Option<String>,
+    pub speaker_name: Option<String>,
+    pub speaker_confidence: Option<f32>,
+    /// The speaker embedding (biometric: kept in the store for re-clustering and enrolment,
+    /// never serialised).
+    #[serde(skip)]
+    pub voice: Option<Vec<f32>>,
 }
 
 impl SegmentRecord {
     pub fn of(transcript: &Transcript) -> Self {
+        let speaker = transcript.speaker.as_ref();
         Self {
             start_s: transcript.start,
             end_s: transcript.end,
             text: transcript.text.clone(),
             confidence: transcript.confidence,
             language: transcript.language.clone(),
+            speaker: speaker.map(|s| s.label.clone()),
+            speaker_name: speaker.and_then(|s| s.name.clone()),
+            speaker_confidence: speaker.map(|s| s.confidence),
+            voice: speaker.map(|s| s.embedding.clone()),
         }
     }
+
+    /// Who said it, for people: the enrolled name, else the label.
+    pub fn speaker_display(&self) -> Option<&str> {
+        self.speaker_name.as_deref().or(self.speaker.as_deref())
+    }
+}
+
+/// One speaker of a meeting and how much they said.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Participant {
+    /// `S1`, `S2`, …
+    pub label: String,
+    /// The enrolled name, if the voice is known.
+    pub name: Option<String>,
+    /// Seconds of the meeting's segments attributed to them.
+    pub talk_s: f64,
+    /// Share of all attributed talk time, 0-1.
+    pub share: f64,
+    /// Runs of consecutive segments.
+    pub turns: u64,
+}
+
+impl Participant {
+    /// Who spoke how much: talk time, share and turns per label, most talk first.
+    pub fn all_in(segments: &[SegmentRecord]) -> Vec<Participant> {
+        let mut found: Vec<Participant> = Vec::new();
+        let mut previous: Option<&str> = None;
+        for segment in segments {
+            let Some(label) = segment.speaker.as_deref() else {
+                continue;
+            };
+            let index = match found.iter().position(|p| p.label == label) {
+                Some(index) => index,
+                None => {
+                    found.push(Participant {
+                        label: label.to_owned(),
+                        name: None,
+                        talk_s: 0.0,
+                        share: 0.0,
+                        turns: 0,
+                    });
+                    found.len() - 1
+                }
+            };
+            let participant = &mut found[index];
+            participant.talk_s += (segment.end_s - segment.start_s).max(0.0);
+            if segment.speaker_name.is_some() {
+                participant.name.clone_from(&segment.speaker_name);
+            }
+            if previous != Some(label) {
+                participant.turns += 1;
+            }
+            previous = Some(label);
+        }
+        let total: f64 = found.iter().map(|p| p.talk_s).sum();
+        for participant in &mut found {
+            participant.share = round_ms(if total > 0.0 { participant.talk_s / total } else { 0.0 });
+            participant.talk_s = round_ms(participant.talk_s);
+        }
+        found.sort_by(|a, b| b.talk_s.total_cmp(&a.talk_s).then_with(|| a.label.cmp(&b.label)));
+        found
+    }
+}
+
+/// One stored segment whose speaker label the end-of-meeting re-clustering changed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LabelChange {
+    /// The segment's stream times (they identify it within its meeting).
+    pub start: f64,
+    pub end: f64,
+    pub from: String,
+    pub to: String,
+}
+
+/// The corrected speaker labels of a finished meeting: which segments changed label, and who
+/// spoke how much after the correction. Live labels are never rewritten silently: this is how
+/// a change is told.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakersRevision {
+    pub meeting: String,
+    pub changes: Vec<LabelChange>,
+    pub participants: Vec<Participant>,
 }
 
 /// The numbers of a meeting.
@@ -258,7 +414,9 @@ impl MeetingStats {
 pub struct MeetingSummary {
     pub meeting: MeetingRecord,
     pub stats: MeetingStats,
-    /// One line per segment: `[mm:ss] text`.
+    /// Who spoke, and how much (after re-clustering); empty without speakers.
+    pub participants: Vec<Participant>,
+    /// One line per segment: `[mm:ss] Speaker: text`.
     pub transcript: String,
     /// False for one asked for while the meeting goes on.
     pub is_final: bool,
@@ -283,6 +441,8 @@ pub enum MeetingOutput {
         meeting: Option<String>,
         event: AudioEvent,
     },
+    /// Stored labels corrected (the store updates its segments, then publishes the revision).
+    Speakers(SpeakersRevision),
     Summary(MeetingSummary),
 }
 
@@ -314,6 +474,19 @@ pub enum StoreRequest {
         ts_ms: u64,
         reply: tokio::sync::oneshot::Sender<Result<bool, String>>,
     },
+    /// Enrol the voice labelled `speaker` in stored meeting `meeting` as `name`.
+    Enroll {
+        meeting: String,
+        speaker: String,
+        name: String,
+        reply: Reply,
+    },
+    /// Delete the voiceprint `name` from the store (the file, not just the view).
+    Forget { name: String, reply: Reply },
+    /// Every enrolled voice (names only in `reply`, for operators).
+    ListVoices(Reply),
+    /// Every enrolled voice with its voiceprint, for the speakers stage.
+    Voiceprints(tokio::sync::oneshot::Sender<Result<Vec<Voiceprint>, String>>),
     /// A remote configuration document and what became of it.
     ConfigHistory {
         revision: u64,

@@ -17,6 +17,7 @@ use crate::audio::CaptureStats;
 use crate::bus::{ConnectionStats, Outbox, QoS};
 use crate::config::live::Section;
 use crate::health::{self, systemd, HealthSnapshot, QueueDepths};
+use crate::speakers::SpeakersCounters;
 use crate::stage::{Counters, StageContext, Stages};
 use crate::store::stage::StoreCounters;
 use crate::sync::SyncCounters;
@@ -48,6 +49,7 @@ pub struct Queues {
     pub audio: QueueProbe,
     pub speech: QueueProbe,
     pub transcripts: QueueProbe,
+    pub attributed: QueueProbe,
     pub records: QueueProbe,
     pub published: QueueProbe,
 }
@@ -56,6 +58,7 @@ pub struct Queues {
 pub struct HealthSources {
     pub capture: Arc<CaptureStats>,
     pub vad: Arc<VadCounters>,
+    pub speakers: Arc<SpeakersCounters>,
     pub asr: Arc<AsrCounters>,
     pub store: Arc<StoreCounters>,
     pub sync: Arc<SyncCounters>,
@@ -78,10 +81,12 @@ impl HealthSources {
                 audio: q.audio.depth(),
                 speech: q.speech.depth(),
                 transcripts: q.transcripts.depth(),
+                attributed: q.attributed.depth(),
                 published: q.published.depth(),
                 records: q.records.depth(),
             },
             asr: self.asr.snapshot(),
+            speakers: self.speakers.snapshot(),
             disk: health::disk_free(&self.state_dir),
             store: self.store.snapshot(),
             sync: self.sync.snapshot(),

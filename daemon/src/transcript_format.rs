@@ -51,6 +51,13 @@ pub struct Cue<'a> {
     pub start: f64,
     pub end: f64,
     pub text: &'a str,
+    /// Who said it (an enrolled name, else `S1`…), when known.
+    pub speaker: Option<&'a str>,
+}
+
+/// `text` safe inside a WebVTT cue (`&`, `<` and `>` escaped).
+fn vtt_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// `HH:MM:SS,mmm` (SRT) or `HH:MM:SS.mmm` (WebVTT); negative times are 0.
@@ -84,8 +91,9 @@ pub fn subtitles<'a>(format: TranscriptFormat, cues: impl IntoIterator<Item = Cu
     match format {
         TranscriptFormat::Srt => {
             for (index, cue) in cues.into_iter().enumerate() {
+                let who = cue.speaker.map(|s| format!("{s}: ")).unwrap_or_default();
                 out.push_str(&format!(
-                    "{}\n{} --> {}\n{}\n\n",
+                    "{}\n{} --> {}\n{who}{}\n\n",
                     index + 1,
                     cue_time(cue.start, ','),
                     cue_time(cue.end, ','),
@@ -96,21 +104,32 @@ pub fn subtitles<'a>(format: TranscriptFormat, cues: impl IntoIterator<Item = Cu
         TranscriptFormat::Vtt => {
             out.push_str("WEBVTT\n\n");
             for cue in cues {
+                // A voice span names the speaker: `<v Alice>text`.
+                let voice = cue
+                    .speaker
+                    .map(|s| format!("<v {}>", vtt_escape(s)))
+                    .unwrap_or_default();
                 out.push_str(&format!(
-                    "{} --> {}\n{}\n\n",
+                    "{} --> {}\n{voice}{}\n\n",
                     cue_time(cue.start, '.'),
                     cue_time(cue.end, '.'),
-                    cue.text.trim()
+                    vtt_escape(cue.text.trim())
                 ));
             }
         }
         TranscriptFormat::Markdown => {
             for cue in cues {
-                out.push_str(&format!("**[{}]** {}\n\n", clock(cue.start), cue.text.trim()));
+                match cue.speaker {
+                    Some(who) => out.push_str(&format!("**[{}] {who}:** {}\n\n", clock(cue.start), cue.text.trim())),
+                    None => out.push_str(&format!("**[{}]** {}\n\n", clock(cue.start), cue.text.trim())),
+                }
             }
         }
         TranscriptFormat::Text | TranscriptFormat::Json => {
             for cue in cues {
+                if let Some(who) = cue.speaker {
+                    out.push_str(&format!("{who}: "));
+                }
                 out.push_str(cue.text.trim());
                 out.push('\n');
             }
@@ -129,11 +148,13 @@ mod tests {
                 start: 0.0,
                 end: 2.5,
                 text: " Hello there.",
+                speaker: None,
             },
             Cue {
                 start: 3661.0425,
                 end: 3662.0,
                 text: "Bye.",
+                speaker: None,
             },
         ]
     }
@@ -161,6 +182,29 @@ mod tests {
             "**[0:00:00]** Hello there.\n\n**[1:01:01]** Bye.\n\n"
         );
         assert_eq!(subtitles(TranscriptFormat::Text, cues()), "Hello there.\nBye.\n");
+    }
+
+    #[test]
+    fn speakers_are_named_in_every_format() {
+        let cue = || Cue {
+            start: 1.0,
+            end: 2.0,
+            text: "Ship <it> & go.",
+            speaker: Some("Alice"),
+        };
+        assert_eq!(
+            subtitles(TranscriptFormat::Srt, [cue()]),
+            "1\n00:00:01,000 --> 00:00:02,000\nAlice: Ship <it> & go.\n\n"
+        );
+        assert_eq!(
+            subtitles(TranscriptFormat::Vtt, [cue()]),
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Alice>Ship &lt;it&gt; &amp; go.\n\n"
+        );
+        assert_eq!(
+            subtitles(TranscriptFormat::Markdown, [cue()]),
+            "**[0:00:01] Alice:** Ship <it> & go.\n\n"
+        );
+        assert_eq!(subtitles(TranscriptFormat::Text, [cue()]), "Alice: Ship <it> & go.\n");
     }
 
     #[test]

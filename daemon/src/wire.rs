@@ -1,13 +1,21 @@
 //! What goes over the wire: versioned CBOR payloads (`ciborium`), and their rendering for
 //! humans (`roomscribe watch`). Every payload is a map carrying its schema version `v`, a unique
 //! `id` (UUIDv7, time-ordered) and `ts` (Unix milliseconds when it was made).
+//!
+//! Versioning rule: a payload's `v` goes up when fields are added; fields are only ever added,
+//! never renamed, retyped or removed, so a consumer written for `v = 1` keeps working on every
+//! later version by ignoring what it does not know. Speaker embeddings and voiceprints are never
+//! in any payload.
 //! Pure encoding; never touches a socket.
 
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{round_ms, unix_millis};
 use crate::health::HealthSnapshot;
-use crate::pipeline::{AudioEvent, MeetingRecord, MeetingSummary, PartialTranscript, RecordKey, Transcript};
+use crate::pipeline::{
+    AudioEvent, LabelChange, MeetingRecord, MeetingSummary, PartialTranscript, Participant, RecordKey,
+    SpeakersRevision, Transcript,
+};
 
 /// What every payload opens with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,8 +41,9 @@ impl Envelope {
     }
 }
 
-/// Schema version of `TranscriptMessage`.
-pub const TRANSCRIPT_VERSION: u32 = 1;
+/// Schema version of `TranscriptMessage` (2 added `speaker`, `speaker_name`,
+/// `speaker_confidence`).
+pub const TRANSCRIPT_VERSION: u32 = 2;
 
 /// A final transcript segment on `roomscribe/<device>/transcript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,6 +65,16 @@ pub struct TranscriptMessage {
     pub meeting: Option<String>,
     /// Idempotency key `<device>/<meeting or ->/<record seq>`: the same on every delivery.
     pub key: String,
+    /// v2: who said it, `S1`, `S2`, … per meeting (as labelled live; a later `speakers`
+    /// revision may correct it); null when speakers are off or nobody could be told yet.
+    #[serde(default)]
+    pub speaker: Option<String>,
+    /// v2: the enrolled name of the voice, or null.
+    #[serde(default)]
+    pub speaker_name: Option<String>,
+    /// v2: 0-1, how sure the attribution is; null without a speaker.
+    #[serde(default)]
+    pub speaker_confidence: Option<f32>,
 }
 
 impl TranscriptMessage {
@@ -71,6 +90,9 @@ impl TranscriptMessage {
             language: t.language.clone(),
             meeting: key.meeting.clone(),
             key: key.key.clone(),
+            speaker: t.speaker.as_ref().map(|s| s.label.clone()),
+            speaker_name: t.speaker.as_ref().and_then(|s| s.name.clone()),
+            speaker_confidence: t.speaker.as_ref().map(|s| (s.confidence * 1000.0).round() / 1000.0),
         }
     }
 }
@@ -267,7 +289,7 @@ impl InsightMessage {
 }
 
 /// Schema version of `SummaryMessage`.
-pub const SUMMARY_VERSION: u32 = 1;
+pub const SUMMARY_VERSION: u32 = 2;
 
 /// A meeting's summary on `roomscribe/<device>/summary` (QoS 1) and upstream: its statistics
 /// and transcript until the meaning stage adds more. `is_final` is false for one asked for
@@ -290,7 +312,11 @@ pub struct SummaryMessage {
     pub segments: u64,
     pub words: u64,
     pub speech_s: f64,
-    /// One line per segment: `[mm:ss] text`.
+    /// v2: who spoke and how much (after the meeting's speaker revision), most talk first;
+    /// empty without speakers.
+    #[serde(default)]
+    pub participants: Vec<Participant>,
+    /// One line per segment: `[mm:ss] Speaker: text` (`[mm:ss] text` without speakers).
     pub transcript: String,
 }
 
@@ -310,7 +336,48 @@ impl SummaryMessage {
             segments: stats.segments,
             words: stats.words,
             speech_s: stats.speech_s,
+            participants: summary.participants.clone(),
             transcript: summary.transcript.clone(),
+        }
+    }
+}
+
+/// Schema version of `SpeakersMessage`.
+pub const SPEAKERS_VERSION: u32 = 1;
+
+/// A finished meeting's corrected speaker labels on `roomscribe/<device>/speakers` (QoS 1) and
+/// upstream: the stored segments whose label the end-of-meeting re-clustering changed
+/// (identified by their stream times), and who spoke how much after it. The stored segments,
+/// summary and exports use the corrected labels; the transcripts published live are not
+/// re-sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeakersMessage {
+    /// `v`, `id`, `ts`, `device`: on every payload.
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub meeting: String,
+    /// Idempotency key, as on transcripts.
+    pub key: String,
+    pub changes: Vec<LabelChange>,
+    pub participants: Vec<Participant>,
+}
+
+impl SpeakersMessage {
+    pub fn new(device: &str, revision: &SpeakersRevision, key: &RecordKey) -> Self {
+        Self {
+            envelope: Envelope::new(SPEAKERS_VERSION, device),
+            meeting: revision.meeting.clone(),
+            key: key.key.clone(),
+            changes: revision
+                .changes
+                .iter()
+                .map(|c| LabelChange {
+                    start: round_ms(c.start),
+                    end: round_ms(c.end),
+                    ..c.clone()
+                })
+                .collect(),
+            participants: revision.participants.clone(),
         }
     }
 }
@@ -380,12 +447,32 @@ pub fn to_cbor<T: Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
+/// `; S1 (Alice) 62 s 55%, S2 …` for a summary line, or nothing without participants.
+fn talk_times(participants: &[Participant]) -> String {
+    if participants.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = participants
+        .iter()
+        .map(|p| {
+            let name = p.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+            format!("{}{name} {:.0} s {:.0}%", p.label, p.talk_s, p.share * 100.0)
+        })
+        .collect();
+    format!("; {}", each.join(", "))
+}
+
 /// One line for a human: transcripts as `[start–end] text`, plain UTF-8 (such as `online`) as
 /// it is, and any other CBOR as JSON. (CBOR maps start with a byte that is never valid UTF-8.)
 pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
     if let Ok(t) = ciborium::from_reader::<TranscriptMessage, _>(payload) {
+        let who = match (&t.speaker_name, &t.speaker) {
+            (Some(name), _) => format!("{name}: "),
+            (None, Some(label)) => format!("{label}: "),
+            (None, None) => String::new(),
+        };
         return format!(
-            "{topic}  [{:>7.2}–{:>7.2}] {}  (#{} conf {:.2})",
+            "{topic}  [{:>7.2}–{:>7.2}] {who}{}  (#{} conf {:.2})",
             t.start, t.end, t.text, t.seq, t.confidence
         );
     }
@@ -431,13 +518,32 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
     }
     if let Ok(m) = ciborium::from_reader::<SummaryMessage, _>(payload) {
         return format!(
-            "{topic}  meeting {}{}: {:.0} s, {} segments, {} words\n{}",
+            "{topic}  meeting {}{}: {:.0} s, {} segments, {} words{}\n{}",
             m.meeting,
             if m.is_final { "" } else { " (so far)" },
             m.duration_s,
             m.segments,
             m.words,
+            talk_times(&m.participants),
             m.transcript.trim_end()
+        );
+    }
+    if let Ok(m) = ciborium::from_reader::<SpeakersMessage, _>(payload) {
+        let changes: Vec<String> = m
+            .changes
+            .iter()
+            .map(|c| format!("[{:.2}–{:.2}] {} → {}", c.start, c.end, c.from, c.to))
+            .collect();
+        return format!(
+            "{topic}  meeting {} speakers revised: {} segment(s) relabelled{}{}",
+            m.meeting,
+            changes.len(),
+            talk_times(&m.participants),
+            if changes.is_empty() {
+                String::new()
+            } else {
+                format!("\n  {}", changes.join("\n  "))
+            }
         );
     }
     if let Ok(m) = ciborium::from_reader::<MeetingMessage, _>(payload) {
@@ -482,6 +588,7 @@ mod tests {
             text: "Good morning everyone.".into(),
             confidence: 0.8,
             language: "en".into(),
+            speaker: None,
         }
     }
 
@@ -491,6 +598,67 @@ mod tests {
             seq: 17,
             key: "room-1/m-1/17".into(),
         }
+    }
+
+    #[test]
+    fn transcripts_name_their_speaker_and_v1_payloads_still_read() {
+        let mut spoken = transcript();
+        spoken.speaker = Some(crate::pipeline::SpeakerTag {
+            voice: 4,
+            label: "S2".into(),
+            name: Some("Alice".into()),
+            confidence: 0.87654,
+            embedding: vec![0.5; 192],
+        });
+        let message = TranscriptMessage::new("room-1", &spoken, &key());
+        assert_eq!(message.envelope.v, 2);
+        let bytes = to_cbor(&message);
+        let map = read_map(&bytes).unwrap();
+        assert_eq!(map["speaker"], "S2");
+        assert_eq!(map["speaker_name"], "Alice");
+        assert_eq!(
+            map["speaker_confidence"].as_f64().map(|c| (c * 1000.0).round()),
+            Some(877.0)
+        );
+        assert!(
+            map.keys().all(|k| !k.contains("embedding") && k != "voice"),
+            "no embedding on the wire: {map:?}"
+        );
+        assert!(render_for_humans("t", &bytes).contains("Alice: Good morning"));
+        // A consumer's view of a version 1 message (no speaker fields) still reads.
+        let mut v1 = read_map(&to_cbor(&TranscriptMessage::new("room-1", &transcript(), &key()))).unwrap();
+        for field in ["speaker", "speaker_name", "speaker_confidence"] {
+            v1.remove(field);
+        }
+        v1.insert("v".into(), 1.into());
+        let back: TranscriptMessage = ciborium::from_reader(to_cbor(&v1).as_slice()).unwrap();
+        assert_eq!((back.envelope.v, back.speaker), (1, None));
+    }
+
+    #[test]
+    fn a_speakers_revision_says_what_changed_and_renders_for_humans() {
+        let revision = SpeakersRevision {
+            meeting: "m-1".into(),
+            changes: vec![LabelChange {
+                start: 4.0004,
+                end: 6.0,
+                from: "S1".into(),
+                to: "S2".into(),
+            }],
+            participants: vec![Participant {
+                label: "S2".into(),
+                name: Some("Bob".into()),
+                talk_s: 6.0,
+                share: 0.6,
+                turns: 2,
+            }],
+        };
+        let bytes = to_cbor(&SpeakersMessage::new("room-1", &revision, &key()));
+        let back: SpeakersMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
+        assert_eq!(back.changes[0].start, 4.0);
+        let line = render_for_humans("roomscribe/room-1/speakers", &bytes);
+        assert!(line.contains("1 segment(s) relabelled; S2 (Bob) 6 s 60%"), "{line}");
+        assert!(line.contains("S1 → S2"), "{line}");
     }
 
     #[test]
@@ -512,6 +680,7 @@ mod tests {
                 words: 3,
                 speech_s: 2.5,
             },
+            participants: Vec::new(),
             transcript: "[00:00] Good morning everyone.\n".into(),
             is_final: true,
         };
@@ -543,7 +712,7 @@ mod tests {
         let bytes = to_cbor(&message);
         let back: TranscriptMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
         assert_eq!(back, message);
-        assert_eq!(back.envelope.v, 1);
+        assert_eq!(back.envelope.v, TRANSCRIPT_VERSION);
         assert_eq!(back.start, 1.235);
         assert!(uuid::Uuid::parse_str(&back.envelope.id).is_ok_and(|id| id.get_version_num() == 7));
     }
@@ -572,6 +741,9 @@ mod tests {
             "language",
             "meeting",
             "key",
+            "speaker",
+            "speaker_name",
+            "speaker_confidence",
         ];
         assert_eq!(keys, expected);
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules that run as stages of the pipeline.
-const STAGES: [&str; 7] = ["audio", "vad", "asr", "meeting", "store", "bus", "sync"];
+const STAGES: [&str; 8] = ["audio", "vad", "asr", "speakers", "meeting", "store", "bus", "sync"];
 
 /// Modules that drive stages from outside (wiring, operators, health, commands); a stage must
 /// not import them either.

@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use roomscribe::speakers::campplus::{cosine, CamPlus, EMBEDDING_DIM};
+use roomscribe::speakers::campplus::{CamPlus, EMBEDDING_DIM};
 use roomscribe::speakers::fbank::MEL_BINS;
+use roomscribe::voices::cosine;
 
 /// The weights, where `scripts/setup` put them.
 fn weights() -> PathBuf {

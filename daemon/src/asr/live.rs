@@ -17,7 +17,9 @@ use super::streaming::{ends_phrase, is_superseded, FinalPlan, LocalAgreement, Pa
 use super::{AsrCounters, AsrError, TextSegment, Transcriber};
 use crate::config::live::Section;
 use crate::config::AsrConfig;
-use crate::pipeline::{AsrOutput, PartialTranscript, SpeechEvent, SpeechSegment, Transcript, STREAM_RATE};
+use crate::pipeline::{
+    AsrOutput, HeardTranscript, PartialTranscript, SpeechEvent, SpeechSegment, TimedWord, Transcript, STREAM_RATE,
+};
 use crate::stage::StageContext;
 
 /// Events read ahead of the one being handled (the VAD → ASR channel's capacity).
@@ -122,8 +124,22 @@ struct LiveState {
 struct Decoded {
     /// Times in stream seconds.
     pieces: Vec<TextSegment>,
+    /// The audio decoded, from stream second `start` on: each final carries its part of it to
+    /// the speakers stage.
+    audio: Vec<f32>,
+    start: f64,
     processing_s: f64,
     audio_s: f64,
+}
+
+impl Decoded {
+    /// The audio from stream second `from` to `to`.
+    fn audio_between(&self, from: f64, to: f64) -> Vec<f32> {
+        let index =
+            |t: f64| (((t - self.start) * f64::from(STREAM_RATE)).round().max(0.0) as usize).min(self.audio.len());
+        let (a, b) = (index(from), index(to));
+        self.audio[a..b.max(a)].to_vec()
+    }
 }
 
 /// The loop's tools for one event.
@@ -271,6 +287,8 @@ impl LiveRun<'_> {
                     TextSegment { end, ..piece }.shifted(start)
                 })
                 .collect(),
+            audio: audio.to_vec(),
+            start,
             processing_s,
             audio_s,
         })
@@ -280,17 +298,30 @@ impl LiveRun<'_> {
     fn publish(&self, live: &mut LiveState, decoded: Decoded) -> bool {
         self.transcriber.timings.record(decoded.processing_s, decoded.audio_s);
         live.agreement.reset();
-        for piece in decoded.pieces {
+        for piece in &decoded.pieces {
             live.sequence += 1;
-            let transcript = Transcript {
-                sequence: live.sequence,
-                start: piece.start,
-                end: piece.end,
-                text: piece.text,
-                confidence: piece.confidence,
-                language: piece.language,
+            let heard = HeardTranscript {
+                transcript: Transcript {
+                    sequence: live.sequence,
+                    start: piece.start,
+                    end: piece.end,
+                    text: piece.text.clone(),
+                    confidence: piece.confidence,
+                    language: piece.language.clone(),
+                    speaker: None,
+                },
+                audio: decoded.audio_between(piece.start, piece.end),
+                words: piece
+                    .words
+                    .iter()
+                    .map(|w| TimedWord {
+                        word: w.word.clone(),
+                        start: w.start,
+                        end: w.end,
+                    })
+                    .collect(),
             };
-            if self.out.blocking_send(AsrOutput::Final(transcript)).is_err() {
+            if self.out.blocking_send(AsrOutput::Final(heard)).is_err() {
                 return false;
             }
         }

@@ -411,6 +411,11 @@ impl Transcriber {
         }
     }
 
+    /// Where the model runs (the speakers stage embeds on the same device).
+    pub fn device(&self) -> tch::Device {
+        self.device
+    }
+
     pub fn describe(&self) -> String {
         let d = &self.model.dims;
         let decoder_weights = if self.model.decoder.has_float16_weights() {

@@ -136,8 +136,9 @@ mod tests {
         )
     }
 
-    const OUTPUTS: [&str; 12] = [
+    const OUTPUTS: [&str; 13] = [
         "roomscribe/room-1/status",
+        "roomscribe/room-1/speakers",
         "roomscribe/room-1/transcript",
         "roomscribe/room-1/transcript/partial",
         "roomscribe/room-1/insights",

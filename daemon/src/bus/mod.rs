@@ -588,6 +588,7 @@ impl Publisher {
                         RecordTopic::Transcript => (self.topics.transcript(), false),
                         RecordTopic::Insight => (self.topics.insights(), false),
                         RecordTopic::Summary => (self.topics.summary(), false),
+                        RecordTopic::Speakers => (self.topics.speakers(), false),
                         RecordTopic::Meeting => (self.topics.meeting(), true),
                     };
                     match self.outbox.publish_cbor(&name, retain, payload).await {

@@ -49,6 +49,11 @@ impl Topics {
         format!("{}/summary", self.base)
     }
 
+    /// A finished meeting's corrected speaker labels, CBOR, QoS 1, not retained.
+    pub fn speakers(&self) -> String {
+        format!("{}/speakers", self.base)
+    }
+
     /// The room's meeting state (started/ended), CBOR, QoS 1, retained.
     pub fn meeting(&self) -> String {
         format!("{}/meeting", self.base)

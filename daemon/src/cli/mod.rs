@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module and returns `Result<(), Failure>`.
 
 pub mod capture;
+pub mod enroll;
 pub mod export;
 pub mod models;
 pub mod run;

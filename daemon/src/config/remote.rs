@@ -152,6 +152,9 @@ pub fn restart_required(old: &Config, new: &Config) -> Vec<&'static str> {
     if (&a.model_dir, a.device, a.compute_type, a.threads) != (&b.model_dir, b.device, b.compute_type, b.threads) {
         parts.push("asr");
     }
+    if (old.speakers.enabled, &old.speakers.model) != (new.speakers.enabled, &new.speakers.model) {
+        parts.push("speakers");
+    }
     // Everything of the bus but the health interval: listeners, limits, logins and the mirror
     // are set up when the broker and the publisher start.
     let without_interval = |bus: &BusConfig| BusConfig {

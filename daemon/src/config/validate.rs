@@ -398,6 +398,25 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     );
     check.range("meeting.end_after_quiet_s", c.meeting.end_after_quiet_s, 5, 86_400, "");
 
+    let speakers = &c.speakers;
+    check.require(
+        !speakers.enabled || !speakers.model.as_os_str().is_empty(),
+        "speakers.model",
+        || "must name the CAM++ weights file when speakers.enabled is true".into(),
+    );
+    check.range("speakers.window_s", speakers.window_s, 0.5, 5.0, "");
+    for (field, value) in [
+        ("speakers.same_speaker", speakers.same_speaker),
+        ("speakers.change_similarity", speakers.change_similarity),
+        ("speakers.recluster_similarity", speakers.recluster_similarity),
+        ("speakers.known_voice_match", speakers.known_voice_match),
+    ] {
+        check.range(field, value, 0.0, 1.0, "a cosine similarity");
+    }
+    check.range("speakers.min_new_speaker_s", speakers.min_new_speaker_s, 0.2, 10.0, "");
+    check.range("speakers.max_speakers", speakers.max_speakers, 1, 32, "");
+    check.range("speakers.forget_after_s", speakers.forget_after_s, 30, 86_400, "");
+
     let sync = &c.sync;
     if !sync.host.is_empty() {
         check.require(

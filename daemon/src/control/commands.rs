@@ -16,6 +16,9 @@ pub const KNOWN: &[&str] = &[
     "meeting_stop",
     "summary",
     "export",
+    "speaker_enroll",
+    "speaker_forget",
+    "speakers",
 ];
 
 /// A parsed command.
@@ -37,6 +40,31 @@ pub enum Command {
         meeting: Option<String>,
         format: TranscriptFormat,
     },
+    /// Enrols the voice labelled `speaker` in stored meeting `meeting` as `name` ("S2 is
+    /// Alice"): later meetings call that voice by name.
+    SpeakerEnroll {
+        meeting: String,
+        speaker: String,
+        name: String,
+    },
+    /// Deletes the voiceprint `name` from the store.
+    SpeakerForget { name: String },
+    /// Lists the enrolled voices (names only).
+    Speakers,
+}
+
+/// A person's name as enrolment takes it: 1-64 characters, no control characters, not a
+/// meeting label (`S3`), trimmed.
+fn person_name(value: Option<&serde_json::Value>) -> Result<String, String> {
+    let Some(serde_json::Value::String(name)) = value else {
+        return Err("`name` (text: the person's name, e.g. \"Alice\") is missing".into());
+    };
+    let name = name.trim();
+    let is_label = name.len() > 1 && name.starts_with('S') && name[1..].chars().all(|c| c.is_ascii_digit());
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) || is_label {
+        return Err("`name` must be 1-64 characters without control characters, and not a label like S3".into());
+    }
+    Ok(name.to_owned())
 }
 
 /// A command that cannot be carried out as sent; `tx` is echoed when it could be read.
@@ -100,6 +128,33 @@ pub fn parse(name: &str, payload: &[u8]) -> Result<(String, Command), Rejected> 
             };
             Command::Export { meeting, format }
         }
+        "speaker_enroll" => {
+            let meeting = match map.get("meeting") {
+                Some(serde_json::Value::String(id)) if !id.is_empty() && id.len() <= 64 => id.clone(),
+                _ => return Err(reject("`meeting` (the stored meeting's id, text) is missing".into())),
+            };
+            let speaker = match map.get("speaker") {
+                Some(serde_json::Value::String(label))
+                    if label.len() > 1
+                        && label.len() <= 4
+                        && label.starts_with('S')
+                        && label[1..].chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    label.clone()
+                }
+                _ => {
+                    return Err(reject(
+                        "`speaker` must be the meeting's label of the voice, e.g. \"S2\"".into(),
+                    ))
+                }
+            };
+            let name = person_name(map.get("name")).map_err(reject)?;
+            Command::SpeakerEnroll { meeting, speaker, name }
+        }
+        "speaker_forget" => Command::SpeakerForget {
+            name: person_name(map.get("name")).map_err(reject)?,
+        },
+        "speakers" => Command::Speakers,
         other => {
             return Err(reject(format!(
                 "unknown command {other:?}; this device knows {}",
@@ -154,6 +209,39 @@ mod tests {
             "{}",
             rejected.error
         );
+    }
+
+    #[test]
+    fn speaker_commands_parse_and_refuse_what_is_not_a_name_or_label() {
+        assert_eq!(
+            parse(
+                "speaker_enroll",
+                br#"{"tx": "1", "meeting": "0190", "speaker": "S2", "name": " Alice "}"#
+            )
+            .unwrap()
+            .1,
+            Command::SpeakerEnroll {
+                meeting: "0190".into(),
+                speaker: "S2".into(),
+                name: "Alice".into()
+            }
+        );
+        assert_eq!(
+            parse("speaker_forget", br#"{"tx": "1", "name": "Alice"}"#).unwrap().1,
+            Command::SpeakerForget { name: "Alice".into() }
+        );
+        assert_eq!(parse("speakers", br#"{"tx": "1"}"#).unwrap().1, Command::Speakers);
+        for bad in [
+            r#"{"tx": "1", "meeting": "0190", "speaker": "Alice", "name": "Alice"}"#,
+            r#"{"tx": "1", "meeting": "0190", "speaker": "S2", "name": "S3"}"#,
+            r#"{"tx": "1", "meeting": "0190", "speaker": "S2", "name": "  "}"#,
+            r#"{"tx": "1", "speaker": "S2", "name": "Alice"}"#,
+        ] {
+            let rejected = parse("speaker_enroll", bad.as_bytes()).unwrap_err();
+            assert_eq!(rejected.tx.as_deref(), Some("1"), "{bad}");
+        }
+        let long = format!(r#"{{"tx": "1", "name": "{}"}}"#, "x".repeat(65));
+        assert!(parse("speaker_forget", long.as_bytes()).is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::bus::{self, OperatorInbox};
 use crate::clock::unix_millis;
 use crate::config::live::LiveConfig;
 use crate::config::ConfigError;
-use crate::pipeline::{MeetingRequest, Reply, StoreRequest};
+use crate::pipeline::{MeetingRequest, Reply, SpeakersRequest, StoreRequest};
 use crate::stage::StageContext;
 use crate::wire::{CommandReply, ConfigStateMessage, FieldError};
 
@@ -31,6 +31,7 @@ pub struct ControlPlane {
     pub device_id: String,
     pub meeting: mpsc::Sender<MeetingRequest>,
     pub store: mpsc::Sender<StoreRequest>,
+    pub speakers: mpsc::Sender<SpeakersRequest>,
 }
 
 /// Handles what operators publish. Configuration documents are checked and answered on the
@@ -46,6 +47,7 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
         device_id,
         meeting,
         store,
+        speakers,
     } = plane;
     let topics = outbox.topics().clone();
     let started = std::time::Instant::now();
@@ -168,6 +170,21 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                         Some(tx),
                         ask(&store, |reply| StoreRequest::Export { meeting, format, reply }).await,
                     ),
+                    Ok((tx, Command::SpeakerEnroll { meeting, speaker, name })) => {
+                        let request = |reply| StoreRequest::Enroll {
+                            meeting,
+                            speaker,
+                            name,
+                            reply,
+                        };
+                        let outcome = ask(&store, request).await;
+                        (Some(tx), refresh_voiceprints(&store, &speakers, outcome).await)
+                    }
+                    Ok((tx, Command::SpeakerForget { name })) => {
+                        let outcome = ask(&store, |reply| StoreRequest::Forget { name, reply }).await;
+                        (Some(tx), refresh_voiceprints(&store, &speakers, outcome).await)
+                    }
+                    Ok((tx, Command::Speakers)) => (Some(tx), ask(&store, StoreRequest::ListVoices).await),
                     Err(rejected) => {
                         tracing::warn!(command = %name, error = %rejected.error, "A command was refused");
                         (rejected.tx, Err(rejected.error))
@@ -212,6 +229,33 @@ async fn keep_stamp(
         )),
         Ok(Err(_)) | Err(_) => {
             Err("the store did not confirm the signed time; nothing changed, sign it again and retry".into())
+        }
+    }
+}
+
+/// After an enrolment or a deletion that succeeded, hands the speakers stage every voiceprint
+/// the store now holds, so the change applies from the next word on.
+async fn refresh_voiceprints(
+    store: &mpsc::Sender<StoreRequest>,
+    speakers: &mpsc::Sender<SpeakersRequest>,
+    outcome: Result<serde_json::Value, String>,
+) -> Result<serde_json::Value, String> {
+    let done = outcome?;
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let prints = match store.send(StoreRequest::Voiceprints(reply)).await {
+        Ok(()) => tokio::time::timeout(STAGE_ANSWER, answer).await,
+        Err(_) => return Err("the daemon is shutting down; the change is stored and applies after the restart".into()),
+    };
+    match prints {
+        Ok(Ok(Ok(prints))) => {
+            let _ = speakers.send(SpeakersRequest::Voiceprints(prints)).await;
+            Ok(done)
+        }
+        Ok(Ok(Err(error))) => Err(format!(
+            "the change is stored, but reading it back failed ({error}); it applies after a restart"
+        )),
+        Ok(Err(_)) | Err(_) => {
+            Err("the change is stored; it applies after a restart (the store did not answer in time)".into())
         }
     }
 }

@@ -40,6 +40,7 @@ pub struct HealthSnapshot {
     pub process: ProcessHealth,
     pub queues: QueueDepths,
     pub asr: AsrHealth,
+    pub speakers: SpeakersHealth,
     pub disk: DiskHealth,
     pub store: StoreHealth,
     pub sync: SyncHealth,
@@ -122,8 +123,10 @@ pub struct QueueDepths {
     pub audio: usize,
     /// Speech segments waiting for ASR.
     pub speech: usize,
-    /// Transcripts waiting for the meeting stage.
+    /// Transcripts (with their audio) waiting for the speakers stage.
     pub transcripts: usize,
+    /// Attributed transcripts waiting for the meeting stage.
+    pub attributed: usize,
     /// Stored records waiting to be published.
     pub published: usize,
     /// Records the meeting stage handed on, waiting for the store.
@@ -151,6 +154,25 @@ pub struct AsrHealth {
     pub hallucinations_suppressed: u64,
     /// Windows the no-speech gate judged silent.
     pub no_speech_windows: u64,
+}
+
+/// Who spoke: the speakers stage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpeakersHealth {
+    /// "on", "off" (`speakers.enabled` is false) or "unavailable" (the model could not be
+    /// loaded: `last_error` says why).
+    pub state: String,
+    pub last_error: Option<String>,
+    /// Voices heard recently (not yet forgotten).
+    pub voices: u64,
+    /// Enrolled voiceprints.
+    pub enrolled: u64,
+    /// Finals attributed, and extra turns made by splitting them.
+    pub finals: u64,
+    pub splits: u64,
+    /// Audio embedded, s, and the time spent on it (fbank and encoder), s.
+    pub embedded_s: f64,
+    pub processing_s: f64,
 }
 
 /// The disk holding `state_dir`.

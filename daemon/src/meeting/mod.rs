@@ -1,21 +1,24 @@
-//! The meeting stage: takes final and partial transcripts from ASR (later through the speakers
-//! stage) and room reports from VAD, decides when meetings start and end (`rules`), builds
-//! their summaries (`summary`), answers operators' meeting commands, and hands everything on to
-//! the store in order. It is where the meaning rules will run.
+//! The meeting stage: takes final and partial transcripts from the speakers stage and room
+//! reports from VAD, decides when meetings start and end (`rules`), names each meeting's
+//! speakers and revises them when it ends (`speakers`), builds their summaries (`summary`),
+//! answers operators' meeting commands, and hands everything on to the store in order. It is
+//! where the meaning rules will run.
 //!
 //! Owns no file and no socket: it never stores, publishes or reads the database (what a
 //! meeting needs for its summary, it has seen go by).
 
 pub mod rules;
+pub mod speakers;
 pub mod summary;
 
 use tokio::sync::mpsc;
 
 use crate::clock::unix_millis;
 use crate::config::live::Section;
-use crate::config::MeetingConfig;
+use crate::config::{MeetingConfig, SpeakersConfig};
 use crate::pipeline::{
-    AsrOutput, AudioReport, MeetingOutput, MeetingRecord, MeetingRequest, SegmentRecord, Transcript,
+    AttributedOutput, AudioReport, MeetingOutput, MeetingRecord, MeetingRequest, SegmentRecord, SpeakersRevision,
+    Transcript,
 };
 use crate::stage::StageContext;
 use rules::{Decision, EndedBy, MeetingRules};
@@ -26,10 +29,12 @@ pub type Unsummarised = (MeetingRecord, Vec<SegmentRecord>);
 
 /// The channels the stage reads.
 pub struct Inputs {
-    pub asr: mpsc::Receiver<AsrOutput>,
+    pub transcripts: mpsc::Receiver<AttributedOutput>,
     pub reports: mpsc::Receiver<AudioReport>,
     pub requests: mpsc::Receiver<MeetingRequest>,
     pub config: Section<MeetingConfig>,
+    /// For the end-of-meeting re-clustering's thresholds.
+    pub speakers: Section<SpeakersConfig>,
 }
 
 pub struct MeetingStage {
@@ -37,6 +42,8 @@ pub struct MeetingStage {
     rules: MeetingRules,
     /// The meeting going on, and its segments so far.
     meeting: Option<(MeetingRecord, Vec<SegmentRecord>)>,
+    /// The labels of the voices heard in the meeting going on (or since the last one ended).
+    voices: speakers::MeetingVoices,
     /// The furthest stream time seen (end of speech, or of a metrics window).
     stream_now: f64,
     out: mpsc::Sender<MeetingOutput>,
@@ -48,6 +55,7 @@ impl MeetingStage {
             ctx,
             rules: MeetingRules::new(config),
             meeting: None,
+            voices: speakers::MeetingVoices::default(),
             stream_now: 0.0,
             out,
         }
@@ -67,16 +75,16 @@ impl MeetingStage {
         let (mut asr_open, mut reports_open, mut requests_open) = (true, true, true);
         while asr_open || reports_open {
             tokio::select! {
-                output = inputs.asr.recv(), if asr_open => match output {
+                output = inputs.transcripts.recv(), if asr_open => match output {
                     None => asr_open = false,
-                    Some(AsrOutput::Partial(partial)) => {
+                    Some(AttributedOutput::Partial(partial)) => {
                         // Live only: a partial that does not fit now is superseded by the next.
                         let meeting = self.meeting_id();
                         let _ = self.out.try_send(MeetingOutput::Partial { partial, meeting });
                     }
-                    Some(AsrOutput::Final(transcript)) => {
+                    Some(AttributedOutput::Final(transcript)) => {
                         let _work = heartbeat.working();
-                        self.on_transcript(transcript).await;
+                        self.on_transcript(transcript, inputs.speakers.current()).await;
                     }
                 },
                 report = inputs.reports.recv(), if reports_open => match report {
@@ -85,7 +93,7 @@ impl MeetingStage {
                         let _work = heartbeat.working();
                         self.stream_now = self.stream_now.max(metrics.start + metrics.seconds);
                         if let Some(decision) = self.rules.tick(self.stream_now, metrics.speech_duty_cycle > 0.0) {
-                            self.apply(decision).await;
+                            self.apply(decision, inputs.speakers.current()).await;
                         }
                     }
                     Some(AudioReport::Event(event)) => {
@@ -98,14 +106,14 @@ impl MeetingStage {
                     None => requests_open = false,
                     Some(request) => {
                         let _work = heartbeat.working();
-                        self.on_request(request).await;
+                        self.on_request(request, inputs.speakers.current()).await;
                     }
                 },
                 Ok(config) = inputs.config.changed() => self.rules.set_config(&config),
             }
         }
         if let Some(decision) = self.rules.stop(self.stream_now, EndedBy::Shutdown) {
-            self.apply(decision).await;
+            self.apply(decision, inputs.speakers.current()).await;
         }
     }
 
@@ -120,10 +128,13 @@ impl MeetingStage {
         }
     }
 
-    async fn on_transcript(&mut self, transcript: Transcript) {
+    async fn on_transcript(&mut self, mut transcript: Transcript, speakers: &SpeakersConfig) {
         self.stream_now = self.stream_now.max(transcript.end);
         if let Some(decision) = self.rules.speech(transcript.start, transcript.end) {
-            self.apply(decision).await;
+            self.apply(decision, speakers).await;
+        }
+        if let Some(speaker) = &mut transcript.speaker {
+            speaker.label = self.voices.label_for(speaker.voice);
         }
         if let Some((_, segments)) = &mut self.meeting {
             segments.push(SegmentRecord::of(&transcript));
@@ -132,8 +143,10 @@ impl MeetingStage {
         self.send(MeetingOutput::Segment { meeting, transcript }).await;
     }
 
-    /// Carries out a meeting decision: tells the store, and summarises an ended meeting.
-    async fn apply(&mut self, decision: Decision) -> Option<MeetingRecord> {
+    /// Carries out a meeting decision: tells the store, and, for an ended meeting, revises its
+    /// speakers and summarises it.
+    async fn apply(&mut self, decision: Decision, speakers: &SpeakersConfig) -> Option<MeetingRecord> {
+        self.voices = speakers::MeetingVoices::default();
         match decision {
             Decision::Start { at, by } => {
                 let meeting = MeetingRecord {
@@ -151,7 +164,7 @@ impl MeetingStage {
                 Some(meeting)
             }
             Decision::End { at, by } => {
-                let (mut meeting, segments) = self.meeting.take()?;
+                let (mut meeting, mut segments) = self.meeting.take()?;
                 let ended_ms = meeting.started_ms + ((at - meeting.stream_start_s).max(0.0) * 1000.0) as u64;
                 meeting.ended_ms = Some(ended_ms.min(unix_millis()).max(meeting.started_ms));
                 meeting.stream_end_s = Some(at);
@@ -160,6 +173,16 @@ impl MeetingStage {
                 // Closed first, then summarised: after a cut in between, the next start finds
                 // a closed meeting without its summary and writes it (once).
                 self.send(MeetingOutput::MeetingEnded(meeting.clone())).await;
+                if segments.iter().any(|s| s.voice.is_some()) {
+                    let rules = crate::voices::ClusterRules::at_meeting_end(speakers);
+                    let changes = speakers::revise(&mut segments, &rules);
+                    self.send(MeetingOutput::Speakers(SpeakersRevision {
+                        meeting: meeting.id.clone(),
+                        changes,
+                        participants: crate::pipeline::Participant::all_in(&segments),
+                    }))
+                    .await;
+                }
                 let summary = summary::summarise(&meeting, &segments, at, true);
                 self.send(MeetingOutput::Summary(summary)).await;
                 Some(meeting)
@@ -167,11 +190,11 @@ impl MeetingStage {
         }
     }
 
-    async fn on_request(&mut self, request: MeetingRequest) {
+    async fn on_request(&mut self, request: MeetingRequest, speakers: &SpeakersConfig) {
         match request {
             MeetingRequest::Start(reply) => {
                 let answer = match self.rules.start_command(self.stream_now) {
-                    Some(decision) => match self.apply(decision).await {
+                    Some(decision) => match self.apply(decision, speakers).await {
                         Some(meeting) => Ok(serde_json::json!({ "meeting": meeting.id })),
                         None => Err("the meeting could not be started".to_owned()),
                     },
@@ -184,7 +207,7 @@ impl MeetingStage {
             }
             MeetingRequest::Stop(reply) => {
                 let answer = match self.rules.stop(self.stream_now, EndedBy::Command) {
-                    Some(decision) => match self.apply(decision).await {
+                    Some(decision) => match self.apply(decision, speakers).await {
                         Some(meeting) => Ok(serde_json::json!({ "meeting": meeting.id })),
                         None => Err("no meeting is going on".to_owned()),
                     },
@@ -225,6 +248,7 @@ mod tests {
             text: text.into(),
             confidence: 0.9,
             language: "en".into(),
+            speaker: None,
         }
     }
 
@@ -237,15 +261,16 @@ mod tests {
         let (_, requests) = mpsc::channel(1);
         let config = Section::fixed(MeetingConfig::default());
         for transcript in finals {
-            asr_tx.send(AsrOutput::Final(transcript)).await.unwrap();
+            asr_tx.send(AttributedOutput::Final(transcript)).await.unwrap();
         }
         drop(asr_tx);
         let ctx = Stages::new(Shutdown::default()).context("meeting", std::sync::Arc::new(()));
         let inputs = Inputs {
-            asr,
+            transcripts: asr,
             reports,
             requests,
             config,
+            speakers: Section::fixed(SpeakersConfig::default()),
         };
         MeetingStage::new(ctx, &MeetingConfig::default(), out)
             .run(inputs, backlog)
@@ -271,7 +296,7 @@ mod tests {
                 MeetingOutput::Segment { .. } => "segment",
                 MeetingOutput::MeetingEnded(_) => "ended",
                 MeetingOutput::Summary(_) => "summary",
-                MeetingOutput::Partial { .. } | MeetingOutput::Insight { .. } => "other",
+                MeetingOutput::Partial { .. } | MeetingOutput::Insight { .. } | MeetingOutput::Speakers(_) => "other",
             })
             .collect();
         assert_eq!(kinds, ["started", "segment", "segment", "ended", "summary"]);
@@ -280,11 +305,13 @@ mod tests {
             transcript,
             is_final,
             meeting,
+            participants,
         })) = seen.last()
         else {
             unreachable!()
         };
         assert!(is_final);
+        assert!(participants.is_empty(), "no speakers without the speakers stage");
         assert_eq!((stats.segments, stats.words), (2, 4));
         assert_eq!(transcript, "[00:00] Good morning.\n[00:05] Let's start.\n");
         assert_eq!(meeting.ended_by.as_deref(), Some("shutdown"));
@@ -311,6 +338,10 @@ mod tests {
             text: "Good morning.".into(),
             confidence: 0.9,
             language: "en".into(),
+            speaker: None,
+            speaker_name: None,
+            speaker_confidence: None,
+            voice: None,
         };
         let seen = run(vec![(meeting, vec![segment])], Vec::new()).await;
         assert_eq!(seen.len(), 1, "nothing else happened");

@@ -1,7 +1,8 @@
-//! What a meeting's summary says until the meaning rules make it richer: its statistics and
-//! its transcript. Pure functions over the meeting's segments; never stores or publishes.
+//! What a meeting's summary says until the meaning rules make it richer: its participants,
+//! statistics and transcript. Pure functions over the meeting's segments; never stores or
+//! publishes.
 
-use crate::pipeline::{MeetingRecord, MeetingStats, MeetingSummary, SegmentRecord};
+use crate::pipeline::{MeetingRecord, MeetingStats, MeetingSummary, Participant, SegmentRecord};
 use crate::transcript_format::minute_mark;
 
 /// The summary of `meeting` with `segments`; an open meeting's duration runs until `until`.
@@ -9,17 +10,22 @@ pub fn summarise(meeting: &MeetingRecord, segments: &[SegmentRecord], until: f64
     MeetingSummary {
         meeting: meeting.clone(),
         stats: MeetingStats::of(meeting, segments, until),
+        participants: Participant::all_in(segments),
         transcript: transcript(meeting, segments),
         is_final,
     }
 }
 
-/// One line per segment, `[mm:ss] text`, timed from the meeting's start.
+/// One line per segment, `[mm:ss] Speaker: text` (`[mm:ss] text` without a speaker), timed
+/// from the meeting's start.
 pub fn transcript(meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
     let mut text = String::new();
     for segment in segments {
-        let at = (segment.start_s - meeting.stream_start_s).max(0.0);
-        text.push_str(&format!("[{}] {}\n", minute_mark(at), segment.text.trim()));
+        let at = minute_mark((segment.start_s - meeting.stream_start_s).max(0.0));
+        match segment.speaker_display() {
+            Some(who) => text.push_str(&format!("[{at}] {who}: {}\n", segment.text.trim())),
+            None => text.push_str(&format!("[{at}] {}\n", segment.text.trim())),
+        }
     }
     text
 }
@@ -47,6 +53,10 @@ mod tests {
             text: text.into(),
             confidence: 0.9,
             language: "en".into(),
+            speaker: None,
+            speaker_name: None,
+            speaker_confidence: None,
+            voice: None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! text. Pure formatting (through `transcript_format`); times are counted from the meeting's
 //! start.
 
-use crate::pipeline::{MeetingRecord, MeetingStats, SegmentRecord};
+use crate::pipeline::{MeetingRecord, MeetingStats, Participant, SegmentRecord};
 use crate::transcript_format::{clock, subtitles, Cue, TranscriptFormat};
 
 pub fn render(format: TranscriptFormat, meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
@@ -28,6 +28,7 @@ fn cues<'a>(meeting: &'a MeetingRecord, segments: &'a [SegmentRecord]) -> impl I
         start: relative(meeting, s.start_s),
         end: relative(meeting, s.end_s),
         text: &s.text,
+        speaker: s.speaker_display(),
     })
 }
 
@@ -41,7 +42,10 @@ fn json(meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
             "text": s.text.trim(),
             "confidence": s.confidence,
             "language": s.language,
+            "speaker": s.speaker,
+            "speaker_name": s.speaker_name,
         })).collect::<Vec<_>>(),
+        "participants": Participant::all_in(segments),
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
@@ -50,14 +54,32 @@ fn json(meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
 
 fn markdown(meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
     let stats = stats(meeting, segments);
-    let head = format!(
-        "# Meeting {}\n\n- Duration: {}\n- Segments: {}\n- Words: {}\n- Speech: {}\n\n## Transcript\n\n",
+    let mut head = format!(
+        "# Meeting {}\n\n- Duration: {}\n- Segments: {}\n- Words: {}\n- Speech: {}\n\n",
         meeting.id,
         clock(stats.duration_s),
         stats.segments,
         stats.words,
         clock(stats.speech_s),
     );
+    let people = Participant::all_in(segments);
+    if !people.is_empty() {
+        head.push_str("## Participants\n\n| Speaker | Talk time | Share | Turns |\n|---|---|---|---|\n");
+        for p in &people {
+            let who = match &p.name {
+                Some(name) => format!("{name} ({})", p.label),
+                None => p.label.clone(),
+            };
+            head.push_str(&format!(
+                "| {who} | {} | {:.0}% | {} |\n",
+                clock(p.talk_s),
+                p.share * 100.0,
+                p.turns
+            ));
+        }
+        head.push('\n');
+    }
+    head.push_str("## Transcript\n\n");
     head + &subtitles(TranscriptFormat::Markdown, cues(meeting, segments))
 }
 
@@ -89,6 +111,10 @@ mod tests {
                 text: " Good morning.".into(),
                 confidence: 0.9,
                 language: "en".into(),
+                speaker: None,
+                speaker_name: None,
+                speaker_confidence: None,
+                voice: None,
             },
             SegmentRecord {
                 start_s: 3761.0,
@@ -96,6 +122,10 @@ mod tests {
                 text: "Thanks, all.".into(),
                 confidence: 0.8,
                 language: "en".into(),
+                speaker: None,
+                speaker_name: None,
+                speaker_confidence: None,
+                voice: None,
             },
         ]
     }

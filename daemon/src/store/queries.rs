@@ -53,7 +53,10 @@ impl Store {
     pub fn segments(&self, meeting: &str) -> Result<Vec<SegmentRecord>, StoreError> {
         let mut statement = self
             .conn
-            .prepare("SELECT start_s, end_s, text, confidence, language FROM segments WHERE meeting_id = ?1 ORDER BY start_s, id")
+            .prepare(
+                "SELECT start_s, end_s, text, confidence, language, speaker, speaker_name, speaker_confidence, voice \
+                 FROM segments WHERE meeting_id = ?1 ORDER BY start_s, id",
+            )
             .map_err(self.error("reading segments"))?;
         let rows = statement
             .query_map([meeting], |row| {
@@ -63,6 +66,12 @@ impl Store {
                     text: row.get(2)?,
                     confidence: row.get(3)?,
                     language: row.get(4)?,
+                    speaker: row.get(5)?,
+                    speaker_name: row.get(6)?,
+                    speaker_confidence: row.get(7)?,
+                    voice: row
+                        .get::<_, Option<Vec<u8>>>(8)?
+                        .map(|blob| super::voices::from_blob(&blob)),
                 })
             })
             .and_then(Iterator::collect)

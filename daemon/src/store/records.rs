@@ -6,7 +6,7 @@ use rusqlite::params;
 
 use super::{classify, RecordKind, Store, StoreError};
 use crate::clock::unix_millis;
-use crate::pipeline::{MeetingRecord, RecordKey, SegmentRecord};
+use crate::pipeline::{MeetingRecord, RecordKey, SegmentRecord, SpeakersRevision};
 
 impl Store {
     pub fn begin_meeting(&mut self, meeting: &MeetingRecord) -> Result<(), StoreError> {
@@ -51,8 +51,9 @@ impl Store {
     ) -> Result<Vec<u8>, StoreError> {
         self.add_record(RecordKind::Segment, meeting, forward, encode, |tx, key, payload, now| {
             tx.execute(
-                "INSERT INTO segments (meeting_id, record_seq, start_s, end_s, text, confidence, language, created_ms, payload) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO segments (meeting_id, record_seq, start_s, end_s, text, confidence, language, created_ms, payload, \
+                 speaker, live_speaker, speaker_name, speaker_confidence, voice) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)",
                 params![
                     key.meeting,
                     key.seq,
@@ -62,7 +63,11 @@ impl Store {
                     segment.confidence,
                     segment.language,
                     now,
-                    payload
+                    payload,
+                    segment.speaker,
+                    segment.speaker_name,
+                    segment.speaker_confidence,
+                    segment.voice.as_deref().map(super::voices::to_blob),
                 ],
             )
         })
@@ -88,6 +93,35 @@ impl Store {
             )
             },
         )
+    }
+
+    /// Applies a meeting's corrected speaker labels to its stored segments, stores the revision
+    /// and, with `forward`, queues it upstream; one transaction.
+    pub fn revise_speakers(
+        &mut self,
+        revision: &SpeakersRevision,
+        forward: bool,
+        encode: impl FnOnce(&RecordKey) -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        let meeting = revision.meeting.as_str();
+        self.add_record(RecordKind::Speakers, Some(meeting), forward, encode, |tx, key, payload, now| {
+            for change in &revision.changes {
+                tx.execute(
+                    "UPDATE segments SET speaker = ?4 WHERE meeting_id = ?1 AND start_s = ?2 AND end_s = ?3",
+                    params![meeting, change.start, change.end, change.to],
+                )?;
+            }
+            for participant in &revision.participants {
+                tx.execute(
+                    "UPDATE segments SET speaker_name = ?3 WHERE meeting_id = ?1 AND speaker = ?2",
+                    params![meeting, participant.label, participant.name],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO insights (meeting_id, record_seq, kind, created_ms, payload) VALUES (?1, ?2, 'speakers', ?3, ?4)",
+                params![meeting, key.seq, now, payload],
+            )
+        })
     }
 
     /// Stores a meeting's summary and queues it upstream (summaries always go).

@@ -78,6 +78,21 @@ const MIGRATIONS: &[&str] = &[
         last_ts_ms INTEGER NOT NULL               -- the signed time, Unix milliseconds
     );
     ",
+    // 3: who said each segment, and enrolled voices. `voice` and `voiceprints.embedding` are
+    // biometric: they never go into the outbox, an export or a log.
+    "
+    ALTER TABLE segments ADD COLUMN speaker TEXT;             -- 'S1'… (corrected at meeting end)
+    ALTER TABLE segments ADD COLUMN live_speaker TEXT;        -- the label published live
+    ALTER TABLE segments ADD COLUMN speaker_name TEXT;
+    ALTER TABLE segments ADD COLUMN speaker_confidence REAL;
+    ALTER TABLE segments ADD COLUMN voice BLOB;               -- f32 little-endian embedding
+    CREATE TABLE voiceprints (
+        name       TEXT PRIMARY KEY,
+        embedding  BLOB NOT NULL,                 -- f32 little-endian, unit length
+        source     TEXT NOT NULL,                 -- 'file' | 'meeting <id> <label>'
+        created_ms INTEGER NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this build writes.
@@ -119,12 +134,13 @@ mod tests {
         let tables: i64 = conn
             .query_row(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN \
-                 ('meetings', 'segments', 'insights', 'summaries', 'config_history', 'outbox', 'operator_clock')",
+                 ('meetings', 'segments', 'insights', 'summaries', 'config_history', 'outbox', 'operator_clock', \
+                  'voiceprints')",
                 [],
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 7);
+        assert_eq!(tables, 8);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::health::StoreHealth;
 use crate::pipeline::{MeetingOutput, Published, RecordKey, RecordTopic, SegmentRecord, StoreRequest};
 use crate::stage::{Shared, StageContext};
 use crate::transcript_format::TranscriptFormat;
-use crate::wire::{self, InsightMessage, MeetingMessage, SummaryMessage, TranscriptMessage};
+use crate::wire::{self, InsightMessage, MeetingMessage, SpeakersMessage, SummaryMessage, TranscriptMessage};
 
 /// Records kept in memory while the disk is full; past this the oldest is dropped (counted).
 const HELD_MAX: usize = 10_000;
@@ -126,6 +126,8 @@ impl StoreStage {
             MeetingOutput::Segment { .. } => configured && sync.segments,
             MeetingOutput::Insight { .. } => configured && sync.insights,
             MeetingOutput::Summary(_) => true,
+            // A revision corrects segments: it goes where they went.
+            MeetingOutput::Speakers(_) => configured && sync.segments,
             MeetingOutput::MeetingStarted(_) | MeetingOutput::MeetingEnded(_) | MeetingOutput::Partial { .. } => false,
         }
     }
@@ -217,6 +219,12 @@ impl StoreStage {
                         wire::to_cbor(&InsightMessage::new(device, event, key))
                     })?
             }
+            MeetingOutput::Speakers(revision) => {
+                let device = &self.device;
+                self.store.revise_speakers(revision, forward, |key| {
+                    wire::to_cbor(&SpeakersMessage::new(device, revision, key))
+                })?
+            }
             MeetingOutput::Summary(summary) => {
                 let device = &self.device;
                 let payload = self.store.add_summary(&summary.meeting.id, summary.is_final, |key| {
@@ -251,6 +259,7 @@ impl StoreStage {
                 wire::to_cbor(&TranscriptMessage::new(device, transcript, key))
             }
             MeetingOutput::Insight { event, .. } => wire::to_cbor(&InsightMessage::new(device, event, key)),
+            MeetingOutput::Speakers(revision) => wire::to_cbor(&SpeakersMessage::new(device, revision, key)),
             MeetingOutput::Summary(summary) => wire::to_cbor(&SummaryMessage::new(device, summary, key)),
         };
         topic_of(record).map(|topic| Published::Record { topic, payload })
@@ -304,6 +313,27 @@ impl StoreStage {
         }
     }
 
+    /// Enrols the voice labelled `speaker` in stored meeting `meeting` as `name`.
+    fn enroll_from_meeting(&mut self, meeting: &str, speaker: &str, name: &str) -> Result<serde_json::Value, String> {
+        let (print, seconds) = self
+            .store
+            .meeting_voice(meeting, speaker)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!("meeting {meeting} has no speech of {speaker} with a voice; the meeting's summary lists its speakers")
+            })?;
+        self.store
+            .enroll(name, &print, &format!("meeting {meeting} {speaker}"))
+            .map_err(|e| e.to_string())?;
+        tracing::info!(
+            seconds = crate::clock::round_ms(seconds),
+            "A voice was enrolled from a stored meeting"
+        );
+        Ok(
+            serde_json::json!({ "enrolled": name, "meeting": meeting, "speaker": speaker, "speech_s": crate::clock::round_ms(seconds) }),
+        )
+    }
+
     fn on_request(&mut self, request: StoreRequest) {
         match request {
             StoreRequest::Export { meeting, format, reply } => {
@@ -316,6 +346,36 @@ impl StoreStage {
                     error.to_string()
                 });
                 let _ = reply.send(answer);
+            }
+            StoreRequest::Enroll {
+                meeting,
+                speaker,
+                name,
+                reply,
+            } => {
+                let answer = self.enroll_from_meeting(&meeting, &speaker, &name);
+                let _ = reply.send(answer);
+            }
+            StoreRequest::Forget { name, reply } => {
+                let answer = match self.store.forget(&name) {
+                    Ok(true) => Ok(serde_json::json!({ "forgotten": name })),
+                    Ok(false) => Err(format!(
+                        "no voice named {name:?} is enrolled; the `speakers` command lists them"
+                    )),
+                    Err(error) => Err(error.to_string()),
+                };
+                let _ = reply.send(answer);
+            }
+            StoreRequest::ListVoices(reply) => {
+                let answer = self
+                    .store
+                    .list_voices()
+                    .map(|voices| serde_json::json!({ "voices": voices }))
+                    .map_err(|e| e.to_string());
+                let _ = reply.send(answer);
+            }
+            StoreRequest::Voiceprints(reply) => {
+                let _ = reply.send(self.store.voiceprints().map_err(|e| e.to_string()));
             }
             StoreRequest::ConfigHistory {
                 revision,
@@ -370,6 +430,7 @@ fn meeting_of(record: &MeetingOutput) -> Option<String> {
         | MeetingOutput::Insight { meeting, .. } => meeting.clone(),
         MeetingOutput::MeetingStarted(m) | MeetingOutput::MeetingEnded(m) => Some(m.id.clone()),
         MeetingOutput::Summary(summary) => Some(summary.meeting.id.clone()),
+        MeetingOutput::Speakers(revision) => Some(revision.meeting.clone()),
     }
 }
 
@@ -381,6 +442,7 @@ fn topic_of(record: &MeetingOutput) -> Option<RecordTopic> {
         MeetingOutput::Segment { .. } => Some(RecordTopic::Transcript),
         MeetingOutput::Insight { .. } => Some(RecordTopic::Insight),
         MeetingOutput::Summary(_) => Some(RecordTopic::Summary),
+        MeetingOutput::Speakers(_) => Some(RecordTopic::Speakers),
     }
 }
 
@@ -428,6 +490,10 @@ mod tests {
                 text: "Good morning.".into(),
                 confidence: 0.9,
                 language: "en".into(),
+                speaker: None,
+                speaker_name: None,
+                speaker_confidence: None,
+                voice: None,
             };
             store
                 .add_segment(Some("open"), &segment, false, |_| b"segment".to_vec())
@@ -480,6 +546,7 @@ mod tests {
             text: long.clone(),
             confidence: 0.9,
             language: "en".into(),
+            speaker: None,
         };
         stage.write(MeetingOutput::MeetingStarted(meeting()), false).await;
         let segment = MeetingOutput::Segment {

@@ -1,11 +1,15 @@
-//! Who is speaking, from embeddings: the online rules a live meeting labels pieces of speech
-//! with (`OnlineClusters`), and the end-of-meeting re-clustering over everything the meeting
-//! said (`recluster`). Pure arithmetic on embeddings and durations: no model, no clock, no I/O.
+//! Who is speaking, from speaker embeddings: the online rules the speakers stage labels pieces
+//! of speech with (`OnlineClusters`), the end-of-meeting re-clustering the meeting stage runs
+//! over everything a meeting said (`recluster`), and matching known voices (`best_voiceprint`).
+//! Pure arithmetic on embeddings, durations and stream times: no model, no clock, no I/O, and
+//! nothing here is ever logged (embeddings are biometric data).
 //!
 //! Online, a new speaker needs evidence: a piece long enough to trust its embedding, far enough
 //! from everyone known. Anything else (a short blip, an uncertain piece) gets the nearest known
 //! label with a confidence that says how sure it is, so phantom speakers are not invented.
 //! Centroids move only with pieces long enough to trust.
+
+use crate::config::SpeakersConfig;
 
 /// The thresholds of the online rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,30 +39,55 @@ impl Default for ClusterRules {
     }
 }
 
-/// One known speaker of the meeting.
+impl ClusterRules {
+    /// The speakers stage's rules, from `[speakers]`.
+    pub fn online(config: &SpeakersConfig) -> Self {
+        Self {
+            same_speaker: config.same_speaker,
+            min_new_speaker_s: config.min_new_speaker_s,
+            min_update_s: config.min_new_speaker_s * 0.8,
+            max_speakers: config.max_speakers as usize,
+        }
+    }
+
+    /// The end-of-meeting re-clustering's rules, from `[speakers]`.
+    pub fn at_meeting_end(config: &SpeakersConfig) -> Self {
+        Self {
+            same_speaker: config.recluster_similarity,
+            ..Self::online(config)
+        }
+    }
+}
+
+/// One voice heard recently.
 #[derive(Debug, Clone, PartialEq)]
 struct Speaker {
+    id: u64,
     /// Sum of the unit embeddings of the pieces that formed it (its direction is the centroid).
     sum: Vec<f32>,
     seconds: f32,
+    /// Stream time it was last heard, s.
+    last_heard: f64,
 }
 
-/// Which speaker a piece of speech was given.
+/// Which voice a piece of speech was given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
-    /// `S1`, `S2`, … in order of first appearance; `None` before anyone could be trusted.
-    pub label: Option<String>,
+    /// 1, 2, … in order of first appearance, never reused; `None` before any piece could be
+    /// trusted.
+    pub voice: Option<u64>,
     /// 0-1: how sure the rules are.
     pub confidence: f32,
-    /// This piece founded the speaker.
+    /// This piece founded the voice.
     pub new_speaker: bool,
 }
 
-/// The speakers of one meeting, as the live rules know them.
+/// The voices heard recently, as the live rules know them.
 #[derive(Debug, Clone, Default)]
 pub struct OnlineClusters {
     rules: ClusterRules,
     speakers: Vec<Speaker>,
+    founded: u64,
 }
 
 /// `v` scaled to length 1 (a zero vector stays zero).
@@ -75,8 +104,44 @@ fn cosine_to(sum: &[f32], unit_piece: &[f32]) -> f32 {
     sum.iter().zip(unit_piece).map(|(a, b)| a * b).sum::<f32>() / norm
 }
 
-fn label(index: usize) -> String {
+/// The label of the `index`-th speaker of a meeting (0-based): `S1`, `S2`, …
+pub fn label(index: usize) -> String {
     format!("S{}", index + 1)
+}
+
+/// Cosine similarity of two embeddings (0 when either is zero).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let denominator = norm(a) * norm(b);
+    if denominator == 0.0 {
+        return 0.0;
+    }
+    a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>() / denominator
+}
+
+/// The mean direction of `embeddings`, each weighted by its `weight` (unit length).
+pub fn centroid<'a>(embeddings: impl IntoIterator<Item = (&'a [f32], f32)>) -> Vec<f32> {
+    let mut sum: Vec<f32> = Vec::new();
+    for (embedding, weight) in embeddings {
+        if sum.is_empty() {
+            sum = vec![0.0; embedding.len()];
+        }
+        sum.iter_mut().zip(unit(embedding)).for_each(|(s, e)| *s += weight * e);
+    }
+    unit(&sum)
+}
+
+/// The known voice `embedding` is, if any scores at least `threshold` (the best one wins).
+pub fn best_voiceprint<'a>(
+    embedding: &[f32],
+    voiceprints: impl IntoIterator<Item = (&'a str, &'a [f32])>,
+    threshold: f32,
+) -> Option<(&'a str, f32)> {
+    voiceprints
+        .into_iter()
+        .map(|(name, print)| (name, cosine(embedding, print)))
+        .filter(|&(_, similarity)| similarity >= threshold)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 impl OnlineClusters {
@@ -84,15 +149,33 @@ impl OnlineClusters {
         Self {
             rules,
             speakers: Vec::new(),
+            founded: 0,
         }
+    }
+
+    /// New thresholds; the voices heard so far stay.
+    pub fn set_rules(&mut self, rules: ClusterRules) {
+        self.rules = rules;
     }
 
     pub fn speakers(&self) -> usize {
         self.speakers.len()
     }
 
-    /// Labels a piece of speech `seconds` long with embedding `embedding`.
-    pub fn assign(&mut self, embedding: &[f32], seconds: f32) -> Assignment {
+    /// The centroid (unit length) of voice `id`, while it is known.
+    pub fn centroid_of(&self, id: u64) -> Option<Vec<f32>> {
+        self.speakers.iter().find(|s| s.id == id).map(|s| unit(&s.sum))
+    }
+
+    /// Forgets the voices not heard since `before` (stream time, s): a room's next meeting
+    /// starts without the last one's crowd, and `max_speakers` counts the people present.
+    pub fn forget_unheard_since(&mut self, before: f64) {
+        self.speakers.retain(|s| s.last_heard >= before);
+    }
+
+    /// Labels a piece of speech `seconds` long, heard at stream time `at`, with embedding
+    /// `embedding`.
+    pub fn assign(&mut self, embedding: &[f32], seconds: f32, at: f64) -> Assignment {
         let piece = unit(embedding);
         let nearest = self
             .speakers
@@ -104,33 +187,40 @@ impl OnlineClusters {
         let room = self.speakers.len() < self.rules.max_speakers;
         match nearest {
             Some((index, similarity)) if similarity >= self.rules.same_speaker => {
+                let speaker = &mut self.speakers[index];
                 if seconds >= self.rules.min_update_s {
-                    let speaker = &mut self.speakers[index];
-                    speaker.sum.iter_mut().zip(&piece).for_each(|(s, p)| *s += p);
+                    speaker.sum.iter_mut().zip(&piece).for_each(|(s, p)| *s += p * seconds);
                     speaker.seconds += seconds;
                 }
+                speaker.last_heard = speaker.last_heard.max(at);
                 Assignment {
-                    label: Some(label(index)),
+                    voice: Some(speaker.id),
                     confidence: confidence(similarity, self.rules.same_speaker, seconds, &self.rules),
                     new_speaker: false,
                 }
             }
             _ if trusted && room => {
-                self.speakers.push(Speaker { sum: piece, seconds });
+                self.founded += 1;
+                self.speakers.push(Speaker {
+                    id: self.founded,
+                    sum: piece.iter().map(|p| p * seconds).collect(),
+                    seconds,
+                    last_heard: at,
+                });
                 Assignment {
-                    label: Some(label(self.speakers.len() - 1)),
+                    voice: Some(self.founded),
                     confidence: 0.5,
                     new_speaker: true,
                 }
             }
             // Short, or no room: the nearest known speaker, unsure.
             Some((index, similarity)) => Assignment {
-                label: Some(label(index)),
+                voice: Some(self.speakers[index].id),
                 confidence: (0.5 * similarity.max(0.0) / self.rules.same_speaker).min(0.49),
                 new_speaker: false,
             },
             None => Assignment {
-                label: None,
+                voice: None,
                 confidence: 0.0,
                 new_speaker: false,
             },
@@ -161,8 +251,8 @@ pub struct Piece {
 /// unit embedding (weighted by duration), merging while the closest two clusters are at least
 /// `same_speaker` similar, never beyond `max_speakers`. Pieces shorter than
 /// `min_new_speaker_s` cannot found a cluster: they join the nearest cluster of longer pieces.
-/// Returns a label per piece, `S1`, `S2`, … in order of first appearance.
-pub fn recluster(pieces: &[Piece], rules: &ClusterRules) -> Vec<String> {
+/// Returns a cluster per piece, 0, 1, … in order of first appearance.
+pub fn recluster(pieces: &[Piece], rules: &ClusterRules) -> Vec<usize> {
     let units: Vec<Vec<f32>> = pieces.iter().map(|p| unit(&p.embedding)).collect();
     let anchors: Vec<usize> = (0..pieces.len())
         .filter(|&i| pieces[i].seconds >= rules.min_new_speaker_s)
@@ -209,17 +299,16 @@ pub fn recluster(pieces: &[Piece], rules: &ClusterRules) -> Vec<String> {
                 .unwrap_or(0);
         }
     }
-    // Labels in order of first appearance.
-    let mut names: Vec<Option<usize>> = vec![None; clusters.len()];
+    // Numbered in order of first appearance.
+    let mut numbers: Vec<Option<usize>> = vec![None; clusters.len()];
     let mut next = 0;
     cluster_of
         .iter()
         .map(|&c| {
-            let name = *names[c].get_or_insert_with(|| {
+            *numbers[c].get_or_insert_with(|| {
                 next += 1;
                 next - 1
-            });
-            label(name)
+            })
         })
         .collect()
 }
@@ -260,19 +349,26 @@ mod tests {
     }
 
     #[test]
+    fn cosine_of_parallel_and_orthogonal_vectors() {
+        assert!((cosine(&[1.0, 2.0], &[2.0, 4.0]) - 1.0).abs() < 1e-6);
+        assert_eq!(cosine(&[1.0, 0.0], &[0.0, 3.0]), 0.0);
+        assert_eq!(cosine(&[0.0, 0.0], &[1.0, 0.0]), 0.0);
+    }
+
+    #[test]
     fn a_short_blip_never_founds_a_speaker() {
         let mut rng = Lcg(1);
         let (alice, stranger) = (voice(&mut rng), voice(&mut rng));
         let mut clusters = OnlineClusters::new(ClusterRules::default());
-        let first = clusters.assign(&piece_of(&alice, &mut rng), 3.0);
-        assert_eq!((first.label.as_deref(), first.new_speaker), (Some("S1"), true));
-        let blip = clusters.assign(&piece_of(&stranger, &mut rng), 0.3);
+        let first = clusters.assign(&piece_of(&alice, &mut rng), 3.0, 0.0);
+        assert_eq!((first.voice, first.new_speaker), (Some(1), true));
+        let blip = clusters.assign(&piece_of(&stranger, &mut rng), 0.3, 4.0);
         assert_eq!(clusters.speakers(), 1, "a 0.3 s blip founds no speaker");
-        assert_eq!(blip.label.as_deref(), Some("S1"));
+        assert_eq!(blip.voice, Some(1));
         assert!(blip.confidence < 0.5, "and says it is unsure: {blip:?}");
         // The same voice, long enough, does.
-        let later = clusters.assign(&piece_of(&stranger, &mut rng), 2.0);
-        assert_eq!((later.label.as_deref(), later.new_speaker), (Some("S2"), true));
+        let later = clusters.assign(&piece_of(&stranger, &mut rng), 2.0, 5.0);
+        assert_eq!((later.voice, later.new_speaker), (Some(2), true));
     }
 
     #[test]
@@ -280,15 +376,15 @@ mod tests {
         let mut rng = Lcg(7);
         let voices = [voice(&mut rng), voice(&mut rng)];
         let mut clusters = OnlineClusters::new(ClusterRules::default());
-        let labels: Vec<String> = (0..40)
+        let voices_given: Vec<u64> = (0..40)
             .map(|turn| {
                 let piece = piece_of(&voices[turn % 2], &mut rng);
-                clusters.assign(&piece, 1.0).label.unwrap()
+                clusters.assign(&piece, 1.0, turn as f64).voice.unwrap()
             })
             .collect();
-        assert_eq!(clusters.speakers(), 2, "{labels:?}");
-        for (turn, label) in labels.iter().enumerate() {
-            assert_eq!(label, if turn % 2 == 0 { "S1" } else { "S2" }, "turn {turn}");
+        assert_eq!(clusters.speakers(), 2, "{voices_given:?}");
+        for (turn, voice) in voices_given.iter().enumerate() {
+            assert_eq!(*voice, if turn % 2 == 0 { 1 } else { 2 }, "turn {turn}");
         }
     }
 
@@ -296,8 +392,8 @@ mod tests {
     fn nothing_is_labelled_before_a_piece_can_be_trusted() {
         let mut rng = Lcg(3);
         let mut clusters = OnlineClusters::new(ClusterRules::default());
-        let early = clusters.assign(&rng.vector(192), 0.4);
-        assert_eq!((early.label, early.confidence), (None, 0.0));
+        let early = clusters.assign(&rng.vector(192), 0.4, 0.0);
+        assert_eq!((early.voice, early.confidence), (None, 0.0));
         assert_eq!(clusters.speakers(), 0);
     }
 
@@ -311,9 +407,33 @@ mod tests {
         let mut clusters = OnlineClusters::new(rules);
         for _ in 0..6 {
             let stranger = voice(&mut rng);
-            clusters.assign(&piece_of(&stranger, &mut rng), 3.0);
+            clusters.assign(&piece_of(&stranger, &mut rng), 3.0, 0.0);
         }
         assert_eq!(clusters.speakers(), 3);
+    }
+
+    #[test]
+    fn voices_not_heard_for_a_while_are_forgotten_and_their_numbers_not_reused() {
+        let mut rng = Lcg(13);
+        let (alice, bob) = (voice(&mut rng), voice(&mut rng));
+        let mut clusters = OnlineClusters::new(ClusterRules::default());
+        assert_eq!(clusters.assign(&piece_of(&alice, &mut rng), 3.0, 10.0).voice, Some(1));
+        assert_eq!(clusters.assign(&piece_of(&bob, &mut rng), 3.0, 700.0).voice, Some(2));
+        clusters.forget_unheard_since(100.0);
+        assert_eq!(clusters.speakers(), 1);
+        assert!(clusters.centroid_of(1).is_none() && clusters.centroid_of(2).is_some());
+        let again = clusters.assign(&piece_of(&alice, &mut rng), 3.0, 710.0);
+        assert_eq!((again.voice, again.new_speaker), (Some(3), true));
+    }
+
+    #[test]
+    fn a_known_voice_is_named_only_above_the_threshold() {
+        let mut rng = Lcg(17);
+        let (alice, bob, stranger) = (voice(&mut rng), voice(&mut rng), voice(&mut rng));
+        let prints = [("Alice", alice.as_slice()), ("Bob", bob.as_slice())];
+        let heard = piece_of(&alice, &mut rng);
+        assert_eq!(best_voiceprint(&heard, prints, 0.5).map(|m| m.0), Some("Alice"));
+        assert_eq!(best_voiceprint(&piece_of(&stranger, &mut rng), prints, 0.5), None);
     }
 
     #[test]
@@ -337,11 +457,8 @@ mod tests {
             embedding: piece_of(&voices[2], &mut rng),
             seconds: 0.3,
         });
-        let labels = recluster(&pieces, &ClusterRules::default());
-        let expected = [
-            "S1", "S2", "S1", "S3", "S2", "S2", "S3", "S1", "S3", "S1", "S2", "S3", "S2", "S3",
-        ];
-        assert_eq!(labels, expected);
+        let clusters = recluster(&pieces, &ClusterRules::default());
+        assert_eq!(clusters, [0, 1, 0, 2, 1, 1, 2, 0, 2, 0, 1, 2, 1, 2]);
         let capped = recluster(
             &pieces,
             &ClusterRules {
@@ -349,7 +466,7 @@ mod tests {
                 ..ClusterRules::default()
             },
         );
-        let distinct: std::collections::BTreeSet<&String> = capped.iter().collect();
+        let distinct: std::collections::BTreeSet<&usize> = capped.iter().collect();
         assert_eq!(distinct.len(), 2, "{capped:?}");
     }
 }
