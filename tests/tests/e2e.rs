@@ -7,6 +7,7 @@ mod house;
 mod live_path;
 mod multilingual;
 mod offline_first;
+mod speakers;
 mod support;
 
 use std::process::Command;

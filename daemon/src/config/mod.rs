@@ -429,17 +429,20 @@ pub struct SpeakersConfig {
     /// split where they change voice. Default 1.5. 0.5-5.
     pub window_s: f32,
     /// Cosine similarity at or above which a piece of speech is a voice already heard.
-    /// Default 0.5. 0-1.
+    /// Default 0.4. 0-1.
     pub same_speaker: f32,
     /// A final is split into turns where its two sides are less alike than this. Default 0.4.
     /// 0-1.
     pub change_similarity: f32,
     /// Shortest piece of speech, s, that may found a new speaker (shorter or unsure pieces get
-    /// the nearest known speaker, with a low confidence). Default 1.0. 0.2-10.
+    /// the nearest known speaker, with a low confidence). Default 2.0. 0.2-10.
     pub min_new_speaker_s: f32,
     /// At the end of a meeting, every piece is clustered again; clusters at least this alike
-    /// are one speaker. Default 0.5. 0-1.
+    /// are one speaker. Default 0.6. 0-1.
     pub recluster_similarity: f32,
+    /// At the end of a meeting, a speaker with less speech than this, s, is not counted as a
+    /// participant: their pieces go to the nearest voice. Default 6. 0-600.
+    pub min_talk_s: f32,
     /// At most this many speakers in a meeting. Default 8. 1-32.
     pub max_speakers: u32,
     /// An enrolled voice names a speaker whose voice is at least this alike. Default 0.6. 0-1.
@@ -455,10 +458,11 @@ impl Default for SpeakersConfig {
             enabled: true,
             model: PathBuf::from("/usr/share/roomscribe/models/campplus/campplus_cn_en_common.pt"),
             window_s: 1.5,
-            same_speaker: 0.5,
+            same_speaker: 0.4,
             change_similarity: 0.4,
-            min_new_speaker_s: 1.0,
-            recluster_similarity: 0.5,
+            min_new_speaker_s: 2.0,
+            recluster_similarity: 0.6,
+            min_talk_s: 6.0,
             max_speakers: 8,
             known_voice_match: 0.6,
             forget_after_s: 600,

@@ -415,6 +415,7 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     }
     check.range("speakers.min_new_speaker_s", speakers.min_new_speaker_s, 0.2, 10.0, "");
     check.range("speakers.max_speakers", speakers.max_speakers, 1, 32, "");
+    check.range("speakers.min_talk_s", speakers.min_talk_s, 0.0, 600.0, "");
     check.range("speakers.forget_after_s", speakers.forget_after_s, 30, 86_400, "");
 
     let sync = &c.sync;

@@ -34,11 +34,23 @@ pub fn revise(segments: &mut [SegmentRecord], rules: &ClusterRules) -> Vec<Label
     if voiced.is_empty() {
         return Vec::new();
     }
+    let mut live_labels: Vec<&str> = Vec::new();
     let pieces: Vec<Piece> = voiced
         .iter()
-        .map(|&i| Piece {
-            embedding: segments[i].voice.clone().unwrap_or_default(),
-            seconds: (segments[i].end_s - segments[i].start_s).max(0.0) as f32,
+        .map(|&i| {
+            let live = segments[i].speaker.as_deref().unwrap_or_default();
+            let live = match live_labels.iter().position(|&l| l == live) {
+                Some(index) => index,
+                None => {
+                    live_labels.push(live);
+                    live_labels.len() - 1
+                }
+            };
+            Piece {
+                embedding: segments[i].voice.clone().unwrap_or_default(),
+                seconds: (segments[i].end_s - segments[i].start_s).max(0.0) as f32,
+                live,
+            }
         })
         .collect();
     let clusters = recluster(&pieces, rules);
@@ -136,13 +148,14 @@ mod tests {
         let mut segments = vec![
             segment(0.0, "S1", &a, None),
             segment(2.0, "S2", &b, Some("Bob")),
-            // Live said S1, but the voice is Bob's.
-            segment(4.0, "S1", &b, None),
+            // Live founded S3 on one piece of Bob's voice: too little talk to be a participant.
+            segment(4.0, "S3", &b, None),
             segment(6.0, "S1", &a, None),
             segment(8.0, "S2", &b, Some("Bob")),
         ];
         let rules = ClusterRules {
-            same_speaker: 0.5,
+            same_speaker: 0.99,
+            min_talk_s: 3.0,
             ..ClusterRules::default()
         };
         let changes = revise(&mut segments, &rules);
@@ -151,7 +164,7 @@ mod tests {
             [LabelChange {
                 start: 4.0,
                 end: 6.0,
-                from: "S1".into(),
+                from: "S3".into(),
                 to: "S2".into()
             }]
         );

@@ -80,6 +80,13 @@ impl Encoder {
 /// Attributes finals to voices: what the stage does to each one, without channels.
 pub struct Attributor {
     encoder: Encoder,
+    labeller: Labeller,
+}
+
+/// The rules side of attribution, given window embeddings: splitting, online labels, names.
+/// No model: the stage's `Attributor` embeds, this labels (the threshold sweep of
+/// `scripts/bench speakers` runs many of these over one set of embeddings).
+pub struct Labeller {
     clusters: OnlineClusters,
     voiceprints: Vec<Voiceprint>,
     config: SpeakersConfig,
@@ -97,6 +104,43 @@ impl Attributor {
     pub fn new(encoder: Encoder, config: SpeakersConfig, voiceprints: Vec<Voiceprint>) -> Self {
         Self {
             encoder,
+            labeller: Labeller::new(config, voiceprints),
+        }
+    }
+
+    pub fn set_config(&mut self, config: SpeakersConfig) {
+        self.labeller.set_config(config);
+    }
+
+    pub fn set_voiceprints(&mut self, voiceprints: Vec<Voiceprint>) {
+        self.labeller.voiceprints = voiceprints;
+    }
+
+    pub fn voices(&self) -> usize {
+        self.labeller.clusters.speakers()
+    }
+
+    /// The window embeddings of `heard`'s audio (none when it is too short to embed).
+    pub fn embed(&self, heard: &HeardTranscript) -> Result<Option<Vec<Vec<f32>>>, CamPlusError> {
+        let seconds = heard.audio.len() as f64 / f64::from(STREAM_RATE);
+        if seconds < SHORTEST_EMBEDDED_S {
+            return Ok(None);
+        }
+        let count = turns::window_count(seconds, f64::from(self.labeller.config.window_s));
+        self.encoder.embed_windows(&heard.audio, count).map(Some)
+    }
+
+    /// `heard` as one or more transcripts (split where the voice changes), each with its
+    /// speaker; `sequence` is the first one's number.
+    pub fn attribute(&mut self, heard: HeardTranscript, sequence: u64) -> Result<Attributed, CamPlusError> {
+        let windows = self.embed(&heard)?;
+        Ok(self.labeller.label(heard, windows, sequence))
+    }
+}
+
+impl Labeller {
+    pub fn new(config: SpeakersConfig, voiceprints: Vec<Voiceprint>) -> Self {
+        Self {
             clusters: OnlineClusters::new(ClusterRules::online(&config)),
             voiceprints,
             config,
@@ -109,17 +153,9 @@ impl Attributor {
         self.config = config;
     }
 
-    pub fn set_voiceprints(&mut self, voiceprints: Vec<Voiceprint>) {
-        self.voiceprints = voiceprints;
-    }
-
-    pub fn voices(&self) -> usize {
-        self.clusters.speakers()
-    }
-
-    /// `heard` as one or more transcripts (split where the voice changes), each with its
-    /// speaker; `sequence` is the first one's number.
-    pub fn attribute(&mut self, heard: HeardTranscript, sequence: u64) -> Result<Attributed, CamPlusError> {
+    /// `heard` labelled from its window embeddings (`embed`): split where they change voice,
+    /// each turn given the voice the online rules find (and its enrolled name).
+    pub fn label(&mut self, heard: HeardTranscript, windows: Option<Vec<Vec<f32>>>, sequence: u64) -> Attributed {
         let HeardTranscript {
             transcript,
             audio,
@@ -128,7 +164,7 @@ impl Attributor {
         let seconds = audio.len() as f64 / f64::from(STREAM_RATE);
         self.clusters
             .forget_unheard_since(transcript.end - f64::from(self.config.forget_after_s));
-        if seconds < SHORTEST_EMBEDDED_S {
+        let Some(windows) = windows.filter(|w| !w.is_empty()) else {
             let speaker = self.last_voice.clone().map(|(voice, name)| SpeakerTag {
                 voice,
                 label: String::new(),
@@ -136,17 +172,15 @@ impl Attributor {
                 confidence: 0.1,
                 embedding: Vec::new(),
             });
-            return Ok(Attributed {
+            return Attributed {
                 transcripts: vec![Transcript {
                     sequence,
                     speaker,
                     ..transcript
                 }],
                 embedded_s: 0.0,
-            });
-        }
-        let count = turns::window_count(seconds, f64::from(self.config.window_s));
-        let windows = self.encoder.embed_windows(&audio, count)?;
+            };
+        };
         let window_s = seconds / windows.len() as f64;
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut first = 0;
@@ -208,10 +242,10 @@ impl Attributor {
                 ..transcript.clone()
             });
         }
-        Ok(Attributed {
+        Attributed {
             transcripts,
             embedded_s: windows.len() as f64 * window_s,
-        })
+        }
     }
 }
 

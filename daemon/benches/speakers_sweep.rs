@@ -1,0 +1,204 @@
+//! `scripts/bench speakers --sweep`: how the `[speakers]` thresholds were chosen. For each
+//! meeting (a WAV and the JSON `roomscribe transcribe --word-timestamps` made of it), every
+//! segment's window embeddings are computed once; then, for every point of a grid of
+//! `same_speaker` × `change_similarity` × `recluster_similarity` × `min_talk_s` ×
+//! `min_new_speaker_s`, the speakers stage's rules and
+//! the end-of-meeting re-clustering label the meeting, and the labels are written as two
+//! hypotheses (live, after re-clustering) for the corpus scorer.
+//!
+//! Usage: speakers_sweep [--grid] MODEL OUT_DIR WAV:TRANSCRIPT_JSON...
+//! Without `--grid`, only the defaults of `[speakers]` (what `scripts/bench speakers` scores).
+//! Writes OUT_DIR/<point>/{live,final}/<meeting>.json and prints the CPU seconds the
+//! embeddings and the rules took per audio hour.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use roomscribe::audio::wav::WavSource;
+use roomscribe::config::SpeakersConfig;
+use roomscribe::meeting::speakers::{revise, MeetingVoices};
+use roomscribe::pipeline::{HeardTranscript, SegmentRecord, TimedWord, Transcript, STREAM_RATE};
+use roomscribe::speakers::{Attributor, Encoder, Labeller};
+use roomscribe::voices::ClusterRules;
+
+const SAME_SPEAKER: [f32; 3] = [0.4, 0.45, 0.5];
+const CHANGE_SIMILARITY: [f32; 2] = [0.4, 0.5];
+const RECLUSTER_SIMILARITY: [f32; 3] = [0.5, 0.6, 0.7];
+const MIN_TALK_S: [f32; 3] = [3.0, 6.0, 10.0];
+const MIN_NEW_SPEAKER_S: [f32; 2] = [1.0, 2.0];
+
+struct Meeting {
+    name: String,
+    heard: Vec<HeardTranscript>,
+    windows: Vec<Option<Vec<Vec<f32>>>>,
+}
+
+fn read_audio(path: &Path) -> Vec<f32> {
+    let mut wav = WavSource::open(path).expect("a readable WAV");
+    let (mut audio, mut block) = (Vec::new(), Vec::new());
+    loop {
+        wav.read_block(&mut block, STREAM_RATE as usize * 10)
+            .expect("a readable WAV");
+        if block.is_empty() {
+            return audio;
+        }
+        audio.extend_from_slice(&block);
+    }
+}
+
+fn heard_segments(audio: &[f32], transcript: &Path) -> Vec<HeardTranscript> {
+    let document: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(transcript).expect("a transcript")).expect("JSON");
+    let at = |t: f64| ((t * f64::from(STREAM_RATE)) as usize).min(audio.len());
+    document["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (start, end) = (s["start"].as_f64().unwrap(), s["end"].as_f64().unwrap());
+            HeardTranscript {
+                transcript: Transcript {
+                    sequence: i as u64,
+                    start,
+                    end,
+                    text: s["text"].as_str().unwrap_or("").to_owned(),
+                    confidence: 0.9,
+                    language: "en".into(),
+                    speaker: None,
+                },
+                audio: audio[at(start)..at(end).max(at(start))].to_vec(),
+                words: s["words"]
+                    .as_array()
+                    .map(|words| {
+                        words
+                            .iter()
+                            .map(|w| TimedWord {
+                                word: w["word"].as_str().unwrap_or("").to_owned(),
+                                start: w["start"].as_f64().unwrap_or(start),
+                                end: w["end"].as_f64().unwrap_or(end),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn write(path: PathBuf, records: &[SegmentRecord], labels: &[Option<String>]) {
+    let segments: Vec<serde_json::Value> = records
+        .iter()
+        .zip(labels)
+        .map(|(r, label)| serde_json::json!({"start": r.start_s, "end": r.end_s, "text": r.text, "speaker": label}))
+        .collect();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        path,
+        serde_json::to_vec(&serde_json::json!({ "segments": segments })).unwrap(),
+    )
+    .unwrap();
+}
+
+fn main() {
+    let mut args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let grid = args.first().is_some_and(|a| a == "--grid");
+    if grid {
+        args.remove(0);
+    }
+    let [model, out, pairs @ ..] = args.as_slice() else {
+        eprintln!("usage: speakers_sweep [--grid] MODEL OUT_DIR WAV:TRANSCRIPT_JSON...");
+        std::process::exit(64);
+    };
+    let defaults = SpeakersConfig::default();
+    let points: Vec<SpeakersConfig> = if grid {
+        let mut points = Vec::new();
+        for same_speaker in SAME_SPEAKER {
+            for change_similarity in CHANGE_SIMILARITY {
+                for recluster_similarity in RECLUSTER_SIMILARITY {
+                    for min_talk_s in MIN_TALK_S {
+                        for min_new_speaker_s in MIN_NEW_SPEAKER_S {
+                            points.push(SpeakersConfig {
+                                same_speaker,
+                                change_similarity,
+                                recluster_similarity,
+                                min_talk_s,
+                                min_new_speaker_s,
+                                ..defaults.clone()
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        points
+    } else {
+        vec![defaults]
+    };
+    roomscribe::torch_threads::set_for_this_thread(1);
+    let _no_grad = tch::no_grad_guard();
+    let encoder = Encoder::load(Path::new(model), tch::Device::Cpu).expect("the CAM++ weights");
+    let probe = Attributor::new(encoder, SpeakersConfig::default(), Vec::new());
+    let (mut audio_s, mut cpu) = (0.0, 0.0);
+    let meetings: Vec<Meeting> = pairs
+        .iter()
+        .map(|pair| {
+            let (wav, transcript) = pair.split_once(':').expect("WAV:TRANSCRIPT_JSON");
+            let audio = read_audio(Path::new(wav));
+            audio_s += audio.len() as f64 / f64::from(STREAM_RATE);
+            let heard = heard_segments(&audio, Path::new(transcript));
+            let started = Instant::now();
+            let windows = heard.iter().map(|h| probe.embed(h).expect("embedding")).collect();
+            cpu += started.elapsed().as_secs_f64();
+            let name = Path::new(wav).file_stem().unwrap().to_string_lossy().into_owned();
+            Meeting { name, heard, windows }
+        })
+        .collect();
+    println!(
+        "embeddings: {cpu:.1} s for {audio_s:.0} s of audio, {:.1} CPU-s per audio hour (one thread)",
+        cpu / audio_s * 3600.0
+    );
+    let started = Instant::now();
+    for config in points {
+        let point = format!(
+            "same{}_change{}_re{}_talk{}_new{}",
+            config.same_speaker,
+            config.change_similarity,
+            config.recluster_similarity,
+            config.min_talk_s,
+            config.min_new_speaker_s
+        );
+        for meeting in &meetings {
+            let mut labeller = Labeller::new(config.clone(), Vec::new());
+            let mut voices = MeetingVoices::default();
+            let mut records = Vec::new();
+            for (heard, windows) in meeting.heard.iter().zip(&meeting.windows) {
+                let sequence = heard.transcript.sequence;
+                for mut t in labeller.label(heard.clone(), windows.clone(), sequence).transcripts {
+                    if let Some(tag) = &mut t.speaker {
+                        tag.label = voices.label_for(tag.voice);
+                    }
+                    records.push(SegmentRecord::of(&t));
+                }
+            }
+            let hypothesis = |kind: &str| {
+                Path::new(out)
+                    .join(&point)
+                    .join(kind)
+                    .join(format!("{}.json", meeting.name))
+            };
+            let live: Vec<Option<String>> = records.iter().map(|r| r.speaker.clone()).collect();
+            write(hypothesis("live"), &records, &live);
+            revise(&mut records, &ClusterRules::at_meeting_end(&config));
+            let revised: Vec<Option<String>> = records.iter().map(|r| r.speaker.clone()).collect();
+            write(hypothesis("final"), &records, &revised);
+        }
+    }
+    if !grid {
+        let elapsed = started.elapsed().as_secs_f64();
+        println!(
+            "rules and re-clustering: {elapsed:.2} s, {:.2} CPU-s per audio hour",
+            elapsed / audio_s * 3600.0
+        );
+    }
+}
