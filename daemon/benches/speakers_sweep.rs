@@ -34,16 +34,9 @@ struct Meeting {
 }
 
 fn read_audio(path: &Path) -> Vec<f32> {
-    let mut wav = WavSource::open(path).expect("a readable WAV");
-    let (mut audio, mut block) = (Vec::new(), Vec::new());
-    loop {
-        wav.read_block(&mut block, STREAM_RATE as usize * 10)
-            .expect("a readable WAV");
-        if block.is_empty() {
-            return audio;
-        }
-        audio.extend_from_slice(&block);
-    }
+    WavSource::open(path)
+        .and_then(|mut wav| wav.read_to_end())
+        .expect("a readable WAV")
 }
 
 fn heard_segments(audio: &[f32], transcript: &Path) -> Vec<HeardTranscript> {

@@ -23,8 +23,8 @@
 //!   dropped instead).
 //! - store → bus: `PUBLISHED`, records already committed; the store blocks when the bus lags.
 //! - control → meeting (`MEETING_REQUESTS`) and → store (`STORE_REQUESTS`): operators'
-//!   requests, each answered on its own one-shot channel; control → speakers
-//!   (`SPEAKERS_REQUESTS`): the enrolled voices, after an enrolment or a deletion.
+//!   requests, each answered on its own one-shot channel; control → speakers: the enrolled
+//!   voices after an enrolment or a deletion, on a watch (the latest set wins).
 //! - store → sync: the outbox table in SQLite (durable), with a watch that says "written".
 //! - control → stages: the running configuration (`config::live`); each stage wakes only when
 //!   its own section changed.
@@ -74,7 +74,6 @@ const PUBLISHED: usize = 256;
 /// control → meeting and control → store: operators' requests.
 const MEETING_REQUESTS: usize = 16;
 const STORE_REQUESTS: usize = 16;
-const SPEAKERS_REQUESTS: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -133,7 +132,8 @@ pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
     let mut store = Store::open(&store_path, &config.device_id)?;
     tracing::info!(path = %store_path.display(), "Meeting store open");
     let unsummarised = store.recover(EndedBy::Recovery.as_str())?;
-    let (attributor, speakers_health) = speakers::load(&config.speakers, transcriber.device(), store.voiceprints()?);
+    let voiceprints = store.voiceprints()?;
+    let (attributor, speakers_health) = speakers::load(&config.speakers, transcriber.device(), voiceprints.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("roomscribe-io")
@@ -151,6 +151,7 @@ pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
         unsummarised,
         attributor,
         speakers_health,
+        voiceprints,
     }))
 }
 
@@ -166,6 +167,7 @@ struct Built {
     unsummarised: Vec<meeting::Unsummarised>,
     attributor: Option<speakers::Attributor>,
     speakers_health: crate::health::SpeakersHealth,
+    voiceprints: Vec<crate::pipeline::Voiceprint>,
 }
 
 async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
@@ -180,6 +182,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         unsummarised,
         attributor,
         speakers_health,
+        voiceprints,
     } = built;
     let mut stages = Stages::new(Shutdown::default());
     use tokio::signal::unix::{signal, SignalKind};
@@ -192,7 +195,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let (segment_tx, segment_rx) = mpsc::channel(SPEECH_EVENTS);
     let (transcript_tx, transcript_rx) = mpsc::channel(TRANSCRIPTS);
     let (attributed_tx, attributed_rx) = mpsc::channel(ATTRIBUTED);
-    let (speakers_request_tx, speakers_request_rx) = mpsc::channel(SPEAKERS_REQUESTS);
+    let (enrolled_tx, enrolled_rx) = tokio::sync::watch::channel(voiceprints);
     let (report_tx, report_rx) = mpsc::channel(AUDIO_REPORTS);
     let (record_tx, record_rx) = mpsc::channel(RECORDS);
     let (published_tx, published_rx) = mpsc::channel(PUBLISHED);
@@ -239,7 +242,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
             attributor,
             speakers_config,
             transcript_rx,
-            speakers_request_rx,
+            enrolled_rx,
             attributed_tx,
         )
     })?;
@@ -289,7 +292,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         device_id: config.device_id.clone(),
         meeting: meeting_request_tx,
         store: store_request_tx,
-        speakers: speakers_request_tx,
+        enrolled: enrolled_tx,
     };
     let inbox = publisher.take_operator_inbox().expect("the publisher was just made");
     let control_task = tokio::spawn(control::task::run(

@@ -425,9 +425,10 @@ pub enum AttributeError {
     Encoder(#[from] crate::speakers::campplus::CamPlusError),
 }
 
-/// Labels the segments of a transcribed file (`wav`, read again from its start) with their
-/// speakers: the speakers stage's rules on each segment's audio (a segment holding a change of
-/// voice is split), then the end-of-meeting re-clustering over the whole file.
+/// Labels the segments of a transcribed file (`wav`, each segment's audio read again by
+/// seeking, so memory stays flat for any length) with their speakers: the speakers stage's
+/// rules on each segment's audio (a segment holding a change of voice is split), then the
+/// end-of-meeting re-clustering over the whole file.
 pub fn attribute_speakers(
     segments: Vec<TextSegment>,
     mut wav: WavSource,
@@ -435,16 +436,7 @@ pub fn attribute_speakers(
     end_rules: &crate::voices::ClusterRules,
 ) -> Result<(Vec<TextSegment>, Vec<Option<SpokenBy>>), AttributeError> {
     use crate::pipeline::{HeardTranscript, SegmentRecord, TimedWord, Transcript};
-    let mut audio = Vec::new();
-    let mut block = Vec::new();
-    loop {
-        wav.read_block(&mut block, STREAM_RATE as usize * 10)?;
-        if block.is_empty() {
-            break;
-        }
-        audio.extend_from_slice(&block);
-    }
-    let at = |t: f64| ((t * f64::from(STREAM_RATE)).round().max(0.0) as usize).min(audio.len());
+    let at = |t: f64| (t * f64::from(STREAM_RATE)).round().max(0.0) as u64;
     let mut labels = crate::meeting::speakers::MeetingVoices::default();
     let mut out_segments = Vec::new();
     let mut records = Vec::new();
@@ -459,16 +451,11 @@ pub fn attribute_speakers(
                 language: segment.language.clone(),
                 speaker: None,
             },
-            audio: audio[at(segment.start)..at(segment.end).max(at(segment.start))].to_vec(),
-            words: segment
-                .words
-                .iter()
-                .map(|w| TimedWord {
-                    word: w.word.clone(),
-                    start: w.start,
-                    end: w.end,
-                })
-                .collect(),
+            audio: wav.read_span(
+                at(segment.start),
+                at(segment.end).saturating_sub(at(segment.start)) as usize,
+            )?,
+            words: segment.words.iter().map(TimedWord::from).collect(),
         };
         for mut transcript in attributor.attribute(heard, index as u64)?.transcripts {
             if let Some(tag) = &mut transcript.speaker {

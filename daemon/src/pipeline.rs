@@ -163,12 +163,10 @@ pub struct Voiceprint {
     pub embedding: Vec<f32>,
 }
 
-/// What operators ask of the speakers stage (through the control task).
-#[derive(Debug)]
-pub enum SpeakersRequest {
-    /// The enrolled voices changed: these are all of them now.
-    Voiceprints(Vec<Voiceprint>),
-}
+/// Every enrolled voice, as the control task last read them from the store: a watch, not a
+/// queue, so that the speakers stage takes the latest set when it next works and the control
+/// task never waits for a stage that is idle in a quiet room.
+pub type EnrolledVoices = tokio::sync::watch::Receiver<Vec<Voiceprint>>;
 
 /// The room's sound over one reporting window, measured by the VAD stage (which knows which
 /// frames are speech).

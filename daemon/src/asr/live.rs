@@ -311,15 +311,7 @@ impl LiveRun<'_> {
                     speaker: None,
                 },
                 audio: decoded.audio_between(piece.start, piece.end),
-                words: piece
-                    .words
-                    .iter()
-                    .map(|w| TimedWord {
-                        word: w.word.clone(),
-                        start: w.start,
-                        end: w.end,
-                    })
-                    .collect(),
+                words: piece.words.iter().map(TimedWord::from).collect(),
             };
             if self.out.blocking_send(AsrOutput::Final(heard)).is_err() {
                 return false;

@@ -112,6 +112,16 @@ pub struct Word {
     pub end: f64,
 }
 
+impl From<&Word> for crate::pipeline::TimedWord {
+    fn from(w: &Word) -> Self {
+        Self {
+            word: w.word.clone(),
+            start: w.start,
+            end: w.end,
+        }
+    }
+}
+
 impl TextSegment {
     /// The same segment `seconds` later (from window or segment time to stream time).
     pub fn shifted(self, seconds: f64) -> Self {

@@ -97,6 +97,26 @@ impl WavSource {
         Ok(())
     }
 
+    /// The `frames` mono samples from `frame` on (fewer at the end of the file).
+    pub fn read_span(&mut self, frame: u64, frames: usize) -> Result<Vec<f32>, WavError> {
+        self.seek(frame)?;
+        let mut out = Vec::with_capacity(frames);
+        self.read_block(&mut out, frames)?;
+        Ok(out)
+    }
+
+    /// Every sample from here to the end of the file (for short files: a voice to enrol).
+    pub fn read_to_end(&mut self) -> Result<Vec<f32>, WavError> {
+        let (mut all, mut block) = (Vec::new(), Vec::new());
+        loop {
+            self.read_block(&mut block, STREAM_RATE as usize * 10)?;
+            if block.is_empty() {
+                return Ok(all);
+            }
+            all.extend_from_slice(&block);
+        }
+    }
+
     /// Length in seconds, from the header (for progress reports).
     pub fn duration_seconds(&self) -> f64 {
         f64::from(self.reader.duration()) / f64::from(STREAM_RATE)

@@ -47,17 +47,7 @@ pub fn enroll(config: &Path, name: &str, file: &Path) -> Result<(), Failure> {
         ));
     }
     let config = load_config(config)?;
-    let mut wav = open_wav(file)?;
-    let mut audio = Vec::new();
-    let mut block = Vec::new();
-    loop {
-        wav.read_block(&mut block, STREAM_RATE as usize * 10)
-            .map_err(|e| fail(EX_DATAERR, e))?;
-        if block.is_empty() {
-            break;
-        }
-        audio.extend_from_slice(&block);
-    }
+    let audio = open_wav(file)?.read_to_end().map_err(|e| fail(EX_DATAERR, e))?;
     let seconds = audio.len() as f64 / f64::from(STREAM_RATE);
     if seconds < SHORTEST_S {
         return Err(fail(

@@ -15,7 +15,7 @@ use crate::bus::{self, OperatorInbox};
 use crate::clock::unix_millis;
 use crate::config::live::LiveConfig;
 use crate::config::ConfigError;
-use crate::pipeline::{MeetingRequest, Reply, SpeakersRequest, StoreRequest};
+use crate::pipeline::{MeetingRequest, Reply, StoreRequest, Voiceprint};
 use crate::stage::StageContext;
 use crate::wire::{CommandReply, ConfigStateMessage, FieldError};
 
@@ -31,7 +31,8 @@ pub struct ControlPlane {
     pub device_id: String,
     pub meeting: mpsc::Sender<MeetingRequest>,
     pub store: mpsc::Sender<StoreRequest>,
-    pub speakers: mpsc::Sender<SpeakersRequest>,
+    /// The enrolled voices, for the speakers stage.
+    pub enrolled: tokio::sync::watch::Sender<Vec<Voiceprint>>,
 }
 
 /// Handles what operators publish. Configuration documents are checked and answered on the
@@ -47,7 +48,7 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
         device_id,
         meeting,
         store,
-        speakers,
+        enrolled,
     } = plane;
     let topics = outbox.topics().clone();
     let started = std::time::Instant::now();
@@ -178,11 +179,11 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                             reply,
                         };
                         let outcome = ask(&store, request).await;
-                        (Some(tx), refresh_voiceprints(&store, &speakers, outcome).await)
+                        (Some(tx), refresh_voiceprints(&store, &enrolled, outcome).await)
                     }
                     Ok((tx, Command::SpeakerForget { name })) => {
                         let outcome = ask(&store, |reply| StoreRequest::Forget { name, reply }).await;
-                        (Some(tx), refresh_voiceprints(&store, &speakers, outcome).await)
+                        (Some(tx), refresh_voiceprints(&store, &enrolled, outcome).await)
                     }
                     Ok((tx, Command::Speakers)) => (Some(tx), ask(&store, StoreRequest::ListVoices).await),
                     Err(rejected) => {
@@ -237,7 +238,7 @@ async fn keep_stamp(
 /// the store now holds, so the change applies from the next word on.
 async fn refresh_voiceprints(
     store: &mpsc::Sender<StoreRequest>,
-    speakers: &mpsc::Sender<SpeakersRequest>,
+    enrolled: &tokio::sync::watch::Sender<Vec<Voiceprint>>,
     outcome: Result<serde_json::Value, String>,
 ) -> Result<serde_json::Value, String> {
     let done = outcome?;
@@ -248,7 +249,7 @@ async fn refresh_voiceprints(
     };
     match prints {
         Ok(Ok(Ok(prints))) => {
-            let _ = speakers.send(SpeakersRequest::Voiceprints(prints)).await;
+            enrolled.send_replace(prints);
             Ok(done)
         }
         Ok(Ok(Err(error))) => Err(format!(

@@ -22,7 +22,7 @@ use crate::config::live::Section;
 use crate::config::SpeakersConfig;
 use crate::health::SpeakersHealth;
 use crate::pipeline::{
-    AsrOutput, AttributedOutput, HeardTranscript, SpeakerTag, SpeakersRequest, Transcript, Voiceprint, STREAM_RATE,
+    AsrOutput, AttributedOutput, EnrolledVoices, HeardTranscript, SpeakerTag, Transcript, Voiceprint, STREAM_RATE,
 };
 use crate::stage::{Shared, StageContext};
 use crate::voices::{best_voiceprint, centroid, unit, ClusterRules, OnlineClusters};
@@ -297,7 +297,7 @@ pub fn run_stage(
     mut attributor: Option<Attributor>,
     mut config: Section<SpeakersConfig>,
     mut input: mpsc::Receiver<AsrOutput>,
-    mut requests: mpsc::Receiver<SpeakersRequest>,
+    mut enrolled: EnrolledVoices,
     out: mpsc::Sender<AttributedOutput>,
 ) {
     crate::torch_threads::set_for_this_thread(1);
@@ -306,7 +306,8 @@ pub fn run_stage(
     let mut added = 0u64;
     while let Some(output) = input.blocking_recv() {
         let _work = ctx.heartbeat.working();
-        while let Ok(SpeakersRequest::Voiceprints(prints)) = requests.try_recv() {
+        if enrolled.has_changed().unwrap_or(false) {
+            let prints = enrolled.borrow_and_update().clone();
             ctx.counters.update(|h| h.enrolled = prints.len() as u64);
             if let Some(attributor) = attributor.as_mut() {
                 attributor.set_voiceprints(prints);
