@@ -8,6 +8,7 @@
 //! means: that is `config`.
 
 pub mod commands;
+pub mod refusals;
 pub mod signing;
 pub mod task;
 

