@@ -254,6 +254,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         requests: meeting_request_rx,
         config: live.section(|c| &c.meeting),
         speakers: live.section(|c| &c.speakers),
+        meaning: live.section(|c| &c.meaning),
     };
     let meeting_task = tokio::spawn(meeting_stage.run(meeting_inputs, unsummarised));
 

@@ -28,6 +28,7 @@ pub mod config;
 pub mod control;
 pub mod fuzzing;
 pub mod health;
+pub mod meaning;
 pub mod meeting;
 pub mod offline;
 pub mod pipeline;

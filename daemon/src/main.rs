@@ -74,6 +74,26 @@ enum Command {
         #[arg(long)]
         no_vad: bool,
     },
+    /// What a meeting meant, offline: a 16 kHz WAV (transcribed, speakers found) or a
+    /// transcript JSON ({"segments": [{start, end, text, speaker}]}) through the daemon's
+    /// meaning rules; prints the summary as JSON (action_items, decisions, questions, keywords,
+    /// talk_time, summary, …) or Markdown.
+    Analyze {
+        /// The WAV file or transcript JSON.
+        file: PathBuf,
+        /// Take the [meaning], [speakers] and [asr] settings from this configuration.
+        #[arg(long, short, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Whisper model folder for a WAV (as for `transcribe`).
+        #[arg(long, value_name = "DIR")]
+        model: Option<PathBuf>,
+        /// The meeting's date, YYYY-MM-DD, for due dates ("Friday"); default today.
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// Print Markdown instead of JSON.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Find speech in a 16 kHz WAV file with the daemon's VAD stage; prints JSON
     /// ({"detector", "segments": [[start, end], ...]}, seconds).
     Vad {
@@ -230,6 +250,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { config } => cli::run::run(&config),
+        Command::Analyze {
+            file,
+            config,
+            model,
+            date,
+            markdown,
+        } => {
+            init_logging("warn");
+            cli::analyze::analyze_command(cli::analyze::AnalyzeArgs {
+                file,
+                config,
+                model,
+                date,
+                markdown,
+            })
+        }
         Command::Transcribe {
             file,
             format,

@@ -416,8 +416,140 @@ pub struct MeetingSummary {
     pub participants: Vec<Participant>,
     /// One line per segment: `[mm:ss] Speaker: text`.
     pub transcript: String,
+    /// What the meaning rules made of it (empty with `[meaning] enabled = false`).
+    pub meaning: MeetingMeaning,
     /// False for one asked for while the meeting goes on.
     pub is_final: bool,
+}
+
+/// One finding of the meaning rules about a meeting, with where it came from. Its `id` is
+/// stable for the meeting (the same sentence gives the same id, live and offline); a finding
+/// changed by a later sentence (an owner or a due date resolved, a question answered) comes
+/// again with the same id and a higher `revision`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    /// `action-17.1`: the kind, then the segment sequence number and sentence it starts at.
+    pub id: String,
+    /// 1 when first found.
+    pub revision: u32,
+    /// Sequence numbers of the transcript segments it came from.
+    pub segments: Vec<u64>,
+    /// Seconds into the stream where it was said.
+    pub start: f64,
+    #[serde(flatten)]
+    pub body: FindingBody,
+}
+
+/// What a finding says; the tag is the insight's `kind`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FindingBody {
+    Question(Question),
+    ActionItem(ActionItem),
+    Decision(Decision),
+    Keywords(Keywords),
+    TalkTime(TalkTime),
+}
+
+/// A question asked in the meeting.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Question {
+    /// The sentence as said.
+    pub text: String,
+    /// Who asked (an enrolled name, else the meeting's label), if speakers are known.
+    pub asker: Option<String>,
+    /// Whether someone answered it (false: open so far, or left open at the end).
+    pub answered: bool,
+    pub answered_by: Option<String>,
+}
+
+/// Something someone is to do.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ActionItem {
+    /// The sentence(s) it was said in.
+    pub text: String,
+    /// Who is to do it: a name addressed, or the speaker who took it on; null when nobody did.
+    pub owner: Option<String>,
+    /// What is to be done (the verb phrase).
+    pub task: String,
+    /// When, as said ("before Friday", "next sprint").
+    pub due: Option<String>,
+    /// `due` as a date (YYYY-MM-DD) relative to the meeting's date, where it names one.
+    pub due_date: Option<String>,
+    /// Who said it.
+    pub said_by: Option<String>,
+    /// 0-1: how sure the rules are that this is a commitment.
+    pub confidence: f32,
+}
+
+/// Something the meeting decided.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Decision {
+    /// The sentence it was said in.
+    pub text: String,
+    /// What was decided, without the words that announced it.
+    pub decision: String,
+    /// Who said it.
+    pub by: Option<String>,
+    pub confidence: f32,
+}
+
+/// What the meeting is about: ranked keyphrases and the names, numbers and dates said.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Keywords {
+    /// Best first.
+    pub keywords: Vec<String>,
+    pub entities: Vec<String>,
+    /// True for the whole meeting, false for the rolling window of the last minutes.
+    pub whole_meeting: bool,
+}
+
+/// Who talked how much.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TalkTime {
+    pub speakers: Vec<SpeakerTalk>,
+    /// Share of the meeting's time nobody spoke, 0-1.
+    pub silence_ratio: f64,
+    /// Seconds two or more spoke at once.
+    pub overlap_s: f64,
+}
+
+/// One speaker's talk.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SpeakerTalk {
+    pub speaker: String,
+    pub seconds: f64,
+    /// Of all talk, 0-1.
+    pub share: f64,
+    pub turns: u64,
+    pub longest_monologue_s: f64,
+    pub words_per_minute: f64,
+    /// Turns they began while someone else was still speaking.
+    pub interruptions: u64,
+}
+
+/// Everything the meaning rules made of a meeting, for its summary.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MeetingMeaning {
+    pub questions: Vec<Finding>,
+    pub action_items: Vec<Finding>,
+    pub decisions: Vec<Finding>,
+    pub keywords: Vec<String>,
+    pub entities: Vec<String>,
+    pub talk_time: Option<TalkTime>,
+    /// The few most central sentences, in order, with who said them.
+    pub key_points: Vec<KeyPoint>,
+    /// A few sentences a person can forward: topics, decisions, actions, open questions.
+    pub overview: String,
+}
+
+/// A central sentence of the meeting.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KeyPoint {
+    pub text: String,
+    pub speaker: Option<String>,
+    pub start: f64,
+    pub segment: u64,
 }
 
 /// What the meeting stage hands to the store: records to commit (then publish), and the live
@@ -438,6 +570,11 @@ pub enum MeetingOutput {
     Insight {
         meeting: Option<String>,
         event: AudioEvent,
+    },
+    /// A finding of the meaning rules (new, or a higher revision of one already handed on).
+    Finding {
+        meeting: Option<String>,
+        finding: Finding,
     },
     /// Stored labels corrected (the store updates its segments, then publishes the revision).
     Speakers(SpeakersRevision),

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::clock::{round_ms, unix_millis};
 use crate::health::HealthSnapshot;
 use crate::pipeline::{
-    AudioEvent, LabelChange, MeetingRecord, MeetingSummary, PartialTranscript, Participant, RecordKey,
-    SpeakersRevision, Transcript,
+    ActionItem, AudioEvent, Decision, Finding, FindingBody, Keywords, LabelChange, MeetingMeaning, MeetingRecord,
+    MeetingSummary, PartialTranscript, Participant, Question, RecordKey, SpeakersRevision, TalkTime, Transcript,
 };
 
 /// What every payload opens with.
@@ -240,43 +240,100 @@ impl CommandReply {
     }
 }
 
-/// Schema version of `InsightMessage`.
-pub const INSIGHT_VERSION: u32 = 1;
+/// Schema version of `InsightMessage`. v2: the meaning rules' kinds (`question`,
+/// `action_item`, `decision`, `keywords`, `talk_time`) besides the room's.
+pub const INSIGHT_VERSION: u32 = 2;
 
-/// A room event on `roomscribe/<device>/insights`.
+/// An insight on `roomscribe/<device>/insights`: a room event or a finding of the meaning
+/// rules. `kind` says which, and which one of the kind's fields is present; a finding revised
+/// later comes again with the same `finding` id and a higher `revision`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InsightMessage {
     /// `v`, `id`, `ts`, `device`: on every payload.
     #[serde(flatten)]
     pub envelope: Envelope,
-    /// "long_silence" or "high_noise".
+    /// "long_silence", "high_noise", "question", "action_item", "decision", "keywords" or
+    /// "talk_time".
     pub kind: String,
-    /// Seconds into the stream where it began.
+    /// Seconds into the stream where it began (was said).
     pub start: f64,
     /// How long the silence has lasted (long_silence).
     pub seconds: Option<f64>,
     /// The background level (high_noise).
     pub noise_floor_dbfs: Option<f32>,
+    /// A finding's id, stable for the meeting (`action-17.1`).
+    #[serde(default)]
+    pub finding: Option<String>,
+    /// 1 when first found, higher when a later sentence changed it.
+    #[serde(default)]
+    pub revision: Option<u32>,
+    /// Sequence numbers of the transcript segments it came from.
+    #[serde(default)]
+    pub segments: Vec<u64>,
+    #[serde(default)]
+    pub question: Option<Question>,
+    #[serde(default)]
+    pub action_item: Option<ActionItem>,
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    #[serde(default)]
+    pub keywords: Option<Keywords>,
+    #[serde(default)]
+    pub talk_time: Option<TalkTime>,
     pub meeting: Option<String>,
     /// Idempotency key, as on transcripts.
     pub key: String,
 }
 
 impl InsightMessage {
-    pub fn new(device: &str, event: &AudioEvent, key: &RecordKey) -> Self {
-        let (kind, start, seconds, noise_floor_dbfs) = match *event {
-            AudioEvent::LongSilence { start, seconds } => ("long_silence", start, Some(round_ms(seconds)), None),
-            AudioEvent::HighNoise { at, noise_floor_dbfs } => ("high_noise", at, None, Some(noise_floor_dbfs)),
-        };
+    fn blank(device: &str, kind: &str, start: f64, key: &RecordKey) -> Self {
         Self {
             envelope: Envelope::new(INSIGHT_VERSION, device),
             kind: kind.into(),
             start: round_ms(start),
-            seconds,
-            noise_floor_dbfs,
+            seconds: None,
+            noise_floor_dbfs: None,
+            finding: None,
+            revision: None,
+            segments: Vec::new(),
+            question: None,
+            action_item: None,
+            decision: None,
+            keywords: None,
+            talk_time: None,
             meeting: key.meeting.clone(),
             key: key.key.clone(),
         }
+    }
+
+    pub fn new(device: &str, event: &AudioEvent, key: &RecordKey) -> Self {
+        match *event {
+            AudioEvent::LongSilence { start, seconds } => Self {
+                seconds: Some(round_ms(seconds)),
+                ..Self::blank(device, "long_silence", start, key)
+            },
+            AudioEvent::HighNoise { at, noise_floor_dbfs } => Self {
+                noise_floor_dbfs: Some(noise_floor_dbfs),
+                ..Self::blank(device, "high_noise", at, key)
+            },
+        }
+    }
+
+    pub fn of_finding(device: &str, finding: &Finding, key: &RecordKey) -> Self {
+        let mut message = Self {
+            finding: Some(finding.id.clone()),
+            revision: Some(finding.revision),
+            segments: finding.segments.clone(),
+            ..Self::blank(device, Self::kind_of_finding(finding), finding.start, key)
+        };
+        match &finding.body {
+            FindingBody::Question(q) => message.question = Some(q.clone()),
+            FindingBody::ActionItem(a) => message.action_item = Some(a.clone()),
+            FindingBody::Decision(d) => message.decision = Some(d.clone()),
+            FindingBody::Keywords(k) => message.keywords = Some(k.clone()),
+            FindingBody::TalkTime(t) => message.talk_time = Some(t.clone()),
+        }
+        message
     }
 
     /// "long_silence" or "high_noise".
@@ -286,10 +343,21 @@ impl InsightMessage {
             AudioEvent::HighNoise { .. } => "high_noise",
         }
     }
+
+    /// "question", "action_item", "decision", "keywords" or "talk_time".
+    pub fn kind_of_finding(finding: &Finding) -> &'static str {
+        match finding.body {
+            FindingBody::Question(_) => "question",
+            FindingBody::ActionItem(_) => "action_item",
+            FindingBody::Decision(_) => "decision",
+            FindingBody::Keywords(_) => "keywords",
+            FindingBody::TalkTime(_) => "talk_time",
+        }
+    }
 }
 
-/// Schema version of `SummaryMessage`.
-pub const SUMMARY_VERSION: u32 = 2;
+/// Schema version of `SummaryMessage`. v3: what the meaning rules made of the meeting.
+pub const SUMMARY_VERSION: u32 = 3;
 
 /// A meeting's summary on `roomscribe/<device>/summary` (QoS 1) and upstream: its statistics
 /// and transcript until the meaning stage adds more. `is_final` is false for one asked for
@@ -318,6 +386,13 @@ pub struct SummaryMessage {
     pub participants: Vec<Participant>,
     /// One line per segment: `[mm:ss] Speaker: text` (`[mm:ss] text` without speakers).
     pub transcript: String,
+    /// v3: a few sentences to forward: topics, decisions, actions, open questions.
+    #[serde(default)]
+    pub overview: String,
+    /// v3: the meeting's questions, action items and decisions (each as on `insights`, latest
+    /// revision), keywords, entities, talk time and key points.
+    #[serde(default)]
+    pub meaning: MeetingMeaning,
 }
 
 impl SummaryMessage {
@@ -338,6 +413,8 @@ impl SummaryMessage {
             speech_s: stats.speech_s,
             participants: summary.participants.clone(),
             transcript: summary.transcript.clone(),
+            overview: summary.meaning.overview.clone(),
+            meaning: summary.meaning.clone(),
         }
     }
 }
@@ -600,6 +677,42 @@ mod tests {
         }
     }
 
+    fn action_item() -> Finding {
+        Finding {
+            id: "action-3.0".into(),
+            revision: 2,
+            segments: vec![3, 4],
+            start: 12.5,
+            body: FindingBody::ActionItem(ActionItem {
+                text: "Priya, can you update the alert before Friday?".into(),
+                owner: Some("Priya".into()),
+                task: "update the alert".into(),
+                due: Some("before Friday".into()),
+                due_date: Some("2026-12-04".into()),
+                said_by: Some("S1".into()),
+                confidence: 0.8,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_finding_goes_out_tagged_with_its_kind_id_and_revision() {
+        let message = InsightMessage::of_finding("room-1", &action_item(), &key());
+        let bytes = to_cbor(&message);
+        let back: InsightMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
+        assert_eq!(back, message);
+        let value: serde_json::Value = ciborium::from_reader(bytes.as_slice()).unwrap();
+        assert_eq!(value["kind"], "action_item");
+        assert_eq!(
+            (value["finding"].as_str(), value["revision"].as_u64()),
+            (Some("action-3.0"), Some(2))
+        );
+        assert_eq!(value["action_item"]["owner"], "Priya");
+        assert_eq!(value["action_item"]["due_date"], "2026-12-04");
+        assert_eq!(value["segments"], serde_json::json!([3, 4]));
+        assert!(value["question"].is_null());
+    }
+
     #[test]
     fn transcripts_name_their_speaker_and_v1_payloads_still_read() {
         let mut spoken = transcript();
@@ -683,6 +796,12 @@ mod tests {
             participants: Vec::new(),
             transcript: "[00:00] Good morning everyone.\n".into(),
             is_final: true,
+            meaning: MeetingMeaning {
+                action_items: vec![action_item()],
+                keywords: vec!["release scope".into()],
+                overview: "Actions: Priya will update the alert.".into(),
+                ..Default::default()
+            },
         };
         let message = SummaryMessage::new("room-1", &summary, &key());
         let bytes = to_cbor(&message);

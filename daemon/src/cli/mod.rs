@@ -2,6 +2,7 @@
 //! code), logging set-up, reading the configuration file, and opening input files safely.
 //! Each subcommand lives in its own module and returns `Result<(), Failure>`.
 
+pub mod analyze;
 pub mod capture;
 pub mod enroll;
 pub mod export;
@@ -20,6 +21,8 @@ use roomscribe::audio::wav::{WavError, WavSource};
 use roomscribe::config::{self, Config};
 use tracing_subscriber::EnvFilter;
 
+/// A command line that cannot work (sysexits EX_USAGE).
+pub const EX_USAGE: u8 = 64;
 pub const EX_DATAERR: u8 = 65;
 pub const EX_NOINPUT: u8 = 66;
 pub const EX_UNAVAILABLE: u8 = 69;

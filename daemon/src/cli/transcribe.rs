@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
+use roomscribe::asr::TextSegment;
 use roomscribe::asr::Transcriber;
 use roomscribe::config::{AsrConfig, ComputeDevice, ComputeType};
-use roomscribe::offline::{self, TranscribeError};
+use roomscribe::offline::{self, SpokenBy, TranscribeError};
 use roomscribe::speakers::{Attributor, Encoder};
 use roomscribe::transcript_format::TranscriptFormat;
 use roomscribe::voices::ClusterRules;
@@ -38,6 +39,37 @@ pub struct TranscribeArgs {
 }
 
 pub fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
+    let format = args.format;
+    let heard = hear(args)?;
+    print!(
+        "{}",
+        offline::render(&heard.segments, &heard.speakers, heard.gate.as_ref(), format)
+    );
+    failure_of(heard.failure)
+}
+
+/// A file transcribed (and, when asked, attributed to speakers).
+pub struct Heard {
+    pub segments: Vec<TextSegment>,
+    /// One per segment with `--speakers`, else empty.
+    pub speakers: Vec<Option<SpokenBy>>,
+    pub gate: Option<offline::GateSummary>,
+    /// What stopped it part-way (the segments are what came before).
+    pub failure: Option<TranscribeError>,
+}
+
+/// The exit status and message for what stopped a transcription part-way.
+pub fn failure_of(failure: Option<TranscribeError>) -> Result<(), Failure> {
+    match failure {
+        None => Ok(()),
+        Some(TranscribeError::Wav(error)) => Err(fail(EX_DATAERR, error)),
+        Some(TranscribeError::Asr(error)) => Err(fail(asr_exit_code(&error), error)),
+        Some(TranscribeError::Vad(error)) => Err(fail(EX_DATAERR, error)),
+    }
+}
+
+/// Transcribes the file of `args` (and says who spoke, with `args.speakers`).
+pub fn hear(args: TranscribeArgs) -> Result<Heard, Failure> {
     let wav = open_wav(&args.file)?;
     let config = args.config.as_deref().map(load_config).transpose()?;
     let speakers_config = config.as_ref().map(|c| c.speakers.clone()).unwrap_or_default();
@@ -107,14 +139,10 @@ pub fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
                 .map_err(|e| fail(EX_DATAERR, e))?
         }
     };
-    print!(
-        "{}",
-        offline::render(&segments, &speakers, transcription.gate.as_ref(), args.format)
-    );
-    match transcription.failure {
-        None => Ok(()),
-        Some(TranscribeError::Wav(error)) => Err(fail(EX_DATAERR, error)),
-        Some(TranscribeError::Asr(error)) => Err(fail(asr_exit_code(&error), error)),
-        Some(TranscribeError::Vad(error)) => Err(fail(EX_DATAERR, error)),
-    }
+    Ok(Heard {
+        segments,
+        speakers,
+        gate: transcription.gate,
+        failure: transcription.failure,
+    })
 }

@@ -32,6 +32,7 @@ pub struct Config {
     pub vad: VadConfig,
     pub asr: AsrConfig,
     pub speakers: SpeakersConfig,
+    pub meaning: MeaningConfig,
     pub bus: BusConfig,
     pub store: StoreConfig,
     pub meeting: MeetingConfig,
@@ -50,6 +51,7 @@ impl Default for Config {
             vad: VadConfig::default(),
             asr: AsrConfig::default(),
             speakers: SpeakersConfig::default(),
+            meaning: MeaningConfig::default(),
             bus: BusConfig::default(),
             store: StoreConfig::default(),
             meeting: MeetingConfig::default(),
@@ -469,6 +471,44 @@ impl Default for SpeakersConfig {
         }
     }
 }
+
+/// What the meeting meant: questions, action items, decisions, keywords and talk time, found
+/// by rules on the device (see the README's "Meaning").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeaningConfig {
+    /// Run the meaning rules on every final transcript and put what they find into the
+    /// summary. Default true.
+    pub enabled: bool,
+    /// The language of the cue table ("en"; a language without a table turns the rules off,
+    /// and validation says so). Default "en".
+    pub language: String,
+    /// Stream seconds between rolling keyword insights during a meeting. Default 30. 10-3600.
+    pub keyword_interval_s: u32,
+    /// The rolling keywords cover this many seconds of the meeting. Default 300. 30-7200.
+    pub keyword_window_s: u32,
+    /// Which kinds go out live on `insights` (all of them are in the summary). Default all:
+    /// "question", "action_item", "decision", "keywords", "talk_time".
+    pub live_kinds: Vec<String>,
+    /// Findings less sure than this (0-1) are left out, live and in the summary. Default 0.5.
+    pub min_confidence: f32,
+}
+
+impl Default for MeaningConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            language: "en".into(),
+            keyword_interval_s: 30,
+            keyword_window_s: 300,
+            live_kinds: MEANING_KINDS.iter().map(|k| (*k).to_owned()).collect(),
+            min_confidence: 0.5,
+        }
+    }
+}
+
+/// The kinds of finding the meaning rules make, as named on `insights`.
+pub const MEANING_KINDS: [&str; 5] = ["question", "action_item", "decision", "keywords", "talk_time"];
 
 /// The meeting store (SQLite): everything is committed here before it is published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

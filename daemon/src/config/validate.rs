@@ -418,6 +418,29 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     check.range("speakers.min_talk_s", speakers.min_talk_s, 0.0, 600.0, "");
     check.range("speakers.forget_after_s", speakers.forget_after_s, 30, 86_400, "");
 
+    let meaning = &c.meaning;
+    check.require(
+        crate::meaning::LANGUAGES.contains(&meaning.language.as_str()),
+        "meaning.language",
+        || {
+            format!(
+                "{:?} has no cue table; use one of {:?} (or set meaning.enabled = false)",
+                meaning.language,
+                crate::meaning::LANGUAGES
+            )
+        },
+    );
+    check.range("meaning.keyword_interval_s", meaning.keyword_interval_s, 10, 3_600, "");
+    check.range("meaning.keyword_window_s", meaning.keyword_window_s, 30, 7_200, "");
+    check.range("meaning.min_confidence", meaning.min_confidence, 0.0, 1.0, "");
+    for kind in &meaning.live_kinds {
+        check.require(
+            super::MEANING_KINDS.contains(&kind.as_str()),
+            "meaning.live_kinds",
+            || format!("{kind:?} is not a kind; use any of {:?}", super::MEANING_KINDS),
+        );
+    }
+
     let sync = &c.sync;
     if !sync.host.is_empty() {
         check.require(

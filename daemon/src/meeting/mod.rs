@@ -1,8 +1,9 @@
 //! The meeting stage: takes final and partial transcripts from the speakers stage and room
 //! reports from VAD, decides when meetings start and end (`rules`), names each meeting's
-//! speakers and revises them when it ends (`speakers`), builds their summaries (`summary`),
-//! answers operators' meeting commands, and hands everything on to the store in order. It is
-//! where the meaning rules will run.
+//! speakers and revises them when it ends (`speakers`), runs the meaning rules on each final
+//! (`crate::meaning`: questions, action items, decisions live; keywords every so often; talk
+//! time at the end), builds their summaries (`summary`), answers operators' meeting commands,
+//! and hands everything on to the store in order.
 //!
 //! Owns no file and no socket: it never stores, publishes or reads the database (what a
 //! meeting needs for its summary, it has seen go by).
@@ -15,10 +16,11 @@ use tokio::sync::mpsc;
 
 use crate::clock::unix_millis;
 use crate::config::live::Section;
-use crate::config::{MeetingConfig, SpeakersConfig};
+use crate::config::{MeaningConfig, MeetingConfig, SpeakersConfig};
+use crate::meaning::{self, Tracker, Utterance};
 use crate::pipeline::{
-    AttributedOutput, AudioReport, MeetingOutput, MeetingRecord, MeetingRequest, SegmentRecord, SpeakersRevision,
-    Transcript,
+    AttributedOutput, AudioReport, Finding, MeetingMeaning, MeetingOutput, MeetingRecord, MeetingRequest,
+    SegmentRecord, SpeakersRevision, Transcript,
 };
 use crate::stage::StageContext;
 use rules::{Decision, EndedBy, MeetingRules};
@@ -35,6 +37,7 @@ pub struct Inputs {
     pub config: Section<MeetingConfig>,
     /// For the end-of-meeting re-clustering's thresholds.
     pub speakers: Section<SpeakersConfig>,
+    pub meaning: Section<MeaningConfig>,
 }
 
 pub struct MeetingStage {
@@ -42,6 +45,9 @@ pub struct MeetingStage {
     rules: MeetingRules,
     /// The meeting going on, and its segments so far.
     meeting: Option<(MeetingRecord, Vec<SegmentRecord>)>,
+    /// The meaning rules over the meeting going on (none with `[meaning] enabled = false`).
+    tracker: Option<Tracker>,
+    meaning: MeaningConfig,
     /// The labels of the voices heard in the meeting going on (or since the last one ended).
     voices: speakers::MeetingVoices,
     /// The furthest stream time seen (end of speech, or of a metrics window).
@@ -55,6 +61,8 @@ impl MeetingStage {
             ctx,
             rules: MeetingRules::new(config),
             meeting: None,
+            tracker: None,
+            meaning: MeaningConfig::default(),
             voices: speakers::MeetingVoices::default(),
             stream_now: 0.0,
             out,
@@ -65,10 +73,12 @@ impl MeetingStage {
     /// meeting still open then is ended (`shutdown`) and summarised.
     pub async fn run(mut self, mut inputs: Inputs, backlog: Vec<Unsummarised>) {
         let heartbeat = self.ctx.heartbeat.clone();
+        self.meaning = inputs.meaning.current().clone();
         for (meeting, segments) in backlog {
             let until = meeting.stream_end_s.unwrap_or(meeting.stream_start_s);
+            let meaning = self.meaning_of_stored(&meeting, &segments);
             self.send(MeetingOutput::Summary(summary::summarise(
-                &meeting, &segments, until, true,
+                &meeting, &segments, until, true, meaning,
             )))
             .await;
         }
@@ -95,6 +105,7 @@ impl MeetingStage {
                         if let Some(decision) = self.rules.tick(self.stream_now, metrics.speech_duty_cycle > 0.0) {
                             self.apply(decision, inputs.speakers.current()).await;
                         }
+                        self.rolling_keywords().await;
                     }
                     Some(AudioReport::Event(event)) => {
                         let _work = heartbeat.working();
@@ -110,6 +121,7 @@ impl MeetingStage {
                     }
                 },
                 Ok(config) = inputs.config.changed() => self.rules.set_config(&config),
+                Ok(config) = inputs.meaning.changed() => self.meaning = config.clone(),
             }
         }
         if let Some(decision) = self.rules.stop(self.stream_now, EndedBy::Shutdown) {
@@ -136,11 +148,102 @@ impl MeetingStage {
         if let Some(speaker) = &mut transcript.speaker {
             speaker.label = self.voices.label_for(speaker.voice);
         }
+        let record = SegmentRecord::of(&transcript);
+        let utterance = Utterance {
+            seq: transcript.sequence,
+            start: transcript.start,
+            end: transcript.end,
+            speaker: record.speaker_display().map(str::to_owned),
+            text: transcript.text.clone(),
+        };
         if let Some((_, segments)) = &mut self.meeting {
-            segments.push(SegmentRecord::of(&transcript));
+            segments.push(record);
         }
         let meeting = self.meeting_id();
         self.send(MeetingOutput::Segment { meeting, transcript }).await;
+        // After its segment: a finding names segments the store already has.
+        if let Some(tracker) = &mut self.tracker {
+            let findings = tracker.add(utterance);
+            self.hand_on(findings).await;
+        }
+    }
+
+    /// Hands findings to the store, those of the kinds `[meaning] live_kinds` names.
+    async fn hand_on(&self, findings: Vec<Finding>) {
+        let meeting = self.meeting_id();
+        for finding in findings {
+            let kind = crate::wire::InsightMessage::kind_of_finding(&finding);
+            if self.meaning.live_kinds.iter().any(|k| k == kind) {
+                self.send(MeetingOutput::Finding {
+                    meeting: meeting.clone(),
+                    finding,
+                })
+                .await;
+            }
+        }
+    }
+
+    /// Hands on findings of `meeting` (one that has just ended).
+    async fn hand_on_for(&self, meeting: &str, findings: Vec<Finding>) {
+        for finding in findings {
+            let kind = crate::wire::InsightMessage::kind_of_finding(&finding);
+            if self.meaning.live_kinds.iter().any(|k| k == kind) {
+                self.send(MeetingOutput::Finding {
+                    meeting: Some(meeting.to_owned()),
+                    finding,
+                })
+                .await;
+            }
+        }
+    }
+
+    /// The rolling keywords, every `[meaning] keyword_interval_s` of stream time.
+    async fn rolling_keywords(&mut self) {
+        let (interval, window) = (
+            f64::from(self.meaning.keyword_interval_s),
+            f64::from(self.meaning.keyword_window_s),
+        );
+        let now = self.stream_now;
+        if let Some(finding) = self
+            .tracker
+            .as_mut()
+            .and_then(|t| t.rolling_keywords(now, interval, window))
+        {
+            self.hand_on(vec![finding]).await;
+        }
+    }
+
+    /// A tracker for a meeting that starts now, if the rules are on.
+    fn new_tracker(&self, meeting: &MeetingRecord) -> Option<Tracker> {
+        let cues = meaning::cues(&self.meaning.language).filter(|_| self.meaning.enabled)?;
+        Some(Tracker::new(cues, self.context(meeting)))
+    }
+
+    fn context(&self, meeting: &MeetingRecord) -> meaning::Context {
+        meaning::Context {
+            meeting_day: (meeting.started_ms / 86_400_000) as i64,
+            min_confidence: self.meaning.min_confidence,
+            keywords: 10,
+        }
+    }
+
+    /// The meaning of a meeting read back from the store (summarised after a power cut).
+    fn meaning_of_stored(&self, meeting: &MeetingRecord, segments: &[SegmentRecord]) -> MeetingMeaning {
+        let Some(cues) = meaning::cues(&self.meaning.language).filter(|_| self.meaning.enabled) else {
+            return MeetingMeaning::default();
+        };
+        let utterances: Vec<Utterance> = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Utterance {
+                seq: i as u64,
+                start: s.start_s,
+                end: s.end_s,
+                speaker: s.speaker_display().map(str::to_owned),
+                text: s.text.clone(),
+            })
+            .collect();
+        meaning::analyse(&utterances, cues, &self.context(meeting))
     }
 
     /// Carries out a meeting decision: tells the store, and, for an ended meeting, revises its
@@ -160,6 +263,7 @@ impl MeetingStage {
                 };
                 tracing::info!(meeting = %meeting.id, started_by = by.as_str(), "Meeting started");
                 self.send(MeetingOutput::MeetingStarted(meeting.clone())).await;
+                self.tracker = self.new_tracker(&meeting);
                 self.meeting = Some((meeting.clone(), Vec::new()));
                 Some(meeting)
             }
@@ -173,6 +277,7 @@ impl MeetingStage {
                 // Closed first, then summarised: after a cut in between, the next start finds
                 // a closed meeting without its summary and writes it (once).
                 self.send(MeetingOutput::MeetingEnded(meeting.clone())).await;
+                let mut tracker = self.tracker.take();
                 if segments.iter().any(|s| s.voice.is_some()) {
                     let rules = crate::voices::ClusterRules::at_meeting_end(speakers);
                     let changes = speakers::revise(&mut segments, &rules);
@@ -182,8 +287,24 @@ impl MeetingStage {
                         participants: crate::pipeline::Participant::all_in(&segments),
                     }))
                     .await;
+                    if let Some(tracker) = &mut tracker {
+                        let labels: Vec<Option<String>> = segments
+                            .iter()
+                            .map(|s| s.speaker_display().map(str::to_owned))
+                            .collect();
+                        let revised = tracker.relabel(&labels);
+                        self.hand_on_for(&meeting.id, revised).await;
+                    }
                 }
-                let summary = summary::summarise(&meeting, &segments, at, true);
+                let meaning = match &mut tracker {
+                    Some(tracker) => {
+                        let (meaning, closing) = tracker.meaning(true);
+                        self.hand_on_for(&meeting.id, closing).await;
+                        meaning
+                    }
+                    None => MeetingMeaning::default(),
+                };
+                let summary = summary::summarise(&meeting, &segments, at, true, meaning);
                 self.send(MeetingOutput::Summary(summary)).await;
                 Some(meeting)
             }
@@ -216,10 +337,11 @@ impl MeetingStage {
                 let _ = reply.send(answer);
             }
             MeetingRequest::SummaryNow(reply) => {
+                let meaning = self.tracker.as_mut().map(|t| t.meaning(false).0).unwrap_or_default();
                 let summary = self
                     .meeting
                     .as_ref()
-                    .map(|(meeting, segments)| summary::summarise(meeting, segments, self.stream_now, false));
+                    .map(|(meeting, segments)| summary::summarise(meeting, segments, self.stream_now, false, meaning));
                 let answer = match summary {
                     Some(summary) => {
                         let id = summary.meeting.id.clone();
@@ -271,6 +393,7 @@ mod tests {
             requests,
             config,
             speakers: Section::fixed(SpeakersConfig::default()),
+            meaning: Section::fixed(MeaningConfig::default()),
         };
         MeetingStage::new(ctx, &MeetingConfig::default(), out)
             .run(inputs, backlog)
@@ -296,6 +419,7 @@ mod tests {
                 MeetingOutput::Segment { .. } => "segment",
                 MeetingOutput::MeetingEnded(_) => "ended",
                 MeetingOutput::Summary(_) => "summary",
+                MeetingOutput::Finding { .. } => "finding",
                 MeetingOutput::Partial { .. } | MeetingOutput::Insight { .. } | MeetingOutput::Speakers(_) => "other",
             })
             .collect();
@@ -306,6 +430,7 @@ mod tests {
             is_final,
             meeting,
             participants,
+            ..
         })) = seen.last()
         else {
             unreachable!()
@@ -319,6 +444,58 @@ mod tests {
             unreachable!()
         };
         assert_eq!(id, &meeting.id, "segments carry the meeting they belong to");
+    }
+
+    #[tokio::test]
+    async fn a_question_goes_out_live_and_again_when_it_is_answered_and_the_summary_holds_it() {
+        let speak = |sequence, who: &str, text: &str| Transcript {
+            speaker: Some(crate::pipeline::SpeakerTag {
+                voice: sequence,
+                label: String::new(),
+                name: Some(who.into()),
+                confidence: 0.9,
+                embedding: if sequence == 1 { vec![1.0, 0.0] } else { vec![0.0, 1.0] },
+            }),
+            // Long enough for both voices to stay participants after re-clustering.
+            start: sequence as f64 * 10.0,
+            end: sequence as f64 * 10.0 + 8.0,
+            ..transcript(sequence, text)
+        };
+        let seen = run(
+            Vec::new(),
+            vec![
+                speak(1, "Ana", "Does the nightly build pass now?"),
+                speak(2, "Raj", "It does, I fixed the flaky test this morning."),
+            ],
+        )
+        .await;
+        let questions: Vec<(u32, bool)> = seen
+            .iter()
+            .filter_map(|o| match o {
+                MeetingOutput::Finding {
+                    finding,
+                    meeting: Some(_),
+                } => match &finding.body {
+                    crate::pipeline::FindingBody::Question(q) => Some((finding.revision, q.answered)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        assert_eq!(questions, [(1, false), (2, true)], "asked, then answered: {seen:?}");
+        let Some(MeetingOutput::Summary(summary)) = seen.last() else {
+            unreachable!()
+        };
+        assert_eq!(summary.meaning.questions.len(), 1);
+        assert_eq!(
+            summary.meaning.questions[0].revision, 2,
+            "the summary holds the latest revision"
+        );
+        assert!(
+            !summary.meaning.overview.contains("Open questions"),
+            "{}",
+            summary.meaning.overview
+        );
     }
 
     #[tokio::test]

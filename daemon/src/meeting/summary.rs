@@ -1,13 +1,19 @@
-//! What a meeting's summary says until the meaning rules make it richer: its participants,
-//! statistics and transcript. Pure functions over the meeting's segments; never stores or
-//! publishes.
+//! A meeting's summary: its participants, statistics, transcript, and what the meaning rules
+//! made of it. Pure functions over the meeting's segments; never stores or publishes.
 
-use crate::pipeline::{MeetingRecord, MeetingStats, MeetingSummary, Participant, SegmentRecord};
+use crate::pipeline::{MeetingMeaning, MeetingRecord, MeetingStats, MeetingSummary, Participant, SegmentRecord};
 use crate::transcript_format::minute_mark;
 
 /// The summary of `meeting` with `segments`; an open meeting's duration runs until `until`.
-pub fn summarise(meeting: &MeetingRecord, segments: &[SegmentRecord], until: f64, is_final: bool) -> MeetingSummary {
+pub fn summarise(
+    meeting: &MeetingRecord,
+    segments: &[SegmentRecord],
+    until: f64,
+    is_final: bool,
+    meaning: MeetingMeaning,
+) -> MeetingSummary {
     MeetingSummary {
+        meaning,
         meeting: meeting.clone(),
         stats: MeetingStats::of(meeting, segments, until),
         participants: Participant::all_in(segments),

@@ -124,7 +124,7 @@ impl StoreStage {
         let configured = !sync.host.is_empty();
         match record {
             MeetingOutput::Segment { .. } => configured && sync.segments,
-            MeetingOutput::Insight { .. } => configured && sync.insights,
+            MeetingOutput::Insight { .. } | MeetingOutput::Finding { .. } => configured && sync.insights,
             MeetingOutput::Summary(_) => true,
             // A revision corrects segments: it goes where they went.
             MeetingOutput::Speakers(_) => configured && sync.segments,
@@ -183,6 +183,15 @@ impl StoreStage {
             MeetingOutput::Insight { event, .. } => {
                 tracing::info!(kind = InsightMessage::kind_of(event), "Room event");
             }
+            // The finding's words are the meeting's: its kind and id only.
+            MeetingOutput::Finding { finding, .. } => {
+                tracing::info!(
+                    kind = InsightMessage::kind_of_finding(finding),
+                    finding = %finding.id,
+                    revision = finding.revision,
+                    "Meeting insight"
+                );
+            }
             _ => {}
         }
     }
@@ -218,6 +227,15 @@ impl StoreStage {
                     .add_insight(meeting.as_deref(), InsightMessage::kind_of(event), forward, |key| {
                         wire::to_cbor(&InsightMessage::new(device, event, key))
                     })?
+            }
+            MeetingOutput::Finding { meeting, finding } => {
+                let device = &self.device;
+                self.store.add_insight(
+                    meeting.as_deref(),
+                    InsightMessage::kind_of_finding(finding),
+                    forward,
+                    |key| wire::to_cbor(&InsightMessage::of_finding(device, finding, key)),
+                )?
             }
             MeetingOutput::Speakers(revision) => {
                 let device = &self.device;
@@ -259,6 +277,7 @@ impl StoreStage {
                 wire::to_cbor(&TranscriptMessage::new(device, transcript, key))
             }
             MeetingOutput::Insight { event, .. } => wire::to_cbor(&InsightMessage::new(device, event, key)),
+            MeetingOutput::Finding { finding, .. } => wire::to_cbor(&InsightMessage::of_finding(device, finding, key)),
             MeetingOutput::Speakers(revision) => wire::to_cbor(&SpeakersMessage::new(device, revision, key)),
             MeetingOutput::Summary(summary) => wire::to_cbor(&SummaryMessage::new(device, summary, key)),
         };
@@ -427,7 +446,8 @@ fn meeting_of(record: &MeetingOutput) -> Option<String> {
     match record {
         MeetingOutput::Partial { meeting, .. }
         | MeetingOutput::Segment { meeting, .. }
-        | MeetingOutput::Insight { meeting, .. } => meeting.clone(),
+        | MeetingOutput::Insight { meeting, .. }
+        | MeetingOutput::Finding { meeting, .. } => meeting.clone(),
         MeetingOutput::MeetingStarted(m) | MeetingOutput::MeetingEnded(m) => Some(m.id.clone()),
         MeetingOutput::Summary(summary) => Some(summary.meeting.id.clone()),
         MeetingOutput::Speakers(revision) => Some(revision.meeting.clone()),
@@ -440,7 +460,7 @@ fn topic_of(record: &MeetingOutput) -> Option<RecordTopic> {
         MeetingOutput::Partial { .. } => None,
         MeetingOutput::MeetingStarted(_) | MeetingOutput::MeetingEnded(_) => Some(RecordTopic::Meeting),
         MeetingOutput::Segment { .. } => Some(RecordTopic::Transcript),
-        MeetingOutput::Insight { .. } => Some(RecordTopic::Insight),
+        MeetingOutput::Insight { .. } | MeetingOutput::Finding { .. } => Some(RecordTopic::Insight),
         MeetingOutput::Summary(_) => Some(RecordTopic::Summary),
         MeetingOutput::Speakers(_) => Some(RecordTopic::Speakers),
     }

@@ -1,0 +1,549 @@
+//! Action items: what someone is to do, who, and by when. Found from the ways people hand out
+//! and take on work — "I'll …" (the speaker), "Priya, can you …" (the name addressed), "can you
+//! …" (whoever takes it on, else the person spoken to), "let's have Dev …", "someone should …"
+//! (owned once someone says "that's yours" or "I can do that"), "the runbook needs rewriting".
+//! Not past habits, hypotheticals, reported speech, refusals or "I will say…". The due date is
+//! looked for in the task's clause, then in the rest of the sentence, then in the replies that
+//! follow ("No rush, next month is fine", "I can have it by Monday"). Pure.
+
+use super::dates;
+use super::text::Sentence;
+use super::{finding_id, Cues};
+use crate::pipeline::{ActionItem, Finding, FindingBody};
+
+/// How many sentences after an item may still give it an owner or a due date.
+const FOLLOW_UP_SENTENCES: usize = 6;
+
+/// Who an item belongs to, as found so far.
+#[derive(Debug, Clone, PartialEq)]
+enum Owner {
+    /// A name said in the sentence, or the speaker who took it on.
+    Known(String),
+    /// The person the request was put to, not named: whoever takes it on, else whoever spoke
+    /// before.
+    Addressee,
+    /// Nobody yet ("someone should …").
+    Open,
+}
+
+/// One item as found in its sentence, before the sentences after it are read.
+struct Found {
+    owner: Owner,
+    task: String,
+    due: Option<String>,
+    confidence: f32,
+    /// Where the task's clause ends in the sentence (bytes).
+    clause_end: usize,
+}
+
+/// The action items among `sentences`, said at a meeting on `meeting_day`.
+pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    for (at, sentence) in sentences.iter().enumerate() {
+        let text = normalised(&sentence.text);
+        if sentence.words.len() < 3 {
+            continue;
+        }
+        // "Priya, that's yours": the item just said gets an owner (or is made of the sentence
+        // before, when that one was no item yet).
+        if let Some(name) = handed_to(&text, cues) {
+            if let Some(previous) = findings.iter_mut().rev().take(2).find(|f| {
+                matches!(&f.body, FindingBody::ActionItem(a) if a.owner.is_none())
+                    && f.segments.last().is_some_and(|s| *s + 3 >= sentence.seq)
+            }) {
+                if let FindingBody::ActionItem(item) = &mut previous.body {
+                    item.owner = Some(name);
+                    item.text = format!("{} {}", item.text, sentence.text);
+                    if item.due.is_none() {
+                        item.due = due_in(&text, cues);
+                    }
+                }
+                previous.segments.push(sentence.seq);
+                continue;
+            }
+        }
+        let found = items_in(sentence, &text, cues);
+        let many = found.len() > 1;
+        for (n, item) in found.into_iter().enumerate() {
+            let mut owner = item.owner.clone();
+            let mut due = item.due.clone().or_else(|| {
+                // Elsewhere in the sentence, when only one item is in it.
+                (!many).then(|| due_in(&text[item.clause_end..], cues)).flatten()
+            });
+            let mut segments = vec![sentence.seq];
+            let mut confidence = item.confidence;
+            let mut follow = FollowUp::default();
+            for later in sentences.iter().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
+                let later_text = normalised(&later.text);
+                follow.read(sentence, later, &later_text, cues);
+                if follow.stop {
+                    break;
+                }
+                if owner == Owner::Open || owner == Owner::Addressee {
+                    if let Some(taker) = &follow.taken_by {
+                        owner = Owner::Known(taker.clone());
+                        confidence = (confidence + 0.1).min(1.0);
+                        segments.push(later.seq);
+                    }
+                }
+                if due.is_none() && follow.may_give_due && !later.is_question() {
+                    if let Some(d) = due_of_reply(&later_text, cues) {
+                        due = Some(d);
+                        segments.push(later.seq);
+                    }
+                }
+            }
+            if owner == Owner::Addressee {
+                owner = match addressee(sentences, at) {
+                    Some(name) => Owner::Known(name),
+                    None => Owner::Open,
+                };
+            }
+            segments.dedup();
+            let due_date = due
+                .as_deref()
+                .and_then(|d| dates::resolve(d, meeting_day, cues.language))
+                .map(dates::iso);
+            findings.push(Finding {
+                id: finding_id("action", sentence, n),
+                revision: 1,
+                segments,
+                start: sentence.start,
+                body: FindingBody::ActionItem(ActionItem {
+                    text: sentence.text.clone(),
+                    owner: match owner {
+                        Owner::Known(name) => Some(name),
+                        Owner::Addressee | Owner::Open => None,
+                    },
+                    task: item.task,
+                    due,
+                    due_date,
+                    said_by: sentence.speaker.clone(),
+                    confidence,
+                }),
+            });
+        }
+    }
+    findings
+}
+
+/// What the sentences after an item say about it.
+#[derive(Default)]
+struct FollowUp {
+    /// Someone other than the asker took it on ("Sure, leave it with me").
+    taken_by: Option<String>,
+    /// The next sentences may still name a due date.
+    may_give_due: bool,
+    /// A new topic or item began: read no further.
+    stop: bool,
+    sentences_read: usize,
+}
+
+impl FollowUp {
+    fn read(&mut self, item: &Sentence, later: &Sentence, text: &str, cues: &Cues) {
+        self.sentences_read += 1;
+        let other = later.turn != item.turn;
+        let starts_new_item = cues.commitment.is_match(text)
+            || cues.request.is_match(text)
+            || cues.unowned.is_match(text)
+            || cues.assignment.is_match(text);
+        if other && self.taken_by.is_none() && cues.acceptance.is_match(text) {
+            self.taken_by = later.speaker.clone();
+        }
+        // The item's own turn goes on ("… No rush, next month is fine."), or the reply names
+        // a time ("I can have a draft ready by Monday"), or a question asks for one.
+        self.may_give_due = later.words.len() <= 14 || cues.due_expected.is_match(text);
+        if (starts_new_item && !cues.due_expected.is_match(text) && self.sentences_read > 1) || self.sentences_read > 4
+        {
+            self.stop = true;
+        }
+    }
+}
+
+/// The items a sentence holds (more than one when it hands out several: "I'll take the north
+/// side, Ben, you take the south").
+fn items_in(sentence: &Sentence, text: &str, cues: &Cues) -> Vec<Found> {
+    let mut found: Vec<(usize, Found)> = Vec::new();
+    let lower = text.to_lowercase();
+    if cues.past.is_match(&lower) || is_hypothetical(&lower, cues) {
+        return Vec::new();
+    }
+    let vocative = vocative(sentence, cues);
+    // "I'll …"
+    for captures in cues.commitment.captures_iter(text) {
+        let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
+        let whole = captures.get(0).expect("group 0 is the match");
+        let before = &lower[..whole.start()];
+        let rest = captures.name("rest").map_or("", |m| m.as_str());
+        if cues.language.not_tasks.contains(&verb.as_str())
+            || cues.reported.is_match(before)
+            || is_said_to_the_room(&verb, rest, cues)
+            || is_bare_acceptance(&verb, rest)
+        {
+            continue;
+        }
+        let Some(speaker) = sentence.speaker.clone() else {
+            found.push((whole.start(), item(Owner::Open, &captures, cues, 0.7)));
+            continue;
+        };
+        found.push((whole.start(), item(Owner::Known(speaker), &captures, cues, 0.85)));
+    }
+    // "can you …", "please …", "Ben, you take …"
+    for captures in cues.request.captures_iter(text) {
+        let whole = captures.get(0).expect("group 0 is the match");
+        let verb = captures
+            .name("imperative")
+            .or_else(|| captures.name("verb"))
+            .map_or("", |m| m.as_str())
+            .to_lowercase();
+        let rest = captures.name("rest").map_or("", |m| m.as_str());
+        if verb.is_empty()
+            || cues.language.in_meeting.contains(&verb.as_str())
+            || is_said_to_the_room(&verb, rest, cues)
+            || is_bare_acceptance(&verb, rest)
+        {
+            continue;
+        }
+        if cues.negation.is_match(&lower[..whole.start()]) && !sentence.is_question() {
+            continue;
+        }
+        let owner = vocative.clone().map_or(Owner::Addressee, Owner::Known);
+        found.push((whole.start(), item(owner, &captures, cues, 0.8)));
+    }
+    // "let's have Dev …", "Marcus will …"
+    for captures in cues.assignment.captures_iter(text) {
+        let whole = captures.get(0).expect("group 0 is the match");
+        let owner = match (captures.name("who"), captures.name("named")) {
+            (Some(who), _) if who.as_str().eq_ignore_ascii_case("you") => {
+                vocative.clone().map_or(Owner::Addressee, Owner::Known)
+            }
+            (Some(who), _) | (None, Some(who)) if cues.could_be_name(who.as_str()) => {
+                Owner::Known(who.as_str().to_owned())
+            }
+            _ => continue,
+        };
+        let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
+        if cues.language.not_tasks.contains(&verb.as_str()) {
+            continue;
+        }
+        found.push((whole.start(), item(owner, &captures, cues, 0.8)));
+    }
+    let owned = !found.is_empty();
+    // "someone should …", "the runbook needs rewriting": only when nobody was given anything
+    // in the same sentence (then it is a side remark about that item).
+    if !owned {
+        if let Some(captures) = cues.unowned.captures(text).or_else(|| cues.needs_doing.captures(text)) {
+            let whole = captures.get(0).expect("group 0 is the match");
+            // "…, Ingrid, would you mind?" puts a name to it at once.
+            let owner = match (&vocative, cues.request_bare.is_match(text)) {
+                (Some(name), true) => Owner::Known(name.clone()),
+                _ => Owner::Open,
+            };
+            let mut open = item(owner, &captures, cues, 0.7);
+            if let Some(thing) = captures.name("thing") {
+                open.task = format!("{} {}", open.task, thing.as_str().trim());
+            }
+            found.push((whole.start(), open));
+        }
+    }
+    found.sort_by_key(|(start, _)| *start);
+    found.dedup_by(|b, a| b.1.task == a.1.task);
+    found.into_iter().map(|(_, f)| f).collect()
+}
+
+fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f32) -> Found {
+    let verb = captures
+        .name("imperative")
+        .filter(|m| !m.as_str().is_empty())
+        .or_else(|| captures.name("verb"))
+        .map_or("", |m| m.as_str());
+    let rest = captures.name("rest").map_or("", |m| m.as_str());
+    let clause = format!("{verb}{rest}");
+    let clause_end = captures.get(0).map_or(0, |m| m.end());
+    let due = due_in(&clause, cues);
+    let mut task = clause.clone();
+    if let Some(found) = cues.due.find(&task) {
+        task.replace_range(found.range(), "");
+    }
+    let task = tidy_task(&task);
+    Found {
+        owner,
+        task,
+        due,
+        confidence,
+        clause_end,
+    }
+}
+
+/// A task without what hangs off it: trailing hedges and fillers, doubled spaces.
+fn tidy_task(task: &str) -> String {
+    let mut words: Vec<&str> = task.split_whitespace().collect();
+    while let Some(last) = words.last() {
+        let last = last.to_lowercase();
+        if matches!(
+            last.as_str(),
+            "please"
+                | "too"
+                | "then"
+                | "though"
+                | "explicitly"
+                | "now"
+                | "first"
+                | "and"
+                | "or"
+                | "for"
+                | "by"
+                | "as"
+                | "also"
+                | "ideally"
+        ) || (last == "well" && words.len() > 1 && words[words.len() - 2].eq_ignore_ascii_case("as"))
+        {
+            words.pop();
+            if last == "well" {
+                words.pop();
+            }
+        } else {
+            break;
+        }
+    }
+    words.join(" ")
+}
+
+/// A due date said in `text`, as said.
+fn due_in(text: &str, cues: &Cues) -> Option<String> {
+    cues.due
+        .find_iter(text)
+        .map(|m| m.as_str().trim().to_owned())
+        .find(|d| !d.is_empty())
+}
+
+/// A due date in a reply or a sentence after the item: a time expression, or a clause that
+/// opens with "before …" ("Before the letters go out, ideally.").
+fn due_of_reply(text: &str, cues: &Cues) -> Option<String> {
+    due_in(text, cues).or_else(|| {
+        cues.due_clause
+            .captures(text)
+            .and_then(|c| c.name("due"))
+            .map(|m| m.as_str().trim().to_owned())
+    })
+}
+
+/// The name a sentence addresses: a capitalised word set off by commas at its start ("Priya,
+/// can you…", "Oh, and Marcus, please…") or its end ("…, Ingrid, would you mind?").
+fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
+    let words = &sentence.words;
+    words.iter().enumerate().find_map(|(i, word)| {
+        let set_off_before = i == 0
+            || words[i - 1].punct_after == Some(',')
+            || (words[i - 1].lower == "and" && (i == 1 || words[i - 2].punct_after == Some(',')));
+        let set_off_after = matches!(word.punct_after, Some(',' | '?'));
+        (set_off_before && set_off_after && cues.could_be_name(&word.raw)).then(|| word.raw.clone())
+    })
+}
+
+/// "Priya, that's yours": the name a task is handed to.
+fn handed_to(text: &str, cues: &Cues) -> Option<String> {
+    let captures = cues.hand_over.captures(text)?;
+    let name = captures.name("before").or_else(|| captures.name("after"))?.as_str();
+    cues.could_be_name(name).then(|| name.to_owned())
+}
+
+/// The person a request without a name was put to: the last other speaker before it.
+fn addressee(sentences: &[Sentence], at: usize) -> Option<String> {
+    let asker = sentences[at].speaker.as_ref()?;
+    sentences[..at]
+        .iter()
+        .rev()
+        .take(8)
+        .find_map(|s| s.speaker.as_ref().filter(|who| *who != asker).cloned())
+}
+
+/// "tell us", "give me a second": done in the meeting, not after it.
+fn is_said_to_the_room(verb: &str, rest: &str, cues: &Cues) -> bool {
+    let rest = rest.trim_start().to_lowercase();
+    cues.language.to_the_room.contains(&verb)
+        && cues
+            .language
+            .to_the_room_objects
+            .iter()
+            .any(|object| rest == *object || rest.starts_with(&format!("{object} ")))
+}
+
+/// "I'll take that", "I'll do it right after this": taking on what was just asked, not a new
+/// item.
+fn is_bare_acceptance(verb: &str, rest: &str) -> bool {
+    let rest = rest.trim().to_lowercase();
+    let object = rest.split_whitespace().next().unwrap_or("");
+    matches!(verb, "take" | "do" | "handle") && matches!(object, "" | "it" | "that" | "this" | "care")
+}
+
+/// A hypothetical before any commitment ("If it were up to me, I'd …", "I would have …").
+fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
+    cues.hypothetical.find(lower).is_some_and(|m| {
+        // "I'll draft it, but I'd like someone to check it": the commitment came first.
+        let before = &lower[..m.start()];
+        !cues.commitment.is_match(before)
+    })
+}
+
+/// The sentence with straight apostrophes.
+fn normalised(text: &str) -> String {
+    text.replace(['’', '‘'], "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{cues, dates, text};
+    use super::*;
+
+    fn items(lines: &[(&str, &str)]) -> Vec<ActionItem> {
+        let utterances: Vec<text::Utterance> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (who, said))| text::Utterance {
+                seq: i as u64,
+                start: i as f64 * 5.0,
+                end: i as f64 * 5.0 + 4.0,
+                speaker: Some((*who).into()),
+                text: (*said).into(),
+            })
+            .collect();
+        find(
+            &text::sentences(&utterances),
+            cues("en").unwrap(),
+            dates::days_from_civil(2026, 12, 2),
+        )
+        .into_iter()
+        .map(|f| match f.body {
+            FindingBody::ActionItem(a) => a,
+            _ => unreachable!(),
+        })
+        .collect()
+    }
+
+    fn one(lines: &[(&str, &str)]) -> ActionItem {
+        let mut found = items(lines);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found.remove(0)
+    }
+
+    #[test]
+    fn i_will_makes_the_speaker_the_owner_with_the_due_date() {
+        let a = one(&[(
+            "Tom",
+            "Okay. I'll send round the minutes by Friday, so everyone has them.",
+        )]);
+        assert_eq!(a.owner.as_deref(), Some("Tom"));
+        assert_eq!(a.task, "send round the minutes");
+        assert_eq!(a.due.as_deref(), Some("by Friday"));
+        assert_eq!(a.due_date.as_deref(), Some("2026-12-04"));
+    }
+
+    #[test]
+    fn a_name_addressed_owns_the_request() {
+        let a = one(&[(
+            "Ana",
+            "Priya, since you know it best, can you update the alert before Thursday's stand-up?",
+        )]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Priya"), Some("before Thursday's stand-up"))
+        );
+        assert_eq!(a.task, "update the alert");
+        let a = one(&[(
+            "Ana",
+            "Oh, and Marcus, please write up your notes in the tracker today.",
+        )]);
+        assert_eq!((a.owner.as_deref(), a.due.as_deref()), (Some("Marcus"), Some("today")));
+        let a = one(&[(
+            "Ana",
+            "Dev, let's have you move the colours into the theme file during the next sprint.",
+        )]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Dev"), Some("during the next sprint"))
+        );
+    }
+
+    #[test]
+    fn you_without_a_name_is_whoever_takes_it_on() {
+        let a = one(&[
+            ("Ana", "We need the numbers."),
+            ("Raj", "They're late."),
+            ("Ana", "Could you chase finance for them?"),
+            ("Lee", "Sure, leave it with me."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Lee"));
+    }
+
+    #[test]
+    fn someone_should_is_owned_once_it_is_handed_over_and_dated_by_the_reply() {
+        let a = one(&[
+            (
+                "Fiona",
+                "Someone also needs to chase the raffle prizes. Rosa, that's you, I'm afraid.",
+            ),
+            ("Rosa", "By when?"),
+            ("Fiona", "Ideally before Easter."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Rosa"), Some("before Easter"))
+        );
+        let a = one(&[("Ana", "Someone should look at the screenshots, because they are old.")]);
+        assert_eq!(a.owner, None);
+    }
+
+    #[test]
+    fn a_due_date_said_after_the_request_belongs_to_it() {
+        let a = one(&[(
+            "Ana",
+            "Sunita, can you pull a count of patients? No rush, next month is fine.",
+        )]);
+        assert_eq!(a.due.as_deref(), Some("next month"));
+        let a = one(&[(
+            "Ana",
+            "Could you set up a phone option? Before the letters go out, ideally.",
+        )]);
+        assert_eq!(a.due.as_deref(), Some("Before the letters go out"));
+        let a = one(&[
+            ("Ana", "Alba, would you design the exercise?"),
+            ("Alba", "Happy to. I can have a draft ready by Monday."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Alba"), Some("by Monday"))
+        );
+    }
+
+    #[test]
+    fn one_sentence_can_hand_out_two_items() {
+        let found = items(&[(
+            "Kwame",
+            "Then I'll take the north side, Ben, you take the south, and we split the rest.",
+        )]);
+        let owners: Vec<Option<&str>> = found.iter().map(|a| a.owner.as_deref()).collect();
+        assert_eq!(owners, [Some("Kwame"), Some("Ben")]);
+    }
+
+    #[test]
+    fn false_friends_are_not_action_items() {
+        for said in [
+            "I will say this, though.",
+            "Last release we used to send a summary to the whole company.",
+            "We used to run a full load test before every release.",
+            "If we ran another round, I'd probably give them a broken service.",
+            "If it were up to me, I'd launch at two pounds.",
+            "For what it's worth, I would have said yes to this profile a year ago.",
+            "I'm not doing that again.",
+            "She said she'll send it on Monday.",
+            "Dev, can you hear us all right?",
+            "Priya, can you walk us through the timeline?",
+            "I'll need IT for that.",
+            "I think we could maybe ship it later.",
+            "I won't be able to make Friday.",
+        ] {
+            assert!(items(&[("Ana", said)]).is_empty(), "{said}");
+        }
+    }
+}

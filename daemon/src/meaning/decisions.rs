@@ -1,0 +1,180 @@
+//! Decisions: what the meeting settled. A sentence announces one ("we've agreed…", "let's go
+//! with…", "we're keeping…", "from now on…"), or sums up a plan ("So we advertise the twelfth
+//! now, and…", "So onboarding goes in…"). Not proposals, doubts or deferrals ("we could maybe…",
+//! "let's not decide that today"), questions, or what was done before. Pure.
+
+use super::text::Sentence;
+use super::{finding_id, Cues};
+use crate::pipeline::{Decision, Finding, FindingBody};
+
+/// The decisions among `sentences`.
+pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
+    sentences
+        .iter()
+        .enumerate()
+        .filter_map(|(at, sentence)| {
+            let confidence = decided(sentences, at, cues)?;
+            Some(Finding {
+                id: finding_id("decision", sentence, 0),
+                revision: 1,
+                segments: vec![sentence.seq],
+                start: sentence.start,
+                body: FindingBody::Decision(Decision {
+                    text: sentence.text.clone(),
+                    decision: what_was_decided(&sentence.text, cues),
+                    by: sentence.speaker.clone(),
+                    confidence,
+                }),
+            })
+        })
+        .collect()
+}
+
+/// How sure the rules are that the sentence at `at` states a decision; none when it does not.
+fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
+    let sentence = &sentences[at];
+    if sentence.is_question() || sentence.words.len() < 3 {
+        return None;
+    }
+    let text = sentence.text.replace(['’', '‘'], "'");
+    if cues.hedge.is_match(&text) || cues.past.is_match(&text) {
+        return None;
+    }
+    if cues.decision_strong.is_match(&text) {
+        return Some(0.9);
+    }
+    // A summing-up, and not one person's own commitment ("Then I'll take the north side").
+    if !cues.decision_marker.is_match(&text) || cues.commitment.is_match(&text) {
+        return None;
+    }
+    let plan = cues.decision_plan.captures_iter(&text).any(|captures| {
+        match captures.name("verb") {
+            // "we advertise", not "we have" or "we tested".
+            Some(verb) => {
+                let verb = verb.as_str().to_lowercase();
+                !cues.language.not_plans.contains(&verb.as_str()) && !verb.ends_with("ed") && !verb.ends_with("'re")
+            }
+            None => true,
+        }
+    });
+    if !plan {
+        return None;
+    }
+    // A summing-up others agree to is surer.
+    let agreed = sentences
+        .iter()
+        .skip(at + 1)
+        .take(3)
+        .filter(|s| s.speaker != sentence.speaker)
+        .any(|s| cues.agreement.is_match(&s.text));
+    Some(if agreed { 0.8 } else { 0.7 })
+}
+
+/// The decision without the words around it: a leading "Okay, so" or "First,", a trailing
+/// "that's settled".
+fn what_was_decided(text: &str, cues: &Cues) -> String {
+    let text = text.replace(['’', '‘'], "'");
+    let mut body = text.trim().trim_end_matches(['.', '!']).to_owned();
+    if let Some(marker) = cues.decision_marker.find(&body) {
+        body = body[marker.end()..].trim_start_matches([',', ' ']).to_owned();
+    }
+    while let Some(first) = body.split([',', ' ']).next().filter(|w| !w.is_empty()) {
+        let lead = first.to_lowercase();
+        if ![
+            "okay", "ok", "right", "great", "alright", "good", "fine", "and", "well", "first", "so", "then",
+        ]
+        .contains(&lead.as_str())
+        {
+            break;
+        }
+        body = body[first.len()..].trim_start_matches([',', ' ']).to_owned();
+    }
+    if let Some(cue) = cues.decision_strong.find(&body) {
+        let tail = &body[cue.start()..];
+        if cue.end() == body.len() && tail.split_whitespace().count() <= 3 {
+            body = body[..cue.start()].trim_end_matches([',', ' ', ';']).to_owned();
+        }
+    }
+    let mut chars = body.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.trim_end_matches('.').to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{cues, text};
+    use super::*;
+
+    fn decisions(lines: &[(&str, &str)]) -> Vec<Decision> {
+        let utterances: Vec<text::Utterance> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (who, said))| text::Utterance {
+                seq: i as u64,
+                start: i as f64 * 5.0,
+                end: i as f64 * 5.0 + 4.0,
+                speaker: Some((*who).into()),
+                text: (*said).into(),
+            })
+            .collect();
+        find(&text::sentences(&utterances), cues("en").unwrap())
+            .into_iter()
+            .map(|f| match f.body {
+                FindingBody::Decision(d) => d,
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn announced_decisions_are_found_with_who_said_them() {
+        for said in [
+            "Okay, let's go with offline sync in the next release.",
+            "We're going with the company that has the wheelchair lift, that's settled.",
+            "First, we're agreed the alert moves to a five-minute window.",
+            "We're keeping it at three pounds.",
+            "For this year we'll stick with letters.",
+            "So the decision is to keep the old blog online for one more month.",
+            "We agreed to launch the new website on Tuesday the fourteenth.",
+            "And this applies from now on: the on-call rolls back first.",
+        ] {
+            let found = decisions(&[("Maya", said)]);
+            assert_eq!(found.len(), 1, "{said}");
+            assert_eq!(found[0].by.as_deref(), Some("Maya"));
+        }
+    }
+
+    #[test]
+    fn a_summed_up_plan_is_a_decision() {
+        let found = decisions(&[
+            ("Nadia", "So we advertise the twelfth and the nineteenth now."),
+            ("Ben", "Works for me."),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].decision, "we advertise the twelfth and the nineteenth now");
+        assert_eq!(
+            decisions(&[("Maya", "So onboarding goes in, with the new copy.")]).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn proposals_deferrals_facts_and_the_past_are_not_decisions() {
+        for said in [
+            "We could maybe consider shipping dark mode as a beta toggle.",
+            "We could maybe think about a sports challenge instead?",
+            "Okay, let's not decide that today.",
+            "Let's park it for now, we're nearly out of time.",
+            "So we tested the new flow with eight people last week.",
+            "So we have three weeks.",
+            "Then I wouldn't advertise the fifth until the boxes arrive.",
+            "Last year we decided to go with the cheaper coach.",
+            "Shall we go with option B?",
+            "So let's go through the big three.",
+        ] {
+            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Key points: the few most central sentences of a meeting, by TextRank (Mihalcea & Tarau,
+//! 2004) over a graph whose edges are the content words two sentences share, normalised by
+//! their lengths. Returned in the order they were said, with who said them. Pure.
+
+use std::collections::HashSet;
+
+use super::text::Sentence;
+use super::Cues;
+use crate::pipeline::KeyPoint;
+
+/// Sentences shorter than this (in content words) are not key points.
+const MIN_CONTENT_WORDS: usize = 4;
+const DAMPING: f64 = 0.85;
+const ITERATIONS: usize = 40;
+
+/// The `count` most central sentences, in order.
+pub fn central(sentences: &[Sentence], cues: &Cues, count: usize) -> Vec<KeyPoint> {
+    let bags: Vec<HashSet<String>> = sentences
+        .iter()
+        .map(|s| {
+            s.words
+                .iter()
+                .filter(|w| w.lower.len() >= 3 && !cues.is_stopword(&w.lower))
+                .map(|w| w.lower.clone())
+                .collect()
+        })
+        .collect();
+    let eligible: Vec<usize> = (0..sentences.len())
+        .filter(|&i| bags[i].len() >= MIN_CONTENT_WORDS && !sentences[i].is_question())
+        .collect();
+    let n = eligible.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut weights = vec![vec![0.0f64; n]; n];
+    for a in 0..n {
+        for b in (a + 1)..n {
+            let (x, y) = (&bags[eligible[a]], &bags[eligible[b]]);
+            let shared = x.intersection(y).count() as f64;
+            if shared > 0.0 {
+                let w = shared / ((x.len() as f64).ln() + (y.len() as f64).ln()).max(1.0);
+                weights[a][b] = w;
+                weights[b][a] = w;
+            }
+        }
+    }
+    let out_sums: Vec<f64> = weights.iter().map(|row| row.iter().sum()).collect();
+    let mut rank = vec![1.0f64; n];
+    for _ in 0..ITERATIONS {
+        let next: Vec<f64> = (0..n)
+            .map(|i| {
+                let incoming: f64 = (0..n)
+                    .filter(|&j| out_sums[j] > 0.0)
+                    .map(|j| weights[j][i] / out_sums[j] * rank[j])
+                    .sum();
+                (1.0 - DAMPING) + DAMPING * incoming
+            })
+            .collect();
+        rank = next;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| rank[b].total_cmp(&rank[a]).then(a.cmp(&b)));
+    let mut chosen: Vec<usize> = order.into_iter().take(count).map(|i| eligible[i]).collect();
+    chosen.sort_unstable();
+    chosen
+        .into_iter()
+        .map(|i| KeyPoint {
+            text: sentences[i].text.clone(),
+            speaker: sentences[i].speaker.clone(),
+            start: sentences[i].start,
+            segment: sentences[i].seq,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{cues, text};
+    use super::*;
+
+    #[test]
+    fn the_sentence_sharing_most_with_the_rest_is_central() {
+        let lines = [
+            "The checkout alert fired twelve minutes late on Saturday.",
+            "The checkout alert window is fifteen minutes, which is far too long for checkout.",
+            "My shoes are still wet from the rain outside.",
+            "A five minute alert window would have caught the checkout errors.",
+            "Lunch is sandwiches again today, from the place downstairs.",
+        ];
+        let utterances: Vec<text::Utterance> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| text::Utterance {
+                seq: i as u64,
+                start: i as f64,
+                end: i as f64 + 1.0,
+                speaker: None,
+                text: (*t).into(),
+            })
+            .collect();
+        let points = central(&text::sentences(&utterances), cues("en").unwrap(), 1);
+        assert_eq!(points.len(), 1);
+        assert_eq!(points[0].segment, 1, "{points:?}");
+    }
+}

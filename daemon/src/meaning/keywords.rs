@@ -1,0 +1,254 @@
+//! Keywords and named things. Keyphrases are ranked by statistics over the meeting's own text,
+//! in the manner of YAKE (Campos et al., 2020): candidates are runs of one to three content
+//! words inside a sentence (no stopword at either end, none across punctuation); a phrase
+//! scores by how often it is said, in how many sentences and by how many speakers, with longer
+//! phrases preferred, and a phrase that only ever occurs inside a longer one gives way to it.
+//! People's names (the speakers, and names addressed) are not topics. Entities are capitalised
+//! runs that do not start a sentence, numbers and dates. Pure.
+
+use std::collections::{HashMap, HashSet};
+
+use super::text::{Sentence, Word};
+use super::Cues;
+
+/// The longest phrase considered.
+const MAX_WORDS: usize = 3;
+
+#[derive(Default)]
+struct Candidate {
+    /// As first written (its usual spelling).
+    surface: String,
+    count: usize,
+    sentences: HashSet<usize>,
+    speakers: HashSet<String>,
+    first_at: usize,
+}
+
+/// The meeting's keyphrases, best first, at most `limit`.
+pub fn rank(sentences: &[Sentence], cues: &Cues, limit: usize) -> Vec<String> {
+    let names = people(sentences, cues);
+    let mut candidates: HashMap<String, Candidate> = HashMap::new();
+    for (index, sentence) in sentences.iter().enumerate() {
+        for run in runs(&sentence.words) {
+            for n in 1..=MAX_WORDS.min(run.len()) {
+                for window in run.windows(n) {
+                    let first = &window[0];
+                    let last = &window[n - 1];
+                    if cues.is_stopword(&first.lower) || cues.is_stopword(&last.lower) {
+                        continue;
+                    }
+                    if window.iter().any(|w| !is_content(w, cues) || names.contains(&w.lower)) {
+                        continue;
+                    }
+                    let key = window.iter().map(|w| stem(&w.lower)).collect::<Vec<_>>().join(" ");
+                    let candidate = candidates.entry(key).or_insert_with(|| Candidate {
+                        surface: window.iter().map(|w| w.lower.as_str()).collect::<Vec<_>>().join(" "),
+                        first_at: index,
+                        ..Default::default()
+                    });
+                    candidate.count += 1;
+                    candidate.sentences.insert(index);
+                    if let Some(speaker) = &sentence.speaker {
+                        candidate.speakers.insert(speaker.clone());
+                    }
+                }
+            }
+        }
+    }
+    let total = sentences.len().max(1) as f64;
+    let mut scored: Vec<(f64, &String, &Candidate)> = candidates
+        .iter()
+        // A word must come back in several sentences, a phrase at least twice.
+        .filter(|(key, c)| {
+            if key.contains(' ') {
+                c.count >= 2
+            } else {
+                c.sentences.len() >= 3
+            }
+        })
+        .map(|(key, c)| {
+            let words = key.split(' ').count() as f64;
+            let spread = c.sentences.len() as f64;
+            let voices = c.speakers.len().max(1) as f64;
+            // Said often, in several places, by several people; a little earlier is a little
+            // better (agendas come first); longer phrases are more specific.
+            let score = spread.ln_1p()
+                * (1.0 + 0.3 * (voices - 1.0))
+                * (1.0 + 1.2 * (words - 1.0))
+                * (1.0 + 0.2 * (1.0 - c.first_at as f64 / total))
+                * (c.count as f64).sqrt();
+            (score, key, c)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut chosen: Vec<(&String, &Candidate)> = Vec::new();
+    for (_, key, candidate) in &scored {
+        if chosen.len() >= limit {
+            break;
+        }
+        // A word or phrase mostly said as part of a phrase already chosen adds nothing, and
+        // a phrase containing a chosen one only when it is nearly as common.
+        let redundant = chosen.iter().any(|(other, c)| {
+            let inside = contains_words(other, key) && candidate.count <= c.count * 2;
+            let around = contains_words(key, other) && candidate.count * 2 < c.count;
+            inside || around
+        });
+        if !redundant {
+            chosen.push((key, candidate));
+        }
+    }
+    chosen.into_iter().map(|(_, c)| c.surface.clone()).collect()
+}
+
+/// Names, numbers and dates said in the meeting, in order of first mention.
+pub fn entities(sentences: &[Sentence], cues: &Cues) -> Vec<String> {
+    let names = people(sentences, cues);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for sentence in sentences {
+        let words = &sentence.words;
+        let mut i = 1;
+        while i < words.len() {
+            let starts_run = words[i].capitalised() && words[i].lower != "i" && !names.contains(&words[i].lower);
+            if !starts_run {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j + 1 < words.len() && words[j].punct_after.is_none() && words[j + 1].capitalised() {
+                j += 1;
+            }
+            let entity = words[i..=j]
+                .iter()
+                .map(|w| w.raw.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let weekday_or_month = j == i
+                && (cues.language.weekdays.contains(&words[i].lower.as_str())
+                    || cues.language.months.contains(&words[i].lower.as_str()));
+            if !weekday_or_month && !cues.is_stopword(&words[i].lower) && seen.insert(entity.to_lowercase()) {
+                out.push(entity);
+            }
+            i = j + 1;
+        }
+        for found in cues.due.find_iter(&sentence.text) {
+            let date = found.as_str().trim().to_owned();
+            if date.split_whitespace().count() > 0 && seen.insert(date.to_lowercase()) {
+                out.push(date);
+            }
+        }
+    }
+    out
+}
+
+/// The lower-case names of the people in the meeting: the speakers, and words addressed as
+/// names ("Priya, can you…").
+fn people(sentences: &[Sentence], cues: &Cues) -> HashSet<String> {
+    let mut names: HashSet<String> = sentences
+        .iter()
+        .filter_map(|s| s.speaker.as_ref())
+        .map(|s| s.to_lowercase())
+        .collect();
+    for sentence in sentences {
+        if let Some(first) = sentence.words.first() {
+            if first.punct_after == Some(',') && cues.could_be_name(&first.raw) {
+                names.insert(first.lower.clone());
+            }
+        }
+    }
+    names
+}
+
+/// Runs of words not broken by punctuation.
+fn runs(words: &[Word]) -> Vec<&[Word]> {
+    let mut out = Vec::new();
+    let mut begin = 0;
+    for (i, word) in words.iter().enumerate() {
+        if word.punct_after.is_some() {
+            out.push(&words[begin..=i]);
+            begin = i + 1;
+        }
+    }
+    if begin < words.len() {
+        out.push(&words[begin..]);
+    }
+    out
+}
+
+/// A word that can be part of a topic: three or more letters (a hyphen inside), not a number
+/// or an adverb of manner.
+fn is_content(word: &Word, cues: &Cues) -> bool {
+    let lower = word.lower.as_str();
+    lower.chars().count() >= 3
+        && lower.chars().all(|c| c.is_alphabetic() || c == '-')
+        && !(lower.len() > 5 && lower.ends_with("ly"))
+        && !cues.language.numbers.contains(&lower)
+        && !cues.language.ordinals.contains(&lower)
+}
+
+/// A plural's singular, enough to count "screens" with "screen".
+fn stem(word: &str) -> String {
+    if word.len() > 4 && word.ends_with("ies") {
+        format!("{}y", &word[..word.len() - 3])
+    } else if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+fn contains_words(outer: &str, inner: &str) -> bool {
+    outer != inner && format!(" {outer} ").contains(&format!(" {inner} "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{cues, text};
+    use super::*;
+
+    fn sentences(lines: &[(&str, &str)]) -> Vec<Sentence> {
+        let utterances: Vec<text::Utterance> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (who, said))| text::Utterance {
+                seq: i as u64,
+                start: i as f64,
+                end: i as f64 + 1.0,
+                speaker: Some((*who).into()),
+                text: (*said).into(),
+            })
+            .collect();
+        text::sentences(&utterances)
+    }
+
+    #[test]
+    fn repeated_phrases_said_by_several_people_rank_first_and_names_are_not_topics() {
+        let s = sentences(&[
+            ("Maya", "Okay, dark mode. Jonas, where is dark mode?"),
+            ("Jonas", "Dark mode is blocked by the chart colours."),
+            ("Maya", "Then the chart colours go first, before dark mode."),
+            ("Jonas", "Fine, and offline sync after that."),
+            ("Maya", "Offline sync needs the conflict dialog."),
+        ]);
+        let keywords = rank(&s, cues("en").unwrap(), 5);
+        assert_eq!(&keywords[..2], ["dark mode", "chart colours"], "{keywords:?}");
+        assert!(keywords.contains(&"offline sync".to_owned()), "{keywords:?}");
+        assert!(
+            !keywords.iter().any(|k| k.contains("jonas") || k.contains("maya")),
+            "{keywords:?}"
+        );
+        assert!(
+            !keywords.contains(&"mode".to_owned()),
+            "a word inside a chosen phrase: {keywords:?}"
+        );
+    }
+
+    #[test]
+    fn entities_are_capitalised_runs_numbers_and_dates() {
+        let s = sentences(&[("Ana", "We ship to the App Store on Friday, after Tom signs off.")]);
+        let found = entities(&s, cues("en").unwrap());
+        assert!(found.contains(&"App Store".to_owned()), "{found:?}");
+        assert!(found.contains(&"Tom".to_owned()), "{found:?}");
+        assert!(found.iter().any(|e| e.contains("Friday")), "{found:?}");
+    }
+}

@@ -1,0 +1,394 @@
+//! The meaning rules: what a meeting's final, speaker-attributed transcripts say about
+//! questions, action items, decisions, topics and talk time, with the segments each finding
+//! came from. Pure functions over `text::Utterance`s and a cue table per language
+//! (`english`); the same code runs live in the meeting stage (`Tracker`, which hands on only
+//! what is new or changed) and offline in `roomscribe analyze`.
+//!
+//! Never does I/O and never reads a clock: the meeting's date comes in as a value.
+
+pub mod actions;
+pub mod dates;
+pub mod decisions;
+pub mod english;
+pub mod keypoints;
+pub mod keywords;
+pub mod questions;
+pub mod render;
+pub mod talk;
+pub mod text;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::pipeline::{Finding, FindingBody, MeetingMeaning};
+pub use text::Utterance;
+
+/// A cue table: the words and patterns one language's rules look for (see `english`).
+pub struct Language {
+    pub code: &'static str,
+    pub weekdays: [&'static str; 7],
+    pub months: [&'static str; 12],
+    pub ordinals: [&'static str; 31],
+    /// Number words, which are not topics.
+    pub numbers: &'static [&'static str],
+    pub not_names: &'static [&'static str],
+    pub stopwords: &'static [&'static str],
+    pub non_answer: &'static str,
+    pub acceptance: &'static str,
+    pub commitment: &'static str,
+    pub request: &'static str,
+    pub request_bare: &'static str,
+    pub assignment: &'static str,
+    pub unowned: &'static str,
+    pub needs_doing: &'static str,
+    pub hand_over: &'static str,
+    pub not_tasks: &'static [&'static str],
+    pub in_meeting: &'static [&'static str],
+    pub to_the_room: &'static [&'static str],
+    pub to_the_room_objects: &'static [&'static str],
+    pub hypothetical: &'static str,
+    pub reported: &'static str,
+    pub past: &'static str,
+    pub negation: &'static str,
+    pub decision_strong: &'static str,
+    pub decision_marker: &'static str,
+    pub decision_plan: &'static str,
+    pub hedge: &'static str,
+    pub not_plans: &'static [&'static str],
+    pub due: &'static str,
+    pub due_clause: &'static str,
+    pub due_expected: &'static str,
+    pub agreement: &'static str,
+}
+
+/// A language's patterns, compiled once.
+pub struct Cues {
+    pub language: &'static Language,
+    pub non_answer: Regex,
+    pub acceptance: Regex,
+    pub commitment: Regex,
+    pub request: Regex,
+    pub request_bare: Regex,
+    pub assignment: Regex,
+    pub unowned: Regex,
+    pub needs_doing: Regex,
+    pub hand_over: Regex,
+    pub hypothetical: Regex,
+    pub reported: Regex,
+    pub past: Regex,
+    pub negation: Regex,
+    pub decision_strong: Regex,
+    pub decision_marker: Regex,
+    pub decision_plan: Regex,
+    pub hedge: Regex,
+    pub due: Regex,
+    pub due_clause: Regex,
+    pub due_expected: Regex,
+    pub agreement: Regex,
+}
+
+impl Cues {
+    fn compile(language: &'static Language) -> Self {
+        let expand = |pattern: &str| {
+            let source = pattern
+                .replace("WEEKDAYS", &language.weekdays.join("|"))
+                .replace("MONTHS", &language.months.join("|"))
+                .replace("ORDINALS", &language.ordinals.join("|"));
+            // The tables are part of the program: a pattern that does not compile is a bug the
+            // unit tests catch.
+            Regex::new(&format!("(?i){source}")).expect("a cue pattern of the language table compiles")
+        };
+        Self {
+            language,
+            non_answer: expand(language.non_answer),
+            acceptance: expand(language.acceptance),
+            commitment: expand(language.commitment),
+            request: expand(language.request),
+            request_bare: expand(language.request_bare),
+            assignment: expand(language.assignment),
+            unowned: expand(language.unowned),
+            needs_doing: expand(language.needs_doing),
+            hand_over: expand(language.hand_over),
+            hypothetical: expand(language.hypothetical),
+            reported: expand(language.reported),
+            past: expand(language.past),
+            negation: expand(language.negation),
+            decision_strong: expand(language.decision_strong),
+            decision_marker: expand(language.decision_marker),
+            decision_plan: expand(language.decision_plan),
+            hedge: expand(language.hedge),
+            due: expand(language.due),
+            due_clause: expand(language.due_clause),
+            due_expected: expand(language.due_expected),
+            agreement: expand(language.agreement),
+        }
+    }
+
+    /// Whether `word` (any case) is a stopword.
+    pub fn is_stopword(&self, word: &str) -> bool {
+        self.language.stopwords.contains(&word.to_lowercase().as_str())
+    }
+
+    /// Whether `word` as written could be someone's name: capitalised, letters only, and not
+    /// a word that starts sentences.
+    pub fn could_be_name(&self, word: &str) -> bool {
+        let mut chars = word.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && word.len() > 1
+            && word.chars().all(char::is_alphabetic)
+            && !self.language.not_names.contains(&word.to_lowercase().as_str())
+    }
+}
+
+static ENGLISH_CUES: LazyLock<Cues> = LazyLock::new(|| Cues::compile(&english::ENGLISH));
+
+/// The languages the rules have a table for.
+pub const LANGUAGES: [&str; 1] = ["en"];
+
+/// The compiled cues of `code` ("en"), if there is a table for it.
+pub fn cues(code: &str) -> Option<&'static Cues> {
+    match code {
+        "en" => Some(&ENGLISH_CUES),
+        _ => None,
+    }
+}
+
+/// What the rules need to know besides the words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Context {
+    /// The meeting's date, in days since 1970-01-01 (for "Friday", "the 14th").
+    pub meeting_day: i64,
+    /// Findings less sure than this are left out.
+    pub min_confidence: f32,
+    /// How many keywords a list holds.
+    pub keywords: usize,
+}
+
+/// Everything the rules find in `utterances`, as the summary carries it.
+pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> MeetingMeaning {
+    let sentences = text::sentences(utterances);
+    let findings = discrete_findings(&sentences, cues, context);
+    let mut meaning = MeetingMeaning::default();
+    for finding in findings {
+        match &finding.body {
+            FindingBody::Question(_) => meaning.questions.push(finding),
+            FindingBody::ActionItem(_) => meaning.action_items.push(finding),
+            FindingBody::Decision(_) => meaning.decisions.push(finding),
+            FindingBody::Keywords(_) | FindingBody::TalkTime(_) => {}
+        }
+    }
+    meaning.keywords = keywords::rank(&sentences, cues, context.keywords);
+    meaning.entities = keywords::entities(&sentences, cues);
+    meaning.talk_time = talk::talk_time(utterances);
+    meaning.key_points = keypoints::central(&sentences, cues, 5);
+    meaning.overview = overview(&meaning);
+    meaning
+}
+
+/// Questions, action items and decisions, in the order they were said.
+fn discrete_findings(sentences: &[text::Sentence], cues: &Cues, context: &Context) -> Vec<Finding> {
+    let mut findings = questions::find(sentences, cues);
+    findings.extend(actions::find(sentences, cues, context.meeting_day));
+    findings.extend(decisions::find(sentences, cues));
+    findings.retain(|f| confidence(&f.body) >= context.min_confidence);
+    findings.sort_by(|a, b| a.start.total_cmp(&b.start));
+    findings
+}
+
+fn confidence(body: &FindingBody) -> f32 {
+    match body {
+        FindingBody::ActionItem(item) => item.confidence,
+        FindingBody::Decision(decision) => decision.confidence,
+        FindingBody::Question(_) | FindingBody::Keywords(_) | FindingBody::TalkTime(_) => 1.0,
+    }
+}
+
+/// A few plain sentences: topics, decisions, actions with owners and dates, open questions.
+pub fn overview(meaning: &MeetingMeaning) -> String {
+    let mut parts = Vec::new();
+    if !meaning.keywords.is_empty() {
+        let topics: Vec<&str> = meaning.keywords.iter().take(5).map(String::as_str).collect();
+        parts.push(format!("Topics: {}.", topics.join(", ")));
+    }
+    let decided: Vec<String> = meaning
+        .decisions
+        .iter()
+        .filter_map(|f| match &f.body {
+            FindingBody::Decision(d) => Some(d.decision.clone()),
+            _ => None,
+        })
+        .collect();
+    if !decided.is_empty() {
+        parts.push(format!("Decided: {}.", decided.join("; ")));
+    }
+    let actions: Vec<String> = meaning
+        .action_items
+        .iter()
+        .filter_map(|f| match &f.body {
+            FindingBody::ActionItem(a) => Some(format!(
+                "{} will {}{}",
+                a.owner.as_deref().unwrap_or("someone (no owner yet)"),
+                a.task,
+                a.due.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+            )),
+            _ => None,
+        })
+        .collect();
+    if !actions.is_empty() {
+        parts.push(format!("Actions: {}.", actions.join("; ")));
+    }
+    let open: Vec<String> = meaning
+        .questions
+        .iter()
+        .filter_map(|f| match &f.body {
+            FindingBody::Question(q) if !q.answered => Some(q.text.clone()),
+            _ => None,
+        })
+        .collect();
+    if !open.is_empty() {
+        parts.push(format!("Open questions: {}", open.join(" ")));
+    }
+    parts.join(" ")
+}
+
+/// The meaning rules run live over a meeting: each final transcript goes in, and what comes
+/// out is only what is new or changed since the last call (a changed finding keeps its id and
+/// gets the next revision).
+pub struct Tracker {
+    cues: &'static Cues,
+    context: Context,
+    utterances: Vec<Utterance>,
+    /// The revision and body of every finding handed on, by id.
+    handed_on: HashMap<String, (u32, FindingBody)>,
+    /// Stream time the rolling keywords were last handed on.
+    keywords_at: Option<f64>,
+}
+
+impl Tracker {
+    pub fn new(cues: &'static Cues, context: Context) -> Self {
+        Self {
+            cues,
+            context,
+            utterances: Vec::new(),
+            handed_on: HashMap::new(),
+            keywords_at: None,
+        }
+    }
+
+    /// Adds a final transcript; returns the findings that are new or changed.
+    pub fn add(&mut self, utterance: Utterance) -> Vec<Finding> {
+        self.utterances.push(utterance);
+        self.changes()
+    }
+
+    /// Gives the utterances their speakers again (after the end-of-meeting re-clustering: one
+    /// per utterance, in order); returns the findings that changed with them.
+    pub fn relabel(&mut self, speakers: &[Option<String>]) -> Vec<Finding> {
+        for (utterance, speaker) in self.utterances.iter_mut().zip(speakers) {
+            utterance.speaker.clone_from(speaker);
+        }
+        self.changes()
+    }
+
+    /// The keywords of the last `window_s` seconds, when `interval_s` have passed since the
+    /// last ones (stream time `now`).
+    pub fn rolling_keywords(&mut self, now: f64, interval_s: f64, window_s: f64) -> Option<Finding> {
+        if self.keywords_at.is_some_and(|at| now - at < interval_s) || self.utterances.is_empty() {
+            return None;
+        }
+        let first_at = self.utterances[0].start;
+        if self.keywords_at.is_none() && now - first_at < interval_s {
+            return None;
+        }
+        self.keywords_at = Some(now);
+        let recent: Vec<Utterance> = self
+            .utterances
+            .iter()
+            .filter(|u| u.end >= now - window_s)
+            .cloned()
+            .collect();
+        let sentences = text::sentences(&recent);
+        let body = FindingBody::Keywords(crate::pipeline::Keywords {
+            keywords: keywords::rank(&sentences, self.cues, self.context.keywords),
+            entities: keywords::entities(&sentences, self.cues),
+            whole_meeting: false,
+        });
+        Some(self.hand_on("keywords".into(), recent.iter().map(|u| u.seq).collect(), now, body))
+    }
+
+    /// Everything about the meeting, for its summary; with `closing`, also the whole
+    /// meeting's keywords and talk time as findings to hand on.
+    pub fn meaning(&mut self, closing: bool) -> (MeetingMeaning, Vec<Finding>) {
+        let mut meaning = analyse(&self.utterances, self.cues, &self.context);
+        for finding in meaning
+            .questions
+            .iter_mut()
+            .chain(&mut meaning.action_items)
+            .chain(&mut meaning.decisions)
+        {
+            if let Some((revision, _)) = self.handed_on.get(&finding.id) {
+                finding.revision = *revision;
+            }
+        }
+        let mut extra = Vec::new();
+        if closing && !meaning.keywords.is_empty() {
+            let seqs: Vec<u64> = self.utterances.iter().map(|u| u.seq).collect();
+            let end = self.utterances.last().map_or(0.0, |u| u.end);
+            extra.push(self.hand_on(
+                "keywords-meeting".into(),
+                seqs.clone(),
+                end,
+                FindingBody::Keywords(crate::pipeline::Keywords {
+                    keywords: meaning.keywords.clone(),
+                    entities: meaning.entities.clone(),
+                    whole_meeting: true,
+                }),
+            ));
+        }
+        if let (true, Some(talk)) = (closing, &meaning.talk_time) {
+            let seqs: Vec<u64> = self.utterances.iter().map(|u| u.seq).collect();
+            let end = self.utterances.last().map_or(0.0, |u| u.end);
+            extra.push(self.hand_on("talk-time".into(), seqs, end, FindingBody::TalkTime(talk.clone())));
+        }
+        (meaning, extra)
+    }
+
+    fn changes(&mut self) -> Vec<Finding> {
+        let sentences = text::sentences(&self.utterances);
+        let mut changed = Vec::new();
+        for finding in discrete_findings(&sentences, self.cues, &self.context) {
+            let revision = match self.handed_on.get(&finding.id) {
+                Some((_, body)) if *body == finding.body => continue,
+                Some((revision, _)) => revision + 1,
+                None => 1,
+            };
+            self.handed_on
+                .insert(finding.id.clone(), (revision, finding.body.clone()));
+            changed.push(Finding { revision, ..finding });
+        }
+        changed
+    }
+
+    fn hand_on(&mut self, id: String, segments: Vec<u64>, start: f64, body: FindingBody) -> Finding {
+        let revision = self.handed_on.get(&id).map_or(1, |(revision, _)| revision + 1);
+        self.handed_on.insert(id.clone(), (revision, body.clone()));
+        Finding {
+            id,
+            revision,
+            segments,
+            start,
+            body,
+        }
+    }
+}
+
+/// The id of a finding of `kind` starting at `sentence`: stable for the meeting, live and
+/// offline.
+fn finding_id(kind: &str, sentence: &text::Sentence, item: usize) -> String {
+    match item {
+        0 => format!("{kind}-{}.{}", sentence.seq, sentence.index),
+        n => format!("{kind}-{}.{}.{n}", sentence.seq, sentence.index),
+    }
+}

@@ -1,0 +1,144 @@
+//! Questions: every sentence asked as one, who asked it, and whether someone else answered it
+//! (the next turn by another speaker, unless that turn is a non-answer such as "good question,
+//! let's park it" or "not sure"). Pure.
+
+use super::text::Sentence;
+use super::{finding_id, Cues};
+use crate::pipeline::{Finding, FindingBody, Question};
+
+/// How many later turns may hold the answer.
+const ANSWER_WITHIN_TURNS: usize = 2;
+
+/// The questions among `sentences`, each answered or not by what follows.
+pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
+    sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_question() && s.words.len() >= 2)
+        .map(|(at, sentence)| {
+            let answer = answer_to(sentences, at, cues);
+            Finding {
+                id: finding_id("question", sentence, 0),
+                revision: 1,
+                segments: std::iter::once(sentence.seq).chain(answer.map(|a| a.seq)).collect(),
+                start: sentence.start,
+                body: FindingBody::Question(Question {
+                    text: sentence.text.clone(),
+                    asker: sentence.speaker.clone(),
+                    answered: answer.is_some(),
+                    answered_by: answer.and_then(|a| a.speaker.clone()),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The first sentence of the reply to the question at `at`: the next turn by someone else that
+/// is not itself a question, unless it declines to answer.
+fn answer_to<'a>(sentences: &'a [Sentence], at: usize, cues: &Cues) -> Option<&'a Sentence> {
+    let question = &sentences[at];
+    let mut turns_seen = 0;
+    let mut last_turn = question.turn;
+    for (i, sentence) in sentences.iter().enumerate().skip(at + 1) {
+        if sentence.turn == question.turn {
+            // The asker went on: a later question of theirs takes over.
+            if sentence.is_question() {
+                return None;
+            }
+            continue;
+        }
+        if sentence.turn != last_turn {
+            turns_seen += 1;
+            last_turn = sentence.turn;
+            if turns_seen > ANSWER_WITHIN_TURNS {
+                return None;
+            }
+        }
+        let by_someone_else = question.speaker.is_none() || sentence.speaker != question.speaker;
+        if !by_someone_else {
+            continue;
+        }
+        // The whole reply turn is read for a non-answer: "Some. I'm not sure how many."
+        let reply: String = sentences[i..]
+            .iter()
+            .take_while(|s| s.turn == sentence.turn)
+            .take(2)
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(['’', '‘'], "'");
+        if cues.non_answer.is_match(&reply) {
+            return None;
+        }
+        if sentence.is_question() {
+            continue;
+        }
+        return Some(sentence);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{cues, text};
+    use super::*;
+
+    fn meeting(lines: &[(&str, &str)]) -> Vec<Sentence> {
+        let utterances: Vec<text::Utterance> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (who, said))| text::Utterance {
+                seq: i as u64,
+                start: i as f64 * 5.0,
+                end: i as f64 * 5.0 + 4.0,
+                speaker: Some((*who).into()),
+                text: (*said).into(),
+            })
+            .collect();
+        text::sentences(&utterances)
+    }
+
+    fn questions(lines: &[(&str, &str)]) -> Vec<Question> {
+        find(&meeting(lines), cues("en").unwrap())
+            .into_iter()
+            .map(|f| match f.body {
+                FindingBody::Question(q) => q,
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_question_answered_by_someone_else_names_who_answered() {
+        let q = questions(&[
+            ("Ana", "Is the build green? I saw a red run."),
+            ("Raj", "It is, I fixed the flaky test."),
+        ]);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].text, "Is the build green?");
+        assert_eq!((q[0].asker.as_deref(), q[0].answered), (Some("Ana"), true));
+        assert_eq!(q[0].answered_by.as_deref(), Some("Raj"));
+    }
+
+    #[test]
+    fn deflections_silence_and_the_end_of_the_meeting_leave_a_question_open() {
+        for reply in [
+            "That's a good question. Let's park it for now.",
+            "Some. I'm honestly not sure how many.",
+            "Hmm. Let me think about that one.",
+            "Not yet. Let's come back to that.",
+            "Finance is still looking at it.",
+        ] {
+            let q = questions(&[("Ana", "Do we have a number for lost orders?"), ("Raj", reply)]);
+            assert!(!q[0].answered, "{reply}");
+        }
+        assert!(!questions(&[("Ana", "Anyone know the password?")])[0].answered);
+        let q = questions(&[("Ana", "Who owns billing?"), ("Ana", "Nobody? Okay.")]);
+        assert!(q.iter().all(|q| !q.answered), "only the asker spoke");
+    }
+
+    #[test]
+    fn statements_are_not_questions() {
+        assert!(questions(&[("Ana", "We ship on Friday."), ("Raj", "Sure.")]).is_empty());
+    }
+}

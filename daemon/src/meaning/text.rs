@@ -1,0 +1,207 @@
+//! Sentences and words: a meeting's final transcripts cut into sentences (each knowing its
+//! segment, speaker, turn and time) and sentences into words. Pure; never decides what a
+//! sentence means.
+
+/// One final transcript segment as the meaning rules see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Utterance {
+    /// The segment's sequence number.
+    pub seq: u64,
+    pub start: f64,
+    pub end: f64,
+    /// An enrolled name, else the meeting's label; none without the speakers stage.
+    pub speaker: Option<String>,
+    pub text: String,
+}
+
+/// One sentence of the meeting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    pub text: String,
+    /// Index of its utterance.
+    pub utterance: usize,
+    /// Its place in the utterance (0 for the first sentence).
+    pub index: usize,
+    pub seq: u64,
+    pub speaker: Option<String>,
+    /// Runs of consecutive utterances by the same speaker share a turn number (without
+    /// speakers, every utterance is a turn of its own).
+    pub turn: usize,
+    /// Times interpolated by the sentence's place in the utterance's text.
+    pub start: f64,
+    pub end: f64,
+    pub words: Vec<Word>,
+}
+
+impl Sentence {
+    pub fn is_question(&self) -> bool {
+        self.text.trim_end().ends_with('?')
+    }
+
+    /// The words in lower case, apostrophes straightened.
+    pub fn lower(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.lower.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A word with what surrounds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    /// As written, without the punctuation around it.
+    pub raw: String,
+    /// Lower case, curly apostrophes straightened.
+    pub lower: String,
+    /// Punctuation right after it (`,` `.` `?` `!` `;` `:` or none).
+    pub punct_after: Option<char>,
+}
+
+impl Word {
+    pub fn capitalised(&self) -> bool {
+        self.raw.chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+/// Abbreviations whose full stop does not end a sentence.
+const ABBREVIATIONS: [&str; 10] = ["mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "etc", "vs", "approx"];
+
+/// Cuts a text into sentences: after `.`, `?`, `!` (or `…`) followed by a space and a capital
+/// letter or a digit, or at the end; not after an abbreviation or inside a number ("4.2").
+pub fn split_sentences(text: &str) -> Vec<&str> {
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    let mut sentences = Vec::new();
+    let mut begin = 0;
+    for (i, &(at, c)) in bytes.iter().enumerate() {
+        if !matches!(c, '.' | '?' | '!' | '…') {
+            continue;
+        }
+        let next = bytes.get(i + 1).map(|&(_, n)| n);
+        if next.is_some_and(|n| !n.is_whitespace() && !matches!(n, '"' | '\'' | ')' | '”' | '’')) {
+            continue;
+        }
+        let after = bytes[i + 1..]
+            .iter()
+            .map(|&(_, n)| n)
+            .find(|n| !n.is_whitespace() && !matches!(n, '"' | ')' | '”' | '’'));
+        if after.is_some_and(|n| !(n.is_uppercase() || n.is_ascii_digit() || n == '"' || n == '“')) {
+            continue;
+        }
+        let word_before = text[begin..at]
+            .rsplit(|ch: char| ch.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if c == '.' && ABBREVIATIONS.contains(&word_before.as_str()) {
+            continue;
+        }
+        let end = at + c.len_utf8();
+        let sentence = text[begin..end].trim();
+        if !sentence.is_empty() {
+            sentences.push(sentence);
+        }
+        begin = end;
+    }
+    let rest = text[begin..].trim();
+    if !rest.is_empty() {
+        sentences.push(rest);
+    }
+    sentences
+}
+
+/// The words of a sentence.
+pub fn words(sentence: &str) -> Vec<Word> {
+    sentence
+        .split_whitespace()
+        .filter_map(|token| {
+            let token = token.replace(['’', '‘'], "'");
+            let trimmed_end = token.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '%');
+            let punct_after = token[trimmed_end.len()..]
+                .chars()
+                .find(|c| matches!(c, ',' | '.' | '?' | '!' | ';' | ':' | '—' | '-'));
+            let raw = trimmed_end.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '£' && c != '$');
+            (!raw.is_empty()).then(|| Word {
+                raw: raw.to_owned(),
+                lower: raw.to_lowercase(),
+                punct_after,
+            })
+        })
+        .collect()
+}
+
+/// Every sentence of `utterances`, in order.
+pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut turn = 0;
+    for (u, utterance) in utterances.iter().enumerate() {
+        let same_speaker = u > 0 && utterance.speaker.is_some() && utterances[u - 1].speaker == utterance.speaker;
+        if u > 0 && !same_speaker {
+            turn += 1;
+        }
+        let text = utterance.text.trim();
+        let length = text.chars().count().max(1) as f64;
+        let duration = (utterance.end - utterance.start).max(0.0);
+        let mut consumed = 0usize;
+        for (index, sentence) in split_sentences(text).into_iter().enumerate() {
+            let offset = text[consumed..].find(sentence).map_or(consumed, |o| consumed + o);
+            let begin_chars = text[..offset].chars().count() as f64;
+            let end_chars = begin_chars + sentence.chars().count() as f64;
+            consumed = offset + sentence.len();
+            out.push(Sentence {
+                text: sentence.to_owned(),
+                utterance: u,
+                index,
+                seq: utterance.seq,
+                speaker: utterance.speaker.clone(),
+                turn,
+                start: utterance.start + duration * begin_chars / length,
+                end: utterance.start + duration * end_chars / length,
+                words: words(sentence),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_at_stops_not_inside_numbers_or_after_abbreviations() {
+        assert_eq!(
+            split_sentences("We ship 4.2 on Friday. Dr. Lee agrees! Does she? yes, mostly"),
+            ["We ship 4.2 on Friday.", "Dr. Lee agrees!", "Does she? yes, mostly"]
+        );
+        assert_eq!(split_sentences("  "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn words_keep_apostrophes_and_say_what_punctuation_follows() {
+        let w = words("Priya, that’s yours (as well).");
+        let lower: Vec<&str> = w.iter().map(|w| w.lower.as_str()).collect();
+        assert_eq!(lower, ["priya", "that's", "yours", "as", "well"]);
+        assert_eq!(w[0].punct_after, Some(','));
+        assert!(w[0].capitalised());
+        assert_eq!(w[4].punct_after, Some('.'));
+    }
+
+    #[test]
+    fn turns_follow_speakers_and_times_follow_the_text() {
+        let u = |seq, speaker: &str, text: &str| Utterance {
+            seq,
+            start: seq as f64 * 10.0,
+            end: seq as f64 * 10.0 + 4.0,
+            speaker: Some(speaker.into()),
+            text: text.into(),
+        };
+        let s = sentences(&[u(0, "S1", "Hi. Ok."), u(1, "S1", "Go on."), u(2, "S2", "Sure.")]);
+        let turns: Vec<usize> = s.iter().map(|s| s.turn).collect();
+        assert_eq!(turns, [0, 0, 0, 1]);
+        assert_eq!((s[0].start, s[1].end), (0.0, 4.0));
+        assert!(s[1].start > 1.0 && s[1].start < 3.0);
+        assert_eq!((s[1].index, s[3].seq), (1, 2));
+    }
+}
