@@ -587,9 +587,52 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
         );
     }
     if let Ok(i) = ciborium::from_reader::<InsightMessage, _>(payload) {
-        return match (i.seconds, i.noise_floor_dbfs) {
-            (Some(seconds), _) => format!("{topic}  {} at {:.1} s: {seconds:.0} s", i.kind, i.start),
-            (_, Some(floor)) => format!("{topic}  {} at {:.1} s: noise floor {floor:.1} dBFS", i.kind, i.start),
+        let who = |name: &Option<String>| name.clone().unwrap_or_else(|| "?".into());
+        let revised = match i.revision {
+            Some(r) if r > 1 => format!(" (revision {r})"),
+            _ => String::new(),
+        };
+        return match (
+            &i.seconds,
+            &i.noise_floor_dbfs,
+            &i.question,
+            &i.action_item,
+            &i.decision,
+            &i.keywords,
+            &i.talk_time,
+        ) {
+            (Some(seconds), ..) => format!("{topic}  {} at {:.1} s: {seconds:.0} s", i.kind, i.start),
+            (_, Some(floor), ..) => format!("{topic}  {} at {:.1} s: noise floor {floor:.1} dBFS", i.kind, i.start),
+            (_, _, Some(q), ..) => format!(
+                "{topic}  question{revised} from {}: {} [{}]",
+                who(&q.asker),
+                q.text,
+                match &q.answered_by {
+                    Some(by) if q.answered => format!("answered by {by}"),
+                    _ if q.answered => "answered".into(),
+                    _ => "open".into(),
+                }
+            ),
+            (_, _, _, Some(a), ..) => format!(
+                "{topic}  action item{revised}: {} to {}{}",
+                a.owner.as_deref().unwrap_or("(no owner yet)"),
+                a.task,
+                a.due.as_deref().map(|d| format!(", {d}")).unwrap_or_default()
+            ),
+            (_, _, _, _, Some(d), ..) => format!("{topic}  decision{revised} by {}: {}", who(&d.by), d.decision),
+            (_, _, _, _, _, Some(k), _) => format!(
+                "{topic}  keywords{}: {}",
+                if k.whole_meeting { " of the meeting" } else { "" },
+                k.keywords.join(", ")
+            ),
+            (_, _, _, _, _, _, Some(t)) => format!(
+                "{topic}  talk time: {}",
+                t.speakers
+                    .iter()
+                    .map(|s| format!("{} {:.0}%", s.speaker, s.share * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             _ => format!("{topic}  {} at {:.1} s", i.kind, i.start),
         };
     }
@@ -711,6 +754,11 @@ mod tests {
         assert_eq!(value["action_item"]["due_date"], "2026-12-04");
         assert_eq!(value["segments"], serde_json::json!([3, 4]));
         assert!(value["question"].is_null());
+        let line = render_for_humans("roomscribe/room-1/insights", &bytes);
+        assert_eq!(
+            line,
+            "roomscribe/room-1/insights  action item (revision 2): Priya to update the alert, before Friday"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod hostile_clients;
 mod house;
 mod live_path;
+mod meaning;
 mod multilingual;
 mod offline_first;
 mod speakers;

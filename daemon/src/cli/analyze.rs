@@ -99,7 +99,7 @@ pub fn analyze_command(args: AnalyzeArgs) -> Result<(), Failure> {
     };
     let meaning = meaning::analyse(&utterances, cues, &context);
     if args.markdown {
-        print!("{}", roomscribe::meaning::render::markdown(&meaning));
+        print!("{}", roomscribe::meaning::render::markdown(&meaning, 0.0));
     } else {
         let mut text = serde_json::to_string_pretty(&document(&utterances, &meaning)).unwrap_or_default();
         text.push('\n');

@@ -5,8 +5,10 @@
 use crate::pipeline::{FindingBody, MeetingMeaning};
 use crate::transcript_format::clock;
 
-/// The meaning as Markdown sections (no title: the caller has one).
-pub fn markdown(meaning: &MeetingMeaning) -> String {
+/// The meaning as Markdown sections (no title: the caller has one); times are shown from
+/// `origin` (the meeting's start in the stream).
+pub fn markdown(meaning: &MeetingMeaning, origin: f64) -> String {
+    let clock = |t: f64| clock(t - origin);
     let mut out = String::new();
     if !meaning.overview.is_empty() {
         out.push_str(&format!("## Summary\n\n{}\n\n", meaning.overview));
@@ -91,10 +93,10 @@ pub fn markdown(meaning: &MeetingMeaning) -> String {
             out.push_str(&format!(
                 "| {} | {} | {:.0}% | {} | {} | {:.0} | {} |\n",
                 cell(&s.speaker),
-                clock(s.seconds),
+                crate::transcript_format::clock(s.seconds),
                 s.share * 100.0,
                 s.turns,
-                clock(s.longest_monologue_s),
+                crate::transcript_format::clock(s.longest_monologue_s),
                 s.words_per_minute,
                 s.interruptions
             ));
@@ -102,7 +104,7 @@ pub fn markdown(meaning: &MeetingMeaning) -> String {
         out.push_str(&format!(
             "\nSilence: {:.0}% of the meeting; overlapping speech: {}.\n\n",
             talk.silence_ratio * 100.0,
-            clock(talk.overlap_s)
+            crate::transcript_format::clock(talk.overlap_s)
         ));
     }
     out

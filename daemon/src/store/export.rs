@@ -1,14 +1,20 @@
 //! A stored meeting written out for people and tools: JSON, Markdown, SRT, WebVTT or plain
-//! text. Pure formatting (through `transcript_format`); times are counted from the meeting's
-//! start.
+//! text; JSON and Markdown also carry what the meaning rules made of it (decisions, action
+//! items, questions, keywords, talk time). Pure formatting (through `transcript_format` and
+//! `meaning::render`); times are counted from the meeting's start.
 
-use crate::pipeline::{MeetingRecord, MeetingStats, Participant, SegmentRecord};
+use crate::pipeline::{MeetingMeaning, MeetingRecord, MeetingStats, Participant, SegmentRecord};
 use crate::transcript_format::{clock, subtitles, Cue, TranscriptFormat};
 
-pub fn render(format: TranscriptFormat, meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
+pub fn render(
+    format: TranscriptFormat,
+    meeting: &MeetingRecord,
+    segments: &[SegmentRecord],
+    meaning: Option<&MeetingMeaning>,
+) -> String {
     match format {
-        TranscriptFormat::Json => json(meeting, segments),
-        TranscriptFormat::Markdown => markdown(meeting, segments),
+        TranscriptFormat::Json => json(meeting, segments, meaning),
+        TranscriptFormat::Markdown => markdown(meeting, segments, meaning),
         TranscriptFormat::Srt | TranscriptFormat::Vtt | TranscriptFormat::Text => {
             subtitles(format, cues(meeting, segments))
         }
@@ -32,7 +38,7 @@ fn cues<'a>(meeting: &'a MeetingRecord, segments: &'a [SegmentRecord]) -> impl I
     })
 }
 
-fn json(meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
+fn json(meeting: &MeetingRecord, segments: &[SegmentRecord], meaning: Option<&MeetingMeaning>) -> String {
     let document = serde_json::json!({
         "meeting": meeting,
         "stats": stats(meeting, segments),
@@ -46,13 +52,14 @@ fn json(meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
             "speaker_name": s.speaker_name,
         })).collect::<Vec<_>>(),
         "participants": Participant::all_in(segments),
+        "meaning": meaning,
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn markdown(meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
+fn markdown(meeting: &MeetingRecord, segments: &[SegmentRecord], meaning: Option<&MeetingMeaning>) -> String {
     let stats = stats(meeting, segments);
     let mut head = format!(
         "# Meeting {}\n\n- Duration: {}\n- Segments: {}\n- Words: {}\n- Speech: {}\n\n",
@@ -78,6 +85,9 @@ fn markdown(meeting: &MeetingRecord, segments: &[SegmentRecord]) -> String {
             ));
         }
         head.push('\n');
+    }
+    if let Some(meaning) = meaning {
+        head.push_str(&crate::meaning::render::markdown(meaning, meeting.stream_start_s));
     }
     head.push_str("## Transcript\n\n");
     head + &subtitles(TranscriptFormat::Markdown, cues(meeting, segments))
@@ -133,7 +143,7 @@ mod tests {
     #[test]
     fn srt_numbers_cues_and_times_them_from_the_meeting_start() {
         assert_eq!(
-            render(TranscriptFormat::Srt, &meeting(), &segments()),
+            render(TranscriptFormat::Srt, &meeting(), &segments(), None),
             "1\n00:00:00,500 --> 00:00:03,250\nGood morning.\n\n2\n01:01:01,000 --> 01:01:04,125\nThanks, all.\n\n"
         );
     }
@@ -141,22 +151,69 @@ mod tests {
     #[test]
     fn webvtt_has_its_header_and_dotted_milliseconds() {
         assert_eq!(
-            render(TranscriptFormat::Vtt, &meeting(), &segments()),
+            render(TranscriptFormat::Vtt, &meeting(), &segments(), None),
             "WEBVTT\n\n00:00:00.500 --> 00:00:03.250\nGood morning.\n\n01:01:01.000 --> 01:01:04.125\nThanks, all.\n\n"
         );
     }
 
     #[test]
     fn markdown_has_the_statistics_and_timed_lines() {
-        let text = render(TranscriptFormat::Markdown, &meeting(), &segments());
+        let text = render(TranscriptFormat::Markdown, &meeting(), &segments(), None);
         assert!(text.starts_with("# Meeting 0190-meeting\n\n- Duration: 1:02:05\n- Segments: 2\n- Words: 4\n"));
         assert!(text.contains("**[0:00:00]** Good morning.\n\n**[1:01:01]** Thanks, all.\n"));
+        assert!(!text.contains("## Action items"), "nothing found, no section");
+    }
+
+    #[test]
+    fn markdown_lists_action_items_and_decisions_timed_from_the_meeting_start() {
+        use crate::pipeline::{ActionItem, Decision, Finding, FindingBody};
+        let finding = |id: &str, body| Finding {
+            id: id.into(),
+            revision: 1,
+            segments: vec![1],
+            start: meeting().stream_start_s + 65.0,
+            body,
+        };
+        let meaning = MeetingMeaning {
+            action_items: vec![finding(
+                "action-1.0",
+                FindingBody::ActionItem(ActionItem {
+                    text: "Priya, can you fix the | alert by Friday?".into(),
+                    owner: Some("Priya".into()),
+                    task: "fix the | alert".into(),
+                    due: Some("by Friday".into()),
+                    due_date: Some("2026-12-04".into()),
+                    said_by: Some("S1".into()),
+                    confidence: 0.8,
+                }),
+            )],
+            decisions: vec![finding(
+                "decision-1.1",
+                FindingBody::Decision(Decision {
+                    text: "We're keeping the price.".into(),
+                    decision: "we're keeping the price".into(),
+                    by: Some("S2".into()),
+                    confidence: 0.9,
+                }),
+            )],
+            ..Default::default()
+        };
+        let text = render(TranscriptFormat::Markdown, &meeting(), &segments(), Some(&meaning));
+        assert!(
+            text.contains("| Priya | fix the \\| alert | by Friday (2026-12-04) | 0:01:05 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("## Decisions\n\n- we're keeping the price (S2, 0:01:05)"),
+            "{text}"
+        );
+        assert!(text.find("## Decisions") < text.find("## Transcript"));
     }
 
     #[test]
     fn json_round_trips_through_a_json_parser() {
         let value: serde_json::Value =
-            serde_json::from_str(&render(TranscriptFormat::Json, &meeting(), &segments())).unwrap();
+            serde_json::from_str(&render(TranscriptFormat::Json, &meeting(), &segments(), None)).unwrap();
         assert_eq!(value["meeting"]["id"], "0190-meeting");
         assert_eq!(value["stats"]["segments"], 2);
         assert_eq!(value["segments"][1]["start"], 3661.0);

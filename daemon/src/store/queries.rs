@@ -1,8 +1,10 @@
 //! Reading what the store holds: meetings, a meeting's segments, exports, and what a power cut
 //! left behind. Never writes, except `recover`, which closes meetings a power cut left open.
 
+use rusqlite::OptionalExtension;
+
 use super::{export, Store, StoreError};
-use crate::pipeline::{MeetingRecord, SegmentRecord};
+use crate::pipeline::{MeetingMeaning, MeetingRecord, SegmentRecord};
 use crate::transcript_format::TranscriptFormat;
 
 impl Store {
@@ -90,8 +92,32 @@ impl Store {
                 .ok_or_else(|| StoreError::NoSuchMeeting("(latest: the store has none yet)".into()))?,
         };
         let segments = self.segments(&meeting.id)?;
-        let document = export::render(format, &meeting, &segments);
+        let meaning = self.latest_meaning(&meeting.id)?;
+        let document = export::render(format, &meeting, &segments, meaning.as_ref());
         Ok((meeting, document))
+    }
+
+    /// What the meaning rules made of a meeting, from its latest stored summary (none before
+    /// one was stored).
+    pub fn latest_meaning(&self, meeting: &str) -> Result<Option<MeetingMeaning>, StoreError> {
+        /// The one part of a stored summary payload read back here.
+        #[derive(serde::Deserialize)]
+        struct StoredSummary {
+            #[serde(default)]
+            meaning: MeetingMeaning,
+        }
+        let payload: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT payload FROM summaries WHERE meeting_id = ?1 ORDER BY record_seq DESC LIMIT 1",
+                [meeting],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(self.error("reading the meeting's summary"))?;
+        Ok(payload
+            .and_then(|bytes| ciborium::from_reader::<StoredSummary, _>(bytes.as_slice()).ok())
+            .map(|stored| stored.meaning))
     }
 
     /// Closes the meetings a power cut left open, at their last speech (`ended_by` says why),

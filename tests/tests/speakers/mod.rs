@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::support::*;
 
 /// A meeting made by `scripts/lib/make-meeting --cast CAST`, with who spoke each turn.
-fn cast_meeting(dir: &TempDir, cast: &str) -> (PathBuf, Vec<(Turn, String)>) {
+pub(crate) fn cast_meeting(dir: &TempDir, cast: &str) -> (PathBuf, Vec<(Turn, String)>) {
     let out = dir.path(cast);
     let status = Command::new(repo_root().join("scripts/lib/make-meeting"))
         .arg(&out)
@@ -81,7 +81,13 @@ fn attribution(finals: &[serde_json::Value], turns: &[(Turn, String)], label: &s
 
 /// Plays `raw` to a daemon (state in `state`), returns the decoded messages per topic after the
 /// meeting was stopped by command and its summary arrived.
-fn play_meeting(dir: &TempDir, name: &str, raw: &Path, state: &Path, last_end: f64) -> (Daemon, u16, Subscriber) {
+pub(crate) fn play_meeting(
+    dir: &TempDir,
+    name: &str,
+    raw: &Path,
+    state: &Path,
+    last_end: f64,
+) -> (Daemon, u16, Subscriber) {
     let asoundrc = file_pcm_config(dir, name, raw);
     let port = free_port();
     let daemon = Daemon::start_ready(dir, &config(port, name, state), Some(&asoundrc));
@@ -94,7 +100,7 @@ fn play_meeting(dir: &TempDir, name: &str, raw: &Path, state: &Path, last_end: f
     (daemon, port, subscriber)
 }
 
-fn command(
+pub(crate) fn command(
     dir: &TempDir,
     port: u16,
     subscriber: &Subscriber,

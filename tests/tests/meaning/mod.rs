@@ -1,0 +1,136 @@
+//! What the meeting meant, from the outside (issue 18): a harness meeting in which people ask,
+//! decide and hand out work, played to the live daemon through an ALSA file PCM, comes back on
+//! `insights` as question, decision and action_item findings with the right speakers, owners
+//! and due dates; the summary and the Markdown export hold them.
+
+use std::time::Duration;
+
+use crate::speakers::{cast_meeting, command, play_meeting};
+use crate::support::*;
+
+#[test]
+fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_summary_holds_them() {
+    let dir = TempDir::new("meaning");
+    let state = dir.path("state");
+    let (raw, turns) = cast_meeting(&dir, "review");
+    let last_end = turns.last().unwrap().0.end;
+    let (daemon, port, subscriber) = play_meeting(&dir, "review", &raw, &state, last_end);
+    let stopped = command(
+        &dir,
+        port,
+        &subscriber,
+        "meeting_stop",
+        serde_json::json!({"tx": "stop-1"}),
+    );
+    assert_eq!(stopped["ok"], true, "{stopped}");
+    wait_until(Duration::from_secs(30), "the final summary", || {
+        decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/summary"))
+            .iter()
+            .any(|s| s["is_final"] == true)
+    });
+    let finals = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
+    let speaker_of = |words: &str| -> String {
+        finals
+            .iter()
+            .find(|f| f["text"].as_str().unwrap().contains(words))
+            .unwrap_or_else(|| panic!("no final holds {words:?}: {finals:?}"))["speaker"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let insights = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/insights"));
+    let of_kind = |kind: &str| -> Vec<&serde_json::Value> { insights.iter().filter(|i| i["kind"] == kind).collect() };
+
+    let actions = of_kind("action_item");
+    let van = actions
+        .iter()
+        .find(|i| i["action_item"]["task"].as_str().unwrap_or("").contains("removal van"))
+        .unwrap_or_else(|| panic!("no action item to book the van: {insights:?}"));
+    assert_eq!(van["action_item"]["owner"], "Tom", "the name addressed owns it: {van}");
+    assert_eq!(van["action_item"]["due"], "before Friday", "{van}");
+    assert!(
+        van["action_item"]["due_date"].as_str().is_some_and(|d| d.len() == 10),
+        "{van}"
+    );
+    assert!(!van["segments"].as_array().unwrap().is_empty(), "{van}");
+    let plan = actions
+        .iter()
+        .find(|i| i["action_item"]["task"].as_str().unwrap_or("").contains("floor plan"))
+        .unwrap_or_else(|| panic!("no action item to send the floor plan: {insights:?}"));
+    assert_eq!(
+        plan["action_item"]["owner"].as_str(),
+        Some(speaker_of("floor plan").as_str()),
+        "'I will' is owned by whoever said it: {plan}"
+    );
+    assert_eq!(plan["action_item"]["due"], "tomorrow", "{plan}");
+
+    let decisions = of_kind("decision");
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    assert!(decisions[0]["decision"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("move the whole team"));
+    assert_eq!(
+        decisions[0]["decision"]["by"].as_str(),
+        Some(speaker_of("whole team").as_str())
+    );
+
+    let questions = of_kind("question");
+    let date = questions
+        .iter()
+        .filter(|q| q["question"]["text"].as_str().unwrap().contains("for the move"))
+        .last()
+        .unwrap_or_else(|| panic!("no question about the move: {questions:?}"));
+    assert_eq!(date["question"]["answered"], false, "'not yet' answers nothing: {date}");
+    assert_eq!(
+        date["question"]["asker"].as_str(),
+        Some(speaker_of("for the move").as_str())
+    );
+    assert!(
+        insights
+            .iter()
+            .all(|i| i["meeting"].is_string() && i["key"].is_string()),
+        "every insight names its meeting and key"
+    );
+
+    let summary = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/summary"))
+        .into_iter()
+        .find(|s| s["is_final"] == true)
+        .unwrap();
+    assert_eq!(summary["v"], 3);
+    let meaning = &summary["meaning"];
+    assert!(meaning["action_items"].as_array().unwrap().len() >= 2, "{meaning}");
+    assert_eq!(meaning["decisions"].as_array().unwrap().len(), 1, "{meaning}");
+    assert!(summary["overview"].as_str().unwrap().contains("Tom will"), "{summary}");
+    assert!(
+        meaning["talk_time"]["speakers"]
+            .as_array()
+            .is_some_and(|s| s.len() >= 2),
+        "{meaning}"
+    );
+
+    let export = command(
+        &dir,
+        port,
+        &subscriber,
+        "export",
+        serde_json::json!({"tx": "md-1", "format": "markdown"}),
+    );
+    assert_eq!(export["ok"], true, "{export}");
+    let markdown = export["result"]["document"].as_str().unwrap();
+    for section in [
+        "## Decisions",
+        "## Action items",
+        "## Open questions",
+        "## Talk time",
+        "## Transcript",
+    ] {
+        assert!(markdown.contains(section), "{section} missing:\n{markdown}");
+    }
+    assert!(markdown.contains("| Tom | "), "{markdown}");
+    let log = daemon.log_text();
+    assert!(
+        !log.contains("removal"),
+        "the meeting's words stay out of the log:\n{log}"
+    );
+}
