@@ -40,7 +40,7 @@ struct Found {
 pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
-        let text = normalised(&sentence.text);
+        let text = cues.normalise(&sentence.text);
         if sentence.words.len() < 3 {
             continue;
         }
@@ -58,7 +58,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                         item.due = due_in(&text, cues);
                     }
                 }
-                previous.segments.push(sentence.seq);
+                previous.segments.extend(&sentence.seqs);
                 continue;
             }
         }
@@ -70,11 +70,11 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 // Elsewhere in the sentence, when only one item is in it.
                 (!many).then(|| due_in(&text[item.clause_end..], cues)).flatten()
             });
-            let mut segments = vec![sentence.seq];
+            let mut segments = sentence.seqs.clone();
             let mut confidence = item.confidence;
             let mut follow = FollowUp::default();
             for later in sentences.iter().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
-                let later_text = normalised(&later.text);
+                let later_text = cues.normalise(&later.text);
                 follow.read(sentence, later, &later_text, cues);
                 if follow.stop {
                     break;
@@ -384,11 +384,6 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
         let before = &lower[..m.start()];
         !cues.commitment.is_match(before)
     })
-}
-
-/// The sentence with straight apostrophes.
-fn normalised(text: &str) -> String {
-    text.replace(['’', '‘'], "'")
 }
 
 #[cfg(test)]

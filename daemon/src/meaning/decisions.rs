@@ -17,7 +17,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
             Some(Finding {
                 id: finding_id("decision", sentence, 0),
                 revision: 1,
-                segments: vec![sentence.seq],
+                segments: sentence.seqs.clone(),
                 start: sentence.start,
                 body: FindingBody::Decision(Decision {
                     text: sentence.text.clone(),
@@ -36,15 +36,20 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     if sentence.is_question() || sentence.words.len() < 3 {
         return None;
     }
-    let text = sentence.text.replace(['’', '‘'], "'");
-    if cues.hedge.is_match(&text) || cues.past.is_match(&text) {
+    let text = cues.normalise(&sentence.text);
+    if cues.hedge.is_match(&text) || cues.past.is_match(&text) || cues.meeting_flow.is_match(&text) {
         return None;
     }
+    let doubtful = cues.doubt.is_match(&text);
     if cues.decision_strong.is_match(&text) {
-        return Some(0.9);
+        return Some(if doubtful { 0.6 } else { 0.9 });
     }
     // A summing-up, and not one person's own commitment ("Then I'll take the north side").
-    if !cues.decision_marker.is_match(&text) || cues.commitment.is_match(&text) {
+    if doubtful
+        || !cues.decision_marker.is_match(&text)
+        || cues.commitment.is_match(&text)
+        || cues.condition.is_match(&text)
+    {
         return None;
     }
     let plan = cues.decision_plan.captures_iter(&text).any(|captures| {
@@ -73,7 +78,7 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
 /// The decision without the words around it: a leading "Okay, so" or "First,", a trailing
 /// "that's settled".
 fn what_was_decided(text: &str, cues: &Cues) -> String {
-    let text = text.replace(['’', '‘'], "'");
+    let text = cues.normalise(text);
     let mut body = text.trim().trim_end_matches(['.', '!']).to_owned();
     if let Some(marker) = cues.decision_marker.find(&body) {
         body = body[marker.end()..].trim_start_matches([',', ' ']).to_owned();
@@ -139,6 +144,8 @@ mod tests {
             "So the decision is to keep the old blog online for one more month.",
             "We agreed to launch the new website on Tuesday the fourteenth.",
             "And this applies from now on: the on-call rolls back first.",
+            "We are going with the company that has the wheelchair lift.",
+            "Probably one more thing, and this applies from now on.",
         ] {
             let found = decisions(&[("Maya", said)]);
             assert_eq!(found.len(), 1, "{said}");
@@ -173,6 +180,8 @@ mod tests {
             "Last year we decided to go with the cheaper coach.",
             "Shall we go with option B?",
             "So let's go through the big three.",
+            "We have a lot to cover today, so let's keep it moving.",
+            "So, if we write the ticket by tomorrow, we ship on Friday.",
         ] {
             assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
         }

@@ -63,6 +63,33 @@ pub static ENGLISH: Language = Language {
         "thirtieth",
         "thirty-first",
     ],
+    // Written out by the recogniser as often as contracted: matched as one.
+    contractions: &[
+        ("i will", "i'll"),
+        ("i shall", "i'll"),
+        ("i am", "i'm"),
+        ("i would", "i'd"),
+        ("we will", "we'll"),
+        ("we are", "we're"),
+        ("we would", "we'd"),
+        ("you will", "you'll"),
+        ("you are", "you're"),
+        ("let us", "let's"),
+        ("that is", "that's"),
+        ("it is", "it's"),
+        ("do not", "don't"),
+        ("does not", "doesn't"),
+        ("did not", "didn't"),
+        ("will not", "won't"),
+        ("cannot", "can't"),
+        ("can not", "can't"),
+        ("is not", "isn't"),
+        ("are not", "aren't"),
+        ("have not", "haven't"),
+        ("has not", "hasn't"),
+        ("would not", "wouldn't"),
+        ("should not", "shouldn't"),
+    ],
     numbers: &[
         "zero",
         "one",
@@ -629,6 +656,10 @@ pub static ENGLISH: Language = Language {
         "quick",
         "half",
     ],
+    // A question asked without its question mark (the recogniser often leaves it out): the verb
+    // before its subject, after any vocative or "and", "so". (A question word alone is not
+    // enough: "What we need is…", "Which is why…".)
+    interrogative: r"^(?:(?:and|so|oh|okay|ok|right|but|then|sorry|also|now)[,]?\s+)*(?:[a-z]+,\s+)?(?:is|are|was|were|do|does|did|can|could|would|will|should|shall|have|has|had|isn't|aren't|wasn't|don't|doesn't|didn't|can't|won't)\s+(?:i|you|we|they|he|she|it|that|this|there|the|our|your|their|anyone|anybody|someone|somebody|everyone|everybody)\b",
     // A reply that does not answer the question before it.
     non_answer: r"\b(?:good question|don't know|do not know|dunno|no idea|not sure|unsure|not yet|nothing yet|no one knows|nobody knows|let me (?:think|check|look|find out|get back|see)|(?:i'll|we'll|i will|we will) (?:have to )?(?:check|find out|get back|come back|look into|see)|come back to|(?:let's |we'll )?park (?:it|that|this)|take (?:it|that|this) offline|still (?:looking|waiting|checking|working out|trying)|rather not (?:guess|say)|can't say|hard to say|haven't heard|not that i know|not me|no, nothing|nothing from|depends|we'll see|to be decided|tbd|i can't remember|no clue)\b",
     // How a reply takes a request on.
@@ -711,7 +742,13 @@ pub static ENGLISH: Language = Language {
     decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
     decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|(?:goes|go|stays|moves|slips|ships|is in|is out)\s+(?:in|out|ahead|to|with|into)\b)",
     // Words that make a plan a proposal, a doubt or a deferral.
-    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|i think we should|i'd|i would|wouldn't|not decide|let's not|park|come back to|revisit|not sure|probably|if you ask me|i guess)\b",
+    // Keeping a meeting going is not deciding anything.
+    meeting_flow: r"\blet's\s+(?:keep\s+(?:it|this|things)\s+(?:moving|going|short|brief|simple|quick)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off)\b",
+    // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
+    condition: r"\b(?:if|unless|whether|in case)\b",
+    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|i'd|wouldn't|not decide|let's not|park|come back to|revisit|not sure|if you ask me|for now|for the moment)\b",
+    // Words that make a decision less sure without making it a proposal.
+    doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively)\b",
     // Verbs after "we" that state a fact, not a plan.
     not_plans: &[
         "have", "had", "need", "know", "knew", "think", "thought", "want", "wanted", "were", "was", "are", "did",

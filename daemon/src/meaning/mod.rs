@@ -31,10 +31,13 @@ pub struct Language {
     pub weekdays: [&'static str; 7],
     pub months: [&'static str; 12],
     pub ordinals: [&'static str; 31],
+    /// Long forms and their contractions (lower case): text is matched in contracted form.
+    pub contractions: &'static [(&'static str, &'static str)],
     /// Number words, which are not topics.
     pub numbers: &'static [&'static str],
     pub not_names: &'static [&'static str],
     pub stopwords: &'static [&'static str],
+    pub interrogative: &'static str,
     pub non_answer: &'static str,
     pub acceptance: &'static str,
     pub commitment: &'static str,
@@ -55,7 +58,10 @@ pub struct Language {
     pub decision_strong: &'static str,
     pub decision_marker: &'static str,
     pub decision_plan: &'static str,
+    pub meeting_flow: &'static str,
+    pub condition: &'static str,
     pub hedge: &'static str,
+    pub doubt: &'static str,
     pub not_plans: &'static [&'static str],
     pub due: &'static str,
     pub due_clause: &'static str,
@@ -66,6 +72,7 @@ pub struct Language {
 /// A language's patterns, compiled once.
 pub struct Cues {
     pub language: &'static Language,
+    pub interrogative: Regex,
     pub non_answer: Regex,
     pub acceptance: Regex,
     pub commitment: Regex,
@@ -82,7 +89,11 @@ pub struct Cues {
     pub decision_strong: Regex,
     pub decision_marker: Regex,
     pub decision_plan: Regex,
+    pub meeting_flow: Regex,
+    pub condition: Regex,
     pub hedge: Regex,
+    pub doubt: Regex,
+    long_forms: Regex,
     pub due: Regex,
     pub due_clause: Regex,
     pub due_expected: Regex,
@@ -102,6 +113,7 @@ impl Cues {
         };
         Self {
             language,
+            interrogative: expand(language.interrogative),
             non_answer: expand(language.non_answer),
             acceptance: expand(language.acceptance),
             commitment: expand(language.commitment),
@@ -118,12 +130,58 @@ impl Cues {
             decision_strong: expand(language.decision_strong),
             decision_marker: expand(language.decision_marker),
             decision_plan: expand(language.decision_plan),
+            meeting_flow: expand(language.meeting_flow),
+            condition: expand(language.condition),
             hedge: expand(language.hedge),
+            doubt: expand(language.doubt),
+            long_forms: expand(&format!(
+                r"\b(?:{})\b",
+                language
+                    .contractions
+                    .iter()
+                    .map(|(long, _)| long.replace(' ', r"\s+"))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            )),
             due: expand(language.due),
             due_clause: expand(language.due_clause),
             due_expected: expand(language.due_expected),
             agreement: expand(language.agreement),
         }
+    }
+
+    /// A sentence as the patterns read it: straight apostrophes, long forms contracted ("we
+    /// are going with" reads as "we're going with"), the first letter's case kept.
+    pub fn normalise(&self, text: &str) -> String {
+        let straight = text.replace(['’', '‘'], "'");
+        self.long_forms
+            .replace_all(&straight, |captures: &regex::Captures<'_>| {
+                let found = &captures[0];
+                let key = found.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                let short = self
+                    .language
+                    .contractions
+                    .iter()
+                    .find(|(long, _)| *long == key)
+                    .map_or(key.clone(), |(_, short)| (*short).to_owned());
+                match found.chars().next() {
+                    Some(first) if first.is_uppercase() => {
+                        let mut chars = short.chars();
+                        chars
+                            .next()
+                            .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+                    }
+                    _ => short,
+                }
+            })
+            .into_owned()
+    }
+
+    /// Whether a sentence asks something: it ends with a question mark, or it is worded as a
+    /// question and ends with no other mark than a full stop.
+    pub fn asks(&self, sentence: &text::Sentence) -> bool {
+        let text = sentence.text.trim_end();
+        text.ends_with('?') || (!text.ends_with('!') && self.interrogative.is_match(&self.normalise(text)))
     }
 
     /// Whether `word` (any case) is a stopword.
@@ -390,5 +448,58 @@ fn finding_id(kind: &str, sentence: &text::Sentence, item: usize) -> String {
     match item {
         0 => format!("{kind}-{}.{}", sentence.seq, sentence.index),
         n => format!("{kind}-{}.{}.{n}", sentence.seq, sentence.index),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_forms_read_as_contractions_keeping_the_first_capital() {
+        let english = cues("en").unwrap();
+        assert_eq!(
+            english.normalise("We are going with it, and I  will send it. Let us go. Cannot say."),
+            "We're going with it, and I'll send it. Let's go. Can't say."
+        );
+        assert_eq!(english.normalise("We’re fine"), "We're fine");
+        assert!(cues("xx").is_none());
+    }
+
+    #[test]
+    fn the_tracker_hands_on_new_findings_once_and_changed_ones_with_a_higher_revision() {
+        let context = Context {
+            meeting_day: dates::days_from_civil(2026, 12, 2),
+            min_confidence: 0.5,
+            keywords: 10,
+        };
+        let mut tracker = Tracker::new(cues("en").unwrap(), context);
+        let said = |seq: u64, who: &str, text: &str| Utterance {
+            seq,
+            start: seq as f64 * 4.0,
+            end: seq as f64 * 4.0 + 3.0,
+            speaker: Some(who.into()),
+            text: text.into(),
+        };
+        let first = tracker.add(said(1, "Ana", "Someone needs to book the room."));
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].revision, 1);
+        assert!(
+            tracker.add(said(2, "Ana", "It is a big one.")).is_empty(),
+            "nothing changed"
+        );
+        let owned = tracker.add(said(3, "Raj", "I can do that."));
+        assert_eq!(owned.len(), 1, "{owned:?}");
+        assert_eq!((owned[0].id.as_str(), owned[0].revision), (first[0].id.as_str(), 2));
+        let FindingBody::ActionItem(item) = &owned[0].body else {
+            unreachable!()
+        };
+        assert_eq!(item.owner.as_deref(), Some("Raj"));
+        let (meaning, closing) = tracker.meaning(true);
+        assert_eq!(
+            meaning.action_items[0].revision, 2,
+            "the summary holds the latest revision"
+        );
+        assert!(closing.iter().any(|f| matches!(f.body, FindingBody::TalkTime(_))));
     }
 }

@@ -14,13 +14,13 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
     sentences
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.is_question() && s.words.len() >= 2)
+        .filter(|(_, s)| cues.asks(s) && s.words.len() >= 2)
         .map(|(at, sentence)| {
             let answer = answer_to(sentences, at, cues);
             Finding {
                 id: finding_id("question", sentence, 0),
                 revision: 1,
-                segments: std::iter::once(sentence.seq).chain(answer.map(|a| a.seq)).collect(),
+                segments: sentence.seqs.iter().copied().chain(answer.map(|a| a.seq)).collect(),
                 start: sentence.start,
                 body: FindingBody::Question(Question {
                     text: sentence.text.clone(),
@@ -65,8 +65,8 @@ fn answer_to<'a>(sentences: &'a [Sentence], at: usize, cues: &Cues) -> Option<&'
             .take(2)
             .map(|s| s.text.as_str())
             .collect::<Vec<_>>()
-            .join(" ")
-            .replace(['’', '‘'], "'");
+            .join(" ");
+        let reply = cues.normalise(&reply);
         if cues.non_answer.is_match(&reply) {
             return None;
         }
@@ -139,6 +139,26 @@ mod tests {
 
     #[test]
     fn statements_are_not_questions() {
-        assert!(questions(&[("Ana", "We ship on Friday."), ("Raj", "Sure.")]).is_empty());
+        for said in [
+            "We ship on Friday.",
+            "What we need is a plan.",
+            "Is that right! Great.",
+            "Who knew.",
+            "Which is exactly why we need people talking about us.",
+            "The question is open.",
+        ] {
+            assert!(questions(&[("Ana", said), ("Raj", "Sure.")]).is_empty(), "{said}");
+        }
+    }
+
+    #[test]
+    fn a_question_worded_as_one_is_found_without_its_question_mark() {
+        for said in [
+            "Ravi, is the listing definitely confirmed.",
+            "Do we have a number for lost orders yet.",
+            "So can you see the screen",
+        ] {
+            assert_eq!(questions(&[("Ana", said), ("Raj", "Yes, it is.")]).len(), 1, "{said}");
+        }
     }
 }

@@ -22,7 +22,10 @@ pub struct Sentence {
     pub utterance: usize,
     /// Its place in the utterance (0 for the first sentence).
     pub index: usize,
+    /// The segment it starts in.
     pub seq: u64,
+    /// Every segment it spans (a sentence the recogniser cut across segments is whole here).
+    pub seqs: Vec<u64>,
     pub speaker: Option<String>,
     /// Runs of consecutive utterances by the same speaker share a turn number (without
     /// speakers, every utterance is a turn of its own).
@@ -131,9 +134,15 @@ pub fn words(sentence: &str) -> Vec<Word> {
         .collect()
 }
 
-/// Every sentence of `utterances`, in order.
+/// How long a pause may be for a sentence left open at the end of one segment to go on in the
+/// next one by the same speaker.
+const SENTENCE_GOES_ON_S: f64 = 3.0;
+
+/// Every sentence of `utterances`, in order. A segment that ends without a full stop, question
+/// or exclamation mark and is followed closely by the same speaker's next segment has its last
+/// sentence finished there ("And I'll write up" + "the sync edge cases in the ticket.").
 pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
-    let mut out = Vec::new();
+    let mut out: Vec<Sentence> = Vec::new();
     let mut turn = 0;
     for (u, utterance) in utterances.iter().enumerate() {
         let same_speaker = u > 0 && utterance.speaker.is_some() && utterances[u - 1].speaker == utterance.speaker;
@@ -144,20 +153,45 @@ pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
         let length = text.chars().count().max(1) as f64;
         let duration = (utterance.end - utterance.start).max(0.0);
         let mut consumed = 0usize;
+        // A cut with no pause before a word in lower case is inside one sentence even when
+        // the speaker label changed there (speaker changes are found in windows, and a window
+        // can straddle one); the sentence stays with whoever began it.
+        let mid_word_cut = text.chars().next().is_some_and(char::is_lowercase);
+        let open = out.last().filter(|last| {
+            u > 0
+                && last.utterance == u - 1
+                && (same_speaker
+                    || utterance.speaker.is_none()
+                    || (mid_word_cut && utterance.start - utterances[u - 1].end < 0.3))
+                && utterance.start - last.end <= SENTENCE_GOES_ON_S
+                && !last.text.trim_end().ends_with(['.', '?', '!', '…'])
+        });
+        let mut goes_on = open.is_some();
         for (index, sentence) in split_sentences(text).into_iter().enumerate() {
             let offset = text[consumed..].find(sentence).map_or(consumed, |o| consumed + o);
             let begin_chars = text[..offset].chars().count() as f64;
             let end_chars = begin_chars + sentence.chars().count() as f64;
             consumed = offset + sentence.len();
+            let end = utterance.start + duration * end_chars / length;
+            if std::mem::take(&mut goes_on) {
+                if let Some(last) = out.last_mut() {
+                    last.text = format!("{} {sentence}", last.text);
+                    last.words = words(&last.text);
+                    last.end = end;
+                    last.seqs.push(utterance.seq);
+                    continue;
+                }
+            }
             out.push(Sentence {
                 text: sentence.to_owned(),
                 utterance: u,
                 index,
                 seq: utterance.seq,
+                seqs: vec![utterance.seq],
                 speaker: utterance.speaker.clone(),
                 turn,
                 start: utterance.start + duration * begin_chars / length,
-                end: utterance.start + duration * end_chars / length,
+                end,
                 words: words(sentence),
             });
         }
@@ -203,5 +237,38 @@ mod tests {
         assert_eq!((s[0].start, s[1].end), (0.0, 4.0));
         assert!(s[1].start > 1.0 && s[1].start < 3.0);
         assert_eq!((s[1].index, s[3].seq), (1, 2));
+    }
+
+    #[test]
+    fn a_sentence_cut_across_segments_is_whole_unless_the_speaker_changed() {
+        let u = |seq, speaker: &str, start: f64, text: &str| Utterance {
+            seq,
+            start,
+            end: start + 2.0,
+            speaker: Some(speaker.into()),
+            text: text.into(),
+        };
+        let s = sentences(&[
+            u(0, "S1", 0.0, "And I'll write up"),
+            u(1, "S1", 2.5, "the sync edge cases in the ticket. Done."),
+            u(2, "S2", 5.0, "Before"),
+            u(3, "S1", 7.5, "lunch, then."),
+            u(4, "S2", 9.5, "So we"),
+            u(5, "S3", 11.5, "ship it."),
+        ]);
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "And I'll write up the sync edge cases in the ticket.",
+                "Done.",
+                "Before",
+                "lunch, then.",
+                "So we ship it."
+            ]
+        );
+        assert_eq!(s[4].speaker.as_deref(), Some("S2"), "whoever began it");
+        assert_eq!((s[0].seqs.clone(), s[0].end), (vec![0, 1], 2.5 + 2.0 * 34.0 / 40.0));
+        assert_eq!(s[1].utterance, 1);
     }
 }
