@@ -26,6 +26,7 @@ pub mod bus;
 pub mod clock;
 pub mod config;
 pub mod control;
+pub mod documents;
 pub mod fuzzing;
 pub mod health;
 pub mod meaning;

@@ -12,6 +12,9 @@ pub enum TranscriptFormat {
     Markdown,
     Srt,
     Vtt,
+    /// A meeting's summary and transcript as a document to forward (stored meetings only).
+    Pdf,
+    Docx,
 }
 
 impl TranscriptFormat {
@@ -22,7 +25,14 @@ impl TranscriptFormat {
             Self::Markdown => "markdown",
             Self::Srt => "srt",
             Self::Vtt => "vtt",
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
         }
+    }
+
+    /// A binary document (PDF, DOCX) rather than text.
+    pub fn is_document(self) -> bool {
+        matches!(self, Self::Pdf | Self::Docx)
     }
 }
 
@@ -36,8 +46,10 @@ impl std::str::FromStr for TranscriptFormat {
             "markdown" | "md" => Ok(Self::Markdown),
             "srt" => Ok(Self::Srt),
             "vtt" | "webvtt" => Ok(Self::Vtt),
+            "pdf" => Ok(Self::Pdf),
+            "docx" => Ok(Self::Docx),
             other => Err(format!(
-                "unknown format {:?}: use text, json, markdown, srt or vtt",
+                "unknown format {:?}: use text, json, markdown, srt, vtt, pdf or docx",
                 crate::bounded::cut(other, 40)
             )),
         }
@@ -125,7 +137,7 @@ pub fn subtitles<'a>(format: TranscriptFormat, cues: impl IntoIterator<Item = Cu
                 }
             }
         }
-        TranscriptFormat::Text | TranscriptFormat::Json => {
+        TranscriptFormat::Text | TranscriptFormat::Json | TranscriptFormat::Pdf | TranscriptFormat::Docx => {
             for cue in cues {
                 if let Some(who) = cue.speaker {
                     out.push_str(&format!("{who}: "));

@@ -47,7 +47,12 @@ pub fn export(
     match output {
         Some(file) => std::fs::write(file, document)
             .map_err(|e| fail(EX_CANTCREAT, anyhow::anyhow!("cannot write {}: {e}", file.display())))?,
-        None => print!("{document}"),
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&document)
+                .map_err(|e| fail(EX_CANTCREAT, anyhow::anyhow!("cannot write to standard output: {e}")))?;
+        }
     }
     Ok(())
 }

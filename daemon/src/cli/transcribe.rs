@@ -40,6 +40,16 @@ pub struct TranscribeArgs {
 
 pub fn transcribe_command(args: TranscribeArgs) -> Result<(), Failure> {
     let format = args.format;
+    if format.is_document() {
+        return Err(fail(
+            super::EX_USAGE,
+            anyhow::anyhow!(
+                "--format {} writes a stored meeting's summary: use `roomscribe export --format {}` (or the export command)",
+                format.name(),
+                format.name()
+            ),
+        ));
+    }
     let heard = hear(args)?;
     print!(
         "{}",

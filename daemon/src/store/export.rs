@@ -1,9 +1,11 @@
-//! A stored meeting written out for people and tools: JSON, Markdown, SRT, WebVTT or plain
-//! text; JSON and Markdown also carry what the meaning rules made of it (decisions, action
-//! items, questions, keywords, talk time). Pure formatting (through `transcript_format` and
-//! `meaning::render`); times are counted from the meeting's start.
+//! A stored meeting written out for people and tools: JSON, Markdown, SRT, WebVTT, plain
+//! text, PDF or DOCX; JSON, Markdown, PDF and DOCX also carry what the meaning rules made of it
+//! (decisions, action items, questions, key points, keywords, talk time). Pure formatting
+//! (through `transcript_format`, `meaning::render` and `documents`); times are counted from
+//! the meeting's start.
 
-use crate::pipeline::{MeetingMeaning, MeetingRecord, MeetingStats, Participant, SegmentRecord};
+use crate::documents::{self, Block, Document, DocumentError};
+use crate::pipeline::{FindingBody, MeetingMeaning, MeetingRecord, MeetingStats, Participant, SegmentRecord};
 use crate::transcript_format::{clock, subtitles, Cue, TranscriptFormat};
 
 pub fn render(
@@ -11,13 +13,139 @@ pub fn render(
     meeting: &MeetingRecord,
     segments: &[SegmentRecord],
     meaning: Option<&MeetingMeaning>,
-) -> String {
-    match format {
-        TranscriptFormat::Json => json(meeting, segments, meaning),
-        TranscriptFormat::Markdown => markdown(meeting, segments, meaning),
+) -> Result<Vec<u8>, DocumentError> {
+    Ok(match format {
+        TranscriptFormat::Json => json(meeting, segments, meaning).into_bytes(),
+        TranscriptFormat::Markdown => markdown(meeting, segments, meaning).into_bytes(),
         TranscriptFormat::Srt | TranscriptFormat::Vtt | TranscriptFormat::Text => {
-            subtitles(format, cues(meeting, segments))
+            subtitles(format, cues(meeting, segments)).into_bytes()
         }
+        TranscriptFormat::Pdf => documents::pdf(&document(meeting, segments, meaning)),
+        TranscriptFormat::Docx => documents::docx(&document(meeting, segments, meaning))?,
+    })
+}
+
+/// The meeting as a document to forward: when and how long, the summary, decisions, action
+/// items, open questions, key points, keywords, who talked how much, then the transcript.
+fn document(meeting: &MeetingRecord, segments: &[SegmentRecord], meaning: Option<&MeetingMeaning>) -> Document {
+    let stats = stats(meeting, segments);
+    let day = (meeting.started_ms / 86_400_000) as i64;
+    let minute = meeting.started_ms / 60_000 % 1_440;
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Started {} {:02}:{:02} UTC, lasted {}; {} words in {} segments.",
+        crate::meaning::dates::iso(day),
+        minute / 60,
+        minute % 60,
+        clock(stats.duration_s),
+        stats.words,
+        stats.segments
+    ))];
+    let at = |t: f64| clock(relative(meeting, t));
+    let who = |name: &Option<String>| name.clone().unwrap_or_else(|| "—".into());
+    if let Some(meaning) = meaning {
+        if !meaning.overview.is_empty() {
+            blocks.push(Block::Heading("Summary".into()));
+            blocks.push(Block::Paragraph(meaning.overview.clone()));
+        }
+        let decisions: Vec<Block> = meaning
+            .decisions
+            .iter()
+            .filter_map(|f| match &f.body {
+                FindingBody::Decision(d) => Some(Block::Bullet(format!(
+                    "{} ({}, {})",
+                    d.decision,
+                    who(&d.by),
+                    at(f.start)
+                ))),
+                _ => None,
+            })
+            .collect();
+        if !decisions.is_empty() {
+            blocks.push(Block::Heading("Decisions".into()));
+            blocks.extend(decisions);
+        }
+        let actions: Vec<Vec<String>> = meaning
+            .action_items
+            .iter()
+            .filter_map(|f| match &f.body {
+                FindingBody::ActionItem(a) => Some(vec![
+                    who(&a.owner),
+                    a.task.clone(),
+                    match (&a.due, &a.due_date) {
+                        (Some(due), Some(date)) => format!("{due} ({date})"),
+                        (Some(due), None) => due.clone(),
+                        _ => "—".into(),
+                    },
+                ]),
+                _ => None,
+            })
+            .collect();
+        if !actions.is_empty() {
+            blocks.push(Block::Heading("Action items".into()));
+            blocks.push(Block::Table {
+                header: vec!["Owner".into(), "Task".into(), "Due".into()],
+                rows: actions,
+            });
+        }
+        let open: Vec<Block> = meaning
+            .questions
+            .iter()
+            .filter_map(|f| match &f.body {
+                FindingBody::Question(q) if !q.answered => Some(Block::Bullet(format!(
+                    "{} ({}, {})",
+                    q.text,
+                    who(&q.asker),
+                    at(f.start)
+                ))),
+                _ => None,
+            })
+            .collect();
+        if !open.is_empty() {
+            blocks.push(Block::Heading("Open questions".into()));
+            blocks.extend(open);
+        }
+        if !meaning.key_points.is_empty() {
+            blocks.push(Block::Heading("Key points".into()));
+            blocks.extend(
+                meaning
+                    .key_points
+                    .iter()
+                    .map(|p| Block::Bullet(format!("{}: {}", who(&p.speaker), p.text))),
+            );
+        }
+        if !meaning.keywords.is_empty() {
+            blocks.push(Block::Heading("Keywords".into()));
+            blocks.push(Block::Paragraph(meaning.keywords.join(", ")));
+        }
+        if let Some(talk) = &meaning.talk_time {
+            blocks.push(Block::Heading("Talk time".into()));
+            blocks.push(Block::Table {
+                header: vec!["Speaker".into(), "Talk".into(), "Share".into(), "Turns".into()],
+                rows: talk
+                    .speakers
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.speaker.clone(),
+                            clock(s.seconds),
+                            format!("{:.0}%", s.share * 100.0),
+                            s.turns.to_string(),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+    }
+    blocks.push(Block::Heading("Transcript".into()));
+    blocks.extend(segments.iter().map(|s| {
+        Block::Paragraph(match s.speaker_display() {
+            Some(who) => format!("[{}] {who}: {}", at(s.start_s), s.text.trim()),
+            None => format!("[{}] {}", at(s.start_s), s.text.trim()),
+        })
+    }));
+    Document {
+        title: format!("Meeting {}", meeting.id),
+        blocks,
     }
 }
 
@@ -101,6 +229,22 @@ fn relative(meeting: &MeetingRecord, stream_s: f64) -> f64 {
 mod tests {
     use super::*;
 
+    fn text(format: TranscriptFormat, meaning: Option<&MeetingMeaning>) -> String {
+        String::from_utf8(render(format, &meeting(), &segments(), meaning).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn pdf_and_docx_are_documents_with_the_transcript() {
+        let pdf = render(TranscriptFormat::Pdf, &meeting(), &segments(), None).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(
+            pdf.windows(13).any(|w| w == b"Good morning."),
+            "the words are in the page stream"
+        );
+        let docx = render(TranscriptFormat::Docx, &meeting(), &segments(), None).unwrap();
+        assert!(docx.starts_with(b"PK"));
+    }
+
     fn meeting() -> MeetingRecord {
         MeetingRecord {
             id: "0190-meeting".into(),
@@ -143,7 +287,7 @@ mod tests {
     #[test]
     fn srt_numbers_cues_and_times_them_from_the_meeting_start() {
         assert_eq!(
-            render(TranscriptFormat::Srt, &meeting(), &segments(), None),
+            text(TranscriptFormat::Srt, None),
             "1\n00:00:00,500 --> 00:00:03,250\nGood morning.\n\n2\n01:01:01,000 --> 01:01:04,125\nThanks, all.\n\n"
         );
     }
@@ -151,14 +295,14 @@ mod tests {
     #[test]
     fn webvtt_has_its_header_and_dotted_milliseconds() {
         assert_eq!(
-            render(TranscriptFormat::Vtt, &meeting(), &segments(), None),
+            text(TranscriptFormat::Vtt, None),
             "WEBVTT\n\n00:00:00.500 --> 00:00:03.250\nGood morning.\n\n01:01:01.000 --> 01:01:04.125\nThanks, all.\n\n"
         );
     }
 
     #[test]
     fn markdown_has_the_statistics_and_timed_lines() {
-        let text = render(TranscriptFormat::Markdown, &meeting(), &segments(), None);
+        let text = text(TranscriptFormat::Markdown, None);
         assert!(text.starts_with("# Meeting 0190-meeting\n\n- Duration: 1:02:05\n- Segments: 2\n- Words: 4\n"));
         assert!(text.contains("**[0:00:00]** Good morning.\n\n**[1:01:01]** Thanks, all.\n"));
         assert!(!text.contains("## Action items"), "nothing found, no section");
@@ -198,7 +342,7 @@ mod tests {
             )],
             ..Default::default()
         };
-        let text = render(TranscriptFormat::Markdown, &meeting(), &segments(), Some(&meaning));
+        let text = text(TranscriptFormat::Markdown, Some(&meaning));
         assert!(
             text.contains("| Priya | fix the \\| alert | by Friday (2026-12-04) | 0:01:05 |"),
             "{text}"
@@ -212,8 +356,7 @@ mod tests {
 
     #[test]
     fn json_round_trips_through_a_json_parser() {
-        let value: serde_json::Value =
-            serde_json::from_str(&render(TranscriptFormat::Json, &meeting(), &segments(), None)).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text(TranscriptFormat::Json, None)).unwrap();
         assert_eq!(value["meeting"]["id"], "0190-meeting");
         assert_eq!(value["stats"]["segments"], 2);
         assert_eq!(value["segments"][1]["start"], 3661.0);

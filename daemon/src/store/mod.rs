@@ -43,6 +43,8 @@ pub enum StoreError {
     },
     #[error("no meeting {0:?} in the store; `roomscribe export --list` names the stored meetings")]
     NoSuchMeeting(String),
+    #[error(transparent)]
+    Document(#[from] crate::documents::DocumentError),
 }
 
 impl StoreError {

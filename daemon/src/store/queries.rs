@@ -82,7 +82,7 @@ impl Store {
     }
 
     /// Meeting `id` (`None`: the latest) written out as `format`.
-    pub fn export(&self, id: Option<&str>, format: TranscriptFormat) -> Result<(MeetingRecord, String), StoreError> {
+    pub fn export(&self, id: Option<&str>, format: TranscriptFormat) -> Result<(MeetingRecord, Vec<u8>), StoreError> {
         let meeting = match id {
             Some(id) => self.meeting(id)?,
             None => self
@@ -93,7 +93,7 @@ impl Store {
         };
         let segments = self.segments(&meeting.id)?;
         let meaning = self.latest_meaning(&meeting.id)?;
-        let document = export::render(format, &meeting, &segments, meaning.as_ref());
+        let document = export::render(format, &meeting, &segments, meaning.as_ref())?;
         Ok((meeting, document))
     }
 

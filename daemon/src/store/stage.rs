@@ -20,6 +20,8 @@ use crate::health::StoreHealth;
 use crate::pipeline::{MeetingOutput, Published, RecordKey, RecordTopic, SegmentRecord, StoreRequest};
 use crate::stage::{Shared, StageContext};
 use crate::transcript_format::TranscriptFormat;
+use base64::Engine as _;
+
 use crate::wire::{self, InsightMessage, MeetingMessage, SpeakersMessage, SummaryMessage, TranscriptMessage};
 
 /// Records kept in memory while the disk is full; past this the oldest is dropped (counted).
@@ -411,9 +413,19 @@ impl StoreStage {
 
     fn export(&self, meeting: Option<&str>, format: TranscriptFormat) -> Result<serde_json::Value, StoreError> {
         let (record, document) = self.store.export(meeting, format)?;
+        // A PDF or DOCX travels as base64 inside the reply (MQTT payloads here are documents).
+        let (document, encoding) = match String::from_utf8(document) {
+            Ok(text) if !format.is_document() => (text, "utf-8"),
+            Ok(text) => (base64::engine::general_purpose::STANDARD.encode(text), "base64"),
+            Err(bytes) => (
+                base64::engine::general_purpose::STANDARD.encode(bytes.into_bytes()),
+                "base64",
+            ),
+        };
         Ok(serde_json::json!({
             "meeting": record.id,
             "format": format.name(),
+            "encoding": encoding,
             "document": document,
         }))
     }

@@ -3,6 +3,7 @@
 //! `insights` as question, decision and action_item findings with the right speakers, owners
 //! and due dates; the summary and the Markdown export hold them.
 
+use std::process::Command;
 use std::time::Duration;
 
 use crate::speakers::{cast_meeting, command, play_meeting};
@@ -78,8 +79,7 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
     let questions = of_kind("question");
     let date = questions
         .iter()
-        .filter(|q| q["question"]["text"].as_str().unwrap().contains("for the move"))
-        .last()
+        .rfind(|q| q["question"]["text"].as_str().unwrap().contains("for the move"))
         .unwrap_or_else(|| panic!("no question about the move: {questions:?}"));
     assert_eq!(date["question"]["answered"], false, "'not yet' answers nothing: {date}");
     assert_eq!(
@@ -128,9 +128,76 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
         assert!(markdown.contains(section), "{section} missing:\n{markdown}");
     }
     assert!(markdown.contains("| Tom | "), "{markdown}");
+
+    // The documents people forward, read back by independent readers.
+    for (format, reader) in [("pdf", "pdftotext"), ("docx", "python3-docx")] {
+        let reply = command(
+            &dir,
+            port,
+            &subscriber,
+            "export",
+            serde_json::json!({"tx": format!("{format}-1"), "format": format}),
+        );
+        assert_eq!(
+            (reply["ok"].as_bool(), reply["result"]["encoding"].as_str()),
+            (Some(true), Some("base64"))
+        );
+        let file = dir.path(&format!("summary.{format}"));
+        let bytes = base64_decode(reply["result"]["document"].as_str().unwrap());
+        std::fs::write(&file, bytes).unwrap();
+        let text = match reader {
+            "pdftotext" => run_for_text(Command::new("pdftotext").arg(&file).arg("-")),
+            // Debian's interpreter, where scripts/setup installs python3-docx.
+            _ => run_for_text(Command::new("/usr/bin/python3").args([
+                "-c",
+                "import docx,sys; d=docx.Document(sys.argv[1]); print('\\n'.join([p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells]))",
+            ]).arg(&file)),
+        };
+        for expected in [
+            "Decisions",
+            "Action items",
+            "Tom",
+            "move the whole team",
+            "Open questions",
+            "Transcript",
+        ] {
+            assert!(
+                text.contains(expected),
+                "{reader} finds no {expected:?} in the {format}:\n{text}"
+            );
+        }
+    }
     let log = daemon.log_text();
     assert!(
         !log.contains("removal"),
         "the meeting's words stay out of the log:\n{log}"
     );
+}
+
+/// Standard base64 (the export reply's encoding of a document), decoded here without the
+/// daemon's code.
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("{c} is not base64"),
+    };
+    let digits: Vec<u8> = text.bytes().filter(|c| *c != b'=').map(value).collect();
+    digits
+        .chunks(4)
+        .flat_map(|chunk| {
+            let n = chunk.iter().fold(0u32, |n, d| n << 6 | u32::from(*d)) << (6 * (4 - chunk.len()));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes.into_iter().take(chunk.len() - 1).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn run_for_text(command: &mut Command) -> String {
+    let out = command.output().expect("the reader runs (scripts/setup installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
