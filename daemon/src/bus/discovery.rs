@@ -21,9 +21,10 @@ fn object_id(device_id: &str) -> String {
     format!("roomscribe_{device_id}")
 }
 
-/// The discovery document: the device, its availability (the retained status topic), and
-/// sensors for capture, speech recognition, the meeting, the last transcript, the store and the
-/// upstream sync.
+/// The discovery document: the device, its availability (the retained status topic), sensors
+/// for capture, speech recognition, the meeting, the last transcript, the store and the upstream
+/// sync, `event` entities for action items and decisions (from the insights), and the last
+/// summary as a sensor whose attributes hold its lists (a state is capped at 255 characters).
 pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
     let id = object_id(device_id);
     let health = topics.json_mirror(&topics.health());
@@ -115,6 +116,44 @@ pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
         }),
         json!({}),
     );
+    for (kind, name) in [("action_item", "Action item"), ("decision", "Decision")] {
+        add(
+            &format!("{kind}s"),
+            json!({
+                "p": "event",
+                "name": name,
+                "unique_id": format!("{id}_{kind}s"),
+                "state_topic": topics.json_mirror(&topics.insights()),
+                "event_types": [kind],
+                // Other kinds of insight render empty, which Home Assistant ignores.
+                "value_template": format!(
+                    "{{% if value_json.kind == '{kind}' %}}{{{{ dict(value_json.{kind}, event_type='{kind}', \
+                     finding=value_json.finding, revision=value_json.revision, meeting=value_json.meeting) | tojson }}}}{{% endif %}}"
+                ),
+            }),
+            json!({}),
+        );
+    }
+    let summary = topics.json_mirror(&topics.summary());
+    add(
+        "summary",
+        sensor(
+            "summary",
+            "Last meeting summary",
+            &summary,
+            "{{ (value_json.overview or ('Meeting ' ~ value_json.meeting))[:255] }}",
+        ),
+        json!({
+            "json_attributes_topic": summary,
+            "json_attributes_template": "{{ {'meeting': value_json.meeting, 'is_final': value_json.is_final, \
+                'decisions': value_json.meaning.decisions | map(attribute='decision') | list, \
+                'action_items': value_json.meaning.action_items | map(attribute='task') | list, \
+                'owners': value_json.meaning.action_items | map(attribute='owner') | list, \
+                'open_questions': value_json.meaning.questions | rejectattr('answered') | map(attribute='text') | list, \
+                'keywords': value_json.meaning.keywords, \
+                'participants': value_json.participants | map(attribute='label') | list} | tojson }}",
+        }),
+    );
     json!({
         "device": {
             "identifiers": [id],
@@ -142,13 +181,23 @@ mod tests {
         assert_eq!(doc["device"]["identifiers"][0], "roomscribe_room-1");
         assert_eq!(doc["availability_topic"], "roomscribe/room-1/status");
         let components = doc["components"].as_object().unwrap();
-        assert!(components.len() >= 8);
+        assert!(components.len() >= 11);
         for (key, component) in components {
             assert_eq!(component["unique_id"], format!("roomscribe_room-1_{key}"));
             let state = component["state_topic"].as_str().unwrap();
             assert!(state.starts_with("roomscribe/room-1/json/"), "{key} reads {state}");
-            assert!(component["p"] == "sensor" || component["p"] == "binary_sensor");
+            assert!(["sensor", "binary_sensor", "event"].contains(&component["p"].as_str().unwrap()));
         }
+        let actions = &doc["components"]["action_items"];
+        assert_eq!(
+            (actions["p"].as_str(), actions["event_types"][0].as_str()),
+            (Some("event"), Some("action_item"))
+        );
+        assert_eq!(actions["state_topic"], "roomscribe/room-1/json/insights");
+        assert!(actions["value_template"]
+            .as_str()
+            .unwrap()
+            .starts_with("{% if value_json.kind == 'action_item' %}"));
         assert_eq!(
             doc["components"]["meeting"]["state_topic"],
             "roomscribe/room-1/json/meeting"

@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::speakers::{cast_meeting, command, play_meeting};
+use crate::speakers::{cast_meeting, command, play_meeting_with};
 use crate::support::*;
 
 #[test]
@@ -15,7 +15,14 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
     let state = dir.path("state");
     let (raw, turns) = cast_meeting(&dir, "review");
     let last_end = turns.last().unwrap().0.end;
-    let (daemon, port, subscriber) = play_meeting(&dir, "review", &raw, &state, last_end);
+    let (daemon, port, subscriber) = play_meeting_with(
+        &dir,
+        "review",
+        &raw,
+        &state,
+        last_end,
+        "json_mirror = true\nhome_assistant = true\n",
+    );
     let stopped = command(
         &dir,
         port,

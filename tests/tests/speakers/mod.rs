@@ -37,10 +37,11 @@ pub(crate) fn cast_meeting(dir: &TempDir, cast: &str) -> (PathBuf, Vec<(Turn, St
     (out.join("meeting.raw"), turns)
 }
 
-fn config(port: u16, pcm: &str, state: &Path) -> String {
+/// The daemon's configuration for a meeting on PCM `pcm`; `bus_extra` goes into its `[bus]`.
+fn config(port: u16, pcm: &str, state: &Path, bus_extra: &str) -> String {
     let model = artifact("campplus").join("campplus_cn_en_common.pt");
     format!(
-        "state_dir = \"{}\"\n{}[speakers]\nmodel = \"{}\"\n",
+        "state_dir = \"{}\"\n{}{bus_extra}[speakers]\nmodel = \"{}\"\n",
         state.display(),
         daemon_config(port, pcm, ""),
         model.display()
@@ -88,9 +89,21 @@ pub(crate) fn play_meeting(
     state: &Path,
     last_end: f64,
 ) -> (Daemon, u16, Subscriber) {
+    play_meeting_with(dir, name, raw, state, last_end, "")
+}
+
+/// `play_meeting` with more `[bus]` settings.
+pub(crate) fn play_meeting_with(
+    dir: &TempDir,
+    name: &str,
+    raw: &Path,
+    state: &Path,
+    last_end: f64,
+    bus_extra: &str,
+) -> (Daemon, u16, Subscriber) {
     let asoundrc = file_pcm_config(dir, name, raw);
     let port = free_port();
-    let daemon = Daemon::start_ready(dir, &config(port, name, state), Some(&asoundrc));
+    let daemon = Daemon::start_ready(dir, &config(port, name, state, bus_extra), Some(&asoundrc));
     let subscriber = Subscriber::start_subscribed(dir, port, "roomscribe/room-7/#");
     wait_until(Duration::from_secs(120), "a final of the last turn", || {
         decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"))
