@@ -1,6 +1,6 @@
 //! Keywords and named things. Keyphrases are ranked by statistics over the meeting's own text,
 //! in the manner of YAKE (Campos et al., 2020): candidates are runs of one to three content
-//! words inside a sentence (no stopword at either end, none across punctuation); a phrase
+//! words inside a sentence (no stopword, none across punctuation); a phrase
 //! scores by how often it is said, in how many sentences and by how many speakers, with longer
 //! phrases preferred, and a phrase that only ever occurs inside a longer one gives way to it.
 //! People's names (the speakers, and names addressed) are not topics. Entities are capitalised
@@ -32,12 +32,10 @@ pub fn rank(sentences: &[Sentence], cues: &Cues, limit: usize) -> Vec<String> {
         for run in runs(&sentence.words) {
             for n in 1..=MAX_WORDS.min(run.len()) {
                 for window in run.windows(n) {
-                    let first = &window[0];
-                    let last = &window[n - 1];
-                    if cues.is_stopword(&first.lower) || cues.is_stopword(&last.lower) {
-                        continue;
-                    }
-                    if window.iter().any(|w| !is_content(w, cues) || names.contains(&w.lower)) {
+                    if window
+                        .iter()
+                        .any(|w| cues.is_stopword(&w.lower) || !is_content(w, cues) || names.contains(&w.lower))
+                    {
                         continue;
                     }
                     let key = window.iter().map(|w| stem(&w.lower)).collect::<Vec<_>>().join(" ");
@@ -63,7 +61,7 @@ pub fn rank(sentences: &[Sentence], cues: &Cues, limit: usize) -> Vec<String> {
             if key.contains(' ') {
                 c.count >= 2
             } else {
-                c.sentences.len() >= 3
+                c.sentences.len() >= 2
             }
         })
         .map(|(key, c)| {
@@ -86,16 +84,26 @@ pub fn rank(sentences: &[Sentence], cues: &Cues, limit: usize) -> Vec<String> {
         if chosen.len() >= limit {
             break;
         }
-        // A word or phrase mostly said as part of a phrase already chosen adds nothing, and
-        // a phrase containing a chosen one only when it is nearly as common.
-        let redundant = chosen.iter().any(|(other, c)| {
-            let inside = contains_words(other, key) && candidate.count <= c.count * 2;
-            let around = contains_words(key, other) && candidate.count * 2 < c.count;
-            inside || around
-        });
-        if !redundant {
-            chosen.push((key, candidate));
+        // A word or phrase mostly said as part of a phrase already chosen adds nothing; a
+        // phrase around a chosen word takes its place when it accounts for a good part of it
+        // ("dialog" said six times, "conflict dialog" three: the phrase names the topic).
+        if chosen
+            .iter()
+            .any(|(other, c)| contains_words(other, key) && candidate.count <= c.count * 2)
+        {
+            continue;
         }
+        let replaces =
+            |(other, c): &(&String, &Candidate)| contains_words(key, other) && candidate.count * 3 >= c.count;
+        if let Some(at) = chosen.iter().position(replaces) {
+            chosen[at] = (key, candidate);
+            chosen.retain(|(other, _)| !contains_words(key, other) || other == key);
+            continue;
+        }
+        if chosen.iter().any(|(other, _)| contains_words(key, other)) {
+            continue;
+        }
+        chosen.push((key, candidate));
     }
     chosen.into_iter().map(|(_, c)| c.surface.clone()).collect()
 }
