@@ -127,7 +127,12 @@ pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
     let source = Source::open_live(live.section(|c| &c.capture))?;
     let detector = vad::Detector::from_config(&config.vad)?;
     let transcriber = Transcriber::load(&config.asr)?;
-    tracing::info!(model = %config.asr.model_dir.display(), details = %transcriber.describe(), "Whisper model loaded");
+    tracing::info!(
+        model = %config.asr.model_dir.display(),
+        details = %transcriber.describe(),
+        libtorch = env!("ROOMSCRIBE_LIBTORCH"),
+        "Whisper model loaded"
+    );
     let store_path = config.state_dir.join(&config.store.path);
     let mut store = Store::open(&store_path, &config.device_id)?;
     tracing::info!(path = %store_path.display(), "Meeting store open");
@@ -222,6 +227,9 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let vad_ctx = stages.context("vad", Arc::new(vad::VadCounters::default()));
     let vad_counters = vad_ctx.counters.clone();
     let (vad_config, detector_name) = (live.section(|c| &c.vad), detector.name());
+    // The supervisor's thermal insight joins the room events, through a weak handle: it never
+    // keeps the channel open once VAD has closed it.
+    let board_events = report_tx.downgrade();
     let vad_stage = spawn("vad", move || {
         vad::run_stage(vad_ctx, vad_config, detector, chunk_rx, segment_tx, report_tx)
     })?;
@@ -285,6 +293,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     })?);
 
     let health_interval = live.section(|c| &c.bus.health_interval_s);
+    let live_board = live.section(|c| &c.board);
     let plane = ControlPlane {
         remote,
         live,
@@ -317,12 +326,15 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         stages: stages.clone(),
         stuck_after: Duration::from_secs(u64::from(config.watchdog.stuck_after_s)),
         state_dir: config.state_dir.clone(),
+        board_root: crate::health::board::root(),
     });
     let health_task = tokio::spawn(supervisor::publish_health(
         health_ctx,
         publisher.outbox(),
         config.device_id.clone(),
         health_interval,
+        live_board,
+        board_events,
         sources.clone(),
     ));
     let watchdog_task = tokio::spawn(supervisor::watchdog(watchdog_ctx, sources));

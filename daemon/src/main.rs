@@ -20,7 +20,7 @@ use roomscribe::transcript_format::TranscriptFormat;
 #[derive(Parser)]
 #[command(
     name = "roomscribe",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), "\nlinked ", env!("ROOMSCRIBE_LIBTORCH")),
     about = "On-device meeting transcriber: ALSA in, Whisper on libtorch, MQTT out"
 )]
 struct Cli {
@@ -141,7 +141,7 @@ enum Command {
         /// The meeting's id (default: the latest).
         #[arg(long, value_name = "ID")]
         meeting: Option<String>,
-        /// json, markdown (md), srt, vtt or text.
+        /// json, markdown (md), srt, vtt, text, or pdf and docx (the summary to forward).
         #[arg(long, short, default_value = "json")]
         format: TranscriptFormat,
         /// Write here instead of standard output.

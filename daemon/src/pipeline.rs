@@ -186,13 +186,16 @@ pub struct AudioMetrics {
     pub speech_duty_cycle: f32,
 }
 
-/// Something about the room worth telling a dashboard.
+/// Something about the room (or the box in it) worth telling a dashboard.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AudioEvent {
     /// Nobody has spoken for `seconds`, since `start` (seconds into the stream).
     LongSilence { start: f64, seconds: f64 },
     /// The background got louder than the configured limit.
     HighNoise { at: f64, noise_floor_dbfs: f32 },
+    /// The board's hottest thermal zone reached `board.thermal_limit_c` (reported by the
+    /// supervisor, at about `at` seconds into the stream).
+    ThermalThrottle { at: f64, zone: String, celsius: f32 },
 }
 
 /// What the VAD stage reports besides speech: periodic metrics and events.

@@ -16,7 +16,10 @@ use crate::asr::AsrCounters;
 use crate::audio::CaptureStats;
 use crate::bus::{ConnectionStats, Outbox, QoS};
 use crate::config::live::Section;
+use crate::config::BoardConfig;
+use crate::health::board::ThrottleWatch;
 use crate::health::{self, systemd, HealthSnapshot, QueueDepths};
+use crate::pipeline::{AudioEvent, AudioReport};
 use crate::speakers::SpeakersCounters;
 use crate::stage::{Counters, StageContext, Stages};
 use crate::store::stage::StoreCounters;
@@ -68,6 +71,8 @@ pub struct HealthSources {
     /// How long one piece of work may last before its stage counts as stuck.
     pub stuck_after: Duration,
     pub state_dir: PathBuf,
+    /// Where the board is read (`/`; a fake tree in test builds).
+    pub board_root: PathBuf,
 }
 
 impl HealthSources {
@@ -92,24 +97,44 @@ impl HealthSources {
             sync: self.sync.snapshot(),
             bus: self.bus.snapshot(),
             stages: self.stages.report(self.stuck_after),
+            board: Some(health::board::read(&self.board_root)).filter(|b| !b.is_empty()),
         }
     }
 }
 
 /// Publishes a retained health snapshot every `interval_s` (a new interval applies at once),
-/// and at once whenever the capture state changes, until shutdown is requested.
+/// and at once whenever the capture state changes, until shutdown is requested; hands a
+/// `thermal_throttle` event to the meeting stage when the board's hottest zone reaches
+/// `board.thermal_limit_c` (never waiting: a full queue drops it, and says so).
 pub async fn publish_health(
     ctx: StageContext<()>,
     outbox: Outbox,
     device_id: String,
     mut interval_s: Section<u32>,
+    board: Section<BoardConfig>,
+    events: mpsc::WeakSender<AudioReport>,
     sources: Arc<HealthSources>,
 ) {
     let started = Instant::now();
     let topic = outbox.topics().health();
+    let mut throttle = ThrottleWatch::default();
     loop {
         let capture_changed = sources.capture.state_changed.notified();
         let snapshot = sources.snapshot();
+        let hottest = snapshot.board.as_ref().and_then(|b| b.hottest.as_ref());
+        if let Some(zone) = throttle.observe(hottest, board.current().thermal_limit_c) {
+            let at = snapshot.audio.as_ref().map_or(0.0, |a| a.start + a.seconds);
+            tracing::warn!(zone = %zone.zone, celsius = zone.celsius, "The board is hot: its clocks may be throttled");
+            let event = AudioEvent::ThermalThrottle {
+                at,
+                zone: zone.zone.clone(),
+                celsius: zone.celsius,
+            };
+            let sent = events.upgrade().map(|e| e.try_send(AudioReport::Event(event)));
+            if !matches!(sent, Some(Ok(()))) {
+                tracing::warn!("The thermal_throttle insight was dropped: the meeting stage is behind");
+            }
+        }
         let message = HealthMessage::new(&device_id, started.elapsed(), snapshot);
         if let Err(error) = outbox.publish(&topic, QoS::AtLeastOnce, true, &message).await {
             tracing::warn!(%error, "Could not queue a health snapshot");

@@ -234,10 +234,13 @@ mod tests {
             TranscriptFormat::Markdown,
             TranscriptFormat::Srt,
             TranscriptFormat::Vtt,
+            TranscriptFormat::Pdf,
+            TranscriptFormat::Docx,
         ] {
             assert_eq!(format.name().parse::<TranscriptFormat>(), Ok(format));
         }
-        assert!("docx"
+        assert!(TranscriptFormat::Pdf.is_document() && !TranscriptFormat::Markdown.is_document());
+        assert!("odt"
             .parse::<TranscriptFormat>()
             .unwrap_err()
             .contains("use text, json"));

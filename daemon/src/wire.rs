@@ -252,8 +252,8 @@ pub struct InsightMessage {
     /// `v`, `id`, `ts`, `device`: on every payload.
     #[serde(flatten)]
     pub envelope: Envelope,
-    /// "long_silence", "high_noise", "question", "action_item", "decision", "keywords" or
-    /// "talk_time".
+    /// "long_silence", "high_noise", "thermal_throttle", "question", "action_item",
+    /// "decision", "keywords" or "talk_time".
     pub kind: String,
     /// Seconds into the stream where it began (was said).
     pub start: f64,
@@ -261,6 +261,11 @@ pub struct InsightMessage {
     pub seconds: Option<f64>,
     /// The background level (high_noise).
     pub noise_floor_dbfs: Option<f32>,
+    /// The hottest thermal zone and its temperature, °C (thermal_throttle).
+    #[serde(default)]
+    pub zone: Option<String>,
+    #[serde(default)]
+    pub celsius: Option<f32>,
     /// A finding's id, stable for the meeting (`action-17.1`).
     #[serde(default)]
     pub finding: Option<String>,
@@ -293,6 +298,8 @@ impl InsightMessage {
             start: round_ms(start),
             seconds: None,
             noise_floor_dbfs: None,
+            zone: None,
+            celsius: None,
             finding: None,
             revision: None,
             segments: Vec::new(),
@@ -307,14 +314,19 @@ impl InsightMessage {
     }
 
     pub fn new(device: &str, event: &AudioEvent, key: &RecordKey) -> Self {
-        match *event {
+        match event {
             AudioEvent::LongSilence { start, seconds } => Self {
-                seconds: Some(round_ms(seconds)),
-                ..Self::blank(device, "long_silence", start, key)
+                seconds: Some(round_ms(*seconds)),
+                ..Self::blank(device, "long_silence", *start, key)
             },
             AudioEvent::HighNoise { at, noise_floor_dbfs } => Self {
-                noise_floor_dbfs: Some(noise_floor_dbfs),
-                ..Self::blank(device, "high_noise", at, key)
+                noise_floor_dbfs: Some(*noise_floor_dbfs),
+                ..Self::blank(device, "high_noise", *at, key)
+            },
+            AudioEvent::ThermalThrottle { at, zone, celsius } => Self {
+                zone: Some(zone.clone()),
+                celsius: Some(*celsius),
+                ..Self::blank(device, "thermal_throttle", *at, key)
             },
         }
     }
@@ -336,11 +348,12 @@ impl InsightMessage {
         message
     }
 
-    /// "long_silence" or "high_noise".
+    /// "long_silence", "high_noise" or "thermal_throttle".
     pub fn kind_of(event: &AudioEvent) -> &'static str {
         match event {
             AudioEvent::LongSilence { .. } => "long_silence",
             AudioEvent::HighNoise { .. } => "high_noise",
+            AudioEvent::ThermalThrottle { .. } => "thermal_throttle",
         }
     }
 
@@ -603,6 +616,11 @@ pub fn render_for_humans(topic: &str, payload: &[u8]) -> String {
         ) {
             (Some(seconds), ..) => format!("{topic}  {} at {:.1} s: {seconds:.0} s", i.kind, i.start),
             (_, Some(floor), ..) => format!("{topic}  {} at {:.1} s: noise floor {floor:.1} dBFS", i.kind, i.start),
+            _ if i.kind == "thermal_throttle" => format!(
+                "{topic}  thermal_throttle: {} at {:.1} °C",
+                i.zone.as_deref().unwrap_or("?"),
+                i.celsius.unwrap_or(f32::NAN)
+            ),
             (_, _, Some(q), ..) => format!(
                 "{topic}  question{revised} from {}: {} [{}]",
                 who(&q.asker),

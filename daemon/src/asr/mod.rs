@@ -428,10 +428,12 @@ impl Transcriber {
 
     pub fn describe(&self) -> String {
         let d = &self.model.dims;
-        let decoder_weights = if self.model.decoder.has_float16_weights() {
-            " with float16 weights (FBGEMM)"
-        } else {
-            ""
+        let decoder_weights = match (self.model.decoder.has_float16_weights(), self.device) {
+            (true, _) => " with float16 weights (FBGEMM)",
+            (false, tch::Device::Cpu) if !cfg!(target_arch = "x86_64") => {
+                " with float32 weights (FBGEMM's float16 weights are x86-64 only; on a Jetson the GPU's float16 path is the fast one)"
+            }
+            (false, _) => "",
         };
         format!(
             "{} layers × {} wide, vocabulary {}, on {:?}, encoder in {:?}, decoder in {:?}{decoder_weights}",

@@ -95,6 +95,36 @@ pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
         json!({ "entity_category": "diagnostic" }),
     );
     add(
+        "gpu_load",
+        sensor(
+            "gpu_load",
+            "GPU load",
+            &health,
+            "{{ (value_json.board.gpu_load * 100) | round(0) if value_json.board and value_json.board.gpu_load is not none else none }}",
+        ),
+        json!({ "unit_of_measurement": "%", "state_class": "measurement", "entity_category": "diagnostic" }),
+    );
+    add(
+        "board_temperature",
+        sensor(
+            "board_temperature",
+            "Board temperature",
+            &health,
+            "{{ value_json.board.hottest.celsius if value_json.board and value_json.board.hottest else none }}",
+        ),
+        json!({ "unit_of_measurement": "°C", "device_class": "temperature", "state_class": "measurement", "entity_category": "diagnostic" }),
+    );
+    add(
+        "board_power",
+        sensor(
+            "board_power",
+            "Board power",
+            &health,
+            "{{ value_json.board.total_power_w | round(2) if value_json.board and value_json.board.total_power_w is not none else none }}",
+        ),
+        json!({ "unit_of_measurement": "W", "device_class": "power", "state_class": "measurement", "entity_category": "diagnostic" }),
+    );
+    add(
         "last_transcript",
         sensor(
             "last_transcript",
@@ -181,7 +211,7 @@ mod tests {
         assert_eq!(doc["device"]["identifiers"][0], "roomscribe_room-1");
         assert_eq!(doc["availability_topic"], "roomscribe/room-1/status");
         let components = doc["components"].as_object().unwrap();
-        assert!(components.len() >= 11);
+        assert!(components.len() >= 14);
         for (key, component) in components {
             assert_eq!(component["unique_id"], format!("roomscribe_room-1_{key}"));
             let state = component["state_topic"].as_str().unwrap();

@@ -40,6 +40,7 @@ pub struct Config {
     pub log: LogConfig,
     pub shutdown: ShutdownConfig,
     pub watchdog: WatchdogConfig,
+    pub board: BoardConfig,
 }
 
 impl Default for Config {
@@ -59,6 +60,7 @@ impl Default for Config {
             log: LogConfig::default(),
             shutdown: ShutdownConfig::default(),
             watchdog: WatchdogConfig::default(),
+            board: BoardConfig::default(),
         }
     }
 }
@@ -509,6 +511,22 @@ impl Default for MeaningConfig {
 
 /// The kinds of finding the meaning rules make, as named on `insights`.
 pub const MEANING_KINDS: [&str; 5] = ["question", "action_item", "decision", "keywords", "talk_time"];
+
+/// The board the daemon runs on (health's `board` section).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BoardConfig {
+    /// A `thermal_throttle` insight when the hottest thermal zone reaches this, °C (once; again
+    /// after it has cooled 5 °C below). Jetson Orin modules start throttling their clocks
+    /// near 99 °C. Default 90. 40-120.
+    pub thermal_limit_c: f32,
+}
+
+impl Default for BoardConfig {
+    fn default() -> Self {
+        Self { thermal_limit_c: 90.0 }
+    }
+}
 
 /// The meeting store (SQLite): everything is committed here before it is published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -418,6 +418,8 @@ fn check_values(c: &Config) -> Vec<ConfigError> {
     check.range("speakers.min_talk_s", speakers.min_talk_s, 0.0, 600.0, "");
     check.range("speakers.forget_after_s", speakers.forget_after_s, 30, 86_400, "");
 
+    check.range("board.thermal_limit_c", c.board.thermal_limit_c, 40.0, 120.0, "");
+
     let meaning = &c.meaning;
     check.require(
         crate::meaning::LANGUAGES.contains(&meaning.language.as_str()),

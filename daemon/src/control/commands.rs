@@ -115,7 +115,11 @@ pub fn parse(name: &str, payload: &[u8]) -> Result<(String, Command), Rejected> 
             let format = match map.get("format") {
                 None => TranscriptFormat::Json,
                 Some(serde_json::Value::String(format)) => format.parse().map_err(reject)?,
-                Some(_) => return Err(reject("`format` must be text: json, markdown, srt or vtt".into())),
+                Some(_) => {
+                    return Err(reject(
+                        "`format` must be text: json, markdown, srt, vtt, pdf or docx".into(),
+                    ))
+                }
             };
             let meeting = match map.get("meeting") {
                 None | Some(serde_json::Value::Null) => None,
@@ -202,10 +206,17 @@ mod tests {
                 format: TranscriptFormat::Json
             }
         );
-        let rejected = parse("export", br#"{"tx": "9", "format": "pdf"}"#).unwrap_err();
+        assert_eq!(
+            parse("export", br#"{"tx": "8", "format": "pdf"}"#).unwrap().1,
+            Command::Export {
+                meeting: None,
+                format: TranscriptFormat::Pdf
+            }
+        );
+        let rejected = parse("export", br#"{"tx": "9", "format": "odt"}"#).unwrap_err();
         assert_eq!(rejected.tx.as_deref(), Some("9"));
         assert!(
-            rejected.error.contains("json, markdown, srt or vtt"),
+            rejected.error.contains("json, markdown, srt, vtt, pdf or docx"),
             "{}",
             rejected.error
         );

@@ -3,6 +3,7 @@
 //! statvfs, and speaking to systemd (`systemd`). Assembling and publishing a snapshot and
 //! feeding the watchdog is the supervisor's; nothing here spawns, sleeps or blocks a stage.
 
+pub mod board;
 pub mod systemd;
 
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,10 @@ pub struct HealthSnapshot {
     pub bus: BusHealth,
     /// Every stage, as the watchdog sees it.
     pub stages: Vec<StageHealth>,
+    /// The board: GPU load, temperatures, power rails, memory, release; absent where nothing
+    /// of it can be read.
+    #[serde(default)]
+    pub board: Option<board::BoardHealth>,
 }
 
 /// One stage's liveness.
