@@ -481,8 +481,10 @@ fn sigterm_drains_speech_already_captured() {
     let meeting = meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
-    // A 2 s closing silence keeps the last turn's segment open well past the moment we stop.
-    let config = daemon_config(port, "meeting", "min_silence_ms = 2000");
+    // A 2 s closing silence keeps the last turn's segment open well past the moment we stop, and
+    // a pause of as long keeps its final from being published at the turn's end (160 ms by
+    // default, which raced the stop at 150 ms).
+    let config = daemon_config(port, "meeting", "min_silence_ms = 2000\npause_ms = 2000");
     let mut daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
     let ready_at = std::time::Instant::now();
     let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/transcript");

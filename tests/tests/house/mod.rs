@@ -1,6 +1,7 @@
 //! The house, from outside: systemd's watchdog over a real notify socket while a stage hangs, a
-//! panic's exit code, the fault hooks absent from the shipped binary, and `validate` naming an
-//! unknown field in every section. Hangs and panics come from the test-only build
+//! panic's exit code, the fault hooks absent from the shipped binary, `validate` naming an
+//! unknown field in every section, and the daemon inside the unit's file-system and privilege
+//! sandbox. Hangs and panics come from the test-only build
 //! (`roomscribe-with-faults`, the `fault-injection` feature).
 
 use std::os::unix::net::UnixDatagram;
@@ -160,4 +161,79 @@ fn validate_names_an_unknown_field_in_every_section() {
             "[{section}] names the field: {stderr}"
         );
     }
+}
+
+/// Issue 19: the unit's sandbox cannot be tried under systemd here (systemd is not PID 1 on
+/// this machine), so its file-system and privilege parts are reproduced with util-linux: a
+/// private mount namespace where every mount is read-only except the state directory
+/// (`ProtectSystem=strict` + `StateDirectory=`), no new privileges and no capabilities
+/// (`NoNewPrivileges=yes`, empty `CapabilityBoundingSet=`), and `UMask=0077`. The shipped binary
+/// starts, hears the meeting through ALSA, publishes it, stores it with owner-only files and
+/// stops cleanly.
+#[test]
+fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileges() {
+    let dir = TempDir::new("sandbox");
+    let state = dir.path("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let wrapper = dir.path("sandboxed");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\n\
+             exec unshare --mount --map-root-user sh -c '\n\
+               set -e\n\
+               mount --make-rprivate /\n\
+               mount --bind \"$0\" \"$0\"\n\
+               findmnt -rno TARGET | while read -r target; do\n\
+                 [ \"$target\" = \"$0\" ] && continue\n\
+                 mount -o remount,bind,ro \"$target\" 2>/dev/null || true\n\
+               done\n\
+               touch /sandbox-probe 2>/dev/null && {{ echo \"the root is writable\" >&2; exit 1; }}\n\
+               umask 0077\n\
+               exec setpriv --no-new-privs --bounding-set=-all --inh-caps=-all \"$@\"\n\
+             ' {} {} \"$@\"\n",
+            state.display(),
+            roomscribe_bin().display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
+    let port = free_port();
+    let config = format!(
+        "state_dir = \"{}\"\n{}",
+        state.display(),
+        daemon_config(port, "meeting", "")
+    );
+    let mut daemon = Daemon::start_binary(&wrapper, &dir, &config, Some(&asoundrc), &[]);
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", daemon.child.id())).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(field("NoNewPrivs:"), "1", "{status}");
+    assert_eq!(field("CapBnd:"), "0000000000000000", "{status}");
+    assert_eq!(field("CapEff:"), "0000000000000000", "{status}");
+    let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/transcript");
+    wait_until(
+        Duration::from_secs(120),
+        "a transcript from the sandboxed daemon",
+        || !subscriber.on_topic("roomscribe/room-7/transcript").is_empty(),
+    );
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+    let log = daemon.log_text();
+    assert!(
+        !log.contains("Read-only file system"),
+        "it wrote outside its state:\n{log}"
+    );
+    let store = state.join("roomscribe.db");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&store).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "the store is the daemon's alone under UMask=0077");
+    assert!(!Path::new("/sandbox-probe").exists());
 }
