@@ -311,6 +311,11 @@ pub fn overview(meaning: &MeetingMeaning) -> String {
     parts.join(" ")
 }
 
+/// How many of the latest utterances the rules read again for each new final.
+const LIVE_WINDOW: usize = 40;
+/// Of those, how many are context only (their findings are settled).
+const SETTLED: usize = 10;
+
 /// The meaning rules run live over a meeting: each final transcript goes in, and what comes
 /// out is only what is new or changed since the last call (a changed finding keeps its id and
 /// gets the next revision).
@@ -338,7 +343,7 @@ impl Tracker {
     /// Adds a final transcript; returns the findings that are new or changed.
     pub fn add(&mut self, utterance: Utterance) -> Vec<Finding> {
         self.utterances.push(utterance);
-        self.changes()
+        self.changes(Some(LIVE_WINDOW))
     }
 
     /// Gives the utterances their speakers again (after the end-of-meeting re-clustering: one
@@ -347,7 +352,7 @@ impl Tracker {
         for (utterance, speaker) in self.utterances.iter_mut().zip(speakers) {
             utterance.speaker.clone_from(speaker);
         }
-        self.changes()
+        self.changes(None)
     }
 
     /// The keywords of the last `window_s` seconds, when `interval_s` have passed since the
@@ -413,10 +418,22 @@ impl Tracker {
         (meaning, extra)
     }
 
-    fn changes(&mut self) -> Vec<Finding> {
-        let sentences = text::sentences(&self.utterances);
+    /// The findings that are new or changed, the rules run over the last `window` utterances
+    /// (all of them with `None`): a finding changes only through the few sentences after it,
+    /// so one said before the window's first `SETTLED` utterances is settled, and a long
+    /// meeting costs each new final the same.
+    fn changes(&mut self, window: Option<usize>) -> Vec<Finding> {
+        let from = window.map_or(0, |w| self.utterances.len().saturating_sub(w));
+        let settled_before = match from {
+            0 => None,
+            _ => self.utterances.get(from + SETTLED).map(|u| u.seq),
+        };
+        let sentences = text::sentences(&self.utterances[from..]);
         let mut changed = Vec::new();
         for finding in discrete_findings(&sentences, self.cues, &self.context) {
+            if settled_before.is_some_and(|seq| finding.segments.first().is_some_and(|first| *first < seq)) {
+                continue;
+            }
             let revision = match self.handed_on.get(&finding.id) {
                 Some((_, body)) if *body == finding.body => continue,
                 Some((revision, _)) => revision + 1,
@@ -464,6 +481,57 @@ mod tests {
         );
         assert_eq!(english.normalise("We’re fine"), "We're fine");
         assert!(cues("xx").is_none());
+    }
+
+    #[test]
+    fn a_long_meeting_hands_on_each_finding_once_with_the_same_ids_as_offline() {
+        let context = Context {
+            meeting_day: dates::days_from_civil(2026, 12, 2),
+            min_confidence: 0.5,
+            keywords: 10,
+        };
+        let english = cues("en").unwrap();
+        let mut tracker = Tracker::new(english, context);
+        let lines = [
+            ("Ana", "Do we have the numbers for March?"),
+            ("Raj", "Yes, they came in this morning."),
+            ("Ana", "Raj, can you send them to finance by Friday?"),
+            ("Raj", "Sure, leave it with me."),
+            ("Lee", "We agreed to keep the old supplier."),
+            ("Ana", "Fine. Let's move on to the next item."),
+        ];
+        let utterances: Vec<Utterance> = (0..200u64)
+            .map(|i| {
+                let (who, text) = lines[i as usize % lines.len()];
+                Utterance {
+                    seq: i,
+                    start: i as f64 * 5.0,
+                    end: i as f64 * 5.0 + 4.0,
+                    speaker: Some(who.into()),
+                    text: text.into(),
+                }
+            })
+            .collect();
+        let mut handed_on: Vec<Finding> = Vec::new();
+        for utterance in utterances.iter().cloned() {
+            handed_on.extend(tracker.add(utterance));
+        }
+        let offline = analyse(&utterances, english, &context);
+        let mut offline_ids: Vec<&str> = offline
+            .questions
+            .iter()
+            .chain(&offline.action_items)
+            .chain(&offline.decisions)
+            .map(|f| f.id.as_str())
+            .collect();
+        let mut live_ids: Vec<&str> = handed_on.iter().map(|f| f.id.as_str()).collect();
+        live_ids.sort_unstable();
+        live_ids.dedup();
+        offline_ids.sort_unstable();
+        assert_eq!(live_ids, offline_ids, "live and offline find the same things");
+        // Each question goes out asked, then answered; nothing else is revised.
+        assert!(handed_on.iter().all(|f| f.revision <= 2), "no spurious revisions");
+        assert_eq!(handed_on.len(), offline_ids.len() + offline.questions.len());
     }
 
     #[test]
