@@ -34,6 +34,8 @@ struct Found {
     confidence: f32,
     /// Where the task's clause ends in the sentence (bytes).
     clause_end: usize,
+    /// Only an item if someone takes it on (a question of who will do it).
+    needs_taker: bool,
 }
 
 /// The action items among `sentences`, said at a meeting on `meeting_day`.
@@ -92,6 +94,9 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                         segments.push(later.seq);
                     }
                 }
+            }
+            if item.needs_taker && owner == Owner::Open {
+                continue;
             }
             if owner == Owner::Addressee {
                 owner = match addressee(sentences, at) {
@@ -213,7 +218,8 @@ fn items_in(sentence: &Sentence, text: &str, cues: &Cues) -> Vec<Found> {
     // "let's have Dev …", "Marcus will …"
     for captures in cues.assignment.captures_iter(text) {
         let whole = captures.get(0).expect("group 0 is the match");
-        let owner = match (captures.name("who"), captures.name("named")) {
+        let named = captures.name("named").or_else(|| captures.name("owner"));
+        let owner = match (captures.name("who"), named) {
             (Some(who), _) if who.as_str().eq_ignore_ascii_case("you") => {
                 vocative.clone().map_or(Owner::Addressee, Owner::Known)
             }
@@ -243,6 +249,8 @@ fn items_in(sentence: &Sentence, text: &str, cues: &Cues) -> Vec<Found> {
             if let Some(thing) = captures.name("thing") {
                 open.task = format!("{} {}", open.task, thing.as_str().trim());
             }
+            // "Who's going to send the invite?" is an item only once someone takes it on.
+            open.needs_taker = captures.name("who_verb").is_some();
             found.push((whole.start(), open));
         }
     }
@@ -256,8 +264,12 @@ fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f
         .name("imperative")
         .filter(|m| !m.as_str().is_empty())
         .or_else(|| captures.name("verb"))
+        .or_else(|| captures.name("who_verb"))
         .map_or("", |m| m.as_str());
-    let rest = captures.name("rest").map_or("", |m| m.as_str());
+    let rest = captures
+        .name("rest")
+        .or_else(|| captures.name("who_rest"))
+        .map_or("", |m| m.as_str());
     let clause = format!("{verb}{rest}");
     let clause_end = captures.get(0).map_or(0, |m| m.end());
     let due = due_in(&clause, cues);
@@ -272,6 +284,7 @@ fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f
         due,
         confidence,
         clause_end,
+        needs_taker: false,
     }
 }
 
@@ -509,6 +522,35 @@ mod tests {
             (a.owner.as_deref(), a.due.as_deref()),
             (Some("Alba"), Some("by Monday"))
         );
+    }
+
+    #[test]
+    fn other_ways_of_handing_out_work_are_found() {
+        let a = one(&[
+            ("Ana", "Who's going to send the invite to the vendors?"),
+            ("Raj", "I can do that."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.task.as_str()),
+            (Some("Raj"), "send the invite to the vendors")
+        );
+        assert!(
+            items(&[
+                ("Ana", "Who is going to send the invite?"),
+                ("Raj", "No idea, honestly.")
+            ])
+            .is_empty(),
+            "a question of who, nobody taking it, is no item"
+        );
+        let a = one(&[("Ana", "Action item for Sarah: update the deck by Monday.")]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Sarah"), Some("by Monday"))
+        );
+        let a = one(&[("Ana", "Tom, make sure you send the slides before Friday.")]);
+        assert_eq!((a.owner.as_deref(), a.task.as_str()), (Some("Tom"), "send the slides"));
+        let a = one(&[("Ana", "I will follow up with legal next week.")]);
+        assert_eq!((a.owner.as_deref(), a.due.as_deref()), (Some("Ana"), Some("next week")));
     }
 
     #[test]

@@ -146,6 +146,8 @@ mod tests {
             "And this applies from now on: the on-call rolls back first.",
             "We are going with the company that has the wheelchair lift.",
             "Probably one more thing, and this applies from now on.",
+            "Final decision: we keep the old vendor.",
+            "We won't renew the contract with them.",
         ] {
             let found = decisions(&[("Maya", said)]);
             assert_eq!(found.len(), 1, "{said}");
