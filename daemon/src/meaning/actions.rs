@@ -387,7 +387,9 @@ fn is_said_to_the_room(verb: &str, rest: &str, cues: &Cues) -> bool {
 fn is_bare_acceptance(verb: &str, rest: &str) -> bool {
     let rest = rest.trim().to_lowercase();
     let object = rest.split_whitespace().next().unwrap_or("");
-    matches!(verb, "take" | "do" | "handle") && matches!(object, "" | "it" | "that" | "this" | "care")
+    (matches!(verb, "take" | "do" | "handle") && matches!(object, "" | "it" | "that" | "this" | "care"))
+        // "I'll try": a promise of nothing in particular ("I'll try to fix it" is a task).
+        || (verb == "try" && object != "to")
 }
 
 /// A hypothetical before any commitment ("If it were up to me, I'd …", "I would have …").
@@ -579,6 +581,10 @@ mod tests {
             "I'll need IT for that.",
             "I think we could maybe ship it later.",
             "I won't be able to make Friday.",
+            "Would you like some coffee before we start?",
+            "Did you send the invoice?",
+            "Okay, I'll try.",
+            "Could you recommend a vendor?",
         ] {
             assert!(items(&[("Ana", said)]).is_empty(), "{said}");
         }

@@ -688,6 +688,16 @@ pub static ENGLISH: Language = Language {
     // Verbs of a request carried out in the meeting itself ("can you hear us?", "can you walk us
     // through it?"): not a task for later.
     in_meeting: &[
+        // Asking what someone thinks or wants is a question, not a task.
+        "like",
+        "want",
+        "prefer",
+        "think",
+        "agree",
+        "know",
+        "feel",
+        "recommend",
+        "suggest",
         "hear",
         "see",
         "believe",
