@@ -303,6 +303,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         meeting: meeting_request_tx,
         store: store_request_tx,
         enrolled: enrolled_tx,
+        bus_stats: publisher.stats(),
     };
     let inbox = publisher.take_operator_inbox().expect("the publisher was just made");
     let control_task = tokio::spawn(control::task::run(

@@ -428,6 +428,8 @@ pub struct ConnectionStats {
     /// Times `offline` appeared on the status topic while the daemon ran (a last will the broker
     /// delivered late, or another client), and `online` was said again.
     pub status_corrected: AtomicU64,
+    /// Commands and configuration documents the control task refused (it counts them here).
+    pub refused: AtomicU64,
     /// Set once the daemon says `offline` itself, on its way out.
     stopping: std::sync::atomic::AtomicBool,
 }
@@ -438,6 +440,7 @@ impl Counters for ConnectionStats {
         BusHealth {
             reconnects: self.reconnects.load(Ordering::Relaxed),
             status_corrected: self.status_corrected.load(Ordering::Relaxed),
+            refused: self.refused.load(Ordering::Relaxed),
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct ControlPlane {
     pub store: mpsc::Sender<StoreRequest>,
     /// The enrolled voices, for the speakers stage.
     pub enrolled: tokio::sync::watch::Sender<Vec<Voiceprint>>,
+    /// Where refusals are counted for health.
+    pub bus_stats: std::sync::Arc<bus::ConnectionStats>,
 }
 
 /// Handles what operators publish. Configuration documents are checked and answered on the
@@ -50,7 +52,9 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
         meeting,
         store,
         enrolled,
+        bus_stats,
     } = plane;
+    let count_refusal = || bus_stats.refused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let topics = outbox.topics().clone();
     let started = std::time::Instant::now();
     let say = |revision, errors: Vec<ConfigError>, restart: &[&str]| {
@@ -112,7 +116,10 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                 let document = document_as_json(admitted.as_deref().unwrap_or(message.as_slice()));
                 let outcome = match admitted {
                     Ok(document) => remote.handle(&document, &live),
-                    Err(why) => remote.refuse(why),
+                    Err(why) => {
+                        count_refusal();
+                        remote.refuse(why)
+                    }
                 };
                 let history = |revision, errors: &[ConfigError]| StoreRequest::ConfigHistory {
                     revision,
@@ -132,6 +139,7 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                         say(revision, Vec::new(), &restart_required)
                     }
                     Outcome::Rejected { revision, errors } => {
+                        count_refusal();
                         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                         tracing::warn!(revision, fields = ?fields, "Remote configuration rejected; the running configuration is unchanged");
                         let _ = store.send(history(revision, &errors)).await;
@@ -189,6 +197,7 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                     }
                     Ok((tx, Command::Speakers)) => (Some(tx), ask(&store, StoreRequest::ListVoices).await),
                     Err(rejected) => {
+                        count_refusal();
                         if let LogLine::Full { quieted } = refusals.refused(std::time::Instant::now()) {
                             tracing::warn!(command = %name, error = %rejected.error, more_refused_before = quieted, "A command was refused (further refusals within 10 s are answered but not logged)");
                         }

@@ -72,6 +72,10 @@ pub struct BusHealth {
     pub reconnects: u64,
     /// Times `offline` appeared on the status topic while the daemon ran and was corrected.
     pub status_corrected: u64,
+    /// Commands and configuration documents refused since start (malformed, unsigned, replayed,
+    /// unknown, invalid): each was answered with why, and changed nothing.
+    #[serde(default)]
+    pub refused: u64,
 }
 
 /// The meeting store, as its stage last saw it.

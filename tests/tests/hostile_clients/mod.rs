@@ -274,7 +274,7 @@ fn random_and_deeply_nested_payloads_leave_the_daemon_answering() {
     let asoundrc = silent_room(&dir);
     let config = daemon_config(port, "silence", "")
         + &format!(
-            "home_assistant = true\njson_mirror = true\nlan_listen = \"127.0.0.1:{lan}\"\n\
+            "home_assistant = true\njson_mirror = true\nhealth_interval_s = 1\nlan_listen = \"127.0.0.1:{lan}\"\n\
              users = [{{ name = \"it-ops\", password = \"operator-secret-1\", role = \"operator\" }}]\n"
         );
     let daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
@@ -336,6 +336,24 @@ fn random_and_deeply_nested_payloads_leave_the_daemon_answering() {
         publish_lines(port, topic, &garbage);
     }
     assert_alive("a burst of garbage");
+    // Every refusal was counted for health (commands one by one; configuration documents are
+    // read latest-first, so a burst of them counts as the ones actually read).
+    let refused = || {
+        subscriber
+            .on_topic("roomscribe/room-7/json/health")
+            .last()
+            .and_then(|m| serde_json::from_slice::<serde_json::Value>(m).ok())
+            .and_then(|h| h["bus"]["refused"].as_u64())
+            .unwrap_or(0)
+    };
+    wait_until(Duration::from_secs(20), "health counting the refused messages", || {
+        refused() >= 5_000
+    });
     let log = daemon.log_text();
     assert!(!log.contains("panicked"), "{log}");
+    let refusal_lines = log.lines().filter(|l| l.contains("A command was refused")).count();
+    assert!(
+        refusal_lines < 100,
+        "{refusal_lines} refusals logged: a flood must not flood the journal"
+    );
 }
