@@ -371,10 +371,12 @@ impl Daemon {
         }
     }
 
-    /// `start`, then waits until the daemon says it is ready (broker up, model loaded).
+    /// `start`, then waits until the daemon says it is ready (broker up, model loaded). The
+    /// bound is generous: on two cores shared by a dozen daemons loading their models at once,
+    /// a start has taken over a minute.
     pub fn start_ready(dir: &TempDir, config: &str, asoundrc: Option<&Path>) -> Self {
         let daemon = Self::start(dir, config, asoundrc);
-        daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+        daemon.wait_for_log("roomscribe is ready", Duration::from_secs(120));
         daemon
     }
 
@@ -382,10 +384,28 @@ impl Daemon {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Waits until the log holds `needle`; on a timeout, the failure shows the log's end (a
+    /// port taken by a parallel test, a slow start: the log says which).
     pub fn wait_for_log(&self, needle: &str, timeout: Duration) {
-        wait_until(timeout, &format!("daemon log line {needle:?}"), || {
-            self.log_text().contains(needle)
-        });
+        let deadline = Instant::now() + timeout;
+        while !self.log_text().contains(needle) {
+            if Instant::now() >= deadline {
+                let log = self.log_text();
+                let tail: Vec<&str> = log
+                    .lines()
+                    .rev()
+                    .take(40)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                panic!(
+                    "timed out after {timeout:?} waiting for daemon log line {needle:?}; the log ends:\n{}",
+                    tail.join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub fn terminate(&mut self) {
