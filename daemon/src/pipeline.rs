@@ -454,6 +454,19 @@ pub enum FindingBody {
     TalkTime(TalkTime),
 }
 
+impl FindingBody {
+    /// The insight `kind` it goes out as.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Question(_) => "question",
+            Self::ActionItem(_) => "action_item",
+            Self::Decision(_) => "decision",
+            Self::Keywords(_) => "keywords",
+            Self::TalkTime(_) => "talk_time",
+        }
+    }
+}
+
 /// A question asked in the meeting.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Question {

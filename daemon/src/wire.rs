@@ -336,7 +336,7 @@ impl InsightMessage {
             finding: Some(finding.id.clone()),
             revision: Some(finding.revision),
             segments: finding.segments.clone(),
-            ..Self::blank(device, Self::kind_of_finding(finding), finding.start, key)
+            ..Self::blank(device, finding.body.kind(), finding.start, key)
         };
         match &finding.body {
             FindingBody::Question(q) => message.question = Some(q.clone()),
@@ -354,17 +354,6 @@ impl InsightMessage {
             AudioEvent::LongSilence { .. } => "long_silence",
             AudioEvent::HighNoise { .. } => "high_noise",
             AudioEvent::ThermalThrottle { .. } => "thermal_throttle",
-        }
-    }
-
-    /// "question", "action_item", "decision", "keywords" or "talk_time".
-    pub fn kind_of_finding(finding: &Finding) -> &'static str {
-        match finding.body {
-            FindingBody::Question(_) => "question",
-            FindingBody::ActionItem(_) => "action_item",
-            FindingBody::Decision(_) => "decision",
-            FindingBody::Keywords(_) => "keywords",
-            FindingBody::TalkTime(_) => "talk_time",
         }
     }
 }

@@ -407,19 +407,8 @@ mod tests {
     use super::*;
 
     fn items(lines: &[(&str, &str)]) -> Vec<ActionItem> {
-        let utterances: Vec<text::Utterance> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, (who, said))| text::Utterance {
-                seq: i as u64,
-                start: i as f64 * 5.0,
-                end: i as f64 * 5.0 + 4.0,
-                speaker: Some((*who).into()),
-                text: (*said).into(),
-            })
-            .collect();
         find(
-            &text::sentences(&utterances),
+            &text::said(lines),
             cues("en").unwrap(),
             dates::days_from_civil(2026, 12, 2),
         )

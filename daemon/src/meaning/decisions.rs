@@ -113,18 +113,7 @@ mod tests {
     use super::*;
 
     fn decisions(lines: &[(&str, &str)]) -> Vec<Decision> {
-        let utterances: Vec<text::Utterance> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, (who, said))| text::Utterance {
-                seq: i as u64,
-                start: i as f64 * 5.0,
-                end: i as f64 * 5.0 + 4.0,
-                speaker: Some((*who).into()),
-                text: (*said).into(),
-            })
-            .collect();
-        find(&text::sentences(&utterances), cues("en").unwrap())
+        find(&text::said(lines), cues("en").unwrap())
             .into_iter()
             .map(|f| match f.body {
                 FindingBody::Decision(d) => d,

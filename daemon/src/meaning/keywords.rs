@@ -215,18 +215,7 @@ mod tests {
     use super::*;
 
     fn sentences(lines: &[(&str, &str)]) -> Vec<Sentence> {
-        let utterances: Vec<text::Utterance> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, (who, said))| text::Utterance {
-                seq: i as u64,
-                start: i as f64,
-                end: i as f64 + 1.0,
-                speaker: Some((*who).into()),
-                text: (*said).into(),
-            })
-            .collect();
-        text::sentences(&utterances)
+        text::said(lines)
     }
 
     #[test]

@@ -84,18 +84,7 @@ mod tests {
     use super::*;
 
     fn meeting(lines: &[(&str, &str)]) -> Vec<Sentence> {
-        let utterances: Vec<text::Utterance> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, (who, said))| text::Utterance {
-                seq: i as u64,
-                start: i as f64 * 5.0,
-                end: i as f64 * 5.0 + 4.0,
-                speaker: Some((*who).into()),
-                text: (*said).into(),
-            })
-            .collect();
-        text::sentences(&utterances)
+        text::said(lines)
     }
 
     fn questions(lines: &[(&str, &str)]) -> Vec<Question> {

@@ -199,6 +199,24 @@ pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
     out
 }
 
+/// The sentences of a meeting of `(speaker, what they said)` lines, one utterance each, 5 s
+/// apart: the meaning rules' tests speak through this.
+#[cfg(test)]
+pub fn said(lines: &[(&str, &str)]) -> Vec<Sentence> {
+    let utterances: Vec<Utterance> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (who, text))| Utterance {
+            seq: i as u64,
+            start: i as f64 * 5.0,
+            end: i as f64 * 5.0 + 4.0,
+            speaker: Some((*who).into()),
+            text: (*text).into(),
+        })
+        .collect();
+    sentences(&utterances)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -164,32 +164,18 @@ impl MeetingStage {
         // After its segment: a finding names segments the store already has.
         if let Some(tracker) = &mut self.tracker {
             let findings = tracker.add(utterance);
-            self.hand_on(findings).await;
+            self.hand_on(findings, None).await;
         }
     }
 
-    /// Hands findings to the store, those of the kinds `[meaning] live_kinds` names.
-    async fn hand_on(&self, findings: Vec<Finding>) {
-        let meeting = self.meeting_id();
+    /// Hands findings to the store, those of the kinds `[meaning] live_kinds` names, as the
+    /// meeting going on's (`for_meeting` names one that has just ended instead).
+    async fn hand_on(&self, findings: Vec<Finding>, for_meeting: Option<&str>) {
+        let meeting = for_meeting.map(str::to_owned).or_else(|| self.meeting_id());
         for finding in findings {
-            let kind = crate::wire::InsightMessage::kind_of_finding(&finding);
-            if self.meaning.live_kinds.iter().any(|k| k == kind) {
+            if self.meaning.live_kinds.iter().any(|k| k == finding.body.kind()) {
                 self.send(MeetingOutput::Finding {
                     meeting: meeting.clone(),
-                    finding,
-                })
-                .await;
-            }
-        }
-    }
-
-    /// Hands on findings of `meeting` (one that has just ended).
-    async fn hand_on_for(&self, meeting: &str, findings: Vec<Finding>) {
-        for finding in findings {
-            let kind = crate::wire::InsightMessage::kind_of_finding(&finding);
-            if self.meaning.live_kinds.iter().any(|k| k == kind) {
-                self.send(MeetingOutput::Finding {
-                    meeting: Some(meeting.to_owned()),
                     finding,
                 })
                 .await;
@@ -209,7 +195,7 @@ impl MeetingStage {
             .as_mut()
             .and_then(|t| t.rolling_keywords(now, interval, window))
         {
-            self.hand_on(vec![finding]).await;
+            self.hand_on(vec![finding], None).await;
         }
     }
 
@@ -293,13 +279,13 @@ impl MeetingStage {
                             .map(|s| s.speaker_display().map(str::to_owned))
                             .collect();
                         let revised = tracker.relabel(&labels);
-                        self.hand_on_for(&meeting.id, revised).await;
+                        self.hand_on(revised, Some(&meeting.id)).await;
                     }
                 }
                 let meaning = match &mut tracker {
                     Some(tracker) => {
                         let (meaning, closing) = tracker.meaning(true);
-                        self.hand_on_for(&meeting.id, closing).await;
+                        self.hand_on(closing, Some(&meeting.id)).await;
                         meaning
                     }
                     None => MeetingMeaning::default(),

@@ -188,7 +188,7 @@ impl StoreStage {
             // The finding's words are the meeting's: its kind and id only.
             MeetingOutput::Finding { finding, .. } => {
                 tracing::info!(
-                    kind = InsightMessage::kind_of_finding(finding),
+                    kind = finding.body.kind(),
                     finding = %finding.id,
                     revision = finding.revision,
                     "Meeting insight"
@@ -232,12 +232,10 @@ impl StoreStage {
             }
             MeetingOutput::Finding { meeting, finding } => {
                 let device = &self.device;
-                self.store.add_insight(
-                    meeting.as_deref(),
-                    InsightMessage::kind_of_finding(finding),
-                    forward,
-                    |key| wire::to_cbor(&InsightMessage::of_finding(device, finding, key)),
-                )?
+                self.store
+                    .add_insight(meeting.as_deref(), finding.body.kind(), forward, |key| {
+                        wire::to_cbor(&InsightMessage::of_finding(device, finding, key))
+                    })?
             }
             MeetingOutput::Speakers(revision) => {
                 let device = &self.device;
