@@ -5,7 +5,6 @@
 //! `thermal_throttle` insight, and another only after it has cooled and heated again.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use crate::support::*;
@@ -25,21 +24,6 @@ fn copy_tree(from: &Path, to: &Path) {
 
 fn fixture() -> PathBuf {
     repo_root().join("tests/fixtures/orin-sysfs")
-}
-
-fn render(template: &str, value: &serde_json::Value) -> String {
-    let out = Command::new("/usr/bin/python3")
-        .args([
-            "-c",
-            "import jinja2,json,sys; t=jinja2.Environment().from_string(sys.argv[1]); \
-             print(t.render(value_json=json.loads(sys.argv[2])), end='')",
-        ])
-        .arg(template)
-        .arg(value.to_string())
-        .output()
-        .expect("Debian's python3 with jinja2 (scripts/setup installs it)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
@@ -99,7 +83,9 @@ fn board_health_reaches_health_its_mirror_and_home_assistant_and_heat_raises_one
             .expect("the discovery document"),
     )
     .unwrap();
-    let state = |key: &str| render(document["components"][key]["value_template"].as_str().unwrap(), &health);
+    let state = |key: &str| {
+        render_home_assistant_template(document["components"][key]["value_template"].as_str().unwrap(), &health)
+    };
     assert_eq!(state("gpu_load"), "42.0");
     assert_eq!(state("board_temperature"), "52.5");
     assert_eq!(state("board_power"), "6.1");

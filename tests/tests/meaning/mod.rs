@@ -174,6 +174,7 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
             );
         }
     }
+    home_assistant_renders_the_insights(port, &subscriber);
     let log = daemon.log_text();
     assert!(
         !log.contains("removal"),
@@ -207,4 +208,91 @@ fn run_for_text(command: &mut Command) -> String {
     let out = command.output().expect("the reader runs (scripts/setup installs it)");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The discovery document's event entities and summary sensor, rendered by Jinja2 (Home
+/// Assistant's template engine) over the JSON the daemon really published.
+fn home_assistant_renders_the_insights(port: u16, subscriber: &Subscriber) {
+    // The discovery document is retained: a one-shot subscriber made now still gets it (a
+    // second `Subscriber` in the same folder would share the first one's output file).
+    let retained = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+        .args([
+            "-t",
+            "homeassistant/device/roomscribe_room-7/config",
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ])
+        .output()
+        .expect("mosquitto_sub is installed (scripts/setup)");
+    let document: serde_json::Value = serde_json::from_slice(&retained.stdout).expect("the discovery document");
+    let components = &document["components"];
+    let json_of = |topic: &str| -> Vec<serde_json::Value> {
+        subscriber
+            .on_topic(topic)
+            .iter()
+            .map(|m| serde_json::from_slice(m).unwrap())
+            .collect()
+    };
+    let insights = json_of("roomscribe/room-7/json/insights");
+    let summary = json_of("roomscribe/room-7/json/summary")
+        .into_iter()
+        .rfind(|s| s["is_final"] == true)
+        .expect("the final JSON summary");
+    let actions = &components["action_items"];
+    assert_eq!(actions["state_topic"], "roomscribe/room-7/json/insights");
+    let template = actions["value_template"].as_str().unwrap();
+    let van = insights
+        .iter()
+        .rfind(|i| i["kind"] == "action_item" && i["action_item"]["owner"] == "Tom")
+        .expect("Tom's action item on the JSON mirror");
+    let event: serde_json::Value = serde_json::from_str(&render_home_assistant_template(template, van)).unwrap();
+    assert_eq!(
+        (event["event_type"].as_str(), event["owner"].as_str()),
+        (Some("action_item"), Some("Tom"))
+    );
+    assert_eq!(event["due"], "before Friday");
+    let question = insights.iter().find(|i| i["kind"] == "question").unwrap();
+    assert_eq!(
+        render_home_assistant_template(template, question),
+        "",
+        "other kinds render empty"
+    );
+    let decision = insights.iter().find(|i| i["kind"] == "decision").unwrap();
+    let event: serde_json::Value = serde_json::from_str(&render_home_assistant_template(
+        components["decisions"]["value_template"].as_str().unwrap(),
+        decision,
+    ))
+    .unwrap();
+    assert!(
+        event["decision"].as_str().unwrap().contains("move the whole team"),
+        "{event}"
+    );
+
+    let sensor = &components["summary"];
+    let state = render_home_assistant_template(sensor["value_template"].as_str().unwrap(), &summary);
+    assert!(!state.is_empty() && state.chars().count() <= 255, "{state}");
+    let attributes: serde_json::Value = serde_json::from_str(&render_home_assistant_template(
+        sensor["json_attributes_template"].as_str().unwrap(),
+        &summary,
+    ))
+    .unwrap();
+    assert_eq!(
+        attributes["decisions"].as_array().map(Vec::len),
+        Some(1),
+        "{attributes}"
+    );
+    assert!(
+        attributes["owners"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("Tom")),
+        "{attributes}"
+    );
+    assert!(
+        !attributes["open_questions"].as_array().unwrap().is_empty(),
+        "{attributes}"
+    );
 }

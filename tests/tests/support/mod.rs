@@ -284,16 +284,42 @@ pub fn snr_db(reference: &[f32], output: &[f32], edge: usize) -> f64 {
     10.0 * (signal / noise.max(f64::MIN_POSITIVE)).log10()
 }
 
+/// `template` rendered by Jinja2 (Home Assistant's template engine) with `value_json` bound to
+/// `value`, through Debian's python3 (scripts/setup installs python3-jinja2).
+pub fn render_home_assistant_template(template: &str, value: &serde_json::Value) -> String {
+    let out = Command::new("/usr/bin/python3")
+        .args([
+            "-c",
+            "import jinja2,json,sys; t=jinja2.Environment().from_string(sys.argv[1]); \
+             print(t.render(value_json=json.loads(sys.argv[2])), end='')",
+        ])
+        .arg(template)
+        .arg(value.to_string())
+        .output()
+        .expect("Debian's python3 with jinja2 (scripts/setup installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Polls `condition` until it holds or `timeout` passes.
-pub fn wait_until(timeout: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+pub fn wait_until(timeout: Duration, what: &str, condition: impl FnMut() -> bool) {
+    assert!(
+        poll_until(timeout, condition),
+        "timed out after {timeout:?} waiting for {what}"
+    );
+}
+
+/// Polls `condition` every 50 ms (what the tests wait on is another process's files and
+/// messages, which no notification reaches) until it holds (true) or `timeout` passes (false).
+pub fn poll_until(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + timeout;
     while !condition() {
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {timeout:?} waiting for {what}"
-        );
+        if Instant::now() >= deadline {
+            return false;
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
+    true
 }
 
 /// An asoundrc defining PCM `name` as an ALSA `file` plugin reading `infile` over a `null`
@@ -387,24 +413,13 @@ impl Daemon {
     /// Waits until the log holds `needle`; on a timeout, the failure shows the log's end (a
     /// port taken by a parallel test, a slow start: the log says which).
     pub fn wait_for_log(&self, needle: &str, timeout: Duration) {
-        let deadline = Instant::now() + timeout;
-        while !self.log_text().contains(needle) {
-            if Instant::now() >= deadline {
-                let log = self.log_text();
-                let tail: Vec<&str> = log
-                    .lines()
-                    .rev()
-                    .take(40)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                panic!(
-                    "timed out after {timeout:?} waiting for daemon log line {needle:?}; the log ends:\n{}",
-                    tail.join("\n")
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        if !poll_until(timeout, || self.log_text().contains(needle)) {
+            let log = self.log_text();
+            let lines: Vec<&str> = log.lines().collect();
+            panic!(
+                "timed out after {timeout:?} waiting for daemon log line {needle:?}; the log ends:\n{}",
+                lines[lines.len().saturating_sub(40)..].join("\n")
+            );
         }
     }
 
