@@ -11,6 +11,8 @@
 //! dashboards too).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use super::topics::{Topics, ROOT};
 use crate::config::Role;
@@ -85,16 +87,29 @@ pub enum ListenerKind {
     Logins(HashMap<String, Role>),
 }
 
-/// One listener's ACL, as rumqttd asks it.
+/// What the broker's listeners turned away, counted for health.
+#[derive(Debug, Default)]
+pub struct BrokerRefusals {
+    /// Connections that ended before a CONNECT was accepted (wrong login, refused client id, no
+    /// CONNECT in time).
+    pub connects: AtomicU64,
+    /// Publishes (or last wills) on topics the client may not publish on.
+    pub publishes: AtomicU64,
+    /// Malformed packets and packets over `bus.max_payload_bytes`.
+    pub malformed_packets: AtomicU64,
+}
+
+/// One listener's ACL, as rumqttd asks it; it counts what the listener refuses.
 #[derive(Debug, Clone)]
 pub struct ListenerAcl {
     rules: TopicRules,
     kind: ListenerKind,
+    refusals: Arc<BrokerRefusals>,
 }
 
 impl ListenerAcl {
-    pub fn new(rules: TopicRules, kind: ListenerKind) -> Self {
-        Self { rules, kind }
+    pub fn new(rules: TopicRules, kind: ListenerKind, refusals: Arc<BrokerRefusals>) -> Self {
+        Self { rules, kind, refusals }
     }
 
     /// Who a client of this listener is; `None` when it may not connect at all.
@@ -119,6 +134,15 @@ impl rumqttd::Acl for ListenerAcl {
     fn may_publish(&self, _client_id: &str, username: Option<&str>, topic: &str) -> bool {
         self.publisher(username)
             .is_some_and(|who| self.rules.may_publish(who, topic))
+    }
+
+    fn refused(&self, refusal: rumqttd::Refusal) {
+        let counter = match refusal {
+            rumqttd::Refusal::Connect => &self.refusals.connects,
+            rumqttd::Refusal::Publish => &self.refusals.publishes,
+            rumqttd::Refusal::MalformedPacket => &self.refusals.malformed_packets,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -196,15 +220,29 @@ mod tests {
     #[test]
     fn a_listener_for_logins_knows_roles_and_refuses_unknown_names() {
         let roles = HashMap::from([("it-ops".to_owned(), Role::Operator), ("wall".to_owned(), Role::Viewer)]);
-        let lan = ListenerAcl::new(rules(), ListenerKind::Logins(roles));
+        let lan = ListenerAcl::new(rules(), ListenerKind::Logins(roles), Arc::default());
         assert!(lan.may_publish("c", Some("it-ops"), "roomscribe/room-1/config"));
         assert!(!lan.may_publish("c", Some("wall"), "roomscribe/room-1/config"));
         assert!(!lan.may_publish("c", None, "homeassistant/status"));
         assert!(!lan.may_connect("c", Some("stranger")));
-        let local = ListenerAcl::new(rules(), ListenerKind::Local);
+        let local = ListenerAcl::new(rules(), ListenerKind::Local, Arc::default());
         assert!(
             !local.may_publish("c", Some("it-ops"), "roomscribe/room-1/status"),
             "a loopback listener checks no login, so a name gives nothing"
         );
+    }
+
+    #[test]
+    fn every_listener_counts_what_it_refuses_in_one_place() {
+        let refusals = Arc::new(BrokerRefusals::default());
+        let local = ListenerAcl::new(rules(), ListenerKind::Local, refusals.clone());
+        let daemon = ListenerAcl::new(rules(), ListenerKind::Daemon, refusals.clone());
+        local.refused(rumqttd::Refusal::MalformedPacket);
+        local.refused(rumqttd::Refusal::Publish);
+        daemon.refused(rumqttd::Refusal::MalformedPacket);
+        local.refused(rumqttd::Refusal::Connect);
+        assert_eq!(refusals.malformed_packets.load(Ordering::Relaxed), 2);
+        assert_eq!(refusals.publishes.load(Ordering::Relaxed), 1);
+        assert_eq!(refusals.connects.load(Ordering::Relaxed), 1);
     }
 }

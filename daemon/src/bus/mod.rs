@@ -32,7 +32,7 @@ use crate::health::BusHealth;
 use crate::pipeline::{Published, RecordTopic};
 use crate::stage::{Counters, StageContext};
 use crate::wire::{to_cbor, to_json, PartialMessage};
-use acl::{ListenerAcl, ListenerKind, TopicRules};
+use acl::{BrokerRefusals, ListenerAcl, ListenerKind, TopicRules};
 use topics::Topics;
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +75,8 @@ const DAEMON_USERNAME: &str = "roomscribe-daemon";
 pub struct DaemonLogin {
     addr: SocketAddr,
     password: String,
+    /// What the broker's listeners refused, counted by their ACLs.
+    refusals: Arc<BrokerRefusals>,
 }
 
 impl DaemonLogin {
@@ -87,6 +89,7 @@ impl DaemonLogin {
         Ok(Self {
             addr,
             password: hex::encode(secret),
+            refusals: Arc::default(),
         })
     }
 }
@@ -108,8 +111,10 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
         &daemon_client_id(device_id),
     );
     let roles: HashMap<String, Role> = config.users.iter().map(|u| (u.name.clone(), u.role)).collect();
-    let acl_for =
-        |kind: ListenerKind| -> Option<Arc<dyn rumqttd::Acl>> { Some(Arc::new(ListenerAcl::new(rules.clone(), kind))) };
+    let daemon = DaemonLogin::new().map_err(BusError::DaemonLogin)?;
+    let acl_for = |kind: ListenerKind| -> Option<Arc<dyn rumqttd::Acl>> {
+        Some(Arc::new(ListenerAcl::new(rules.clone(), kind, daemon.refusals.clone())))
+    };
     let listener =
         |name: &str, addr: SocketAddr, auth: Option<HashMap<String, String>>, tls: Option<rumqttd::TlsConfig>| {
             let kind = match (&auth, name) {
@@ -144,7 +149,6 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
         .map(|u| (u.name.clone(), u.password.clone()))
         .collect();
     let mut servers = HashMap::from([listener("loopback", parse(&config.listen), None, None)?]);
-    let daemon = DaemonLogin::new().map_err(BusError::DaemonLogin)?;
     let mut mqtt5_servers = HashMap::from([
         listener("loopback-mqtt5", parse(&config.mqtt5_listen), None, None)?,
         listener(
@@ -430,6 +434,8 @@ pub struct ConnectionStats {
     pub status_corrected: AtomicU64,
     /// Commands and configuration documents the control task refused (it counts them here).
     pub refused: AtomicU64,
+    /// What the broker itself turned away before anything reached the daemon.
+    broker: Arc<BrokerRefusals>,
     /// Set once the daemon says `offline` itself, on its way out.
     stopping: std::sync::atomic::AtomicBool,
 }
@@ -441,6 +447,9 @@ impl Counters for ConnectionStats {
             reconnects: self.reconnects.load(Ordering::Relaxed),
             status_corrected: self.status_corrected.load(Ordering::Relaxed),
             refused: self.refused.load(Ordering::Relaxed),
+            broker_refused_connects: self.broker.connects.load(Ordering::Relaxed),
+            broker_refused_publishes: self.broker.publishes.load(Ordering::Relaxed),
+            broker_refused_malformed: self.broker.malformed_packets.load(Ordering::Relaxed),
         }
     }
 }
@@ -525,7 +534,10 @@ impl Publisher {
                 .map_err(|e| not_reachable(e.to_string()))?;
         }
         tracing::info!(private_listener = %addr, "The daemon's own connection to the embedded broker is up");
-        let stats = Arc::new(ConnectionStats::default());
+        let stats = Arc::new(ConnectionStats {
+            broker: login.refusals.clone(),
+            ..ConnectionStats::default()
+        });
         let (config_tx, config_rx) = tokio::sync::watch::channel(None);
         let (command_tx, command_rx) = mpsc::channel(WAITING_COMMANDS);
         Ok(Self {

@@ -76,6 +76,17 @@ pub struct BusHealth {
     /// unknown, invalid): each was answered with why, and changed nothing.
     #[serde(default)]
     pub refused: u64,
+    /// Connections the broker turned away before a login was accepted (wrong password,
+    /// refused client id, no CONNECT in time).
+    #[serde(default)]
+    pub broker_refused_connects: u64,
+    /// Publishes the broker refused because the client may not publish on that topic (the
+    /// client was disconnected; nobody received the message).
+    #[serde(default)]
+    pub broker_refused_publishes: u64,
+    /// Malformed packets and packets over `bus.max_payload_bytes` (the client was disconnected).
+    #[serde(default)]
+    pub broker_refused_malformed: u64,
 }
 
 /// The meeting store, as its stage last saw it.

@@ -65,6 +65,23 @@ fn large_messages_and_a_stolen_connection_leave_the_daemon_answering() {
     let log = daemon.log_text();
     assert!(!log.contains("Max Payload"), "the daemon's connection broke:\n{log}");
 
+    // What the broker turns away itself (over bus.max_payload_bytes; a loopback client on an
+    // output topic) never reaches the daemon, but health counts it.
+    let oversized = mosquitto_pub_output(&dir, port, None, "roomscribe/room-7/cmd/ping", &[b'x'; 70_000], false);
+    assert!(!oversized.status.success(), "a message over 64 KiB must be refused");
+    let forged = mosquitto_pub_output(&dir, port, None, "roomscribe/room-7/status", b"offline", false);
+    assert!(!forged.status.success(), "a loopback client may not publish on status");
+    assert_answers_ping(&dir, port, &subscriber, "after-refusals");
+    assert_eq!(retained_status(port), "online");
+    wait_until(Duration::from_secs(10), "health counting the broker's refusals", || {
+        decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/health"))
+            .iter()
+            .any(|h| {
+                h["bus"]["broker_refused_malformed"].as_u64() >= Some(1)
+                    && h["bus"]["broker_refused_publishes"].as_u64() >= Some(1)
+            })
+    });
+
     // A client cannot take the daemon's client id (that used to drop the daemon's connection).
     let takeover = std::process::Command::new("mosquitto_sub")
         .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-i", "roomscribe-room-7"])
@@ -80,6 +97,11 @@ fn large_messages_and_a_stolen_connection_leave_the_daemon_answering() {
         !daemon.log_text().contains("made again"),
         "the refused takeover cost no reconnect"
     );
+    wait_until(Duration::from_secs(10), "health counting the refused connect", || {
+        decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/health"))
+            .iter()
+            .any(|h| h["bus"]["broker_refused_connects"].as_u64() >= Some(1))
+    });
 
     // Kill the daemon's own connection from outside (the kernel resets both ends of the
     // socket); it must come back by itself.

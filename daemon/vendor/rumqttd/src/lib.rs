@@ -61,6 +61,21 @@ pub trait Acl: Send + Sync {
     /// Whether the client may publish on `topic`, its last will included. A client that
     /// publishes where it may not is disconnected; its message reaches no one.
     fn may_publish(&self, client_id: &str, username: Option<&str>, topic: &str) -> bool;
+    /// Told each time the listener turned a client away, so that the embedder can count it.
+    fn refused(&self, _refusal: Refusal) {}
+}
+
+/// roomscribe patch: why a listener turned a client away (`Acl::refused`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The connection ended before a CONNECT was accepted: a wrong login, a client the ACL
+    /// refused, or no CONNECT in time.
+    Connect,
+    /// A PUBLISH (or last will) on a topic the ACL refused; the client was disconnected.
+    Publish,
+    /// A packet that broke the protocol or the listener's payload limit; the client was
+    /// disconnected.
+    MalformedPacket,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Clone)]

@@ -506,13 +506,17 @@ async fn remote<P: Protocol>(
 
     let dynamic_filters = config.dynamic_filters;
     let acl = config.acl.clone();
+    let acl_for_refusals = acl.clone();
 
     let connect_packet = match mqtt_connect(config, &mut network).await {
         Ok(p) => p,
         Err(e) => {
             // roomscribe patch: a client's failed connect (bad login, refused by the ACL, no
-            // CONNECT in time) is the client's problem, not the broker's.
+            // CONNECT in time) is the client's problem, not the broker's; the ACL counts it.
             warn!(error=?e, "Error while handling MQTT connect packet");
+            if let Some(acl) = &acl {
+                acl.refused(crate::Refusal::Connect);
+            }
             return;
         }
     };
@@ -574,6 +578,11 @@ async fn remote<P: Protocol>(
 
     let connection_id = link.connection_id;
     let will_delay_interval = link.will_delay_interval;
+    let refused = |refusal| {
+        if let Some(acl) = &acl_for_refusals {
+            acl.refused(refusal);
+        }
+    };
     let mut send_disconnect = true;
 
     match link.start().await {
@@ -589,6 +598,13 @@ async fn remote<P: Protocol>(
         // roomscribe patch: a publish the listener's ACL refuses ends the connection.
         Err(remote::Error::NotAuthorizedToPublish(topic)) => {
             warn!(topic, "Refused a publish the client is not allowed; disconnected it");
+            refused(crate::Refusal::Publish);
+        }
+        // roomscribe patch: a malformed or oversized packet is the client's fault: a warning,
+        // counted by the ACL.
+        Err(remote::Error::Network(network::Error::Protocol(e))) => {
+            warn!(error=?e, "Refused a malformed or oversized packet; disconnected the client");
+            refused(crate::Refusal::MalformedPacket);
         }
         // Connection was closed by peer
         Err(remote::Error::Network(network::Error::Io(err)) | remote::Error::Io(err))
