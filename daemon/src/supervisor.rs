@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use crate::asr::AsrCounters;
 use crate::audio::CaptureStats;
@@ -102,19 +103,45 @@ impl HealthSources {
     }
 }
 
+/// Starts the health publisher and the watchdog, each with its own stage context.
+pub fn start(
+    stages: &mut Stages,
+    publishing: HealthPublishing,
+    sources: HealthSources,
+) -> (JoinHandle<()>, JoinHandle<()>) {
+    let sources = Arc::new(sources);
+    let health = tokio::spawn(publish_health(
+        stages.context("health", Arc::new(())),
+        publishing,
+        sources.clone(),
+    ));
+    let watchdog = tokio::spawn(watchdog(stages.context("watchdog", Arc::new(())), sources));
+    (health, watchdog)
+}
+
+/// Where and how often health is published, and where a thermal event goes.
+pub struct HealthPublishing {
+    pub outbox: Outbox,
+    pub device_id: String,
+    /// `bus.health_interval_s`, live.
+    pub interval_s: Section<u32>,
+    pub board: Section<BoardConfig>,
+    /// The meeting stage's room reports, held weakly: never keeps that channel open.
+    pub events: mpsc::WeakSender<AudioReport>,
+}
+
 /// Publishes a retained health snapshot every `interval_s` (a new interval applies at once),
 /// and at once whenever the capture state changes, until shutdown is requested; hands a
 /// `thermal_throttle` event to the meeting stage when the board's hottest zone reaches
 /// `board.thermal_limit_c` (never waiting: a full queue drops it, and says so).
-pub async fn publish_health(
-    ctx: StageContext<()>,
-    outbox: Outbox,
-    device_id: String,
-    mut interval_s: Section<u32>,
-    board: Section<BoardConfig>,
-    events: mpsc::WeakSender<AudioReport>,
-    sources: Arc<HealthSources>,
-) {
+pub async fn publish_health(ctx: StageContext<()>, publishing: HealthPublishing, sources: Arc<HealthSources>) {
+    let HealthPublishing {
+        outbox,
+        device_id,
+        mut interval_s,
+        board,
+        events,
+    } = publishing;
     let started = Instant::now();
     let topic = outbox.topics().health();
     let mut throttle = ThrottleWatch::default();

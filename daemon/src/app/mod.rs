@@ -8,26 +8,11 @@
 //!                                             supervisor: health, watchdog
 //! ```
 //!
-//! Channels (all bounded):
-//! - audio → vad: `AUDIO_CHUNKS` chunks of 100 ms. The capture thread never waits: the ring in
-//!   front of the audio stage absorbs the lag; past three quarters full the oldest audio is
-//!   dropped (counted, and reported by health).
-//! - vad → asr: `SPEECH_EVENTS`; a final segment blocks VAD when ASR lags; a partial or pause
-//!   is dropped when the channel is full (the final carries its audio).
-//! - asr → speakers: `TRANSCRIPTS` (each final with its audio); ASR blocks when the speakers
-//!   stage lags; a partial is dropped when the channel is full.
-//! - speakers → meeting: `ATTRIBUTED`; the speakers stage blocks when the meeting stage lags.
-//! - vad → meeting: `AUDIO_REPORTS` (metrics for the meeting clock, silence/noise events); a
-//!   report that does not fit is dropped, never waited for.
-//! - meeting → store: `RECORDS`; the meeting stage blocks when the store lags (partials are
-//!   dropped instead).
-//! - store → bus: `PUBLISHED`, records already committed; the store blocks when the bus lags.
-//! - control → meeting (`MEETING_REQUESTS`) and → store (`STORE_REQUESTS`): operators'
-//!   requests, each answered on its own one-shot channel; control → speakers: the enrolled
-//!   voices after an enrolment or a deletion, on a watch (the latest set wins).
-//! - store → sync: the outbox table in SQLite (durable), with a watch that says "written".
-//! - control → stages: the running configuration (`config::live`); each stage wakes only when
-//!   its own section changed.
+//! Channels: all bounded, each constant below says its capacity and what happens when it is
+//! full. Beside them: store → sync through the outbox table in SQLite (durable, with a watch
+//! that says "written"); control → speakers, the enrolled voices on a watch (the latest set
+//! wins); control → stages, the running configuration (`config::live`), each stage waking only
+//! when its own section changed.
 //!
 //! Shutdown: one signal (`stage::Shutdown`) stops the source stages (audio, control, the
 //! supervisor, sync); every other stage drains its input and ends when it closes (the meeting
@@ -40,64 +25,48 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use crate::asr::{self, AsrError, Transcriber};
-use crate::audio::{self, AudioError, CaptureStats, Source};
-use crate::bus::{self, BusError, Publisher};
-use crate::config::live::LiveConfig;
-use crate::config::{validate_table, CaptureSource, Config, ConfigErrors};
+use crate::asr;
+use crate::audio::{self, AudioError, CaptureStats};
+use crate::bus::{self, Publisher};
 use crate::control::signing::Authority;
 use crate::control::task::ControlPlane;
-use crate::control::{self, RemoteConfig};
 use crate::health::systemd;
-use crate::meeting::{self, rules::EndedBy, MeetingStage};
+use crate::meeting::{self, MeetingStage};
 use crate::stage::{Shared, Shutdown, Stages};
 use crate::store::stage::{StoreCounters, StoreStage};
-use crate::store::{self, Store, StoreError};
-use crate::supervisor::{self, HealthSources, QueueProbe, Queues};
-use crate::{speakers, sync, vad};
+use crate::supervisor::{self, HealthPublishing, HealthSources, QueueProbe, Queues};
+use crate::{control, speakers, store, sync, vad};
+use startup::Built;
 
-/// audio → vad: 6.4 s of audio.
+mod error;
+mod startup;
+
+pub use error::AppError;
+
+/// audio → vad: 6.4 s in chunks of 100 ms. The capture thread never waits: the ring in front of
+/// the audio stage absorbs the lag; past three quarters full the oldest audio is dropped
+/// (counted, and reported by health).
 const AUDIO_CHUNKS: usize = 64;
-/// vad → asr: speech segments (and partial audio) waiting for the model.
+/// vad → asr: speech events waiting for the model; a final segment blocks VAD when ASR lags, a
+/// partial or pause is dropped when the channel is full (the final carries its audio).
 const SPEECH_EVENTS: usize = 16;
-/// asr → speakers: transcripts and their audio waiting for the speakers stage (a full channel
-/// holds a few minutes of speech: ~30 MB at worst).
+/// asr → speakers: finals with their audio (a full channel holds a few minutes of speech, ~30 MB
+/// at worst); ASR blocks when the speakers stage lags, a partial is dropped instead.
 const TRANSCRIPTS: usize = 64;
-/// speakers → meeting: attributed transcripts waiting for the meeting stage.
+/// speakers → meeting: attributed transcripts; the speakers stage blocks when the meeting lags.
 const ATTRIBUTED: usize = 256;
-/// vad → meeting: room metrics and events; the VAD stage drops a report rather than wait.
+/// vad → meeting: room metrics (the meeting clock) and silence/noise events; a report that does
+/// not fit is dropped, never waited for.
 const AUDIO_REPORTS: usize = 64;
-/// meeting → store: records waiting to be committed.
+/// meeting → store: records to commit; the meeting stage blocks when the store lags (partials
+/// are dropped instead).
 const RECORDS: usize = 256;
-/// store → bus: committed records waiting to be published.
+/// store → bus: records already committed; the store blocks when the bus lags.
 const PUBLISHED: usize = 256;
-/// control → meeting and control → store: operators' requests.
+/// control → meeting and control → store: operators' requests, each answered on its own
+/// one-shot channel.
 const MEETING_REQUESTS: usize = 16;
 const STORE_REQUESTS: usize = 16;
-
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error(transparent)]
-    Audio(#[from] AudioError),
-    #[error(transparent)]
-    Asr(#[from] AsrError),
-    #[error(transparent)]
-    Bus(#[from] BusError),
-    #[error(transparent)]
-    Vad(#[from] crate::vad::silero::SileroError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("could not start the {stage} thread: {source}")]
-    Thread {
-        stage: &'static str,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("could not install the signal handlers: {0}")]
-    Signals(#[source] std::io::Error),
-    #[error("the configuration is not valid:\n{0}")]
-    Config(ConfigErrors),
-}
 
 /// What a run did, for the last log lines and the exit code.
 #[derive(Debug)]
@@ -121,73 +90,19 @@ fn spawn<T: Send + 'static>(
 /// Runs the daemon until SIGTERM or SIGINT. `file` is the configuration file's table, already
 /// checked; remote overrides kept in its `state_dir` are laid over it.
 pub fn run(file: toml::Table) -> Result<RunSummary, AppError> {
-    let state_dir = validate_table(file.clone()).map_err(AppError::Config)?.state_dir;
-    let (remote, config) = RemoteConfig::load(file, &state_dir).map_err(AppError::Config)?;
-    let live = LiveConfig::new(&config);
-    let source = Source::open_live(live.section(|c| &c.capture))?;
-    let detector = vad::Detector::from_config(&config.vad)?;
-    let transcriber = Transcriber::load(&config.asr)?;
-    tracing::info!(
-        model = %config.asr.model_dir.display(),
-        details = %transcriber.describe(),
-        libtorch = env!("ROOMSCRIBE_LIBTORCH"),
-        "Whisper model loaded"
-    );
-    let store_path = config.state_dir.join(&config.store.path);
-    let mut store = Store::open(&store_path, &config.device_id)?;
-    tracing::info!(path = %store_path.display(), "Meeting store open");
-    let unsummarised = store.recover(EndedBy::Recovery.as_str())?;
-    let voiceprints = store.voiceprints()?;
-    let (attributor, speakers_health) = speakers::load(&config.speakers, transcriber.device(), voiceprints.clone());
+    let built = Built::load(file)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("roomscribe-io")
         .enable_all()
         .build()
         .map_err(|source| AppError::Thread { stage: "tokio", source })?;
-    runtime.block_on(run_pipeline(Built {
-        config,
-        remote,
-        live,
-        source,
-        detector,
-        transcriber,
-        store,
-        unsummarised,
-        attributor,
-        speakers_health,
-        voiceprints,
-    }))
-}
-
-/// Everything made before the runtime starts (what can fail at start fails there).
-struct Built {
-    config: Config,
-    remote: RemoteConfig,
-    live: LiveConfig,
-    source: Source,
-    detector: vad::Detector,
-    transcriber: Transcriber,
-    store: Store,
-    unsummarised: Vec<meeting::Unsummarised>,
-    attributor: Option<speakers::Attributor>,
-    speakers_health: crate::health::SpeakersHealth,
-    voiceprints: Vec<crate::pipeline::Voiceprint>,
+    runtime.block_on(run_pipeline(built))
 }
 
 async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let Built {
-        config,
-        remote,
-        live,
-        source,
-        detector,
-        transcriber,
-        store,
-        unsummarised,
-        attributor,
-        speakers_health,
-        voiceprints,
+        config, remote, live, ..
     } = built;
     let mut stages = Stages::new(Shutdown::default());
     use tokio::signal::unix::{signal, SignalKind};
@@ -200,7 +115,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let (segment_tx, segment_rx) = mpsc::channel(SPEECH_EVENTS);
     let (transcript_tx, transcript_rx) = mpsc::channel(TRANSCRIPTS);
     let (attributed_tx, attributed_rx) = mpsc::channel(ATTRIBUTED);
-    let (enrolled_tx, enrolled_rx) = tokio::sync::watch::channel(voiceprints);
+    let (enrolled_tx, enrolled_rx) = tokio::sync::watch::channel(built.voiceprints);
     let (report_tx, report_rx) = mpsc::channel(AUDIO_REPORTS);
     let (record_tx, record_rx) = mpsc::channel(RECORDS);
     let (published_tx, published_rx) = mpsc::channel(PUBLISHED);
@@ -215,39 +130,37 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         published: QueueProbe::of(&published_tx),
     };
 
-    let source_name = match config.capture.source {
-        CaptureSource::Alsa => config.capture.pcm.clone(),
-        CaptureSource::Wav => config.capture.file.display().to_string(),
-    };
-    let audio_ctx = stages.context("audio", Arc::new(CaptureStats::new(source_name)));
+    let audio_ctx = stages.context("audio", Arc::new(CaptureStats::new(config.capture.source_name())));
     let capture = audio_ctx.counters.clone();
     let pacing = config.capture.pacing;
-    let audio_stage = spawn("audio", move || audio::run_stage(audio_ctx, source, pacing, chunk_tx))?;
+    let audio_stage = spawn("audio", move || {
+        audio::run_stage(audio_ctx, built.source, pacing, chunk_tx)
+    })?;
 
     let vad_ctx = stages.context("vad", Arc::new(vad::VadCounters::default()));
     let vad_counters = vad_ctx.counters.clone();
-    let (vad_config, detector_name) = (live.section(|c| &c.vad), detector.name());
+    let (vad_config, detector_name) = (live.section(|c| &c.vad), built.detector.name());
     // The supervisor's thermal insight joins the room events, through a weak handle: it never
     // keeps the channel open once VAD has closed it.
     let board_events = report_tx.downgrade();
     let vad_stage = spawn("vad", move || {
-        vad::run_stage(vad_ctx, vad_config, detector, chunk_rx, segment_tx, report_tx)
+        vad::run_stage(vad_ctx, vad_config, built.detector, chunk_rx, segment_tx, report_tx)
     })?;
 
-    let asr_ctx = stages.context("asr", Arc::new(transcriber.counters()));
+    let asr_ctx = stages.context("asr", Arc::new(built.transcriber.counters()));
     let asr_counters = asr_ctx.counters.clone();
     let asr_config = live.section(|c| &c.asr);
     let asr_stage = spawn("asr", move || {
-        asr::live::run_stage(asr_ctx, transcriber, asr_config, segment_rx, transcript_tx)
+        asr::live::run_stage(asr_ctx, built.transcriber, asr_config, segment_rx, transcript_tx)
     })?;
 
-    let speakers_ctx = stages.context("speakers", Arc::new(Shared::new(speakers_health)));
+    let speakers_ctx = stages.context("speakers", Arc::new(Shared::new(built.speakers_health)));
     let speakers_counters = speakers_ctx.counters.clone();
     let speakers_config = live.section(|c| &c.speakers);
     let speakers_stage = spawn("speakers", move || {
         speakers::run_stage(
             speakers_ctx,
-            attributor,
+            built.attributor,
             speakers_config,
             transcript_rx,
             enrolled_rx,
@@ -264,12 +177,12 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         speakers: live.section(|c| &c.speakers),
         meaning: live.section(|c| &c.meaning),
     };
-    let meeting_task = tokio::spawn(meeting_stage.run(meeting_inputs, unsummarised));
+    let meeting_task = tokio::spawn(meeting_stage.run(meeting_inputs, built.unsummarised));
 
     let store_ctx = stages.context("store", Arc::new(StoreCounters::default()));
     let store_counters = store_ctx.counters.clone();
-    let store_path = store.path().to_owned();
-    let store_stage = StoreStage::new(store_ctx, store, &config.device_id, &config.store, published_tx);
+    let store_path = built.store.path().to_owned();
+    let store_stage = StoreStage::new(store_ctx, built.store, &config.device_id, &config.store, published_tx);
     let outbox_written = store_stage.outbox_written();
     let store_inputs = store::stage::Inputs {
         records: record_rx,
@@ -292,8 +205,13 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         sync_runtime.block_on(sync::run(sync_ctx, store_path, device, sync_config, outbox_written))
     })?);
 
-    let health_interval = live.section(|c| &c.bus.health_interval_s);
-    let live_board = live.section(|c| &c.board);
+    let health = HealthPublishing {
+        outbox: publisher.outbox(),
+        device_id: config.device_id.clone(),
+        interval_s: live.section(|c| &c.bus.health_interval_s),
+        board: live.section(|c| &c.board),
+        events: board_events,
+    };
     let plane = ControlPlane {
         remote,
         live,
@@ -313,9 +231,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     ));
 
     let bus_ctx = stages.context("bus", publisher.stats());
-    let health_ctx = stages.context("health", Arc::new(()));
-    let watchdog_ctx = stages.context("watchdog", Arc::new(()));
-    let sources = Arc::new(HealthSources {
+    let sources = HealthSources {
         capture: capture.clone(),
         vad: vad_counters,
         speakers: speakers_counters,
@@ -328,17 +244,8 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         stuck_after: Duration::from_secs(u64::from(config.watchdog.stuck_after_s)),
         state_dir: config.state_dir.clone(),
         board_root: crate::health::board::root(),
-    });
-    let health_task = tokio::spawn(supervisor::publish_health(
-        health_ctx,
-        publisher.outbox(),
-        config.device_id.clone(),
-        health_interval,
-        live_board,
-        board_events,
-        sources.clone(),
-    ));
-    let watchdog_task = tokio::spawn(supervisor::watchdog(watchdog_ctx, sources));
+    };
+    let (health_task, watchdog_task) = supervisor::start(&mut stages, health, sources);
     let mut bus_stage = tokio::spawn(publisher.run_stage(bus_ctx, published_rx));
 
     let broker = &config.bus.listen;

@@ -143,6 +143,16 @@ pub struct CaptureConfig {
     pub pacing: Pacing,
 }
 
+impl CaptureConfig {
+    /// What is captured, for logs and health: the PCM's name or the WAV file's path.
+    pub fn source_name(&self) -> String {
+        match self.source {
+            CaptureSource::Alsa => self.pcm.clone(),
+            CaptureSource::Wav => self.file.display().to_string(),
+        }
+    }
+}
+
 impl Default for CaptureConfig {
     fn default() -> Self {
         Self {
