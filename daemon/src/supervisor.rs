@@ -212,6 +212,12 @@ pub async fn watchdog(ctx: StageContext<()>, sources: Arc<HealthSources>) {
     }
 }
 
+/// The drain ran out of time: says which of `stages` (name, finished) had not finished.
+pub fn log_stragglers(deadline: Duration, stages: &[(&'static str, bool)]) {
+    let running: Vec<&str> = stages.iter().filter(|(_, done)| !done).map(|(name, _)| *name).collect();
+    tracing::error!(seconds = deadline.as_secs(), stages = ?running, "The pipeline did not drain in time; exiting without the rest");
+}
+
 /// The run's totals, for the journal.
 pub fn log_totals(capture: &CaptureStats, asr: &AsrCounters) {
     use std::sync::atomic::Ordering::Relaxed;

@@ -26,7 +26,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::asr;
-use crate::audio::{self, AudioError, CaptureStats};
+use crate::audio::{self, CaptureStats};
 use crate::bus::{self, Publisher};
 use crate::control::signing::Authority;
 use crate::control::task::ControlPlane;
@@ -38,10 +38,10 @@ use crate::supervisor::{self, HealthPublishing, HealthSources, QueueProbe, Queue
 use crate::{control, speakers, store, sync, vad};
 use startup::Built;
 
-mod error;
+mod outcome;
 mod startup;
 
-pub use error::AppError;
+pub use outcome::{AppError, RunSummary};
 
 /// audio → vad: 6.4 s in chunks of 100 ms. The capture thread never waits: the ring in front of
 /// the audio stage absorbs the lag; past three quarters full the oldest audio is dropped
@@ -67,15 +67,6 @@ const PUBLISHED: usize = 256;
 /// one-shot channel.
 const MEETING_REQUESTS: usize = 16;
 const STORE_REQUESTS: usize = 16;
-
-/// What a run did, for the last log lines and the exit code.
-#[derive(Debug)]
-pub struct RunSummary {
-    pub transcripts_published: u64,
-    pub drained: bool,
-    /// Why the audio stage stopped by itself, if it failed (a WAV source simply ends).
-    pub audio_failure: Option<AudioError>,
-}
 
 fn spawn<T: Send + 'static>(
     stage: &'static str,
@@ -194,16 +185,15 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
 
     let sync_ctx = stages.context("sync", Arc::new(sync::SyncCounters::default()));
     let sync_counters = sync_ctx.counters.clone();
-    let sync_runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| AppError::Thread { stage: "sync", source })?;
-    let (device, sync_config) = (config.device_id.clone(), live.section(|c| &c.sync));
-    // Never joined: it stops at shutdown or ends with the process (what it had in flight is
-    // sent again at the next start).
-    drop(spawn("sync", move || {
-        sync_runtime.block_on(sync::run(sync_ctx, store_path, device, sync_config, outbox_written))
-    })?);
+    let sync_config = live.section(|c| &c.sync);
+    sync::spawn(
+        sync_ctx,
+        store_path,
+        config.device_id.clone(),
+        sync_config,
+        outbox_written,
+    )
+    .map_err(|source| AppError::Thread { stage: "sync", source })?;
 
     let health = HealthPublishing {
         outbox: publisher.outbox(),
@@ -271,18 +261,17 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     };
     let drained = published.is_some();
     if !drained {
-        let stragglers: Vec<&str> = [
-            ("audio", audio_stage.is_finished()),
-            ("vad", vad_stage.is_finished()),
-            ("asr", asr_stage.is_finished()),
-            ("speakers", speakers_stage.is_finished()),
-            ("meeting", meeting_task.is_finished()),
-            ("store", store_thread.is_finished()),
-        ]
-        .into_iter()
-        .filter_map(|(name, done)| (!done).then_some(name))
-        .collect();
-        tracing::error!(seconds = deadline.as_secs(), stages = ?stragglers, "The pipeline did not drain in time; exiting without the rest");
+        supervisor::log_stragglers(
+            deadline,
+            &[
+                ("audio", audio_stage.is_finished()),
+                ("vad", vad_stage.is_finished()),
+                ("asr", asr_stage.is_finished()),
+                ("speakers", speakers_stage.is_finished()),
+                ("meeting", meeting_task.is_finished()),
+                ("store", store_thread.is_finished()),
+            ],
+        );
     }
     let audio_failure = if audio_stage.is_finished() {
         audio_stage

@@ -1,5 +1,6 @@
-//! Why the daemon could not start or run: one error type for the wiring, each variant from the
-//! module that knows what went wrong (and says what to do). Never decides what to do about it.
+//! How a run ended: what it did (`RunSummary`), or why the daemon could not start or run
+//! (`AppError`, each variant from the module that knows what went wrong and says what to do).
+//! Never decides what to do about it: `main` turns both into log lines and an exit code.
 
 use crate::asr::AsrError;
 use crate::audio::AudioError;
@@ -29,4 +30,13 @@ pub enum AppError {
     Signals(#[source] std::io::Error),
     #[error("the configuration is not valid:\n{0}")]
     Config(ConfigErrors),
+}
+
+/// What a run did, for the last log lines and the exit code.
+#[derive(Debug)]
+pub struct RunSummary {
+    pub transcripts_published: u64,
+    pub drained: bool,
+    /// Why the audio stage stopped by itself, if it failed (a WAV source simply ends).
+    pub audio_failure: Option<AudioError>,
 }
