@@ -271,6 +271,10 @@ pub struct MeetingRecord {
 /// A final segment as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SegmentRecord {
+    /// The transcript's `seq`, as published (findings name their segments by it); none for a
+    /// segment stored by a build before schema 4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
     /// Seconds into the audio stream.
     pub start_s: f64,
     pub end_s: f64,
@@ -291,6 +295,7 @@ impl SegmentRecord {
     pub fn of(transcript: &Transcript) -> Self {
         let speaker = transcript.speaker.as_ref();
         Self {
+            seq: Some(transcript.sequence),
             start_s: transcript.start,
             end_s: transcript.end,
             text: transcript.text.clone(),

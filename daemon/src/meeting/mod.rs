@@ -222,7 +222,7 @@ impl MeetingStage {
             .iter()
             .enumerate()
             .map(|(i, s)| Utterance {
-                seq: i as u64,
+                seq: s.seq.unwrap_or(i as u64),
                 start: s.start_s,
                 end: s.end_s,
                 speaker: s.speaker_display().map(str::to_owned),
@@ -496,6 +496,7 @@ mod tests {
             ended_by: Some("recovery".into()),
         };
         let segment = SegmentRecord {
+            seq: None,
             start_s: 1.0,
             end_s: 4.5,
             text: "Good morning.".into(),
@@ -519,5 +520,41 @@ mod tests {
             ),
             ("cut-short", 1, 4.5)
         );
+    }
+
+    #[tokio::test]
+    async fn findings_of_a_recovered_meeting_name_the_segments_by_the_seq_they_were_published_with() {
+        let meeting = MeetingRecord {
+            id: "after-a-power-cut".into(),
+            started_ms: 1_000,
+            ended_ms: Some(20_000),
+            stream_start_s: 0.0,
+            stream_end_s: Some(19.0),
+            started_by: "speech".into(),
+            ended_by: Some("recovery".into()),
+        };
+        let said = |seq: u64, start_s: f64, who: &str, text: &str| SegmentRecord {
+            seq: Some(seq),
+            start_s,
+            end_s: start_s + 4.0,
+            text: text.into(),
+            confidence: 0.9,
+            language: "en".into(),
+            speaker: Some(who.into()),
+            speaker_name: None,
+            speaker_confidence: Some(0.9),
+            voice: None,
+        };
+        let segments = vec![
+            said(41, 1.0, "S1", "Does the nightly build pass now?"),
+            said(42, 6.0, "S2", "It does, I fixed the flaky test this morning."),
+        ];
+        let seen = run(vec![(meeting, segments)], Vec::new()).await;
+        let Some(MeetingOutput::Summary(summary)) = seen.last() else {
+            unreachable!()
+        };
+        let question = &summary.meaning.questions[0];
+        assert_eq!(question.id, "question-41.0", "the id a live finding of it had");
+        assert_eq!(question.segments, [41, 42], "the question and its answer, as published");
     }
 }

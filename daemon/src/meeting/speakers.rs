@@ -122,6 +122,7 @@ mod tests {
 
     fn segment(start_s: f64, speaker: &str, voice: &[f32], name: Option<&str>) -> SegmentRecord {
         SegmentRecord {
+            seq: None,
             start_s,
             end_s: start_s + 2.0,
             text: "words".into(),
@@ -185,6 +186,7 @@ mod tests {
     #[test]
     fn segments_without_speakers_are_left_alone() {
         let mut segments = vec![SegmentRecord {
+            seq: None,
             speaker: None,
             voice: None,
             ..segment(0.0, "S1", &[1.0], None)

@@ -54,6 +54,7 @@ mod tests {
 
     fn segment(start_s: f64, end_s: f64, text: &str) -> SegmentRecord {
         SegmentRecord {
+            seq: None,
             start_s,
             end_s,
             text: text.into(),

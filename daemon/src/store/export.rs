@@ -260,6 +260,7 @@ mod tests {
     fn segments() -> Vec<SegmentRecord> {
         vec![
             SegmentRecord {
+                seq: None,
                 start_s: 100.5,
                 end_s: 103.25,
                 text: " Good morning.".into(),
@@ -271,6 +272,7 @@ mod tests {
                 voice: None,
             },
             SegmentRecord {
+                seq: None,
                 start_s: 3761.0,
                 end_s: 3764.125,
                 text: "Thanks, all.".into(),

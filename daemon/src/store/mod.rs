@@ -195,6 +195,7 @@ mod tests {
 
     fn segment(start_s: f64, text: &str) -> SegmentRecord {
         SegmentRecord {
+            seq: None,
             start_s,
             end_s: start_s + 2.0,
             text: text.into(),

@@ -56,13 +56,14 @@ impl Store {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT start_s, end_s, text, confidence, language, speaker, speaker_name, speaker_confidence, voice \
+                "SELECT start_s, end_s, text, confidence, language, speaker, speaker_name, speaker_confidence, voice, seq \
                  FROM segments WHERE meeting_id = ?1 ORDER BY start_s, id",
             )
             .map_err(self.error("reading segments"))?;
         let rows = statement
             .query_map([meeting], |row| {
                 Ok(SegmentRecord {
+                    seq: row.get(9)?,
                     start_s: row.get(0)?,
                     end_s: row.get(1)?,
                     text: row.get(2)?,

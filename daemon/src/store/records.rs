@@ -52,8 +52,8 @@ impl Store {
         self.add_record(RecordKind::Segment, meeting, forward, encode, |tx, key, payload, now| {
             tx.execute(
                 "INSERT INTO segments (meeting_id, record_seq, start_s, end_s, text, confidence, language, created_ms, payload, \
-                 speaker, live_speaker, speaker_name, speaker_confidence, voice) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)",
+                 speaker, live_speaker, speaker_name, speaker_confidence, voice, seq) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14)",
                 params![
                     key.meeting,
                     key.seq,
@@ -68,6 +68,7 @@ impl Store {
                     segment.speaker_name,
                     segment.speaker_confidence,
                     segment.voice.as_deref().map(super::voices::to_blob),
+                    segment.seq,
                 ],
             )
         })

@@ -93,6 +93,10 @@ const MIGRATIONS: &[&str] = &[
         created_ms INTEGER NOT NULL
     );
     ",
+    // 4: each segment's transcript `seq`, as published: findings name their segments by it.
+    "
+    ALTER TABLE segments ADD COLUMN seq INTEGER;              -- NULL for segments stored before
+    ",
 ];
 
 /// The schema version this build writes.

@@ -515,6 +515,7 @@ mod tests {
                 }
             }
             let segment = SegmentRecord {
+                seq: None,
                 start_s: 1.0,
                 end_s: 4.5,
                 text: "Good morning.".into(),

@@ -153,6 +153,7 @@ mod tests {
         let voice: Vec<f32> = (0..192).map(|i| 0.0123 + i as f32 * 1e-4).collect();
         let voice = crate::voices::unit(&voice);
         let segment = SegmentRecord {
+            seq: None,
             start_s: 1.0,
             end_s: 4.0,
             text: "hello".into(),
