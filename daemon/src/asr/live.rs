@@ -14,7 +14,7 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 
 use super::streaming::{ends_phrase, is_superseded, FinalPlan, LocalAgreement, PartialPacer, SpeechCursor};
-use super::{AsrCounters, AsrError, LeadIn, TextSegment, Transcriber};
+use super::{AsrCounters, AsrError, TextSegment, Transcriber};
 use crate::config::live::Section;
 use crate::config::AsrConfig;
 use crate::pipeline::{
@@ -25,22 +25,11 @@ use crate::stage::StageContext;
 /// Events read ahead of the one being handled (the VAD → ASR channel's capacity).
 const LOOKAHEAD: usize = 16;
 
-/// At most the last this many seconds of published speech are heard again before a decode.
-const LEAD_MAX_S: f64 = 6.0;
-
-/// Published speech that ended longer ago than this is not heard again (the room fell silent;
-/// what follows is not a continuation).
-const LEAD_MAX_GAP_S: f64 = 3.0;
-
 /// Runs the stage until its input closes. A decode that fails is logged, and the audio it
 /// covered is decoded again with the segment's final (a failed final is skipped).
 ///
-/// Each decode starts with the last few seconds of audio already published, and is forced to
-/// begin with their published text (`Lead`): a phrase of a second or two is then heard in
-/// context, as `transcribe` hears it, instead of alone.
-///
 /// Live decodes are prompted with `asr.initial_prompt` and `asr.hotwords` only, never with the
-/// text before them as a prompt (`condition_on_previous_text` is for `transcribe`'s 30 s windows): given a
+/// text before them (`condition_on_previous_text` is for `transcribe`'s 30 s windows): given a
 /// sentence of audio and the previous sentences as prompt, Whisper copies the prompt instead of
 /// hearing the audio (pub_m02: "The training budget is almost unused…" came out twice as "Let's
 /// get started.", the meeting's opening words, and was lost; with the prompt cut to 48 tokens,
@@ -60,7 +49,6 @@ pub fn run_stage(
         held: None,
         sequence: 0,
         pacer: PartialPacer::default(),
-        lead: None,
     };
     // Events taken from the channel and not yet handled, so that a skipped event can be told
     // from one that is only late; no more than the channel holds.
@@ -86,7 +74,6 @@ pub fn run_stage(
             match transcriber.reconfigure(&config) {
                 Ok(()) => {
                     live.held = None;
-                    live.lead = None;
                     tracing::info!("Transcription settings changed");
                 }
                 Err(error) => {
@@ -131,53 +118,6 @@ struct LiveState {
     /// The last final's `sequence`.
     sequence: u64,
     pacer: PartialPacer,
-    /// The end of what was last published, heard again before the next decode.
-    lead: Option<Lead>,
-}
-
-/// The end of the last published decode: its last pieces' text and their audio, up to where
-/// that decode's audio ended.
-struct Lead {
-    audio: Vec<f32>,
-    text: String,
-    /// Where the text's speech ends, in seconds from the start of `audio`.
-    spoken_s: f64,
-    /// The stream position where `audio` ends.
-    end_sample: u64,
-}
-
-impl Lead {
-    /// The last pieces of `decoded` that start within `LEAD_MAX_S` of its last word (the last
-    /// piece alone when it is longer; nothing when that is longer than twice as much).
-    fn of(decoded: &Decoded) -> Option<Self> {
-        let last = decoded.pieces.last()?;
-        let first = decoded
-            .pieces
-            .iter()
-            .position(|piece| piece.start >= last.end - LEAD_MAX_S)
-            .unwrap_or(decoded.pieces.len() - 1);
-        let pieces = &decoded.pieces[first..];
-        let start = pieces[0].start;
-        if last.end - start > 2.0 * LEAD_MAX_S {
-            return None;
-        }
-        let end = decoded.start + decoded.audio_s;
-        Some(Self {
-            audio: decoded.audio_between(start, end),
-            text: pieces
-                .iter()
-                .map(|piece| piece.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            spoken_s: last.end - start,
-            end_sample: (end * f64::from(STREAM_RATE)).round() as u64,
-        })
-    }
-
-    /// Whether a decode from stream position `from` continues this lead.
-    fn continued_at(&self, from: u64) -> bool {
-        from >= self.end_sample && seconds(from - self.end_sample) <= LEAD_MAX_GAP_S
-    }
 }
 
 /// Audio decoded with the final settings, not yet published.
@@ -258,7 +198,7 @@ impl LiveRun<'_> {
         let Some(from) = live.cursor.ahead(segment) else {
             return true;
         };
-        let decoded = match self.decode(segment, from, live.lead.as_ref()) {
+        let decoded = match self.decode(segment, from) {
             Ok(decoded) => decoded,
             Err(error) => {
                 tracing::warn!(%error, start = seconds(from), "Decoding at a pause failed; the segment's final decodes it again");
@@ -287,7 +227,7 @@ impl LiveRun<'_> {
         let Some(from) = live.cursor.ahead(segment) else {
             return true;
         };
-        match self.decode(segment, from, live.lead.as_ref()) {
+        match self.decode(segment, from) {
             Ok(decoded) => {
                 live.cursor.decoded_ahead(segment, from, true);
                 live.held = None;
@@ -309,7 +249,7 @@ impl LiveRun<'_> {
             // A held decode lost to a settings change is decoded again.
             (FinalPlan::Decode { .. } | FinalPlan::PublishHeld, _) => {
                 let from = live.cursor.from(segment);
-                match self.decode(segment, from, live.lead.as_ref()) {
+                match self.decode(segment, from) {
                     Ok(decoded) => self.publish(live, decoded),
                     Err(error) => {
                         tracing::error!(%error, start = seconds(from), "Transcription of a speech segment failed; skipping it");
@@ -323,56 +263,28 @@ impl LiveRun<'_> {
         carry_on
     }
 
-    /// Decodes `segment` from stream position `from` with the final settings, after `lead` when
-    /// it leads up to `from`, without publishing anything.
-    fn decode(&self, segment: &SpeechSegment, from: u64, lead: Option<&Lead>) -> Result<Decoded, AsrError> {
+    /// Decodes `segment` from stream position `from` with the final settings, without
+    /// publishing anything.
+    fn decode(&self, segment: &SpeechSegment, from: u64) -> Result<Decoded, AsrError> {
         let audio = audio_from(segment, from);
         let (start, audio_s) = (seconds(from), audio.len() as f64 / f64::from(STREAM_RATE));
-        let lead = lead.filter(|lead| lead.continued_at(from));
+        let mut context = self.transcriber.new_context();
         let started = Instant::now();
-        let (pieces, lead_s) = match lead {
-            Some(lead) => {
-                let heard: Vec<f32> = lead.audio.iter().chain(audio).copied().collect();
-                let lead_in = LeadIn {
-                    text: &lead.text,
-                    spoken_s: lead.spoken_s,
-                };
-                let lead_s = lead.audio.len() as f64 / f64::from(STREAM_RATE);
-                (self.transcriber.transcribe_live(&heard, Some(&lead_in))?, lead_s)
-            }
-            None => (self.transcriber.transcribe_live(audio, None)?, 0.0),
-        };
+        let pieces = self.transcriber.transcribe_live(audio, &mut context)?;
         let processing_s = started.elapsed().as_secs_f64();
         tracing::debug!(
             start,
             audio_s,
-            lead_s,
             elapsed_ms = (processing_s * 1e3) as u64,
             pieces = pieces.len(),
             "Decoded speech"
         );
-        // Times from the start of the lead become stream times; the new audio starts at `from`.
-        let to_stream = |t: f64| start + (t - lead_s).clamp(0.0, audio_s);
         Ok(Decoded {
             pieces: pieces
                 .into_iter()
                 .map(|piece| {
-                    let (piece_start, piece_end) = (to_stream(piece.start), to_stream(piece.end));
-                    let words = piece
-                        .words
-                        .iter()
-                        .map(|word| super::Word {
-                            word: word.word.clone(),
-                            start: to_stream(word.start),
-                            end: to_stream(word.end),
-                        })
-                        .collect();
-                    TextSegment {
-                        start: piece_start,
-                        end: piece_end.max(piece_start),
-                        words,
-                        ..piece
-                    }
+                    let end = piece.end.min(audio_s);
+                    TextSegment { end, ..piece }.shifted(start)
                 })
                 .collect(),
             audio: audio.to_vec(),
@@ -386,9 +298,6 @@ impl LiveRun<'_> {
     fn publish(&self, live: &mut LiveState, decoded: Decoded) -> bool {
         self.transcriber.timings.record(decoded.processing_s, decoded.audio_s);
         live.agreement.reset();
-        if let Some(lead) = Lead::of(&decoded) {
-            live.lead = Some(lead);
-        }
         for piece in &decoded.pieces {
             live.sequence += 1;
             let heard = HeardTranscript {
@@ -409,69 +318,5 @@ impl LiveRun<'_> {
             }
         }
         true
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn piece(start: f64, end: f64, text: &str) -> TextSegment {
-        TextSegment {
-            start,
-            end,
-            text: text.into(),
-            confidence: 0.9,
-            words: Vec::new(),
-            language: "en".into(),
-        }
-    }
-
-    /// A decode from stream second 10 of 12 s of audio (a ramp, so positions can be read back).
-    fn decoded(pieces: Vec<TextSegment>) -> Decoded {
-        Decoded {
-            pieces,
-            audio: (0..12 * STREAM_RATE as usize).map(|i| i as f32).collect(),
-            start: 10.0,
-            processing_s: 0.5,
-            audio_s: 12.0,
-        }
-    }
-
-    #[test]
-    fn the_lead_is_the_last_pieces_within_six_seconds_and_the_audio_up_to_the_decodes_end() {
-        let lead = Lead::of(&decoded(vec![
-            piece(10.0, 13.0, "First."),
-            piece(15.0, 17.0, "Second."),
-            piece(17.5, 20.5, "Third."),
-        ]))
-        .expect("a lead");
-        assert_eq!(lead.text, "Second. Third.");
-        assert!((lead.spoken_s - 5.5).abs() < 1e-9);
-        assert_eq!(
-            lead.audio.len(),
-            7 * STREAM_RATE as usize,
-            "from 15 s to the end at 22 s"
-        );
-        assert_eq!(lead.audio[0], 5.0 * STREAM_RATE as f32);
-        assert_eq!(lead.end_sample, 22 * u64::from(STREAM_RATE));
-    }
-
-    #[test]
-    fn a_long_last_piece_leads_alone_and_a_very_long_one_not_at_all() {
-        let alone = Lead::of(&decoded(vec![piece(10.0, 11.0, "One."), piece(11.5, 19.0, "Two.")])).unwrap();
-        assert_eq!(alone.text, "Two.");
-        assert!(Lead::of(&decoded(vec![piece(10.0, 22.5, "Long.")])).is_none());
-        assert!(Lead::of(&decoded(Vec::new())).is_none());
-    }
-
-    #[test]
-    fn a_lead_continues_only_what_follows_it_closely() {
-        let lead = Lead::of(&decoded(vec![piece(10.0, 13.0, "First.")])).unwrap();
-        let at = |s: f64| (s * f64::from(STREAM_RATE)) as u64;
-        assert!(lead.continued_at(at(22.0)), "the same segment, straight after");
-        assert!(lead.continued_at(at(24.5)), "the next segment, after a short silence");
-        assert!(!lead.continued_at(at(25.5)), "after a long silence");
-        assert!(!lead.continued_at(at(21.0)), "audio it already holds");
     }
 }

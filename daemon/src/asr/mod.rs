@@ -19,7 +19,7 @@ use tch::{Device, Kind};
 use crate::config::{AsrConfig, ComputeDevice, ComputeType, AUTO_LANGUAGE};
 use crate::health::{AsrHealth, AsrTimingSummary};
 use crate::stage::Counters;
-use decode::prompt::{self, PromptContext};
+use decode::prompt::PromptContext;
 use decode::rules::Suppression;
 use decode::{DecodeOptions, Decoder, LanguageToken, Suppressed};
 use whisper::mel::LogMel;
@@ -248,15 +248,6 @@ fn resolve_language(tokenizer: &WhisperTokenizer, multilingual: bool, language: 
         .ok_or_else(|| AsrError::UnknownLanguage {
             language: language.to_owned(),
         })
-}
-
-/// The start of a live decode's audio whose text is already published (`transcribe_live`).
-#[derive(Debug, Clone, Copy)]
-pub struct LeadIn<'a> {
-    /// The published text.
-    pub text: &'a str,
-    /// Where its speech ends, in seconds from the start of the audio.
-    pub spoken_s: f64,
 }
 
 /// A loaded model and everything needed to turn 16 kHz audio into text.
@@ -498,40 +489,25 @@ impl Transcriber {
     /// Transcribes 16 kHz mono audio of any length already in memory, with the reference seek
     /// loop, continuing `context`. Blocking; call from a dedicated thread.
     pub fn transcribe(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
-        self.transcribe_with(&self.options, samples, &[], context)
+        self.transcribe_with(&self.options, samples, context)
     }
 
-    /// `transcribe` for a live final: the same settings, with a short audio context, and no
-    /// previous text as prompt. When `lead` is given, `samples` start with audio whose text is
-    /// published already: the decoder hears it and is forced to start with its text, so a short
-    /// phrase is decoded in the context of what came before it; only the text after it is
-    /// returned (times still from the start of `samples`).
-    pub fn transcribe_live(&self, samples: &[f32], lead: Option<&LeadIn>) -> Result<Vec<TextSegment>, AsrError> {
-        let published = match lead {
-            Some(lead) => {
-                let text = self.tokenizer.encode(&format!(" {}", lead.text.trim()))?;
-                prompt::published_prefix(self.tokenizer.special.timestamp_begin, &text, lead.spoken_s)
-                    .unwrap_or_default()
-            }
-            None => Vec::new(),
-        };
-        self.transcribe_with(&self.live_options, samples, &published, &mut self.new_context())
+    /// `transcribe` for a live final: the same settings, with a short audio context.
+    pub fn transcribe_live(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
+        self.transcribe_with(&self.live_options, samples, context)
     }
 
-    /// Decodes `samples` window by window; `published` (a forced prefix) applies to the first.
     fn transcribe_with(
         &self,
         options: &DecodeOptions,
         samples: &[f32],
-        published: &[i64],
         context: &mut PromptContext,
     ) -> Result<Vec<TextSegment>, AsrError> {
         let mut out = Vec::new();
         let mut seek = 0usize;
         while samples.len() - seek >= whisper::HOP_LENGTH as usize {
             let window = &samples[seek..(seek + whisper::N_SAMPLES).min(samples.len())];
-            let prefix = if seek == 0 { published } else { &[] };
-            let (pieces, consumed) = self.window_with(options, window, prefix, context, seek as u64)?;
+            let (pieces, consumed) = self.window_with(options, window, context, seek as u64)?;
             let offset = seek as f64 / whisper::SAMPLE_RATE as f64;
             out.extend(pieces.into_iter().map(|p| p.shifted(offset)));
             seek += consumed;
@@ -548,20 +524,19 @@ impl Transcriber {
         context: &mut PromptContext,
         seed: u64,
     ) -> Result<(Vec<TextSegment>, usize), AsrError> {
-        self.window_with(&self.options, window, &[], context, seed)
+        self.window_with(&self.options, window, context, seed)
     }
 
     fn window_with(
         &self,
         options: &DecodeOptions,
         window: &[f32],
-        published: &[i64],
         context: &mut PromptContext,
         seed: u64,
     ) -> Result<(Vec<TextSegment>, usize), AsrError> {
         let outcome = self
             .decoder_with(options)
-            .decode_window_after(window, published, context.tokens(), seed)?;
+            .decode_window(window, context.tokens(), seed)?;
         if let Some(suppressed) = outcome.suppressed {
             self.stats.count(suppressed);
         }

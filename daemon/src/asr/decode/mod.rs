@@ -257,23 +257,8 @@ impl Decoder<'_> {
     /// Decodes one window (at most 30 s) conditioned on `context` (previous text tokens);
     /// `seed` makes sampling at temperatures above 0 repeatable.
     pub fn decode_window(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowOutcome, AsrError> {
-        self.decode_window_after(window, &[], context, seed)
-    }
-
-    /// `decode_window` for a window whose first seconds were transcribed already: `published`
-    /// is that text as one timed segment (`prompt::published_prefix`), forced as the start of
-    /// the transcript (the reference decoder's `prefix`), so the model hears the audio in its
-    /// context and carries on after it. Only the segments after the prefix are returned.
-    pub fn decode_window_after(
-        &self,
-        window: &[f32],
-        published: &[i64],
-        context: &[i64],
-        seed: u64,
-    ) -> Result<WindowOutcome, AsrError> {
         let window_frames = (window.len() as i64 / HOP_LENGTH).min(N_FRAMES);
-        let (mut result, audio, sot_sequence, detected_language) =
-            self.decode_with_fallback(window, published, context, seed)?;
+        let (mut result, audio, sot_sequence, detected_language) = self.decode_with_fallback(window, context, seed)?;
         let whole_window = |temperature, suppressed| WindowOutcome {
             segments: Vec::new(),
             consumed_samples: window.len(),
@@ -304,10 +289,7 @@ impl Decoder<'_> {
         } else if result.compression_ratio > self.options.compression_ratio_threshold {
             return Ok(whole_window(result.temperature, Some(Suppressed::CompressionRejected)));
         }
-        // The published prefix is split with what follows it (its closing timestamp pairs with
-        // the next segment's opening one), aligned with it, and then dropped.
-        let all_tokens: Vec<i64> = published.iter().chain(&result.tokens).copied().collect();
-        let split = split_window(&all_tokens, self.special().timestamp_begin, window_frames);
+        let split = split_window(&result.tokens, self.special().timestamp_begin, window_frames);
         let consumed_samples = if split.consumed_frames >= window_frames {
             window.len()
         } else {
@@ -326,9 +308,6 @@ impl Decoder<'_> {
             .collect();
         if self.options.word_timestamps && !segments.is_empty() {
             self.add_word_timestamps(&mut segments, &audio, &sot_sequence, window_frames)?;
-        }
-        if !published.is_empty() && segments.first().is_some_and(|s| s.tokens == published) {
-            segments.remove(0);
         }
         Ok(WindowOutcome {
             segments,
@@ -421,13 +400,7 @@ impl Decoder<'_> {
     /// Encodes the window and the prompt once, then searches at each temperature in turn until
     /// the result passes the checks (the last one is kept either way). Also returns the encoded
     /// audio, the start sequence used and the language detected, if it was detected.
-    fn decode_with_fallback(
-        &self,
-        window: &[f32],
-        published: &[i64],
-        context: &[i64],
-        seed: u64,
-    ) -> Result<WindowDecoding, AsrError> {
+    fn decode_with_fallback(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowDecoding, AsrError> {
         let _no_grad = tch::no_grad_guard();
         let special = self.special();
         let started = std::time::Instant::now();
@@ -450,8 +423,7 @@ impl Decoder<'_> {
         let mut scratch = decoder.new_state();
         let (language, detected_language) = self.window_language(&audio, &mut scratch)?;
         let sot_sequence = self.sot_sequence(language);
-        let mut prompt = prompt::build_prompt(special.sot_prev, self.hotwords, previous, &sot_sequence);
-        prompt.extend_from_slice(published);
+        let prompt = prompt::build_prompt(special.sot_prev, self.hotwords, previous, &sot_sequence);
         let mut prompt_state = scratch.restart_on_same_audio();
         let prompt_tensor = Tensor::f_from_slice(&prompt)?
             .f_unsqueeze(0)?
@@ -468,19 +440,13 @@ impl Decoder<'_> {
 
         let suppression = self.suppression;
         let max_initial_timestamp_index = (self.options.max_initial_timestamp / TIME_PRECISION).round() as i64;
-        // The rules see the published prefix as tokens already sampled: timestamps go on
-        // from its end, and no initial-timestamp limit applies after it.
         let apply_rules = move |row: &mut [f32], sampled: &[i64]| {
-            let rules = LogitRules {
+            LogitRules {
                 special,
                 suppression,
                 max_initial_timestamp_index,
-            };
-            if published.is_empty() {
-                rules.apply(row, sampled)
-            } else {
-                rules.apply(row, &[published, sampled].concat())
             }
+            .apply(row, sampled)
         };
         let limits = Limits {
             eot: special.eot,

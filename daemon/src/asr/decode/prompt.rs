@@ -1,10 +1,7 @@
 //! What the decoder is told before each window: hotwords and the previous text (behind
 //! `<|startofprev|>`), then the start-of-transcript sequence, as faster-whisper builds it.
 //! `PromptContext` keeps the previous text and forgets it when told to (after a high-temperature
-//! window, after long silence). A live decode may also start with text already published
-//! (`published_prefix`). Pure; no model.
-
-use crate::asr::whisper::TIME_PRECISION;
+//! window, after long silence). Pure; no model.
 
 /// The decoder's context window, in tokens (`n_text_ctx` of every Whisper size).
 pub const MAX_TEXT_CONTEXT: usize = 448;
@@ -21,22 +18,6 @@ pub fn build_prompt(sot_prev: i64, hotwords: &[i64], previous: &[i64], sot_seque
     }
     prompt.extend_from_slice(sot_sequence);
     prompt
-}
-
-/// Text already published for the first `spoken_s` seconds of a window, as the timed segment
-/// the decoder is forced to start with: `<|0.00|> text <|spoken_s|>` (`decode_window_after`).
-/// `None` when there is no text, or it would take more than a quarter of the text context.
-pub fn published_prefix(timestamp_begin: i64, text: &[i64], spoken_s: f64) -> Option<Vec<i64>> {
-    if text.is_empty() || text.len() > MAX_TEXT_CONTEXT / 4 {
-        return None;
-    }
-    let last_timestamp = (30.0 / TIME_PRECISION).round() as i64;
-    let end = ((spoken_s / TIME_PRECISION).round() as i64).clamp(1, last_timestamp);
-    let mut prefix = Vec::with_capacity(text.len() + 2);
-    prefix.push(timestamp_begin);
-    prefix.extend_from_slice(text);
-    prefix.push(timestamp_begin + end);
-    Some(prefix)
 }
 
 /// The text decoded so far that the next window is conditioned on.
@@ -94,16 +75,6 @@ mod tests {
         assert_eq!(prompt.len(), 1 + 223 + 1);
         assert_eq!(prompt[1], 1000 - 223);
         assert_eq!(prompt[223], 999);
-    }
-
-    #[test]
-    fn published_text_becomes_one_segment_from_zero_to_where_it_was_spoken() {
-        const TS: i64 = 50364;
-        assert_eq!(published_prefix(TS, &[11, 12], 2.345), Some(vec![TS, 11, 12, TS + 117]));
-        assert_eq!(published_prefix(TS, &[11], 0.0), Some(vec![TS, 11, TS + 1]));
-        assert_eq!(published_prefix(TS, &[11], 45.0), Some(vec![TS, 11, TS + 1500]));
-        assert_eq!(published_prefix(TS, &[], 2.0), None);
-        assert_eq!(published_prefix(TS, &[1; 200], 2.0), None);
     }
 
     #[test]
