@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use tokio::sync::mpsc;
 
-use super::streaming::{ends_phrase, is_superseded, FinalPlan, LocalAgreement, PartialPacer, SpeechCursor};
+use super::streaming::{complete_at_pause, is_superseded, FinalPlan, LocalAgreement, PartialPacer, SpeechCursor};
 use super::{AsrCounters, AsrError, TextSegment, Transcriber};
 use crate::config::live::Section;
 use crate::config::AsrConfig;
@@ -205,7 +205,13 @@ impl LiveRun<'_> {
                 return true;
             }
         };
-        let complete = decoded.pieces.last().is_some_and(|piece| ends_phrase(&piece.text));
+        let text = decoded
+            .pieces
+            .iter()
+            .map(|piece| piece.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let complete = complete_at_pause(&text);
         if live.cursor.decoded_ahead(segment, from, complete) {
             live.held = None;
             self.publish(live, decoded)

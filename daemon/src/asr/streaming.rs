@@ -3,7 +3,7 @@
 //!
 //! Finals at turn ends: the VAD hands out the open segment at each pause (`vad.pause_ms` of
 //! silence). ASR decodes it ahead with the final settings. If that text ends a phrase (a
-//! sentence or clause mark) it is published at once and the segment's audio up to the pause is done (`SpeechCursor`: the
+//! sentence or clause mark) and is more than one word, it is published at once and the segment's audio up to the pause is done (`SpeechCursor`: the
 //! audio after it carries on as the open segment); if not, it is held, and is published when
 //! the silence lasts twice as long (a long pause ends a turn whatever its punctuation) or the
 //! segment closes with no more speech, or is dropped when speech resumes. Audio is
@@ -145,6 +145,14 @@ pub fn ends_phrase(text: &str) -> bool {
     text.ends_with(['.', '?', '!', ',', ';', ':']) && !text.ends_with("...")
 }
 
+/// Whether text decoded at a pause is a whole phrase, to publish at once: it ends a phrase and
+/// holds more than one word. A single word before a short pause is more often the start of
+/// what follows ("Tom," + "can you book the van?", a name Whisper then writes as "Tom.") or a
+/// filler than a turn of its own; it is held, and a long pause still publishes it.
+pub fn complete_at_pause(text: &str) -> bool {
+    ends_phrase(text) && text.split_whitespace().count() > 1
+}
+
 /// What a partial shows: the stable prefix, and the tentative rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Partial {
@@ -268,6 +276,15 @@ mod tests {
         for open in ["We agreed to", "So...", "", "Well -"] {
             assert!(!ends_phrase(open), "{open}");
         }
+    }
+
+    #[test]
+    fn a_lone_word_at_a_pause_waits_for_what_follows() {
+        assert!(complete_at_pause("Can you book the van?"));
+        assert!(complete_at_pause("Sure, leave it with me."));
+        assert!(!complete_at_pause("Tom."));
+        assert!(!complete_at_pause(" Okay, "));
+        assert!(!complete_at_pause("Can you book the"));
     }
 
     #[test]
