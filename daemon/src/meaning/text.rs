@@ -140,9 +140,12 @@ const SENTENCE_GOES_ON_S: f64 = 3.0;
 
 /// Every sentence of `utterances`, in order. A segment that ends without a full stop, question
 /// or exclamation mark and is followed closely by the same speaker's next segment has its last
-/// sentence finished there ("And I'll write up" + "the sync edge cases in the ticket.").
+/// sentence finished there ("And I'll write up" + "the sync edge cases in the ticket."), however
+/// many segments it takes.
 pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = Vec::new();
+    // The utterance the last sentence so far ends in.
+    let mut last_ends_in = None;
     let mut turn = 0;
     for (u, utterance) in utterances.iter().enumerate() {
         let same_speaker = u > 0 && utterance.speaker.is_some() && utterances[u - 1].speaker == utterance.speaker;
@@ -153,16 +156,21 @@ pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
         let length = text.chars().count().max(1) as f64;
         let duration = (utterance.end - utterance.start).max(0.0);
         let mut consumed = 0usize;
-        // A cut with no pause before a word in lower case is inside one sentence even when
-        // the speaker label changed there (speaker changes are found in windows, and a window
-        // can straddle one); the sentence stays with whoever began it.
-        let mid_word_cut = text.chars().next().is_some_and(char::is_lowercase);
+        // A cut with no pause is inside one sentence even when the speaker label changed there
+        // (speaker changes are found in windows, and a window can straddle one) if the text
+        // after it starts in lower case or the text before it ends with no mark at all ("Should
+        // we tell" + "Sam what the session is about?"). The straddling window mislabels the
+        // short side of the cut, so the sentence goes to whoever said the longer part.
+        let no_pause = u > 0 && utterance.start - utterances[u - 1].end < 0.3;
+        let continues_mid_sentence = text.chars().next().is_some_and(char::is_lowercase)
+            || out
+                .last()
+                .and_then(|last| last.text.trim_end().chars().last())
+                .is_some_and(char::is_alphanumeric);
         let open = out.last().filter(|last| {
             u > 0
-                && last.utterance == u - 1
-                && (same_speaker
-                    || utterance.speaker.is_none()
-                    || (mid_word_cut && utterance.start - utterances[u - 1].end < 0.3))
+                && last_ends_in == Some(u - 1)
+                && (same_speaker || utterance.speaker.is_none() || (continues_mid_sentence && no_pause))
                 && utterance.start - last.end <= SENTENCE_GOES_ON_S
                 && !last.text.trim_end().ends_with(['.', '?', '!', '…'])
         });
@@ -175,13 +183,19 @@ pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
             let end = utterance.start + duration * end_chars / length;
             if std::mem::take(&mut goes_on) {
                 if let Some(last) = out.last_mut() {
+                    if last.speaker != utterance.speaker && sentence.len() > last.text.len() {
+                        last.speaker = utterance.speaker.clone();
+                        last.turn = turn;
+                    }
                     last.text = format!("{} {sentence}", last.text);
                     last.words = words(&last.text);
                     last.end = end;
                     last.seqs.push(utterance.seq);
+                    last_ends_in = Some(u);
                     continue;
                 }
             }
+            last_ends_in = Some(u);
             out.push(Sentence {
                 text: sentence.to_owned(),
                 utterance: u,
@@ -285,8 +299,45 @@ mod tests {
                 "So we ship it."
             ]
         );
-        assert_eq!(s[4].speaker.as_deref(), Some("S2"), "whoever began it");
+        assert_eq!(s[4].speaker.as_deref(), Some("S3"), "whoever said the longer part");
         assert_eq!((s[0].seqs.clone(), s[0].end), (vec![0, 1], 2.5 + 2.0 * 34.0 / 40.0));
         assert_eq!(s[1].utterance, 1);
+    }
+
+    #[test]
+    fn a_sentence_goes_on_over_as_many_segments_as_it_takes_and_over_a_label_change_in_mid_phrase() {
+        let u = |seq, speaker: &str, start: f64, end: f64, text: &str| Utterance {
+            seq,
+            start,
+            end,
+            speaker: Some(speaker.into()),
+            text: text.into(),
+        };
+        let s = sentences(&[
+            u(0, "S1", 0.0, 3.0, "What if we split it evenly,"),
+            u(1, "S1", 3.0, 6.0, "15 and 15, and look at the numbers again"),
+            u(2, "S1", 6.0, 8.0, "after four weeks? Fine."),
+            u(3, "S1", 9.0, 11.0, "Should we tell"),
+            u(4, "S2", 11.0, 14.0, "Sam what the session is about?"),
+            u(5, "S2", 15.0, 17.0, "I think we should"),
+            u(6, "S1", 17.5, 19.0, "No, wait."),
+            u(7, "S1", 19.0, 20.0, "We could,"),
+            u(8, "S2", 20.0, 22.0, "Sure."),
+        ]);
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "What if we split it evenly, 15 and 15, and look at the numbers again after four weeks?",
+                "Fine.",
+                "Should we tell Sam what the session is about?",
+                "I think we should",
+                "No, wait.",
+                "We could,",
+                "Sure."
+            ]
+        );
+        assert_eq!(s[0].seqs, [0, 1, 2]);
+        assert_eq!(s[2].speaker.as_deref(), Some("S2"), "whoever said the longer part");
     }
 }

@@ -54,7 +54,11 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
         .iter()
         .find(|i| i["action_item"]["task"].as_str().unwrap_or("").contains("removal van"))
         .unwrap_or_else(|| panic!("no action item to book the van: {insights:?}"));
-    assert_eq!(van["action_item"]["owner"], "Tom", "the name addressed owns it: {van}");
+    let heard: Vec<&str> = finals.iter().filter_map(|f| f["text"].as_str()).collect();
+    assert_eq!(
+        van["action_item"]["owner"], "Tom",
+        "the name addressed owns it: {van}\nfinals: {heard:?}"
+    );
     assert_eq!(van["action_item"]["due"], "before Friday", "{van}");
     assert!(
         van["action_item"]["due_date"].as_str().is_some_and(|d| d.len() == 10),
