@@ -134,7 +134,7 @@ pub struct HealthPublishing {
 /// and at once whenever the capture state changes, until shutdown is requested; hands a
 /// `thermal_throttle` event to the meeting stage when the board's hottest zone reaches
 /// `board.thermal_limit_c` (never waiting: a full queue drops it, and says so).
-pub async fn publish_health(ctx: StageContext<()>, publishing: HealthPublishing, sources: Arc<HealthSources>) {
+async fn publish_health(ctx: StageContext<()>, publishing: HealthPublishing, sources: Arc<HealthSources>) {
     let HealthPublishing {
         outbox,
         device_id,
@@ -179,7 +179,7 @@ pub async fn publish_health(ctx: StageContext<()>, publishing: HealthPublishing,
 /// Feeds systemd's watchdog (WATCHDOG=1 at half its `WatchdogSec=`) while no stage is stuck;
 /// when one is, says which (journal, `systemctl status`, health) and stops feeding it, so
 /// systemd restarts the daemon. Without a watchdog it still looks, and says so.
-pub async fn watchdog(ctx: StageContext<()>, sources: Arc<HealthSources>) {
+async fn watchdog(ctx: StageContext<()>, sources: Arc<HealthSources>) {
     let interval = systemd::watchdog_interval();
     let mut reported: Vec<&'static str> = Vec::new();
     loop {

@@ -2,8 +2,9 @@
 //! transcripts out, on a dedicated thread.
 //!
 //! Finals come at turn ends, not only at segment ends: each pause of the open segment is decoded
-//! ahead with the final settings, and published at once when its text ends a phrase (see
-//! `streaming`, which decides what each event decodes; this loop only runs the model and sends).
+//! ahead with the final settings, and published at once when its text is a phrase of more than
+//! one word (see `streaming`, which decides what each event decodes; this loop only runs the
+//! model and sends).
 //! Partials are decoded greedily, only when nothing else waits and at most half of the time
 //! (`PartialPacer`), so that they rarely delay a final.
 //! Never stores, publishes or logs text itself.
@@ -193,7 +194,8 @@ impl LiveRun<'_> {
         self.out.blocking_send(AsrOutput::Partial(message)).is_ok()
     }
 
-    /// The speech paused: decode it ahead; publish it if it ends a phrase, else hold it.
+    /// The speech paused: decode it ahead; publish it if it is a whole phrase of more than one
+    /// word (`complete_at_pause`), else hold it.
     fn pause(&self, live: &mut LiveState, segment: &SpeechSegment) -> bool {
         let Some(from) = live.cursor.ahead(segment) else {
             return true;

@@ -150,7 +150,12 @@ pub fn ends_phrase(text: &str) -> bool {
 /// what follows ("Tom," + "can you book the van?", a name Whisper then writes as "Tom.") or a
 /// filler than a turn of its own; it is held, and a long pause still publishes it.
 pub fn complete_at_pause(text: &str) -> bool {
-    ends_phrase(text) && text.split_whitespace().count() > 1
+    // Scripts written without spaces between words (Chinese, Japanese, Thai, …) cannot be
+    // counted this way: there, a phrase mark is enough.
+    let unspaced = text.chars().any(|c| {
+        matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{0e00}'..='\u{0eff}' | '\u{1000}'..='\u{109f}' | '\u{1780}'..='\u{17ff}')
+    });
+    ends_phrase(text) && (unspaced || text.split_whitespace().count() > 1)
 }
 
 /// What a partial shows: the stable prefix, and the tentative rest.
@@ -283,7 +288,8 @@ mod tests {
         assert!(complete_at_pause("Can you book the van?"));
         assert!(complete_at_pause("Sure, leave it with me."));
         assert!(!complete_at_pause("Tom."));
-        assert!(!complete_at_pause(" Okay, "));
+        assert!(!complete_at_pause("Okay,"));
+        assert!(complete_at_pause("我们周五发布吧,"), "no spaces between words to count");
         assert!(!complete_at_pause("Can you book the"));
     }
 

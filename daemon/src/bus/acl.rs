@@ -90,10 +90,10 @@ pub enum ListenerKind {
 /// What the broker's listeners turned away, counted for health.
 #[derive(Debug, Default)]
 pub struct BrokerRefusals {
-    /// Connections that ended before a CONNECT was accepted (wrong login, refused client id, no
-    /// CONNECT in time).
+    /// Connections that ended before a CONNECT was accepted (wrong login, refused client id or
+    /// last will, a bad first packet, no CONNECT in time).
     pub connects: AtomicU64,
-    /// Publishes (or last wills) on topics the client may not publish on.
+    /// Publishes on topics the client may not publish on.
     pub publishes: AtomicU64,
     /// Malformed packets and packets over `bus.max_payload_bytes`.
     pub malformed_packets: AtomicU64,

@@ -77,7 +77,7 @@ pub struct BusHealth {
     #[serde(default)]
     pub refused: u64,
     /// Connections the broker turned away before a login was accepted (wrong password,
-    /// refused client id, no CONNECT in time).
+    /// refused client id or last will, a bad first packet, no CONNECT in time).
     #[serde(default)]
     pub broker_refused_connects: u64,
     /// Publishes the broker refused because the client may not publish on that topic (the

@@ -135,13 +135,13 @@ pub fn words(sentence: &str) -> Vec<Word> {
 }
 
 /// How long a pause may be for a sentence left open at the end of one segment to go on in the
-/// next one by the same speaker.
+/// next one.
 const SENTENCE_GOES_ON_S: f64 = 3.0;
 
 /// Every sentence of `utterances`, in order. A segment that ends without a full stop, question
-/// or exclamation mark and is followed closely by the same speaker's next segment has its last
-/// sentence finished there ("And I'll write up" + "the sync edge cases in the ticket."), however
-/// many segments it takes.
+/// or exclamation mark and is followed closely by the same speaker's next segment (or, with no
+/// pause and a cut in mid-phrase, another label's) has its last sentence finished there ("And
+/// I'll write up" + "the sync edge cases in the ticket."), however many segments it takes.
 pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = Vec::new();
     // The utterance the last sentence so far ends in.
@@ -183,7 +183,10 @@ pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
             let end = utterance.start + duration * end_chars / length;
             if std::mem::take(&mut goes_on) {
                 if let Some(last) = out.last_mut() {
-                    if last.speaker != utterance.speaker && sentence.len() > last.text.len() {
+                    if utterance.speaker.is_some()
+                        && last.speaker != utterance.speaker
+                        && sentence.chars().count() > last.text.chars().count()
+                    {
                         last.speaker = utterance.speaker.clone();
                         last.turn = turn;
                     }
@@ -339,5 +342,17 @@ mod tests {
         );
         assert_eq!(s[0].seqs, [0, 1, 2]);
         assert_eq!(s[2].speaker.as_deref(), Some("S2"), "whoever said the longer part");
+
+        let unlabelled = Utterance {
+            speaker: None,
+            ..u(1, "-", 2.0, 5.0, "the sync edge cases in the ticket and the runbook.")
+        };
+        let s = sentences(&[u(0, "S1", 0.0, 2.0, "And I'll write up"), unlabelled]);
+        assert_eq!(s.len(), 1);
+        assert_eq!(
+            s[0].speaker.as_deref(),
+            Some("S1"),
+            "a part nobody was heard in gives no speaker"
+        );
     }
 }

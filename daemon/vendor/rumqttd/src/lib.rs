@@ -68,10 +68,11 @@ pub trait Acl: Send + Sync {
 /// roomscribe patch: why a listener turned a client away (`Acl::refused`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// The connection ended before a CONNECT was accepted: a wrong login, a client the ACL
-    /// refused, or no CONNECT in time.
+    /// The connection ended before a CONNECT was accepted: a wrong login, a client or last will
+    /// the ACL refused, a bad first packet, or no CONNECT in time.
     Connect,
-    /// A PUBLISH (or last will) on a topic the ACL refused; the client was disconnected.
+    /// A PUBLISH on a topic the ACL refused; the client was disconnected. (A refused last will
+    /// is refused with the CONNECT, and counts as `Connect`.)
     Publish,
     /// A packet that broke the protocol or the listener's payload limit; the client was
     /// disconnected.

@@ -126,7 +126,9 @@ impl<P: Protocol> Network<P> {
                     }
                 }
                 Err(protocol::Error::InsufficientBytes(_)) => return Ok(packets.len()),
-                Err(e) => return Err(io::Error::new(ErrorKind::InvalidData, e.to_string()).into()),
+                // roomscribe patch: a protocol error stays one (it was turned into an I/O error
+                // here, so the broker could not tell a client's bad packet from a broken socket).
+                Err(e) => return Err(e.into()),
             }
         }
     }
