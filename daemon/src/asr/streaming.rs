@@ -3,11 +3,12 @@
 //!
 //! Finals at turn ends: the VAD hands out the open segment at each pause (`vad.pause_ms` of
 //! silence). ASR decodes it ahead with the final settings. If that text ends a phrase (a
-//! sentence or clause mark) and is more than one word, it is published at once and the segment's audio up to the pause is done (`SpeechCursor`: the
-//! audio after it carries on as the open segment); if not, it is held, and is published when
-//! the silence lasts twice as long (a long pause ends a turn whatever its punctuation) or the
-//! segment closes with no more speech, or is dropped when speech resumes. Audio is
-//! never dropped: whatever was not published at a pause is decoded with the segment.
+//! sentence or clause mark) and is more than one word, it is published at once and the
+//! segment's audio up to the pause is done (`SpeechCursor`: the audio after it carries on as
+//! the open segment); if not, it is held, and is published when the silence lasts twice as long
+//! (a long pause ends a turn whatever its punctuation) or the segment closes with no more
+//! speech, or is dropped when speech resumes. Audio is never dropped: whatever was not
+//! published at a pause is decoded with the segment.
 //!
 //! Partials: LocalAgreement-2 (Macháček et al., "Turning Whisper into Real-Time Transcription
 //! System", 2023): the growing speech buffer is re-decoded about once a second, and the words
