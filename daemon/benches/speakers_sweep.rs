@@ -59,6 +59,7 @@ fn heard_segments(audio: &[f32], transcript: &Path) -> Vec<HeardTranscript> {
                     confidence: 0.9,
                     language: "en".into(),
                     speaker: None,
+                    revision: 1,
                 },
                 audio: audio[at(start)..at(end).max(at(start))].to_vec(),
                 words: s["words"]

@@ -37,6 +37,7 @@ fn transcript(i: usize) -> Transcript {
         confidence: 0.87,
         language: "en".into(),
         speaker: None,
+        revision: 1,
     }
 }
 

@@ -198,7 +198,10 @@ impl VadThreads {
         loop {
             match self.events.blocking_recv()? {
                 SpeechEvent::Final(segment) => return Some(segment),
-                SpeechEvent::Partial(_) | SpeechEvent::Pause(_) | SpeechEvent::LongPause(_) => {}
+                SpeechEvent::Partial(_)
+                | SpeechEvent::Pause(_)
+                | SpeechEvent::LongPause(_)
+                | SpeechEvent::Quiet { .. } => {}
             }
         }
     }
@@ -450,6 +453,7 @@ pub fn attribute_speakers(
                 confidence: segment.confidence,
                 language: segment.language.clone(),
                 speaker: None,
+                revision: 1,
             },
             audio: wav.read_span(
                 at(segment.start),
@@ -737,7 +741,7 @@ pub fn detect_speech(wav: WavSource, config: &VadConfig) -> Result<SpeechTimelin
                 segments.push((seconds(segment.start_sample), seconds(segment.end_sample())))
             }
             SpeechEvent::Pause(segment) => pauses.push(seconds(segment.speech_end_sample)),
-            SpeechEvent::Partial(_) | SpeechEvent::LongPause(_) => {}
+            SpeechEvent::Partial(_) | SpeechEvent::LongPause(_) | SpeechEvent::Quiet { .. } => {}
         }
     }
     threads.join()?;

@@ -51,7 +51,15 @@ pub enum SpeechEvent {
     LongPause(SpeechSegment),
     /// The segment closed. Never dropped.
     Final(SpeechSegment),
+    /// Nobody has spoken since the last segment closed, `QUIET_AFTER_CLOSE_SAMPLES` ago, at
+    /// stream position `at_sample`: a moment for work that must not hold up a final (hearing
+    /// the last finals again). Once per quiet spell; may be dropped.
+    Quiet { at_sample: u64 },
 }
+
+/// How long after a segment closed, with no new speech, the VAD stage says `Quiet`: 1 s (the
+/// close itself took `vad.min_silence_ms`).
+pub const QUIET_AFTER_CLOSE_SAMPLES: u64 = STREAM_RATE as u64;
 
 impl SpeechEvent {
     /// The event's name, for logs.
@@ -61,16 +69,18 @@ impl SpeechEvent {
             SpeechEvent::Pause(_) => "pause",
             SpeechEvent::LongPause(_) => "long_pause",
             SpeechEvent::Final(_) => "final",
+            SpeechEvent::Quiet { .. } => "quiet",
         }
     }
 
-    /// The speech the event carries.
-    pub fn segment(&self) -> &SpeechSegment {
+    /// The speech the event carries (none for `Quiet`).
+    pub fn segment(&self) -> Option<&SpeechSegment> {
         match self {
             SpeechEvent::Partial(segment)
             | SpeechEvent::Pause(segment)
             | SpeechEvent::LongPause(segment)
-            | SpeechEvent::Final(segment) => segment,
+            | SpeechEvent::Final(segment) => Some(segment),
+            SpeechEvent::Quiet { .. } => None,
         }
     }
 }
@@ -95,6 +105,20 @@ pub struct PartialTranscript {
 pub enum AsrOutput {
     Partial(PartialTranscript),
     Final(HeardTranscript),
+    Revision(TextRevision),
+}
+
+/// A final heard again, with the speech around it, and heard differently: its new words.
+/// The final keeps its sequence, times and speaker; only the text and confidence change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRevision {
+    /// The final's `sequence`.
+    pub sequence: u64,
+    pub text: String,
+    pub confidence: f32,
+    /// Each word and when it was said (stream seconds), so that a final split by speaker can
+    /// be revised piece by piece.
+    pub words: Vec<TimedWord>,
 }
 
 /// A final transcript and the audio it was heard in, for the speakers stage.
@@ -120,6 +144,8 @@ pub struct TimedWord {
 pub enum AttributedOutput {
     Partial(PartialTranscript),
     Final(Transcript),
+    /// A final already handed on, heard again (its `sequence` as the speakers stage numbered it).
+    Revision(TextRevision),
 }
 
 /// A final piece of transcript.
@@ -137,6 +163,8 @@ pub struct Transcript {
     /// Who said it: set by the speakers stage (none when speakers are off or nobody could be
     /// told yet), labelled for the meeting by the meeting stage.
     pub speaker: Option<SpeakerTag>,
+    /// 1 as first heard; 2 once heard again with the speech around it (`TextRevision`).
+    pub revision: u32,
 }
 
 /// Who said a piece of transcript.

@@ -42,8 +42,8 @@ impl Envelope {
 }
 
 /// Schema version of `TranscriptMessage` (2 added `speaker`, `speaker_name`,
-/// `speaker_confidence`).
-pub const TRANSCRIPT_VERSION: u32 = 2;
+/// `speaker_confidence`; 3 added `revision`).
+pub const TRANSCRIPT_VERSION: u32 = 3;
 
 /// A final transcript segment on `roomscribe/<device>/transcript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +75,14 @@ pub struct TranscriptMessage {
     /// v2: 0-1, how sure the attribution is; null without a speaker.
     #[serde(default)]
     pub speaker_confidence: Option<f32>,
+    /// v3: 1 as first heard; 2 when the final was heard again with the speech around it and
+    /// came out different (same `seq`: it replaces the first).
+    #[serde(default = "first_revision")]
+    pub revision: u32,
+}
+
+fn first_revision() -> u32 {
+    1
 }
 
 impl TranscriptMessage {
@@ -93,6 +101,7 @@ impl TranscriptMessage {
             speaker: t.speaker.as_ref().map(|s| s.label.clone()),
             speaker_name: t.speaker.as_ref().and_then(|s| s.name.clone()),
             speaker_confidence: t.speaker.as_ref().map(|s| (s.confidence * 1000.0).round() / 1000.0),
+            revision: t.revision,
         }
     }
 }
@@ -716,6 +725,7 @@ mod tests {
             confidence: 0.8,
             language: "en".into(),
             speaker: None,
+            revision: 1,
         }
     }
 
@@ -779,7 +789,7 @@ mod tests {
             embedding: vec![0.5; 192],
         });
         let message = TranscriptMessage::new("room-1", &spoken, &key());
-        assert_eq!(message.envelope.v, 2);
+        assert_eq!(message.envelope.v, 3);
         let bytes = to_cbor(&message);
         let map = read_map(&bytes).unwrap();
         assert_eq!(map["speaker"], "S2");
@@ -918,6 +928,7 @@ mod tests {
             "speaker",
             "speaker_name",
             "speaker_confidence",
+            "revision",
         ];
         assert_eq!(keys, expected);
     }

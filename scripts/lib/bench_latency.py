@@ -10,8 +10,10 @@ setting (beam 5 and greedy):
   of the final that carries its last words: the last final to start before the turn's end (less
   0.3 s, Whisper's timing error), p50 / p95 / max;
 - turns lost: turns of which fewer than half the words reached any final near them;
-- live WER (the finals, in order) next to offline `roomscribe transcribe` WER of the same file
-  at the same beam size, both scored by the corpus's score.py.
+- live WER (the finals as first published, in order), revised WER (each final's latest
+  revision: `asr.revise_finals` hears finals again with the speech around them) and offline
+  `roomscribe transcribe` WER of the same file at the same beam size, all scored by the
+  corpus's score.py.
 
 The stream's origin in wall-clock time comes from the retained health messages (one a second):
 `ts - capture.captured_frames / 16000`, the smallest over the run, which is at most one ALSA period
@@ -64,8 +66,9 @@ def cbor_decode(payload: bytes):
     return cbor2.loads(payload)
 
 
-def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float, dict]], float]:
-    """Plays `wav` to the daemon; returns (arrival time, decoded final) pairs and the stream origin."""
+def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float, dict]], float, float]:
+    """Plays `wav` to the daemon; returns (arrival time, decoded final) pairs, the stream origin
+    and the daemon's CPU seconds (whole process, from its last health message)."""
     with wave.open(str(wav)) as w:
         if (w.getframerate(), w.getnchannels(), w.getsampwidth()) != (RATE, 1, 2):
             sys.exit(f"bench: {wav} is not 16 kHz mono 16-bit")
@@ -82,6 +85,7 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
         '[capture]\npcm = "meeting"\npacing = "realtime"\n'
         f'[vad]\nmodel = "{args.silero}"\n'
         f'[asr]\nmodel_dir = "{args.model}"\nthreads = 2\nbeam_size = {beam}\n'
+        f'revise_finals = {"false" if args.no_revise else "true"}\n'
         f'[bus]\nlisten = "127.0.0.1:{port}"\nmqtt5_listen = "127.0.0.1:{port5}"\nhealth_interval_s = 1\n')
     env = dict(os.environ, ALSA_CONFIG_PATH=f"/usr/share/alsa/alsa.conf:{work / 'asoundrc'}", RUST_LOG=os.environ.get("BENCH_LATENCY_RUST_LOG", "warn"))
     log = open(work / "daemon.log", "wb")
@@ -120,7 +124,7 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
             kept = Path(tempfile.gettempdir()) / f"bench-latency-{wav.stem}-beam{beam}.log"
             shutil.copyfile(work / "daemon.log", kept)
             print(f"daemon log kept in {kept}", file=sys.stderr)
-    finals, origins = [], []
+    finals, origins, cpu_s = [], [], 0.0
     for line in lines:
         parts = line.split(" ", 2)
         if len(parts) != 3:
@@ -133,9 +137,10 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
             frames = (health.get("capture") or {}).get("captured_frames") or 0
             if frames > RATE:
                 origins.append(health["ts"] / 1000 - frames / RATE)
+            cpu_s = max(cpu_s, (health.get("process") or {}).get("cpu_s") or 0.0)
     if not origins:
         sys.exit(f"bench: no health message told the stream's origin:\n{(work / 'daemon.log').read_text()}")
-    return finals, min(origins)
+    return finals, min(origins), cpu_s
 
 
 def turn_results(turns: list[dict], finals: list[tuple[float, dict]], origin: float):
@@ -163,6 +168,8 @@ def main() -> None:
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--files", default="meetings/pub_m0[1-3].wav", help="glob under the corpus")
     parser.add_argument("--beams", default="5,1", help="beam sizes to run, comma-separated")
+    parser.add_argument("--no-revise", action="store_true",
+                        help="asr.revise_finals = false: finals are not heard again (for an A/B)")
     args = parser.parse_args()
     corpus = Path(args.corpus)
     score_py = corpus.parent / "tools" / "score.py"
@@ -173,20 +180,28 @@ def main() -> None:
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is missing (scripts/setup installs it)")
     print(f"{'file':<20} {'beam':>4} {'turns':>5} {'lost':>4} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
-          f"{'live WER%':>9} {'offline WER%':>12}")
+          f"{'live WER%':>9} {'revised WER%':>12} {'offline WER%':>12} {'CPU s':>6}")
     for beam in [int(b) for b in args.beams.split(",")]:
-        every, lost_total, turns_total, live_w, off_w = [], 0, 0, [], []
+        every, lost_total, turns_total, live_w, rev_w, off_w, cpu_total = [], 0, 0, [], [], [], 0.0
         for wav in wavs:
             truth_path = wav.with_suffix(".json")
             truth = json.loads(truth_path.read_text())
             with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
-                finals, origin = play_live(args, wav, beam, Path(tmp))
-            finals.sort(key=lambda af: af[1]["seq"])
+                finals, origin, cpu_s = play_live(args, wav, beam, Path(tmp))
+            # A revision (the final heard again with the speech around it) has the same seq and
+            # a higher `revision`: latency counts first finals, "revised WER" the latest text.
+            revised = {}
+            for arrival, final in finals:
+                if final["seq"] not in revised or final.get("revision", 1) > revised[final["seq"]].get("revision", 1):
+                    revised[final["seq"]] = final
+            finals = sorted((af for af in finals if af[1].get("revision", 1) == 1), key=lambda af: af[1]["seq"])
             latencies = turn_results(truth["turns"], finals, origin)
             kept = [l for l in latencies if l is not None]
             lost = len(latencies) - len(kept)
             live = score_wer(score_py, truth_path, [
                 {"start": f["start"], "end": f["end"], "text": f["text"]} for _, f in finals])
+            revised_wer = score_wer(score_py, truth_path, [
+                {"start": f["start"], "end": f["end"], "text": f["text"]} for _, f in sorted(revised.items())])
             offline_json = subprocess.run(
                 [args.roomscribe, "transcribe", str(wav), "--format", "json", "--model", args.model,
                  "--beam-size", str(beam), "--threads", "2"], check=True, capture_output=True).stdout
@@ -195,20 +210,24 @@ def main() -> None:
             lost_total += lost
             turns_total += len(latencies)
             live_w.append(live)
+            rev_w.append(revised_wer)
+            cpu_total += cpu_s
             off_w.append(offline)
             p = (lambda q: percentile(kept, q)) if kept else (lambda q: float("nan"))
             print(f"{wav.name:<20} {beam:>4} {len(latencies):>5} {lost:>4} {p(0.5):6.2f} {p(0.95):6.2f} "
-                  f"{max(kept, default=float('nan')):6.2f} {100 * live:9.2f} {100 * offline:12.2f}", flush=True)
+                  f"{max(kept, default=float('nan')):6.2f} {100 * live:9.2f} {100 * revised_wer:12.2f} {100 * offline:12.2f} {cpu_s:6.1f}", flush=True)
             if os.environ.get("BENCH_LATENCY_TURNS"):
                 for turn, latency in zip(truth["turns"], latencies):
                     shown = "lost" if latency is None else f"{latency:5.2f}"
                     print(f"    {turn['end']:8.2f} {shown:>6}  {turn['text'][:70]}")
                 for arrival, final in finals:
                     print(f"    final {final['start']:7.2f}-{final['end']:7.2f} at {arrival - origin:8.2f}  {final['text']}")
+                    if revised[final["seq"]] is not final:
+                        print(f"      revised to  {revised[final['seq']]['text']}")
         if every:
             print(f"{'all':<20} {beam:>4} {turns_total:>5} {lost_total:>4} {percentile(every, 0.5):6.2f} "
                   f"{percentile(every, 0.95):6.2f} {max(every):6.2f} {100 * statistics.mean(live_w):9.2f} "
-                  f"{100 * statistics.mean(off_w):12.2f}", flush=True)
+                  f"{100 * statistics.mean(rev_w):12.2f} {100 * statistics.mean(off_w):12.2f} {cpu_total:6.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,15 +7,21 @@
 //! model and sends).
 //! Partials are decoded greedily, only when nothing else waits and at most half of the time
 //! (`PartialPacer`), so that they rarely delay a final.
+//! With `asr.revise_finals`, published finals are heard again together, about 20 s at a time
+//! or when the room goes quiet, as `transcribe` hears them; those that come out different go
+//! out as revisions (see `revise`, which decides the groups and which word is whose).
 //! Never stores, publishes or logs text itself.
 
 use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use tokio::sync::mpsc;
 
+use super::decode::prompt::PromptContext;
+use super::revise::{Group, HeardWord, Outcome, PublishedFinal, Unrevised, PROMPT_FROM_SAMPLES};
 use super::streaming::{complete_at_pause, is_superseded, FinalPlan, LocalAgreement, PartialPacer, SpeechCursor};
-use super::{AsrCounters, AsrError, TextSegment, Transcriber};
+use super::{AsrCounters, AsrError, RevisionStats, TextSegment, Transcriber};
 use crate::config::live::Section;
 use crate::config::AsrConfig;
 use crate::pipeline::{
@@ -26,8 +32,9 @@ use crate::stage::StageContext;
 /// Events read ahead of the one being handled (the VAD → ASR channel's capacity).
 const LOOKAHEAD: usize = 16;
 
-/// Runs the stage until its input closes. A decode that fails is logged, and the audio it
-/// covered is decoded again with the segment's final (a failed final is skipped).
+/// Runs the stage until its input closes (then hears again whatever finals are still
+/// unrevised). A decode that fails is logged, and the audio it covered is decoded again with
+/// the segment's final (a failed final is skipped).
 ///
 /// Live decodes are prompted with `asr.initial_prompt` and `asr.hotwords` only, never with the
 /// text before them (`condition_on_previous_text` is for `transcribe`'s 30 s windows): given a
@@ -50,6 +57,9 @@ pub fn run_stage(
         held: None,
         sequence: 0,
         pacer: PartialPacer::default(),
+        revise: live_config.current().revise_finals,
+        unrevised: Unrevised::default(),
+        revision_context: transcriber.new_context(),
     };
     // Events taken from the channel and not yet handled, so that a skipped event can be told
     // from one that is only late; no more than the channel holds.
@@ -58,7 +68,15 @@ pub fn run_stage(
         if waiting.is_empty() {
             match events.blocking_recv() {
                 Some(event) => waiting.push_back(event),
-                None => return,
+                None => {
+                    let run = LiveRun {
+                        transcriber: &transcriber,
+                        out: &out,
+                        revisions: &ctx.counters.revisions,
+                    };
+                    run.revise_all(&mut live);
+                    return;
+                }
             }
         }
         while waiting.len() < LOOKAHEAD {
@@ -75,6 +93,10 @@ pub fn run_stage(
             match transcriber.reconfigure(&config) {
                 Ok(()) => {
                     live.held = None;
+                    live.revise = config.revise_finals;
+                    if !live.revise {
+                        live.unrevised.clear();
+                    }
                     tracing::info!("Transcription settings changed");
                 }
                 Err(error) => {
@@ -85,13 +107,14 @@ pub fn run_stage(
         let run = LiveRun {
             transcriber: &transcriber,
             out: &out,
+            revisions: &ctx.counters.revisions,
         };
         // While ASR lags, what a later event carries is not decoded twice (see `is_superseded`).
         let superseded = is_superseded(&event, waiting.iter())
             || matches!(event, SpeechEvent::Partial(_)) && !live.pacer.due(Instant::now());
         tracing::debug!(
             event = event.kind(),
-            speech_end_s = seconds(event.segment().speech_end_sample),
+            speech_end_s = event.segment().map(|s| seconds(s.speech_end_sample)),
             waiting = waiting.len(),
             superseded,
             "Speech event"
@@ -101,7 +124,11 @@ pub fn run_stage(
             SpeechEvent::Partial(segment) => run.partial(&mut live, &segment),
             SpeechEvent::Pause(segment) => run.pause(&mut live, &segment),
             SpeechEvent::LongPause(segment) => run.long_pause(&mut live, &segment),
-            SpeechEvent::Final(segment) => run.finalise(&mut live, &segment),
+            SpeechEvent::Final(segment) => {
+                // Between turns, when finals enough for a window with context have gathered.
+                run.finalise(&mut live, &segment) && (!waiting.is_empty() || run.revise_due(&mut live))
+            }
+            SpeechEvent::Quiet { .. } => !waiting.is_empty() || run.revise_all(&mut live),
         };
         if !carry_on {
             tracing::warn!("Transcript output closed; the ASR stage stops");
@@ -119,6 +146,12 @@ struct LiveState {
     /// The last final's `sequence`.
     sequence: u64,
     pacer: PartialPacer,
+    /// `asr.revise_finals`.
+    revise: bool,
+    /// Finals published and not heard again yet.
+    unrevised: Unrevised,
+    /// The text heard again so far, for the next group's prompt.
+    revision_context: PromptContext,
 }
 
 /// Audio decoded with the final settings, not yet published.
@@ -147,6 +180,7 @@ impl Decoded {
 struct LiveRun<'a> {
     transcriber: &'a Transcriber,
     out: &'a mpsc::Sender<AsrOutput>,
+    revisions: &'a RevisionStats,
 }
 
 fn seconds(samples: u64) -> f64 {
@@ -306,7 +340,8 @@ impl LiveRun<'_> {
     fn publish(&self, live: &mut LiveState, decoded: Decoded) -> bool {
         self.transcriber.timings.record(decoded.processing_s, decoded.audio_s);
         live.agreement.reset();
-        for piece in &decoded.pieces {
+        let decoded_end = decoded.start + decoded.audio.len() as f64 / f64::from(STREAM_RATE);
+        for (index, piece) in decoded.pieces.iter().enumerate() {
             live.sequence += 1;
             let heard = HeardTranscript {
                 transcript: Transcript {
@@ -317,14 +352,107 @@ impl LiveRun<'_> {
                     confidence: piece.confidence,
                     language: piece.language.clone(),
                     speaker: None,
+                    revision: 1,
                 },
                 audio: decoded.audio_between(piece.start, piece.end),
                 words: piece.words.iter().map(TimedWord::from).collect(),
             };
+            if live.revise {
+                // Heard again, the decode's audio is cut only where its pieces meet: a piece's
+                // own times may clip its last syllable, which a second hearing would then miss.
+                let from = if index == 0 { decoded.start } else { piece.start };
+                let to = decoded.pieces.get(index + 1).map_or(decoded_end, |next| next.start);
+                live.unrevised.push(PublishedFinal {
+                    sequence: live.sequence,
+                    start: from,
+                    text: piece.text.clone(),
+                    audio: decoded.audio_between(from, to),
+                });
+            }
             if self.out.blocking_send(AsrOutput::Final(heard)).is_err() {
                 return false;
             }
         }
         true
+    }
+
+    /// Hears finals again while enough for a window with context have gathered. Returns false
+    /// when the output closed.
+    fn revise_due(&self, live: &mut LiveState) -> bool {
+        while live.unrevised.due() {
+            let Some(group) = live.unrevised.take_group() else {
+                break;
+            };
+            if !self.revise(live, &group) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Hears every unrevised final again (the room went quiet, or the stage stops).
+    fn revise_all(&self, live: &mut LiveState) -> bool {
+        while let Some(group) = live.unrevised.take_group() {
+            if !self.revise(live, &group) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Decodes `group`'s finals together as `transcribe` would, and sends a revision of each
+    /// whose text came out different. A failed decode revises nothing (the finals stand).
+    fn revise(&self, live: &mut LiveState, group: &Group) -> bool {
+        let audio = group.audio();
+        // A short group is decoded without a prompt: Whisper would copy it (see `run_stage`).
+        let prompted = audio.len() >= PROMPT_FROM_SAMPLES;
+        let mut context = if prompted {
+            live.revision_context.clone()
+        } else {
+            self.transcriber.new_context()
+        };
+        let started = Instant::now();
+        let pieces = match self.transcriber.transcribe_revision(&audio, &mut context) {
+            Ok(pieces) => pieces,
+            Err(error) => {
+                tracing::warn!(%error, finals = group.finals.len(), "Hearing finals again failed; they stand as published");
+                return true;
+            }
+        };
+        if prompted {
+            live.revision_context = context;
+        }
+        let words: Vec<HeardWord> = pieces
+            .iter()
+            .flat_map(|piece| {
+                piece.words.iter().map(|w| HeardWord {
+                    word: w.word.clone(),
+                    start: w.start,
+                    end: w.end,
+                    confidence: piece.confidence,
+                })
+            })
+            .collect();
+        let revisions = match group.revise(&words) {
+            Outcome::Revised(revisions) => revisions,
+            Outcome::Distrusted { heard, published } => {
+                tracing::debug!(heard, published, "Finals heard again gave far fewer words; they stand");
+                self.revisions.distrusted.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+        };
+        tracing::debug!(
+            finals = group.finals.len(),
+            revised = revisions.len(),
+            audio_s = audio.len() as f64 / f64::from(STREAM_RATE),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "Finals heard again"
+        );
+        self.revisions
+            .finals_revised
+            .fetch_add(revisions.len() as u64, Ordering::Relaxed);
+        revisions
+            .into_iter()
+            .all(|revision| self.out.blocking_send(AsrOutput::Revision(revision)).is_ok())
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod live;
+pub mod revise;
 pub mod streaming;
 pub mod whisper;
 
@@ -218,11 +219,19 @@ impl FirewallStats {
     }
 }
 
-/// What health reads of the ASR stage: the firewall's counts and recent timings.
+/// What health reads of the ASR stage: the firewall's counts, recent timings and revisions.
 #[derive(Debug, Default)]
 pub struct AsrCounters {
     pub firewall: Arc<FirewallStats>,
     pub timings: Arc<AsrTimings>,
+    pub revisions: Arc<RevisionStats>,
+}
+
+/// What hearing live finals again did (`live`, `revise`).
+#[derive(Debug, Default)]
+pub struct RevisionStats {
+    pub finals_revised: AtomicU64,
+    pub distrusted: AtomicU64,
 }
 
 impl Counters for AsrCounters {
@@ -232,6 +241,8 @@ impl Counters for AsrCounters {
             timing: self.timings.summary(),
             hallucinations_suppressed: self.firewall.hallucinations_suppressed(),
             no_speech_windows: self.firewall.no_speech.load(Ordering::Relaxed),
+            finals_revised: self.revisions.finals_revised.load(Ordering::Relaxed),
+            revisions_distrusted: self.revisions.distrusted.load(Ordering::Relaxed),
         }
     }
 }
@@ -268,6 +279,8 @@ pub struct Transcriber {
     partial_options: DecodeOptions,
     /// `options` for live finals: a short audio context.
     live_options: DecodeOptions,
+    /// `options` for hearing live finals again (`revise`): the whole window, every word timed.
+    revision_options: DecodeOptions,
     device: Device,
     precision: Precision,
     language: String,
@@ -283,6 +296,15 @@ fn partial_options(config: &AsrConfig) -> DecodeOptions {
         beam_size: 1,
         temperatures: vec![0.0],
         ..live_options(config)
+    }
+}
+
+/// Hearing finals again: the configured settings, with word times to tell which final each
+/// word belongs to.
+fn revision_options(config: &AsrConfig) -> DecodeOptions {
+    DecodeOptions {
+        word_timestamps: true,
+        ..DecodeOptions::from_config(config)
     }
 }
 
@@ -375,6 +397,7 @@ impl Transcriber {
             options: DecodeOptions::from_config(config),
             partial_options: partial_options(config),
             live_options: live_options(config),
+            revision_options: revision_options(config),
             device,
             precision,
             language: config.language.clone(),
@@ -408,6 +431,7 @@ impl Transcriber {
         self.options = DecodeOptions::from_config(config);
         self.partial_options = partial_options(config);
         self.live_options = live_options(config);
+        self.revision_options = revision_options(config);
         self.language = config.language.clone();
         Ok(())
     }
@@ -418,6 +442,7 @@ impl Transcriber {
         AsrCounters {
             firewall: self.stats.clone(),
             timings: self.timings.clone(),
+            revisions: Arc::default(),
         }
     }
 
@@ -495,6 +520,15 @@ impl Transcriber {
     /// `transcribe` for a live final: the same settings, with a short audio context.
     pub fn transcribe_live(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
         self.transcribe_with(&self.live_options, samples, context)
+    }
+
+    /// `transcribe` for finals heard again together (`revise`): every word timed.
+    pub fn transcribe_revision(
+        &self,
+        samples: &[f32],
+        context: &mut PromptContext,
+    ) -> Result<Vec<TextSegment>, AsrError> {
+        self.transcribe_with(&self.revision_options, samples, context)
     }
 
     fn transcribe_with(

@@ -31,9 +31,11 @@ pub fn is_superseded<'a>(event: &SpeechEvent, mut waiting: impl Iterator<Item = 
             SpeechEvent::Pause(s) | SpeechEvent::LongPause(s) | SpeechEvent::Final(s) => {
                 s.start_sample == pause.start_sample
             }
-            SpeechEvent::Partial(_) => false,
+            SpeechEvent::Partial(_) | SpeechEvent::Quiet { .. } => false,
         }),
         SpeechEvent::Final(_) => false,
+        // A later quiet spell does the same work.
+        SpeechEvent::Quiet { .. } => waiting.any(|later| matches!(later, SpeechEvent::Quiet { .. })),
     }
 }
 

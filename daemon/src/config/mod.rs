@@ -310,6 +310,10 @@ pub struct AsrConfig {
     /// Time every word (cross-attention alignment and dynamic time warping; one more decoder
     /// pass per window). Default false.
     pub word_timestamps: bool,
+    /// Hear live finals again, about 20 s at a time (or when the room goes quiet), the way
+    /// `transcribe` does, and publish those that come out different as revisions (`revision`
+    /// 2). Costs about one more decode of all speech. Default true.
+    pub revise_finals: bool,
 }
 
 impl Default for AsrConfig {
@@ -332,6 +336,7 @@ impl Default for AsrConfig {
             initial_prompt: String::new(),
             hotwords: String::new(),
             word_timestamps: false,
+            revise_finals: true,
         }
     }
 }

@@ -174,6 +174,13 @@ pub struct AsrHealth {
     pub hallucinations_suppressed: u64,
     /// Windows the no-speech gate judged silent.
     pub no_speech_windows: u64,
+    /// Live finals heard again with the speech around them and published with new text.
+    #[serde(default)]
+    pub finals_revised: u64,
+    /// Groups of finals heard again that gave far fewer words than were published, so that
+    /// none of them was revised.
+    #[serde(default)]
+    pub revisions_distrusted: u64,
 }
 
 /// Who spoke: the speakers stage.

@@ -346,6 +346,18 @@ impl Tracker {
         self.changes(Some(LIVE_WINDOW))
     }
 
+    /// Gives utterance `seq` its text as heard again (`TextRevision`); returns the findings that
+    /// are new or changed with it (none when it is no longer in the live window).
+    pub fn revise(&mut self, seq: u64, text: &str) -> Vec<Finding> {
+        match self.utterances.iter_mut().rev().find(|u| u.seq == seq) {
+            Some(utterance) => {
+                text.clone_into(&mut utterance.text);
+                self.changes(Some(LIVE_WINDOW))
+            }
+            None => Vec::new(),
+        }
+    }
+
     /// Gives the utterances their speakers again (after the end-of-meeting re-clustering: one
     /// per utterance, in order); returns the findings that changed with them.
     pub fn relabel(&mut self, speakers: &[Option<String>]) -> Vec<Finding> {

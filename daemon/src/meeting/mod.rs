@@ -3,7 +3,8 @@
 //! speakers and revises them when it ends (`speakers`), runs the meaning rules on each final
 //! (`crate::meaning`: questions, action items, decisions live; keywords every so often; talk
 //! time at the end), builds their summaries (`summary`), answers operators' meeting commands,
-//! and hands everything on to the store in order.
+//! and hands everything on to the store in order. A final heard again by ASR goes on as the
+//! same transcript with the next `revision`.
 //!
 //! Owns no file and no socket: it never stores, publishes or reads the database (what a
 //! meeting needs for its summary, it has seen go by).
@@ -11,6 +12,8 @@
 pub mod rules;
 pub mod speakers;
 pub mod summary;
+
+use std::collections::VecDeque;
 
 use tokio::sync::mpsc;
 
@@ -20,7 +23,7 @@ use crate::config::{MeaningConfig, MeetingConfig, SpeakersConfig};
 use crate::meaning::{self, Tracker, Utterance};
 use crate::pipeline::{
     AttributedOutput, AudioReport, Finding, MeetingMeaning, MeetingOutput, MeetingRecord, MeetingRequest,
-    SegmentRecord, SpeakersRevision, Transcript,
+    SegmentRecord, SpeakersRevision, TextRevision, Transcript,
 };
 use crate::stage::StageContext;
 use rules::{Decision, EndedBy, MeetingRules};
@@ -52,8 +55,14 @@ pub struct MeetingStage {
     voices: speakers::MeetingVoices,
     /// The furthest stream time seen (end of speech, or of a metrics window).
     stream_now: f64,
+    /// The last transcripts handed on, and the meeting each was said in: what a revision
+    /// (`TextRevision`) changes.
+    recent: VecDeque<(Option<String>, Transcript)>,
     out: mpsc::Sender<MeetingOutput>,
 }
+
+/// Transcripts remembered for their revisions: ASR revises within about 30 s of speech.
+const RECENT_TRANSCRIPTS: usize = 256;
 
 impl MeetingStage {
     pub fn new(ctx: StageContext<()>, config: &MeetingConfig, out: mpsc::Sender<MeetingOutput>) -> Self {
@@ -65,6 +74,7 @@ impl MeetingStage {
             meaning: MeaningConfig::default(),
             voices: speakers::MeetingVoices::default(),
             stream_now: 0.0,
+            recent: VecDeque::with_capacity(RECENT_TRANSCRIPTS),
             out,
         }
     }
@@ -95,6 +105,10 @@ impl MeetingStage {
                     Some(AttributedOutput::Final(transcript)) => {
                         let _work = heartbeat.working();
                         self.on_transcript(transcript, inputs.speakers.current()).await;
+                    }
+                    Some(AttributedOutput::Revision(revision)) => {
+                        let _work = heartbeat.working();
+                        self.on_revision(revision).await;
                     }
                 },
                 report = inputs.reports.recv(), if reports_open => match report {
@@ -160,12 +174,51 @@ impl MeetingStage {
             segments.push(record);
         }
         let meeting = self.meeting_id();
+        if self.recent.len() == RECENT_TRANSCRIPTS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((meeting.clone(), transcript.clone()));
         self.send(MeetingOutput::Segment { meeting, transcript }).await;
         // After its segment: a finding names segments the store already has.
         if let Some(tracker) = &mut self.tracker {
             let findings = tracker.add(utterance);
             self.hand_on(findings, None).await;
         }
+    }
+
+    /// A final heard again: its new text goes to the store (a transcript with the next
+    /// revision, for the meeting it was said in), into the meeting's summary if it is still
+    /// going on, and through the meaning rules again.
+    async fn on_revision(&mut self, revision: TextRevision) {
+        let Some((meeting, transcript)) = self
+            .recent
+            .iter_mut()
+            .rev()
+            .find(|(_, t)| t.sequence == revision.sequence)
+        else {
+            tracing::debug!(
+                sequence = revision.sequence,
+                "A revision of a transcript long gone; dropped"
+            );
+            return;
+        };
+        transcript.text = revision.text;
+        transcript.confidence = revision.confidence;
+        transcript.revision += 1;
+        let (meeting, transcript) = (meeting.clone(), transcript.clone());
+        let current = self.meeting_id();
+        if let (Some((_, segments)), true) = (&mut self.meeting, meeting == current) {
+            if let Some(segment) = segments.iter_mut().rev().find(|s| s.seq == Some(transcript.sequence)) {
+                segment.text.clone_from(&transcript.text);
+                segment.confidence = transcript.confidence;
+            }
+        }
+        let findings = match (&mut self.tracker, meeting == current) {
+            (Some(tracker), true) => tracker.revise(transcript.sequence, &transcript.text),
+            _ => Vec::new(),
+        };
+        self.send(MeetingOutput::Segment { meeting, transcript }).await;
+        self.hand_on(findings, None).await;
     }
 
     /// Hands findings to the store, those of the kinds `[meaning] live_kinds` names, as the
@@ -357,19 +410,25 @@ mod tests {
             confidence: 0.9,
             language: "en".into(),
             speaker: None,
+            revision: 1,
         }
     }
 
     /// Runs the stage over `finals` (and a backlog), then closes its inputs; returns what it
     /// handed to the store.
     async fn run(backlog: Vec<Unsummarised>, finals: Vec<Transcript>) -> Vec<MeetingOutput> {
+        run_outputs(backlog, finals.into_iter().map(AttributedOutput::Final).collect()).await
+    }
+
+    /// `run` over finals and revisions.
+    async fn run_outputs(backlog: Vec<Unsummarised>, outputs: Vec<AttributedOutput>) -> Vec<MeetingOutput> {
         let (out, mut records) = mpsc::channel(64);
         let (asr_tx, asr) = mpsc::channel(64);
         let (_, reports) = mpsc::channel(1);
         let (_, requests) = mpsc::channel(1);
         let config = Section::fixed(MeetingConfig::default());
-        for transcript in finals {
-            asr_tx.send(AttributedOutput::Final(transcript)).await.unwrap();
+        for output in outputs {
+            asr_tx.send(output).await.unwrap();
         }
         drop(asr_tx);
         let ctx = Stages::new(Shutdown::default()).context("meeting", std::sync::Arc::new(()));
@@ -556,5 +615,67 @@ mod tests {
         let question = &summary.meaning.questions[0];
         assert_eq!(question.id, "question-41.0", "the id a live finding of it had");
         assert_eq!(question.segments, [41, 42], "the question and its answer, as published");
+    }
+
+    #[tokio::test]
+    async fn a_final_heard_again_goes_on_as_its_next_revision_and_through_the_rules_again() {
+        let seen = run_outputs(
+            Vec::new(),
+            vec![
+                AttributedOutput::Final(transcript(1, "Good morning.")),
+                AttributedOutput::Final(transcript(2, "So we decide it to launch on Tuesday.")),
+                AttributedOutput::Revision(TextRevision {
+                    sequence: 2,
+                    text: "So we decided to launch on Tuesday.".into(),
+                    confidence: 0.8,
+                    words: Vec::new(),
+                }),
+                AttributedOutput::Revision(TextRevision {
+                    sequence: 99,
+                    text: "never heard".into(),
+                    confidence: 0.8,
+                    words: Vec::new(),
+                }),
+            ],
+        )
+        .await;
+        let segments: Vec<&Transcript> = seen
+            .iter()
+            .filter_map(|o| match o {
+                MeetingOutput::Segment { transcript, .. } => Some(transcript),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            segments.iter().map(|t| (t.sequence, t.revision)).collect::<Vec<_>>(),
+            [(1, 1), (2, 1), (2, 2)],
+            "one revision, of the final it names; one of a final never seen is dropped"
+        );
+        assert_eq!(segments[2].text, "So we decided to launch on Tuesday.");
+        assert_eq!(
+            (segments[2].start, segments[2].end),
+            (segments[1].start, segments[1].end)
+        );
+        let revised_at = seen
+            .iter()
+            .position(|o| matches!(o, MeetingOutput::Segment { transcript, .. } if transcript.revision == 2))
+            .unwrap();
+        let revised_decision = seen[revised_at..].iter().any(|o| {
+            matches!(o, MeetingOutput::Finding { finding, .. }
+                if matches!(&finding.body, crate::pipeline::FindingBody::Decision(d) if d.text == "So we decided to launch on Tuesday."))
+        });
+        assert!(
+            revised_decision,
+            "the decision comes again with the revised sentence, after its revision: {seen:#?}"
+        );
+        let Some(MeetingOutput::Summary(summary)) = seen.last() else {
+            panic!("a summary last: {seen:#?}")
+        };
+        assert!(
+            summary.transcript.contains("So we decided to launch on Tuesday."),
+            "{}",
+            summary.transcript
+        );
+        assert!(!summary.transcript.contains("decide it"), "{}", summary.transcript);
     }
 }

@@ -1,6 +1,7 @@
 //! The speakers stage: final transcripts and their audio in from ASR, the same transcripts out
 //! to the meeting stage with who said them, split where the speaker changes. Partials pass
-//! through. Runs on its own thread, on the ASR model's device.
+//! through; a revision of a final's text is shared among the turns the final went on as.
+//! Runs on its own thread, on the ASR model's device.
 //!
 //! Owns the speaker encoder (`fbank` → `campplus`, each checked against its reference), the
 //! voices heard recently (`voices::OnlineClusters`) and the enrolled voiceprints the control
@@ -12,6 +13,7 @@ pub mod campplus;
 pub mod fbank;
 pub mod turns;
 
+use std::collections::VecDeque;
 use std::path::Path;
 use std::time::Instant;
 
@@ -28,6 +30,10 @@ use crate::stage::{Shared, StageContext};
 use crate::voices::{best_voiceprint, centroid, unit, ClusterRules, OnlineClusters};
 use campplus::{CamPlus, CamPlusError};
 use fbank::{subtract_mean, Fbank, MEL_BINS};
+use turns::{share_revision, HandedOn};
+
+/// Finals remembered for their revisions: ASR revises within about 30 s of speech.
+const REMEMBERED_FINALS: usize = 256;
 
 /// Shortest audio, s, worth an embedding; a shorter final gets the voice heard last, unsure.
 const SHORTEST_EMBEDDED_S: f64 = 0.2;
@@ -304,6 +310,8 @@ pub fn run_stage(
     let _no_grad = tch::no_grad_guard();
     // Finals added by splits so far: later sequences move up by as many.
     let mut added = 0u64;
+    // The turns each recent final went on as (by ASR's sequence), for its revision.
+    let mut handed_on: VecDeque<(u64, Vec<HandedOn>)> = VecDeque::with_capacity(REMEMBERED_FINALS);
     while let Some(output) = input.blocking_recv() {
         let _work = ctx.heartbeat.working();
         if enrolled.has_changed().unwrap_or(false) {
@@ -323,8 +331,18 @@ pub fn run_stage(
                 let _ = out.try_send(AttributedOutput::Partial(partial));
                 true
             }
+            AsrOutput::Revision(revision) => match handed_on.iter().find(|(asr, _)| *asr == revision.sequence) {
+                Some((_, turns)) => share_revision(&revision, turns)
+                    .into_iter()
+                    .all(|r| out.blocking_send(AttributedOutput::Revision(r)).is_ok()),
+                None => {
+                    tracing::debug!(sequence = revision.sequence, "A revision of a final long gone; dropped");
+                    true
+                }
+            },
             AsrOutput::Final(heard) => {
-                let sequence = heard.transcript.sequence + added;
+                let asr_sequence = heard.transcript.sequence;
+                let sequence = asr_sequence + added;
                 let transcripts = match attributor.as_mut() {
                     None => vec![Transcript {
                         sequence,
@@ -354,6 +372,18 @@ pub fn run_stage(
                     }
                 };
                 added += transcripts.len() as u64 - 1;
+                if handed_on.len() == REMEMBERED_FINALS {
+                    handed_on.pop_front();
+                }
+                let turns = transcripts
+                    .iter()
+                    .map(|t| HandedOn {
+                        sequence: t.sequence,
+                        start: t.start,
+                        end: t.end,
+                    })
+                    .collect();
+                handed_on.push_back((asr_sequence, turns));
                 transcripts
                     .into_iter()
                     .all(|t| out.blocking_send(AttributedOutput::Final(t)).is_ok())

@@ -7,7 +7,7 @@
 //! `change_similarity`; each run of windows is a turn. Text goes with time: by the words' own
 //! times when ASR gave them, else by each word's share of the characters.
 
-use crate::pipeline::TimedWord;
+use crate::pipeline::{TextRevision, TimedWord};
 use crate::voices::{centroid, cosine};
 
 /// How many equal windows of about `window_s` cover `seconds` of audio (at least one).
@@ -68,6 +68,49 @@ pub fn split_text(text: &str, words: &[TimedWord], start: f64, end: f64, cuts: &
         turns[turn].push(word);
     }
     turns.into_iter().map(|words| words.join(" ")).collect()
+}
+
+/// A turn a final was handed on as: its sequence number and stream times.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HandedOn {
+    pub sequence: u64,
+    pub start: f64,
+    pub end: f64,
+}
+
+/// A revision of a final that went on as `turns` (in order), shared among them as the final's
+/// text was: each word goes to the turn its middle falls in. A turn that gets no word keeps its
+/// text (no revision for it).
+pub fn share_revision(revision: &TextRevision, turns: &[HandedOn]) -> Vec<TextRevision> {
+    if let [only] = turns {
+        return vec![TextRevision {
+            sequence: only.sequence,
+            ..revision.clone()
+        }];
+    }
+    let last = turns.len().saturating_sub(1);
+    turns
+        .iter()
+        .enumerate()
+        .filter_map(|(index, turn)| {
+            let next_start = turns.get(index + 1).map_or(f64::INFINITY, |t| t.start);
+            let words: Vec<TimedWord> = revision
+                .words
+                .iter()
+                .filter(|w| {
+                    let middle = (w.start + w.end) / 2.0;
+                    (index == 0 || middle >= turn.start) && (index == last || middle < next_start)
+                })
+                .cloned()
+                .collect();
+            (!words.is_empty()).then(|| TextRevision {
+                sequence: turn.sequence,
+                text: words.iter().map(|w| w.word.as_str()).collect::<Vec<_>>().join(" "),
+                confidence: revision.confidence,
+                words,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -134,5 +177,49 @@ mod tests {
         let turns = split_text("Sure. Tuesday works.", &words, 0.0, 2.3, &[1.0]);
         assert_eq!(turns, ["Sure.", "Tuesday works."]);
         assert_eq!(split_text("Sure.", &words[..1], 0.0, 2.3, &[1.0]), ["Sure.", ""]);
+    }
+
+    #[test]
+    fn a_revision_of_a_split_final_is_shared_among_its_turns_by_time() {
+        let word = |w: &str, start: f64, end: f64| TimedWord {
+            word: w.into(),
+            start,
+            end,
+        };
+        let revision = TextRevision {
+            sequence: 4,
+            text: "Good point. I talked to them.".into(),
+            confidence: 0.7,
+            words: vec![
+                word("Good", 10.0, 10.3),
+                word("point.", 10.3, 10.8),
+                word("I", 11.0, 11.1),
+                word("talked", 11.1, 11.5),
+                word("to", 11.5, 11.6),
+                word("them.", 11.6, 12.0),
+            ],
+        };
+        let turns = [
+            HandedOn {
+                sequence: 4,
+                start: 10.0,
+                end: 10.9,
+            },
+            HandedOn {
+                sequence: 5,
+                start: 10.9,
+                end: 12.0,
+            },
+        ];
+        let shared = share_revision(&revision, &turns);
+        assert_eq!(
+            shared.iter().map(|r| (r.sequence, r.text.as_str())).collect::<Vec<_>>(),
+            [(4, "Good point."), (5, "I talked to them.")]
+        );
+        let unsplit = share_revision(&revision, &turns[1..]);
+        assert_eq!(
+            (unsplit[0].sequence, unsplit[0].text.as_str()),
+            (5, revision.text.as_str())
+        );
     }
 }

@@ -243,6 +243,59 @@ mod tests {
     }
 
     #[test]
+    fn a_revision_changes_the_latest_segment_of_its_seq_and_goes_upstream_with_its_own_key() {
+        let db = TempDb::new("revision");
+        let mut store = Store::open(&db.0, "room-1").unwrap();
+        store.begin_meeting(&meeting("m1", 0.0)).unwrap();
+        let numbered = |seq: u64, start_s: f64, text: &str| SegmentRecord {
+            seq: Some(seq),
+            ..segment(start_s, text)
+        };
+        // Sequence numbers restart with the daemon: an earlier run's seq 1 stays as it was.
+        store
+            .add_segment(Some("m1"), &numbered(1, 1.0, "from the last run"), false, |_| {
+                Vec::new()
+            })
+            .unwrap();
+        store
+            .add_segment(Some("m1"), &numbered(1, 9.0, "Good boy it."), true, |_| Vec::new())
+            .unwrap();
+        let revised = SegmentRecord {
+            confidence: 0.7,
+            ..numbered(1, 9.0, "Good point.")
+        };
+        let payload = store
+            .revise_segment(Some("m1"), &revised, true, |k| k.key.clone().into_bytes())
+            .unwrap();
+        assert_eq!(payload, b"room-1/m1/3");
+        let texts: Vec<(String, f32)> = store
+            .segments("m1")
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.text, s.confidence))
+            .collect();
+        assert_eq!(
+            texts,
+            [("from the last run".to_owned(), 0.9), ("Good point.".to_owned(), 0.7)]
+        );
+        drop(store);
+        let reader = OutboxReader::open(&db.0, "room-1").unwrap();
+        let keys: Vec<(String, String)> = reader
+            .pending(0, 10)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.kind, p.key))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("segment".to_owned(), "room-1/m1/2".to_owned()),
+                ("segment".to_owned(), "room-1/m1/3".to_owned())
+            ]
+        );
+    }
+
+    #[test]
     fn open_meetings_are_found_and_closed() {
         let db = TempDb::new("meetings");
         let mut store = Store::open(&db.0, "d").unwrap();

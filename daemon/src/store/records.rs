@@ -74,6 +74,29 @@ impl Store {
         })
     }
 
+    /// Gives the stored segment `segment.seq` (the latest of that number in `meeting`) the text
+    /// it was heard again with, keeps the revised transcript message, and, with `forward`,
+    /// queues it upstream; one transaction.
+    pub fn revise_segment(
+        &mut self,
+        meeting: Option<&str>,
+        segment: &SegmentRecord,
+        forward: bool,
+        encode: impl FnOnce(&RecordKey) -> Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        self.add_record(RecordKind::Segment, meeting, forward, encode, |tx, key, payload, now| {
+            tx.execute(
+                "UPDATE segments SET text = ?3, confidence = ?4 \
+                 WHERE id = (SELECT max(id) FROM segments WHERE seq = ?1 AND meeting_id IS ?2)",
+                params![segment.seq, key.meeting, segment.text, segment.confidence],
+            )?;
+            tx.execute(
+                "INSERT INTO insights (meeting_id, record_seq, kind, created_ms, payload) VALUES (?1, ?2, 'revision', ?3, ?4)",
+                params![key.meeting, key.seq, now, payload],
+            )
+        })
+    }
+
     /// Stores an insight (`kind`: "long_silence", …) and, with `forward`, queues it upstream.
     pub fn add_insight(
         &mut self,

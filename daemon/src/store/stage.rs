@@ -175,6 +175,7 @@ impl StoreStage {
             MeetingOutput::Segment { transcript, .. } => {
                 tracing::info!(
                     seq = transcript.sequence,
+                    revision = transcript.revision,
                     start = transcript.start,
                     end = transcript.end,
                     words = transcript.text.split_whitespace().count(),
@@ -215,6 +216,13 @@ impl StoreStage {
                     .end_meeting(&meeting.id, ended_ms, end, meeting.ended_by.as_deref().unwrap_or(""))?;
                 self.health(|h| h.meeting = None);
                 wire::to_cbor(&MeetingMessage::new(&self.device, meeting))
+            }
+            MeetingOutput::Segment { meeting, transcript } if transcript.revision > 1 => {
+                let device = &self.device;
+                self.store
+                    .revise_segment(meeting.as_deref(), &SegmentRecord::of(transcript), forward, |key| {
+                        wire::to_cbor(&TranscriptMessage::new(device, transcript, key))
+                    })?
             }
             MeetingOutput::Segment { meeting, transcript } => {
                 let device = &self.device;
@@ -578,6 +586,7 @@ mod tests {
             confidence: 0.9,
             language: "en".into(),
             speaker: None,
+            revision: 1,
         };
         stage.write(MeetingOutput::MeetingStarted(meeting()), false).await;
         let segment = MeetingOutput::Segment {

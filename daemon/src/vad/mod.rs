@@ -15,7 +15,9 @@ use tokio::sync::mpsc;
 
 use crate::config::live::Section;
 use crate::config::VadConfig;
-use crate::pipeline::{AudioChunk, AudioMetrics, AudioReport, SpeechEvent, SpeechSegment, STREAM_RATE};
+use crate::pipeline::{
+    AudioChunk, AudioMetrics, AudioReport, SpeechEvent, SpeechSegment, QUIET_AFTER_CLOSE_SAMPLES, STREAM_RATE,
+};
 use crate::stage::{Shared, StageContext};
 use energy::EnergyGate;
 use meter::{AudioMeter, MeterRules};
@@ -179,6 +181,8 @@ pub fn run_stage(
         let _ = early.try_send(event);
     };
     let mut expected_start = 0u64;
+    // Where the stream will be quiet enough to say so: set at each close, cleared once said.
+    let mut quiet_at: Option<u64> = None;
     while let Some(chunk) = chunks.blocking_recv() {
         let _work = ctx.heartbeat.working();
         if let Some(changed) = live_config.take_change() {
@@ -201,7 +205,9 @@ pub fn run_stage(
         expected_start = chunk.start_sample + chunk.samples.len() as u64;
         pending.extend_from_slice(&chunk.samples);
         let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
-        for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
+        let first_frame_start = expected_start - pending.len() as u64;
+        for (index, frame) in pending[..whole].chunks_exact(FRAME_SAMPLES).enumerate() {
+            let frame_end = first_frame_start + ((index + 1) * FRAME_SAMPLES) as u64;
             let probability = detector.speech_probability(frame);
             for report in meter.push(frame, probability >= config.threshold) {
                 if let AudioReport::Metrics(metrics) = &report {
@@ -214,12 +220,17 @@ pub fn run_stage(
             match segmenter.push(frame, probability) {
                 Some(Endpoint::Closed(segment)) => {
                     partial_at = PARTIAL_EVERY_SAMPLES;
+                    quiet_at = Some(frame_end + QUIET_AFTER_CLOSE_SAMPLES);
                     if !send(segment) {
                         return sent;
                     }
                 }
                 Some(Endpoint::Pause(segment)) => send_early(SpeechEvent::Pause(segment)),
                 Some(Endpoint::LongPause(segment)) => send_early(SpeechEvent::LongPause(segment)),
+                None if !segmenter.is_open() && quiet_at.is_some_and(|at| frame_end >= at) => {
+                    quiet_at = None;
+                    send_early(SpeechEvent::Quiet { at_sample: frame_end });
+                }
                 None => {}
             }
         }

@@ -250,6 +250,11 @@ impl Segmenter {
         })
     }
 
+    /// Whether a segment is open (speech began and has not ended yet).
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
     /// Whether a segment is open and its latest frame was speech (not a silence that may end it).
     pub fn is_speaking(&self) -> bool {
         self.open.as_ref().is_some_and(|open| open.trailing_silence_frames == 0)

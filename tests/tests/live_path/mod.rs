@@ -1,5 +1,5 @@
 //! The live path, from the outside (issue 14): turns close together lose no word and each get
-//! their own final; `transcribe` decodes only what the VAD calls speech; the room's noise floor
+//! their own final, and the finals heard again keep every word and reach the store; `transcribe` decodes only what the VAD calls speech; the room's noise floor
 //! raises no alarm on a clean meeting.
 
 use std::time::Duration;
@@ -64,7 +64,9 @@ fn turns_close_together_lose_no_word_and_each_get_their_own_final() {
     // A clean stop drains what was captured: whatever else would still come is published first.
     daemon.terminate();
     assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
-    let finals = finals();
+    let messages = finals();
+    let finals = first_finals(&messages);
+    let revised = revised_finals(&messages);
 
     let live_text = finals
         .iter()
@@ -86,6 +88,28 @@ fn turns_close_together_lose_no_word_and_each_get_their_own_final() {
         live_wer <= offline_wer + one_word + 1e-9,
         "live lost words that offline found: live {live_wer:.3} vs offline {offline_wer:.3}\nlive: {live_text}\noffline: {offline_text}"
     );
+    // Heard again with the speech around them, the finals a subscriber keeps are as good, and
+    // the store holds them as revised.
+    let revised_text = revised
+        .iter()
+        .map(|f| f["text"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let revised_wer = word_error_rate(&meeting.text(), &revised_text);
+    eprintln!("revised WER {revised_wer:.3}: {revised_text:?}");
+    assert!(
+        revised_wer <= offline_wer + one_word + 1e-9,
+        "revisions lost words: revised {revised_wer:.3} vs offline {offline_wer:.3}\nrevised: {revised_text}"
+    );
+    let stored: Vec<String> = query_store(
+        &dir.path("state").join("roomscribe.db"),
+        "SELECT text FROM segments ORDER BY seq",
+    )
+    .into_iter()
+    .map(|row| row[0].as_str().unwrap().to_owned())
+    .collect();
+    let published: Vec<String> = revised.iter().map(|f| f["text"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(stored, published, "the store holds each final's latest revision");
 
     // Every turn has a final of its own: each final lies within one turn (a final may run into
     // the next turn by Whisper's timing error, not by whole words), and each turn has one.

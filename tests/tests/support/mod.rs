@@ -619,6 +619,39 @@ pub fn encode_cbor_independently(value: &serde_json::Value) -> Vec<u8> {
     out.stdout
 }
 
+/// Transcript messages as first published, in order: revisions (`revision` above 1: a final
+/// heard again, with the same `seq`) left out.
+pub fn first_finals(messages: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    messages.iter().filter(|m| m["revision"] == 1).cloned().collect()
+}
+
+/// Each final's latest revision, in `seq` order: what a subscriber that replaces a final by
+/// its revision shows. Checks that every revision follows a final with its `seq` and keeps its
+/// times.
+pub fn revised_finals(messages: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let mut latest: std::collections::BTreeMap<u64, serde_json::Value> = std::collections::BTreeMap::new();
+    for m in messages {
+        let seq = m["seq"].as_u64().unwrap();
+        let revision = m["revision"].as_u64().unwrap();
+        match latest.get(&seq) {
+            None => assert_eq!(revision, 1, "a revision before its final: {m}"),
+            Some(before) => {
+                assert!(
+                    revision > before["revision"].as_u64().unwrap(),
+                    "revisions only go up: {m}"
+                );
+                assert_eq!(
+                    (&m["start"], &m["end"]),
+                    (&before["start"], &before["end"]),
+                    "a revision keeps its final's times: {m}"
+                );
+            }
+        }
+        latest.insert(seq, m.clone());
+    }
+    latest.into_values().collect()
+}
+
 /// Decodes CBOR payloads with Python's `cbor2` (Debian's python3-cbor2): an implementation
 /// independent of the daemon's. Returns each payload as JSON.
 pub fn decode_cbor_independently(payloads: &[Vec<u8>]) -> Vec<serde_json::Value> {
