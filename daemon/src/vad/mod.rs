@@ -124,6 +124,7 @@ pub fn rules_from(config: &VadConfig) -> SegmenterRules {
         min_silence_frames: frames(config.min_silence_ms),
         pad_samples: config.speech_pad_ms as usize * STREAM_RATE as usize / 1000,
         max_segment_samples: (config.max_segment_s * STREAM_RATE as f32) as usize,
+        quiet_samples: QUIET_AFTER_CLOSE_SAMPLES,
     }
 }
 
@@ -147,8 +148,9 @@ pub type VadCounters = Shared<Option<AudioMetrics>>;
 
 /// Runs until `chunks` closes; returns how many segments it sent. While a segment is open, its
 /// audio so far goes out as a partial about once a second (only while speech goes on, and only
-/// if ASR has room for it), and once per pause as a `Pause` (and a `LongPause` if it lasts). Room metrics and events go to
-/// `reports` when it has room (they never hold up speech).
+/// if ASR has room for it), and once per pause as a `Pause` (and a `LongPause` if it lasts);
+/// a second after a segment closed with no new speech, once, `Quiet`. Room metrics and events
+/// go to `reports` when it has room (they never hold up speech).
 /// A new `[vad]` section (remote configuration) takes effect at the next chunk; the model file
 /// is only read at start.
 pub fn run_stage(
@@ -181,8 +183,6 @@ pub fn run_stage(
         let _ = early.try_send(event);
     };
     let mut expected_start = 0u64;
-    // Where the stream will be quiet enough to say so: set at each close, cleared once said.
-    let mut quiet_at: Option<u64> = None;
     while let Some(chunk) = chunks.blocking_recv() {
         let _work = ctx.heartbeat.working();
         if let Some(changed) = live_config.take_change() {
@@ -205,9 +205,7 @@ pub fn run_stage(
         expected_start = chunk.start_sample + chunk.samples.len() as u64;
         pending.extend_from_slice(&chunk.samples);
         let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
-        let first_frame_start = expected_start - pending.len() as u64;
-        for (index, frame) in pending[..whole].chunks_exact(FRAME_SAMPLES).enumerate() {
-            let frame_end = first_frame_start + ((index + 1) * FRAME_SAMPLES) as u64;
+        for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
             let probability = detector.speech_probability(frame);
             for report in meter.push(frame, probability >= config.threshold) {
                 if let AudioReport::Metrics(metrics) = &report {
@@ -220,17 +218,13 @@ pub fn run_stage(
             match segmenter.push(frame, probability) {
                 Some(Endpoint::Closed(segment)) => {
                     partial_at = PARTIAL_EVERY_SAMPLES;
-                    quiet_at = Some(frame_end + QUIET_AFTER_CLOSE_SAMPLES);
                     if !send(segment) {
                         return sent;
                     }
                 }
                 Some(Endpoint::Pause(segment)) => send_early(SpeechEvent::Pause(segment)),
                 Some(Endpoint::LongPause(segment)) => send_early(SpeechEvent::LongPause(segment)),
-                None if !segmenter.is_open() && quiet_at.is_some_and(|at| frame_end >= at) => {
-                    quiet_at = None;
-                    send_early(SpeechEvent::Quiet { at_sample: frame_end });
-                }
+                Some(Endpoint::Quiet { at_sample }) => send_early(SpeechEvent::Quiet { at_sample }),
                 None => {}
             }
         }

@@ -15,7 +15,9 @@
 //! - a segment that reaches `max_segment` is split at its quietest frame in the second half (the
 //!   least likely speech, then the lowest level: a pause between words rather than a word), and
 //!   the rest goes on as the next segment;
-//! - a gap in the stream (audio dropped upstream) closes the open segment.
+//! - a gap in the stream (audio dropped upstream) closes the open segment;
+//! - `quiet` after a segment closed, if no new one opened, the stream is quiet (once; ASR
+//!   uses the moment to hear the last finals again).
 //!
 //! No I/O, no clocks: positions are sample counts.
 
@@ -34,6 +36,8 @@ pub struct SegmenterRules {
     pub min_silence_frames: usize,
     pub pad_samples: usize,
     pub max_segment_samples: usize,
+    /// Samples after a segment closed, with no new one open, after which the stream is quiet.
+    pub quiet_samples: u64,
 }
 
 impl SegmenterRules {
@@ -51,6 +55,9 @@ pub enum Endpoint {
     LongPause(SpeechSegment),
     /// The segment closed.
     Closed(SpeechSegment),
+    /// `quiet_samples` have passed since a segment closed and none is open (once per quiet
+    /// spell); `at_sample` is the stream position.
+    Quiet { at_sample: u64 },
 }
 
 struct OpenSegment {
@@ -103,6 +110,8 @@ pub struct Segmenter {
     open: Option<OpenSegment>,
     /// Stream position of the next sample pushed.
     position: u64,
+    /// Where the stream will be quiet, if no segment opens first: set when one closes.
+    quiet_at: Option<u64>,
 }
 
 impl Segmenter {
@@ -112,6 +121,7 @@ impl Segmenter {
             rules,
             open: None,
             position: 0,
+            quiet_at: None,
         }
     }
 
@@ -146,6 +156,12 @@ impl Segmenter {
                 });
             } else {
                 self.remember(frame);
+                if self.quiet_at.is_some_and(|at| self.position >= at) {
+                    self.quiet_at = None;
+                    return Some(Endpoint::Quiet {
+                        at_sample: self.position,
+                    });
+                }
             }
             return None;
         };
@@ -250,11 +266,6 @@ impl Segmenter {
         })
     }
 
-    /// Whether a segment is open (speech began and has not ended yet).
-    pub fn is_open(&self) -> bool {
-        self.open.is_some()
-    }
-
     /// Whether a segment is open and its latest frame was speech (not a silence that may end it).
     pub fn is_speaking(&self) -> bool {
         self.open.as_ref().is_some_and(|open| open.trailing_silence_frames == 0)
@@ -271,7 +282,11 @@ impl Segmenter {
         let open = self.open.take()?;
         let segment = open.padded(self.rules.pad_samples);
         self.remember(&open.samples[segment.samples.len()..]);
-        (open.speech_frames >= self.rules.min_speech_frames).then_some(segment)
+        let speech = open.speech_frames >= self.rules.min_speech_frames;
+        if speech {
+            self.quiet_at = Some(self.position + self.rules.quiet_samples);
+        }
+        speech.then_some(segment)
     }
 
     fn remember(&mut self, samples: &[f32]) {
@@ -296,6 +311,7 @@ mod tests {
             min_silence_frames: 4,
             pad_samples: 20,
             max_segment_samples: 1000,
+            quiet_samples: 50,
         }
     }
 
@@ -317,7 +333,7 @@ mod tests {
             .into_iter()
             .filter_map(|e| match e {
                 Endpoint::Closed(segment) => Some(segment),
-                Endpoint::Pause(_) | Endpoint::LongPause(_) => None,
+                Endpoint::Pause(_) | Endpoint::LongPause(_) | Endpoint::Quiet { .. } => None,
             })
             .collect()
     }
@@ -327,7 +343,7 @@ mod tests {
             .into_iter()
             .filter_map(|e| match e {
                 Endpoint::Pause(segment) => Some(segment),
-                Endpoint::Closed(_) | Endpoint::LongPause(_) => None,
+                Endpoint::Closed(_) | Endpoint::LongPause(_) | Endpoint::Quiet { .. } => None,
             })
             .collect()
     }
@@ -457,7 +473,9 @@ mod tests {
         for _ in 0..12 {
             segments.extend(segmenter.push(&[0.5; FRAME], 1.0).map(|e| match e {
                 Endpoint::Closed(segment) => segment,
-                Endpoint::Pause(_) | Endpoint::LongPause(_) => panic!("no pause in steady speech"),
+                Endpoint::Pause(_) | Endpoint::LongPause(_) | Endpoint::Quiet { .. } => {
+                    panic!("no pause in steady speech")
+                }
             }));
         }
         segments.extend(segmenter.finish());
@@ -538,5 +556,38 @@ mod tests {
         let segments = run(rules(), &p);
         assert_eq!(segments.len(), 1);
         assert_eq!(frames_of(&segments[0]), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn the_stream_is_quiet_once_some_time_after_a_segment_closed_with_none_open() {
+        // Speech frames 2-5; the segment closes 4 silent frames later, at frame 9's end (100);
+        // 50 samples on (frame 14's end) the stream is quiet. A blip too short to be speech
+        // (frame 17) opens no segment and does not put it off; the quiet is said once.
+        let mut p = vec![0.0; 30];
+        p[2..6].fill(1.0);
+        p[17] = 1.0;
+        let quiet: Vec<u64> = endpoints(rules(), &p)
+            .into_iter()
+            .filter_map(|e| match e {
+                Endpoint::Quiet { at_sample } => Some(at_sample),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(quiet, [150]);
+        // Speech again before the quiet comes: no quiet until its own segment closed.
+        let mut p = vec![0.0; 40];
+        p[2..6].fill(1.0);
+        p[12..16].fill(1.0);
+        let ends: Vec<String> = endpoints(rules(), &p)
+            .into_iter()
+            .filter_map(|e| match e {
+                Endpoint::Quiet { at_sample } => Some(format!("quiet {at_sample}")),
+                Endpoint::Closed(segment) => Some(format!("closed {}", segment.end_sample())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ends.first().map(String::as_str), Some("closed 80"));
+        assert_eq!(ends.iter().filter(|e| e.starts_with("quiet")).count(), 1, "{ends:?}");
+        assert!(ends.last().unwrap().starts_with("quiet 2"), "{ends:?}");
     }
 }
