@@ -109,7 +109,8 @@ pub enum AsrOutput {
 }
 
 /// A final heard again, with the speech around it, and heard differently: its new words.
-/// The final keeps its sequence, times and speaker; only the text and confidence change.
+/// The final keeps its sequence, times and speaker (as corrected at its meeting's end, if that
+/// came first); only the text and confidence change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRevision {
     /// The final's `sequence`.
@@ -237,6 +238,9 @@ pub enum AudioReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordTopic {
     Transcript,
+    /// A final heard again (`revision` 2): its own topic, so that a consumer of `transcript`
+    /// never sees a `seq` twice.
+    TranscriptRevision,
     Insight,
     Summary,
     /// The room's meeting state (retained).

@@ -370,8 +370,12 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     );
     assert!(last["disk"]["free_mib"].as_f64().unwrap() > 0.0, "{last}");
 
-    let all = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
-    let messages = first_finals(&all);
+    let messages = decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
+    let all = [
+        messages.clone(),
+        decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript/revision")),
+    ]
+    .concat();
     let mut text = String::new();
     for (i, m) in messages.iter().enumerate() {
         assert_eq!(m["v"], 3, "{m}");
@@ -904,12 +908,10 @@ fn a_pcm_missing_at_start_is_retried_until_it_appears() {
     daemon.terminate();
     assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
 
-    let text: Vec<String> = revised_finals(&decode_cbor_independently(
-        &subscriber.on_topic("roomscribe/room-7/transcript"),
-    ))
-    .iter()
-    .map(|m| m["text"].as_str().unwrap().to_owned())
-    .collect();
+    let text: Vec<String> = revised_finals_of(&subscriber, "roomscribe/room-7")
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect();
     let wer = word_error_rate(&meeting.text(), &text.join(" "));
     assert!(wer < 0.25, "WER {wer:.3} on {text:?}");
 }

@@ -69,12 +69,17 @@ pub fn run_stage(
             match events.blocking_recv() {
                 Some(event) => waiting.push_back(event),
                 None => {
-                    let run = LiveRun {
-                        transcriber: &transcriber,
-                        out: &out,
-                        revisions: &ctx.counters.revisions,
-                    };
-                    run.revise_all(&mut live);
+                    // The source ended: hear the last finals again. Not on a stop, where the
+                    // meeting's summary waits behind this stage (they stand as published).
+                    if !ctx.shutdown.is_requested() {
+                        let run = LiveRun {
+                            transcriber: &transcriber,
+                            out: &out,
+                            revisions: &ctx.counters.revisions,
+                        };
+                        let _work = ctx.heartbeat.working();
+                        run.revise_while(&mut live, || true);
+                    }
                     return;
                 }
             }
@@ -125,10 +130,16 @@ pub fn run_stage(
             SpeechEvent::Pause(segment) => run.pause(&mut live, &segment),
             SpeechEvent::LongPause(segment) => run.long_pause(&mut live, &segment),
             SpeechEvent::Final(segment) => {
-                // Between turns, when finals enough for a window with context have gathered.
-                run.finalise(&mut live, &segment) && (!waiting.is_empty() || run.revise_due(&mut live))
+                // Between turns, when finals enough for a window with context have gathered:
+                // one window, and only if no speech waits.
+                run.finalise(&mut live, &segment)
+                    && (!waiting.is_empty()
+                        || !events.is_empty()
+                        || !live.unrevised.due()
+                        || run.revise_next(&mut live))
             }
-            SpeechEvent::Quiet { .. } => !waiting.is_empty() || run.revise_all(&mut live),
+            // The room is quiet: one window after another, for as long as no speech comes.
+            SpeechEvent::Quiet { .. } => !waiting.is_empty() || run.revise_while(&mut live, || events.is_empty()),
         };
         if !carry_on {
             tracing::warn!("Transcript output closed; the ASR stage stops");
@@ -362,12 +373,13 @@ impl LiveRun<'_> {
                 // own times may clip its last syllable, which a second hearing would then miss.
                 let from = if index == 0 { decoded.start } else { piece.start };
                 let to = decoded.pieces.get(index + 1).map_or(decoded_end, |next| next.start);
-                live.unrevised.push(PublishedFinal {
+                let forgotten = live.unrevised.push(PublishedFinal {
                     sequence: live.sequence,
                     start: from,
                     text: piece.text.clone(),
                     audio: decoded.audio_between(from, to),
                 });
+                self.revisions.forgotten.fetch_add(forgotten as u64, Ordering::Relaxed);
             }
             if self.out.blocking_send(AsrOutput::Final(heard)).is_err() {
                 return false;
@@ -376,24 +388,19 @@ impl LiveRun<'_> {
         true
     }
 
-    /// Hears finals again while enough for a window with context have gathered. Returns false
-    /// when the output closed.
-    fn revise_due(&self, live: &mut LiveState) -> bool {
-        while live.unrevised.due() {
-            let Some(group) = live.unrevised.take_group() else {
-                break;
-            };
-            if !self.revise(live, &group) {
-                return false;
-            }
+    /// Hears the oldest unrevised finals again (one window). Returns false when the output
+    /// closed.
+    fn revise_next(&self, live: &mut LiveState) -> bool {
+        match live.unrevised.take_group() {
+            Some(group) => self.revise(live, &group),
+            None => true,
         }
-        true
     }
 
-    /// Hears every unrevised final again (the room went quiet, or the stage stops).
-    fn revise_all(&self, live: &mut LiveState) -> bool {
-        while let Some(group) = live.unrevised.take_group() {
-            if !self.revise(live, &group) {
+    /// Hears unrevised finals again, a window at a time, while `idle` says nothing else waits.
+    fn revise_while(&self, live: &mut LiveState, idle: impl Fn() -> bool) -> bool {
+        while !live.unrevised.is_empty() && idle() {
+            if !self.revise_next(live) {
                 return false;
             }
         }

@@ -232,6 +232,8 @@ pub struct AsrCounters {
 pub struct RevisionStats {
     pub finals_revised: AtomicU64,
     pub distrusted: AtomicU64,
+    /// Finals never heard again: ASR had no moment to spare before two minutes of them piled up.
+    pub forgotten: AtomicU64,
 }
 
 impl Counters for AsrCounters {
@@ -243,6 +245,7 @@ impl Counters for AsrCounters {
             no_speech_windows: self.firewall.no_speech.load(Ordering::Relaxed),
             finals_revised: self.revisions.finals_revised.load(Ordering::Relaxed),
             revisions_distrusted: self.revisions.distrusted.load(Ordering::Relaxed),
+            finals_not_revised: self.revisions.forgotten.load(Ordering::Relaxed),
         }
     }
 }
@@ -514,21 +517,22 @@ impl Transcriber {
     /// Transcribes 16 kHz mono audio of any length already in memory, with the reference seek
     /// loop, continuing `context`. Blocking; call from a dedicated thread.
     pub fn transcribe(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
-        self.transcribe_with(&self.options, samples, context)
+        self.transcribe_with(&self.options, samples, context, true)
     }
 
     /// `transcribe` for a live final: the same settings, with a short audio context.
     pub fn transcribe_live(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
-        self.transcribe_with(&self.live_options, samples, context)
+        self.transcribe_with(&self.live_options, samples, context, true)
     }
 
-    /// `transcribe` for finals heard again together (`revise`): every word timed.
+    /// `transcribe` for finals heard again together (`revise`): every word timed. Counts
+    /// nothing in the firewall's stats: the finals' own decodes did.
     pub fn transcribe_revision(
         &self,
         samples: &[f32],
         context: &mut PromptContext,
     ) -> Result<Vec<TextSegment>, AsrError> {
-        self.transcribe_with(&self.revision_options, samples, context)
+        self.transcribe_with(&self.revision_options, samples, context, false)
     }
 
     fn transcribe_with(
@@ -536,12 +540,13 @@ impl Transcriber {
         options: &DecodeOptions,
         samples: &[f32],
         context: &mut PromptContext,
+        count: bool,
     ) -> Result<Vec<TextSegment>, AsrError> {
         let mut out = Vec::new();
         let mut seek = 0usize;
         while samples.len() - seek >= whisper::HOP_LENGTH as usize {
             let window = &samples[seek..(seek + whisper::N_SAMPLES).min(samples.len())];
-            let (pieces, consumed) = self.window_with(options, window, context, seek as u64)?;
+            let (pieces, consumed) = self.window_with(options, window, context, seek as u64, count)?;
             let offset = seek as f64 / whisper::SAMPLE_RATE as f64;
             out.extend(pieces.into_iter().map(|p| p.shifted(offset)));
             seek += consumed;
@@ -558,20 +563,22 @@ impl Transcriber {
         context: &mut PromptContext,
         seed: u64,
     ) -> Result<(Vec<TextSegment>, usize), AsrError> {
-        self.window_with(&self.options, window, context, seed)
+        self.window_with(&self.options, window, context, seed, true)
     }
 
+    /// One window; with `count`, what the firewall held back goes into `stats`.
     fn window_with(
         &self,
         options: &DecodeOptions,
         window: &[f32],
         context: &mut PromptContext,
         seed: u64,
+        count: bool,
     ) -> Result<(Vec<TextSegment>, usize), AsrError> {
         let outcome = self
             .decoder_with(options)
             .decode_window(window, context.tokens(), seed)?;
-        if let Some(suppressed) = outcome.suppressed {
+        if let Some(suppressed) = outcome.suppressed.filter(|_| count) {
             self.stats.count(suppressed);
         }
         for segment in &outcome.segments {

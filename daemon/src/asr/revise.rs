@@ -10,8 +10,9 @@
 //! falls in (the audio is the finals' audio end to end, so the boundaries are exact); a final
 //! whose words changed (not only its punctuation or case) gets a `TextRevision`.
 //!
-//! A revision never empties a final, and a window that heard much less than the finals said
-//! revises none of them: a word published is never taken back by a worse hearing.
+//! A group in which any final would keep fewer than half its words revises none of them
+//! (words that moved across a boundary, or were not heard again): a revision corrects words,
+//! it never drops or duplicates them.
 //! Pure: no model, no channel, no clock.
 
 use std::collections::VecDeque;
@@ -20,12 +21,14 @@ use crate::pipeline::{TextRevision, TimedWord, STREAM_RATE};
 
 /// Audio of published finals that makes a revision due at the next segment close.
 pub const REVISE_AFTER_SAMPLES: usize = 20 * STREAM_RATE as usize;
+/// The most audio of finals kept for hearing again (about 7.7 MB): two minutes.
+pub const MAX_UNREVISED_SAMPLES: usize = 120 * STREAM_RATE as usize;
 /// The most audio heard again at once: one Whisper window.
 pub const GROUP_MAX_SAMPLES: usize = 30 * STREAM_RATE as usize;
 /// A group shorter than this is decoded without the text before it as prompt: given a few
 /// seconds of audio and a prompt, Whisper copies the prompt (see `live`).
 pub const PROMPT_FROM_SAMPLES: usize = 10 * STREAM_RATE as usize;
-/// A window that heard fewer words than this share of what its finals said revises nothing.
+/// A group in which a final would keep fewer than this share of its words revises nothing.
 const MIN_WORDS_KEPT: f64 = 0.5;
 
 /// A final as published, with its audio.
@@ -46,9 +49,20 @@ pub struct Unrevised {
 }
 
 impl Unrevised {
-    pub fn push(&mut self, published: PublishedFinal) {
+    /// Keeps `published` for hearing again; past `MAX_UNREVISED_SAMPLES` (ASR has had no
+    /// moment to spare for a while) the oldest are forgotten: returns how many (they stand as
+    /// published).
+    pub fn push(&mut self, published: PublishedFinal) -> usize {
         self.samples += published.audio.len();
         self.finals.push_back(published);
+        let mut forgotten = 0;
+        while self.samples > MAX_UNREVISED_SAMPLES && self.finals.len() > 1 {
+            if let Some(oldest) = self.finals.pop_front() {
+                self.samples -= oldest.audio.len();
+                forgotten += 1;
+            }
+        }
+        forgotten
     }
 
     pub fn is_empty(&self) -> bool {
@@ -104,7 +118,8 @@ pub struct HeardWord {
 pub enum Outcome {
     /// The finals whose text changed, each with its new words.
     Revised(Vec<TextRevision>),
-    /// Heard much less than the finals said (`heard` words against `published`): nothing revised.
+    /// A final would have kept fewer than half its words (`heard` words in all against
+    /// `published`): nothing revised.
     Distrusted { heard: usize, published: usize },
 }
 
@@ -119,19 +134,15 @@ impl Group {
     }
 
     /// Gives each final the words whose middle falls in its audio, and revises those whose
-    /// text changed (and did not come out empty).
+    /// words changed. If any final would keep fewer than half its words (words moved to a
+    /// neighbour across a boundary, a hearing that missed them, a script without spaces whose
+    /// "words" are whole phrases), the group revises nothing: a revision may correct words,
+    /// never lose or duplicate them.
     pub fn revise(&self, words: &[HeardWord]) -> Outcome {
-        let published: usize = self.finals.iter().map(|f| f.text.split_whitespace().count()).sum();
-        if (words.len() as f64) < MIN_WORDS_KEPT * published as f64 {
-            return Outcome::Distrusted {
-                heard: words.len(),
-                published,
-            };
-        }
         let rate = f64::from(STREAM_RATE);
-        let mut offset = 0.0;
-        let mut revisions = Vec::new();
         let last = self.finals.len() - 1;
+        let mut offset = 0.0;
+        let mut shares = Vec::with_capacity(self.finals.len());
         for (index, published) in self.finals.iter().enumerate() {
             let end = offset + published.audio.len() as f64 / rate;
             let mine: Vec<&HeardWord> = words
@@ -141,6 +152,20 @@ impl Group {
                     (index == 0 || middle >= offset) && (index == last || middle < end)
                 })
                 .collect();
+            shares.push((published, offset, end, mine));
+            offset = end;
+        }
+        let short = shares.iter().any(|(published, _, _, mine)| {
+            (mine.len() as f64) < MIN_WORDS_KEPT * spoken_words(&published.text).len() as f64
+        });
+        if short {
+            return Outcome::Distrusted {
+                heard: words.len(),
+                published: self.finals.iter().map(|f| spoken_words(&f.text).len()).sum(),
+            };
+        }
+        let mut revisions = Vec::new();
+        for (published, offset, end, mine) in shares {
             let text = mine.iter().map(|w| w.word.as_str()).collect::<Vec<_>>().join(" ");
             if !mine.is_empty() && spoken_words(&text) != spoken_words(&published.text) {
                 let to_stream = |t: f64| published.start + (t - offset).clamp(0.0, end - offset);
@@ -158,7 +183,6 @@ impl Group {
                     text,
                 });
             }
-            offset = end;
         }
         Outcome::Revised(revisions)
     }
@@ -207,7 +231,7 @@ mod tests {
     fn a_group_takes_the_oldest_finals_that_fit_in_one_window() {
         let mut unrevised = Unrevised::default();
         for (seq, seconds) in [(1, 12.0), (2, 10.0), (3, 9.0), (4, 5.0)] {
-            unrevised.push(published(seq, 0.0, seconds, "a b"));
+            assert_eq!(unrevised.push(published(seq, 0.0, seconds, "a b")), 0);
         }
         assert!(unrevised.due());
         let group = unrevised.take_group().unwrap();
@@ -253,17 +277,19 @@ mod tests {
     }
 
     #[test]
-    fn a_final_the_second_hearing_left_empty_keeps_its_text() {
+    fn words_that_moved_to_a_neighbour_revise_nothing() {
+        // "Okay." heard again with "It works now": its word went to final 2, which would then
+        // say it twice; final 1 would keep none.
         let group = Group {
             finals: vec![published(1, 0.0, 2.0, "Okay."), published(2, 3.0, 2.0, "It work snow.")],
         };
-        let Outcome::Revised(revisions) =
-            group.revise(&heard(&[("It", 2.2, 2.5), ("works", 2.5, 3.0), ("now", 3.0, 3.5)]))
-        else {
-            panic!("trusted")
-        };
-        assert_eq!(revisions.len(), 1);
-        assert_eq!((revisions[0].sequence, revisions[0].text.as_str()), (2, "It works now"));
+        let words = heard(&[
+            ("Okay,", 1.8, 2.3),
+            ("it", 2.3, 2.5),
+            ("works", 2.5, 3.0),
+            ("now.", 3.0, 3.5),
+        ]);
+        assert_eq!(group.revise(&words), Outcome::Distrusted { heard: 4, published: 4 });
     }
 
     #[test]
@@ -280,5 +306,13 @@ mod tests {
             group.revise(&heard(&[("We", 0.0, 0.3), ("still", 0.3, 0.6)])),
             Outcome::Distrusted { heard: 2, published: 9 }
         );
+    }
+
+    #[test]
+    fn past_two_minutes_unheard_the_oldest_finals_are_forgotten() {
+        let mut unrevised = Unrevised::default();
+        let forgotten: usize = (0..13).map(|seq| unrevised.push(published(seq, 0.0, 10.0, "a"))).sum();
+        assert_eq!(forgotten, 1);
+        assert_eq!(unrevised.take_group().unwrap().finals[0].sequence, 1);
     }
 }

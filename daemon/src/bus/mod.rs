@@ -601,6 +601,7 @@ impl Publisher {
                 Published::Record { topic, payload } => {
                     let (name, retain) = match topic {
                         RecordTopic::Transcript => (self.topics.transcript(), false),
+                        RecordTopic::TranscriptRevision => (self.topics.transcript_revision(), false),
                         RecordTopic::Insight => (self.topics.insights(), false),
                         RecordTopic::Summary => (self.topics.summary(), false),
                         RecordTopic::Speakers => (self.topics.speakers(), false),

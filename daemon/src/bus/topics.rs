@@ -27,6 +27,12 @@ impl Topics {
         format!("{}/transcript", self.base)
     }
 
+    /// Finals heard again with the speech around them and changed: the transcript payload
+    /// with `revision` 2, the same `seq` and times, CBOR, QoS 1, not retained.
+    pub fn transcript_revision(&self) -> String {
+        format!("{}/transcript/revision", self.base)
+    }
+
     /// Live partial hypotheses, CBOR, QoS 0, not retained, about once a second while someone
     /// speaks.
     pub fn transcript_partial(&self) -> String {
@@ -135,6 +141,7 @@ mod tests {
         assert_eq!(t.status(), "roomscribe/room-4/status");
         assert_eq!(t.transcript(), "roomscribe/room-4/transcript");
         assert_eq!(t.transcript_partial(), "roomscribe/room-4/transcript/partial");
+        assert_eq!(t.transcript_revision(), "roomscribe/room-4/transcript/revision");
         assert_eq!(t.everything(), "roomscribe/room-4/#");
         assert_eq!(Topics::every_device(), "roomscribe/+/#");
     }

@@ -181,6 +181,9 @@ pub struct AsrHealth {
     /// none of them was revised.
     #[serde(default)]
     pub revisions_distrusted: u64,
+    /// Finals never heard again: ASR was busy until two minutes of them had piled up.
+    #[serde(default)]
+    pub finals_not_revised: u64,
 }
 
 /// Who spoke: the speakers stage.

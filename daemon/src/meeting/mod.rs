@@ -320,6 +320,18 @@ impl MeetingStage {
                 if segments.iter().any(|s| s.voice.is_some()) {
                     let rules = crate::voices::ClusterRules::at_meeting_end(speakers);
                     let changes = speakers::revise(&mut segments, &rules);
+                    // A revision of a final after this goes out with the corrected label.
+                    for (said_in, transcript) in &mut self.recent {
+                        let corrected = segments.iter().find(|s| s.seq == Some(transcript.sequence));
+                        if let (true, Some(tag), Some(segment)) = (
+                            said_in.as_deref() == Some(meeting.id.as_str()),
+                            &mut transcript.speaker,
+                            corrected,
+                        ) {
+                            tag.label = segment.speaker.clone().unwrap_or_default();
+                            tag.name.clone_from(&segment.speaker_name);
+                        }
+                    }
                     self.send(MeetingOutput::Speakers(SpeakersRevision {
                         meeting: meeting.id.clone(),
                         changes,

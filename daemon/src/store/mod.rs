@@ -57,6 +57,8 @@ impl StoreError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordKind {
     Segment,
+    /// A segment heard again (`transcript/revision`).
+    Revision,
     Insight,
     Summary,
     /// A meeting's corrected speaker labels.
@@ -67,6 +69,7 @@ impl RecordKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Segment => "segment",
+            Self::Revision => "revision",
             Self::Insight => "insight",
             Self::Summary => "summary",
             Self::Speakers => "speakers",
@@ -79,6 +82,9 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     device: String,
+    /// The highest segment row when this run opened the store: a transcript `seq` is this
+    /// run's only in rows after it (sequence numbers restart with the daemon).
+    segments_before_this_run: i64,
 }
 
 /// Opens `path` with the settings every connection of the store shares.
@@ -129,10 +135,17 @@ impl Store {
             }
             schema::MigrateOutcome::AtVersion { .. } => {}
         }
+        let segments_before_this_run = conn
+            .query_row("SELECT coalesce(max(id), 0) FROM segments", [], |row| row.get(0))
+            .map_err(|source| StoreError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
         Ok(Self {
             conn,
             path: path.to_owned(),
             device: device.to_owned(),
+            segments_before_this_run,
         })
     }
 
@@ -243,54 +256,68 @@ mod tests {
     }
 
     #[test]
-    fn a_revision_changes_the_latest_segment_of_its_seq_and_goes_upstream_with_its_own_key() {
+    fn a_revision_changes_this_runs_segment_of_its_seq_and_goes_upstream_with_its_own_key() {
         let db = TempDb::new("revision");
-        let mut store = Store::open(&db.0, "room-1").unwrap();
-        store.begin_meeting(&meeting("m1", 0.0)).unwrap();
         let numbered = |seq: u64, start_s: f64, text: &str| SegmentRecord {
             seq: Some(seq),
             ..segment(start_s, text)
         };
-        // Sequence numbers restart with the daemon: an earlier run's seq 1 stays as it was.
+        let mut store = Store::open(&db.0, "room-1").unwrap();
         store
-            .add_segment(Some("m1"), &numbered(1, 1.0, "from the last run"), false, |_| {
-                Vec::new()
-            })
+            .add_segment(None, &numbered(1, 1.0, "from the last run"), false, |_| Vec::new())
             .unwrap();
-        store
-            .add_segment(Some("m1"), &numbered(1, 9.0, "Good boy it."), true, |_| Vec::new())
-            .unwrap();
+        drop(store);
+        // Sequence numbers restart with the daemon: the last run's seq 1 is not this run's.
+        let mut store = Store::open(&db.0, "room-1").unwrap();
         let revised = SegmentRecord {
             confidence: 0.7,
             ..numbered(1, 9.0, "Good point.")
         };
-        let payload = store
-            .revise_segment(Some("m1"), &revised, true, |k| k.key.clone().into_bytes())
+        let nothing = store
+            .revise_segment(None, &revised, true, |k| k.key.clone().into_bytes())
             .unwrap();
-        assert_eq!(payload, b"room-1/m1/3");
-        let texts: Vec<(String, f32)> = store
-            .segments("m1")
-            .unwrap()
-            .into_iter()
-            .map(|s| (s.text, s.confidence))
-            .collect();
         assert_eq!(
-            texts,
-            [("from the last run".to_owned(), 0.9), ("Good point.".to_owned(), 0.7)]
+            nothing, None,
+            "a revision of a segment this run never stored is not kept"
+        );
+        store
+            .add_segment(None, &numbered(1, 9.0, "Good boy it."), true, |_| b"first".to_vec())
+            .unwrap();
+        let payload = store
+            .revise_segment(None, &revised, true, |k| k.key.clone().into_bytes())
+            .unwrap();
+        assert_eq!(payload.as_deref(), Some(&b"room-1/-/3"[..]));
+        let rows = store
+            .conn
+            .prepare("SELECT text, confidence, payload FROM segments ORDER BY id")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, f32>(1)?, r.get::<_, Vec<u8>>(2)?))
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("from the last run".to_owned(), 0.9, Vec::new()),
+                ("Good point.".to_owned(), 0.7, b"room-1/-/3".to_vec())
+            ],
+            "the stored payload is the revised message"
         );
         drop(store);
         let reader = OutboxReader::open(&db.0, "room-1").unwrap();
-        let keys: Vec<(String, String)> = reader
+        let queued: Vec<(String, String)> = reader
             .pending(0, 10)
             .unwrap()
             .into_iter()
             .map(|p| (p.kind, p.key))
             .collect();
         assert_eq!(
-            keys,
+            queued,
             [
-                ("segment".to_owned(), "room-1/m1/2".to_owned()),
-                ("segment".to_owned(), "room-1/m1/3".to_owned())
+                ("segment".to_owned(), "room-1/-/2".to_owned()),
+                ("revision".to_owned(), "room-1/-/3".to_owned())
             ]
         );
     }

@@ -74,27 +74,35 @@ impl Store {
         })
     }
 
-    /// Gives the stored segment `segment.seq` (the latest of that number in `meeting`) the text
-    /// it was heard again with, keeps the revised transcript message, and, with `forward`,
-    /// queues it upstream; one transaction.
+    /// Gives this run's stored segment `segment.seq` in `meeting` the text it was heard again
+    /// with and the revised message as its payload, and, with `forward`, queues that message
+    /// upstream; one transaction. `None` (nothing written) when this run stored no such
+    /// segment (it was lost to a full disk): a revision of nothing is not kept.
     pub fn revise_segment(
         &mut self,
         meeting: Option<&str>,
         segment: &SegmentRecord,
         forward: bool,
         encode: impl FnOnce(&RecordKey) -> Vec<u8>,
-    ) -> Result<Vec<u8>, StoreError> {
-        self.add_record(RecordKind::Segment, meeting, forward, encode, |tx, key, payload, now| {
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let row: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT max(id) FROM segments WHERE seq = ?1 AND meeting_id IS ?2 AND id > ?3",
+                params![segment.seq, meeting, self.segments_before_this_run],
+                |row| row.get(0),
+            )
+            .map_err(self.error("finding a segment to revise"))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        self.add_record(RecordKind::Revision, meeting, forward, encode, |tx, _, payload, _| {
             tx.execute(
-                "UPDATE segments SET text = ?3, confidence = ?4 \
-                 WHERE id = (SELECT max(id) FROM segments WHERE seq = ?1 AND meeting_id IS ?2)",
-                params![segment.seq, key.meeting, segment.text, segment.confidence],
-            )?;
-            tx.execute(
-                "INSERT INTO insights (meeting_id, record_seq, kind, created_ms, payload) VALUES (?1, ?2, 'revision', ?3, ?4)",
-                params![key.meeting, key.seq, now, payload],
+                "UPDATE segments SET text = ?2, confidence = ?3, payload = ?4 WHERE id = ?1",
+                params![row, segment.text, segment.confidence, payload],
             )
         })
+        .map(Some)
     }
 
     /// Stores an insight (`kind`: "long_silence", …) and, with `forward`, queues it upstream.

@@ -58,7 +58,7 @@ const MIGRATIONS: &[&str] = &[
     -- What the upstream sync forwards, in `seq` order. A row is marked delivered on PUBACK.
     CREATE TABLE outbox (
         seq             INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind            TEXT NOT NULL,            -- 'summary' | 'segment' | 'insight'
+        kind            TEXT NOT NULL,            -- 'summary' | 'segment' | 'revision' | 'insight' | 'speakers'
         record_seq      INTEGER NOT NULL UNIQUE,  -- the record's row in its own table
         idempotency_key TEXT NOT NULL UNIQUE,
         payload         BLOB NOT NULL,

@@ -219,10 +219,21 @@ impl StoreStage {
             }
             MeetingOutput::Segment { meeting, transcript } if transcript.revision > 1 => {
                 let device = &self.device;
-                self.store
-                    .revise_segment(meeting.as_deref(), &SegmentRecord::of(transcript), forward, |key| {
-                        wire::to_cbor(&TranscriptMessage::new(device, transcript, key))
-                    })?
+                let revised =
+                    self.store
+                        .revise_segment(meeting.as_deref(), &SegmentRecord::of(transcript), forward, |key| {
+                            wire::to_cbor(&TranscriptMessage::new(device, transcript, key))
+                        })?;
+                match revised {
+                    Some(payload) => payload,
+                    None => {
+                        tracing::debug!(
+                            seq = transcript.sequence,
+                            "A revision of a segment this run never stored; dropped"
+                        );
+                        return Ok(None);
+                    }
+                }
             }
             MeetingOutput::Segment { meeting, transcript } => {
                 let device = &self.device;
@@ -477,6 +488,7 @@ fn topic_of(record: &MeetingOutput) -> Option<RecordTopic> {
     match record {
         MeetingOutput::Partial { .. } => None,
         MeetingOutput::MeetingStarted(_) | MeetingOutput::MeetingEnded(_) => Some(RecordTopic::Meeting),
+        MeetingOutput::Segment { transcript, .. } if transcript.revision > 1 => Some(RecordTopic::TranscriptRevision),
         MeetingOutput::Segment { .. } => Some(RecordTopic::Transcript),
         MeetingOutput::Insight { .. } | MeetingOutput::Finding { .. } => Some(RecordTopic::Insight),
         MeetingOutput::Summary(_) => Some(RecordTopic::Summary),

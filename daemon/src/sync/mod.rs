@@ -33,6 +33,7 @@ const MAX_PACKET: usize = 16 * 1024 * 1024;
 pub fn upstream_topic(config: &SyncConfig, device: &str, kind: &str) -> String {
     let leaf = match kind {
         "segment" => "transcript",
+        "revision" => "transcript/revision",
         "insight" => "insights",
         other => other,
     };
@@ -380,5 +381,9 @@ mod tests {
             "fleet/eu/room-1/transcript"
         );
         assert_eq!(upstream_topic(&config, "room-1", "insight"), "fleet/eu/room-1/insights");
+        assert_eq!(
+            upstream_topic(&config, "room-1", "revision"),
+            "fleet/eu/room-1/transcript/revision"
+        );
     }
 }

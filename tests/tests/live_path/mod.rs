@@ -55,7 +55,7 @@ fn turns_close_together_lose_no_word_and_each_get_their_own_final() {
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
     let mut daemon = Daemon::start_ready(&dir, &daemon_config(port, "meeting", ""), Some(&asoundrc));
-    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/transcript");
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/transcript/#");
     let last = meeting.turns.last().unwrap();
     let finals = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
     wait_until(Duration::from_secs(90), "a final of the last turn", || {
@@ -64,9 +64,8 @@ fn turns_close_together_lose_no_word_and_each_get_their_own_final() {
     // A clean stop drains what was captured: whatever else would still come is published first.
     daemon.terminate();
     assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
-    let messages = finals();
-    let finals = first_finals(&messages);
-    let revised = revised_finals(&messages);
+    let finals = finals();
+    let revised = revised_finals_of(&subscriber, "roomscribe/room-7");
 
     let live_text = finals
         .iter()

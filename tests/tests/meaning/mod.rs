@@ -36,9 +36,7 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
             .iter()
             .any(|s| s["is_final"] == true)
     });
-    let finals = revised_finals(&decode_cbor_independently(
-        &subscriber.on_topic("roomscribe/room-7/transcript"),
-    ));
+    let finals = revised_finals_of(&subscriber, "roomscribe/room-7");
     let speaker_of = |words: &str| -> String {
         finals
             .iter()

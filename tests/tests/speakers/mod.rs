@@ -158,9 +158,7 @@ fn live_finals_name_their_speakers_and_an_enrolled_voice_is_named_in_the_next_me
     wait_until(Duration::from_secs(20), "the speakers revision", || {
         !subscriber.on_topic("roomscribe/room-7/speakers").is_empty()
     });
-    let finals = revised_finals(&decode_cbor_independently(
-        &subscriber.on_topic("roomscribe/room-7/transcript"),
-    ));
+    let finals = revised_finals_of(&subscriber, "roomscribe/room-7");
     for f in &finals {
         assert_eq!(f["v"], 3, "{f}");
         assert!(f["speaker"].as_str().is_some_and(|s| s.starts_with('S')), "{f}");
@@ -218,9 +216,7 @@ fn live_finals_name_their_speakers_and_an_enrolled_voice_is_named_in_the_next_me
     let (raw, turns) = cast_meeting(&dir, "guests");
     let last_end = turns.last().unwrap().0.end;
     let (mut daemon, port, subscriber) = play_meeting(&dir, "guests", &raw, &state, last_end);
-    let finals = revised_finals(&decode_cbor_independently(
-        &subscriber.on_topic("roomscribe/room-7/transcript"),
-    ));
+    let finals = revised_finals_of(&subscriber, "roomscribe/room-7");
     let mut named = 0;
     for (turn, speaker) in &turns {
         let own: Vec<&serde_json::Value> = finals.iter().filter(|f| overlap(f, turn) > 1.0).collect();

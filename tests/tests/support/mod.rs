@@ -619,15 +619,26 @@ pub fn encode_cbor_independently(value: &serde_json::Value) -> Vec<u8> {
     out.stdout
 }
 
-/// Transcript messages as first published, in order: revisions (`revision` above 1: a final
-/// heard again, with the same `seq`) left out.
-pub fn first_finals(messages: &[serde_json::Value]) -> Vec<serde_json::Value> {
-    messages.iter().filter(|m| m["revision"] == 1).cloned().collect()
+/// The finals a subscriber to `<base>/transcript` and `<base>/transcript/revision` received,
+/// decoded, each replaced by its latest revision, in `seq` order. Checks that the `transcript`
+/// topic carries only first finals (`revision` 1), and that every revision names a final
+/// received before it and keeps its times.
+pub fn revised_finals_of(subscriber: &Subscriber, base: &str) -> Vec<serde_json::Value> {
+    let finals = decode_cbor_independently(&subscriber.on_topic(&format!("{base}/transcript")));
+    assert!(
+        finals.iter().all(|f| f["revision"] == 1),
+        "a revision on the transcript topic: {finals:?}"
+    );
+    let revisions = decode_cbor_independently(&subscriber.on_topic(&format!("{base}/transcript/revision")));
+    assert!(
+        revisions.iter().all(|r| r["revision"].as_u64().is_some_and(|n| n > 1)),
+        "{revisions:?}"
+    );
+    revised_finals(&[finals, revisions].concat())
 }
 
-/// Each final's latest revision, in `seq` order: what a subscriber that replaces a final by
-/// its revision shows. Checks that every revision follows a final with its `seq` and keeps its
-/// times.
+/// `messages` (finals, then revisions) with each final replaced by its latest revision, in
+/// `seq` order.
 pub fn revised_finals(messages: &[serde_json::Value]) -> Vec<serde_json::Value> {
     let mut latest: std::collections::BTreeMap<u64, serde_json::Value> = std::collections::BTreeMap::new();
     for m in messages {
