@@ -130,7 +130,7 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
         if len(parts) != 3:
             continue
         arrival, topic, payload = float(parts[0]), parts[1], bytes.fromhex(parts[2].strip())
-        if topic == "roomscribe/bench/transcript":
+        if topic in ("roomscribe/bench/transcript", "roomscribe/bench/transcript/revision"):
             finals.append((arrival, cbor_decode(payload)))
         elif topic == "roomscribe/bench/health":
             health = cbor_decode(payload)
