@@ -99,6 +99,8 @@ pub fn run_stage(
                 Ok(()) => {
                     live.held = None;
                     live.revise = config.revise_finals;
+                    // The prompt starts again from the new initial prompt.
+                    live.revision_context = transcriber.new_context();
                     if !live.revise {
                         live.unrevised.clear();
                     }

@@ -202,6 +202,10 @@ impl MeetingStage {
             );
             return;
         };
+        // A turn of a split final whose own words did not change.
+        if transcript.text.trim() == revision.text.trim() {
+            return;
+        }
         transcript.text = revision.text;
         transcript.confidence = revision.confidence;
         transcript.revision += 1;

@@ -250,7 +250,11 @@ impl Segmenter {
         self.pre_roll.clear();
         self.position += samples;
         let open = self.open.take()?;
-        (open.speech_frames >= self.rules.min_speech_frames).then_some(SpeechSegment {
+        let speech = open.speech_frames >= self.rules.min_speech_frames;
+        if speech {
+            self.quiet_at = Some(self.position + self.rules.quiet_samples);
+        }
+        speech.then_some(SpeechSegment {
             start_sample: open.start_sample,
             speech_end_sample: open.start_sample + open.speech_end as u64,
             samples: open.samples,
@@ -520,6 +524,17 @@ mod tests {
             panic!("a split closes a segment: {out:?}")
         };
         assert_eq!(first.samples.len(), 70, "cut after the quiet frame 6");
+    }
+
+    #[test]
+    fn a_segment_closed_by_a_gap_is_followed_by_quiet_too() {
+        let mut segmenter = Segmenter::new(rules());
+        for i in 0..4 {
+            segmenter.push(&[i as f32; FRAME], 1.0);
+        }
+        assert!(segmenter.skip(1_000).is_some());
+        let quiet: Vec<Endpoint> = (0..8).filter_map(|_| segmenter.push(&[0.0; FRAME], 0.0)).collect();
+        assert_eq!(quiet, [Endpoint::Quiet { at_sample: 1_090 }]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The live path, from the outside (issue 14): turns close together lose no word and each get
-//! their own final, and the finals heard again keep every word and reach the store; `transcribe` decodes only what the VAD calls speech; the room's noise floor
-//! raises no alarm on a clean meeting.
+//! their own final, and the finals heard again keep every word and reach the store;
+//! `transcribe` decodes only what the VAD calls speech; the room's noise floor raises no alarm
+//! on a clean meeting.
 
 use std::time::Duration;
 
