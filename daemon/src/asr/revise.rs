@@ -129,10 +129,6 @@ impl Group {
         self.finals.iter().flat_map(|f| f.audio.iter().copied()).collect()
     }
 
-    pub fn samples(&self) -> usize {
-        self.finals.iter().map(|f| f.audio.len()).sum()
-    }
-
     /// Gives each final the words whose middle falls in its audio, and revises those whose
     /// words changed. If any final would keep fewer than half its words (words moved to a
     /// neighbour across a boundary, a hearing that missed them, a script without spaces whose

@@ -347,7 +347,8 @@ impl Tracker {
     }
 
     /// Gives utterance `seq` its text as heard again (`TextRevision`); returns the findings that
-    /// are new or changed with it (none when it is no longer in the live window).
+    /// are new or changed with it. The rules run over the live window as for a new final, so
+    /// an utterance older than it changes the summary's findings (`meaning`), not live ones.
     pub fn revise(&mut self, seq: u64, text: &str) -> Vec<Finding> {
         match self.utterances.iter_mut().rev().find(|u| u.seq == seq) {
             Some(utterance) => {

@@ -639,7 +639,7 @@ pub fn revised_finals_of(subscriber: &Subscriber, base: &str) -> Vec<serde_json:
 
 /// `messages` (finals, then revisions) with each final replaced by its latest revision, in
 /// `seq` order.
-pub fn revised_finals(messages: &[serde_json::Value]) -> Vec<serde_json::Value> {
+fn revised_finals(messages: &[serde_json::Value]) -> Vec<serde_json::Value> {
     let mut latest: std::collections::BTreeMap<u64, serde_json::Value> = std::collections::BTreeMap::new();
     for m in messages {
         let seq = m["seq"].as_u64().unwrap();
