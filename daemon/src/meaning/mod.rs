@@ -38,6 +38,7 @@ pub struct Language {
     pub not_names: &'static [&'static str],
     pub stopwords: &'static [&'static str],
     pub interrogative: &'static str,
+    pub topic_question: &'static str,
     pub non_answer: &'static str,
     pub acceptance: &'static str,
     pub commitment: &'static str,
@@ -73,6 +74,7 @@ pub struct Language {
 pub struct Cues {
     pub language: &'static Language,
     pub interrogative: Regex,
+    pub topic_question: Regex,
     pub non_answer: Regex,
     pub acceptance: Regex,
     pub commitment: Regex,
@@ -114,6 +116,7 @@ impl Cues {
         Self {
             language,
             interrogative: expand(language.interrogative),
+            topic_question: expand(language.topic_question),
             non_answer: expand(language.non_answer),
             acceptance: expand(language.acceptance),
             commitment: expand(language.commitment),
@@ -178,10 +181,15 @@ impl Cues {
     }
 
     /// Whether a sentence asks something: it ends with a question mark, or it is worded as a
-    /// question and ends with no other mark than a full stop.
+    /// question (the verb before its subject, at the start or after a topic) and ends with no
+    /// other mark than a full stop.
     pub fn asks(&self, sentence: &text::Sentence) -> bool {
         let text = sentence.text.trim_end();
-        text.ends_with('?') || (!text.ends_with('!') && self.interrogative.is_match(&self.normalise(text)))
+        if text.ends_with('?') {
+            return true;
+        }
+        let normalised = self.normalise(text);
+        !text.ends_with('!') && (self.interrogative.is_match(&normalised) || self.topic_question.is_match(&normalised))
     }
 
     /// Whether `word` (any case) is a stopword.

@@ -135,6 +135,13 @@ mod tests {
             "Who knew.",
             "Which is exactly why we need people talking about us.",
             "The question is open.",
+            // A topic, then a statement about it: not the question forms.
+            "And the plan is that we ship on Friday.",
+            "The good news is that it works.",
+            "So the winner is anyone's guess.",
+            "The list is everyone on the team.",
+            "The room was anything but quiet.",
+            "And the budget is that of last year.",
         ] {
             assert!(questions(&[("Ana", said), ("Raj", "Sure.")]).is_empty(), "{said}");
         }
@@ -146,6 +153,11 @@ mod tests {
             "Ravi, is the listing definitely confirmed.",
             "Do we have a number for lost orders yet.",
             "So can you see the screen",
+            // A topic first, its comma lost.
+            "And the museum itself is that free.",
+            "And the competition is anyone else launching a cold brew this spring.",
+            "The new build, does everyone have it.",
+            "As for the venue is that confirmed",
         ] {
             assert_eq!(questions(&[("Ana", said), ("Raj", "Yes, it is.")]).len(), 1, "{said}");
         }
