@@ -9,7 +9,9 @@
 //! Usage: speakers_sweep [--grid] MODEL OUT_DIR WAV:TRANSCRIPT_JSON...
 //! Without `--grid`, only the defaults of `[speakers]` (what `scripts/bench speakers` scores).
 //! Writes OUT_DIR/<point>/{live,final}/<meeting>.json and prints the CPU seconds the
-//! embeddings and the rules took per audio hour.
+//! embeddings and the rules took per audio hour. When every segment names its `speaker` (the
+//! ground truth's turns), it also prints how far apart the voices are: the mean cosine of two
+//! turns by one speaker, of two by different speakers, and of the closest pair of speakers.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,7 +21,7 @@ use roomscribe::config::SpeakersConfig;
 use roomscribe::meeting::speakers::{revise, MeetingVoices};
 use roomscribe::pipeline::{HeardTranscript, SegmentRecord, TimedWord, Transcript, STREAM_RATE};
 use roomscribe::speakers::{Attributor, Encoder, Labeller};
-use roomscribe::voices::ClusterRules;
+use roomscribe::voices::{centroid, cosine, ClusterRules};
 
 const SAME_SPEAKER: [f32; 3] = [0.4, 0.45, 0.5];
 const CHANGE_SIMILARITY: [f32; 2] = [0.4, 0.5];
@@ -30,6 +32,8 @@ const MIN_NEW_SPEAKER_S: [f32; 2] = [1.0, 2.0];
 struct Meeting {
     name: String,
     heard: Vec<HeardTranscript>,
+    /// Who said each segment, when the transcript says.
+    speakers: Vec<Option<String>>,
     windows: Vec<Option<Vec<Vec<f32>>>>,
 }
 
@@ -39,13 +43,16 @@ fn read_audio(path: &Path) -> Vec<f32> {
         .expect("a readable WAV")
 }
 
-fn heard_segments(audio: &[f32], transcript: &Path) -> Vec<HeardTranscript> {
+fn heard_segments(audio: &[f32], transcript: &Path) -> (Vec<HeardTranscript>, Vec<Option<String>>) {
     let document: serde_json::Value =
         serde_json::from_slice(&std::fs::read(transcript).expect("a transcript")).expect("JSON");
     let at = |t: f64| ((t * f64::from(STREAM_RATE)) as usize).min(audio.len());
-    document["segments"]
-        .as_array()
-        .expect("segments")
+    let segments = document["segments"].as_array().expect("segments");
+    let speakers = segments
+        .iter()
+        .map(|s| s["speaker"].as_str().map(str::to_owned))
+        .collect();
+    let heard = segments
         .iter()
         .enumerate()
         .map(|(i, s)| {
@@ -77,7 +84,50 @@ fn heard_segments(audio: &[f32], transcript: &Path) -> Vec<HeardTranscript> {
                     .unwrap_or_default(),
             }
         })
-        .collect()
+        .collect();
+    (heard, speakers)
+}
+
+/// Mean cosine of two turns by one speaker, of two by different speakers, and of the closest
+/// pair of speakers' centroids, over `meetings` whose segments all name their speaker.
+fn separability(meetings: &[Meeting]) -> Option<(f32, f32, f32)> {
+    if meetings.iter().any(|m| m.speakers.iter().any(Option::is_none)) {
+        return None;
+    }
+    let (mut same, mut different, mut closest) = (Vec::new(), Vec::new(), Vec::new());
+    for meeting in meetings {
+        let mut turns: Vec<(&str, Vec<f32>)> = Vec::new();
+        for (speaker, windows) in meeting.speakers.iter().zip(&meeting.windows) {
+            let (Some(speaker), Some(windows)) = (speaker.as_deref(), windows) else {
+                continue;
+            };
+            turns.push((speaker, centroid(windows.iter().map(|w| (w.as_slice(), 1.0)))));
+        }
+        for (i, (a, x)) in turns.iter().enumerate() {
+            for (b, y) in &turns[i + 1..] {
+                if a == b { &mut same } else { &mut different }.push(cosine(x, y));
+            }
+        }
+        let mut names: Vec<&str> = turns.iter().map(|(s, _)| *s).collect();
+        names.sort_unstable();
+        names.dedup();
+        let centre = |name: &str| {
+            centroid(
+                turns
+                    .iter()
+                    .filter(|(s, _)| *s == name)
+                    .map(|(_, e)| (e.as_slice(), 1.0)),
+            )
+        };
+        for (i, a) in names.iter().enumerate() {
+            for b in &names[i + 1..] {
+                closest.push(cosine(&centre(a), &centre(b)));
+            }
+        }
+    }
+    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len().max(1) as f32;
+    let nearest = closest.iter().copied().fold(f32::MIN, f32::max);
+    (!same.is_empty() && !different.is_empty()).then(|| (mean(&same), mean(&different), nearest))
 }
 
 fn write(path: PathBuf, records: &[SegmentRecord], labels: &[Option<String>]) {
@@ -140,18 +190,29 @@ fn main() {
             let (wav, transcript) = pair.split_once(':').expect("WAV:TRANSCRIPT_JSON");
             let audio = read_audio(Path::new(wav));
             audio_s += audio.len() as f64 / f64::from(STREAM_RATE);
-            let heard = heard_segments(&audio, Path::new(transcript));
+            let (heard, speakers) = heard_segments(&audio, Path::new(transcript));
             let started = Instant::now();
             let windows = heard.iter().map(|h| probe.embed(h).expect("embedding")).collect();
             cpu += started.elapsed().as_secs_f64();
             let name = Path::new(wav).file_stem().unwrap().to_string_lossy().into_owned();
-            Meeting { name, heard, windows }
+            Meeting {
+                name,
+                heard,
+                speakers,
+                windows,
+            }
         })
         .collect();
     println!(
         "embeddings: {cpu:.1} s for {audio_s:.0} s of audio, {:.1} CPU-s per audio hour (one thread)",
         cpu / audio_s * 3600.0
     );
+    if let Some((same, different, nearest)) = separability(&meetings) {
+        println!(
+            "voices (truth turns): cosine {same:.2} between turns of one speaker, {different:.2} between \
+             turns of different speakers, {nearest:.2} between the two closest speakers' centroids"
+        );
+    }
     let started = Instant::now();
     for config in points {
         let point = format!(

