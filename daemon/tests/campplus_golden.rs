@@ -146,3 +146,23 @@ fn pieces_of_one_voice_are_more_alike_than_pieces_of_two() {
         "one voice {same:?}, two voices {different:?}"
     );
 }
+
+#[test]
+fn windows_embedded_in_one_pass_are_each_embedded_alone() {
+    // The batch shares one buffer per dense block: a window must not see another's channels.
+    let model = CamPlus::load(&weights(), tch::Device::Cpu).unwrap();
+    let first = features(150);
+    // The same frames backwards in time: another window, still mean-normalised.
+    let second: Vec<f32> = first.chunks(MEL_BINS).rev().flatten().copied().collect();
+    let together = model
+        .embed_batch(&[first.clone(), second.clone()].concat(), 150)
+        .unwrap();
+    for (batched, alone) in together.iter().zip([&first, &second]) {
+        let similarity = cosine(batched, &model.embed(alone).unwrap());
+        assert!(similarity > 0.9999, "cosine {similarity}");
+    }
+    assert!(
+        cosine(&together[0], &together[1]) < 0.9999,
+        "the two windows are different input"
+    );
+}

