@@ -662,9 +662,10 @@ pub static ENGLISH: Language = Language {
     interrogative: r"^(?:(?:and|so|oh|okay|ok|right|but|then|sorry|also|now)[,]?\s+)*(?:[a-z]+,\s+)?(?:is|are|was|were|do|does|did|can|could|would|will|should|shall|have|has|had|isn't|aren't|wasn't|don't|doesn't|didn't|can't|won't)\s+(?:i|you|we|they|he|she|it|that|this|there|the|our|your|their|anyone|anybody|someone|somebody|everyone|everybody)\b",
     // A topic named first, then the question about it, the comma between them lost: "And the
     // museum itself, is that free", "The launch, is anyone else going". Only forms a statement
-    // cannot take: "is that" or "is this" with a single word after, an indefinite subject
-    // ("anyone", "everyone") before a verb in -ing, or "do", "can", "will" before one.
-    topic_question: r"^(?:(?:and|so|but|now|then|okay|ok|right)[,]?\s+)*(?:(?:what|how) about\s+|as for\s+)?(?:the|our|your|their|this|that|these|those)\s+(?:[\w'-]+,?\s+){1,3}(?:(?:is|are|was|were)\s+(?:(?:anyone|anybody|everyone|everybody)(?:\s+else)?\s+[\w'-]+ing\b.*|(?:that|this)\s+[\w'-]+)|(?:do|does|did|can|could|will|would)\s+(?:anyone|anybody|everyone|everybody)(?:\s+else)?\s+[\w'-]+.*)[.]?$",
+    // does not take: "is that" or "is this" before one word of a yes-or-no state ("is this
+    // Friday" is a date), "anyone else" before a verb in -ing, or "does", "can", "will"
+    // before an indefinite subject.
+    topic_question: r"^(?:(?:and|so|but|now|then|okay|ok|right)[,]?\s+)*(?:(?:what|how) about\s+|as for\s+)?(?:the|our|your|their|this|that|these|those)\s+(?:[\w'-]+,?\s+){1,3}(?:(?:is|are|was|were)\s+(?:(?:anyone|anybody|everyone|everybody)\s+else\s+[\w'-]+ing\b.*|(?:that|this)\s+(?:free|true|right|fine|okay|ok|confirmed|done|ready|booked|included|possible|final|approved|correct|enough|available|covered|sorted|signed|agreed|paid|safe|allowed|needed|required|settled|fixed|working|live|open|closed|set)\b)|(?:do|does|can|could|will|would)\s+(?:anyone|anybody|everyone|everybody)(?:\s+else)?\s+[\w'-]+.*)[.]?$",
     // A reply that does not answer the question before it.
     non_answer: r"\b(?:good question|don't know|do not know|dunno|no idea|not sure|unsure|not yet|nothing yet|no one knows|nobody knows|let me (?:think|check|look|find out|get back|see)|(?:i'll|we'll|i will|we will) (?:have to )?(?:check|find out|get back|come back|look into|see)|come back to|(?:let's |we'll )?park (?:it|that|this)|take (?:it|that|this) offline|still (?:looking|waiting|checking|working out|trying)|rather not (?:guess|say)|can't say|hard to say|haven't heard|not that i know|not me|no, nothing|nothing from|depends|we'll see|to be decided|tbd|i can't remember|no clue)\b",
     // How a reply takes a request on.

@@ -142,6 +142,14 @@ mod tests {
             "The list is everyone on the team.",
             "The room was anything but quiet.",
             "And the budget is that of last year.",
+            "The launch is this Friday.",
+            "Okay, so the release is this week.",
+            "The demo was this morning.",
+            "The best option is this one.",
+            "The problem is anyone using the old version gets an error.",
+            "The plan is everyone meeting at nine.",
+            "The work you did everyone loved.",
+            "The fix is that simple.",
         ] {
             assert!(questions(&[("Ana", said), ("Raj", "Sure.")]).is_empty(), "{said}");
         }
