@@ -11,7 +11,7 @@
 //! Writes OUT_DIR/<point>/{live,final}/<meeting>.json and prints the CPU seconds the
 //! embeddings and the rules took per audio hour. When every segment names its `speaker` (the
 //! ground truth's turns), it also prints how far apart the voices are: the mean cosine of two
-//! turns by one speaker, of two by different speakers, and of the closest pair of speakers.
+//! turns by one speaker, of two by different speakers, and the closest two speakers' centroids.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -88,8 +88,9 @@ fn heard_segments(audio: &[f32], transcript: &Path) -> (Vec<HeardTranscript>, Ve
     (heard, speakers)
 }
 
-/// Mean cosine of two turns by one speaker, of two by different speakers, and of the closest
-/// pair of speakers' centroids, over `meetings` whose segments all name their speaker.
+/// Over `meetings` whose segments all name their speaker: the mean cosine of two turns by one
+/// speaker, the mean of two by different speakers, and the highest cosine between two
+/// speakers' centroids in any one meeting (the pair most easily taken for one voice).
 fn separability(meetings: &[Meeting]) -> Option<(f32, f32, f32)> {
     if meetings.iter().any(|m| m.speakers.iter().any(Option::is_none)) {
         return None;

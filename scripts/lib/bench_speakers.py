@@ -75,10 +75,10 @@ def main() -> int:
         runs.append((corpus, "Whisper's segments", "hyp", whisper))
         if truth and not args.grid:
             runs.append((corpus, "the truth's turns as segments", "hyp-truth-turns", truth))
-    for corpus, segments, name, pairs in runs:
+    for corpus, segments, hyp_name, pairs in runs:
         score_py = corpus.parent / "tools" / "score.py"
         set_dir = corpus
-        out_dir = work / corpus.name / name
+        out_dir = work / corpus.name / hyp_name
         sweep = [args.sweep] + (["--grid"] if args.grid else []) + [args.model, str(out_dir)] + pairs
         timing = subprocess.run(sweep, check=True, capture_output=True, text=True).stdout
         print(f"\n== {corpus} ({len(pairs)} files), {segments}")
