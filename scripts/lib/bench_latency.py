@@ -9,7 +9,11 @@ setting (beam 5 and greedy):
 - latency of each ground-truth turn: from the moment its last sample was captured to the arrival
   of the final that carries its last words: the last final to start before the turn's end (less
   0.3 s, Whisper's timing error), p50 / p95 / max;
-- turns lost: turns of which fewer than half the words reached any final near them;
+- turns lost: turns of which fewer than half the words reached any final near them ("lost",
+  by the finals as first published; "rev", by each final's latest revision; "off", by offline
+  `transcribe`'s segments, scored the same way: a turn the recogniser mishears offline too is
+  lost there as well, so "lost" above "off" is, net, what the live path loses that offline
+  transcription keeps);
 - live WER (the finals as first published, in order), revised WER (each final's latest
   revision: `asr.revise_finals` hears finals again with the speech around them) and offline
   `roomscribe transcribe` WER of the same file at the same beam size, all scored by the
@@ -179,10 +183,11 @@ def main() -> None:
     for tool in ("mosquitto_sub", SCORER_PYTHON):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is missing (scripts/setup installs it)")
-    print(f"{'file':<20} {'beam':>4} {'turns':>5} {'lost':>4} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
+    print(f"{'file':<20} {'beam':>4} {'turns':>5} {'lost':>4} {'rev':>4} {'off':>4} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
           f"{'live WER%':>9} {'revised WER%':>12} {'offline WER%':>12} {'CPU s':>6}")
     for beam in [int(b) for b in args.beams.split(",")]:
         every, lost_total, turns_total, live_w, rev_w, off_w, cpu_total = [], 0, 0, [], [], [], 0.0
+        lost_revised_total, lost_offline_total = 0, 0
         for wav in wavs:
             truth_path = wav.with_suffix(".json")
             truth = json.loads(truth_path.read_text())
@@ -198,6 +203,7 @@ def main() -> None:
             latencies = turn_results(truth["turns"], finals, origin)
             kept = [l for l in latencies if l is not None]
             lost = len(latencies) - len(kept)
+            lost_revised = turn_results(truth["turns"], [(0.0, f) for f in revised.values()], 0.0).count(None)
             live = score_wer(score_py, truth_path, [
                 {"start": f["start"], "end": f["end"], "text": f["text"]} for _, f in finals])
             revised_wer = score_wer(score_py, truth_path, [
@@ -205,16 +211,21 @@ def main() -> None:
             offline_json = subprocess.run(
                 [args.roomscribe, "transcribe", str(wav), "--format", "json", "--model", args.model,
                  "--beam-size", str(beam), "--threads", "2"], check=True, capture_output=True).stdout
-            offline = score_wer(score_py, truth_path, json.loads(offline_json)["segments"])
+            offline_segments = json.loads(offline_json)["segments"]
+            offline = score_wer(score_py, truth_path, offline_segments)
+            lost_offline = turn_results(truth["turns"], [(0.0, f) for f in offline_segments], 0.0).count(None)
             every += kept
             lost_total += lost
+            lost_revised_total += lost_revised
+            lost_offline_total += lost_offline
             turns_total += len(latencies)
             live_w.append(live)
             rev_w.append(revised_wer)
             cpu_total += cpu_s
             off_w.append(offline)
             p = (lambda q: percentile(kept, q)) if kept else (lambda q: float("nan"))
-            print(f"{wav.name:<20} {beam:>4} {len(latencies):>5} {lost:>4} {p(0.5):6.2f} {p(0.95):6.2f} "
+            print(f"{wav.name:<20} {beam:>4} {len(latencies):>5} {lost:>4} {lost_revised:>4} {lost_offline:>4} "
+                  f"{p(0.5):6.2f} {p(0.95):6.2f} "
                   f"{max(kept, default=float('nan')):6.2f} {100 * live:9.2f} {100 * revised_wer:12.2f} {100 * offline:12.2f} {cpu_s:6.1f}", flush=True)
             if os.environ.get("BENCH_LATENCY_TURNS"):
                 for turn, latency in zip(truth["turns"], latencies):
@@ -225,7 +236,8 @@ def main() -> None:
                     if revised[final["seq"]] is not final:
                         print(f"      revised to  {revised[final['seq']]['text']}")
         if every:
-            print(f"{'all':<20} {beam:>4} {turns_total:>5} {lost_total:>4} {percentile(every, 0.5):6.2f} "
+            print(f"{'all':<20} {beam:>4} {turns_total:>5} {lost_total:>4} {lost_revised_total:>4} "
+                  f"{lost_offline_total:>4} {percentile(every, 0.5):6.2f} "
                   f"{percentile(every, 0.95):6.2f} {max(every):6.2f} {100 * statistics.mean(live_w):9.2f} "
                   f"{100 * statistics.mean(rev_w):12.2f} {100 * statistics.mean(off_w):12.2f} {cpu_total:6.1f}", flush=True)
 

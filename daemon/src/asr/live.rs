@@ -379,6 +379,7 @@ impl LiveRun<'_> {
                     sequence: live.sequence,
                     start: from,
                     text: piece.text.clone(),
+                    confidence: piece.confidence,
                     audio: decoded.audio_between(from, to),
                 });
                 self.revisions.forgotten.fetch_add(forgotten as u64, Ordering::Relaxed);
