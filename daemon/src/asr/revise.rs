@@ -231,6 +231,14 @@ mod tests {
             .collect()
     }
 
+    /// The revisions of a hearing the group trusts.
+    fn trusted(group: &Group, words: &[HeardWord]) -> Vec<TextRevision> {
+        match group.revise(words) {
+            Outcome::Revised(revisions) => revisions,
+            distrusted => panic!("expected a trusted hearing, got {distrusted:?}"),
+        }
+    }
+
     #[test]
     fn a_group_takes_the_oldest_finals_that_fit_in_one_window() {
         let mut unrevised = Unrevised::default();
@@ -263,9 +271,7 @@ mod tests {
             ("the", 2.6, 2.8),
             ("photos.", 2.8, 3.4),
         ]);
-        let Outcome::Revised(revisions) = group.revise(&words) else {
-            panic!("trusted")
-        };
+        let revisions = trusted(&group, &words);
         assert_eq!(
             revisions.len(),
             1,
@@ -299,9 +305,7 @@ mod tests {
             ("Good", 2.1, 2.4),
             ("point.", 2.4, 2.9),
         ]);
-        let Outcome::Revised(revisions) = group.revise(&words) else {
-            panic!("trusted")
-        };
+        let revisions = trusted(&group, &words);
         // Heard at 0.8: better than final 2's 0.5, worse than final 1's 0.9.
         assert_eq!(revisions.len(), 1);
         assert_eq!((revisions[0].sequence, revisions[0].text.as_str()), (2, "Good point."));

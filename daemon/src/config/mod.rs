@@ -311,8 +311,9 @@ pub struct AsrConfig {
     /// pass per window). Default false.
     pub word_timestamps: bool,
     /// Hear live finals again, about 20 s at a time (or when the room goes quiet), the way
-    /// `transcribe` does, and publish those that come out different as revisions (`revision`
-    /// 2). Costs about one more decode of all speech. Default true.
+    /// `transcribe` does, and publish those that come out different, and heard at least as
+    /// surely, as revisions (`revision` 2). Costs about one more decode of all speech. Default
+    /// true.
     pub revise_finals: bool,
 }
 
