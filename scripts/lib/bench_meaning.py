@@ -13,7 +13,8 @@ with answered/open accuracy, keyword recall@5/@10, talk-time error per speaker (
 percentage points), and CPU seconds per meeting hour. The baseline, side by side on the same
 transcripts: a naive cue-word regex (the issue's "naive cue-word regex": any sentence with
 "will/'ll/can you/need to" is an action item, any with "decide/agree/let's" a decision, any
-ending in "?" a question).
+ending in "?" a question), and for keywords YAKE itself (PyPI `yake`, the reference
+implementation of Campos et al. 2020, 1-3 word phrases, its defaults otherwise).
 
 Targets (issue 18) on ../shared/corpus/rooms from truth transcripts: action items F1 >= 0.90 with
 owner >= 0.90, decisions F1 >= 0.85, questions F1 >= 0.90 with answered/open >= 0.85; from the
@@ -60,6 +61,20 @@ def naive(transcript):
             if re.search(r"\b(decide|decided|decision|agree|agreed|let's)\b", low):
                 hyp["decisions"].append({"text": sentence})
     return hyp
+
+
+YAKE_SCRIPT = """
+import json, sys, yake
+text = " ".join(s["text"] for s in json.load(sys.stdin)["segments"])
+print(json.dumps([k for k, _ in yake.KeywordExtractor(lan="en", n=3, top=10).extract_keywords(text)]))
+"""
+
+
+def yake_keywords(yake_python, transcript):
+    """The baseline's keywords: YAKE over the transcript's text, best first."""
+    out = subprocess.run([yake_python, "-c", YAKE_SCRIPT], input=json.dumps(transcript),
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
 
 
 def children_cpu():
@@ -119,7 +134,9 @@ def run_set(args, corpus, mode, hyp_root):
         hyp = json.loads(out)
         (hyp_dir / f"{entry['id']}.json").write_text(out)
         transcript = json.loads(pathlib.Path(source).read_text()) if mode == "truth" else hyp
-        (naive_dir / f"{entry['id']}.json").write_text(json.dumps(naive(transcript)))
+        baseline = naive(transcript)
+        baseline["keywords"] = yake_keywords(args.yake_python, transcript)
+        (naive_dir / f"{entry['id']}.json").write_text(json.dumps(baseline))
         err = talk_error(truth, hyp)
         if err is not None:
             talk.append(err)
@@ -190,6 +207,7 @@ def main():
     parser.add_argument("--device-files", default=r"pub_(m0\d|r0\d)",
                         help="regex of file ids analysed from audio (default: the clean meetings)")
     parser.add_argument("--verbose", action="store_true", help="list each file's misses")
+    parser.add_argument("--yake-python", required=True, help="a Python with the yake package (the baseline)")
     args = parser.parse_args()
     hyp_root = pathlib.Path(tempfile.mkdtemp(prefix="bench-meaning-"))
     summary = {}
@@ -201,7 +219,7 @@ def main():
                 print(f"  {f['id']:<18} {insight_row(f.get('insights') or {})}")
             ours, base = micro(scored["roomscribe"]["files"]), micro(scored["naive"]["files"])
             print(f"  {'TOTAL roomscribe':<18} {insight_row(ours)}")
-            print(f"  {'TOTAL naive regex':<18} {insight_row(base)}")
+            print(f"  {'TOTAL naive':<18} {insight_row(base)}  (regex; keywords: YAKE)")
             if talk:
                 print(f"  talk-time share error per speaker: {sum(talk) / len(talk):.1f} percentage points (mean of {len(talk)} files)")
             if audio:

@@ -26,7 +26,8 @@ struct Candidate {
 
 /// The meeting's keyphrases, best first, at most `limit`.
 pub fn rank(sentences: &[Sentence], cues: &Cues, limit: usize) -> Vec<String> {
-    let names = people(sentences, cues);
+    let mut names = people(sentences, cues);
+    names.extend(written_as_names(sentences, cues));
     let mut candidates: HashMap<String, Candidate> = HashMap::new();
     for (index, sentence) in sentences.iter().enumerate() {
         for run in runs(&sentence.words) {
@@ -167,6 +168,29 @@ fn people(sentences: &[Sentence], cues: &Cues) -> HashSet<String> {
     names
 }
 
+/// Lower-case words written as a name every time they are said inside a sentence ("the
+/// debrief for Sam", "and Sam asked"): someone or something named, not a topic. Days and
+/// months aside; an acronym ("API") is no name.
+fn written_as_names(sentences: &[Sentence], cues: &Cues) -> HashSet<String> {
+    // Per word: how often written as a name, and otherwise.
+    let mut writings: HashMap<&str, (usize, usize)> = HashMap::new();
+    for word in sentences.iter().flat_map(|sentence| sentence.words.iter().skip(1)) {
+        let as_name = cues.could_be_name(&word.raw) && word.raw.chars().skip(1).all(char::is_lowercase);
+        let counts = writings.entry(word.lower.as_str()).or_default();
+        if as_name {
+            counts.0 += 1;
+        } else {
+            counts.1 += 1;
+        }
+    }
+    let calendar = |word: &str| cues.language.weekdays.contains(&word) || cues.language.months.contains(&word);
+    writings
+        .into_iter()
+        .filter(|&(word, (as_name, otherwise))| as_name > 0 && otherwise == 0 && !calendar(word))
+        .map(|(word, _)| word.to_owned())
+        .collect()
+}
+
 /// Runs of words not broken by punctuation.
 fn runs(words: &[Word]) -> Vec<&[Word]> {
     let mut out = Vec::new();
@@ -238,6 +262,30 @@ mod tests {
             !keywords.contains(&"mode".to_owned()),
             "a word inside a chosen phrase: {keywords:?}"
         );
+    }
+
+    #[test]
+    fn someone_talked_about_is_no_topic_but_an_acronym_can_be() {
+        let s = sentences(&[
+            ("Hannah", "This is the debrief for Sam, the backend candidate."),
+            (
+                "Marcus",
+                "Sam asked good questions, and the API round went well for Sam.",
+            ),
+            ("Alba", "The API round on Friday, yes. Sam was slow in the API round."),
+            (
+                "Hannah",
+                "Fine, and the Pool notes by Monday, the pool is the last point.",
+            ),
+        ]);
+        let keywords = rank(&s, cues("en").unwrap(), 10);
+        assert!(!keywords.iter().any(|k| k.contains("sam")), "{keywords:?}");
+        assert!(keywords.contains(&"api round".to_owned()), "{keywords:?}");
+        let names = written_as_names(&s, cues("en").unwrap());
+        assert!(names.contains("sam"), "{names:?}");
+        for not_a_name in ["api", "friday", "monday", "pool", "debrief"] {
+            assert!(!names.contains(not_a_name), "{not_a_name}: {names:?}");
+        }
     }
 
     #[test]
