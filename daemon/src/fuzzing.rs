@@ -3,6 +3,11 @@
 //! in CI (`daemon/tests/fuzz_corpus.rs`). Each takes any bytes and must return without
 //! panicking, whatever it makes of them. Nothing here runs in the daemon.
 
+use bytes::BytesMut;
+use rumqttd::protocol::v4::V4;
+use rumqttd::protocol::v5::V5;
+use rumqttd::protocol::Protocol;
+
 use crate::audio::wav::WavSource;
 use crate::config::remote::Overrides;
 use crate::config::{parse_and_validate, Role, UserConfig};
@@ -13,12 +18,13 @@ use crate::control::signing::{Authority, Envelope};
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name of its corpus folder and fuzz binary.
-pub const TARGETS: [(&str, Target); 5] = [
+pub const TARGETS: [(&str, Target); 6] = [
     ("config_document", config_document),
     ("command_payload", command_payload),
     ("signed_envelope", signed_envelope),
     ("wav_file", wav_file),
     ("config_toml", config_toml),
+    ("broker_packet", broker_packet),
 ];
 
 /// A remote configuration document (CBOR or JSON), read and laid over an empty file.
@@ -91,5 +97,26 @@ pub fn wav_file(data: &[u8]) {
 pub fn config_toml(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = parse_and_validate(text);
+    }
+}
+
+/// MQTT packets as the embedded broker reads them from a client, before any login: the first
+/// byte picks the protocol (even: 3.1.1, odd: 5), the rest is the stream, read packet after
+/// packet under the default payload limit.
+pub fn broker_packet(data: &[u8]) {
+    let Some((version, stream)) = data.split_first() else {
+        return;
+    };
+    let mut buffer = BytesMut::from(stream);
+    let limit = crate::config::BusConfig::default().max_payload_bytes as usize;
+    for _ in 0..64 {
+        let read = if version % 2 == 0 {
+            V4.read_mut(&mut buffer, limit)
+        } else {
+            V5.read_mut(&mut buffer, limit)
+        };
+        if read.is_err() {
+            break;
+        }
     }
 }

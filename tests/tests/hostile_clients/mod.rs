@@ -388,3 +388,65 @@ fn random_and_deeply_nested_payloads_leave_the_daemon_answering() {
         "{refusal_lines} refusals logged: a flood must not flood the journal"
     );
 }
+
+/// Raw bytes as a client's first packet, before any login, on every listener: a CONNACK or an
+/// UNSUBACK with a payload (the vendored MQTT 5 reader used to reach `unreachable!` on those, and
+/// a panic stops the daemon), a reserved packet type, a remaining length that never ends, a
+/// CONNECT cut short, and noise. Each is refused; the daemon keeps running and answering.
+#[test]
+fn malformed_first_packets_on_every_listener_leave_the_daemon_running() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    let dir = TempDir::new("hostile-packets");
+    let (port, mqtt5_port) = (free_port(), free_port());
+    let asoundrc = silent_room(&dir);
+    let config = daemon_config_with_mqtt5(port, mqtt5_port, "silence", "") + "health_interval_s = 1\n";
+    let mut daemon = Daemon::start_ready(&dir, &config, Some(&asoundrc));
+    let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/#");
+    let packets: [&[u8]; 7] = [
+        &[0x20, 0x02, 0x00, 0x00],
+        &[0xB0, 0x03, 0x00, 0x01, 0x00],
+        &[0xF0, 0x00],
+        &[0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F],
+        &[0x10, 0x0C, 0x00, 0x04, b'M', b'Q'],
+        &[0x82, 0x04, 0x00, 0x01, 0x00, 0x00],
+        b"GET / HTTP/1.1\r\nHost: roomscribe\r\n\r\n",
+    ];
+    for listener in [port, mqtt5_port] {
+        for packet in packets {
+            let mut stream = TcpStream::connect(("127.0.0.1", listener)).expect("the listener accepts");
+            stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            // The broker may close the connection before it has read everything: that is a
+            // refusal too.
+            let _ = stream.write_all(packet);
+            let _ = stream.read(&mut [0u8; 64]);
+            assert!(
+                daemon.child.try_wait().unwrap().is_none(),
+                "the daemon stopped after {packet:02x?} on port {listener}:\n{}",
+                daemon.log_text()
+            );
+        }
+    }
+    assert_answers_ping(&dir, port, &subscriber, "after-malformed-packets");
+    assert_eq!(retained_status(port), "online");
+    // A first packet that is not a whole CONNECT is a refused connect (vendor patch 3); the
+    // CONNECT cut short only ends when the client goes away.
+    let refused = 2 * (packets.len() as u64 - 1);
+    wait_until(
+        Duration::from_secs(10),
+        "health counting the refused first packets",
+        || {
+            decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/health"))
+                .iter()
+                .any(|h| h["bus"]["broker_refused_connects"].as_u64() >= Some(refused))
+        },
+    );
+    assert!(!daemon.log_text().contains("panicked"), "{}", daemon.log_text());
+    daemon.terminate();
+    assert_eq!(
+        daemon.wait_exit(Duration::from_secs(30)),
+        0,
+        "a clean stop after all that"
+    );
+}
