@@ -133,7 +133,10 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
                     next_connection_delay_ms: 1,
                     connections: rumqttd::ConnectionSettings {
                         connection_timeout_ms: 5_000,
-                        max_payload_size: max_payload,
+                        max_payload_size: match kind {
+                            ListenerKind::Daemon => OWN_MESSAGE_LIMIT,
+                            _ => max_payload,
+                        },
                         max_inflight_count: 100,
                         auth,
                         external_auth: None,
@@ -251,18 +254,37 @@ pub fn local_address(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+/// The largest message of the daemon's own (a long meeting's summary with its whole transcript,
+/// an export's reply): 16 MiB. The private listener takes this much from the daemon (the other
+/// listeners only `bus.max_payload_bytes`), and the daemon sends nothing larger: the broker would
+/// end the connection, and every message queued on it would go with it.
+pub const OWN_MESSAGE_LIMIT: usize = 16 << 20;
+
 /// A message the publisher's connection did not take.
 #[derive(Debug, thiserror::Error)]
-#[error("could not queue a message on {topic}: the publisher's queue is full or its connection to the embedded broker has closed; it recovers by itself, or the daemon's log says why not")]
-pub struct PublishError {
-    topic: String,
+pub enum PublishError {
+    #[error("could not queue a message on {topic}: the publisher's queue is full or its connection to the embedded broker has closed; it recovers by itself, or the daemon's log says why not")]
+    NotQueued { topic: String },
+    #[error("a message of {bytes} bytes on {topic} is over the {OWN_MESSAGE_LIMIT}-byte limit of the daemon's own messages and was not sent; what it held is in the store (`roomscribe export` reads it)")]
+    TooLarge { topic: String, bytes: usize },
 }
 
 impl PublishError {
     fn on(topic: &str) -> impl FnOnce(ClientError) -> Self + '_ {
-        move |_| Self {
-            topic: topic.to_owned(),
+        move |_| Self::NotQueued {
+            topic: crate::bounded::cut(topic, 200),
         }
+    }
+
+    /// `payload` is over `OWN_MESSAGE_LIMIT`.
+    fn check(topic: &str, payload: &[u8]) -> Result<(), Self> {
+        if payload.len() > OWN_MESSAGE_LIMIT {
+            return Err(Self::TooLarge {
+                topic: crate::bounded::cut(topic, 200),
+                bytes: payload.len(),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -332,6 +354,7 @@ impl Outbox {
         payload: Vec<u8>,
         content: Content,
     ) -> Result<(), PublishError> {
+        PublishError::check(topic, &payload)?;
         self.client
             .publish_with_properties(topic, qos, retain, payload, content.properties())
             .await
@@ -347,6 +370,7 @@ impl Outbox {
         payload: Vec<u8>,
         content: Content,
     ) -> Result<(), PublishError> {
+        PublishError::check(topic, &payload)?;
         self.client
             .try_publish_with_properties(topic, qos, retain, payload, content.properties())
             .map_err(PublishError::on(topic))

@@ -42,6 +42,22 @@ impl fmt::Display for ConfigError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigErrors(pub Vec<ConfigError>);
 
+/// The most errors listed for one document; the rest are counted in one last line (a document
+/// with thousands of unknown keys would otherwise give megabytes of errors).
+pub const MAX_LISTED_ERRORS: usize = 20;
+
+impl ConfigErrors {
+    /// `errors`, the first `MAX_LISTED_ERRORS` of them and a count of the rest.
+    fn listed(mut errors: Vec<ConfigError>) -> Self {
+        if errors.len() > MAX_LISTED_ERRORS {
+            let more = errors.len() - MAX_LISTED_ERRORS;
+            errors.truncate(MAX_LISTED_ERRORS);
+            errors.push(ConfigError::new("", format!("…and {more} more errors")));
+        }
+        Self(errors)
+    }
+}
+
 impl fmt::Display for ConfigErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, error) in self.0.iter().enumerate() {
@@ -109,7 +125,7 @@ pub fn validate_table(mut table: toml::Table) -> Result<Config, ConfigErrors> {
     if errors.is_empty() {
         Ok(config)
     } else {
-        Err(ConfigErrors(errors))
+        Err(ConfigErrors::listed(errors))
     }
 }
 
@@ -528,6 +544,18 @@ mod tests {
     fn shipped_firmware_config_is_valid_and_equals_the_defaults() {
         let text = include_str!("../../../firmware-config/roomscribe.toml");
         assert_eq!(parse_and_validate(text).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn thousands_of_errors_are_listed_twenty_and_counted() {
+        let text: String = std::iter::once("[vad]\n".to_owned())
+            .chain((0..5_000).map(|i| format!("unknown_{i} = 1\n")))
+            .collect();
+        let errors = errors_of(&text);
+        assert_eq!(errors.len(), MAX_LISTED_ERRORS + 1);
+        assert_eq!(errors[0].field, "vad.unknown_0");
+        assert_eq!(errors[MAX_LISTED_ERRORS].message, "…and 4980 more errors");
+        assert!(ConfigErrors(errors).to_string().len() < 40_000);
     }
 
     #[test]

@@ -161,7 +161,8 @@ pub fn parse(name: &str, payload: &[u8]) -> Result<(String, Command), Rejected> 
         "speakers" => Command::Speakers,
         other => {
             return Err(reject(format!(
-                "unknown command {other:?}; this device knows {}",
+                "unknown command {:?}; this device knows {}",
+                crate::bounded::cut(other, crate::bounded::QUOTE_CHARS),
                 KNOWN.join(", ")
             )))
         }
@@ -280,6 +281,14 @@ mod tests {
             rejected.error.contains("reboot") && rejected.error.contains("set_hotwords"),
             "{rejected:?}"
         );
+        let long_name = "x".repeat(22_000);
+        let rejected = parse(&long_name, br#"{"tx": "10"}"#).unwrap_err();
+        assert!(
+            rejected.error.len() < 1_000,
+            "the name is cut: {} bytes",
+            rejected.error.len()
+        );
+        assert!(rejected.error.contains('…'));
     }
 
     #[test]

@@ -171,7 +171,11 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                     ),
                     Ok((tx, Command::SetHotwords { words })) => {
                         remote.set_hotwords(&words, &live);
-                        tracing::info!(%words, "Hotwords set by command");
+                        // Their count only: hotwords are the meeting's vocabulary, often names.
+                        tracing::info!(
+                            words = words.split(',').filter(|w| !w.trim().is_empty()).count(),
+                            "Hotwords set by command"
+                        );
                         (Some(tx), Ok(serde_json::json!({ "hotwords": words })))
                     }
                     Ok((tx, Command::MeetingStart)) => (Some(tx), ask(&meeting, MeetingRequest::Start).await),

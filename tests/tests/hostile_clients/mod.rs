@@ -65,6 +65,21 @@ fn large_messages_and_a_stolen_connection_leave_the_daemon_answering() {
     let log = daemon.log_text();
     assert!(!log.contains("Max Payload"), "the daemon's connection broke:\n{log}");
 
+    // A command named with 40 000 characters: its refusal goes back on a topic that long and
+    // names the command, more than bus.max_payload_bytes of the daemon's own, which its private
+    // listener takes (it used to end the daemon's connection and lose what was queued on it;
+    // the check that no reconnect happened follows the takeover below).
+    let long_name = "n".repeat(40_000);
+    let long_topic = format!("roomscribe/room-7/cmd/{long_name}");
+    mosquitto_pub(&dir, port, &long_topic, br#"{"tx": "long-name"}"#, false);
+    wait_until(Duration::from_secs(15), "the refusal of the long-named command", || {
+        subscriber
+            .on_topic(&format!("{long_topic}/reply"))
+            .iter()
+            .any(|payload| payload.len() > 40_000)
+    });
+    assert_answers_ping(&dir, port, &subscriber, "after-long-name");
+
     // What the broker turns away itself (over bus.max_payload_bytes; a loopback client on an
     // output topic) never reaches the daemon, but health counts it.
     let oversized = mosquitto_pub_output(&dir, port, None, "roomscribe/room-7/cmd/ping", &[b'x'; 70_000], false);
