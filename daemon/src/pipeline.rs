@@ -73,6 +73,15 @@ impl SpeechEvent {
         }
     }
 
+    /// Whether the event ends a stretch of speech (a pause, a long pause or a close): what ASR
+    /// must decode as a final, soon.
+    pub fn ends_speech(&self) -> bool {
+        matches!(
+            self,
+            SpeechEvent::Pause(_) | SpeechEvent::LongPause(_) | SpeechEvent::Final(_)
+        )
+    }
+
     /// The speech the event carries (none for `Quiet`).
     pub fn segment(&self) -> Option<&SpeechSegment> {
         match self {

@@ -6,12 +6,14 @@
 //! one word (see `streaming`, which decides what each event decodes; this loop only runs the
 //! model and sends).
 //! Partials are decoded greedily, only when nothing else waits and at most half of the time
-//! (`PartialPacer`), so that they rarely delay a final.
+//! (`PartialPacer`), and a partial gives way between decoder steps when a pause or a close
+//! arrives, so that they rarely delay a final.
 //! With `asr.revise_finals`, published finals are heard again together, about 20 s at a time
 //! or when the room goes quiet, as `transcribe` hears them; those that come out different go
 //! out as revisions (see `revise`, which decides the groups and which word is whose).
 //! Never stores, publishes or logs text itself.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -84,12 +86,7 @@ pub fn run_stage(
                 }
             }
         }
-        while waiting.len() < LOOKAHEAD {
-            match events.try_recv() {
-                Ok(event) => waiting.push_back(event),
-                Err(_) => break,
-            }
-        }
+        read_ahead(&mut events, &mut waiting);
         let Some(event) = waiting.pop_front() else {
             return;
         };
@@ -128,7 +125,17 @@ pub fn run_stage(
         );
         let carry_on = match event {
             _ if superseded => true,
-            SpeechEvent::Partial(segment) => run.partial(&mut live, &segment),
+            SpeechEvent::Partial(segment) => {
+                // A pause or a close that arrives meanwhile is a turn's end waiting: the
+                // partial gives way to it.
+                let inbox = RefCell::new((&mut events, &mut waiting));
+                let turn_end_waiting = || {
+                    let (events, waiting) = &mut *inbox.borrow_mut();
+                    read_ahead(events, waiting);
+                    waiting.iter().any(SpeechEvent::ends_speech)
+                };
+                run.partial(&mut live, &segment, &turn_end_waiting)
+            }
             SpeechEvent::Pause(segment) => run.pause(&mut live, &segment),
             SpeechEvent::LongPause(segment) => run.long_pause(&mut live, &segment),
             SpeechEvent::Final(segment) => {
@@ -146,6 +153,16 @@ pub fn run_stage(
         if !carry_on {
             tracing::warn!("Transcript output closed; the ASR stage stops");
             return;
+        }
+    }
+}
+
+/// Moves what the VAD stage has sent meanwhile into `waiting`, up to `LOOKAHEAD` events.
+fn read_ahead(events: &mut mpsc::Receiver<SpeechEvent>, waiting: &mut VecDeque<SpeechEvent>) {
+    while waiting.len() < LOOKAHEAD {
+        match events.try_recv() {
+            Ok(event) => waiting.push_back(event),
+            Err(_) => break,
         }
     }
 }
@@ -207,8 +224,9 @@ fn audio_from(segment: &SpeechSegment, from: u64) -> &[f32] {
 }
 
 impl LiveRun<'_> {
-    /// A live hypothesis of the speech not yet final. Returns false when the output closed.
-    fn partial(&self, live: &mut LiveState, segment: &SpeechSegment) -> bool {
+    /// A live hypothesis of the speech not yet final, given up when `give_way` says so.
+    /// Returns false when the output closed.
+    fn partial(&self, live: &mut LiveState, segment: &SpeechSegment, give_way: &dyn Fn() -> bool) -> bool {
         let Some(from) = live.cursor.ahead(segment) else {
             return true;
         };
@@ -216,10 +234,14 @@ impl LiveRun<'_> {
         let start = seconds(from);
         let prompt = self.transcriber.new_context();
         let started = Instant::now();
-        let decoded = self.transcriber.transcribe_partial(audio, &prompt);
+        let decoded = self.transcriber.transcribe_partial(audio, &prompt, give_way);
         live.pacer.decoded(started, Instant::now());
         let (hypothesis, language) = match decoded {
             Ok(partial) => partial,
+            Err(AsrError::Abandoned) => {
+                tracing::debug!(start, "A partial gave way to the end of a turn");
+                return true;
+            }
             Err(error) => {
                 tracing::warn!(%error, start, "A partial hypothesis failed; skipping it");
                 return true;

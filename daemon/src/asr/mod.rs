@@ -46,6 +46,9 @@ pub enum AsrError {
     UnknownLanguage { language: String },
     #[error("libtorch failed while transcribing: {0}")]
     Torch(#[from] tch::TchError),
+    /// Not a failure: a live partial given up for a pause or a final waiting behind it.
+    #[error("the decode was given up for more urgent speech")]
+    Abandoned,
 }
 
 /// The parts of a model's `config.json` that loading and decoding need. CTranslate2 and Hugging
@@ -506,6 +509,7 @@ impl Transcriber {
             options,
             alignment_heads: &self.alignment_heads,
             device: self.device,
+            abandon: None,
         }
     }
 
@@ -593,8 +597,14 @@ impl Transcriber {
 
     /// A quick hypothesis of speech still going on (at most 30 s, greedy), for live partials:
     /// its text and language. Reads `context` but does not extend it, and counts nothing: the
-    /// final pass does that.
-    pub fn transcribe_partial(&self, samples: &[f32], context: &PromptContext) -> Result<(String, String), AsrError> {
+    /// final pass does that. Gives up with `AsrError::Abandoned` as soon as `abandon` says so
+    /// (it is asked before the encoder and between decoder steps).
+    pub fn transcribe_partial(
+        &self,
+        samples: &[f32],
+        context: &PromptContext,
+        abandon: &dyn Fn() -> bool,
+    ) -> Result<(String, String), AsrError> {
         let window = &samples[..samples.len().min(whisper::N_SAMPLES)];
         // A partial is one greedy pass that nothing falls back from: a loop would run to the
         // window's 224 tokens (seconds of a busy ASR thread). Speech gives about 3 tokens a
@@ -604,7 +614,11 @@ impl Transcriber {
             sample_len: (16 + 8 * seconds).min(self.partial_options.sample_len),
             ..self.partial_options.clone()
         };
-        let outcome = self.decoder_with(&options).decode_window(window, context.tokens(), 0)?;
+        let decoder = Decoder {
+            abandon: Some(abandon),
+            ..self.decoder_with(&options)
+        };
+        let outcome = decoder.decode_window(window, context.tokens(), 0)?;
         let language = self.language_of(&outcome);
         let texts = self.to_text(outcome.segments, &language)?;
         Ok((

@@ -155,6 +155,7 @@ pub fn asr_exit_code(error: &AsrError) -> u8 {
         AsrError::MissingModelFile { .. } => EX_NOINPUT,
         AsrError::Weights(_) | AsrError::Tokenizer(_) | AsrError::ModelConfig { .. } => EX_DATAERR,
         AsrError::NoCuda { .. } | AsrError::Float16OnCpu | AsrError::UnknownLanguage { .. } => EX_CONFIG,
-        AsrError::Torch(_) => EX_SOFTWARE,
+        // Only live partials are given up; a command never sees it.
+        AsrError::Torch(_) | AsrError::Abandoned => EX_SOFTWARE,
     }
 }

@@ -210,6 +210,9 @@ pub struct Decoder<'a> {
     /// (decoder layer, head) pairs whose cross-attention follows the audio (word timestamps).
     pub alignment_heads: &'a [(i64, i64)],
     pub device: Device,
+    /// Asked before the encoder and before every decoder step: true gives up the window with
+    /// `AsrError::Abandoned` (a live partial that more urgent work is waiting behind).
+    pub abandon: Option<&'a dyn Fn() -> bool>,
 }
 
 impl Decoder<'_> {
@@ -412,6 +415,9 @@ impl Decoder<'_> {
         };
         let mel = mel.f_narrow(1, 0, frames)?.f_unsqueeze(0)?;
         let mel_ms = started.elapsed().as_secs_f64() * 1e3;
+        if self.abandon.is_some_and(|abandon| abandon()) {
+            return Err(AsrError::Abandoned);
+        }
         let audio = self.model.encode(&mel)?;
         let encoder_ms = started.elapsed().as_secs_f64() * 1e3 - mel_ms;
         let previous = if self.options.condition_on_previous_text {
@@ -470,6 +476,7 @@ impl Decoder<'_> {
                 device: self.device,
                 forward_time: std::time::Duration::ZERO,
                 steps: 0,
+                abandon: self.abandon,
             };
             let candidates = if temperature > 0.0 {
                 search::sample(
@@ -539,12 +546,16 @@ struct WhisperStep<'a> {
     /// Time spent in the network (reordering, forward, copying logits out), for the debug log.
     forward_time: std::time::Duration,
     steps: usize,
+    abandon: Option<&'a dyn Fn() -> bool>,
 }
 
 impl StepModel for WhisperStep<'_> {
-    type Error = tch::TchError;
+    type Error = AsrError;
 
-    fn step(&mut self, sources: &[usize], tokens: &[i64]) -> Result<Vec<Vec<f32>>, tch::TchError> {
+    fn step(&mut self, sources: &[usize], tokens: &[i64]) -> Result<Vec<Vec<f32>>, AsrError> {
+        if self.abandon.is_some_and(|abandon| abandon()) {
+            return Err(AsrError::Abandoned);
+        }
         let started = std::time::Instant::now();
         self.steps += 1;
         let is_identity = sources.iter().enumerate().all(|(i, &s)| i == s) && sources.len() == self.state.batch();
