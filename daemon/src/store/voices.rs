@@ -1,9 +1,10 @@
 //! Enrolled voices: voiceprints kept by name, made from a stored meeting's speaker or given by
-//! `roomscribe enroll`, and deleted for good on request (`secure_delete` overwrites the row, a
-//! checkpoint empties the WAL). Voiceprints are biometric: no statement here feeds the outbox,
-//! an export or a log.
+//! `roomscribe enroll`, and deleted for good on request (the store's `secure_delete` overwrites
+//! the row and any copy an enrolment replaced, the voice embeddings of the segments attributed to
+//! that name go too, and a checkpoint empties the WAL). Voiceprints are biometric: no statement
+//! here feeds the outbox, an export or a log.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use super::{Store, StoreError};
 use crate::clock::unix_millis;
@@ -62,26 +63,46 @@ impl Store {
         )))
     }
 
-    /// Deletes the voiceprint `name` from the file (and from the WAL). False if there was none.
+    /// Deletes the voiceprint `name` from the file (and from the WAL), and the voice
+    /// embeddings of the segments attributed to that name (from which it could be made again;
+    /// who said what stays, that is the meeting's record). False if there was no voiceprint.
     pub fn forget(&mut self, name: &str) -> Result<bool, StoreError> {
-        // secure_delete overwrites the deleted row's bytes with zeros, so the voiceprint is gone
-        // from the file, not only unlinked; on for this statement only (it costs writes).
-        self.conn
-            .pragma_update(None, "secure_delete", "ON")
-            .map_err(self.error("deleting a voiceprint"))?;
-        let deleted = self
+        let transaction = self
             .conn
-            .execute("DELETE FROM voiceprints WHERE name = ?1", [name])
-            .map_err(self.error("deleting a voiceprint"));
-        self.conn
-            .pragma_update(None, "secure_delete", "OFF")
+            .unchecked_transaction()
             .map_err(self.error("deleting a voiceprint"))?;
-        let deleted = deleted?;
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .optional()
-            .map_err(self.error("checkpointing after deleting a voiceprint"))?;
+        let deleted = transaction
+            .execute("DELETE FROM voiceprints WHERE name = ?1", [name])
+            .map_err(self.error("deleting a voiceprint"))?;
+        transaction
+            .execute(
+                "UPDATE segments SET voice = NULL WHERE speaker_name = ?1 AND voice IS NOT NULL",
+                [name],
+            )
+            .map_err(self.error("deleting a voice's segment embeddings"))?;
+        transaction.commit().map_err(self.error("deleting a voiceprint"))?;
+        self.checkpoint_truncate()?;
         Ok(deleted == 1)
+    }
+
+    /// Copies the WAL into the file and empties it, so that what was overwritten there is gone
+    /// from the WAL too. A reader holding an old snapshot makes SQLite answer busy: tried again
+    /// for up to a second, then an error (the data is deleted; its old copy leaves the WAL at
+    /// the next checkpoint).
+    fn checkpoint_truncate(&self) -> Result<(), StoreError> {
+        for _ in 0..20 {
+            let busy: i64 = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))
+                .map_err(self.error("checkpointing after deleting a voiceprint"))?;
+            if busy == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(StoreError::Busy {
+            what: "emptying the write-ahead log after deleting a voiceprint",
+        })
     }
 
     /// Every enrolled voice, by name.
@@ -172,19 +193,40 @@ mod tests {
         store.enroll("Alice", &print, "meeting m1 S2").unwrap();
         assert_eq!(store.voiceprints().unwrap()[0].name, "Alice");
         assert_eq!(store.list_voices().unwrap()[0]["source"], "meeting m1 S2");
-        // The segment's own copy goes with the meeting; the voiceprint's is looked for alone.
-        let print_bytes = to_blob(&print);
-        store.conn.execute("UPDATE segments SET voice = NULL", []).unwrap();
+        // Enrolled twice: the first voiceprint's bytes must go too, not only the current one's.
+        let first_print = to_blob(&print);
+        let second: Vec<f32> = print.iter().map(|x| -x).collect();
+        store.enroll("Alice", &second, "roomscribe enroll").unwrap();
+        // The segment, now attributed to Alice by name, holds the third copy.
+        store
+            .conn
+            .execute("UPDATE segments SET speaker_name = 'Alice'", [])
+            .unwrap();
         assert!(store.forget("Alice").unwrap());
+        let kept: Vec<(Option<Vec<u8>>, Option<String>)> = store
+            .conn
+            .prepare("SELECT voice, speaker_name FROM segments")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(kept, [(None, Some("Alice".into()))], "who said what stays");
         assert!(!store.forget("Alice").unwrap(), "forgetting twice says there was none");
         assert!(store.voiceprints().unwrap().is_empty());
         drop(store);
         for file in ["s.db", "s.db-wal"] {
             let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
-            assert!(
-                !bytes.windows(16).any(|w| w == &print_bytes[..16]),
-                "the voiceprint is still in {file}"
-            );
+            for (which, print) in [
+                ("first", &first_print),
+                ("second", &to_blob(&second)),
+                ("segment's", &to_blob(&voice)),
+            ] {
+                assert!(
+                    !bytes.windows(16).any(|w| w == &print[..16]),
+                    "the {which} voiceprint is still in {file}"
+                );
+            }
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
