@@ -133,7 +133,7 @@ enum Command {
         #[command(subcommand)]
         command: ModelsCommand,
     },
-    /// Write a stored meeting out as JSON, Markdown, SRT or WebVTT (from the store of --config;
+    /// Write a stored meeting out as JSON, Markdown, SRT, WebVTT, PDF or DOCX (from the store of --config;
     /// safe while the daemon runs).
     Export {
         #[arg(long, short, value_name = "FILE")]
