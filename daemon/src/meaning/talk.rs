@@ -1,6 +1,11 @@
 //! Talk time: who spoke how long, in how many turns, their longest monologue and pace, how
 //! often they began while someone else was still talking, and how much of the meeting was
 //! silent. From the segments' times and speakers; pure.
+//!
+//! An interruption is a turn that begins before the last speaker's segment ends (transcripts
+//! whose turns overlap), or, live, where segments never overlap, one that begins with no pause
+//! at all after a segment that stops mid-sentence (the speakers stage splits a final where the
+//! voice changes: the last speaker had not finished).
 
 use super::text::Utterance;
 use crate::clock::round_ms;
@@ -16,7 +21,8 @@ pub fn talk_time(utterances: &[Utterance]) -> Option<TalkTime> {
     }
     let mut speakers: Vec<SpeakerTalk> = Vec::new();
     let mut words: Vec<f64> = Vec::new();
-    let mut previous: Option<(&str, f64, f64)> = None; // speaker, turn start, end of last segment
+    // Speaker, turn start, end of the last segment, and whether that segment ended a sentence.
+    let mut previous: Option<(&str, f64, f64, bool)> = None;
     let mut current_turn = 0.0;
     for (i, utterance) in attributed.iter().enumerate() {
         let who = utterance.speaker.as_deref().unwrap_or_default();
@@ -39,13 +45,15 @@ pub fn talk_time(utterances: &[Utterance]) -> Option<TalkTime> {
         let seconds = (utterance.end - utterance.start).max(0.0);
         speakers[index].seconds += seconds;
         words[index] += utterance.text.split_whitespace().count() as f64;
-        let new_turn = previous.is_none_or(|(last, _, _)| last != who);
+        let new_turn = previous.is_none_or(|(last, _, _, _)| last != who);
         if new_turn {
             speakers[index].turns += 1;
             current_turn = utterance.start;
             // Began before the last speaker had finished.
-            if let Some((_, _, last_end)) = previous {
-                if utterance.start < last_end - 0.05 && i > 0 {
+            if let Some((_, _, last_end, finished)) = previous {
+                let overlapped = utterance.start < last_end - 0.05;
+                let cut_in = !finished && (utterance.start - last_end).abs() <= NO_PAUSE_S;
+                if (overlapped || cut_in) && i > 0 {
                     speakers[index].interruptions += 1;
                 }
             }
@@ -54,14 +62,14 @@ pub fn talk_time(utterances: &[Utterance]) -> Option<TalkTime> {
         if turn_length > speakers[index].longest_monologue_s {
             speakers[index].longest_monologue_s = turn_length;
         }
-        let end = previous.map_or(utterance.end, |(_, _, e)| {
+        let end = previous.map_or(utterance.end, |(_, _, e, _)| {
             if new_turn {
                 utterance.end
             } else {
                 e.max(utterance.end)
             }
         });
-        previous = Some((who, current_turn, end));
+        previous = Some((who, current_turn, end, ends_sentence(&utterance.text)));
     }
     let total: f64 = speakers.iter().map(|s| s.seconds).sum();
     for (speaker, words) in speakers.iter_mut().zip(words) {
@@ -89,6 +97,14 @@ pub fn talk_time(utterances: &[Utterance]) -> Option<TalkTime> {
         },
         overlap_s: round_ms(overlap),
     })
+}
+
+/// Two segments this close (in seconds) follow each other with no pause: a split of one final.
+const NO_PAUSE_S: f64 = 0.02;
+
+/// Whether `text` ends a sentence (or a question, an exclamation, a trailing-off "…").
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end().ends_with(['.', '?', '!', '…', '"', '\u{201d}'])
 }
 
 /// Seconds covered by any segment, and seconds covered by two or more.
@@ -152,5 +168,25 @@ mod tests {
             ..u("x", 0.0, 1.0, "hi")
         }])
         .is_none());
+    }
+
+    #[test]
+    fn a_voice_that_takes_over_mid_sentence_without_a_pause_interrupts() {
+        // Live finals never overlap: Raj's piece was split from Ana's final where the voice
+        // changed, her sentence unfinished. Omar answers a finished question, and Ana speaks
+        // after a pause: neither interrupts.
+        let t = talk_time(&[
+            u("Ana", 0.0, 3.2, "So the budget for the launch is"),
+            u("Raj", 3.2, 5.0, "Sorry, can I check one thing?"),
+            u("Omar", 5.0, 6.0, "Sure."),
+            u("Ana", 6.8, 8.0, "As I was saying"),
+        ])
+        .unwrap();
+        let interruptions = |who: &str| t.speakers.iter().find(|s| s.speaker == who).unwrap().interruptions;
+        assert_eq!(
+            (interruptions("Raj"), interruptions("Omar"), interruptions("Ana")),
+            (1, 0, 0)
+        );
+        assert_eq!(t.overlap_s, 0.0);
     }
 }
