@@ -86,19 +86,16 @@ impl Store {
     }
 
     /// Copies the WAL into the file and empties it, so that what was overwritten there is gone
-    /// from the WAL too. A reader holding an old snapshot makes SQLite answer busy: tried again
-    /// for up to a second, then an error (the data is deleted; its old copy leaves the WAL at
-    /// the next checkpoint).
+    /// from the WAL too. SQLite waits for readers holding an old snapshot through the
+    /// connection's busy timeout (5 s); if one still holds it, an error (the data is deleted;
+    /// its old copy leaves the WAL at the next checkpoint).
     fn checkpoint_truncate(&self) -> Result<(), StoreError> {
-        for _ in 0..20 {
-            let busy: i64 = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))
-                .map_err(self.error("checkpointing after deleting a voiceprint"))?;
-            if busy == 0 {
-                return Ok(());
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))
+            .map_err(self.error("checkpointing after deleting a voiceprint"))?;
+        if busy == 0 {
+            return Ok(());
         }
         Err(StoreError::Busy {
             what: "emptying the write-ahead log after deleting a voiceprint",
