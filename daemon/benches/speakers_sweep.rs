@@ -21,7 +21,7 @@ use roomscribe::config::SpeakersConfig;
 use roomscribe::meeting::speakers::{revise, MeetingVoices};
 use roomscribe::pipeline::{HeardTranscript, SegmentRecord, TimedWord, Transcript, STREAM_RATE};
 use roomscribe::speakers::{Attributor, Encoder, Labeller};
-use roomscribe::voices::{centroid, cosine, ClusterRules};
+use roomscribe::voices::{centroid, cosine, separation, ClusterRules, DISTINCT_VOICES};
 
 const SAME_SPEAKER: [f32; 3] = [0.4, 0.45, 0.5];
 const CHANGE_SIMILARITY: [f32; 2] = [0.4, 0.5];
@@ -88,14 +88,29 @@ fn heard_segments(audio: &[f32], transcript: &Path) -> (Vec<HeardTranscript>, Ve
     (heard, speakers)
 }
 
-/// Over `meetings` whose segments all name their speaker: the mean cosine of two turns by one
-/// speaker, the mean of two by different speakers, and the highest cosine between two
-/// speakers' centroids in any one meeting (the pair most easily taken for one voice).
-fn separability(meetings: &[Meeting]) -> Option<(f32, f32, f32)> {
+/// How alike a corpus's voices are to the encoder, from the truth's turns.
+struct Separability {
+    /// Mean cosine of two turns by one speaker.
+    same: f32,
+    /// Mean cosine of two turns by different speakers.
+    different: f32,
+    /// Highest cosine between two speakers' centroids in any one meeting (the pair most easily
+    /// taken for one voice).
+    nearest: f32,
+    /// Lowest and highest `separation` of the first and second half of one speaker's turns
+    /// (one voice split in two, as re-clustering should join it).
+    halves: (f32, f32),
+    /// Lowest `separation` of two speakers of one meeting (two voices re-clustering must keep).
+    least_apart: f32,
+}
+
+/// Over `meetings` whose segments all name their speaker: how alike their voices are.
+fn separability(meetings: &[Meeting]) -> Option<Separability> {
     if meetings.iter().any(|m| m.speakers.iter().any(Option::is_none)) {
         return None;
     }
     let (mut same, mut different, mut closest) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut apart, mut halves) = (Vec::new(), Vec::new());
     for meeting in meetings {
         let mut turns: Vec<(&str, Vec<f32>)> = Vec::new();
         for (speaker, windows) in meeting.speakers.iter().zip(&meeting.windows) {
@@ -120,15 +135,33 @@ fn separability(meetings: &[Meeting]) -> Option<(f32, f32, f32)> {
                     .map(|(_, e)| (e.as_slice(), 1.0)),
             )
         };
+        let turns_of = |name: &str| -> Vec<(&[f32], f32)> {
+            turns
+                .iter()
+                .filter(|(s, _)| *s == name)
+                .map(|(_, e)| (e.as_slice(), 1.0))
+                .collect()
+        };
         for (i, a) in names.iter().enumerate() {
             for b in &names[i + 1..] {
                 closest.push(cosine(&centre(a), &centre(b)));
+                apart.push(separation(&turns_of(a), &turns_of(b)));
             }
+            let own = turns_of(a);
+            let (first, second) = own.split_at(own.len() / 2);
+            halves.push(separation(first, second));
         }
     }
     let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len().max(1) as f32;
-    let nearest = closest.iter().copied().fold(f32::MIN, f32::max);
-    (!same.is_empty() && !different.is_empty()).then(|| (mean(&same), mean(&different), nearest))
+    let highest = |v: &[f32]| v.iter().copied().fold(f32::MIN, f32::max);
+    let lowest = |v: &[f32]| v.iter().copied().fold(f32::MAX, f32::min);
+    (!same.is_empty() && !different.is_empty()).then(|| Separability {
+        same: mean(&same),
+        different: mean(&different),
+        nearest: highest(&closest),
+        halves: (lowest(&halves), highest(&halves)),
+        least_apart: lowest(&apart),
+    })
 }
 
 fn write(path: PathBuf, records: &[SegmentRecord], labels: &[Option<String>]) {
@@ -208,10 +241,13 @@ fn main() {
         "embeddings: {cpu:.1} s for {audio_s:.0} s of audio, {:.1} CPU-s per audio hour (one thread)",
         cpu / audio_s * 3600.0
     );
-    if let Some((same, different, nearest)) = separability(&meetings) {
+    if let Some(voices) = separability(&meetings) {
         println!(
-            "voices (truth turns): cosine {same:.2} between turns of one speaker, {different:.2} between \
-             turns of different speakers, {nearest:.2} between the two closest speakers' centroids"
+            "voices (truth turns): cosine {:.2} between turns of one speaker, {:.2} between \
+             turns of different speakers, {:.2} between the two closest speakers' centroids; \
+             separation {:.2} to {:.2} between the two halves of one speaker's turns, {:.2} and up \
+             between two speakers (re-clustering keeps clusters {DISTINCT_VOICES} apart)",
+            voices.same, voices.different, voices.nearest, voices.halves.0, voices.halves.1, voices.least_apart
         );
     }
     let started = Instant::now();

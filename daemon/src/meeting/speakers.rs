@@ -118,6 +118,7 @@ fn pieces_seconds(segment: &SegmentRecord) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::SpeakersConfig;
     use crate::pipeline::Participant;
 
     fn segment(start_s: f64, speaker: &str, voice: &[f32], name: Option<&str>) -> SegmentRecord {
@@ -157,7 +158,7 @@ mod tests {
         let rules = ClusterRules {
             same_speaker: 0.99,
             min_talk_s: 3.0,
-            ..ClusterRules::default()
+            ..ClusterRules::at_meeting_end(&SpeakersConfig::default())
         };
         let changes = revise(&mut segments, &rules);
         assert_eq!(
@@ -191,7 +192,7 @@ mod tests {
             voice: None,
             ..segment(0.0, "S1", &[1.0], None)
         }];
-        assert!(revise(&mut segments, &ClusterRules::default()).is_empty());
+        assert!(revise(&mut segments, &ClusterRules::at_meeting_end(&SpeakersConfig::default())).is_empty());
         assert!(Participant::all_in(&segments).is_empty());
     }
 }
