@@ -66,7 +66,8 @@ enum Command {
         #[arg(long)]
         word_timestamps: bool,
         /// Say who spoke each segment (`speaker`, `live_speaker`, `speaker_name` in JSON;
-        /// names in the other formats), treating the file as one meeting.
+        /// names in the other formats), treating the file as one meeting; with --config, the
+        /// voices enrolled in its store are named.
         #[arg(long)]
         speakers: bool,
         /// Decode the whole file. By default only the speech the VAD stage finds is decoded

@@ -9,6 +9,7 @@ use roomscribe::config::Config;
 use roomscribe::pipeline::STREAM_RATE;
 use roomscribe::speakers::Encoder;
 use roomscribe::store::Store;
+use roomscribe::pipeline::Voiceprint;
 
 use super::{cache_dir, fail, load_config, open_wav, Failure, EX_DATAERR, EX_NOINPUT, EX_SOFTWARE};
 
@@ -31,6 +32,15 @@ pub fn speaker_model(config: &Config) -> Result<PathBuf, Failure> {
                 ),
             )
         })
+}
+
+/// The voices enrolled in the store of `config` (none when it has no store yet), for offline
+/// tools to name them as the daemon does.
+pub fn known_voices(config: &Config) -> Result<Vec<Voiceprint>, Failure> {
+    if !config.state_dir.join(&config.store.path).is_file() {
+        return Ok(Vec::new());
+    }
+    open_store(config)?.voiceprints().map_err(|e| fail(EX_SOFTWARE, e))
 }
 
 fn open_store(config: &Config) -> Result<Store, Failure> {

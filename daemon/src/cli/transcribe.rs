@@ -89,6 +89,10 @@ pub fn hear(args: TranscribeArgs) -> Result<Heard, Failure> {
         )?),
         false => None,
     };
+    let known_voices = match (&config, args.speakers) {
+        (Some(config), true) => super::enroll::known_voices(config)?,
+        _ => Vec::new(),
+    };
     let vad_config = args
         .vad
         .then(|| vad_settings(config.as_ref().map(|c| c.vad.clone()), None));
@@ -142,7 +146,7 @@ pub fn hear(args: TranscribeArgs) -> Result<Heard, Failure> {
         Some(model) => {
             // On the model's device, as in the daemon.
             let encoder = Encoder::load(&model, transcriber.device()).map_err(|e| fail(EX_NOINPUT, e))?;
-            let mut attributor = Attributor::new(encoder, speakers_config.clone(), Vec::new());
+            let mut attributor = Attributor::new(encoder, speakers_config.clone(), known_voices);
             let wav = open_wav(&args.file)?;
             let end_rules = ClusterRules::at_meeting_end(&speakers_config);
             offline::attribute_speakers(transcription.segments, wav, &mut attributor, &end_rules)
