@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use roomscribe::config::Config;
+use roomscribe::pipeline::Voiceprint;
 use roomscribe::pipeline::STREAM_RATE;
 use roomscribe::speakers::Encoder;
 use roomscribe::store::Store;
-use roomscribe::pipeline::Voiceprint;
 
 use super::{cache_dir, fail, load_config, open_wav, Failure, EX_DATAERR, EX_NOINPUT, EX_SOFTWARE};
 

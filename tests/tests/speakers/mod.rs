@@ -251,3 +251,175 @@ fn live_finals_name_their_speakers_and_an_enrolled_voice_is_named_in_the_next_me
         );
     }
 }
+
+/// The offline tools, as an integrator would try them on recordings: `transcribe --speakers`
+/// says who spoke each segment; `enroll` keeps a voice from a recording of one person (and
+/// refuses one too short to be a voiceprint); with that store's configuration, `transcribe
+/// --speakers` names the voice in another meeting (other sentences) and leaves the others
+/// `S<n>`; `analyze` finds the meeting's request, plan, decision and question, with the
+/// enrolled name on who said them and due dates resolved against `--date`.
+#[test]
+fn offline_tools_say_who_spoke_enrol_a_voice_from_a_file_and_find_what_was_meant() {
+    let dir = TempDir::new("speakers-offline");
+    let model = whisper_model();
+    let model = model.to_str().unwrap();
+    let (review_raw, review_turns) = cast_meeting(&dir, "review");
+    let (panel_raw, panel_turns) = cast_meeting(&dir, "panel");
+    let review = review_raw.with_file_name("meeting.wav");
+    let panel = panel_raw.with_file_name("meeting.wav");
+    let segments_of = |wav: &Path, extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec![
+            "transcribe",
+            wav.to_str().unwrap(),
+            "--speakers",
+            "--format",
+            "json",
+            "--model",
+            model,
+        ];
+        args.extend(extra);
+        let out = roomscribe(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        document["segments"].as_array().unwrap().clone()
+    };
+
+    let segments = segments_of(&review, &[]);
+    let found = attribution(&segments, &review_turns, "speaker");
+    assert!(found >= 0.9, "attribution {found:.3}: {segments:#?}");
+    let mut labels: Vec<&str> = segments.iter().filter_map(|s| s["speaker"].as_str()).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    assert_eq!(labels, ["S1", "S2", "S3"], "three voices: {segments:#?}");
+    assert!(
+        segments.iter().all(|s| s["speaker_name"].is_null()),
+        "no store, no names"
+    );
+
+    // A recording of A alone: A's turns of the review meeting.
+    let mut keep = vec!["trim".to_owned()];
+    for (turn, speaker) in &review_turns {
+        if speaker == "A" {
+            keep.push(format!("={}", turn.start));
+            keep.push(format!("={}", turn.end));
+        }
+    }
+    let alice = dir.path("alice.wav");
+    let mut args = vec![review.to_str().unwrap(), alice.to_str().unwrap()];
+    args.extend(keep.iter().map(String::as_str));
+    sox(&args);
+    let too_short = dir.path("blip.wav");
+    sox(&[alice.to_str().unwrap(), too_short.to_str().unwrap(), "trim", "0", "1.5"]);
+    let config = dir.path("roomscribe.toml");
+    let campplus = artifact("campplus").join("campplus_cn_en_common.pt");
+    std::fs::write(
+        &config,
+        format!(
+            "state_dir = \"{}\"\n[speakers]\nmodel = \"{}\"\n",
+            dir.path("state").display(),
+            campplus.display()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let refused = roomscribe(&[
+        "enroll",
+        "--config",
+        config,
+        "--name",
+        "Alice",
+        too_short.to_str().unwrap(),
+    ]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "a 1.5 s recording was enrolled");
+    assert!(
+        said.contains("at least 3 s") && said.trim().lines().count() == 1,
+        "{said}"
+    );
+    let enrolled = roomscribe(&["enroll", "--config", config, "--name", "Alice", alice.to_str().unwrap()]);
+    assert!(
+        enrolled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&enrolled.stderr)
+    );
+    let listed = roomscribe(&["voices", "--config", config]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.starts_with("Alice\tfile\t"), "{listed}");
+
+    // Another meeting, other sentences: A is named, B and C are not.
+    let segments = segments_of(&panel, &["--config", config]);
+    let mut named = 0;
+    for segment in &segments {
+        let heard_from = panel_turns
+            .iter()
+            .max_by(|a, b| overlap(segment, &a.0).total_cmp(&overlap(segment, &b.0)))
+            .map(|(_, speaker)| speaker.as_str());
+        match heard_from {
+            Some("A") => named += usize::from(segment["speaker_name"] == "Alice"),
+            _ => assert!(segment["speaker_name"].is_null(), "{segment}"),
+        }
+    }
+    let a_turns = panel_turns.iter().filter(|(_, s)| s == "A").count();
+    assert!(
+        named >= a_turns - 1,
+        "{named} of A's {a_turns} turns named: {segments:#?}"
+    );
+
+    // What the review meant, 2026-12-07 being a Monday.
+    let out = roomscribe(&[
+        "analyze",
+        review.to_str().unwrap(),
+        "--config",
+        config,
+        "--model",
+        model,
+        "--date",
+        "2026-12-07",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meant: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = meant["action_items"].as_array().unwrap();
+    let van = items
+        .iter()
+        .find(|a| a["task"].as_str().is_some_and(|t| t.contains("removal van")))
+        .unwrap_or_else(|| panic!("no van: {meant:#}"));
+    assert_eq!(
+        (van["owner"].as_str(), van["said_by"].as_str()),
+        (Some("Tom"), Some("Alice")),
+        "{van}"
+    );
+    assert_eq!(
+        (van["due"].as_str(), van["due_date"].as_str()),
+        (Some("before Friday"), Some("2026-12-11")),
+        "{van}"
+    );
+    let plan = items
+        .iter()
+        .find(|a| a["task"].as_str().is_some_and(|t| t.contains("floor plan")))
+        .unwrap_or_else(|| panic!("no floor plan: {meant:#}"));
+    let c_label = plan["said_by"].as_str().unwrap();
+    assert!(c_label.starts_with('S') && c_label != "Alice", "{plan}");
+    assert_eq!(
+        plan["owner"].as_str(),
+        Some(c_label),
+        "'I will' is the speaker's: {plan}"
+    );
+    assert_eq!(plan["due_date"], "2026-12-08", "{plan}");
+    let decisions = meant["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 1, "{meant:#}");
+    assert!(decisions[0]["decision"]
+        .as_str()
+        .unwrap()
+        .contains("move the whole team"));
+    let question = meant["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["text"].as_str().is_some_and(|t| t.contains("a date for the move")))
+        .unwrap_or_else(|| panic!("no question: {meant:#}"));
+    assert_eq!(question["answered"], false, "'not yet' answers nothing: {question}");
+    let talkers = meant["talk_time"]["speakers"].as_array().unwrap();
+    assert_eq!(talkers.len(), 3, "{meant:#}");
+    assert!(talkers.iter().any(|t| t["speaker"] == "Alice"), "{meant:#}");
+}
