@@ -229,7 +229,7 @@ impl From<ComputeTypeArg> for ComputeType {
 }
 
 /// A panic anywhere (any stage's thread, a task, the broker's threads) ends the process with
-/// 70 once it is logged with the thread it happened on, instead of leaving the daemon half
+/// 70 once it is logged with the stage it happened in (a task's, else the thread's name), instead of leaving the daemon half
 /// alive or exiting 0: systemd's `Restart=on-failure` then starts it again. What the store
 /// committed is safe; what was in flight is lost, as on a power cut.
 fn exit_on_panic() {
@@ -237,7 +237,9 @@ fn exit_on_panic() {
     std::panic::set_hook(Box::new(move |info| {
         report(info);
         let thread = std::thread::current();
-        let stage = thread.name().unwrap_or("unnamed");
+        let stage = roomscribe::stage::running_stage()
+            .or(thread.name())
+            .unwrap_or("unnamed");
         tracing::error!(
             stage,
             "A thread panicked; exiting with 70 so that the service manager restarts the daemon"

@@ -9,8 +9,12 @@
 //! than the watchdog budget is stuck. This module never sleeps, never spawns and never talks to
 //! systemd (that is `health::watchdog`).
 
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 /// What a stage's counters hand to health: one way for every stage.
@@ -227,6 +231,43 @@ impl Stages {
     }
 }
 
+thread_local! {
+    /// The async stage this thread is polling, if any.
+    static POLLING: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
+
+/// The async stage whose task this thread is running right now, if any. A stage run as a task
+/// shares the runtime's threads, whose names say nothing: a panic report asks this first.
+pub fn running_stage() -> Option<&'static str> {
+    POLLING.with(Cell::get)
+}
+
+/// `task`, known as stage `name` (`running_stage`) while it runs: wrap every stage spawned on
+/// the runtime in it.
+pub fn as_stage<F: Future>(name: &'static str, task: F) -> AsStage<F> {
+    AsStage {
+        name,
+        task: Box::pin(task),
+    }
+}
+
+/// A stage's task that says which stage it is while it is polled (see `as_stage`).
+pub struct AsStage<F> {
+    name: &'static str,
+    task: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for AsStage<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let outer = POLLING.with(|polling| polling.replace(Some(self.name)));
+        let polled = self.task.as_mut().poll(cx);
+        POLLING.with(|polling| polling.set(outer));
+        polled
+    }
+}
+
 /// Test-only faults, compiled in only with the `fault-injection` feature (never in the shipped
 /// binary): `ROOMSCRIBE_FAULT=<stage>:hang` makes that stage's first piece of work never end,
 /// `<stage>:panic` makes it panic.
@@ -277,6 +318,21 @@ mod tests {
         drop(work);
         assert!(stages.stuck(Duration::ZERO).is_empty());
         assert_eq!(vad.heartbeat.busy_for(), None);
+    }
+
+    #[tokio::test]
+    async fn a_stage_task_is_known_by_name_while_it_runs_and_only_then() {
+        assert_eq!(running_stage(), None);
+        let seen = as_stage("meeting", async {
+            let before = running_stage();
+            tokio::task::yield_now().await;
+            (before, running_stage())
+        })
+        .await;
+        assert_eq!(seen, (Some("meeting"), Some("meeting")), "across an await too");
+        assert_eq!(running_stage(), None, "and no longer once it returned");
+        let nested = as_stage("bus", async { as_stage("control", async { running_stage() }).await }).await;
+        assert_eq!(nested, Some("control"));
     }
 
     #[tokio::test]

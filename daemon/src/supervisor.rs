@@ -22,7 +22,7 @@ use crate::health::board::ThrottleWatch;
 use crate::health::{self, systemd, HealthSnapshot, QueueDepths};
 use crate::pipeline::{AudioEvent, AudioReport};
 use crate::speakers::SpeakersCounters;
-use crate::stage::{Counters, StageContext, Stages};
+use crate::stage::{as_stage, Counters, StageContext, Stages};
 use crate::store::stage::StoreCounters;
 use crate::sync::SyncCounters;
 use crate::vad::VadCounters;
@@ -110,12 +110,13 @@ pub fn start(
     sources: HealthSources,
 ) -> (JoinHandle<()>, JoinHandle<()>) {
     let sources = Arc::new(sources);
-    let health = tokio::spawn(publish_health(
-        stages.context("health", Arc::new(())),
-        publishing,
-        sources.clone(),
+    let health_ctx = stages.context("health", Arc::new(()));
+    let health = tokio::spawn(as_stage(
+        health_ctx.name,
+        publish_health(health_ctx, publishing, sources.clone()),
     ));
-    let watchdog = tokio::spawn(watchdog(stages.context("watchdog", Arc::new(())), sources));
+    let watchdog_ctx = stages.context("watchdog", Arc::new(()));
+    let watchdog = tokio::spawn(as_stage(watchdog_ctx.name, watchdog(watchdog_ctx, sources)));
     (health, watchdog)
 }
 

@@ -32,7 +32,7 @@ use crate::control::signing::Authority;
 use crate::control::task::ControlPlane;
 use crate::health::systemd;
 use crate::meeting::{self, MeetingStage};
-use crate::stage::{Shared, Shutdown, Stages};
+use crate::stage::{as_stage, Shared, Shutdown, Stages};
 use crate::store::stage::{StoreCounters, StoreStage};
 use crate::supervisor::{self, HealthPublishing, HealthSources, QueueProbe, Queues};
 use crate::{control, speakers, store, sync, vad};
@@ -159,7 +159,9 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         )
     })?;
 
-    let meeting_stage = MeetingStage::new(stages.context("meeting", Arc::new(())), &config.meeting, record_tx);
+    let meeting_ctx = stages.context("meeting", Arc::new(()));
+    let meeting_name = meeting_ctx.name;
+    let meeting_stage = MeetingStage::new(meeting_ctx, &config.meeting, record_tx);
     let meeting_inputs = meeting::Inputs {
         transcripts: attributed_rx,
         reports: report_rx,
@@ -168,7 +170,10 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         speakers: live.section(|c| &c.speakers),
         meaning: live.section(|c| &c.meaning),
     };
-    let meeting_task = tokio::spawn(meeting_stage.run(meeting_inputs, built.unsummarised));
+    let meeting_task = tokio::spawn(as_stage(
+        meeting_name,
+        meeting_stage.run(meeting_inputs, built.unsummarised),
+    ));
 
     let store_ctx = stages.context("store", Arc::new(StoreCounters::default()));
     let store_counters = store_ctx.counters.clone();
@@ -214,10 +219,10 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         bus_stats: publisher.stats(),
     };
     let inbox = publisher.take_operator_inbox().expect("the publisher was just made");
-    let control_task = tokio::spawn(control::task::run(
-        stages.context("control", Arc::new(())),
-        plane,
-        inbox,
+    let control_ctx = stages.context("control", Arc::new(()));
+    let control_task = tokio::spawn(as_stage(
+        control_ctx.name,
+        control::task::run(control_ctx, plane, inbox),
     ));
 
     let bus_ctx = stages.context("bus", publisher.stats());
@@ -236,7 +241,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         board_root: crate::health::board::root(),
     };
     let (health_task, watchdog_task) = supervisor::start(&mut stages, health, sources);
-    let mut bus_stage = tokio::spawn(publisher.run_stage(bus_ctx, published_rx));
+    let mut bus_stage = tokio::spawn(as_stage(bus_ctx.name, publisher.run_stage(bus_ctx, published_rx)));
 
     let broker = &config.bus.listen;
     systemd::ready(&format!("Listening on {broker}; transcribing"));

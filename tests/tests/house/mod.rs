@@ -121,6 +121,29 @@ fn a_panic_in_a_stage_exits_70_and_names_the_stage() {
     );
 }
 
+/// The same for a stage that runs as a task on the runtime's threads: the log names the stage,
+/// not the thread.
+#[test]
+fn a_panic_in_a_task_stage_names_the_stage_not_the_runtime_thread() {
+    let dir = TempDir::new("panic-task");
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
+    let config = daemon_config(free_port(), "meeting", "");
+    let mut daemon = Daemon::start_binary(
+        &roomscribe_with_faults_bin(),
+        &dir,
+        &config,
+        Some(&asoundrc),
+        &[("ROOMSCRIBE_FAULT", Path::new("meeting:panic"))],
+    );
+    assert_eq!(daemon.wait_exit(Duration::from_secs(90)), 70, "{}", daemon.log_text());
+    let log = daemon.log_text();
+    assert!(log.contains("fault injected into the meeting stage"), "{log}");
+    assert!(
+        log.contains("A thread panicked") && log.contains("stage=\"meeting\""),
+        "the log names the stage:\n{log}"
+    );
+}
+
 /// The shipped binary has no fault hooks: the same environment changes nothing.
 #[test]
 fn the_shipped_binary_ignores_fault_injection() {
