@@ -56,7 +56,7 @@ pub fn analyze_command(args: AnalyzeArgs) -> Result<(), Failure> {
                 anyhow::anyhow!("--date {date:?} is not a date; write it as YYYY-MM-DD"),
             )
         })?,
-        None => (roomscribe::clock::unix_millis() / 86_400_000) as i64,
+        None => roomscribe::clock::local_day(roomscribe::clock::unix_millis()),
     };
     let (utterances, failure) = if is_json(&args.file)? {
         (read_transcript(&args.file)?, None)

@@ -64,7 +64,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 continue;
             }
         }
-        let found = items_in(sentence, &text, cues);
+        let found = items_in(sentences, at, &text, cues);
         let many = found.len() > 1;
         for (n, item) in found.into_iter().enumerate() {
             let mut owner = item.owner.clone();
@@ -167,13 +167,14 @@ impl FollowUp {
 
 /// The items a sentence holds (more than one when it hands out several: "I'll take the north
 /// side, Ben, you take the south").
-fn items_in(sentence: &Sentence, text: &str, cues: &Cues) -> Vec<Found> {
+fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<Found> {
+    let sentence = &sentences[at];
     let mut found: Vec<(usize, Found)> = Vec::new();
     let lower = text.to_lowercase();
     if cues.past.is_match(&lower) || is_hypothetical(&lower, cues) {
         return Vec::new();
     }
-    let vocative = vocative(sentence, cues);
+    let vocative = vocative(sentence, cues).or_else(|| called_just_before(sentences, at, cues));
     // "I'll …"
     for captures in cues.commitment.captures_iter(text) {
         let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
@@ -354,6 +355,22 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
     })
 }
 
+/// The name the same speaker's sentence just before ended on, set off by a comma or "and"
+/// ("…north side, Ben. You take the south.", "Oh, and Marcus. Please write up…"): the
+/// recogniser often ends a sentence after the name that opens the next one's request.
+fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<String> {
+    let before = &sentences[at.checked_sub(1)?];
+    if before.turn != sentences[at].turn {
+        return None;
+    }
+    let words = &before.words;
+    let last = words.len().checked_sub(1)?;
+    let set_off = last == 0
+        || words[last - 1].punct_after == Some(',')
+        || (words[last - 1].lower == "and" && (last == 1 || words[last - 2].punct_after == Some(',')));
+    (set_off && cues.could_be_name(&words[last].raw)).then(|| words[last].raw.clone())
+}
+
 /// "Priya, that's yours": the name a task is handed to.
 fn handed_to(text: &str, cues: &Cues) -> Option<String> {
     let captures = cues.hand_over.captures(text)?;
@@ -462,6 +479,32 @@ mod tests {
             (a.owner.as_deref(), a.due.as_deref()),
             (Some("Dev"), Some("during the next sprint"))
         );
+    }
+
+    #[test]
+    fn a_name_that_ended_the_sentence_before_owns_the_request() {
+        let a = one(&[(
+            "Ana",
+            "Good, that settles it, and Marcus. Please write up your notes today.",
+        )]);
+        assert_eq!(
+            (a.owner.as_deref(), a.task.as_str()),
+            (Some("Marcus"), "write up your notes")
+        );
+        let two = items(&[(
+            "Ana",
+            "Then I'll take the ones on the north side, Ben. You take the south.",
+        )]);
+        let owners: Vec<Option<&str>> = two.iter().map(|a| a.owner.as_deref()).collect();
+        assert_eq!(owners, [Some("Ana"), Some("Ben")], "{two:?}");
+        // Another speaker's sentence, or a name not set off, says nothing about who is asked.
+        let a = one(&[("Lee", "Thanks, Ben."), ("Ana", "Can you send me the dates?")]);
+        assert_eq!(a.owner.as_deref(), Some("Lee"), "the last other speaker: {a:?}");
+        let a = one(&[
+            ("Ana", "I sat next to Ben. Can you send me the dates?"),
+            ("Raj", "Sure."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Raj"), "{a:?}");
     }
 
     #[test]

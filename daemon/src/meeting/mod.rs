@@ -264,7 +264,7 @@ impl MeetingStage {
 
     fn context(&self, meeting: &MeetingRecord) -> meaning::Context {
         meaning::Context {
-            meeting_day: (meeting.started_ms / 86_400_000) as i64,
+            meeting_day: crate::clock::local_day(meeting.started_ms),
             min_confidence: self.meaning.min_confidence,
             keywords: 10,
         }

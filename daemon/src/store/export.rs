@@ -25,17 +25,29 @@ pub fn render(
     })
 }
 
+/// "UTC", or "UTC+01:00" / "UTC-05:30": which clock a document's times are on.
+fn utc_offset(offset_s: i32) -> String {
+    if offset_s == 0 {
+        return "UTC".into();
+    }
+    let sign = if offset_s < 0 { '-' } else { '+' };
+    let minutes = offset_s.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 /// The meeting as a document to forward: when and how long, the summary, decisions, action
 /// items, open questions, key points, keywords, who talked how much, then the transcript.
 fn document(meeting: &MeetingRecord, segments: &[SegmentRecord], meaning: Option<&MeetingMeaning>) -> Document {
     let stats = stats(meeting, segments);
-    let day = (meeting.started_ms / 86_400_000) as i64;
-    let minute = meeting.started_ms / 60_000 % 1_440;
+    let offset_s = crate::clock::local_offset_s(meeting.started_ms);
+    let day = crate::clock::day_at(meeting.started_ms, offset_s);
+    let minute = (meeting.started_ms as i64 / 60_000 + i64::from(offset_s) / 60).rem_euclid(1_440);
     let mut blocks = vec![Block::Paragraph(format!(
-        "Started {} {:02}:{:02} UTC, lasted {}; {} words in {} segments.",
+        "Started {} {:02}:{:02} {}, lasted {}; {} words in {} segments.",
         crate::meaning::dates::iso(day),
         minute / 60,
         minute % 60,
+        utc_offset(offset_s),
         clock(stats.duration_s),
         stats.words,
         stats.segments
@@ -231,6 +243,13 @@ mod tests {
 
     fn text(format: TranscriptFormat, meaning: Option<&MeetingMeaning>) -> String {
         String::from_utf8(render(format, &meeting(), &segments(), meaning).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_documents_clock_is_named_with_its_offset() {
+        assert_eq!(utc_offset(0), "UTC");
+        assert_eq!(utc_offset(3600), "UTC+01:00");
+        assert_eq!(utc_offset(-(5 * 3600 + 1800)), "UTC-05:30");
     }
 
     #[test]
