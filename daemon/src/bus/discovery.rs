@@ -23,7 +23,9 @@ fn object_id(device_id: &str) -> String {
 
 /// The discovery document: the device, its availability (the retained status topic), sensors
 /// for capture, speech recognition, the meeting, the last transcript, the store and the upstream
-/// sync, `event` entities for action items and decisions (from the insights), and the last
+/// sync, the board (GPU load, hottest zone with every zone as attributes, power with its rails,
+/// memory), `event` entities for action items, decisions and thermal throttles (from the
+/// insights), and the last
 /// summary as a sensor whose attributes hold its lists (a state is capped at 255 characters).
 pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
     let id = object_id(device_id);
@@ -112,7 +114,15 @@ pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
             &health,
             "{{ value_json.board.hottest.celsius if value_json.board and value_json.board.hottest else none }}",
         ),
-        json!({ "unit_of_measurement": "°C", "device_class": "temperature", "state_class": "measurement", "entity_category": "diagnostic" }),
+        json!({
+            "unit_of_measurement": "°C", "device_class": "temperature", "state_class": "measurement",
+            "entity_category": "diagnostic",
+            // Every zone, as [{zone, celsius}], and which is the hottest.
+            "json_attributes_topic": health,
+            "json_attributes_template": "{{ {'zones': value_json.board.temperatures, \
+                'hottest_zone': value_json.board.hottest.zone if value_json.board.hottest else none} | tojson \
+                if value_json.board else '{}' }}",
+        }),
     );
     add(
         "board_power",
@@ -122,7 +132,29 @@ pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
             &health,
             "{{ value_json.board.total_power_w | round(2) if value_json.board and value_json.board.total_power_w is not none else none }}",
         ),
-        json!({ "unit_of_measurement": "W", "device_class": "power", "state_class": "measurement", "entity_category": "diagnostic" }),
+        json!({
+            "unit_of_measurement": "W", "device_class": "power", "state_class": "measurement",
+            "entity_category": "diagnostic",
+            // Every rail, as [{rail, volts, amps, watts}].
+            "json_attributes_topic": health,
+            "json_attributes_template": "{{ {'rails': value_json.board.power} | tojson if value_json.board else '{}' }}",
+        }),
+    );
+    add(
+        "board_memory",
+        sensor(
+            "board_memory",
+            "Board memory used",
+            &health,
+            "{{ (100 * (1 - value_json.board.memory.available_mib / value_json.board.memory.total_mib)) | round(1) \
+             if value_json.board and value_json.board.memory else none }}",
+        ),
+        json!({
+            "unit_of_measurement": "%", "state_class": "measurement", "entity_category": "diagnostic",
+            // CPU and GPU share it on a Jetson.
+            "json_attributes_topic": health,
+            "json_attributes_template": "{{ value_json.board.memory | tojson if value_json.board and value_json.board.memory else '{}' }}",
+        }),
     );
     add(
         "last_transcript",
@@ -164,6 +196,20 @@ pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
             json!({}),
         );
     }
+    add(
+        "thermal_throttles",
+        json!({
+            "p": "event",
+            "name": "Thermal throttle",
+            "unique_id": format!("{id}_thermal_throttles"),
+            "state_topic": topics.json_mirror(&topics.insights()),
+            "event_types": ["thermal_throttle"],
+            "entity_category": "diagnostic",
+            "value_template": "{% if value_json.kind == 'thermal_throttle' %}{{ {'event_type': 'thermal_throttle', \
+                'zone': value_json.zone, 'celsius': value_json.celsius} | tojson }}{% endif %}",
+        }),
+        json!({}),
+    );
     let summary = topics.json_mirror(&topics.summary());
     add(
         "summary",

@@ -89,6 +89,28 @@ fn board_health_reaches_health_its_mirror_and_home_assistant_and_heat_raises_one
     assert_eq!(state("gpu_load"), "42.0");
     assert_eq!(state("board_temperature"), "52.5");
     assert_eq!(state("board_power"), "6.1");
+    assert_eq!(
+        state("board_memory"),
+        format!(
+            "{:.1}",
+            100.0 * (1.0 - b["memory"]["available_mib"].as_f64().unwrap() / 7620.0)
+        )
+    );
+    let attributes = |key: &str| -> serde_json::Value {
+        let template = document["components"][key]["json_attributes_template"]
+            .as_str()
+            .unwrap();
+        serde_json::from_str(&render_home_assistant_template(template, &health)).unwrap()
+    };
+    let zones = attributes("board_temperature");
+    assert_eq!(zones["hottest_zone"], "tj-thermal", "{zones}");
+    assert_eq!(zones["zones"].as_array().unwrap().len(), 4, "{zones}");
+    let rails = attributes("board_power");
+    assert!(
+        rails["rails"].as_array().unwrap().iter().any(|r| r["rail"] == "VDD_IN"),
+        "{rails}"
+    );
+    assert_eq!(attributes("board_memory")["total_mib"], 7620);
 
     // Heat: one insight at the limit; none while it stays hot or cools a little; another after
     // it cooled 5 °C under the limit and heated again.
@@ -130,6 +152,30 @@ fn board_health_reaches_health_its_mirror_and_home_assistant_and_heat_raises_one
     wait_until(Duration::from_secs(20), "a second thermal_throttle insight", || {
         throttles().len() == 2
     });
+    // Home Assistant's event entity fires on the mirrored insight, and only on that kind.
+    let mirrored: Vec<serde_json::Value> = subscriber
+        .on_topic("roomscribe/room-7/json/insights")
+        .iter()
+        .map(|m| serde_json::from_slice(m).unwrap())
+        .collect();
+    let event = document["components"]["thermal_throttles"]["value_template"]
+        .as_str()
+        .unwrap();
+    let throttle = mirrored
+        .iter()
+        .rfind(|i| i["kind"] == "thermal_throttle")
+        .expect("the insight on the JSON mirror");
+    let fired: serde_json::Value = serde_json::from_str(&render_home_assistant_template(event, throttle)).unwrap();
+    assert_eq!(
+        (
+            fired["event_type"].as_str(),
+            fired["zone"].as_str(),
+            fired["celsius"].as_f64()
+        ),
+        (Some("thermal_throttle"), Some("tj-thermal"), Some(70.0))
+    );
+    let other = serde_json::json!({"kind": "high_noise", "noise_floor_dbfs": -30.0});
+    assert_eq!(render_home_assistant_template(event, &other), "");
     let log = daemon.log_text();
     assert!(log.contains("The board is hot"), "{log}");
 }
