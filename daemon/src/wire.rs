@@ -435,7 +435,7 @@ pub const SPEAKERS_VERSION: u32 = 1;
 
 /// A finished meeting's corrected speaker labels on `roomscribe/<device>/speakers` (QoS 1) and
 /// upstream: the stored segments whose label the end-of-meeting re-clustering changed
-/// (identified by their stream times), and who spoke how much after it. The stored segments,
+/// (identified by their transcripts' `seq` and their stream times), and who spoke how much after it. The stored segments,
 /// summary and exports use the corrected labels; the transcripts published live are not
 /// re-sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -818,6 +818,7 @@ mod tests {
         let revision = SpeakersRevision {
             meeting: "m-1".into(),
             changes: vec![LabelChange {
+                seq: Some(3),
                 start: 4.0004,
                 end: 6.0,
                 from: "S1".into(),

@@ -101,6 +101,7 @@ pub fn revise(segments: &mut [SegmentRecord], rules: &ClusterRules) -> Vec<Label
         let from = segment.speaker.replace(to.clone()).unwrap_or_default();
         if from != to {
             changes.push(LabelChange {
+                seq: segment.seq,
                 start: segment.start_s,
                 end: segment.end_s,
                 from,
@@ -123,7 +124,8 @@ mod tests {
 
     fn segment(start_s: f64, speaker: &str, voice: &[f32], name: Option<&str>) -> SegmentRecord {
         SegmentRecord {
-            seq: None,
+            // One segment every 2 s, numbered from 1.
+            seq: Some((start_s / 2.0) as u64 + 1),
             start_s,
             end_s: start_s + 2.0,
             text: "words".into(),
@@ -164,6 +166,7 @@ mod tests {
         assert_eq!(
             changes,
             [LabelChange {
+                seq: Some(3),
                 start: 4.0,
                 end: 6.0,
                 from: "S3".into(),
