@@ -10,7 +10,7 @@ use rumqttd::protocol::Protocol;
 
 use crate::audio::wav::WavSource;
 use crate::config::remote::Overrides;
-use crate::config::{parse_and_validate, Role, UserConfig};
+use crate::config::{parse_file, validate_table, Role, UserConfig};
 use crate::control::commands;
 use crate::control::signing::{Authority, Envelope};
 
@@ -95,9 +95,7 @@ pub fn wav_file(data: &[u8]) {
 
 /// The configuration file, as `validate` and `run` read it.
 pub fn config_toml(data: &[u8]) {
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = parse_and_validate(text);
-    }
+    let _ = parse_file(data).and_then(validate_table);
 }
 
 /// MQTT packets as the embedded broker reads them from a client, before any login: the first

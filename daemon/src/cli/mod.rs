@@ -89,16 +89,6 @@ pub fn read_config(path: &Path) -> Result<(toml::Table, Config), Failure> {
             anyhow::anyhow!("cannot read config {}: {e}; pass an existing file", path.display()),
         )
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        fail(
-            EX_CONFIG,
-            anyhow::anyhow!(
-                "{} is not UTF-8 text: the byte at offset {} is not valid UTF-8; save the file as UTF-8 (TOML requires it)",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
     let invalid = |errors: config::ConfigErrors| {
         let list: Vec<String> = errors.0.iter().map(|e| format!("  {e}")).collect();
         fail(
@@ -106,7 +96,7 @@ pub fn read_config(path: &Path) -> Result<(toml::Table, Config), Failure> {
             anyhow::anyhow!("{} is not a valid configuration:\n{}", path.display(), list.join("\n")),
         )
     };
-    let table = config::parse_table(&text).map_err(invalid)?;
+    let table = config::parse_file(&bytes).map_err(invalid)?;
     let config = config::validate_table(table.clone()).map_err(invalid)?;
     Ok((table, config))
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// `asr.language` asking a multilingual model to detect the language of each window.
 pub const AUTO_LANGUAGE: &str = "auto";
 
-pub use validate::{parse_and_validate, parse_table, validate_table, ConfigError, ConfigErrors};
+pub use validate::{parse_and_validate, parse_file, parse_table, validate_table, ConfigError, ConfigErrors};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

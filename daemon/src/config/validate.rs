@@ -77,6 +77,21 @@ pub fn parse_and_validate(text: &str) -> Result<Config, ConfigErrors> {
     validate_table(parse_table(text)?)
 }
 
+/// Parses a configuration file's bytes into its table, without checking what it says: TOML
+/// is UTF-8, and a file that is not says at which byte it stops being so.
+pub fn parse_file(bytes: &[u8]) -> Result<toml::Table, ConfigErrors> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        ConfigErrors(vec![ConfigError::new(
+            "",
+            format!(
+                "not UTF-8 text: the byte at offset {} is not valid UTF-8; save the file as UTF-8 (TOML requires it)",
+                e.valid_up_to()
+            ),
+        )])
+    })?;
+    parse_table(text)
+}
+
 /// Parses a TOML document into its table, without checking what it says.
 pub fn parse_table(text: &str) -> Result<toml::Table, ConfigErrors> {
     text.parse().map_err(|e: toml::de::Error| {
@@ -533,6 +548,16 @@ mod tests {
 
     fn fields(errors: &[ConfigError]) -> Vec<&str> {
         errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_names_the_byte() {
+        let errors = parse_file(b"device_id = \"r\xe9\"\n")
+            .expect_err("Latin-1 is refused")
+            .0;
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().contains("offset 14"), "{}", errors[0]);
+        assert!(parse_file("device_id = \"r\u{e9}\"\n".as_bytes()).is_ok());
     }
 
     #[test]
