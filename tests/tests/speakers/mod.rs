@@ -12,10 +12,16 @@ use crate::support::*;
 
 /// A meeting made by `scripts/lib/make-meeting --cast CAST`, with who spoke each turn.
 pub(crate) fn cast_meeting(dir: &TempDir, cast: &str) -> (PathBuf, Vec<(Turn, String)>) {
+    cast_meeting_with_gaps(dir, cast, &[])
+}
+
+/// `cast_meeting` with the silence after each turn given (one per turn; none: the cast's own).
+fn cast_meeting_with_gaps(dir: &TempDir, cast: &str, gaps: &[&str]) -> (PathBuf, Vec<(Turn, String)>) {
     let out = dir.path(cast);
     let status = Command::new(repo_root().join("scripts/lib/make-meeting"))
         .arg(&out)
         .args(["--cast", cast])
+        .args(gaps)
         .status()
         .unwrap();
     assert!(status.success(), "make-meeting --cast {cast} failed");
@@ -422,4 +428,68 @@ fn offline_tools_say_who_spoke_enrol_a_voice_from_a_file_and_find_what_was_meant
     let talkers = meant["talk_time"]["speakers"].as_array().unwrap();
     assert_eq!(talkers.len(), 3, "{meant:#}");
     assert!(talkers.iter().any(|t| t["speaker"] == "Alice"), "{meant:#}");
+}
+
+/// Enrolled while the meeting runs ("S1 is Alice", by command, from the meeting so far): that
+/// voice is named from its next words on, without a restart, and nobody else is; what was
+/// published before the enrolment is not rewritten.
+#[test]
+fn a_voice_enrolled_mid_meeting_is_named_from_its_next_words_on() {
+    let dir = TempDir::new("speakers-mid-meeting");
+    let state = dir.path("state");
+    // Ten seconds of silence after the third turn leave time to enrol A before A speaks again.
+    let (raw, turns) = cast_meeting_with_gaps(&dir, "panel", &["1.2", "1.0", "10", "0.8", "1.2", "0.4", "1.0", "2.0"]);
+    let last_end = turns.last().unwrap().0.end;
+    let asoundrc = file_pcm_config(&dir, "panel", &raw);
+    let port = free_port();
+    let _daemon = Daemon::start_ready(&dir, &config(port, "panel", &state, ""), Some(&asoundrc));
+    let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/#");
+    let finals = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
+    let (first_turn, first_speaker) = &turns[0];
+    assert_eq!(first_speaker, "A");
+    wait_until(Duration::from_secs(60), "a final of A's first turn", || {
+        finals().iter().any(|f| overlap(f, first_turn) > 1.0)
+    });
+    let opening = finals().into_iter().find(|f| overlap(f, first_turn) > 1.0).unwrap();
+    let label = opening["speaker"].as_str().expect("a speaker label").to_owned();
+    let meeting = opening["meeting"].as_str().expect("the meeting id").to_owned();
+    let enrolled = command(
+        &dir,
+        port,
+        &subscriber,
+        "speaker_enroll",
+        serde_json::json!({"tx": "enrol-live", "meeting": meeting, "speaker": label, "name": "Alice"}),
+    );
+    assert_eq!(enrolled["ok"], true, "{enrolled}");
+    let enrolled_at = finals().len();
+    let resumed = turns.iter().position(|(t, _)| t.start > first_turn.end + 15.0).unwrap();
+    assert!(
+        finals()
+            .iter()
+            .all(|f| f["end"].as_f64().unwrap() < turns[resumed].0.start),
+        "the enrolment came after the meeting had gone on: run the test on a less loaded machine"
+    );
+    wait_until(Duration::from_secs(120), "a final of the last turn", || {
+        finals().iter().any(|f| f["end"].as_f64().unwrap() > last_end - 1.5)
+    });
+    let all = finals();
+    let (before, after) = all.split_at(enrolled_at);
+    assert!(
+        before.iter().all(|f| f["speaker_name"].is_null()),
+        "finals already published are not renamed: {before:#?}"
+    );
+    let mut named = 0;
+    for (turn, speaker) in &turns[resumed..] {
+        for f in after.iter().filter(|f| overlap(f, turn) > 1.0) {
+            match speaker.as_str() {
+                "A" => named += usize::from(f["speaker_name"] == "Alice"),
+                _ => assert!(f["speaker_name"].is_null(), "{speaker} was named: {f}"),
+            }
+        }
+    }
+    let a_turns = turns[resumed..].iter().filter(|(_, s)| s == "A").count();
+    assert!(
+        a_turns >= 2 && named >= a_turns,
+        "{named} of A's {a_turns} later turns named: {after:#?}"
+    );
 }
