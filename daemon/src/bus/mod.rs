@@ -43,9 +43,11 @@ pub enum BusError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the embedded MQTT broker could not open the daemon's private loopback listener: {0}; check that the loopback interface (127.0.0.1) is up")]
+    PrivateListener(String),
     #[error("could not start the embedded MQTT broker thread: {0}")]
     Thread(#[source] std::io::Error),
-    #[error("could not make the daemon's private broker login: {0}; check that /dev/urandom is readable and a loopback port is free")]
+    #[error("could not make the daemon's private broker login: {0}; check that /dev/urandom is readable")]
     DaemonLogin(#[source] std::io::Error),
     #[error("{field} {path}: {reason}; point it at a readable PEM file")]
     TlsFile {
@@ -69,9 +71,10 @@ pub fn daemon_client_id(device_id: &str) -> String {
 /// The username of the daemon's own connection on its private listener.
 const DAEMON_USERNAME: &str = "roomscribe-daemon";
 
-/// Where and how the daemon's own connection logs in: a private MQTT 5 listener on a loopback
-/// port chosen at start, with a password made at start and kept only in memory. The broker
-/// lets only this login publish on the device's output topics (see `acl`).
+/// Where and how the daemon's own connection logs in: a private MQTT 5 listener on the
+/// loopback port the system gives the broker at start (bound by the broker itself, so no other
+/// process can take it in between), with a password made at start and kept only in memory. The
+/// broker lets only this login publish on the device's output topics (see `acl`).
 pub struct DaemonLogin {
     addr: SocketAddr,
     password: String,
@@ -79,19 +82,15 @@ pub struct DaemonLogin {
     refusals: Arc<BrokerRefusals>,
 }
 
-impl DaemonLogin {
-    fn new() -> std::io::Result<Self> {
-        use std::io::Read;
-        let mut secret = [0u8; 32];
-        std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
-        // A free loopback port; rumqttd binds it again a moment later.
-        let addr = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?;
-        Ok(Self {
-            addr,
-            password: hex::encode(secret),
-            refusals: Arc::default(),
-        })
-    }
+/// How long the broker may take to bind the private listener.
+const PRIVATE_BIND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The daemon's password on its private listener: 32 random bytes, hex.
+fn daemon_password() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut secret = [0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
+    Ok(hex::encode(secret))
 }
 
 /// Starts rumqttd on its own threads, listening on `config.listen` (MQTT 3.1.1) and
@@ -111,9 +110,11 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
         &daemon_client_id(device_id),
     );
     let roles: HashMap<String, Role> = config.users.iter().map(|u| (u.name.clone(), u.role)).collect();
-    let daemon = DaemonLogin::new().map_err(BusError::DaemonLogin)?;
+    let password = daemon_password().map_err(BusError::DaemonLogin)?;
+    let refusals: Arc<BrokerRefusals> = Arc::default();
+    let (report_bind, private_bind) = std::sync::mpsc::sync_channel(1);
     let acl_for = |kind: ListenerKind| -> Option<Arc<dyn rumqttd::Acl>> {
-        Some(Arc::new(ListenerAcl::new(rules.clone(), kind, daemon.refusals.clone())))
+        Some(Arc::new(ListenerAcl::new(rules.clone(), kind, refusals.clone())))
     };
     let listener =
         |name: &str, addr: SocketAddr, auth: Option<HashMap<String, String>>, tls: Option<rumqttd::TlsConfig>| {
@@ -123,7 +124,14 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
                 (Some(_), _) => ListenerKind::Logins(roles.clone()),
             };
             // rumqttd reports a failed bind only in its own log; find out here, with a clear error.
-            drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
+            // The private listener binds port 0 and says which port it got (vendor patch 6).
+            let bound = match kind {
+                ListenerKind::Daemon => Some(rumqttd::BoundAddr(report_bind.clone())),
+                _ => {
+                    drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
+                    None
+                }
+            };
             Ok::<_, BusError>((
                 name.to_owned(),
                 rumqttd::ServerSettings {
@@ -143,6 +151,7 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
                         dynamic_filters: true,
                         acl: acl_for(kind),
                     },
+                    bound,
                 },
             ))
         };
@@ -156,8 +165,8 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
         listener("loopback-mqtt5", parse(&config.mqtt5_listen), None, None)?,
         listener(
             "daemon",
-            daemon.addr,
-            Some(HashMap::from([(DAEMON_USERNAME.to_owned(), daemon.password.clone())])),
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            Some(HashMap::from([(DAEMON_USERNAME.to_owned(), password.clone())])),
             None,
         )?,
     ]);
@@ -225,7 +234,21 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
             }
         })
         .map_err(BusError::Thread)?;
-    Ok(daemon)
+    let addr = match private_bind.recv_timeout(PRIVATE_BIND_TIMEOUT) {
+        Ok(Ok(addr)) => addr,
+        Ok(Err(reason)) => return Err(BusError::PrivateListener(reason)),
+        Err(_) => {
+            return Err(BusError::PrivateListener(format!(
+                "it was not listening after {} s",
+                PRIVATE_BIND_TIMEOUT.as_secs()
+            )))
+        }
+    };
+    Ok(DaemonLogin {
+        addr,
+        password,
+        refusals,
+    })
 }
 
 /// Checks that `path` is a readable PEM file holding a `kind` block (rumqttd would only log the

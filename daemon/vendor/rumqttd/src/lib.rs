@@ -144,6 +144,20 @@ pub struct ServerSettings {
     pub tls: Option<TlsConfig>,
     pub next_connection_delay_ms: u64,
     pub connections: ConnectionSettings,
+    /// roomscribe patch 6: where the listener says what it bound, once it has (the address,
+    /// with the port the system chose for port 0), or why it could not.
+    #[serde(skip)]
+    pub bound: Option<BoundAddr>,
+}
+
+/// roomscribe patch 6: the listener's report of its bind (see `ServerSettings::bound`).
+#[derive(Clone)]
+pub struct BoundAddr(pub std::sync::mpsc::SyncSender<Result<SocketAddr, String>>);
+
+impl fmt::Debug for BoundAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BoundAddr")
+    }
 }
 
 impl ServerSettings {

@@ -380,7 +380,14 @@ impl<P: Protocol + Clone + Send + 'static> Server<P> {
     }
 
     pub async fn start(&mut self, link_type: LinkType) -> Result<(), Error> {
-        let listener = TcpListener::bind(&self.config.listen).await?;
+        let bound = TcpListener::bind(&self.config.listen).await;
+        if let Some(report) = &self.config.bound {
+            let _ = report.0.try_send(match &bound {
+                Ok(listener) => listener.local_addr().map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            });
+        }
+        let listener = bound?;
         let delay = Duration::from_millis(self.config.next_connection_delay_ms);
         let mut count: usize = 0;
 
