@@ -138,21 +138,44 @@ fn from_json(value: &serde_json::Value, path: &str) -> Result<toml::Value, Confi
 /// The parts of the daemon that must restart for `new` to replace `old`; empty when every
 /// change applies live.
 pub fn restart_required(old: &Config, new: &Config) -> Vec<&'static str> {
+    // Every section is named, so that a new one cannot be forgotten here.
+    let Config {
+        device_id,
+        state_dir,
+        capture,
+        vad,
+        asr,
+        speakers,
+        bus,
+        store,
+        log,
+        shutdown,
+        watchdog,
+        // Read live by their stages (`config::live`).
+        meaning: _,
+        meeting: _,
+        sync: _,
+        board: _,
+    } = old;
     let mut parts = Vec::new();
-    if old.device_id != new.device_id {
+    // The device's name is in every topic, and the state folder holds the store and these
+    // overrides: both are set up once at start.
+    if *device_id != new.device_id || *state_dir != new.state_dir {
         parts.push("daemon");
     }
-    if old.capture != new.capture {
+    if *capture != new.capture {
         parts.push("capture");
     }
-    if old.vad.model != new.vad.model {
+    if vad.model != new.vad.model {
         parts.push("vad");
     }
-    let (a, b) = (&old.asr, &new.asr);
-    if (&a.model_dir, a.device, a.compute_type, a.threads) != (&b.model_dir, b.device, b.compute_type, b.threads) {
+    let b = &new.asr;
+    if (&asr.model_dir, asr.device, asr.compute_type, asr.threads)
+        != (&b.model_dir, b.device, b.compute_type, b.threads)
+    {
         parts.push("asr");
     }
-    if (old.speakers.enabled, &old.speakers.model) != (new.speakers.enabled, &new.speakers.model) {
+    if (speakers.enabled, &speakers.model) != (new.speakers.enabled, &new.speakers.model) {
         parts.push("speakers");
     }
     // Everything of the bus but the health interval: listeners, limits, logins and the mirror
@@ -161,20 +184,20 @@ pub fn restart_required(old: &Config, new: &Config) -> Vec<&'static str> {
         health_interval_s: 0,
         ..bus.clone()
     };
-    if without_interval(&old.bus) != without_interval(&new.bus) {
+    if without_interval(bus) != without_interval(&new.bus) {
         parts.push("bus");
     }
-    if old.store != new.store {
+    if *store != new.store {
         parts.push("store");
     }
     // The log filter is installed once at start; the drain deadline is read at start too.
-    if old.log != new.log {
+    if *log != new.log {
         parts.push("log");
     }
-    if old.shutdown != new.shutdown {
+    if *shutdown != new.shutdown {
         parts.push("shutdown");
     }
-    if old.watchdog != new.watchdog {
+    if *watchdog != new.watchdog {
         parts.push("watchdog");
     }
     parts
@@ -275,6 +298,12 @@ mod tests {
             restart_required(&old, &new),
             ["capture", "asr", "bus", "log", "shutdown"],
             "the log filter and the drain deadline are read once at start"
+        );
+        new.state_dir = "/data/elsewhere".into();
+        assert_eq!(
+            restart_required(&old, &new)[0],
+            "daemon",
+            "the store and the overrides live in the state folder"
         );
     }
 }
