@@ -11,7 +11,10 @@
 //! Writes OUT_DIR/<point>/{live,final}/<meeting>.json and prints the CPU seconds the
 //! embeddings and the rules took per audio hour. When every segment names its `speaker` (the
 //! ground truth's turns), it also prints how far apart the voices are: the mean cosine of two
-//! turns by one speaker, of two by different speakers, and the closest two speakers' centroids.
+//! turns by one speaker, of two by different speakers, and the closest two speakers'
+//! centroids; and `voices::separation` (on turn centroids, each weighing one) between the two
+//! halves of one speaker's turns and between two speakers, which is what
+//! `voices::DISTINCT_VOICES` was chosen from.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -98,7 +101,8 @@ struct Separability {
     /// taken for one voice).
     nearest: f32,
     /// Lowest and highest `separation` of the first and second half of one speaker's turns
-    /// (one voice split in two, as re-clustering should join it).
+    /// (one voice split in two, as re-clustering should join it), for speakers of four turns
+    /// or more.
     halves: (f32, f32),
     /// Lowest `separation` of two speakers of one meeting (two voices re-clustering must keep).
     least_apart: f32,
@@ -147,9 +151,12 @@ fn separability(meetings: &[Meeting]) -> Option<Separability> {
                 closest.push(cosine(&centre(a), &centre(b)));
                 apart.push(separation(&turns_of(a), &turns_of(b)));
             }
+            // Halves of fewer than two turns each have no centre to speak of.
             let own = turns_of(a);
-            let (first, second) = own.split_at(own.len() / 2);
-            halves.push(separation(first, second));
+            if own.len() >= 4 {
+                let (first, second) = own.split_at(own.len() / 2);
+                halves.push(separation(first, second));
+            }
         }
     }
     let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len().max(1) as f32;

@@ -50,7 +50,7 @@ mod tests {
     #[test]
     fn the_day_is_the_one_the_rooms_clock_shows() {
         // 2026-12-03 02:00 UTC.
-        let at = 1_764_727_200_000;
+        let at = 1_796_263_200_000;
         let utc_day = at / 86_400_000;
         assert_eq!(day_at(at, 0), utc_day as i64);
         assert_eq!(

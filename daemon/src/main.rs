@@ -229,9 +229,10 @@ impl From<ComputeTypeArg> for ComputeType {
 }
 
 /// A panic anywhere (any stage's thread, a task, the broker's threads) ends the process with
-/// 70 once it is logged with the stage it happened in (a task's, else the thread's name), instead of leaving the daemon half
-/// alive or exiting 0: systemd's `Restart=on-failure` then starts it again. What the store
-/// committed is safe; what was in flight is lost, as on a power cut.
+/// 70 once it is logged with the stage it happened in (a task's, else the thread's name),
+/// instead of leaving the daemon half alive or exiting 0: systemd's `Restart=on-failure` then
+/// starts it again. What the store committed is safe; what was in flight is lost, as on a
+/// power cut.
 fn exit_on_panic() {
     let report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -415,8 +415,9 @@ impl Participant {
 /// One stored segment whose speaker label the end-of-meeting re-clustering changed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LabelChange {
-    /// The segment's transcript `seq`, as published live (none for a segment without one).
-    #[serde(default)]
+    /// The segment's transcript `seq`, as published live (none for a segment stored without
+    /// one). Speakers schema 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
     /// The segment's stream times (they identify it within its meeting).
     pub start: f64,

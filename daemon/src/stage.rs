@@ -1,6 +1,7 @@
-//! The stage contract every stage follows, and nothing else: a stage is built from its config,
-//! then run with one `StageContext` (its name, the one shutdown signal, its heartbeat and its
-//! counters) and the typed bounded channels `app` wires. Source stages (audio, control, health,
+//! The stage contract every stage follows: a stage is built from its config, then run with one
+//! `StageContext` (its name, the one shutdown signal, its heartbeat and its counters) and the
+//! typed bounded channels `app` wires; a stage run as a task says which it is while it runs
+//! (`as_stage`), for panic reports. Source stages (audio, control, health,
 //! sync) stop when shutdown is requested; every other stage drains its input and stops when
 //! that input closes, so nothing already captured is lost on a clean stop.
 //!
@@ -261,10 +262,24 @@ impl<F: Future> Future for AsStage<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let outer = POLLING.with(|polling| polling.replace(Some(self.name)));
-        let polled = self.task.as_mut().poll(cx);
-        POLLING.with(|polling| polling.set(outer));
-        polled
+        let _polling = Polling::enter(self.name);
+        self.task.as_mut().poll(cx)
+    }
+}
+
+/// This thread polls stage `name` until it drops, then what it polled before (also when the
+/// poll unwinds).
+struct Polling(Option<&'static str>);
+
+impl Polling {
+    fn enter(name: &'static str) -> Self {
+        Self(POLLING.with(|polling| polling.replace(Some(name))))
+    }
+}
+
+impl Drop for Polling {
+    fn drop(&mut self) {
+        POLLING.with(|polling| polling.set(self.0));
     }
 }
 
@@ -331,8 +346,12 @@ mod tests {
         .await;
         assert_eq!(seen, (Some("meeting"), Some("meeting")), "across an await too");
         assert_eq!(running_stage(), None, "and no longer once it returned");
-        let nested = as_stage("bus", async { as_stage("control", async { running_stage() }).await }).await;
-        assert_eq!(nested, Some("control"));
+        let nested = as_stage("bus", async {
+            let inner = as_stage("control", async { running_stage() }).await;
+            (inner, running_stage())
+        })
+        .await;
+        assert_eq!(nested, (Some("control"), Some("bus")), "the outer stage comes back");
     }
 
     #[tokio::test]

@@ -249,9 +249,12 @@ struct Group {
 
 /// Two clusters whose pieces are, on average, this much nearer their own centre than the other's
 /// (`separation`) are two voices, however alike their centres. Measured with the truth's turns
-/// (`scripts/bench speakers`): the two halves of one speaker's turns score -0.07 to 0.01 on the
-/// rooms corpus and at most 0.02 on the espeak one; two speakers of one meeting 0.22 and up on
-/// rooms (0.04 for espeak's two closest voices, which nothing here tells apart).
+/// as pieces, each weighing one (`scripts/bench speakers`): the two halves of one speaker's
+/// turns score -0.07 to 0.01 on the rooms corpus and -0.04 to 0.02 on the espeak one; two
+/// speakers of one meeting 0.22 and up on rooms (0.04 for espeak's two closest voices, which
+/// nothing here tells apart). Re-clustering applies it to the live clusters' pieces weighted by
+/// their seconds, a slightly different statistic: there the rooms set's closest pair of real
+/// talkers (pub_r04) scores 0.19.
 pub const DISTINCT_VOICES: f32 = 0.1;
 
 /// End-of-meeting re-clustering, starting from the live clusters (they saw the meeting in

@@ -430,14 +430,14 @@ impl SummaryMessage {
     }
 }
 
-/// Schema version of `SpeakersMessage`.
-pub const SPEAKERS_VERSION: u32 = 1;
+/// Schema version of `SpeakersMessage` (2 added each change's `seq`).
+pub const SPEAKERS_VERSION: u32 = 2;
 
 /// A finished meeting's corrected speaker labels on `roomscribe/<device>/speakers` (QoS 1) and
 /// upstream: the stored segments whose label the end-of-meeting re-clustering changed
-/// (identified by their transcripts' `seq` and their stream times), and who spoke how much after it. The stored segments,
-/// summary and exports use the corrected labels; the transcripts published live are not
-/// re-sent.
+/// (identified by their transcripts' `seq` and their stream times), and who spoke how much
+/// after it. The stored segments, summary and exports use the corrected labels; the
+/// transcripts published live are not re-sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpeakersMessage {
     /// `v`, `id`, `ts`, `device`: on every payload.
@@ -834,7 +834,8 @@ mod tests {
         };
         let bytes = to_cbor(&SpeakersMessage::new("room-1", &revision, &key()));
         let back: SpeakersMessage = ciborium::from_reader(bytes.as_slice()).unwrap();
-        assert_eq!(back.changes[0].start, 4.0);
+        assert_eq!((back.changes[0].seq, back.changes[0].start), (Some(3), 4.0));
+        assert_eq!(back.envelope.v, 2);
         let line = render_for_humans("roomscribe/room-1/speakers", &bytes);
         assert!(line.contains("1 segment(s) relabelled; S2 (Bob) 6 s 60%"), "{line}");
         assert!(line.contains("S1 → S2"), "{line}");

@@ -22,11 +22,11 @@ fn object_id(device_id: &str) -> String {
 }
 
 /// The discovery document: the device, its availability (the retained status topic), sensors
-/// for capture, speech recognition, the meeting, the last transcript, the store and the upstream
-/// sync, the board (GPU load, hottest zone with every zone as attributes, power with its rails,
-/// memory), `event` entities for action items, decisions and thermal throttles (from the
-/// insights), and the last
-/// summary as a sensor whose attributes hold its lists (a state is capped at 255 characters).
+/// for capture, speech recognition, the meeting, the last transcript, the store, the upstream
+/// sync and the board (GPU load, hottest zone with every zone as attributes, power with its
+/// rails, memory), `event` entities for action items, decisions and thermal throttles (from the
+/// insights), and the last summary as a sensor whose attributes hold its lists (a state is
+/// capped at 255 characters).
 pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
     let id = object_id(device_id);
     let health = topics.json_mirror(&topics.health());
@@ -147,7 +147,7 @@ pub fn document(topics: &Topics, device_id: &str) -> serde_json::Value {
             "Board memory used",
             &health,
             "{{ (100 * (1 - value_json.board.memory.available_mib / value_json.board.memory.total_mib)) | round(1) \
-             if value_json.board and value_json.board.memory else none }}",
+             if value_json.board and value_json.board.memory and value_json.board.memory.total_mib else none }}",
         ),
         json!({
             "unit_of_measurement": "%", "state_class": "measurement", "entity_category": "diagnostic",

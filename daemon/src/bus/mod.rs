@@ -588,17 +588,21 @@ impl Publisher {
         let (config_tx, config_rx) = tokio::sync::watch::channel(None);
         let (command_tx, command_rx) = mpsc::channel(WAITING_COMMANDS);
         Ok(Self {
-            event_loop: tokio::spawn(drive(
-                event_loop,
-                outbox.clone(),
-                device_id.to_owned(),
-                Inboxes {
-                    config: config_tx,
-                    commands: command_tx,
-                    announcement,
-                    filters,
-                    stats: stats.clone(),
-                },
+            // The connection's driver is part of the bus stage, for a panic report too.
+            event_loop: tokio::spawn(crate::stage::as_stage(
+                "bus",
+                drive(
+                    event_loop,
+                    outbox.clone(),
+                    device_id.to_owned(),
+                    Inboxes {
+                        config: config_tx,
+                        commands: command_tx,
+                        announcement,
+                        filters,
+                        stats: stats.clone(),
+                    },
+                ),
             )),
             outbox,
             stats,

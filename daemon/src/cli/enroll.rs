@@ -1,13 +1,14 @@
 //! `roomscribe enroll`: a recording of one person's voice kept as a voiceprint under their name
 //! in the store of a configuration (later meetings name that voice); `roomscribe voices`: the
-//! enrolled names. A running daemon loads voiceprints when it starts (the `speaker_enroll` and
-//! `speaker_forget` commands apply at once). Never prints or logs a voiceprint.
+//! enrolled names; `known_voices`: the voiceprints offline tools (`transcribe --speakers`,
+//! `analyze`) name speakers with. A running daemon loads voiceprints when it starts (the
+//! `speaker_enroll` and `speaker_forget` commands apply at once). Never prints or logs a
+//! voiceprint.
 
 use std::path::{Path, PathBuf};
 
 use roomscribe::config::Config;
-use roomscribe::pipeline::Voiceprint;
-use roomscribe::pipeline::STREAM_RATE;
+use roomscribe::pipeline::{Voiceprint, STREAM_RATE};
 use roomscribe::speakers::Encoder;
 use roomscribe::store::Store;
 
@@ -34,13 +35,21 @@ pub fn speaker_model(config: &Config) -> Result<PathBuf, Failure> {
         })
 }
 
-/// The voices enrolled in the store of `config` (none when it has no store yet), for offline
-/// tools to name them as the daemon does.
-pub fn known_voices(config: &Config) -> Result<Vec<Voiceprint>, Failure> {
-    if !config.state_dir.join(&config.store.path).is_file() {
-        return Ok(Vec::new());
+/// The voices enrolled in the store of `config`, for offline tools to name them as the daemon
+/// does: none when it has no store yet, or when the store cannot be read (said once; the
+/// speakers are still found, only not named).
+pub fn known_voices(config: &Config) -> Vec<Voiceprint> {
+    let path = config.state_dir.join(&config.store.path);
+    if !path.is_file() {
+        return Vec::new();
     }
-    open_store(config)?.voiceprints().map_err(|e| fail(EX_SOFTWARE, e))
+    match Store::open(&path, &config.device_id).and_then(|store| store.voiceprints()) {
+        Ok(voices) => voices,
+        Err(error) => {
+            tracing::warn!(%error, "The enrolled voices could not be read; speakers stay unnamed (check the store's permissions)");
+            Vec::new()
+        }
+    }
 }
 
 fn open_store(config: &Config) -> Result<Store, Failure> {

@@ -90,7 +90,7 @@ pub fn hear(args: TranscribeArgs) -> Result<Heard, Failure> {
         false => None,
     };
     let known_voices = match (&config, args.speakers) {
-        (Some(config), true) => super::enroll::known_voices(config)?,
+        (Some(config), true) => super::enroll::known_voices(config),
         _ => Vec::new(),
     };
     let vad_config = args

@@ -355,20 +355,22 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
     })
 }
 
-/// The name the same speaker's sentence just before ended on, set off by a comma or "and"
-/// ("…north side, Ben. You take the south.", "Oh, and Marcus. Please write up…"): the
-/// recogniser often ends a sentence after the name that opens the next one's request.
+/// The name the same speaker's sentence just before ended on, set off by a comma ("…north
+/// side, Ben. You take the south.") or standing alone after "and" ("Oh, and Marcus. Please
+/// write up…"): the recogniser often ends a sentence after the name that opens the next one's
+/// request. Not a one-word sentence ("Noted.", "Done." are capitalised like names) nor the end
+/// of a list ("…Ana, Ben, and Marcus.").
 fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<String> {
     let before = &sentences[at.checked_sub(1)?];
     if before.turn != sentences[at].turn {
         return None;
     }
     let words = &before.words;
-    let last = words.len().checked_sub(1)?;
-    let set_off = last == 0
-        || words[last - 1].punct_after == Some(',')
-        || (words[last - 1].lower == "and" && (last == 1 || words[last - 2].punct_after == Some(',')));
-    (set_off && cues.could_be_name(&words[last].raw)).then(|| words[last].raw.clone())
+    let last = words.len().checked_sub(1).filter(|&last| last > 0)?;
+    let after_comma = words[last - 1].punct_after == Some(',') && words[last - 1].lower != "and";
+    // "and Marcus." or "Oh, and Marcus.": nothing else in the sentence.
+    let called_alone = words[last - 1].lower == "and" && last <= 2;
+    ((after_comma || called_alone) && cues.could_be_name(&words[last].raw)).then(|| words[last].raw.clone())
 }
 
 /// "Priya, that's yours": the name a task is handed to.
@@ -485,7 +487,7 @@ mod tests {
     fn a_name_that_ended_the_sentence_before_owns_the_request() {
         let a = one(&[(
             "Ana",
-            "Good, that settles it, and Marcus. Please write up your notes today.",
+            "Good, that settles it. Oh, and Marcus. Please write up your notes today.",
         )]);
         assert_eq!(
             (a.owner.as_deref(), a.task.as_str()),
@@ -503,6 +505,14 @@ mod tests {
         let a = one(&[
             ("Ana", "I sat next to Ben. Can you send me the dates?"),
             ("Raj", "Sure."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Raj"), "{a:?}");
+        // A one-word sentence is capitalised whatever it is; a list ends on "and" a name.
+        let a = one(&[("Raj", "Fine."), ("Ana", "Noted. Can you send me the dates?")]);
+        assert_eq!(a.owner.as_deref(), Some("Raj"), "{a:?}");
+        let a = one(&[
+            ("Raj", "Fine."),
+            ("Ana", "I talked to Ana, Ben, and Marcus. Can you send me the dates?"),
         ]);
         assert_eq!(a.owner.as_deref(), Some("Raj"), "{a:?}");
     }

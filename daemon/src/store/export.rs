@@ -8,11 +8,14 @@ use crate::documents::{self, Block, Document, DocumentError};
 use crate::pipeline::{FindingBody, MeetingMeaning, MeetingRecord, MeetingStats, Participant, SegmentRecord};
 use crate::transcript_format::{clock, subtitles, Cue, TranscriptFormat};
 
+/// `meeting` as `format`; PDF and DOCX say when it started on a clock `utc_offset_s` from UTC
+/// (the room's, which the caller reads).
 pub fn render(
     format: TranscriptFormat,
     meeting: &MeetingRecord,
     segments: &[SegmentRecord],
     meaning: Option<&MeetingMeaning>,
+    utc_offset_s: i32,
 ) -> Result<Vec<u8>, DocumentError> {
     Ok(match format {
         TranscriptFormat::Json => json(meeting, segments, meaning).into_bytes(),
@@ -20,8 +23,8 @@ pub fn render(
         TranscriptFormat::Srt | TranscriptFormat::Vtt | TranscriptFormat::Text => {
             subtitles(format, cues(meeting, segments)).into_bytes()
         }
-        TranscriptFormat::Pdf => documents::pdf(&document(meeting, segments, meaning)),
-        TranscriptFormat::Docx => documents::docx(&document(meeting, segments, meaning))?,
+        TranscriptFormat::Pdf => documents::pdf(&document(meeting, segments, meaning, utc_offset_s)),
+        TranscriptFormat::Docx => documents::docx(&document(meeting, segments, meaning, utc_offset_s))?,
     })
 }
 
@@ -37,9 +40,13 @@ fn utc_offset(offset_s: i32) -> String {
 
 /// The meeting as a document to forward: when and how long, the summary, decisions, action
 /// items, open questions, key points, keywords, who talked how much, then the transcript.
-fn document(meeting: &MeetingRecord, segments: &[SegmentRecord], meaning: Option<&MeetingMeaning>) -> Document {
+fn document(
+    meeting: &MeetingRecord,
+    segments: &[SegmentRecord],
+    meaning: Option<&MeetingMeaning>,
+    offset_s: i32,
+) -> Document {
     let stats = stats(meeting, segments);
-    let offset_s = crate::clock::local_offset_s(meeting.started_ms);
     let day = crate::clock::day_at(meeting.started_ms, offset_s);
     let minute = (meeting.started_ms as i64 / 60_000 + i64::from(offset_s) / 60).rem_euclid(1_440);
     let mut blocks = vec![Block::Paragraph(format!(
@@ -242,7 +249,7 @@ mod tests {
     use super::*;
 
     fn text(format: TranscriptFormat, meaning: Option<&MeetingMeaning>) -> String {
-        String::from_utf8(render(format, &meeting(), &segments(), meaning).unwrap()).unwrap()
+        String::from_utf8(render(format, &meeting(), &segments(), meaning, 0).unwrap()).unwrap()
     }
 
     #[test]
@@ -254,13 +261,13 @@ mod tests {
 
     #[test]
     fn pdf_and_docx_are_documents_with_the_transcript() {
-        let pdf = render(TranscriptFormat::Pdf, &meeting(), &segments(), None).unwrap();
+        let pdf = render(TranscriptFormat::Pdf, &meeting(), &segments(), None, 0).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(
             pdf.windows(13).any(|w| w == b"Good morning."),
             "the words are in the page stream"
         );
-        let docx = render(TranscriptFormat::Docx, &meeting(), &segments(), None).unwrap();
+        let docx = render(TranscriptFormat::Docx, &meeting(), &segments(), None, 0).unwrap();
         assert!(docx.starts_with(b"PK"));
     }
 

@@ -94,7 +94,8 @@ impl Store {
         };
         let segments = self.segments(&meeting.id)?;
         let meaning = self.latest_meaning(&meeting.id)?;
-        let document = export::render(format, &meeting, &segments, meaning.as_ref())?;
+        let offset_s = crate::clock::local_offset_s(meeting.started_ms);
+        let document = export::render(format, &meeting, &segments, meaning.as_ref(), offset_s)?;
         Ok((meeting, document))
     }
 

@@ -18,6 +18,7 @@ IMAGE_INSTALL = "\
     alsa-utils-arecord \
     packagegroup-core-boot \
     roomscribe \
+    tzdata \
     ${CORE_IMAGE_EXTRA_INSTALL} \
 "
 
