@@ -167,10 +167,7 @@ impl RemoteConfig {
         self.overrides = overrides;
         self.revision = revision;
         live.publish(&config);
-        let restart_required = restart_required(&self.started_with, &config)
-            .into_iter()
-            .filter(|part| *part != "capture")
-            .collect();
+        let restart_required = restart_required(&self.started_with, &config);
         Outcome::Accepted {
             revision,
             restart_required,
