@@ -613,9 +613,16 @@ async fn remote<P: Protocol>(
             warn!(error=?e, "Refused a malformed or oversized packet; disconnected the client");
             refused(crate::Refusal::MalformedPacket);
         }
-        // Connection was closed by peer
+        // Connection was closed by peer. roomscribe patch: also when it closed with data still
+        // unread (a reset) or mid-write; a client going away is not the broker's error.
         Err(remote::Error::Network(network::Error::Io(err)) | remote::Error::Io(err))
-            if err.kind() == io::ErrorKind::ConnectionAborted =>
+            if matches!(
+                err.kind(),
+                io::ErrorKind::ConnectionAborted
+                    | io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::BrokenPipe
+                    | io::ErrorKind::UnexpectedEof
+            ) =>
         {
             info!(error=?err, "disconnected");
         }
