@@ -1,8 +1,8 @@
 //! Documents people forward: a meeting written out as PDF or DOCX from a small block model
 //! (title, headings, paragraphs, bullets, tables) that the exports fill in. PDF through
 //! `pdf-writer` with the PDF base-14 Helvetica (nothing embedded; text is WinAnsi, so
-//! characters outside Latin-1 show as `?`), A4 pages with words wrapped by the font's
-//! metrics; DOCX through `docx-rs`. Pure: bytes in memory, never a file.
+//! characters outside Latin-1 are transliterated to ASCII), A4 pages with words wrapped by the
+//! font's metrics; DOCX through `docx-rs` (text as it is). Pure: bytes in memory, never a file.
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
@@ -105,7 +105,7 @@ fn lay_out(document: &Document) -> Vec<Line> {
     let width = PAGE_WIDTH - 2.0 * MARGIN;
     let mut lines = Vec::new();
     let mut add = |text: &str, bold: bool, size: f32, indent: f32, gap: f32, first_prefix: &str| {
-        let wrapped = wrap(text, width - indent, size, bold);
+        let wrapped = wrap(&pdf_text(text), width - indent, size, bold);
         for (i, piece) in wrapped.into_iter().enumerate() {
             lines.push(Line {
                 bold,
@@ -182,25 +182,47 @@ fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
     lines
 }
 
-/// Text in the PDF's WinAnsi encoding (Latin-1 and a few typographic marks; other characters
-/// become `?`), with the string delimiters of PDF taken care of by `Str`.
+/// `text` in characters the PDF's WinAnsi encoding has (Latin-1 and a few typographic marks):
+/// others are spelt in ASCII as `deunicode` transliterates them ("Łukasz" → "Lukasz", other
+/// scripts romanised), `?` where it knows none; a name spelt a little differently reads better
+/// than a row of question marks. Done before wrapping, so that lines are measured as printed.
+fn pdf_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if win_ansi_byte(c).is_some() {
+            out.push(c);
+            continue;
+        }
+        match deunicode::deunicode_char(c).filter(|ascii| !ascii.is_empty()) {
+            Some(ascii) => out.extend(ascii.chars().map(|a| if a.is_ascii_control() { '?' } else { a })),
+            None => out.push('?'),
+        }
+    }
+    out
+}
+
+/// Text already in WinAnsi's characters (`pdf_text`) as its bytes, with the string delimiters
+/// of PDF taken care of by `Str`.
 fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            '€' => 0x80,
-            '…' => 0x85,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            c if (c as u32) < 0x80 && !c.is_control() => c as u8,
-            c if (0xA0..=0xFF).contains(&(c as u32)) => c as u32 as u8,
-            _ => b'?',
-        })
-        .collect()
+    text.chars().map(|c| win_ansi_byte(c).unwrap_or(b'?')).collect()
+}
+
+/// `c` as one WinAnsi byte, where it has one.
+fn win_ansi_byte(c: char) -> Option<u8> {
+    Some(match c {
+        '€' => 0x80,
+        '…' => 0x85,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        c if (c as u32) < 0x80 && !c.is_control() => c as u8,
+        c if (0xA0..=0xFF).contains(&(c as u32)) => c as u32 as u8,
+        _ => return None,
+    })
 }
 
 /// The document as a DOCX file.
@@ -280,9 +302,11 @@ mod tests {
     }
 
     #[test]
-    fn latin_text_is_kept_and_the_rest_marked() {
-        assert_eq!(win_ansi("café – ok"), b"caf\xe9 \x96 ok");
-        assert_eq!(win_ansi("日本"), b"??");
+    fn latin_text_is_kept_and_the_rest_transliterated() {
+        assert_eq!(win_ansi(&pdf_text("café – ok")), b"caf\xe9 \x96 ok");
+        assert_eq!(pdf_text("Łukasz Dvořák"), "Lukasz Dvorák", "á is Latin-1 and stays");
+        assert!(!pdf_text("日本").contains('?'), "romanised, not question marks");
+        assert_eq!(pdf_text("a\u{e000}b"), "a?b", "a private-use character has no spelling");
     }
 
     #[test]
