@@ -98,50 +98,41 @@ fn a_stage_stuck_in_its_work_stops_the_watchdog_pings_and_health_names_it() {
     );
 }
 
-/// A panic in any stage's thread ends the process with 70 (systemd's `Restart=` acts on it),
-/// after logging which stage it was.
-#[test]
-fn a_panic_in_a_stage_exits_70_and_names_the_stage() {
-    let dir = TempDir::new("panic");
+/// Runs the fault-injection build with `stage` made to panic: it must exit 70 and log which
+/// stage it was.
+fn a_panic_in(stage: &str) {
+    let dir = TempDir::new(&format!("panic-{stage}"));
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
     let config = daemon_config(free_port(), "meeting", "");
+    let fault = format!("{stage}:panic");
     let mut daemon = Daemon::start_binary(
         &roomscribe_with_faults_bin(),
         &dir,
         &config,
         Some(&asoundrc),
-        &[("ROOMSCRIBE_FAULT", Path::new("vad:panic"))],
+        &[("ROOMSCRIBE_FAULT", Path::new(&fault))],
     );
     assert_eq!(daemon.wait_exit(Duration::from_secs(90)), 70, "{}", daemon.log_text());
     let log = daemon.log_text();
-    assert!(log.contains("fault injected into the vad stage"), "{log}");
+    assert!(log.contains(&format!("fault injected into the {stage} stage")), "{log}");
     assert!(
-        log.contains("A thread panicked") && log.contains("stage=\"vad\""),
+        log.contains("A thread panicked") && log.contains(&format!("stage=\"{stage}\"")),
         "the log names the stage:\n{log}"
     );
+}
+
+/// A panic in any stage's thread ends the process with 70 (systemd's `Restart=` acts on it),
+/// after logging which stage it was.
+#[test]
+fn a_panic_in_a_stage_exits_70_and_names_the_stage() {
+    a_panic_in("vad");
 }
 
 /// The same for a stage that runs as a task on the runtime's threads: the log names the stage,
 /// not the thread.
 #[test]
 fn a_panic_in_a_task_stage_names_the_stage_not_the_runtime_thread() {
-    let dir = TempDir::new("panic-task");
-    let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
-    let config = daemon_config(free_port(), "meeting", "");
-    let mut daemon = Daemon::start_binary(
-        &roomscribe_with_faults_bin(),
-        &dir,
-        &config,
-        Some(&asoundrc),
-        &[("ROOMSCRIBE_FAULT", Path::new("meeting:panic"))],
-    );
-    assert_eq!(daemon.wait_exit(Duration::from_secs(90)), 70, "{}", daemon.log_text());
-    let log = daemon.log_text();
-    assert!(log.contains("fault injected into the meeting stage"), "{log}");
-    assert!(
-        log.contains("A thread panicked") && log.contains("stage=\"meeting\""),
-        "the log names the stage:\n{log}"
-    );
+    a_panic_in("meeting");
 }
 
 /// The shipped binary has no fault hooks: the same environment changes nothing.
