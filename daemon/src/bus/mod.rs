@@ -82,8 +82,11 @@ pub struct DaemonLogin {
     refusals: Arc<BrokerRefusals>,
 }
 
-/// How long the broker may take to bind the private listener.
-const PRIVATE_BIND_TIMEOUT: Duration = Duration::from_secs(10);
+/// What a listener of the broker says of its bind: the address bound, or why not.
+type BindReport = std::sync::mpsc::Receiver<Result<SocketAddr, String>>;
+
+/// How long the broker may take to bind its listeners (it takes milliseconds).
+const BIND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The daemon's password on its private listener: 32 random bytes, hex.
 fn daemon_password() -> std::io::Result<String> {
@@ -112,26 +115,21 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
     let roles: HashMap<String, Role> = config.users.iter().map(|u| (u.name.clone(), u.role)).collect();
     let password = daemon_password().map_err(BusError::DaemonLogin)?;
     let refusals: Arc<BrokerRefusals> = Arc::default();
-    let (report_bind, private_bind) = std::sync::mpsc::sync_channel(1);
+    // Each listener says what it bound, or why it could not (vendor patch 6): rumqttd would
+    // report a failed bind only in its own log.
+    let mut binds: Vec<(String, SocketAddr, BindReport)> = Vec::new();
     let acl_for = |kind: ListenerKind| -> Option<Arc<dyn rumqttd::Acl>> {
         Some(Arc::new(ListenerAcl::new(rules.clone(), kind, refusals.clone())))
     };
-    let listener =
+    let mut listener =
         |name: &str, addr: SocketAddr, auth: Option<HashMap<String, String>>, tls: Option<rumqttd::TlsConfig>| {
             let kind = match (&auth, name) {
                 (_, "daemon") => ListenerKind::Daemon,
                 (None, _) => ListenerKind::Local,
                 (Some(_), _) => ListenerKind::Logins(roles.clone()),
             };
-            // rumqttd reports a failed bind only in its own log; find out here, with a clear error.
-            // The private listener binds port 0 and says which port it got (vendor patch 6).
-            let bound = match kind {
-                ListenerKind::Daemon => Some(rumqttd::BoundAddr(report_bind.clone())),
-                _ => {
-                    drop(std::net::TcpListener::bind(addr).map_err(|source| BusError::Listen { addr, source })?);
-                    None
-                }
-            };
+            let (report, bound) = std::sync::mpsc::sync_channel(1);
+            binds.push((name.to_owned(), addr, bound));
             Ok::<_, BusError>((
                 name.to_owned(),
                 rumqttd::ServerSettings {
@@ -151,7 +149,7 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
                         dynamic_filters: true,
                         acl: acl_for(kind),
                     },
-                    bound,
+                    bound: Some(rumqttd::BoundAddr(report)),
                 },
             ))
         };
@@ -234,18 +232,26 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
             }
         })
         .map_err(BusError::Thread)?;
-    let addr = match private_bind.recv_timeout(PRIVATE_BIND_TIMEOUT) {
-        Ok(Ok(addr)) => addr,
-        Ok(Err(reason)) => return Err(BusError::PrivateListener(reason)),
-        Err(_) => {
-            return Err(BusError::PrivateListener(format!(
-                "it was not listening after {} s",
-                PRIVATE_BIND_TIMEOUT.as_secs()
-            )))
+    let deadline = std::time::Instant::now() + BIND_TIMEOUT;
+    let mut private = None;
+    for (name, addr, bound) in binds {
+        let bound = bound
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .unwrap_or_else(|_| Err(format!("it was not listening after {} s", BIND_TIMEOUT.as_secs())));
+        match (name == "daemon", bound) {
+            (true, Ok(bound)) => private = Some(bound),
+            (true, Err(reason)) => return Err(BusError::PrivateListener(reason)),
+            (false, Ok(_)) => {}
+            (false, Err(reason)) => {
+                return Err(BusError::Listen {
+                    addr,
+                    source: std::io::Error::other(reason),
+                })
+            }
         }
-    };
+    }
     Ok(DaemonLogin {
-        addr,
+        addr: private.ok_or_else(|| BusError::PrivateListener("it was not configured".into()))?,
         password,
         refusals,
     })
