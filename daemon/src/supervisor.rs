@@ -213,9 +213,8 @@ async fn watchdog(ctx: StageContext<()>, sources: Arc<HealthSources>) {
     }
 }
 
-/// The drain ran out of time: says which of `stages` (name, finished) had not finished.
-pub fn log_stragglers(deadline: Duration, stages: &[(&'static str, bool)]) {
-    let running: Vec<&str> = stages.iter().filter(|(_, done)| !done).map(|(name, _)| *name).collect();
+/// The drain ran out of time: names the stages still `running`.
+pub fn log_stragglers(deadline: Duration, running: &[&'static str]) {
     tracing::error!(seconds = deadline.as_secs(), stages = ?running, "The pipeline did not drain in time; exiting without the rest");
 }
 

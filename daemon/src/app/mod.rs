@@ -20,7 +20,6 @@
 //! `shutdown.drain_timeout_s`; stages still running then are named in the log.
 
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -41,6 +40,7 @@ use startup::Built;
 mod outcome;
 mod startup;
 
+use outcome::{spawn, StageThreads};
 pub use outcome::{AppError, RunSummary};
 
 /// audio → vad: 6.4 s in chunks of 100 ms. The capture thread never waits: the ring in front of
@@ -67,16 +67,6 @@ const PUBLISHED: usize = 256;
 /// one-shot channel.
 const MEETING_REQUESTS: usize = 16;
 const STORE_REQUESTS: usize = 16;
-
-fn spawn<T: Send + 'static>(
-    stage: &'static str,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<JoinHandle<T>, AppError> {
-    std::thread::Builder::new()
-        .name(stage.into())
-        .spawn(f)
-        .map_err(|source| AppError::Thread { stage, source })
-}
 
 /// Runs the daemon until SIGTERM or SIGINT. `file` is the configuration file's table, already
 /// checked; remote overrides kept in its `state_dir` are laid over it.
@@ -247,6 +237,14 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     systemd::ready(&format!("Listening on {broker}; transcribing"));
     tracing::info!(%broker, device = %config.device_id, vad = detector_name, "roomscribe is ready");
 
+    let threads = StageThreads {
+        audio: audio_stage,
+        vad: vad_stage,
+        asr: asr_stage,
+        speakers: speakers_stage,
+        meeting: meeting_task,
+        store: store_thread,
+    };
     let finished_early = tokio::select! {
         _ = sigterm.recv() => { tracing::info!("SIGTERM received; draining the pipeline"); None }
         _ = sigint.recv() => { tracing::info!("SIGINT received; draining the pipeline"); None }
@@ -266,26 +264,9 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     };
     let drained = published.is_some();
     if !drained {
-        supervisor::log_stragglers(
-            deadline,
-            &[
-                ("audio", audio_stage.is_finished()),
-                ("vad", vad_stage.is_finished()),
-                ("asr", asr_stage.is_finished()),
-                ("speakers", speakers_stage.is_finished()),
-                ("meeting", meeting_task.is_finished()),
-                ("store", store_thread.is_finished()),
-            ],
-        );
+        supervisor::log_stragglers(deadline, &threads.running());
     }
-    let audio_failure = if audio_stage.is_finished() {
-        audio_stage
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            .err()
-    } else {
-        None
-    };
+    let audio_failure = threads.audio_failure();
     supervisor::log_totals(&capture, &asr_counters);
     Ok(RunSummary {
         transcripts_published: published.and_then(Result::ok).unwrap_or(0),

@@ -1,6 +1,9 @@
 //! How a run ended: what it did (`RunSummary`), or why the daemon could not start or run
-//! (`AppError`, each variant from the module that knows what went wrong and says what to do).
-//! Never decides what to do about it: `main` turns both into log lines and an exit code.
+//! (`AppError`, each variant from the module that knows what went wrong and says what to do),
+//! and the stage threads the drain waits on (`StageThreads`). Never decides what to do about
+//! it: `main` turns both into log lines and an exit code.
+
+use std::thread::JoinHandle;
 
 use crate::asr::AsrError;
 use crate::audio::AudioError;
@@ -39,4 +42,56 @@ pub struct RunSummary {
     pub drained: bool,
     /// Why the audio stage stopped by itself, if it failed (a WAV source simply ends).
     pub audio_failure: Option<AudioError>,
+}
+
+/// Starts a stage on a thread of its own, named after it.
+pub(super) fn spawn<T: Send + 'static>(
+    stage: &'static str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<JoinHandle<T>, AppError> {
+    std::thread::Builder::new()
+        .name(stage.into())
+        .spawn(f)
+        .map_err(|source| AppError::Thread { stage, source })
+}
+
+/// The stages between the source and the bus, kept to name those still running when the drain
+/// runs out of time, and to learn why the audio stage stopped.
+pub(super) struct StageThreads {
+    pub audio: JoinHandle<Result<(), AudioError>>,
+    pub vad: JoinHandle<u64>,
+    pub asr: JoinHandle<()>,
+    pub speakers: JoinHandle<()>,
+    pub meeting: tokio::task::JoinHandle<()>,
+    pub store: JoinHandle<()>,
+}
+
+impl StageThreads {
+    /// The stages that have not finished, in the direction the data flows.
+    pub fn running(&self) -> Vec<&'static str> {
+        [
+            ("audio", self.audio.is_finished()),
+            ("vad", self.vad.is_finished()),
+            ("asr", self.asr.is_finished()),
+            ("speakers", self.speakers.is_finished()),
+            ("meeting", self.meeting.is_finished()),
+            ("store", self.store.is_finished()),
+        ]
+        .into_iter()
+        .filter(|(_, finished)| !finished)
+        .map(|(name, _)| name)
+        .collect()
+    }
+
+    /// Why the audio stage failed, if it has stopped (a WAV that ended is no failure). A panic
+    /// in it goes on unwinding here, so the process exits as a panic does.
+    pub fn audio_failure(self) -> Option<AudioError> {
+        if !self.audio.is_finished() {
+            return None;
+        }
+        self.audio
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .err()
+    }
 }
