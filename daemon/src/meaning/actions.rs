@@ -8,7 +8,7 @@
 
 use super::dates;
 use super::text::Sentence;
-use super::{finding_id, Cues};
+use super::{finding_id, Cues, Language};
 use crate::pipeline::{ActionItem, Finding, FindingBody};
 
 /// How many sentences after an item may still give it an owner or a due date.
@@ -184,7 +184,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         if cues.language.not_tasks.contains(&verb.as_str())
             || cues.reported.is_match(before)
             || is_said_to_the_room(&verb, rest, cues)
-            || is_bare_acceptance(&verb, rest)
+            || is_bare_acceptance(&verb, rest, cues.language)
         {
             continue;
         }
@@ -206,7 +206,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         if verb.is_empty()
             || cues.language.in_meeting.contains(&verb.as_str())
             || is_said_to_the_room(&verb, rest, cues)
-            || is_bare_acceptance(&verb, rest)
+            || is_bare_acceptance(&verb, rest, cues.language)
         {
             continue;
         }
@@ -221,7 +221,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         let whole = captures.get(0).expect("group 0 is the match");
         let named = captures.name("named").or_else(|| captures.name("owner"));
         let owner = match (captures.name("who"), named) {
-            (Some(who), _) if who.as_str().eq_ignore_ascii_case("you") => {
+            (Some(who), _) if who.as_str().eq_ignore_ascii_case(cues.language.you) => {
                 vocative.clone().map_or(Owner::Addressee, Owner::Known)
             }
             (Some(who), _) | (None, Some(who)) if cues.could_be_name(who.as_str()) => {
@@ -278,7 +278,7 @@ fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f
     if let Some(found) = cues.due.find(&task) {
         task.replace_range(found.range(), "");
     }
-    let task = tidy_task(&task);
+    let task = tidy_task(&task, cues.language);
     Found {
         owner,
         task,
@@ -289,36 +289,19 @@ fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f
     }
 }
 
-/// A task without what hangs off it: trailing hedges and fillers, doubled spaces.
-fn tidy_task(task: &str) -> String {
+/// A task without what hangs off it: the language's trailing hedges and fillers ("please",
+/// "as well"), doubled spaces.
+fn tidy_task(task: &str, language: &Language) -> String {
     let mut words: Vec<&str> = task.split_whitespace().collect();
-    while let Some(last) = words.last() {
-        let last = last.to_lowercase();
-        if matches!(
-            last.as_str(),
-            "please"
-                | "too"
-                | "then"
-                | "though"
-                | "explicitly"
-                | "now"
-                | "first"
-                | "and"
-                | "or"
-                | "for"
-                | "by"
-                | "as"
-                | "also"
-                | "ideally"
-        ) || (last == "well" && words.len() > 1 && words[words.len() - 2].eq_ignore_ascii_case("as"))
-        {
-            words.pop();
-            if last == "well" {
-                words.pop();
-            }
-        } else {
-            break;
-        }
+    while let Some(trailer) = language.task_trailers.iter().find(|trailer| {
+        let tail = trailer.split(' ').count();
+        tail <= words.len()
+            && trailer
+                .split(' ')
+                .zip(&words[words.len() - tail..])
+                .all(|(t, w)| w.eq_ignore_ascii_case(t))
+    }) {
+        words.truncate(words.len() - trailer.split(' ').count());
     }
     words.join(" ")
 }
@@ -349,7 +332,7 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
     words.iter().enumerate().find_map(|(i, word)| {
         let set_off_before = i == 0
             || words[i - 1].punct_after == Some(',')
-            || (words[i - 1].lower == "and" && (i == 1 || words[i - 2].punct_after == Some(',')));
+            || (words[i - 1].lower == cues.language.and && (i == 1 || words[i - 2].punct_after == Some(',')));
         let set_off_after = matches!(word.punct_after, Some(',' | '?'));
         (set_off_before && set_off_after && cues.could_be_name(&word.raw)).then(|| word.raw.clone())
     })
@@ -367,9 +350,10 @@ fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<
     }
     let words = &before.words;
     let last = words.len().checked_sub(1).filter(|&last| last > 0)?;
-    let after_comma = words[last - 1].punct_after == Some(',') && words[last - 1].lower != "and";
+    let and = cues.language.and;
+    let after_comma = words[last - 1].punct_after == Some(',') && words[last - 1].lower != and;
     // "and Marcus." or "Oh, and Marcus.": nothing else in the sentence.
-    let called_alone = words[last - 1].lower == "and" && last <= 2;
+    let called_alone = words[last - 1].lower == and && last <= 2;
     ((after_comma || called_alone) && cues.could_be_name(&words[last].raw)).then(|| words[last].raw.clone())
 }
 
@@ -403,12 +387,13 @@ fn is_said_to_the_room(verb: &str, rest: &str, cues: &Cues) -> bool {
 
 /// "I'll take that", "I'll do it right after this": taking on what was just asked, not a new
 /// item.
-fn is_bare_acceptance(verb: &str, rest: &str) -> bool {
+fn is_bare_acceptance(verb: &str, rest: &str, language: &Language) -> bool {
     let rest = rest.trim().to_lowercase();
     let object = rest.split_whitespace().next().unwrap_or("");
-    (matches!(verb, "take" | "do" | "handle") && matches!(object, "" | "it" | "that" | "this" | "care"))
+    let (vague, unless) = language.vague_promise;
+    (language.bare_acceptance_verbs.contains(&verb) && language.bare_acceptance_objects.contains(&object))
         // "I'll try": a promise of nothing in particular ("I'll try to fix it" is a task).
-        || (verb == "try" && object != "to")
+        || (verb == vague && object != unless)
 }
 
 /// A hypothetical before any commitment ("If it were up to me, I'd …", "I would have …").

@@ -62,22 +62,23 @@ pub fn resolve(due: &str, today: i64, language: &Language) -> Option<i64> {
             .copied()
     };
     let friday_of_week = |day: i64| day + (4 - weekday(day));
-    if has("today") || has("tonight") || has("eod") || (has("end") && after_word("of") == Some("day")) {
+    let w = &language.date_words;
+    if w.today.iter().any(|t| has(t)) || (has(w.end) && after_word(w.of) == Some(w.day)) {
         return Some(today);
     }
-    if has("this") && matches!(after_word("this"), Some("morning" | "afternoon" | "evening")) {
+    if has(w.this) && after_word(w.this).is_some_and(|part| w.parts_of_day.contains(&part)) {
         return Some(today);
     }
-    if has("tomorrow") {
+    if has(w.tomorrow) {
         return Some(today + 1);
     }
-    if has("end") {
-        let next = has("next");
-        if has("week") {
+    if has(w.end) {
+        let next = has(w.next);
+        if has(w.week) {
             let friday = friday_of_week(today);
             return Some(if next { friday + 7 } else { friday.max(today) });
         }
-        if has("month") {
+        if has(w.month) {
             let (y, m, _) = civil_from_days(today);
             let (y, m) = match next {
                 true if m == 12 => (y + 1, 1),
@@ -89,11 +90,13 @@ pub fn resolve(due: &str, today: i64, language: &Language) -> Option<i64> {
         return None;
     }
     for (index, name) in language.weekdays.iter().enumerate() {
-        let said = words.iter().position(|w| w.trim_end_matches("'s") == *name);
+        let said = words
+            .iter()
+            .position(|word| word.trim_end_matches(w.possessive) == *name);
         if let Some(position) = said {
             let ahead = (index as i64 - weekday(today)).rem_euclid(7);
             let ahead = if ahead == 0 { 7 } else { ahead };
-            let next = position > 0 && words[position - 1] == "next";
+            let next = position > 0 && words[position - 1] == w.next;
             // "next Monday" said before the weekend means the one after the coming one.
             let extra = if next && today + ahead <= friday_of_week(today) + 2 {
                 7

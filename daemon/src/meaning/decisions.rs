@@ -57,7 +57,12 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
             // "we advertise", not "we have" or "we tested".
             Some(verb) => {
                 let verb = verb.as_str().to_lowercase();
-                !cues.language.not_plans.contains(&verb.as_str()) && !verb.ends_with("ed") && !verb.ends_with("'re")
+                !cues.language.not_plans.contains(&verb.as_str())
+                    && !cues
+                        .language
+                        .not_plan_endings
+                        .iter()
+                        .any(|ending| verb.ends_with(ending))
             }
             None => true,
         }
@@ -85,11 +90,7 @@ fn what_was_decided(text: &str, cues: &Cues) -> String {
     }
     while let Some(first) = body.split([',', ' ']).next().filter(|w| !w.is_empty()) {
         let lead = first.to_lowercase();
-        if ![
-            "okay", "ok", "right", "great", "alright", "good", "fine", "and", "well", "first", "so", "then",
-        ]
-        .contains(&lead.as_str())
-        {
+        if !cues.language.decision_leads.contains(&lead.as_str()) {
             break;
         }
         body = body[first.len()..].trim_start_matches([',', ' ']).to_owned();

@@ -3,7 +3,7 @@
 //! English word themselves. Patterns are case-insensitive regular expressions over a sentence
 //! whose apostrophes are straightened.
 
-use super::Language;
+use super::{DateWords, Language};
 
 pub static ENGLISH: Language = Language {
     code: "en",
@@ -773,6 +773,52 @@ pub static ENGLISH: Language = Language {
         "try", "feel", "felt", "lost", "seem", "look", "looked", "heard", "found", "still", "really", "all", "both",
         "actually", "just",
     ],
+    // "we tested", "we're".
+    not_plan_endings: &["ed", "'re"],
+    decision_leads: &[
+        "okay", "ok", "right", "great", "alright", "good", "fine", "and", "well", "first", "so", "then",
+    ],
+    task_trailers: &[
+        "please",
+        "too",
+        "then",
+        "though",
+        "explicitly",
+        "now",
+        "first",
+        "and",
+        "or",
+        "for",
+        "by",
+        "as",
+        "also",
+        "ideally",
+        "as well",
+    ],
+    abbreviations: &["mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "etc", "vs", "approx"],
+    adverb_endings: &["ly"],
+    // "replies" → "reply", "screens" → "screen".
+    plurals: &[("ies", "y", 5), ("s", "", 4)],
+    not_plurals: &["ss", "us"],
+    date_words: DateWords {
+        today: &["today", "tonight", "eod"],
+        this: "this",
+        parts_of_day: &["morning", "afternoon", "evening"],
+        tomorrow: "tomorrow",
+        end: "end",
+        of: "of",
+        day: "day",
+        week: "week",
+        month: "month",
+        next: "next",
+        possessive: "'s",
+    },
+    and: "and",
+    you: "you",
+    capital_i: "i",
+    bare_acceptance_verbs: &["take", "do", "handle"],
+    bare_acceptance_objects: &["", "it", "that", "this", "care"],
+    vague_promise: ("try", "to"),
     due: r"\b(?:(?:by|before|until|till|on|for|during|in|within|over|after|no later than|from)\s+(?:the\s+)?(?:ORDINALS|\d{1,2}(?:st|nd|rd|th)|(?:MONTHS)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?|(?:a|one|two|three|four|five|six|a\s+couple\s+of|\d+)\s+(?:days?|weeks?|months?)|the\s+holidays)|(?:(?:by|before|until|till|on|for|during|in|within|over|after|no later than|from)\s+)?(?:the\s+)?(?:today|tonight|tomorrow(?:\s+(?:morning|afternoon|evening|night))?|this\s+(?:morning|afternoon|evening)|end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:day|week|month|quarter|year|sprint)|eod|(?:this|next|the\s+following|the\s+next|coming)\s+(?:week|month|quarter|year|sprint|weekend|WEEKDAYS)|(?:WEEKDAYS)(?:'s\s+[a-z]+(?:-[a-z]+)?)?(?:\s+(?:morning|afternoon|evening))?|(?:first|last|next)\s+(?:[a-z]+\s+)?(?:weeks?|weekends?|days?)\s+(?:in|of)\s+(?:MONTHS)|(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))\s+of\s+(?:MONTHS)|easter|christmas|next\s+(?:meeting|stand-?up|review|release)))\b",
     due_clause: r"^(?:(?:no rush|ideally|hopefully|preferably|if possible|at the latest)[,.]?\s*)*(?P<due>(?:by|before|until|till)\s+[a-z' -]+?)(?:[,.;?!]|$)",
     due_expected: r"\b(?:no rush|ideally|is fine|at the latest|if possible|i can have|by when|deadline|due)\b",

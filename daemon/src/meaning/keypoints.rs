@@ -101,7 +101,11 @@ mod tests {
                 ),
             })
             .collect();
-        let points = central(&text::sentences(&utterances), cues("en").unwrap(), 5);
+        let points = central(
+            &text::sentences(&utterances, &crate::meaning::english::ENGLISH),
+            cues("en").unwrap(),
+            5,
+        );
         assert_eq!(points.len(), 5);
         assert!(
             points.windows(2).all(|w| w[0].segment < w[1].segment),
@@ -129,7 +133,11 @@ mod tests {
                 text: (*t).into(),
             })
             .collect();
-        let points = central(&text::sentences(&utterances), cues("en").unwrap(), 1);
+        let points = central(
+            &text::sentences(&utterances, &crate::meaning::english::ENGLISH),
+            cues("en").unwrap(),
+            1,
+        );
         assert_eq!(points.len(), 1);
         assert_eq!(points[0].segment, 1, "{points:?}");
     }

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::text::{Sentence, Word};
-use super::Cues;
+use super::{Cues, Language};
 
 /// The longest phrase considered.
 const MAX_WORDS: usize = 3;
@@ -39,7 +39,11 @@ pub fn rank(sentences: &[Sentence], cues: &Cues, limit: usize) -> Vec<String> {
                     {
                         continue;
                     }
-                    let key = window.iter().map(|w| stem(&w.lower)).collect::<Vec<_>>().join(" ");
+                    let key = window
+                        .iter()
+                        .map(|w| stem(&w.lower, cues.language))
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     let candidate = candidates.entry(key).or_insert_with(|| Candidate {
                         surface: window.iter().map(|w| w.lower.as_str()).collect::<Vec<_>>().join(" "),
                         first_at: index,
@@ -118,7 +122,8 @@ pub fn entities(sentences: &[Sentence], cues: &Cues) -> Vec<String> {
         let words = &sentence.words;
         let mut i = 1;
         while i < words.len() {
-            let starts_run = words[i].capitalised() && words[i].lower != "i" && !names.contains(&words[i].lower);
+            let starts_run =
+                words[i].capitalised() && words[i].lower != cues.language.capital_i && !names.contains(&words[i].lower);
             if !starts_run {
                 i += 1;
                 continue;
@@ -213,20 +218,24 @@ fn is_content(word: &Word, cues: &Cues) -> bool {
     let lower = word.lower.as_str();
     lower.chars().count() >= 3
         && lower.chars().all(|c| c.is_alphabetic() || c == '-')
-        && !(lower.len() > 5 && lower.ends_with("ly"))
+        && !(lower.chars().count() > 5 && cues.language.adverb_endings.iter().any(|e| lower.ends_with(e)))
         && !cues.language.numbers.contains(&lower)
         && !cues.language.ordinals.contains(&lower)
 }
 
 /// A plural's singular, enough to count "screens" with "screen".
-fn stem(word: &str) -> String {
-    if word.len() > 4 && word.ends_with("ies") {
-        format!("{}y", &word[..word.len() - 3])
-    } else if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
-        word[..word.len() - 1].to_owned()
-    } else {
-        word.to_owned()
+fn stem(word: &str, language: &Language) -> String {
+    if language.not_plurals.iter().any(|ending| word.ends_with(ending)) {
+        return word.to_owned();
     }
+    language
+        .plurals
+        .iter()
+        .find(|(ending, _, shortest)| word.len() >= *shortest && word.ends_with(ending))
+        .map_or_else(
+            || word.to_owned(),
+            |(ending, singular, _)| format!("{}{singular}", &word[..word.len() - ending.len()]),
+        )
 }
 
 fn contains_words(outer: &str, inner: &str) -> bool {

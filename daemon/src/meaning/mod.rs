@@ -28,6 +28,7 @@ pub use text::Utterance;
 /// A cue table: the words and patterns one language's rules look for (see `english`).
 pub struct Language {
     pub code: &'static str,
+    /// Monday first.
     pub weekdays: [&'static str; 7],
     pub months: [&'static str; 12],
     pub ordinals: [&'static str; 31],
@@ -64,10 +65,63 @@ pub struct Language {
     pub hedge: &'static str,
     pub doubt: &'static str,
     pub not_plans: &'static [&'static str],
+    /// Endings of the verb after "we" that make it no plan (past tense: "we tested").
+    pub not_plan_endings: &'static [&'static str],
+    /// Words that open a summing-up and are not part of what was decided ("okay, so").
+    pub decision_leads: &'static [&'static str],
+    /// Words and phrases that hang off the end of a task and are cut from it ("please",
+    /// "as well"), lower case.
+    pub task_trailers: &'static [&'static str],
+    /// Abbreviations whose full stop does not end a sentence (lower case, without their last
+    /// stop: "dr", "e.g").
+    pub abbreviations: &'static [&'static str],
+    /// Endings of adverbs of manner, which are not topics (on words of six letters or more).
+    pub adverb_endings: &'static [&'static str],
+    /// How a plural becomes the singular a topic is counted under: (ending, replacement, the
+    /// shortest word it applies to), the first that fits wins; endings in `not_plurals` only
+    /// look plural ("class", "status").
+    pub plurals: &'static [(&'static str, &'static str, usize)],
+    pub not_plurals: &'static [&'static str],
+    /// The words a spoken due date is read by (`dates::resolve`).
+    pub date_words: DateWords,
+    /// The conjunction that can set a name off like a comma ("Oh, and Marcus, please…").
+    pub and: &'static str,
+    /// The second person, whose request goes to the addressee ("you take the south").
+    pub you: &'static str,
+    /// The first person singular where it is written with a capital inside a sentence ("I"),
+    /// lower case: no entity.
+    pub capital_i: &'static str,
+    /// Taking on what was just asked, not a new item: a verb with none of these objects after
+    /// it ("I'll take that", "I'll do it").
+    pub bare_acceptance_verbs: &'static [&'static str],
+    pub bare_acceptance_objects: &'static [&'static str],
+    /// A promise of nothing in particular: the verb, unless this word follows it ("I'll try",
+    /// but "I'll try to fix it" is a task).
+    pub vague_promise: (&'static str, &'static str),
     pub due: &'static str,
     pub due_clause: &'static str,
     pub due_expected: &'static str,
     pub agreement: &'static str,
+}
+
+/// The words of spoken due dates, lower case.
+pub struct DateWords {
+    /// Words that name the meeting's own day ("today", "tonight", "eod").
+    pub today: &'static [&'static str],
+    /// The word before a part of the day that also means today ("this morning").
+    pub this: &'static str,
+    pub parts_of_day: &'static [&'static str],
+    pub tomorrow: &'static str,
+    /// "end of the week": `end`, and `of` before `day`.
+    pub end: &'static str,
+    pub of: &'static str,
+    pub day: &'static str,
+    pub week: &'static str,
+    pub month: &'static str,
+    /// "next Monday", "end of next week".
+    pub next: &'static str,
+    /// The possessive ending a weekday may carry ("Thursday's stand-up").
+    pub possessive: &'static str,
 }
 
 /// A language's patterns, compiled once.
@@ -234,7 +288,7 @@ pub struct Context {
 
 /// Everything the rules find in `utterances`, as the summary carries it.
 pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> MeetingMeaning {
-    let sentences = text::sentences(utterances);
+    let sentences = text::sentences(utterances, cues.language);
     let findings = discrete_findings(&sentences, cues, context);
     let mut meaning = MeetingMeaning::default();
     for finding in findings {
@@ -393,7 +447,7 @@ impl Tracker {
             .filter(|u| u.end >= now - window_s)
             .cloned()
             .collect();
-        let sentences = text::sentences(&recent);
+        let sentences = text::sentences(&recent, self.cues.language);
         let body = FindingBody::Keywords(crate::pipeline::Keywords {
             keywords: keywords::rank(&sentences, self.cues, self.context.keywords),
             entities: keywords::entities(&sentences, self.cues),
@@ -449,7 +503,7 @@ impl Tracker {
             0 => None,
             _ => self.utterances.get(from + SETTLED).map(|u| u.seq),
         };
-        let sentences = text::sentences(&self.utterances[from..]);
+        let sentences = text::sentences(&self.utterances[from..], self.cues.language);
         let mut changed = Vec::new();
         for finding in discrete_findings(&sentences, self.cues, &self.context) {
             if settled_before.is_some_and(|seq| finding.segments.first().is_some_and(|first| *first < seq)) {

@@ -2,6 +2,8 @@
 //! segment, speaker, turn and time) and sentences into words. Pure; never decides what a
 //! sentence means.
 
+use super::Language;
+
 /// One final transcript segment as the meaning rules see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Utterance {
@@ -68,12 +70,9 @@ impl Word {
     }
 }
 
-/// Abbreviations whose full stop does not end a sentence.
-const ABBREVIATIONS: [&str; 10] = ["mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "etc", "vs", "approx"];
-
 /// Cuts a text into sentences: after `.`, `?`, `!` (or `…`) followed by a space and a capital
 /// letter or a digit, or at the end; not after an abbreviation or inside a number ("4.2").
-pub fn split_sentences(text: &str) -> Vec<&str> {
+pub fn split_sentences<'t>(text: &'t str, language: &Language) -> Vec<&'t str> {
     let bytes: Vec<(usize, char)> = text.char_indices().collect();
     let mut sentences = Vec::new();
     let mut begin = 0;
@@ -97,7 +96,7 @@ pub fn split_sentences(text: &str) -> Vec<&str> {
             .next()
             .unwrap_or("")
             .to_lowercase();
-        if c == '.' && ABBREVIATIONS.contains(&word_before.as_str()) {
+        if c == '.' && language.abbreviations.contains(&word_before.as_str()) {
             continue;
         }
         let end = at + c.len_utf8();
@@ -142,7 +141,7 @@ const SENTENCE_GOES_ON_S: f64 = 3.0;
 /// or exclamation mark and is followed closely by the same speaker's next segment (or, with no
 /// pause and a cut in mid-phrase, another label's) has its last sentence finished there ("And
 /// I'll write up" + "the sync edge cases in the ticket."), however many segments it takes.
-pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
+pub fn sentences(utterances: &[Utterance], language: &Language) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = Vec::new();
     // The utterance the last sentence so far ends in.
     let mut last_ends_in = None;
@@ -175,7 +174,7 @@ pub fn sentences(utterances: &[Utterance]) -> Vec<Sentence> {
                 && !last.text.trim_end().ends_with(['.', '?', '!', '…'])
         });
         let mut goes_on = open.is_some();
-        for (index, sentence) in split_sentences(text).into_iter().enumerate() {
+        for (index, sentence) in split_sentences(text, language).into_iter().enumerate() {
             let offset = text[consumed..].find(sentence).map_or(consumed, |o| consumed + o);
             let begin_chars = text[..offset].chars().count() as f64;
             let end_chars = begin_chars + sentence.chars().count() as f64;
@@ -231,20 +230,21 @@ pub fn said(lines: &[(&str, &str)]) -> Vec<Sentence> {
             text: (*text).into(),
         })
         .collect();
-    sentences(&utterances)
+    sentences(&utterances, &super::english::ENGLISH)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meaning::english::ENGLISH;
 
     #[test]
     fn sentences_end_at_stops_not_inside_numbers_or_after_abbreviations() {
         assert_eq!(
-            split_sentences("We ship 4.2 on Friday. Dr. Lee agrees! Does she? yes, mostly"),
+            split_sentences("We ship 4.2 on Friday. Dr. Lee agrees! Does she? yes, mostly", &ENGLISH),
             ["We ship 4.2 on Friday.", "Dr. Lee agrees!", "Does she? yes, mostly"]
         );
-        assert_eq!(split_sentences("  "), Vec::<&str>::new());
+        assert_eq!(split_sentences("  ", &ENGLISH), Vec::<&str>::new());
     }
 
     #[test]
@@ -266,7 +266,10 @@ mod tests {
             speaker: Some(speaker.into()),
             text: text.into(),
         };
-        let s = sentences(&[u(0, "S1", "Hi. Ok."), u(1, "S1", "Go on."), u(2, "S2", "Sure.")]);
+        let s = sentences(
+            &[u(0, "S1", "Hi. Ok."), u(1, "S1", "Go on."), u(2, "S2", "Sure.")],
+            &ENGLISH,
+        );
         let turns: Vec<usize> = s.iter().map(|s| s.turn).collect();
         assert_eq!(turns, [0, 0, 0, 1]);
         assert_eq!((s[0].start, s[1].end), (0.0, 4.0));
@@ -283,14 +286,17 @@ mod tests {
             speaker: Some(speaker.into()),
             text: text.into(),
         };
-        let s = sentences(&[
-            u(0, "S1", 0.0, "And I'll write up"),
-            u(1, "S1", 2.5, "the sync edge cases in the ticket. Done."),
-            u(2, "S2", 5.0, "Before"),
-            u(3, "S1", 7.5, "lunch, then."),
-            u(4, "S2", 9.5, "So we"),
-            u(5, "S3", 11.5, "ship it."),
-        ]);
+        let s = sentences(
+            &[
+                u(0, "S1", 0.0, "And I'll write up"),
+                u(1, "S1", 2.5, "the sync edge cases in the ticket. Done."),
+                u(2, "S2", 5.0, "Before"),
+                u(3, "S1", 7.5, "lunch, then."),
+                u(4, "S2", 9.5, "So we"),
+                u(5, "S3", 11.5, "ship it."),
+            ],
+            &ENGLISH,
+        );
         let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(
             texts,
@@ -316,17 +322,20 @@ mod tests {
             speaker: Some(speaker.into()),
             text: text.into(),
         };
-        let s = sentences(&[
-            u(0, "S1", 0.0, 3.0, "What if we split it evenly,"),
-            u(1, "S1", 3.0, 6.0, "15 and 15, and look at the numbers again"),
-            u(2, "S1", 6.0, 8.0, "after four weeks? Fine."),
-            u(3, "S1", 9.0, 11.0, "Should we tell"),
-            u(4, "S2", 11.0, 14.0, "Sam what the session is about?"),
-            u(5, "S2", 15.0, 17.0, "I think we should"),
-            u(6, "S1", 17.5, 19.0, "No, wait."),
-            u(7, "S1", 19.0, 20.0, "We could,"),
-            u(8, "S2", 20.0, 22.0, "Sure."),
-        ]);
+        let s = sentences(
+            &[
+                u(0, "S1", 0.0, 3.0, "What if we split it evenly,"),
+                u(1, "S1", 3.0, 6.0, "15 and 15, and look at the numbers again"),
+                u(2, "S1", 6.0, 8.0, "after four weeks? Fine."),
+                u(3, "S1", 9.0, 11.0, "Should we tell"),
+                u(4, "S2", 11.0, 14.0, "Sam what the session is about?"),
+                u(5, "S2", 15.0, 17.0, "I think we should"),
+                u(6, "S1", 17.5, 19.0, "No, wait."),
+                u(7, "S1", 19.0, 20.0, "We could,"),
+                u(8, "S2", 20.0, 22.0, "Sure."),
+            ],
+            &ENGLISH,
+        );
         let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(
             texts,
@@ -347,7 +356,7 @@ mod tests {
             speaker: None,
             ..u(1, "-", 2.0, 5.0, "the sync edge cases in the ticket and the runbook.")
         };
-        let s = sentences(&[u(0, "S1", 0.0, 2.0, "And I'll write up"), unlabelled]);
+        let s = sentences(&[u(0, "S1", 0.0, 2.0, "And I'll write up"), unlabelled], &ENGLISH);
         assert_eq!(s.len(), 1);
         assert_eq!(
             s[0].speaker.as_deref(),

@@ -223,18 +223,30 @@ fn live_finals_name_their_speakers_and_an_enrolled_voice_is_named_in_the_next_me
     let last_end = turns.last().unwrap().0.end;
     let (mut daemon, port, subscriber) = play_meeting(&dir, "guests", &raw, &state, last_end);
     let finals = revised_finals_of(&subscriber, "roomscribe/room-7");
-    let mut named = 0;
+    let mut alice_turns = 0;
     for (turn, speaker) in &turns {
         let own: Vec<&serde_json::Value> = finals.iter().filter(|f| overlap(f, turn) > 1.0).collect();
         assert!(!own.is_empty(), "no final for {turn:?}");
+        if speaker == "A" {
+            alice_turns += 1;
+            assert!(
+                own.iter().any(|f| f["speaker_name"] == "Alice"),
+                "Alice's turn {turn:?} was not named: {own:#?}"
+            );
+            continue;
+        }
         for f in own {
-            match speaker.as_str() {
-                "A" => named += usize::from(f["speaker_name"] == "Alice"),
-                _ => assert!(f["speaker_name"].is_null(), "{speaker} was named: {f}"),
-            }
+            assert!(f["speaker_name"].is_null(), "{speaker} was named: {f}");
+            let label = f["speaker"].as_str().unwrap_or_default();
+            assert!(
+                label
+                    .strip_prefix('S')
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+                "{speaker}, not enrolled, should be labelled S<n>: {f}"
+            );
         }
     }
-    assert!(named >= 2, "Alice's turns were not named: {finals:#?}");
+    assert_eq!(alice_turns, 2, "the guests cast gives Alice two turns");
 
     let print = query_store(&db, "SELECT hex(embedding) FROM voiceprints WHERE name = 'Alice'");
     let print = decode_hex(print[0][0].as_str().unwrap()).unwrap();
