@@ -79,10 +79,11 @@ fn turns_close_together_lose_no_word_and_each_get_their_own_final() {
         word_error_rate(&meeting.text(), &offline_text),
     );
     eprintln!("live WER {live_wer:.3}: {live_text:?}\noffline WER {offline_wer:.3}: {offline_text:?}");
-    // Within one word: live decodes each sentence with the previous ones as its prompt, offline
-    // the whole meeting in one window, and tiny.en may hear one word differently either way.
-    // On these 56 words one word is 1.8 points; `scripts/bench latency` holds live to 1 point
-    // of offline over the corpus.
+    // Within one word: live decodes each phrase alone, offline the whole meeting in one
+    // window, and tiny.en may hear one word differently either way. On these 56 words one word
+    // is 1.8 points, more than the 1; over the public corpus live finals are further
+    // from offline than that (README, "The live path": 21.0 % first finals, 15.2 % revised,
+    // 12.3 % offline at beam 5). What this test holds is that no word is lost.
     let one_word = 1.0 / words(&meeting.text()).len() as f64;
     assert!(
         live_wer <= offline_wer + one_word + 1e-9,
