@@ -34,12 +34,30 @@ fn assert_answers_ping(dir: &TempDir, port: u16, subscriber: &Subscriber, tx: &s
 
 /// The retained status, as a newly connecting client sees it.
 fn retained_status(port: u16) -> String {
+    String::from_utf8_lossy(&retained(port, "roomscribe/room-7/status"))
+        .trim()
+        .to_owned()
+}
+
+/// What is retained on `topic`, as a newly connecting client gets it (empty when nothing is).
+fn retained(port: u16, topic: &str) -> Vec<u8> {
     let out = std::process::Command::new("mosquitto_sub")
-        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-C", "1", "-W", "5"])
-        .args(["-t", "roomscribe/room-7/status"])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-C",
+            "1",
+            "-W",
+            "5",
+            "-N",
+            "--retained-only",
+        ])
+        .args(["-t", topic])
         .output()
         .expect("mosquitto_sub runs");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    out.stdout
 }
 
 /// Issue 15: one 11 KB message used to break the daemon's own connection for good (rumqttc's
@@ -153,6 +171,14 @@ fn large_messages_and_a_stolen_connection_leave_the_daemon_answering() {
             .iter()
             .any(|h| h["bus"]["reconnects"].as_u64() >= Some(1))
     });
+    // The broker kept what the daemon retained before its connection was lost: a dashboard
+    // that connects now still gets the configuration state and the latest health.
+    for topic in ["roomscribe/room-7/config/state", "roomscribe/room-7/health"] {
+        let kept = retained(port, topic);
+        assert!(!kept.is_empty(), "{topic} is retained after the reconnect");
+        let decoded = decode_cbor_independently(&[kept]);
+        assert!(decoded[0].is_object(), "{topic} holds a CBOR map: {decoded:?}");
+    }
 }
 
 /// Issue 15: the newest signed time accepted from each operator is kept in the store before the
