@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`scripts/bench endpoint`: how well the VAD stage's endpointer finds the ends of turns, for a
-sweep of `vad.pause_ms` and `vad.min_silence_ms`, on every meeting of the given corpora.
+sweep of `vad.threshold`, `vad.pause_ms` and `vad.min_silence_ms`, on every meeting of the given
+corpora. (The hysteresis below the threshold, 0.15, is Silero's reference `neg_threshold`.)
 
 Runs `roomscribe vad` (the daemon's own VAD stage: Silero, hysteresis, padding) per file and
 setting and compares its pauses and segment ends with the ground-truth turns:
@@ -28,9 +29,10 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, max(0, round((len(ordered) - 1) * q)))] if ordered else float("nan")
 
 
-def run_vad(roomscribe: str, silero: str, wav: Path, pause_ms: int, min_silence_ms: int) -> dict:
+def run_vad(roomscribe: str, silero: str, wav: Path, threshold: float, pause_ms: int, min_silence_ms: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".toml") as config:
-        config.write(f'[vad]\nmodel = "{silero}"\npause_ms = {pause_ms}\nmin_silence_ms = {min_silence_ms}\n')
+        config.write(f'[vad]\nmodel = "{silero}"\nthreshold = {threshold}\npause_ms = {pause_ms}\n'
+                     f'min_silence_ms = {min_silence_ms}\n')
         config.flush()
         out = subprocess.run([roomscribe, "vad", str(wav), "--config", config.name],
                              check=True, capture_output=True).stdout
@@ -66,6 +68,7 @@ def main():
     parser.add_argument("--roomscribe", required=True)
     parser.add_argument("--silero", required=True)
     parser.add_argument("--corpus", action="append", required=True, help="a corpus folder (repeatable)")
+    parser.add_argument("--threshold", default="0.5")
     parser.add_argument("--pause-ms", default="96,128,160,192,256,320")
     parser.add_argument("--min-silence-ms", default="400,600,800")
     args = parser.parse_args()
@@ -76,24 +79,24 @@ def main():
             sets.append((Path(corpus).name, wavs))
     if not sets:
         sys.exit("bench: no meetings found")
-    print(f"{'corpus':<8} {'pause':>5} {'silence':>7} {'ends found':>10} {'lag p50':>7} {'lag p95':>7} "
+    print(f"{'corpus':<8} {'thresh':>6} {'pause':>5} {'silence':>7} {'ends found':>10} {'lag p50':>7} {'lag p95':>7} "
           f"{'inside/min':>10} {'merged':>6}")
     for name, wavs in sets:
         truths = {w: json.loads(w.with_suffix(".json").read_text())["turns"] for w in wavs}
-        for min_silence in [int(v) for v in args.min_silence_ms.split(",")]:
-            for pause in [int(v) for v in args.pause_ms.split(",")]:
-                if pause > min_silence:
-                    continue
-                found = ends = merged = inside = 0
-                lags, speech_min = [], 0.0
-                for wav in wavs:
-                    timeline = run_vad(args.roomscribe, args.silero, wav, pause, min_silence)
-                    f, e, l, m, i, s = evaluate(truths[wav], timeline, pause / 1000)
-                    found, ends, merged, inside, speech_min = found + f, ends + e, merged + m, inside + i, speech_min + s
-                    lags += l
-                print(f"{name:<8} {pause:>5} {min_silence:>7} {100 * found / max(1, ends):9.1f}% "
-                      f"{percentile(lags, 0.5):7.2f} {percentile(lags, 0.95):7.2f} "
-                      f"{inside / max(speech_min, 1e-9):10.1f} {merged:>6}", flush=True)
+        settings = [(t, p, m) for t in [float(v) for v in args.threshold.split(",")]
+                    for m in [int(v) for v in args.min_silence_ms.split(",")]
+                    for p in [int(v) for v in args.pause_ms.split(",")] if p <= m]
+        for threshold, pause, min_silence in settings:
+            found = ends = merged = inside = 0
+            lags, speech_min = [], 0.0
+            for wav in wavs:
+                timeline = run_vad(args.roomscribe, args.silero, wav, threshold, pause, min_silence)
+                f, e, l, m, i, s = evaluate(truths[wav], timeline, pause / 1000)
+                found, ends, merged, inside, speech_min = found + f, ends + e, merged + m, inside + i, speech_min + s
+                lags += l
+            print(f"{name:<8} {threshold:>6.2f} {pause:>5} {min_silence:>7} {100 * found / max(1, ends):9.1f}% "
+                  f"{percentile(lags, 0.5):7.2f} {percentile(lags, 0.95):7.2f} "
+                  f"{inside / max(speech_min, 1e-9):10.1f} {merged:>6}", flush=True)
 
 
 if __name__ == "__main__":
