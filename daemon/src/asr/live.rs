@@ -436,8 +436,9 @@ impl LiveRun<'_> {
     /// whose text came out different. A failed decode revises nothing (the finals stand).
     fn revise(&self, live: &mut LiveState, group: &Group) -> bool {
         let audio = group.audio();
-        // A short group is decoded without a prompt: Whisper would copy it (see `run_stage`).
-        let prompted = audio.len() >= PROMPT_FROM_SAMPLES;
+        // A short group is decoded without a prompt (Whisper would copy it, see `run_stage`),
+        // after the audio heard before it instead.
+        let prompted = group.finals_samples() >= PROMPT_FROM_SAMPLES;
         let mut context = if prompted {
             live.revision_context.clone()
         } else {
@@ -477,6 +478,7 @@ impl LiveRun<'_> {
             finals = group.finals.len(),
             revised = revisions.len(),
             audio_s = audio.len() as f64 / f64::from(STREAM_RATE),
+            lead_in_s = group.lead_in.len() as f64 / f64::from(STREAM_RATE),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "Finals heard again"
         );

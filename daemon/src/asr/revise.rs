@@ -13,6 +13,11 @@
 //! on the whole, not every time: public corpus, beam 5, revised WER 15.9 % taking every
 //! revision, 15.2 % taking only those heard at least as surely).
 //!
+//! A group shorter than `PROMPT_FROM_SAMPLES` (the finals of a quiet moment: often one short
+//! phrase) is heard after a lead-in: up to `LEAD_IN_SAMPLES` of the finals' audio heard just
+//! before it, whose words only give it context and are dropped. Alone, "Sounds good to me."
+//! came back as "How is it going to me?"; `transcribe` hears it after half a minute.
+//!
 //! A group in which any final would keep fewer than half its words revises none of them
 //! (words that moved across a boundary, or were not heard again): a revision corrects words,
 //! it never drops or duplicates them.
@@ -31,6 +36,8 @@ pub const GROUP_MAX_SAMPLES: usize = 30 * STREAM_RATE as usize;
 /// A group shorter than this is decoded without the text before it as prompt: given a few
 /// seconds of audio and a prompt, Whisper copies the prompt (see `live`).
 pub const PROMPT_FROM_SAMPLES: usize = 10 * STREAM_RATE as usize;
+/// The most audio of finals already heard that goes before a short group as its lead-in.
+pub const LEAD_IN_SAMPLES: usize = 20 * STREAM_RATE as usize;
 /// A group in which a final would keep fewer than this share of its words revises nothing.
 const MIN_WORDS_KEPT: f64 = 0.5;
 
@@ -51,6 +58,8 @@ pub struct PublishedFinal {
 pub struct Unrevised {
     finals: VecDeque<PublishedFinal>,
     samples: usize,
+    /// The last `LEAD_IN_SAMPLES` of the finals already taken into groups, end to end.
+    heard: Vec<f32>,
 }
 
 impl Unrevised {
@@ -65,6 +74,8 @@ impl Unrevised {
             if let Some(oldest) = self.finals.pop_front() {
                 self.samples -= oldest.audio.len();
                 forgotten += 1;
+                // What was heard before is no longer just before what is left.
+                self.heard.clear();
             }
         }
         forgotten
@@ -83,9 +94,11 @@ impl Unrevised {
     pub fn clear(&mut self) {
         self.finals.clear();
         self.samples = 0;
+        self.heard.clear();
     }
 
-    /// The oldest finals whose audio fits in one window (at least one final).
+    /// The oldest finals whose audio fits in one window (at least one final); a short group
+    /// with the audio heard just before it as its lead-in.
     pub fn take_group(&mut self) -> Option<Group> {
         let first = self.finals.pop_front()?;
         let mut samples = first.audio.len();
@@ -98,7 +111,17 @@ impl Unrevised {
             finals.extend(self.finals.pop_front());
         }
         self.samples -= samples;
-        Some(Group { finals })
+        let lead_in = if samples < PROMPT_FROM_SAMPLES {
+            self.heard.clone()
+        } else {
+            Vec::new()
+        };
+        for published in &finals {
+            self.heard.extend_from_slice(&published.audio);
+        }
+        let excess = self.heard.len().saturating_sub(LEAD_IN_SAMPLES);
+        self.heard.drain(..excess);
+        Some(Group { finals, lead_in })
     }
 }
 
@@ -106,6 +129,9 @@ impl Unrevised {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub finals: Vec<PublishedFinal>,
+    /// Audio heard before the finals, decoded with them for context only (empty for a group
+    /// long enough to carry its own).
+    pub lead_in: Vec<f32>,
 }
 
 /// One word heard again, times in seconds from the start of the group's audio.
@@ -129,9 +155,15 @@ pub enum Outcome {
 }
 
 impl Group {
-    /// The finals' audio end to end: what is decoded.
+    /// The lead-in and the finals' audio end to end: what is decoded.
     pub fn audio(&self) -> Vec<f32> {
-        self.finals.iter().flat_map(|f| f.audio.iter().copied()).collect()
+        let finals = self.finals.iter().flat_map(|f| f.audio.iter().copied());
+        self.lead_in.iter().copied().chain(finals).collect()
+    }
+
+    /// The finals' own audio, in samples (without the lead-in).
+    pub fn finals_samples(&self) -> usize {
+        self.finals.iter().map(|f| f.audio.len()).sum()
     }
 
     /// Gives each final the words whose middle falls in its audio, and revises those whose
@@ -142,7 +174,9 @@ impl Group {
     pub fn revise(&self, words: &[HeardWord]) -> Outcome {
         let rate = f64::from(STREAM_RATE);
         let last = self.finals.len() - 1;
-        let mut offset = 0.0;
+        // Words of the lead-in are context: none of them goes to a final.
+        let lead_in = self.lead_in.len() as f64 / rate;
+        let mut offset = lead_in;
         let mut shares = Vec::with_capacity(self.finals.len());
         for (index, published) in self.finals.iter().enumerate() {
             let end = offset + published.audio.len() as f64 / rate;
@@ -150,7 +184,7 @@ impl Group {
                 .iter()
                 .filter(|w| {
                     let middle = (w.start + w.end) / 2.0;
-                    (index == 0 || middle >= offset) && (index == last || middle < end)
+                    (middle >= offset || (index == 0 && self.lead_in.is_empty())) && (index == last || middle < end)
                 })
                 .collect();
             shares.push((published, offset, end, mine));
@@ -258,6 +292,7 @@ mod tests {
     fn words_go_to_the_final_their_middle_falls_in_and_times_map_back_to_the_stream() {
         // Final 7 said 100.0-102.0 s, final 8 said 105.0-106.5 s: end to end, 0-2 and 2-3.5.
         let group = Group {
+            lead_in: Vec::new(),
             finals: vec![
                 published(7, 100.0, 2.0, "Good boy it."),
                 published(8, 105.0, 1.5, "some of the photos"),
@@ -289,6 +324,7 @@ mod tests {
     #[test]
     fn a_final_heard_again_less_surely_keeps_its_text() {
         let group = Group {
+            lead_in: Vec::new(),
             finals: vec![
                 PublishedFinal {
                     confidence: 0.9,
@@ -316,6 +352,7 @@ mod tests {
         // "Okay." heard again with "It works now": its word went to final 2, which would then
         // say it twice; final 1 would keep none.
         let group = Group {
+            lead_in: Vec::new(),
             finals: vec![published(1, 0.0, 2.0, "Okay."), published(2, 3.0, 2.0, "It work snow.")],
         };
         let words = heard(&[
@@ -330,6 +367,7 @@ mod tests {
     #[test]
     fn a_hearing_with_far_fewer_words_revises_nothing() {
         let group = Group {
+            lead_in: Vec::new(),
             finals: vec![published(
                 1,
                 0.0,
@@ -340,6 +378,63 @@ mod tests {
         assert_eq!(
             group.revise(&heard(&[("We", 0.0, 0.3), ("still", 0.3, 0.6)])),
             Outcome::Distrusted { heard: 2, published: 9 }
+        );
+    }
+
+    #[test]
+    fn a_short_group_is_heard_after_what_came_before_and_gets_none_of_its_words() {
+        let mut unrevised = Unrevised::default();
+        unrevised.push(published(1, 0.0, 12.0, "We moved the launch by a week."));
+        unrevised.push(published(2, 13.0, 1.5, "Sounds good to me."));
+        let both = unrevised.take_group().unwrap();
+        assert_eq!(both.finals.len(), 2, "both fit in one window");
+        assert!(both.lead_in.is_empty(), "long enough, and nothing was heard before it");
+
+        // Heard one at a time (a quiet moment after each), the short one gets a lead-in.
+        let mut unrevised = Unrevised::default();
+        unrevised.push(published(1, 0.0, 12.0, "We moved the launch by a week."));
+        let long = unrevised.take_group().unwrap();
+        assert!(long.lead_in.is_empty());
+        unrevised.push(published(2, 13.0, 1.5, "How is God for me?"));
+        let short = unrevised.take_group().unwrap();
+        assert_eq!(
+            short.lead_in.len(),
+            12 * STREAM_RATE as usize,
+            "the whole final before it"
+        );
+        assert_eq!(short.audio().len(), short.lead_in.len() + short.finals_samples());
+        let revisions = trusted(
+            &short,
+            &heard(&[
+                ("launch", 10.0, 10.5),
+                ("week.", 11.5, 11.9),
+                ("Sounds", 12.1, 12.4),
+                ("good", 12.4, 12.7),
+                ("to", 12.7, 12.9),
+                ("me.", 12.9, 13.3),
+            ]),
+        );
+        assert_eq!(revisions.len(), 1);
+        assert_eq!(
+            revisions[0].text, "Sounds good to me.",
+            "the lead-in's words are context only"
+        );
+        assert!(
+            (revisions[0].words[0].start - 13.1).abs() < 1e-9,
+            "times from the final's own start"
+        );
+
+        // A lead-in never holds more than LEAD_IN_SAMPLES, and forgetting finals drops it.
+        let mut unrevised = Unrevised::default();
+        unrevised.push(published(1, 0.0, 25.0, "A long explanation."));
+        unrevised.take_group().unwrap();
+        unrevised.push(published(2, 26.0, 1.0, "Right."));
+        assert_eq!(unrevised.take_group().unwrap().lead_in.len(), LEAD_IN_SAMPLES);
+        unrevised.clear();
+        unrevised.push(published(3, 40.0, 1.0, "Okay."));
+        assert!(
+            unrevised.take_group().unwrap().lead_in.is_empty(),
+            "cleared with the settings"
         );
     }
 
