@@ -618,15 +618,22 @@ pub struct KeyPoint {
     pub segment: u64,
 }
 
-/// What the meeting stage hands to the store: records to commit (then publish), and the live
-/// partials that are only passed on.
+/// What the meeting stage hands to the store: a record to commit (then publish), or a live
+/// partial that the store only passes on.
 #[derive(Debug, Clone, PartialEq)]
-pub enum MeetingOutput {
+pub enum ToStore {
+    /// Boxed: a summary is large, and partials are many.
+    Record(Box<MeetingOutput>),
     /// A live hypothesis, and the meeting going on (if any). Never stored.
     Partial {
         partial: PartialTranscript,
         meeting: Option<String>,
     },
+}
+
+/// A record of the meeting stage: the store commits it, then hands it to the bus.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeetingOutput {
     MeetingStarted(MeetingRecord),
     MeetingEnded(MeetingRecord),
     Segment {

@@ -23,7 +23,7 @@ use crate::config::{MeaningConfig, MeetingConfig, SpeakersConfig};
 use crate::meaning::{self, Tracker, Utterance};
 use crate::pipeline::{
     AttributedOutput, AudioReport, Finding, MeetingMeaning, MeetingOutput, MeetingRecord, MeetingRequest,
-    SegmentRecord, SpeakersRevision, TextRevision, Transcript,
+    SegmentRecord, SpeakersRevision, TextRevision, ToStore, Transcript,
 };
 use crate::stage::StageContext;
 use rules::{Decision, EndedBy, MeetingRules};
@@ -58,14 +58,14 @@ pub struct MeetingStage {
     /// The last transcripts handed on, and the meeting each was said in: what a revision
     /// (`TextRevision`) changes.
     recent: VecDeque<(Option<String>, Transcript)>,
-    out: mpsc::Sender<MeetingOutput>,
+    out: mpsc::Sender<ToStore>,
 }
 
 /// Transcripts remembered for their revisions: ASR revises within about 30 s of speech.
 const RECENT_TRANSCRIPTS: usize = 256;
 
 impl MeetingStage {
-    pub fn new(ctx: StageContext<()>, config: &MeetingConfig, out: mpsc::Sender<MeetingOutput>) -> Self {
+    pub fn new(ctx: StageContext<()>, config: &MeetingConfig, out: mpsc::Sender<ToStore>) -> Self {
         Self {
             ctx,
             rules: MeetingRules::new(config),
@@ -100,7 +100,7 @@ impl MeetingStage {
                     Some(AttributedOutput::Partial(partial)) => {
                         // Live only: a partial that does not fit now is superseded by the next.
                         let meeting = self.meeting_id();
-                        let _ = self.out.try_send(MeetingOutput::Partial { partial, meeting });
+                        let _ = self.out.try_send(ToStore::Partial { partial, meeting });
                     }
                     Some(AttributedOutput::Final(transcript)) => {
                         let _work = heartbeat.working();
@@ -149,7 +149,7 @@ impl MeetingStage {
 
     /// Hands a record to the store, waiting for room (records are never dropped here).
     async fn send(&self, output: MeetingOutput) {
-        if self.out.send(output).await.is_err() {
+        if self.out.send(ToStore::Record(Box::new(output))).await.is_err() {
             tracing::error!("The store stage has stopped; a record could not be handed to it");
         }
     }
@@ -461,7 +461,9 @@ mod tests {
             .await;
         let mut seen = Vec::new();
         while let Ok(output) = records.try_recv() {
-            seen.push(output);
+            if let ToStore::Record(record) = output {
+                seen.push(*record);
+            }
         }
         seen
     }
@@ -481,7 +483,7 @@ mod tests {
                 MeetingOutput::MeetingEnded(_) => "ended",
                 MeetingOutput::Summary(_) => "summary",
                 MeetingOutput::Finding { .. } => "finding",
-                MeetingOutput::Partial { .. } | MeetingOutput::Insight { .. } | MeetingOutput::Speakers(_) => "other",
+                MeetingOutput::Insight { .. } | MeetingOutput::Speakers(_) => "other",
             })
             .collect();
         assert_eq!(kinds, ["started", "segment", "segment", "ended", "summary"]);

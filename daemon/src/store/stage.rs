@@ -17,7 +17,7 @@ use super::{Store, StoreError};
 use crate::config::live::Section;
 use crate::config::{StoreConfig, SyncConfig};
 use crate::health::StoreHealth;
-use crate::pipeline::{MeetingOutput, Published, RecordKey, RecordTopic, SegmentRecord, StoreRequest};
+use crate::pipeline::{MeetingOutput, Published, RecordKey, RecordTopic, SegmentRecord, StoreRequest, ToStore};
 use crate::stage::{Shared, StageContext};
 use crate::transcript_format::TranscriptFormat;
 use base64::Engine as _;
@@ -35,7 +35,7 @@ pub type StoreCounters = Shared<StoreHealth>;
 
 /// The channels the stage reads.
 pub struct Inputs {
-    pub records: mpsc::Receiver<MeetingOutput>,
+    pub records: mpsc::Receiver<ToStore>,
     pub requests: mpsc::Receiver<StoreRequest>,
     pub sync_config: Section<SyncConfig>,
 }
@@ -87,15 +87,15 @@ impl StoreStage {
             tokio::select! {
                 record = inputs.records.recv() => match record {
                     None => break,
-                    Some(MeetingOutput::Partial { partial, meeting }) => {
+                    Some(ToStore::Partial { partial, meeting }) => {
                         // Live only: a partial that does not fit now is superseded by the next.
                         let _ = self.out.try_send(Published::Partial { partial, meeting });
                     }
-                    Some(record) => {
+                    Some(ToStore::Record(record)) => {
                         let _work = heartbeat.working();
                         inputs.sync_config.take_change();
                         let forward = self.forwards(&record, inputs.sync_config.current());
-                        self.write(record, forward).await;
+                        self.write(*record, forward).await;
                     }
                 },
                 request = inputs.requests.recv(), if requests_open => match request {
@@ -130,7 +130,7 @@ impl StoreStage {
             MeetingOutput::Summary(_) => true,
             // A revision corrects segments: it goes where they went.
             MeetingOutput::Speakers(_) => configured && sync.segments,
-            MeetingOutput::MeetingStarted(_) | MeetingOutput::MeetingEnded(_) | MeetingOutput::Partial { .. } => false,
+            MeetingOutput::MeetingStarted(_) | MeetingOutput::MeetingEnded(_) => false,
         }
     }
 
@@ -152,7 +152,7 @@ impl StoreStage {
                 published
             }
             None => {
-                let live = self.encode(&record, &RecordKey::unstored(meeting_of(&record)));
+                let live = Some(self.unstored(&record));
                 if self.held.len() == HELD_MAX {
                     self.held.pop_front();
                     self.health(|h| h.lost += 1);
@@ -200,12 +200,13 @@ impl StoreStage {
     }
 
     fn commit(&mut self, record: &MeetingOutput, forward: bool) -> Result<Option<Published>, StoreError> {
+        let device = self.device.clone();
+        let encode = |key: &RecordKey| message(&device, record, key);
         let payload = match record {
-            MeetingOutput::Partial { .. } => return Ok(None),
             MeetingOutput::MeetingStarted(meeting) => {
                 self.store.begin_meeting(meeting)?;
                 self.health(|h| h.meeting = Some(meeting.id.clone()));
-                wire::to_cbor(&MeetingMessage::new(&self.device, meeting))
+                encode(&RecordKey::unstored(Some(meeting.id.clone())))
             }
             MeetingOutput::MeetingEnded(meeting) => {
                 let (ended_ms, end) = (
@@ -215,15 +216,12 @@ impl StoreStage {
                 self.store
                     .end_meeting(&meeting.id, ended_ms, end, meeting.ended_by.as_deref().unwrap_or(""))?;
                 self.health(|h| h.meeting = None);
-                wire::to_cbor(&MeetingMessage::new(&self.device, meeting))
+                encode(&RecordKey::unstored(Some(meeting.id.clone())))
             }
             MeetingOutput::Segment { meeting, transcript } if transcript.revision > 1 => {
-                let device = &self.device;
                 let revised =
                     self.store
-                        .revise_segment(meeting.as_deref(), &SegmentRecord::of(transcript), forward, |key| {
-                            wire::to_cbor(&TranscriptMessage::new(device, transcript, key))
-                        })?;
+                        .revise_segment(meeting.as_deref(), &SegmentRecord::of(transcript), forward, encode)?;
                 match revised {
                     Some(payload) => payload,
                     None => {
@@ -236,37 +234,20 @@ impl StoreStage {
                 }
             }
             MeetingOutput::Segment { meeting, transcript } => {
-                let device = &self.device;
                 self.store
-                    .add_segment(meeting.as_deref(), &SegmentRecord::of(transcript), forward, |key| {
-                        wire::to_cbor(&TranscriptMessage::new(device, transcript, key))
-                    })?
+                    .add_segment(meeting.as_deref(), &SegmentRecord::of(transcript), forward, encode)?
             }
             MeetingOutput::Insight { meeting, event } => {
-                let device = &self.device;
                 self.store
-                    .add_insight(meeting.as_deref(), InsightMessage::kind_of(event), forward, |key| {
-                        wire::to_cbor(&InsightMessage::new(device, event, key))
-                    })?
+                    .add_insight(meeting.as_deref(), InsightMessage::kind_of(event), forward, encode)?
             }
             MeetingOutput::Finding { meeting, finding } => {
-                let device = &self.device;
                 self.store
-                    .add_insight(meeting.as_deref(), finding.body.kind(), forward, |key| {
-                        wire::to_cbor(&InsightMessage::of_finding(device, finding, key))
-                    })?
+                    .add_insight(meeting.as_deref(), finding.body.kind(), forward, encode)?
             }
-            MeetingOutput::Speakers(revision) => {
-                let device = &self.device;
-                self.store.revise_speakers(revision, forward, |key| {
-                    wire::to_cbor(&SpeakersMessage::new(device, revision, key))
-                })?
-            }
+            MeetingOutput::Speakers(revision) => self.store.revise_speakers(revision, forward, encode)?,
             MeetingOutput::Summary(summary) => {
-                let device = &self.device;
-                let payload = self.store.add_summary(&summary.meeting.id, summary.is_final, |key| {
-                    wire::to_cbor(&SummaryMessage::new(device, summary, key))
-                })?;
+                let payload = self.store.add_summary(&summary.meeting.id, summary.is_final, encode)?;
                 tracing::info!(
                     meeting = %summary.meeting.id,
                     segments = summary.stats.segments,
@@ -280,27 +261,19 @@ impl StoreStage {
             self.outbox_written
                 .send_modify(|written| *written = written.wrapping_add(1));
         }
-        Ok(topic_of(record).map(|topic| Published::Record { topic, payload }))
+        Ok(Some(Published::Record {
+            topic: topic_of(record),
+            payload,
+        }))
     }
 
-    /// The message for a record under `key` (for one the disk could not take yet: no key, so it
-    /// goes out live now, and upstream once it is written).
-    fn encode(&self, record: &MeetingOutput, key: &RecordKey) -> Option<Published> {
-        let device = &self.device;
-        let payload = match record {
-            MeetingOutput::Partial { .. } => return None,
-            MeetingOutput::MeetingStarted(meeting) | MeetingOutput::MeetingEnded(meeting) => {
-                wire::to_cbor(&MeetingMessage::new(device, meeting))
-            }
-            MeetingOutput::Segment { transcript, .. } => {
-                wire::to_cbor(&TranscriptMessage::new(device, transcript, key))
-            }
-            MeetingOutput::Insight { event, .. } => wire::to_cbor(&InsightMessage::new(device, event, key)),
-            MeetingOutput::Finding { finding, .. } => wire::to_cbor(&InsightMessage::of_finding(device, finding, key)),
-            MeetingOutput::Speakers(revision) => wire::to_cbor(&SpeakersMessage::new(device, revision, key)),
-            MeetingOutput::Summary(summary) => wire::to_cbor(&SummaryMessage::new(device, summary, key)),
-        };
-        topic_of(record).map(|topic| Published::Record { topic, payload })
+    /// The message for a record the disk could not take yet: no key, so it goes out live now,
+    /// and upstream once it is written.
+    fn unstored(&self, record: &MeetingOutput) -> Published {
+        Published::Record {
+            topic: topic_of(record),
+            payload: message(&self.device, record, &RecordKey::unstored(meeting_of(record))),
+        }
     }
 
     /// Keeps the store within its budget and retries held records.
@@ -473,8 +446,7 @@ impl StoreStage {
 /// The meeting a record belongs to.
 fn meeting_of(record: &MeetingOutput) -> Option<String> {
     match record {
-        MeetingOutput::Partial { meeting, .. }
-        | MeetingOutput::Segment { meeting, .. }
+        MeetingOutput::Segment { meeting, .. }
         | MeetingOutput::Insight { meeting, .. }
         | MeetingOutput::Finding { meeting, .. } => meeting.clone(),
         MeetingOutput::MeetingStarted(m) | MeetingOutput::MeetingEnded(m) => Some(m.id.clone()),
@@ -483,16 +455,30 @@ fn meeting_of(record: &MeetingOutput) -> Option<String> {
     }
 }
 
-/// Which topic a stored record goes out on (partials are not records).
-fn topic_of(record: &MeetingOutput) -> Option<RecordTopic> {
+/// Which topic a stored record goes out on.
+fn topic_of(record: &MeetingOutput) -> RecordTopic {
     match record {
-        MeetingOutput::Partial { .. } => None,
-        MeetingOutput::MeetingStarted(_) | MeetingOutput::MeetingEnded(_) => Some(RecordTopic::Meeting),
-        MeetingOutput::Segment { transcript, .. } if transcript.revision > 1 => Some(RecordTopic::TranscriptRevision),
-        MeetingOutput::Segment { .. } => Some(RecordTopic::Transcript),
-        MeetingOutput::Insight { .. } | MeetingOutput::Finding { .. } => Some(RecordTopic::Insight),
-        MeetingOutput::Summary(_) => Some(RecordTopic::Summary),
-        MeetingOutput::Speakers(_) => Some(RecordTopic::Speakers),
+        MeetingOutput::MeetingStarted(_) | MeetingOutput::MeetingEnded(_) => RecordTopic::Meeting,
+        MeetingOutput::Segment { transcript, .. } if transcript.revision > 1 => RecordTopic::TranscriptRevision,
+        MeetingOutput::Segment { .. } => RecordTopic::Transcript,
+        MeetingOutput::Insight { .. } | MeetingOutput::Finding { .. } => RecordTopic::Insight,
+        MeetingOutput::Summary(_) => RecordTopic::Summary,
+        MeetingOutput::Speakers(_) => RecordTopic::Speakers,
+    }
+}
+
+/// The wire message (CBOR) of `record`, stored under `key` (a meeting's own message carries
+/// none).
+fn message(device: &str, record: &MeetingOutput, key: &RecordKey) -> Vec<u8> {
+    match record {
+        MeetingOutput::MeetingStarted(meeting) | MeetingOutput::MeetingEnded(meeting) => {
+            wire::to_cbor(&MeetingMessage::new(device, meeting))
+        }
+        MeetingOutput::Segment { transcript, .. } => wire::to_cbor(&TranscriptMessage::new(device, transcript, key)),
+        MeetingOutput::Insight { event, .. } => wire::to_cbor(&InsightMessage::new(device, event, key)),
+        MeetingOutput::Finding { finding, .. } => wire::to_cbor(&InsightMessage::of_finding(device, finding, key)),
+        MeetingOutput::Speakers(revision) => wire::to_cbor(&SpeakersMessage::new(device, revision, key)),
+        MeetingOutput::Summary(summary) => wire::to_cbor(&SummaryMessage::new(device, summary, key)),
     }
 }
 
