@@ -1,10 +1,10 @@
 //! Action items: what someone is to do, who, and by when. Found from the ways people hand out
-//! and take on work — "I'll …" (the speaker), "Priya, can you …" (the name addressed), "can you
-//! …" (whoever takes it on, else the person spoken to), "let's have Dev …", "someone should …"
-//! (owned once someone says "that's yours" or "I can do that"), "the runbook needs rewriting".
+//! and take on work — "I'll …" (the speaker), "Mira, can you …" (the name addressed), "can you
+//! …" (whoever takes it on, else the person spoken to), "let's have Lena …", "someone should …"
+//! (owned once someone says "that's yours" or "I can do that"), "the handbook needs updating".
 //! Not past habits, hypotheticals, reported speech, refusals or "I will say…". The due date is
 //! looked for in the task's clause, then in the rest of the sentence, then in the replies that
-//! follow ("No rush, next month is fine", "I can have it by Monday"). Pure.
+//! follow ("No hurry, the end of the month works", "I can have it by Monday"). Pure.
 
 use super::dates;
 use super::text::Sentence;
@@ -155,8 +155,8 @@ impl FollowUp {
         if other && self.taken_by.is_none() && cues.acceptance.is_match(text) {
             self.taken_by = later.speaker.clone();
         }
-        // The item's own turn goes on ("… No rush, next month is fine."), or the reply names
-        // a time ("I can have a draft ready by Monday"), or a question asks for one.
+        // The item's own turn goes on ("… No hurry, the end of the month works."), or the reply
+        // names a time ("I can have it done by Monday"), or a question asks for one.
         self.may_give_due = later.words.len() <= 14 || cues.due_expected.is_match(text);
         if (starts_new_item && !cues.due_expected.is_match(text) && self.sentences_read > 1) || self.sentences_read > 4
         {
@@ -165,8 +165,8 @@ impl FollowUp {
     }
 }
 
-/// The items a sentence holds (more than one when it hands out several: "I'll take the north
-/// side, Ben, you take the south").
+/// The items a sentence holds (more than one when it hands out several: "I'll take the east
+/// wing, Joao, you take the west").
 fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<Found> {
     let sentence = &sentences[at];
     let mut found: Vec<(usize, Found)> = Vec::new();
@@ -194,7 +194,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         };
         found.push((whole.start(), item(Owner::Known(speaker), &captures, cues, 0.85)));
     }
-    // "can you …", "please …", "Ben, you take …"
+    // "can you …", "please …", "Joao, you take …"
     for captures in cues.request.captures_iter(text) {
         let whole = captures.get(0).expect("group 0 is the match");
         let verb = captures
@@ -216,7 +216,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         let owner = vocative.clone().map_or(Owner::Addressee, Owner::Known);
         found.push((whole.start(), item(owner, &captures, cues, 0.8)));
     }
-    // "let's have Dev …", "Marcus will …"
+    // "let's have Lena …", "Tariq will …"
     for captures in cues.assignment.captures_iter(text) {
         let whole = captures.get(0).expect("group 0 is the match");
         let named = captures.name("named").or_else(|| captures.name("owner"));
@@ -236,12 +236,12 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         found.push((whole.start(), item(owner, &captures, cues, 0.8)));
     }
     let owned = !found.is_empty();
-    // "someone should …", "the runbook needs rewriting": only when nobody was given anything
+    // "someone should …", "the handbook needs updating": only when nobody was given anything
     // in the same sentence (then it is a side remark about that item).
     if !owned {
         if let Some(captures) = cues.unowned.captures(text).or_else(|| cues.needs_doing.captures(text)) {
             let whole = captures.get(0).expect("group 0 is the match");
-            // "…, Ingrid, would you mind?" puts a name to it at once.
+            // "…, Keiko, would you mind?" puts a name to it at once.
             let owner = match (&vocative, cues.request_bare.is_match(text)) {
                 (Some(name), true) => Owner::Known(name.clone()),
                 _ => Owner::Open,
@@ -315,7 +315,7 @@ fn due_in(text: &str, cues: &Cues) -> Option<String> {
 }
 
 /// A due date in a reply or a sentence after the item: a time expression, or a clause that
-/// opens with "before …" ("Before the letters go out, ideally.").
+/// opens with "before …" ("Before the tickets go on sale, ideally.").
 fn due_of_reply(text: &str, cues: &Cues) -> Option<String> {
     due_in(text, cues).or_else(|| {
         cues.due_clause
@@ -325,8 +325,8 @@ fn due_of_reply(text: &str, cues: &Cues) -> Option<String> {
     })
 }
 
-/// The name a sentence addresses: a capitalised word set off by commas at its start ("Priya,
-/// can you…", "Oh, and Marcus, please…") or its end ("…, Ingrid, would you mind?").
+/// The name a sentence addresses: a capitalised word set off by commas at its start ("Mira,
+/// can you…", "Oh, and Tariq, please…") or its end ("…, Keiko, would you mind?").
 fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
     let words = &sentence.words;
     words.iter().enumerate().find_map(|(i, word)| {
@@ -338,11 +338,11 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
     })
 }
 
-/// The name the same speaker's sentence just before ended on, set off by a comma ("…north
-/// side, Ben. You take the south.") or standing alone after "and" ("Oh, and Marcus. Please
-/// write up…"): the recogniser often ends a sentence after the name that opens the next one's
+/// The name the same speaker's sentence just before ended on, set off by a comma ("…east
+/// wing, Joao. You take the west.") or standing alone after "and" ("Oh, and Tariq. Please
+/// file…"): the recogniser often ends a sentence after the name that opens the next one's
 /// request. Not a one-word sentence ("Noted.", "Done." are capitalised like names) nor the end
-/// of a list ("…Ana, Ben, and Marcus.").
+/// of a list ("…Ana, Joao, and Tariq.").
 fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<String> {
     let before = &sentences[at.checked_sub(1)?];
     if before.turn != sentences[at].turn {
@@ -352,7 +352,7 @@ fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<
     let last = words.len().checked_sub(1).filter(|&last| last > 0)?;
     let and = cues.language.and;
     let after_comma = words[last - 1].punct_after == Some(',') && words[last - 1].lower != and;
-    // "and Marcus." or "Oh, and Marcus.": nothing else in the sentence.
+    // "and Tariq." or "Oh, and Tariq.": nothing else in the sentence.
     let called_alone = words[last - 1].lower == and && last <= 2;
     ((after_comma || called_alone) && cues.could_be_name(&words[last].raw)).then(|| words[last].raw.clone())
 }
@@ -455,16 +455,16 @@ mod tests {
         assert_eq!(a.task, "update the alert");
         let a = one(&[(
             "Ana",
-            "Oh, and Marcus, please write up your notes in the tracker today.",
+            "Oh, and Tariq, please file your receipts in the expenses folder today.",
         )]);
-        assert_eq!((a.owner.as_deref(), a.due.as_deref()), (Some("Marcus"), Some("today")));
+        assert_eq!((a.owner.as_deref(), a.due.as_deref()), (Some("Tariq"), Some("today")));
         let a = one(&[(
             "Ana",
-            "Dev, let's have you move the colours into the theme file during the next sprint.",
+            "Lena, let's have you move the invoices into the new ledger during the next sprint.",
         )]);
         assert_eq!(
             (a.owner.as_deref(), a.due.as_deref()),
-            (Some("Dev"), Some("during the next sprint"))
+            (Some("Lena"), Some("during the next sprint"))
         );
     }
 
@@ -472,23 +472,23 @@ mod tests {
     fn a_name_that_ended_the_sentence_before_owns_the_request() {
         let a = one(&[(
             "Ana",
-            "Good, that settles it. Oh, and Marcus. Please write up your notes today.",
+            "Good, that settles it. Oh, and Tariq. Please file your receipts today.",
         )]);
         assert_eq!(
             (a.owner.as_deref(), a.task.as_str()),
-            (Some("Marcus"), "write up your notes")
+            (Some("Tariq"), "file your receipts")
         );
         let two = items(&[(
             "Ana",
-            "Then I'll take the ones on the north side, Ben. You take the south.",
+            "Then I'll take the ones in the east wing, Joao. You take the west.",
         )]);
         let owners: Vec<Option<&str>> = two.iter().map(|a| a.owner.as_deref()).collect();
-        assert_eq!(owners, [Some("Ana"), Some("Ben")], "{two:?}");
+        assert_eq!(owners, [Some("Ana"), Some("Joao")], "{two:?}");
         // Another speaker's sentence, or a name not set off, says nothing about who is asked.
-        let a = one(&[("Lee", "Thanks, Ben."), ("Ana", "Can you send me the dates?")]);
+        let a = one(&[("Lee", "Thanks, Joao."), ("Ana", "Can you send me the dates?")]);
         assert_eq!(a.owner.as_deref(), Some("Lee"), "the last other speaker: {a:?}");
         let a = one(&[
-            ("Ana", "I sat next to Ben. Can you send me the dates?"),
+            ("Ana", "I sat next to Joao. Can you send me the dates?"),
             ("Raj", "Sure."),
         ]);
         assert_eq!(a.owner.as_deref(), Some("Raj"), "{a:?}");
@@ -497,7 +497,7 @@ mod tests {
         assert_eq!(a.owner.as_deref(), Some("Raj"), "{a:?}");
         let a = one(&[
             ("Raj", "Fine."),
-            ("Ana", "I talked to Ana, Ben, and Marcus. Can you send me the dates?"),
+            ("Ana", "I talked to Ana, Joao, and Tariq. Can you send me the dates?"),
         ]);
         assert_eq!(a.owner.as_deref(), Some("Raj"), "{a:?}");
     }
@@ -508,7 +508,7 @@ mod tests {
             ("Ana", "We need the numbers."),
             ("Raj", "They're late."),
             ("Ana", "Could you chase finance for them?"),
-            ("Lee", "Sure, leave it with me."),
+            ("Lee", "Right, leave it with me."),
         ]);
         assert_eq!(a.owner.as_deref(), Some("Lee"));
     }
@@ -517,17 +517,20 @@ mod tests {
     fn someone_should_is_owned_once_it_is_handed_over_and_dated_by_the_reply() {
         let a = one(&[
             (
-                "Fiona",
-                "Someone also needs to chase the raffle prizes. Rosa, that's you, I'm afraid.",
+                "Femi",
+                "Someone also needs to book the band for the gala. Keiko, that's you, I'm afraid.",
             ),
-            ("Rosa", "By when?"),
-            ("Fiona", "Ideally before Easter."),
+            ("Keiko", "By when?"),
+            ("Femi", "Ideally before Christmas."),
         ]);
         assert_eq!(
             (a.owner.as_deref(), a.due.as_deref()),
-            (Some("Rosa"), Some("before Easter"))
+            (Some("Keiko"), Some("before Christmas"))
         );
-        let a = one(&[("Ana", "Someone should look at the screenshots, because they are old.")]);
+        let a = one(&[(
+            "Ana",
+            "Someone should check the fire exits, because the signs are faded.",
+        )]);
         assert_eq!(a.owner, None);
     }
 
@@ -535,21 +538,21 @@ mod tests {
     fn a_due_date_said_after_the_request_belongs_to_it() {
         let a = one(&[(
             "Ana",
-            "Sunita, can you pull a count of patients? No rush, next month is fine.",
+            "Mira, can you gather the visitor numbers? No rush, next week is fine.",
         )]);
-        assert_eq!(a.due.as_deref(), Some("next month"));
+        assert_eq!(a.due.as_deref(), Some("next week"));
         let a = one(&[(
             "Ana",
-            "Could you set up a phone option? Before the letters go out, ideally.",
+            "Could you set up a waiting list? Before the tickets go on sale, ideally.",
         )]);
-        assert_eq!(a.due.as_deref(), Some("Before the letters go out"));
+        assert_eq!(a.due.as_deref(), Some("Before the tickets go on sale"));
         let a = one(&[
-            ("Ana", "Alba, would you design the exercise?"),
-            ("Alba", "Happy to. I can have a draft ready by Monday."),
+            ("Ana", "Joao, would you plan the team lunch?"),
+            ("Joao", "Happy to. I can have the menu sorted by Monday."),
         ]);
         assert_eq!(
             (a.owner.as_deref(), a.due.as_deref()),
-            (Some("Alba"), Some("by Monday"))
+            (Some("Joao"), Some("by Monday"))
         );
     }
 
@@ -585,11 +588,11 @@ mod tests {
     #[test]
     fn one_sentence_can_hand_out_two_items() {
         let found = items(&[(
-            "Kwame",
-            "Then I'll take the north side, Ben, you take the south, and we split the rest.",
+            "Lena",
+            "Then I'll take the east wing, Joao, you take the west, and we share the rest.",
         )]);
         let owners: Vec<Option<&str>> = found.iter().map(|a| a.owner.as_deref()).collect();
-        assert_eq!(owners, [Some("Kwame"), Some("Ben")]);
+        assert_eq!(owners, [Some("Lena"), Some("Joao")]);
     }
 
     #[test]
@@ -598,14 +601,14 @@ mod tests {
             "I will say this, though.",
             "Last release we used to send a summary to the whole company.",
             "We used to run a full load test before every release.",
-            "If we ran another round, I'd probably give them a broken service.",
-            "If it were up to me, I'd launch at two pounds.",
-            "For what it's worth, I would have said yes to this profile a year ago.",
-            "I'm not doing that again.",
+            "If we ran the survey again, I'd probably ask them about parking.",
+            "If it were up to me, I'd open the shop at nine.",
+            "For what it's worth, I would have signed off on that budget two years ago.",
+            "I'm not hosting that quiz again.",
             "She said she'll send it on Monday.",
-            "Dev, can you hear us all right?",
+            "Keiko, can you hear us clearly now?",
             "Priya, can you walk us through the timeline?",
-            "I'll need IT for that.",
+            "I'll need legal for that.",
             "I think we could maybe ship it later.",
             "I won't be able to make Friday.",
             "Would you like some coffee before we start?",

@@ -197,7 +197,7 @@ mod tests {
             "before Easter",
             "next month",
             "next week",
-            "before the letters go out",
+            "before the tickets go on sale",
         ] {
             assert_eq!(resolved(due), None, "{due}");
         }

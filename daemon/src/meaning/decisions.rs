@@ -1,7 +1,7 @@
 //! Decisions: what the meeting settled. A sentence announces one ("we've agreed…", "let's go
-//! with…", "we're keeping…", "from now on…"), or sums up a plan ("So we advertise the twelfth
-//! now, and…", "So onboarding goes in…"). Not proposals, doubts or deferrals ("we could maybe…",
-//! "let's not decide that today"), questions, or what was done before. Pure.
+//! with…", "we're keeping…", "from now on…"), or sums up a plan ("So we publish the third and
+//! the tenth now…", "So the new menu goes in…"). Not proposals, doubts or deferrals ("we could
+//! maybe…", "let's leave that for next time"), questions, or what was done before. Pure.
 
 use super::text::Sentence;
 use super::{finding_id, Cues};
@@ -44,7 +44,7 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     if cues.decision_strong.is_match(&text) {
         return Some(if doubtful { 0.6 } else { 0.9 });
     }
-    // A summing-up, and not one person's own commitment ("Then I'll take the north side").
+    // A summing-up, and not one person's own commitment ("Then I'll take the east wing").
     if doubtful
         || !cues.decision_marker.is_match(&text)
         || cues.commitment.is_match(&text)
@@ -126,16 +126,16 @@ mod tests {
     #[test]
     fn announced_decisions_are_found_with_who_said_them() {
         for said in [
-            "Okay, let's go with offline sync in the next release.",
-            "We're going with the company that has the wheelchair lift, that's settled.",
-            "First, we're agreed the alert moves to a five-minute window.",
-            "We're keeping it at three pounds.",
-            "For this year we'll stick with letters.",
-            "So the decision is to keep the old blog online for one more month.",
-            "We agreed to launch the new website on Tuesday the fourteenth.",
-            "And this applies from now on: the on-call rolls back first.",
-            "We are going with the company that has the wheelchair lift.",
-            "Probably one more thing, and this applies from now on.",
+            "Okay, let's go with the blue logo in the next print run.",
+            "We're going with the caterer that does vegan options, that's settled.",
+            "First, we're agreed the newsletter moves to a monthly schedule.",
+            "We're keeping it at ten euros.",
+            "For this season we'll stick with paper tickets.",
+            "So the decision is to keep the old forum open for two more weeks.",
+            "We agreed to open the new cafe on Friday the ninth.",
+            "And this applies from now on: whoever locks up checks the windows.",
+            "We are going with the printer that offers free delivery.",
+            "Probably one last point, and it holds from now on.",
             "Final decision: we keep the old vendor.",
             "We won't renew the contract with them.",
         ] {
@@ -148,13 +148,13 @@ mod tests {
     #[test]
     fn a_summed_up_plan_is_a_decision() {
         let found = decisions(&[
-            ("Nadia", "So we advertise the twelfth and the nineteenth now."),
-            ("Ben", "Works for me."),
+            ("Mira", "So we publish the third and the tenth now."),
+            ("Tariq", "Works for me."),
         ]);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].decision, "we advertise the twelfth and the nineteenth now");
+        assert_eq!(found[0].decision, "we publish the third and the tenth now");
         assert_eq!(
-            decisions(&[("Maya", "So onboarding goes in, with the new copy.")]).len(),
+            decisions(&[("Maya", "So the recycling plan goes in, bins and all.")]).len(),
             1
         );
     }
@@ -162,17 +162,17 @@ mod tests {
     #[test]
     fn proposals_deferrals_facts_and_the_past_are_not_decisions() {
         for said in [
-            "We could maybe consider shipping dark mode as a beta toggle.",
-            "We could maybe think about a sports challenge instead?",
-            "Okay, let's not decide that today.",
-            "Let's park it for now, we're nearly out of time.",
-            "So we tested the new flow with eight people last week.",
+            "We could maybe consider offering the course as an evening class.",
+            "We could maybe think about a picnic instead?",
+            "Fine, let's not decide the venue yet.",
+            "Let's park that for now, the room's booked at noon.",
+            "So we trialled the new menu with twelve guests last month.",
             "So we have three weeks.",
-            "Then I wouldn't advertise the fifth until the boxes arrive.",
+            "Then I wouldn't announce the date until the hall confirms.",
             "Last year we decided to go with the cheaper coach.",
             "Shall we go with option B?",
-            "So let's go through the big three.",
-            "We have a lot to cover today, so let's keep it moving.",
+            "So let's go through the open items.",
+            "We've got a full agenda, so let's keep things brief.",
             "So, if we write the ticket by tomorrow, we ship on Friday.",
         ] {
             assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");

@@ -680,11 +680,11 @@ pub static ENGLISH: Language = Language {
     assignment: r"(?:\blet's\s+(?:have|get)\s+(?P<who>you|[a-z]+)\s+(?:to\s+)?|\baction\s+items?\s+(?:for|to)\s+(?P<owner>[a-z]+)[:,]?\s+(?:to\s+|will\s+|is\s+to\s+)?|(?:^|[,:;]\s+|\band\s+)(?P<named>[a-z]+)\s+(?:will|is going to|is gonna|can take care of|to)\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "someone should …": something to do that nobody has taken yet.
     unowned: r"^(?:(?:so|okay|ok|and|right|then)[,]?\s+)*who(?:'s|\s+is)?\s+(?:going\s+to|gonna|will|can|could|wants\s+to)\s+(?P<who_verb>[a-z'-]+)(?P<who_rest>[^,.;?!]*)\?|\b(?:some(?:one|body)|any(?:one|body))(?:\s+(?:from|in|on)\s+[a-z]+)?\s+(?:also\s+|still\s+|really\s+)?(?:should|needs? to|has to|must|ought to|(?:will|'ll)\s+(?:have|need) to|to)\s+(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
-    // "the runbook needs rewriting": a thing that needs doing.
+    // "the handbook needs updating": a thing that needs doing.
     needs_doing: r"\b(?P<thing>(?:the|this|that|our|these|those)\s+[a-z' -]+?)\s+(?:also\s+|still\s+|really\s+)?needs?\s+(?P<verb>[a-z]+ing|to be [a-z]+ed)\b(?P<rest>[^,.;?!]*)",
-    // "Priya, that's yours": the task just said belongs to someone named.
+    // "Mira, that's yours": the task just said belongs to someone named.
     hand_over: r"(?:(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b)",
-    // Verbs after "I'll" that promise nothing ("I'll say this", "I'll need IT for that").
+    // Verbs after "I'll" that promise nothing ("I'll say this", "I'll need help with that").
     not_tasks: &[
         "say", "admit", "be", "need", "want", "like", "love", "hate", "know", "think", "believe", "guess", "bet",
         "see", "wait", "stop", "pass", "miss", "remember", "leave", "start", "begin", "go", "jump", "repeat",

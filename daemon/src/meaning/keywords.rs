@@ -276,23 +276,26 @@ mod tests {
     #[test]
     fn someone_talked_about_is_no_topic_but_an_acronym_can_be() {
         let s = sentences(&[
-            ("Hannah", "This is the debrief for Sam, the backend candidate."),
+            ("Mira", "This is the review for Femi, the design intern."),
             (
-                "Marcus",
-                "Sam asked good questions, and the API round went well for Sam.",
+                "Tariq",
+                "Femi asked sharp questions, and the SQL exercise went well for Femi.",
             ),
-            ("Alba", "The API round on Friday, yes. Sam was slow in the API round."),
             (
-                "Hannah",
+                "Lena",
+                "The SQL exercise on Friday, yes. Femi was slow in the SQL exercise.",
+            ),
+            (
+                "Mira",
                 "Fine, and the Pool notes by Monday, the pool is the last point.",
             ),
         ]);
         let keywords = rank(&s, cues("en").unwrap(), 10);
-        assert!(!keywords.iter().any(|k| k.contains("sam")), "{keywords:?}");
-        assert!(keywords.contains(&"api round".to_owned()), "{keywords:?}");
+        assert!(!keywords.iter().any(|k| k.contains("femi")), "{keywords:?}");
+        assert!(keywords.contains(&"sql exercise".to_owned()), "{keywords:?}");
         let names = written_as_names(&s, cues("en").unwrap());
-        assert!(names.contains("sam"), "{names:?}");
-        for not_a_name in ["api", "friday", "monday", "pool", "debrief"] {
+        assert!(names.contains("femi"), "{names:?}");
+        for not_a_name in ["sql", "friday", "monday", "pool", "review"] {
             assert!(!names.contains(not_a_name), "{not_a_name}: {names:?}");
         }
     }

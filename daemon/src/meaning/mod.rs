@@ -84,9 +84,9 @@ pub struct Language {
     pub not_plurals: &'static [&'static str],
     /// The words a spoken due date is read by (`dates::resolve`).
     pub date_words: DateWords,
-    /// The conjunction that can set a name off like a comma ("Oh, and Marcus, please…").
+    /// The conjunction that can set a name off like a comma ("Oh, and Tariq, please…").
     pub and: &'static str,
-    /// The second person, whose request goes to the addressee ("you take the south").
+    /// The second person, whose request goes to the addressee ("you take the west wing").
     pub you: &'static str,
     /// The first person singular where it is written with a capital inside a sentence ("I"),
     /// lower case: no entity.
@@ -571,7 +571,7 @@ mod tests {
             ("Ana", "Do we have the numbers for March?"),
             ("Raj", "Yes, they came in this morning."),
             ("Ana", "Raj, can you send them to finance by Friday?"),
-            ("Raj", "Sure, leave it with me."),
+            ("Raj", "Right, leave it with me."),
             ("Lee", "We agreed to keep the old supplier."),
             ("Ana", "Fine. Let's move on to the next item."),
         ];

@@ -113,12 +113,12 @@ mod tests {
     fn deflections_silence_and_the_end_of_the_meeting_leave_a_question_open() {
         for reply in [
             "That's a good question. Let's park it for now.",
-            "Some. I'm honestly not sure how many.",
-            "Hmm. Let me think about that one.",
-            "Not yet. Let's come back to that.",
-            "Finance is still looking at it.",
+            "A few. I'm honestly not sure which ones.",
+            "Um. Let me think it over.",
+            "Not yet. We can come back to it later.",
+            "The auditors are still looking at it.",
         ] {
-            let q = questions(&[("Ana", "Do we have a number for lost orders?"), ("Raj", reply)]);
+            let q = questions(&[("Ana", "Do we have a count for cancelled bookings?"), ("Raj", reply)]);
             assert!(!q[0].answered, "{reply}");
         }
         assert!(!questions(&[("Ana", "Anyone know the password?")])[0].answered);
@@ -133,7 +133,7 @@ mod tests {
             "What we need is a plan.",
             "Is that right! Great.",
             "Who knew.",
-            "Which is exactly why we need people talking about us.",
+            "Which is precisely why we need volunteers on the door.",
             "The question is open.",
             // A topic, then a statement about it: not the question forms.
             "And the plan is that we ship on Friday.",
@@ -158,12 +158,12 @@ mod tests {
     #[test]
     fn a_question_worded_as_one_is_found_without_its_question_mark() {
         for said in [
-            "Ravi, is the listing definitely confirmed.",
-            "Do we have a number for lost orders yet.",
+            "Mira, is the booking definitely confirmed.",
+            "Do we have a figure for returns yet.",
             "So can you see the screen",
             // A topic first, its comma lost.
-            "And the museum itself is that free.",
-            "And the competition is anyone else launching a cold brew this spring.",
+            "And the parking itself is that included.",
+            "And the market is anyone else shipping a folding model this year.",
             "The new build, does everyone have it.",
             "As for the venue is that confirmed",
         ] {

@@ -140,7 +140,7 @@ const SENTENCE_GOES_ON_S: f64 = 3.0;
 /// Every sentence of `utterances`, in order. A segment that ends without a full stop, question
 /// or exclamation mark and is followed closely by the same speaker's next segment (or, with no
 /// pause and a cut in mid-phrase, another label's) has its last sentence finished there ("And
-/// I'll write up" + "the sync edge cases in the ticket."), however many segments it takes.
+/// I'll write up" + "the parking rules in the handbook."), however many segments it takes.
 pub fn sentences(utterances: &[Utterance], language: &Language) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = Vec::new();
     // The utterance the last sentence so far ends in.
@@ -158,7 +158,7 @@ pub fn sentences(utterances: &[Utterance], language: &Language) -> Vec<Sentence>
         // A cut with no pause is inside one sentence even when the speaker label changed there
         // (speaker changes are found in windows, and a window can straddle one) if the text
         // after it starts in lower case or the text before it ends with no mark at all ("Should
-        // we tell" + "Sam what the session is about?"). The straddling window mislabels the
+        // we tell" + "Femi what the workshop is for?"). The straddling window mislabels the
         // short side of the cut, so the sentence goes to whoever said the longer part.
         let no_pause = u > 0 && utterance.start - utterances[u - 1].end < 0.3;
         let continues_mid_sentence = text.chars().next().is_some_and(char::is_lowercase)
@@ -289,7 +289,7 @@ mod tests {
         let s = sentences(
             &[
                 u(0, "S1", 0.0, "And I'll write up"),
-                u(1, "S1", 2.5, "the sync edge cases in the ticket. Done."),
+                u(1, "S1", 2.5, "the parking rules in the handbook. Done."),
                 u(2, "S2", 5.0, "Before"),
                 u(3, "S1", 7.5, "lunch, then."),
                 u(4, "S2", 9.5, "So we"),
@@ -301,7 +301,7 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "And I'll write up the sync edge cases in the ticket.",
+                "And I'll write up the parking rules in the handbook.",
                 "Done.",
                 "Before",
                 "lunch, then.",
@@ -324,11 +324,11 @@ mod tests {
         };
         let s = sentences(
             &[
-                u(0, "S1", 0.0, 3.0, "What if we split it evenly,"),
-                u(1, "S1", 3.0, 6.0, "15 and 15, and look at the numbers again"),
-                u(2, "S1", 6.0, 8.0, "after four weeks? Fine."),
-                u(3, "S1", 9.0, 11.0, "Should we tell"),
-                u(4, "S2", 11.0, 14.0, "Sam what the session is about?"),
+                u(0, "S1", 0.0, 3.0, "What if we share the budget out,"),
+                u(1, "S1", 3.0, 6.0, "20 and 10, and review the figures again"),
+                u(2, "S1", 6.0, 8.0, "after six weeks? Fine."),
+                u(3, "S1", 9.0, 11.0, "Should we ask"),
+                u(4, "S2", 11.0, 14.0, "Femi what the workshop will cover?"),
                 u(5, "S2", 15.0, 17.0, "I think we should"),
                 u(6, "S1", 17.5, 19.0, "No, wait."),
                 u(7, "S1", 19.0, 20.0, "We could,"),
@@ -340,9 +340,9 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "What if we split it evenly, 15 and 15, and look at the numbers again after four weeks?",
+                "What if we share the budget out, 20 and 10, and review the figures again after six weeks?",
                 "Fine.",
-                "Should we tell Sam what the session is about?",
+                "Should we ask Femi what the workshop will cover?",
                 "I think we should",
                 "No, wait.",
                 "We could,",
@@ -354,7 +354,7 @@ mod tests {
 
         let unlabelled = Utterance {
             speaker: None,
-            ..u(1, "-", 2.0, 5.0, "the sync edge cases in the ticket and the runbook.")
+            ..u(1, "-", 2.0, 5.0, "the parking rules in the handbook and the wiki.")
         };
         let s = sentences(&[u(0, "S1", 0.0, 2.0, "And I'll write up"), unlabelled], &ENGLISH);
         assert_eq!(s.len(), 1);

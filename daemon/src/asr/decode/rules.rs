@@ -145,7 +145,9 @@ pub const UNDECODED_TAIL_FRAMES: i64 = 100;
 /// up to the last timestamp when more than `UNDECODED_TAIL_FRAMES` of audio follow it: Whisper
 /// sometimes ends its text early (two sentences close together in a short segment give one), and
 /// that rest must be decoded, not dropped. Silence there costs one more window, which the
-/// no-speech gate then drops.
+/// no-speech gate then drops. A shorter rest (under a second) is taken as done; on the live
+/// path it stays part of the last final's audio, which is heard again with it
+/// (`asr.revise_finals`), so a word Whisper left there still reaches the record.
 pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) -> WindowSplit {
     let is_ts = |t: i64| t >= timestamp_begin;
     let seconds = |t: i64| (t - timestamp_begin) as f64 * TIME_PRECISION;
