@@ -1,6 +1,6 @@
 //! How a run ended: what it did (`RunSummary`), or why the daemon could not start or run
-//! (`AppError`, each variant from the module that knows what went wrong and says what to do),
-//! and the stage threads the drain waits on (`StageThreads`). Never decides what to do about
+//! (`AppError`, each variant from the module that knows what went wrong and says what to do);
+//! how a stage thread is started (`spawn`) and the threads the drain waits on (`StageThreads`). Never decides what to do about
 //! it: `main` turns both into log lines and an exit code.
 
 use std::thread::JoinHandle;

@@ -36,8 +36,14 @@ pub const GROUP_MAX_SAMPLES: usize = 30 * STREAM_RATE as usize;
 /// A group shorter than this is decoded without the text before it as prompt: given a few
 /// seconds of audio and a prompt, Whisper copies the prompt (see `live`).
 pub const PROMPT_FROM_SAMPLES: usize = 10 * STREAM_RATE as usize;
-/// The most audio of finals already heard that goes before a short group as its lead-in.
+/// The most audio of finals already heard that goes before a short group as its lead-in (kept:
+/// about 1.3 MB more).
 pub const LEAD_IN_SAMPLES: usize = 20 * STREAM_RATE as usize;
+/// Audio heard longer ago than this before a group (a long silence, finals forgotten or never
+/// published between) is no lead-in for it.
+const LEAD_IN_WITHIN_S: f64 = 30.0;
+// A lead-in and a short group fit one window together.
+const _: () = assert!(LEAD_IN_SAMPLES + PROMPT_FROM_SAMPLES <= GROUP_MAX_SAMPLES);
 /// A group in which a final would keep fewer than this share of its words revises nothing.
 const MIN_WORDS_KEPT: f64 = 0.5;
 
@@ -60,6 +66,8 @@ pub struct Unrevised {
     samples: usize,
     /// The last `LEAD_IN_SAMPLES` of the finals already taken into groups, end to end.
     heard: Vec<f32>,
+    /// Stream seconds where the last of `heard` ends.
+    heard_until: f64,
 }
 
 impl Unrevised {
@@ -111,13 +119,15 @@ impl Unrevised {
             finals.extend(self.finals.pop_front());
         }
         self.samples -= samples;
-        let lead_in = if samples < PROMPT_FROM_SAMPLES {
+        let just_before = finals[0].start - self.heard_until <= LEAD_IN_WITHIN_S;
+        let lead_in = if samples < PROMPT_FROM_SAMPLES && just_before {
             self.heard.clone()
         } else {
             Vec::new()
         };
         for published in &finals {
             self.heard.extend_from_slice(&published.audio);
+            self.heard_until = published.start + published.audio.len() as f64 / f64::from(STREAM_RATE);
         }
         let excess = self.heard.len().saturating_sub(LEAD_IN_SAMPLES);
         self.heard.drain(..excess);
@@ -195,7 +205,7 @@ impl Group {
         });
         if short {
             return Outcome::Distrusted {
-                heard: words.len(),
+                heard: words.iter().filter(|w| (w.start + w.end) / 2.0 >= lead_in).count(),
                 published: self.finals.iter().map(|f| spoken_words(&f.text).len()).sum(),
             };
         }
@@ -424,18 +434,37 @@ mod tests {
             "times from the final's own start"
         );
 
-        // A lead-in never holds more than LEAD_IN_SAMPLES, and forgetting finals drops it.
+        // A lead-in never holds more than LEAD_IN_SAMPLES, and only audio heard just before.
         let mut unrevised = Unrevised::default();
         unrevised.push(published(1, 0.0, 25.0, "A long explanation."));
         unrevised.take_group().unwrap();
         unrevised.push(published(2, 26.0, 1.0, "Right."));
         assert_eq!(unrevised.take_group().unwrap().lead_in.len(), LEAD_IN_SAMPLES);
+        unrevised.push(published(3, 27.0 + LEAD_IN_WITHIN_S + 1.0, 1.0, "Hello again."));
+        assert!(
+            unrevised.take_group().unwrap().lead_in.is_empty(),
+            "after a long silence"
+        );
+        unrevised.push(published(4, 60.0, 1.0, "Okay."));
+        assert!(!unrevised.take_group().unwrap().lead_in.is_empty());
         unrevised.clear();
-        unrevised.push(published(3, 40.0, 1.0, "Okay."));
+        unrevised.push(published(5, 62.0, 1.0, "Fine."));
         assert!(
             unrevised.take_group().unwrap().lead_in.is_empty(),
             "cleared with the settings"
         );
+
+        // Finals forgotten unheard leave a hole: what was heard before them is no lead-in.
+        let mut unrevised = Unrevised::default();
+        unrevised.push(published(1, 0.0, 5.0, "Before."));
+        unrevised.take_group().unwrap();
+        unrevised.push(published(2, 6.0, 1.0, "Forgotten."));
+        unrevised.push(published(3, 7.5, 1.0, "After the hole."));
+        assert_eq!(unrevised.push(published(4, 9.0, 118.5, "A long stretch.")), 1);
+        let after_the_hole = unrevised.take_group().unwrap();
+        assert_eq!(after_the_hole.finals.len(), 1);
+        assert_eq!(after_the_hole.finals[0].sequence, 3, "the oldest was forgotten");
+        assert!(after_the_hole.lead_in.is_empty());
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
 /// What the sentences after an item say about it.
 #[derive(Default)]
 struct FollowUp {
-    /// Someone other than the asker took it on ("Sure, leave it with me").
+    /// Someone other than the asker took it on ("Right, leave it with me").
     taken_by: Option<String>,
     /// The next sentences may still name a due date.
     may_give_due: bool,

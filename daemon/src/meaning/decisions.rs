@@ -54,7 +54,7 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     }
     let plan = cues.decision_plan.captures_iter(&text).any(|captures| {
         match captures.name("verb") {
-            // "we advertise", not "we have" or "we tested".
+            // "we publish", not "we have" or "we tested".
             Some(verb) => {
                 let verb = verb.as_str().to_lowercase();
                 !cues.language.not_plans.contains(&verb.as_str())

@@ -661,7 +661,7 @@ pub static ENGLISH: Language = Language {
     // enough: "What we need is…", "Which is why…".)
     interrogative: r"^(?:(?:and|so|oh|okay|ok|right|but|then|sorry|also|now)[,]?\s+)*(?:[a-z]+,\s+)?(?:is|are|was|were|do|does|did|can|could|would|will|should|shall|have|has|had|isn't|aren't|wasn't|don't|doesn't|didn't|can't|won't)\s+(?:i|you|we|they|he|she|it|that|this|there|the|our|your|their|anyone|anybody|someone|somebody|everyone|everybody)\b",
     // A topic named first, then the question about it, the comma between them lost: "And the
-    // museum itself, is that free", "The launch, is anyone else going". Only forms a statement
+    // parking itself, is that included", "The launch, is anyone else going". Only forms a statement
     // does not take: "is that" or "is this" before one word of a yes-or-no state ("is this
     // Friday" is a date), "anyone else" before a verb in -ing, or "does", "can", "will"
     // before an indefinite subject.

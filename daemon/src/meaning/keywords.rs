@@ -174,7 +174,7 @@ fn people(sentences: &[Sentence], cues: &Cues) -> HashSet<String> {
 }
 
 /// Lower-case words written as a name every time they are said inside a sentence ("the
-/// debrief for Sam", "and Sam asked"): someone or something named, not a topic. Days and
+/// review for Femi", "and Femi asked"): someone or something named, not a topic. Days and
 /// months aside; an acronym ("API") is no name.
 fn written_as_names(sentences: &[Sentence], cues: &Cues) -> HashSet<String> {
     // Per word: how often written as a name, and otherwise.
@@ -218,7 +218,7 @@ fn is_content(word: &Word, cues: &Cues) -> bool {
     let lower = word.lower.as_str();
     lower.chars().count() >= 3
         && lower.chars().all(|c| c.is_alphabetic() || c == '-')
-        && !(lower.chars().count() > 5 && cues.language.adverb_endings.iter().any(|e| lower.ends_with(e)))
+        && !(lower.len() > 5 && cues.language.adverb_endings.iter().any(|e| lower.ends_with(e)))
         && !cues.language.numbers.contains(&lower)
         && !cues.language.ordinals.contains(&lower)
 }

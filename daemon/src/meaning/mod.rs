@@ -75,7 +75,7 @@ pub struct Language {
     /// Abbreviations whose full stop does not end a sentence (lower case, without their last
     /// stop: "dr", "e.g").
     pub abbreviations: &'static [&'static str],
-    /// Endings of adverbs of manner, which are not topics (on words of six letters or more).
+    /// Endings of adverbs of manner, which are not topics (on words longer than five bytes).
     pub adverb_endings: &'static [&'static str],
     /// How a plural becomes the singular a topic is counted under: (ending, replacement, the
     /// shortest word it applies to), the first that fits wins; endings in `not_plurals` only

@@ -58,7 +58,7 @@ fn answer_to<'a>(sentences: &'a [Sentence], at: usize, cues: &Cues) -> Option<&'
         if !by_someone_else {
             continue;
         }
-        // The whole reply turn is read for a non-answer: "Some. I'm not sure how many."
+        // The whole reply turn is read for a non-answer: "A few. I'm not sure which ones."
         let reply: String = sentences[i..]
             .iter()
             .take_while(|s| s.turn == sentence.turn)

@@ -171,8 +171,8 @@ fn large_messages_and_a_stolen_connection_leave_the_daemon_answering() {
             .iter()
             .any(|h| h["bus"]["reconnects"].as_u64() >= Some(1))
     });
-    // The broker kept what the daemon retained before its connection was lost: a dashboard
-    // that connects now still gets the configuration state and the latest health.
+    // A dashboard that connects after the loss still gets the configuration state and the
+    // latest health, retained (kept by the broker, or published again since).
     for topic in ["roomscribe/room-7/config/state", "roomscribe/room-7/health"] {
         let kept = retained(port, topic);
         assert!(!kept.is_empty(), "{topic} is retained after the reconnect");
