@@ -200,8 +200,8 @@ impl StoreStage {
     }
 
     fn commit(&mut self, record: &MeetingOutput, forward: bool) -> Result<Option<Published>, StoreError> {
-        let device = self.device.clone();
-        let encode = |key: &RecordKey| message(&device, record, key);
+        let device = &self.device;
+        let encode = |key: &RecordKey| message(device, record, key);
         let payload = match record {
             MeetingOutput::MeetingStarted(meeting) => {
                 self.store.begin_meeting(meeting)?;
