@@ -178,18 +178,23 @@ fn validate_names_an_unknown_field_in_every_section() {
 }
 
 /// Issue 19: the unit's sandbox cannot be tried under systemd here (systemd is not PID 1 on
-/// this machine), so its file-system and privilege parts are reproduced with util-linux: a
-/// private mount namespace where every mount is read-only except the state directory
-/// (`ProtectSystem=strict` + `StateDirectory=`), no new privileges and no capabilities
-/// (`NoNewPrivileges=yes`, empty `CapabilityBoundingSet=`), and `UMask=0077`. The shipped binary
-/// starts, hears the meeting through ALSA, publishes it, stores it with owner-only files and
-/// stops cleanly.
+/// this machine), so its file-system, privilege and system-call parts are reproduced with
+/// util-linux and libseccomp: a private mount namespace where every mount is read-only except
+/// the state directory (`ProtectSystem=strict` + `StateDirectory=`), no new privileges and no
+/// capabilities (`NoNewPrivileges=yes`, empty `CapabilityBoundingSet=`), `UMask=0077`, and the
+/// unit's own `SystemCallFilter=`, `SystemCallErrorNumber=` and `RestrictAddressFamilies=` read
+/// from `systemd/roomscribe.service` and loaded as systemd loads them (`unit_syscall_filter.py`).
+/// The shipped binary starts, hears the meeting through ALSA, publishes it, stores it with
+/// owner-only files and stops cleanly.
 #[test]
 fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileges() {
     let dir = TempDir::new("sandbox");
     let state = dir.path("state");
     std::fs::create_dir_all(&state).unwrap();
     let wrapper = dir.path("sandboxed");
+    let syscall_filter = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/house/unit_syscall_filter.py");
+    let unit = repo_root().join("systemd/roomscribe.service");
+    assert_syscall_filter_refuses(&syscall_filter, &unit);
     std::fs::write(
         &wrapper,
         format!(
@@ -204,8 +209,11 @@ fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileg
                done\n\
                touch /sandbox-probe 2>/dev/null && {{ echo \"the root is writable\" >&2; exit 1; }}\n\
                umask 0077\n\
-               exec setpriv --no-new-privs --bounding-set=-all --inh-caps=-all \"$@\"\n\
+               exec setpriv --no-new-privs --bounding-set=-all --inh-caps=-all \\\n\
+                 /usr/bin/python3 {} {} -- \"$@\"\n\
              ' {} {} \"$@\"\n",
+            syscall_filter.display(),
+            unit.display(),
             state.display(),
             roomscribe_bin().display()
         ),
@@ -233,6 +241,7 @@ fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileg
     assert_eq!(field("NoNewPrivs:"), "1", "{status}");
     assert_eq!(field("CapBnd:"), "0000000000000000", "{status}");
     assert_eq!(field("CapEff:"), "0000000000000000", "{status}");
+    assert_eq!(field("Seccomp:"), "2", "the unit's system-call filter is loaded: {status}");
     let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/transcript");
     wait_until(
         Duration::from_secs(120),
@@ -250,4 +259,32 @@ fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileg
     let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&store).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600, "the store is the daemon's alone under UMask=0077");
     assert!(!Path::new("/sandbox-probe").exists());
+}
+
+/// The filter the sandbox test loads has teeth: a call the unit takes out of its allow-list
+/// (`setpriority`, in `@resources`) and a socket family it does not list (`AF_PACKET`) are
+/// refused under it, and both work without it.
+fn assert_syscall_filter_refuses(syscall_filter: &Path, unit: &Path) {
+    let probe = [
+        "import os, socket",
+        "nicer = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 1)",
+        "for attempt in (lambda: os.setpriority(os.PRIO_PROCESS, 0, nicer),",
+        "                lambda: socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM).close()):",
+        "    try: attempt(); print('allowed')",
+        "    except OSError as e: print(e.errno)",
+    ]
+    .join("\n");
+    let run = |filtered: bool| {
+        let mut command = std::process::Command::new("/usr/bin/python3");
+        if filtered {
+            command.arg(syscall_filter).arg(unit).args(["--", "/usr/bin/python3"]);
+        }
+        let out = command.args(["-c", &probe]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (eperm, eafnosupport) = (1, 97);
+    assert_eq!(run(true), format!("{eperm}\n{eafnosupport}\n"), "refused under the unit's filter");
+    let unfiltered = run(false);
+    assert!(unfiltered.starts_with("allowed\n"), "setpriority works unfiltered: {unfiltered}");
 }
