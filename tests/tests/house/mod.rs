@@ -241,7 +241,11 @@ fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileg
     assert_eq!(field("NoNewPrivs:"), "1", "{status}");
     assert_eq!(field("CapBnd:"), "0000000000000000", "{status}");
     assert_eq!(field("CapEff:"), "0000000000000000", "{status}");
-    assert_eq!(field("Seccomp:"), "2", "the unit's system-call filter is loaded: {status}");
+    assert_eq!(
+        field("Seccomp:"),
+        "2",
+        "the unit's system-call filter is loaded: {status}"
+    );
     let subscriber = Subscriber::start_subscribed(&dir, port, "roomscribe/room-7/transcript");
     wait_until(
         Duration::from_secs(120),
@@ -284,7 +288,14 @@ fn assert_syscall_filter_refuses(syscall_filter: &Path, unit: &Path) {
         String::from_utf8(out.stdout).unwrap()
     };
     let (eperm, eafnosupport) = (1, 97);
-    assert_eq!(run(true), format!("{eperm}\n{eafnosupport}\n"), "refused under the unit's filter");
+    assert_eq!(
+        run(true),
+        format!("{eperm}\n{eafnosupport}\n"),
+        "refused under the unit's filter"
+    );
     let unfiltered = run(false);
-    assert!(unfiltered.starts_with("allowed\n"), "setpriority works unfiltered: {unfiltered}");
+    assert!(
+        unfiltered.starts_with("allowed\n"),
+        "setpriority works unfiltered: {unfiltered}"
+    );
 }
