@@ -100,6 +100,7 @@ pub fn run_stage(
                     live.revision_context = transcriber.new_context();
                     if !live.revise {
                         live.unrevised.clear();
+                        ctx.counters.revisions.awaiting.store(0, Ordering::Relaxed);
                     }
                     tracing::info!("Transcription settings changed");
                 }
@@ -405,6 +406,7 @@ impl LiveRun<'_> {
                     audio: decoded.audio_between(from, to),
                 });
                 self.revisions.forgotten.fetch_add(forgotten as u64, Ordering::Relaxed);
+                self.count_awaiting(live);
             }
             if self.out.blocking_send(AsrOutput::Final(heard)).is_err() {
                 return false;
@@ -416,10 +418,19 @@ impl LiveRun<'_> {
     /// Hears the oldest unrevised finals again (one window). Returns false when the output
     /// closed.
     fn revise_next(&self, live: &mut LiveState) -> bool {
-        match live.unrevised.take_group() {
-            Some(group) => self.revise(live, &group),
-            None => true,
-        }
+        let Some(group) = live.unrevised.take_group() else {
+            return true;
+        };
+        let carry_on = self.revise(live, &group);
+        self.count_awaiting(live);
+        carry_on
+    }
+
+    /// Tells health how many finals wait to be heard again.
+    fn count_awaiting(&self, live: &LiveState) {
+        self.revisions
+            .awaiting
+            .store(live.unrevised.len() as u64, Ordering::Relaxed);
     }
 
     /// Hears unrevised finals again, a window at a time, while `idle` says nothing else waits.

@@ -237,6 +237,9 @@ pub struct RevisionStats {
     pub distrusted: AtomicU64,
     /// Finals never heard again: ASR had no moment to spare before two minutes of them piled up.
     pub forgotten: AtomicU64,
+    /// Finals published and not heard again yet (a gauge); a final leaves it once its
+    /// revision, if any, has been sent on.
+    pub awaiting: AtomicU64,
 }
 
 impl Counters for AsrCounters {
@@ -249,6 +252,7 @@ impl Counters for AsrCounters {
             finals_revised: self.revisions.finals_revised.load(Ordering::Relaxed),
             revisions_distrusted: self.revisions.distrusted.load(Ordering::Relaxed),
             finals_not_revised: self.revisions.forgotten.load(Ordering::Relaxed),
+            finals_awaiting_revision: self.revisions.awaiting.load(Ordering::Relaxed),
         }
     }
 }

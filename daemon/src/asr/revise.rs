@@ -93,6 +93,11 @@ impl Unrevised {
         self.finals.is_empty()
     }
 
+    /// How many finals wait to be heard again.
+    pub fn len(&self) -> usize {
+        self.finals.len()
+    }
+
     /// Enough audio has gathered for a window with context.
     pub fn due(&self) -> bool {
         self.samples >= REVISE_AFTER_SAMPLES
@@ -290,9 +295,11 @@ mod tests {
             assert_eq!(unrevised.push(published(seq, 0.0, seconds, "a b")), 0);
         }
         assert!(unrevised.due());
+        assert_eq!(unrevised.len(), 4);
         let group = unrevised.take_group().unwrap();
         assert_eq!(group.finals.iter().map(|f| f.sequence).collect::<Vec<_>>(), [1, 2]);
         assert!(!unrevised.due(), "14 s left");
+        assert_eq!(unrevised.len(), 2, "health's finals_awaiting_revision");
         let rest = unrevised.take_group().unwrap();
         assert_eq!(rest.finals.iter().map(|f| f.sequence).collect::<Vec<_>>(), [3, 4]);
         assert!(unrevised.take_group().is_none() && unrevised.is_empty());

@@ -184,6 +184,9 @@ pub struct AsrHealth {
     /// Finals never heard again: ASR was busy until two minutes of them had piled up.
     #[serde(default)]
     pub finals_not_revised: u64,
+    /// Finals published and not heard again yet: they are heard again in the next quiet moment.
+    #[serde(default)]
+    pub finals_awaiting_revision: u64,
 }
 
 /// Who spoke: the speakers stage.

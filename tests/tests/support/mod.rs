@@ -139,21 +139,21 @@ pub fn meeting() -> &'static Meeting {
     &MEETING.get_or_init(|| make_meeting("meeting", &[])).1
 }
 
-/// The same six turns 0.2-0.5 s apart (the last followed by 2 s of silence): closer than
-/// `vad.min_silence_ms`, so the VAD merges them into one segment.
+/// Twelve turns, 110 words, 0.2-0.5 s apart (the last followed by 2 s of silence): closer than
+/// `vad.min_silence_ms`, so the VAD merges them into one segment (make-meeting's "standup").
 pub fn close_turns_meeting() -> &'static Meeting {
     static MEETING: OnceLock<(TempDir, Meeting)> = OnceLock::new();
     &MEETING
-        .get_or_init(|| make_meeting("close-turns", &["0.3", "0.2", "0.5", "0.25", "0.4", "2.0"]))
+        .get_or_init(|| make_meeting("close-turns", &["--cast", "standup"]))
         .1
 }
 
-/// Runs `scripts/lib/make-meeting` with `gaps` (none: its defaults).
-fn make_meeting(label: &str, gaps: &[&str]) -> (TempDir, Meeting) {
+/// Runs `scripts/lib/make-meeting` with `args` (a cast, gaps; none: its defaults).
+fn make_meeting(label: &str, args: &[&str]) -> (TempDir, Meeting) {
     let dir = TempDir::new(label);
     let status = Command::new(repo_root().join("scripts/lib/make-meeting"))
         .arg(&dir.0)
-        .args(gaps)
+        .args(args)
         .status()
         .expect("scripts/lib/make-meeting runs");
     assert!(
