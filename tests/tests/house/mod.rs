@@ -209,12 +209,14 @@ fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileg
                done\n\
                touch /sandbox-probe 2>/dev/null && {{ echo \"the root is writable\" >&2; exit 1; }}\n\
                umask 0077\n\
+               filter=\"$1\" unit=\"$2\"\n\
+               shift 2\n\
                exec setpriv --no-new-privs --bounding-set=-all --inh-caps=-all \\\n\
-                 /usr/bin/python3 {} {} -- \"$@\"\n\
-             ' {} {} \"$@\"\n",
+                 /usr/bin/python3 \"$filter\" \"$unit\" -- \"$@\"\n\
+             ' \"{}\" \"{}\" \"{}\" \"{}\" \"$@\"\n",
+            state.display(),
             syscall_filter.display(),
             unit.display(),
-            state.display(),
             roomscribe_bin().display()
         ),
     )
@@ -265,15 +267,20 @@ fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileg
     assert!(!Path::new("/sandbox-probe").exists());
 }
 
-/// The filter the sandbox test loads has teeth: a call the unit takes out of its allow-list
-/// (`setpriority`, in `@resources`) and a socket family it does not list (`AF_PACKET`) are
-/// refused under it, and both work without it.
+/// The filters the sandbox test loads have teeth: a call the unit takes out of its allow-list
+/// (`setpriority`, in `@resources`), a socket family it does not list (`AF_PACKET`) and a new
+/// namespace (`RestrictNamespaces=yes`) are refused under them; the first two work without
+/// them (a family this kernel lacks would prove nothing).
 fn assert_syscall_filter_refuses(syscall_filter: &Path, unit: &Path) {
     let probe = [
-        "import os, socket",
+        "import ctypes, os, socket",
+        "libc = ctypes.CDLL(None, use_errno=True)",
+        "def unshare_mounts():",
+        "    if libc.unshare(0x00020000) != 0: raise OSError(ctypes.get_errno(), 'unshare')",
         "nicer = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 1)",
         "for attempt in (lambda: os.setpriority(os.PRIO_PROCESS, 0, nicer),",
-        "                lambda: socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM).close()):",
+        "                lambda: socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM).close(),",
+        "                unshare_mounts):",
         "    try: attempt(); print('allowed')",
         "    except OSError as e: print(e.errno)",
     ]
@@ -290,12 +297,14 @@ fn assert_syscall_filter_refuses(syscall_filter: &Path, unit: &Path) {
     let (eperm, eafnosupport) = (1, 97);
     assert_eq!(
         run(true),
-        format!("{eperm}\n{eafnosupport}\n"),
-        "refused under the unit's filter"
+        format!("{eperm}\n{eafnosupport}\n{eperm}\n"),
+        "refused under the unit's filters"
     );
-    let unfiltered = run(false);
-    assert!(
-        unfiltered.starts_with("allowed\n"),
-        "setpriority works unfiltered: {unfiltered}"
+    let unfiltered: Vec<String> = run(false).lines().map(str::to_owned).collect();
+    assert_eq!(unfiltered[0], "allowed", "setpriority works unfiltered: {unfiltered:?}");
+    assert_ne!(
+        unfiltered[1],
+        eafnosupport.to_string(),
+        "AF_PACKET exists here, so its refusal is the filter's: {unfiltered:?}"
     );
 }

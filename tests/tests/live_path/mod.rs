@@ -51,7 +51,7 @@ fn offline_transcript(wav: &std::path::Path, extra: &[&str]) -> (String, serde_j
 /// half its words as first published), no final runs across two turns, and once heard again in the quiet after the
 /// meeting the finals are within a point of WER of offline `transcribe` on the same audio.
 #[test]
-fn turns_close_together_lose_no_word_and_each_get_their_own_final() {
+fn turns_close_together_each_get_a_final_and_the_kept_text_matches_offline() {
     let dir = TempDir::new("close-turns");
     let meeting = close_turns_meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
