@@ -148,7 +148,7 @@ impl StoreStage {
         };
         let published = match committed {
             Some(published) => {
-                self.health(|h| h.state = "ok".into());
+                self.writes_again();
                 published
             }
             None => {
@@ -310,10 +310,8 @@ impl StoreStage {
             match self.commit(&record, forward) {
                 Ok(_) => {
                     let held = self.held.len() as u64;
-                    self.health(|h| {
-                        h.state = "ok".into();
-                        h.held_in_memory = held;
-                    });
+                    self.health(|h| h.held_in_memory = held);
+                    self.writes_again();
                 }
                 Err(error) => {
                     self.held.push_front((record, forward));
@@ -418,6 +416,14 @@ impl StoreStage {
             "encoding": encoding,
             "document": document,
         }))
+    }
+
+    /// A write went through: after a full disk or a failure, the log says the store is back.
+    fn writes_again(&self) {
+        let was = self.health(|health| std::mem::replace(&mut health.state, "ok".into()));
+        if was == "full" || was == "failing" {
+            tracing::info!(was, "The meeting store writes again");
+        }
     }
 
     fn failed(&self, error: &StoreError) {

@@ -394,3 +394,106 @@ fn sync_over_tls_checks_the_broker_and_a_tls_mismatch_is_reported_until_fixed() 
     daemon.terminate();
     assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0);
 }
+
+/// A full disk, for real: the state directory is a 2 MiB tmpfs in a mount namespace of the
+/// daemon's own (util-linux `unshare`, as the sandbox test makes one), filled to its last block
+/// once the daemon is ready. The meeting is still published live, the log says once that the
+/// store cannot write and health says `full`; the daemon keeps running. Once space is freed the
+/// records held in memory are written: the store ends with every final subscribers saw, and the
+/// log says it writes again.
+#[test]
+fn a_full_disk_keeps_the_meeting_live_and_stores_it_once_space_returns() {
+    let dir = TempDir::new("full-disk");
+    let state = dir.path("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let wrapper = dir.path("on-a-small-disk");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\n\
+             exec unshare --mount --map-root-user sh -c 'mount -t tmpfs -o size=2m tmpfs \"$0\" && exec \"$@\"' \
+             \"{}\" \"{}\" \"$@\"\n",
+            state.display(),
+            roomscribe_bin().display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let meeting = meeting();
+    let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
+    let port = free_port();
+    let config = format!(
+        "state_dir = \"{}\"\n{}",
+        state.display(),
+        offline_config(port, "meeting", 600, "")
+    );
+    let mut daemon = Daemon::start_binary(&wrapper, &dir, &config, Some(&asoundrc), &[]);
+    daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
+    let subscriber = Subscriber::start(&dir, port, "roomscribe/room-7/#");
+    // In the daemon's mount namespace (its pid: the wrapper and unshare exec into it). Every
+    // write is bounded: were this ever the machine's own disk, it would take 4 MiB of it.
+    let in_its_namespace = |command: &str| {
+        let out = std::process::Command::new("nsenter")
+            .args(["-t", &daemon.child.id().to_string(), "-m", "sh", "-c", command])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let filler = state.join("filler");
+    in_its_namespace(&format!(
+        "dd if=/dev/zero of='{}' bs=4k count=1024 2>/dev/null",
+        filler.display()
+    ));
+    assert!(
+        !filler.exists(),
+        "the filler went to the daemon's tmpfs, not this machine's disk"
+    );
+    let free = in_its_namespace(&format!("df --output=avail '{}' | tail -n 1", state.display()));
+    assert_eq!(free.trim(), "0", "the daemon's disk is full");
+
+    let health = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/health"));
+    let finals = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/transcript"));
+    wait_until(Duration::from_secs(120), "the meeting published live", || {
+        meeting.finals_reach_the_end(&finals())
+    });
+    wait_until(Duration::from_secs(10), "health saying the store is full", || {
+        health().last().is_some_and(|h| h["store"]["state"] == "full")
+    });
+    let log = daemon.log_text();
+    assert_eq!(
+        log.matches("The meeting store cannot write").count(),
+        1,
+        "one error line for the full disk:\n{log}"
+    );
+    assert!(
+        finals().iter().all(|f| f["key"] == ""),
+        "published before it was stored, without a key"
+    );
+
+    in_its_namespace(&format!("rm '{}'", filler.display()));
+    wait_until(Duration::from_secs(30), "the held records written", || {
+        health()
+            .last()
+            .is_some_and(|h| h["store"]["state"] == "ok" && h["store"]["held_in_memory"] == 0)
+    });
+    daemon.wait_for_log("The meeting store writes again", Duration::from_secs(5));
+    // The store lives on the tmpfs, gone with the daemon: read it while it runs.
+    let exported = in_its_namespace(&format!(
+        "'{}' export --config '{}' --format json",
+        roomscribe_bin().display(),
+        dir.path("roomscribe.toml").display()
+    ));
+    let exported: serde_json::Value = serde_json::from_str(&exported).expect("the stored meeting as JSON");
+    let stored: Vec<&str> = exported["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    let revised = revised_finals_of(&subscriber, "roomscribe/room-7");
+    let published: Vec<&str> = revised.iter().map(|f| f["text"].as_str().unwrap().trim()).collect();
+    assert!(!published.is_empty());
+    assert_eq!(stored, published, "every final published is stored, as last revised");
+    daemon.terminate();
+    assert_eq!(daemon.wait_exit(Duration::from_secs(30)), 0, "{}", daemon.log_text());
+}
