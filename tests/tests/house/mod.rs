@@ -191,13 +191,13 @@ fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileg
     let dir = TempDir::new("sandbox");
     let state = dir.path("state");
     std::fs::create_dir_all(&state).unwrap();
-    let wrapper = dir.path("sandboxed");
     let syscall_filter = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/house/unit_syscall_filter.py");
     let unit = repo_root().join("systemd/roomscribe.service");
     assert_syscall_filter_refuses(&syscall_filter, &unit);
-    std::fs::write(
-        &wrapper,
-        format!(
+    let wrapper = executable_script(
+        &dir,
+        "sandboxed",
+        &format!(
             "#!/bin/sh\n\
              exec unshare --mount --map-root-user sh -c '\n\
                set -e\n\
@@ -219,9 +219,7 @@ fn the_daemon_runs_in_the_units_sandbox_read_only_but_its_state_without_privileg
             unit.display(),
             roomscribe_bin().display()
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    );
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting().raw);
     let port = free_port();
     let config = format!(

@@ -406,19 +406,17 @@ fn a_full_disk_keeps_the_meeting_live_and_stores_it_once_space_returns() {
     let dir = TempDir::new("full-disk");
     let state = dir.path("state");
     std::fs::create_dir_all(&state).unwrap();
-    let wrapper = dir.path("on-a-small-disk");
-    std::fs::write(
-        &wrapper,
-        format!(
+    let wrapper = executable_script(
+        &dir,
+        "on-a-small-disk",
+        &format!(
             "#!/bin/sh\n\
              exec unshare --mount --map-root-user sh -c 'mount -t tmpfs -o size=2m tmpfs \"$0\" && exec \"$@\"' \
              \"{}\" \"{}\" \"$@\"\n",
             state.display(),
             roomscribe_bin().display()
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    );
     let meeting = meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();

@@ -337,6 +337,14 @@ pub fn file_pcm_config(dir: &TempDir, name: &str, infile: &Path) -> PathBuf {
     path
 }
 
+/// Writes `script` to `name` in `dir` as an executable file (a wrapper the daemon runs under).
+pub fn executable_script(dir: &TempDir, name: &str, script: &str) -> PathBuf {
+    let path = dir.path(name);
+    fs::write(&path, script).unwrap();
+    fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    path
+}
+
 /// An asoundrc defining PCM `silence`: a `file` PCM reading digital silence (a room where
 /// nobody speaks; the plugin keeps delivering after the file ends).
 pub fn silent_room(dir: &TempDir) -> PathBuf {
