@@ -245,7 +245,12 @@ fn exit_on_panic() {
             stage,
             "A thread panicked; exiting with 70 so that the service manager restarts the daemon"
         );
-        std::process::exit(i32::from(EX_SOFTWARE));
+        // Not `std::process::exit`: that runs libtorch's C++ static destructors while the
+        // other stages' threads still use them, which once corrupted the heap and turned the
+        // 70 into a SIGABRT. What the store committed is already on disk (SQLite's journal).
+        let _ = std::io::Write::flush(&mut std::io::stderr());
+        // SAFETY: `_exit` ends the process at once; it touches no memory of ours.
+        unsafe { libc::_exit(i32::from(EX_SOFTWARE)) }
     }));
 }
 
