@@ -41,9 +41,11 @@ struct Found {
 /// The action items among `sentences`, said at a meeting on `meeting_day`.
 pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
+    // Sentences already read as part of an earlier item (a taker's "I'll send them over").
+    let mut absorbed = vec![false; sentences.len()];
     for (at, sentence) in sentences.iter().enumerate() {
         let text = cues.normalise(&sentence.text);
-        if sentence.words.len() < 3 {
+        if sentence.words.len() < 3 || absorbed[at] {
             continue;
         }
         // "Priya, that's yours": the item just said gets an owner (or is made of the sentence
@@ -74,19 +76,41 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
             });
             let mut segments = sentence.seqs.clone();
             let mut confidence = item.confidence;
+            let mut text_said = sentence.text.clone();
             let mut follow = FollowUp::default();
-            for later in sentences.iter().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
+            for (offset, later) in sentences.iter().enumerate().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
                 let later_text = cues.normalise(&later.text);
                 follow.read(sentence, later, &later_text, cues);
+                if follow.taken_at.is_none() {
+                    if let Some(taker) = follow.taken_by.clone() {
+                        if owner == Owner::Open || owner == Owner::Addressee {
+                            // Whoever took it on owns it: their words are part of the item.
+                            owner = Owner::Known(taker.clone());
+                            confidence = (confidence + 0.1).min(1.0);
+                            segments.push(later.seq);
+                            text_said = format!("{text_said} {}", later.text);
+                        }
+                        if owner == Owner::Known(taker) {
+                            follow.taken_at = Some(offset);
+                            // "I'll sort that, chef." took it: no item of its own.
+                            absorbed[offset] = refers_back(&later_text, cues);
+                        }
+                    }
+                } else if later.speaker == follow.taken_by && refers_back(&later_text, cues) {
+                    // "I'll do it. I'll send them over this afternoon.": the same item, maybe
+                    // with its due date.
+                    absorbed[offset] = true;
+                    if due.is_none() {
+                        due = due_in(&later_text, cues);
+                        if due.is_some() {
+                            segments.push(later.seq);
+                            text_said = format!("{text_said} {}", later.text);
+                        }
+                    }
+                    continue;
+                }
                 if follow.stop {
                     break;
-                }
-                if owner == Owner::Open || owner == Owner::Addressee {
-                    if let Some(taker) = &follow.taken_by {
-                        owner = Owner::Known(taker.clone());
-                        confidence = (confidence + 0.1).min(1.0);
-                        segments.push(later.seq);
-                    }
                 }
                 if due.is_none() && follow.may_give_due && !later.is_question() {
                     if let Some(d) = due_of_reply(&later_text, cues) {
@@ -115,7 +139,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 segments,
                 start: sentence.start,
                 body: FindingBody::ActionItem(ActionItem {
-                    text: sentence.text.clone(),
+                    text: text_said,
                     owner: match owner {
                         Owner::Known(name) => Some(name),
                         Owner::Addressee | Owner::Open => None,
@@ -137,6 +161,8 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
 struct FollowUp {
     /// Someone other than the asker took it on ("Right, leave it with me").
     taken_by: Option<String>,
+    /// Where they did, once the item has been given to them.
+    taken_at: Option<usize>,
     /// The next sentences may still name a due date.
     may_give_due: bool,
     /// A new topic or item began: read no further.
@@ -181,7 +207,15 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         let whole = captures.get(0).expect("group 0 is the match");
         let before = &lower[..whole.start()];
         let rest = captures.name("rest").map_or("", |m| m.as_str());
-        if cues.language.not_tasks.contains(&verb.as_str())
+        let dated_task = cues.language.tasks_when_dated.contains(&verb.as_str()) && due_in(rest, cues).is_some();
+        // "Let me check with the budget office": a promise; "let me think", "let me show you"
+        // happen in the meeting.
+        let let_me = captures.name("let_me").is_some();
+        if (let_me
+            && (rest.trim().is_empty()
+                || cues.language.in_meeting.contains(&verb.as_str())
+                || cues.language.to_the_room.contains(&verb.as_str())))
+            || (cues.language.not_tasks.contains(&verb.as_str()) && !dated_task)
             || cues.reported.is_match(before)
             || is_said_to_the_room(&verb, rest, cues)
             || is_bare_acceptance(&verb, rest, cues.language)
@@ -199,6 +233,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         let whole = captures.get(0).expect("group 0 is the match");
         let verb = captures
             .name("imperative")
+            .or_else(|| captures.name("minding"))
             .or_else(|| captures.name("verb"))
             .map_or("", |m| m.as_str())
             .to_lowercase();
@@ -211,6 +246,20 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             continue;
         }
         if cues.negation.is_match(&lower[..whole.start()]) && !sentence.is_question() {
+            continue;
+        }
+        // "you need to …" and a bare "do them today" are said of people in general too: a task
+        // only when put to someone by name, and not as a question or a condition.
+        let obliged = captures.name("obliged").is_some();
+        let bare_imperative = captures.name("imperative").is_some() && captures.name("you").is_none();
+        // A tag ("…, would you?") leaves an order an order.
+        let asks = sentence.is_question() && !cues.request_bare.is_match(text);
+        if (obliged || bare_imperative)
+            && (vocative.is_none()
+                || asks
+                || cues.condition.is_match(&lower[..whole.start()])
+                || (bare_imperative && starts_with_a_pronoun(rest, cues.language)))
+        {
             continue;
         }
         let owner = vocative.clone().map_or(Owner::Addressee, Owner::Known);
@@ -230,7 +279,8 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             _ => continue,
         };
         let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
-        if cues.language.not_tasks.contains(&verb.as_str()) {
+        // "Quarter to five" is a time, not Quarter's task.
+        if cues.language.not_tasks.contains(&verb.as_str()) || cues.language.numbers.contains(&verb.as_str()) {
             continue;
         }
         found.push((whole.start(), item(owner, &captures, cues, 0.8)));
@@ -239,7 +289,19 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     // "someone should …", "the handbook needs updating": only when nobody was given anything
     // in the same sentence (then it is a side remark about that item).
     if !owned {
-        if let Some(captures) = cues.unowned.captures(text).or_else(|| cues.needs_doing.captures(text)) {
+        let unowned = cues.unowned.captures(text).or_else(|| {
+            (!sentence.is_question())
+                .then(|| cues.needs_doing.captures(text))
+                .flatten()
+        });
+        if let Some(captures) = unowned.filter(|c| {
+            let verb = c.name("verb").or_else(|| c.name("who_verb")).map_or("", |m| m.as_str());
+            let verb = verb.to_lowercase();
+            // "Can anyone hear me?" asks about the meeting; "someone needs to walk HR through
+            // it" does not.
+            let in_meeting = c.name("asked").is_some() && cues.language.in_meeting.contains(&verb.as_str());
+            !in_meeting && !cues.language.not_tasks.contains(&verb.as_str())
+        }) {
             let whole = captures.get(0).expect("group 0 is the match");
             // "…, Keiko, would you mind?" puts a name to it at once.
             let owner = match (&vocative, cues.request_bare.is_match(text)) {
@@ -251,7 +313,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
                 open.task = format!("{} {}", open.task, thing.as_str().trim());
             }
             // "Who's going to send the invite?" is an item only once someone takes it on.
-            open.needs_taker = captures.name("who_verb").is_some();
+            open.needs_taker = captures.name("who_verb").is_some() || captures.name("asked").is_some();
             found.push((whole.start(), open));
         }
     }
@@ -264,6 +326,7 @@ fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f
     let verb = captures
         .name("imperative")
         .filter(|m| !m.as_str().is_empty())
+        .or_else(|| captures.name("minding"))
         .or_else(|| captures.name("verb"))
         .or_else(|| captures.name("who_verb"))
         .map_or("", |m| m.as_str());
@@ -273,10 +336,14 @@ fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f
         .map_or("", |m| m.as_str());
     let clause = format!("{verb}{rest}");
     let clause_end = captures.get(0).map_or(0, |m| m.end());
-    let due = due_in(&clause, cues);
+    let mut due = due_in(&clause, cues);
     let mut task = clause.clone();
     if let Some(found) = cues.due.find(&task) {
         task.replace_range(found.range(), "");
+    } else if let Some(found) = cues.due_event.find(&task) {
+        // "… before family meal", "… before they go to the exec team": an event as the due date.
+        due = Some(task[found.start()..].trim().to_owned());
+        task.truncate(found.start());
     }
     let task = tidy_task(&task, cues.language);
     Found {
@@ -310,7 +377,7 @@ fn tidy_task(task: &str, language: &Language) -> String {
 fn due_in(text: &str, cues: &Cues) -> Option<String> {
     cues.due
         .find_iter(text)
-        .map(|m| m.as_str().trim().to_owned())
+        .map(|m| m.as_str().trim().trim_end_matches([',', '.', ';', '?', '!']).to_owned())
         .find(|d| !d.is_empty())
 }
 
@@ -390,10 +457,28 @@ fn is_said_to_the_room(verb: &str, rest: &str, cues: &Cues) -> bool {
 fn is_bare_acceptance(verb: &str, rest: &str, language: &Language) -> bool {
     let rest = rest.trim().to_lowercase();
     let object = rest.split_whitespace().next().unwrap_or("");
-    let (vague, unless) = language.vague_promise;
+    let (vague, vague_objects) = language.vague_promise;
     (language.bare_acceptance_verbs.contains(&verb) && language.bare_acceptance_objects.contains(&object))
         // "I'll try": a promise of nothing in particular ("I'll try to fix it" is a task).
-        || (verb == vague && object != unless)
+        || (verb == vague && vague_objects.contains(&object))
+}
+
+/// "Do you …", "do we …": a question, not an order.
+fn starts_with_a_pronoun(rest: &str, language: &Language) -> bool {
+    let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+    language.subject_pronouns.contains(&first.as_str())
+}
+
+/// "I'll send them over this afternoon": a commitment to something already named, said by
+/// whoever just took an item on (the same item, with its due date).
+fn refers_back(text: &str, cues: &Cues) -> bool {
+    cues.commitment.captures(text).is_some_and(|captures| {
+        let rest = captures.name("rest").map_or("", |m| m.as_str()).trim().to_lowercase();
+        cues.language
+            .back_references
+            .iter()
+            .any(|words| rest == *words || rest.starts_with(&format!("{words} ")))
+    })
 }
 
 /// A hypothetical before any commitment ("If it were up to me, I'd …", "I would have …").
@@ -615,6 +700,110 @@ mod tests {
             "Did you send the invoice?",
             "Okay, I'll try.",
             "Could you recommend a vendor?",
+        ] {
+            assert!(items(&[("Ana", said)]).is_empty(), "{said}");
+        }
+    }
+
+    #[test]
+    fn an_open_request_belongs_to_whoever_volunteers_even_after_a_word_or_two() {
+        let a = one(&[
+            (
+                "Sian",
+                "Can someone call the supplier about the broken fridge this morning?",
+            ),
+            ("Mari", "I'll do it. I'm on my break at ten anyway."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Mari"), Some("this morning"))
+        );
+        let a = one(&[
+            (
+                "Aug",
+                "Someone needs to run the induction for the new lot on Tuesday evening.",
+            ),
+            ("Thandi", "That's me. I'll do it."),
+            ("Mae", "Did the checks ever come back?"),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Thandi"), "a taker two sentences on: {a:?}");
+        let a = one(&[
+            (
+                "Dec",
+                "Someone's going to have to redo the traffic plan for it, though.",
+            ),
+            ("Femi", "I can take that."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.task.as_str()),
+            (Some("Femi"), "redo the traffic plan for it")
+        );
+        assert!(
+            items(&[("Ana", "Can anyone hear me at the back?"), ("Raj", "Yes.")]).is_empty(),
+            "a question about the meeting itself"
+        );
+        assert!(
+            items(&[("Ana", "Can someone open a window?"), ("Raj", "It's stuck, sorry.")]).is_empty(),
+            "nobody took it"
+        );
+    }
+
+    #[test]
+    fn a_takers_own_words_about_it_are_the_same_item_with_its_due_date() {
+        let a = one(&[
+            ("Keiko", "Can someone send me the cutdown scripts?"),
+            ("Lara", "I'll do it. I'll send them over this afternoon."),
+            ("Keiko", "Thanks."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Lara"), Some("this afternoon"))
+        );
+        // Something new the taker promises is an item of its own.
+        let found = items(&[
+            ("Keiko", "Can someone send me the cutdown scripts?"),
+            ("Lara", "I'll do it. I'll also book the studio for Friday."),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn you_need_to_and_a_bare_order_are_tasks_when_put_to_someone_by_name() {
+        let a = one(&[(
+            "Thandi",
+            "Augustin, you'll need to ring the supermarket and confirm the entrance.",
+        )]);
+        assert_eq!(a.owner.as_deref(), Some("Augustin"));
+        assert_eq!(a.task, "ring the supermarket and confirm the entrance");
+        let a = one(&[("Sian", "Do them today, Teodor, honestly.")]);
+        assert_eq!((a.owner.as_deref(), a.due.as_deref()), (Some("Teodor"), Some("today")));
+        for said in [
+            "You need to book weeks ahead for that venue.",
+            "If you need to leave early, Sam, just say.",
+            "Do you have the figures, Sam?",
+            "Call it what you like.",
+            "Sam, do we know who's coming?",
+        ] {
+            assert!(items(&[("Ana", said)]).is_empty(), "{said}");
+        }
+    }
+
+    #[test]
+    fn a_time_of_day_dates_an_item_and_makes_a_meeting_verb_a_task() {
+        let a = one(&[("Teo", "I'll repeat the blood gas at nine, then we'll see.")]);
+        assert_eq!(
+            (a.task.as_str(), a.due.as_deref()),
+            ("repeat the blood gas", Some("at nine"))
+        );
+        let a = one(&[("Ana", "Could you try for a sample this morning, after breakfast?")]);
+        assert_eq!(a.due.as_deref(), Some("this morning"));
+        let a = one(&[("Ana", "I'll ring the council before lunch.")]);
+        assert_eq!(a.due.as_deref(), Some("before lunch"));
+        let a = one(&[("Ana", "I'll look at two quotes and pick one.")]);
+        assert_eq!(a.due, None, "a number that is no time");
+        for said in [
+            "I'll repeat that.",
+            "And for her, do the forms need doing today, or can that wait?",
         ] {
             assert!(items(&[("Ana", said)]).is_empty(), "{said}");
         }

@@ -41,8 +41,15 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
         return None;
     }
     let doubtful = cues.doubt.is_match(&text);
-    if cues.decision_strong.is_match(&text) {
+    if cues.decision_strong.is_match(&text) || is_settled(&text, cues) {
         return Some(if doubtful { 0.6 } else { 0.9 });
+    }
+    // "…the lamb as a single main. That's settled."
+    let settled_next = sentences
+        .get(at + 1)
+        .is_some_and(|next| next.turn == sentence.turn && cues.settles_the_last.is_match(&cues.normalise(&next.text)));
+    if settled_next && !cues.condition.is_match(&text) {
+        return Some(if doubtful { 0.6 } else { 0.85 });
     }
     // A summing-up, and not one person's own commitment ("Then I'll take the east wing").
     if doubtful
@@ -52,17 +59,22 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     {
         return None;
     }
+    let language = cues.language;
     let plan = cues.decision_plan.captures_iter(&text).any(|captures| {
+        if let Some(ing) = captures.name("ing") {
+            // "we're doing two collection points", not "we're seeing more returns" or "we're
+            // doing fine".
+            let ing = ing.as_str().to_lowercase();
+            let object = captures.name("object").map_or("", |m| m.as_str().trim()).to_lowercase();
+            return !language.not_plan_states.contains(&ing.as_str())
+                && !language.not_plan_state_objects.contains(&object.as_str());
+        }
         match captures.name("verb") {
             // "we publish", not "we have" or "we tested".
             Some(verb) => {
                 let verb = verb.as_str().to_lowercase();
-                !cues.language.not_plans.contains(&verb.as_str())
-                    && !cues
-                        .language
-                        .not_plan_endings
-                        .iter()
-                        .any(|ending| verb.ends_with(ending))
+                !language.not_plans.contains(&verb.as_str())
+                    && !language.not_plan_endings.iter().any(|ending| verb.ends_with(ending))
             }
             None => true,
         }
@@ -80,6 +92,16 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     Some(if agreed { 0.8 } else { 0.7 })
 }
 
+/// "Agreed, bags at the front it is", not "Okay, that's just how it is".
+fn is_settled(text: &str, cues: &Cues) -> bool {
+    let Some(choice) = cues.decision_settled.captures(text).and_then(|c| c.name("choice")) else {
+        return false;
+    };
+    let choice = choice.as_str().to_lowercase();
+    let last = choice.split_whitespace().last().unwrap_or("");
+    !cues.language.not_settled_after.contains(&last)
+}
+
 /// The decision without the words around it: a leading "Okay, so" or "First,", a trailing
 /// "that's settled".
 fn what_was_decided(text: &str, cues: &Cues) -> String {
@@ -94,6 +116,12 @@ fn what_was_decided(text: &str, cues: &Cues) -> String {
             break;
         }
         body = body[first.len()..].trim_start_matches([',', ' ']).to_owned();
+    }
+    if is_settled(&text, cues) {
+        // "Agreed, bags at the front it is": what was chosen.
+        if let Some(choice) = cues.decision_settled.captures(&text).and_then(|c| c.name("choice")) {
+            body = choice.as_str().trim().to_owned();
+        }
     }
     if let Some(cue) = cues.decision_strong.find(&body) {
         let tail = &body[cue.start()..];
@@ -174,6 +202,29 @@ mod tests {
             "So let's go through the open items.",
             "We've got a full agenda, so let's keep things brief.",
             "So, if we write the ticket by tomorrow, we ship on Friday.",
+        ] {
+            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
+        }
+    }
+
+    #[test]
+    fn a_choice_closed_with_a_set_phrase_or_a_summed_up_doing_is_a_decision() {
+        let found = decisions(&[("Gwen", "Agreed, bags at the front it is.")]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].decision, "bags at the front");
+        let found = decisions(&[("Sian", "We'll stick with the current rota for now.")]);
+        assert_eq!(found.len(), 1, "for now is provisional, still decided");
+        assert!(found[0].confidence < 0.9);
+        assert_eq!(
+            decisions(&[("Thandi", "Okay, so we're doing two collection points this year.")]).len(),
+            1
+        );
+        for said in [
+            "Okay, that's just how it is.",
+            "So we're seeing more returns this month.",
+            "So we're doing fine on the budget.",
+            "So, um, we came back with two lines after the last session.",
+            "Right, so we went with the cheaper printer.",
         ] {
             assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
         }

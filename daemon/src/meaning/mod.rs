@@ -50,6 +50,14 @@ pub struct Language {
     pub needs_doing: &'static str,
     pub hand_over: &'static str,
     pub not_tasks: &'static [&'static str],
+    /// Verbs in `not_tasks` mostly said of the meeting itself ("I'll repeat that") that are
+    /// tasks when a time comes with them ("I'll repeat the test at nine").
+    pub tasks_when_dated: &'static [&'static str],
+    /// What a commitment names when it refers to an item just taken on ("I'll send them over"),
+    /// lower case, as the words right after the verb.
+    pub back_references: &'static [&'static str],
+    /// Subject pronouns: a verb followed by one asks ("do you…"), it does not order.
+    pub subject_pronouns: &'static [&'static str],
     pub in_meeting: &'static [&'static str],
     pub to_the_room: &'static [&'static str],
     pub to_the_room_objects: &'static [&'static str],
@@ -60,6 +68,16 @@ pub struct Language {
     pub decision_strong: &'static str,
     pub decision_marker: &'static str,
     pub decision_plan: &'static str,
+    /// A choice closed with a set phrase ("Agreed, the blue one it is").
+    pub decision_settled: &'static str,
+    /// A short sentence that settles the one before it ("That's settled.").
+    pub settles_the_last: &'static str,
+    /// Words before the set phrase that make it a description ("that's just how it is").
+    pub not_settled_after: &'static [&'static str],
+    /// Verbs in -ing after "we're" that state how things are, not a plan ("we're seeing…").
+    pub not_plan_states: &'static [&'static str],
+    /// Words after "we're doing" that make it a state ("we're doing fine").
+    pub not_plan_state_objects: &'static [&'static str],
     pub meeting_flow: &'static str,
     pub condition: &'static str,
     pub hedge: &'static str,
@@ -95,10 +113,13 @@ pub struct Language {
     /// it ("I'll take that", "I'll do it").
     pub bare_acceptance_verbs: &'static [&'static str],
     pub bare_acceptance_objects: &'static [&'static str],
-    /// A promise of nothing in particular: the verb, unless this word follows it ("I'll try",
-    /// but "I'll try to fix it" is a task).
-    pub vague_promise: (&'static str, &'static str),
+    /// A promise of nothing in particular: the verb, with nothing or one of these words after
+    /// it ("I'll try", "I'll try my best"; but "I'll try to fix it", "could you try for a
+    /// sample" are tasks).
+    pub vague_promise: (&'static str, &'static [&'static str]),
     pub due: &'static str,
+    /// An event a task is to be done before, at the end of its clause ("before family meal").
+    pub due_event: &'static str,
     pub due_clause: &'static str,
     pub due_expected: &'static str,
     pub agreement: &'static str,
@@ -145,12 +166,15 @@ pub struct Cues {
     pub decision_strong: Regex,
     pub decision_marker: Regex,
     pub decision_plan: Regex,
+    pub decision_settled: Regex,
+    pub settles_the_last: Regex,
     pub meeting_flow: Regex,
     pub condition: Regex,
     pub hedge: Regex,
     pub doubt: Regex,
     long_forms: Regex,
     pub due: Regex,
+    pub due_event: Regex,
     pub due_clause: Regex,
     pub due_expected: Regex,
     pub agreement: Regex,
@@ -187,6 +211,8 @@ impl Cues {
             decision_strong: expand(language.decision_strong),
             decision_marker: expand(language.decision_marker),
             decision_plan: expand(language.decision_plan),
+            decision_settled: expand(language.decision_settled),
+            settles_the_last: expand(language.settles_the_last),
             meeting_flow: expand(language.meeting_flow),
             condition: expand(language.condition),
             hedge: expand(language.hedge),
@@ -201,6 +227,7 @@ impl Cues {
                     .join("|")
             )),
             due: expand(language.due),
+            due_event: expand(language.due_event),
             due_clause: expand(language.due_clause),
             due_expected: expand(language.due_expected),
             agreement: expand(language.agreement),

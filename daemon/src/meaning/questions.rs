@@ -41,8 +41,10 @@ fn answer_to<'a>(sentences: &'a [Sentence], at: usize, cues: &Cues) -> Option<&'
     let mut last_turn = question.turn;
     for (i, sentence) in sentences.iter().enumerate().skip(at + 1) {
         if sentence.turn == question.turn {
-            // The asker went on: a later question of theirs takes over.
-            if sentence.is_question() {
+            // The asker went on: a later question of theirs takes over, unless it follows at
+            // once ("Does radio do anything for us? Like, have we ever measured it?"): then one
+            // reply answers both.
+            if sentence.is_question() && i > at + 1 {
                 return None;
             }
             continue;
@@ -107,6 +109,27 @@ mod tests {
         assert_eq!(q[0].text, "Is the build green?");
         assert_eq!((q[0].asker.as_deref(), q[0].answered), (Some("Ana"), true));
         assert_eq!(q[0].answered_by.as_deref(), Some("Raj"));
+    }
+
+    #[test]
+    fn a_question_asked_again_at_once_in_other_words_shares_the_reply() {
+        let q = questions(&[
+            (
+                "Keiko",
+                "Does radio do anything for us? Like, have we ever been able to measure it?",
+            ),
+            ("Dima", "Not cleanly, no."),
+        ]);
+        assert_eq!(q.len(), 2);
+        assert!(q.iter().all(|q| q.answered), "{q:?}");
+        let q = questions(&[
+            (
+                "Ana",
+                "Is the venue booked? I ask because the flyers are out. And who does the catering?",
+            ),
+            ("Raj", "Sam does."),
+        ]);
+        assert_eq!(q.iter().map(|q| q.answered).collect::<Vec<_>>(), [false, true], "{q:?}");
     }
 
     #[test]
