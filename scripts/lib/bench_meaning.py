@@ -16,6 +16,9 @@ transcripts: a naive cue-word regex (the issue's "naive cue-word regex": any sen
 ending in "?" a question), and for keywords YAKE itself (PyPI `yake`, the reference
 implementation of Campos et al. 2020, 1-3 word phrases, its defaults otherwise).
 
+The written meetings (tests/fixtures/written-meetings, transcripts only, see the README there)
+run from their transcripts only: how the rules do on phrasings they were not written from.
+
 Targets (issue 18) on ../shared/corpus/rooms from truth transcripts: action items F1 >= 0.90 with
 owner >= 0.90, decisions F1 >= 0.85, questions F1 >= 0.90 with answered/open >= 0.85; from the
 device's transcripts no more than 0.10 lower.
@@ -212,7 +215,11 @@ def main():
     hyp_root = pathlib.Path(tempfile.mkdtemp(prefix="bench-meaning-"))
     summary, files_of = {}, {}
     for corpus in args.corpus:
+        # A set of written meetings has transcripts and no audio: the rules alone.
+        text_only = json.loads((corpus / "manifest.json").read_text()).get("text_only", False)
         for mode in args.modes.split(","):
+            if text_only and mode != "truth":
+                continue
             scored, cpu, audio, talk = run_set(args, corpus, mode, hyp_root)
             print(f"\n== {corpus.name} / {mode} ({len(scored['roomscribe']['files'])} files)")
             for f in scored["roomscribe"]["files"]:

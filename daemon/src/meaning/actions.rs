@@ -81,6 +81,14 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
             for (offset, later) in sentences.iter().enumerate().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
                 let later_text = cues.normalise(&later.text);
                 follow.read(sentence, later, &later_text, cues);
+                if follow.taken_at.is_none()
+                    && follow.taken_by.is_none()
+                    && owner == Owner::Open
+                    && later.turn != sentence.turn
+                    && takes_on(&later_text, &item.task, cues)
+                {
+                    follow.taken_by = later.speaker.clone();
+                }
                 if follow.taken_at.is_none() {
                     if let Some(taker) = follow.taken_by.clone() {
                         if owner == Owner::Open || owner == Owner::Addressee {
@@ -93,7 +101,8 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                         if owner == Owner::Known(taker) {
                             follow.taken_at = Some(offset);
                             // "I'll sort that, chef." took it: no item of its own.
-                            absorbed[offset] = refers_back(&later_text, cues);
+                            absorbed[offset] =
+                                refers_back(&later_text, cues) || takes_on(&later_text, &item.task, cues);
                         }
                     }
                 } else if later.speaker == follow.taken_by && refers_back(&later_text, cues) {
@@ -116,6 +125,11 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                     if let Some(d) = due_of_reply(&later_text, cues) {
                         due = Some(d);
                         segments.push(later.seq);
+                        // "Happy to. I can have the menu sorted by Monday.": said of this item.
+                        absorbed[offset] |= cues
+                            .commitment
+                            .captures(&later_text)
+                            .is_some_and(|c| c.name("can").is_some());
                     }
                 }
             }
@@ -211,10 +225,15 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         // "Let me check with the budget office": a promise; "let me think", "let me show you"
         // happen in the meeting.
         let let_me = captures.name("let_me").is_some();
-        if (let_me
-            && (rest.trim().is_empty()
-                || cues.language.in_meeting.contains(&verb.as_str())
-                || cues.language.to_the_room.contains(&verb.as_str())))
+        // "I can get that to you by tomorrow" promises; "I can do eight in a day" tells.
+        let undated_can = captures.name("can").is_some()
+            && due_in(rest, cues).is_none_or(|due| due.to_lowercase().starts_with(cues.language.duration_lead));
+        if undated_can
+            || is_contingent(rest, cues)
+            || (let_me
+                && (rest.trim().is_empty()
+                    || cues.language.in_meeting.contains(&verb.as_str())
+                    || cues.language.to_the_room.contains(&verb.as_str())))
             || (cues.language.not_tasks.contains(&verb.as_str()) && !dated_task)
             || cues.reported.is_match(before)
             || is_said_to_the_room(&verb, rest, cues)
@@ -300,7 +319,10 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             // "Can anyone hear me?" asks about the meeting; "someone needs to walk HR through
             // it" does not.
             let in_meeting = c.name("asked").is_some() && cues.language.in_meeting.contains(&verb.as_str());
-            !in_meeting && !cues.language.not_tasks.contains(&verb.as_str())
+            let rest = c.name("rest").or_else(|| c.name("who_rest")).map_or("", |m| m.as_str());
+            !in_meeting
+                && !cues.language.not_tasks.contains(&verb.as_str())
+                && !is_bare_acceptance(&verb, rest, cues.language)
         }) {
             let whole = captures.get(0).expect("group 0 is the match");
             // "…, Keiko, would you mind?" puts a name to it at once.
@@ -463,6 +485,32 @@ fn is_bare_acceptance(verb: &str, rest: &str, language: &Language) -> bool {
         || (verb == vague && vague_objects.contains(&object))
 }
 
+/// "I'll cover it if Sam can't make it", "I'll fix it myself if nobody else does": an offer that
+/// stands only if something does not happen.
+fn is_contingent(rest: &str, cues: &Cues) -> bool {
+    let rest = rest.to_lowercase();
+    rest.split_once(" if ").is_some_and(|(_, condition)| {
+        cues.negation.is_match(condition)
+            || condition
+                .split_whitespace()
+                .any(|word| cues.language.nobody.contains(&word))
+    })
+}
+
+/// "Oh, go on, I'll ring him" after "we need someone to ring the vicar": a commitment with the
+/// open task's verb, or to something already named.
+fn takes_on(text: &str, task: &str, cues: &Cues) -> bool {
+    let task_verb = task.split_whitespace().next().unwrap_or("").to_lowercase();
+    cues.commitment.captures(text).is_some_and(|captures| {
+        let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
+        let rest = captures.name("rest").map_or("", |m| m.as_str()).trim();
+        (!task_verb.is_empty() && verb == task_verb)
+            // "I'll do the twentieth", "I'll take the south side".
+            || (cues.language.bare_acceptance_verbs.contains(&verb.as_str()) && !rest.is_empty())
+            || refers_back(text, cues)
+    })
+}
+
 /// "Do you …", "do we …": a question, not an order.
 fn starts_with_a_pronoun(rest: &str, language: &Language) -> bool {
     let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
@@ -486,7 +534,12 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
     cues.hypothetical.find(lower).is_some_and(|m| {
         // "I'll draft it, but I'd like someone to check it": the commitment came first.
         let before = &lower[..m.start()];
-        !cues.commitment.is_match(before)
+        // "It'd be great if you could share it" is a request worded as a condition.
+        let asked = cues
+            .request
+            .find_iter(lower)
+            .any(|r| r.start() <= m.start() && r.end() >= m.end());
+        !cues.commitment.is_match(before) && !asked
     })
 }
 
@@ -807,5 +860,68 @@ mod tests {
         ] {
             assert!(items(&[("Ana", said)]).is_empty(), "{said}");
         }
+    }
+
+    #[test]
+    fn more_ways_of_asking_and_offering_are_found_and_offers_that_depend_are_not() {
+        for (said, owner) in [
+            (
+                "Rosa, it'd be great if you could share the template before Friday's call.",
+                "Rosa",
+            ),
+            (
+                "Femi, any chance you could get the copy to the printers by Wednesday lunchtime?",
+                "Femi",
+            ),
+            ("Li, can I ask you to write up the power analysis before Monday?", "Li"),
+            (
+                "Priya, would you be good enough to review the list before we file?",
+                "Priya",
+            ),
+        ] {
+            assert_eq!(one(&[("Ana", said)]).owner.as_deref(), Some(owner), "{said}");
+        }
+        let a = one(&[("Sofia", "It's drafted. I can get that to you by tomorrow evening.")]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Sofia"), Some("by tomorrow evening"))
+        );
+        let a = one(&[("Dan", "I shall circulate the draft to you both by Thursday at noon.")]);
+        assert_eq!(a.due.as_deref(), Some("by Thursday at noon"));
+        let a = one(&[("Dan", "I'll book the room in the next day or two.")]);
+        assert_eq!(a.due.as_deref(), Some("in the next day or two"));
+        for said in [
+            "I'll fix the coffee machine myself if nobody else does.",
+            "I'll play the part myself if his knee doesn't behave.",
+            "I can do about eight in a day, with all the driving.",
+            "I can see why.",
+        ] {
+            assert!(items(&[("Ana", said)]).is_empty(), "{said}");
+        }
+    }
+
+    #[test]
+    fn saying_the_open_task_again_takes_it_on() {
+        let a = one(&[
+            ("Mo", "We still need someone to ring the vicar about the hall."),
+            ("Hattie", "Oh, go on, I'll ring him."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Hattie"));
+        let a = one(&[
+            (
+                "Ingrid",
+                "Somebody should present on the twentieth, we've got a free slot.",
+            ),
+            ("Ollie", "Oh, uh, go on then, I'll do the twentieth."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Ollie"));
+        let a = one(&[
+            (
+                "Margaret",
+                "Someone needs to chase the expert's letter. Who can take that?",
+            ),
+            ("Thomas", "I can take that on."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Thomas"), "who can take that is the same item");
     }
 }

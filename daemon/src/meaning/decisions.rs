@@ -94,9 +94,17 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
 
 /// "Agreed, bags at the front it is", not "Okay, that's just how it is".
 fn is_settled(text: &str, cues: &Cues) -> bool {
-    let Some(choice) = cues.decision_settled.captures(text).and_then(|c| c.name("choice")) else {
+    let Some(captures) = cues.decision_settled.captures(text) else {
         return false;
     };
+    let Some(choice) = captures.name("choice") else {
+        return false;
+    };
+    // Without a lead word ("Agreed, …") only "… it is, then" closes a choice ("Grey it is,
+    // then"; not "Of course it is").
+    if choice.start() == 0 && captures.name("then").is_none() {
+        return false;
+    }
     let choice = choice.as_str().to_lowercase();
     let last = choice.split_whitespace().last().unwrap_or("");
     !cues.language.not_settled_after.contains(&last)
@@ -225,6 +233,31 @@ mod tests {
             "So we're doing fine on the budget.",
             "So, um, we came back with two lines after the last session.",
             "Right, so we went with the cheaper printer.",
+        ] {
+            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
+        }
+    }
+
+    #[test]
+    fn rulings_and_refusals_are_decisions_and_moving_on_is_not() {
+        for said in [
+            "Then without objection, the committee recommends the rubber surface.",
+            "We won't be hiring a second header this year, too dear.",
+            "Then that's a yes to hiring seasonal staff two weeks earlier.",
+            "Grey it is, then, for the dress.",
+            "I'm putting my foot down: the vase just falls off, no wires.",
+        ] {
+            assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
+        }
+        let found = decisions(&[(
+            "Siobhan",
+            "So, tonight's specials are the hake and the lamb neck as a main. That's settled.",
+        )]);
+        assert_eq!(found.len(), 1, "a sentence settled by the next");
+        for said in [
+            "Of course it is.",
+            "Good point, Aisha, but let's keep moving.",
+            "Let's do it the usual way: everyone votes first, then we talk.",
         ] {
             assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
         }

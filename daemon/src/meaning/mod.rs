@@ -65,6 +65,10 @@ pub struct Language {
     pub reported: &'static str,
     pub past: &'static str,
     pub negation: &'static str,
+    /// The word a duration opens with ("in a day"), which dates no promise of "I can".
+    pub duration_lead: &'static str,
+    /// Nobody: a condition on no one doing something ("if nobody else does").
+    pub nobody: &'static [&'static str],
     pub decision_strong: &'static str,
     pub decision_marker: &'static str,
     pub decision_plan: &'static str,
