@@ -230,6 +230,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             && due_in(rest, cues).is_none_or(|due| due.to_lowercase().starts_with(cues.language.duration_lead));
         if undated_can
             || is_contingent(rest, cues)
+            || is_contingent(&format!(" {before}"), cues)
             || (let_me
                 && (rest.trim().is_empty()
                     || cues.language.in_meeting.contains(&verb.as_str())
@@ -292,14 +293,21 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             (Some(who), _) if who.as_str().eq_ignore_ascii_case(cues.language.you) => {
                 vocative.clone().map_or(Owner::Addressee, Owner::Known)
             }
-            (Some(who), _) | (None, Some(who)) if cues.could_be_name(who.as_str()) => {
+            // A capital opening the sentence says nothing: "Housekeeping will laugh at us".
+            (Some(who), _) | (None, Some(who))
+                if cues.could_be_name(who.as_str())
+                    && (who.start() > 0 || is_known_name(who.as_str(), sentences, cues)) =>
+            {
                 Owner::Known(who.as_str().to_owned())
             }
             _ => continue,
         };
         let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
-        // "Quarter to five" is a time, not Quarter's task.
-        if cues.language.not_tasks.contains(&verb.as_str()) || cues.language.numbers.contains(&verb.as_str()) {
+        // "Quarter to five" is a time, not Quarter's task; "Over to you" hands over the floor.
+        if cues.language.not_tasks.contains(&verb.as_str())
+            || cues.language.numbers.contains(&verb.as_str())
+            || cues.language.subject_pronouns.contains(&verb.as_str())
+        {
             continue;
         }
         found.push((whole.start(), item(owner, &captures, cues, 0.8)));
@@ -421,7 +429,8 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
     words.iter().enumerate().find_map(|(i, word)| {
         let set_off_before = i == 0
             || words[i - 1].punct_after == Some(',')
-            || (words[i - 1].lower == cues.language.and && (i == 1 || words[i - 2].punct_after == Some(',')));
+            || (cues.language.vocative_leads.contains(&words[i - 1].lower.as_str())
+                && (i == 1 || words[i - 2].punct_after == Some(',')));
         let set_off_after = matches!(word.punct_after, Some(',' | '?'));
         (set_off_before && set_off_after && cues.could_be_name(&word.raw)).then(|| word.raw.clone())
     })
@@ -494,6 +503,18 @@ fn is_contingent(rest: &str, cues: &Cues) -> bool {
             || condition
                 .split_whitespace()
                 .any(|word| cues.language.nobody.contains(&word))
+    })
+}
+
+/// A name the meeting knows: a speaker's, or a capitalised word somewhere other than at the
+/// start of a sentence.
+fn is_known_name(word: &str, sentences: &[Sentence], cues: &Cues) -> bool {
+    sentences.iter().any(|s| {
+        s.speaker.as_deref() == Some(word)
+            || s.words
+                .iter()
+                .skip(1)
+                .any(|w| w.raw == word && cues.could_be_name(&w.raw))
     })
 }
 
@@ -923,5 +944,31 @@ mod tests {
             ("Thomas", "I can take that on."),
         ]);
         assert_eq!(a.owner.as_deref(), Some("Thomas"), "who can take that is the same item");
+    }
+
+    #[test]
+    fn names_after_but_clock_times_and_events_are_read_and_a_capital_at_the_start_is_no_owner() {
+        let a = one(&[("Ruth", "But Femi, chase legal ASAP, don't wait for them.")]);
+        assert_eq!((a.owner.as_deref(), a.due.as_deref()), (Some("Femi"), Some("ASAP")));
+        let a = one(&[("Claire", "Daniel, you'll need to clear the luggage room by half ten.")]);
+        assert_eq!(a.due.as_deref(), Some("by half ten"));
+        let a = one(&[("Claire", "I'll email the new policy round straight after this meeting.")]);
+        assert_eq!(a.due.as_deref(), Some("straight after this meeting"));
+        let a = one(&[("Kavya", "I will complete the data room by the fifteenth of November.")]);
+        assert_eq!(a.due.as_deref(), Some("by the fifteenth of November"));
+        let a = one(&[("Pat", "Paudie, would you ever get the lines marked before the match?")]);
+        assert_eq!(a.task, "get the lines marked");
+        let a = one(&[
+            ("Sharon", "Morning."),
+            ("Lorraine", "Sharon can ring the supplier and book the engineer."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Sharon"));
+        for said in [
+            "Housekeeping will laugh at us.",
+            "Over to you, Daniel.",
+            "Seriously, if we don't get two more coaches by the end of the month, I'll have to cap the team.",
+        ] {
+            assert!(items(&[("Ana", said)]).is_empty(), "{said}");
+        }
     }
 }

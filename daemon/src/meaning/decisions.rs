@@ -262,4 +262,22 @@ mod tests {
             assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
         }
     }
+
+    #[test]
+    fn rules_from_a_day_on_and_what_a_board_resolves_are_decisions_and_proposals_are_not() {
+        for said in [
+            "From Monday, lunches are staggered, so the desk is never empty.",
+            "Hearing none, the minutes are approved as circulated.",
+            "The board agrees to defer the launch to the first quarter.",
+        ] {
+            assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
+        }
+        for said in [
+            "So the proposal was that we launch in November with two kitchens.",
+            "So what I am suggesting is, we fix the delivery model first.",
+            "It's half seven, so let's keep this to fifteen minutes.",
+        ] {
+            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
+        }
+    }
 }

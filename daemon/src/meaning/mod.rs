@@ -108,6 +108,9 @@ pub struct Language {
     pub date_words: DateWords,
     /// The conjunction that can set a name off like a comma ("Oh, and Tariq, please…").
     pub and: &'static str,
+    /// Words that can set a name off like a comma at the start of a clause ("But Femi, chase
+    /// legal"), lower case.
+    pub vocative_leads: &'static [&'static str],
     /// The second person, whose request goes to the addressee ("you take the west wing").
     pub you: &'static str,
     /// The first person singular where it is written with a capital inside a sentence ("I"),
