@@ -48,8 +48,19 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     let settled_next = sentences
         .get(at + 1)
         .is_some_and(|next| next.turn == sentence.turn && cues.settles_the_last.is_match(&cues.normalise(&next.text)));
-    if settled_next && !cues.condition.is_match(&text) {
+    // "Agreed, then. The emergency patch goes ahead."
+    let assented_before = at
+        .checked_sub(1)
+        .map(|before| &sentences[before])
+        .is_some_and(|before| {
+            before.turn == sentence.turn && cues.assent_before.is_match(&cues.normalise(&before.text))
+        });
+    // Not one person's own commitment ("Done. I shall circulate the draft by Thursday.").
+    if (settled_next || assented_before) && !cues.condition.is_match(&text) && !cues.commitment.is_match(&text) {
         return Some(if doubtful { 0.6 } else { 0.85 });
+    }
+    if summed_up_with_then(&text, cues) {
+        return Some(if doubtful { 0.6 } else { 0.8 });
     }
     // A summing-up, and not one person's own commitment ("Then I'll take the east wing").
     if doubtful
@@ -90,6 +101,22 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
         .filter(|s| s.speaker != sentence.speaker)
         .any(|s| cues.agreement.is_match(&s.text));
     Some(if agreed { 0.8 } else { 0.7 })
+}
+
+/// "Right, visiting hours stay open, then.", not "Okay, see you Thursday then."
+fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
+    cues.decision_then
+        .captures(text.trim())
+        .and_then(|c| c.name("choice"))
+        .is_some_and(|choice| {
+            let choice = choice.as_str().to_lowercase();
+            choice.split_whitespace().count() >= 2
+                && !cues
+                    .language
+                    .then_not_decided
+                    .iter()
+                    .any(|words| choice.contains(words))
+        })
 }
 
 /// "Agreed, bags at the front it is", not "Okay, that's just how it is".
@@ -276,6 +303,36 @@ mod tests {
             "So the proposal was that we launch in November with two kitchens.",
             "So what I am suggesting is, we fix the delivery model first.",
             "It's half seven, so let's keep this to fifteen minutes.",
+        ] {
+            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
+        }
+    }
+
+    #[test]
+    fn a_ruling_a_refusal_and_a_summing_up_closed_by_then_are_decisions() {
+        for said in [
+            "Full credit on both pallets, that's my call.",
+            "It's a no from me for this year's budget, Pieter, sorry.",
+            "My ruling as chair is that we keep to that.",
+            "Let's not do Friday deploys anymore.",
+            "Right, visiting hours stay open, then.",
+            "Right, crunch-free sprint then.",
+        ] {
+            assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
+        }
+        let found = decisions(&[("Ruth", "Agreed, then. The emergency patch goes ahead with the roofer.")]);
+        assert_eq!(found.len(), 1, "the plan after an assent");
+        assert!(
+            decisions(&[("Dan", "Done. I shall circulate the draft to you both by Thursday.")]).is_empty(),
+            "a promise after an assent is an action item"
+        );
+        for said in [
+            "Okay, see you Thursday then.",
+            "Right, fair enough then.",
+            "Okay, I'll send it round then.",
+            "Let's not get into that now.",
+            "We decided back in January to try three-week sprints.",
+            "We decided at the last inspection we'd keep the paper charts.",
         ] {
             assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
         }

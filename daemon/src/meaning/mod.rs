@@ -76,6 +76,12 @@ pub struct Language {
     pub decision_settled: &'static str,
     /// A short sentence that settles the one before it ("That's settled.").
     pub settles_the_last: &'static str,
+    /// A summing-up closed by "then" ("Right, visiting hours stay open, then.").
+    pub decision_then: &'static str,
+    /// Words that make such a sentence no decision ("Okay, see you Thursday then."), lower case.
+    pub then_not_decided: &'static [&'static str],
+    /// A short assent that makes the plan said right after it decided ("Agreed, then.").
+    pub assent_before: &'static str,
     /// Words before the set phrase that make it a description ("that's just how it is").
     pub not_settled_after: &'static [&'static str],
     /// Verbs in -ing after "we're" that state how things are, not a plan ("we're seeing…").
@@ -175,6 +181,8 @@ pub struct Cues {
     pub decision_plan: Regex,
     pub decision_settled: Regex,
     pub settles_the_last: Regex,
+    pub decision_then: Regex,
+    pub assent_before: Regex,
     pub meeting_flow: Regex,
     pub condition: Regex,
     pub hedge: Regex,
@@ -220,6 +228,8 @@ impl Cues {
             decision_plan: expand(language.decision_plan),
             decision_settled: expand(language.decision_settled),
             settles_the_last: expand(language.settles_the_last),
+            decision_then: expand(language.decision_then),
+            assent_before: expand(language.assent_before),
             meeting_flow: expand(language.meeting_flow),
             condition: expand(language.condition),
             hedge: expand(language.hedge),
