@@ -1,10 +1,14 @@
 //! Action items: what someone is to do, who, and by when. Found from the ways people hand out
-//! and take on work — "I'll …" (the speaker), "Mira, can you …" (the name addressed), "can you
-//! …" (whoever takes it on, else the person spoken to), "let's have Lena …", "someone should …"
-//! (owned once someone says "that's yours" or "I can do that"), "the handbook needs updating".
-//! Not past habits, hypotheticals, reported speech, refusals or "I will say…". The due date is
-//! looked for in the task's clause, then in the rest of the sentence, then in the replies that
-//! follow ("No hurry, the end of the month works", "I can have it by Monday"). Pure.
+//! and take on work — "I'll …", "let me …", "I can … by Friday" (the speaker), "Mira, can you …",
+//! "Tom, you'll need to …", "Do them today, Teodor" (the name addressed), "can you …" (whoever
+//! takes it on, else the person spoken to), "let's have Lena …", "someone should …", "can
+//! someone …?" (owned once someone says "that's yours", "I can do that" or the task again: "Oh,
+//! go on, I'll ring him"), "the handbook needs updating". The taker's own "I'll send them over
+//! this afternoon" is the same item, with its date. Not past habits, hypotheticals, reported
+//! speech, refusals, offers that stand only if something does not happen ("… if nobody else
+//! does") or "I will say…". The due date is looked for in the task's clause (a date, a time of
+//! day, "before family meal"), then in the rest of the sentence, then in the replies that follow
+//! ("No hurry, the end of the month works", "I can have it by Monday"). Pure.
 
 use super::dates;
 use super::text::Sentence;

@@ -1,7 +1,9 @@
 //! Decisions: what the meeting settled. A sentence announces one ("we've agreed…", "let's go
-//! with…", "we're keeping…", "from now on…"), or sums up a plan ("So we publish the third and
-//! the tenth now…", "So the new menu goes in…"). Not proposals, doubts or deferrals ("we could
-//! maybe…", "let's leave that for next time"), questions, or what was done before. Pure.
+//! with…", "we're keeping…", "from now on…", "hearing none, …", "it's a no from me"), closes a
+//! choice ("Grey it is, then", "…. That's settled."), follows an assent ("Agreed, then. The patch
+//! goes ahead."), or sums up a plan ("So we publish the third and the tenth now…", "Right,
+//! visiting hours stay open, then."). Not proposals, doubts or deferrals ("we could maybe…",
+//! "let's leave that for next time"), questions, or what was done before. Pure.
 
 use super::text::Sentence;
 use super::{finding_id, Cues};
