@@ -214,7 +214,10 @@ impl FollowUp {
 fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<Found> {
     let sentence = &sentences[at];
     let mut found: Vec<(usize, Found)> = Vec::new();
-    let lower = text.to_lowercase();
+    // ASCII only, so that a byte offset into `text` is the same offset here: full Unicode lower
+    // case changes lengths ("İ" is two bytes, its lower case three) and slicing by `text`'s
+    // offsets would panic. The patterns match case-insensitively anyway.
+    let lower = text.to_ascii_lowercase();
     if cues.past.is_match(&lower) || is_hypothetical(&lower, cues) {
         return Vec::new();
     }

@@ -603,6 +603,52 @@ mod tests {
     }
 
     #[test]
+    fn letters_whose_lower_case_changes_length_break_no_rule() {
+        // "İ" lower-cases to three bytes, "ẞ" to two, the Kelvin sign to one: the rules slice
+        // sentences by byte offsets and once panicked on "İİ then I'll send …".
+        let context = Context {
+            meeting_day: dates::days_from_civil(2026, 12, 2),
+            min_confidence: 0.5,
+            keywords: 10,
+        };
+        let english = cues("en").unwrap();
+        let cue_sentences = [
+            "then I'll send the report by Friday.",
+            "Sam, can you send the report by Friday?",
+            "you'll need to book the room, Sam.",
+            "if we don't get it, I'll have to cancel.",
+            "so we're doing two collection points.",
+            "Agreed, the blue one it is.",
+            "Right, the blue one, then.",
+            "someone needs to ring the council.",
+        ];
+        for odd in ["İ", "ẞ", "\u{212A}", "Σ", "İ ẞ"] {
+            for repeat in 1..4 {
+                for said in cue_sentences {
+                    let text = format!("{} {said}", odd.repeat(repeat));
+                    let utterances = [
+                        Utterance {
+                            seq: 0,
+                            start: 0.0,
+                            end: 3.0,
+                            speaker: Some("Ana".into()),
+                            text,
+                        },
+                        Utterance {
+                            seq: 1,
+                            start: 3.5,
+                            end: 5.0,
+                            speaker: Some("Raj".into()),
+                            text: format!("{} I'll do it.", odd.repeat(repeat)),
+                        },
+                    ];
+                    analyse(&utterances, english, &context);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_long_meeting_hands_on_each_finding_once_with_the_same_ids_as_offline() {
         let context = Context {
             meeting_day: dates::days_from_civil(2026, 12, 2),
