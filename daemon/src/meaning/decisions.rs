@@ -188,6 +188,20 @@ mod tests {
             .collect()
     }
 
+    /// Each sentence, said alone, is no decision.
+    fn none_is_a_decision(said: &[&str]) {
+        for said in said {
+            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
+        }
+    }
+
+    /// Each sentence, said alone, is one decision.
+    fn each_is_one_decision(said: &[&str]) {
+        for said in said {
+            assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
+        }
+    }
+
     #[test]
     fn announced_decisions_are_found_with_who_said_them() {
         for said in [
@@ -226,7 +240,7 @@ mod tests {
 
     #[test]
     fn proposals_deferrals_facts_and_the_past_are_not_decisions() {
-        for said in [
+        none_is_a_decision(&[
             "We could maybe consider offering the course as an evening class.",
             "We could maybe think about a picnic instead?",
             "Fine, let's not decide the venue yet.",
@@ -239,9 +253,7 @@ mod tests {
             "So let's go through the open items.",
             "We've got a full agenda, so let's keep things brief.",
             "So, if we write the ticket by tomorrow, we ship on Friday.",
-        ] {
-            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
-        }
+        ]);
     }
 
     #[test]
@@ -256,87 +268,73 @@ mod tests {
             decisions(&[("Thandi", "Okay, so we're doing two collection points this year.")]).len(),
             1
         );
-        for said in [
+        none_is_a_decision(&[
             "Okay, that's just how it is.",
             "So we're seeing more returns this month.",
             "So we're doing fine on the budget.",
             "So, um, we came back with two lines after the last session.",
             "Right, so we went with the cheaper printer.",
-        ] {
-            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
-        }
+        ]);
     }
 
     #[test]
     fn rulings_and_refusals_are_decisions_and_moving_on_is_not() {
-        for said in [
+        each_is_one_decision(&[
             "Then without objection, the committee recommends the rubber surface.",
             "We won't be hiring a second header this year, too dear.",
             "Then that's a yes to hiring seasonal staff two weeks earlier.",
             "Grey it is, then, for the dress.",
             "I'm putting my foot down: the vase just falls off, no wires.",
-        ] {
-            assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
-        }
+        ]);
         let found = decisions(&[(
             "Siobhan",
             "So, tonight's specials are the hake and the lamb neck as a main. That's settled.",
         )]);
         assert_eq!(found.len(), 1, "a sentence settled by the next");
-        for said in [
+        none_is_a_decision(&[
             "Of course it is.",
             "Good point, Aisha, but let's keep moving.",
             "Let's do it the usual way: everyone votes first, then we talk.",
-        ] {
-            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
-        }
+        ]);
     }
 
     #[test]
     fn rules_from_a_day_on_and_what_a_board_resolves_are_decisions_and_proposals_are_not() {
-        for said in [
+        each_is_one_decision(&[
             "From Monday, lunches are staggered, so the desk is never empty.",
             "Hearing none, the minutes are approved as circulated.",
             "The board agrees to defer the launch to the first quarter.",
-        ] {
-            assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
-        }
-        for said in [
+        ]);
+        none_is_a_decision(&[
             "So the proposal was that we launch in November with two kitchens.",
             "So what I am suggesting is, we fix the delivery model first.",
             "It's half seven, so let's keep this to fifteen minutes.",
-        ] {
-            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
-        }
+        ]);
     }
 
     #[test]
     fn a_ruling_a_refusal_and_a_summing_up_closed_by_then_are_decisions() {
-        for said in [
+        each_is_one_decision(&[
             "Full credit on both pallets, that's my call.",
             "It's a no from me for this year's budget, Pieter, sorry.",
             "My ruling as chair is that we keep to that.",
             "Let's not do Friday deploys anymore.",
             "Right, visiting hours stay open, then.",
             "Right, crunch-free sprint then.",
-        ] {
-            assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
-        }
+        ]);
         let found = decisions(&[("Ruth", "Agreed, then. The emergency patch goes ahead with the roofer.")]);
         assert_eq!(found.len(), 1, "the plan after an assent");
         assert!(
             decisions(&[("Dan", "Done. I shall circulate the draft to you both by Thursday.")]).is_empty(),
             "a promise after an assent is an action item"
         );
-        for said in [
+        none_is_a_decision(&[
             "Okay, see you Thursday then.",
             "Right, fair enough then.",
             "Okay, I'll send it round then.",
             "Let's not get into that now.",
             "We decided back in January to try three-week sprints.",
             "We decided at the last inspection we'd keep the paper charts.",
-        ] {
-            assert!(decisions(&[("Maya", said)]).is_empty(), "{said}");
-        }
+        ]);
     }
 }

@@ -771,6 +771,7 @@ pub static ENGLISH: Language = Language {
     reported: r"\b(?:said|says|told|mentions|mentioned|promised|claimed|thought|asked|wanted)\b",
     past: r"\b(?:used to|back when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+)\b",
     duration_lead: "in ",
+    condition_word: "if",
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.

@@ -67,6 +67,8 @@ pub struct Language {
     pub negation: &'static str,
     /// The word a duration opens with ("in a day"), which dates no promise of "I can".
     pub duration_lead: &'static str,
+    /// The word that opens a condition ("… if nobody else does"), lower case.
+    pub condition_word: &'static str,
     /// Nobody: a condition on no one doing something ("if nobody else does").
     pub nobody: &'static [&'static str],
     pub decision_strong: &'static str,
@@ -602,15 +604,20 @@ mod tests {
         assert!(cues("xx").is_none());
     }
 
+    /// The context the tests analyse in: a meeting on 2026-12-02.
+    fn context() -> Context {
+        Context {
+            meeting_day: dates::days_from_civil(2026, 12, 2),
+            min_confidence: 0.5,
+            keywords: 10,
+        }
+    }
+
     #[test]
     fn letters_whose_lower_case_changes_length_break_no_rule() {
         // "İ" lower-cases to three bytes, "ẞ" to two, the Kelvin sign to one: the rules slice
         // sentences by byte offsets and once panicked on "İİ then I'll send …".
-        let context = Context {
-            meeting_day: dates::days_from_civil(2026, 12, 2),
-            min_confidence: 0.5,
-            keywords: 10,
-        };
+        let context = context();
         let english = cues("en").unwrap();
         let cue_sentences = [
             "then I'll send the report by Friday.",
@@ -650,11 +657,7 @@ mod tests {
 
     #[test]
     fn a_long_meeting_hands_on_each_finding_once_with_the_same_ids_as_offline() {
-        let context = Context {
-            meeting_day: dates::days_from_civil(2026, 12, 2),
-            min_confidence: 0.5,
-            keywords: 10,
-        };
+        let context = context();
         let english = cues("en").unwrap();
         let mut tracker = Tracker::new(english, context);
         let lines = [
@@ -701,11 +704,7 @@ mod tests {
 
     #[test]
     fn the_tracker_hands_on_new_findings_once_and_changed_ones_with_a_higher_revision() {
-        let context = Context {
-            meeting_day: dates::days_from_civil(2026, 12, 2),
-            min_confidence: 0.5,
-            keywords: 10,
-        };
+        let context = context();
         let mut tracker = Tracker::new(cues("en").unwrap(), context);
         let said = |seq: u64, who: &str, text: &str| Utterance {
             seq,
