@@ -96,7 +96,7 @@ fn drain_with_sync(runtime: &tokio::runtime::Runtime, db: &Path, port: u16) -> f
     let started = Instant::now();
     // The backlog is already written: nothing will signal a new record.
     let (_no_writes, outbox_written) = watch::channel(0);
-    let task = runtime.spawn(roomscribe::sync::run(
+    let task = runtime.spawn(roomscribe::sync::run_stage(
         ctx,
         db.to_owned(),
         "bench".into(),

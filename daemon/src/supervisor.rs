@@ -18,8 +18,10 @@ use crate::audio::CaptureStats;
 use crate::bus::{ConnectionStats, Outbox, QoS};
 use crate::config::live::Section;
 use crate::config::BoardConfig;
+use crate::control::task::ControlCounters;
 use crate::health::board::ThrottleWatch;
 use crate::health::{self, systemd, HealthSnapshot, QueueDepths};
+use crate::meeting::MeetingCounters;
 use crate::pipeline::{AudioEvent, AudioReport};
 use crate::speakers::SpeakersCounters;
 use crate::stage::{as_stage, Counters, StageContext, Stages};
@@ -64,9 +66,11 @@ pub struct HealthSources {
     pub vad: Arc<VadCounters>,
     pub speakers: Arc<SpeakersCounters>,
     pub asr: Arc<AsrCounters>,
+    pub meeting: Arc<MeetingCounters>,
     pub store: Arc<StoreCounters>,
     pub sync: Arc<SyncCounters>,
     pub bus: Arc<ConnectionStats>,
+    pub control: Arc<ControlCounters>,
     pub queues: Queues,
     pub stages: Stages,
     /// How long one piece of work may last before its stage counts as stuck.
@@ -93,10 +97,12 @@ impl HealthSources {
             },
             asr: self.asr.snapshot(),
             speakers: self.speakers.snapshot(),
+            meeting: self.meeting.snapshot(),
             disk: health::disk_free(&self.state_dir),
             store: self.store.snapshot(),
             sync: self.sync.snapshot(),
             bus: self.bus.snapshot(),
+            control: self.control.snapshot(),
             stages: self.stages.report(self.stuck_after),
             board: Some(health::board::read(&self.board_root)).filter(|b| !b.is_empty()),
         }

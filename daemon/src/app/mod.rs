@@ -28,11 +28,11 @@ use crate::asr;
 use crate::audio::{self, CaptureStats};
 use crate::bus::{self, Publisher};
 use crate::control::signing::Authority;
-use crate::control::task::ControlPlane;
+use crate::control::task::{ControlCounters, ControlPlane};
 use crate::health::systemd;
-use crate::meeting::{self, MeetingStage};
+use crate::meeting;
 use crate::stage::{as_stage, Shared, Shutdown, Stages};
-use crate::store::stage::{StoreCounters, StoreStage};
+use crate::store::stage::StoreCounters;
 use crate::supervisor::{self, HealthPublishing, HealthSources, QueueProbe, Queues};
 use crate::{control, speakers, store, sync, vad};
 use startup::Built;
@@ -40,7 +40,7 @@ use startup::Built;
 mod outcome;
 mod startup;
 
-use outcome::{spawn, StageThreads};
+use outcome::{spawn, spawn_blocking_stage, StageThreads};
 pub use outcome::{AppError, RunSummary};
 
 /// audio → vad: 6.4 s in chunks of 100 ms. The capture thread never waits: the ring in front of
@@ -149,9 +149,8 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         )
     })?;
 
-    let meeting_ctx = stages.context("meeting", Arc::new(()));
-    let meeting_name = meeting_ctx.name;
-    let meeting_stage = MeetingStage::new(meeting_ctx, &config.meeting, record_tx);
+    let meeting_ctx = stages.context("meeting", Arc::new(meeting::MeetingCounters::default()));
+    let (meeting_name, meeting_counters) = (meeting_ctx.name, meeting_ctx.counters.clone());
     let meeting_inputs = meeting::Inputs {
         transcripts: attributed_rx,
         reports: report_rx,
@@ -162,33 +161,41 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     };
     let meeting_task = tokio::spawn(as_stage(
         meeting_name,
-        meeting_stage.run(meeting_inputs, built.unsummarised),
+        meeting::run_stage(
+            meeting_ctx,
+            &config.meeting,
+            meeting_inputs,
+            built.unsummarised,
+            record_tx,
+        ),
     ));
 
     let store_ctx = stages.context("store", Arc::new(StoreCounters::default()));
     let store_counters = store_ctx.counters.clone();
     let store_path = built.store.path().to_owned();
-    let store_stage = StoreStage::new(store_ctx, built.store, &config.device_id, &config.store, published_tx);
-    let outbox_written = store_stage.outbox_written();
+    let (outbox_written_tx, outbox_written) = tokio::sync::watch::channel(0);
     let store_inputs = store::stage::Inputs {
         records: record_rx,
         requests: store_request_rx,
         sync_config: live.section(|c| &c.sync),
     };
-    let runtime = tokio::runtime::Handle::current();
-    let store_thread = spawn("store", move || runtime.block_on(store_stage.run(store_inputs)))?;
+    let store_outputs = store::stage::Outputs {
+        published: published_tx,
+        outbox_written: outbox_written_tx,
+    };
+    let (device_id, store_config, store) = (config.device_id.clone(), config.store.clone(), built.store);
+    let store_thread = spawn_blocking_stage("store", move || async move {
+        store::stage::run_stage(store_ctx, store, &device_id, &store_config, store_inputs, store_outputs).await
+    })?;
 
+    // Never joined: the sync stops at shutdown or ends with the process (what it had in flight
+    // is sent again at the next start).
     let sync_ctx = stages.context("sync", Arc::new(sync::SyncCounters::default()));
     let sync_counters = sync_ctx.counters.clone();
-    let sync_config = live.section(|c| &c.sync);
-    sync::spawn(
-        sync_ctx,
-        store_path,
-        config.device_id.clone(),
-        sync_config,
-        outbox_written,
-    )
-    .map_err(|source| AppError::Thread { stage: "sync", source })?;
+    let (sync_config, device_id) = (live.section(|c| &c.sync), config.device_id.clone());
+    spawn_blocking_stage("sync", move || {
+        sync::run_stage(sync_ctx, store_path, device_id, sync_config, outbox_written)
+    })?;
 
     let health = HealthPublishing {
         outbox: publisher.outbox(),
@@ -206,13 +213,13 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         meeting: meeting_request_tx,
         store: store_request_tx,
         enrolled: enrolled_tx,
-        bus_stats: publisher.stats(),
     };
     let inbox = publisher.take_operator_inbox().expect("the publisher was just made");
-    let control_ctx = stages.context("control", Arc::new(()));
+    let control_ctx = stages.context("control", Arc::new(ControlCounters::default()));
+    let control_counters = control_ctx.counters.clone();
     let control_task = tokio::spawn(as_stage(
         control_ctx.name,
-        control::task::run(control_ctx, plane, inbox),
+        control::task::run_stage(control_ctx, plane, inbox),
     ));
 
     let bus_ctx = stages.context("bus", publisher.stats());
@@ -221,9 +228,11 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         vad: vad_counters,
         speakers: speakers_counters,
         asr: asr_counters.clone(),
+        meeting: meeting_counters,
         store: store_counters,
         sync: sync_counters,
         bus: bus_ctx.counters.clone(),
+        control: control_counters,
         queues,
         stages: stages.clone(),
         stuck_after: Duration::from_secs(u64::from(config.watchdog.stuck_after_s)),

@@ -1,6 +1,6 @@
 //! How a run ended: what it did (`RunSummary`), or why the daemon could not start or run
 //! (`AppError`, each variant from the module that knows what went wrong and says what to do);
-//! how a stage thread is started (`spawn`) and the threads the drain waits on (`StageThreads`). Never decides what to do about
+//! how a stage thread is started (`spawn`, `spawn_blocking_stage`) and the threads the drain waits on (`StageThreads`). Never decides what to do about
 //! it: `main` turns both into log lines and an exit code.
 
 use std::thread::JoinHandle;
@@ -53,6 +53,22 @@ pub(super) fn spawn<T: Send + 'static>(
         .name(stage.into())
         .spawn(f)
         .map_err(|source| AppError::Thread { stage, source })
+}
+
+/// Starts an async stage whose work blocks (SQLite calls) on a thread of its own, named after
+/// it, with a single-threaded runtime of its own: its waits never hold up the pipeline's.
+pub(super) fn spawn_blocking_stage<F: std::future::Future + 'static>(
+    stage: &'static str,
+    make: impl FnOnce() -> F + Send + 'static,
+) -> Result<JoinHandle<F::Output>, AppError>
+where
+    F::Output: Send + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| AppError::Thread { stage, source })?;
+    spawn(stage, move || runtime.block_on(make()))
 }
 
 /// The stages between the source and the bus, kept to name those still running when the drain

@@ -485,8 +485,6 @@ pub struct ConnectionStats {
     /// Times `offline` appeared on the status topic while the daemon ran (a last will the broker
     /// delivered late, or another client), and `online` was said again.
     pub status_corrected: AtomicU64,
-    /// Commands and configuration documents the control task refused (it counts them here).
-    pub refused: AtomicU64,
     /// What the broker itself turned away before anything reached the daemon.
     broker: Arc<BrokerRefusals>,
     /// Set once the daemon says `offline` itself, on its way out.
@@ -499,7 +497,6 @@ impl Counters for ConnectionStats {
         BusHealth {
             reconnects: self.reconnects.load(Ordering::Relaxed),
             status_corrected: self.status_corrected.load(Ordering::Relaxed),
-            refused: self.refused.load(Ordering::Relaxed),
             broker_refused_connects: self.broker.connects.load(Ordering::Relaxed),
             broker_refused_publishes: self.broker.publishes.load(Ordering::Relaxed),
             broker_refused_malformed: self.broker.malformed_packets.load(Ordering::Relaxed),

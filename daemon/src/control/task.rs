@@ -4,6 +4,7 @@
 //! message's time is kept in the store before it takes effect (no replay, after a restart
 //! either). Never publishes anything but its answers and the kept overrides.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -16,8 +17,9 @@ use crate::bus::{self, OperatorInbox};
 use crate::clock::unix_millis;
 use crate::config::live::LiveConfig;
 use crate::config::ConfigError;
+use crate::health::ControlHealth;
 use crate::pipeline::{MeetingRequest, Reply, StoreRequest, Voiceprint};
-use crate::stage::StageContext;
+use crate::stage::{Counters, StageContext};
 use crate::wire::{CommandReply, ConfigStateMessage, FieldError};
 
 /// How long a command waits for the stage that answers it.
@@ -34,15 +36,40 @@ pub struct ControlPlane {
     pub store: mpsc::Sender<StoreRequest>,
     /// The enrolled voices, for the speakers stage.
     pub enrolled: tokio::sync::watch::Sender<Vec<Voiceprint>>,
-    /// Where refusals are counted for health.
-    pub bus_stats: std::sync::Arc<bus::ConnectionStats>,
+}
+
+/// What health reads of the control task.
+#[derive(Debug, Default)]
+pub struct ControlCounters {
+    configs_accepted: AtomicU64,
+    commands_carried_out: AtomicU64,
+    commands_failed: AtomicU64,
+    refused: AtomicU64,
+}
+
+impl ControlCounters {
+    fn count(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Counters for ControlCounters {
+    type Snapshot = ControlHealth;
+    fn snapshot(&self) -> ControlHealth {
+        ControlHealth {
+            configs_accepted: self.configs_accepted.load(Ordering::Relaxed),
+            commands_carried_out: self.commands_carried_out.load(Ordering::Relaxed),
+            commands_failed: self.commands_failed.load(Ordering::Relaxed),
+            refused: self.refused.load(Ordering::Relaxed),
+        }
+    }
 }
 
 /// Handles what operators publish. Configuration documents are checked and answered on the
 /// config state topic (retained); at start it says which revision is in force and publishes the
 /// kept overrides again, retained (the embedded broker forgot them when it last stopped).
 /// Commands are carried out and answered on their reply topic with their transaction id.
-pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbox) {
+pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, inbox: OperatorInbox) {
     let ControlPlane {
         mut remote,
         live,
@@ -52,9 +79,8 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
         meeting,
         store,
         enrolled,
-        bus_stats,
     } = plane;
-    let count_refusal = || bus_stats.refused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let counters = &ctx.counters;
     let topics = outbox.topics().clone();
     let started = std::time::Instant::now();
     let say = |revision, errors: Vec<ConfigError>, restart: &[&str]| {
@@ -116,10 +142,7 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                 let document = document_as_json(admitted.as_deref().unwrap_or(message.as_slice()));
                 let outcome = match admitted {
                     Ok(document) => remote.handle(&document, &live),
-                    Err(why) => {
-                        count_refusal();
-                        remote.refuse(why)
-                    }
+                    Err(why) => remote.refuse(why),
                 };
                 let history = |revision, errors: &[ConfigError]| StoreRequest::ConfigHistory {
                     revision,
@@ -134,12 +157,13 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                         revision,
                         restart_required,
                     } => {
+                        ControlCounters::count(&counters.configs_accepted);
                         tracing::info!(revision, restart_required = ?restart_required, "Remote configuration accepted");
                         let _ = store.send(history(revision, &[])).await;
                         say(revision, Vec::new(), &restart_required)
                     }
                     Outcome::Rejected { revision, errors } => {
-                        count_refusal();
+                        ControlCounters::count(&counters.refused);
                         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                         tracing::warn!(revision, fields = ?fields, "Remote configuration rejected; the running configuration is unchanged");
                         let _ = store.send(history(revision, &errors)).await;
@@ -160,6 +184,7 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                         error,
                     })
                     .and_then(|payload| commands::parse(&name, &payload));
+                let refused = parsed.is_err();
                 let (tx, outcome) = match parsed {
                     Ok((tx, Command::Ping)) => (
                         Some(tx),
@@ -201,13 +226,18 @@ pub async fn run(ctx: StageContext<()>, plane: ControlPlane, inbox: OperatorInbo
                     }
                     Ok((tx, Command::Speakers)) => (Some(tx), ask(&store, StoreRequest::ListVoices).await),
                     Err(rejected) => {
-                        count_refusal();
+                        ControlCounters::count(&counters.refused);
                         if let LogLine::Full { quieted } = refusals.refused(std::time::Instant::now()) {
                             tracing::warn!(command = %name, error = %rejected.error, more_refused_before = quieted, "A command was refused (further refusals within 10 s are answered but not logged)");
                         }
                         (rejected.tx, Err(rejected.error))
                     }
                 };
+                match (&outcome, refused) {
+                    (Ok(_), _) => ControlCounters::count(&counters.commands_carried_out),
+                    (Err(_), false) => ControlCounters::count(&counters.commands_failed),
+                    (Err(_), true) => {}
+                }
                 let reply = CommandReply::new(&device_id, &name, tx, outcome);
                 report_failure(outbox.publish(&topics.command_reply(&name), qos, false, &reply).await);
             }

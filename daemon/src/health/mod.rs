@@ -42,10 +42,12 @@ pub struct HealthSnapshot {
     pub queues: QueueDepths,
     pub asr: AsrHealth,
     pub speakers: SpeakersHealth,
+    pub meeting: MeetingHealth,
     pub disk: DiskHealth,
     pub store: StoreHealth,
     pub sync: SyncHealth,
     pub bus: BusHealth,
+    pub control: ControlHealth,
     /// Every stage, as the watchdog sees it.
     pub stages: Vec<StageHealth>,
     /// The board: GPU load, temperatures, power rails, memory, release; absent where nothing
@@ -72,10 +74,6 @@ pub struct BusHealth {
     pub reconnects: u64,
     /// Times `offline` appeared on the status topic while the daemon ran and was corrected.
     pub status_corrected: u64,
-    /// Commands and configuration documents refused since start (malformed, unsigned, replayed,
-    /// unknown, invalid): each was answered with why, and changed nothing.
-    #[serde(default)]
-    pub refused: u64,
     /// Connections the broker turned away before a login was accepted (wrong password,
     /// refused client id or last will, a bad first packet, no CONNECT in time).
     #[serde(default)]
@@ -108,8 +106,42 @@ pub struct StoreHealth {
     pub summaries_pruned: u64,
     /// The store is above `store.hard_cap_mib`: an alert.
     pub over_hard_cap: bool,
+}
+
+/// The meeting stage: the meeting going on, and what it handed to the store since start.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeetingHealth {
     /// The meeting going on, if any.
-    pub meeting: Option<String>,
+    pub current: Option<String>,
+    /// Meetings started and ended since start.
+    pub started: u64,
+    pub ended: u64,
+    /// Summaries made (at a meeting's end, on the `summary` command, and for a meeting a power
+    /// cut left without one).
+    pub summaries: u64,
+    /// Findings of the meaning rules, by kind; a revised finding counts again.
+    pub questions: u64,
+    pub action_items: u64,
+    pub decisions: u64,
+    pub keywords: u64,
+    pub talk_time: u64,
+    /// End-of-meeting speaker revisions that changed stored labels.
+    pub speaker_revisions: u64,
+}
+
+/// What operators asked of the device (configuration documents and commands) since start.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ControlHealth {
+    /// Configuration documents accepted (each applied, or listed in `restart_required`).
+    pub configs_accepted: u64,
+    /// Commands carried out (answered with a result).
+    pub commands_carried_out: u64,
+    /// Commands admitted that could not be carried out (no such meeting, the daemon busy or
+    /// stopping): each was answered with why and what to do.
+    pub commands_failed: u64,
+    /// Commands and configuration documents refused (malformed, unsigned, replayed, unknown,
+    /// invalid): each was answered with why, and changed nothing.
+    pub refused: u64,
 }
 
 /// Forwarding to the upstream broker.

@@ -20,13 +20,17 @@ use tokio::sync::mpsc;
 use crate::clock::unix_millis;
 use crate::config::live::Section;
 use crate::config::{MeaningConfig, MeetingConfig, SpeakersConfig};
+use crate::health::MeetingHealth;
 use crate::meaning::{self, Tracker, Utterance};
 use crate::pipeline::{
-    AttributedOutput, AudioReport, Finding, MeetingMeaning, MeetingOutput, MeetingRecord, MeetingRequest,
+    AttributedOutput, AudioReport, Finding, FindingBody, MeetingMeaning, MeetingOutput, MeetingRecord, MeetingRequest,
     SegmentRecord, SpeakersRevision, TextRevision, ToStore, Transcript,
 };
-use crate::stage::StageContext;
+use crate::stage::{Shared, StageContext};
 use rules::{Decision, EndedBy, MeetingRules};
+
+/// What health reads of the meeting stage.
+pub type MeetingCounters = Shared<MeetingHealth>;
 
 /// A meeting the store found closed but never summarised (a power cut came in between), with
 /// its segments: summarised first, before anything new.
@@ -43,8 +47,21 @@ pub struct Inputs {
     pub meaning: Section<MeaningConfig>,
 }
 
-pub struct MeetingStage {
-    ctx: StageContext<()>,
+/// Summarises `backlog`, then runs until ASR and VAD have both closed their channels, handing
+/// records to the store on `out`; a meeting still open then is ended (`shutdown`) and
+/// summarised.
+pub fn run_stage(
+    ctx: StageContext<MeetingCounters>,
+    config: &MeetingConfig,
+    inputs: Inputs,
+    backlog: Vec<Unsummarised>,
+    out: mpsc::Sender<ToStore>,
+) -> impl std::future::Future<Output = ()> {
+    MeetingStage::new(ctx, config, out).run(inputs, backlog)
+}
+
+struct MeetingStage {
+    ctx: StageContext<MeetingCounters>,
     rules: MeetingRules,
     /// The meeting going on, and its segments so far.
     meeting: Option<(MeetingRecord, Vec<SegmentRecord>)>,
@@ -61,11 +78,35 @@ pub struct MeetingStage {
     out: mpsc::Sender<ToStore>,
 }
 
+/// Counts `output` into the stage's health as it is handed on.
+fn count(health: &mut MeetingHealth, output: &MeetingOutput) {
+    match output {
+        MeetingOutput::MeetingStarted(meeting) => {
+            health.current = Some(meeting.id.clone());
+            health.started += 1;
+        }
+        MeetingOutput::MeetingEnded(_) => {
+            health.current = None;
+            health.ended += 1;
+        }
+        MeetingOutput::Summary(_) => health.summaries += 1,
+        MeetingOutput::Speakers(_) => health.speaker_revisions += 1,
+        MeetingOutput::Finding { finding, .. } => match finding.body {
+            FindingBody::Question(_) => health.questions += 1,
+            FindingBody::ActionItem(_) => health.action_items += 1,
+            FindingBody::Decision(_) => health.decisions += 1,
+            FindingBody::Keywords(_) => health.keywords += 1,
+            FindingBody::TalkTime(_) => health.talk_time += 1,
+        },
+        MeetingOutput::Segment { .. } | MeetingOutput::Insight { .. } => {}
+    }
+}
+
 /// Transcripts remembered for their revisions: ASR revises within about 30 s of speech.
 const RECENT_TRANSCRIPTS: usize = 256;
 
 impl MeetingStage {
-    pub fn new(ctx: StageContext<()>, config: &MeetingConfig, out: mpsc::Sender<ToStore>) -> Self {
+    fn new(ctx: StageContext<MeetingCounters>, config: &MeetingConfig, out: mpsc::Sender<ToStore>) -> Self {
         Self {
             ctx,
             rules: MeetingRules::new(config),
@@ -79,9 +120,7 @@ impl MeetingStage {
         }
     }
 
-    /// Summarises `backlog`, then runs until ASR and VAD have both closed their channels; a
-    /// meeting still open then is ended (`shutdown`) and summarised.
-    pub async fn run(mut self, mut inputs: Inputs, backlog: Vec<Unsummarised>) {
+    async fn run(mut self, mut inputs: Inputs, backlog: Vec<Unsummarised>) {
         let heartbeat = self.ctx.heartbeat.clone();
         self.meaning = inputs.meaning.current().clone();
         for (meeting, segments) in backlog {
@@ -149,6 +188,7 @@ impl MeetingStage {
 
     /// Hands a record to the store, waiting for room (records are never dropped here).
     async fn send(&self, output: MeetingOutput) {
+        self.ctx.counters.update(|health| count(health, &output));
         if self.out.send(ToStore::Record(Box::new(output))).await.is_err() {
             tracing::error!("The store stage has stopped; a record could not be handed to it");
         }
@@ -415,7 +455,7 @@ impl MeetingStage {
 mod tests {
     use super::*;
     use crate::pipeline::MeetingSummary;
-    use crate::stage::{Shutdown, Stages};
+    use crate::stage::{Counters, Shutdown, Stages};
 
     fn transcript(sequence: u64, text: &str) -> Transcript {
         Transcript {
@@ -438,6 +478,14 @@ mod tests {
 
     /// `run` over finals and revisions.
     async fn run_outputs(backlog: Vec<Unsummarised>, outputs: Vec<AttributedOutput>) -> Vec<MeetingOutput> {
+        run_counted(backlog, outputs).await.0
+    }
+
+    /// `run_outputs`, and the stage's health once it stopped.
+    async fn run_counted(
+        backlog: Vec<Unsummarised>,
+        outputs: Vec<AttributedOutput>,
+    ) -> (Vec<MeetingOutput>, MeetingHealth) {
         let (out, mut records) = mpsc::channel(64);
         let (asr_tx, asr) = mpsc::channel(64);
         let (_, reports) = mpsc::channel(1);
@@ -447,7 +495,8 @@ mod tests {
             asr_tx.send(output).await.unwrap();
         }
         drop(asr_tx);
-        let ctx = Stages::new(Shutdown::default()).context("meeting", std::sync::Arc::new(()));
+        let counters = std::sync::Arc::new(MeetingCounters::default());
+        let ctx = Stages::new(Shutdown::default()).context("meeting", counters.clone());
         let inputs = Inputs {
             transcripts: asr,
             reports,
@@ -456,23 +505,24 @@ mod tests {
             speakers: Section::fixed(SpeakersConfig::default()),
             meaning: Section::fixed(MeaningConfig::default()),
         };
-        MeetingStage::new(ctx, &MeetingConfig::default(), out)
-            .run(inputs, backlog)
-            .await;
+        run_stage(ctx, &MeetingConfig::default(), inputs, backlog, out).await;
         let mut seen = Vec::new();
         while let Ok(output) = records.try_recv() {
             if let ToStore::Record(record) = output {
                 seen.push(*record);
             }
         }
-        seen
+        (seen, counters.snapshot())
     }
 
     #[tokio::test]
     async fn speech_opens_a_meeting_and_the_end_of_input_closes_and_summarises_it() {
-        let seen = run(
+        let (seen, health) = run_counted(
             Vec::new(),
-            vec![transcript(1, "Good morning."), transcript(2, "Let's start.")],
+            vec![transcript(1, "Good morning."), transcript(2, "Let's start.")]
+                .into_iter()
+                .map(AttributedOutput::Final)
+                .collect(),
         )
         .await;
         let kinds: Vec<&str> = seen
@@ -507,6 +557,16 @@ mod tests {
             unreachable!()
         };
         assert_eq!(id, &meeting.id, "segments carry the meeting they belong to");
+        assert_eq!(
+            (
+                health.started,
+                health.ended,
+                health.summaries,
+                health.current.as_deref()
+            ),
+            (1, 1, 1, None),
+            "health counted the meeting and knows none is going on: {health:?}"
+        );
     }
 
     #[tokio::test]
@@ -524,11 +584,11 @@ mod tests {
             end: sequence as f64 * 10.0 + 8.0,
             ..transcript(sequence, text)
         };
-        let seen = run(
+        let (seen, health) = run_counted(
             Vec::new(),
             vec![
-                speak(1, "Ana", "Does the nightly build pass now?"),
-                speak(2, "Raj", "It does, I fixed the flaky test this morning."),
+                AttributedOutput::Final(speak(1, "Ana", "Does the nightly build pass now?")),
+                AttributedOutput::Final(speak(2, "Raj", "It does, I fixed the flaky test this morning.")),
             ],
         )
         .await;
@@ -546,6 +606,7 @@ mod tests {
             })
             .collect();
         assert_eq!(questions, [(1, false), (2, true)], "asked, then answered: {seen:?}");
+        assert_eq!(health.questions, 2, "health counts the question and its revision");
         let Some(MeetingOutput::Summary(summary)) = seen.last() else {
             unreachable!()
         };

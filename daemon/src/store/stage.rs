@@ -40,7 +40,28 @@ pub struct Inputs {
     pub sync_config: Section<SyncConfig>,
 }
 
-pub struct StoreStage {
+/// Where the stage's work goes.
+pub struct Outputs {
+    /// Every record once committed, and live partials, for the bus.
+    pub published: mpsc::Sender<Published>,
+    /// Counts commits of records for upstream: what the sync waits on instead of polling.
+    pub outbox_written: watch::Sender<u64>,
+}
+
+/// Runs until the meeting stage closes its channel (it has ended the meeting going on and
+/// handed over its summary by then).
+pub async fn run_stage(
+    ctx: StageContext<StoreCounters>,
+    store: Store,
+    device: &str,
+    config: &StoreConfig,
+    inputs: Inputs,
+    outputs: Outputs,
+) {
+    StoreStage::new(ctx, store, device, config, outputs).run(inputs).await
+}
+
+struct StoreStage {
     ctx: StageContext<StoreCounters>,
     store: Store,
     device: String,
@@ -53,12 +74,12 @@ pub struct StoreStage {
 }
 
 impl StoreStage {
-    pub fn new(
+    fn new(
         ctx: StageContext<StoreCounters>,
         store: Store,
         device: &str,
         config: &StoreConfig,
-        out: mpsc::Sender<Published>,
+        outputs: Outputs,
     ) -> Self {
         let mib = |n: u32| u64::from(n) * 1024 * 1024;
         Self {
@@ -67,19 +88,12 @@ impl StoreStage {
             device: device.to_owned(),
             budget: (mib(config.disk_budget_mib), mib(config.hard_cap_mib)),
             held: VecDeque::new(),
-            out,
-            outbox_written: watch::channel(0).0,
+            out: outputs.published,
+            outbox_written: outputs.outbox_written,
         }
     }
 
-    /// Changes whenever a record for upstream is committed (what the sync waits on).
-    pub fn outbox_written(&self) -> watch::Receiver<u64> {
-        self.outbox_written.subscribe()
-    }
-
-    /// Runs until the meeting stage closes its channel (it has ended the meeting going on and
-    /// handed over its summary by then).
-    pub async fn run(mut self, mut inputs: Inputs) {
+    async fn run(mut self, mut inputs: Inputs) {
         let heartbeat = self.ctx.heartbeat.clone();
         let mut requests_open = true;
         let mut housekeeping = tokio::time::interval(HOUSEKEEPING);
@@ -205,7 +219,6 @@ impl StoreStage {
         let payload = match record {
             MeetingOutput::MeetingStarted(meeting) => {
                 self.store.begin_meeting(meeting)?;
-                self.health(|h| h.meeting = Some(meeting.id.clone()));
                 encode(&RecordKey::unstored(Some(meeting.id.clone())))
             }
             MeetingOutput::MeetingEnded(meeting) => {
@@ -215,7 +228,6 @@ impl StoreStage {
                 );
                 self.store
                     .end_meeting(&meeting.id, ended_ms, end, meeting.ended_by.as_deref().unwrap_or(""))?;
-                self.health(|h| h.meeting = None);
                 encode(&RecordKey::unstored(Some(meeting.id.clone())))
             }
             MeetingOutput::Segment { meeting, transcript } if transcript.revision > 1 => {
@@ -572,7 +584,11 @@ mod tests {
         let store = Store::open(&dir.join("store.db"), "room-1").unwrap();
         let (out, mut published) = mpsc::channel(16);
         let ctx = Stages::new(Shutdown::default()).context("store", Arc::new(StoreCounters::default()));
-        let mut stage = StoreStage::new(ctx, store, "room-1", &StoreConfig::default(), out);
+        let outputs = Outputs {
+            published: out,
+            outbox_written: watch::channel(0).0,
+        };
+        let mut stage = StoreStage::new(ctx, store, "room-1", &StoreConfig::default(), outputs);
         let health = stage.counters();
         let pages: i64 = stage
             .store

@@ -44,30 +44,13 @@ pub fn upstream_topic(config: &SyncConfig, device: &str, kind: &str) -> String {
 pub type SyncCounters = Shared<SyncHealth>;
 type Health = SyncCounters;
 
-/// Starts `run` on a thread of its own (SQLite calls block) with a single-threaded runtime.
-/// Never joined: it stops at shutdown or ends with the process (what it had in flight is sent
-/// again at the next start).
-pub fn spawn(
-    ctx: StageContext<SyncCounters>,
-    store_path: PathBuf,
-    device: String,
-    config: Section<SyncConfig>,
-    outbox_written: watch::Receiver<u64>,
-) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    std::thread::Builder::new()
-        .name("sync".into())
-        .spawn(move || runtime.block_on(run(ctx, store_path, device, config, outbox_written)))?;
-    Ok(())
-}
-
 /// Runs the sync until shutdown is requested (anything in flight then is sent again next time).
 /// Its work is waiting on the network and on short SQLite reads, so its heartbeat always
 /// reads "waiting": a dead uplink is reported in health, never treated as a stuck stage.
 /// `config` may change at any time: the connection is remade with the new settings.
 /// `outbox_written` changes whenever the store commits a record for upstream: the sync waits on
 /// it while idle instead of polling the outbox.
-pub async fn run(
+pub async fn run_stage(
     ctx: StageContext<SyncCounters>,
     store_path: PathBuf,
     device: String,

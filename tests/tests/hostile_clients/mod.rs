@@ -415,7 +415,7 @@ fn random_and_deeply_nested_payloads_leave_the_daemon_answering() {
             .on_topic("roomscribe/room-7/json/health")
             .last()
             .and_then(|m| serde_json::from_slice::<serde_json::Value>(m).ok())
-            .and_then(|h| h["bus"]["refused"].as_u64())
+            .and_then(|h| h["control"]["refused"].as_u64())
             .unwrap_or(0)
     };
     wait_until(Duration::from_secs(20), "health counting the refused messages", || {

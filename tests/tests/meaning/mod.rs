@@ -21,7 +21,7 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
         &raw,
         &state,
         last_end,
-        "json_mirror = true\nhome_assistant = true\n",
+        "json_mirror = true\nhome_assistant = true\nhealth_interval_s = 1\n",
     );
     let stopped = command(
         &dir,
@@ -118,6 +118,25 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
             .as_array()
             .is_some_and(|s| s.len() >= 2),
         "{meaning}"
+    );
+
+    // Health counts what the meeting stage handed on and what operators asked.
+    let mut health = serde_json::Value::Null;
+    wait_until(Duration::from_secs(20), "health counting the ended meeting", || {
+        health = subscriber
+            .on_topic("roomscribe/room-7/json/health")
+            .last()
+            .and_then(|m| serde_json::from_slice(m).ok())
+            .unwrap_or_default();
+        health["meeting"]["ended"].as_u64() >= Some(1)
+    });
+    let counted = |field: &str| health["meeting"][field].as_u64().unwrap_or(0);
+    assert!(health["meeting"]["current"].is_null(), "{health}");
+    assert!(counted("action_items") >= 2 && counted("decisions") >= 1, "{health}");
+    assert!(counted("questions") >= 1 && counted("summaries") >= 1, "{health}");
+    assert!(
+        health["control"]["commands_carried_out"].as_u64() >= Some(1),
+        "{health}"
     );
 
     let export = command(
