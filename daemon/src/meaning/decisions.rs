@@ -46,6 +46,16 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     if cues.decision_strong.is_match(&text) || is_settled(&text, cues) {
         return Some(if doubtful { 0.6 } else { 0.9 });
     }
+    // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two." or
+    // "Once it's approved, …".
+    if cues.decision_ruling.is_match(&text) && !cues.condition.is_match(&text) && !cues.pending.is_match(&text) {
+        return Some(if doubtful { 0.6 } else { 0.85 });
+    }
+    // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
+    // that?" "Yes." A rule the room confirmed at once, conditions and all.
+    if confirmed_at_once(sentences, at, cues) && !cues.commitment.is_match(&text) {
+        return Some(if doubtful { 0.6 } else { 0.8 });
+    }
     // "…the lamb as a single main. That's settled."
     let settled_next = sentences
         .get(at + 1)
@@ -103,6 +113,23 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
         .filter(|s| s.speaker != sentence.speaker)
         .any(|s| cues.agreement.is_match(&s.text));
     Some(if agreed { 0.8 } else { 0.7 })
+}
+
+/// The sentence at `at` is followed in its turn by a call to confirm it ("Everyone happy with
+/// that?") and the next turn, someone else's, assents.
+fn confirmed_at_once(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    let sentence = &sentences[at];
+    let asked = sentences
+        .get(at + 1)
+        .is_some_and(|ask| ask.turn == sentence.turn && cues.confirm_ask.is_match(&cues.normalise(&ask.text)));
+    asked
+        && sentences
+            .iter()
+            .skip(at + 2)
+            .find(|reply| reply.turn != sentence.turn)
+            .is_some_and(|reply| {
+                reply.speaker != sentence.speaker && cues.agreement.is_match(&cues.normalise(&reply.text))
+            })
 }
 
 /// "Right, visiting hours stay open, then.", not "Okay, see you Thursday then."
@@ -336,5 +363,77 @@ mod tests {
             "We decided back in January to try three-week sprints.",
             "We decided at the last inspection we'd keep the paper charts.",
         ]);
+    }
+
+    #[test]
+    fn an_approval_a_refusal_a_change_of_plan_and_a_consensus_are_decisions_unless_conditional() {
+        each_is_one_decision(&[
+            "Fine, buy it, the new kettle's approved.",
+            "The overtime request is approved for March.",
+            "I'm not authorising a second van this quarter.",
+            "Your leave request is turned down, I'm afraid.",
+            "Okay, change of plan, the fete moves to the Sunday.",
+            "We're not renewing the cleaning contract with Brightway.",
+            "We are not running the raffle at the spring fair.",
+            "So everyone's happy with the late shift starting at four.",
+            "What I'm hearing is we're all fine with dropping the newsletter.",
+            "Six for, two against. The motion carries: the hall fee goes up to forty pounds.",
+        ]);
+        none_is_a_decision(&[
+            "If the grant's approved, we'll hire a second tutor.",
+            "Once the budget is approved we can order the chairs.",
+            "We're not doing great on the waiting list.",
+            "We're not doing badly, all things considered.",
+            "Not everyone's happy with the new rota, to be honest.",
+            "Is everyone happy with the new rota?",
+            "The loan was approved last year without any fuss.",
+            "We could maybe look at approving it next month.",
+            // The vote confirms the motion said before; that sentence is the decision.
+            "Aye. Motion carries, two to nothing.",
+        ]);
+    }
+
+    #[test]
+    fn a_hard_no_settles_the_sentence_before_it() {
+        let found = decisions(&[(
+            "Jo",
+            "We are not selling the minibus to the rugby club. That's a hard no.",
+        )]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].text.contains("minibus"), "{found:?}");
+        assert!(
+            decisions(&[("Jo", "That's a hard no.")]).is_empty(),
+            "nothing before it to settle"
+        );
+    }
+
+    #[test]
+    fn a_rule_the_room_confirms_at_once_is_a_decision_and_one_it_does_not_is_not() {
+        let confirmed = decisions(&[
+            (
+                "Ines",
+                "If the boiler fails again, the classes move to the church hall. Everyone happy with that?",
+            ),
+            ("Tom", "Yes, fine by me."),
+        ]);
+        assert_eq!(confirmed.len(), 1, "{confirmed:?}");
+        assert!(confirmed[0].text.contains("church hall"), "{confirmed:?}");
+        assert_eq!(confirmed[0].by.as_deref(), Some("Ines"));
+        let objected = decisions(&[
+            (
+                "Ines",
+                "If the boiler fails again, the classes move to the church hall. Everyone happy with that?",
+            ),
+            ("Tom", "Not really, the hall has no heating either."),
+        ]);
+        assert!(objected.is_empty(), "an objection decides nothing: {objected:?}");
+        let own_promise = decisions(&[
+            ("Ines", "I'll ring the plumber in the morning. Any objections?"),
+            ("Tom", "No, go ahead."),
+        ]);
+        assert!(
+            own_promise.is_empty(),
+            "one person's promise is an action item: {own_promise:?}"
+        );
     }
 }

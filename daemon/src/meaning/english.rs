@@ -775,7 +775,12 @@ pub static ENGLISH: Language = Language {
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|(?:is|are)\s+(?:approved|carried)|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b",
+    // A ruling that settles something unless said under a condition: an approval or refusal
+    // ("the card reader's approved", "I'm not approving it", "It's rejected"), a change of plan,
+    // a firm "we're not doing …" with what is not done, the room's consensus summed up ("so
+    // everyone's happy with…", "what I'm hearing is we're all fine with…").
+    decision_ruling: r"\b(?:(?:'s|\s+is|\s+are)\s+(?:approved|rejected|turned\s+down|carried)|i'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)|change\s+of\s+plans?|we(?:'re|\s+are)\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|going\s+ahead\s+with)\s+(?:the|a|an|any|this|that|these|those|[a-z]{3,}s)\b|(?:^|so,?\s+|what\s+i'm\s+hearing\s+is,?\s+|(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all|we\s+are\s+all)(?:'s|\s+is)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b)",
     // A summing-up ("So, …", "Great, so …") that carries a plan.
     decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
     decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|slips|ships|is in|is out)\s+(?:in|out|ahead|to|with|into)\b)",
@@ -817,9 +822,12 @@ pub static ENGLISH: Language = Language {
     // A short assent that makes the plan said right after it decided ("Agreed, then. The patch
     // goes ahead.", "Let's do that. Texts go out this week.").
     assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done)[.!]?$",
+    // The room asked to confirm what was just said ("Everyone happy with that?", "Any
+    // objections?"): assented to at once, it was decided.
+    confirm_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:(?:is\s+)?(?:everyone|everybody)(?:'s)?|are\s+we\s+all|we\s+all|all)\s+(?:happy|okay|ok|fine|good|agreed|on\s+board|in\s+favou?r)(?:\s+with\s+(?:that|this|it))?\?$|^(?:(?:okay|ok|right|so)[,]?\s+)*(?:any|no)\s+objections\?$|^(?:are\s+we\s+)?agreed\?$",
     // A short sentence that makes the one before it settled ("…, the lamb as a main. That's
     // settled.").
-    settles_the_last: r"^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*(?:that's|it's|this is)\s+(?:settled|decided|final|agreed|locked(?:\s+in)?|confirmed|official|a decision)(?:\s+then)?[.!]?$",
+    settles_the_last: r"^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*(?:that's|it's|this is)\s+(?:settled|decided|final|agreed|locked(?:\s+in)?|confirmed|official|a decision|a\s+(?:hard|firm|flat)\s+(?:no|yes))(?:\s+then)?[.!]?$",
     not_settled_after: &[
         "how", "what", "whatever", "where", "who", "as", "is", "that", "because", "when", "way",
     ],
@@ -864,6 +872,8 @@ pub static ENGLISH: Language = Language {
     meeting_flow: r"\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off)\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
     condition: r"\b(?:if|unless|whether|in case)\b",
+    // A ruling still waited for ("once it's approved, …").
+    pending: r"\b(?:once|until|till|when|whenever|as soon as)\b",
     hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|suggest|suggesting|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|park|come back to|revisit|not sure|if you ask me)\b",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|for now|for the moment)\b",

@@ -72,6 +72,10 @@ pub struct Language {
     /// Nobody: a condition on no one doing something ("if nobody else does").
     pub nobody: &'static [&'static str],
     pub decision_strong: &'static str,
+    /// A ruling that decides unless said under a condition ("the card reader's approved").
+    pub decision_ruling: &'static str,
+    /// A ruling still waited for ("once it's approved, …").
+    pub pending: &'static str,
     pub decision_marker: &'static str,
     pub decision_plan: &'static str,
     /// A choice closed with a set phrase ("Agreed, the blue one it is").
@@ -84,6 +88,8 @@ pub struct Language {
     pub then_not_decided: &'static [&'static str],
     /// A short assent that makes the plan said right after it decided ("Agreed, then.").
     pub assent_before: &'static str,
+    /// The room asked to confirm what was just said ("Everyone happy with that?").
+    pub confirm_ask: &'static str,
     /// Words before the set phrase that make it a description ("that's just how it is").
     pub not_settled_after: &'static [&'static str],
     /// Verbs in -ing after "we're" that state how things are, not a plan ("we're seeing…").
@@ -179,12 +185,15 @@ pub struct Cues {
     pub past: Regex,
     pub negation: Regex,
     pub decision_strong: Regex,
+    pub decision_ruling: Regex,
+    pub pending: Regex,
     pub decision_marker: Regex,
     pub decision_plan: Regex,
     pub decision_settled: Regex,
     pub settles_the_last: Regex,
     pub decision_then: Regex,
     pub assent_before: Regex,
+    pub confirm_ask: Regex,
     pub meeting_flow: Regex,
     pub condition: Regex,
     pub hedge: Regex,
@@ -226,12 +235,15 @@ impl Cues {
             past: expand(language.past),
             negation: expand(language.negation),
             decision_strong: expand(language.decision_strong),
+            decision_ruling: expand(language.decision_ruling),
+            pending: expand(language.pending),
             decision_marker: expand(language.decision_marker),
             decision_plan: expand(language.decision_plan),
             decision_settled: expand(language.decision_settled),
             settles_the_last: expand(language.settles_the_last),
             decision_then: expand(language.decision_then),
             assent_before: expand(language.assent_before),
+            confirm_ask: expand(language.confirm_ask),
             meeting_flow: expand(language.meeting_flow),
             condition: expand(language.condition),
             hedge: expand(language.hedge),
