@@ -51,6 +51,10 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     if cues.decision_ruling.is_match(&text) && !cues.condition.is_match(&text) && !cues.pending.is_match(&text) {
         return Some(if doubtful { 0.6 } else { 0.85 });
     }
+    // "Fine, order them." after "Can I order the gloves?"; a standing rule for a case.
+    if grants_leave(sentences, at, &text, cues) || is_conditional_rule(&text, cues) {
+        return Some(if doubtful { 0.6 } else { 0.75 });
+    }
     // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
     // that?" "Yes." A rule the room confirmed at once, conditions and all.
     if confirmed_at_once(sentences, at, cues) && !cues.commitment.is_match(&text) {
@@ -82,27 +86,7 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     {
         return None;
     }
-    let language = cues.language;
-    let plan = cues.decision_plan.captures_iter(&text).any(|captures| {
-        if let Some(ing) = captures.name("ing") {
-            // "we're doing two collection points", not "we're seeing more returns" or "we're
-            // doing fine".
-            let ing = ing.as_str().to_lowercase();
-            let object = captures.name("object").map_or("", |m| m.as_str().trim()).to_lowercase();
-            return !language.not_plan_states.contains(&ing.as_str())
-                && !language.not_plan_state_objects.contains(&object.as_str());
-        }
-        match captures.name("verb") {
-            // "we publish", not "we have" or "we tested".
-            Some(verb) => {
-                let verb = verb.as_str().to_lowercase();
-                !language.not_plans.contains(&verb.as_str())
-                    && !language.not_plan_endings.iter().any(|ending| verb.ends_with(ending))
-            }
-            None => true,
-        }
-    });
-    if !plan {
+    if !plans_something(&text, true, cues) {
         return None;
     }
     // A summing-up others agree to is surer.
@@ -113,6 +97,74 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
         .filter(|s| s.speaker != sentence.speaker)
         .any(|s| cues.agreement.is_match(&s.text));
     Some(if agreed { 0.8 } else { 0.7 })
+}
+
+/// Whether `text` carries a plan: "we publish", "the carnival shifts to the lagoon", and with
+/// `progressive` "we're doing two collection points"; not "we have", "we tested", "we're
+/// seeing more returns" or "we're doing fine".
+fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
+    let language = cues.language;
+    cues.decision_plan.captures_iter(text).any(|captures| {
+        if let Some(ing) = captures.name("ing") {
+            if !progressive {
+                return false;
+            }
+            let ing = ing.as_str().to_lowercase();
+            let object = captures.name("object").map_or("", |m| m.as_str().trim()).to_lowercase();
+            return !language.not_plan_states.contains(&ing.as_str())
+                && !language.not_plan_state_objects.contains(&object.as_str());
+        }
+        match captures.name("verb") {
+            Some(verb) => {
+                let verb = verb.as_str().to_lowercase();
+                !language.not_plans.contains(&verb.as_str())
+                    && !language.not_plan_endings.iter().any(|ending| verb.ends_with(ending))
+            }
+            None => true,
+        }
+    })
+}
+
+/// A standing rule for a case: "If the swell's over two metres, the carnival shifts to the
+/// lagoon.", "Unless the survey says otherwise, we close the north stand."; not a forecast
+/// ("If the truck's here at seven, we're finishing by six"), a plan still weighed ("If we write the ticket by tomorrow, we ship on Friday"), a hypothetical ("If it
+/// were up to me, we'd…") or a promise ("If it rains, I'll bring the gazebo").
+fn is_conditional_rule(text: &str, cues: &Cues) -> bool {
+    let Some(captures) = cues.conditional_rule.captures(text.trim()) else {
+        return false;
+    };
+    let (Some(case), Some(rule)) = (captures.name("case"), captures.name("rule")) else {
+        return false;
+    };
+    let about = case.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
+    !cues.language.rule_case_not.contains(&about.as_str())
+        && !cues.hypothetical.is_match(text)
+        && !cues.rule_not.is_match(rule.as_str())
+        && plans_something(rule.as_str(), false, cues)
+}
+
+/// The sentence at `at` opens a turn that grants, at once, the leave the turn before asked to
+/// do something: "Can I order the level five gloves?" "Fine, order them."; not leave to speak
+/// ("Can I ask something?" "Yeah, go ahead.").
+fn grants_leave(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let sentence = &sentences[at];
+    let Some(asked) = at.checked_sub(1).map(|before| &sentences[before]) else {
+        return false;
+    };
+    if asked.turn == sentence.turn || asked.speaker == sentence.speaker || !asked.is_question() {
+        return false;
+    }
+    let to_act = cues
+        .permission_asked
+        .captures(&cues.normalise(&asked.text))
+        .and_then(|c| c.name("verb"))
+        .is_some_and(|verb| {
+            !cues
+                .language
+                .permission_to_speak
+                .contains(&verb.as_str().to_lowercase().as_str())
+        });
+    to_act && cues.permission_given.is_match(text)
 }
 
 /// The sentence at `at` is followed in its turn by a call to confirm it ("Everyone happy with
@@ -156,13 +208,20 @@ fn is_settled(text: &str, cues: &Cues) -> bool {
     let Some(choice) = captures.name("choice") else {
         return false;
     };
-    // Without a lead word ("Agreed, …") only "… it is, then" closes a choice ("Grey it is,
-    // then"; not "Of course it is").
-    if choice.start() == 0 && captures.name("then").is_none() {
+    let bare = choice.start() == 0 && captures.name("then").is_none();
+    let choice = choice.as_str().to_lowercase();
+    let words: Vec<&str> = choice.split_whitespace().collect();
+    let last = words.last().copied().unwrap_or("");
+    // Without a lead word ("Agreed, …") or "then", a choice closed is short and does not open
+    // like a remark ("Temps it is."; not "Of course it is" or "That's just how it is").
+    if bare
+        && (words.len() > 3
+            || words
+                .first()
+                .is_some_and(|first| cues.language.settled_not_first.contains(first)))
+    {
         return false;
     }
-    let choice = choice.as_str().to_lowercase();
-    let last = choice.split_whitespace().last().unwrap_or("");
     !cues.language.not_settled_after.contains(&last)
 }
 
@@ -435,5 +494,66 @@ mod tests {
             own_promise.is_empty(),
             "one person's promise is an action item: {own_promise:?}"
         );
+    }
+
+    #[test]
+    fn a_standing_rule_for_a_case_outside_the_rooms_doing_is_a_decision() {
+        each_is_one_decision(&[
+            "If the river's above the second marker, the ride goes via the bypass.",
+            "Unless the boiler's fixed by Monday, we close the east wing.",
+            "If a volunteer doesn't turn up, the stall shifts to the porch.",
+        ]);
+        none_is_a_decision(&[
+            "If it rains, I'll bring the gazebo from home.",
+            "If the bus is late, you can always ring the office.",
+            "If it were up to me, we'd close the east wing.",
+            "If the river's high, we should probably use the bypass.",
+            "If the boiler goes, we have a real problem.",
+            "If the van's here by eight, we're loading by nine.",
+        ]);
+    }
+
+    #[test]
+    fn leave_to_act_granted_at_once_is_a_decision_and_leave_to_speak_is_not() {
+        let granted = decisions(&[
+            ("Owen", "Can I book the minibus for the away match?"),
+            ("Carys", "Yes, go ahead and book it, but get the cheaper insurance."),
+        ]);
+        assert_eq!(granted.len(), 1, "{granted:?}");
+        assert_eq!(granted[0].by.as_deref(), Some("Carys"));
+        let order = decisions(&[("Owen", "Could we order new bibs?"), ("Carys", "Fine, order them.")]);
+        assert_eq!(order.len(), 1, "{order:?}");
+        for (asked, answer) in [
+            ("Can I ask something about the rota?", "Yeah, go ahead."),
+            ("Can I book the minibus for the away match?", "No, take the cars."),
+            (
+                "Can I book the minibus for the away match?",
+                "Let me check the budget first.",
+            ),
+        ] {
+            let found = decisions(&[("Owen", asked), ("Carys", answer)]);
+            assert!(found.is_empty(), "{asked} {answer}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_vote_tally_with_its_outcome_an_adoption_and_from_here_on_are_decisions() {
+        each_is_one_decision(&[
+            "Five in favour, one against, so the bar closes at eleven.",
+            "The accounts are adopted as presented.",
+            "From here on out, every van gets checked before it leaves the yard.",
+            "Henceforth, the key stays in the office.",
+            "The club will not lend the marquee to anyone this summer.",
+            "We're not selling the old kit to the under twelves.",
+            "Nobody drives the tractor without a ticket, period.",
+            "Sundays it is.",
+        ]);
+        none_is_a_decision(&[
+            "Of course it is.",
+            "That's just the way it is.",
+            "Here it is.",
+            "We're not taking any chances with the weather, I'd say.",
+            "Five in favour, one against.",
+        ]);
     }
 }

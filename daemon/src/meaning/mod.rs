@@ -90,6 +90,20 @@ pub struct Language {
     pub assent_before: &'static str,
     /// The room asked to confirm what was just said ("Everyone happy with that?").
     pub confirm_ask: &'static str,
+    /// A standing rule for a case ("If the swell's over two metres, the carnival shifts …").
+    pub conditional_rule: &'static str,
+    /// First words of a case that make it a plan weighed, not a rule ("if we write …").
+    pub rule_case_not: &'static [&'static str],
+    /// Words that make its main clause no rule (modals, promises, others' plans).
+    pub rule_not: &'static str,
+    /// Leave asked to do something ("Can I order the gloves?"), its verb named `verb` …
+    pub permission_asked: &'static str,
+    /// … unless the verb asks leave to speak ("Can I ask something?"), lower case …
+    pub permission_to_speak: &'static [&'static str],
+    /// … and granted by the next speaker at once ("Fine, order them.").
+    pub permission_given: &'static str,
+    /// First words that make "… it is" a remark, not a choice closed ("Of course it is").
+    pub settled_not_first: &'static [&'static str],
     /// Words before the set phrase that make it a description ("that's just how it is").
     pub not_settled_after: &'static [&'static str],
     /// Verbs in -ing after "we're" that state how things are, not a plan ("we're seeing…").
@@ -194,6 +208,10 @@ pub struct Cues {
     pub decision_then: Regex,
     pub assent_before: Regex,
     pub confirm_ask: Regex,
+    pub conditional_rule: Regex,
+    pub rule_not: Regex,
+    pub permission_asked: Regex,
+    pub permission_given: Regex,
     pub meeting_flow: Regex,
     pub condition: Regex,
     pub hedge: Regex,
@@ -244,6 +262,10 @@ impl Cues {
             decision_then: expand(language.decision_then),
             assent_before: expand(language.assent_before),
             confirm_ask: expand(language.confirm_ask),
+            conditional_rule: expand(language.conditional_rule),
+            rule_not: expand(language.rule_not),
+            permission_asked: expand(language.permission_asked),
+            permission_given: expand(language.permission_given),
             meeting_flow: expand(language.meeting_flow),
             condition: expand(language.condition),
             hedge: expand(language.hedge),
