@@ -51,8 +51,13 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     if cues.decision_ruling.is_match(&text) && !cues.condition.is_match(&text) && !cues.pending.is_match(&text) {
         return Some(if doubtful { 0.6 } else { 0.85 });
     }
-    // "Fine, order them." after "Can I order the gloves?"; a standing rule for a case.
-    if grants_leave(sentences, at, &text, cues) || is_conditional_rule(&text, cues) {
+    // "Fine, order them." after "Can I order the gloves?"; a standing rule for a case; a
+    // change from a date ("So, from tonight, nobody leaves without a radio check.").
+    let dated = cues.dated_change.is_match(&text)
+        && !cues.dated_not.is_match(&text)
+        && !cues.condition.is_match(&text)
+        && !cues.commitment.is_match(&text);
+    if grants_leave(sentences, at, &text, cues) || is_conditional_rule(&text, cues) || dated {
         return Some(if doubtful { 0.6 } else { 0.75 });
     }
     // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
@@ -464,6 +469,15 @@ mod tests {
             decisions(&[("Jo", "That's a hard no.")]).is_empty(),
             "nothing before it to settle"
         );
+        let stressed = decisions(&[(
+            "Jo",
+            "Helmets on in the yard at all times. No exceptions, not even for visitors.",
+        )]);
+        assert_eq!(stressed.len(), 1, "{stressed:?}");
+        assert!(
+            stressed[0].text.contains("Helmets"),
+            "the rule, not its stress: {stressed:?}"
+        );
     }
 
     #[test]
@@ -554,6 +568,26 @@ mod tests {
             "Here it is.",
             "We're not taking any chances with the weather, I'd say.",
             "Five in favour, one against.",
+        ]);
+    }
+
+    #[test]
+    fn a_change_from_a_date_summed_up_is_a_decision_and_a_fact_about_someone_is_not() {
+        each_is_one_decision(&[
+            "So, from Thursday, the side gate stays locked after six.",
+            "Then the new starters go on the rota from the first of next month.",
+            "In the meantime, from tomorrow, every delivery is signed for at the desk.",
+            "The answer's no, and it stays no.",
+            "Kit bags off the pitch before kick-off, that one is final.",
+            "The open day goes ahead whatever the weather.",
+            "Approved. Take the spare van for the week.",
+        ]);
+        none_is_a_decision(&[
+            "So from Monday I'm on leave for a fortnight.",
+            "Then from June we were short two drivers.",
+            "So from tomorrow, if it's dry, maybe we start on the fence.",
+            "So from next week I'll be covering the early shift.",
+            "From what I hear, the new starters are doing fine.",
         ]);
     }
 }

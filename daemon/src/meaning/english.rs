@@ -775,7 +775,7 @@ pub static ENGLISH: Language = Language {
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|from\s+here\s+on(?:\s+(?:out|in))?|henceforth|,\s+(?:period|full\s+stop|end\s+of\s+(?:story|discussion))|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|from\s+here\s+on(?:\s+(?:out|in))?|henceforth|,\s+(?:period|full\s+stop|end\s+of\s+(?:story|discussion))|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer(?:'s|\s+is)\s+(?:no|yes)|that\s+one(?:'s|\s+is)\s+final|go(?:es)?\s+ahead\s+(?:whatever|regardless|no\s+matter|rain\s+or\s+shine)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b",
     // A ruling that settles something unless said under a condition: an approval or refusal
     // ("the card reader's approved", "I'm not approving it", "It's rejected"), a change of plan,
     // a firm "we're not doing …" with what is not done, the room's consensus summed up ("so
@@ -783,7 +783,7 @@ pub static ENGLISH: Language = Language {
     decision_ruling: r"\b(?:(?:'s|\s+is|\s+are)\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)|in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|(?:we|this\s+(?:committee|board|club)|the\s+(?:committee|board|club))\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|i'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)|change\s+of\s+plans?|we(?:'re|\s+are)\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|going\s+ahead\s+with)\s+(?:the|a|an|any|this|that|these|those|our|their|[a-z]{3,}s)\b|(?:^|so,?\s+|what\s+i'm\s+hearing\s+is,?\s+|(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all|we\s+are\s+all)(?:'s|\s+is)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b)",
     // A summing-up ("So, …", "Great, so …") that carries a plan.
     decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
-    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over)\b)",
+    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over)\b)",
     // "Agreed, the blue one it is", "Okay, Tuesday it is then" (text is read with "it is" as
     // "it's").
     decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well)[,.!]?\s+)*(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?:\s*[,.!;]|\s*$)",
@@ -821,7 +821,7 @@ pub static ENGLISH: Language = Language {
     ],
     // A short assent that makes the plan said right after it decided ("Agreed, then. The patch
     // goes ahead.", "Let's do that. Texts go out this week.").
-    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done)[.!]?$",
+    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done|approved|granted|carried)[.!]?$",
     // A standing rule for a case outside the room's doing: "If the swell's over two metres, the
     // carnival shifts to the lagoon." (the main clause must read as a plan, `decision_plan`).
     conditional_rule: r"^(?:(?:okay|ok|right|so|and|but|now|alright)[,]?\s+)*(?:if|unless)\s+(?P<case>[^,?]{3,100}),\s+(?:then\s+)?(?P<rule>[^?]+)$",
@@ -857,12 +857,19 @@ pub static ENGLISH: Language = Language {
         "which", "who", "where", "as", "it", "and", "but", "because", "whatever", "i", "you", "he", "she", "we",
         "they", "is", "isn't", "sure", "true", "maybe",
     ],
+    // A change that takes effect from a date, summed up ("So, from tonight, nobody leaves the
+    // base without…", "Then Megan goes on the list from the first of next month.", "In the
+    // meantime, from Monday, the fridges are checked twice a day.").
+    dated_change: r"^(?:(?:so|then|okay|ok|right|and|now|in\s+the\s+meantime)[,]?\s+)+(?:[^.?!]*?\s)?from\s+(?:today|tonight|tomorrow|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?[a-z]+|(?:WEEKDAYS)|(?:MONTHS))\b",
+    // Words that make such a sentence a fact about someone, not a rule ("So from Monday I'm on
+    // leave", "then from June we were short").
+    dated_not: r"\b(?:i|i'm|i've|was|were|had|you're)\b",
     // The room asked to confirm what was just said ("Everyone happy with that?", "Any
     // objections?"): assented to at once, it was decided.
     confirm_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:(?:is\s+)?(?:everyone|everybody)(?:'s)?|are\s+we\s+all|we\s+all|all)\s+(?:happy|okay|ok|fine|good|agreed|on\s+board|in\s+favou?r)(?:\s+with\s+(?:that|this|it))?\?$|^(?:(?:okay|ok|right|so)[,]?\s+)*(?:any|no)\s+objections\?$|^(?:are\s+we\s+)?agreed\?$",
     // A short sentence that makes the one before it settled ("…, the lamb as a main. That's
     // settled.").
-    settles_the_last: r"^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*(?:that's|it's|this is)\s+(?:settled|decided|final|agreed|locked(?:\s+in)?|confirmed|official|a decision|a\s+(?:hard|firm|flat)\s+(?:no|yes))(?:\s+then)?[.!]?$",
+    settles_the_last: r"^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*(?:that's|it's|this is)\s+(?:settled|decided|final|agreed|locked(?:\s+in)?|confirmed|official|a decision|a\s+(?:hard|firm|flat)\s+(?:no|yes))(?:\s+then)?[.!]?$|^no\s+exceptions\b[^.?!]*[.!]?$",
     not_settled_after: &[
         "how", "what", "whatever", "where", "who", "as", "is", "that", "because", "when", "way",
     ],

@@ -90,6 +90,10 @@ pub struct Language {
     pub assent_before: &'static str,
     /// The room asked to confirm what was just said ("Everyone happy with that?").
     pub confirm_ask: &'static str,
+    /// A change that takes effect from a date, summed up ("So, from tonight, nobody …").
+    pub dated_change: &'static str,
+    /// Words that make it a fact about someone ("So from Monday I'm on leave").
+    pub dated_not: &'static str,
     /// A standing rule for a case ("If the swell's over two metres, the carnival shifts …").
     pub conditional_rule: &'static str,
     /// First words of a case that make it a plan weighed, not a rule ("if we write …").
@@ -209,6 +213,8 @@ pub struct Cues {
     pub assent_before: Regex,
     pub confirm_ask: Regex,
     pub conditional_rule: Regex,
+    pub dated_change: Regex,
+    pub dated_not: Regex,
     pub rule_not: Regex,
     pub permission_asked: Regex,
     pub permission_given: Regex,
@@ -263,6 +269,8 @@ impl Cues {
             assent_before: expand(language.assent_before),
             confirm_ask: expand(language.confirm_ask),
             conditional_rule: expand(language.conditional_rule),
+            dated_change: expand(language.dated_change),
+            dated_not: expand(language.dated_not),
             rule_not: expand(language.rule_not),
             permission_asked: expand(language.permission_asked),
             permission_given: expand(language.permission_given),
