@@ -20,7 +20,7 @@ use crate::config::live::Section;
 use crate::config::BoardConfig;
 use crate::control::task::ControlCounters;
 use crate::health::board::ThrottleWatch;
-use crate::health::{self, systemd, HealthSnapshot, QueueDepths};
+use crate::health::{self, systemd, BusHealth, HealthSnapshot, QueueDepths, StoreHealth};
 use crate::meeting::MeetingCounters;
 use crate::pipeline::{AudioEvent, AudioReport};
 use crate::speakers::SpeakersCounters;
@@ -83,6 +83,16 @@ pub struct HealthSources {
 impl HealthSources {
     pub fn snapshot(&self) -> HealthSnapshot {
         let q = &self.queues;
+        let (meeting, control) = (self.meeting.snapshot(), self.control.snapshot());
+        // The v1 fields, kept: copies of what v2 reports in the sections that own them.
+        let store = StoreHealth {
+            meeting: meeting.current.clone(),
+            ..self.store.snapshot()
+        };
+        let bus = BusHealth {
+            refused: control.refused,
+            ..self.bus.snapshot()
+        };
         HealthSnapshot {
             capture: self.capture.snapshot(),
             audio: self.vad.snapshot(),
@@ -97,12 +107,12 @@ impl HealthSources {
             },
             asr: self.asr.snapshot(),
             speakers: self.speakers.snapshot(),
-            meeting: self.meeting.snapshot(),
+            meeting,
             disk: health::disk_free(&self.state_dir),
-            store: self.store.snapshot(),
+            store,
             sync: self.sync.snapshot(),
-            bus: self.bus.snapshot(),
-            control: self.control.snapshot(),
+            bus,
+            control,
             stages: self.stages.report(self.stuck_after),
             board: Some(health::board::read(&self.board_root)).filter(|b| !b.is_empty()),
         }

@@ -146,7 +146,7 @@ impl PartialMessage {
 }
 
 /// Schema version of `HealthMessage`.
-pub const HEALTH_VERSION: u32 = 1;
+pub const HEALTH_VERSION: u32 = 2;
 
 /// A health snapshot on `roomscribe/<device>/health` (retained).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1582,13 +1582,13 @@ fn mqtt5_clients_get_the_content_type_and_311_clients_the_same_message() {
         .map(|(_, _, payload)| payload.clone())
         .collect();
     for health in decode_cbor_independently(&v5_health) {
-        assert_eq!(health["v"], 1, "{health}");
+        assert_eq!(health["v"], 2, "{health}");
         assert_eq!(health["device"], "room-7", "{health}");
     }
     // The 3.1.1 subscriber got the same bytes: the status word and decodable CBOR.
     assert_eq!(v311.on_topic("roomscribe/room-7/status"), [b"online".to_vec()]);
     let v311_health = decode_cbor_independently(&v311.on_topic("roomscribe/room-7/health"));
-    assert!(v311_health.iter().all(|h| h["v"] == 1), "{v311_health:?}");
+    assert!(v311_health.iter().all(|h| h["v"] == 2), "{v311_health:?}");
 
     // The MQTT 5 LAN listener takes only the configured logins.
     let lan_status = |password: &str| {

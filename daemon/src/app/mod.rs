@@ -40,7 +40,7 @@ use startup::Built;
 mod outcome;
 mod startup;
 
-use outcome::{spawn, spawn_blocking_stage, StageThreads};
+use outcome::{spawn, spawn_on_own_runtime, StageThreads};
 pub use outcome::{AppError, RunSummary};
 
 /// audio → vad: 6.4 s in chunks of 100 ms. The capture thread never waits: the ring in front of
@@ -164,8 +164,8 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         meeting::run_stage(
             meeting_ctx,
             &config.meeting,
-            meeting_inputs,
             built.unsummarised,
+            meeting_inputs,
             record_tx,
         ),
     ));
@@ -184,7 +184,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
         outbox_written: outbox_written_tx,
     };
     let (device_id, store_config, store) = (config.device_id.clone(), config.store.clone(), built.store);
-    let store_thread = spawn_blocking_stage("store", move || async move {
+    let store_thread = spawn_on_own_runtime("store", move || async move {
         store::stage::run_stage(store_ctx, store, &device_id, &store_config, store_inputs, store_outputs).await
     })?;
 
@@ -193,7 +193,7 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let sync_ctx = stages.context("sync", Arc::new(sync::SyncCounters::default()));
     let sync_counters = sync_ctx.counters.clone();
     let (sync_config, device_id) = (live.section(|c| &c.sync), config.device_id.clone());
-    spawn_blocking_stage("sync", move || {
+    spawn_on_own_runtime("sync", move || {
         sync::run_stage(sync_ctx, store_path, device_id, sync_config, outbox_written)
     })?;
 

@@ -1,6 +1,6 @@
 //! How a run ended: what it did (`RunSummary`), or why the daemon could not start or run
 //! (`AppError`, each variant from the module that knows what went wrong and says what to do);
-//! how a stage thread is started (`spawn`, `spawn_blocking_stage`) and the threads the drain waits on (`StageThreads`). Never decides what to do about
+//! how a stage thread is started (`spawn`, `spawn_on_own_runtime`) and the threads the drain waits on (`StageThreads`). Never decides what to do about
 //! it: `main` turns both into log lines and an exit code.
 
 use std::thread::JoinHandle;
@@ -56,19 +56,37 @@ pub(super) fn spawn<T: Send + 'static>(
 }
 
 /// Starts an async stage whose work blocks (SQLite calls) on a thread of its own, named after
-/// it, with a single-threaded runtime of its own: its waits never hold up the pipeline's.
-pub(super) fn spawn_blocking_stage<F: std::future::Future + 'static>(
+/// it, with a single-threaded runtime of its own (so its waits never hold up the pipeline's).
+/// The runtime is made on that thread: one that cannot be made is this function's error.
+pub(super) fn spawn_on_own_runtime<F: std::future::Future + 'static>(
     stage: &'static str,
     make: impl FnOnce() -> F + Send + 'static,
-) -> Result<JoinHandle<F::Output>, AppError>
+) -> Result<JoinHandle<Option<F::Output>>, AppError>
 where
     F::Output: Send + 'static,
 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| AppError::Thread { stage, source })?;
-    spawn(stage, move || runtime.block_on(make()))
+    let (made, outcome) = std::sync::mpsc::sync_channel(1);
+    let thread = spawn(stage, move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+        match runtime {
+            Ok(runtime) => {
+                let _ = made.send(Ok(()));
+                Some(runtime.block_on(make()))
+            }
+            Err(error) => {
+                let _ = made.send(Err(error));
+                None
+            }
+        }
+    })?;
+    match outcome.recv() {
+        Ok(Ok(())) => Ok(thread),
+        Ok(Err(source)) => Err(AppError::Thread { stage, source }),
+        Err(_) => Err(AppError::Thread {
+            stage,
+            source: std::io::Error::other("the thread ended before making its runtime"),
+        }),
+    }
 }
 
 /// The stages between the source and the bus, kept to name those still running when the drain
@@ -79,7 +97,7 @@ pub(super) struct StageThreads {
     pub asr: JoinHandle<()>,
     pub speakers: JoinHandle<()>,
     pub meeting: tokio::task::JoinHandle<()>,
-    pub store: JoinHandle<()>,
+    pub store: JoinHandle<Option<()>>,
 }
 
 impl StageThreads {

@@ -497,6 +497,8 @@ impl Counters for ConnectionStats {
         BusHealth {
             reconnects: self.reconnects.load(Ordering::Relaxed),
             status_corrected: self.status_corrected.load(Ordering::Relaxed),
+            // Filled in from the control task's counters where health is assembled.
+            refused: 0,
             broker_refused_connects: self.broker.connects.load(Ordering::Relaxed),
             broker_refused_publishes: self.broker.publishes.load(Ordering::Relaxed),
             broker_refused_malformed: self.broker.malformed_packets.load(Ordering::Relaxed),

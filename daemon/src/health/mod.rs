@@ -42,11 +42,15 @@ pub struct HealthSnapshot {
     pub queues: QueueDepths,
     pub asr: AsrHealth,
     pub speakers: SpeakersHealth,
+    /// Added in v2.
+    #[serde(default)]
     pub meeting: MeetingHealth,
     pub disk: DiskHealth,
     pub store: StoreHealth,
     pub sync: SyncHealth,
     pub bus: BusHealth,
+    /// Added in v2.
+    #[serde(default)]
     pub control: ControlHealth,
     /// Every stage, as the watchdog sees it.
     pub stages: Vec<StageHealth>,
@@ -74,6 +78,9 @@ pub struct BusHealth {
     pub reconnects: u64,
     /// Times `offline` appeared on the status topic while the daemon ran and was corrected.
     pub status_corrected: u64,
+    /// Kept for v1 consumers: the same as `control.refused`.
+    #[serde(default)]
+    pub refused: u64,
     /// Connections the broker turned away before a login was accepted (wrong password,
     /// refused client id or last will, a bad first packet, no CONNECT in time).
     #[serde(default)]
@@ -106,6 +113,9 @@ pub struct StoreHealth {
     pub summaries_pruned: u64,
     /// The store is above `store.hard_cap_mib`: an alert.
     pub over_hard_cap: bool,
+    /// Kept for v1 consumers: the same as `meeting.current`.
+    #[serde(default)]
+    pub meeting: Option<String>,
 }
 
 /// The meeting stage: the meeting going on, and what it handed to the store since start.

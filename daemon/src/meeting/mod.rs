@@ -53,8 +53,8 @@ pub struct Inputs {
 pub fn run_stage(
     ctx: StageContext<MeetingCounters>,
     config: &MeetingConfig,
-    inputs: Inputs,
     backlog: Vec<Unsummarised>,
+    inputs: Inputs,
     out: mpsc::Sender<ToStore>,
 ) -> impl std::future::Future<Output = ()> {
     MeetingStage::new(ctx, config, out).run(inputs, backlog)
@@ -78,27 +78,57 @@ struct MeetingStage {
     out: mpsc::Sender<ToStore>,
 }
 
-/// Counts `output` into the stage's health as it is handed on.
-fn count(health: &mut MeetingHealth, output: &MeetingOutput) {
-    match output {
-        MeetingOutput::MeetingStarted(meeting) => {
-            health.current = Some(meeting.id.clone());
-            health.started += 1;
+/// What a record handed to the store counts as in the stage's health.
+enum Counted {
+    Started(String),
+    Ended,
+    Summary,
+    SpeakerRevision,
+    Question,
+    ActionItem,
+    Decision,
+    Keywords,
+    TalkTime,
+    Nothing,
+}
+
+impl Counted {
+    fn of(output: &MeetingOutput) -> Self {
+        match output {
+            MeetingOutput::MeetingStarted(meeting) => Self::Started(meeting.id.clone()),
+            MeetingOutput::MeetingEnded(_) => Self::Ended,
+            MeetingOutput::Summary(_) => Self::Summary,
+            MeetingOutput::Speakers(revision) if !revision.changes.is_empty() => Self::SpeakerRevision,
+            MeetingOutput::Finding { finding, .. } => match finding.body {
+                FindingBody::Question(_) => Self::Question,
+                FindingBody::ActionItem(_) => Self::ActionItem,
+                FindingBody::Decision(_) => Self::Decision,
+                FindingBody::Keywords(_) => Self::Keywords,
+                FindingBody::TalkTime(_) => Self::TalkTime,
+            },
+            MeetingOutput::Speakers(_) | MeetingOutput::Segment { .. } | MeetingOutput::Insight { .. } => Self::Nothing,
         }
-        MeetingOutput::MeetingEnded(_) => {
-            health.current = None;
-            health.ended += 1;
+    }
+
+    fn count_into(self, health: &mut MeetingHealth) {
+        match self {
+            Self::Started(id) => {
+                health.current = Some(id);
+                health.started += 1;
+            }
+            Self::Ended => {
+                health.current = None;
+                health.ended += 1;
+            }
+            Self::Summary => health.summaries += 1,
+            Self::SpeakerRevision => health.speaker_revisions += 1,
+            Self::Question => health.questions += 1,
+            Self::ActionItem => health.action_items += 1,
+            Self::Decision => health.decisions += 1,
+            Self::Keywords => health.keywords += 1,
+            Self::TalkTime => health.talk_time += 1,
+            Self::Nothing => {}
         }
-        MeetingOutput::Summary(_) => health.summaries += 1,
-        MeetingOutput::Speakers(_) => health.speaker_revisions += 1,
-        MeetingOutput::Finding { finding, .. } => match finding.body {
-            FindingBody::Question(_) => health.questions += 1,
-            FindingBody::ActionItem(_) => health.action_items += 1,
-            FindingBody::Decision(_) => health.decisions += 1,
-            FindingBody::Keywords(_) => health.keywords += 1,
-            FindingBody::TalkTime(_) => health.talk_time += 1,
-        },
-        MeetingOutput::Segment { .. } | MeetingOutput::Insight { .. } => {}
     }
 }
 
@@ -188,10 +218,12 @@ impl MeetingStage {
 
     /// Hands a record to the store, waiting for room (records are never dropped here).
     async fn send(&self, output: MeetingOutput) {
-        self.ctx.counters.update(|health| count(health, &output));
+        let counted = Counted::of(&output);
         if self.out.send(ToStore::Record(Box::new(output))).await.is_err() {
             tracing::error!("The store stage has stopped; a record could not be handed to it");
+            return;
         }
+        self.ctx.counters.update(|health| counted.count_into(health));
     }
 
     async fn on_transcript(&mut self, mut transcript: Transcript, speakers: &SpeakersConfig) {
@@ -505,7 +537,7 @@ mod tests {
             speakers: Section::fixed(SpeakersConfig::default()),
             meaning: Section::fixed(MeaningConfig::default()),
         };
-        run_stage(ctx, &MeetingConfig::default(), inputs, backlog, out).await;
+        run_stage(ctx, &MeetingConfig::default(), backlog, inputs, out).await;
         let mut seen = Vec::new();
         while let Ok(output) = records.try_recv() {
             if let ToStore::Record(record) = output {

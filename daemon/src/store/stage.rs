@@ -3,7 +3,7 @@
 //! unstored; answers the store's requests (exports, configuration history, operators' signed
 //! times); keeps the store within its disk budget.
 //!
-//! Runs on its own thread (SQLite calls block). When the disk is full it keeps what it could
+//! Is run on a thread of its own (SQLite calls block; `app` starts it). When the disk is full it keeps what it could
 //! not write in memory (bounded), still publishes live, retries, and says so in health. Decides
 //! nothing about meetings; must never publish by itself or talk to the upstream (that is the
 //! sync, through the outbox).

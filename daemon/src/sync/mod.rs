@@ -5,7 +5,7 @@
 //!
 //! Owns the upstream connection, its backoff and its bandwidth cap. Reads and acknowledges the
 //! outbox only through `store::OutboxReader`; never writes records and never touches the
-//! embedded broker. Runs on its own thread (SQLite calls block).
+//! embedded broker. Is run on a thread of its own (SQLite calls block; `app` starts it).
 
 mod bucket;
 

@@ -138,6 +138,10 @@ fn a_live_meeting_publishes_its_questions_decisions_and_action_items_and_the_sum
         health["control"]["commands_carried_out"].as_u64() >= Some(1),
         "{health}"
     );
+    assert_eq!(health["v"], 2, "{health}");
+    // v1's fields stay for v1 consumers, as copies of the sections that own them now.
+    assert_eq!(health["bus"]["refused"], health["control"]["refused"], "{health}");
+    assert_eq!(health["store"]["meeting"], health["meeting"]["current"], "{health}");
 
     let export = command(
         &dir,
