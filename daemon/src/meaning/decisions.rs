@@ -1,9 +1,16 @@
 //! Decisions: what the meeting settled. A sentence announces one ("we've agreed…", "let's go
-//! with…", "we're keeping…", "from now on…", "hearing none, …", "it's a no from me"), closes a
-//! choice ("Grey it is, then", "…. That's settled."), follows an assent ("Agreed, then. The patch
-//! goes ahead."), or sums up a plan ("So we publish the third and the tenth now…", "Right,
-//! visiting hours stay open, then."). Not proposals, doubts or deferrals ("we could maybe…",
-//! "let's leave that for next time"), questions, or what was done before. Pure.
+//! with…", "we're keeping…", "from now on…", "hearing none, …", "it's a no from me"), rules
+//! unless said under a condition (an approval or refusal, "we're not renewing the contract",
+//! "change of plan, …", a vote with its outcome, "so everyone's happy with…"), closes a choice
+//! ("Grey it is, then", "Temps it is.", "…. That's settled.", "…. That's a hard no."), follows an
+//! assent ("Agreed, then. The patch goes ahead."), grants at once the leave asked to act ("Can I
+//! order the gloves?" "Fine, order them."), sets a standing rule for a case outside the room's
+//! doing ("If the swell's over two metres, the carnival shifts to the lagoon."), is confirmed by
+//! the room at once ("… Everyone happy with that?" "Yes."), takes effect from a date ("So, from
+//! tonight, nobody leaves without…"), or sums up a plan ("So we publish the third and the tenth
+//! now…", "Right, visiting hours stay open, then."). Not proposals, doubts or deferrals ("we
+//! could maybe…", "let's leave that for next time"), questions, descriptions of how things go
+//! ("we're not selling tickets fast enough"), forecasts, or what was done before. Pure.
 
 use super::text::Sentence;
 use super::{finding_id, Cues};
@@ -48,7 +55,11 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     }
     // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two." or
     // "Once it's approved, …".
-    if cues.decision_ruling.is_match(&text) && !cues.condition.is_match(&text) && !cues.pending.is_match(&text) {
+    if cues.decision_ruling.is_match(&text)
+        && !cues.ruling_not.is_match(&text)
+        && !cues.condition.is_match(&text)
+        && !cues.pending.is_match(&text)
+    {
         return Some(if doubtful { 0.6 } else { 0.85 });
     }
     // "Fine, order them." after "Can I order the gloves?"; a standing rule for a case; a
@@ -141,8 +152,15 @@ fn is_conditional_rule(text: &str, cues: &Cues) -> bool {
     let (Some(case), Some(rule)) = (captures.name("case"), captures.name("rule")) else {
         return false;
     };
-    let about = case.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
-    !cues.language.rule_case_not.contains(&about.as_str())
+    let first_word = |clause: &str| clause.split_whitespace().next().unwrap_or("").to_lowercase();
+    !cues
+        .language
+        .rule_case_not
+        .contains(&first_word(case.as_str()).as_str())
+        && !cues
+            .language
+            .rule_subject_not
+            .contains(&first_word(rule.as_str()).as_str())
         && !cues.hypothetical.is_match(text)
         && !cues.rule_not.is_match(rule.as_str())
         && plans_something(rule.as_str(), false, cues)
@@ -176,17 +194,23 @@ fn grants_leave(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> b
 /// that?") and the next turn, someone else's, assents.
 fn confirmed_at_once(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
     let sentence = &sentences[at];
-    let asked = sentences
-        .get(at + 1)
-        .is_some_and(|ask| ask.turn == sentence.turn && cues.confirm_ask.is_match(&cues.normalise(&ask.text)));
-    asked
-        && sentences
-            .iter()
-            .skip(at + 2)
-            .find(|reply| reply.turn != sentence.turn)
-            .is_some_and(|reply| {
-                reply.speaker != sentence.speaker && cues.agreement.is_match(&cues.normalise(&reply.text))
-            })
+    let Some(ask) = sentences.get(at + 1).filter(|ask| ask.turn == sentence.turn) else {
+        return false;
+    };
+    let ask = cues.normalise(&ask.text);
+    // "Everyone happy?" is answered "Yes"; "Any objections?" is answered "No".
+    let assent = if cues.confirm_ask.is_match(&ask) {
+        &cues.agreement
+    } else if cues.objection_ask.is_match(&ask) {
+        &cues.no_objection
+    } else {
+        return false;
+    };
+    sentences
+        .iter()
+        .skip(at + 2)
+        .find(|reply| reply.turn != sentence.turn)
+        .is_some_and(|reply| reply.speaker != sentence.speaker && assent.is_match(&cues.normalise(&reply.text)))
 }
 
 /// "Right, visiting hours stay open, then.", not "Okay, see you Thursday then."
@@ -559,7 +583,6 @@ mod tests {
             "Henceforth, the key stays in the office.",
             "The club will not lend the marquee to anyone this summer.",
             "We're not selling the old kit to the under twelves.",
-            "Nobody drives the tractor without a ticket, period.",
             "Sundays it is.",
         ]);
         none_is_a_decision(&[
@@ -572,10 +595,10 @@ mod tests {
     }
 
     #[test]
-    fn a_change_from_a_date_summed_up_is_a_decision_and_a_fact_about_someone_is_not() {
+    fn a_change_from_a_date_said_first_is_a_decision_and_a_fact_about_someone_is_not() {
         each_is_one_decision(&[
             "So, from Thursday, the side gate stays locked after six.",
-            "Then the new starters go on the rota from the first of next month.",
+            "From here on, the minibus keys stay in the office.",
             "In the meantime, from tomorrow, every delivery is signed for at the desk.",
             "The answer's no, and it stays no.",
             "Kit bags off the pitch before kick-off, that one is final.",
@@ -589,5 +612,63 @@ mod tests {
             "So from next week I'll be covering the early shift.",
             "From what I hear, the new starters are doing fine.",
         ]);
+    }
+
+    #[test]
+    fn descriptions_forecasts_and_courtesies_are_not_rulings() {
+        none_is_a_decision(&[
+            "He's rejected it twice already.",
+            "Half the invoices are rejected on the first pass.",
+            "We're not selling raffle tickets fast enough.",
+            "We're not hiring drivers these days.",
+            "We won't take long, there are only two items.",
+            "I hate a last-minute change of plan.",
+            "Everyone's happy with the new coffee machine.",
+            "I'm broadly in favour, so put me down for it.",
+            "So the email from Tuesday has the wrong link.",
+            "Then from tomorrow it's meant to rain all week.",
+            "So from Monday we're on leave.",
+            "If the kettle's on, it goes off by itself after a minute.",
+            "If the price goes up, we lose the contract.",
+            "It's too expensive, full stop.",
+            "Send me the PDF once that one's final.",
+            "Lovely day it is.",
+        ]);
+        for (asked, answer) in [
+            ("Can I share my screen?", "Yep, go ahead."),
+            ("Could I open a window?", "Sure, go ahead."),
+            ("Can I go first, I have to leave at three?", "Yeah, go ahead."),
+        ] {
+            let found = decisions(&[("Owen", asked), ("Carys", answer)]);
+            assert!(found.is_empty(), "{asked} {answer}: {found:?}");
+        }
+        let next_item = decisions(&[("Ruth", "Carried. Next item is the car park.")]);
+        assert!(next_item.is_empty(), "{next_item:?}");
+        let no_error = decisions(&[("Ruth", "The scanner checks every parcel. No exceptions so far.")]);
+        assert!(no_error.is_empty(), "{no_error:?}");
+    }
+
+    #[test]
+    fn any_objections_is_answered_no_and_a_yes_objects() {
+        let agreed = decisions(&[
+            ("Ines", "We keep the Tuesday slot for the juniors. Any objections?"),
+            ("Tom", "None from me."),
+        ]);
+        assert_eq!(agreed.len(), 1, "{agreed:?}");
+        let objected = decisions(&[
+            ("Ines", "We keep the Tuesday slot for the juniors. Any objections?"),
+            ("Tom", "Yes, Tuesdays clash with choir."),
+        ]);
+        assert!(objected.is_empty(), "a yes to 'any objections' objects: {objected:?}");
+        let yeah = decisions(&[
+            ("Ines", "The juniors train on the back pitch. Everyone happy with that?"),
+            ("Tom", "Yeah."),
+        ]);
+        assert_eq!(yeah.len(), 1, "{yeah:?}");
+    }
+
+    #[test]
+    fn a_decision_announced_with_a_colon_is_found() {
+        each_is_one_decision(&["Decision: we keep the old vendor for another year."]);
     }
 }

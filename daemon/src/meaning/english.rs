@@ -775,12 +775,18 @@ pub static ENGLISH: Language = Language {
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|from\s+here\s+on(?:\s+(?:out|in))?|henceforth|,\s+(?:period|full\s+stop|end\s+of\s+(?:story|discussion))|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer(?:'s|\s+is)\s+(?:no|yes)|that\s+one(?:'s|\s+is)\s+final|go(?:es)?\s+ahead\s+(?:whatever|regardless|no\s+matter|rain\s+or\s+shine)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b",
     // A ruling that settles something unless said under a condition: an approval or refusal
-    // ("the card reader's approved", "I'm not approving it", "It's rejected"), a change of plan,
-    // a firm "we're not doing …" with what is not done, the room's consensus summed up ("so
-    // everyone's happy with…", "what I'm hearing is we're all fine with…").
-    decision_ruling: r"\b(?:(?:'s|\s+is|\s+are)\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)|in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|(?:we|this\s+(?:committee|board|club)|the\s+(?:committee|board|club))\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|i'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)|change\s+of\s+plans?|we(?:'re|\s+are)\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|going\s+ahead\s+with)\s+(?:the|a|an|any|this|that|these|those|our|their|[a-z]{3,}s)\b|(?:^|so,?\s+|what\s+i'm\s+hearing\s+is,?\s+|(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all|we\s+are\s+all)(?:'s|\s+is)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b)",
+    // that ends its clause ("the card reader's approved", "I'm not approving it", "It's
+    // rejected."), an adoption, a vote counted with its outcome ("five in favour, one against,
+    // so …"), what the committee won't do, a change of plan said first, a firm "we're not doing
+    // …" with what is not done, the room's consensus summed up ("so everyone's happy with…",
+    // "what I'm hearing is we're all fine with…"), "the answer's no", "that one is final", "it
+    // goes ahead whatever the weather".
+    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|[a-z]{3,}s)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
+    // Words that make a ruling's words a description of how things go ("we're not selling
+    // tickets fast enough", "we're not hiring these days").
+    ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far)\b",
     // A summing-up ("So, …", "Great, so …") that carries a plan.
     decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
     decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over)\b)",
@@ -821,18 +827,33 @@ pub static ENGLISH: Language = Language {
     ],
     // A short assent that makes the plan said right after it decided ("Agreed, then. The patch
     // goes ahead.", "Let's do that. Texts go out this week.").
-    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done|approved|granted|carried)[.!]?$",
+    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done|approved)[.!]?$",
     // A standing rule for a case outside the room's doing: "If the swell's over two metres, the
     // carnival shifts to the lagoon." (the main clause must read as a plan, `decision_plan`).
     conditional_rule: r"^(?:(?:okay|ok|right|so|and|but|now|alright)[,]?\s+)*(?:if|unless)\s+(?P<case>[^,?]{3,100}),\s+(?:then\s+)?(?P<rule>[^?]+)$",
     // Who a case must not be about for a standing rule: a case of our own doing is a plan still
     // weighed ("So, if we write the ticket by tomorrow, we ship on Friday.").
     rule_case_not: &["we", "i", "you", "we're", "i'm", "you're"],
+    // … and a main clause about a thing's own behaviour ("…, it goes off by itself") or a
+    // consequence ("…, we lose the contract") is no rule.
+    rule_subject_not: &[
+        "it",
+        "it's",
+        "that",
+        "this",
+        "there",
+        "he",
+        "she",
+        "they",
+        "everything",
+        "everyone",
+    ],
     // Modal or promised words that make such a main clause no rule ("…, we'd lose the slot").
-    rule_not: r"\b(?:would|'d|should|can|may|must|need|have\s+to|i'll|i\s+will|i'm|you|they'll|it'll)\b",
+    rule_not: r"\b(?:would|'d|should|can|may|must|need|have\s+to|i'll|i'm|you|they'll|it'll|lose|win|miss|fail|end\s+up|run\s+out|by\s+itself|automatically)\b",
     // Someone asks leave to do something ("Can I order the level five gloves?") …
     permission_asked: r"\b(?:can|could|may|shall)\s+(?:i|we)\s+(?:just\s+|go\s+ahead\s+and\s+)?(?P<verb>[a-z]+)\b",
-    // … words that ask leave to speak, not to act ("Can I ask something?").
+    // … words that ask leave to speak or a small courtesy, not to act ("Can I ask something?",
+    // "Can I share my screen?").
     permission_to_speak: &[
         "ask",
         "say",
@@ -844,8 +865,18 @@ pub static ENGLISH: Language = Language {
         "raise",
         "mention",
         "check",
-        "just",
         "be",
+        "share",
+        "show",
+        "open",
+        "borrow",
+        "grab",
+        "go",
+        "sit",
+        "leave",
+        "join",
+        "start",
+        "close",
     ],
     // … and the next speaker grants it at once ("Fine, order them.", "Yes, Engineer, go ahead
     // and engage him").
@@ -855,21 +886,25 @@ pub static ENGLISH: Language = Language {
     settled_not_first: &[
         "of", "course", "that", "that's", "this", "there", "here", "how", "what", "so", "yes", "no", "well", "such",
         "which", "who", "where", "as", "it", "and", "but", "because", "whatever", "i", "you", "he", "she", "we",
-        "they", "is", "isn't", "sure", "true", "maybe",
+        "they", "is", "isn't", "sure", "true", "maybe", "a", "lovely", "quite", "typical", "real", "nice", "good",
+        "great", "bad", "fine",
     ],
-    // A change that takes effect from a date, summed up ("So, from tonight, nobody leaves the
-    // base without…", "Then Megan goes on the list from the first of next month.", "In the
-    // meantime, from Monday, the fridges are checked twice a day.").
-    dated_change: r"^(?:(?:so|then|okay|ok|right|and|now|in\s+the\s+meantime)[,]?\s+)+(?:[^.?!]*?\s)?from\s+(?:today|tonight|tomorrow|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?[a-z]+|(?:WEEKDAYS)|(?:MONTHS))\b",
+    // A change that takes effect from a date, said first ("So, from tonight, nobody leaves the
+    // base without…", "In the meantime, from Monday, the fridges are checked twice a day.",
+    // "From here on, …").
+    dated_change: r"^(?:(?:so|then|okay|ok|right|and|now|in\s+the\s+meantime)[,]?\s+)*from\s+(?:today|tonight|tomorrow|here\s+on(?:\s+(?:out|in))?|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b",
     // Words that make such a sentence a fact about someone, not a rule ("So from Monday I'm on
     // leave", "then from June we were short").
-    dated_not: r"\b(?:i|i'm|i've|was|were|had|you're)\b",
+    dated_not: r"\b(?:i|i'm|i've|was|were|had|you're|meant\s+to|supposed\s+to|forecast|on\s+(?:leave|holiday)|away)\b",
     // The room asked to confirm what was just said ("Everyone happy with that?", "Any
     // objections?"): assented to at once, it was decided.
-    confirm_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:(?:is\s+)?(?:everyone|everybody)(?:'s)?|are\s+we\s+all|we\s+all|all)\s+(?:happy|okay|ok|fine|good|agreed|on\s+board|in\s+favou?r)(?:\s+with\s+(?:that|this|it))?\?$|^(?:(?:okay|ok|right|so)[,]?\s+)*(?:any|no)\s+objections\?$|^(?:are\s+we\s+)?agreed\?$",
+    confirm_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:(?:is\s+)?(?:everyone|everybody)(?:'s)?|are\s+we\s+all|we\s+all|all)\s+(?:happy|okay|ok|fine|good|agreed|on\s+board|in\s+favou?r)(?:\s+with\s+(?:that|this|it))?\?$|^(?:are\s+we\s+)?agreed\?$",
+    // … or asked for objections ("Any objections?"), which "No." or "None." answers.
+    objection_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:any|no)\s+objections\?$",
+    no_objection: r"^(?:no|none|nope|not\s+from\s+me|nothing\s+from\s+me|no\s+objections?)\b",
     // A short sentence that makes the one before it settled ("…, the lamb as a main. That's
     // settled.").
-    settles_the_last: r"^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*(?:that's|it's|this is)\s+(?:settled|decided|final|agreed|locked(?:\s+in)?|confirmed|official|a decision|a\s+(?:hard|firm|flat)\s+(?:no|yes))(?:\s+then)?[.!]?$|^no\s+exceptions\b[^.?!]*[.!]?$",
+    settles_the_last: r"^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*(?:that's|it's|this is)\s+(?:settled|decided|final|agreed|locked(?:\s+in)?|confirmed|official|a decision|a\s+(?:hard|firm|flat)\s+(?:no|yes))(?:\s+then)?[.!]?$|^no\s+exceptions(?:\s*[,.!]|\s*$)",
     not_settled_after: &[
         "how", "what", "whatever", "where", "who", "as", "is", "that", "because", "when", "way",
     ],
@@ -1065,5 +1100,5 @@ pub static ENGLISH: Language = Language {
     due_clause: r"^(?:(?:no rush|ideally|hopefully|preferably|if possible|at the latest)[,.]?\s*)*(?P<due>(?:by|before|until|till)\s+[a-z' -]+?)(?:[,.;?!]|$)",
     due_expected: r"\b(?:no rush|ideally|is fine|at the latest|if possible|i can have|by when|deadline|due)\b",
     // Agreement with a plan just said.
-    agreement: r"^(?:agreed|fine by me|works for me|sounds good|i can live with that|yeah,? fine|yes|fair enough|makes sense|no objection|deal|perfect|good|great|that's the right call|not from me)\b",
+    agreement: r"^(?:agreed|fine by me|works for me|sounds good|i can live with that|yeah|yep|yup|sure|aye|absolutely|yes|fair enough|makes sense|no objection|deal|perfect|good|great|that's the right call|not from me)\b",
 };

@@ -74,6 +74,8 @@ pub struct Language {
     pub decision_strong: &'static str,
     /// A ruling that decides unless said under a condition ("the card reader's approved").
     pub decision_ruling: &'static str,
+    /// Words that make a ruling's words a description ("we're not selling tickets fast enough").
+    pub ruling_not: &'static str,
     /// A ruling still waited for ("once it's approved, …").
     pub pending: &'static str,
     pub decision_marker: &'static str,
@@ -88,8 +90,12 @@ pub struct Language {
     pub then_not_decided: &'static [&'static str],
     /// A short assent that makes the plan said right after it decided ("Agreed, then.").
     pub assent_before: &'static str,
-    /// The room asked to confirm what was just said ("Everyone happy with that?").
+    /// The room asked to confirm what was just said ("Everyone happy with that?") …
     pub confirm_ask: &'static str,
+    /// … or for objections ("Any objections?") …
+    pub objection_ask: &'static str,
+    /// … which a reply without one answers ("No.", "None from me.").
+    pub no_objection: &'static str,
     /// A change that takes effect from a date, summed up ("So, from tonight, nobody …").
     pub dated_change: &'static str,
     /// Words that make it a fact about someone ("So from Monday I'm on leave").
@@ -98,6 +104,9 @@ pub struct Language {
     pub conditional_rule: &'static str,
     /// First words of a case that make it a plan weighed, not a rule ("if we write …").
     pub rule_case_not: &'static [&'static str],
+    /// First words of a main clause that make it a thing's behaviour, not a rule ("…, it goes
+    /// off by itself").
+    pub rule_subject_not: &'static [&'static str],
     /// Words that make its main clause no rule (modals, promises, others' plans).
     pub rule_not: &'static str,
     /// Leave asked to do something ("Can I order the gloves?"), its verb named `verb` …
@@ -204,6 +213,7 @@ pub struct Cues {
     pub negation: Regex,
     pub decision_strong: Regex,
     pub decision_ruling: Regex,
+    pub ruling_not: Regex,
     pub pending: Regex,
     pub decision_marker: Regex,
     pub decision_plan: Regex,
@@ -212,6 +222,8 @@ pub struct Cues {
     pub decision_then: Regex,
     pub assent_before: Regex,
     pub confirm_ask: Regex,
+    pub objection_ask: Regex,
+    pub no_objection: Regex,
     pub conditional_rule: Regex,
     pub dated_change: Regex,
     pub dated_not: Regex,
@@ -260,6 +272,7 @@ impl Cues {
             negation: expand(language.negation),
             decision_strong: expand(language.decision_strong),
             decision_ruling: expand(language.decision_ruling),
+            ruling_not: expand(language.ruling_not),
             pending: expand(language.pending),
             decision_marker: expand(language.decision_marker),
             decision_plan: expand(language.decision_plan),
@@ -268,6 +281,8 @@ impl Cues {
             decision_then: expand(language.decision_then),
             assent_before: expand(language.assent_before),
             confirm_ask: expand(language.confirm_ask),
+            objection_ask: expand(language.objection_ask),
+            no_objection: expand(language.no_objection),
             conditional_rule: expand(language.conditional_rule),
             dated_change: expand(language.dated_change),
             dated_not: expand(language.dated_not),
