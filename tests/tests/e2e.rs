@@ -355,7 +355,7 @@ fn daemon_publishes_an_alsa_meeting_as_cbor_transcripts() {
     assert!(floor < rms - 10.0, "the floor ({floor}) lies well below speech ({rms})");
     assert_eq!(during_speech["clipping_ratio"], 0.0);
     let last = health.last().unwrap();
-    assert_eq!(last["v"], 1);
+    assert_eq!(last["v"], 2);
     assert!(last["process"]["rss_mib"].as_f64().unwrap() > 50.0, "{last}");
     assert!(last["process"]["cpu_s"].as_f64().unwrap() > 0.0, "{last}");
     let timing = &last["asr"]["timing"];
@@ -884,7 +884,7 @@ fn a_pcm_missing_at_start_is_retried_until_it_appears() {
         health().iter().any(|h| h["capture"]["state"] == "down")
     });
     let down = health().into_iter().find(|h| h["capture"]["state"] == "down").unwrap();
-    assert_eq!(down["v"], 1, "{down}");
+    assert_eq!(down["v"], 2, "{down}");
     assert_eq!(down["capture"]["source"], "room", "{down}");
     let why = down["capture"]["last_error"].as_str().unwrap_or_default();
     assert!(
