@@ -50,56 +50,52 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
         return None;
     }
     let doubtful = cues.doubt.is_match(&text);
-    if cues.decision_strong.is_match(&text) || is_settled(&text, cues) {
-        return Some(if doubtful { 0.6 } else { 0.9 });
-    }
-    // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two." or
-    // "Once it's approved, …".
-    if cues.decision_ruling.is_match(&text)
-        && !cues.ruling_not.is_match(&text)
-        && !cues.condition.is_match(&text)
-        && !cues.pending.is_match(&text)
-    {
-        return Some(if doubtful { 0.6 } else { 0.85 });
-    }
-    // "Fine, order them." after "Can I order the gloves?"; a standing rule for a case; a
-    // change from a date ("So, from tonight, nobody leaves without a radio check.").
-    let dated = cues.dated_change.is_match(&text)
-        && !cues.dated_not.is_match(&text)
-        && !cues.condition.is_match(&text)
-        && !cues.commitment.is_match(&text);
-    if grants_leave(sentences, at, &text, cues) || is_conditional_rule(&text, cues) || dated {
-        return Some(if doubtful { 0.6 } else { 0.75 });
-    }
-    // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
-    // that?" "Yes." A rule the room confirmed at once, conditions and all.
-    if confirmed_at_once(sentences, at, cues) && !cues.commitment.is_match(&text) {
-        return Some(if doubtful { 0.6 } else { 0.8 });
-    }
-    // "…the lamb as a single main. That's settled."
-    let settled_next = sentences
-        .get(at + 1)
-        .is_some_and(|next| next.turn == sentence.turn && cues.settles_the_last.is_match(&cues.normalise(&next.text)));
-    // "Agreed, then. The emergency patch goes ahead."
-    let assented_before = at
-        .checked_sub(1)
-        .map(|before| &sentences[before])
-        .is_some_and(|before| {
-            before.turn == sentence.turn && cues.assent_before.is_match(&cues.normalise(&before.text))
-        });
-    // Not one person's own commitment ("Done. I shall circulate the draft by Thursday.").
-    if (settled_next || assented_before) && !cues.condition.is_match(&text) && !cues.commitment.is_match(&text) {
-        return Some(if doubtful { 0.6 } else { 0.85 });
-    }
-    if summed_up_with_then(&text, cues) {
-        return Some(if doubtful { 0.6 } else { 0.8 });
+    let own_promise = cues.commitment.is_match(&text);
+    // Each way a sentence settles something, in order, with how sure it makes the rules.
+    let ways = [
+        // "We've agreed…", "Grey it is, then."
+        (cues.decision_strong.is_match(&text) || is_settled(&text, cues), 0.9),
+        // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two."
+        // or "Once it's approved, …".
+        (
+            cues.decision_ruling.is_match(&text)
+                && !cues.ruling_not.is_match(&text)
+                && !cues.condition.is_match(&text)
+                && !cues.pending.is_match(&text),
+            0.85,
+        ),
+        // "Fine, order them." after "Can I order the gloves?"; a standing rule for a case; a
+        // change from a date ("So, from tonight, nobody leaves without a radio check.").
+        (
+            grants_leave(sentences, at, &text, cues)
+                || is_conditional_rule(&text, cues)
+                || (cues.dated_change.is_match(&text)
+                    && !cues.dated_not.is_match(&text)
+                    && !cues.condition.is_match(&text)
+                    && !own_promise),
+            0.75,
+        ),
+        // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
+        // that?" "Yes." A rule the room confirmed at once, conditions and all.
+        (confirmed_at_once(sentences, at, cues) && !own_promise, 0.8),
+        // "…the lamb as a single main. That's settled." / "Agreed, then. The emergency patch
+        // goes ahead."; not one person's own commitment ("Done. I shall circulate the draft by
+        // Thursday.").
+        (
+            (neighbour_in_turn(sentences, at, 1, &cues.settles_the_last, cues)
+                || neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues))
+                && !cues.condition.is_match(&text)
+                && !own_promise,
+            0.85,
+        ),
+        // "Right, visiting hours stay open, then."
+        (summed_up_with_then(&text, cues), 0.8),
+    ];
+    if let Some((_, sure)) = ways.into_iter().find(|(holds, _)| *holds) {
+        return Some(if doubtful { 0.6 } else { sure });
     }
     // A summing-up, and not one person's own commitment ("Then I'll take the east wing").
-    if doubtful
-        || !cues.decision_marker.is_match(&text)
-        || cues.commitment.is_match(&text)
-        || cues.condition.is_match(&text)
-    {
+    if doubtful || !cues.decision_marker.is_match(&text) || own_promise || cues.condition.is_match(&text) {
         return None;
     }
     if !plans_something(&text, true, cues) {
@@ -113,6 +109,15 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
         .filter(|s| s.speaker != sentence.speaker)
         .any(|s| cues.agreement.is_match(&s.text));
     Some(if agreed { 0.8 } else { 0.7 })
+}
+
+/// Whether the sentence `offset` places from the one at `at` (1: the next, -1: the one before)
+/// is in the same turn and matches `cue`.
+fn neighbour_in_turn(sentences: &[Sentence], at: usize, offset: isize, cue: &regex::Regex, cues: &Cues) -> bool {
+    let sentence = &sentences[at];
+    at.checked_add_signed(offset)
+        .and_then(|place| sentences.get(place))
+        .is_some_and(|neighbour| neighbour.turn == sentence.turn && cue.is_match(&cues.normalise(&neighbour.text)))
 }
 
 /// Whether `text` carries a plan: "we publish", "the carnival shifts to the lagoon", and with
