@@ -186,7 +186,8 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let (device_id, store_config, store) = (config.device_id.clone(), config.store.clone(), built.store);
     let store_thread = spawn_on_own_runtime("store", move || async move {
         store::stage::run_stage(store_ctx, store, &device_id, &store_config, store_inputs, store_outputs).await
-    })?;
+    })
+    .await?;
 
     // Never joined: the sync stops at shutdown or ends with the process (what it had in flight
     // is sent again at the next start).
@@ -195,7 +196,8 @@ async fn run_pipeline(built: Built) -> Result<RunSummary, AppError> {
     let (sync_config, device_id) = (live.section(|c| &c.sync), config.device_id.clone());
     spawn_on_own_runtime("sync", move || {
         sync::run_stage(sync_ctx, store_path, device_id, sync_config, outbox_written)
-    })?;
+    })
+    .await?;
 
     let health = HealthPublishing {
         outbox: publisher.outbox(),

@@ -57,15 +57,16 @@ pub(super) fn spawn<T: Send + 'static>(
 
 /// Starts an async stage whose work blocks (SQLite calls) on a thread of its own, named after
 /// it, with a single-threaded runtime of its own (so its waits never hold up the pipeline's).
-/// The runtime is made on that thread: one that cannot be made is this function's error.
-pub(super) fn spawn_on_own_runtime<F: std::future::Future + 'static>(
+/// The runtime is made on that thread: one that cannot be made is this function's error,
+/// awaited without blocking the caller's runtime.
+pub(super) async fn spawn_on_own_runtime<F: std::future::Future + 'static>(
     stage: &'static str,
     make: impl FnOnce() -> F + Send + 'static,
 ) -> Result<JoinHandle<Option<F::Output>>, AppError>
 where
     F::Output: Send + 'static,
 {
-    let (made, outcome) = std::sync::mpsc::sync_channel(1);
+    let (made, outcome) = tokio::sync::oneshot::channel();
     let thread = spawn(stage, move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
         match runtime {
@@ -79,7 +80,7 @@ where
             }
         }
     })?;
-    match outcome.recv() {
+    match outcome.await {
         Ok(Ok(())) => Ok(thread),
         Ok(Err(source)) => Err(AppError::Thread { stage, source }),
         Err(_) => Err(AppError::Thread {
