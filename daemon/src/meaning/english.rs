@@ -263,6 +263,11 @@ pub static ENGLISH: Language = Language {
         "everything",
         "something",
     ],
+    common_words: include_str!("english-common-words.txt"),
+    determiners: &[
+        "the", "a", "an", "this", "that", "these", "those", "our", "your", "my", "their", "his", "her", "its", "some",
+        "any", "no", "every", "each", "another", "new", "same",
+    ],
     stopwords: &[
         "a",
         "about",

@@ -38,6 +38,14 @@ pub struct Language {
     pub numbers: &'static [&'static str],
     pub not_names: &'static [&'static str],
     pub stopwords: &'static [&'static str],
+    /// The language's words, lower case, one per line, most frequent in general use first
+    /// (for English: `english-common-words.txt`, the whole words of Whisper's byte-pair
+    /// vocabulary in merge order, written by `scripts/lib/common_words.py`). A word said all
+    /// the time everywhere ("end", "number", "talk") seldom names on its own what a meeting was
+    /// about; inside a phrase it may ("night shift").
+    pub common_words: &'static str,
+    /// Words a noun follows ("the", "our", "each"): a word seen after one is a thing.
+    pub determiners: &'static [&'static str],
     pub interrogative: &'static str,
     pub topic_question: &'static str,
     pub non_answer: &'static str,
@@ -196,6 +204,8 @@ pub struct DateWords {
 /// A language's patterns, compiled once.
 pub struct Cues {
     pub language: &'static Language,
+    /// Each word of `Language::common_words` with its place in that list.
+    pub word_ranks: HashMap<&'static str, usize>,
     pub interrogative: Regex,
     pub topic_question: Regex,
     pub non_answer: Regex,
@@ -255,6 +265,12 @@ impl Cues {
         };
         Self {
             language,
+            word_ranks: language
+                .common_words
+                .lines()
+                .enumerate()
+                .map(|(rank, word)| (word, rank))
+                .collect(),
             interrogative: expand(language.interrogative),
             topic_question: expand(language.topic_question),
             non_answer: expand(language.non_answer),
@@ -347,6 +363,16 @@ impl Cues {
         }
         let normalised = self.normalise(text);
         !text.ends_with('!') && (self.interrogative.is_match(&normalised) || self.topic_question.is_match(&normalised))
+    }
+
+    /// How rare `word` (lower case) is in general use, from 0 (the most frequent word) to 1 (a
+    /// word the frequency list does not hold): the log of its rank over the log of the list's
+    /// length, as word frequencies fall with rank (Zipf).
+    pub fn rarity(&self, word: &str) -> f64 {
+        let listed = self.word_ranks.len().max(2) as f64;
+        self.word_ranks
+            .get(word)
+            .map_or(1.0, |&rank| ((rank + 1) as f64).ln() / listed.ln())
     }
 
     /// Whether `word` (any case) is a stopword.
