@@ -1,6 +1,6 @@
 //! Questions: every sentence asked as one, who asked it, and whether someone else answered it
 //! (the next turn by another speaker, unless that turn is a non-answer such as "good question,
-//! let's park it" or "not sure"). Pure.
+//! let's park it", "not sure" or "nobody's said"). Pure.
 
 use super::text::Sentence;
 use super::{finding_id, Cues};
@@ -133,6 +133,19 @@ mod tests {
     }
 
     #[test]
+    fn not_yet_not_me_and_it_depends_answer_a_question() {
+        for reply in [
+            "Not yet. I sent it on Monday.",
+            "Not me.",
+            "Sometimes. Depends on the day.",
+            "Results queue. But the ward is still waiting on bloods, so it's noticeable.",
+        ] {
+            let q = questions(&[("Ana", "Has the supplier confirmed the date?"), ("Raj", reply)]);
+            assert!(q[0].answered, "{reply}");
+        }
+    }
+
+    #[test]
     fn deflections_silence_and_the_end_of_the_meeting_leave_a_question_open() {
         for reply in [
             "That's a good question. Let's park it for now.",
@@ -140,6 +153,12 @@ mod tests {
             "Um. Let me think it over.",
             "Not yet. We can come back to it later.",
             "The auditors are still looking at it.",
+            "Not a word. I emailed them twice.",
+            "Nobody's said. The notice just says ongoing.",
+            "Your guess is as good as mine.",
+            "Let's leave that for next week, we're over.",
+            "Let's hold that over to March, it deserves a proper discussion.",
+            "I've heard nothing, sorry.",
         ] {
             let q = questions(&[("Ana", "Do we have a count for cancelled bookings?"), ("Raj", reply)]);
             assert!(!q[0].answered, "{reply}");
