@@ -18,6 +18,14 @@ use crate::pipeline::{ActionItem, Finding, FindingBody};
 /// How many sentences after an item may still give it an owner or a due date.
 const FOLLOW_UP_SENTENCES: usize = 6;
 
+/// The fewest words a statement handed to someone ("Samples go to the lab. Lachie, that's
+/// yours.") must have to be a task.
+const HANDED_STATEMENT_MIN_WORDS: usize = 4;
+
+/// How sure a statement handed to someone is an item: less than a request or a promise, which
+/// name the doing in their own words.
+const HANDED_STATEMENT_CONFIDENCE: f32 = 0.6;
+
 /// Who an item belongs to, as found so far.
 #[derive(Debug, Clone, PartialEq)]
 enum Owner {
@@ -54,7 +62,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
         }
         // "Priya, that's yours": the item just said gets an owner (or is made of the sentence
         // before, when that one was no item yet).
-        if let Some(name) = handed_to(&text, cues) {
+        if let Some(name) = handed_to(&text, sentence, cues) {
             if let Some(previous) = findings.iter_mut().rev().take(2).find(|f| {
                 matches!(&f.body, FindingBody::ActionItem(a) if a.owner.is_none())
                     && f.segments.last().is_some_and(|s| *s + 3 >= sentence.seq)
@@ -67,6 +75,13 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                     }
                 }
                 previous.segments.extend(&sentence.seqs);
+                continue;
+            }
+            let nothing_found = items_in(sentences, at, &text, cues).is_empty();
+            if let Some(item) = handed_statement(sentences, at, &text, name, cues, meeting_day)
+                .filter(|item| nothing_found && !findings.iter().any(|f| f.segments.contains(&item.segments[0])))
+            {
+                findings.push(item);
                 continue;
             }
         }
@@ -462,11 +477,87 @@ fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<
     ((after_comma || called_alone) && cues.could_be_name(&words[last].raw)).then(|| words[last].raw.clone())
 }
 
-/// "Priya, that's yours": the name a task is handed to.
-fn handed_to(text: &str, cues: &Cues) -> Option<String> {
+/// "Priya, that's yours", "that one's Marcus's": the name a task is handed to; "…, that's me":
+/// the speaker's.
+fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<String> {
     let captures = cues.hand_over.captures(text)?;
-    let name = captures.name("before").or_else(|| captures.name("after"))?.as_str();
+    if captures.name("me").is_some() {
+        return sentence.speaker.clone();
+    }
+    let name = captures
+        .name("before")
+        .or_else(|| captures.name("after"))
+        .or_else(|| captures.name("possessor"))?
+        .as_str();
     cues.could_be_name(name).then(|| name.to_owned())
+}
+
+/// "Samples go to the lab tomorrow. Lachie, that's yours.", "The report goes up to the board,
+/// that's me.": a plain statement of something to be done, handed to someone when no item was
+/// found in it. The statement is the clause before the hand-over, or the speaker's sentence
+/// before when the hand-over stands alone; not a question, nor said of the past, of what might
+/// be ("we could…"), or of what others said.
+fn handed_statement(
+    sentences: &[Sentence],
+    at: usize,
+    text: &str,
+    owner: String,
+    cues: &Cues,
+    meeting_day: i64,
+) -> Option<Finding> {
+    let sentence = &sentences[at];
+    let handed_at = cues.hand_over.find(text)?.start();
+    let clause = text[..handed_at].trim().trim_end_matches([',', ';', ':']).trim();
+    let (said, statement) = if clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS {
+        (sentence, clause.to_owned())
+    } else {
+        let before = &sentences[at.checked_sub(1)?];
+        let whole = cues.normalise(&before.text);
+        (before.turn == sentence.turn && !before.is_question()).then_some(())?;
+        (before, whole.trim_end_matches(['.', '!']).to_owned())
+    };
+    let plain = statement.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS
+        && !cues.past.is_match(&statement)
+        && !cues.hypothetical.is_match(&statement)
+        && !cues.hedge.is_match(&statement)
+        && !cues.reported.is_match(&statement)
+        && !cues.negation.is_match(&statement);
+    if !plain {
+        return None;
+    }
+    let due = due_in(&statement, cues).or_else(|| due_in(&text[handed_at..], cues));
+    let task = match &due {
+        Some(d) => statement.replacen(d.as_str(), "", 1),
+        None => statement.clone(),
+    };
+    let task = task.split_whitespace().collect::<Vec<_>>().join(" ");
+    let due_date = due
+        .as_deref()
+        .and_then(|d| dates::resolve(d, meeting_day, cues.language))
+        .map(dates::iso);
+    let mut segments = said.seqs.clone();
+    segments.extend(&sentence.seqs);
+    segments.dedup();
+    let text_said = if std::ptr::eq(said, sentence) {
+        sentence.text.clone()
+    } else {
+        format!("{} {}", said.text, sentence.text)
+    };
+    Some(Finding {
+        id: finding_id("action", said, 0),
+        revision: 1,
+        segments,
+        start: said.start,
+        body: FindingBody::ActionItem(ActionItem {
+            text: text_said,
+            owner: Some(owner),
+            task: task.trim_end_matches([',', '.', ';']).to_owned(),
+            due,
+            due_date,
+            said_by: sentence.speaker.clone(),
+            confidence: HANDED_STATEMENT_CONFIDENCE,
+        }),
+    })
 }
 
 /// The person a request without a name was put to: the last other speaker before it.
@@ -693,6 +784,47 @@ mod tests {
             ("Lee", "Right, leave it with me."),
         ]);
         assert_eq!(a.owner.as_deref(), Some("Lee"));
+    }
+
+    #[test]
+    fn a_plain_statement_handed_to_someone_is_their_item() {
+        let found = items(&[
+            ("Mick", "Samples go to the lab tomorrow. Lachie, that's yours."),
+            ("Lachie", "Yep."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Lachie"));
+        assert_eq!(found[0].task, "Samples go to the lab");
+        assert_eq!(found[0].due.as_deref(), Some("tomorrow"));
+        let found = items(&[("Dana", "The rain plan conversation with the mom, that's Marcus's.")]);
+        assert_eq!(found[0].owner.as_deref(), Some("Marcus"), "{found:?}");
+        let found = items(&[(
+            "Ruth",
+            "And the write-off needs to go up to the directorate, that's me.",
+        )]);
+        assert_eq!(found[0].owner.as_deref(), Some("Ruth"), "{found:?}");
+        for not_handed in [
+            &[("Ruth", "Last year the cones went missing. Lachie, that's yours, mate.")][..],
+            &[("Ruth", "Is that the new van outside?"), ("Bob", "Yes, that's mine.")],
+            &[("Ruth", "We might move the samples to the lab. Lachie, that's yours.")],
+            &[("Ruth", "Who brought the cake?"), ("Bob", "That's me.")],
+        ] {
+            assert!(items(not_handed).is_empty(), "{not_handed:?}: {:?}", items(not_handed));
+        }
+    }
+
+    #[test]
+    fn what_i_want_is_for_you_to_is_a_request() {
+        let found = items(&[
+            (
+                "Ruth",
+                "What I do want is for you to get on the phone to Alliance first thing tomorrow.",
+            ),
+            ("Dev", "Will do."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Dev"));
+        assert_eq!(found[0].task, "get on the phone to Alliance");
     }
 
     #[test]
