@@ -159,6 +159,8 @@ mod tests {
             "Let's leave that for next week, we're over.",
             "Let's hold that over to March, it deserves a proper discussion.",
             "I've heard nothing, sorry.",
+            "Not yet, the landlord has not answered.",
+            "Not yet, the landlord does not answer.",
         ] {
             let q = questions(&[("Ana", "Do we have a count for cancelled bookings?"), ("Raj", reply)]);
             assert!(!q[0].answered, "{reply}");
