@@ -62,7 +62,8 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
         }
         // "Priya, that's yours": the item just said gets an owner (or is made of the sentence
         // before, when that one was no item yet).
-        if let Some(name) = handed_to(&text, sentence, cues) {
+        let found = items_in(sentences, at, &text, cues);
+        if let Some((name, handed_at)) = handed_to(&text, sentence, cues) {
             if let Some(previous) = findings.iter_mut().rev().take(2).find(|f| {
                 matches!(&f.body, FindingBody::ActionItem(a) if a.owner.is_none())
                     && f.segments.last().is_some_and(|s| *s + 3 >= sentence.seq)
@@ -77,15 +78,15 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 previous.segments.extend(&sentence.seqs);
                 continue;
             }
-            let nothing_found = items_in(sentences, at, &text, cues).is_empty();
-            if let Some(item) = handed_statement(sentences, at, &text, name, cues, meeting_day)
-                .filter(|item| nothing_found && !findings.iter().any(|f| f.segments.contains(&item.segments[0])))
-            {
-                findings.push(item);
-                continue;
+            if found.is_empty() {
+                if let Some(item) = handed_statement(sentences, at, &text, handed_at, name, cues, meeting_day)
+                    .filter(|item| !findings.iter().any(|f| f.segments.contains(&item.segments[0])))
+                {
+                    findings.push(item);
+                    continue;
+                }
             }
         }
-        let found = items_in(sentences, at, &text, cues);
         let many = found.len() > 1;
         for (n, item) in found.into_iter().enumerate() {
             let mut owner = item.owner.clone();
@@ -478,18 +479,19 @@ fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<
 }
 
 /// "Priya, that's yours", "that one's Marcus's": the name a task is handed to; "…, that's me":
-/// the speaker's.
-fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<String> {
+/// the speaker's. With where in `text` the hand-over starts.
+fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, usize)> {
     let captures = cues.hand_over.captures(text)?;
+    let starts_at = captures.get(0)?.start();
     if captures.name("me").is_some() {
-        return sentence.speaker.clone();
+        return sentence.speaker.clone().map(|me| (me, starts_at));
     }
     let name = captures
         .name("before")
         .or_else(|| captures.name("after"))
         .or_else(|| captures.name("possessor"))?
         .as_str();
-    cues.could_be_name(name).then(|| name.to_owned())
+    cues.could_be_name(name).then(|| (name.to_owned(), starts_at))
 }
 
 /// "Samples go to the lab tomorrow. Lachie, that's yours.", "The report goes up to the board,
@@ -501,20 +503,25 @@ fn handed_statement(
     sentences: &[Sentence],
     at: usize,
     text: &str,
+    handed_at: usize,
     owner: String,
     cues: &Cues,
     meeting_day: i64,
 ) -> Option<Finding> {
     let sentence = &sentences[at];
-    let handed_at = cues.hand_over.find(text)?.start();
     let clause = text[..handed_at].trim().trim_end_matches([',', ';', ':']).trim();
-    let (said, statement) = if clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS {
+    let in_the_same_sentence = clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS;
+    let (said, statement) = if in_the_same_sentence {
         (sentence, clause.to_owned())
     } else {
         let before = &sentences[at.checked_sub(1)?];
-        let whole = cues.normalise(&before.text);
-        (before.turn == sentence.turn && !before.is_question()).then_some(())?;
-        (before, whole.trim_end_matches(['.', '!']).to_owned())
+        if before.turn != sentence.turn || before.is_question() {
+            return None;
+        }
+        (
+            before,
+            cues.normalise(&before.text).trim_end_matches(['.', '!']).to_owned(),
+        )
     };
     let plain = statement.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS
         && !cues.past.is_match(&statement)
@@ -538,7 +545,7 @@ fn handed_statement(
     let mut segments = said.seqs.clone();
     segments.extend(&sentence.seqs);
     segments.dedup();
-    let text_said = if std::ptr::eq(said, sentence) {
+    let text_said = if in_the_same_sentence {
         sentence.text.clone()
     } else {
         format!("{} {}", said.text, sentence.text)

@@ -4,8 +4,8 @@
 //! scores by how often it is said, in how many sentences and by how many speakers, with longer
 //! phrases preferred, and a phrase that only ever occurs inside a longer one gives way to it.
 //! A single word also has to be a thing and specific: one common in general use ("end",
-//! "talk") weighs less by how common it is, one never seen after a determiner nor in the
-//! plural (a verb or an adjective: "confirmed", "wrong") weighs less again, and days and
+//! "talk") weighs less by how common it is, one never seen after a determiner nor first
+//! said in the plural (a verb or an adjective: "confirmed", "wrong") weighs less again, and days and
 //! months are dates, not topics.
 //! People's names (the speakers, and names addressed) are not topics. Entities are capitalised
 //! runs that do not start a sentence, numbers and dates. Pure.
@@ -24,8 +24,8 @@ const MAX_WORDS: usize = 3;
 /// plateau past 3).
 const COMMONNESS_EXPONENT: i32 = 4;
 
-/// The weight of a single word with no sign of being a thing (never after a determiner, never
-/// in the plural). Measured as above: 0.5 and 0.3 alike, 1.0 worse by 0.03.
+/// The weight of a single word with no sign of being a thing (never after a determiner, first
+/// said in the singular: a plural said only later is not looked for). Measured as above: 0.5 and 0.3 alike, 1.0 worse by 0.03.
 const NOT_A_THING: f64 = 0.3;
 
 #[derive(Default)]
