@@ -1,6 +1,6 @@
-//! How refused commands reach the log: the first of each burst in full, the rest counted, so
-//! that a client flooding the command topics cannot flood the journal (or slow the answers to
-//! everyone else). Pure: the caller passes the time. Never drops the reply itself, only the
+//! How refused commands and configuration documents reach the log: the first of each burst in
+//! full, the rest counted, so that a client flooding the command or config topics cannot flood
+//! the journal (or slow the answers to everyone else). Pure: the caller passes the time. Never drops the reply itself, only the
 //! log line.
 
 use std::time::{Duration, Instant};

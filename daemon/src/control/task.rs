@@ -113,7 +113,7 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
         mut commands,
     } = inbox;
     let mut documents_open = true;
-    let mut refusals = RefusalLog::default();
+    let (mut config_refusals, mut command_refusals) = (RefusalLog::default(), RefusalLog::default());
     loop {
         let message = tokio::select! {
             _ = ctx.shutdown.requested() => return,
@@ -137,12 +137,17 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
                 }
                 let admitted = match authority.admit(&topics.config(), &message, unix_millis()) {
                     Ok(admitted) => keep_stamp(&store, &mut authority, admitted).await,
-                    Err(why) => Err(why),
+                    Err(why) => Err(NotActed::Refused(why)),
                 };
                 let document = document_as_json(admitted.as_deref().unwrap_or(message.as_slice()));
+                let mut store_failed = false;
                 let outcome = match admitted {
                     Ok(document) => remote.handle(&document, &live),
-                    Err(why) => remote.refuse(why),
+                    Err(NotActed::Refused(why)) => remote.refuse(why),
+                    Err(NotActed::StoreFailed(why)) => {
+                        store_failed = true;
+                        remote.refuse(why)
+                    }
                 };
                 let history = |revision, errors: &[ConfigError]| StoreRequest::ConfigHistory {
                     revision,
@@ -162,10 +167,21 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
                         let _ = store.send(history(revision, &[])).await;
                         say(revision, Vec::new(), &restart_required)
                     }
+                    Outcome::Rejected { revision, errors } if store_failed => {
+                        ControlCounters::count(&counters.commands_failed);
+                        tracing::warn!(
+                            revision,
+                            "A signed configuration was not applied: the store could not keep its signed time"
+                        );
+                        let _ = store.send(history(revision, &errors)).await;
+                        say(revision, errors, &[])
+                    }
                     Outcome::Rejected { revision, errors } => {
                         ControlCounters::count(&counters.refused);
-                        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-                        tracing::warn!(revision, fields = ?fields, "Remote configuration rejected; the running configuration is unchanged");
+                        if let LogLine::Full { quieted } = config_refusals.refused(std::time::Instant::now()) {
+                            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                            tracing::warn!(revision, fields = ?fields, more_refused_before = quieted, "Remote configuration rejected; the running configuration is unchanged (further refusals within 10 s are answered but not logged)");
+                        }
                         let _ = store.send(history(revision, &errors)).await;
                         say(revision, errors, &[])
                     }
@@ -176,14 +192,23 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
                 let topic = format!("{}{name}", topics.command_prefix());
                 let admitted = match authority.admit(&topic, &payload, unix_millis()) {
                     Ok(admitted) => keep_stamp(&store, &mut authority, admitted).await,
-                    Err(why) => Err(why),
+                    Err(why) => Err(NotActed::Refused(why)),
                 };
-                let parsed = admitted
-                    .map_err(|error| commands::Rejected {
-                        tx: commands::transaction_of(&authority.unwrap_unchecked(&payload)),
+                let tx_of_payload = || commands::transaction_of(&authority.unwrap_unchecked(&payload));
+                let parsed = match admitted {
+                    Ok(payload) => commands::parse(&name, &payload),
+                    Err(NotActed::Refused(error)) => Err(commands::Rejected {
+                        tx: tx_of_payload(),
                         error,
-                    })
-                    .and_then(|payload| commands::parse(&name, &payload));
+                    }),
+                    Err(NotActed::StoreFailed(error)) => {
+                        tracing::warn!(command = %name, "A signed command was not carried out: the store could not keep its signed time");
+                        let reply = CommandReply::new(&device_id, &name, tx_of_payload(), Err(error));
+                        ControlCounters::count(&counters.commands_failed);
+                        report_failure(outbox.publish(&topics.command_reply(&name), qos, false, &reply).await);
+                        continue;
+                    }
+                };
                 let refused = parsed.is_err();
                 let (tx, outcome) = match parsed {
                     Ok((tx, Command::Ping)) => (
@@ -227,7 +252,7 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
                     Ok((tx, Command::Speakers)) => (Some(tx), ask(&store, StoreRequest::ListVoices).await),
                     Err(rejected) => {
                         ControlCounters::count(&counters.refused);
-                        if let LogLine::Full { quieted } = refusals.refused(std::time::Instant::now()) {
+                        if let LogLine::Full { quieted } = command_refusals.refused(std::time::Instant::now()) {
                             tracing::warn!(command = %name, error = %rejected.error, more_refused_before = quieted, "A command was refused (further refusals within 10 s are answered but not logged)");
                         }
                         (rejected.tx, Err(rejected.error))
@@ -245,6 +270,15 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
     }
 }
 
+/// Why an operator's message did not act.
+enum NotActed {
+    /// The message itself may not act (unsigned, forged, stale, replayed): counted as refused.
+    Refused(String),
+    /// The message may act but the store could not keep its signed time, so it was not
+    /// carried out (the device's fault, not the sender's): counted as failed.
+    StoreFailed(String),
+}
+
 /// Keeps an admitted message's signed time in the store before it takes effect, so that it
 /// cannot be replayed, after a restart either; returns its payload, or why it may not act (a
 /// replay, or a store that could not keep the time).
@@ -252,7 +286,7 @@ async fn keep_stamp(
     store: &mpsc::Sender<StoreRequest>,
     authority: &mut Authority,
     admitted: Admitted,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, NotActed> {
     let Some(stamp) = admitted.stamp else {
         return Ok(admitted.payload);
     };
@@ -264,20 +298,24 @@ async fn keep_stamp(
     };
     let kept = match store.send(request).await {
         Ok(()) => tokio::time::timeout(STAGE_ANSWER, answer).await,
-        Err(_) => return Err("the store has stopped (the daemon is shutting down); send it again later".into()),
+        Err(_) => {
+            return Err(NotActed::StoreFailed(
+                "the store has stopped (the daemon is shutting down); send it again later".into(),
+            ))
+        }
     };
     match kept {
         Ok(Ok(Ok(true))) => {
             authority.accepted(&stamp);
             Ok(admitted.payload)
         }
-        Ok(Ok(Ok(false))) => Err(signing::REPLAY.into()),
-        Ok(Ok(Err(error))) => Err(format!(
+        Ok(Ok(Ok(false))) => Err(NotActed::Refused(signing::REPLAY.into())),
+        Ok(Ok(Err(error))) => Err(NotActed::StoreFailed(format!(
             "the store could not keep the signed time ({error}); nothing changed, sign it again and retry"
+        ))),
+        Ok(Err(_)) | Err(_) => Err(NotActed::StoreFailed(
+            "the store did not confirm the signed time; nothing changed, sign it again and retry".into(),
         )),
-        Ok(Err(_)) | Err(_) => {
-            Err("the store did not confirm the signed time; nothing changed, sign it again and retry".into())
-        }
     }
 }
 

@@ -146,8 +146,9 @@ pub struct ControlHealth {
     pub configs_accepted: u64,
     /// Commands carried out (answered with a result).
     pub commands_carried_out: u64,
-    /// Commands admitted that could not be carried out (no such meeting, the daemon busy or
-    /// stopping): each was answered with why and what to do.
+    /// Commands and configuration documents admitted that could not be carried out (no such
+    /// meeting, the daemon busy or stopping, the store unable to keep their signed time): each
+    /// was answered with why and what to do.
     pub commands_failed: u64,
     /// Commands and configuration documents refused (malformed, unsigned, replayed, unknown,
     /// invalid): each was answered with why, and changed nothing.

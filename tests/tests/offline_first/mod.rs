@@ -420,10 +420,15 @@ fn a_full_disk_keeps_the_meeting_live_and_stores_it_once_space_returns() {
     let meeting = meeting();
     let asoundrc = file_pcm_config(&dir, "meeting", &meeting.raw);
     let port = free_port();
+    let operator = "users = [{ name = \"it-ops\", password = \"operator-secret-1\", role = \"operator\" }]\n";
     let config = format!(
         "state_dir = \"{}\"\n{}",
         state.display(),
-        offline_config(port, "meeting", 600, "")
+        offline_config(port, "meeting", 600, "").replacen(
+            "health_interval_s",
+            &format!("{operator}health_interval_s"),
+            1
+        )
     );
     let mut daemon = Daemon::start_binary(&wrapper, &dir, &config, Some(&asoundrc), &[]);
     daemon.wait_for_log("roomscribe is ready", Duration::from_secs(60));
@@ -467,6 +472,30 @@ fn a_full_disk_keeps_the_meeting_live_and_stores_it_once_space_returns() {
         finals().iter().all(|f| f["key"] == ""),
         "published before it was stored, without a key"
     );
+
+    // A signed command whose time the store cannot keep is not carried out (it could be
+    // replayed after a restart), and that is the device's failure, not a refusal of the sender.
+    let ping = "roomscribe/room-7/cmd/ping";
+    let signed = crate::signed_message("it-ops", "operator-secret-1", ping, r#"{"tx": "on-a-full-disk"}"#);
+    mosquitto_pub(&dir, port, ping, &signed, false);
+    let replies = || decode_cbor_independently(&subscriber.on_topic("roomscribe/room-7/cmd/ping/reply"));
+    wait_until(Duration::from_secs(15), "the signed ping answered", || {
+        replies().iter().any(|r| r["tx"] == "on-a-full-disk")
+    });
+    let reply = replies().into_iter().find(|r| r["tx"] == "on-a-full-disk").unwrap();
+    assert_eq!(reply["ok"], false, "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .unwrap()
+            .contains("could not keep the signed time"),
+        "{reply}"
+    );
+    wait_until(Duration::from_secs(10), "health counting the failed command", || {
+        health()
+            .last()
+            .is_some_and(|h| h["control"]["commands_failed"] == 1 && h["control"]["refused"] == 0)
+    });
 
     in_its_namespace(&format!("rm '{}'", filler.display()));
     wait_until(Duration::from_secs(30), "the held records written", || {
