@@ -64,10 +64,12 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
                 && !cues.pending.is_match(&text),
             0.85,
         ),
-        // "Fine, order them." after "Can I order the gloves?"; a standing rule for a case; a
-        // change from a date ("So, from tonight, nobody leaves without a radio check.").
+        // "Fine, order them." after "Can I order the gloves?"; leave granted with a limit ("You
+        // can run the call-in, but only on the delay."); a standing rule for a case; a change
+        // from a date ("So, from tonight, nobody leaves without a radio check.").
         (
             grants_leave(sentences, at, &text, cues)
+                || cues.permission_limited.is_match(&text)
                 || is_conditional_rule(&text, cues)
                 || (cues.dated_change.is_match(&text)
                     && !cues.dated_not.is_match(&text)
@@ -83,13 +85,23 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
         // Thursday.").
         (
             (neighbour_in_turn(sentences, at, 1, &cues.settles_the_last, cues)
-                || neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues))
+                || (neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues)
+                    && (plans_something(&text, true, cues) || is_granted_doing(&text, cues) || closed_by_then(&text))))
                 && !cues.condition.is_match(&text)
                 && !own_promise,
             0.85,
         ),
         // "Right, visiting hours stay open, then."
         (summed_up_with_then(&text, cues), 0.8),
+        // "Okay, guest list closes at five, and anything after goes through Marcus." "Fine."
+        (
+            cues.summary_opener.is_match(&text)
+                && plans_something(&text, true, cues)
+                && next_speaker_assents(sentences, at, cues)
+                && !own_promise
+                && !cues.condition.is_match(&text),
+            0.75,
+        ),
     ];
     if let Some((_, sure)) = ways.into_iter().find(|(holds, _)| *holds) {
         return Some(if doubtful { 0.6 } else { sure });
@@ -172,27 +184,59 @@ fn is_conditional_rule(text: &str, cues: &Cues) -> bool {
 }
 
 /// The sentence at `at` opens a turn that grants, at once, the leave the turn before asked to
-/// do something: "Can I order the level five gloves?" "Fine, order them."; not leave to speak
-/// ("Can I ask something?" "Yeah, go ahead.").
+/// do something: "Can I order the level five gloves?" "Fine, order them."; "Can I get Thursday
+/// off? My sister's there." "Yeah, take Thursday."; not leave to speak ("Can I ask something?"
+/// "Yeah, go ahead.").
 fn grants_leave(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
     let sentence = &sentences[at];
-    let Some(asked) = at.checked_sub(1).map(|before| &sentences[before]) else {
+    let Some(before) = at.checked_sub(1).map(|before| &sentences[before]) else {
         return false;
     };
-    if asked.turn == sentence.turn || asked.speaker == sentence.speaker || !asked.is_question() {
+    if before.turn == sentence.turn || before.speaker == sentence.speaker {
         return false;
     }
-    let to_act = cues
-        .permission_asked
-        .captures(&cues.normalise(&asked.text))
-        .and_then(|c| c.name("verb"))
-        .is_some_and(|verb| {
-            !cues
-                .language
-                .permission_to_speak
-                .contains(&verb.as_str().to_lowercase().as_str())
-        });
-    to_act && cues.permission_given.is_match(text)
+    let asked_to_act = |asked: &Sentence| {
+        asked.is_question()
+            && cues
+                .permission_asked
+                .captures(&cues.normalise(&asked.text))
+                .and_then(|c| c.name("verb"))
+                .is_some_and(|verb| {
+                    !cues
+                        .language
+                        .permission_to_speak
+                        .contains(&verb.as_str().to_lowercase().as_str())
+                })
+    };
+    // The turn before, back to its first sentence.
+    let turn_before = sentences[..at].iter().rev().take_while(|s| s.turn == before.turn);
+    turn_before.clone().any(asked_to_act) && cues.permission_given.is_match(text)
+}
+
+/// Whether `text` is a choice closed by "then" ("Option two, then.").
+fn closed_by_then(text: &str) -> bool {
+    let words: Vec<String> = text
+        .trim_end_matches(['.', '!'])
+        .split_whitespace()
+        .map(|w| w.trim_matches(',').to_lowercase())
+        .collect();
+    words.len() >= 2 && words.last().is_some_and(|last| last == "then")
+}
+
+/// Whether `text` opens with a verb leave is granted for ("Take the spare van for the week.").
+fn is_granted_doing(text: &str, cues: &Cues) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("").to_lowercase();
+    cues.language.granted_verbs.contains(&first.as_str())
+}
+
+/// The first sentence of the next turn, someone else's, assents ("Fine.", "Fine by me.").
+fn next_speaker_assents(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    let sentence = &sentences[at];
+    sentences
+        .iter()
+        .skip(at + 1)
+        .find(|next| next.turn != sentence.turn)
+        .is_some_and(|reply| reply.speaker != sentence.speaker && cues.agreement.is_match(&cues.normalise(&reply.text)))
 }
 
 /// The sentence at `at` is followed in its turn by a call to confirm it ("Everyone happy with
@@ -218,19 +262,28 @@ fn confirmed_at_once(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
         .is_some_and(|reply| reply.speaker != sentence.speaker && assent.is_match(&cues.normalise(&reply.text)))
 }
 
-/// "Right, visiting hours stay open, then.", not "Okay, see you Thursday then."
+/// "Right, visiting hours stay open, then.", "Fifteen licences then, not twenty."; not "Okay,
+/// see you Thursday then."
 fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
     cues.decision_then
         .captures(text.trim())
-        .and_then(|c| c.name("choice"))
+        .and_then(|c| c.name("choice").or_else(|| c.name("contrasted")))
         .is_some_and(|choice| {
-            let choice = choice.as_str().to_lowercase();
-            choice.split_whitespace().count() >= 2
+            // Whole words only: "if" is not in "fifteen".
+            let words: Vec<String> = choice
+                .as_str()
+                .to_lowercase()
+                .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let spaced = format!(" {} ", words.join(" "));
+            words.len() >= 2
                 && !cues
                     .language
                     .then_not_decided
                     .iter()
-                    .any(|words| choice.contains(words))
+                    .any(|phrase| spaced.contains(&format!(" {phrase} ")))
         })
 }
 
@@ -554,6 +607,102 @@ mod tests {
             "If the boiler goes, we have a real problem.",
             "If the van's here by eight, we're loading by nine.",
         ]);
+    }
+
+    #[test]
+    fn leave_granted_after_the_asker_says_why_or_with_a_limit_is_a_decision_and_a_remark_is_not() {
+        let granted = decisions(&[
+            ("Luis", "Hey, can I get Thursday off? My sister lives there."),
+            ("Marcus", "Yeah, take Thursday, just be back on the bus for Boise."),
+        ]);
+        assert_eq!(granted.len(), 1, "{granted:?}");
+        let team = decisions(&[
+            ("Sipho", "Can my crew use the north gate while the road is dug up?"),
+            ("Johan", "Okay, you can use the north gate."),
+        ]);
+        assert_eq!(team.len(), 1, "{team:?}");
+        each_is_one_decision(&[
+            "Then yeah, you can run the phone-in, but only on the delay.",
+            "You can offer ten percent on repeat orders only, not on new ones.",
+            "Ja, you can take the small van, but stay off the motorway.",
+            "You can have the Friday slot, but if it rains you move inside.",
+        ]);
+        none_is_a_decision(&[
+            "You can take the bus, but it's slow.",
+            "You can have a look at it later.",
+            "You can't use the east ramp.",
+            "You can only do so much in a day.",
+        ]);
+        let remark = decisions(&[
+            ("Luis", "Can I ask you something about the rota? It's urgent."),
+            ("Marcus", "Yeah, take a seat."),
+        ]);
+        assert!(remark.is_empty(), "{remark:?}");
+    }
+
+    #[test]
+    fn a_plan_summed_up_after_okay_is_a_decision_only_when_the_next_speaker_assents() {
+        let assented = decisions(&[
+            (
+                "Dana",
+                "Okay, the guest list closes at five, and anything later goes through Marcus.",
+            ),
+            ("Marcus", "Fine."),
+        ]);
+        assert_eq!(assented.len(), 1, "{assented:?}");
+        let staging = decisions(&[
+            ("Kim", "Okay, the front rig goes on the deck and the wall stays."),
+            ("Jess", "Cool. I'll redo the chart."),
+        ]);
+        assert_eq!(staging.len(), 1, "{staging:?}");
+        for (said, reply) in [
+            ("Okay, the guest list closes at five.", "Does it? I thought six."),
+            ("Okay, the printer is broken again.", "Fine."),
+            ("Okay, I'll send the list over tonight.", "Fine."),
+            ("Okay, if it rains the gig goes inside.", "Fine."),
+            ("Okay, let's talk about what we change.", "Sure."),
+        ] {
+            let found = decisions(&[("Dana", said), ("Marcus", reply)]);
+            assert!(found.is_empty(), "{said} {reply}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_choice_against_another_a_ban_closed_with_period_and_a_change_from_today_are_decisions() {
+        each_is_one_decision(&[
+            "Fifteen licences then, not twenty.",
+            "The blue van then, not the red one.",
+            "No haze tonight, period.",
+            "Nobody drives the forklift without a ticket, full stop.",
+            "So the night reviewer is off the pharma account from today.",
+            "The car park closes at six, effective immediately.",
+        ]);
+        none_is_a_decision(&[
+            "See you Thursday then, not Friday.",
+            "It was a good night, period.",
+            "I'm working from home from tomorrow.",
+            "I was off sick from today, apparently.",
+        ]);
+    }
+
+    #[test]
+    fn a_decision_reported_from_an_earlier_meeting_is_not_one() {
+        none_is_a_decision(&[
+            "We agreed at stage two that the entrance would face the park.",
+            "We decided in March that the hall stays shut on Sundays.",
+            "We decided back in the spring to keep the old boiler.",
+        ]);
+        each_is_one_decision(&["We agreed on the blue one.", "We've decided to keep the old boiler."]);
+    }
+
+    #[test]
+    fn a_plan_after_an_assent_must_be_a_plan() {
+        let found = decisions(&[("Hayley", "Deal. The kids are the stars anyway.")]);
+        assert!(found.is_empty(), "{found:?}");
+        let plan = decisions(&[("Hayley", "Agreed, then. The patch goes ahead tonight.")]);
+        assert_eq!(plan.len(), 1, "{plan:?}");
+        let choice = decisions(&[("Hayley", "Agreed. Option two, then.")]);
+        assert_eq!(choice.len(), 1, "{choice:?}");
     }
 
     #[test]

@@ -775,13 +775,13 @@ pub static ENGLISH: Language = Language {
     to_the_room_objects: &["us", "me", "you", "everyone", "everybody", "the group", "the room"],
     hypothetical: r"\bif\s+(?:it|i|we|you|they|he|she)\s+(?:were|was|had|ran|did|could|went)\b|\bwould have\b|\bi'd have\b|\bwere i\b",
     reported: r"\b(?:said|says|told|mentions|mentioned|promised|claimed|thought|asked|wanted)\b",
-    past: r"\b(?:used to|back when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+)\b",
+    past: r"\b(?:used to|back when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+|we\s+(?:agreed|decided)\s+(?:at|during|back|when|last|earlier|before)|we\s+(?:agreed|decided)\s+in\s+(?:MONTHS|\d{4}|stage|phase|round|the\s+last))\b",
     duration_lead: "in ",
     condition_word: "if",
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
     // A ruling that settles something unless said under a condition: an approval or refusal
     // that ends its clause ("the card reader's approved", "I'm not approving it", "It's
     // rejected."), an adoption, a vote counted with its outcome ("five in favour, one against,
@@ -789,19 +789,23 @@ pub static ENGLISH: Language = Language {
     // …" with what is not done, the room's consensus summed up ("so everyone's happy with…",
     // "what I'm hearing is we're all fine with…"), "the answer's no", "that one is final", "it
     // goes ahead whatever the weather".
-    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|[a-z]{3,}s)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
+    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|[a-z]{3,}s)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
     // Words that make a ruling's words a description of how things go ("we're not selling
     // tickets fast enough", "we're not hiring these days").
     ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far)\b",
+    // A plan summed up after "Okay," or "Right,", which the next speaker assents to ("Okay,
+    // guest list closes at five." "Fine.").
+    summary_opener: r"^(?:okay|ok|right|alright)[,]\s+",
     // A summing-up ("So, …", "Great, so …") that carries a plan.
     decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
-    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over)\b)",
+    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:closes|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till)\b|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s)",
     // "Agreed, the blue one it is", "Okay, Tuesday it is then" (text is read with "it is" as
     // "it's").
     decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well)[,.!]?\s+)*(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?:\s*[,.!;]|\s*$)",
-    // "Right, visiting hours stay open, then.": a summing-up closed by "then" (what it sums up is
+    // "Right, visiting hours stay open, then.", "Fifteen licences then, not twenty.": a
+    // summing-up closed by "then", or a choice made against another (what it sums up is
     // checked against `then_not_decided`).
-    decision_then: r"^(?:(?:right|okay|ok|so|fine|good|great|alright)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then[.!]?$",
+    decision_then: r"^(?:(?:right|okay|ok|so|fine|good|great|alright)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then(?:,\s+not\s+[^,.?!]{1,40})?[.!]?$|^(?P<contrasted>[^?,]{3,80}?)\s+then,\s+not\s+[^,.?!]{1,40}[.!]?$",
     then_not_decided: &[
         "thank",
         "thanks",
@@ -856,8 +860,9 @@ pub static ENGLISH: Language = Language {
     ],
     // Modal or promised words that make such a main clause no rule ("…, we'd lose the slot").
     rule_not: r"\b(?:would|'d|should|can|may|must|need|have\s+to|i'll|i'm|you|they'll|it'll|lose|win|miss|fail|end\s+up|run\s+out|by\s+itself|automatically)\b",
-    // Someone asks leave to do something ("Can I order the level five gloves?") …
-    permission_asked: r"\b(?:can|could|may|shall)\s+(?:i|we)\s+(?:just\s+|go\s+ahead\s+and\s+)?(?P<verb>[a-z]+)\b",
+    // Someone asks leave to do something ("Can I order the level five gloves?", "Can my team
+    // use the east ramp?") …
+    permission_asked: r"\b(?:can|could|may|shall)\s+(?:i|we|(?:my|our)\s+[a-z]+)\s+(?:just\s+|go\s+ahead\s+and\s+)?(?P<verb>[a-z]+)\b",
     // … words that ask leave to speak or a small courtesy, not to act ("Can I ask something?",
     // "Can I share my screen?").
     permission_to_speak: &[
@@ -886,7 +891,16 @@ pub static ENGLISH: Language = Language {
     ],
     // … and the next speaker grants it at once ("Fine, order them.", "Yes, Engineer, go ahead
     // and engage him").
-    permission_given: r"^(?:(?:then|so|and|well|oh)[,]?\s+)?(?:(?:yes|yeah|yep|fine|okay|ok|sure|alright|right|go\s+on)[,.!]?\s+)+(?:[a-z]+[,.!]\s+)?(?:go\s+ahead|do\s+it|buy|order|book|take|get|engage|hire|use|print|pay|sign|spend|bring|have)\b",
+    permission_given: r"^(?:(?:then|so|and|well|oh)[,]?\s+)?(?:(?:yes|yeah|yep|fine|okay|ok|sure|alright|right|go\s+on)[,.!]?\s+)+(?:[a-z]+[,.!]\s+)?(?:go\s+ahead|do\s+it|buy|order|book|take|get|engage|hire|use|print|pay|sign|spend|bring|have)\b|^(?:(?:then|so|and|well|oh|ja|yes|yeah|yep|fine|okay|ok|sure|alright|right)[,.!]?\s+)*you\s+(?:can|may)\s+(?:go\s+ahead\s+and\s+)?GRANTED\b",
+    granted_verbs: &[
+        "have", "use", "take", "run", "offer", "keep", "book", "bring", "buy", "order", "hire", "pay", "sign", "spend",
+        "print", "hold", "put", "give", "sell", "charge", "open", "close", "start", "skip", "borrow", "invite", "get",
+        "go ahead",
+    ],
+    // Leave granted with a limit, asked or not ("Ja, you can use the east ramp, but stay at
+    // twenty", "You can offer five percent on rush rates only, not on the standard rate"); not
+    // a remark on a thing ("You can take the bus, but it's slow").
+    permission_limited: r"\byou\s+(?:can|may)\s+(?:go\s+ahead\s+and\s+)?GRANTED\b[^.?!]*?(?:,\s*(?:but|just)\s+(?:only|stay|keep|not|no|never|make\s+sure|don't|leave|if|you|be)\b|\bonly\b[^.?!]*?,\s*not\b|\bonly\s+(?:on|in|at|for|after|before|until|with|if|when|during)\b)",
     // A chosen option closed without a lead word must not start like a remark ("Of course it
     // is", "That's how it is").
     settled_not_first: &[
@@ -897,8 +911,9 @@ pub static ENGLISH: Language = Language {
     ],
     // A change that takes effect from a date, said first ("So, from tonight, nobody leaves the
     // base without…", "In the meantime, from Monday, the fridges are checked twice a day.",
-    // "From here on, …").
-    dated_change: r"^(?:(?:so|then|okay|ok|right|and|now|in\s+the\s+meantime)[,]?\s+)*from\s+(?:today|tonight|tomorrow|here\s+on(?:\s+(?:out|in))?|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b",
+    // "From here on, …") or closing it ("…is off the pharma account from today", "effective
+    // immediately").
+    dated_change: r"^(?:(?:so|then|okay|ok|right|and|now|in\s+the\s+meantime)[,]?\s+)*from\s+(?:today|tonight|tomorrow|here\s+on(?:\s+(?:out|in))?|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now)\s*[.!]?$|\b(?:as\s+of|effective)\s+(?:today|tonight|tomorrow|now|immediately)\b|\bwith\s+immediate\s+effect\b",
     // Words that make such a sentence a fact about someone, not a rule ("So from Monday I'm on
     // leave", "then from June we were short").
     dated_not: r"\b(?:i|i'm|i've|was|were|had|you're|meant\s+to|supposed\s+to|forecast|on\s+(?:leave|holiday)|away)\b",
@@ -952,12 +967,12 @@ pub static ENGLISH: Language = Language {
     ],
     // Words that make a plan a proposal, a doubt or a deferral.
     // Keeping a meeting going is not deciding anything.
-    meeting_flow: r"\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off)\b",
+    meeting_flow: r"\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off|talk\s+(?:about|through)|discuss|look\s+at|turn\s+to|hear\s+(?:from|about))\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
     condition: r"\b(?:if|unless|whether|in case)\b",
     // A ruling still waited for ("once it's approved, …").
     pending: r"\b(?:once|until|till|when|whenever|as soon as)\b",
-    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|suggest|suggesting|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|park|come back to|revisit|not sure|if you ask me)\b",
+    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|suggest|suggesting|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|not sure|if you ask me)\b",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|for now|for the moment)\b",
     // Verbs after "we" that state a fact, not a plan.
@@ -1106,5 +1121,5 @@ pub static ENGLISH: Language = Language {
     due_clause: r"^(?:(?:no rush|ideally|hopefully|preferably|if possible|at the latest)[,.]?\s*)*(?P<due>(?:by|before|until|till)\s+[a-z' -]+?)(?:[,.;?!]|$)",
     due_expected: r"\b(?:no rush|ideally|is fine|at the latest|if possible|i can have|by when|deadline|due)\b",
     // Agreement with a plan just said.
-    agreement: r"^(?:agreed|fine by me|works for me|sounds good|i can live with that|yeah|yep|yup|sure|aye|absolutely|yes|fair enough|makes sense|no objection|deal|perfect|good|great|that's the right call|not from me)\b",
+    agreement: r"^(?:agreed|fine by me|works for me|sounds good|i can live with that|yeah|yep|yup|sure|aye|absolutely|yes|fair enough|makes sense|no objection|deal|perfect|good|great|that's the right call|not from me|fine|cool|love\s+(?:that|it)|(?:that's\s+)?doable|correct|exactly|no\s+problem|that\s+works|suits\s+me)\b",
 };

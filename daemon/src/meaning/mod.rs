@@ -121,8 +121,15 @@ pub struct Language {
     pub permission_asked: &'static str,
     /// … unless the verb asks leave to speak ("Can I ask something?"), lower case …
     pub permission_to_speak: &'static [&'static str],
-    /// … and granted by the next speaker at once ("Fine, order them.").
+    /// … and granted by the next speaker at once ("Fine, order them.", "Ja, you can use it").
     pub permission_given: &'static str,
+    /// Leave granted with a limit, asked or not ("You can run the call-in, but only on the
+    /// delay").
+    pub permission_limited: &'static str,
+    /// Verbs that leave is granted for after "you can" (`GRANTED` in the patterns), lower case.
+    pub granted_verbs: &'static [&'static str],
+    /// A plan summed up after "Okay,", decided when the next speaker assents.
+    pub summary_opener: &'static str,
     /// First words that make "… it is" a remark, not a choice closed ("Of course it is").
     pub settled_not_first: &'static [&'static str],
     /// Words before the set phrase that make it a description ("that's just how it is").
@@ -240,6 +247,8 @@ pub struct Cues {
     pub rule_not: Regex,
     pub permission_asked: Regex,
     pub permission_given: Regex,
+    pub permission_limited: Regex,
+    pub summary_opener: Regex,
     pub meeting_flow: Regex,
     pub condition: Regex,
     pub hedge: Regex,
@@ -258,7 +267,8 @@ impl Cues {
             let source = pattern
                 .replace("WEEKDAYS", &language.weekdays.join("|"))
                 .replace("MONTHS", &language.months.join("|"))
-                .replace("ORDINALS", &language.ordinals.join("|"));
+                .replace("ORDINALS", &language.ordinals.join("|"))
+                .replace("GRANTED", &format!("(?:{})", language.granted_verbs.join("|")));
             // The tables are part of the program: a pattern that does not compile is a bug the
             // unit tests catch.
             Regex::new(&format!("(?i){source}")).expect("a cue pattern of the language table compiles")
@@ -305,6 +315,8 @@ impl Cues {
             rule_not: expand(language.rule_not),
             permission_asked: expand(language.permission_asked),
             permission_given: expand(language.permission_given),
+            permission_limited: expand(language.permission_limited),
+            summary_opener: expand(language.summary_opener),
             meeting_flow: expand(language.meeting_flow),
             condition: expand(language.condition),
             hedge: expand(language.hedge),
