@@ -19,6 +19,15 @@ setting (beam 5 and greedy):
   `roomscribe transcribe` WER of the same file at the same beam size, all scored by the
   corpus's score.py.
 
+With `--speakers` (the CAM++ weights given by `scripts/bench latency`), the daemon also labels
+speakers live and a meeting ends 5 s after its last speech; each meeting is then scored for who
+spoke when by the corpus's scorer from what a subscriber received: the live labels of the finals
+(each at its latest revision) and the labels after the end-of-meeting re-clustering (the live
+labels with the `speakers` topic's changes applied): DER with a 0.25 s collar, speakers
+counted, attribution. That is `scripts/bench speakers` on the live path's own finals, not on
+offline segments. Run it on ../shared/corpus/rooms:
+`scripts/bench latency --corpus ../shared/corpus/rooms --files 'meetings/pub_r0[1-6].wav' --beams 5 --speakers`.
+
 The stream's origin in wall-clock time comes from the retained health messages (one a second):
 `ts - capture.captured_frames / 16000`, the smallest over the run, which is at most one ALSA period
 (20 ms) early, so latencies are if anything overstated by that much.
@@ -70,9 +79,19 @@ def cbor_decode(payload: bytes):
     return cbor2.loads(payload)
 
 
-def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float, dict]], float, float]:
-    """Plays `wav` to the daemon; returns (arrival time, decoded final) pairs, the stream origin
-    and the daemon's CPU seconds (whole process, from its last health message)."""
+def score_file(score_py: Path, truth: Path, segments: list[dict]) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as hyp:
+        json.dump({"segments": segments}, hyp)
+        hyp.flush()
+        out = subprocess.run([SCORER_PYTHON, str(score_py), str(truth), hyp.name],
+                             check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float, dict]], float, float, list[dict]]:
+    """Plays `wav` to the daemon; returns (arrival time, decoded final) pairs, the stream origin,
+    the daemon's CPU seconds (whole process, from its last health message) and the speaker
+    revisions published (with `--speakers`)."""
     with wave.open(str(wav)) as w:
         if (w.getframerate(), w.getnchannels(), w.getsampwidth()) != (RATE, 1, 2):
             sys.exit(f"bench: {wav} is not 16 kHz mono 16-bit")
@@ -90,7 +109,8 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
         f'[vad]\nmodel = "{args.silero}"\n'
         f'[asr]\nmodel_dir = "{args.model}"\nthreads = 2\nbeam_size = {beam}\n'
         f'revise_finals = {"false" if args.no_revise else "true"}\n'
-        f'[bus]\nlisten = "127.0.0.1:{port}"\nmqtt5_listen = "127.0.0.1:{port5}"\nhealth_interval_s = 1\n')
+        f'[bus]\nlisten = "127.0.0.1:{port}"\nmqtt5_listen = "127.0.0.1:{port5}"\nhealth_interval_s = 1\n'
+        + (f'[speakers]\nmodel = "{args.campplus}"\n[meeting]\nend_after_quiet_s = 5\n' if args.speakers else ''))
     env = dict(os.environ, ALSA_CONFIG_PATH=f"/usr/share/alsa/alsa.conf:{work / 'asoundrc'}", RUST_LOG=os.environ.get("BENCH_LATENCY_RUST_LOG", "warn"))
     log = open(work / "daemon.log", "wb")
     daemon = subprocess.Popen([args.roomscribe, "run", "--config", str(work / "roomscribe.toml")],
@@ -113,7 +133,11 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
         import selectors
         sel = selectors.DefaultSelector()
         sel.register(sub.stdout, selectors.EVENT_READ)
-        while time.monotonic() < end:
+        # With speakers, the meeting's end (5 s quiet) brings the speakers revision: wait for it.
+        patience = time.monotonic() + seconds + 120
+        while time.monotonic() < end or (
+                args.speakers and time.monotonic() < patience
+                and not any(" roomscribe/bench/speakers " in line for line in lines)):
             for _ in sel.select(timeout=0.5):
                 line = sub.stdout.readline()
                 if line:
@@ -128,7 +152,7 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
             kept = Path(tempfile.gettempdir()) / f"bench-latency-{wav.stem}-beam{beam}.log"
             shutil.copyfile(work / "daemon.log", kept)
             print(f"daemon log kept in {kept}", file=sys.stderr)
-    finals, origins, cpu_s = [], [], 0.0
+    finals, origins, cpu_s, speakers = [], [], 0.0, []
     for line in lines:
         parts = line.split(" ", 2)
         if len(parts) != 3:
@@ -136,6 +160,8 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
         arrival, topic, payload = float(parts[0]), parts[1], bytes.fromhex(parts[2].strip())
         if topic in ("roomscribe/bench/transcript", "roomscribe/bench/transcript/revision"):
             finals.append((arrival, cbor_decode(payload)))
+        elif topic == "roomscribe/bench/speakers":
+            speakers.append(cbor_decode(payload))
         elif topic == "roomscribe/bench/health":
             health = cbor_decode(payload)
             frames = (health.get("capture") or {}).get("captured_frames") or 0
@@ -144,7 +170,7 @@ def play_live(args, wav: Path, beam: int, work: Path) -> tuple[list[tuple[float,
             cpu_s = max(cpu_s, (health.get("process") or {}).get("cpu_s") or 0.0)
     if not origins:
         sys.exit(f"bench: no health message told the stream's origin:\n{(work / 'daemon.log').read_text()}")
-    return finals, min(origins), cpu_s
+    return finals, min(origins), cpu_s, speakers
 
 
 def turn_results(turns: list[dict], finals: list[tuple[float, dict]], origin: float):
@@ -172,9 +198,14 @@ def main() -> None:
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--files", default="meetings/pub_m0[1-3].wav", help="glob under the corpus")
     parser.add_argument("--beams", default="5,1", help="beam sizes to run, comma-separated")
+    parser.add_argument("--speakers", action="store_true",
+                        help="label speakers live and score who spoke when (live and re-clustered)")
+    parser.add_argument("--campplus", help="CAM++ weights, for --speakers")
     parser.add_argument("--no-revise", action="store_true",
                         help="asr.revise_finals = false: finals are not heard again (for an A/B)")
     args = parser.parse_args()
+    if args.speakers and not (args.campplus and Path(args.campplus).is_file()):
+        sys.exit("bench: --speakers needs --campplus, the CAM++ weights (scripts/bench latency passes them)")
     corpus = Path(args.corpus)
     score_py = corpus.parent / "tools" / "score.py"
     wavs = sorted(corpus.glob(args.files))
@@ -185,6 +216,7 @@ def main() -> None:
             sys.exit(f"bench: {tool} is missing (scripts/setup installs it)")
     print(f"{'file':<20} {'beam':>4} {'turns':>5} {'lost':>4} {'rev':>4} {'off':>4} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
           f"{'live WER%':>9} {'revised WER%':>12} {'offline WER%':>12} {'CPU s':>6}")
+    speaker_rows = []
     for beam in [int(b) for b in args.beams.split(",")]:
         every, lost_total, turns_total, live_w, rev_w, off_w, cpu_total = [], 0, 0, [], [], [], 0.0
         lost_revised_total, lost_offline_total = 0, 0
@@ -192,7 +224,7 @@ def main() -> None:
             truth_path = wav.with_suffix(".json")
             truth = json.loads(truth_path.read_text())
             with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
-                finals, origin, cpu_s = play_live(args, wav, beam, Path(tmp))
+                finals, origin, cpu_s, speakers = play_live(args, wav, beam, Path(tmp))
             # A revision (the final heard again with the speech around it) has the same seq and
             # a higher `revision`: latency counts first finals, "revised WER" the latest text.
             revised = {}
@@ -200,6 +232,9 @@ def main() -> None:
                 if final["seq"] not in revised or final.get("revision", 1) > revised[final["seq"]].get("revision", 1):
                     revised[final["seq"]] = final
             finals = sorted((af for af in finals if af[1].get("revision", 1) == 1), key=lambda af: af[1]["seq"])
+            if args.speakers:
+                first = {f["seq"]: f for _, f in finals}
+                speaker_rows.append((wav.name, beam, who_spoke(score_py, truth_path, revised, first, speakers)))
             latencies = turn_results(truth["turns"], finals, origin)
             kept = [l for l in latencies if l is not None]
             lost = len(latencies) - len(kept)
@@ -240,6 +275,48 @@ def main() -> None:
                   f"{lost_offline_total:>4} {percentile(every, 0.5):6.2f} "
                   f"{percentile(every, 0.95):6.2f} {max(every):6.2f} {100 * statistics.mean(live_w):9.2f} "
                   f"{100 * statistics.mean(rev_w):12.2f} {100 * statistics.mean(off_w):12.2f} {cpu_total:6.1f}", flush=True)
+
+
+    if speaker_rows:
+        print(f"\nwho spoke when, from the finals a subscriber received (DER with a 0.25 s collar)")
+        print(f"{'file':<20} {'beam':>4} {'spk':>3} {'live DER':>9} {'live n':>6} {'live attr':>9} "
+              f"{'final DER':>9} {'final n':>7} {'final attr':>10} {'changed':>7} {'revisions':>9}")
+        for name, beam, row in speaker_rows:
+            print(f"{name:<20} {beam:>4} {row['ref']:>3} {row['live']['der']:9.3f} {row['live']['n']:>6} "
+                  f"{row['live']['attribution']:9.3f} {row['final']['der']:9.3f} {row['final']['n']:>7} "
+                  f"{row['final']['attribution']:10.3f} {row['changed']:>7} {row['revisions']:>9}")
+        for beam in sorted({b for _, b, _ in speaker_rows}):
+            rows = [r for _, b, r in speaker_rows if b == beam]
+            for kind in ("live", "final"):
+                scored = sum(r[kind]["scored_s"] for r in rows)
+                der = sum(r[kind]["der"] * r[kind]["scored_s"] for r in rows) / scored if scored else float("nan")
+                exact = sum(r[kind]["n"] == r["ref"] for r in rows)
+                print(f"total beam {beam} {kind:<5}: DER {der:.3f} (pooled over {scored:.0f} s), "
+                      f"speaker count exact {exact} of {len(rows)}, attribution "
+                      f"{statistics.mean(r[kind]['attribution'] for r in rows):.3f} (mean of files)")
+
+
+def who_spoke(score_py: Path, truth: Path, revised: dict, first: dict, speakers: list[dict]) -> dict:
+    """Scores the finals' live labels (as first published; each final's text and times at its
+    latest revision) and the labels after the meeting's speakers revision."""
+    live = [{"start": f["start"], "end": f["end"], "text": f["text"],
+             "speaker": (first.get(seq) or f).get("speaker")}
+            for seq, f in sorted(revised.items())]
+    changes = {c["seq"]: c["to"] for message in speakers for c in message.get("changes", [])}
+    final = [dict(s, speaker=changes.get(seq, s["speaker"])) for seq, s in zip(sorted(revised), live)]
+
+    def scores(segments):
+        if not segments or any(s["speaker"] is None for s in segments):
+            return {"der": float("nan"), "scored_s": 0.0, "n": 0, "attribution": float("nan")}
+        result = score_file(score_py, truth, segments)
+        d = result.get("diarization") or {}
+        return {"der": d.get("der", float("nan")), "scored_s": d.get("scored_ref_s", 0.0),
+                "n": d.get("hyp_speakers", 0), "attribution": (result.get("speaker") or {}).get("accuracy", float("nan")),
+                "ref": d.get("ref_speakers", 0)}
+
+    live_scores, final_scores = scores(live), scores(final)
+    return {"live": live_scores, "final": final_scores, "ref": live_scores.get("ref", 0),
+            "changed": sum(1 for seq in revised if seq in changes), "revisions": len(speakers)}
 
 
 if __name__ == "__main__":
