@@ -201,6 +201,9 @@ def main() -> None:
     parser.add_argument("--speakers", action="store_true",
                         help="label speakers live and score who spoke when (live and re-clustered)")
     parser.add_argument("--campplus", help="CAM++ weights, for --speakers")
+    parser.add_argument("--keep-finals", metavar="DIR",
+                        help="write each meeting's finals (latest revisions) as DIR/<meeting>.transcript.json, "
+                             "segments for `speakers_sweep` (tuning the [speakers] thresholds on live finals)")
     parser.add_argument("--no-revise", action="store_true",
                         help="asr.revise_finals = false: finals are not heard again (for an A/B)")
     args = parser.parse_args()
@@ -232,6 +235,12 @@ def main() -> None:
                 if final["seq"] not in revised or final.get("revision", 1) > revised[final["seq"]].get("revision", 1):
                     revised[final["seq"]] = final
             finals = sorted((af for af in finals if af[1].get("revision", 1) == 1), key=lambda af: af[1]["seq"])
+            if args.keep_finals:
+                kept_dir = Path(args.keep_finals)
+                kept_dir.mkdir(parents=True, exist_ok=True)
+                (kept_dir / f"{wav.stem}.transcript.json").write_text(json.dumps({"segments": [
+                    {"start": f["start"], "end": f["end"], "text": f["text"], "live_speaker": f.get("speaker")}
+                    for _, f in sorted(revised.items())]}))
             if args.speakers:
                 first = {f["seq"]: f for _, f in finals}
                 speaker_rows.append((wav.name, beam, who_spoke(score_py, truth_path, revised, first, speakers)))
