@@ -26,7 +26,7 @@ use roomscribe::pipeline::{HeardTranscript, SegmentRecord, TimedWord, Transcript
 use roomscribe::speakers::{Attributor, Encoder, Labeller};
 use roomscribe::voices::{centroid, cosine, separation, ClusterRules, DISTINCT_VOICES};
 
-const SAME_SPEAKER: [f32; 3] = [0.4, 0.45, 0.5];
+const SAME_SPEAKER: [f32; 5] = [0.4, 0.45, 0.5, 0.55, 0.6];
 const CHANGE_SIMILARITY: [f32; 2] = [0.4, 0.5];
 const RECLUSTER_SIMILARITY: [f32; 3] = [0.5, 0.6, 0.7];
 const MIN_TALK_S: [f32; 3] = [3.0, 6.0, 10.0];
