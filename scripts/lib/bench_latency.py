@@ -61,12 +61,7 @@ def words(text: str) -> list[str]:
 
 
 def score_wer(score_py: Path, truth: Path, segments: list[dict]) -> float:
-    with tempfile.NamedTemporaryFile("w", suffix=".json") as hyp:
-        json.dump(segments, hyp)
-        hyp.flush()
-        out = subprocess.run([SCORER_PYTHON, str(score_py), str(truth), hyp.name],
-                             check=True, capture_output=True).stdout
-    return json.loads(out)["wer"]
+    return score_file(score_py, truth, segments)["wer"]
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -167,20 +167,19 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
                         let _ = store.send(history(revision, &[])).await;
                         say(revision, Vec::new(), &restart_required)
                     }
-                    Outcome::Rejected { revision, errors } if store_failed => {
-                        ControlCounters::count(&counters.commands_failed);
-                        tracing::warn!(
-                            revision,
-                            "A signed configuration was not applied: the store could not keep its signed time"
-                        );
-                        let _ = store.send(history(revision, &errors)).await;
-                        say(revision, errors, &[])
-                    }
                     Outcome::Rejected { revision, errors } => {
-                        ControlCounters::count(&counters.refused);
-                        if let LogLine::Full { quieted } = config_refusals.refused(std::time::Instant::now()) {
-                            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-                            tracing::warn!(revision, fields = ?fields, more_refused_before = quieted, "Remote configuration rejected; the running configuration is unchanged (further refusals within 10 s are answered but not logged)");
+                        if store_failed {
+                            ControlCounters::count(&counters.commands_failed);
+                            tracing::warn!(
+                                revision,
+                                "A signed configuration was not applied: the store could not keep its signed time"
+                            );
+                        } else {
+                            ControlCounters::count(&counters.refused);
+                            if let LogLine::Full { quieted } = config_refusals.refused(std::time::Instant::now()) {
+                                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                                tracing::warn!(revision, fields = ?fields, more_refused_before = quieted, "Remote configuration rejected; the running configuration is unchanged (further refusals within 10 s are answered but not logged)");
+                            }
                         }
                         let _ = store.send(history(revision, &errors)).await;
                         say(revision, errors, &[])
@@ -194,22 +193,17 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
                     Ok(admitted) => keep_stamp(&store, &mut authority, admitted).await,
                     Err(why) => Err(NotActed::Refused(why)),
                 };
-                let tx_of_payload = || commands::transaction_of(&authority.unwrap_unchecked(&payload));
-                let parsed = match admitted {
-                    Ok(payload) => commands::parse(&name, &payload),
-                    Err(NotActed::Refused(error)) => Err(commands::Rejected {
-                        tx: tx_of_payload(),
-                        error,
-                    }),
-                    Err(NotActed::StoreFailed(error)) => {
-                        tracing::warn!(command = %name, "A signed command was not carried out: the store could not keep its signed time");
-                        let reply = CommandReply::new(&device_id, &name, tx_of_payload(), Err(error));
-                        ControlCounters::count(&counters.commands_failed);
-                        report_failure(outbox.publish(&topics.command_reply(&name), qos, false, &reply).await);
-                        continue;
-                    }
+                let rejected = |error| commands::Rejected {
+                    tx: commands::transaction_of(&authority.unwrap_unchecked(&payload)),
+                    error,
                 };
-                let refused = parsed.is_err();
+                // A rejection, and whether the sender is to blame (refused) or the device (failed).
+                let parsed = match admitted {
+                    Ok(payload) => commands::parse(&name, &payload).map_err(|why| (why, true)),
+                    Err(NotActed::Refused(error)) => Err((rejected(error), true)),
+                    Err(NotActed::StoreFailed(error)) => Err((rejected(error), false)),
+                };
+                let refused = matches!(parsed, Err((_, true)));
                 let (tx, outcome) = match parsed {
                     Ok((tx, Command::Ping)) => (
                         Some(tx),
@@ -250,11 +244,15 @@ pub async fn run_stage(ctx: StageContext<ControlCounters>, plane: ControlPlane, 
                         (Some(tx), refresh_voiceprints(&store, &enrolled, outcome).await)
                     }
                     Ok((tx, Command::Speakers)) => (Some(tx), ask(&store, StoreRequest::ListVoices).await),
-                    Err(rejected) => {
+                    Err((rejected, true)) => {
                         ControlCounters::count(&counters.refused);
                         if let LogLine::Full { quieted } = command_refusals.refused(std::time::Instant::now()) {
                             tracing::warn!(command = %name, error = %rejected.error, more_refused_before = quieted, "A command was refused (further refusals within 10 s are answered but not logged)");
                         }
+                        (rejected.tx, Err(rejected.error))
+                    }
+                    Err((rejected, false)) => {
+                        tracing::warn!(command = %name, "A signed command was not carried out: the store could not keep its signed time");
                         (rejected.tx, Err(rejected.error))
                     }
                 };

@@ -209,8 +209,8 @@ fn grants_leave(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> b
                 })
     };
     // The turn before, back to its first sentence.
-    let turn_before = sentences[..at].iter().rev().take_while(|s| s.turn == before.turn);
-    turn_before.clone().any(asked_to_act) && cues.permission_given.is_match(text)
+    let mut turn_before = sentences[..at].iter().rev().take_while(|s| s.turn == before.turn);
+    turn_before.any(asked_to_act) && cues.permission_given.is_match(text)
 }
 
 /// Whether `text` is a choice closed by "then" ("Option two, then.").
