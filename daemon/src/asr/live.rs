@@ -3,8 +3,11 @@
 //!
 //! Finals come at turn ends, not only at segment ends: each pause of the open segment is decoded
 //! ahead with the final settings, and published at once when its text is a phrase of more than
-//! one word (see `streaming`, which decides what each event decodes; this loop only runs the
-//! model and sends).
+//! one word, or, when it is not, the whole sentences before the unfinished phrase are; and when
+//! the partials' stable words show a sentence finished with speech after it (two turns with no
+//! pause between), the open segment is decoded with the final settings at once and its whole
+//! sentences published (see `streaming`, which decides what each event decodes; this loop only
+//! runs the model and sends).
 //! Partials are decoded greedily, only when nothing else waits and at most half of the time
 //! (`PartialPacer`), and a partial gives way between decoder steps when a pause or a close
 //! arrives, so that they rarely delay a final.
@@ -22,7 +25,10 @@ use tokio::sync::mpsc;
 
 use super::decode::prompt::PromptContext;
 use super::revise::{Group, HeardWord, Outcome, PublishedFinal, Unrevised, PROMPT_FROM_SAMPLES};
-use super::streaming::{complete_at_pause, is_superseded, FinalPlan, LocalAgreement, PartialPacer, SpeechCursor};
+use super::streaming::{
+    complete_at_pause, confirmed_sentence_ends, finished_sentences, is_superseded, FinalPlan, LocalAgreement,
+    PartialPacer, SpeechCursor,
+};
 use super::{AsrCounters, AsrError, RevisionStats, TextSegment, Transcriber};
 use crate::config::live::Section;
 use crate::config::AsrConfig;
@@ -56,6 +62,7 @@ pub fn run_stage(
     let mut live = LiveState {
         cursor: SpeechCursor::default(),
         agreement: LocalAgreement::default(),
+        sentence_ends_tried: 0,
         held: None,
         sequence: 0,
         pacer: PartialPacer::default(),
@@ -172,6 +179,9 @@ fn read_ahead(events: &mut mpsc::Receiver<SpeechEvent>, waiting: &mut VecDeque<S
 struct LiveState {
     cursor: SpeechCursor,
     agreement: LocalAgreement,
+    /// How many sentence ends the partials' stable words held when the open segment was last
+    /// decoded for them (`confirmed_sentence_ends`).
+    sentence_ends_tried: usize,
     /// The last pause decoded ahead whose text did not end a sentence.
     held: Option<Decoded>,
     /// The last final's `sequence`.
@@ -183,6 +193,14 @@ struct LiveState {
     unrevised: Unrevised,
     /// The text heard again so far, for the next group's prompt.
     revision_context: PromptContext,
+}
+
+impl LiveState {
+    /// Finals took over what the partials showed: their agreement starts again.
+    fn restart_partials(&mut self) {
+        self.agreement.reset();
+        self.sentence_ends_tried = 0;
+    }
 }
 
 /// Audio decoded with the final settings, not yet published.
@@ -198,6 +216,50 @@ struct Decoded {
 }
 
 impl Decoded {
+    /// Its first `count` pieces, and the rest, cut where the rest starts.
+    fn split_at(self, count: usize) -> (Decoded, Decoded) {
+        let end = self.start + self.audio_s;
+        let cut = self
+            .pieces
+            .get(count)
+            .map_or(end, |piece| piece.start.clamp(self.start, end));
+        let (done_audio, rest_audio) = (self.audio_between(self.start, cut), self.audio_between(cut, end));
+        let mut first = self.pieces;
+        let rest = first.split_off(count.min(first.len()));
+        let done = Decoded {
+            audio: done_audio,
+            pieces: first,
+            start: self.start,
+            processing_s: self.processing_s,
+            audio_s: cut - self.start,
+        };
+        let rest = Decoded {
+            audio: rest_audio,
+            pieces: rest,
+            start: cut,
+            processing_s: 0.0,
+            audio_s: end - cut,
+        };
+        (done, rest)
+    }
+
+    /// The same decode with each piece cut at the sentence ends inside it.
+    fn with_sentences_apart(self) -> Decoded {
+        Decoded {
+            pieces: self
+                .pieces
+                .into_iter()
+                .flat_map(TextSegment::split_at_sentence_ends)
+                .collect(),
+            ..self
+        }
+    }
+
+    /// Where it starts in the stream, in samples.
+    fn start_sample(&self) -> u64 {
+        (self.start * f64::from(STREAM_RATE)).round() as u64
+    }
+
     /// The audio from stream second `from` to `to`.
     fn audio_between(&self, from: f64, to: f64) -> Vec<f32> {
         let index =
@@ -249,6 +311,15 @@ impl LiveRun<'_> {
             }
         };
         let partial = live.agreement.update(&hypothesis);
+        // A sentence the partials agree on, with speech after it: a turn ended inside the
+        // open segment (a quick reply, no pause between). Its final need not wait for a pause.
+        let sentence_ends = confirmed_sentence_ends(&partial.stable);
+        if sentence_ends > live.sentence_ends_tried && !give_way() {
+            live.sentence_ends_tried = sentence_ends;
+            if let Some(carry_on) = self.finish_sentences(live, segment, from) {
+                return carry_on;
+            }
+        }
         if partial.text().is_empty() {
             // Nothing recognised yet (or only what the firewall held back): say nothing.
             return true;
@@ -286,11 +357,45 @@ impl LiveRun<'_> {
         let complete = complete_at_pause(&text);
         if live.cursor.decoded_ahead(segment, from, complete) {
             live.held = None;
-            self.publish(live, decoded)
+            return self.publish(live, decoded);
+        }
+        let decoded = decoded.with_sentences_apart();
+        let texts: Vec<&str> = decoded.pieces.iter().map(|piece| piece.text.as_str()).collect();
+        let sentences = finished_sentences(&texts);
+        if sentences > 0 {
+            // Whole sentences, then a phrase that goes on: the sentences are final now, the
+            // phrase is held as an unfinished pause's decode is.
+            let (done, rest) = decoded.split_at(sentences);
+            live.cursor.published_until(segment, rest.start_sample(), true);
+            live.held = Some(rest);
+            self.publish(live, done)
         } else {
             live.held = Some(decoded);
             true
         }
+    }
+
+    /// Decodes the open segment from `from` with the final settings, and publishes the whole
+    /// sentences it finds before the words still being spoken (`finished_sentences`): their
+    /// audio is final, the rest carries on as the open segment. `None` when it found none (or
+    /// the decode failed: the segment's next pause or close decodes that audio again).
+    fn finish_sentences(&self, live: &mut LiveState, segment: &SpeechSegment, from: u64) -> Option<bool> {
+        let decoded = match self.decode(segment, from) {
+            Ok(decoded) => decoded.with_sentences_apart(),
+            Err(error) => {
+                tracing::warn!(%error, start = seconds(from), "Decoding a finished sentence failed; the next pause decodes it again");
+                return None;
+            }
+        };
+        let texts: Vec<&str> = decoded.pieces.iter().map(|piece| piece.text.as_str()).collect();
+        let sentences = finished_sentences(&texts);
+        if sentences == 0 {
+            return None;
+        }
+        let (done, still_spoken) = decoded.split_at(sentences);
+        live.cursor.published_until(segment, still_spoken.start_sample(), false);
+        live.held = None;
+        Some(self.publish(live, done))
     }
 
     /// The pause lasted: the speech up to it ends a turn. Publish the decode held from the
@@ -337,7 +442,7 @@ impl LiveRun<'_> {
             }
         };
         live.cursor.closed(segment);
-        live.agreement.reset();
+        live.restart_partials();
         carry_on
     }
 
@@ -375,7 +480,7 @@ impl LiveRun<'_> {
     /// Sends `decoded` as finals.
     fn publish(&self, live: &mut LiveState, decoded: Decoded) -> bool {
         self.transcriber.timings.record(decoded.processing_s, decoded.audio_s);
-        live.agreement.reset();
+        live.restart_partials();
         let decoded_end = decoded.start + decoded.audio.len() as f64 / f64::from(STREAM_RATE);
         for (index, piece) in decoded.pieces.iter().enumerate() {
             live.sequence += 1;

@@ -127,6 +127,49 @@ impl From<&Word> for crate::pipeline::TimedWord {
 }
 
 impl TextSegment {
+    /// The segment cut after each word inside it that ends a sentence (`ends_sentence`; not a
+    /// lone first word, more often a name called), by its word times: the earlier part ends
+    /// with that word, the later starts halfway to the next word. Whisper often puts a question
+    /// and its quick answer in one timestamped piece. Unchanged without word times, or when
+    /// its words do not spell its text.
+    pub fn split_at_sentence_ends(self) -> Vec<TextSegment> {
+        let spelled = self.words.iter().map(|w| w.word.as_str()).collect::<Vec<_>>().join(" ");
+        if self.words.is_empty() || spelled != self.text {
+            return vec![self];
+        }
+        let last = self.words.len() - 1;
+        let mut cuts: Vec<usize> = (1..last)
+            .filter(|&i| streaming::ends_sentence(&self.words[i].word))
+            .map(|i| i + 1)
+            .collect();
+        cuts.push(self.words.len());
+        let mut pieces = Vec::with_capacity(cuts.len());
+        let mut from = 0;
+        for &to in &cuts {
+            let words = self.words[from..to].to_vec();
+            let start = if from == 0 {
+                self.start
+            } else {
+                (self.words[from - 1].end + words[0].start) / 2.0
+            };
+            let end = if to == self.words.len() {
+                self.end
+            } else {
+                words[words.len() - 1].end
+            };
+            pieces.push(TextSegment {
+                start,
+                end,
+                text: words.iter().map(|w| w.word.as_str()).collect::<Vec<_>>().join(" "),
+                confidence: self.confidence,
+                words,
+                language: self.language.clone(),
+            });
+            from = to;
+        }
+        pieces
+    }
+
     /// The same segment `seconds` later (from window or segment time to stream time).
     pub fn shifted(self, seconds: f64) -> Self {
         Self {
@@ -737,6 +780,64 @@ fn cpu_has_native_bfloat16(cpuinfo: &str) -> bool {
                 .split_whitespace()
                 .any(|flag| matches!(flag, "avx512_bf16" | "amx_bf16" | "bf16"))
         })
+}
+
+#[cfg(test)]
+mod sentence_split_tests {
+    use super::{TextSegment, Word};
+
+    fn spoken(words: &[(&str, f64, f64)]) -> TextSegment {
+        TextSegment {
+            start: 10.0,
+            end: 14.0,
+            text: words.iter().map(|w| w.0).collect::<Vec<_>>().join(" "),
+            confidence: 0.8,
+            words: words
+                .iter()
+                .map(|&(word, start, end)| Word {
+                    word: word.to_owned(),
+                    start,
+                    end,
+                })
+                .collect(),
+            language: "en".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_question_and_its_quick_answer_in_one_piece_come_apart_between_their_words() {
+        let piece = spoken(&[
+            ("Ben,", 10.0, 10.3),
+            ("can", 10.3, 10.5),
+            ("you?", 10.5, 11.0),
+            ("Will", 11.4, 11.6),
+            ("do.", 11.6, 13.9),
+        ]);
+        let pieces = piece.split_at_sentence_ends();
+        let texts: Vec<&str> = pieces.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["Ben, can you?", "Will do."]);
+        assert_eq!((pieces[0].start, pieces[0].end), (10.0, 11.0));
+        assert_eq!(
+            (pieces[1].start, pieces[1].end),
+            (11.2, 14.0),
+            "halfway between the words"
+        );
+        assert_eq!(pieces[1].words.len(), 2);
+    }
+
+    #[test]
+    fn a_name_called_a_last_word_and_text_the_words_do_not_spell_stay_whole() {
+        let named = spoken(&[("Tom.", 10.0, 10.3), ("Book", 10.5, 10.7), ("it.", 10.7, 11.0)]);
+        assert_eq!(named.clone().split_at_sentence_ends(), vec![named]);
+        let mut respelled = spoken(&[("It", 10.0, 10.3), ("is.", 10.5, 10.7), ("Go", 10.7, 11.0)]);
+        respelled.text = "It is 4.2. Go".to_owned();
+        assert_eq!(respelled.clone().split_at_sentence_ends(), vec![respelled]);
+        let untimed = TextSegment {
+            words: Vec::new(),
+            ..spoken(&[("We", 10.0, 10.3), ("agreed.", 10.5, 10.7), ("Fine.", 10.7, 11.0)])
+        };
+        assert_eq!(untimed.clone().split_at_sentence_ends(), vec![untimed]);
+    }
 }
 
 #[cfg(test)]

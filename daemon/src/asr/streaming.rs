@@ -5,10 +5,13 @@
 //! silence). ASR decodes it ahead with the final settings. If that text ends a phrase (a
 //! sentence or clause mark) and is more than one word, it is published at once and the
 //! segment's audio up to the pause is done (`SpeechCursor`: the audio after it carries on as
-//! the open segment); if not, it is held, and is published when the silence lasts twice as long
-//! (a long pause ends a turn whatever its punctuation) or the segment closes with no more
-//! speech, or is dropped when speech resumes. Audio is never dropped: whatever was not
-//! published at a pause is decoded with the segment.
+//! the open segment); if not, the whole sentences before its unfinished phrase are published
+//! and the rest is held (`finished_sentences`), and the held text is published when the silence
+//! lasts twice as long (a long pause ends a turn whatever its punctuation) or the segment closes
+//! with no more speech, or is dropped when speech resumes. When no pause comes between two
+//! turns, the partials' stable words tell a sentence is finished (`confirmed_sentence_ends`),
+//! and its final is decoded then. Audio is never dropped: whatever was not published is decoded
+//! again from where the published text's audio ends.
 //!
 //! Partials: LocalAgreement-2 (Macháček et al., "Turning Whisper into Real-Time Transcription
 //! System", 2023): the growing speech buffer is re-decoded about once a second, and the words
@@ -103,6 +106,19 @@ impl SpeechCursor {
         complete
     }
 
+    /// A decode made ahead published its leading sentences, up to stream position `until`
+    /// (where its next piece starts): the segment's audio before it is final, and the rest
+    /// carries on as the open segment. With `hold`, the rest of the decode is held, as a
+    /// pause's whole decode is, for a long pause of the same silence or the close.
+    pub fn published_until(&mut self, pause: &SpeechSegment, until: u64, hold: bool) {
+        self.committed_until = self.committed_until.max(until.min(pause.end_sample()));
+        self.held = hold.then(|| AheadKey {
+            segment_start: pause.start_sample,
+            speech_end: pause.speech_end_sample,
+            from: self.from(pause),
+        });
+    }
+
     /// Whether the decode held from a pause covers `pause` (a long pause of the same silence).
     pub fn held_covers(&self, pause: &SpeechSegment) -> bool {
         let from = self.from(pause);
@@ -142,10 +158,14 @@ impl SpeechCursor {
 /// a comma at a pause counts too (a sentence may then come as two finals, no word lost). A
 /// trailing ellipsis or dash is speech trailing off, not an end.
 pub fn ends_phrase(text: &str) -> bool {
-    let text = text
-        .trim_end()
-        .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']']);
+    let text = without_closing_marks(text);
     text.ends_with(['.', '?', '!', ',', ';', ':']) && !text.ends_with("...")
+}
+
+/// `text` without trailing space, closing quotes and brackets.
+fn without_closing_marks(text: &str) -> &str {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']'])
 }
 
 /// Whether text decoded at a pause is a whole phrase, to publish at once: it ends a phrase and
@@ -159,6 +179,44 @@ pub fn complete_at_pause(text: &str) -> bool {
         matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{0e00}'..='\u{0eff}' | '\u{1000}'..='\u{109f}' | '\u{1780}'..='\u{17ff}')
     });
     ends_phrase(text) && (unspaced || text.split_whitespace().count() > 1)
+}
+
+/// Whether `text` ends a sentence: a full stop, question mark or exclamation mark, past closing
+/// quotes and brackets (not an ellipsis: speech trailing off).
+pub fn ends_sentence(text: &str) -> bool {
+    let text = without_closing_marks(text);
+    text.ends_with(['.', '?', '!']) && !text.ends_with("...")
+}
+
+/// Of the pieces one decode found, in order, how many make whole sentences that speech went on
+/// after: the leading pieces up to the last piece but one that ends a sentence, when they hold
+/// more than one word (as `complete_at_pause`). The pieces after them may still be growing.
+/// Whisper cuts its timestamped pieces at sentence ends, so two turns with no pause between
+/// them (a quick reply) come out as two pieces: the first is final at the next pause, or as
+/// soon as a partial confirms it, instead of waiting for the turn after it to end too.
+pub fn finished_sentences(texts: &[&str]) -> usize {
+    let before_last = &texts[..texts.len().saturating_sub(1)];
+    let Some(last_end) = before_last.iter().rposition(|text| ends_sentence(text)) else {
+        return 0;
+    };
+    let count = last_end + 1;
+    if complete_at_pause(&texts[..count].join(" ")) {
+        count
+    } else {
+        0
+    }
+}
+
+/// How many sentences a partial's stable words finish with a stable word after them (a lone
+/// first word with a mark is more often a name called than a sentence): when this grows, a turn
+/// ended inside the open segment and is worth a final's decode now.
+pub fn confirmed_sentence_ends(stable: &str) -> usize {
+    let words: Vec<&str> = stable.split_whitespace().collect();
+    words
+        .iter()
+        .enumerate()
+        .filter(|&(index, word)| index > 0 && index + 1 < words.len() && ends_sentence(word))
+        .count()
 }
 
 /// What a partial shows: the stable prefix, and the tentative rest.
@@ -339,6 +397,63 @@ mod tests {
         );
         cursor.closed(&closed);
         assert_eq!(cursor.committed_until(), 13_000);
+    }
+
+    #[test]
+    fn whole_sentences_before_an_unfinished_phrase_are_done_and_the_last_piece_never_is() {
+        let quick_reply = [
+            "Sorry, I'm on the train, so if I cut out, that's why.",
+            "No worries, so the goal today is",
+        ];
+        assert_eq!(finished_sentences(&quick_reply), 1);
+        assert_eq!(finished_sentences(&["We agreed.", "Who orders it?", "and then"]), 2);
+        assert_eq!(
+            finished_sentences(&["We agreed.", "Fine."]),
+            1,
+            "the last piece may still be growing, whatever its mark"
+        );
+        assert_eq!(finished_sentences(&["Tom.", "can you book the van"]), 0, "one word");
+        assert_eq!(
+            finished_sentences(&["so if I cut out,", "that's why"]),
+            0,
+            "a clause mark"
+        );
+        assert_eq!(finished_sentences(&["and then...", "we left"]), 0, "trailing off");
+        assert_eq!(finished_sentences(&["One sentence."]), 0);
+        assert_eq!(finished_sentences(&[]), 0);
+    }
+
+    #[test]
+    fn a_sentence_end_counts_once_a_word_follows_it() {
+        assert_eq!(confirmed_sentence_ends("That's why."), 0, "nothing after it yet");
+        assert_eq!(confirmed_sentence_ends("That's why. No"), 1);
+        assert_eq!(confirmed_sentence_ends("We agreed. Fine. We go"), 2);
+        assert_eq!(confirmed_sentence_ends("Tom. Can you"), 0, "a name, not a sentence");
+        assert_eq!(confirmed_sentence_ends("so if I cut out, that's"), 0);
+        assert_eq!(confirmed_sentence_ends(""), 0);
+    }
+
+    #[test]
+    fn sentences_published_inside_a_segment_leave_the_rest_open_from_their_end() {
+        let mut cursor = SpeechCursor::default();
+        let pause = segment(1000, 9000, 9500);
+        cursor.published_until(&pause, 6000, true);
+        assert_eq!(cursor.committed_until(), 6000);
+        let long = segment(1000, 9200, 9500);
+        assert!(cursor.held_covers(&long), "the rest is held for a long pause");
+        let resumed = segment(1000, 14_000, 14_500);
+        assert_eq!(cursor.plan_final(&resumed), FinalPlan::Decode { from: 6000 });
+        // From a partial, speech goes on: nothing is held.
+        let mut cursor = SpeechCursor::default();
+        let open = segment(1000, 9000, 9900);
+        cursor.published_until(&open, 6000, false);
+        assert!(!cursor.held_covers(&open));
+        assert_eq!(cursor.ahead(&open), Some(6000));
+        // Never past the segment, never backwards.
+        cursor.published_until(&open, 4000, false);
+        assert_eq!(cursor.committed_until(), 6000);
+        cursor.published_until(&open, 50_000, false);
+        assert_eq!(cursor.committed_until(), 10_000);
     }
 
     #[test]
