@@ -272,8 +272,13 @@ fn main() {
             let mut voices = MeetingVoices::default();
             let mut records = Vec::new();
             for (heard, windows) in meeting.heard.iter().zip(&meeting.windows) {
-                let sequence = heard.transcript.sequence;
-                for mut t in labeller.label(heard.clone(), windows.clone(), sequence).transcripts {
+                let attributed = labeller.label(heard.clone(), windows.clone(), records.len() as u64);
+                for relabel in attributed.relabels {
+                    if let Some(record) = records.get_mut(relabel.sequence as usize) {
+                        record.speaker = Some(voices.label_for(relabel.voice));
+                    }
+                }
+                for mut t in attributed.transcripts {
                     if let Some(tag) = &mut t.speaker {
                         tag.label = voices.label_for(tag.voice);
                     }

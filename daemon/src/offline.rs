@@ -430,8 +430,9 @@ pub enum AttributeError {
 
 /// Labels the segments of a transcribed file (`wav`, each segment's audio read again by
 /// seeking, so memory stays flat for any length) with their speakers: the speakers stage's
-/// rules on each segment's audio (a segment holding a change of voice is split), then the
-/// end-of-meeting re-clustering over the whole file.
+/// rules on each segment's audio (a segment holding a change of voice is split, a voice found
+/// to be two relabels the segments it moved), then the end-of-meeting re-clustering over the
+/// whole file.
 pub fn attribute_speakers(
     segments: Vec<TextSegment>,
     mut wav: WavSource,
@@ -461,7 +462,15 @@ pub fn attribute_speakers(
             )?,
             words: segment.words.iter().map(TimedWord::from).collect(),
         };
-        for mut transcript in attributor.attribute(heard, index as u64)?.transcripts {
+        // Numbered as the daemon numbers finals: one more per turn, a split final's turns too.
+        let attributed = attributor.attribute(heard, records.len() as u64)?;
+        for relabel in attributed.relabels {
+            if let Some(record) = records.get_mut(relabel.sequence as usize) {
+                record.speaker = Some(labels.label_for(relabel.voice));
+                record.speaker_name = relabel.name;
+            }
+        }
+        for mut transcript in attributed.transcripts {
             if let Some(tag) = &mut transcript.speaker {
                 tag.label = labels.label_for(tag.voice);
             }

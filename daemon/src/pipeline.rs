@@ -156,6 +156,21 @@ pub enum AttributedOutput {
     Final(Transcript),
     /// A final already handed on, heard again (its `sequence` as the speakers stage numbered it).
     Revision(TextRevision),
+    /// A final already handed on, found to be another voice's.
+    Relabel(Relabel),
+}
+
+/// A final already handed on whose voice the live rules changed: the voice it was given turned
+/// out to hold two people, and this final is the other one's. Told as the final's next
+/// revision, with the new speaker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relabel {
+    /// The final's `sequence`, as the speakers stage numbered it.
+    pub sequence: u64,
+    /// The speakers stage's number for its voice now.
+    pub voice: u64,
+    /// The enrolled name that voice matches, if any.
+    pub name: Option<String>,
 }
 
 /// A final piece of transcript.

@@ -57,7 +57,23 @@ struct Speaker {
     seconds: f32,
     /// Stream time it was last heard, s.
     last_heard: f64,
+    /// The latest pieces long enough to move the centroid (at most `MEMBERS_KEPT`), oldest
+    /// first: what tells whether the voice is really two.
+    members: Vec<Member>,
 }
+
+/// A piece a voice was formed from, kept so that the voice can be split later.
+#[derive(Debug, Clone, PartialEq)]
+struct Member {
+    /// The caller's name for the piece (the speakers stage: the final's sequence).
+    tag: u64,
+    unit: Vec<f32>,
+    seconds: f32,
+}
+
+/// How many of a voice's pieces are kept for the split check: several minutes of talk, and a
+/// 2-means over them costs microseconds.
+const MEMBERS_KEPT: usize = 64;
 
 /// Which voice a piece of speech was given.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +85,17 @@ pub struct Assignment {
     pub confidence: f32,
     /// This piece founded the voice.
     pub new_speaker: bool,
+    /// Earlier pieces (by tag) that now belong to another voice: this piece showed that the
+    /// voice they were given holds two people, and the side it was not founded by became a
+    /// voice of its own.
+    pub moved: Vec<Moved>,
+}
+
+/// An earlier piece given another voice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    pub tag: u64,
+    pub voice: u64,
 }
 
 /// The voices heard recently, as the live rules know them.
@@ -163,8 +190,8 @@ impl OnlineClusters {
     }
 
     /// Labels a piece of speech `seconds` long, heard at stream time `at`, with embedding
-    /// `embedding`.
-    pub fn assign(&mut self, embedding: &[f32], seconds: f32, at: f64) -> Assignment {
+    /// `embedding`; `tag` names the piece in `Assignment::moved` should it move later.
+    pub fn assign(&mut self, embedding: &[f32], seconds: f32, at: f64, tag: u64) -> Assignment {
         let piece = unit(embedding);
         let nearest = self
             .speakers
@@ -177,31 +204,44 @@ impl OnlineClusters {
         match nearest {
             Some((index, similarity)) if similarity >= self.rules.same_speaker => {
                 let speaker = &mut self.speakers[index];
-                if seconds >= self.rules.min_update_s {
+                let trusted_update = seconds >= self.rules.min_update_s;
+                if trusted_update {
                     speaker.sum.iter_mut().zip(&piece).for_each(|(s, p)| *s += p * seconds);
                     speaker.seconds += seconds;
+                    speaker.remember(tag, piece, seconds);
                 }
                 speaker.last_heard = speaker.last_heard.max(at);
-                Assignment {
+                let mut assignment = Assignment {
                     voice: Some(speaker.id),
                     confidence: confidence(similarity, self.rules.same_speaker, seconds, &self.rules),
                     new_speaker: false,
+                    moved: Vec::new(),
+                };
+                if trusted_update && room {
+                    self.split_if_two(index, tag, &mut assignment);
                 }
+                assignment
             }
             // The first voice of a quiet room is someone, however short (the end-of-meeting
             // re-clustering folds it in if it was a blip); later ones need evidence.
             _ if (trusted || self.speakers.is_empty()) && room => {
                 self.founded += 1;
-                self.speakers.push(Speaker {
+                let mut speaker = Speaker {
                     id: self.founded,
                     sum: piece.iter().map(|p| p * seconds).collect(),
                     seconds,
                     last_heard: at,
-                });
+                    members: Vec::new(),
+                };
+                if seconds >= self.rules.min_update_s {
+                    speaker.remember(tag, piece, seconds);
+                }
+                self.speakers.push(speaker);
                 Assignment {
                     voice: Some(self.founded),
                     confidence: if trusted { 0.5 } else { 0.25 },
                     new_speaker: true,
+                    moved: Vec::new(),
                 }
             }
             // Short, or no room: the nearest known speaker, unsure.
@@ -209,13 +249,77 @@ impl OnlineClusters {
                 voice: Some(self.speakers[index].id),
                 confidence: (0.5 * similarity.max(0.0) / self.rules.same_speaker).min(0.49),
                 new_speaker: false,
+                moved: Vec::new(),
             },
             None => Assignment {
                 voice: None,
                 confidence: 0.0,
                 new_speaker: false,
+                moved: Vec::new(),
             },
         }
+    }
+
+    /// After a piece (`tag`) joined speaker `index`: when that voice's pieces now fall in two
+    /// sides that tell themselves apart, as the end-of-meeting re-clustering would split them
+    /// (`two_voices`), the side without its oldest piece becomes a new voice. The live rules
+    /// join a second voice to a first whose centroid is one sentence old when the two are
+    /// alike; this undoes that as soon as both have said enough, instead of at the meeting's
+    /// end. `assignment` gets the piece's voice and the earlier pieces that moved.
+    fn split_if_two(&mut self, index: usize, tag: u64, assignment: &mut Assignment) {
+        let members = &self.speakers[index].members;
+        let pieces: Vec<Piece> = members
+            .iter()
+            .map(|m| Piece {
+                embedding: m.unit.clone(),
+                seconds: m.seconds,
+                live: 0,
+            })
+            .collect();
+        let units: Vec<Vec<f32>> = members.iter().map(|m| m.unit.clone()).collect();
+        let all: Vec<usize> = (0..members.len()).collect();
+        let Some((first, second)) = two_voices(&all, &units, &pieces, self.rules.min_talk_s) else {
+            return;
+        };
+        let (stays, leaves) = if first.members.contains(&0) {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        self.founded += 1;
+        let speaker = &mut self.speakers[index];
+        let leaving: Vec<Member> = leaves.members.iter().map(|&m| speaker.members[m].clone()).collect();
+        speaker.members = stays.members.iter().map(|&m| speaker.members[m].clone()).collect();
+        speaker.sum = stays.sum;
+        speaker.seconds = stays.seconds;
+        let last_heard = speaker.last_heard;
+        for member in &leaving {
+            if member.tag == tag {
+                assignment.voice = Some(self.founded);
+                assignment.new_speaker = true;
+            } else {
+                assignment.moved.push(Moved {
+                    tag: member.tag,
+                    voice: self.founded,
+                });
+            }
+        }
+        self.speakers.push(Speaker {
+            id: self.founded,
+            sum: leaves.sum,
+            seconds: leaves.seconds,
+            last_heard,
+            members: leaving,
+        });
+    }
+}
+
+impl Speaker {
+    fn remember(&mut self, tag: u64, unit: Vec<f32>, seconds: f32) {
+        if self.members.len() == MEMBERS_KEPT {
+            self.members.remove(0);
+        }
+        self.members.push(Member { tag, unit, seconds });
     }
 }
 
@@ -356,11 +460,8 @@ pub fn recluster(pieces: &[Piece], rules: &ClusterRules) -> Vec<usize> {
     //    centroid of its own, and nothing in step 1 undoes that.
     while groups.len() < rules.max_speakers {
         let split = groups.iter().enumerate().find_map(|(g, group)| {
-            let (a, b) = two_means(&group.members, &units, pieces)?;
-            let (a, b) = (Group::of(a, &units, pieces), Group::of(b, &units, pieces));
-            let least = rules.min_talk_s.max(MIN_SPLIT_SHARE * group.seconds);
-            (a.seconds >= least && b.seconds >= least && separation(&weighted(&a), &weighted(&b)) >= DISTINCT_VOICES)
-                .then_some((g, a, b))
+            let (a, b) = two_voices(&group.members, &units, pieces, rules.min_talk_s)?;
+            Some((g, a, b))
         });
         let Some((g, a, b)) = split else { break };
         groups[g] = a;
@@ -405,6 +506,24 @@ pub fn recluster(pieces: &[Piece], rules: &ClusterRules) -> Vec<usize> {
             })
         })
         .collect()
+}
+
+/// `members` (indices into `pieces` and their `units`) as two voices: the two sides of a
+/// weighted 2-means when they tell themselves apart (`DISTINCT_VOICES`) and each holds at least
+/// `min_talk_s` and `MIN_SPLIT_SHARE` of the talk; `None` when they are one voice.
+fn two_voices(members: &[usize], units: &[Vec<f32>], pieces: &[Piece], min_talk_s: f32) -> Option<(Group, Group)> {
+    let (a, b) = two_means(members, units, pieces)?;
+    let (a, b) = (Group::of(a, units, pieces), Group::of(b, units, pieces));
+    let weighted = |group: &Group| -> Vec<(&[f32], f32)> {
+        group
+            .members
+            .iter()
+            .map(|&m| (units[m].as_slice(), piece_weight(&pieces[m])))
+            .collect()
+    };
+    let least = min_talk_s.max(MIN_SPLIT_SHARE * (a.seconds + b.seconds));
+    (a.seconds >= least && b.seconds >= least && separation(&weighted(&a), &weighted(&b)) >= DISTINCT_VOICES)
+        .then_some((a, b))
 }
 
 /// `members` in two by weighted 2-means over their unit embeddings, seeded with the piece least
@@ -553,14 +672,14 @@ mod tests {
         let mut rng = Lcg(1);
         let (alice, stranger) = (voice(&mut rng), voice(&mut rng));
         let mut clusters = OnlineClusters::new(live_rules());
-        let first = clusters.assign(&piece_of(&alice, &mut rng), 3.0, 0.0);
+        let first = clusters.assign(&piece_of(&alice, &mut rng), 3.0, 0.0, 1);
         assert_eq!((first.voice, first.new_speaker), (Some(1), true));
-        let blip = clusters.assign(&piece_of(&stranger, &mut rng), 0.3, 4.0);
+        let blip = clusters.assign(&piece_of(&stranger, &mut rng), 0.3, 4.0, 2);
         assert_eq!(clusters.speakers(), 1, "a 0.3 s blip founds no speaker");
         assert_eq!(blip.voice, Some(1));
         assert!(blip.confidence < 0.5, "and says it is unsure: {blip:?}");
         // The same voice, long enough, does.
-        let later = clusters.assign(&piece_of(&stranger, &mut rng), 2.0, 5.0);
+        let later = clusters.assign(&piece_of(&stranger, &mut rng), 2.0, 5.0, 3);
         assert_eq!((later.voice, later.new_speaker), (Some(2), true));
     }
 
@@ -575,7 +694,7 @@ mod tests {
             .map(|turn| {
                 let piece = piece_of(&voices[turn % 2], &mut rng);
                 let seconds = if turn < 2 { 2.5 } else { 1.0 };
-                clusters.assign(&piece, seconds, turn as f64).voice.unwrap()
+                clusters.assign(&piece, seconds, turn as f64, 4).voice.unwrap()
             })
             .collect();
         assert_eq!(clusters.speakers(), 2, "{voices_given:?}");
@@ -589,12 +708,12 @@ mod tests {
         let mut rng = Lcg(3);
         let (alice, bob) = (voice(&mut rng), voice(&mut rng));
         let mut clusters = OnlineClusters::new(live_rules());
-        let early = clusters.assign(&piece_of(&alice, &mut rng), 0.4, 0.0);
+        let early = clusters.assign(&piece_of(&alice, &mut rng), 0.4, 0.0, 5);
         assert_eq!(
             (early.voice, early.confidence, early.new_speaker),
             (Some(1), 0.25, true)
         );
-        let other = clusters.assign(&piece_of(&bob, &mut rng), 0.4, 1.0);
+        let other = clusters.assign(&piece_of(&bob, &mut rng), 0.4, 1.0, 6);
         assert_eq!((other.voice, clusters.speakers()), (Some(1), 1));
         assert!(other.confidence < 0.5);
     }
@@ -609,7 +728,7 @@ mod tests {
         let mut clusters = OnlineClusters::new(rules);
         for _ in 0..6 {
             let stranger = voice(&mut rng);
-            clusters.assign(&piece_of(&stranger, &mut rng), 3.0, 0.0);
+            clusters.assign(&piece_of(&stranger, &mut rng), 3.0, 0.0, 7);
         }
         assert_eq!(clusters.speakers(), 3);
     }
@@ -619,12 +738,15 @@ mod tests {
         let mut rng = Lcg(13);
         let (alice, bob) = (voice(&mut rng), voice(&mut rng));
         let mut clusters = OnlineClusters::new(live_rules());
-        assert_eq!(clusters.assign(&piece_of(&alice, &mut rng), 3.0, 10.0).voice, Some(1));
-        assert_eq!(clusters.assign(&piece_of(&bob, &mut rng), 3.0, 700.0).voice, Some(2));
+        assert_eq!(
+            clusters.assign(&piece_of(&alice, &mut rng), 3.0, 10.0, 8).voice,
+            Some(1)
+        );
+        assert_eq!(clusters.assign(&piece_of(&bob, &mut rng), 3.0, 700.0, 9).voice, Some(2));
         clusters.forget_unheard_since(100.0);
         assert_eq!(clusters.speakers(), 1);
         assert!(clusters.centroid_of(1).is_none() && clusters.centroid_of(2).is_some());
-        let again = clusters.assign(&piece_of(&alice, &mut rng), 3.0, 710.0);
+        let again = clusters.assign(&piece_of(&alice, &mut rng), 3.0, 710.0, 10);
         assert_eq!((again.voice, again.new_speaker), (Some(3), true));
     }
 
@@ -779,5 +901,53 @@ mod tests {
             pieces[at].embedding = piece_of(&bob, &mut rng);
         }
         assert_eq!(recluster(&pieces, &end_rules()), vec![0; 30], "a few odd pieces");
+    }
+
+    #[test]
+    fn a_live_voice_that_holds_two_is_split_once_both_have_said_enough_and_its_pieces_move() {
+        let mut rng = Lcg(47);
+        let alice = voice(&mut rng);
+        // Alike enough that the twin's first sentence joins Alice's one-sentence centroid.
+        let twin = voice_alike(&alice, 0.8, &mut rng);
+        let mut clusters = OnlineClusters::new(live_rules());
+        let mut given = Vec::new();
+        let mut moved = Vec::new();
+        for tag in 0..12u64 {
+            let speaker = if tag % 2 == 0 { &alice } else { &twin };
+            let assignment = clusters.assign(&piece_of(speaker, &mut rng), 3.0, tag as f64 * 4.0, tag);
+            moved.extend(assignment.moved.iter().map(|m| (m.tag, m.voice)));
+            given.push(assignment.voice.unwrap());
+        }
+        assert_eq!(
+            given[1], 1,
+            "the twin's first sentence joins Alice (the mistake undone here)"
+        );
+        assert_eq!(clusters.speakers(), 2, "{given:?}");
+        let split_at = given
+            .iter()
+            .position(|&v| v == 2)
+            .expect("the twin gets a voice of its own");
+        for (tag, &voice) in given.iter().enumerate().skip(split_at) {
+            assert_eq!(
+                voice,
+                if tag % 2 == 0 { 1 } else { 2 },
+                "piece {tag} after the split: {given:?}"
+            );
+        }
+        // Every earlier piece of the twin's moved, and none of Alice's.
+        let expected: Vec<(u64, u64)> = (1..split_at as u64).step_by(2).map(|tag| (tag, 2)).collect();
+        assert_eq!(moved, expected, "{given:?}");
+    }
+
+    #[test]
+    fn one_voice_heard_for_long_is_never_split_live() {
+        let mut rng = Lcg(53);
+        let alice = voice(&mut rng);
+        let mut clusters = OnlineClusters::new(live_rules());
+        for tag in 0..100u64 {
+            let seconds = 1.6 + (tag % 5) as f32;
+            let assignment = clusters.assign(&piece_of(&alice, &mut rng), seconds, tag as f64 * 5.0, tag);
+            assert_eq!((assignment.voice, assignment.moved.len()), (Some(1), 0), "piece {tag}");
+        }
     }
 }

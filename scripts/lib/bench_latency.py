@@ -21,9 +21,10 @@ setting (beam 5 and greedy):
 
 With `--speakers` (the CAM++ weights given by `scripts/bench latency`), the daemon also labels
 speakers live and a meeting ends 5 s after its last speech; each meeting is then scored for who
-spoke when by the corpus's scorer from what a subscriber received: the live labels of the finals
-(each at its latest revision) and the labels after the end-of-meeting re-clustering (the live
-labels with the `speakers` topic's changes applied): DER with a 0.25 s collar, speakers
+spoke when by the corpus's scorer from what a subscriber received: the finals' labels as first
+published, at each final's latest revision (a live voice split in two mid-meeting sends its
+earlier finals again, relabelled), and after the end-of-meeting re-clustering (the latest labels
+with the `speakers` topic's changes applied): DER with a 0.25 s collar, speakers
 counted, attribution. That is `scripts/bench speakers` on the live path's own finals, not on
 offline segments. Run it on ../shared/corpus/rooms:
 `scripts/bench latency --corpus ../shared/corpus/rooms --files 'meetings/pub_r0[1-6].wav' --beams 5 --speakers`.
@@ -284,30 +285,37 @@ def main() -> None:
     if speaker_rows:
         print(f"\nwho spoke when, from the finals a subscriber received (DER with a 0.25 s collar)")
         print(f"{'file':<20} {'beam':>4} {'spk':>3} {'live DER':>9} {'live n':>6} {'live attr':>9} "
+              f"{'relab DER':>9} {'relab n':>7} {'moved':>5} "
               f"{'final DER':>9} {'final n':>7} {'final attr':>10} {'changed':>7} {'revisions':>9}")
         for name, beam, row in speaker_rows:
             print(f"{name:<20} {beam:>4} {row['ref']:>3} {row['live']['der']:9.3f} {row['live']['n']:>6} "
-                  f"{row['live']['attribution']:9.3f} {row['final']['der']:9.3f} {row['final']['n']:>7} "
+                  f"{row['live']['attribution']:9.3f} {row['relabelled']['der']:9.3f} {row['relabelled']['n']:>7} "
+                  f"{row['moved']:>5} {row['final']['der']:9.3f} {row['final']['n']:>7} "
                   f"{row['final']['attribution']:10.3f} {row['changed']:>7} {row['revisions']:>9}")
         for beam in sorted({b for _, b, _ in speaker_rows}):
             rows = [r for _, b, r in speaker_rows if b == beam]
-            for kind in ("live", "final"):
+            for kind in ("live", "relabelled", "final"):
                 scored = sum(r[kind]["scored_s"] for r in rows)
                 der = sum(r[kind]["der"] * r[kind]["scored_s"] for r in rows) / scored if scored else float("nan")
                 exact = sum(r[kind]["n"] == r["ref"] for r in rows)
-                print(f"total beam {beam} {kind:<5}: DER {der:.3f} (pooled over {scored:.0f} s), "
+                print(f"total beam {beam} {kind:<10}: DER {der:.3f} (pooled over {scored:.0f} s), "
                       f"speaker count exact {exact} of {len(rows)}, attribution "
                       f"{statistics.mean(r[kind]['attribution'] for r in rows):.3f} (mean of files)")
 
 
 def who_spoke(score_py: Path, truth: Path, revised: dict, first: dict, speakers: list[dict]) -> dict:
-    """Scores the finals' live labels (as first published; each final's text and times at its
-    latest revision) and the labels after the meeting's speakers revision."""
-    live = [{"start": f["start"], "end": f["end"], "text": f["text"],
-             "speaker": (first.get(seq) or f).get("speaker")}
-            for seq, f in sorted(revised.items())]
+    """Scores the finals' labels (each final's text and times at its latest revision) three
+    ways: as first published ("live"); at each final's latest revision ("relabelled": a live
+    voice split in two mid-meeting sends its earlier finals again with the new speaker); and
+    after the meeting's speakers revision ("final", its changes applied to the latest labels,
+    which is what the store holds)."""
+    latest = [{"start": f["start"], "end": f["end"], "text": f["text"], "speaker": f.get("speaker")}
+              for _, f in sorted(revised.items())]
+    live = [dict(s, speaker=(first.get(seq) or f).get("speaker"))
+            for s, (seq, f) in zip(latest, sorted(revised.items()))]
     changes = {c["seq"]: c["to"] for message in speakers for c in message.get("changes", [])}
-    final = [dict(s, speaker=changes.get(seq, s["speaker"])) for seq, s in zip(sorted(revised), live)]
+    final = [dict(s, speaker=changes.get(seq, s["speaker"])) for seq, s in zip(sorted(revised), latest)]
+    relabelled = sum(1 for s, l in zip(latest, live) if s["speaker"] != l["speaker"])
 
     def scores(segments):
         if not segments or any(s["speaker"] is None for s in segments):
@@ -318,8 +326,9 @@ def who_spoke(score_py: Path, truth: Path, revised: dict, first: dict, speakers:
                 "n": d.get("hyp_speakers", 0), "attribution": (result.get("speaker") or {}).get("accuracy", float("nan")),
                 "ref": d.get("ref_speakers", 0)}
 
-    live_scores, final_scores = scores(live), scores(final)
-    return {"live": live_scores, "final": final_scores, "ref": live_scores.get("ref", 0),
+    live_scores = scores(live)
+    return {"live": live_scores, "relabelled": scores(latest), "final": scores(final),
+            "ref": live_scores.get("ref", 0), "moved": relabelled,
             "changed": sum(1 for seq in revised if seq in changes), "revisions": len(speakers)}
 
 

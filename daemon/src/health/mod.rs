@@ -246,6 +246,9 @@ pub struct SpeakersHealth {
     /// Finals attributed, and extra turns made by splitting them.
     pub finals: u64,
     pub splits: u64,
+    /// Finals already published given another speaker: the voice they had turned out to hold
+    /// two people (each relabel goes out as the final's next revision).
+    pub relabelled: u64,
     /// Audio embedded, s, and the time spent on it (fbank and encoder), s.
     pub embedded_s: f64,
     pub processing_s: f64,

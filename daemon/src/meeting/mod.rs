@@ -24,7 +24,7 @@ use crate::health::MeetingHealth;
 use crate::meaning::{self, Tracker, Utterance};
 use crate::pipeline::{
     AttributedOutput, AudioReport, Finding, FindingBody, MeetingMeaning, MeetingOutput, MeetingRecord, MeetingRequest,
-    SegmentRecord, SpeakersRevision, TextRevision, ToStore, Transcript,
+    Relabel, SegmentRecord, SpeakersRevision, TextRevision, ToStore, Transcript,
 };
 use crate::stage::{Shared, StageContext};
 use rules::{Decision, EndedBy, MeetingRules};
@@ -179,6 +179,10 @@ impl MeetingStage {
                         let _work = heartbeat.working();
                         self.on_revision(revision).await;
                     }
+                    Some(AttributedOutput::Relabel(relabel)) => {
+                        let _work = heartbeat.working();
+                        self.on_relabel(relabel).await;
+                    }
                 },
                 report = inputs.reports.recv(), if reports_open => match report {
                     None => reports_open = false,
@@ -293,6 +297,47 @@ impl MeetingStage {
             (Some(tracker), true) => tracker.revise(transcript.sequence, &transcript.text),
             _ => Vec::new(),
         };
+        self.send(MeetingOutput::Segment { meeting, transcript }).await;
+        self.hand_on(findings, None).await;
+    }
+
+    /// A final of the meeting going on found to be another voice's: it goes to the store as
+    /// its next revision with the new label (a correction is told, never made silently), into
+    /// the meeting's segments, and the meaning rules hear who really said it. A final of a
+    /// meeting that has ended keeps the label its end-of-meeting re-clustering gave it.
+    async fn on_relabel(&mut self, relabel: Relabel) {
+        let current = self.meeting_id();
+        let Some((meeting, transcript)) = self
+            .recent
+            .iter_mut()
+            .rev()
+            .find(|(meeting, t)| t.sequence == relabel.sequence && *meeting == current && meeting.is_some())
+        else {
+            return;
+        };
+        let Some(tag) = &mut transcript.speaker else { return };
+        let label = self.voices.label_for(relabel.voice);
+        if tag.label == label && tag.name == relabel.name {
+            return;
+        }
+        tag.voice = relabel.voice;
+        tag.label = label;
+        tag.name = relabel.name;
+        transcript.revision += 1;
+        let (meeting, transcript) = (meeting.clone(), transcript.clone());
+        let mut labels = Vec::new();
+        if let Some((_, segments)) = &mut self.meeting {
+            if let Some(segment) = segments.iter_mut().find(|s| s.seq == Some(transcript.sequence)) {
+                let revised = SegmentRecord::of(&transcript);
+                segment.speaker = revised.speaker;
+                segment.speaker_name = revised.speaker_name;
+            }
+            labels = segments
+                .iter()
+                .map(|s| s.speaker_display().map(str::to_owned))
+                .collect();
+        }
+        let findings = self.tracker.as_mut().map(|t| t.relabel(&labels)).unwrap_or_default();
         self.send(MeetingOutput::Segment { meeting, transcript }).await;
         self.hand_on(findings, None).await;
     }
@@ -788,5 +833,66 @@ mod tests {
             summary.transcript
         );
         assert!(!summary.transcript.contains("decide it"), "{}", summary.transcript);
+    }
+
+    #[tokio::test]
+    async fn a_final_given_another_voice_goes_on_as_its_next_revision_with_the_new_label() {
+        let voiced = |sequence, voice| Transcript {
+            speaker: Some(crate::pipeline::SpeakerTag {
+                voice,
+                label: String::new(),
+                name: None,
+                confidence: 0.9,
+                embedding: vec![1.0, 0.0],
+            }),
+            ..transcript(sequence, "I will send the order to the supplier on Friday.")
+        };
+        let seen = run_outputs(
+            Vec::new(),
+            vec![
+                AttributedOutput::Final(voiced(1, 1)),
+                AttributedOutput::Final(voiced(2, 1)),
+                AttributedOutput::Relabel(Relabel {
+                    sequence: 2,
+                    voice: 2,
+                    name: None,
+                }),
+                AttributedOutput::Relabel(Relabel {
+                    sequence: 99,
+                    voice: 2,
+                    name: None,
+                }),
+            ],
+        )
+        .await;
+        let segments: Vec<(u64, u32, String)> = seen
+            .iter()
+            .filter_map(|o| match o {
+                MeetingOutput::Segment { transcript, .. } => Some((
+                    transcript.sequence,
+                    transcript.revision,
+                    transcript.speaker.as_ref().unwrap().label.clone(),
+                )),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            segments,
+            [(1, 1, "S1".into()), (2, 1, "S1".into()), (2, 2, "S2".into())],
+            "the relabelled final again, as S2; a relabel of a final never seen is dropped"
+        );
+        let relabelled_at = seen
+            .iter()
+            .position(|o| matches!(o, MeetingOutput::Segment { transcript, .. } if transcript.revision == 2))
+            .unwrap();
+        let owned_by_s2 = seen[relabelled_at..].iter().any(|o| {
+            matches!(o, MeetingOutput::Finding { finding, .. }
+                if matches!(&finding.body, crate::pipeline::FindingBody::ActionItem(a)
+                    if finding.segments == [2] && a.owner.as_deref() == Some("S2")))
+        });
+        assert!(
+            owned_by_s2,
+            "the action item again, owned by who really said it: {seen:#?}"
+        );
     }
 }

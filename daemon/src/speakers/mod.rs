@@ -24,7 +24,8 @@ use crate::config::live::Section;
 use crate::config::SpeakersConfig;
 use crate::health::SpeakersHealth;
 use crate::pipeline::{
-    AsrOutput, AttributedOutput, EnrolledVoices, HeardTranscript, SpeakerTag, Transcript, Voiceprint, STREAM_RATE,
+    AsrOutput, AttributedOutput, EnrolledVoices, HeardTranscript, Relabel, SpeakerTag, Transcript, Voiceprint,
+    STREAM_RATE,
 };
 use crate::stage::{Shared, StageContext};
 use crate::voices::{best_voiceprint, centroid, unit, ClusterRules, OnlineClusters};
@@ -103,6 +104,8 @@ pub struct Labeller {
 /// What one final became.
 pub struct Attributed {
     pub transcripts: Vec<Transcript>,
+    /// Finals handed on before this one that now belong to another voice.
+    pub relabels: Vec<Relabel>,
     pub embedded_s: f64,
 }
 
@@ -184,6 +187,7 @@ impl Labeller {
                     speaker,
                     ..transcript
                 }],
+                relabels: Vec::new(),
                 embedded_s: 0.0,
             };
         };
@@ -214,7 +218,8 @@ impl Labeller {
             }
         }
         let single = turns_with_text.len() == 1;
-        let mut transcripts = Vec::with_capacity(turns_with_text.len());
+        let mut transcripts: Vec<Transcript> = Vec::with_capacity(turns_with_text.len());
+        let mut relabels = Vec::new();
         for (index, ((from, to), text)) in turns_with_text.into_iter().enumerate() {
             let embedding = centroid(windows[from..to].iter().map(|w| (w.as_slice(), 1.0)));
             let (start, end) = if single {
@@ -222,14 +227,27 @@ impl Labeller {
             } else {
                 (time_of(from), time_of(to))
             };
-            let assignment = self.clusters.assign(&embedding, (end - start) as f32, end);
+            let assignment = self
+                .clusters
+                .assign(&embedding, (end - start) as f32, end, sequence + index as u64);
+            for moved in &assignment.moved {
+                let name = self.name_of(moved.voice);
+                // A turn of this very final moves before it is handed on.
+                match transcripts.iter_mut().find(|t| t.sequence == moved.tag) {
+                    Some(Transcript { speaker: Some(tag), .. }) => {
+                        tag.voice = moved.voice;
+                        tag.name = name;
+                    }
+                    Some(_) => {}
+                    None => relabels.push(Relabel {
+                        sequence: moved.tag,
+                        voice: moved.voice,
+                        name,
+                    }),
+                }
+            }
             let speaker = assignment.voice.map(|voice| {
-                let centroid = self.clusters.centroid_of(voice).unwrap_or_else(|| embedding.clone());
-                let prints = self
-                    .voiceprints
-                    .iter()
-                    .map(|v| (v.name.as_str(), v.embedding.as_slice()));
-                let name = best_voiceprint(&centroid, prints, self.config.known_voice_match).map(|(n, _)| n.to_owned());
+                let name = self.name_of(voice);
                 self.last_voice = Some((voice, name.clone()));
                 SpeakerTag {
                     voice,
@@ -250,8 +268,19 @@ impl Labeller {
         }
         Attributed {
             transcripts,
+            relabels,
             embedded_s: windows.len() as f64 * window_s,
         }
+    }
+
+    /// The enrolled name voice `voice`'s centroid matches, if any.
+    fn name_of(&self, voice: u64) -> Option<String> {
+        let centroid = self.clusters.centroid_of(voice)?;
+        let prints = self
+            .voiceprints
+            .iter()
+            .map(|v| (v.name.as_str(), v.embedding.as_slice()));
+        best_voiceprint(&centroid, prints, self.config.known_voice_match).map(|(n, _)| n.to_owned())
     }
 }
 
@@ -343,11 +372,14 @@ pub fn run_stage(
             AsrOutput::Final(heard) => {
                 let asr_sequence = heard.transcript.sequence;
                 let sequence = asr_sequence + added;
-                let transcripts = match attributor.as_mut() {
-                    None => vec![Transcript {
-                        sequence,
-                        ..heard.transcript
-                    }],
+                let (transcripts, relabels) = match attributor.as_mut() {
+                    None => (
+                        vec![Transcript {
+                            sequence,
+                            ..heard.transcript
+                        }],
+                        Vec::new(),
+                    ),
                     Some(attributor) => {
                         let started = Instant::now();
                         let fallback = heard.transcript.clone();
@@ -361,12 +393,13 @@ pub fn run_stage(
                                     h.embedded_s += attributed.embedded_s;
                                     h.processing_s += elapsed;
                                     h.voices = voices;
+                                    h.relabelled += attributed.relabels.len() as u64;
                                 });
-                                attributed.transcripts
+                                (attributed.transcripts, attributed.relabels)
                             }
                             Err(error) => {
                                 tracing::error!(%error, start = fallback.start, "Could not embed a final's audio; it goes on without a speaker");
-                                vec![Transcript { sequence, ..fallback }]
+                                (vec![Transcript { sequence, ..fallback }], Vec::new())
                             }
                         }
                     }
@@ -384,9 +417,11 @@ pub fn run_stage(
                     })
                     .collect();
                 handed_on.push_back((asr_sequence, turns));
-                transcripts
+                relabels
                     .into_iter()
-                    .all(|t| out.blocking_send(AttributedOutput::Final(t)).is_ok())
+                    .map(AttributedOutput::Relabel)
+                    .chain(transcripts.into_iter().map(AttributedOutput::Final))
+                    .all(|output| out.blocking_send(output).is_ok())
             }
         };
         if !sent {

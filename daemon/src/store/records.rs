@@ -74,8 +74,8 @@ impl Store {
         })
     }
 
-    /// Gives this run's stored segment `segment.seq` in `meeting` the text it was heard again
-    /// with and the revised message as its payload, and, with `forward`, queues that message
+    /// Gives this run's stored segment `segment.seq` in `meeting` the text and speaker it was
+    /// revised with and the revised message as its payload, and, with `forward`, queues that message
     /// upstream; one transaction. `None` (nothing written) when this run stored no such
     /// segment (it was lost to a full disk): a revision of nothing is not kept.
     pub fn revise_segment(
@@ -97,9 +97,20 @@ impl Store {
             return Ok(None);
         };
         self.add_record(RecordKind::Revision, meeting, forward, encode, |tx, _, payload, _| {
+            // A relabel during the meeting is published live, so the live label moves with it;
+            // after the meeting's re-clustering (the two differ) only that keeps its say.
             tx.execute(
-                "UPDATE segments SET text = ?2, confidence = ?3, payload = ?4 WHERE id = ?1",
-                params![row, segment.text, segment.confidence, payload],
+                "UPDATE segments SET text = ?2, confidence = ?3, payload = ?4, \
+                 live_speaker = CASE WHEN speaker IS live_speaker THEN ?5 ELSE live_speaker END, \
+                 speaker = ?5, speaker_name = ?6 WHERE id = ?1",
+                params![
+                    row,
+                    segment.text,
+                    segment.confidence,
+                    payload,
+                    segment.speaker,
+                    segment.speaker_name
+                ],
             )
         })
         .map(Some)
