@@ -270,7 +270,7 @@ fn main() {
         for meeting in &meetings {
             let mut labeller = Labeller::new(config.clone(), Vec::new());
             let mut voices = MeetingVoices::default();
-            let mut records = Vec::new();
+            let mut records: Vec<SegmentRecord> = Vec::new();
             for (heard, windows) in meeting.heard.iter().zip(&meeting.windows) {
                 let attributed = labeller.label(heard.clone(), windows.clone(), records.len() as u64);
                 for relabel in attributed.relabels {

@@ -443,7 +443,7 @@ pub fn attribute_speakers(
     let at = |t: f64| (t * f64::from(STREAM_RATE)).round().max(0.0) as u64;
     let mut labels = crate::meeting::speakers::MeetingVoices::default();
     let mut out_segments = Vec::new();
-    let mut records = Vec::new();
+    let mut records: Vec<SegmentRecord> = Vec::new();
     for (index, segment) in segments.into_iter().enumerate() {
         let heard = HeardTranscript {
             transcript: Transcript {
