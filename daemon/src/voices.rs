@@ -363,6 +363,14 @@ impl Group {
         let seconds = members.iter().map(|&m| pieces[m].seconds).sum();
         Group { sum, seconds, members }
     }
+
+    /// Its members' unit embeddings, each with its weight, for `separation`.
+    fn weighted<'a>(&self, units: &'a [Vec<f32>], pieces: &[Piece]) -> Vec<(&'a [f32], f32)> {
+        self.members
+            .iter()
+            .map(|&m| (units[m].as_slice(), piece_weight(&pieces[m])))
+            .collect()
+    }
 }
 
 /// How much a piece counts in a centroid: its seconds, and a little however short it is.
@@ -428,13 +436,7 @@ pub fn recluster(pieces: &[Piece], rules: &ClusterRules) -> Vec<usize> {
         group.members.push(i);
     }
     // 1. Merge alike clusters, most alike first; past `max_speakers`, whatever is nearest.
-    let weighted = |group: &Group| -> Vec<(&[f32], f32)> {
-        group
-            .members
-            .iter()
-            .map(|&m| (units[m].as_slice(), piece_weight(&pieces[m])))
-            .collect()
-    };
+    let weighted = |group: &Group| group.weighted(&units, pieces);
     loop {
         let mut pairs: Vec<(usize, usize, f32)> = Vec::new();
         for a in 0..groups.len() {
@@ -514,13 +516,7 @@ pub fn recluster(pieces: &[Piece], rules: &ClusterRules) -> Vec<usize> {
 fn two_voices(members: &[usize], units: &[Vec<f32>], pieces: &[Piece], min_talk_s: f32) -> Option<(Group, Group)> {
     let (a, b) = two_means(members, units, pieces)?;
     let (a, b) = (Group::of(a, units, pieces), Group::of(b, units, pieces));
-    let weighted = |group: &Group| -> Vec<(&[f32], f32)> {
-        group
-            .members
-            .iter()
-            .map(|&m| (units[m].as_slice(), piece_weight(&pieces[m])))
-            .collect()
-    };
+    let weighted = |group: &Group| group.weighted(units, pieces);
     let least = min_talk_s.max(MIN_SPLIT_SHARE * (a.seconds + b.seconds));
     (a.seconds >= least && b.seconds >= least && separation(&weighted(&a), &weighted(&b)) >= DISTINCT_VOICES)
         .then_some((a, b))
