@@ -1526,9 +1526,10 @@ fn mqtt5_clients_get_the_content_type_and_311_clients_the_same_message() {
     let v5_messages = || -> Vec<(String, String, Vec<u8>)> {
         std::fs::read_to_string(&v5_out)
             .unwrap_or_default()
-            .lines()
+            .split_inclusive('\n')
             .filter_map(|line| {
-                let mut parts = line.splitn(3, '|');
+                // Whole lines only: the last may still be half written.
+                let mut parts = line.strip_suffix('\n')?.splitn(3, '|');
                 let (topic, content_type, hex) = (parts.next()?, parts.next()?, parts.next()?);
                 Some((topic.to_owned(), content_type.to_owned(), decode_hex(hex)?))
             })

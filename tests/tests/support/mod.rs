@@ -512,13 +512,14 @@ impl Subscriber {
         subscriber
     }
 
-    /// (topic, payload bytes) received so far.
+    /// (topic, payload bytes) received so far. Only whole lines count: mosquitto_sub writes a
+    /// long message in more than one write, so the file's last line may still be half there.
     pub fn messages(&self) -> Vec<(String, Vec<u8>)> {
         fs::read_to_string(&self.out)
             .unwrap_or_default()
-            .lines()
+            .split_inclusive('\n')
             .filter_map(|line| {
-                let (topic, hex) = line.split_once(' ')?;
+                let (topic, hex) = line.strip_suffix('\n')?.split_once(' ')?;
                 Some((topic.to_owned(), decode_hex(hex)?))
             })
             .collect()
