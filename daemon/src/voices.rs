@@ -75,6 +75,16 @@ struct Member {
 /// 2-means over them costs microseconds.
 const MEMBERS_KEPT: usize = 64;
 
+/// A live split needs this many pieces on each side: the split test runs after every piece
+/// that moves a centroid, so one odd piece, however long (crosstalk, a cough in a sentence),
+/// is never a person. Three held back the split the live test needs (a panel whose voices say
+/// two or three sentences each, `tests/tests/speakers`).
+const MIN_LIVE_SPLIT_PIECES: usize = 2;
+
+/// Seconds of talk a voice heard before its kept pieces below which there is nothing earlier
+/// to compare the two sides of a split with (the sums' rounding).
+const EARLIER_TALK_S: f32 = 0.05;
+
 /// Which voice a piece of speech was given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
@@ -260,12 +270,16 @@ impl OnlineClusters {
         }
     }
 
-    /// After a piece (`tag`) joined speaker `index`: when that voice's pieces now fall in two
-    /// sides that tell themselves apart, as the end-of-meeting re-clustering would split them
-    /// (`two_voices`), the side without its oldest piece becomes a new voice. The live rules
-    /// join a second voice to a first whose centroid is one sentence old when the two are
-    /// alike; this undoes that as soon as both have said enough, instead of at the meeting's
-    /// end. `assignment` gets the piece's voice and the earlier pieces that moved.
+    /// After a piece (`tag`) joined speaker `index`: when that voice's kept pieces now fall in
+    /// two sides that tell themselves apart, as the end-of-meeting re-clustering would split
+    /// them (`two_voices`), each side at least `MIN_LIVE_SPLIT_PIECES` pieces, one side
+    /// becomes a new voice. The voice keeps the side that is the one it was founded by: the
+    /// side nearer what it heard before its kept pieces (the founding piece, when that was too
+    /// short to keep, and pieces older than the last `MEMBERS_KEPT`), or, when it kept all it
+    /// heard, the side holding its oldest piece. The live rules join a second voice to a first
+    /// whose centroid is one sentence old when the two are alike; this undoes that as soon as
+    /// both have said enough, instead of at the meeting's end. `assignment` gets the piece's
+    /// voice and the earlier pieces that moved.
     fn split_if_two(&mut self, index: usize, tag: u64, assignment: &mut Assignment) {
         let members = &self.speakers[index].members;
         let pieces: Vec<Piece> = members
@@ -281,7 +295,23 @@ impl OnlineClusters {
         let Some((first, second)) = two_voices(&all, &units, &pieces, self.rules.min_talk_s) else {
             return;
         };
-        let (stays, leaves) = if first.members.contains(&0) {
+        if first.members.len().min(second.members.len()) < MIN_LIVE_SPLIT_PIECES {
+            return;
+        }
+        let speaker = &self.speakers[index];
+        let earlier_seconds = speaker.seconds - first.seconds - second.seconds;
+        let first_is_the_founders = if earlier_seconds > EARLIER_TALK_S {
+            let earlier: Vec<f32> = speaker
+                .sum
+                .iter()
+                .zip(first.sum.iter().zip(&second.sum))
+                .map(|(whole, (a, b))| whole - a - b)
+                .collect();
+            cosine(&earlier, &first.sum) >= cosine(&earlier, &second.sum)
+        } else {
+            first.members.contains(&0)
+        };
+        let (stays, leaves) = if first_is_the_founders {
             (first, second)
         } else {
             (second, first)
@@ -290,8 +320,9 @@ impl OnlineClusters {
         let speaker = &mut self.speakers[index];
         let leaving: Vec<Member> = leaves.members.iter().map(|&m| speaker.members[m].clone()).collect();
         speaker.members = stays.members.iter().map(|&m| speaker.members[m].clone()).collect();
-        speaker.sum = stays.sum;
-        speaker.seconds = stays.seconds;
+        // What it heard before its kept pieces stays with it.
+        speaker.sum.iter_mut().zip(&leaves.sum).for_each(|(s, l)| *s -= l);
+        speaker.seconds -= leaves.seconds;
         let last_heard = speaker.last_heard;
         for member in &leaving {
             if member.tag == tag {
@@ -690,7 +721,10 @@ mod tests {
             .map(|turn| {
                 let piece = piece_of(&voices[turn % 2], &mut rng);
                 let seconds = if turn < 2 { 2.5 } else { 1.0 };
-                clusters.assign(&piece, seconds, turn as f64, 4).voice.unwrap()
+                clusters
+                    .assign(&piece, seconds, turn as f64, turn as u64)
+                    .voice
+                    .unwrap()
             })
             .collect();
         assert_eq!(clusters.speakers(), 2, "{voices_given:?}");
@@ -722,9 +756,9 @@ mod tests {
             ..live_rules()
         };
         let mut clusters = OnlineClusters::new(rules);
-        for _ in 0..6 {
+        for tag in 0..6 {
             let stranger = voice(&mut rng);
-            clusters.assign(&piece_of(&stranger, &mut rng), 3.0, 0.0, 7);
+            clusters.assign(&piece_of(&stranger, &mut rng), 3.0, 0.0, tag);
         }
         assert_eq!(clusters.speakers(), 3);
     }
@@ -933,6 +967,45 @@ mod tests {
         // Every earlier piece of the twin's moved, and none of Alice's.
         let expected: Vec<(u64, u64)> = (1..split_at as u64).step_by(2).map(|tag| (tag, 2)).collect();
         assert_eq!(moved, expected, "{given:?}");
+    }
+
+    #[test]
+    fn a_split_voice_stays_with_whoever_founded_it_even_when_that_piece_was_too_short_to_keep() {
+        let mut rng = Lcg(59);
+        let alice = voice(&mut rng);
+        let twin = voice_alike(&alice, 0.8, &mut rng);
+        let mut clusters = OnlineClusters::new(live_rules());
+        // Alice opens the room with a word (founded, too short to be a kept piece); her twin
+        // then talks first, so the voice's oldest kept piece is the twin's.
+        assert_eq!(clusters.assign(&piece_of(&alice, &mut rng), 1.0, 0.0, 0).voice, Some(1));
+        let mut given = vec![1];
+        let mut moved = Vec::new();
+        for tag in 1..16u64 {
+            let speaker = if tag <= 2 || tag % 2 == 1 { &twin } else { &alice };
+            let assignment = clusters.assign(&piece_of(speaker, &mut rng), 3.0, tag as f64 * 4.0, tag);
+            moved.extend(assignment.moved.iter().map(|m| (m.tag, m.voice)));
+            given.push(assignment.voice.unwrap());
+        }
+        assert_eq!(given[1], 1, "the twin first joins Alice's voice");
+        let split_at = given
+            .iter()
+            .position(|&v| v == 2)
+            .expect("the twin gets a voice of its own");
+        for (tag, &voice) in given.iter().enumerate().skip(split_at) {
+            let twins = tag <= 2 || tag % 2 == 1;
+            assert_eq!(
+                voice,
+                if twins { 2 } else { 1 },
+                "piece {tag} after the split: {given:?}"
+            );
+        }
+        assert!(
+            !moved.is_empty()
+                && moved
+                    .iter()
+                    .all(|&(tag, voice)| voice == 2 && (tag <= 2 || tag % 2 == 1)),
+            "only the twin's earlier pieces move, to the new voice: {moved:?} {given:?}"
+        );
     }
 
     #[test]

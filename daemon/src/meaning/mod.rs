@@ -562,6 +562,19 @@ impl Tracker {
         }
     }
 
+    /// Gives utterance `seq` another speaker (a live voice found to hold two people); returns
+    /// the findings of the live window that changed with it. Findings said before it are
+    /// settled live; the meeting's end (`relabel`) looks at the whole meeting again.
+    pub fn relabel_one(&mut self, seq: u64, speaker: Option<String>) -> Vec<Finding> {
+        match self.utterances.iter_mut().rev().find(|u| u.seq == seq) {
+            Some(utterance) => {
+                utterance.speaker = speaker;
+                self.changes(Some(LIVE_WINDOW))
+            }
+            None => Vec::new(),
+        }
+    }
+
     /// Gives the utterances their speakers again (after the end-of-meeting re-clustering: one
     /// per utterance, in order); returns the findings that changed with them.
     pub fn relabel(&mut self, speakers: &[Option<String>]) -> Vec<Finding> {

@@ -313,6 +313,10 @@ impl MeetingStage {
             .rev()
             .find(|(meeting, t)| t.sequence == relabel.sequence && *meeting == current && meeting.is_some())
         else {
+            tracing::debug!(
+                sequence = relabel.sequence,
+                "A relabel of a final not of the meeting going on (or long gone); dropped"
+            );
             return;
         };
         let Some(tag) = &mut transcript.speaker else { return };
@@ -325,19 +329,19 @@ impl MeetingStage {
         tag.name = relabel.name;
         transcript.revision += 1;
         let (meeting, transcript) = (meeting.clone(), transcript.clone());
-        let mut labels = Vec::new();
+        let revised = SegmentRecord::of(&transcript);
+        let speaker = revised.speaker_display().map(str::to_owned);
         if let Some((_, segments)) = &mut self.meeting {
             if let Some(segment) = segments.iter_mut().find(|s| s.seq == Some(transcript.sequence)) {
-                let revised = SegmentRecord::of(&transcript);
                 segment.speaker = revised.speaker;
                 segment.speaker_name = revised.speaker_name;
             }
-            labels = segments
-                .iter()
-                .map(|s| s.speaker_display().map(str::to_owned))
-                .collect();
         }
-        let findings = self.tracker.as_mut().map(|t| t.relabel(&labels)).unwrap_or_default();
+        let findings = self
+            .tracker
+            .as_mut()
+            .map(|t| t.relabel_one(transcript.sequence, speaker))
+            .unwrap_or_default();
         self.send(MeetingOutput::Segment { meeting, transcript }).await;
         self.hand_on(findings, None).await;
     }
