@@ -246,8 +246,9 @@ pub struct SpeakersHealth {
     /// Finals attributed, and extra turns made by splitting them.
     pub finals: u64,
     pub splits: u64,
-    /// Finals already published given another speaker: the voice they had turned out to hold
-    /// two people (each relabel goes out as the final's next revision).
+    /// Finals already handed on given another speaker: the voice they had turned out to hold
+    /// two people. Those of the meeting going on go out again as their next revision; one of a
+    /// meeting already ended keeps its re-clustered label.
     pub relabelled: u64,
     /// Audio embedded, s, and the time spent on it (fbank and encoder), s.
     pub embedded_s: f64,
