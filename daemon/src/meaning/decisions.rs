@@ -18,11 +18,12 @@ use crate::pipeline::{Decision, Finding, FindingBody};
 
 /// The decisions among `sentences`.
 pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
+    let chair = chair(sentences);
     sentences
         .iter()
         .enumerate()
         .filter_map(|(at, sentence)| {
-            let confidence = decided(sentences, at, cues)?;
+            let confidence = decided(sentences, at, chair, cues)?;
             Some(Finding {
                 id: finding_id("decision", sentence, 0),
                 revision: 1,
@@ -40,7 +41,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
 }
 
 /// How sure the rules are that the sentence at `at` states a decision; none when it does not.
-fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
+fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) -> Option<f32> {
     let sentence = &sentences[at];
     if sentence.is_question() || sentence.words.len() < 3 {
         return None;
@@ -93,6 +94,20 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
         ),
         // "Right, visiting hours stay open, then."
         (summed_up_with_then(&text, cues), 0.8),
+        // "Then we take the cost: the suspension comes from Medisource." "Understood." Whoever
+        // runs the meeting states a plan and the next speaker assents; from anyone else that
+        // is a proposal someone liked ("We could just put it on the website." "Yeah.").
+        (
+            chair.is_some()
+                && sentence.speaker.as_deref() == chair
+                && plans_something(&text, true, cues)
+                && next_speaker_assents(sentences, at, cues)
+                && !objections_asked_after(sentences, at, cues)
+                && !own_promise
+                && !cues.request.is_match(&text)
+                && !cues.condition.is_match(&text),
+            0.7,
+        ),
         // "Okay, guest list closes at five, and anything after goes through Marcus." "Fine."
         (
             cues.summary_opener.is_match(&text)
@@ -123,6 +138,34 @@ fn decided(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<f32> {
     Some(if agreed { 0.8 } else { 0.7 })
 }
 
+/// Whether the turn of the sentence at `at` asks for objections after it: a "yes" then objects
+/// ("Any objections?" "Yes, Tuesdays clash.").
+fn objections_asked_after(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    let turn = sentences[at].turn;
+    sentences[at + 1..]
+        .iter()
+        .take_while(|later| later.turn == turn)
+        .any(|later| cues.objection_ask.is_match(&cues.normalise(&later.text)))
+}
+
+/// Who runs the meeting, as far as the sentences say: the speaker with the most sentences, by a
+/// clear margin (a quarter more than the next); none without speakers or with no clear lead.
+fn chair(sentences: &[Sentence]) -> Option<&str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for speaker in sentences.iter().filter_map(|s| s.speaker.as_deref()) {
+        match counts.iter_mut().find(|(name, _)| *name == speaker) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((speaker, 1)),
+        }
+    }
+    counts.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
+    match counts.as_slice() {
+        [(only, _)] => Some(only),
+        [(first, most), (_, next), ..] if *most * 4 > *next * 5 => Some(first),
+        _ => None,
+    }
+}
+
 /// Whether the sentence `offset` places from the one at `at` (1: the next, -1: the one before)
 /// is in the same turn and matches `cue`.
 fn neighbour_in_turn(sentences: &[Sentence], at: usize, offset: isize, cue: &regex::Regex, cues: &Cues) -> bool {
@@ -148,6 +191,9 @@ fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
                 && !language.not_plan_state_objects.contains(&object.as_str());
         }
         match captures.name("verb") {
+            // "We haven't got another week", "we can't": a negated auxiliary states, it does
+            // not plan; "we don't run the late line" refuses, a plan all the same.
+            Some(verb) if text[verb.end()..].starts_with("'t") && !verb.as_str().eq_ignore_ascii_case("don") => false,
             Some(verb) => {
                 let verb = verb.as_str().to_lowercase();
                 !language.not_plans.contains(&verb.as_str())
@@ -409,6 +455,41 @@ mod tests {
             decisions(&[("Maya", "So the recycling plan goes in, bins and all.")]).len(),
             1
         );
+    }
+
+    /// A meeting Ines runs (she says the most), the minibus discussed, then `settling` said by
+    /// `who` and answered by the other.
+    fn minibus(who: &'static str, settling: &'static str) -> Vec<Decision> {
+        let answer = if who == "Ines" { "Tom" } else { "Ines" };
+        decisions(&[
+            ("Ines", "Right, item two is the minibus."),
+            ("Ines", "Tom, what did the garage say?"),
+            ("Tom", "Six hundred for the clutch."),
+            (who, settling),
+            (answer, "Fair enough."),
+        ])
+    }
+
+    #[test]
+    fn whoever_runs_the_meeting_settles_a_plan_the_next_speaker_assents_to() {
+        let found = minibus("Ines", "We fix the clutch and keep it for one more year.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].by.as_deref(), Some("Ines"));
+        assert_eq!(
+            minibus("Ines", "Then we don't run it on Sundays.").len(),
+            1,
+            "a refusal plans too"
+        );
+        for (who, not_settling) in [
+            ("Tom", "We fix the clutch and keep it for one more year."),
+            ("Ines", "Tom, please make sure we log the mileage every time."),
+            ("Ines", "So either we fix the clutch or we scrap it."),
+            ("Ines", "My suggestion is we fix the clutch."),
+            ("Ines", "We haven't got the money this year."),
+            ("Ines", "We fix the clutch. Any objections?"),
+        ] {
+            assert!(minibus(who, not_settling).is_empty(), "{who}: {not_settling}");
+        }
     }
 
     #[test]

@@ -972,7 +972,7 @@ pub static ENGLISH: Language = Language {
     condition: r"\b(?:if|unless|whether|in case)\b",
     // A ruling still waited for ("once it's approved, …").
     pending: r"\b(?:once|until|till|when|whenever|as soon as)\b",
-    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|suggest|suggesting|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|not sure|if you ask me)\b",
+    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|not sure|if you ask me)\b",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|for now|for the moment)\b",
     // Verbs after "we" that state a fact, not a plan.
