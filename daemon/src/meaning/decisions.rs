@@ -103,6 +103,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && plans_something(&text, true, cues)
                 && next_speaker_assents(sentences, at, cues)
                 && !objections_asked_after(sentences, at, cues)
+                && !cues.habitual.is_match(&text)
                 && !own_promise
                 && !cues.request.is_match(&text)
                 && !cues.condition.is_match(&text),
@@ -486,6 +487,9 @@ mod tests {
             ("Ines", "So either we fix the clutch or we scrap it."),
             ("Ines", "My suggestion is we fix the clutch."),
             ("Ines", "We haven't got the money this year."),
+            ("Ines", "We lose about two pallets a week to breakage."),
+            ("Ines", "We always end up doing it ourselves."),
+            ("Ines", "We sell more in winter than in summer."),
             ("Ines", "We fix the clutch. Any objections?"),
         ] {
             assert!(minibus(who, not_settling).is_empty(), "{who}: {not_settling}");

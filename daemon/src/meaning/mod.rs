@@ -139,6 +139,9 @@ pub struct Language {
     /// Words after "we're doing" that make it a state ("we're doing fine").
     pub not_plan_state_objects: &'static [&'static str],
     pub meeting_flow: &'static str,
+    /// How things usually go rather than what will be done: frequency ("every Friday",
+    /// "usually", "two pallets a week") and comparison ("more in winter than in summer").
+    pub habitual: &'static str,
     pub condition: &'static str,
     pub hedge: &'static str,
     pub doubt: &'static str,
@@ -250,6 +253,7 @@ pub struct Cues {
     pub permission_limited: Regex,
     pub summary_opener: Regex,
     pub meeting_flow: Regex,
+    pub habitual: Regex,
     pub condition: Regex,
     pub hedge: Regex,
     pub doubt: Regex,
@@ -318,6 +322,7 @@ impl Cues {
             permission_limited: expand(language.permission_limited),
             summary_opener: expand(language.summary_opener),
             meeting_flow: expand(language.meeting_flow),
+            habitual: expand(language.habitual),
             condition: expand(language.condition),
             hedge: expand(language.hedge),
             doubt: expand(language.doubt),
