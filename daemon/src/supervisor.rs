@@ -187,7 +187,9 @@ async fn publish_health(ctx: StageContext<()>, publishing: HealthPublishing, sou
         tokio::select! {
             _ = ctx.shutdown.requested() => return,
             _ = capture_changed => {}
-            _ = interval_s.changed() => {}
+            // `Err` once the control task has stopped (at shutdown): that branch then sleeps
+            // instead of waking the loop over and over.
+            Ok(_) = interval_s.changed() => {}
             _ = tokio::time::sleep(interval) => {}
         }
     }
