@@ -94,16 +94,22 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         ),
         // "Right, visiting hours stay open, then."
         (summed_up_with_then(&text, cues), 0.8),
-        // "Then we take the cost: the suspension comes from Medisource." "Understood." Whoever
-        // runs the meeting states a plan and the next speaker assents; from anyone else that
-        // is a proposal someone liked ("We could just put it on the website." "Yeah.").
+        // "Then we take the cost: the suspension comes from Medisource." "Fine by me." Whoever
+        // runs the meeting states a plan and the next speaker assents or sets about it ("I'll
+        // ring the bunkhouse and cancel."); from anyone else that is a proposal someone liked
+        // ("We could just put it on the website." "Yeah.").
         (
             chair.is_some()
                 && sentence.speaker.as_deref() == chair
                 && plans_something(&text, true, cues)
-                && next_speaker_assents(sentences, at, cues)
+                && next_speaker_takes_it_up(sentences, at, cues)
                 && !objections_asked_after(sentences, at, cues)
                 && !cues.habitual.is_match(&text)
+                // Work put to the room ("Somebody needs to walk HR through it.") and a date
+                // given as an answer ("Before the letters go out, ideally.") are no rulings.
+                && !cues.unowned.is_match(&text)
+                && !cues.needs_doing.is_match(&text)
+                && !cues.due_clause.is_match(&text)
                 && !own_promise
                 && !cues.request.is_match(&text)
                 && !cues.condition.is_match(&text),
@@ -284,6 +290,24 @@ fn next_speaker_assents(sentences: &[Sentence], at: usize, cues: &Cues) -> bool 
         .skip(at + 1)
         .find(|next| next.turn != sentence.turn)
         .is_some_and(|reply| reply.speaker != sentence.speaker && cues.agreement.is_match(&cues.normalise(&reply.text)))
+}
+
+/// The next turn, someone else's, assents to the sentence at `at` or its speaker sets about it
+/// ("I'll ring the bunkhouse and cancel in the morning.").
+fn next_speaker_takes_it_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    if next_speaker_assents(sentences, at, cues) {
+        return true;
+    }
+    let sentence = &sentences[at];
+    let Some(reply) = sentences[at + 1..].iter().find(|next| next.turn != sentence.turn) else {
+        return false;
+    };
+    reply.speaker != sentence.speaker
+        && sentences[at + 1..]
+            .iter()
+            .skip_while(|next| next.turn == sentence.turn)
+            .take_while(|next| next.turn == reply.turn)
+            .any(|said| !said.is_question() && cues.commitment.is_match(&cues.normalise(&said.text)))
 }
 
 /// The sentence at `at` is followed in its turn by a call to confirm it ("Everyone happy with
@@ -481,6 +505,14 @@ mod tests {
             1,
             "a refusal plans too"
         );
+        let set_about = decisions(&[
+            ("Ines", "Right, item two is the minibus."),
+            ("Ines", "Tom, what did the garage say?"),
+            ("Tom", "Six hundred for the clutch."),
+            ("Ines", "We fix the clutch and keep it for one more year."),
+            ("Tom", "I'll ring them this afternoon and book it in."),
+        ]);
+        assert_eq!(set_about.len(), 1, "taken up by the next speaker: {set_about:?}");
         for (who, not_settling) in [
             ("Tom", "We fix the clutch and keep it for one more year."),
             ("Ines", "Tom, please make sure we log the mileage every time."),
@@ -490,6 +522,8 @@ mod tests {
             ("Ines", "We lose about two pallets a week to breakage."),
             ("Ines", "We always end up doing it ourselves."),
             ("Ines", "We sell more in winter than in summer."),
+            ("Ines", "Somebody needs to walk the garage through it."),
+            ("Ines", "Before the garage closes, ideally."),
             ("Ines", "We fix the clutch. Any objections?"),
         ] {
             assert!(minibus(who, not_settling).is_empty(), "{who}: {not_settling}");
