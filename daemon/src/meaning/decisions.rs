@@ -9,9 +9,10 @@
 //! the room at once ("… Everyone happy with that?" "Yes."), takes effect from a date ("So, from
 //! tonight, nobody leaves without…"), sums up a plan ("So we publish the third and the tenth
 //! now…", "Right, visiting hours stay open, then."), or is a plan whoever runs the meeting
-//! states and the next speaker takes up ("We replace it." "Fine by me." / "I'll order it."). Not proposals, doubts or deferrals ("we
-//! could maybe…", "let's leave that for next time"), questions, descriptions of how things go
-//! ("we're not selling tickets fast enough"), forecasts, or what was done before. Pure.
+//! states and the next speaker takes up ("We replace it." "Fine by me." / "I'll order it.").
+//! Not proposals, doubts or deferrals ("we could maybe…", "let's leave that for next time"),
+//! questions, descriptions of how things go ("we're not selling tickets fast enough"),
+//! forecasts, or what was done before. Pure.
 
 use super::text::Sentence;
 use super::{finding_id, Cues};

@@ -334,15 +334,22 @@ impl Heads {
     /// `q` `[batch, n, state]` over `k`/`v` `[batch, m, state]` → `[batch, n, state]`
     /// (libtorch's fused kernel), before the output projection.
     fn attend(self, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> TchResult<Tensor> {
-        let (batch, n_ctx, n_state) = q.size3()?;
-        let head_dim = n_state / self.n_head;
-        let heads = |t: &Tensor| -> TchResult<Tensor> {
-            let (b, n, _) = t.size3()?;
-            t.f_reshape([b, n, self.n_head, head_dim])?.f_transpose(1, 2)
-        };
-        let (q, k, v) = (heads(q)?, heads(k)?, heads(v)?);
+        let (q, k, v) = (self.split(q)?, self.split(k)?, self.split(v)?);
         let attended = Tensor::f_scaled_dot_product_attention(&q, &k, &v, mask, 0.0, false, None, false)?;
-        attended.f_transpose(1, 2)?.f_reshape([batch, n_ctx, n_state])
+        Self::merge(&attended)
+    }
+
+    /// `t` `[batch, n, state]` → `[batch, heads, n, state / heads]`.
+    fn split(self, t: &Tensor) -> TchResult<Tensor> {
+        let (batch, n, n_state) = t.size3()?;
+        t.f_reshape([batch, n, self.n_head, n_state / self.n_head])?
+            .f_transpose(1, 2)
+    }
+
+    /// The heads joined again: `[batch, heads, n, head_dim]` → `[batch, n, state]`.
+    fn merge(t: &Tensor) -> TchResult<Tensor> {
+        let (batch, heads, n, head_dim) = t.size4()?;
+        t.f_transpose(1, 2)?.f_reshape([batch, n, heads * head_dim])
     }
 
     /// `attend` for the decoder, whose shapes change every step (the self-attention's keys grow
@@ -365,23 +372,15 @@ impl Heads {
     /// `softmax(q kᵀ / √d + mask) v` per head, the softmax in float32 (as the reference
     /// implementation does), the result in `q`'s number format.
     fn attend_as_written(self, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> TchResult<Tensor> {
-        let (batch, n_ctx, n_state) = q.size3()?;
-        let head_dim = n_state / self.n_head;
-        let heads = |t: &Tensor| -> TchResult<Tensor> {
-            let (b, n, _) = t.size3()?;
-            t.f_reshape([b, n, self.n_head, head_dim])?.f_transpose(1, 2)
-        };
-        let q = heads(q)?.f_mul_scalar(1.0 / (head_dim as f64).sqrt())?;
-        let scores = q.f_matmul(&heads(k)?.f_transpose(-1, -2)?)?;
+        let head_dim = q.size3()?.2 / self.n_head;
+        let q = self.split(q)?.f_mul_scalar(1.0 / (head_dim as f64).sqrt())?;
+        let scores = q.f_matmul(&self.split(k)?.f_transpose(-1, -2)?)?;
         let scores = match mask {
             Some(mask) => scores.f_add(mask)?,
             None => scores,
         };
         let weights = scores.f_softmax(-1, Kind::Float)?.f_to_kind(q.kind())?;
-        weights
-            .f_matmul(&heads(v)?)?
-            .f_transpose(1, 2)?
-            .f_reshape([batch, n_ctx, n_state])
+        Self::merge(&weights.f_matmul(&self.split(v)?)?)
     }
 }
 
@@ -523,13 +522,9 @@ impl CrossAttention {
         let Some(k) = &cache.key else {
             unreachable!("cross-attention weights are read after the forward pass filled the cache")
         };
-        let q = self.query.forward(x)?;
-        let (batch, n_ctx, n_state) = q.size3()?;
-        let head_dim = n_state / self.heads.n_head;
-        let q = q
-            .f_view([batch, n_ctx, self.heads.n_head, head_dim])?
-            .f_transpose(1, 2)?;
-        let k = k.f_view([1, -1, self.heads.n_head, head_dim])?.f_transpose(1, 2)?;
+        let q = self.heads.split(&self.query.forward(x)?)?;
+        let head_dim = q.size4()?.3;
+        let k = self.heads.split(k)?;
         let scores = q
             .f_matmul(&k.f_transpose(-1, -2)?)?
             .f_mul_scalar(1.0 / (head_dim as f64).sqrt())?;
