@@ -1,18 +1,23 @@
 //! Decisions: what the meeting settled. A sentence announces one ("we've agreed…", "let's go
 //! with…", "we're keeping…", "from now on…", "hearing none, …", "it's a no from me"), rules
 //! unless said under a condition (an approval or refusal, "we're not renewing the contract",
-//! "change of plan, …", a vote with its outcome, "so everyone's happy with…"), closes a choice
-//! ("Grey it is, then", "Temps it is.", "…. That's settled.", "…. That's a hard no."), follows an
-//! assent ("Agreed, then. The patch goes ahead."), grants at once the leave asked to act ("Can I
-//! order the gloves?" "Fine, order them."), sets a standing rule for a case outside the room's
-//! doing ("If the swell's over two metres, the carnival shifts to the lagoon."), is confirmed by
-//! the room at once ("… Everyone happy with that?" "Yes."), takes effect from a date ("So, from
-//! tonight, nobody leaves without…"), sums up a plan ("So we publish the third and the tenth
-//! now…", "Right, visiting hours stay open, then."), or is a plan whoever runs the meeting
-//! states and the next speaker takes up ("We replace it." "Fine by me." / "I'll order it.").
-//! Not proposals, doubts or deferrals ("we could maybe…", "let's leave that for next time"),
-//! questions, descriptions of how things go ("we're not selling tickets fast enough"),
-//! forecasts, or what was done before. Pure.
+//! "change of plan, …", a vote with its outcome, "the motion is defeated", "so everyone's happy
+//! with…"), closes a choice ("Grey it is, then", "Temps it is.", "…. That's settled.", "….
+//! That's a hard no.", "So it's the Tuesday then, the fourteenth."), follows an assent ("Agreed,
+//! then. The patch goes ahead."), grants at once the leave asked to act ("Can I order the
+//! gloves?" "Fine, order them."), sets a standing rule for a case outside the room's doing ("If
+//! the swell's over two metres, the carnival shifts to the lagoon."), is confirmed by the room at
+//! once ("… Everyone happy with that?" "Yes."), takes effect from a date ("So, from tonight,
+//! nobody leaves without…", "…, starting this week"), lays down a rule for everyone ("Nothing
+//! goes out without a label", "…, I don't care how short we are", "…, no haze, period"), sums up
+//! a plan ("So we publish the third and the tenth now…", "Right, visiting hours stay open,
+//! then."), or is a plan whoever runs the meeting states and the next speaker takes up ("We
+//! replace it." "Fine by me." / "I'll order it.") or that takes up what the turn before put
+//! forward ("After the final dress, so Thursday." "Okay, photo call moves to Thursday after
+//! the final dress."). Not proposals, doubts or deferrals ("we could maybe…", "let's leave that
+//! for next time"), questions, descriptions of how things go ("we're not selling tickets fast
+//! enough", "nobody knows"), suppositions and reasons ("it would go in the bin", "because we
+//! put off the boiler work"), forecasts, or what was done before. Pure.
 
 use super::text::Sentence;
 use super::{finding_id, Cues};
@@ -63,7 +68,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         (
             cues.decision_ruling.is_match(&text)
                 && !cues.ruling_not.is_match(&text)
-                && !cues.condition.is_match(&text)
+                && !conditional(&text, cues)
                 && !cues.pending.is_match(&text),
             0.85,
         ),
@@ -74,11 +79,18 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
             grants_leave(sentences, at, &text, cues)
                 || cues.permission_limited.is_match(&text)
                 || is_conditional_rule(&text, cues)
-                || (cues.dated_change.is_match(&text)
-                    && !cues.dated_not.is_match(&text)
-                    && !cues.condition.is_match(&text)
-                    && !own_promise),
+                || is_dated_rule(&text, cues),
             0.75,
+        ),
+        // "And nothing goes out to a ward without a label on it.", said by whoever runs the
+        // meeting; "It stays off the road till engineering sign it off, I don't care how short
+        // we are."; "…, no haze, period, not in tech, not in previews."
+        (
+            (lays_down_a_rule(&text, chair.is_some() && sentence.speaker.as_deref() == chair, cues))
+                && !cues.habitual.is_match(&text)
+                && !conditional(&text, cues)
+                && !own_promise,
+            0.8,
         ),
         // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
         // that?" "Yes." A rule the room confirmed at once, conditions and all.
@@ -90,7 +102,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
             (neighbour_in_turn(sentences, at, 1, &cues.settles_the_last, cues)
                 || (neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues)
                     && (plans_something(&text, true, cues) || is_granted_doing(&text, cues) || closed_by_then(&text))))
-                && !cues.condition.is_match(&text)
+                && !conditional(&text, cues)
                 && !own_promise,
             0.85,
         ),
@@ -114,7 +126,16 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.due_clause.is_match(&text)
                 && !own_promise
                 && !cues.request.is_match(&text)
-                && !cues.condition.is_match(&text),
+                && !conditional(&text, cues),
+            0.7,
+        ),
+        // "Okay, photo call moves to Thursday after the final dress.", whoever runs the meeting
+        // taking up what the turn before put forward ("After the final dress, so Thursday").
+        (
+            adopts_what_was_put_forward(sentences, at, chair, &text, cues)
+                && !own_promise
+                && !cues.habitual.is_match(&text)
+                && !conditional(&text, cues),
             0.7,
         ),
         // "Okay, guest list closes at five, and anything after goes through Marcus." "Fine."
@@ -123,7 +144,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && plans_something(&text, true, cues)
                 && next_speaker_assents(sentences, at, cues)
                 && !own_promise
-                && !cues.condition.is_match(&text),
+                && !conditional(&text, cues),
             0.75,
         ),
     ];
@@ -131,7 +152,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         return Some(if doubtful { 0.6 } else { sure });
     }
     // A summing-up, and not one person's own commitment ("Then I'll take the east wing").
-    if doubtful || !cues.decision_marker.is_match(&text) || own_promise || cues.condition.is_match(&text) {
+    if doubtful || !cues.decision_marker.is_match(&text) || own_promise || conditional(&text, cues) {
         return None;
     }
     if !plans_something(&text, true, cues) {
@@ -145,6 +166,129 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         .filter(|s| s.speaker != sentence.speaker)
         .any(|s| cues.agreement.is_match(&s.text));
     Some(if agreed { 0.8 } else { 0.7 })
+}
+
+/// Whether a condition governs `text`'s plan ("If it's approved, we'll order two", "We order two
+/// if it's approved"); not a case provided for after a plan stated whole ("We give them until
+/// September, and if it's still flat, we start talking to other distributors").
+fn conditional(text: &str, cues: &Cues) -> bool {
+    let Some(condition) = cues.condition.find(text) else {
+        return false;
+    };
+    let before = text[..condition.start()].trim_end();
+    // "…, even if they're ringing every ten minutes" concedes, it does not make a condition.
+    if before.to_lowercase().ends_with("even") {
+        return false;
+    }
+    let provided_for = [", and", ", but", ", or"]
+        .iter()
+        .any(|joint| before.to_lowercase().ends_with(joint));
+    !(provided_for && plans_something(before, true, cues))
+}
+
+/// A change from a date that is a rule, not a fact about someone ("So from Monday I'm on
+/// leave"): the words that make it one are looked for in the clause the date opens, or the one
+/// it closes, not in an aside after it ("as of Monday nobody eats in the house, I found a
+/// burrito in row G").
+fn is_dated_rule(text: &str, cues: &Cues) -> bool {
+    let Some(date) = cues.dated_change.find(text) else {
+        return false;
+    };
+    let mut clauses = Vec::new();
+    let mut from = 0;
+    for (at, _) in text.match_indices(',').chain([(text.len(), "")]) {
+        clauses.push(from..at);
+        from = at + 1;
+    }
+    let Some(dated) = clauses.iter().position(|clause| clause.contains(&(date.end() - 1))) else {
+        return false;
+    };
+    let rest_of_dated = text[clauses[dated].clone()].replace(date.as_str().trim_start_matches([',', ' ']), "");
+    let said_of = if rest_of_dated.split_whitespace().count() > 0 {
+        clauses[dated].clone()
+    } else {
+        clauses
+            .get(dated + 1)
+            .or_else(|| dated.checked_sub(1).map(|before| &clauses[before]))
+            .cloned()
+            .unwrap_or(0..0)
+    };
+    !cues.dated_not.is_match(&text[said_of])
+}
+
+/// A rule laid down: "nobody"/"nothing" and what may not happen, from whoever runs the meeting
+/// (`by_chair`) or insisted on ("Volunteers only, nobody gets forced, you've got my word on
+/// that."); a plan insisted on ("It stays off the road till engineering sign it off, I don't care
+/// how short we are."); or a thing banned and closed with ", full stop" ("…, no haze, period").
+fn lays_down_a_rule(text: &str, by_chair: bool, cues: &Cues) -> bool {
+    let prohibits = cues.prohibition.captures_iter(text).any(|captures| {
+        captures.name("verb").is_some_and(|verb| {
+            !cues
+                .language
+                .prohibition_not
+                .contains(&verb.as_str().to_lowercase().as_str())
+        })
+    });
+    let Some(insisted) = cues.emphatic.captures(text) else {
+        return by_chair && prohibits;
+    };
+    let bans = cues
+        .prohibition
+        .captures_iter(text)
+        .any(|captures| captures.name("banned").is_some());
+    prohibits
+        || plans_something(text, true, cues)
+        || (insisted.name("closer").is_some() && bans && !cues.dated_not.is_match(text))
+}
+
+/// Whoever runs the meeting sums up (`summary_opener`, "So …") a plan that takes up what the turn
+/// before, someone else's, put forward: two of its words that say something.
+fn adopts_what_was_put_forward(
+    sentences: &[Sentence],
+    at: usize,
+    chair: Option<&str>,
+    text: &str,
+    cues: &Cues,
+) -> bool {
+    let sentence = &sentences[at];
+    if chair.is_none()
+        || sentence.speaker.as_deref() != chair
+        || !(cues.summary_opener.is_match(text) || cues.decision_marker.is_match(text))
+        || !plans_something(text, true, cues)
+    {
+        return false;
+    }
+    let Some(before) = sentences[..at].iter().rev().find(|before| before.turn != sentence.turn) else {
+        return false;
+    };
+    if before.speaker == sentence.speaker {
+        return false;
+    }
+    let put_forward: Vec<&Sentence> = sentences[..at]
+        .iter()
+        .rev()
+        .skip_while(|s| s.turn == sentence.turn)
+        .take_while(|s| s.turn == before.turn)
+        .filter(|s| !s.is_question())
+        .collect();
+    // Words that say something; days and months too, which say when.
+    let telling = |words: &str| -> Vec<String> {
+        words
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .map(str::to_lowercase)
+            .filter(|word| {
+                word.chars().count() >= 4
+                    && (!cues.is_stopword(word)
+                        || cues.language.weekdays.contains(&word.as_str())
+                        || cues.language.months.contains(&word.as_str()))
+            })
+            .collect()
+    };
+    let offered: Vec<String> = put_forward.iter().flat_map(|s| telling(&s.text)).collect();
+    let mut shared = telling(text);
+    shared.sort();
+    shared.dedup();
+    shared.iter().filter(|word| offered.contains(word)).count() >= 2
 }
 
 /// Whether the turn of the sentence at `at` asks for objections after it: a "yes" then objects
@@ -190,6 +334,14 @@ fn neighbour_in_turn(sentences: &[Sentence], at: usize, offset: isize, cue: &reg
 fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
     let language = cues.language;
     cues.decision_plan.captures_iter(text).any(|captures| {
+        let word_before = text[..captures.get(0).map_or(0, |m| m.start())]
+            .split_whitespace()
+            .next_back()
+            .unwrap_or("")
+            .to_lowercase();
+        if language.not_plan_after.contains(&word_before.as_str()) || word_before.ends_with("'d") {
+            return false;
+        }
         if let Some(ing) = captures.name("ing") {
             if !progressive {
                 return false;
@@ -945,5 +1097,133 @@ mod tests {
     #[test]
     fn a_decision_announced_with_a_colon_is_found() {
         each_is_one_decision(&["Decision: we keep the old vendor for another year."]);
+    }
+
+    /// A meeting Ines runs (she says the most), then `said` by `who`, answered by the other
+    /// with something that neither assents nor sets about it.
+    fn kitchen(who: &'static str, said: &'static str) -> Vec<Decision> {
+        let answer = if who == "Ines" { "Tom" } else { "Ines" };
+        decisions(&[
+            ("Ines", "Right, the kitchen."),
+            ("Ines", "Tom, how did the inspection go?"),
+            ("Tom", "Mostly fine, the lids were the one thing."),
+            (who, said),
+            (answer, "The dishwasher's playing up again too."),
+        ])
+    }
+
+    #[test]
+    fn a_rule_laid_down_for_everyone_is_a_decision() {
+        let chair = kitchen(
+            "Ines",
+            "And nothing leaves the kitchen without a lid, even if they're shouting for it.",
+        );
+        assert_eq!(chair.len(), 1, "whoever runs the meeting lays it down: {chair:?}");
+        for (who, not_ruled) in [
+            ("Tom", "And nothing leaves the kitchen without a lid."),
+            ("Ines", "Nobody knows where the spare key is."),
+            ("Ines", "If nobody complains, nothing changes."),
+        ] {
+            let found = kitchen(who, not_ruled);
+            assert!(found.is_empty(), "{who}: {not_ruled}: {found:?}");
+        }
+        for insisted in [
+            "Volunteers only, nobody gets made to stay late, you've got my word on that.",
+            "The fryer stays off till the engineer signs it off, I don't care how busy we get.",
+            "Until the landlord puts it in writing, no candles, full stop, not even on birthdays.",
+        ] {
+            assert_eq!(kitchen("Tom", insisted).len(), 1, "insisted on by anyone: {insisted}");
+        }
+        assert!(
+            kitchen("Tom", "It was a shambles, full stop.").is_empty(),
+            "insistence on what happened rules nothing"
+        );
+    }
+
+    #[test]
+    fn a_change_from_a_date_is_judged_by_its_own_clause() {
+        each_is_one_decision(&[
+            "As of Friday nobody parks in the loading bay, I had a van blocked in twice.",
+            "Okay, choir practice Tuesday evenings, seven to nine, starting this week.",
+            "From next month, members pay a key deposit, and they get it back when they leave.",
+            "But from tonight, the last bus only leaves from the front stand.",
+            "From Monday, if it rains, the market moves into the hall.",
+        ]);
+        none_is_a_decision(&[
+            "From next week I'm on nights.",
+            "So from tomorrow I'll open up, and Jo closes.",
+            "The new porter is starting next week.",
+        ]);
+    }
+
+    #[test]
+    fn motions_defeated_or_carried_and_the_chairs_rulings_are_decisions() {
+        each_is_one_decision(&[
+            "The amendment is defeated.",
+            "Carried, the treasurer is re-elected for another year.",
+            "That's a separate matter, so I'm ruling it out of order.",
+        ]);
+    }
+
+    #[test]
+    fn a_refusal_says_what_is_refused() {
+        each_is_one_decision(&[
+            "No, we're not taking second-hand laptops, even at that price.",
+            "We're not doing it for that money.",
+        ]);
+    }
+
+    #[test]
+    fn a_choice_closed_with_then_may_open_with_a_word_of_its_own_and_close_with_a_date() {
+        each_is_one_decision(&[
+            "Brilliant, so it's the Wednesday then, the ninth.",
+            "Lovely, so it's the red van for the festival then.",
+        ]);
+        none_is_a_decision(&["Okay, see you Wednesday then, bye."]);
+    }
+
+    #[test]
+    fn an_approval_carries_what_it_approves() {
+        each_is_one_decision(&["Yeah, do it, the cafe shuts at four through the winter."]);
+        none_is_a_decision(&["Yeah, go ahead, I'm listening.", "Go on, do it."]);
+    }
+
+    #[test]
+    fn whoever_runs_the_meeting_takes_up_what_the_turn_before_put_forward() {
+        let put = |settling: &'static str| {
+            decisions(&[
+                ("Ines", "Right, the minibus."),
+                ("Ines", "Tom, when can the garage take it?"),
+                ("Tom", "Tuesday, first thing, before the school run."),
+                ("Ines", settling),
+                ("Tom", "The drivers will moan."),
+            ])
+        };
+        assert_eq!(
+            put("Okay, the minibus goes in Tuesday, before the school run.").len(),
+            1
+        );
+        assert!(
+            put("Okay, the minibus goes in on Friday.").is_empty(),
+            "not what was put forward"
+        );
+    }
+
+    #[test]
+    fn a_case_provided_for_after_a_whole_plan_leaves_it_a_plan() {
+        let provided_for = minibus(
+            "Ines",
+            "We give the garage until June, and if it still slips, we look elsewhere.",
+        );
+        assert_eq!(provided_for.len(), 1, "{provided_for:?}");
+        assert!(minibus("Ines", "We fix the clutch if the garage has the part.").is_empty());
+    }
+
+    #[test]
+    fn a_supposition_or_a_reason_is_no_plan() {
+        none_is_a_decision(&[
+            "So more than half of it would go to waste.",
+            "So we ended level, but only because we put off the repairs.",
+        ]);
     }
 }

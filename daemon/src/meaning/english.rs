@@ -775,21 +775,22 @@ pub static ENGLISH: Language = Language {
     to_the_room_objects: &["us", "me", "you", "everyone", "everybody", "the group", "the room"],
     hypothetical: r"\bif\s+(?:it|i|we|you|they|he|she)\s+(?:were|was|had|ran|did|could|went)\b|\bwould have\b|\bi'd have\b|\bwere i\b",
     reported: r"\b(?:said|says|told|mentions|mentioned|promised|claimed|thought|asked|wanted)\b",
-    past: r"\b(?:used to|back when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+|we\s+(?:agreed|decided)\s+(?:at|during|back|when|last|earlier|before)|we\s+(?:agreed|decided)\s+in\s+(?:MONTHS|\d{4}|stage|phase|round|the\s+last))\b",
+    past: r"\b(?:used to|(?:^|,\s*|way\s+)back\s+when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+|we\s+(?:agreed|decided)\s+(?:at|during|back|when|last|earlier|before)|we\s+(?:agreed|decided)\s+in\s+(?:MONTHS|\d{4}|stage|phase|round|the\s+last))\b",
     duration_lead: "in ",
     condition_word: "if",
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|^from\s+(?:today|tomorrow|now|(?:next|this)\s+(?:week|month)|(?:WEEKDAYS))|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
     // A ruling that settles something unless said under a condition: an approval or refusal
     // that ends its clause ("the card reader's approved", "I'm not approving it", "It's
     // rejected."), an adoption, a vote counted with its outcome ("five in favour, one against,
     // so …"), what the committee won't do, a change of plan said first, a firm "we're not doing
     // …" with what is not done, the room's consensus summed up ("so everyone's happy with…",
     // "what I'm hearing is we're all fine with…"), "the answer's no", "that one is final", "it
-    // goes ahead whatever the weather".
-    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|[a-z]{3,}s)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
+    // goes ahead whatever the weather"; a motion defeated, "Carried, …" after a vote, "I'm ruling
+    // it out of order"; an approval with what it approves ("Yeah, do it, Sundays close at six").
+    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified|defeated)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing|ruling)\b|^carried\s*[,.!]|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|it|them|any|anything|[a-z]{3,}s|[a-z]+-[a-z]+)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|^(?:(?:yeah|yes|okay|ok|fine|right|alright)[,]?\s+)*(?:do\s+it|go\s+for\s+it)\s*,\s+[a-z']+\s+[a-z']+\s+[a-z']+|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
     // Words that make a ruling's words a description of how things go ("we're not selling
     // tickets fast enough", "we're not hiring these days").
     ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far)\b",
@@ -805,7 +806,7 @@ pub static ENGLISH: Language = Language {
     // "Right, visiting hours stay open, then.", "Fifteen licences then, not twenty.": a
     // summing-up closed by "then", or a choice made against another (what it sums up is
     // checked against `then_not_decided`).
-    decision_then: r"^(?:(?:right|okay|ok|so|fine|good|great|alright)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then(?:,\s+not\s+[^,.?!]{1,40})?[.!]?$|^(?P<contrasted>[^?,]{3,80}?)\s+then,\s+not\s+[^,.?!]{1,40}[.!]?$",
+    decision_then: r"^(?:[a-z]+,\s+)?(?:(?:right|okay|ok|so|fine|good|great|alright)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then(?:,\s+(?:not\s+)?[^,.?!]{1,40})?[.!]?$|^(?P<contrasted>[^?,]{3,80}?)\s+then,\s+not\s+[^,.?!]{1,40}[.!]?$",
     then_not_decided: &[
         "thank",
         "thanks",
@@ -911,12 +912,66 @@ pub static ENGLISH: Language = Language {
     ],
     // A change that takes effect from a date, said first ("So, from tonight, nobody leaves the
     // base without…", "In the meantime, from Monday, the fridges are checked twice a day.",
-    // "From here on, …") or closing it ("…is off the pharma account from today", "effective
-    // immediately").
-    dated_change: r"^(?:(?:so|then|okay|ok|right|and|now|in\s+the\s+meantime)[,]?\s+)*from\s+(?:today|tonight|tomorrow|here\s+on(?:\s+(?:out|in))?|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now)\s*[.!]?$|\b(?:as\s+of|effective)\s+(?:today|tonight|tomorrow|now|immediately)\b|\bwith\s+immediate\s+effect\b",
+    // "From here on, …", "But from tonight, …", "as of Monday, …") or closing it ("…is off the
+    // pharma account from today", "effective immediately", "…, starting this week").
+    dated_change: r"^(?:(?:so|then|okay|ok|right|and|but|now|in\s+the\s+meantime)[,]?\s+)*from\s+(?:today|tonight|tomorrow|here\s+on(?:\s+(?:out|in))?|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now)\s*[.!]?$|(?:\b(?:as\s+of|effective)|,\s+starting)\s+(?:today|tonight|tomorrow|now|immediately|(?:next|this)\s+(?:week|month|term|season|year|WEEKDAYS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bwith\s+immediate\s+effect\b",
     // Words that make such a sentence a fact about someone, not a rule ("So from Monday I'm on
     // leave", "then from June we were short").
     dated_not: r"\b(?:i|i'm|i've|was|were|had|you're|meant\s+to|supposed\s+to|forecast|on\s+(?:leave|holiday)|away)\b",
+    // A rule laid down for everyone: "nobody"/"nothing" and what they may not do ("And nothing
+    // goes out to a ward without a label", ", nobody gets forced"), its verb named `verb`; or a
+    // thing banned in a clause of its own (", no haze, period"), named `banned`.
+    prohibition: r"(?:^|,\s+)(?:(?:and|so|but|then|okay|ok|right|now)[,]?\s+)*(?:nobody|no\s+one|no-one|nothing)\s+(?:else\s+)?(?P<verb>[a-z]+s)\b|(?:^|,\s+)no\s+(?P<banned>[a-z]+(?:\s+[a-z]+)?)\s*,",
+    // Verbs that make such a sentence a description, not a rule ("nobody knows", "nothing
+    // works"), lower case.
+    prohibition_not: &[
+        "knows",
+        "wants",
+        "likes",
+        "cares",
+        "seems",
+        "needs",
+        "thinks",
+        "says",
+        "works",
+        "happens",
+        "remembers",
+        "minds",
+        "expects",
+        "reads",
+        "understands",
+        "believes",
+        "means",
+        "matters",
+        "is",
+        "was",
+        "has",
+        "does",
+        "looks",
+        "sounds",
+        "feels",
+        "beats",
+        "lasts",
+        "comes",
+        "tells",
+        "asks",
+        "uses",
+        "notices",
+        "sees",
+        "hears",
+        "loves",
+        "hates",
+        "enjoys",
+        "bothers",
+        "wins",
+        "fits",
+        "helps",
+        "changes",
+    ],
+    // Insistence that makes what it says a ruling: ", full stop", ", period", ", no
+    // exceptions" (`closer`: a ruling on its own), "I don't care how short we are", "you've got
+    // my word on that".
+    emphatic: r"(?P<closer>,\s+(?:period|full\s+stop|no\s+exceptions|end\s+of\s+(?:story|discussion))\b)|\bi\s+don't\s+care\s+(?:how|what|who|if|whether|when)\b|\byou've\s+got\s+my\s+word\b|\band\s+that's\s+(?:that|final)\b",
     // The room asked to confirm what was just said ("Everyone happy with that?", "Any
     // objections?"): assented to at once, it was decided.
     confirm_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:(?:is\s+)?(?:everyone|everybody)(?:'s)?|are\s+we\s+all|we\s+all|all)\s+(?:happy|okay|ok|fine|good|agreed|on\s+board|in\s+favou?r)(?:\s+with\s+(?:that|this|it))?\?$|^(?:are\s+we\s+)?agreed\?$",
@@ -971,9 +1026,10 @@ pub static ENGLISH: Language = Language {
     habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|year|morning|night|evening|weekend|season|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
     condition: r"\b(?:if|unless|whether|in case)\b",
-    // A ruling still waited for ("once it's approved, …").
-    pending: r"\b(?:once|until|till|when|whenever|as soon as)\b",
-    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|not sure|if you ask me)\b",
+    // A ruling still waited for ("once it's approved, …", "until the board signs it"; not "till
+    // spring").
+    pending: r"\b(?:once|when|whenever|as soon as)\b|\b(?:until|till)\s+(?:it|it's|we|we've|they|they've|he|she|you|the|this|that|there's|someone|somebody)\b",
+    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|not sure|if you ask me)\b",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|for now|for the moment)\b",
     // Verbs after "we" that state a fact, not a plan.
@@ -1071,6 +1127,7 @@ pub static ENGLISH: Language = Language {
     ],
     // "we tested", "we're".
     not_plan_endings: &["ed", "'re"],
+    not_plan_after: &["would", "might", "could", "because"],
     decision_leads: &[
         "okay", "ok", "right", "great", "alright", "good", "fine", "and", "well", "first", "so", "then", "agreed",
         "done",

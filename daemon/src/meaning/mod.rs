@@ -108,6 +108,13 @@ pub struct Language {
     pub dated_change: &'static str,
     /// Words that make it a fact about someone ("So from Monday I'm on leave").
     pub dated_not: &'static str,
+    /// A rule laid down for everyone ("Nothing goes out without a label"), its verb named
+    /// `verb` …
+    pub prohibition: &'static str,
+    /// … unless the verb describes ("nobody knows"), lower case.
+    pub prohibition_not: &'static [&'static str],
+    /// Insistence that makes what it closes a ruling (", full stop", "I don't care how …").
+    pub emphatic: &'static str,
     /// A standing rule for a case ("If the swell's over two metres, the carnival shifts …").
     pub conditional_rule: &'static str,
     /// First words of a case that make it a plan weighed, not a rule ("if we write …").
@@ -148,6 +155,9 @@ pub struct Language {
     pub not_plans: &'static [&'static str],
     /// Endings of the verb after "we" that make it no plan (past tense: "we tested").
     pub not_plan_endings: &'static [&'static str],
+    /// Words right before a plan's words that make them a supposition or a reason, not a plan
+    /// ("it would go in the bin", "because we put off the boiler work"), lower case.
+    pub not_plan_after: &'static [&'static str],
     /// Words that open a summing-up and are not part of what was decided ("okay, so").
     pub decision_leads: &'static [&'static str],
     /// Words and phrases that hang off the end of a task and are cut from it ("please",
@@ -247,6 +257,8 @@ pub struct Cues {
     pub conditional_rule: Regex,
     pub dated_change: Regex,
     pub dated_not: Regex,
+    pub prohibition: Regex,
+    pub emphatic: Regex,
     pub rule_not: Regex,
     pub permission_asked: Regex,
     pub permission_given: Regex,
@@ -316,6 +328,8 @@ impl Cues {
             conditional_rule: expand(language.conditional_rule),
             dated_change: expand(language.dated_change),
             dated_not: expand(language.dated_not),
+            prohibition: expand(language.prohibition),
+            emphatic: expand(language.emphatic),
             rule_not: expand(language.rule_not),
             permission_asked: expand(language.permission_asked),
             permission_given: expand(language.permission_given),
