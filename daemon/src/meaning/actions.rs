@@ -478,16 +478,17 @@ fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<
     ((after_comma || called_alone) && cues.could_be_name(&words[last].raw)).then(|| words[last].raw.clone())
 }
 
-/// "Priya, that's yours", "that one's Marcus's": the name a task is handed to; "…, that's me":
-/// the speaker's. With where in `text` the hand-over starts.
+/// "Priya, that's yours", "that one's Marcus's", "Winston, the swap list, that's yours": the
+/// name a task is handed to; "…, that's me": the speaker's. With where in `text` the hand-over starts.
 fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, usize)> {
     let captures = cues.hand_over.captures(text)?;
-    let starts_at = captures.get(0)?.start();
+    let starts_at = captures.name("handed").or_else(|| captures.get(0))?.start();
     if captures.name("me").is_some() {
         return sentence.speaker.clone().map(|me| (me, starts_at));
     }
     let name = captures
-        .name("before")
+        .name("called")
+        .or_else(|| captures.name("before"))
         .or_else(|| captures.name("after"))
         .or_else(|| captures.name("possessor"))?
         .as_str();
@@ -496,9 +497,10 @@ fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, us
 
 /// "Samples go to the lab tomorrow. Lachie, that's yours.", "The report goes up to the board,
 /// that's me.": a plain statement of something to be done, handed to someone when no item was
-/// found in it. The statement is the clause before the hand-over, or the speaker's sentence
-/// before when the hand-over stands alone; not a question, nor said of the past, of what might
-/// be ("we could…"), or of what others said.
+/// found in it. The statement is the clause before the hand-over, the thing named between the
+/// name and the hand-over with what follows it ("Winston, the swap list, that's yours, get it
+/// to Shona"), or the speaker's sentence before when the hand-over stands alone; not a question,
+/// nor said of the past, of what might be ("we could…"), or of what others said.
 fn handed_statement(
     sentences: &[Sentence],
     at: usize,
@@ -509,9 +511,41 @@ fn handed_statement(
     meeting_day: i64,
 ) -> Option<Finding> {
     let sentence = &sentences[at];
+    // "Tom, the old van, that's yours?" asks.
+    if sentence.is_question() {
+        return None;
+    }
     let clause = text[..handed_at].trim().trim_end_matches([',', ';', ':']).trim();
-    let in_the_same_sentence = clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS;
-    let (said, statement) = if in_the_same_sentence {
+    // "Winston, the swap list, that's yours, get it to Shona by the twentieth": the thing named,
+    // with what the rest of the sentence says of it.
+    let thing_named = clause
+        .strip_prefix(owner.as_str())
+        .and_then(|rest| rest.strip_prefix(','))
+        .map(|thing| {
+            let handed = cues
+                .hand_over
+                .captures(text)
+                .and_then(|captures| captures.name("handed"))
+                .map_or(handed_at, |handed| handed.end());
+            let rest = text[handed..]
+                .trim_start_matches([',', ' '])
+                .trim_end_matches(['.', '!']);
+            if rest.is_empty() {
+                thing.trim().to_owned()
+            } else {
+                format!("{}: {rest}", thing.trim())
+            }
+        });
+    let in_the_same_sentence = thing_named.is_some() || clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS;
+    // A thing named is short and still a task ("Tom, the minutes, that's yours").
+    let least_words = if thing_named.is_some() {
+        2
+    } else {
+        HANDED_STATEMENT_MIN_WORDS
+    };
+    let (said, statement) = if let Some(thing) = thing_named {
+        (sentence, thing)
+    } else if in_the_same_sentence {
         (sentence, clause.to_owned())
     } else {
         let before = &sentences[at.checked_sub(1)?];
@@ -523,7 +557,7 @@ fn handed_statement(
             cues.normalise(&before.text).trim_end_matches(['.', '!']).to_owned(),
         )
     };
-    let plain = statement.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS
+    let plain = statement.split_whitespace().count() >= least_words
         && !cues.past.is_match(&statement)
         && !cues.hypothetical.is_match(&statement)
         && !cues.hedge.is_match(&statement)
@@ -815,6 +849,30 @@ mod tests {
             &[("Ruth", "Is that the new van outside?"), ("Bob", "Yes, that's mine.")],
             &[("Ruth", "We might move the samples to the lab. Lachie, that's yours.")],
             &[("Ruth", "Who brought the cake?"), ("Bob", "That's me.")],
+        ] {
+            assert!(items(not_handed).is_empty(), "{not_handed:?}: {:?}", items(not_handed));
+        }
+    }
+
+    #[test]
+    fn a_thing_named_and_handed_over_is_the_item_of_whoever_is_called() {
+        let found = items(&[
+            (
+                "Gail",
+                "Right, the fire drill. Omar, the sign-in sheets, that's yours, have them printed by Monday.",
+            ),
+            ("Omar", "No problem."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Omar"));
+        assert_eq!(found[0].task, "the sign-in sheets: have them printed");
+        assert_eq!(found[0].due.as_deref(), Some("by Monday"));
+        let short = items(&[("Gail", "Tom, the minutes, that's yours.")]);
+        assert_eq!(short.len(), 1, "{short:?}");
+        assert_eq!(short[0].owner.as_deref(), Some("Tom"));
+        for not_handed in [
+            &[("Ruth", "Tom, the blue mug, that's yours, isn't it?")][..],
+            &[("Ruth", "Tom, the old van, that's yours? It's blocking the gate.")],
         ] {
             assert!(items(not_handed).is_empty(), "{not_handed:?}: {:?}", items(not_handed));
         }

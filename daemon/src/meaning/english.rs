@@ -688,8 +688,9 @@ pub static ENGLISH: Language = Language {
     // "the handbook needs updating": a thing that needs doing.
     needs_doing: r"\b(?P<thing>(?:the|this|that|our|these|those)\s+[a-z' -]+?)\s+(?:also\s+|still\s+|really\s+)?needs?\s+(?P<verb>[a-z]+ing|to be [a-z]+ed)\b(?P<rest>[^,.;?!]*)",
     // "Lachie, that's yours", "that one's Marcus's", "…, that's me": the task just said
-    // belongs to someone named, or to the speaker.
-    hand_over: r"(?:(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+)(?P<me>that's me|that one's mine|that's mine)\s*(?:[.!]|$))",
+    // belongs to someone named, or to the speaker; "Winston, the swap list, that's yours": the
+    // thing named between (`called`, handed over at `handed`).
+    hand_over: r"(?:^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our)\s+[^,.;?!]{1,40},\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))\b|(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+)(?P<me>that's me|that one's mine|that's mine)\s*(?:[.!]|$))",
     // Verbs after "I'll" that promise nothing ("I'll say this", "I'll need help with that").
     not_tasks: &[
         "say", "admit", "be", "need", "want", "like", "love", "hate", "know", "think", "believe", "guess", "bet",
