@@ -518,10 +518,12 @@ fn handed_statement(
     let clause = text[..handed_at].trim().trim_end_matches([',', ';', ':']).trim();
     // "Winston, the swap list, that's yours, get it to Shona by the twentieth": the thing named,
     // with what the rest of the sentence says of it.
+    // Only with work said of it, a date or an instruction; not "Tom, the blue mug, that's
+    // yours.", "…, that's yours, you earned it" or "…, that's yours, mate".
     let thing_named = clause
-        .strip_prefix(owner.as_str())
-        .and_then(|rest| rest.strip_prefix(','))
-        .map(|thing| {
+        .find(&format!("{owner},"))
+        .map(|at| &clause[at + owner.len() + 1..])
+        .and_then(|thing| {
             let handed = cues
                 .hand_over
                 .captures(text)
@@ -530,14 +532,17 @@ fn handed_statement(
             let rest = text[handed..]
                 .trim_start_matches([',', ' '])
                 .trim_end_matches(['.', '!']);
-            if rest.is_empty() {
-                thing.trim().to_owned()
-            } else {
-                format!("{}: {rest}", thing.trim())
-            }
+            let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+            let instructs = due_in(rest, cues).is_some()
+                || (rest.split_whitespace().count() >= 2 && !cues.language.subject_pronouns.contains(&first.as_str()));
+            instructs.then(|| format!("{}: {rest}", thing.trim()))
         });
+    // "Tom, the blue mug, that's yours." hands over no work.
+    if thing_named.is_none() && clause.contains(&format!("{owner},")) {
+        return None;
+    }
     let in_the_same_sentence = thing_named.is_some() || clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS;
-    // A thing named is short and still a task ("Tom, the minutes, that's yours").
+    // A thing named is short and still a task ("Tom, the minutes, that's yours, by Friday").
     let least_words = if thing_named.is_some() {
         2
     } else {
@@ -867,11 +872,14 @@ mod tests {
         assert_eq!(found[0].owner.as_deref(), Some("Omar"));
         assert_eq!(found[0].task, "the sign-in sheets: have them printed");
         assert_eq!(found[0].due.as_deref(), Some("by Monday"));
-        let short = items(&[("Gail", "Tom, the minutes, that's yours.")]);
+        let short = items(&[("Gail", "Okay, Tom, the minutes, that's yours, by Friday please.")]);
         assert_eq!(short.len(), 1, "{short:?}");
         assert_eq!(short[0].owner.as_deref(), Some("Tom"));
+        assert_eq!(short[0].task, "the minutes: please", "{short:?}");
         for not_handed in [
-            &[("Ruth", "Tom, the blue mug, that's yours, isn't it?")][..],
+            &[("Ruth", "Tom, the blue mug, that's yours.")][..],
+            &[("Ruth", "Tom, the last slice, that's yours, you earned it.")],
+            &[("Ruth", "Tom, the blue mug, that's yours, isn't it?")],
             &[("Ruth", "Tom, the old van, that's yours? It's blocking the gate.")],
         ] {
             assert!(items(not_handed).is_empty(), "{not_handed:?}: {:?}", items(not_handed));

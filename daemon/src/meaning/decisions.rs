@@ -1,23 +1,26 @@
 //! Decisions: what the meeting settled. A sentence announces one ("we've agreed…", "let's go
-//! with…", "we're keeping…", "from now on…", "hearing none, …", "it's a no from me"), rules
-//! unless said under a condition (an approval or refusal, "we're not renewing the contract",
-//! "change of plan, …", a vote with its outcome, "the motion is defeated", "so everyone's happy
-//! with…"), closes a choice ("Grey it is, then", "Temps it is.", "…. That's settled.", "….
-//! That's a hard no.", "So it's the Tuesday then, the fourteenth."), follows an assent ("Agreed,
-//! then. The patch goes ahead."), grants at once the leave asked to act ("Can I order the
-//! gloves?" "Fine, order them."), sets a standing rule for a case outside the room's doing ("If
-//! the swell's over two metres, the carnival shifts to the lagoon."), is confirmed by the room at
-//! once ("… Everyone happy with that?" "Yes."), takes effect from a date ("So, from tonight,
-//! nobody leaves without…", "…, starting this week"), lays down a rule for everyone ("Nothing
-//! goes out without a label", "…, I don't care how short we are", "…, no haze, period"), sums up
-//! a plan ("So we publish the third and the tenth now…", "Right, visiting hours stay open,
-//! then."), or is a plan whoever runs the meeting states and the next speaker takes up ("We
-//! replace it." "Fine by me." / "I'll order it.") or that takes up what the turn before put
-//! forward ("After the final dress, so Thursday." "Okay, photo call moves to Thursday after
-//! the final dress."). Not proposals, doubts or deferrals ("we could maybe…", "let's leave that
-//! for next time"), questions, descriptions of how things go ("we're not selling tickets fast
-//! enough", "nobody knows"), suppositions and reasons ("it would go in the bin", "because we
-//! put off the boiler work"), forecasts, or what was done before. Pure.
+//! with…", "we're keeping…", "from now on…", "hearing none, …", "it's a no from me"), rules unless
+//! said under a condition (an approval or refusal, "we're not renewing the contract", "change of
+//! plan, …", a vote with its outcome, "the motion falls", "Approved, …", "so everyone's happy
+//! with…", "Yeah, do it, Sundays close at six"), refuses after a flat "No." ("No. We're not
+//! discounting in the summer."), closes a choice ("Grey it is, then", "Temps it is.", "…. That's
+//! settled.", "…. That's a hard no.", "So it's the Tuesday then, the fourteenth."), follows an
+//! assent or an announcement ("Agreed, then. The patch goes ahead.", "This is how it goes. The
+//! ferry…"), grants at once the leave asked to act ("Can I order the gloves?" "Fine, order them."),
+//! sets a standing rule for a case outside the room's doing ("If the swell's over two metres, the
+//! carnival shifts to the lagoon."), is confirmed by the room at once ("… Everyone happy with
+//! that?" "Yes."), takes effect from a date ("So, from tonight, nobody leaves without…", "Okay, …,
+//! starting this week"), lays down a rule for everyone ("Nothing goes out without a label", "…, I
+//! don't care how short we are", "…, no haze, period"), sums up a plan ("So we publish the third
+//! and the tenth now…", "Right, visiting hours stay open, then."), or is a plan whoever runs the
+//! meeting states and the next speaker takes up ("We replace it." "Fine by me." / "I'll order it.")
+//! or that takes up what the turn before put forward ("After the final dress, so Thursday." "Okay,
+//! photo call moves to Thursday after the final dress."). Not proposals, doubts or deferrals ("we
+//! could maybe…", "let's leave that for next time"), questions, descriptions of how things go
+//! ("we're not selling tickets fast enough", "nobody knows", "Nobody opens the newsletter,
+//! honestly."), suppositions and reasons ("it would go in the bin", "because we put off the boiler
+//! work"), what someone just reported repeated back ("The pool closes at six now." "Okay, so the
+//! pool closes at six."), forecasts, or what was done before. Pure.
 
 use super::text::Sentence;
 use super::{finding_id, Cues};
@@ -66,8 +69,9 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two."
         // or "Once it's approved, …".
         (
-            cues.decision_ruling.is_match(&text)
+            (cues.decision_ruling.is_match(&text) || approves_a_plan(&text, cues))
                 && !cues.ruling_not.is_match(&text)
+                && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues)
                 && !cues.pending.is_match(&text),
             0.85,
@@ -86,8 +90,13 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // meeting; "It stays off the road till engineering sign it off, I don't care how short
         // we are."; "…, no haze, period, not in tech, not in previews."
         (
-            (lays_down_a_rule(&text, chair.is_some() && sentence.speaker.as_deref() == chair, cues))
-                && !cues.habitual.is_match(&text)
+            lays_down_a_rule(
+                sentences,
+                at,
+                &text,
+                chair.is_some() && sentence.speaker.as_deref() == chair,
+                cues,
+            ) && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues)
                 && !own_promise,
             0.8,
@@ -129,6 +138,11 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !conditional(&text, cues),
             0.7,
         ),
+        // "No. We're not discounting in the summer, full price or nothing."
+        (
+            refused_outright(sentences, at, &text, cues) && !conditional(&text, cues),
+            0.8,
+        ),
         // "Okay, photo call moves to Thursday after the final dress.", whoever runs the meeting
         // taking up what the turn before put forward ("After the final dress, so Thursday").
         (
@@ -155,7 +169,12 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
     if doubtful || !cues.decision_marker.is_match(&text) || own_promise || conditional(&text, cues) {
         return None;
     }
-    if !plans_something(&text, true, cues) {
+    // "Okay, so the pool closes at six on Sundays, lovely." after "The pool closes at six on
+    // Sundays now.": what someone just reported, repeated, is no summing-up of the room's plan.
+    if !plans_something(&text, true, cues)
+        || cues.remark.is_match(&text)
+        || repeats_what_was_reported(sentences, at, &text, cues)
+    {
         return None;
     }
     // A summing-up others agree to is surer.
@@ -194,6 +213,10 @@ fn is_dated_rule(text: &str, cues: &Cues) -> bool {
     let Some(date) = cues.dated_change.find(text) else {
         return false;
     };
+    // "…, the company announced it", "Because the canteen's shut, starting this week".
+    if cues.reported.is_match(text) || text.to_lowercase().starts_with("because") {
+        return false;
+    }
     let mut clauses = Vec::new();
     let mut from = 0;
     for (at, _) in text.match_indices(',').chain([(text.len(), "")]) {
@@ -216,33 +239,79 @@ fn is_dated_rule(text: &str, cues: &Cues) -> bool {
     !cues.dated_not.is_match(&text[said_of])
 }
 
-/// A rule laid down: "nobody"/"nothing" and what may not happen, from whoever runs the meeting
-/// (`by_chair`) or insisted on ("Volunteers only, nobody gets forced, you've got my word on
-/// that."); a plan insisted on ("It stays off the road till engineering sign it off, I don't care
-/// how short we are."); or a thing banned and closed with ", full stop" ("…, no haze, period").
-fn lays_down_a_rule(text: &str, by_chair: bool, cues: &Cues) -> bool {
-    let prohibits = cues.prohibition.captures_iter(text).any(|captures| {
-        captures.name("verb").is_some_and(|verb| {
-            !cues
-                .language
-                .prohibition_not
-                .contains(&verb.as_str().to_lowercase().as_str())
-        })
-    });
+/// A rule laid down: "nobody"/"nothing" and what may not happen without what, from whoever
+/// runs the meeting (`by_chair`: "And nothing goes out to a ward without a label."); insisted on
+/// by them ("Volunteers only, nobody gets forced, you've got my word on that.", "It stays off the
+/// road till engineering sign it off, I don't care how short we are."); or a thing banned and
+/// closed with ", full stop" ("…, no haze, period") that answers no question ("Any regrets?"
+/// "No regrets, period."). Not a remark on how things are ("Nobody opens the newsletter,
+/// honestly.").
+fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
+    if cues.remark.is_match(text) {
+        return false;
+    }
+    let (mut prohibits, mut prohibits_with_a_limit, mut bans) = (false, false, false);
+    for captures in cues.prohibition.captures_iter(text) {
+        if let Some(verb) = captures.name("verb") {
+            let verb = verb.as_str().to_lowercase();
+            if !cues.language.prohibition_not.contains(&verb.as_str()) {
+                prohibits = true;
+                prohibits_with_a_limit |= captures.name("limit").is_some() || captures.name("contrast").is_some();
+            }
+        }
+        bans |= captures.name("banned").is_some();
+    }
     let Some(insisted) = cues.emphatic.captures(text) else {
-        return by_chair && prohibits;
+        return by_chair && prohibits_with_a_limit;
     };
-    let bans = cues
-        .prohibition
-        .captures_iter(text)
-        .any(|captures| captures.name("banned").is_some());
-    prohibits
-        || plans_something(text, true, cues)
-        || (insisted.name("closer").is_some() && bans && !cues.dated_not.is_match(text))
+    if insisted.name("closer").is_some() {
+        return (bans || prohibits) && !cues.dated_not.is_match(text) && !answers_a_question(sentences, at);
+    }
+    by_chair && (prohibits || plans_something(text, true, cues)) && !cues.reported.is_match(text)
+}
+
+/// Whether the sentence at `at` opens a turn that answers a question the turn before asked.
+fn answers_a_question(sentences: &[Sentence], at: usize) -> bool {
+    at.checked_sub(1)
+        .map(|before| &sentences[before])
+        .is_some_and(|before| before.turn != sentences[at].turn && before.is_question())
+}
+
+/// Leave to go ahead with the plan it approves ("Yeah, do it, Sundays close at six till
+/// spring."); not encouragement about someone ("Yeah, go for it, see how far that gets you.",
+/// "Do it, he deserves it").
+fn approves_a_plan(text: &str, cues: &Cues) -> bool {
+    let Some(approved) = cues.approval.captures(text).and_then(|c| c.name("approved")) else {
+        return false;
+    };
+    let first = approved.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
+    let about_someone = first != "we" && cues.language.subject_pronouns.contains(&first.as_str());
+    !about_someone && !cues.remark.is_match(text) && plans_something(approved.as_str(), true, cues)
+}
+
+/// "We're not discounting in the summer" said after a flat "No." in the same turn, or opening
+/// with "No,": a refusal of what was just asked for; not a state ("No, we're not getting
+/// anywhere").
+fn refused_outright(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let Some(ing) = cues.refusal.captures(text).and_then(|c| c.name("ing")) else {
+        return false;
+    };
+    if cues
+        .language
+        .not_plan_states
+        .contains(&ing.as_str().to_lowercase().as_str())
+    {
+        return false;
+    }
+    let opens_with_no = text.to_lowercase().starts_with("no,");
+    let after_a_flat_no = at.checked_sub(1).is_some_and(|before| {
+        sentences[before].turn == sentences[at].turn && cues.flat_no.is_match(sentences[before].text.trim())
+    });
+    opens_with_no || after_a_flat_no
 }
 
 /// Whoever runs the meeting sums up (`summary_opener`, "So …") a plan that takes up what the turn
-/// before, someone else's, put forward: two of its words that say something.
+/// before, someone else's, put forward as a fragment: two of its words that say something.
 fn adopts_what_was_put_forward(
     sentences: &[Sentence],
     at: usize,
@@ -271,7 +340,23 @@ fn adopts_what_was_put_forward(
         .take_while(|s| s.turn == before.turn)
         .filter(|s| !s.is_question())
         .collect();
-    // Words that say something; days and months too, which say when.
+    // A fragment put forward ("After the final dress, so Thursday."), not a plan or a report of
+    // one the chair just repeats ("The pool closes at six on Sundays." "Okay, so the pool closes
+    // at six on Sundays.").
+    if put_forward.iter().any(|s| {
+        let said = cues.normalise(&s.text);
+        plans_something(&said, true, cues) || cues.reported.is_match(&said)
+    }) || cues.remark.is_match(text)
+    {
+        return false;
+    }
+    let offered: Vec<&str> = put_forward.iter().map(|s| s.text.as_str()).collect();
+    shares_two_telling_words(text, &offered, cues)
+}
+
+/// Whether `text` shares two words that say something (days and months too, which say when)
+/// with what was `said`.
+fn shares_two_telling_words(text: &str, said: &[&str], cues: &Cues) -> bool {
     let telling = |words: &str| -> Vec<String> {
         words
             .split(|c: char| !(c.is_alphanumeric() || c == '\''))
@@ -284,11 +369,36 @@ fn adopts_what_was_put_forward(
             })
             .collect()
     };
-    let offered: Vec<String> = put_forward.iter().flat_map(|s| telling(&s.text)).collect();
+    let offered: Vec<String> = said.iter().flat_map(|s| telling(s)).collect();
     let mut shared = telling(text);
     shared.sort();
     shared.dedup();
     shared.iter().filter(|word| offered.contains(word)).count() >= 2
+}
+
+/// Whether the sentence at `at` repeats a plan the turn before, someone else's, stated as a
+/// fact, not put forward with a doubt ("We could publish on the third." stays a proposal the
+/// summing-up settles).
+fn repeats_what_was_reported(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let sentence = &sentences[at];
+    let Some(before) = sentences[..at].iter().rev().find(|before| before.turn != sentence.turn) else {
+        return false;
+    };
+    if before.speaker == sentence.speaker {
+        return false;
+    }
+    let reported: Vec<&str> = sentences[..at]
+        .iter()
+        .rev()
+        .skip_while(|s| s.turn == sentence.turn)
+        .take_while(|s| s.turn == before.turn)
+        .filter(|s| {
+            let said = cues.normalise(&s.text);
+            !s.is_question() && !cues.hedge.is_match(&said) && plans_something(&said, true, cues)
+        })
+        .map(|s| s.text.as_str())
+        .collect();
+    !reported.is_empty() && shares_two_telling_words(text, &reported, cues)
 }
 
 /// Whether the turn of the sentence at `at` asks for objections after it: a "yes" then objects
@@ -503,7 +613,11 @@ fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
                 .map(str::to_owned)
                 .collect();
             let spaced = format!(" {} ", words.join(" "));
+            // "So it's raining then": a state, not a choice.
+            let a_state =
+                words.first().is_some_and(|w| w == "it's") && words.get(1).is_some_and(|w| w.ends_with("ing"));
             words.len() >= 2
+                && !a_state
                 && !cues
                     .language
                     .then_not_decided
@@ -1130,10 +1244,39 @@ mod tests {
         for insisted in [
             "Volunteers only, nobody gets made to stay late, you've got my word on that.",
             "The fryer stays off till the engineer signs it off, I don't care how busy we get.",
-            "Until the landlord puts it in writing, no candles, full stop, not even on birthdays.",
         ] {
-            assert_eq!(kitchen("Tom", insisted).len(), 1, "insisted on by anyone: {insisted}");
+            assert_eq!(
+                kitchen("Ines", insisted).len(),
+                1,
+                "insisted on by the chair: {insisted}"
+            );
+            assert!(
+                kitchen("Tom", insisted).is_empty(),
+                "insisted on by anyone else: {insisted}"
+            );
         }
+        let banned = "Until the landlord puts it in writing, no candles, full stop, not even on birthdays.";
+        assert_eq!(kitchen("Tom", banned).len(), 1, "a ban closed by anyone");
+        for (who, remark) in [
+            ("Ines", "Nobody opens the newsletter, honestly."),
+            ("Ines", "Nothing moves in August, it's dead."),
+            (
+                "Ines",
+                "I don't care how cheap it is, nobody drinks that coffee, honestly.",
+            ),
+            (
+                "Tom",
+                "The corner shop closes at six on Saturdays now, and that's that.",
+            ),
+        ] {
+            let found = kitchen(who, remark);
+            assert!(found.is_empty(), "{who}: {remark}: {found:?}");
+        }
+        let answered = decisions(&[
+            ("Ines", "Any regrets about the move?"),
+            ("Tom", "No regrets, period, best thing we've done."),
+        ]);
+        assert!(answered.is_empty(), "an answer, not a ban: {answered:?}");
         assert!(
             kitchen("Tom", "It was a shambles, full stop.").is_empty(),
             "insistence on what happened rules nothing"
@@ -1150,6 +1293,9 @@ mod tests {
             "From Monday, if it rains, the market moves into the hall.",
         ]);
         none_is_a_decision(&[
+            "But from tonight there's heavy snow coming in.",
+            "So from Monday he's off sick for two weeks.",
+            "The timetable changes, starting next week, the company announced it.",
             "From next week I'm on nights.",
             "So from tomorrow I'll open up, and Jo closes.",
             "The new porter is starting next week.",
@@ -1162,6 +1308,13 @@ mod tests {
             "The amendment is defeated.",
             "Carried, the treasurer is re-elected for another year.",
             "That's a separate matter, so I'm ruling it out of order.",
+            "The motion falls.",
+            "The ayes have it.",
+        ]);
+        none_is_a_decision(&[
+            "I'm ruling nothing out at this stage.",
+            "Carried, as far as I remember, but it was close.",
+            "Our champion is defeated for the first time in a decade.",
         ]);
     }
 
@@ -1171,6 +1324,10 @@ mod tests {
             "No, we're not taking second-hand laptops, even at that price.",
             "We're not doing it for that money.",
         ]);
+        none_is_a_decision(&[
+            "We're not doing it right, that's the problem.",
+            "We're not using it much, to be fair.",
+        ]);
     }
 
     #[test]
@@ -1179,13 +1336,22 @@ mod tests {
             "Brilliant, so it's the Wednesday then, the ninth.",
             "Lovely, so it's the red van for the festival then.",
         ]);
-        none_is_a_decision(&["Okay, see you Wednesday then, bye."]);
+        none_is_a_decision(&[
+            "Okay, see you Wednesday then, bye.",
+            "Great, so it's raining then, brilliant.",
+            "Oh, so it's my fault then, is it.",
+        ]);
     }
 
     #[test]
     fn an_approval_carries_what_it_approves() {
         each_is_one_decision(&["Yeah, do it, the cafe shuts at four through the winter."]);
-        none_is_a_decision(&["Yeah, go ahead, I'm listening.", "Go on, do it."]);
+        none_is_a_decision(&[
+            "Yeah, go ahead, I'm listening.",
+            "Go on, do it.",
+            "Yeah, go for it, see how far that gets you.",
+            "Do it, he deserves it, honestly.",
+        ]);
     }
 
     #[test]
@@ -1207,6 +1373,14 @@ mod tests {
             put("Okay, the minibus goes in on Friday.").is_empty(),
             "not what was put forward"
         );
+        let repeated = decisions(&[
+            ("Ines", "Right, the minibus."),
+            ("Ines", "Tom, when does it go back?"),
+            ("Tom", "The minibus goes back to the depot on Friday."),
+            ("Ines", "Okay, the minibus goes back to the depot on Friday."),
+            ("Tom", "The drivers will moan."),
+        ]);
+        assert!(repeated.is_empty(), "a plan reported and repeated: {repeated:?}");
     }
 
     #[test]
@@ -1224,6 +1398,43 @@ mod tests {
         none_is_a_decision(&[
             "So more than half of it would go to waste.",
             "So we ended level, but only because we put off the repairs.",
+        ]);
+    }
+
+    #[test]
+    fn a_refusal_after_a_flat_no_is_a_decision() {
+        each_is_one_decision(&[
+            "No. We're not discounting in the summer, full price or nothing.",
+            "No, we're not lending the projector out again.",
+        ]);
+        none_is_a_decision(&[
+            "No, we're not getting anywhere with this.",
+            "We're not discounting in the summer.",
+        ]);
+    }
+
+    #[test]
+    fn plain_rulings_and_announced_plans_are_decisions() {
+        each_is_one_decision(&[
+            "Aye, go with the hogsheads then.",
+            "I'm going to rule that we hold that over to the autumn meeting.",
+            "Okay. Approved, the rehearsal's Saturday morning and it comes out of contingency.",
+            "Starting next month, no van leaves the yard without a tracker.",
+            "Right, this is how it goes. The old boat works the weekend, and she goes to dry dock on the Tuesday after.",
+        ]);
+        let chair = kitchen(
+            "Ines",
+            "No tours in the cellar during harvest. Tastings stay upstairs, but nobody comes into the cellar.",
+        );
+        assert_eq!(chair.len(), 1, "{chair:?}");
+    }
+
+    #[test]
+    fn choices_laid_out_deferrals_and_states_are_no_decisions() {
+        none_is_a_decision(&[
+            "So the choice is, we fix it now or we nurse it till July.",
+            "If it rains, we talk again.",
+            "So we're living on borrowed time.",
         ]);
     }
 }

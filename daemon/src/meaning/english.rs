@@ -791,23 +791,23 @@ pub static ENGLISH: Language = Language {
     // "what I'm hearing is we're all fine with…"), "the answer's no", "that one is final", "it
     // goes ahead whatever the weather"; a motion defeated, "Carried, …" after a vote, "I'm ruling
     // it out of order"; an approval with what it approves ("Yeah, do it, Sundays close at six").
-    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified|defeated)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing|ruling)\b|^carried\s*[,.!]|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|it|them|any|anything|[a-z]{3,}s|[a-z]+-[a-z]+)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|^(?:(?:yeah|yes|okay|ok|fine|right|alright)[,]?\s+)*(?:do\s+it|go\s+for\s+it)\s*,\s+[a-z']+\s+[a-z']+\s+[a-z']+|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
+    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|\bi'm\s+ruling\s+(?:it|that|this|the\s+[a-z]+)\s+out\b|\bi'm\s+going\s+to\s+rule\b|^approved\s*[,.!]|^carried\s*[,.!]\s+[^.?!]*?\s(?:is|are)\s+(?:re-?)?[a-z-]+ed\b|\b(?:motion|amendment|resolution)\s+(?:is\s+)?(?:defeated|lost|falls|fails)\b|\bthe\s+(?:ayes|noes|nays)\s+have\s+it\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|it|them|any|anything|[a-z]{3,}s|[a-z]+-[a-z]+)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
     // Words that make a ruling's words a description of how things go ("we're not selling
     // tickets fast enough", "we're not hiring these days").
-    ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far)\b",
+    ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far|right|wrong|much|yet|any\s+of)\b",
     // A plan summed up after "Okay," or "Right,", which the next speaker assents to ("Okay,
     // guest list closes at five." "Fine.").
     summary_opener: r"^(?:okay|ok|right|alright)[,]\s+",
     // A summing-up ("So, …", "Great, so …") that carries a plan.
     decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
-    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:closes|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till)\b|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s)",
+    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:close|closes|shut|shuts|open|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till)\b|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s)",
     // "Agreed, the blue one it is", "Okay, Tuesday it is then" (text is read with "it is" as
     // "it's").
     decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well)[,.!]?\s+)*(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?:\s*[,.!;]|\s*$)",
     // "Right, visiting hours stay open, then.", "Fifteen licences then, not twenty.": a
     // summing-up closed by "then", or a choice made against another (what it sums up is
     // checked against `then_not_decided`).
-    decision_then: r"^(?:[a-z]+,\s+)?(?:(?:right|okay|ok|so|fine|good|great|alright)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then(?:,\s+(?:not\s+)?[^,.?!]{1,40})?[.!]?$|^(?P<contrasted>[^?,]{3,80}?)\s+then,\s+not\s+[^,.?!]{1,40}[.!]?$",
+    decision_then: r"^(?:[a-z]+,\s+)?(?:(?:right|okay|ok|so|fine|good|great|alright|aye|yeah|yes|yep|ja)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then(?:,\s+(?:not\s+[^,.?!]{1,40}|the\s+[a-z]+(?:st|nd|rd|th)|(?:the\s+)?(?:WEEKDAYS|MONTHS)[^,.?!]{0,20}))?[.!]?$|^(?P<contrasted>[^?,]{3,80}?)\s+then,\s+not\s+[^,.?!]{1,40}[.!]?$",
     then_not_decided: &[
         "thank",
         "thanks",
@@ -837,9 +837,10 @@ pub static ENGLISH: Language = Language {
         "no problem",
         "if",
     ],
-    // A short assent that makes the plan said right after it decided ("Agreed, then. The patch
-    // goes ahead.", "Let's do that. Texts go out this week.").
-    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done|approved)[.!]?$",
+    // A short assent or announcement that makes the plan said right after it decided ("Agreed,
+    // then. The patch goes ahead.", "Let's do that. Texts go out this week.", "Right, this is how
+    // it goes. The ferry works the regatta…").
+    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great|then|and)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done|approved|(?:this|here)\s+is\s+(?:how\s+it\s+goes?|what\s+(?:we're\s+doing|we'll\s+do|happens))|here's\s+(?:the\s+plan|what\s+(?:we're\s+doing|we'll\s+do|happens)))[.!:]?$",
     // A standing rule for a case outside the room's doing: "If the swell's over two metres, the
     // carnival shifts to the lagoon." (the main clause must read as a plan, `decision_plan`).
     conditional_rule: r"^(?:(?:okay|ok|right|so|and|but|now|alright)[,]?\s+)*(?:if|unless)\s+(?P<case>[^,?]{3,100}),\s+(?:then\s+)?(?P<rule>[^?]+)$",
@@ -915,14 +916,17 @@ pub static ENGLISH: Language = Language {
     // base without…", "In the meantime, from Monday, the fridges are checked twice a day.",
     // "From here on, …", "But from tonight, …", "as of Monday, …") or closing it ("…is off the
     // pharma account from today", "effective immediately", "…, starting this week").
-    dated_change: r"^(?:(?:so|then|okay|ok|right|and|but|now|in\s+the\s+meantime)[,]?\s+)*from\s+(?:today|tonight|tomorrow|here\s+on(?:\s+(?:out|in))?|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now)\s*[.!]?$|(?:\b(?:as\s+of|effective)|,\s+starting)\s+(?:today|tonight|tomorrow|now|immediately|(?:next|this)\s+(?:week|month|term|season|year|WEEKDAYS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bwith\s+immediate\s+effect\b",
+    dated_change: r"^(?:(?:so|then|okay|ok|right|and|but|now|in\s+the\s+meantime)[,]?\s+)*(?:from|starting)\s+(?:today|tonight|tomorrow|here\s+on(?:\s+(?:out|in))?|(?:next|this)\s+(?:week|month|term|season|year)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now|(?:next|this)\s+(?:week|month|term|season|year)|WEEKDAYS)\s*[.!]?$|(?:\b(?:as\s+of|effective)|^(?:okay|ok|right|so)\b[^.?!]*,\s+starting)\s+(?:today|tonight|tomorrow|now|immediately|(?:next|this)\s+(?:week|month|term|season|year|WEEKDAYS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bwith\s+immediate\s+effect\b",
     // Words that make such a sentence a fact about someone, not a rule ("So from Monday I'm on
-    // leave", "then from June we were short").
-    dated_not: r"\b(?:i|i'm|i've|was|were|had|you're|meant\s+to|supposed\s+to|forecast|on\s+(?:leave|holiday)|away)\b",
+    // leave", "then from June we were short", "from Monday he's off sick", "from tonight there's
+    // snow coming in").
+    dated_not: r"\b(?:i|i'm|i've|he|she|he's|she's|his|her|they|they're|their|was|were|had|you're|there's|there\s+is|meant\s+to|supposed\s+to|forecast|on\s+(?:leave|holiday|strike)|away|announced|apparently|law)\b",
     // A rule laid down for everyone: "nobody"/"nothing" and what they may not do ("And nothing
-    // goes out to a ward without a label", ", nobody gets forced"), its verb named `verb`; or a
-    // thing banned in a clause of its own (", no haze, period"), named `banned`.
-    prohibition: r"(?:^|,\s+)(?:(?:and|so|but|then|okay|ok|right|now)[,]?\s+)*(?:nobody|no\s+one|no-one|nothing)\s+(?:else\s+)?(?P<verb>[a-z]+s)\b|(?:^|,\s+)no\s+(?P<banned>[a-z]+(?:\s+[a-z]+)?)\s*,",
+    // goes out to a ward without a label", ", nobody gets forced"), its verb named `verb` and
+    // what limits it, if said, `limit` ("without a label", "until they've done the training") or
+    // `contrast` ("…as much as she likes, but nobody comes into the cellar");
+    // or a thing banned in a clause of its own (", no haze, period"), named `banned`.
+    prohibition: r"(?:^|,\s+)(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)*(?P<contrast>but\s+)?(?:nobody|no\s+one|no-one|nothing|no\s+[a-z]+)\s+(?:else\s+)?(?P<verb>[a-z]+s)\b(?P<limit>[^.?!]*?\b(?:without|until|till|unless|before|except|not\s+even)\b)?|(?:^|,\s+)no\s+(?P<banned>[a-z]+(?:\s+[a-z]+)?)\s*,",
     // Verbs that make such a sentence a description, not a rule ("nobody knows", "nothing
     // works"), lower case.
     prohibition_not: &[
@@ -953,7 +957,6 @@ pub static ENGLISH: Language = Language {
         "feels",
         "beats",
         "lasts",
-        "comes",
         "tells",
         "asks",
         "uses",
@@ -969,6 +972,17 @@ pub static ENGLISH: Language = Language {
         "helps",
         "changes",
     ],
+    // A remark added to a statement that makes it a comment on how things are, not a ruling
+    // ("Nobody opens the newsletter, honestly.", "…, that's the problem", "…, lovely.").
+    remark: r",\s+(?:honestly|though|anyway|to\s+be\s+fair|as\s+usual|classic|typical|lovely|brilliant|great|noted|good\s+to\s+know|no\s+change\s+there|ha|that's\s+(?:the\s+problem|our\s+motto|annoying|life)|it's\s+(?:dead|freezing|rotten|awful|a\s+nightmare)|it\s+drives\s+me)\b|\b(?:honestly|though|anyway|these\s+days|round\s+here|around\s+here|apparently|as\s+usual)\s*[.!]?$",
+    // Leave to go ahead given with what it approves ("Yeah, do it, Sundays close at six"), the
+    // approved plan named `approved`.
+    approval: r"^(?:(?:yeah|yes|okay|ok|fine|right|alright)[,]?\s+)*(?:do\s+it|go\s+for\s+it)\s*,\s+(?P<approved>[^.?!]+)",
+    // A refusal of what the turn just asked for ("we're not discounting in the summer"), a
+    // decision when it follows a flat "No." or opens with "No,".
+    refusal: r"\bwe're\s+not\s+(?P<ing>[a-z]+ing)\b",
+    // A flat "No." said before it.
+    flat_no: r"^(?:no|nope|nah|no\s+way)[.!]?$",
     // Insistence that makes what it says a ruling: ", full stop", ", period", ", no
     // exceptions" (`closer`: a ruling on its own), "I don't care how short we are", "you've got
     // my word on that".
@@ -1017,6 +1031,7 @@ pub static ENGLISH: Language = Language {
         "lacking",
         "behind",
         "working",
+        "living",
     ],
     not_plan_state_objects: &[
         "well", "fine", "okay", "ok", "great", "better", "worse", "alright", "badly", "good", "so", "really",
@@ -1030,7 +1045,7 @@ pub static ENGLISH: Language = Language {
     // A ruling still waited for ("once it's approved, …", "until the board signs it"; not "till
     // spring").
     pending: r"\b(?:once|when|whenever|as soon as)\b|\b(?:until|till)\s+(?:it|it's|we|we've|they|they've|he|she|you|the|this|that|there's|someone|somebody)\b",
-    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|not sure|if you ask me)\b",
+    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|i'm\s+thinking\s+of|talk\s+(?:about\s+(?:it|this|that)\s+)?again|not sure|if you ask me|the\s+(?:choice|options?|question)\s+(?:is|are))\b",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|for now|for the moment)\b",
     // Verbs after "we" that state a fact, not a plan.

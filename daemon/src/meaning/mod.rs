@@ -115,6 +115,15 @@ pub struct Language {
     pub prohibition_not: &'static [&'static str],
     /// Insistence that makes what it closes a ruling (", full stop", "I don't care how …").
     pub emphatic: &'static str,
+    /// A remark that makes a statement a comment ("…, honestly", "…, that's the problem").
+    pub remark: &'static str,
+    /// Leave to go ahead with what it approves ("Yeah, do it, Sundays close at six"), named
+    /// `approved`.
+    pub approval: &'static str,
+    /// A refusal ("we're not discounting…"), its verb named `ing` …
+    pub refusal: &'static str,
+    /// … a decision after a flat "No.".
+    pub flat_no: &'static str,
     /// A standing rule for a case ("If the swell's over two metres, the carnival shifts …").
     pub conditional_rule: &'static str,
     /// First words of a case that make it a plan weighed, not a rule ("if we write …").
@@ -259,6 +268,10 @@ pub struct Cues {
     pub dated_not: Regex,
     pub prohibition: Regex,
     pub emphatic: Regex,
+    pub refusal: Regex,
+    pub remark: Regex,
+    pub approval: Regex,
+    pub flat_no: Regex,
     pub rule_not: Regex,
     pub permission_asked: Regex,
     pub permission_given: Regex,
@@ -330,6 +343,10 @@ impl Cues {
             dated_not: expand(language.dated_not),
             prohibition: expand(language.prohibition),
             emphatic: expand(language.emphatic),
+            refusal: expand(language.refusal),
+            remark: expand(language.remark),
+            approval: expand(language.approval),
+            flat_no: expand(language.flat_no),
             rule_not: expand(language.rule_not),
             permission_asked: expand(language.permission_asked),
             permission_given: expand(language.permission_given),
