@@ -1102,6 +1102,9 @@ mod tests {
         none_is_an_item(&[
             "I'll repeat that.",
             "And for her, do the forms need doing today, or can that wait?",
+            "I'll second that.",
+            "Then I'll entertain a motion to adjourn.",
+            "I'll abstain on this one.",
         ]);
     }
 
