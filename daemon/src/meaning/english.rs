@@ -835,8 +835,9 @@ pub static ENGLISH: Language = Language {
     // it out of order"; an approval with what it approves ("Yeah, do it, Sundays close at six").
     decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|\bi'm\s+ruling\s+(?:it|that|this|the\s+[a-z]+)\s+out\b|\bi'm\s+going\s+to\s+rule\b|^approved\s*[,.!]|^carried\s*[,.!]\s+[^.?!]*?\s(?:is|are)\s+(?:re-?)?[a-z-]+ed\b|\b(?:motion|amendment|resolution)\s+(?:is\s+)?(?:defeated|lost|falls|fails)\b|\bthe\s+(?:ayes|noes|nays)\s+have\s+it\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|it|them|any|anything|[a-z]{3,}s|[a-z]+-[a-z]+)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
     // Words that make a ruling's words a description of how things go ("we're not selling
-    // tickets fast enough", "we're not hiring these days").
-    ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far|right|wrong|much|yet|any\s+of)\b",
+    // tickets fast enough", "we're not hiring these days", "we're not doing it right", "we're not
+    // using it much", "we're not taking any of it in").
+    ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far|much|yet|any\s+of\s+(?:it|them))\b|\b(?:doing|done|getting|get)\s+(?:it\s+|things\s+|anything\s+)?(?:right|wrong)\b",
     // A plan summed up after "Okay," or "Right,", which the next speaker assents to ("Okay,
     // guest list closes at five." "Fine.").
     summary_opener: r"^(?:okay|ok|right|alright)[,]\s+",
@@ -962,7 +963,7 @@ pub static ENGLISH: Language = Language {
     // Words that make such a sentence a fact about someone, not a rule ("So from Monday I'm on
     // leave", "then from June we were short", "from Monday he's off sick", "from tonight there's
     // snow coming in").
-    dated_not: r"\b(?:i|i'm|i've|he|she|he's|she's|his|her|they|they're|their|was|were|had|you're|there's|there\s+is|meant\s+to|supposed\s+to|forecast|on\s+(?:leave|holiday|strike)|away|announced|apparently|law)\b",
+    dated_not: r"\b(?:i|i'm|i've|he|she|he's|she's|they|they're|was|were|had|you're|there's|there\s+is|meant\s+to|supposed\s+to|forecast|on\s+(?:leave|holiday|strike)|away|announced|apparently|law)\b",
     // A rule laid down for everyone: "nobody"/"nothing" and what they may not do ("And nothing
     // goes out to a ward without a label", ", nobody gets forced"), its verb named `verb` and
     // what limits it, if said, `limit` ("without a label", "until they've done the training") or
@@ -1016,15 +1017,15 @@ pub static ENGLISH: Language = Language {
     ],
     // A remark added to a statement that makes it a comment on how things are, not a ruling
     // ("Nobody opens the newsletter, honestly.", "…, that's the problem", "…, lovely.").
-    remark: r",\s+(?:honestly|though|anyway|to\s+be\s+fair|as\s+usual|classic|typical|lovely|brilliant|great|noted|good\s+to\s+know|no\s+change\s+there|ha|that's\s+(?:the\s+problem|our\s+motto|annoying|life)|it's\s+(?:dead|freezing|rotten|awful|a\s+nightmare)|it\s+drives\s+me)\b|\b(?:honestly|though|anyway|these\s+days|round\s+here|around\s+here|apparently|as\s+usual)\s*[.!]?$",
+    remark: r",\s+(?:honestly|though|anyway|to\s+be\s+fair|as\s+usual|that's\s+(?:the\s+problem|our\s+motto|annoying|life)|it's\s+(?:dead|freezing|rotten|awful|a\s+nightmare)|it\s+drives\s+me)\b|,\s+(?:classic|typical|lovely|brilliant|great|noted|good\s+to\s+know|no\s+change\s+there|ha)\s*[.!]?$|\b(?:honestly|though|anyway|these\s+days|round\s+here|around\s+here|apparently|as\s+usual)\s*[.!]?$",
     // Leave to go ahead given with what it approves ("Yeah, do it, Sundays close at six"), the
     // approved plan named `approved`.
     approval: r"^(?:(?:yeah|yes|okay|ok|fine|right|alright)[,]?\s+)*(?:do\s+it|go\s+for\s+it)\s*,\s+(?P<approved>[^.?!]+)",
     // A refusal of what the turn just asked for ("we're not discounting in the summer"), a
     // decision when it follows a flat "No." or opens with "No,".
     refusal: r"\bwe're\s+not\s+(?P<ing>[a-z]+ing)\b",
-    // A flat "No." said before it.
-    flat_no: r"^(?:no|nope|nah|no\s+way)[.!]?$",
+    // A flat "No." said before it, or opening it ("No, we're not…").
+    flat_no: r"^(?:no|nope|nah|no\s+way)(?:\s*[.!]?$|,\s)",
     // Insistence that makes what it says a ruling: ", full stop", ", period", ", no
     // exceptions" (`closer`: a ruling on its own), "I don't care how short we are", "you've got
     // my word on that".
@@ -1086,7 +1087,7 @@ pub static ENGLISH: Language = Language {
     condition: r"\b(?:if|unless|whether|in case)\b",
     // A ruling still waited for ("once it's approved, …", "until the board signs it"; not "till
     // spring").
-    pending: r"\b(?:once|when|whenever|as soon as)\b|\b(?:until|till)\s+(?:it|it's|we|we've|they|they've|he|she|you|the|this|that|there's|someone|somebody)\b",
+    pending: r"\b(?:once|when|whenever|as soon as)\b|\b(?:until|till)\s+(?:it|it's|we|we've|they|they've|he|she|you|there's|someone|somebody)\b|\b(?:until|till)\s+(?:the|this|that)\s+[a-z]+\s+(?:is|are|has|have|[a-z]+s)\b",
     hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|i'm\s+thinking\s+of|talk\s+(?:about\s+(?:it|this|that)\s+)?again|not sure|if you ask me|the\s+(?:choice|options?|question)\s+(?:is|are))\b",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|for now|for the moment)\b",
@@ -1186,6 +1187,13 @@ pub static ENGLISH: Language = Language {
     // "we tested", "we're".
     not_plan_endings: &["ed", "'re"],
     not_plan_after: &["would", "might", "could", "because"],
+    not_plan_after_endings: &["'d"],
+    reason_leads: &["because"],
+    concession_leads: &["even"],
+    clause_joins: &["and", "but", "or"],
+    first_person_plural: "we",
+    // "So it's raining then": a state closed by "then", not a choice.
+    then_state: r"^it's\s+[a-z]+ing\b",
     decision_leads: &[
         "okay", "ok", "right", "great", "alright", "good", "fine", "and", "well", "first", "so", "then", "agreed",
         "done",

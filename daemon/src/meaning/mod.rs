@@ -56,6 +56,9 @@ pub struct Language {
     pub assignment: &'static str,
     pub unowned: &'static str,
     pub needs_doing: &'static str,
+    /// A task handed over ("Lachie, that's yours"), with the groups `before`, `after` or
+    /// `possessor` (the name), `me` (the speaker's), or `called` (the name) and `handed` (where
+    /// the hand-over is said) for a thing named between them.
     pub hand_over: &'static str,
     pub not_tasks: &'static [&'static str],
     /// Verbs in `not_tasks` mostly said of the meeting itself ("I'll repeat that") that are
@@ -108,12 +111,14 @@ pub struct Language {
     pub dated_change: &'static str,
     /// Words that make it a fact about someone ("So from Monday I'm on leave").
     pub dated_not: &'static str,
-    /// A rule laid down for everyone ("Nothing goes out without a label"), its verb named
-    /// `verb` …
+    /// A rule laid down for everyone ("Nothing goes out without a label"), with the groups
+    /// `verb` (what may not be done), `limit` ("without a label") or `contrast` ("but nobody…"),
+    /// and `banned` (a thing banned in a clause of its own, ", no haze, period") …
     pub prohibition: &'static str,
     /// … unless the verb describes ("nobody knows"), lower case.
     pub prohibition_not: &'static [&'static str],
-    /// Insistence that makes what it closes a ruling (", full stop", "I don't care how …").
+    /// Insistence that makes what it closes a ruling (", full stop", "I don't care how …"), the
+    /// closing phrase in the group `closer`.
     pub emphatic: &'static str,
     /// A remark that makes a statement a comment ("…, honestly", "…, that's the problem").
     pub remark: &'static str,
@@ -167,6 +172,18 @@ pub struct Language {
     /// Words right before a plan's words that make them a supposition or a reason, not a plan
     /// ("it would go in the bin", "because we put off the boiler work"), lower case.
     pub not_plan_after: &'static [&'static str],
+    /// … or endings of that word that do ("it'd go"), lower case.
+    pub not_plan_after_endings: &'static [&'static str],
+    /// Words that open a sentence giving a reason, not a rule ("Because the canteen's shut, …").
+    pub reason_leads: &'static [&'static str],
+    /// Words before a condition's word that make it a concession ("even if"), lower case.
+    pub concession_leads: &'static [&'static str],
+    /// Words that join a clause to a plan stated whole ("…, and if it's still flat, …").
+    pub clause_joins: &'static [&'static str],
+    /// The pronoun of the room deciding for itself ("we").
+    pub first_person_plural: &'static str,
+    /// A state closed by "then" ("So it's raining then"), not a choice.
+    pub then_state: &'static str,
     /// Words that open a summing-up and are not part of what was decided ("okay, so").
     pub decision_leads: &'static [&'static str],
     /// Words and phrases that hang off the end of a task and are cut from it ("please",
@@ -272,6 +289,7 @@ pub struct Cues {
     pub remark: Regex,
     pub approval: Regex,
     pub flat_no: Regex,
+    pub then_state: Regex,
     pub rule_not: Regex,
     pub permission_asked: Regex,
     pub permission_given: Regex,
@@ -347,6 +365,7 @@ impl Cues {
             remark: expand(language.remark),
             approval: expand(language.approval),
             flat_no: expand(language.flat_no),
+            then_state: expand(language.then_state),
             rule_not: expand(language.rule_not),
             permission_asked: expand(language.permission_asked),
             permission_given: expand(language.permission_given),
