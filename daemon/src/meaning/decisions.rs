@@ -60,6 +60,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
     if cues.hedge.is_match(&text) || cues.past.is_match(&text) || cues.meeting_flow.is_match(&text) {
         return None;
     }
+    let by_chair = chair.is_some() && sentence.speaker.as_deref() == chair;
     let doubtful = cues.doubt.is_match(&text);
     let own_promise = cues.commitment.is_match(&text);
     // Each way a sentence settles something, in order, with how sure it makes the rules.
@@ -90,13 +91,8 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // meeting; "It stays off the road till engineering sign it off, I don't care how short
         // we are."; "…, no haze, period, not in tech, not in previews."
         (
-            lays_down_a_rule(
-                sentences,
-                at,
-                &text,
-                chair.is_some() && sentence.speaker.as_deref() == chair,
-                cues,
-            ) && !cues.habitual.is_match(&text)
+            lays_down_a_rule(sentences, at, &text, by_chair, cues)
+                && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues)
                 && !own_promise,
             0.8,
@@ -122,8 +118,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // ring the bunkhouse and cancel."); from anyone else that is a proposal someone liked
         // ("We could just put it on the website." "Yeah.").
         (
-            chair.is_some()
-                && sentence.speaker.as_deref() == chair
+            by_chair
                 && plans_something(&text, true, cues)
                 && next_speaker_takes_it_up(sentences, at, cues)
                 && !objections_asked_after(sentences, at, cues)
@@ -146,7 +141,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // "Okay, photo call moves to Thursday after the final dress.", whoever runs the meeting
         // taking up what the turn before put forward ("After the final dress, so Thursday").
         (
-            adopts_what_was_put_forward(sentences, at, chair, &text, cues)
+            adopts_what_was_put_forward(sentences, at, by_chair, &text, cues)
                 && !own_promise
                 && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues),
@@ -318,34 +313,18 @@ fn refused_outright(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
     !described && (cues.flat_no.is_match(text) || neighbour_in_turn(sentences, at, -1, &cues.flat_no, cues))
 }
 
-/// Whoever runs the meeting sums up (`summary_opener`, "So …") a plan that takes up what the turn
-/// before, someone else's, put forward as a fragment: two of its words that say something.
-fn adopts_what_was_put_forward(
-    sentences: &[Sentence],
-    at: usize,
-    chair: Option<&str>,
-    text: &str,
-    cues: &Cues,
-) -> bool {
-    let sentence = &sentences[at];
-    if chair.is_none()
-        || sentence.speaker.as_deref() != chair
+/// Whoever runs the meeting (`by_chair`) sums up (`summary_opener`, "So …") a plan that takes up
+/// what the turn before, someone else's, put forward as a fragment: two of its words that say
+/// something.
+fn adopts_what_was_put_forward(sentences: &[Sentence], at: usize, by_chair: bool, text: &str, cues: &Cues) -> bool {
+    if !by_chair
         || !(cues.summary_opener.is_match(text) || cues.decision_marker.is_match(text))
         || !plans_something(text, true, cues)
     {
         return false;
     }
-    let Some(before) = sentences[..at].iter().rev().find(|before| before.turn != sentence.turn) else {
-        return false;
-    };
-    if before.speaker == sentence.speaker {
-        return false;
-    }
-    let put_forward: Vec<&Sentence> = sentences[..at]
-        .iter()
-        .rev()
-        .skip_while(|s| s.turn == sentence.turn)
-        .take_while(|s| s.turn == before.turn)
+    let put_forward: Vec<&Sentence> = turn_before_from_someone_else(sentences, at)
+        .into_iter()
         .filter(|s| !s.is_question())
         .collect();
     // A fragment put forward ("After the final dress, so Thursday."), not a plan or a report of
@@ -360,6 +339,24 @@ fn adopts_what_was_put_forward(
     }
     let offered: Vec<&str> = put_forward.iter().map(|s| s.text.as_str()).collect();
     shares_two_telling_words(text, &offered, cues)
+}
+
+/// The sentences of the turn before the one of the sentence at `at`, latest first, when someone
+/// else said it; none otherwise.
+fn turn_before_from_someone_else(sentences: &[Sentence], at: usize) -> Vec<&Sentence> {
+    let sentence = &sentences[at];
+    let Some(before) = sentences[..at].iter().rev().find(|before| before.turn != sentence.turn) else {
+        return Vec::new();
+    };
+    if before.speaker == sentence.speaker {
+        return Vec::new();
+    }
+    sentences[..at]
+        .iter()
+        .rev()
+        .skip_while(|s| s.turn == sentence.turn)
+        .take_while(|s| s.turn == before.turn)
+        .collect()
 }
 
 /// Whether `text` shares two words that say something (days and months too, which say when)
@@ -392,18 +389,8 @@ const TELLING_WORD_MIN_CHARS: usize = 4;
 /// fact, not put forward with a doubt ("We could publish on the third." stays a proposal the
 /// summing-up settles).
 fn repeats_what_was_reported(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
-    let sentence = &sentences[at];
-    let Some(before) = sentences[..at].iter().rev().find(|before| before.turn != sentence.turn) else {
-        return false;
-    };
-    if before.speaker == sentence.speaker {
-        return false;
-    }
-    let reported: Vec<&str> = sentences[..at]
-        .iter()
-        .rev()
-        .skip_while(|s| s.turn == sentence.turn)
-        .take_while(|s| s.turn == before.turn)
+    let reported: Vec<&str> = turn_before_from_someone_else(sentences, at)
+        .into_iter()
         .filter(|s| {
             let said = cues.normalise(&s.text);
             !s.is_question() && !cues.hedge.is_match(&said) && plans_something(&said, true, cues)
