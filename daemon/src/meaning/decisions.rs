@@ -752,17 +752,34 @@ mod tests {
         );
     }
 
-    /// A meeting Ines runs (she says the most), the minibus discussed, then `settling` said by
-    /// `who` and answered by the other.
-    fn minibus(who: &'static str, settling: &'static str) -> Vec<Decision> {
-        let answer = if who == "Ines" { "Tom" } else { "Ines" };
+    /// A meeting Ines runs (she says the most): her item and her question to Tom, his answer,
+    /// then `said` by `who` and `reply` by the other.
+    fn run_by_ines(
+        item: [&'static str; 3],
+        who: &'static str,
+        said: &'static str,
+        reply: &'static str,
+    ) -> Vec<Decision> {
+        let other = if who == "Ines" { "Tom" } else { "Ines" };
         decisions(&[
-            ("Ines", "Right, item two is the minibus."),
-            ("Ines", "Tom, what did the garage say?"),
-            ("Tom", "Six hundred for the clutch."),
-            (who, settling),
-            (answer, "Fair enough."),
+            ("Ines", item[0]),
+            ("Ines", item[1]),
+            ("Tom", item[2]),
+            (who, said),
+            (other, reply),
         ])
+    }
+
+    /// The minibus item of a meeting Ines runs.
+    const MINIBUS: [&str; 3] = [
+        "Right, item two is the minibus.",
+        "Tom, what did the garage say?",
+        "Six hundred for the clutch.",
+    ];
+
+    /// The minibus discussed, then `settling` said by `who` and assented to by the other.
+    fn minibus(who: &'static str, settling: &'static str) -> Vec<Decision> {
+        run_by_ines(MINIBUS, who, settling, "Fair enough.")
     }
 
     #[test]
@@ -775,13 +792,12 @@ mod tests {
             1,
             "a refusal plans too"
         );
-        let set_about = decisions(&[
-            ("Ines", "Right, item two is the minibus."),
-            ("Ines", "Tom, what did the garage say?"),
-            ("Tom", "Six hundred for the clutch."),
-            ("Ines", "We fix the clutch and keep it for one more year."),
-            ("Tom", "I'll ring them this afternoon and book it in."),
-        ]);
+        let set_about = run_by_ines(
+            MINIBUS,
+            "Ines",
+            "We fix the clutch and keep it for one more year.",
+            "I'll ring them this afternoon and book it in.",
+        );
         assert_eq!(set_about.len(), 1, "taken up by the next speaker: {set_about:?}");
         for (who, not_settling) in [
             ("Tom", "We fix the clutch and keep it for one more year."),
@@ -1215,17 +1231,15 @@ mod tests {
         each_is_one_decision(&["Decision: we keep the old vendor for another year."]);
     }
 
-    /// A meeting Ines runs (she says the most), then `said` by `who`, answered by the other
-    /// with something that neither assents nor sets about it.
+    /// The kitchen discussed, then `said` by `who`, answered by the other with something that
+    /// neither assents nor sets about it.
     fn kitchen(who: &'static str, said: &'static str) -> Vec<Decision> {
-        let answer = if who == "Ines" { "Tom" } else { "Ines" };
-        decisions(&[
-            ("Ines", "Right, the kitchen."),
-            ("Ines", "Tom, how did the inspection go?"),
-            ("Tom", "Mostly fine, the lids were the one thing."),
-            (who, said),
-            (answer, "The dishwasher's playing up again too."),
-        ])
+        let item = [
+            "Right, the kitchen.",
+            "Tom, how did the inspection go?",
+            "Mostly fine, the lids were the one thing.",
+        ];
+        run_by_ines(item, who, said, "The dishwasher's playing up again too.")
     }
 
     #[test]
