@@ -120,19 +120,34 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                             segments.push(later.seq);
                             text_said = format!("{text_said} {}", later.text);
                         }
-                        if owner == Owner::Known(taker) {
+                        if owner == Owner::Known(taker.clone()) {
                             follow.taken_at = Some(offset);
-                            // "I'll sort that, chef." took it: no item of its own.
-                            absorbed[offset] =
-                                refers_back(&later_text, cues) || takes_on(&later_text, &item.task, cues);
+                            // "I'll sort that, chef." took it: no item of its own; nor has "Ya,
+                            // I'll block one hour on Thursday." after "Karthik, please give
+                            // Arjun a handover by Friday": how they will do what they were asked.
+                            let asked = sentence.speaker.as_ref() != Some(&taker);
+                            absorbed[offset] = refers_back(&later_text, cues)
+                                || takes_on(&later_text, &item.task, cues)
+                                || (asked && says_how(&later_text, cues).is_some());
                         }
                     }
-                } else if later.speaker == follow.taken_by && refers_back(&later_text, cues) {
-                    // "I'll do it. I'll send them over this afternoon.": the same item, maybe
-                    // with its due date.
+                } else if later.speaker == follow.taken_by
+                    && (refers_back(&later_text, cues)
+                        || (follow.taken_at.is_some_and(|taken| sentences[taken].turn == later.turn)
+                            && says_how(&later_text, cues)
+                                .is_some_and(|promise| about_the_task(&promise, &item.task, cues.language))))
+                {
+                    // "I'll do it. I'll send them over this afternoon.", "I'll do it. I'll have
+                    // the notice up by the end of the month.": the same item, maybe with its due
+                    // date (said of the promise: "I think it's end of month, but I'll confirm"
+                    // dates the licences, not the check).
                     absorbed[offset] = true;
                     if due.is_none() {
-                        due = due_in(&later_text, cues);
+                        due = if refers_back(&later_text, cues) {
+                            due_in(&later_text, cues)
+                        } else {
+                            says_how(&later_text, cues).and_then(|promise| due_in(&promise, cues))
+                        };
                         if due.is_some() {
                             segments.push(later.seq);
                             text_said = format!("{text_said} {}", later.text);
@@ -214,7 +229,9 @@ impl FollowUp {
             || cues.request.is_match(text)
             || cues.unowned.is_match(text)
             || cues.assignment.is_match(text);
-        if other && self.taken_by.is_none() && cues.acceptance.is_match(text) {
+        // The asker's own "Fine, so …" takes nothing on; "Fine, I'll do it myself" does.
+        let taker = later.speaker != item.speaker || cues.commitment.is_match(text);
+        if other && taker && self.taken_by.is_none() && cues.acceptance.is_match(text) {
             self.taken_by = later.speaker.clone();
         }
         // The item's own turn goes on ("… No hurry, the end of the month works."), or the reply
@@ -264,6 +281,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             || cues.reported.is_match(before)
             || is_said_to_the_room(&verb, rest, cues)
             || is_bare_acceptance(&verb, rest, cues.language)
+            || promises_nothing(&verb, rest, cues.language)
         {
             continue;
         }
@@ -307,7 +325,9 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         {
             continue;
         }
-        let owner = vocative.clone().map_or(Owner::Addressee, Owner::Known);
+        let owner = vocative
+            .clone()
+            .map_or(Owner::Addressee, |called| owner_called(called, cues.language));
         found.push((whole.start(), item(owner, &captures, cues, 0.8)));
     }
     // "let's have Lena …", "Tariq will …"
@@ -315,9 +335,9 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         let whole = captures.get(0).expect("group 0 is the match");
         let named = captures.name("named").or_else(|| captures.name("owner"));
         let owner = match (captures.name("who"), named) {
-            (Some(who), _) if who.as_str().eq_ignore_ascii_case(cues.language.you) => {
-                vocative.clone().map_or(Owner::Addressee, Owner::Known)
-            }
+            (Some(who), _) if who.as_str().eq_ignore_ascii_case(cues.language.you) => vocative
+                .clone()
+                .map_or(Owner::Addressee, |called| owner_called(called, cues.language)),
             // A capital opening the sentence says nothing: "Housekeeping will laugh at us".
             (Some(who), _) | (None, Some(who))
                 if cues.could_be_name(who.as_str())
@@ -332,6 +352,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         if cues.language.not_tasks.contains(&verb.as_str())
             || cues.language.numbers.contains(&verb.as_str())
             || cues.language.subject_pronouns.contains(&verb.as_str())
+            || cues.language.determiners.contains(&verb.as_str())
         {
             continue;
         }
@@ -373,8 +394,27 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         }
     }
     found.sort_by_key(|(start, _)| *start);
-    found.dedup_by(|b, a| b.1.task == a.1.task);
+    found.dedup_by(|later, earlier| later.1.task == earlier.1.task || merged(&mut earlier.1, &later.1, cues.language));
     found.into_iter().map(|(_, f)| f).collect()
+}
+
+/// "I'll run it, I'll do the three mutants before the end of the month": one person's promises
+/// in one sentence are one item, its task the later one where the earlier only points at it,
+/// else both. Whether `later` went into `earlier`.
+fn merged(earlier: &mut Found, later: &Found, language: &Language) -> bool {
+    if !matches!(&earlier.owner, Owner::Known(_)) || earlier.owner != later.owner {
+        return false;
+    }
+    let object = earlier.task.split_once(' ').map_or("", |(_, object)| object);
+    earlier.task = if names_something_said(object, language) {
+        later.task.clone()
+    } else {
+        format!("{} and {}", earlier.task, later.task)
+    };
+    earlier.due = earlier.due.take().or_else(|| later.due.clone());
+    earlier.confidence = earlier.confidence.max(later.confidence);
+    earlier.clause_end = later.clause_end;
+    true
 }
 
 fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f32) -> Found {
@@ -459,6 +499,16 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
         let set_off_after = matches!(word.punct_after, Some(',' | '?'));
         (set_off_before && set_off_after && cues.could_be_name(&word.raw)).then(|| word.raw.clone())
     })
+}
+
+/// Who a request said to `called` belongs to: the person of that name, or, called by a title
+/// ("Engineer, kindly …"), the one addressed, known by who takes it on.
+fn owner_called(called: String, language: &Language) -> Owner {
+    if language.titles.contains(&called.to_lowercase().as_str()) {
+        Owner::Addressee
+    } else {
+        Owner::Known(called)
+    }
 }
 
 /// The name the same speaker's sentence just before ended on, set off by a comma ("…east
@@ -640,6 +690,69 @@ fn is_bare_acceptance(verb: &str, rest: &str, language: &Language) -> bool {
     (language.bare_acceptance_verbs.contains(&verb) && language.bare_acceptance_objects.contains(&object))
         // "I'll try": a promise of nothing in particular ("I'll try to fix it" is a task).
         || (verb == vague && vague_objects.contains(&object))
+}
+
+/// "I'm going to the one in Basel" (going somewhere), "I'll propose we spend five thousand" (put
+/// to the meeting there and then), "I'll hold you to that": shaped like a promise, a promise of
+/// nothing to be done.
+fn promises_nothing(verb: &str, rest: &str, language: &Language) -> bool {
+    let rest = rest.trim().to_lowercase();
+    let first = rest.split_whitespace().next().unwrap_or("");
+    let said = format!("{verb} {rest}");
+    language.determiners.contains(&verb)
+        || (language.proposing_verbs.contains(&verb)
+            && language.subject_pronouns.contains(&first)
+            && !language.back_references.contains(&first))
+        || language.promise_idioms.iter().any(|idiom| said.starts_with(idiom))
+}
+
+/// Whether a promise adds to what its speaker took on ("And I'll have the receipts out", "… I'll
+/// also book the room") rather than saying how they will do it ("Ya, I'll block one hour on
+/// Thursday").
+fn adds_another(text: &str, promise: &str, language: &Language) -> bool {
+    let words: Vec<String> = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let spaced = format!(" {} ", words.join(" "));
+    let lead = promise.split_whitespace().next().unwrap_or("").to_lowercase();
+    language
+        .addition_words
+        .iter()
+        .any(|word| spaced.contains(&format!(" {word} ")))
+        || language.addition_leads.contains(&lead.as_str())
+        || words
+            .first()
+            .is_some_and(|first| language.addition_leads.contains(&first.as_str()))
+}
+
+/// The promise in `text` of whoever took an item on, when it says how they will do that item
+/// rather than adding another: its clause (from the verb on).
+fn says_how(text: &str, cues: &Cues) -> Option<String> {
+    let captures = cues.commitment.captures(text)?;
+    let promise = captures.get(0).expect("group 0 is the match").as_str();
+    if adds_another(text, promise, cues.language) {
+        return None;
+    }
+    let verb = captures.name("verb").map_or("", |m| m.as_str());
+    let rest = captures.name("rest").map_or("", |m| m.as_str());
+    Some(format!("{verb}{rest}"))
+}
+
+/// Whether a promise names something of the task ("I'll have the notice up" of "put a notice up
+/// in the waiting room"): a word of three letters or more, not a stop word, in both.
+fn about_the_task(promise: &str, task: &str, language: &Language) -> bool {
+    let content = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 3 && !language.stopwords.contains(w))
+            .map(str::to_owned)
+            .collect()
+    };
+    let task_words = content(task);
+    content(promise).iter().any(|word| task_words.contains(word))
 }
 
 /// "I'll cover it if Sam can't make it", "I'll fix it myself if nobody else does": an offer that
@@ -1196,5 +1309,160 @@ mod tests {
             "Over to you, Daniel.",
             "Seriously, if we don't get two more coaches by the end of the month, I'll have to cap the team.",
         ]);
+    }
+
+    #[test]
+    fn one_persons_promises_in_one_sentence_are_one_item() {
+        let a = one(&[(
+            "Callum",
+            "I'll run it, I'll do the three mutants before the end of the month.",
+        )]);
+        assert_eq!(
+            (a.task.as_str(), a.due.as_deref()),
+            ("do the three mutants", Some("before the end of the month"))
+        );
+        let a = one(&[(
+            "Ciaran",
+            "I'll ring Tom tomorrow and get the order in, and I'll ask him about the warranty.",
+        )]);
+        assert_eq!(a.owner.as_deref(), Some("Ciaran"));
+        assert!(
+            a.task.contains("ring Tom") && a.task.contains("ask him about the warranty"),
+            "{a:?}"
+        );
+        // Two people's are two.
+        let found = items(&[("Ana", "I'll take the east wing, Joao, you take the west.")]);
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn sayings_shaped_like_promises_are_no_items() {
+        none_is_an_item(&[
+            "I'm going to the one in Basel in the autumn anyway.",
+            "I'll propose we spend up to five thousand on the drainage.",
+            "I'll suggest you take the early train.",
+            "I'll hold you to that, Ceri.",
+        ]);
+        let a = one(&[("Huw", "I'll propose it at the AGM in March.")]);
+        assert_eq!(a.task, "propose it at the AGM");
+        let a = one(&[("Huw", "I'm going to book the minibus today.")]);
+        assert_eq!(a.task, "book the minibus");
+    }
+
+    #[test]
+    fn the_takers_promise_about_the_task_is_the_same_item() {
+        let a = one(&[
+            ("Ciaran", "Someone needs to put a notice up in the waiting room."),
+            ("Niamh", "I'll do it. I'll have the notice up by the end of the month."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Niamh"), Some("by the end of the month"))
+        );
+        // Another thing, led by "And", is another item; so is one about something else.
+        for taker in [
+            "I'll do that. And I'll have the donation receipts out by the fifteenth.",
+            "I'll do that. I'll have the donation receipts out by the fifteenth.",
+        ] {
+            let found = items(&[("Carol", "Could someone phone the landlord?"), ("Bev", taker)]);
+            assert_eq!(found.len(), 2, "{taker}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_reply_to_a_request_by_name_says_how_not_what_else() {
+        let a = one(&[
+            ("Rajesh", "Karthik, please give a handover to Arjun by Friday."),
+            ("Karthik", "Ya, I'll block one hour on Thursday."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.task.as_str(), a.due.as_deref()),
+            (Some("Karthik"), "give a handover to Arjun", Some("by Friday"))
+        );
+        let found = items(&[
+            ("Rajesh", "Karthik, please give a handover to Arjun by Friday."),
+            ("Karthik", "Ya, and I'll also update the runbook."),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        // A reply to someone else's nudge about one's own promise is a promise of its own.
+        let found = items(&[
+            ("Brodie", "I'll paddle out and tell them myself."),
+            ("Hemi", "You'll ring them, mate."),
+            ("Brodie", "Yeah, I'll ring the fishing club tonight."),
+        ]);
+        assert!(
+            found
+                .iter()
+                .any(|a| a.task == "ring the fishing club" && a.due.as_deref() == Some("tonight")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn the_askers_own_fine_takes_nothing_on() {
+        let found = items(&[
+            ("Rajesh", "Who will tell the client no?"),
+            ("Sneha", "True."),
+            ("Rajesh", "Fine, so the demo moves to Wednesday."),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+        let a = one(&[
+            ("Rajesh", "Who will tell the client?"),
+            ("Sneha", "Not me."),
+            ("Rajesh", "Fine, I'll do it myself."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.task.as_str()),
+            (Some("Rajesh"), "tell the client")
+        );
+    }
+
+    #[test]
+    fn more_ways_to_hand_work_to_someone_named() {
+        let cases = [
+            (
+                "Aoife's going to set up the vaccine slots next week, aren't you, Aoife?",
+                "Aoife",
+            ),
+            ("Then Sneha will fix the login page by tomorrow.", "Sneha"),
+            ("Divya, kindly do the smoke testing tonight.", "Divya"),
+            ("Priya, get me a draft by Monday, yeah?", "Priya"),
+        ];
+        for (said, owner) in cases {
+            let a = one(&[(owner, "Morning."), ("Siobhan", said)]);
+            assert_eq!(a.owner.as_deref(), Some(owner), "{said}");
+        }
+        // A purpose, a forecast and the floor handed over are not work handed out.
+        for said in [
+            "Mike will get a quote, so Bev can take it to them.",
+            "Sophie's going to be thrilled.",
+            "Njeri, kindly lead us.",
+        ] {
+            let found = items(&[
+                ("Bev", "Morning."),
+                ("Sophie", "Hi."),
+                ("Njeri", "Hello."),
+                ("Carol", said),
+            ]);
+            assert!(
+                found.iter().all(|a| a.owner.as_deref() != Some("Bev")
+                    && a.owner.as_deref() != Some("Sophie")
+                    && a.owner.as_deref() != Some("Njeri")),
+                "{said}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_request_to_a_title_belongs_to_whoever_takes_it() {
+        let a = one(&[
+            (
+                "Adebayo",
+                "Engineer, kindly obtain three quotations for the roof sheets by the twentieth.",
+            ),
+            ("Tunde", "Noted, sir."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Tunde"));
+        assert_eq!(a.due.as_deref(), Some("by the twentieth"));
     }
 }

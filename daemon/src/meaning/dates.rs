@@ -87,6 +87,12 @@ pub fn resolve(due: &str, today: i64, language: &Language) -> Option<i64> {
             };
             return Some(days_from_civil(y, m, days_in_month(y, m)));
         }
+        // "by the end of January": that month's last day, next year's once it has gone by.
+        if let Some(month) = language.months.iter().position(|m| has(m)).map(|i| i as u32 + 1) {
+            let (year, this_month, _) = civil_from_days(today);
+            let year = if month < this_month { year + 1 } else { year };
+            return Some(days_from_civil(year, month, days_in_month(year, month)));
+        }
         return None;
     }
     for (index, name) in language.weekdays.iter().enumerate() {
@@ -185,6 +191,8 @@ mod tests {
         assert_eq!(resolved("by the end of the week").as_deref(), Some("2026-12-04"));
         assert_eq!(resolved("the end of next week").as_deref(), Some("2026-12-11"));
         assert_eq!(resolved("end of the month").as_deref(), Some("2026-12-31"));
+        assert_eq!(resolved("by the end of January").as_deref(), Some("2027-01-31"));
+        assert_eq!(resolved("end of December").as_deref(), Some("2026-12-31"));
         assert_eq!(resolved("on the fourteenth").as_deref(), Some("2026-12-14"));
         assert_eq!(resolved("the 1st").as_deref(), Some("2027-01-01"), "the next first");
         assert_eq!(resolved("the nineteenth of March").as_deref(), Some("2027-03-19"));

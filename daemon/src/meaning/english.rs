@@ -674,15 +674,17 @@ pub static ENGLISH: Language = Language {
     // A reply that does not answer the question before it.
     non_answer: r"\b(?:good question|don't know|do not know|dunno|no idea|not sure|unsure|nothing yet|(?:no one|no-one|nobody)(?:'s|'ll| has| will| is)? (?:knows?|said|saying|told|tells?|heard|confirmed|commit)|not a word|(?:has|have|does|do)(?:n't| not) (?:answered|answer|replied|reply|got back to|gotten back to|get back to)|your guess is as good as mine|who knows|let me (?:think|check|look|find out|get back|see)|(?:i'll|we'll|i will|we will) (?:have to )?(?:check|find out|get back|come back|look into|see)|come back to|(?:let's |we'll )?park (?:it|that|this)|take (?:it|that|this) offline|let's (?:leave|hold off|not open|not get into)|hold (?:it|that|this) over|heard nothing|still (?:looking|checking|working out|trying)|rather not (?:guess|say)|can't say|hard to say|haven't heard|not that i know|no, nothing|nothing from|we'll see|to be decided|tbd|i can't remember|no clue)\b",
     // How a reply takes a request on.
-    acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|absolutely|of course|leave it with me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|can do|put me down|that's me|that'll be me|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah)\b",
+    acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|ya|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|absolutely|of course|leave it with me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|can do|put me down|that's me|that'll be me|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah|ya|noted)\b",
     // "I'll …": the speaker takes something on. `verb` and `rest` are the task.
     commitment: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|(?P<let_me>let me)|(?P<can>i can))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "can you …", "please …": the addressee is asked to do something.
-    request: r"\b(?:would\s+you\s+mind\s+(?P<minding>[a-z]+ing\b)|(?:it'd|it would)\s+be\s+(?:great|good|helpful|brilliant|lovely|ideal|nice)\s+if\s+you\s+could\s+|any\s+chance\s+you\s+could\s+|can\s+i\s+ask\s+you\s+to\s+|would\s+you\s+be\s+(?:good|kind)\s+enough\s+to\s+|(?:can|could|would|will)\s+you\s+(?:please\s+|maybe\s+|also\s+|just\s+|quickly\s+|ever\s+)?|please\s+|(?:make\s+sure|be\s+sure|don't\s+forget|remember)\s+(?:that\s+)?(?:you\s+|to\s+)|(?:i need|i'd like|i want|i'd love|what i (?:do |really )?(?:need|want) is)\s+(?:for\s+)?you\s+to\s+|(?P<obliged>(?:you'll|you)\s+(?:really\s+|just\s+|also\s+|still\s+)?(?:need|have)\s+to\s+|you've\s+got\s+to\s+|you're\s+going\s+to\s+(?:need|have)\s+to\s+)|(?:^|,\s+)(?P<you>you\s+(?:also\s+)?)?(?P<imperative>take|do|handle|own|cover|grab|pick up|run|lead|draft|write|send|book|call|ring|check|review|update|fix|sort out|look after|chase|prepare|get|bring|put|pop|nip|set up|sort|organise|organize|arrange|email|contact|ping|ask|find|order|buy|print|pay|submit|clean|shift|swap|remove|schedule|confirm|follow up|circulate|forward|collect|deliver|tidy|brief|invite|reach out|look into|get in touch|give)\b)(?P<verb>[a-z'-]*)(?P<rest>[^,.;?!]*)",
-    // "would you mind?": a request whose task was said just before.
-    request_bare: r"\b(?:would you mind|could you|can you|would you)\s*\?",
-    // "let's have X do …", "X will …": someone named is given the task.
-    assignment: r"(?:\blet's\s+(?:have|get)\s+(?P<who>you|[a-z]+)\s+(?:to\s+)?|\baction\s+items?\s+(?:for|to)\s+(?P<owner>[a-z]+)[:,]?\s+(?:to\s+|will\s+|is\s+to\s+)?|(?:^|[,:;]\s+|\band\s+)(?P<named>[a-z]+)\s+(?:will|is going to|is gonna|can take care of|can|should|needs to|has to|to)\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    request: r"\b(?:would\s+you\s+mind\s+(?P<minding>[a-z]+ing\b)|(?:it'd|it would)\s+be\s+(?:great|good|helpful|brilliant|lovely|ideal|nice)\s+if\s+you\s+could\s+|any\s+chance\s+you\s+could\s+|can\s+i\s+ask\s+you\s+to\s+|would\s+you\s+be\s+(?:good|kind)\s+enough\s+to\s+|(?:can|could|would|will)\s+you\s+(?:please\s+|maybe\s+|also\s+|just\s+|quickly\s+|ever\s+)?|please\s+|kindly\s+|(?:make\s+sure|be\s+sure|don't\s+forget|remember)\s+(?:that\s+)?(?:you\s+|to\s+)|(?:i need|i'd like|i want|i'd love|what i (?:do |really )?(?:need|want) is)\s+(?:for\s+)?you\s+to\s+|(?P<obliged>(?:you'll|you)\s+(?:really\s+|just\s+|also\s+|still\s+)?(?:need|have)\s+to\s+|you've\s+got\s+to\s+|you're\s+going\s+to\s+(?:need|have)\s+to\s+)|(?:^|,\s+)(?P<you>you\s+(?:also\s+)?)?(?P<imperative>take|do|handle|own|cover|grab|pick up|run|lead|draft|write|send|book|call|ring|check|review|update|fix|sort out|look after|chase|prepare|get|bring|put|pop|nip|set up|sort|organise|organize|arrange|email|contact|ping|ask|find|order|buy|print|pay|submit|clean|shift|swap|remove|schedule|confirm|follow up|circulate|forward|collect|deliver|tidy|brief|invite|reach out|look into|get in touch|give)\b)(?P<verb>[a-z'-]*)(?P<rest>[^,.;?!]*)",
+    // "would you mind?": a request whose task was said just before; ", yeah?": a tag that leaves
+    // an order an order ("Priya, get me a draft by Monday, yeah?").
+    request_bare: r"\b(?:would you mind|could you|can you|would you)\s*\?|,\s*(?:yeah|yes|right|okay|ok|alright)\s*\?\s*$",
+    // "let's have X do …", "X will …", "then X will …", "X's going to …": someone named is given
+    // the task ("so X can …" says what for: not one).
+    assignment: r"(?:\blet's\s+(?:have|get)\s+(?P<who>you|[a-z]+)\s+(?:to\s+)?|\baction\s+items?\s+(?:for|to)\s+(?P<owner>[a-z]+)[:,]?\s+(?:to\s+|will\s+|is\s+to\s+)?|(?:^|[,:;]\s+|\b(?:and|then)\s+)(?P<named>[a-z]+)(?:\s+(?:will|is going to|is gonna|can take care of|can|should|needs to|has to|to)|'s\s+(?:going\s+to|gonna))\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "someone should …": something to do that nobody has taken yet.
     unowned: r"^(?:(?:so|okay|ok|and|right|then)[,]?\s+)*who(?:'s|\s+is)?\s+(?:going\s+to|gonna|will|can|could|wants\s+to)\s+(?P<who_verb>[a-z'-]+)(?P<who_rest>[^,.;?!]*)\?|\b(?:(?P<asked>(?:can|could|would|will)\s+(?:some(?:one|body)|any(?:one|body))\s+(?:please\s+|also\s+|just\s+)?)|(?:some(?:one|body)|any(?:one|body))(?:\s+(?:from|in|on)\s+[a-z]+)?\s+(?:also\s+|still\s+|really\s+)?(?:should|needs? to|has to|must|ought to|(?:will|'ll)\s+(?:have|need) to|to)\s+|some(?:one|body)(?:'s|\s+is)\s+(?:going\s+to|gonna)\s+(?:have|need)\s+to\s+|(?:we|i)\s+(?:still\s+|also\s+|really\s+)?need\s+(?:some(?:one|body))\s+to\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "the handbook needs updating": a thing that needs doing.
@@ -759,6 +761,16 @@ pub static ENGLISH: Language = Language {
         "the lot",
     ],
     subject_pronouns: &["you", "we", "i", "they", "he", "she", "it", "anyone", "anybody"],
+    proposing_verbs: &["propose", "suggest", "move", "recommend", "argue"],
+    promise_idioms: &[
+        "hold you to",
+        "take your word",
+        "believe it when",
+        "drink to that",
+        "eat my hat",
+    ],
+    addition_words: &["also", "too", "as well", "another", "besides", "and then"],
+    addition_leads: &["and", "plus"],
     // Verbs of a request carried out in the meeting itself ("can you hear us?", "can you walk us
     // through it?"): not a task for later.
     in_meeting: &[
@@ -806,6 +818,7 @@ pub static ENGLISH: Language = Language {
     // Verbs that are carried out in the meeting when told to the people in it ("tell us", "give
     // me a second"); to anyone else they are tasks ("tell finance").
     to_the_room: &[
+        "lead",
         "tell",
         "explain",
         "show",
@@ -1235,12 +1248,45 @@ pub static ENGLISH: Language = Language {
     },
     and: "and",
     vocative_leads: &["and", "but", "so", "oh", "okay", "ok", "right", "now", "well"],
+    titles: &[
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "chair",
+        "engineer",
+        "doctor",
+        "doc",
+        "nurse",
+        "chef",
+        "coach",
+        "sir",
+        "madam",
+        "boss",
+        "captain",
+        "skipper",
+        "treasurer",
+        "secretary",
+        "officer",
+        "sergeant",
+        "professor",
+        "pastor",
+        "reverend",
+        "vicar",
+        "councillor",
+        "sister",
+        "brother",
+        "mister",
+        "guys",
+        "folks",
+        "everyone",
+        "team",
+    ],
     you: "you",
     capital_i: "i",
     bare_acceptance_verbs: &["take", "do", "handle", "sort", "grab", "cover", "own"],
     bare_acceptance_objects: &["", "it", "that", "this", "care"],
     vague_promise: ("try", &["", "my", "our", "it", "that", "this", "again", "harder"]),
-    due: r"\b(?:(?:(?:by|before|until|till|on|for|during|in|within|over|after|no later than|from)\s+(?:the\s+(?:ORDINALS)(?:\s+of\s+(?:MONTHS))?|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+(?:MONTHS))?|(?:MONTHS)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?|(?:a|one|two|three|four|five|six|a\s+couple\s+of|\d+)\s+(?:days?|weeks?|months?)|the\s+holidays)|(?:(?:by|before|until|till|on|for|during|in|within|after|at|no later than|from)\s+)?(?:the\s+)?(?:today|tonight|tomorrow(?:\s+(?:morning|afternoon|evening|night))?|this\s+(?:morning|afternoon|evening)|end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:day|week|month|quarter|year|sprint)|eod|(?:this|next|the\s+following|the\s+next|coming)\s+(?:week|month|quarter|year|sprint|weekend|WEEKDAYS)|(?:WEEKDAYS)(?:'s\s+[a-z]+(?:-[a-z]+)?)?(?:\s+(?:morning|afternoon|evening|night|lunchtime|arvo))?(?:\s+at\s+(?:noon|midday|lunchtime|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)(?:\s+(?:o'clock|am|pm|thirty))?))?|first\s+thing(?:\s+(?:tomorrow(?:\s+morning)?|in\s+the\s+morning|(?:on\s+)?(?:WEEKDAYS)))?|(?:first|last|next)\s+(?:[a-z]+\s+)?(?:weeks?|weekends?|days?)\s+(?:in|of)\s+(?:MONTHS)|(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))\s+of\s+(?:MONTHS)|easter|christmas|next\s+(?:[a-z]+\s+)?(?:meeting|stand-?up|review|release|call|session)|(?:early|later|late)\s+(?:this|next)\s+(?:week|month)|(?:straight|right|just)\s+after\s+(?:this|the)\s+(?:meeting|call)|(?:in|within|over)\s+the\s+next\s+(?:day\s+or\s+two|couple\s+of\s+(?:days|weeks)|few\s+days|(?:day|week|fortnight|month))|asap|as\s+soon\s+as\s+possible))\b|(?:at|after|before|until|till)\s+(?:about\s+|around\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)(?:\s+(?:o'clock|am|pm|a\.m|p\.m|thirty|fifteen|forty-five|sharp))?(?:\s*[,.;?!]|\s*$)|(?:at|after|before|until|till|by)\s+(?:half\s+(?:past\s+)?|quarter\s+(?:past|to)\s+)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|(?:at|after|before|until|till|by)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)\s+(?:o'clock|am|pm|a\.m|p\.m)|(?:by|at|before|after|around)\s+(?:noon|midday|lunch(?:time)?|(?:close|end)\s+of\s+(?:play|business)(?:\s+(?:on\s+)?(?:today|tomorrow|WEEKDAYS))?)\b)",
+    due: r"\b(?:(?:(?:by|before|until|till|on|for|during|in|within|over|after|no later than|from)\s+(?:the\s+(?:ORDINALS)(?:\s+of\s+(?:MONTHS))?|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+(?:MONTHS))?|(?:MONTHS)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?|(?:a|one|two|three|four|five|six|a\s+couple\s+of|\d+)\s+(?:days?|weeks?|months?)|the\s+holidays)|(?:(?:by|before|until|till|on|for|during|in|within|after|at|no later than|from)\s+)?(?:the\s+)?(?:today|tonight|tomorrow(?:\s+(?:morning|afternoon|evening|night))?|this\s+(?:morning|afternoon|evening)|end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:day|week|month|quarter|year|sprint)|end\s+of\s+(?:MONTHS)|eod|(?:this|next|the\s+following|the\s+next|coming)\s+(?:week|month|quarter|year|sprint|weekend|WEEKDAYS)|(?:WEEKDAYS)(?:'s\s+[a-z]+(?:-[a-z]+)?)?(?:\s+(?:morning|afternoon|evening|night|lunchtime|arvo))?(?:\s+at\s+(?:noon|midday|lunchtime|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)(?:\s+(?:o'clock|am|pm|thirty))?))?|first\s+thing(?:\s+(?:tomorrow(?:\s+morning)?|in\s+the\s+morning|(?:on\s+)?(?:WEEKDAYS)))?|(?:first|last|next)\s+(?:[a-z]+\s+)?(?:weeks?|weekends?|days?)\s+(?:in|of)\s+(?:MONTHS)|(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))\s+of\s+(?:MONTHS)|easter|christmas|next\s+(?:[a-z]+\s+)?(?:meeting|stand-?up|review|release|call|session)|(?:early|later|late)\s+(?:this|next)\s+(?:week|month)|(?:straight|right|just)\s+after\s+(?:this|the)\s+(?:meeting|call)|(?:in|within|over)\s+the\s+next\s+(?:day\s+or\s+two|couple\s+of\s+(?:days|weeks)|few\s+days|(?:day|week|fortnight|month))|asap|as\s+soon\s+as\s+possible))\b|(?:at|after|before|until|till)\s+(?:about\s+|around\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)(?:\s+(?:o'clock|am|pm|a\.m|p\.m|thirty|fifteen|forty-five|sharp))?(?:\s*[,.;?!]|\s*$)|(?:at|after|before|until|till|by)\s+(?:half\s+(?:past\s+)?|quarter\s+(?:past|to)\s+)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|(?:at|after|before|until|till|by)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)\s+(?:o'clock|am|pm|a\.m|p\.m)|(?:by|at|before|after|around)\s+(?:noon|midday|lunch(?:time)?|(?:close|end)\s+of\s+(?:play|business)(?:\s+(?:on\s+)?(?:today|tomorrow|WEEKDAYS))?)\b)",
     due_event: r"\bbefore\s+(?:the\s+|they\s+|we\s+|it\s+|[a-z]+'s\s+)?[a-z][a-z' -]*$",
     due_clause: r"^(?:(?:no rush|ideally|hopefully|preferably|if possible|at the latest)[,.]?\s*)*(?P<due>(?:by|before|until|till)\s+[a-z' -]+?)(?:[,.;?!]|$)",
     due_expected: r"\b(?:no rush|ideally|is fine|at the latest|if possible|i can have|by when|deadline|due)\b",

@@ -69,6 +69,18 @@ pub struct Language {
     pub back_references: &'static [&'static str],
     /// Subject pronouns: a verb followed by one asks ("do you…"), it does not order.
     pub subject_pronouns: &'static [&'static str],
+    /// Verbs that, after "I'll" and before a clause of their own, put something to the meeting
+    /// there and then ("I'll propose we spend up to five thousand"), not a task for later ("I'll
+    /// propose it at the AGM").
+    pub proposing_verbs: &'static [&'static str],
+    /// Sayings shaped like a promise that promise nothing, lower case, from the verb on ("I'll
+    /// hold you to that").
+    pub promise_idioms: &'static [&'static str],
+    /// Words that make a taker's further promise another item ("… and I'll also book the room").
+    pub addition_words: &'static [&'static str],
+    /// Words that, leading a promise, add it to what came before ("And I'll have the receipts
+    /// out by the fifteenth").
+    pub addition_leads: &'static [&'static str],
     pub in_meeting: &'static [&'static str],
     pub to_the_room: &'static [&'static str],
     pub to_the_room_objects: &'static [&'static str],
@@ -206,6 +218,9 @@ pub struct Language {
     /// Words that can set a name off like a comma at the start of a clause ("But Femi, chase
     /// legal"), lower case.
     pub vocative_leads: &'static [&'static str],
+    /// Words people are called by that are no name ("Engineer, kindly obtain three quotes"),
+    /// lower case: the request goes to whoever is meant, known by who takes it on.
+    pub titles: &'static [&'static str],
     /// The second person, whose request goes to the addressee ("you take the west wing").
     pub you: &'static str,
     /// The first person singular where it is written with a capital inside a sentence ("I"),
