@@ -46,7 +46,8 @@ struct Found {
     task: String,
     due: Option<String>,
     confidence: f32,
-    /// Where the task's clause ends in the sentence (bytes).
+    /// Where the task's clause starts (its verb) and ends in the sentence (bytes).
+    clause_start: usize,
     clause_end: usize,
     /// Only an item if someone takes it on (a question of who will do it).
     needs_taker: bool,
@@ -100,6 +101,13 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
             let mut confidence = item.confidence;
             let mut text_said = sentence.text.clone();
             let mut follow = FollowUp::default();
+            // Put to someone by name or to the person spoken to, not to the room: what they
+            // promise in reply says how they will do it.
+            let asked_directly = match &item.owner {
+                Owner::Known(name) => sentence.speaker.as_ref() != Some(name),
+                Owner::Addressee => true,
+                Owner::Open => false,
+            };
             for (offset, later) in sentences.iter().enumerate().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
                 let later_text = cues.normalise(&later.text);
                 follow.read(sentence, later, &later_text, cues);
@@ -124,23 +132,26 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                             follow.taken_at = Some(offset);
                             // "I'll sort that, chef." took it: no item of its own; nor has "Ya,
                             // I'll block one hour on Thursday." after "Karthik, please give
-                            // Arjun a handover by Friday": how they will do what they were asked.
-                            let asked = sentence.speaker.as_ref() != Some(&taker);
+                            // Arjun a handover by Friday", or "Yeah, I'm on it, I'll get the
+                            // auto-electrician out.": how they will do what they took on.
+                            let from_someone_else = sentence.speaker.as_ref() != Some(&taker);
                             absorbed[offset] = refers_back(&later_text, cues)
                                 || takes_on(&later_text, &item.task, cues)
-                                || (asked && says_how(&later_text, cues).is_some());
+                                || (from_someone_else && says_how(&later_text, cues).is_some());
                         }
                     }
                 } else if later.speaker == follow.taken_by
                     && (refers_back(&later_text, cues)
                         || (follow.taken_at.is_some_and(|taken| sentences[taken].turn == later.turn)
-                            && says_how(&later_text, cues)
-                                .is_some_and(|promise| about_the_task(&promise, &item.task, cues.language))))
+                            && says_how(&later_text, cues).is_some_and(|promise| {
+                                asked_directly || about_the_task(&promise, &item.task, cues.language)
+                            })))
                 {
-                    // "I'll do it. I'll send them over this afternoon.", "I'll do it. I'll have
-                    // the notice up by the end of the month.": the same item, maybe with its due
-                    // date (said of the promise: "I think it's end of month, but I'll confirm"
-                    // dates the licences, not the check).
+                    // "I'll do it. I'll send them over this afternoon.", "Sure. I'll go through
+                    // it over the weekend." (asked by name), "I'll do it. I'll have the notice
+                    // up by the end of the month." (a volunteer, about the task): the same item,
+                    // maybe with its due date (said of the promise: "I think it's end of month,
+                    // but I'll confirm" dates the licences, not the check).
                     absorbed[offset] = true;
                     if due.is_none() {
                         due = if refers_back(&later_text, cues) {
@@ -158,7 +169,9 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 if follow.stop {
                     break;
                 }
-                if due.is_none() && follow.may_give_due && !later.is_question() {
+                // "Plus I'll review Rohan's PR tomorrow" dates its own promise, not this one.
+                let another_promise = cues.commitment.is_match(&later_text) && says_how(&later_text, cues).is_none();
+                if due.is_none() && follow.may_give_due && !later.is_question() && !another_promise {
                     if let Some(d) = due_of_reply(&later_text, cues) {
                         due = Some(d);
                         segments.push(later.seq);
@@ -353,6 +366,9 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             || cues.language.numbers.contains(&verb.as_str())
             || cues.language.subject_pronouns.contains(&verb.as_str())
             || cues.language.determiners.contains(&verb.as_str())
+            // "Jo can do it" after "Who's going to write the press release?" gives that item
+            // its taker; it is no item of its own.
+            || is_bare_acceptance(&verb, captures.name("rest").map_or("", |m| m.as_str()), cues.language)
         {
             continue;
         }
@@ -394,6 +410,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         }
     }
     found.sort_by_key(|(start, _)| *start);
+    end_before_next(&mut found, text, cues);
     found.dedup_by(|later, earlier| later.1.task == earlier.1.task || merged(&mut earlier.1, &later.1, cues.language));
     found.into_iter().map(|(_, f)| f).collect()
 }
@@ -423,18 +440,30 @@ fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f
         .filter(|m| !m.as_str().is_empty())
         .or_else(|| captures.name("minding"))
         .or_else(|| captures.name("verb"))
-        .or_else(|| captures.name("who_verb"))
-        .map_or("", |m| m.as_str());
+        .or_else(|| captures.name("who_verb"));
     let rest = captures
         .name("rest")
         .or_else(|| captures.name("who_rest"))
         .map_or("", |m| m.as_str());
-    let clause = format!("{verb}{rest}");
+    let clause = format!("{}{rest}", verb.map_or("", |m| m.as_str()));
     let clause_end = captures.get(0).map_or(0, |m| m.end());
-    let mut due = due_in(&clause, cues);
-    let mut task = clause.clone();
-    if let Some(found) = cues.due.find(&task) {
-        task.replace_range(found.range(), "");
+    let clause_start = verb.map_or(clause_end, |m| m.start());
+    item_of_clause(owner, &clause, clause_start, clause_end, cues, confidence)
+}
+
+/// An item whose task is `clause` (from its verb on), found at `clause_start..clause_end`.
+fn item_of_clause(
+    owner: Owner,
+    clause: &str,
+    clause_start: usize,
+    clause_end: usize,
+    cues: &Cues,
+    confidence: f32,
+) -> Found {
+    let mut due = due_in(clause, cues);
+    let mut task = clause.to_owned();
+    if let Some(found) = due_found(&task, cues) {
+        task.replace_range(found, "");
     } else if let Some(found) = cues.due_event.find(&task) {
         // "… before family meal", "… before they go to the exec team": an event as the due date.
         due = Some(task[found.start()..].trim().to_owned());
@@ -446,8 +475,32 @@ fn item(owner: Owner, captures: &regex::Captures<'_>, cues: &Cues, confidence: f
         task,
         due,
         confidence,
+        clause_start,
         clause_end,
         needs_taker: false,
+    }
+}
+
+/// "I'll update the deck and Raj will book the room for Thursday": a clause runs to the next
+/// punctuation, so one that holds the next item's start ends there (with the word that joined
+/// them), and its due date is looked for in what is left.
+fn end_before_next(found: &mut [(usize, Found)], text: &str, cues: &Cues) {
+    for at in 1..found.len() {
+        let next_start = found[at].0;
+        let earlier = &found[at - 1].1;
+        if earlier.clause_end <= next_start || earlier.clause_start >= next_start {
+            continue;
+        }
+        let mut clause = text[earlier.clause_start..next_start].trim_end_matches([',', ' ']);
+        if let Some((kept, last)) = clause.rsplit_once(' ') {
+            if cues.language.clause_joins.contains(&last.to_lowercase().as_str()) {
+                clause = kept.trim_end_matches([',', ' ']);
+            }
+        }
+        let (owner, confidence, needs_taker) = (earlier.owner.clone(), earlier.confidence, earlier.needs_taker);
+        let mut cut = item_of_clause(owner, clause, earlier.clause_start, next_start, cues, confidence);
+        cut.needs_taker = needs_taker;
+        found[at - 1].1 = cut;
     }
 }
 
@@ -470,10 +523,41 @@ fn tidy_task(task: &str, language: &Language) -> String {
 
 /// A due date said in `text`, as said.
 fn due_in(text: &str, cues: &Cues) -> Option<String> {
+    let found = due_found(text, cues)?;
+    Some(
+        text[found]
+            .trim()
+            .trim_end_matches([',', '.', ';', '?', '!'])
+            .to_owned(),
+    )
+    .filter(|d| !d.is_empty())
+}
+
+/// Where the first due date in `text` is, not counting an ordinal that a thing follows ("fix
+/// the printer on the second floor").
+fn due_found(text: &str, cues: &Cues) -> Option<std::ops::Range<usize>> {
     cues.due
         .find_iter(text)
-        .map(|m| m.as_str().trim().trim_end_matches([',', '.', ';', '?', '!']).to_owned())
-        .find(|d| !d.is_empty())
+        .find(|found| !found.as_str().trim().is_empty() && !ordinal_of_a_thing(text, found, cues.language))
+        .map(|found| found.range())
+}
+
+/// "the second floor", "the 3rd row": an ordinal with a noun after it, no day of the month.
+fn ordinal_of_a_thing(text: &str, found: &regex::Match<'_>, language: &Language) -> bool {
+    let last = found.as_str().split_whitespace().last().unwrap_or("").to_lowercase();
+    let ordinal = language.ordinals.contains(&last.as_str())
+        || (last.starts_with(|c: char| c.is_ascii_digit()) && last.ends_with(|c: char| c.is_alphabetic()));
+    let next = text[found.end()..]
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    ordinal
+        && !next.is_empty()
+        && next.chars().all(char::is_alphabetic)
+        && !language.stopwords.contains(&next.as_str())
+        && !language.months.contains(&next.as_str())
+        && !language.weekdays.contains(&next.as_str())
 }
 
 /// A due date in a reply or a sentence after the item: a time expression, or a clause that
@@ -1464,5 +1548,99 @@ mod tests {
         ]);
         assert_eq!(a.owner.as_deref(), Some("Tunde"));
         assert_eq!(a.due.as_deref(), Some("by the twentieth"));
+    }
+
+    #[test]
+    fn a_clause_ends_where_the_next_item_starts() {
+        let found = items(&[
+            ("Raj", "Morning."),
+            ("Greg", "I'll update the deck and Raj will book the room for Thursday."),
+        ]);
+        let got: Vec<_> = found
+            .iter()
+            .map(|a| (a.owner.as_deref(), a.task.as_str(), a.due.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("Greg"), "update the deck", None),
+                (Some("Raj"), "book the room", Some("for Thursday"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reply_that_promises_more_dates_only_its_own_promise() {
+        let found = items(&[
+            ("Arjun", "Someone should write up the test plan."),
+            ("Kavya", "I'll do it. Plus I'll review Rohan's PR tomorrow."),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            (found[0].task.as_str(), found[0].due.as_deref()),
+            ("write up the test plan", None)
+        );
+        assert_eq!(found[1].due.as_deref(), Some("tomorrow"));
+    }
+
+    #[test]
+    fn asked_by_name_a_promise_after_the_yes_says_how() {
+        for reply in [
+            "Sure. I'll go through it over the weekend.",
+            "No worries, I'll ring around tomorrow.",
+        ] {
+            let a = one(&[
+                ("Sunil", "Nisha, please review the contract before Monday."),
+                ("Nisha", reply),
+            ]);
+            assert_eq!(
+                (a.owner.as_deref(), a.due.as_deref()),
+                (Some("Nisha"), Some("before Monday")),
+                "{reply}"
+            );
+        }
+        // A volunteer's promise about something else is its own item.
+        let found = items(&[
+            ("Maeve", "Someone should email the parents about the trip."),
+            ("Claire", "I'll do it. I'll ring the coach company in the morning."),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].due.as_deref(), Some("in the morning"));
+    }
+
+    #[test]
+    fn naming_the_taker_is_no_item_of_its_own() {
+        let a = one(&[
+            ("Nick", "Who's going to write the press release?"),
+            ("Sam", "Jo can do it."),
+            ("Jo", "Okay."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.task.as_str()),
+            (Some("Jo"), "write the press release")
+        );
+        none_is_an_item(&["Bronwyn, kindly note that the office is closed on Monday."]);
+    }
+
+    #[test]
+    fn an_ordinal_before_a_thing_is_no_date() {
+        let a = one(&[
+            ("Ana", "Someone needs to fix the printer on the second floor."),
+            ("Tariq", "I'll do it."),
+        ]);
+        assert_eq!(
+            (a.task.as_str(), a.due.as_deref()),
+            ("fix the printer on the second floor", None)
+        );
+        let a = one(&[("Ana", "I'll send the invoices by the second, before the audit.")]);
+        assert_eq!(a.due.as_deref(), Some("by the second"));
+        let a = one(&[
+            ("Ana", "Chef, kindly update the allergen sheet by the weekend."),
+            ("Marco", "Yes chef."),
+        ]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Marco"), Some("by the weekend"))
+        );
     }
 }
