@@ -11,7 +11,7 @@
 //! ("No hurry, the end of the month works", "I can have it by Monday"). Pure.
 
 use super::dates;
-use super::text::Sentence;
+use super::text::{self, Sentence};
 use super::{finding_id, Cues, Language};
 use crate::pipeline::{ActionItem, Finding, FindingBody};
 
@@ -110,6 +110,8 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
             };
             for (offset, later) in sentences.iter().enumerate().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
                 let later_text = cues.normalise(&later.text);
+                // The promise in it that says how, if any: none when it adds another thing.
+                let how = says_how(&later_text, cues);
                 follow.read(sentence, later, &later_text, cues);
                 if follow.taken_at.is_none()
                     && follow.taken_by.is_none()
@@ -137,15 +139,15 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                             let from_someone_else = sentence.speaker.as_ref() != Some(&taker);
                             absorbed[offset] = refers_back(&later_text, cues)
                                 || takes_on(&later_text, &item.task, cues)
-                                || (from_someone_else && says_how(&later_text, cues).is_some());
+                                || (from_someone_else && how.is_some());
                         }
                     }
                 } else if later.speaker == follow.taken_by
                     && (refers_back(&later_text, cues)
                         || (follow.taken_at.is_some_and(|taken| sentences[taken].turn == later.turn)
-                            && says_how(&later_text, cues).is_some_and(|promise| {
-                                asked_directly || about_the_task(&promise, &item.task, cues.language)
-                            })))
+                            && how
+                                .as_deref()
+                                .is_some_and(|promise| asked_directly || about_the_task(promise, &item.task, cues))))
                 {
                     // "I'll do it. I'll send them over this afternoon.", "Sure. I'll go through
                     // it over the weekend." (asked by name), "I'll do it. I'll have the notice
@@ -157,7 +159,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                         due = if refers_back(&later_text, cues) {
                             due_in(&later_text, cues)
                         } else {
-                            says_how(&later_text, cues).and_then(|promise| due_in(&promise, cues))
+                            how.as_deref().and_then(|promise| due_in(promise, cues))
                         };
                         if due.is_some() {
                             segments.push(later.seq);
@@ -170,7 +172,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                     break;
                 }
                 // "Plus I'll review Rohan's PR tomorrow" dates its own promise, not this one.
-                let another_promise = cues.commitment.is_match(&later_text) && says_how(&later_text, cues).is_none();
+                let another_promise = cues.commitment.is_match(&later_text) && how.is_none();
                 if due.is_none() && follow.may_give_due && !later.is_question() && !another_promise {
                     if let Some(d) = due_of_reply(&later_text, cues) {
                         due = Some(d);
@@ -794,18 +796,12 @@ fn promises_nothing(verb: &str, rest: &str, language: &Language) -> bool {
 /// also book the room") rather than saying how they will do it ("Ya, I'll block one hour on
 /// Thursday").
 fn adds_another(text: &str, promise: &str, language: &Language) -> bool {
-    let words: Vec<String> = text
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let spaced = format!(" {} ", words.join(" "));
+    let words = text::lower_words(text);
     let lead = promise.split_whitespace().next().unwrap_or("").to_lowercase();
     language
         .addition_words
         .iter()
-        .any(|word| spaced.contains(&format!(" {word} ")))
+        .any(|word| text::has_phrase(&words, word))
         || language.addition_leads.contains(&lead.as_str())
         || words
             .first()
@@ -826,17 +822,10 @@ fn says_how(text: &str, cues: &Cues) -> Option<String> {
 }
 
 /// Whether a promise names something of the task ("I'll have the notice up" of "put a notice up
-/// in the waiting room"): a word of three letters or more, not a stop word, in both.
-fn about_the_task(promise: &str, task: &str, language: &Language) -> bool {
-    let content = |text: &str| -> Vec<String> {
-        text.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() >= 3 && !language.stopwords.contains(w))
-            .map(str::to_owned)
-            .collect()
-    };
-    let task_words = content(task);
-    content(promise).iter().any(|word| task_words.contains(word))
+/// in the waiting room"): a word that says something, in both.
+fn about_the_task(promise: &str, task: &str, cues: &Cues) -> bool {
+    let task_words = cues.telling_words(task);
+    cues.telling_words(promise).iter().any(|word| task_words.contains(word))
 }
 
 /// "I'll cover it if Sam can't make it", "I'll fix it myself if nobody else does": an offer that

@@ -22,7 +22,7 @@
 //! work"), what someone just reported repeated back ("The pool closes at six now." "Okay, so the
 //! pool closes at six."), forecasts, or what was done before. Pure.
 
-use super::text::Sentence;
+use super::text::{self, Sentence};
 use super::{finding_id, Cues};
 use crate::pipeline::{Decision, Finding, FindingBody};
 
@@ -359,31 +359,14 @@ fn turn_before_from_someone_else(sentences: &[Sentence], at: usize) -> Vec<&Sent
         .collect()
 }
 
-/// Whether `text` shares two words that say something (days and months too, which say when)
-/// with what was `said`.
+/// Whether `text` shares two words that say something with what was `said`.
 fn shares_two_telling_words(text: &str, said: &[&str], cues: &Cues) -> bool {
-    let telling = |words: &str| -> Vec<String> {
-        words
-            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-            .map(str::to_lowercase)
-            .filter(|word| {
-                word.chars().count() >= TELLING_WORD_MIN_CHARS
-                    && (!cues.is_stopword(word)
-                        || cues.language.weekdays.contains(&word.as_str())
-                        || cues.language.months.contains(&word.as_str()))
-            })
-            .collect()
-    };
-    let offered: Vec<String> = said.iter().flat_map(|s| telling(s)).collect();
-    let mut shared = telling(text);
+    let offered: Vec<String> = said.iter().flat_map(|s| cues.telling_words(s)).collect();
+    let mut shared = cues.telling_words(text);
     shared.sort();
     shared.dedup();
     shared.iter().filter(|word| offered.contains(word)).count() >= 2
 }
-
-/// The fewest letters of a word that says something when sentences are compared ("dress",
-/// "Thursday"; not "the", "so").
-const TELLING_WORD_MIN_CHARS: usize = 4;
 
 /// Whether the sentence at `at` repeats a plan the turn before, someone else's, stated as a
 /// fact, not put forward with a doubt ("We could publish on the third." stays a proposal the
@@ -608,15 +591,7 @@ fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
         .captures(text.trim())
         .and_then(|c| c.name("choice").or_else(|| c.name("contrasted")))
         .is_some_and(|choice| {
-            // Whole words only: "if" is not in "fifteen".
-            let words: Vec<String> = choice
-                .as_str()
-                .to_lowercase()
-                .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect();
-            let spaced = format!(" {} ", words.join(" "));
+            let words = text::lower_words(choice.as_str());
             // "So it's raining then": a state, not a choice.
             words.len() >= 2
                 && !cues.then_state.is_match(&words.join(" "))
@@ -624,7 +599,7 @@ fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
                     .language
                     .then_not_decided
                     .iter()
-                    .any(|phrase| spaced.contains(&format!(" {phrase} ")))
+                    .any(|phrase| text::has_phrase(&words, phrase))
         })
 }
 

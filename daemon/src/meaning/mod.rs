@@ -262,6 +262,10 @@ pub struct DateWords {
     pub possessive: &'static str,
 }
 
+/// The fewest letters of a word that says something when sentences are compared ("dress",
+/// "Thursday"; not "the", "so").
+const TELLING_WORD_MIN_CHARS: usize = 4;
+
 /// A language's patterns, compiled once.
 pub struct Cues {
     pub language: &'static Language,
@@ -460,6 +464,21 @@ impl Cues {
     /// Whether `word` (any case) is a stopword.
     pub fn is_stopword(&self, word: &str) -> bool {
         self.language.stopwords.contains(&word.to_lowercase().as_str())
+    }
+
+    /// The words of `text` that say something when sentences are compared, lower case: not
+    /// stop words, at least `TELLING_WORD_MIN_CHARS` long ("dress"; not "the", "so"), and days
+    /// and months too, which say when.
+    pub fn telling_words(&self, text: &str) -> Vec<String> {
+        text::lower_words(text)
+            .into_iter()
+            .filter(|word| {
+                word.chars().count() >= TELLING_WORD_MIN_CHARS
+                    && (!self.is_stopword(word)
+                        || self.language.weekdays.contains(&word.as_str())
+                        || self.language.months.contains(&word.as_str()))
+            })
+            .collect()
     }
 
     /// Whether `word` as written could be someone's name: capitalised, letters only, and not

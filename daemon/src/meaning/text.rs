@@ -113,6 +113,22 @@ pub fn split_sentences<'t>(text: &'t str, language: &Language) -> Vec<&'t str> {
     sentences
 }
 
+/// The words of `text` in lower case, an apostrophe kept inside one ("don't"), anything else
+/// a break.
+pub fn lower_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `phrase` (lower case, one space between words) stands in `words` as whole words:
+/// "if" is not in "fifteen".
+pub fn has_phrase(words: &[String], phrase: &str) -> bool {
+    format!(" {} ", words.join(" ")).contains(&format!(" {phrase} "))
+}
+
 /// The words of a sentence.
 pub fn words(sentence: &str) -> Vec<Word> {
     sentence
@@ -237,6 +253,14 @@ pub fn said(lines: &[(&str, &str)]) -> Vec<Sentence> {
 mod tests {
     use super::*;
     use crate::meaning::english::ENGLISH;
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        let words = lower_words("Fifteen, and I'll ALSO ring them — as well.");
+        assert_eq!(words[..3], ["fifteen", "and", "i'll"]);
+        assert!(has_phrase(&words, "also") && has_phrase(&words, "ring them as well"));
+        assert!(!has_phrase(&words, "if") && !has_phrase(&words, "ring the"));
+    }
 
     #[test]
     fn sentences_end_at_stops_not_inside_numbers_or_after_abbreviations() {
