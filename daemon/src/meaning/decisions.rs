@@ -6,7 +6,9 @@
 //! discounting in the summer."), closes a choice ("Grey it is, then", "Temps it is.", "…. That's
 //! settled.", "…. That's a hard no.", "So it's the Tuesday then, the fourteenth."), follows an
 //! assent or an announcement ("Agreed, then. The patch goes ahead.", "This is how it goes. The
-//! ferry…"), grants at once the leave asked to act ("Can I order the gloves?" "Fine, order them."),
+//! ferry…", "Here's how it's going to work. Fuel boards first."), is named by the sentence beside
+//! it ("Helmets on past the gate. That's the rule from now on."), grants at once the leave asked
+//! to act ("Can I order the gloves?" "Fine, order them.", "Yes. Go ahead, up to two hundred."),
 //! sets a standing rule for a case outside the room's doing ("If the swell's over two metres, the
 //! carnival shifts to the lagoon."), is confirmed by the room at once ("… Everyone happy with
 //! that?" "Yes."), takes effect from a date ("So, from tonight, nobody leaves without…", "Okay, …,
@@ -15,12 +17,13 @@
 //! and the tenth now…", "Right, visiting hours stay open, then."), or is a plan whoever runs the
 //! meeting states and the next speaker takes up ("We replace it." "Fine by me." / "I'll order it.")
 //! or that takes up what the turn before put forward ("After the final dress, so Thursday." "Okay,
-//! photo call moves to Thursday after the final dress."). Not proposals, doubts or deferrals ("we
-//! could maybe…", "let's leave that for next time"), questions, descriptions of how things go
-//! ("we're not selling tickets fast enough", "nobody knows", "Nobody opens the newsletter,
-//! honestly."), suppositions and reasons ("it would go in the bin", "because we put off the boiler
-//! work"), what someone just reported repeated back ("The pool closes at six now." "Okay, so the
-//! pool closes at six."), forecasts, or what was done before. Pure.
+//! photo call moves to Thursday after the final dress."), or sets a date summing up ("So the open
+//! day's the twelfth", "Fine, so the review is moved to Thursday"). Not proposals, doubts or
+//! deferrals ("we could maybe…", "let's leave that for next time"), questions, descriptions of how
+//! things go ("we're not selling tickets fast enough", "nobody knows", "Nobody opens the
+//! newsletter, honestly."), suppositions and reasons ("it would go in the bin", "because we put
+//! off the boiler work"), what someone just reported repeated back ("The pool closes at six now."
+//! "Okay, so the pool closes at six."), forecasts, or what was done before. Pure.
 
 use super::text::{self, Sentence};
 use super::{finding_id, Cues};
@@ -58,6 +61,15 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
     }
     let text = cues.normalise(&sentence.text);
     if cues.hedge.is_match(&text) || cues.past.is_match(&text) || cues.meeting_flow.is_match(&text) {
+        return None;
+    }
+    // "That's the rule from now on.": the sentence beside it is the decision.
+    let in_turn = |place: Option<usize>| {
+        place
+            .and_then(|p| sentences.get(p))
+            .is_some_and(|s| s.turn == sentence.turn)
+    };
+    if names_a_rule(&text, cues) && (in_turn(at.checked_sub(1)) || in_turn(at.checked_add(1))) {
         return None;
     }
     let by_chair = chair.is_some() && sentence.speaker.as_deref() == chair;
@@ -105,11 +117,25 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // Thursday.").
         (
             (neighbour_in_turn(sentences, at, 1, &cues.settles_the_last, cues)
+                || sentences
+                    .get(at + 1)
+                    .is_some_and(|next| next.turn == sentence.turn && names_a_rule(&next.text, cues))
                 || (neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues)
                     && (plans_something(&text, true, cues) || is_granted_doing(&text, cues) || closed_by_then(&text))))
                 && !conditional(&text, cues)
                 && !own_promise,
             0.85,
+        ),
+        // "Okay, here's how it's going to work. Fuel and groceries board first, always." /
+        // "Then that's the rule. Ward top-up lists in by one o'clock.": announced, the next
+        // sentence lays down how things will be, whatever its wording.
+        (
+            announced_before(sentences, at, cues)
+                && !own_promise
+                && !cues.request.is_match(&text)
+                && !conditional(&text, cues)
+                && !cues.remark.is_match(&text),
+            0.8,
         ),
         // "Right, visiting hours stay open, then."
         (summed_up_with_then(&text, cues), 0.8),
@@ -270,7 +296,10 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         return by_chair && prohibits_with_a_limit;
     };
     if insisted.name("closer").is_some() {
-        return (bans || prohibits) && !cues.dated_not.is_match(text) && !answers_a_question(sentences, at);
+        // "…, no haze, period"; from whoever runs the meeting also a plan ("It goes to next
+        // sprint, final.").
+        let ruled = bans || prohibits || (by_chair && plans_something(text, true, cues));
+        return ruled && !cues.dated_not.is_match(text) && !answers_a_question(sentences, at);
     }
     by_chair && (prohibits || plans_something(text, true, cues)) && !cues.reported.is_match(text)
 }
@@ -295,18 +324,20 @@ fn approves_a_plan(text: &str, cues: &Cues) -> bool {
     !about_someone && !cues.remark.is_match(text) && plans_something(approved.as_str(), true, cues)
 }
 
-/// "We're not discounting in the summer" said after a flat "No." in the same turn, or opening
-/// with "No,": a refusal of what was just asked for; not a state ("No, we're not getting
-/// anywhere").
+/// "We're not discounting in the summer", "We won't wait for Friday" said after a flat "No." in
+/// the same turn, or opening with "No,": a refusal of what was just asked for; not a state
+/// ("No, we're not getting anywhere", "No, we won't have time").
 fn refused_outright(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
-    let Some(ing) = cues.refusal.captures(text).and_then(|c| c.name("ing")) else {
+    let Some(refused) = cues.refusal.captures(text) else {
         return false;
     };
-    if cues
-        .language
-        .not_plan_states
-        .contains(&ing.as_str().to_lowercase().as_str())
-    {
+    let language = cues.language;
+    let state = match (refused.name("ing"), refused.name("verb")) {
+        (Some(ing), _) => language.not_plan_states.contains(&ing.as_str().to_lowercase().as_str()),
+        (None, Some(verb)) => language.not_plans.contains(&verb.as_str().to_lowercase().as_str()),
+        (None, None) => true,
+    };
+    if state {
         return false;
     }
     let described = cues.ruling_not.is_match(text) || cues.remark.is_match(text);
@@ -420,6 +451,36 @@ fn neighbour_in_turn(sentences: &[Sentence], at: usize, offset: isize, cue: &reg
         .is_some_and(|neighbour| neighbour.turn == sentence.turn && cue.is_match(&cues.normalise(&neighbour.text)))
 }
 
+/// Whether the sentence before the one at `at`, in its turn, announces it: "Here's how it's going
+/// to work.", or a rule named as the turn opens ("Then that's the rule."), which can only name
+/// what follows it.
+fn announced_before(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    let Some(before) = at.checked_sub(1).map(|before| &sentences[before]) else {
+        return false;
+    };
+    if before.turn != sentences[at].turn {
+        return false;
+    }
+    let said = cues.normalise(&before.text);
+    let opens_the_turn = at < 2 || sentences[at - 2].turn != before.turn;
+    cues.announces_the_rule.is_match(&said) || (opens_the_turn && names_a_rule(&said, cues))
+}
+
+/// Whether `text` names what the sentence beside it lays down ("That's the rain plan."), not a
+/// rule of thumb ("That's the golden rule.").
+fn names_a_rule(text: &str, cues: &Cues) -> bool {
+    cues.names_the_rule
+        .captures(&cues.normalise(text))
+        .is_some_and(|captures| {
+            captures.name("kind").is_none_or(|kind| {
+                !cues
+                    .language
+                    .general_rule_kinds
+                    .contains(&kind.as_str().to_lowercase().as_str())
+            })
+        })
+}
+
 /// Whether `text` carries a plan: "we publish", "the carnival shifts to the lagoon", and with
 /// `progressive` "we're doing two collection points"; not "we have", "we tested", "we're
 /// seeing more returns" or "we're doing fine".
@@ -438,6 +499,12 @@ fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
                 .any(|ending| word_before.ends_with(ending))
         {
             return false;
+        }
+        // "The AGM's the fourteenth", not "It's the fourteenth".
+        if let Some(event) = captures.name("event") {
+            return !language
+                .rule_subject_not
+                .contains(&event.as_str().to_lowercase().as_str());
         }
         if let Some(ing) = captures.name("ing") {
             if !progressive {
@@ -490,10 +557,21 @@ fn is_conditional_rule(text: &str, cues: &Cues) -> bool {
 /// The sentence at `at` opens a turn that grants, at once, the leave the turn before asked to
 /// do something: "Can I order the level five gloves?" "Fine, order them."; "Can I get Thursday
 /// off? My sister's there." "Yeah, take Thursday."; not leave to speak ("Can I ask something?"
-/// "Yeah, go ahead.").
+/// "Yeah, go ahead."). A bare "Yes." may open the turn first ("Yes. Go ahead, up to two
+/// hundred.").
 fn grants_leave(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
     let sentence = &sentences[at];
-    let Some(before) = at.checked_sub(1).map(|before| &sentences[before]) else {
+    let (opening, text) = match at.checked_sub(1).map(|before| &sentences[before]) {
+        Some(assent)
+            if assent.turn == sentence.turn
+                && assent.words.len() <= 2
+                && cues.agreement.is_match(&cues.normalise(&assent.text)) =>
+        {
+            (at - 1, format!("{} {text}", cues.normalise(&assent.text)))
+        }
+        _ => (at, text.to_owned()),
+    };
+    let Some(before) = opening.checked_sub(1).map(|before| &sentences[before]) else {
         return false;
     };
     if before.turn == sentence.turn || before.speaker == sentence.speaker {
@@ -513,8 +591,8 @@ fn grants_leave(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> b
                 })
     };
     // The turn before, back to its first sentence.
-    let mut turn_before = sentences[..at].iter().rev().take_while(|s| s.turn == before.turn);
-    turn_before.any(asked_to_act) && cues.permission_given.is_match(text)
+    let mut turn_before = sentences[..opening].iter().rev().take_while(|s| s.turn == before.turn);
+    turn_before.any(asked_to_act) && cues.permission_given.is_match(&text)
 }
 
 /// Whether `text` is a choice closed by "then" ("Option two, then.").
@@ -612,6 +690,10 @@ fn is_settled(text: &str, cues: &Cues) -> bool {
         return false;
     };
     let bare = choice.start() == 0 && captures.name("then").is_none();
+    // "Right, fifty lux it is for the whole room", not "Yeah it is for the whole team".
+    if bare && captures.name("scope").is_some() {
+        return false;
+    }
     let choice = choice.as_str().to_lowercase();
     let words: Vec<&str> = choice.split_whitespace().collect();
     let last = words.last().copied().unwrap_or("");
@@ -645,8 +727,12 @@ fn what_was_decided(text: &str, cues: &Cues) -> String {
     }
     if is_settled(&text, cues) {
         // "Agreed, bags at the front it is": what was chosen.
-        if let Some(choice) = cues.decision_settled.captures(&text).and_then(|c| c.name("choice")) {
-            body = choice.as_str().trim().to_owned();
+        if let Some(captures) = cues.decision_settled.captures(&text) {
+            // "Fifty lux it is for the whole room": the choice and what it is for.
+            let scope = captures.name("scope").map_or("", |scope| scope.as_str());
+            if let Some(choice) = captures.name("choice") {
+                body = format!("{}{scope}", choice.as_str().trim());
+            }
         }
     }
     if let Some(cue) = cues.decision_strong.find(&body) {
@@ -1443,5 +1529,113 @@ mod tests {
             "Okay, I'm in Leeds, starting Monday.",
             "No, we're not doing it right, that's the problem.",
         ]);
+    }
+
+    #[test]
+    fn a_rule_named_beside_it_or_announced_before_it_is_a_decision() {
+        let named = decisions(&[("Maya", "Helmets on past the gate. That's the rule from now on.")]);
+        assert_eq!(named.len(), 1, "{named:?}");
+        assert_eq!(named[0].text, "Helmets on past the gate.");
+        let opened = decisions(&[
+            ("Sam", "It means the forms need to be in by noon."),
+            ("Maya", "Then that's the rule. Forms in by noon on Fridays."),
+        ]);
+        assert_eq!(opened.len(), 1, "{opened:?}");
+        assert_eq!(opened[0].text, "Forms in by noon on Fridays.");
+        let announced = decisions(&[(
+            "Maya",
+            "Okay, here's how it's going to work. Deliveries unload at the back, always, before nine.",
+        )]);
+        assert_eq!(announced.len(), 1, "{announced:?}");
+        assert_eq!(announced[0].text, "Deliveries unload at the back, always, before nine.");
+        // A rule of thumb, a rule with nothing beside it, and a question after the announcement.
+        none_is_a_decision(&[
+            "Always back up twice. That's the golden rule.",
+            "That's the rule.",
+            "Here's how it's going to work. Who's driving?",
+        ]);
+        // A rule named at the end of a turn names what came before it, not the next turn.
+        let found = decisions(&[("Maya", "That's the plan."), ("Sam", "The van's outside.")]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_word_between_lets_and_go_with_still_decides_and_a_joke_does_not() {
+        each_is_one_decision(&[
+            "Let's just go with the red one.",
+            "We'll just stick with the old printer.",
+        ]);
+        none_is_a_decision(&["If the numbers are bad we'll just make it all into soup."]);
+    }
+
+    #[test]
+    fn a_plan_closed_with_final_is_a_ruling_from_whoever_runs_the_meeting() {
+        let chair = kitchen("Ines", "The deep clean goes to next month, final.");
+        assert_eq!(chair.len(), 1, "{chair:?}");
+        let other = kitchen("Tom", "The deep clean goes to next month, final.");
+        assert!(other.is_empty(), "{other:?}");
+    }
+
+    #[test]
+    fn a_choice_closed_with_it_is_keeps_what_it_is_for() {
+        let found = decisions(&[("Maya", "Right, forty percent it is for the whole team.")]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].decision, "forty percent for the whole team");
+        none_is_a_decision(&[
+            "Yeah it is for the whole team.",
+            "Okay, that's just how it is for everyone.",
+        ]);
+    }
+
+    #[test]
+    fn leave_granted_after_a_bare_yes_is_a_decision() {
+        let granted = decisions(&[
+            ("Sam", "Can I book the minibus for the trip?"),
+            ("Maya", "Yes. Go ahead, book it for the Friday."),
+        ]);
+        assert_eq!(granted.len(), 1, "{granted:?}");
+        let to_speak = decisions(&[("Sam", "Can I ask something?"), ("Maya", "Yes. Go ahead, ask.")]);
+        assert!(to_speak.is_empty(), "{to_speak:?}");
+    }
+
+    #[test]
+    fn go_on_then_a_change_of_plan_and_a_refusal_with_wont_are_decisions() {
+        each_is_one_decision(&[
+            "Go on then, we keep the bar open till midnight on the Saturday.",
+            "Okay, scrap that, the launch moves to June.",
+            "Forget what I said, we print the flyers in colour.",
+        ]);
+        let refused = decisions(&[
+            ("Sam", "Can we not wait for the new batch?"),
+            ("Maya", "No, it's too late for that. We won't wait for the batch."),
+        ]);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        let no_time = decisions(&[("Sam", "Can we fit it in?"), ("Maya", "No. We won't have time.")]);
+        assert!(no_time.is_empty(), "{no_time:?}");
+    }
+
+    #[test]
+    fn a_date_set_or_moved_in_a_summing_up_is_a_decision() {
+        each_is_one_decision(&[
+            "So the open day's the twelfth, in the main hall.",
+            "Fine, so the review is moved to Thursday.",
+            "Grand, so we close the office on the Friday.",
+        ]);
+        none_is_a_decision(&[
+            "So it's the twelfth.",
+            "It's the twelfth.",
+            "The review is on Thursday.",
+        ]);
+    }
+
+    #[test]
+    fn relief_at_a_plan_is_assent_to_it() {
+        let found = run_by_ines(
+            MINIBUS,
+            "Ines",
+            "Okay. We sell the minibus and hire one when we need it.",
+            "Thank goodness.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 }

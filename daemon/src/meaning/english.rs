@@ -839,7 +839,7 @@ pub static ENGLISH: Language = Language {
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:go\s+(?:with|for|ahead)|stick\s+with|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
     // A ruling that settles something unless said under a condition: an approval or refusal
     // that ends its clause ("the card reader's approved", "I'm not approving it", "It's
     // rejected."), an adoption, a vote counted with its outcome ("five in favour, one against,
@@ -848,7 +848,7 @@ pub static ENGLISH: Language = Language {
     // "what I'm hearing is we're all fine with…"), "the answer's no", "that one is final", "it
     // goes ahead whatever the weather"; a motion defeated, "Carried, …" after a vote, "I'm ruling
     // it out of order"; an approval with what it approves ("Yeah, do it, Sundays close at six").
-    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|\bi'm\s+ruling\s+(?:it|that|this|the\s+[a-z]+)\s+out\b|\bi'm\s+going\s+to\s+rule\b|^approved\s*[,.!]|^carried\s*[,.!]\s+[^.?!]*?\s(?:is|are)\s+(?:re-?)?[a-z-]+ed\b|\b(?:motion|amendment|resolution)\s+(?:is\s+)?(?:defeated|lost|falls|fails)\b|\bthe\s+(?:ayes|noes|nays)\s+have\s+it\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*change\s+of\s+plans?\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|this|that|these|those|our|their|it|them|any|anything|[a-z]{3,}s|[a-z]+-[a-z]+)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
+    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|\bi'm\s+ruling\s+(?:it|that|this|the\s+[a-z]+)\s+out\b|\bi'm\s+going\s+to\s+rule\b|^approved\s*[,.!]|^carried\s*[,.!]\s+[^.?!]*?\s(?:is|are)\s+(?:re-?)?[a-z-]+ed\b|\b(?:motion|amendment|resolution)\s+(?:is\s+)?(?:defeated|lost|falls|fails)\b|\bthe\s+(?:ayes|noes|nays)\s+have\s+it\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*(?:change\s+of\s+plans?|scrap\s+(?:what\s+i\s+said|that)|forget\s+what\s+i\s+said|on\s+second\s+thoughts?)\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|another|this|that|these|those|our|their|it|them|any|anything|[a-z]{3,}s|[a-z]+-[a-z]+)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
     // Words that make a ruling's words a description of how things go ("we're not selling
     // tickets fast enough", "we're not hiring these days", "we're not doing it right", "we're not
     // using it much", "we're not taking any of it in").
@@ -857,11 +857,11 @@ pub static ENGLISH: Language = Language {
     // guest list closes at five." "Fine.").
     summary_opener: r"^(?:okay|ok|right|alright)[,]\s+",
     // A summing-up ("So, …", "Great, so …") that carries a plan.
-    decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
-    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:close|closes|shut|shuts|open|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till)\b|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s)",
+    decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|grand|lovely|brilliant|perfect|cool|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
+    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:close|closes|shut|shuts|open|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till)\b|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s|(?:'s|\s(?:is|are))\s+(?:being\s+)?(?:moved|pushed|brought\s+forward|put\s+back|shifted|postponed|preponed|rescheduled|switched|bumped)\s+(?:back\s+)?(?:to|till|until)\b|\b(?P<event>[a-z]+)(?:'s|\s+is)\s+(?:(?:on\s+)?the\s+(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))|on\s+(?:WEEKDAYS))\b)",
     // "Agreed, the blue one it is", "Okay, Tuesday it is then" (text is read with "it is" as
     // "it's").
-    decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well)[,.!]?\s+)*(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?:\s*[,.!;]|\s*$)",
+    decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well)[,.!]?\s+)*(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?P<scope>\s+(?:for|from|on|in|at)\s+(?:the|all|every|each|this|next|our)\s+[^,.;?!]{1,40})?(?:\s*[,.!;]|\s*$)",
     // "Right, visiting hours stay open, then.", "Fifteen licences then, not twenty.": a
     // summing-up closed by "then", or a choice made against another (what it sums up is
     // checked against `then_not_decided`).
@@ -899,6 +899,26 @@ pub static ENGLISH: Language = Language {
     // then. The patch goes ahead.", "Let's do that. Texts go out this week.", "Right, this is how
     // it goes. The ferry works the regatta…").
     assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great|then|and)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done|approved|(?:this|here)\s+is\s+(?:how\s+it\s+goes?|what\s+(?:we're\s+doing|we'll\s+do|happens))|here's\s+(?:the\s+plan|what\s+(?:we're\s+doing|we'll\s+do|happens)))[.!:]?$",
+    // "That's the rule from now on.", "That's the rain plan.", "That's how we do it for the heat
+    // days.", "Let's make that the rule for this winter.": what the sentence beside it lays down.
+    names_the_rule: r"^(?:(?:okay|ok|right|so|good|great|then|and|well|yeah)[,]?\s+)*(?:that's|this\s+is)\s+(?:the|our)\s+(?:(?P<kind>[a-z]+)\s+)?(?:rule|order|plan|policy|deal|arrangement|drill)(?:\s+(?:from|fae|for|going|now|then|this|until|till)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then)[,]?\s+)*that's\s+how\s+we(?:'re\s+going\s+to|'ll|\s+will|'re)?\s+do(?:ing)?\s+it(?:\s+(?:from|for|this|now|then|going)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then|yeah|yes)[,]?\s+)*let's\s+make\s+(?:that|this|it)\s+the\s+(?:rule|plan|policy|norm)\b[^.?!]{0,30}[.!]?$",
+    // … but not a rule of thumb ("That's the golden rule.") or one that was ("That's the old
+    // plan.").
+    general_rule_kinds: &[
+        "golden",
+        "old",
+        "usual",
+        "same",
+        "basic",
+        "general",
+        "only",
+        "previous",
+        "original",
+        "unwritten",
+    ],
+    // "Okay, here's how it's going to work.", "Here's what I'm comfortable with.": the next
+    // sentence says how things will be.
+    announces_the_rule: r"^(?:(?:okay|ok|right|so|then|and|now|well|look|listen)[,.]?\s+)*(?:here's|this\s+is)\s+(?:how\s+(?:it's|this\s+is|this's)\s+(?:going\s+to|gonna)\s+(?:work|go|be)|how\s+(?:it'll|it\s+will|this\s+will)\s+(?:work|go)|what\s+i'm\s+(?:comfortable|happy|okay)\s+with|what\s+we're\s+going\s+to\s+do|what's\s+going\s+to\s+happen)[.!:]?$",
     // A standing rule for a case outside the room's doing: "If the swell's over two metres, the
     // carnival shifts to the lagoon." (the main clause must read as a plan, `decision_plan`).
     conditional_rule: r"^(?:(?:okay|ok|right|so|and|but|now|alright)[,]?\s+)*(?:if|unless)\s+(?P<case>[^,?]{3,100}),\s+(?:then\s+)?(?P<rule>[^?]+)$",
@@ -1035,16 +1055,16 @@ pub static ENGLISH: Language = Language {
     remark: r",\s+(?:honestly|though|anyway|to\s+be\s+fair|as\s+usual|that's\s+(?:the\s+problem|our\s+motto|annoying|life)|it's\s+(?:dead|freezing|rotten|awful|a\s+nightmare)|it\s+drives\s+me)\b|,\s+(?:classic|typical|lovely|brilliant|great|noted|good\s+to\s+know|no\s+change\s+there|ha)\s*[.!]?$|\b(?:honestly|though|anyway|these\s+days|round\s+here|around\s+here|apparently|as\s+usual)\s*[.!]?$",
     // Leave to go ahead given with what it approves ("Yeah, do it, Sundays close at six"), the
     // approved plan named `approved`.
-    approval: r"^(?:(?:yeah|yes|okay|ok|fine|right|alright)[,]?\s+)*(?:do\s+it|go\s+for\s+it)\s*,\s+(?P<approved>[^.?!]+)",
+    approval: r"^(?:(?:yeah|yes|okay|ok|fine|right|alright)[,]?\s+)*(?:do\s+it|go\s+for\s+it|go\s+on(?:,?\s+then)?)\s*,\s+(?P<approved>[^.?!]+)",
     // A refusal of what the turn just asked for ("we're not discounting in the summer"), a
     // decision when it follows a flat "No." or opens with "No,".
-    refusal: r"\bwe're\s+not\s+(?P<ing>[a-z]+ing)\b",
+    refusal: r"\bwe're\s+not\s+(?P<ing>[a-z]+ing)\b|\bwe(?:\s+won't|'ll\s+not)\s+(?P<verb>[a-z]+)\b",
     // A flat "No." said before it, or opening it ("No, we're not…").
     flat_no: r"^(?:no|nope|nah|no\s+way)(?:\s*[.!]?$|,\s)",
     // Insistence that makes what it says a ruling: ", full stop", ", period", ", no
     // exceptions" (`closer`: a ruling on its own), "I don't care how short we are", "you've got
     // my word on that".
-    emphatic: r"(?P<closer>,\s+(?:period|full\s+stop|no\s+exceptions|end\s+of\s+(?:story|discussion))\b)|\bi\s+don't\s+care\s+(?:how|what|who|if|whether|when)\b|\byou've\s+got\s+my\s+word\b|\band\s+that's\s+(?:that|final)\b",
+    emphatic: r"(?P<closer>,\s+(?:period|full\s+stop|no\s+exceptions|no\s+extensions?|no\s+arguments|non-negotiable|final|end\s+of\s+(?:story|discussion))\b)|\bi\s+don't\s+care\s+(?:how|what|who|if|whether|when)\b|\byou've\s+got\s+my\s+word\b|\band\s+that's\s+(?:that|final)\b",
     // The room asked to confirm what was just said ("Everyone happy with that?", "Any
     // objections?"): assented to at once, it was decided.
     confirm_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:(?:is\s+)?(?:everyone|everybody)(?:'s)?|are\s+we\s+all|we\s+all|all)\s+(?:happy|okay|ok|fine|good|agreed|on\s+board|in\s+favou?r)(?:\s+with\s+(?:that|this|it))?\?$|^(?:are\s+we\s+)?agreed\?$",
@@ -1293,5 +1313,5 @@ pub static ENGLISH: Language = Language {
     due_clause: r"^(?:(?:no rush|ideally|hopefully|preferably|if possible|at the latest)[,.]?\s*)*(?P<due>(?:by|before|until|till)\s+[a-z' -]+?)(?:[,.;?!]|$)",
     due_expected: r"\b(?:no rush|ideally|is fine|at the latest|if possible|i can have|by when|deadline|due)\b",
     // Agreement with a plan just said.
-    agreement: r"^(?:agreed|fine by me|works for me|sounds good|i can live with that|yeah|yep|yup|sure|aye|absolutely|yes|fair enough|makes sense|no objection|deal|perfect|good|great|that's the right call|not from me|fine|cool|love\s+(?:that|it)|(?:that's\s+)?doable|correct|exactly|no\s+problem|that\s+works|suits\s+me)\b",
+    agreement: r"^(?:agreed|fine by me|works for me|sounds good|i can live with that|yeah|yep|yup|sure|aye|absolutely|yes|fair enough|makes sense|no objection|deal|perfect|good|great|that's the right call|not from me|fine|cool|love\s+(?:that|it)|(?:that's\s+)?doable|correct|exactly|no\s+problem|that\s+works|suits\s+me|thank\s+(?:god|goodness|heavens)|about\s+time)\b",
 };

@@ -113,6 +113,15 @@ pub struct Language {
     pub then_not_decided: &'static [&'static str],
     /// A short assent that makes the plan said right after it decided ("Agreed, then.").
     pub assent_before: &'static str,
+    /// A sentence naming what the one beside it in the turn lays down ("That's the rule from
+    /// now on.", "That's how we do it for the heat days."): the one before, or, when it opens
+    /// the turn, the one after.
+    pub names_the_rule: &'static str,
+    /// Words before "rule" or "plan" there that make it no ruling of this meeting ("golden").
+    pub general_rule_kinds: &'static [&'static str],
+    /// A sentence announcing that the next one says how things will be ("Here's how it's going
+    /// to work.", "Here's what I'm comfortable with.").
+    pub announces_the_rule: &'static str,
     /// The room asked to confirm what was just said ("Everyone happy with that?") …
     pub confirm_ask: &'static str,
     /// … or for objections ("Any objections?") …
@@ -296,6 +305,8 @@ pub struct Cues {
     pub settles_the_last: Regex,
     pub decision_then: Regex,
     pub assent_before: Regex,
+    pub names_the_rule: Regex,
+    pub announces_the_rule: Regex,
     pub confirm_ask: Regex,
     pub objection_ask: Regex,
     pub no_objection: Regex,
@@ -372,6 +383,8 @@ impl Cues {
             settles_the_last: expand(language.settles_the_last),
             decision_then: expand(language.decision_then),
             assent_before: expand(language.assent_before),
+            names_the_rule: expand(language.names_the_rule),
+            announces_the_rule: expand(language.announces_the_rule),
             confirm_ask: expand(language.confirm_ask),
             objection_ask: expand(language.objection_ask),
             no_objection: expand(language.no_objection),
