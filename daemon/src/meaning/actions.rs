@@ -1,10 +1,11 @@
 //! Action items: what someone is to do, who, and by when. Found from the ways people hand out
-//! and take on work — "I'll …", "let me …", "I can … by Friday" (the speaker), "Mira, can you …",
-//! "Tom, you'll need to …", "Do them today, Teodor" (the name addressed), "can you …" (whoever
-//! takes it on, else the person spoken to), "let's have Lena …", "someone should …", "can
-//! someone …?" (owned once someone says "that's yours", "I can do that" or the task again: "Oh,
-//! go on, I'll ring him"), "the handbook needs updating". The taker's own "I'll send them over
-//! this afternoon" is the same item, with its date. Not past habits, hypotheticals, reported
+//! and take on work — "I'll …", "let me …", "I can … by Friday", and without "I'll": "I'm ordering
+//! the kit today", "the area manager gets an email from me tomorrow", "you'll have a draft by
+//! Friday" (the speaker), "Mira, can you …", "Tom, you'll need to …", "Do them today, Teodor"
+//! (the name addressed), "can you …" (whoever takes it on, else the person spoken to), "let's
+//! have Lena …", "someone should …", "can someone …?" (owned once someone says "that's yours", "I
+//! can do that" or the task again: "Oh, go on, I'll ring him"), "the handbook needs updating".
+//! The taker's own "I'll send them over this afternoon" is the same item, with its date. Not past habits, hypotheticals, reported
 //! speech, refusals, offers that stand only if something does not happen ("… if nobody else
 //! does") or "I will say…". The due date is looked for in the task's clause (a date, a time of
 //! day, "before family meal"), then in the rest of the sentence, then in the replies that follow
@@ -305,6 +306,16 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             continue;
         };
         found.push((whole.start(), item(Owner::Known(speaker), &captures, cues, 0.85)));
+    }
+    // "I'm ordering the kit today", "the area manager gets an email from me tomorrow", "you'll
+    // have a draft tomorrow": the speaker's, said another way.
+    if let Some(speaker) = &sentence.speaker {
+        for promise in framed_promises(text, &lower, cues) {
+            let owner = Owner::Known(speaker.clone());
+            let mut promised = item_of_clause(owner, &promise.task, promise.start, promise.end, cues, 0.75);
+            promised.due = promised.due.or(promise.when);
+            found.push((promise.start, promised));
+        }
     }
     // "can you …", "please …", "Joao, you take …"
     for captures in cues.request.captures_iter(text) {
@@ -811,7 +822,12 @@ fn adds_another(text: &str, promise: &str, language: &Language) -> bool {
 /// The promise in `text` of whoever took an item on, when it says how they will do that item
 /// rather than adding another: its clause (from the verb on).
 fn says_how(text: &str, cues: &Cues) -> Option<String> {
-    let captures = cues.commitment.captures(text)?;
+    let Some(captures) = cues.commitment.captures(text) else {
+        // "Yep, the area manager gets an email from me tomorrow."
+        let lower = text.to_ascii_lowercase();
+        let promise = framed_promises(text, &lower, cues).into_iter().next()?;
+        return (!adds_another(text, &text[promise.start..promise.end], cues.language)).then_some(promise.task);
+    };
     let promise = captures.get(0).expect("group 0 is the match").as_str();
     if adds_another(text, promise, cues.language) {
         return None;
@@ -819,6 +835,117 @@ fn says_how(text: &str, cues: &Cues) -> Option<String> {
     let verb = captures.name("verb").map_or("", |m| m.as_str());
     let rest = captures.name("rest").map_or("", |m| m.as_str());
     Some(format!("{verb}{rest}"))
+}
+
+/// Who is spoken of as they are done to: "she" is "her", "the area manager" stays.
+fn object_form(who: &str, language: &Language) -> String {
+    let who = who.to_lowercase();
+    language
+        .object_forms
+        .iter()
+        .find(|(subject, _)| *subject == who)
+        .map_or(who.clone(), |(_, object)| (*object).to_owned())
+}
+
+/// A promise said without "I'll".
+struct FramedPromise {
+    /// Its task, as a clause from the verb on ("email the area manager tomorrow").
+    task: String,
+    /// "Right after this" in "Right after this I put the tape up".
+    when: Option<String>,
+    /// Where it is said in the sentence (bytes).
+    start: usize,
+    end: usize,
+}
+
+/// The speaker's promises in `text` (`lower`: its ASCII lower case) said as what is under way
+/// ("I'm ordering the kit today", "After this I call the Tuas side"), from the other end ("the
+/// area manager gets an email from me tomorrow", "the committee is going to hear from me on
+/// Thursday") or as a delivery ("you'll have a draft of the notice tomorrow"),
+/// in order. Not contingent, reported, or a verb that says where someone will be.
+fn framed_promises(text: &str, lower: &str, cues: &Cues) -> Vec<FramedPromise> {
+    let language = cues.language;
+    let dated =
+        |rest: &str| due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead));
+    let said_so = |start: usize| cues.reported.is_match(&lower[..start]) || is_contingent(&lower[..start], cues);
+    let mut promises = Vec::new();
+    for captures in cues.commitment_ongoing.captures_iter(text) {
+        let rest = captures.name("rest").map_or("", |m| m.as_str());
+        let (verb, when) = match (captures.name("verb"), captures.name("now")) {
+            (Some(ing), _) if dated(rest) => (ing, None),
+            (None, Some(now)) => {
+                let lead = &text[captures.get(0).map_or(0, |m| m.start())..now.start()];
+                let lead = lead.trim_end_matches([' ', ',']);
+                let lead = lead
+                    .rsplit_once(' ')
+                    .map_or("", |(lead, _)| lead)
+                    .trim_start_matches([',', ' ']);
+                (now, Some(lead.to_owned()).filter(|lead| !lead.is_empty()))
+            }
+            _ => continue,
+        };
+        let verb_lower = verb.as_str().to_lowercase();
+        if language.not_tasks.contains(&verb_lower.as_str())
+            || language.ongoing_not_tasks.contains(&verb_lower.as_str())
+            || language.not_plans.contains(&verb_lower.as_str())
+            || is_contingent(rest, cues)
+            || said_so(verb.start())
+        {
+            continue;
+        }
+        promises.push(FramedPromise {
+            task: format!("{}{rest}", verb.as_str()),
+            when,
+            start: verb.start(),
+            end: captures.get(0).map_or(text.len(), |m| m.end()),
+        });
+    }
+    for captures in cues.from_me.captures_iter(text) {
+        let (Some(whom), Some(whole)) = (captures.name("whom"), captures.get(0)) else {
+            continue;
+        };
+        let rest = captures.name("rest").map_or("", |m| m.as_str());
+        let doing = match captures.name("what") {
+            Some(what) => {
+                let what = what.as_str().to_lowercase();
+                match language.from_me_doing.iter().find(|(said, _)| *said == what) {
+                    Some((_, doing)) => *doing,
+                    None => continue,
+                }
+            }
+            None => language.heard_from_me_doing,
+        };
+        if is_contingent(rest, cues) || said_so(whom.start()) {
+            continue;
+        }
+        promises.push(FramedPromise {
+            task: format!("{doing} {}{rest}", object_form(whom.as_str(), language)),
+            when: None,
+            start: whom.start(),
+            end: whole.end(),
+        });
+    }
+    for captures in cues.delivery_promised.captures_iter(text) {
+        let Some(thing) = captures.name("thing") else {
+            continue;
+        };
+        let said = thing.as_str().to_lowercase();
+        let refused = language
+            .not_delivered
+            .iter()
+            .any(|word| said == *word || said.starts_with(&format!("{word} ")));
+        if refused || !dated(thing.as_str()) || said_so(thing.start()) {
+            continue;
+        }
+        promises.push(FramedPromise {
+            task: format!("{} {}", language.delivery_doing, thing.as_str()),
+            when: None,
+            start: thing.start(),
+            end: thing.end(),
+        });
+    }
+    promises.sort_by_key(|promise| promise.start);
+    promises
 }
 
 /// Whether a promise names something of the task ("I'll have the notice up" of "put a notice up
@@ -1631,5 +1758,75 @@ mod tests {
             (a.owner.as_deref(), a.due.as_deref()),
             (Some("Marco"), Some("by the weekend"))
         );
+    }
+
+    #[test]
+    fn a_promise_under_way_with_a_time_is_the_speakers() {
+        let ordering = one(&[("Olu", "I'm ordering the spare pump today.")]);
+        assert_eq!(ordering.owner.as_deref(), Some("Olu"));
+        assert_eq!(ordering.due.as_deref(), Some("today"));
+        let next = one(&[("Farhan", "Right after this I tape off the bay and move the pallets.")]);
+        assert_eq!(next.owner.as_deref(), Some("Farhan"));
+        assert_eq!(next.task, "tape off the bay and move the pallets");
+        assert_eq!(next.due.as_deref(), Some("Right after this"));
+        // Where someone will be, what is under way with no time, and a duration are no items.
+        none_is_an_item(&[
+            "I'm flying to Boston on Monday.",
+            "I'm working from home tomorrow.",
+            "I'm seeing the dentist tomorrow.",
+            "I'm ordering the kit.",
+            "I'm ordering the kit in two weeks if the budget allows.",
+        ]);
+    }
+
+    #[test]
+    fn a_promise_said_from_the_other_end_is_the_speakers() {
+        let email = one(&[("Graham", "Yep, the area manager gets an email from me tomorrow.")]);
+        assert_eq!(email.owner.as_deref(), Some("Graham"));
+        assert_eq!(email.task, "email the area manager");
+        assert_eq!(email.due.as_deref(), Some("tomorrow"));
+        let ring = one(&[(
+            "Sione",
+            "I know the lady who does the bookings, she'll get a ring from me Thursday.",
+        )]);
+        assert_eq!(ring.task, "ring her");
+        let heard = one(&[("Carmen", "The committee is going to hear from me on Thursday.")]);
+        assert_eq!(heard.task, "talk to the committee");
+        // Reported, or a message someone else sends.
+        none_is_an_item(&[
+            "He said the area manager gets an email from me tomorrow.",
+            "The area manager gets an email from head office tomorrow.",
+        ]);
+    }
+
+    #[test]
+    fn a_delivery_promised_with_a_time_is_the_speakers() {
+        let draft = one(&[("Tomasz", "Works for me. You'll have a draft of the notice tomorrow.")]);
+        assert_eq!(draft.owner.as_deref(), Some("Tomasz"));
+        assert_eq!(draft.task, "deliver a draft of the notice");
+        assert_eq!(draft.due.as_deref(), Some("tomorrow"));
+        none_is_an_item(&[
+            "You'll have to send it by Friday.",
+            "You'll have seen the email by now.",
+            "You'll have time to eat on Friday.",
+            "You'll have a great time.",
+        ]);
+    }
+
+    #[test]
+    fn asked_by_name_a_reply_from_the_other_end_is_the_same_item() {
+        let found = items(&[
+            ("Hemi", "Graham, give them another nudge, would you?"),
+            ("Graham", "Yep, the area manager gets an email from me tomorrow."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Graham"));
+        assert_eq!(found[0].due.as_deref(), Some("tomorrow"));
+    }
+
+    #[test]
+    fn a_one_word_reply_is_no_name() {
+        let found = items(&[("Jia Hui", "Confirm, Saturday morning.")]);
+        assert!(found.is_empty(), "{found:?}");
     }
 }

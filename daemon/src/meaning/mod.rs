@@ -51,6 +51,30 @@ pub struct Language {
     pub non_answer: &'static str,
     pub acceptance: &'static str,
     pub commitment: &'static str,
+    /// A promise said as what is already under way or comes next ("I'm ordering the kit
+    /// today", "Right after this I put the tape up"), a task only with a time that is not a
+    /// duration, and not a verb of `ongoing_not_tasks`.
+    pub commitment_ongoing: &'static str,
+    /// "-ing" verbs that say where someone will be, not what they will do ("I'm flying to
+    /// Boston on Monday").
+    pub ongoing_not_tasks: &'static [&'static str],
+    /// A promise said from the other end: "the area manager gets an email from me tomorrow",
+    /// "the committee is going to hear from me on Thursday", with `whom`, the `what` that
+    /// reaches them (absent: they hear from the speaker), and `rest`.
+    pub from_me: &'static str,
+    /// What reaches someone `from_me`, as the doing that sends it ("email" → "email").
+    pub from_me_doing: &'static [(&'static str, &'static str)],
+    /// The doing of hearing from the speaker ("talk to").
+    pub heard_from_me_doing: &'static str,
+    /// A subject pronoun and its object form ("she'll get a ring from me": "ring her").
+    pub object_forms: &'static [(&'static str, &'static str)],
+    /// "You'll have a draft of the notice tomorrow": a delivery promised, with a time; `thing`.
+    pub delivery_promised: &'static str,
+    /// Words a thing promised that way does not start with ("you'll have to …", "you'll have
+    /// seen …").
+    pub not_delivered: &'static [&'static str],
+    /// The doing of a delivery promised ("deliver").
+    pub delivery_doing: &'static str,
     pub request: &'static str,
     pub request_bare: &'static str,
     pub assignment: &'static str,
@@ -285,6 +309,9 @@ pub struct Cues {
     pub non_answer: Regex,
     pub acceptance: Regex,
     pub commitment: Regex,
+    pub commitment_ongoing: Regex,
+    pub from_me: Regex,
+    pub delivery_promised: Regex,
     pub request: Regex,
     pub request_bare: Regex,
     pub assignment: Regex,
@@ -363,6 +390,9 @@ impl Cues {
             non_answer: expand(language.non_answer),
             acceptance: expand(language.acceptance),
             commitment: expand(language.commitment),
+            commitment_ongoing: expand(language.commitment_ongoing),
+            from_me: expand(language.from_me),
+            delivery_promised: expand(language.delivery_promised),
             request: expand(language.request),
             request_bare: expand(language.request_bare),
             assignment: expand(language.assignment),
