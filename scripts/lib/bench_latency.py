@@ -9,6 +9,8 @@ setting (beam 5 and greedy):
 - latency of each ground-truth turn: from the moment its last sample was captured to the arrival
   of the final that carries its last words: the last final to start before the turn's end (less
   0.3 s, Whisper's timing error), p50 / p95 / max;
+- turns dropped ("drop"): turns no first-published final overlaps at all, what the live path
+  published nothing for;
 - turns lost: turns of which fewer than half the words reached any final near them ("lost",
   by the finals as first published; "rev", by each final's latest revision; "off", by offline
   `transcribe`'s segments, scored the same way: a turn the recogniser mishears offline too is
@@ -186,6 +188,12 @@ def turn_results(turns: list[dict], finals: list[tuple[float, dict]], origin: fl
     return results
 
 
+def dropped_turns(turns: list[dict], finals: list[tuple[float, dict]]) -> int:
+    """Turns no final overlaps in time: nothing was published for them (misheard turns are not
+    counted here; `turn_results` counts them as lost)."""
+    return sum(not any(f["start"] < turn["end"] and f["end"] > turn["start"] for _, f in finals) for turn in turns)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--roomscribe", required=True)
@@ -213,12 +221,12 @@ def main() -> None:
     for tool in ("mosquitto_sub", SCORER_PYTHON):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is missing (scripts/setup installs it)")
-    print(f"{'file':<20} {'beam':>4} {'turns':>5} {'lost':>4} {'rev':>4} {'off':>4} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
+    print(f"{'file':<20} {'beam':>4} {'turns':>5} {'drop':>4} {'lost':>4} {'rev':>4} {'off':>4} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
           f"{'live WER%':>9} {'revised WER%':>12} {'offline WER%':>12} {'CPU s':>6}")
     speaker_rows = []
     for beam in [int(b) for b in args.beams.split(",")]:
         every, lost_total, turns_total, live_w, rev_w, off_w, cpu_total = [], 0, 0, [], [], [], 0.0
-        lost_revised_total, lost_offline_total = 0, 0
+        lost_revised_total, lost_offline_total, dropped_total = 0, 0, 0
         for wav in wavs:
             truth_path = wav.with_suffix(".json")
             truth = json.loads(truth_path.read_text())
@@ -243,6 +251,8 @@ def main() -> None:
             latencies = turn_results(truth["turns"], finals, origin)
             kept = [l for l in latencies if l is not None]
             lost = len(latencies) - len(kept)
+            dropped = dropped_turns(truth["turns"], finals)
+            dropped_total += dropped
             lost_revised = turn_results(truth["turns"], [(0.0, f) for f in revised.values()], 0.0).count(None)
             live = score_wer(score_py, truth_path, [
                 {"start": f["start"], "end": f["end"], "text": f["text"]} for _, f in finals])
@@ -264,7 +274,7 @@ def main() -> None:
             cpu_total += cpu_s
             off_w.append(offline)
             p = (lambda q: percentile(kept, q)) if kept else (lambda q: float("nan"))
-            print(f"{wav.name:<20} {beam:>4} {len(latencies):>5} {lost:>4} {lost_revised:>4} {lost_offline:>4} "
+            print(f"{wav.name:<20} {beam:>4} {len(latencies):>5} {dropped:>4} {lost:>4} {lost_revised:>4} {lost_offline:>4} "
                   f"{p(0.5):6.2f} {p(0.95):6.2f} "
                   f"{max(kept, default=float('nan')):6.2f} {100 * live:9.2f} {100 * revised_wer:12.2f} {100 * offline:12.2f} {cpu_s:6.1f}", flush=True)
             if os.environ.get("BENCH_LATENCY_TURNS"):
@@ -276,7 +286,7 @@ def main() -> None:
                     if revised[final["seq"]] is not final:
                         print(f"      revised to  {revised[final['seq']]['text']}")
         if every:
-            print(f"{'all':<20} {beam:>4} {turns_total:>5} {lost_total:>4} {lost_revised_total:>4} "
+            print(f"{'all':<20} {beam:>4} {turns_total:>5} {dropped_total:>4} {lost_total:>4} {lost_revised_total:>4} "
                   f"{lost_offline_total:>4} {percentile(every, 0.5):6.2f} "
                   f"{percentile(every, 0.95):6.2f} {max(every):6.2f} {100 * statistics.mean(live_w):9.2f} "
                   f"{100 * statistics.mean(rev_w):12.2f} {100 * statistics.mean(off_w):12.2f} {cpu_total:6.1f}", flush=True)

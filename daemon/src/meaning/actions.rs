@@ -5,9 +5,9 @@
 //! (the name addressed), "can you …" (whoever takes it on, else the person spoken to), "let's
 //! have Lena …", "someone should …", "can someone …?" (owned once someone says "that's yours", "I
 //! can do that" or the task again: "Oh, go on, I'll ring him"), "the handbook needs updating".
-//! The taker's own "I'll send them over this afternoon" is the same item, with its date. Not past habits, hypotheticals, reported
-//! speech, refusals, offers that stand only if something does not happen ("… if nobody else
-//! does") or "I will say…". The due date is looked for in the task's clause (a date, a time of
+//! The taker's own "I'll send them over this afternoon" is the same item, with its date. Not past
+//! habits, hypotheticals, reported speech, refusals, offers that stand only if something does not
+//! happen ("… if nobody else does") or "I will say…". The due date is looked for in the task's clause (a date, a time of
 //! day, "before family meal"), then in the rest of the sentence, then in the replies that follow
 //! ("No hurry, the end of the month works", "I can have it by Monday"). Pure.
 
@@ -112,7 +112,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
             for (offset, later) in sentences.iter().enumerate().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
                 let later_text = cues.normalise(&later.text);
                 // The promise in it that says how, if any: none when it adds another thing.
-                let how = says_how(&later_text, cues);
+                let how = says_how(&later_text, &discussed_before(sentences, offset, cues), cues);
                 follow.read(sentence, later, &later_text, cues);
                 if follow.taken_at.is_none()
                     && follow.taken_by.is_none()
@@ -309,8 +309,8 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     }
     // "I'm ordering the kit today", "the area manager gets an email from me tomorrow", "you'll
     // have a draft tomorrow": the speaker's, said another way.
-    if let Some(speaker) = &sentence.speaker {
-        for promise in framed_promises(text, &lower, cues) {
+    if let Some(speaker) = sentence.speaker.as_ref().filter(|_| !sentence.is_question()) {
+        for promise in framed_promises(text, &lower, &discussed_before(sentences, at, cues), cues) {
             let owner = Owner::Known(speaker.clone());
             let mut promised = item_of_clause(owner, &promise.task, promise.start, promise.end, cues, 0.75);
             promised.due = promised.due.or(promise.when);
@@ -821,11 +821,11 @@ fn adds_another(text: &str, promise: &str, language: &Language) -> bool {
 
 /// The promise in `text` of whoever took an item on, when it says how they will do that item
 /// rather than adding another: its clause (from the verb on).
-fn says_how(text: &str, cues: &Cues) -> Option<String> {
+fn says_how(text: &str, discussed: &[String], cues: &Cues) -> Option<String> {
     let Some(captures) = cues.commitment.captures(text) else {
         // "Yep, the area manager gets an email from me tomorrow."
         let lower = text.to_ascii_lowercase();
-        let promise = framed_promises(text, &lower, cues).into_iter().next()?;
+        let promise = framed_promises(text, &lower, discussed, cues).into_iter().next()?;
         return (!adds_another(text, &text[promise.start..promise.end], cues.language)).then_some(promise.task);
     };
     let promise = captures.get(0).expect("group 0 is the match").as_str();
@@ -861,50 +861,60 @@ struct FramedPromise {
 /// The speaker's promises in `text` (`lower`: its ASCII lower case) said as what is under way
 /// ("I'm ordering the kit today", "After this I call the Tuas side"), from the other end ("the
 /// area manager gets an email from me tomorrow", "the committee is going to hear from me on
-/// Thursday") or as a delivery ("you'll have a draft of the notice tomorrow"),
-/// in order. Not contingent, reported, or a verb that says where someone will be.
-fn framed_promises(text: &str, lower: &str, cues: &Cues) -> Vec<FramedPromise> {
+/// Thursday") or as a delivery by a time of something just discussed (`discussed`: the words of
+/// the sentences before, not stopwords): "you'll have a draft of the notice tomorrow"; in order.
+/// Each runs to the end of its own clause ("… and I'll book the room" is another). Not under a
+/// condition or reported; not where someone will be ("I'm heading to Leeds tomorrow").
+fn framed_promises(text: &str, lower: &str, discussed: &[String], cues: &Cues) -> Vec<FramedPromise> {
     let language = cues.language;
     let dated =
         |rest: &str| due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead));
     let said_so = |start: usize| cues.reported.is_match(&lower[..start]) || is_contingent(&lower[..start], cues);
+    // "He'll get a call from me if he's late again": no promise under a condition.
+    let conditional = |clause: &str| is_contingent(clause, cues) || cues.condition.is_match(clause);
     let mut promises = Vec::new();
     for captures in cues.commitment_ongoing.captures_iter(text) {
-        let rest = captures.name("rest").map_or("", |m| m.as_str());
-        let (verb, when) = match (captures.name("verb"), captures.name("now")) {
-            (Some(ing), _) if dated(rest) => (ing, None),
-            (None, Some(now)) => {
-                let lead = &text[captures.get(0).map_or(0, |m| m.start())..now.start()];
-                let lead = lead.trim_end_matches([' ', ',']);
-                let lead = lead
-                    .rsplit_once(' ')
-                    .map_or("", |(lead, _)| lead)
-                    .trim_start_matches([',', ' ']);
-                (now, Some(lead.to_owned()).filter(|lead| !lead.is_empty()))
-            }
+        let Some(whole) = captures.get(0) else {
+            continue;
+        };
+        let rest = own_clause(captures.name("rest").map_or("", |m| m.as_str()), language);
+        let (verb, when) = match (captures.name("verb"), captures.name("now"), captures.name("when")) {
+            (Some(ing), _, _) if dated(rest) => (ing, None),
+            (None, Some(now), when) => (now, when.map(|when| when.as_str().to_owned())),
             _ => continue,
         };
         let verb_lower = verb.as_str().to_lowercase();
         if language.not_tasks.contains(&verb_lower.as_str())
             || language.ongoing_not_tasks.contains(&verb_lower.as_str())
             || language.not_plans.contains(&verb_lower.as_str())
-            || is_contingent(rest, cues)
+            || !does_something_to(&verb_lower, rest, language)
+            || conditional(rest)
             || said_so(verb.start())
         {
             continue;
         }
+        let verb = if captures.name("verb").is_some() {
+            base_of_ing(&verb_lower, language)
+        } else {
+            verb.as_str().to_owned()
+        };
+        let end = whole.end() - (captures.name("rest").map_or(0, |m| m.as_str().len()) - rest.len());
         promises.push(FramedPromise {
-            task: format!("{}{rest}", verb.as_str()),
+            task: format!("{verb}{rest}"),
             when,
-            start: verb.start(),
-            end: captures.get(0).map_or(text.len(), |m| m.end()),
+            start: captures
+                .name("verb")
+                .or(captures.name("now"))
+                .map_or(whole.start(), |m| m.start()),
+            end,
         });
     }
     for captures in cues.from_me.captures_iter(text) {
         let (Some(whom), Some(whole)) = (captures.name("whom"), captures.get(0)) else {
             continue;
         };
-        let rest = captures.name("rest").map_or("", |m| m.as_str());
+        let full_rest = captures.name("rest").map_or("", |m| m.as_str());
+        let rest = own_clause(full_rest, language);
         let doing = match captures.name("what") {
             Some(what) => {
                 let what = what.as_str().to_lowercase();
@@ -915,37 +925,123 @@ fn framed_promises(text: &str, lower: &str, cues: &Cues) -> Vec<FramedPromise> {
             }
             None => language.heard_from_me_doing,
         };
-        if is_contingent(rest, cues) || said_so(whom.start()) {
+        let nobody = language.nobody_reached.contains(&whom.as_str().to_lowercase().as_str());
+        if nobody || conditional(full_rest) || said_so(whom.start()) {
             continue;
         }
         promises.push(FramedPromise {
             task: format!("{doing} {}{rest}", object_form(whom.as_str(), language)),
             when: None,
             start: whom.start(),
-            end: whole.end(),
+            end: whole.end() - (full_rest.len() - rest.len()),
         });
     }
     for captures in cues.delivery_promised.captures_iter(text) {
         let Some(thing) = captures.name("thing") else {
             continue;
         };
-        let said = thing.as_str().to_lowercase();
+        let kept = own_clause(thing.as_str(), language);
+        let said = kept.to_lowercase();
         let refused = language
             .not_delivered
             .iter()
             .any(|word| said == *word || said.starts_with(&format!("{word} ")));
-        if refused || !dated(thing.as_str()) || said_so(thing.start()) {
+        // "You'll have it tomorrow", "You'll have the quote by Friday" of a quote just
+        // discussed; not "You'll have a great time on Friday".
+        let first = said.split_whitespace().next().unwrap_or("");
+        let known = language.back_references.contains(&first)
+            || content_words(kept, cues)
+                .iter()
+                .any(|word| said_before(word, discussed));
+        if refused || !known || !dated(kept) || conditional(thing.as_str()) || said_so(thing.start()) {
             continue;
         }
         promises.push(FramedPromise {
-            task: format!("{} {}", language.delivery_doing, thing.as_str()),
+            task: format!("{} {kept}", language.delivery_doing),
             when: None,
             start: thing.start(),
-            end: thing.end(),
+            end: thing.start() + kept.len(),
         });
     }
     promises.sort_by_key(|promise| promise.start);
     promises
+}
+
+/// `rest` up to where another clause with its own subject starts ("the kit today and I'll book
+/// the room": "the kit today").
+fn own_clause<'a>(rest: &'a str, language: &Language) -> &'a str {
+    let and = format!(" {} ", language.and);
+    let mut from = 0;
+    while let Some(found) = rest[from..].to_ascii_lowercase().find(&and) {
+        let at = from + found;
+        let next = rest[at + and.len()..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let subject = next.split('\'').next().unwrap_or("");
+        if language.subject_pronouns.contains(&subject) {
+            return rest[..at].trim_end_matches([',', ' ']);
+        }
+        from = at + and.len();
+    }
+    rest
+}
+
+/// Whether what follows a promised verb is what it does something to ("the kit", "to the
+/// council" after "writing"), not where or how ("to Leeds", "like a baby").
+fn does_something_to(verb: &str, rest: &str, language: &Language) -> bool {
+    let mut words = rest.split_whitespace().map(str::to_lowercase).peekable();
+    // "tape off the bay": past the verb's particle.
+    words.next_if(|word| language.verb_particles.contains(&word.as_str()));
+    match words.next() {
+        Some(first) if first == language.to_word => language.to_object_verbs.contains(&verb),
+        Some(first) => language.promised_object_leads.contains(&first.as_str()),
+        None => false,
+    }
+}
+
+/// The verb an "-ing" form is of: "ordering" "order", "putting" "put", "writing" "write".
+fn base_of_ing(ing: &str, language: &Language) -> String {
+    let stem = ing.strip_suffix("ing").unwrap_or(ing);
+    if language.ing_drops_e.contains(&stem) {
+        return format!("{stem}e");
+    }
+    let mut chars = stem.chars().rev();
+    match (chars.next(), chars.next()) {
+        (Some(last), Some(before)) if last == before && !"lsfz".contains(last) && !"aeiou".contains(last) => {
+            stem[..stem.len() - last.len_utf8()].to_owned()
+        }
+        _ => stem.to_owned(),
+    }
+}
+
+/// The fewest letters of a word that may name what was discussed ("fog").
+const CONTENT_WORD_MIN_CHARS: usize = 3;
+
+/// How many sentences before a promise may say what it delivers.
+const DISCUSSED_SENTENCES: usize = 4;
+
+/// The words of the few sentences before the one at `at` that are not stopwords.
+fn discussed_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Vec<String> {
+    sentences[at.saturating_sub(DISCUSSED_SENTENCES)..at]
+        .iter()
+        .flat_map(|sentence| content_words(&sentence.text, cues))
+        .collect()
+}
+
+/// The words of `text` that are not stopwords, even short ones ("fog").
+fn content_words(text: &str, cues: &Cues) -> Vec<String> {
+    text::lower_words(text)
+        .into_iter()
+        .filter(|word| word.chars().count() >= CONTENT_WORD_MIN_CHARS && !cues.is_stopword(word))
+        .collect()
+}
+
+/// Whether `word` was said in `discussed`, singular or plural ("notice" of "notices").
+fn said_before(word: &str, discussed: &[String]) -> bool {
+    let singular = |w: &str| w.strip_suffix('s').unwrap_or(w).to_owned();
+    discussed.iter().any(|said| singular(said) == singular(word))
 }
 
 /// Whether a promise names something of the task ("I'll have the notice up" of "put a notice up
@@ -1801,7 +1897,10 @@ mod tests {
 
     #[test]
     fn a_delivery_promised_with_a_time_is_the_speakers() {
-        let draft = one(&[("Tomasz", "Works for me. You'll have a draft of the notice tomorrow.")]);
+        let draft = one(&[
+            ("Carmen", "The customer notice has to go out this week."),
+            ("Tomasz", "Works for me. You'll have a draft of the notice tomorrow."),
+        ]);
         assert_eq!(draft.owner.as_deref(), Some("Tomasz"));
         assert_eq!(draft.task, "deliver a draft of the notice");
         assert_eq!(draft.due.as_deref(), Some("tomorrow"));
@@ -1810,7 +1909,11 @@ mod tests {
             "You'll have seen the email by now.",
             "You'll have time to eat on Friday.",
             "You'll have a great time.",
+            "You'll have a great time on Friday.",
+            "You'll have it tomorrow if the courier turns up.",
         ]);
+        // Nothing said before names what would be delivered.
+        none_is_an_item(&["You'll have a draft of the notice tomorrow."]);
     }
 
     #[test]
@@ -1828,5 +1931,37 @@ mod tests {
     fn a_one_word_reply_is_no_name() {
         let found = items(&[("Jia Hui", "Confirm, Saturday morning.")]);
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn promises_said_another_way_keep_to_their_clause_and_read_as_a_task() {
+        // One person's promises in one sentence are one item, each clause its own words.
+        let both = one(&[(
+            "Olu",
+            "The area manager gets an email from me tomorrow and I'll book the room.",
+        )]);
+        assert_eq!(both.task, "email the area manager and book the room");
+        assert_eq!(both.due.as_deref(), Some("tomorrow"));
+        assert_eq!(
+            one(&[("Olu", "I'm ordering the spare pump today.")]).task,
+            "order the spare pump"
+        );
+        assert_eq!(
+            one(&[("Olu", "I'm putting the notice up today.")]).task,
+            "put the notice up"
+        );
+        assert_eq!(
+            one(&[("Olu", "I'm writing to the council this week.")]).task,
+            "write to the council"
+        );
+        none_is_an_item(&[
+            "I'm heading to Leeds tomorrow.",
+            "I'm running late today.",
+            "Tomorrow I fly to Boston.",
+            "Tonight I sleep like a baby.",
+            "Nobody gets a call from me on Sunday.",
+            "He'll get a call from me if he's late again.",
+            "I'm ordering the kit today?",
+        ]);
     }
 }

@@ -82,7 +82,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two."
         // or "Once it's approved, …".
         (
-            (cues.decision_ruling.is_match(&text) || approves_a_plan(&text, cues))
+            (rules(&text, cues) || approves_a_plan(&text, cues))
                 && !cues.ruling_not.is_match(&text)
                 && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues)
@@ -117,9 +117,11 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // Thursday.").
         (
             (neighbour_in_turn(sentences, at, 1, &cues.settles_the_last, cues)
-                || sentences
+                || (sentences
                     .get(at + 1)
                     .is_some_and(|next| next.turn == sentence.turn && names_a_rule(&next.text, cues))
+                    && !is_personal(&text, cues)
+                    && !cues.habitual.is_match(&text))
                 || (neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues)
                     && (plans_something(&text, true, cues) || is_granted_doing(&text, cues) || closed_by_then(&text))))
                 && !conditional(&text, cues)
@@ -337,7 +339,21 @@ fn refused_outright(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
         (None, Some(verb)) => language.not_plans.contains(&verb.as_str().to_lowercase().as_str()),
         (None, None) => true,
     };
-    if state {
+    // "We won't wait for Friday" after "Can we not club it with Friday's release?"; not "We
+    // won't make it in time" after "Can we get there by six?".
+    let echoes = refused.name("ing").is_some() || {
+        let asked: Vec<&str> = turn_before_from_someone_else(sentences, at)
+            .into_iter()
+            .map(|s| s.text.as_str())
+            .collect();
+        let asked: Vec<String> = asked
+            .iter()
+            .flat_map(|s| cues.telling_words(s))
+            .map(|w| stem(&w))
+            .collect();
+        cues.telling_words(text).iter().any(|word| asked.contains(&stem(word)))
+    };
+    if state || !echoes {
         return false;
     }
     let described = cues.ruling_not.is_match(text) || cues.remark.is_match(text);
@@ -463,7 +479,32 @@ fn announced_before(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
     }
     let said = cues.normalise(&before.text);
     let opens_the_turn = at < 2 || sentences[at - 2].turn != before.turn;
-    cues.announces_the_rule.is_match(&said) || (opens_the_turn && names_a_rule(&said, cues))
+    let draws_a_consequence = text::lower_words(&said)
+        .first()
+        .is_some_and(|first| cues.language.rule_named_leads.contains(&first.as_str()));
+    cues.announces_the_rule.is_match(&said) || (opens_the_turn && draws_a_consequence && names_a_rule(&said, cues))
+}
+
+/// A word without a possessive or plural "s" ("friday's", "fridays": "friday").
+fn stem(word: &str) -> String {
+    let word = word.strip_suffix("'s").unwrap_or(word);
+    word.strip_suffix('s').unwrap_or(word).to_owned()
+}
+
+/// Whether `text` is about the speaker's own life ("My sister's visiting and we're going
+/// hiking."), which no rule named beside it makes the meeting's.
+fn is_personal(text: &str, cues: &Cues) -> bool {
+    text::lower_words(text)
+        .first()
+        .is_some_and(|first| cues.language.personal_leads.contains(&first.as_str()))
+}
+
+/// A ruling (`decision_ruling`); a change of plan ("Okay, scrap what I said, …") only with the
+/// plan it changes to, not "Forget what I said about the weather, it's sunny".
+fn rules(text: &str, cues: &Cues) -> bool {
+    cues.decision_ruling
+        .captures(text)
+        .is_some_and(|captures| captures.name("changed").is_none() || plans_something(text, true, cues))
 }
 
 /// Whether `text` names what the sentence beside it lays down ("That's the rain plan."), not a
@@ -501,10 +542,15 @@ fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
             return false;
         }
         // "The AGM's the fourteenth", not "It's the fourteenth".
+        // "So the AGM's the fourteenth", summing up; not "So today's the fourteenth", "My
+        // flight's on Tuesday".
         if let Some(event) = captures.name("event") {
-            return !language
-                .rule_subject_not
-                .contains(&event.as_str().to_lowercase().as_str());
+            let event = event.as_str().to_lowercase();
+            let firmly = cues.emphatic.captures(text).is_some_and(|c| c.name("closer").is_some());
+            return (cues.decision_marker.is_match(text) || firmly)
+                && !language.rule_subject_not.contains(&event.as_str())
+                && !language.not_events.contains(&event.as_str())
+                && !language.personal_leads.contains(&word_before.as_str());
         }
         if let Some(ing) = captures.name("ing") {
             if !progressive {
@@ -531,8 +577,9 @@ fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
 
 /// A standing rule for a case: "If the swell's over two metres, the carnival shifts to the
 /// lagoon.", "Unless the survey says otherwise, we close the north stand."; not a forecast
-/// ("If the truck's here at seven, we're finishing by six"), a plan still weighed ("If we write the ticket by tomorrow, we ship on Friday"), a hypothetical ("If it
-/// were up to me, we'd…") or a promise ("If it rains, I'll bring the gazebo").
+/// ("If the truck's here at seven, we're finishing by six"), a plan still weighed ("If we write
+/// the ticket by tomorrow, we ship on Friday"), a hypothetical ("If it were up to me, we'd…") or a
+/// promise ("If it rains, I'll bring the gazebo").
 fn is_conditional_rule(text: &str, cues: &Cues) -> bool {
     let Some(captures) = cues.conditional_rule.captures(text.trim()) else {
         return false;
@@ -557,8 +604,8 @@ fn is_conditional_rule(text: &str, cues: &Cues) -> bool {
 /// The sentence at `at` opens a turn that grants, at once, the leave the turn before asked to
 /// do something: "Can I order the level five gloves?" "Fine, order them."; "Can I get Thursday
 /// off? My sister's there." "Yeah, take Thursday."; not leave to speak ("Can I ask something?"
-/// "Yeah, go ahead."). A bare "Yes." may open the turn first ("Yes. Go ahead, up to two
-/// hundred.").
+/// "Yeah, go ahead."). A bare assent of a word or two may open the turn first ("Yes. Go ahead,
+/// up to two hundred.").
 fn grants_leave(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
     let sentence = &sentences[at];
     let (opening, text) = match at.checked_sub(1).map(|before| &sentences[before]) {
@@ -1637,5 +1684,37 @@ mod tests {
             "Thank goodness.",
         );
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_rule_of_thumb_a_personal_plan_and_a_confirmation_name_no_rule() {
+        none_is_a_decision(&[
+            "Never leave a knife in the sink. That's the first rule.",
+            "My sister's visiting and we're going hiking. That's the plan for the weekend.",
+        ]);
+        let confirmed = decisions(&[
+            ("Sam", "So we're meeting at the station at nine?"),
+            ("Maya", "That's the plan. The forecast looks good for it."),
+        ]);
+        assert!(confirmed.is_empty(), "{confirmed:?}");
+    }
+
+    #[test]
+    fn a_refusal_with_wont_must_refuse_what_was_asked_and_a_change_of_plan_needs_a_plan() {
+        let cannot = decisions(&[
+            ("Sam", "Can we get there by six?"),
+            ("Maya", "No. We won't make it in time."),
+        ]);
+        assert!(cannot.is_empty(), "{cannot:?}");
+        none_is_a_decision(&["Forget what I said about the weather, it's actually sunny."]);
+    }
+
+    #[test]
+    fn a_day_or_ones_own_date_is_no_date_set() {
+        none_is_a_decision(&["Right, so today's the fourteenth."]);
+        let flight = run_by_ines(MINIBUS, "Ines", "My flight's on Tuesday.", "Great.");
+        assert!(flight.is_empty(), "{flight:?}");
+        let firm = kitchen("Ines", "The deep clean is on the fourteenth, no extension.");
+        assert_eq!(firm.len(), 1, "{firm:?}");
     }
 }

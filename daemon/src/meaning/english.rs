@@ -688,8 +688,8 @@ pub static ENGLISH: Language = Language {
     acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|ya|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|no worries|absolutely|of course|leave it with me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|can do|put me down|that's me|that'll be me|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah|ya|noted)\b",
     // "I'll …": the speaker takes something on. `verb` and `rest` are the task.
     commitment: r"(?:^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|(?P<let_me>let me)|(?P<can>i can))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
-    // "can you …", "please …": the addressee is asked to do something.
-    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|(?:(?:right\s+)?after\s+this|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight|tomorrow(?:\s+morning)?),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
+    // "I'm ordering the kit today", "Right after this I tape off the bay".
+    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|(?P<when>(?:right\s+)?after\s+this|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight|tomorrow(?:\s+morning)?),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
     ongoing_not_tasks: &[
         "going",
         "coming",
@@ -708,7 +708,6 @@ pub static ENGLISH: Language = Language {
         "being",
         "starting",
         "finishing",
-        "off",
         "taking",
         "thinking",
         "hoping",
@@ -717,13 +716,69 @@ pub static ENGLISH: Language = Language {
         "saying",
         "joking",
         "kidding",
-        "away",
-        "out",
-        "in",
-        "back",
-        "on",
         "doing",
+        "heading",
+        "feeling",
+        "running",
+        "watching",
+        "playing",
+        "eating",
+        "sleeping",
+        "sitting",
+        "dying",
+        "spending",
+        "looking",
+        "waiting",
+        "trying",
+        "ruling",
+        "voting",
+        "asking",
+        "telling",
+        "suggesting",
+        "proposing",
     ],
+    // What such a promise does to comes first after its verb ("ordering the kit", "writing to
+    // the council"); not where or how ("heading to Leeds", "sleep like a baby").
+    promised_object_leads: &[
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "our",
+        "your",
+        "my",
+        "their",
+        "his",
+        "her",
+        "its",
+        "some",
+        "it",
+        "them",
+        "him",
+        "us",
+        "everyone",
+        "everybody",
+        "all",
+        "both",
+    ],
+    // Particles between such a verb and its object ("tape off the bay", "put up the notice").
+    verb_particles: &["off", "up", "out", "down", "back", "over", "in", "on", "away"],
+    // Verbs whose object comes after "to" ("writing to the council", "I reply to them").
+    to_object_verbs: &[
+        "writing", "write", "talking", "talk", "speaking", "speak", "replying", "reply", "reaching", "reach",
+    ],
+    // "-ing" forms whose verb ends in an "e" the "-ing" dropped ("writing": "write"); others lose
+    // only "-ing", and a doubled last letter ("putting": "put").
+    ing_drops_e: &[
+        "writ", "mak", "tak", "chas", "updat", "schedul", "driv", "prepar", "shar", "arrang", "circulat", "organis",
+        "organiz", "finalis", "finaliz", "giv", "mov", "plac", "typ", "sourc", "pric", "quot", "clos", "issu", "rais",
+        "invit", "us", "reserv", "receiv", "creat", "sav", "produc", "reduc", "chang", "charg", "measur", "servic",
+        "rins", "wip", "stor", "compil", "handl", "tackl", "settl", "scal", "revis", "rul",
+    ],
+    // "the area manager gets an email from me tomorrow", "…is going to hear from me on Thursday".
     from_me: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|which|what)[,]?\s+)(?P<whom>you|she|he|they|(?:the|their|our|your|his|her)\s+[a-z]+(?:\s+[a-z]+){0,2}?|[a-z]+)(?:(?:'ll|\s+will)?\s+(?:gets?|is\s+getting|are\s+getting)\s+(?:a|an|another)\s+(?P<what>call|email|e-mail|ring|text|message|note|letter|reminder|visit|bell)|\s+(?:is|are)\s+going\s+to\s+hear|(?:'ll|\s+will)\s+hear)\s+from\s+me\b(?P<rest>[^,.;?!]*)",
     from_me_doing: &[
         ("call", "call"),
@@ -739,13 +794,26 @@ pub static ENGLISH: Language = Language {
         ("visit", "visit"),
     ],
     heard_from_me_doing: "talk to",
+    // Nobody to be reached: "Nobody gets a call from me on Sunday".
+    nobody_reached: &[
+        "nobody",
+        "no-one",
+        "noone",
+        "none",
+        "everyone",
+        "everybody",
+        "anyone",
+        "anybody",
+    ],
     object_forms: &[("they", "them"), ("she", "her"), ("he", "him")],
+    // "You'll have a draft of the notice tomorrow": something discussed, delivered by a time.
     delivery_promised: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|cool|great)[,]?\s+)you'll\s+have\s+(?P<thing>[a-z][^,.;?!]*)",
     not_delivered: &[
         "to", "time", "a chance", "seen", "heard", "noticed", "been", "had", "got", "no", "nothing", "fun", "enough",
         "your", "plenty",
     ],
     delivery_doing: "deliver",
+    // "can you …", "please …": the addressee is asked to do something.
     request: r"\b(?:would\s+you\s+mind\s+(?P<minding>[a-z]+ing\b)|(?:it'd|it would)\s+be\s+(?:great|good|helpful|brilliant|lovely|ideal|nice)\s+if\s+you\s+could\s+|any\s+chance\s+you\s+could\s+|can\s+i\s+ask\s+you\s+to\s+|would\s+you\s+be\s+(?:good|kind)\s+enough\s+to\s+|(?:can|could|would|will)\s+you\s+(?:please\s+|maybe\s+|also\s+|just\s+|quickly\s+|ever\s+)?|please\s+|kindly\s+|(?:make\s+sure|be\s+sure|don't\s+forget|remember)\s+(?:that\s+)?(?:you\s+|to\s+)|(?:i need|i'd like|i want|i'd love|what i (?:do |really )?(?:need|want) is)\s+(?:for\s+)?you\s+to\s+|(?P<obliged>(?:you'll|you)\s+(?:really\s+|just\s+|also\s+|still\s+)?(?:need|have)\s+to\s+|you've\s+got\s+to\s+|you're\s+going\s+to\s+(?:need|have)\s+to\s+)|(?:^|,\s+)(?P<you>you\s+(?:also\s+)?)?(?P<imperative>take|do|handle|own|cover|grab|pick up|run|lead|draft|write|send|book|call|ring|check|review|update|fix|sort out|look after|chase|prepare|get|bring|put|pop|nip|set up|sort|organise|organize|arrange|email|contact|ping|ask|find|order|buy|print|pay|submit|clean|shift|swap|remove|schedule|confirm|follow up|circulate|forward|collect|deliver|tidy|brief|invite|reach out|look into|get in touch|give)\b)(?P<verb>[a-z'-]*)(?P<rest>[^,.;?!]*)",
     // "would you mind?": a request whose task was said just before; ", yeah?": a tag that leaves
     // an order an order ("Priya, get me a draft by Monday, yeah?").
@@ -916,7 +984,7 @@ pub static ENGLISH: Language = Language {
     // "what I'm hearing is we're all fine with…"), "the answer's no", "that one is final", "it
     // goes ahead whatever the weather"; a motion defeated, "Carried, …" after a vote, "I'm ruling
     // it out of order"; an approval with what it approves ("Yeah, do it, Sundays close at six").
-    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|\bi'm\s+ruling\s+(?:it|that|this|the\s+[a-z]+)\s+out\b|\bi'm\s+going\s+to\s+rule\b|^approved\s*[,.!]|^carried\s*[,.!]\s+[^.?!]*?\s(?:is|are)\s+(?:re-?)?[a-z-]+ed\b|\b(?:motion|amendment|resolution)\s+(?:is\s+)?(?:defeated|lost|falls|fails)\b|\bthe\s+(?:ayes|noes|nays)\s+have\s+it\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*(?:change\s+of\s+plans?|scrap\s+(?:what\s+i\s+said|that)|forget\s+what\s+i\s+said|on\s+second\s+thoughts?)\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|another|this|that|these|those|our|their|it|them|any|anything|[a-z]{3,}s|[a-z]+-[a-z]+)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
+    decision_ruling: r"(?:(?:'s|\s(?:is|are))\s+(?:approved|rejected|turned\s+down|carried|adopted|ratified)(?:\s*[.,;!]|\s*$|\s+(?:for|as|from|then|now|today|unanimously|in\s+full)\b)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all)\s+(?:votes?\s+)?in\s+favou?r\b[^.?!]*?,\s+so\s+[a-z]+|\b(?:this|the)\s+(?:committee|board|club|partnership|council|trust)\s+(?:will\s+not|won't)\s+(?:pay|open|lend|send|accept|allow|sell|hire|renew|take|run)\b|\bi'm\s+(?:not\s+)?(?:approving|signing\s+off\s+on|authori[sz]ing)\b|\bi'm\s+ruling\s+(?:it|that|this|the\s+[a-z]+)\s+out\b|\bi'm\s+going\s+to\s+rule\b|^approved\s*[,.!]|^carried\s*[,.!]\s+[^.?!]*?\s(?:is|are)\s+(?:re-?)?[a-z-]+ed\b|\b(?:motion|amendment|resolution)\s+(?:is\s+)?(?:defeated|lost|falls|fails)\b|\bthe\s+(?:ayes|noes|nays)\s+have\s+it\b|^(?:(?:okay|ok|right|so|and|well|alright)[,]?\s+)*(?P<changed>change\s+of\s+plans?|scrap\s+(?:what\s+i\s+said|that)|forget\s+what\s+i\s+said|on\s+second\s+thoughts?)\b|\bwe're\s+not\s+(?:doing|renewing|running|using|buying|ordering|holding|sending|opening|lending|selling|hiring|paying|taking|putting|letting|allowing|giving|changing|moving|cutting|adding|offering|booking|extending|raising|accepting|signing|going\s+ahead\s+with)\s+(?:the|a|an|another|this|that|these|those|our|their|it|them|any|anything|[a-z]{3,}s|[a-z]+-[a-z]+)\b|(?:^(?:(?:okay|ok|right|well)[,]?\s+)*so,?\s+|\bwhat\s+i'm\s+hearing\s+is,?\s+|\b(?:it\s+)?sounds\s+like\s+)(?:everyone|everybody|we're\s+all)(?:'s)?\s+(?:happy|fine|okay|ok|agreed)\s+(?:with|for|to|that|on)\b|\bthe\s+answer(?:'s|\s+is)\s+(?:no|yes)\b|\bthat\s+one(?:'s|\s+is)\s+final\b|\bgo(?:es)?\s+ahead\s+(?:whatever\s+the\s+weather|rain\s+or\s+shine|no\s+matter\s+what)\b)",
     // Words that make a ruling's words a description of how things go ("we're not selling
     // tickets fast enough", "we're not hiring these days", "we're not doing it right", "we're not
     // using it much", "we're not taking any of it in").
@@ -969,7 +1037,7 @@ pub static ENGLISH: Language = Language {
     assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great|then|and)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|decision\s+made|deal|done|approved|(?:this|here)\s+is\s+(?:how\s+it\s+goes?|what\s+(?:we're\s+doing|we'll\s+do|happens))|here's\s+(?:the\s+plan|what\s+(?:we're\s+doing|we'll\s+do|happens)))[.!:]?$",
     // "That's the rule from now on.", "That's the rain plan.", "That's how we do it for the heat
     // days.", "Let's make that the rule for this winter.": what the sentence beside it lays down.
-    names_the_rule: r"^(?:(?:okay|ok|right|so|good|great|then|and|well|yeah)[,]?\s+)*(?:that's|this\s+is)\s+(?:the|our)\s+(?:(?P<kind>[a-z]+)\s+)?(?:rule|order|plan|policy|deal|arrangement|drill)(?:\s+(?:from|fae|for|going|now|then|this|until|till)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then)[,]?\s+)*that's\s+how\s+we(?:'re\s+going\s+to|'ll|\s+will|'re)?\s+do(?:ing)?\s+it(?:\s+(?:from|for|this|now|then|going)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then|yeah|yes)[,]?\s+)*let's\s+make\s+(?:that|this|it)\s+the\s+(?:rule|plan|policy|norm)\b[^.?!]{0,30}[.!]?$",
+    names_the_rule: r"^(?:(?:okay|ok|right|so|good|great|then|and|well|yeah)[,]?\s+)*(?:that's|this\s+is)\s+(?:the|our)\s+(?:(?P<kind>[a-z]+)\s+)?(?:rule|order|plan|policy|deal|arrangement)(?:\s+(?:from|fae|for|going|now|then|this|until|till)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then)[,]?\s+)*that's\s+how\s+we(?:'re\s+going\s+to|'ll|\s+will|'re)?\s+do(?:ing)?\s+it(?:\s+(?:from|for|this|now|then|going)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then|yeah|yes)[,]?\s+)*let's\s+make\s+(?:that|this|it)\s+the\s+(?:rule|plan|policy|norm)\b[^.?!]{0,30}[.!]?$",
     // … but not a rule of thumb ("That's the golden rule.") or one that was ("That's the old
     // plan.").
     general_rule_kinds: &[
@@ -983,7 +1051,25 @@ pub static ENGLISH: Language = Language {
         "previous",
         "original",
         "unwritten",
+        "first",
+        "second",
+        "number",
+        "main",
+        "cardinal",
+        "worst",
+        "best",
+        "dumbest",
+        "stupidest",
+        "weekend",
+        "holiday",
     ],
+    // A rule named as a turn opens names what follows only when it draws a consequence ("Then
+    // that's the rule."); "That's the plan." confirms what was just asked.
+    rule_named_leads: &["then", "so"],
+    // What opens a sentence about the speaker's own life.
+    personal_leads: &["i", "i'm", "i've", "i'll", "i'd", "my", "me"],
+    // Days, not events, before "'s the fourteenth".
+    not_events: &["today", "tomorrow", "tonight", "yesterday"],
     // "Okay, here's how it's going to work.", "Here's what I'm comfortable with.": the next
     // sentence says how things will be.
     announces_the_rule: r"^(?:(?:okay|ok|right|so|then|and|now|well|look|listen)[,.]?\s+)*(?:here's|this\s+is)\s+(?:how\s+(?:it's|this\s+is|this's)\s+(?:going\s+to|gonna)\s+(?:work|go|be)|how\s+(?:it'll|it\s+will|this\s+will)\s+(?:work|go)|what\s+i'm\s+(?:comfortable|happy|okay)\s+with|what\s+we're\s+going\s+to\s+do|what's\s+going\s+to\s+happen)[.!:]?$",
@@ -1337,6 +1423,7 @@ pub static ENGLISH: Language = Language {
         possessive: "'s",
     },
     and: "and",
+    to_word: "to",
     vocative_leads: &["and", "but", "so", "oh", "okay", "ok", "right", "now", "well"],
     titles: &[
         "chairman",

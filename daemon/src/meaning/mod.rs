@@ -58,6 +58,14 @@ pub struct Language {
     /// "-ing" verbs that say where someone will be, not what they will do ("I'm flying to
     /// Boston on Monday").
     pub ongoing_not_tasks: &'static [&'static str],
+    /// Words that may open the object of such a promise ("the", "it").
+    pub promised_object_leads: &'static [&'static str],
+    /// Particles between a promised verb and its object ("tape off the bay").
+    pub verb_particles: &'static [&'static str],
+    /// Verbs whose object comes after "to" ("writing to the council").
+    pub to_object_verbs: &'static [&'static str],
+    /// Stems of "-ing" forms that dropped an "e" ("writ" of "writing").
+    pub ing_drops_e: &'static [&'static str],
     /// A promise said from the other end: "the area manager gets an email from me tomorrow",
     /// "the committee is going to hear from me on Thursday", with `whom`, the `what` that
     /// reaches them (absent: they hear from the speaker), and `rest`.
@@ -66,6 +74,8 @@ pub struct Language {
     pub from_me_doing: &'static [(&'static str, &'static str)],
     /// The doing of hearing from the speaker ("talk to").
     pub heard_from_me_doing: &'static str,
+    /// Who, as `whom`, is nobody in particular ("Nobody gets a call from me").
+    pub nobody_reached: &'static [&'static str],
     /// A subject pronoun and its object form ("she'll get a ring from me": "ring her").
     pub object_forms: &'static [(&'static str, &'static str)],
     /// "You'll have a draft of the notice tomorrow": a delivery promised, with a time; `thing`.
@@ -143,6 +153,12 @@ pub struct Language {
     pub names_the_rule: &'static str,
     /// Words before "rule" or "plan" there that make it no ruling of this meeting ("golden").
     pub general_rule_kinds: &'static [&'static str],
+    /// Words that, opening a turn's first sentence that names a rule, make it name what follows.
+    pub rule_named_leads: &'static [&'static str],
+    /// Words opening a sentence about the speaker's own life ("my", "i'm").
+    pub personal_leads: &'static [&'static str],
+    /// Words before "'s the fourteenth" that name a day, not an event set ("today").
+    pub not_events: &'static [&'static str],
     /// A sentence announcing that the next one says how things will be ("Here's how it's going
     /// to work.", "Here's what I'm comfortable with.").
     pub announces_the_rule: &'static str,
@@ -248,6 +264,8 @@ pub struct Language {
     pub date_words: DateWords,
     /// The conjunction that can set a name off like a comma ("Oh, and Tariq, please…").
     pub and: &'static str,
+    /// "to", before the object of some verbs ("writing to the council").
+    pub to_word: &'static str,
     /// Words that can set a name off like a comma at the start of a clause ("But Femi, chase
     /// legal"), lower case.
     pub vocative_leads: &'static [&'static str],
