@@ -1,14 +1,15 @@
 //! Decisions: what the meeting settled. A sentence announces one ("we've agreed…", "let's go
 //! with…", "we're keeping…", "from now on…", "hearing none, …", "it's a no from me"), rules unless
 //! said under a condition (an approval or refusal, "we're not renewing the contract", "change of
-//! plan, …", a vote with its outcome, "the motion falls", "Approved, …", "so everyone's happy
-//! with…", "Yeah, do it, Sundays close at six"), refuses after a flat "No." ("No. We're not
-//! discounting in the summer."), closes a choice ("Grey it is, then", "Temps it is.", "…. That's
-//! settled.", "…. That's a hard no.", "So it's the Tuesday then, the fourteenth."), follows an
-//! assent or an announcement ("Agreed, then. The patch goes ahead.", "This is how it goes. The
-//! ferry…", "Here's how it's going to work. Fuel boards first."), is named by the sentence beside
-//! it ("Helmets on past the gate. That's the rule from now on."), grants at once the leave asked
-//! to act ("Can I order the gloves?" "Fine, order them.", "Yes. Go ahead, up to two hundred."),
+//! plan, …", a vote with its outcome, "the motion falls", "Approved, …", "That's through, up to
+//! three thousand", "so everyone's happy with…", "Yeah, do it, Sundays close at six"), refuses
+//! after a flat "No." ("No. We're not discounting in the summer."), closes a choice ("Grey it is,
+//! then", "Temps it is.", "…. That's settled.", "…. That's a hard no.", "So it's the Tuesday then,
+//! the fourteenth."), follows an assent or an announcement ("Agreed, then. The patch goes ahead.",
+//! "This is how it goes. The ferry…", "Here's how it's going to work. Fuel boards first.",
+//! "Tuesday works. Playtest on Tuesday, then."), is named by the sentence beside it ("Helmets on
+//! past the gate. That's the rule from now on."), grants at once the leave asked to act ("Can I
+//! order the gloves?" "Fine, order them.", "Yes. Go ahead, up to two hundred."),
 //! sets a standing rule for a case outside the room's doing ("If the swell's over two metres, the
 //! carnival shifts to the lagoon."), is confirmed by the room at once ("… Everyone happy with
 //! that?" "Yes."), takes effect from a date ("So, from tonight, nobody leaves without…", "Okay, …,
@@ -111,7 +112,12 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         ),
         // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
         // that?" "Yes." A rule the room confirmed at once, conditions and all.
-        (confirmed_at_once(sentences, at, cues) && !own_promise, 0.8),
+        // Not what someone else said ("So, the governance doc says we need a majority. Does
+        // anyone object?" puts the question, it settles nothing yet).
+        (
+            confirmed_at_once(sentences, at, cues) && !own_promise && !cues.reported.is_match(&text),
+            0.8,
+        ),
         // "…the lamb as a single main. That's settled." / "Agreed, then. The emergency patch
         // goes ahead."; not one person's own commitment ("Done. I shall circulate the draft by
         // Thursday.").
@@ -1716,5 +1722,62 @@ mod tests {
         assert!(flight.is_empty(), "{flight:?}");
         let firm = kitchen("Ines", "The deep clean is on the fourteenth, no extension.");
         assert_eq!(firm.len(), 1, "{firm:?}");
+    }
+
+    #[test]
+    fn plans_announced_after_a_colon_skipped_kept_or_ended_and_motions_through_are_decisions() {
+        each_is_one_decision(&[
+            "Here's how we'll play it: one drink each on the first round.",
+            "We're skipping the duty-free run until the return sector.",
+            "So returns stay at dock seven.",
+            "Right, so the demo ends when you beat the swamp boss.",
+            "Carried, minutes accepted as amended.",
+            "That's through, up to three thousand for the gym gear.",
+            "Nobody leaves early on Friday, that's not up for discussion.",
+        ]);
+        none_is_a_decision(&[
+            "Here's the thing: nobody reads it.",
+            "Are we skipping lunch today?",
+            "The film ends when he dies.",
+            "That's through the door on the left.",
+        ]);
+    }
+
+    #[test]
+    fn do_that_and_a_day_that_works_make_the_plan_after_them_decided() {
+        let done = decisions(&[
+            ("Sam", "I can do a cheaper version of the fog."),
+            (
+                "Maya",
+                "Do that. Cheap fog for the demo, and we do the pretty version for launch.",
+            ),
+        ]);
+        assert_eq!(done.len(), 1, "{done:?}");
+        assert!(done[0].text.starts_with("Cheap fog"), "{done:?}");
+        let works = decisions(&[
+            ("Sam", "Tuesday?"),
+            ("Maya", "Tuesday works. External playtest on Tuesday afternoon, then."),
+        ]);
+        assert_eq!(works.len(), 1, "{works:?}");
+    }
+
+    #[test]
+    fn a_ruling_nobody_sees_differently_is_decided_and_a_rule_quoted_is_not() {
+        let ruled = decisions(&[
+            (
+                "Maya",
+                "I'm comfortable not renewing the lease. Anyone see it differently?",
+            ),
+            ("Sam", "No, I agree."),
+        ]);
+        assert_eq!(ruled.len(), 1, "{ruled:?}");
+        let quoted = decisions(&[
+            (
+                "Maya",
+                "So, the governance doc says we need a majority of the trustees. Does anyone object?",
+            ),
+            ("Sam", "No."),
+        ]);
+        assert!(quoted.is_empty(), "{quoted:?}");
     }
 }
