@@ -112,7 +112,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
             for (offset, later) in sentences.iter().enumerate().skip(at + 1).take(FOLLOW_UP_SENTENCES) {
                 let later_text = cues.normalise(&later.text);
                 // The promise in it that says how, if any: none when it adds another thing.
-                let how = says_how(&later_text, &discussed_before(sentences, offset, cues), cues);
+                let how = says_how(&later_text, &sentences[..offset], cues);
                 follow.read(sentence, later, &later_text, cues);
                 if follow.taken_at.is_none()
                     && follow.taken_by.is_none()
@@ -310,7 +310,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     // "I'm ordering the kit today", "the area manager gets an email from me tomorrow", "you'll
     // have a draft tomorrow": the speaker's, said another way.
     if let Some(speaker) = sentence.speaker.as_ref().filter(|_| !sentence.is_question()) {
-        for promise in framed_promises(text, &lower, &discussed_before(sentences, at, cues), cues) {
+        for promise in framed_promises(text, &lower, &sentences[..at], cues) {
             let owner = Owner::Known(speaker.clone());
             let mut promised = item_of_clause(owner, &promise.task, promise.start, promise.end, cues, 0.75);
             promised.due = promised.due.or(promise.when);
@@ -821,11 +821,11 @@ fn adds_another(text: &str, promise: &str, language: &Language) -> bool {
 
 /// The promise in `text` of whoever took an item on, when it says how they will do that item
 /// rather than adding another: its clause (from the verb on).
-fn says_how(text: &str, discussed: &[String], cues: &Cues) -> Option<String> {
+fn says_how(text: &str, before: &[Sentence], cues: &Cues) -> Option<String> {
     let Some(captures) = cues.commitment.captures(text) else {
         // "Yep, the area manager gets an email from me tomorrow."
         let lower = text.to_ascii_lowercase();
-        let promise = framed_promises(text, &lower, discussed, cues).into_iter().next()?;
+        let promise = framed_promises(text, &lower, before, cues).into_iter().next()?;
         return (!adds_another(text, &text[promise.start..promise.end], cues.language)).then_some(promise.task);
     };
     let promise = captures.get(0).expect("group 0 is the match").as_str();
@@ -861,11 +861,11 @@ struct FramedPromise {
 /// The speaker's promises in `text` (`lower`: its ASCII lower case) said as what is under way
 /// ("I'm ordering the kit today", "After this I call the Tuas side"), from the other end ("the
 /// area manager gets an email from me tomorrow", "the committee is going to hear from me on
-/// Thursday") or as a delivery by a time of something just discussed (`discussed`: the words of
-/// the sentences before, not stopwords): "you'll have a draft of the notice tomorrow"; in order.
+/// Thursday") or as a delivery by a time of something just discussed in the sentences `before`
+/// it: "you'll have a draft of the notice tomorrow"; in order.
 /// Each runs to the end of its own clause ("… and I'll book the room" is another). Not under a
 /// condition or reported; not where someone will be ("I'm heading to Leeds tomorrow").
-fn framed_promises(text: &str, lower: &str, discussed: &[String], cues: &Cues) -> Vec<FramedPromise> {
+fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) -> Vec<FramedPromise> {
     let language = cues.language;
     let dated =
         |rest: &str| due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead));
@@ -873,6 +873,8 @@ fn framed_promises(text: &str, lower: &str, discussed: &[String], cues: &Cues) -
     // "He'll get a call from me if he's late again": no promise under a condition.
     let conditional = |clause: &str| is_contingent(clause, cues) || cues.condition.is_match(clause);
     let mut promises = Vec::new();
+    // Read only when a delivery is promised.
+    let mut discussed: Option<Vec<String>> = None;
     for captures in cues.commitment_ongoing.captures_iter(text) {
         let Some(whole) = captures.get(0) else {
             continue;
@@ -949,10 +951,12 @@ fn framed_promises(text: &str, lower: &str, discussed: &[String], cues: &Cues) -
         // "You'll have it tomorrow", "You'll have the quote by Friday" of a quote just
         // discussed; not "You'll have a great time on Friday".
         let first = said.split_whitespace().next().unwrap_or("");
-        let known = language.back_references.contains(&first)
-            || content_words(kept, cues)
+        let known = language.back_references.contains(&first) || {
+            let discussed = discussed.get_or_insert_with(|| discussed_before(before, cues));
+            content_words(kept, cues)
                 .iter()
-                .any(|word| said_before(word, discussed));
+                .any(|word| said_before(word, discussed))
+        };
         if refused || !known || !dated(kept) || conditional(thing.as_str()) || said_so(thing.start()) {
             continue;
         }
@@ -970,20 +974,15 @@ fn framed_promises(text: &str, lower: &str, discussed: &[String], cues: &Cues) -
 /// `rest` up to where another clause with its own subject starts ("the kit today and I'll book
 /// the room": "the kit today").
 fn own_clause<'a>(rest: &'a str, language: &Language) -> &'a str {
+    // ASCII lower case keeps byte offsets.
+    let lower = rest.to_ascii_lowercase();
     let and = format!(" {} ", language.and);
-    let mut from = 0;
-    while let Some(found) = rest[from..].to_ascii_lowercase().find(&and) {
-        let at = from + found;
-        let next = rest[at + and.len()..]
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_lowercase();
+    for (at, _) in lower.match_indices(&and) {
+        let next = lower[at + and.len()..].split_whitespace().next().unwrap_or("");
         let subject = next.split('\'').next().unwrap_or("");
         if language.subject_pronouns.contains(&subject) {
             return rest[..at].trim_end_matches([',', ' ']);
         }
-        from = at + and.len();
     }
     rest
 }
@@ -1009,7 +1008,9 @@ fn base_of_ing(ing: &str, language: &Language) -> String {
     }
     let mut chars = stem.chars().rev();
     match (chars.next(), chars.next()) {
-        (Some(last), Some(before)) if last == before && !"lsfz".contains(last) && !"aeiou".contains(last) => {
+        (Some(last), Some(before))
+            if last == before && !language.kept_doubles.contains(last) && !language.vowels.contains(last) =>
+        {
             stem[..stem.len() - last.len_utf8()].to_owned()
         }
         _ => stem.to_owned(),
@@ -1022,9 +1023,9 @@ const CONTENT_WORD_MIN_CHARS: usize = 3;
 /// How many sentences before a promise may say what it delivers.
 const DISCUSSED_SENTENCES: usize = 4;
 
-/// The words of the few sentences before the one at `at` that are not stopwords.
-fn discussed_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Vec<String> {
-    sentences[at.saturating_sub(DISCUSSED_SENTENCES)..at]
+/// The words of the last few sentences of `before` that are not stopwords.
+fn discussed_before(before: &[Sentence], cues: &Cues) -> Vec<String> {
+    before[before.len().saturating_sub(DISCUSSED_SENTENCES)..]
         .iter()
         .flat_map(|sentence| content_words(&sentence.text, cues))
         .collect()
@@ -1040,8 +1041,9 @@ fn content_words(text: &str, cues: &Cues) -> Vec<String> {
 
 /// Whether `word` was said in `discussed`, singular or plural ("notice" of "notices").
 fn said_before(word: &str, discussed: &[String]) -> bool {
-    let singular = |w: &str| w.strip_suffix('s').unwrap_or(w).to_owned();
-    discussed.iter().any(|said| singular(said) == singular(word))
+    discussed
+        .iter()
+        .any(|said| text::singular(said) == text::singular(word))
 }
 
 /// Whether a promise names something of the task ("I'll have the notice up" of "put a notice up

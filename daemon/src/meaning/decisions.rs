@@ -65,12 +65,8 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         return None;
     }
     // "That's the rule from now on.": the sentence beside it is the decision.
-    let in_turn = |place: Option<usize>| {
-        place
-            .and_then(|p| sentences.get(p))
-            .is_some_and(|s| s.turn == sentence.turn)
-    };
-    if names_a_rule(&text, cues) && (in_turn(at.checked_sub(1)) || in_turn(at.checked_add(1))) {
+    let beside = neighbour(sentences, at, -1).or_else(|| neighbour(sentences, at, 1));
+    if beside.is_some() && names_a_rule(&text, cues) {
         return None;
     }
     let by_chair = chair.is_some() && sentence.speaker.as_deref() == chair;
@@ -123,9 +119,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // Thursday.").
         (
             (neighbour_in_turn(sentences, at, 1, &cues.settles_the_last, cues)
-                || (sentences
-                    .get(at + 1)
-                    .is_some_and(|next| next.turn == sentence.turn && names_a_rule(&next.text, cues))
+                || (neighbour(sentences, at, 1).is_some_and(|next| names_a_rule(&cues.normalise(&next.text), cues))
                     && !is_personal(&text, cues)
                     && !cues.habitual.is_match(&text))
                 || (neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues)
@@ -348,16 +342,14 @@ fn refused_outright(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
     // "We won't wait for Friday" after "Can we not club it with Friday's release?"; not "We
     // won't make it in time" after "Can we get there by six?".
     let echoes = refused.name("ing").is_some() || {
-        let asked: Vec<&str> = turn_before_from_someone_else(sentences, at)
+        let asked: Vec<String> = turn_before_from_someone_else(sentences, at)
             .into_iter()
-            .map(|s| s.text.as_str())
+            .flat_map(|s| cues.telling_words(&s.text))
+            .map(|word| text::singular(&word).to_owned())
             .collect();
-        let asked: Vec<String> = asked
+        cues.telling_words(text)
             .iter()
-            .flat_map(|s| cues.telling_words(s))
-            .map(|w| stem(&w))
-            .collect();
-        cues.telling_words(text).iter().any(|word| asked.contains(&stem(word)))
+            .any(|word| asked.iter().any(|said| said == text::singular(word)))
     };
     if state || !echoes {
         return false;
@@ -464,37 +456,33 @@ fn chair(sentences: &[Sentence]) -> Option<&str> {
     }
 }
 
-/// Whether the sentence `offset` places from the one at `at` (1: the next, -1: the one before)
-/// is in the same turn and matches `cue`.
-fn neighbour_in_turn(sentences: &[Sentence], at: usize, offset: isize, cue: &regex::Regex, cues: &Cues) -> bool {
-    let sentence = &sentences[at];
+/// The sentence `offset` places from the one at `at` (1: the next, -1: the one before), when it
+/// is in the same turn.
+fn neighbour(sentences: &[Sentence], at: usize, offset: isize) -> Option<&Sentence> {
     at.checked_add_signed(offset)
         .and_then(|place| sentences.get(place))
-        .is_some_and(|neighbour| neighbour.turn == sentence.turn && cue.is_match(&cues.normalise(&neighbour.text)))
+        .filter(|neighbour| neighbour.turn == sentences[at].turn)
+}
+
+/// Whether the sentence `offset` places from the one at `at` is in the same turn and matches
+/// `cue`.
+fn neighbour_in_turn(sentences: &[Sentence], at: usize, offset: isize, cue: &regex::Regex, cues: &Cues) -> bool {
+    neighbour(sentences, at, offset).is_some_and(|neighbour| cue.is_match(&cues.normalise(&neighbour.text)))
 }
 
 /// Whether the sentence before the one at `at`, in its turn, announces it: "Here's how it's going
 /// to work.", or a rule named as the turn opens ("Then that's the rule."), which can only name
 /// what follows it.
 fn announced_before(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    let Some(before) = at.checked_sub(1).map(|before| &sentences[before]) else {
+    let Some(before) = neighbour(sentences, at, -1) else {
         return false;
     };
-    if before.turn != sentences[at].turn {
-        return false;
-    }
     let said = cues.normalise(&before.text);
-    let opens_the_turn = at < 2 || sentences[at - 2].turn != before.turn;
+    let opens_the_turn = neighbour(sentences, at - 1, -1).is_none();
     let draws_a_consequence = text::lower_words(&said)
         .first()
         .is_some_and(|first| cues.language.rule_named_leads.contains(&first.as_str()));
     cues.announces_the_rule.is_match(&said) || (opens_the_turn && draws_a_consequence && names_a_rule(&said, cues))
-}
-
-/// A word without a possessive or plural "s" ("friday's", "fridays": "friday").
-fn stem(word: &str) -> String {
-    let word = word.strip_suffix("'s").unwrap_or(word);
-    word.strip_suffix('s').unwrap_or(word).to_owned()
 }
 
 /// Whether `text` is about the speaker's own life ("My sister's visiting and we're going
@@ -513,19 +501,17 @@ fn rules(text: &str, cues: &Cues) -> bool {
         .is_some_and(|captures| captures.name("changed").is_none() || plans_something(text, true, cues))
 }
 
-/// Whether `text` names what the sentence beside it lays down ("That's the rain plan."), not a
-/// rule of thumb ("That's the golden rule.").
+/// Whether `text` (normalised) names what the sentence beside it lays down ("That's the rain
+/// plan."), not a rule of thumb ("That's the golden rule.").
 fn names_a_rule(text: &str, cues: &Cues) -> bool {
-    cues.names_the_rule
-        .captures(&cues.normalise(text))
-        .is_some_and(|captures| {
-            captures.name("kind").is_none_or(|kind| {
-                !cues
-                    .language
-                    .general_rule_kinds
-                    .contains(&kind.as_str().to_lowercase().as_str())
-            })
+    cues.names_the_rule.captures(text).is_some_and(|captures| {
+        captures.name("kind").is_none_or(|kind| {
+            !cues
+                .language
+                .general_rule_kinds
+                .contains(&kind.as_str().to_lowercase().as_str())
         })
+    })
 }
 
 /// Whether `text` carries a plan: "we publish", "the carnival shifts to the lagoon", and with
@@ -547,7 +533,6 @@ fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
         {
             return false;
         }
-        // "The AGM's the fourteenth", not "It's the fourteenth".
         // "So the AGM's the fourteenth", summing up; not "So today's the fourteenth", "My
         // flight's on Tuesday".
         if let Some(event) = captures.name("event") {

@@ -778,6 +778,8 @@ pub static ENGLISH: Language = Language {
         "invit", "us", "reserv", "receiv", "creat", "sav", "produc", "reduc", "chang", "charg", "measur", "servic",
         "rins", "wip", "stor", "compil", "handl", "tackl", "settl", "scal", "revis", "rul",
     ],
+    kept_doubles: "lsfz",
+    vowels: "aeiou",
     // "the area manager gets an email from me tomorrow", "…is going to hear from me on Thursday".
     from_me: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|which|what)[,]?\s+)(?P<whom>you|she|he|they|(?:the|their|our|your|his|her)\s+[a-z]+(?:\s+[a-z]+){0,2}?|[a-z]+)(?:(?:'ll|\s+will)?\s+(?:gets?|is\s+getting|are\s+getting)\s+(?:a|an|another)\s+(?P<what>call|email|e-mail|ring|text|message|note|letter|reminder|visit|bell)|\s+(?:is|are)\s+going\s+to\s+hear|(?:'ll|\s+will)\s+hear)\s+from\s+me\b(?P<rest>[^,.;?!]*)",
     from_me_doing: &[

@@ -66,6 +66,11 @@ pub struct Language {
     pub to_object_verbs: &'static [&'static str],
     /// Stems of "-ing" forms that dropped an "e" ("writ" of "writing").
     pub ing_drops_e: &'static [&'static str],
+    /// Letters an "-ing" form doubles from its verb only when the verb has them doubled too
+    /// ("calling": "call"; "putting": "put").
+    pub kept_doubles: &'static str,
+    /// The vowels, never doubled before "-ing".
+    pub vowels: &'static str,
     /// A promise said from the other end: "the area manager gets an email from me tomorrow",
     /// "the committee is going to hear from me on Thursday", with `whom`, the `what` that
     /// reaches them (absent: they hear from the speaker), and `rest`.

@@ -123,6 +123,13 @@ pub fn lower_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A lower-case word without a possessive or plural "s" ("friday's", "fridays": "friday"), for
+/// telling whether two sentences speak of the same thing.
+pub fn singular(word: &str) -> &str {
+    let word = word.strip_suffix("'s").unwrap_or(word);
+    word.strip_suffix('s').unwrap_or(word)
+}
+
 /// Whether `phrase` (lower case, one space between words) stands in `words` as whole words:
 /// "if" is not in "fifteen".
 pub fn has_phrase(words: &[String], phrase: &str) -> bool {
