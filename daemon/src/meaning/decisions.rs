@@ -30,28 +30,60 @@ use super::text::{self, Sentence};
 use super::{finding_id, Cues};
 use crate::pipeline::{Decision, Finding, FindingBody};
 
-/// The decisions among `sentences`.
+/// The decisions among `sentences`. A short decision and the one said right after it in the same
+/// turn are one ("Temps it is. We'll take the twelve from Blue Ridge, starting the ninth."): the
+/// choice and how it is carried out.
 pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
     let chair = chair(sentences);
-    sentences
-        .iter()
-        .enumerate()
-        .filter_map(|(at, sentence)| {
-            let confidence = decided(sentences, at, chair, cues)?;
-            Some(Finding {
-                id: finding_id("decision", sentence, 0),
-                revision: 1,
-                segments: sentence.seqs.clone(),
-                start: sentence.start,
-                body: FindingBody::Decision(Decision {
-                    text: sentence.text.clone(),
-                    decision: what_was_decided(&sentence.text, cues),
-                    by: sentence.speaker.clone(),
-                    confidence,
-                }),
-            })
-        })
-        .collect()
+    let mut found: Vec<(usize, Finding)> = Vec::new();
+    for (at, sentence) in sentences.iter().enumerate() {
+        let Some(confidence) = decided(sentences, at, chair, cues) else {
+            continue;
+        };
+        if let Some((last_at, last)) = found.last_mut() {
+            let short = |s: &Sentence| s.words.len() <= SHORT_DECISION_WORDS;
+            if *last_at + 1 == at
+                && sentences[*last_at].turn == sentence.turn
+                && (short(&sentences[*last_at]) || short(sentence))
+            {
+                extend(last, sentence, confidence, cues);
+                *last_at = at;
+                continue;
+            }
+        }
+        let finding = Finding {
+            id: finding_id("decision", sentence, 0),
+            revision: 1,
+            segments: sentence.seqs.clone(),
+            start: sentence.start,
+            body: FindingBody::Decision(Decision {
+                text: sentence.text.clone(),
+                decision: what_was_decided(&sentence.text, cues),
+                by: sentence.speaker.clone(),
+                confidence,
+            }),
+        };
+        found.push((at, finding));
+    }
+    found.into_iter().map(|(_, finding)| finding).collect()
+}
+
+/// A decision this short ("Option two, then.") and the one beside it are one.
+const SHORT_DECISION_WORDS: usize = 5;
+
+/// `finding` with the decision in `sentence`, said right after it, added: both sentences, the
+/// longer of what each decided, the surer confidence.
+fn extend(finding: &mut Finding, sentence: &Sentence, confidence: f32, cues: &Cues) {
+    finding.segments.extend(sentence.seqs.iter().copied());
+    finding.segments.dedup();
+    if let FindingBody::Decision(decision) = &mut finding.body {
+        decision.text = format!("{} {}", decision.text, sentence.text);
+        let decided = what_was_decided(&sentence.text, cues);
+        if decided.len() > decision.decision.len() {
+            decision.decision = decided;
+        }
+        decision.confidence = decision.confidence.max(confidence);
+    }
 }
 
 /// How sure the rules are that the sentence at `at` states a decision; none when it does not.
@@ -123,7 +155,17 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                     && !is_personal(&text, cues)
                     && !cues.habitual.is_match(&text))
                 || (neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues)
-                    && (plans_something(&text, true, cues) || is_granted_doing(&text, cues) || closed_by_then(&text))))
+                    && (plans_something(&text, true, cues) || is_granted_doing(&text, cues) || closed_by_then(&text)))
+                // "Temps it is. We'll take the twelve from Blue Ridge.": how the choice is carried out.
+                || (neighbour(sentences, at, -1).is_some_and(|before| {
+                    before.words.len() <= SHORT_DECISION_WORDS && is_settled(&cues.normalise(&before.text), cues)
+                }) && plans_something(&text, true, cues))
+                // "The twentieth, then. Last routine order goes in on the twentieth."
+                || (by_chair
+                    && neighbour(sentences, at, -1).is_some_and(|before| {
+                        takes_up_a_choice_with_then(sentences, at - 1, &cues.normalise(&before.text), cues)
+                    })
+                    && plans_something(&text, true, cues)))
                 && !conditional(&text, cues)
                 && !own_promise,
             0.85,
@@ -139,8 +181,12 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.remark.is_match(&text),
             0.8,
         ),
-        // "Right, visiting hours stay open, then."
-        (summed_up_with_then(&text, cues), 0.8),
+        // "Right, visiting hours stay open, then."; "Registrar, then." from whoever runs the
+        // meeting, after the room talked about a registrar.
+        (
+            summed_up_with_then(&text, cues) || (by_chair && takes_up_a_choice_with_then(sentences, at, &text, cues)),
+            0.8,
+        ),
         // "Then we take the cost: the suspension comes from Medisource." "Fine by me." Whoever
         // runs the meeting states a plan and the next speaker assents or sets about it ("I'll
         // ring the bunkhouse and cancel."); from anyone else that is a proposal someone liked
@@ -175,6 +221,17 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !conditional(&text, cues),
             0.7,
         ),
+        // "Yeah, do that. Earplugs and a heads-up at check-in, starting this weekend." after "What
+        // I'd suggest is we give people a heads-up at check-in … and earplugs".
+        (
+            assents_to_a_proposal(sentences, at, &text, cues)
+                && !own_promise
+                && !cues.reported.is_match(&text)
+                && !cues.request.is_match(&text)
+                && !cues.remark.is_match(&text)
+                && !conditional(&text, cues),
+            0.75,
+        ),
         // "Okay, guest list closes at five, and anything after goes through Marcus." "Fine."
         (
             cues.summary_opener.is_match(&text)
@@ -185,8 +242,14 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
             0.75,
         ),
     ];
+    // "So returns stay at dock seven for now.": decided until someone decides again.
+    let provisional = cues.provisional.is_match(&text);
     if let Some((_, sure)) = ways.into_iter().find(|(holds, _)| *holds) {
-        return Some(if doubtful { 0.6 } else { sure });
+        return Some(match (doubtful, provisional) {
+            (true, _) => 0.6,
+            (false, true) => f32::min(sure, 0.7),
+            (false, false) => sure,
+        });
     }
     // A summing-up, and not one person's own commitment ("Then I'll take the east wing").
     if doubtful || !cues.decision_marker.is_match(&text) || own_promise || conditional(&text, cues) {
@@ -194,7 +257,14 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
     }
     // "Okay, so the pool closes at six on Sundays, lovely." after "The pool closes at six on
     // Sundays now.": what someone just reported, repeated, is no summing-up of the room's plan.
-    if !plans_something(&text, true, cues)
+    // A summing-up the next speaker assents to needs no plan's wording ("Right, so the front
+    // page is the flood." "Agreed."), unless it is about someone ("So you're off on Friday.").
+    let assented = next_speaker_assents(sentences, at, cues)
+        && !is_about_someone(&text, cues)
+        && !cues.request.is_match(&text)
+        && !cues.pending.is_match(&text)
+        && !cues.reported.is_match(&text);
+    if !(plans_something(&text, true, cues) || assented)
         || cues.remark.is_match(&text)
         || repeats_what_was_reported(sentences, at, &text, cues)
     {
@@ -207,7 +277,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         .take(3)
         .filter(|s| s.speaker != sentence.speaker)
         .any(|s| cues.agreement.is_match(&s.text));
-    Some(if agreed { 0.8 } else { 0.7 })
+    Some(if agreed && !provisional { 0.8 } else { 0.7 })
 }
 
 /// Whether a condition governs `text`'s plan ("If it's approved, we'll order two", "We order two
@@ -218,6 +288,16 @@ fn conditional(text: &str, cues: &Cues) -> bool {
         return false;
     };
     let before = text[..condition.start()].trim_end();
+    // "Fine, so the budget's a page five lead, unless something blows up": the plan stands,
+    // with its exception.
+    if before.ends_with(',')
+        && cues
+            .language
+            .exception_words
+            .contains(&condition.as_str().to_lowercase().as_str())
+    {
+        return false;
+    }
     let (plan, last_word) = before.rsplit_once(char::is_whitespace).unwrap_or(("", before));
     let last_word = last_word.to_lowercase();
     // "…, even if they're ringing every ten minutes" concedes, it does not make a condition.
@@ -485,6 +565,55 @@ fn announced_before(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
     cues.announces_the_rule.is_match(&said) || (opens_the_turn && draws_a_consequence && names_a_rule(&said, cues))
 }
 
+/// Whether a summing-up is about a person ("So you're off on Friday.", "So I'm on leave.") or a
+/// state of things ("So it's raining."), not the meeting's business.
+/// A summing-up that says too little to settle anything ("So, bay one.", "Right, so not ten.")
+/// counts as one too.
+fn is_about_someone(text: &str, cues: &Cues) -> bool {
+    let body = cues
+        .decision_marker
+        .find(text)
+        .map_or(text, |marker| &text[marker.end()..]);
+    let words = text::lower_words(body);
+    // "Then write us a few more like that.": a request, not a summing-up.
+    cues.request.is_match(body.trim_start_matches([',', ' ']))
+        || words.len() < SUMMED_UP_MIN_WORDS
+        || words
+            .iter()
+            .any(|word| cues.language.summed_up_not_about.contains(&word.as_str()))
+        || words.first().is_some_and(|first| {
+            cues.language.personal_leads.contains(&first.as_str())
+                || cues.language.summed_up_not_first.contains(&first.as_str())
+        })
+}
+
+/// The fewest words after its "so" a summing-up without a plan's wording needs.
+const SUMMED_UP_MIN_WORDS: usize = 5;
+
+/// How many sentences back an assent looks for the proposal it takes up.
+const PROPOSAL_WINDOW_SENTENCES: usize = 6;
+
+/// Whether the sentence at `at` assents, as it opens ("Okay, done, twenty-five an hour, …") or in
+/// the sentence before it in its turn ("Yeah, do that.", "Then yes."), and takes up a proposal
+/// someone put in the sentences just before ("What I'd suggest is we give people a heads-up…",
+/// "Shall we do one more round, in person?"): two words that say something in common. Not a
+/// question of fact answered ("Is the printer broken?" "Yes, the printer's broken.").
+fn assents_to_a_proposal(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let assented = cues.assent_lead.is_match(text)
+        || neighbour_in_turn(sentences, at, -1, &cues.assent_before, cues)
+        || neighbour(sentences, at, -1)
+            .is_some_and(|before| before.words.len() <= 2 && cues.agreement.is_match(&cues.normalise(&before.text)));
+    if !assented {
+        return false;
+    }
+    let proposals: Vec<&str> = sentences[at.saturating_sub(PROPOSAL_WINDOW_SENTENCES)..at]
+        .iter()
+        .filter(|said| said.turn != sentences[at].turn && cues.hedge.is_match(&cues.normalise(&said.text)))
+        .map(|said| said.text.as_str())
+        .collect();
+    !proposals.is_empty() && shares_two_telling_words(text, &proposals, cues)
+}
+
 /// Whether `text` is about the speaker's own life ("My sister's visiting and we're going
 /// hiking."), which no rule named beside it makes the meeting's.
 fn is_personal(text: &str, cues: &Cues) -> bool {
@@ -520,11 +649,13 @@ fn names_a_rule(text: &str, cues: &Cues) -> bool {
 fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
     let language = cues.language;
     cues.decision_plan.captures_iter(text).any(|captures| {
-        let word_before = text[..captures.get(0).map_or(0, |m| m.start())]
-            .split_whitespace()
-            .next_back()
-            .unwrap_or("")
-            .to_lowercase();
+        let before = &text[..captures.get(0).map_or(0, |m| m.start())];
+        // "once the amendment's approved": a plan waited for in its own clause.
+        let clause = before.rsplit_once(',').map_or(before, |(_, clause)| clause);
+        if cues.pending.is_match(clause) || cues.condition.is_match(clause) {
+            return false;
+        }
+        let word_before = before.split_whitespace().next_back().unwrap_or("").to_lowercase();
         if language.not_plan_after.contains(&word_before.as_str())
             || language
                 .not_plan_after_endings
@@ -641,6 +772,50 @@ fn closed_by_then(text: &str) -> bool {
         .map(|w| w.trim_matches(',').to_lowercase())
         .collect();
     words.len() >= 2 && words.last().is_some_and(|last| last == "then")
+}
+
+/// How many sentences back a choice closed by "then" looks for the option it takes up.
+const CHOICE_DISCUSSED_SENTENCES: usize = 6;
+
+/// The most words a choice closed by "then" has ("Hoarding by the clubhouse, then").
+const CHOICE_MAX_WORDS: usize = 4;
+
+/// Whether `text` opens with a short choice closed by "then" ("Registrar, then.", "Hoarding by
+/// the clubhouse, then, and the shirts stay as they are.") that takes up an option someone else
+/// named in the sentences just before; not a greeting or a hand-over ("See you Thursday, then.",
+/// "Over to you, then.").
+fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let lower = text.to_lowercase();
+    // "Registrar, then." or "…, then, and …"; not "Durian night, then the rats come back."
+    let Some(choice) = lower
+        .split_once(", then")
+        .filter(|(choice, after)| {
+            !choice.contains(',') && (after.trim_end_matches(['.', '!']).is_empty() || after.starts_with(','))
+        })
+        .map(|(choice, _)| choice)
+    else {
+        return false;
+    };
+    let words = text::lower_words(choice);
+    if words.is_empty()
+        || words.len() > CHOICE_MAX_WORDS
+        || cues
+            .language
+            .then_not_decided
+            .iter()
+            .any(|phrase| text::has_phrase(&words, phrase))
+    {
+        return false;
+    }
+    let discussed: Vec<String> = sentences[at.saturating_sub(CHOICE_DISCUSSED_SENTENCES)..at]
+        .iter()
+        .filter(|said| said.speaker != sentences[at].speaker)
+        .flat_map(|said| cues.telling_words(&said.text))
+        .map(|word| text::singular(&word).to_owned())
+        .collect();
+    cues.telling_words(choice)
+        .iter()
+        .any(|word| discussed.iter().any(|said| said == text::singular(word)))
 }
 
 /// Whether `text` opens with a verb leave is granted for ("Take the spare van for the week.").
@@ -1764,5 +1939,170 @@ mod tests {
             ("Sam", "No."),
         ]);
         assert!(quoted.is_empty(), "{quoted:?}");
+    }
+
+    #[test]
+    fn a_short_choice_and_the_plan_after_it_are_one_decision() {
+        let found = decisions(&[
+            ("Tanisha", "They can send twelve, starting the ninth."),
+            (
+                "Darlene",
+                "Temps it is. We'll take the twelve from Blue Ridge, starting the ninth.",
+            ),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].text.starts_with("Temps it is. We'll take"), "{found:?}");
+        assert!(
+            found[0].decision.contains("Blue Ridge"),
+            "the longer of the two: {found:?}"
+        );
+        let two = decisions(&[(
+            "Maya",
+            "We're keeping the ten euro ticket for members. From now on, nobody gets in without a wristband.",
+        )]);
+        assert_eq!(two.len(), 2, "two long rulings stay two: {two:?}");
+    }
+
+    #[test]
+    fn we_will_and_we_are_not_plan_but_not_what_we_will_talk_about_or_put_off() {
+        let ruled = minibus("Ines", "Okay, so we're not signing with the garage this season.");
+        assert_eq!(ruled.len(), 1, "{ruled:?}");
+        let rebuilt = minibus("Ines", "Right. We'll rebuild the clutch and keep it another year.");
+        assert_eq!(rebuilt.len(), 1, "{rebuilt:?}");
+        for not_settling in [
+            "So here's what we'll do.",
+            "Right so, it's gone eight, we'll make a start.",
+            "We'll pick it up at the next meeting.",
+            "Let's leave the date till Shona knows, and we'll settle it next month.",
+            "I know, we'll live with it.",
+            "We'll find something.",
+            "Then, once the amendment's approved, we'll need the van.",
+        ] {
+            assert!(minibus("Ines", not_settling).is_empty(), "{not_settling}");
+        }
+    }
+
+    #[test]
+    fn a_provisional_decision_is_one_held_less_surely() {
+        let found = decisions(&[
+            ("Kelvin", "Mezzanine cannot, the goods lift too small."),
+            ("Mei Ling", "So returns stay at dock seven for now."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].confidence <= 0.7, "{found:?}");
+    }
+
+    #[test]
+    fn a_vote_counted_opens_what_it_carried() {
+        for carried in [
+            "Four to one, carried. Pints go up twenty pee from the first of March.",
+            "That's three to one, then. Saturday flu clinics go ahead on the first two Saturdays in October.",
+            "That's unanimous. Eastfield's open on Saturdays again from the first Saturday in August.",
+        ] {
+            let found = decisions(&[("Dai", "Aye."), ("Gwyn", carried)]);
+            assert_eq!(found.len(), 1, "{carried}: {found:?}");
+        }
+        let found = decisions(&[
+            ("Dai", "Aye."),
+            ("Gwyn", "That's three to one, then. I'm off to get a coffee."),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_short_choice_closed_by_then_takes_up_an_option_the_room_named() {
+        let club = |choice: &'static str| {
+            decisions(&[
+                ("Gwyn", "Right. Sponsorship. Hughes Motors want their name somewhere."),
+                ("Dai", "A hoarding's fine by me."),
+                ("Carys", "And I'd rather keep the shirts as they are."),
+                ("Gwyn", choice),
+                ("Dai", "And the floodlights?"),
+            ])
+        };
+        let found = club("Hoarding by the clubhouse, then, and the shirts stay as they are.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        for not_chosen in [
+            "See you Thursday, then.",
+            "Durian night, then the rats come back.",
+            "Pizza for the volunteers, then, and a cake.",
+        ] {
+            assert!(club(not_chosen).is_empty(), "{not_chosen}");
+        }
+    }
+
+    #[test]
+    fn a_choice_closed_after_ja_or_aye_is_settled() {
+        each_is_one_decision(&["Ja, fine, weekly it is, from this harvest."]);
+        none_is_a_decision(&["Aye, it is.", "Yeah, it is."]);
+    }
+
+    #[test]
+    fn an_assent_that_takes_up_a_proposal_decides_it() {
+        let done = decisions(&[
+            (
+                "Tash",
+                "What I'd suggest is we give people a heads-up at check-in and earplugs in the rooms on weekends.",
+            ),
+            (
+                "Bronwyn",
+                "Yeah, do that. Earplugs and a heads-up at check-in, starting this weekend.",
+            ),
+        ]);
+        assert_eq!(done.len(), 1, "{done:?}");
+        assert!(done[0].text.starts_with("Earplugs"), "{done:?}");
+        let inline = decisions(&[
+            (
+                "Lachie",
+                "Maybe we charge twenty-five an hour for late checkout, two p.m. latest?",
+            ),
+            (
+                "Bronwyn",
+                "Okay, done, twenty-five an hour for late checkout, two p.m. latest.",
+            ),
+        ]);
+        assert_eq!(inline.len(), 1, "{inline:?}");
+        for (asked, answered) in [
+            ("Is the printer broken again?", "Yes, the printer is broken again."),
+            (
+                "Could we get the solar grant, maybe?",
+                "Yes, they told me the solar grant qualifies, fifty percent.",
+            ),
+        ] {
+            let found = decisions(&[("Ann", asked), ("Bob", answered)]);
+            assert!(found.is_empty(), "{answered}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_summing_up_the_next_speaker_assents_to_is_a_decision_unless_it_is_about_someone() {
+        let assented = |summing_up: &'static str| decisions(&[("Fionnuala", summing_up), ("Declan", "Agreed.")]);
+        for settled in [
+            "Right, so the front page is the flood, and the angle is the defences.",
+            "Fine, so the budget's a page five lead, unless something blows up on the night.",
+            "Then, with that correction, the minutes are agreed as a correct record.",
+        ] {
+            assert_eq!(assented(settled).len(), 1, "{settled}");
+        }
+        for not_settled in [
+            "So, bay one.",
+            "So you're off on Friday, then, all week.",
+            "So we need to be asking for specific things, please.",
+            "Then write us a few more like that.",
+            "So Hayley's going to redo the board with the new times.",
+            "Then at least it's on paper for the council.",
+            "So we ship on Friday if the tests pass.",
+        ] {
+            assert!(assented(not_settled).is_empty(), "{not_settled}");
+        }
+    }
+
+    #[test]
+    fn a_choice_with_not_and_a_no_for_someone_are_decisions() {
+        each_is_one_decision(&[
+            "Yeah, I'm with Kevin, let's do email, not push.",
+            "So for this role it's a no for Vikram.",
+        ]);
+        none_is_a_decision(&["Honestly, it's a yes for me."]);
     }
 }

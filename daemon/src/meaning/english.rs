@@ -977,7 +977,7 @@ pub static ENGLISH: Language = Language {
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing|skipping|scrapping|pausing|switching\s+to)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|\bhere's\s+(?:how\s+we(?:'ll|\s+will|'re\s+going\s+to)?\s+(?:play|do|handle|run)\s+it|the\s+plan|what\s+we(?:'ll|\s+will|'re\s+going\s+to)\s+do)\s*:\s+[a-z]|^(?:(?:okay|ok|right|good|great)[,.]?\s+)*(?:that's|it's|the\s+motion's)\s+through\s*[,.!]|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing|skipping|scrapping|pausing|switching\s+to)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|(?:it's|that's)\s+a\s+(?:no|yes)\s+for\s+[a-z]{3,}|let's\s+[a-z]+\s+[^,.?!]{1,40},\s+not\s+[a-z]+|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|\bhere's\s+(?:how\s+we(?:'ll|\s+will|'re\s+going\s+to)?\s+(?:play|do|handle|run)\s+it|the\s+plan|what\s+we(?:'ll|\s+will|'re\s+going\s+to)\s+do)\s*:\s+[a-z]|^(?:(?:okay|ok|right|good|great)[,.]?\s+)*(?:that's|it's|the\s+motion's)\s+through\s*[,.!]|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
     // A ruling that settles something unless said under a condition: an approval or refusal
     // that ends its clause ("the card reader's approved", "I'm not approving it", "It's
     // rejected."), an adoption, a vote counted with its outcome ("five in favour, one against,
@@ -996,10 +996,10 @@ pub static ENGLISH: Language = Language {
     summary_opener: r"^(?:okay|ok|right|alright)[,]\s+",
     // A summing-up ("So, …", "Great, so …") that carries a plan.
     decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|grand|lovely|brilliant|perfect|cool|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
-    decision_plan: r"\b(?:we\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|stay|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:close|closes|shut|shuts|open|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till|when|after|before)\b|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s|(?:'s|\s(?:is|are))\s+(?:being\s+)?(?:moved|pushed|brought\s+forward|put\s+back|shifted|postponed|preponed|rescheduled|switched|bumped)\s+(?:back\s+)?(?:to|till|until)\b|\b(?P<event>[a-z]+)(?:'s|\s+is)\s+(?:(?:on\s+)?the\s+(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))|on\s+(?:WEEKDAYS))\b)",
+    decision_plan: r"\b(?:we(?:'ll)?\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:not\s+)?(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|stay|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:close|closes|shut|shuts|open|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till|when|after|before)\b|(?:'s|\s+is|\s+are|'re)\s+(?:open|closed|shut)\s+(?:again\s+)?(?:on|from|until|till)\b|(?:'s|\s+is|\s+are|'re)\s+(?:extended|agreed|approved|adopted|accepted|deferred|confirmed|carried|granted|rejected|refused|withdrawn)\b|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s|(?:'s|\s(?:is|are))\s+(?:being\s+)?(?:moved|pushed|brought\s+forward|put\s+back|shifted|postponed|preponed|rescheduled|switched|bumped)\s+(?:back\s+)?(?:to|till|until)\b|\b(?P<event>[a-z]+)(?:'s|\s+is)\s+(?:(?:on\s+)?the\s+(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))|on\s+(?:WEEKDAYS))\b)",
     // "Agreed, the blue one it is", "Okay, Tuesday it is then" (text is read with "it is" as
     // "it's").
-    decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well)[,.!]?\s+)*(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?P<scope>\s+(?:for|from|on|in|at)\s+(?:the|all|every|each|this|next|our)\s+[^,.;?!]{1,40})?(?:\s*[,.!;]|\s*$)",
+    decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well|aye|ja)[,.!]?\s+)*(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?P<scope>\s+(?:for|from|on|in|at)\s+(?:the|all|every|each|this|next|our)\s+[^,.;?!]{1,40})?(?:\s*[,.!;]|\s*$)",
     // "Right, visiting hours stay open, then.", "Fifteen licences then, not twenty.": a
     // summing-up closed by "then", or a choice made against another (what it sums up is
     // checked against `then_not_decided`).
@@ -1036,7 +1036,7 @@ pub static ENGLISH: Language = Language {
     // A short assent or announcement that makes the plan said right after it decided ("Agreed,
     // then. The patch goes ahead.", "Let's do that. Texts go out this week.", "Right, this is how
     // it goes. The ferry works the regatta…").
-    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great|then|and)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|do\s+that|[a-z]+\s+works(?:\s+for\s+me)?|decision\s+made|deal|done|approved|(?:this|here)\s+is\s+(?:how\s+it\s+goes?|what\s+(?:we're\s+doing|we'll\s+do|happens))|here's\s+(?:the\s+plan|what\s+(?:we're\s+doing|we'll\s+do|happens)))[.!:]?$",
+    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great|then|and|yeah|yes|yep|aye)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|do\s+that|[a-z]+\s+works(?:\s+for\s+me)?|decision\s+made|deal|done|approved|then,?\s+yes|(?:that's\s+)?(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+(?:to|against)\s+(?:none|nil|zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}),?\s+)?(?:(?:the\s+)?motion\s+)?(?:carried|carries|passed|passes)|(?:that's\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+(?:to|against)\s+(?:none|nil|zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}),?\s+then|that's\s+unanimous|(?:this|here)\s+is\s+(?:how\s+it\s+goes?|what\s+(?:we're\s+doing|we'll\s+do|happens))|here's\s+(?:the\s+plan|what\s+(?:we're\s+doing|we'll\s+do|happens)))[.!:]?$",
     // "That's the rule from now on.", "That's the rain plan.", "That's how we do it for the heat
     // days.", "Let's make that the rule for this winter.": what the sentence beside it lays down.
     names_the_rule: r"^(?:(?:okay|ok|right|so|good|great|then|and|well|yeah)[,]?\s+)*(?:that's|this\s+is)\s+(?:the|our)\s+(?:(?P<kind>[a-z]+)\s+)?(?:rule|order|plan|policy|deal|arrangement)(?:\s+(?:from|fae|for|going|now|then|this|until|till)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then)[,]?\s+)*that's\s+how\s+we(?:'re\s+going\s+to|'ll|\s+will|'re)?\s+do(?:ing)?\s+it(?:\s+(?:from|for|this|now|then|going)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then|yeah|yes)[,]?\s+)*let's\s+make\s+(?:that|this|it)\s+the\s+(?:rule|plan|policy|norm)\b[^.?!]{0,30}[.!]?$",
@@ -1095,8 +1095,9 @@ pub static ENGLISH: Language = Language {
         "everything",
         "everyone",
     ],
-    // Modal or promised words that make such a main clause no rule ("…, we'd lose the slot").
-    rule_not: r"\b(?:would|'d|should|can|may|must|need|have\s+to|i'll|i'm|you|they'll|it'll|lose|win|miss|fail|end\s+up|run\s+out|by\s+itself|automatically)\b",
+    // Modal or promised words that make such a main clause no rule ("…, we'd lose the slot");
+    // a plan promised for the case ("If the grant's approved, we'll hire a tutor") waits on it.
+    rule_not: r"\b(?:would|'d|should|can|may|must|need|have\s+to|i'll|we'll|i'm|you|they'll|it'll|lose|win|miss|fail|end\s+up|run\s+out|by\s+itself|automatically)\b",
     // Someone asks leave to do something ("Can I order the level five gloves?", "Can my team
     // use the east ramp?") …
     permission_asked: r"\b(?:can|could|may|shall)\s+(?:i|we|(?:my|our)\s+[a-z]+)\s+(?:just\s+|go\s+ahead\s+and\s+)?(?P<verb>[a-z]+)\b",
@@ -1141,10 +1142,10 @@ pub static ENGLISH: Language = Language {
     // A chosen option closed without a lead word must not start like a remark ("Of course it
     // is", "That's how it is").
     settled_not_first: &[
-        "of", "course", "that", "that's", "this", "there", "here", "how", "what", "so", "yes", "no", "well", "such",
-        "which", "who", "where", "as", "it", "and", "but", "because", "whatever", "i", "you", "he", "she", "we",
-        "they", "is", "isn't", "sure", "true", "maybe", "a", "lovely", "quite", "typical", "real", "nice", "good",
-        "great", "bad", "fine",
+        "aye", "ja", "yeah", "yep", "of", "course", "that", "that's", "this", "there", "here", "how", "what", "so",
+        "yes", "no", "well", "such", "which", "who", "where", "as", "it", "and", "but", "because", "whatever", "i",
+        "you", "he", "she", "we", "they", "is", "isn't", "sure", "true", "maybe", "a", "lovely", "quite", "typical",
+        "real", "nice", "good", "great", "bad", "fine",
     ],
     // A change that takes effect from a date, said first ("So, from tonight, nobody leaves the
     // base without…", "In the meantime, from Monday, the fridges are checked twice a day.",
@@ -1272,17 +1273,19 @@ pub static ENGLISH: Language = Language {
     ],
     // Words that make a plan a proposal, a doubt or a deferral.
     // Keeping a meeting going is not deciding anything.
-    meeting_flow: r"\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off|talk\s+(?:about|through)|discuss|look\s+at|turn\s+to|hear\s+(?:from|about))\b",
+    meeting_flow: r"\b(?:we'll|let's)\s+make\s+a\s+start\b|\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off|talk\s+(?:about|through)|discuss|look\s+at|turn\s+to|hear\s+(?:from|about))\b",
     habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|year|morning|night|evening|weekend|season|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
     condition: r"\b(?:if|unless|whether|in case)\b",
     // A ruling still waited for ("once it's approved, …", "until the board signs it"; not "till
     // spring").
     pending: r"\b(?:once|when|whenever|as soon as)\b|\b(?:until|till)\s+(?:it|it's|we|we've|they|they've|he|she|you|there's|someone|somebody)\b|\b(?:until|till)\s+(?:the|this|that)\s+[a-z]+\s+(?:is|are|has|have|[a-z]+s)\b",
-    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|i'm\s+thinking\s+of|talk\s+(?:about\s+(?:it|this|that)\s+)?again|not sure|if you ask me|the\s+(?:choice|options?|question)\s+(?:is|are))\b",
+    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|(?:we'll|we\s+will|let's)\s+(?:settle|decide|sort|finali[sz]e|confirm|pick\s+up|take\s+up)\s+(?:it|that|this|them)\s+(?:up\s+)?(?:again\s+)?(?:next|later|at|after|when|once|on)\b|(?:pick|take)\s+(?:it|that|this)\s+up\s+(?:again\s+)?(?:at|next|later)\b|i'm\s+thinking\s+of|talk\s+(?:about\s+(?:it|this|that)\s+)?again|not sure|if you ask me|the\s+(?:choice|options?|question)\s+(?:is|are))\b",
     // Words that make a decision less sure without making it a proposal.
-    doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|for now|for the moment)\b",
-    // Verbs after "we" that state a fact, not a plan.
+    doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively)\b",
+    provisional: r"\b(?:for now|for the moment|for the time being|in the meantime)\b",
+    // Verbs after "we" (or "we'll") that state a fact or a hope, not a plan ("we'll see", "we'll
+    // find something").
     not_plans: &[
         "have",
         "had",
@@ -1374,15 +1377,42 @@ pub static ENGLISH: Language = Language {
         "rang",
         "hung",
         "understood",
+        // What "we'll" promises without planning anything.
+        "find",
+        "figure",
+        "manage",
+        "cope",
+        "survive",
+        "worry",
+        "talk",
+        "discuss",
+        "hear",
+        "probably",
+        "be",
+        "live",
     ],
     // "we tested", "we're".
     not_plan_endings: &["ed", "'re"],
-    not_plan_after: &["would", "might", "could", "because"],
+    // "here's what we'll do" names a plan it does not state.
+    not_plan_after: &["would", "might", "could", "because", "what", "how", "where"],
     not_plan_after_endings: &["'d"],
     reason_leads: &["because"],
     concession_leads: &["even"],
+    // A condition word that, after a plan stated whole, makes an exception ("…, unless it rains").
+    exception_words: &["unless"],
+    // First words of a summing-up that says how things are, not what was decided ("So it's
+    // raining.", "So there's no milk.").
+    summed_up_not_first: &["it's", "there's", "that's", "this", "it", "there", "since", "today"],
+    // Words that make a summing-up about people, not the meeting's business ("So you're off on
+    // Friday", "So I'm on leave", "Friday's mine").
+    summed_up_not_about: &[
+        "i", "i'm", "i've", "me", "my", "mine", "you", "you're", "you've", "your", "yours", "he", "she", "he's",
+        "she's", "they", "they're", "thanks", "thank", "going", "least", "need", "needs",
+    ],
     clause_joins: &["and", "but", "or"],
     first_person_plural: "we",
+    // An assent that opens the sentence it is in ("Okay, done, twenty-five an hour, …").
+    assent_lead: r"^(?:(?:okay|ok|right|yeah|yes|so|then)[,]?\s+)*(?:done|agreed|deal|sorted|yes|yeah|fine|sure)[,:]\s+\S",
     // "So it's raining then": a state closed by "then", not a choice.
     then_state: r"^it's\s+[a-z]+ing\b",
     decision_leads: &[

@@ -232,6 +232,10 @@ pub struct Language {
     pub condition: &'static str,
     pub hedge: &'static str,
     pub doubt: &'static str,
+    /// Words that make a decision provisional ("for now"): still one, held less surely.
+    pub provisional: &'static str,
+    /// An assent that opens the sentence it is in ("Okay, done, twenty-five an hour, …").
+    pub assent_lead: &'static str,
     pub not_plans: &'static [&'static str],
     /// Endings of the verb after "we" that make it no plan (past tense: "we tested").
     pub not_plan_endings: &'static [&'static str],
@@ -244,6 +248,12 @@ pub struct Language {
     pub reason_leads: &'static [&'static str],
     /// Words before a condition's word that make it a concession ("even if"), lower case.
     pub concession_leads: &'static [&'static str],
+    /// A condition word that, after a plan stated whole, makes an exception ("…, unless it rains").
+    pub exception_words: &'static [&'static str],
+    /// First words of a summing-up that says how things are ("So it's raining.").
+    pub summed_up_not_first: &'static [&'static str],
+    /// Words that make a summing-up about people ("So you're off on Friday").
+    pub summed_up_not_about: &'static [&'static str],
     /// Words that join a clause to a plan stated whole ("…, and if it's still flat, …").
     pub clause_joins: &'static [&'static str],
     /// The pronoun of the room deciding for itself ("we").
@@ -380,6 +390,8 @@ pub struct Cues {
     pub condition: Regex,
     pub hedge: Regex,
     pub doubt: Regex,
+    pub provisional: Regex,
+    pub assent_lead: Regex,
     long_forms: Regex,
     pub due: Regex,
     pub due_event: Regex,
@@ -461,6 +473,8 @@ impl Cues {
             condition: expand(language.condition),
             hedge: expand(language.hedge),
             doubt: expand(language.doubt),
+            provisional: expand(language.provisional),
+            assent_lead: expand(language.assent_lead),
             long_forms: expand(&format!(
                 r"\b(?:{})\b",
                 language
