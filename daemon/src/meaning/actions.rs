@@ -307,6 +307,24 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         };
         found.push((whole.start(), item(Owner::Known(speaker), &captures, cues, 0.85)));
     }
+    // "I can keep him warm till then." "Please do.": an offer taken up is a promise.
+    if found.is_empty() && !sentence.is_question() && offer_taken_up(sentences, at, cues) {
+        if let (Some(speaker), Some(captures)) = (sentence.speaker.clone(), cues.offer.captures(text)) {
+            let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
+            let rest = captures.name("rest").map_or("", |m| m.as_str());
+            let whole = captures.get(0).expect("group 0 is the match");
+            // Taken up, "I can keep him warm" is a task as a dated "I'll keep …" is.
+            let no_task = cues.language.not_tasks.contains(&verb.as_str())
+                && !cues.language.tasks_when_dated.contains(&verb.as_str());
+            if !no_task
+                && !is_contingent(rest, cues)
+                && !is_bare_acceptance(&verb, rest, cues.language)
+                && !promises_nothing(&verb, rest, cues.language)
+            {
+                found.push((whole.start(), item(Owner::Known(speaker), &captures, cues, 0.75)));
+            }
+        }
+    }
     // "I'm ordering the kit today", "the area manager gets an email from me tomorrow", "you'll
     // have a draft tomorrow": the speaker's, said another way.
     if let Some(speaker) = sentence.speaker.as_ref().filter(|_| !sentence.is_question()) {
@@ -337,6 +355,14 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         if cues.negation.is_match(&lower[..whole.start()]) && !sentence.is_question() {
             continue;
         }
+        // "How many could you have ready by eleven?" asks about it, not for it.
+        if sentence.is_question()
+            && text::lower_words(&lower[..whole.start()])
+                .first()
+                .is_some_and(|first| cues.language.asks_about.contains(&first.as_str()))
+        {
+            continue;
+        }
         // "you need to …" and a bare "do them today" are said of people in general too: a task
         // only when put to someone by name, and not as a question or a condition.
         let obliged = captures.name("obliged").is_some();
@@ -355,6 +381,25 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             .clone()
             .map_or(Owner::Addressee, |called| owner_called(called, cues.language));
         found.push((whole.start(), item(owner, &captures, cues, 0.8)));
+    }
+    // "Log it with the vendor before you knock off, would you?": an order its tag puts to
+    // whoever was spoken to, whatever its verb.
+    if found.is_empty() && sentence.is_question() {
+        if let Some(captures) = cues.tagged_order.captures(&cues.normalise(text)) {
+            let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
+            let rest = captures.name("rest").map_or("", |m| m.as_str());
+            if !cues.language.not_order_leads.contains(&verb.as_str())
+                && !cues.language.not_names.contains(&verb.as_str())
+                && !cues.language.in_meeting.contains(&verb.as_str())
+                && !is_said_to_the_room(&verb, rest, cues)
+                && !rest.trim().is_empty()
+            {
+                let owner = vocative
+                    .clone()
+                    .map_or(Owner::Addressee, |called| owner_called(called, cues.language));
+                found.push((0, item(owner, &captures, cues, 0.75)));
+            }
+        }
     }
     // "let's have Lena …", "Tariq will …"
     for captures in cues.assignment.captures_iter(text) {
@@ -801,6 +846,18 @@ fn promises_nothing(verb: &str, rest: &str, language: &Language) -> bool {
             && language.subject_pronouns.contains(&first)
             && !language.back_references.contains(&first))
         || language.promise_idioms.iter().any(|idiom| said.starts_with(idiom))
+        || language.procedure_promises.contains(&said.trim())
+}
+
+/// Whether the sentence at `at` ends its turn and the next turn, someone else's, takes up what
+/// it offered ("I can keep him warm till then." "Please do.").
+fn offer_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    let offered = &sentences[at];
+    sentences.get(at + 1).is_some_and(|reply| {
+        reply.turn != offered.turn
+            && reply.speaker != offered.speaker
+            && cues.offer_taken.is_match(&cues.normalise(&reply.text))
+    })
 }
 
 /// Whether a promise adds to what its speaker took on ("And I'll have the receipts out", "… I'll
@@ -1965,5 +2022,73 @@ mod tests {
             "He'll get a call from me if he's late again.",
             "I'm ordering the kit today?",
         ]);
+    }
+
+    #[test]
+    fn an_offer_the_next_speaker_takes_up_is_the_offerers_item() {
+        let kept = one(&[
+            ("Arvind", "He could fit the visual designer opening in brand."),
+            (
+                "Sneha",
+                "That role opens only in January. I can keep him warm till then.",
+            ),
+            ("Meenakshi", "Please do."),
+        ]);
+        assert_eq!(kept.owner.as_deref(), Some("Sneha"), "{kept:?}");
+        let folks = one(&[
+            ("Renee", "I could get two of my folks on it tomorrow."),
+            ("Dana", "Do it."),
+        ]);
+        assert_eq!(folks.owner.as_deref(), Some("Renee"), "{folks:?}");
+        assert_eq!(folks.due.as_deref(), Some("tomorrow"), "{folks:?}");
+        for reply in ["Right, next item.", "Great.", "Thanks."] {
+            let found = items(&[("Sneha", "I can keep him warm till then."), ("Meenakshi", reply)]);
+            assert!(found.is_empty(), "{reply}: {found:?}");
+        }
+        let told = items(&[("Mei", "I can do eight rooms in an hour."), ("Bronwyn", "Please do.")]);
+        assert_eq!(told.len(), 1, "taken up, a telling becomes a promise: {told:?}");
+    }
+
+    #[test]
+    fn the_meetings_own_procedure_and_a_greeting_are_no_items() {
+        let moved = items(&[
+            ("Patricia", "Could I have a motion to approve the audited statements?"),
+            ("Farah", "I'll move it."),
+            ("Doug", "Second."),
+        ]);
+        assert!(
+            moved.iter().all(|item| item.owner.as_deref() != Some("Farah")),
+            "{moved:?}"
+        );
+        none_is_an_item(&[
+            "Thank you all, I'll close the meeting there.",
+            "Then I'm going to defer this item to the next meeting.",
+            "Morning, everyone, grab a coffee, there's heaps.",
+        ]);
+        assert_eq!(items(&[("Ana", "I'll move it to Tuesday.")]).len(), 1);
+    }
+
+    #[test]
+    fn a_question_about_what_someone_could_do_asks_for_nothing() {
+        let asked = |question: &'static str| items(&[("Mei", "Forty, maybe."), ("Bronwyn", question)]);
+        assert!(asked("How many could you have ready by eleven, realistically?").is_empty());
+        assert_eq!(asked("Could you have forty ready by eleven?").len(), 1);
+    }
+
+    #[test]
+    fn an_order_with_a_tag_goes_to_whoever_was_spoken_to() {
+        let logged = one(&[
+            ("Lachie", "The encoder on desk two is playing up again."),
+            (
+                "Bronwyn",
+                "Log it with the vendor before you knock off this morning, would you?",
+            ),
+        ]);
+        assert_eq!(logged.owner.as_deref(), Some("Lachie"), "{logged:?}");
+        assert!(logged.task.starts_with("Log it with the vendor"), "{logged:?}");
+        for not_ordered in ["What a day, would you?", "Is it fixed yet, could you?"] {
+            let found = items(&[("Lachie", "The encoder is playing up."), ("Bronwyn", not_ordered)]);
+            assert!(found.is_empty(), "{not_ordered}: {found:?}");
+        }
     }
 }

@@ -135,6 +135,11 @@ pub static ENGLISH: Language = Language {
     ],
     // Capitalised at the start of a sentence and followed by a comma, but not someone's name.
     not_names: &[
+        "morning",
+        "afternoon",
+        "evening",
+        "hey",
+        "welcome",
         "okay",
         "ok",
         "so",
@@ -819,6 +824,19 @@ pub static ENGLISH: Language = Language {
     request: r"\b(?:would\s+you\s+mind\s+(?P<minding>[a-z]+ing\b)|(?:it'd|it would)\s+be\s+(?:great|good|helpful|brilliant|lovely|ideal|nice)\s+if\s+you\s+could\s+|any\s+chance\s+you\s+could\s+|can\s+i\s+ask\s+you\s+to\s+|would\s+you\s+be\s+(?:good|kind)\s+enough\s+to\s+|(?:can|could|would|will)\s+you\s+(?:please\s+|maybe\s+|also\s+|just\s+|quickly\s+|ever\s+)?|please\s+|kindly\s+|(?:make\s+sure|be\s+sure|don't\s+forget|remember)\s+(?:that\s+)?(?:you\s+|to\s+)|(?:i need|i'd like|i want|i'd love|what i (?:do |really )?(?:need|want) is)\s+(?:for\s+)?you\s+to\s+|(?P<obliged>(?:you'll|you)\s+(?:really\s+|just\s+|also\s+|still\s+)?(?:need|have)\s+to\s+|you've\s+got\s+to\s+|you're\s+going\s+to\s+(?:need|have)\s+to\s+)|(?:^|,\s+)(?P<you>you\s+(?:also\s+)?)?(?P<imperative>take|do|handle|own|cover|grab|pick up|run|lead|draft|write|send|book|call|ring|check|review|update|fix|sort out|look after|chase|prepare|get|bring|put|pop|nip|set up|sort|organise|organize|arrange|email|contact|ping|ask|find|order|buy|print|pay|submit|clean|shift|swap|remove|schedule|confirm|follow up|circulate|forward|collect|deliver|tidy|brief|invite|reach out|look into|get in touch|give)\b)(?P<verb>[a-z'-]*)(?P<rest>[^,.;?!]*)",
     // "would you mind?": a request whose task was said just before; ", yeah?": a tag that leaves
     // an order an order ("Priya, get me a draft by Monday, yeah?").
+    // An offer ("I can keep him warm till then", "I could get two of my folks on it tomorrow",
+    // "I'm happy to go and meet them") …
+    offer: r"(?:^|[,;:]\s+|\b(?:and|so|but|well|actually)\s+)(?:i\s+can|i\s+could|i'm\s+happy\s+to|i'd\s+be\s+happy\s+to|i\s+don't\s+mind)\s+(?:also\s+|just\s+|easily\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    // … taken up by the next speaker ("Please do.", "Do it.", "That would be very helpful").
+    offer_taken: r"^(?:(?:okay|ok|yes|yeah|great|brilliant|lovely|perfect|oh)[,.!]?\s+)*(?:please\s+do|do\s+it|do\s+that|yes\s+please|go\s+for\s+it|go\s+ahead|(?:that\s+would|that'd|that\s+will|that'll)\s+be\s+(?:very\s+|really\s+|so\s+|a\s+)?(?:helpful|great|brilliant|lovely|perfect|ideal|good|big\s+help|help))\b",
+    // An order closed by a tag that puts it to the one spoken to ("Log it with the vendor before
+    // you knock off, would you?").
+    tagged_order: r"^(?:(?:okay|ok|and|so|oh|right)[,]?\s+)*(?:(?P<called>[a-z]+),\s+)?(?P<verb>[a-z]+)\b(?P<rest>[^?]*?),\s+(?:would|could|can|will)\s+you(?:\s+please)?\s*\?$",
+    not_order_leads: &[
+        "is", "are", "was", "were", "it's", "that's", "there's", "you", "i", "we", "they", "he", "she", "it", "that",
+        "this", "what", "who", "how", "why", "where", "when", "which", "do", "does", "did", "have", "has",
+    ],
+    asks_about: &["how", "what", "which", "why", "where", "who"],
     request_bare: r"\b(?:would you mind|could you|can you|would you)\s*\?|,\s*(?:yeah|yes|right|okay|ok|alright)\s*\?\s*$",
     // "let's have X do …", "X will …", "then X will …", "X's going to …": someone named is given
     // the task ("so X can …" says what for: not one).
@@ -901,11 +919,24 @@ pub static ENGLISH: Language = Language {
     subject_pronouns: &["you", "we", "i", "they", "he", "she", "it", "anyone", "anybody"],
     proposing_verbs: &["propose", "suggest", "move", "recommend", "argue"],
     promise_idioms: &[
+        // The meeting's own procedure, never a task for later.
+        "close the meeting",
+        "defer this item",
+        "defer the item",
+        "adjourn",
         "hold you to",
         "take your word",
         "believe it when",
         "drink to that",
         "eat my hat",
+    ],
+    // Promises that are the meeting's own procedure when said bare ("I'll move it, Chair.").
+    procedure_promises: &[
+        "move it",
+        "move that",
+        "move the motion",
+        "second it",
+        "second the motion",
     ],
     addition_words: &["also", "too", "as well", "another", "besides", "and then"],
     addition_leads: &["and", "plus"],

@@ -91,6 +91,17 @@ pub struct Language {
     /// The doing of a delivery promised ("deliver").
     pub delivery_doing: &'static str,
     pub request: &'static str,
+    /// An offer ("I can keep him warm till then"), an item once the next speaker takes it up …
+    pub offer: &'static str,
+    /// … as here ("Please do.", "That would be very helpful").
+    pub offer_taken: &'static str,
+    /// An order put to the one spoken to by its tag ("Log it with the vendor, would you?").
+    pub tagged_order: &'static str,
+    /// First words of a tagged sentence that is no order ("Is it ready, could you check?").
+    pub not_order_leads: &'static [&'static str],
+    /// Question words that make "… could you …" ask about something, not for it ("How many
+    /// could you have ready by eleven?").
+    pub asks_about: &'static [&'static str],
     pub request_bare: &'static str,
     pub assignment: &'static str,
     pub unowned: &'static str,
@@ -115,6 +126,8 @@ pub struct Language {
     /// Sayings shaped like a promise that promise nothing, lower case, from the verb on ("I'll
     /// hold you to that").
     pub promise_idioms: &'static [&'static str],
+    /// Promises that are the meeting's own procedure when said bare, lower case ("move it").
+    pub procedure_promises: &'static [&'static str],
     /// Words that make a taker's further promise another item ("… and I'll also book the room").
     pub addition_words: &'static [&'static str],
     /// Words that, leading a promise, add it to what came before ("And I'll have the receipts
@@ -346,6 +359,9 @@ pub struct Cues {
     pub from_me: Regex,
     pub delivery_promised: Regex,
     pub request: Regex,
+    pub offer: Regex,
+    pub offer_taken: Regex,
+    pub tagged_order: Regex,
     pub request_bare: Regex,
     pub assignment: Regex,
     pub unowned: Regex,
@@ -429,6 +445,9 @@ impl Cues {
             from_me: expand(language.from_me),
             delivery_promised: expand(language.delivery_promised),
             request: expand(language.request),
+            offer: expand(language.offer),
+            offer_taken: expand(language.offer_taken),
+            tagged_order: expand(language.tagged_order),
             request_bare: expand(language.request_bare),
             assignment: expand(language.assignment),
             unowned: expand(language.unowned),
