@@ -297,7 +297,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             || cues.reported.is_match(before)
             || is_said_to_the_room(&verb, rest, cues)
             || is_bare_acceptance(&verb, rest, cues.language)
-            || promises_nothing(&verb, rest, cues.language)
+            || promises_nothing(&verb, rest, cues)
         {
             continue;
         }
@@ -319,7 +319,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             if !no_task
                 && !is_contingent(rest, cues)
                 && !is_bare_acceptance(&verb, rest, cues.language)
-                && !promises_nothing(&verb, rest, cues.language)
+                && !promises_nothing(&verb, rest, cues)
             {
                 found.push((whole.start(), item(Owner::Known(speaker), &captures, cues, 0.75)));
             }
@@ -388,7 +388,11 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         if let Some(captures) = cues.tagged_order.captures(&cues.normalise(text)) {
             let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
             let rest = captures.name("rest").map_or("", |m| m.as_str());
-            if !cues.language.not_order_leads.contains(&verb.as_str())
+            // A task, not a courtesy in the room ("Shut the door behind you, would you?"): a
+            // verb of the ways of asking, or a time to do it by.
+            let a_task = cues.request.is_match(&format!("{verb}{rest}")) || due_in(rest, cues).is_some();
+            if a_task
+                && !cues.language.not_order_leads.contains(&verb.as_str())
                 && !cues.language.not_names.contains(&verb.as_str())
                 && !cues.language.in_meeting.contains(&verb.as_str())
                 && !is_said_to_the_room(&verb, rest, cues)
@@ -837,7 +841,8 @@ fn is_bare_acceptance(verb: &str, rest: &str, language: &Language) -> bool {
 /// "I'm going to the one in Basel" (going somewhere), "I'll propose we spend five thousand" (put
 /// to the meeting there and then), "I'll hold you to that": shaped like a promise, a promise of
 /// nothing to be done.
-fn promises_nothing(verb: &str, rest: &str, language: &Language) -> bool {
+fn promises_nothing(verb: &str, rest: &str, cues: &Cues) -> bool {
+    let language = cues.language;
     let rest = rest.trim().to_lowercase();
     let first = rest.split_whitespace().next().unwrap_or("");
     let said = format!("{verb} {rest}");
@@ -846,18 +851,24 @@ fn promises_nothing(verb: &str, rest: &str, language: &Language) -> bool {
             && language.subject_pronouns.contains(&first)
             && !language.back_references.contains(&first))
         || language.promise_idioms.iter().any(|idiom| said.starts_with(idiom))
-        || language.procedure_promises.contains(&said.trim())
+        || cues.procedure_promise.is_match(said.trim())
 }
 
-/// Whether the sentence at `at` ends its turn and the next turn, someone else's, takes up what
-/// it offered ("I can keep him warm till then." "Please do.").
+/// Whether the next turn, someone else's, takes up what the sentence at `at` offered ("I can
+/// keep him warm till then." "Please do."; "Would you? That'd be great."): its first sentence
+/// that asks nothing.
 fn offer_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
     let offered = &sentences[at];
-    sentences.get(at + 1).is_some_and(|reply| {
-        reply.turn != offered.turn
-            && reply.speaker != offered.speaker
-            && cues.offer_taken.is_match(&cues.normalise(&reply.text))
-    })
+    let Some(reply) = sentences[at + 1..].iter().find(|next| next.turn != offered.turn) else {
+        return false;
+    };
+    reply.speaker != offered.speaker
+        && sentences[at + 1..]
+            .iter()
+            .skip_while(|next| next.turn == offered.turn)
+            .take_while(|next| next.turn == reply.turn)
+            .find(|said| !said.is_question())
+            .is_some_and(|said| cues.offer_taken.is_match(&cues.normalise(&said.text)))
 }
 
 /// Whether a promise adds to what its speaker took on ("And I'll have the receipts out", "… I'll
@@ -2090,5 +2101,36 @@ mod tests {
             let found = items(&[("Lachie", "The encoder is playing up."), ("Bronwyn", not_ordered)]);
             assert!(found.is_empty(), "{not_ordered}: {found:?}");
         }
+    }
+
+    #[test]
+    fn offers_taken_up_later_in_the_turn_and_procedure_said_other_ways() {
+        for (offer, reply) in [
+            ("I can ring the caterers. They owe me a favour.", "Please do."),
+            ("I can ring the caterers.", "Would you? That'd be great."),
+            ("I can ring the caterers.", "Sure, go ahead."),
+        ] {
+            let rung = one(&[("Bob", offer), ("Ann", reply)]);
+            assert_eq!(rung.owner.as_deref(), Some("Bob"), "{reply}: {rung:?}");
+        }
+        none_is_an_item(&[
+            "I'll propose it, Chair.",
+            "I'll move that we accept the accounts as presented.",
+            "Right, I'll close there, thanks everyone.",
+        ]);
+    }
+
+    #[test]
+    fn a_tagged_order_is_a_task_only_with_a_task_verb_or_a_time() {
+        let found = items(&[
+            ("Bob", "Sorry I'm late."),
+            ("Ann", "Shut the door behind you, would you?"),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+        let chased = one(&[
+            ("Bob", "The printers still haven't sent the proofs."),
+            ("Ann", "Chase the printers by Friday, would you, Bob?"),
+        ]);
+        assert_eq!(chased.owner.as_deref(), Some("Bob"), "{chased:?}");
     }
 }

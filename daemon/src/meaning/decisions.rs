@@ -42,9 +42,13 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
         };
         if let Some((last_at, last)) = found.last_mut() {
             let short = |s: &Sentence| s.words.len() <= SHORT_DECISION_WORDS;
+            // "Tuesday it is, then. Separately, from now on nobody takes the van home.": a ruling
+            // that stands alone stays apart.
+            let stands_alone = cues.decision_strong.is_match(&cues.normalise(&sentence.text));
             if *last_at + 1 == at
                 && sentences[*last_at].turn == sentence.turn
                 && (short(&sentences[*last_at]) || short(sentence))
+                && !stands_alone
             {
                 extend(last, sentence, confidence, cues);
                 *last_at = at;
@@ -89,7 +93,11 @@ fn extend(finding: &mut Finding, sentence: &Sentence, confidence: f32, cues: &Cu
 /// How sure the rules are that the sentence at `at` states a decision; none when it does not.
 fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) -> Option<f32> {
     let sentence = &sentences[at];
-    if sentence.is_question() || sentence.words.len() < 3 {
+    // "Registrar, then." is a choice of two words; anything else that short settles nothing.
+    let choice_closed = sentence.words.len() == 2
+        && sentence.words[0].punct_after == Some(',')
+        && sentence.words[1].lower == cues.language.then_word;
+    if sentence.is_question() || (sentence.words.len() < 3 && !choice_closed) {
         return None;
     }
     let text = cues.normalise(&sentence.text);
@@ -107,11 +115,15 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
     // Each way a sentence settles something, in order, with how sure it makes the rules.
     let ways = [
         // "We've agreed…", "Grey it is, then."
-        (cues.decision_strong.is_match(&text) || is_settled(&text, cues), 0.9),
+        (
+            cues.decision_strong.is_match(&text) || is_settled(&text, cues) || is_verdict(&text, cues),
+            0.9,
+        ),
         // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two."
         // or "Once it's approved, …".
         (
             (rules(&text, cues) || approves_a_plan(&text, cues))
+                && !about_ones_own(&text, cues)
                 && !cues.ruling_not.is_match(&text)
                 && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues)
@@ -201,6 +213,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 // given as an answer ("Before the letters go out, ideally.") are no rulings.
                 && !cues.unowned.is_match(&text)
                 && !cues.needs_doing.is_match(&text)
+                && !is_personal(&text, cues)
                 && !cues.due_clause.is_match(&text)
                 && !own_promise
                 && !cues.request.is_match(&text)
@@ -232,6 +245,15 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !conditional(&text, cues),
             0.75,
         ),
+        // "Drop the Tucson fifteen hundred and put both of them out front by the road." from whoever
+        // runs the meeting, on what the room was just talking about.
+        (
+            by_chair
+                && settles_by_order(sentences, at, &text, cues)
+                && !cues.hedge.is_match(&text)
+                && !conditional(&text, cues),
+            0.7,
+        ),
         // "Okay, guest list closes at five, and anything after goes through Marcus." "Fine."
         (
             cues.summary_opener.is_match(&text)
@@ -259,7 +281,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
     // Sundays now.": what someone just reported, repeated, is no summing-up of the room's plan.
     // A summing-up the next speaker assents to needs no plan's wording ("Right, so the front
     // page is the flood." "Agreed."), unless it is about someone ("So you're off on Friday.").
-    let assented = next_speaker_assents(sentences, at, cues)
+    let assented = next_speaker_assents_to_a_plan(sentences, at, cues)
         && !is_about_someone(&text, cues)
         && !cues.request.is_match(&text)
         && !cues.pending.is_match(&text)
@@ -565,6 +587,15 @@ fn announced_before(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
     cues.announces_the_rule.is_match(&said) || (opens_the_turn && draws_a_consequence && names_a_rule(&said, cues))
 }
 
+/// Whether `text` rules on something of the speaker's own ("My visa is approved, finally."), not
+/// the meeting's business ("I'm not authorising a second van" is a ruling all the same).
+fn about_ones_own(text: &str, cues: &Cues) -> bool {
+    text::lower_words(text)
+        .into_iter()
+        .find(|word| !cues.language.decision_leads.contains(&word.as_str()) && !cues.agreement.is_match(word))
+        .is_some_and(|first| cues.language.possessive_leads.contains(&first.as_str()))
+}
+
 /// Whether a summing-up is about a person ("So you're off on Friday.", "So I'm on leave.") or a
 /// state of things ("So it's raining."), not the meeting's business.
 /// A summing-up that says too little to settle anything ("So, bay one.", "Right, so not ten.")
@@ -575,8 +606,14 @@ fn is_about_someone(text: &str, cues: &Cues) -> bool {
         .find(text)
         .map_or(text, |marker| &text[marker.end()..]);
     let words = text::lower_words(body);
+    // "So Carol is on holiday next week.": about someone named.
+    let named_first = body
+        .split_whitespace()
+        .next()
+        .is_some_and(|first| cues.could_be_name(first.trim_end_matches(|c: char| !c.is_alphabetic())));
     // "Then write us a few more like that.": a request, not a summing-up.
-    cues.request.is_match(body.trim_start_matches([',', ' ']))
+    named_first
+        || cues.request.is_match(body.trim_start_matches([',', ' ']))
         || words.len() < SUMMED_UP_MIN_WORDS
         || words
             .iter()
@@ -585,6 +622,9 @@ fn is_about_someone(text: &str, cues: &Cues) -> bool {
             cues.language.personal_leads.contains(&first.as_str())
                 || cues.language.summed_up_not_first.contains(&first.as_str())
         })
+        // "Then it's an alcohol-free festival" names a choice; "So it's raining" does not.
+        || (words.first().is_some_and(|first| first == "it's")
+            && words.get(1).is_none_or(|second| !cues.language.determiners.contains(&second.as_str())))
 }
 
 /// The fewest words after its "so" a summing-up without a plan's wording needs.
@@ -606,19 +646,37 @@ fn assents_to_a_proposal(sentences: &[Sentence], at: usize, text: &str, cues: &C
     if !assented {
         return false;
     }
+    // "Yes, the boiler is the problem.": a state confirmed, not a plan taken up.
+    let states = text::lower_words(text)
+        .iter()
+        .any(|word| cues.language.state_words.contains(&word.as_str()));
+    if states && !plans_something(text, true, cues) {
+        return false;
+    }
     let proposals: Vec<&str> = sentences[at.saturating_sub(PROPOSAL_WINDOW_SENTENCES)..at]
         .iter()
-        .filter(|said| said.turn != sentences[at].turn && cues.hedge.is_match(&cues.normalise(&said.text)))
+        .filter(|said| said.turn != sentences[at].turn && puts_a_proposal(&cues.normalise(&said.text), cues))
         .map(|said| said.text.as_str())
         .collect();
     !proposals.is_empty() && shares_two_telling_words(text, &proposals, cues)
+}
+
+/// Whether `text` proposes to act ("We could cap it at forty", "How about we …"), not guesses
+/// how things are ("Could the boiler be it?", "We should have booked earlier").
+fn puts_a_proposal(text: &str, cues: &Cues) -> bool {
+    cues.proposal.captures_iter(text).any(|captures| {
+        captures
+            .name("verb")
+            .is_none_or(|verb| !cues.language.not_plans.contains(&verb.as_str().to_lowercase().as_str()))
+    })
 }
 
 /// Whether `text` is about the speaker's own life ("My sister's visiting and we're going
 /// hiking."), which no rule named beside it makes the meeting's.
 fn is_personal(text: &str, cues: &Cues) -> bool {
     text::lower_words(text)
-        .first()
+        .into_iter()
+        .find(|word| !cues.language.decision_leads.contains(&word.as_str()) && !cues.agreement.is_match(word))
         .is_some_and(|first| cues.language.personal_leads.contains(&first.as_str()))
 }
 
@@ -649,11 +707,21 @@ fn names_a_rule(text: &str, cues: &Cues) -> bool {
 fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
     let language = cues.language;
     cues.decision_plan.captures_iter(text).any(|captures| {
-        let before = &text[..captures.get(0).map_or(0, |m| m.start())];
+        let whole = captures.get(0).expect("group 0 is the match");
+        let before = &text[..whole.start()];
         // "once the amendment's approved": a plan waited for in its own clause.
         let clause = before.rsplit_once(',').map_or(before, |(_, clause)| clause);
         if cues.pending.is_match(clause) || cues.condition.is_match(clause) {
             return false;
+        }
+        // "The bridge is closed until March", "My visa's approved": a state, a plan only summed
+        // up ("So the trial is extended") or from a date ("…'s open again from August").
+        if captures.name("state").is_some() {
+            let firmly = cues.emphatic.captures(text).is_some_and(|c| c.name("closer").is_some());
+            return cues.decision_marker.is_match(text)
+                || cues.dated_change.is_match(text)
+                || text.contains(" from ")
+                || firmly;
         }
         let word_before = before.split_whitespace().next_back().unwrap_or("").to_lowercase();
         if language.not_plan_after.contains(&word_before.as_str())
@@ -774,23 +842,74 @@ fn closed_by_then(text: &str) -> bool {
     words.len() >= 2 && words.last().is_some_and(|last| last == "then")
 }
 
+/// How many sentences back an order that settles a matter looks for the matter.
+const ORDER_DISCUSSED_SENTENCES: usize = 4;
+
+/// Whether `text` is an order to the room that settles what was just discussed: it opens (after
+/// "Fine," or "Yeah,") with a settling verb and a thing ("Leave the logo as it is.", "Fine, keep
+/// the retargeting, move the rest to reels."), is put to nobody by name, and shares a word that
+/// says something with the sentences others said just before. Not about the meeting itself
+/// ("Leave it with me.", "Keep going.", "Give me a second.").
+fn settles_by_order(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let words = text::lower_words(text);
+    let Some(verb_at) = words
+        .iter()
+        .position(|word| !cues.language.decision_leads.contains(&word.as_str()) && !cues.agreement.is_match(word))
+    else {
+        return false;
+    };
+    let (verb, object) = (&words[verb_at], words.get(verb_at + 1));
+    let named = sentences[at]
+        .words
+        .iter()
+        .any(|word| cues.could_be_name(&word.raw) && word.punct_after == Some(','));
+    // "Leave the registrar with me": taken on, not settled.
+    let taken_on = text::has_phrase(&words, cues.language.taken_on_phrase);
+    if !cues.language.settling_verbs.contains(&verb.as_str())
+        || object.is_none_or(|object| cues.language.settling_not_objects.contains(&object.as_str()))
+        || named
+        || taken_on
+        || sentences[at].is_question()
+    {
+        return false;
+    }
+    let discussed: Vec<&str> = sentences[at.saturating_sub(ORDER_DISCUSSED_SENTENCES)..at]
+        .iter()
+        .filter(|said| said.speaker != sentences[at].speaker)
+        .map(|said| said.text.as_str())
+        .collect();
+    let said: Vec<String> = discussed
+        .iter()
+        .flat_map(|s| cues.telling_words(s))
+        .map(|word| text::singular(&word).to_owned())
+        .collect();
+    cues.telling_words(&words[verb_at + 1..].join(" "))
+        .iter()
+        .any(|word| said.iter().any(|s| s == text::singular(word)))
+}
+
 /// How many sentences back a choice closed by "then" looks for the option it takes up.
 const CHOICE_DISCUSSED_SENTENCES: usize = 6;
 
 /// The most words a choice closed by "then" has ("Hoarding by the clubhouse, then").
-const CHOICE_MAX_WORDS: usize = 4;
+const CHOICE_MAX_WORDS: usize = 6;
 
 /// Whether `text` opens with a short choice closed by "then" ("Registrar, then.", "Hoarding by
 /// the clubhouse, then, and the shirts stay as they are.") that takes up an option someone else
-/// named in the sentences just before; not a greeting or a hand-over ("See you Thursday, then.",
-/// "Over to you, then.").
+/// named in the sentences just before, where options were put ("…, or …", "We could …"); not a
+/// greeting or a hand-over ("See you Thursday, then.", "Over to you, then."), an answer taken
+/// ("What's next?" "The budget." "The budget, then.") or a remark ("Leeds, then, lucky you.").
 fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
     let lower = text.to_lowercase();
     // "Registrar, then." or "…, then, and …"; not "Durian night, then the rats come back."
     let Some(choice) = lower
         .split_once(", then")
         .filter(|(choice, after)| {
-            !choice.contains(',') && (after.trim_end_matches(['.', '!']).is_empty() || after.starts_with(','))
+            let tail = after.trim_start_matches(',').trim();
+            let plan_after = tail
+                .strip_prefix("and ")
+                .is_some_and(|plan| plans_something(plan, true, cues));
+            !choice.contains(',') && (after.trim_end_matches(['.', '!']).is_empty() || plan_after)
         })
         .map(|(choice, _)| choice)
     else {
@@ -807,7 +926,23 @@ fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cu
     {
         return false;
     }
-    let discussed: Vec<String> = sentences[at.saturating_sub(CHOICE_DISCUSSED_SENTENCES)..at]
+    let window = &sentences[at.saturating_sub(CHOICE_DISCUSSED_SENTENCES)..at];
+    let options_put = window.iter().any(|said| {
+        let said = cues.normalise(&said.text);
+        text::lower_words(&said)
+            .iter()
+            .any(|word| word == cues.language.or_word)
+            || puts_a_proposal(&said, cues)
+    });
+    // "What's the next item?" "The budget." "The budget, then.": an answer taken, not an option
+    // chosen.
+    let answer_taken = at.checked_sub(1).is_some_and(|before| {
+        answers_a_question(sentences, before) && sentences[before - 1].speaker == sentences[at].speaker
+    });
+    if !options_put && answer_taken {
+        return false;
+    }
+    let discussed: Vec<String> = window
         .iter()
         .filter(|said| said.speaker != sentences[at].speaker)
         .flat_map(|said| cues.telling_words(&said.text))
@@ -832,6 +967,19 @@ fn next_speaker_assents(sentences: &[Sentence], at: usize, cues: &Cues) -> bool 
         .skip(at + 1)
         .find(|next| next.turn != sentence.turn)
         .is_some_and(|reply| reply.speaker != sentence.speaker && cues.agreement.is_match(&cues.normalise(&reply.text)))
+}
+
+/// The first sentence of the next turn, someone else's, assents to a plan ("Agreed.", "Sounds
+/// good."), not only confirms a fact ("Yeah.", "Exactly.").
+fn next_speaker_assents_to_a_plan(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    let sentence = &sentences[at];
+    sentences
+        .iter()
+        .skip(at + 1)
+        .find(|next| next.turn != sentence.turn)
+        .is_some_and(|reply| {
+            reply.speaker != sentence.speaker && cues.plan_assent.is_match(&cues.normalise(&reply.text))
+        })
 }
 
 /// The next turn, someone else's, assents to the sentence at `at` or its speaker sets about it
@@ -892,6 +1040,19 @@ fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
                     .iter()
                     .any(|phrase| text::has_phrase(&words, phrase))
         })
+}
+
+/// A verdict on someone or something ending the sentence ("So for this role it's a no for
+/// Vikram."), not on people or a time ("It's a yes for them, they loved it", "it's a no for this
+/// year").
+fn is_verdict(text: &str, cues: &Cues) -> bool {
+    cues.verdict.captures(text.trim()).is_some_and(|captures| {
+        let whom = captures.name("whom").map_or("", |m| m.as_str()).to_lowercase();
+        let language = cues.language;
+        !language.subject_pronouns.contains(&whom.as_str())
+            && !language.object_pronouns.contains(&whom.as_str())
+            && !language.determiners.contains(&whom.as_str())
+    })
 }
 
 /// "Agreed, bags at the front it is", not "Okay, that's just how it is".
@@ -2104,5 +2265,88 @@ mod tests {
             "So for this role it's a no for Vikram.",
         ]);
         none_is_a_decision(&["Honestly, it's a yes for me."]);
+    }
+
+    #[test]
+    fn outcomes_foreseen_facts_confirmed_and_guesses_are_no_decisions() {
+        for (said, reply) in [
+            ("At this rate we'll run out of gloves by Friday.", "Yeah."),
+            ("We'll lose the deposit either way.", "Yeah."),
+            ("We'll cross that bridge when we come to it.", "Yeah."),
+            (
+                "Yeah, my sister's up, so we'll go camping at the lakes.",
+                "Yeah, sounds good.",
+            ),
+            ("So the boiler is twenty years old.", "Yeah."),
+            ("So the main problem is the parking at weekends.", "Exactly."),
+            ("So Carol is on holiday all of next week.", "Yep."),
+            ("The bridge is closed until March for repairs.", "Yeah, I saw."),
+            ("My visa is approved, finally.", "Great news."),
+            ("Let's be honest, not everyone reads the newsletter.", "True."),
+            ("It's a yes for them, they loved the colours.", "Nice."),
+            ("Sadly it's a no for this year, the council said.", "Shame."),
+        ] {
+            let found = run_by_ines(MINIBUS, "Ines", said, reply);
+            assert!(found.is_empty(), "{said}: {found:?}");
+        }
+        for (guess, confirmed) in [
+            (
+                "Could the boiler be the problem, maybe?",
+                "Yes, the boiler is the problem, the engineer checked it.",
+            ),
+            (
+                "Maybe we should have booked the hall earlier.",
+                "Yeah, true, the hall was booked solid by January.",
+            ),
+        ] {
+            let found = decisions(&[("Tom", guess), ("Ines", confirmed)]);
+            assert!(found.is_empty(), "{confirmed}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_choice_closed_by_then_is_no_answer_taken_or_remark() {
+        let answer = decisions(&[
+            ("Ines", "Right, item four. What's the next item?"),
+            ("Tom", "The budget."),
+            ("Ines", "The budget, then."),
+        ]);
+        assert!(answer.is_empty(), "{answer:?}");
+        let remark = decisions(&[
+            ("Ines", "Right, item four. Where are you off to?"),
+            ("Tom", "I'm stuck in Leeds all week."),
+            ("Ines", "Leeds, then, lucky you."),
+        ]);
+        assert!(remark.is_empty(), "{remark:?}");
+        let registrar = decisions(&[
+            ("Helen", "Right. Locums. A registrar or another locum for the summer?"),
+            ("Ama", "A registrar would need their own room."),
+            ("Siobhan", "We'll find something."),
+            (
+                "Helen",
+                "Registrar, then. We're taking one from February, with Raj supervising.",
+            ),
+        ]);
+        assert_eq!(registrar.len(), 1, "{registrar:?}");
+        assert!(registrar[0].text.starts_with("Registrar, then."), "{registrar:?}");
+        let called = decisions(&[("Gwyn", "Hands up for twenty pee, then.")]);
+        assert!(called.is_empty(), "a vote called: {called:?}");
+    }
+
+    #[test]
+    fn a_ruling_that_stands_alone_is_not_merged_and_votes_count_in_more_ways() {
+        let two = decisions(&[(
+            "Ines",
+            "Tuesday it is, then. Separately, from now on nobody takes the van home overnight.",
+        )]);
+        assert_eq!(two.len(), 2, "{two:?}");
+        let carried = decisions(&[
+            ("Dai", "Aye."),
+            (
+                "Gwyn",
+                "Seven votes to two, carried. The hall fee goes up to forty pounds in May.",
+            ),
+        ]);
+        assert_eq!(carried.len(), 1, "{carried:?}");
     }
 }

@@ -828,10 +828,10 @@ pub static ENGLISH: Language = Language {
     // "I'm happy to go and meet them") …
     offer: r"(?:^|[,;:]\s+|\b(?:and|so|but|well|actually)\s+)(?:i\s+can|i\s+could|i'm\s+happy\s+to|i'd\s+be\s+happy\s+to|i\s+don't\s+mind)\s+(?:also\s+|just\s+|easily\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // … taken up by the next speaker ("Please do.", "Do it.", "That would be very helpful").
-    offer_taken: r"^(?:(?:okay|ok|yes|yeah|great|brilliant|lovely|perfect|oh)[,.!]?\s+)*(?:please\s+do|do\s+it|do\s+that|yes\s+please|go\s+for\s+it|go\s+ahead|(?:that\s+would|that'd|that\s+will|that'll)\s+be\s+(?:very\s+|really\s+|so\s+|a\s+)?(?:helpful|great|brilliant|lovely|perfect|ideal|good|big\s+help|help))\b",
+    offer_taken: r"^(?:(?:okay|ok|yes|yeah|great|brilliant|lovely|perfect|oh|sure|fine|right)[,.!]?\s+)*(?:please\s+do|do\s+it|do\s+that|yes\s+please|go\s+for\s+it|go\s+ahead|go\s+on(?:,?\s+then)?|(?:that\s+would|that'd|that\s+will|that'll)\s+be\s+(?:very\s+|really\s+|so\s+|a\s+)?(?:helpful|great|brilliant|lovely|perfect|ideal|good|big\s+help|help))\b",
     // An order closed by a tag that puts it to the one spoken to ("Log it with the vendor before
     // you knock off, would you?").
-    tagged_order: r"^(?:(?:okay|ok|and|so|oh|right)[,]?\s+)*(?:(?P<called>[a-z]+),\s+)?(?P<verb>[a-z]+)\b(?P<rest>[^?]*?),\s+(?:would|could|can|will)\s+you(?:\s+please)?\s*\?$",
+    tagged_order: r"^(?:(?:okay|ok|and|so|oh|right)[,]?\s+)*(?:(?P<called>[a-z]+),\s+)?(?P<verb>[a-z]+)\b(?P<rest>[^?]*?),\s+(?:would|could|can|will)\s+you(?:\s+please)?(?:,\s+[a-z]+)?\s*\?$",
     not_order_leads: &[
         "is", "are", "was", "were", "it's", "that's", "there's", "you", "i", "we", "they", "he", "she", "it", "that",
         "this", "what", "who", "how", "why", "where", "when", "which", "do", "does", "did", "have", "has",
@@ -930,14 +930,9 @@ pub static ENGLISH: Language = Language {
         "drink to that",
         "eat my hat",
     ],
-    // Promises that are the meeting's own procedure when said bare ("I'll move it, Chair.").
-    procedure_promises: &[
-        "move it",
-        "move that",
-        "move the motion",
-        "second it",
-        "second the motion",
-    ],
+    // Promises that are the meeting's own procedure ("I'll move it, Chair.", "I'll move that we
+    // accept the accounts", "I'll close there"), from the verb on.
+    procedure_promise: r"^(?:(?:move|second|propose|table)\s+(?:it|that|this|the\s+motion|the\s+amendment)(?:\s+that\b.*)?|(?:move|propose)\s+that\s+we\b.*|(?:close|adjourn|stop|finish|wrap\s+up)\s+(?:it\s+|us\s+|things\s+)?(?:there|here|now|the\s+meeting)\b.*|defer\s+(?:this|that|the)\s+item\b.*)$",
     addition_words: &["also", "too", "as well", "another", "besides", "and then"],
     addition_leads: &["and", "plus"],
     // Verbs of a request carried out in the meeting itself ("can you hear us?", "can you walk us
@@ -1008,7 +1003,7 @@ pub static ENGLISH: Language = Language {
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing|skipping|scrapping|pausing|switching\s+to)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)\s*:\s+[a-z]+|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|(?:it's|that's)\s+a\s+(?:no|yes)\s+for\s+[a-z]{3,}|let's\s+[a-z]+\s+[^,.?!]{1,40},\s+not\s+[a-z]+|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|\bhere's\s+(?:how\s+we(?:'ll|\s+will|'re\s+going\s+to)?\s+(?:play|do|handle|run)\s+it|the\s+plan|what\s+we(?:'ll|\s+will|'re\s+going\s+to)\s+do)\s*:\s+[a-z]|^(?:(?:okay|ok|right|good|great)[,.]?\s+)*(?:that's|it's|the\s+motion's)\s+through\s*[,.!]|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing|skipping|scrapping|pausing|switching\s+to)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)(?:\s*:\s+[a-z]+|\s*,|\s*[.!]?$)|,\s+that's\s+the\s+(?:new\s+)?rule\b|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+(?:do|go\s+for|go\s+with|use|keep|make|take|have|book|print|send|pick|try|move|put|choose|order|hire|run|hold|buy)\s+[^,.?!]{1,40},\s+not\s+[a-z]+(?:\s+[a-z]+){0,4}|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|\bhere's\s+(?:how\s+we(?:'ll|\s+will|'re\s+going\s+to)?\s+(?:play|do|handle|run)\s+it|the\s+plan|what\s+we(?:'ll|\s+will|'re\s+going\s+to)\s+do)\s*:\s+[a-z]|^(?:(?:okay|ok|right|good|great)[,.]?\s+)*(?:that's|it's|the\s+motion's)\s+through\s*[,.!]|^(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$",
     // A ruling that settles something unless said under a condition: an approval or refusal
     // that ends its clause ("the card reader's approved", "I'm not approving it", "It's
     // rejected."), an adoption, a vote counted with its outcome ("five in favour, one against,
@@ -1027,7 +1022,7 @@ pub static ENGLISH: Language = Language {
     summary_opener: r"^(?:okay|ok|right|alright)[,]\s+",
     // A summing-up ("So, …", "Great, so …") that carries a plan.
     decision_marker: r"^(?:(?:okay|ok|right|great|alright|good|fine|grand|lovely|brilliant|perfect|cool|and|well|then|first|so)[,]?\s+)*(?:so|then)\b",
-    decision_plan: r"\b(?:we(?:'ll)?\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:not\s+)?(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|stay|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:close|closes|shut|shuts|open|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till|when|after|before)\b|(?:'s|\s+is|\s+are|'re)\s+(?:open|closed|shut)\s+(?:again\s+)?(?:on|from|until|till)\b|(?:'s|\s+is|\s+are|'re)\s+(?:extended|agreed|approved|adopted|accepted|deferred|confirmed|carried|granted|rejected|refused|withdrawn)\b|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s|(?:'s|\s(?:is|are))\s+(?:being\s+)?(?:moved|pushed|brought\s+forward|put\s+back|shifted|postponed|preponed|rescheduled|switched|bumped)\s+(?:back\s+)?(?:to|till|until)\b|\b(?P<event>[a-z]+)(?:'s|\s+is)\s+(?:(?:on\s+)?the\s+(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))|on\s+(?:WEEKDAYS))\b)",
+    decision_plan: r"\b(?:we(?:'ll)?\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:not\s+)?(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|stay|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:stays|stay)\s+(?:closed|open|shut|the\s+same|as\s+(?:it|they)\s+(?:is|are))\b|\b(?:close|closes|shut|shuts|open|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till|when|after|before)\b|(?P<state>(?:'s|\s+is|\s+are|'re)\s+(?:(?:open|closed|shut)\s+(?:again\s+)?(?:on|from|until|till)|extended|agreed|approved|adopted|accepted|deferred|confirmed|carried|granted|rejected|refused|withdrawn)\b)|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s|(?:'s|\s(?:is|are))\s+(?:being\s+)?(?:moved|pushed|brought\s+forward|put\s+back|shifted|postponed|preponed|rescheduled|switched|bumped)\s+(?:back\s+)?(?:to|till|until)\b|\b(?P<event>[a-z]+)(?:'s|\s+is)\s+(?:(?:on\s+)?the\s+(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))|on\s+(?:WEEKDAYS))\b)",
     // "Agreed, the blue one it is", "Okay, Tuesday it is then" (text is read with "it is" as
     // "it's").
     decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well|aye|ja)[,.!]?\s+)*(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?P<scope>\s+(?:for|from|on|in|at)\s+(?:the|all|every|each|this|next|our)\s+[^,.;?!]{1,40})?(?:\s*[,.!;]|\s*$)",
@@ -1036,6 +1031,10 @@ pub static ENGLISH: Language = Language {
     // checked against `then_not_decided`).
     decision_then: r"^(?:[a-z]+,\s+)?(?:(?:right|okay|ok|so|fine|good|great|alright|aye|yeah|yes|yep|ja)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then(?:,\s+(?:not\s+[^,.?!]{1,40}|the\s+[a-z]+(?:st|nd|rd|th)|(?:the\s+)?(?:WEEKDAYS|MONTHS)[^,.?!]{0,20}))?[.!]?$|^(?P<contrasted>[^?,]{3,80}?)\s+then,\s+not\s+[^,.?!]{1,40}[.!]?$",
     then_not_decided: &[
+        // A vote called, not taken ("Hands up for twenty pee, then.").
+        "hands up",
+        "show of hands",
+        "in favour",
         "thank",
         "thanks",
         "cheers",
@@ -1067,7 +1066,7 @@ pub static ENGLISH: Language = Language {
     // A short assent or announcement that makes the plan said right after it decided ("Agreed,
     // then. The patch goes ahead.", "Let's do that. Texts go out this week.", "Right, this is how
     // it goes. The ferry works the regatta…").
-    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great|then|and|yeah|yes|yep|aye)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|do\s+that|[a-z]+\s+works(?:\s+for\s+me)?|decision\s+made|deal|done|approved|then,?\s+yes|(?:that's\s+)?(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+(?:to|against)\s+(?:none|nil|zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}),?\s+)?(?:(?:the\s+)?motion\s+)?(?:carried|carries|passed|passes)|(?:that's\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+(?:to|against)\s+(?:none|nil|zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}),?\s+then|that's\s+unanimous|(?:this|here)\s+is\s+(?:how\s+it\s+goes?|what\s+(?:we're\s+doing|we'll\s+do|happens))|here's\s+(?:the\s+plan|what\s+(?:we're\s+doing|we'll\s+do|happens)))[.!:]?$",
+    assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great|then|and|yeah|yes|yep|aye)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+do\s+(?:that|it)|do\s+that|[a-z]+\s+works(?:\s+for\s+me)?|decision\s+made|deal|done|approved|then,?\s+yes|(?:that's\s+)?(?:VOTE_COUNT,?\s+)?(?:(?:the\s+)?motion\s+)?(?:carried|carries|passed|passes)|(?:that's\s+)?VOTE_COUNT,?\s+then|that's\s+unanimous|(?:this|here)\s+is\s+(?:how\s+it\s+goes?|what\s+(?:we're\s+doing|we'll\s+do|happens))|here's\s+(?:the\s+plan|what\s+(?:we're\s+doing|we'll\s+do|happens)))[.!:]?$",
     // "That's the rule from now on.", "That's the rain plan.", "That's how we do it for the heat
     // days.", "Let's make that the rule for this winter.": what the sentence beside it lays down.
     names_the_rule: r"^(?:(?:okay|ok|right|so|good|great|then|and|well|yeah)[,]?\s+)*(?:that's|this\s+is)\s+(?:the|our)\s+(?:(?P<kind>[a-z]+)\s+)?(?:rule|order|plan|policy|deal|arrangement)(?:\s+(?:from|fae|for|going|now|then|this|until|till)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then)[,]?\s+)*that's\s+how\s+we(?:'re\s+going\s+to|'ll|\s+will|'re)?\s+do(?:ing)?\s+it(?:\s+(?:from|for|this|now|then|going)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then|yeah|yes)[,]?\s+)*let's\s+make\s+(?:that|this|it)\s+the\s+(?:rule|plan|policy|norm)\b[^.?!]{0,30}[.!]?$",
@@ -1101,11 +1100,12 @@ pub static ENGLISH: Language = Language {
     rule_named_leads: &["then", "so"],
     // What opens a sentence about the speaker's own life.
     personal_leads: &["i", "i'm", "i've", "i'll", "i'd", "my", "me"],
+    possessive_leads: &["my"],
     // Days, not events, before "'s the fourteenth".
     not_events: &["today", "tomorrow", "tonight", "yesterday"],
     // "Okay, here's how it's going to work.", "Here's what I'm comfortable with.": the next
     // sentence says how things will be.
-    announces_the_rule: r"^(?:(?:okay|ok|right|so|then|and|now|well|look|listen)[,.]?\s+)*(?:here's|this\s+is)\s+(?:how\s+(?:it's|this\s+is|this's)\s+(?:going\s+to|gonna)\s+(?:work|go|be)|how\s+(?:it'll|it\s+will|this\s+will)\s+(?:work|go)|what\s+i'm\s+(?:comfortable|happy|okay)\s+with|what\s+we're\s+going\s+to\s+do|what's\s+going\s+to\s+happen)[.!:]?$",
+    announces_the_rule: r"^(?:(?:okay|ok|right|so|then|and|now|well|look|listen)[,.]?\s+)*(?:(?:a\s+|one\s+)?new\s+rule|here's|this\s+is)\s+(?:how\s+(?:it's|this\s+is|this's)\s+(?:going\s+to|gonna)\s+(?:work|go|be)|how\s+(?:it'll|it\s+will|this\s+will)\s+(?:work|go)|what\s+i'm\s+(?:comfortable|happy|okay)\s+with|what\s+we're\s+going\s+to\s+do|what's\s+going\s+to\s+happen)[.!:]?$",
     // A standing rule for a case outside the room's doing: "If the swell's over two metres, the
     // carnival shifts to the lagoon." (the main clause must read as a plan, `decision_plan`).
     conditional_rule: r"^(?:(?:okay|ok|right|so|and|but|now|alright)[,]?\s+)*(?:if|unless)\s+(?P<case>[^,?]{3,100}),\s+(?:then\s+)?(?P<rule>[^?]+)$",
@@ -1161,6 +1161,17 @@ pub static ENGLISH: Language = Language {
     // … and the next speaker grants it at once ("Fine, order them.", "Yes, Engineer, go ahead
     // and engage him").
     permission_given: r"^(?:(?:then|so|and|well|oh)[,]?\s+)?(?:(?:yes|yeah|yep|fine|okay|ok|sure|alright|right|go\s+on)[,.!]?\s+)+(?:[a-z]+[,.!]\s+)?(?:go\s+ahead|do\s+it|buy|order|book|take|get|engage|hire|use|print|pay|sign|spend|bring|have)\b|^(?:(?:then|so|and|well|oh|ja|yes|yeah|yep|fine|okay|ok|sure|alright|right)[,.!]?\s+)*you\s+(?:can|may)\s+(?:go\s+ahead\s+and\s+)?GRANTED\b",
+    // Verbs whoever runs the meeting settles a matter with, said to the room ("Drop the Tucson
+    // fifteen hundred and put both of them out front", "Leave the logo as it is.").
+    settling_verbs: &[
+        "keep", "leave", "move", "drop", "cut", "put", "bring", "hold", "push", "scrap", "cancel", "skip", "use",
+        "stick", "switch", "swap", "raise", "lower", "extend", "pause", "stop", "give", "take", "go",
+    ],
+    // Objects that make such an order about the meeting itself ("Leave it with me", "Give me a
+    // second", "Keep going").
+    settling_not_objects: &[
+        "me", "us", "her", "him", "you", "going", "it", "that", "this", "them", "on", "off", "up", "a",
+    ],
     granted_verbs: &[
         "have", "use", "take", "run", "offer", "keep", "book", "bring", "buy", "order", "hire", "pay", "sign", "spend",
         "print", "hold", "put", "give", "sell", "charge", "open", "close", "start", "skip", "borrow", "invite", "get",
@@ -1311,7 +1322,7 @@ pub static ENGLISH: Language = Language {
     // A ruling still waited for ("once it's approved, …", "until the board signs it"; not "till
     // spring").
     pending: r"\b(?:once|when|whenever|as soon as)\b|\b(?:until|till)\s+(?:it|it's|we|we've|they|they've|he|she|you|there's|someone|somebody)\b|\b(?:until|till)\s+(?:the|this|that)\s+[a-z]+\s+(?:is|are|has|have|[a-z]+s)\b",
-    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|(?:we'll|we\s+will|let's)\s+(?:settle|decide|sort|finali[sz]e|confirm|pick\s+up|take\s+up)\s+(?:it|that|this|them)\s+(?:up\s+)?(?:again\s+)?(?:next|later|at|after|when|once|on)\b|(?:pick|take)\s+(?:it|that|this)\s+up\s+(?:again\s+)?(?:at|next|later)\b|i'm\s+thinking\s+of|talk\s+(?:about\s+(?:it|this|that)\s+)?again|not sure|if you ask me|the\s+(?:choice|options?|question)\s+(?:is|are))\b",
+    hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother)|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|at\s+this\s+rate|either\s+way|run\s+out\s+of|(?:we'll|we\s+will|let's)\s+(?:settle|decide|sort|finali[sz]e|confirm|pick\s+up|take\s+up)\s+(?:it|that|this|them)\s+(?:up\s+)?(?:again\s+)?(?:next|later|at|after|when|once|on)\b|(?:pick|take)\s+(?:it|that|this)\s+up\s+(?:again\s+)?(?:at|next|later)\b|i'm\s+thinking\s+of|talk\s+(?:about\s+(?:it|this|that)\s+)?again|not sure|if you ask me|the\s+(?:choice|options?|question)\s+(?:is|are))\b",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively)\b",
     provisional: r"\b(?:for now|for the moment|for the time being|in the meantime)\b",
@@ -1421,6 +1432,11 @@ pub static ENGLISH: Language = Language {
         "probably",
         "be",
         "live",
+        // Outcomes foreseen, not plans ("we'll lose the deposit", "we'll cross that bridge").
+        "lose",
+        "cross",
+        "fail",
+        "miss",
     ],
     // "we tested", "we're".
     not_plan_endings: &["ed", "'re"],
@@ -1433,7 +1449,7 @@ pub static ENGLISH: Language = Language {
     exception_words: &["unless"],
     // First words of a summing-up that says how things are, not what was decided ("So it's
     // raining.", "So there's no milk.").
-    summed_up_not_first: &["it's", "there's", "that's", "this", "it", "there", "since", "today"],
+    summed_up_not_first: &["there's", "that's", "this", "it", "there", "since", "today"],
     // Words that make a summing-up about people, not the meeting's business ("So you're off on
     // Friday", "So I'm on leave", "Friday's mine").
     summed_up_not_about: &[
@@ -1442,6 +1458,23 @@ pub static ENGLISH: Language = Language {
     ],
     clause_joins: &["and", "but", "or"],
     first_person_plural: "we",
+    or_word: "or",
+    then_word: "then",
+    // "So for this role it's a no for Vikram.": a verdict on whoever ends the sentence.
+    verdict: r"(?:it's|that's)\s+a\s+(?:no|yes)\s+for\s+(?P<whom>[a-z]+)\s*[.!]?$",
+    object_pronouns: &["me", "us", "you", "him", "her", "them", "it"],
+    state_words: &[
+        "is", "are", "was", "were", "it's", "that's", "there's", "isn't", "wasn't", "had",
+    ],
+    taken_on_phrase: "with me",
+    // A vote counted: "four to one", "seven votes to two", "six in favour, one against".
+    vote_count: r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:(?:votes?\s+)?(?:to|against)\s+(?:\d{1,3}|none|nil|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|in\s+favou?r,\s+(?:\d{1,3}|none|nil|zero|one|two|three|four|five|six|seven|eight|nine|ten)\s+against)",
+    // A proposal to act an assent can take up ("We could cap it at forty", "What I'd suggest is
+    // we …", "How about we …"), not a guess about how things are ("Could the boiler be it?").
+    proposal: r"\b(?:(?:maybe|perhaps)\s+we\s+[a-z]+|we\s+(?:could|should|might|can)\s+(?:just\s+|always\s+|also\s+|maybe\s+)?(?P<verb>[a-z]+)|how\s+about|what\s+if\s+we|shall\s+we|why\s+don't\s+we|i'd\s+(?:suggest|say|keep|go|put|move|do|take|rather|want)|i\s+(?:suggest|propose)|my\s+(?:suggestion|proposal)|(?:let's|we\s+can)\s+[a-z]+)\b",
+    // Assent to a plan, not only a fact confirmed ("Agreed.", "Sounds good."; not "Yeah.",
+    // "Exactly.").
+    plan_assent: r"^(?:(?:yeah|yes|yep|okay|ok|aye)[,.!]?\s+)*(?:agreed|sounds\s+good|fine\s+by\s+me|works\s+for\s+me|that\s+works|fair\s+enough|that's\s+fair|i\s+can\s+live\s+with\s+that|happy\s+with\s+that|good\s+call|deal|makes\s+sense|suits\s+me|no\s+objections?|that's\s+the\s+right\s+call|love\s+(?:that|it)|good\s+idea|great\s+idea|do\s+it|go\s+for\s+it)\b",
     // An assent that opens the sentence it is in ("Okay, done, twenty-five an hour, …").
     assent_lead: r"^(?:(?:okay|ok|right|yeah|yes|so|then)[,]?\s+)*(?:done|agreed|deal|sorted|yes|yeah|fine|sure)[,:]\s+\S",
     // "So it's raining then": a state closed by "then", not a choice.
@@ -1531,5 +1564,5 @@ pub static ENGLISH: Language = Language {
     due_clause: r"^(?:(?:no rush|ideally|hopefully|preferably|if possible|at the latest)[,.]?\s*)*(?P<due>(?:by|before|until|till)\s+[a-z' -]+?)(?:[,.;?!]|$)",
     due_expected: r"\b(?:no rush|ideally|is fine|at the latest|if possible|i can have|by when|deadline|due)\b",
     // Agreement with a plan just said.
-    agreement: r"^(?:agreed|fine by me|works for me|sounds good|i can live with that|yeah|yep|yup|sure|aye|absolutely|yes|fair enough|makes sense|no objection|deal|perfect|good|great|that's the right call|not from me|fine|cool|love\s+(?:that|it)|(?:that's\s+)?doable|correct|exactly|no\s+problem|that\s+works|suits\s+me|thank\s+(?:god|goodness|heavens)|about\s+time)\b",
+    agreement: r"^(?:agreed|fine by me|that's\s+fair|works for me|sounds good|i can live with that|yeah|yep|yup|sure|aye|absolutely|yes|fair enough|makes sense|no objection|deal|perfect|good|great|that's the right call|not from me|fine|cool|love\s+(?:that|it)|(?:that's\s+)?doable|correct|exactly|no\s+problem|that\s+works|suits\s+me|thank\s+(?:god|goodness|heavens)|about\s+time)\b",
 };

@@ -126,8 +126,8 @@ pub struct Language {
     /// Sayings shaped like a promise that promise nothing, lower case, from the verb on ("I'll
     /// hold you to that").
     pub promise_idioms: &'static [&'static str],
-    /// Promises that are the meeting's own procedure when said bare, lower case ("move it").
-    pub procedure_promises: &'static [&'static str],
+    /// Promises that are the meeting's own procedure, from the verb on ("move that we accept").
+    pub procedure_promise: &'static str,
     /// Words that make a taker's further promise another item ("… and I'll also book the room").
     pub addition_words: &'static [&'static str],
     /// Words that, leading a promise, add it to what came before ("And I'll have the receipts
@@ -174,6 +174,8 @@ pub struct Language {
     /// Words that, opening a turn's first sentence that names a rule, make it name what follows.
     pub rule_named_leads: &'static [&'static str],
     /// Words opening a sentence about the speaker's own life ("my", "i'm").
+    /// First words that make a ruling about the speaker's own things ("My visa is approved").
+    pub possessive_leads: &'static [&'static str],
     pub personal_leads: &'static [&'static str],
     /// Words before "'s the fourteenth" that name a day, not an event set ("today").
     pub not_events: &'static [&'static str],
@@ -247,6 +249,26 @@ pub struct Language {
     pub doubt: &'static str,
     /// Words that make a decision provisional ("for now"): still one, held less surely.
     pub provisional: &'static str,
+    /// A verdict on whoever ends the sentence ("it's a no for Vikram"), `whom` named.
+    pub verdict: &'static str,
+    /// Object pronouns, lower case.
+    pub object_pronouns: &'static [&'static str],
+    /// The word that puts options side by side ("…, or …"), lower case.
+    pub or_word: &'static str,
+    /// The word that closes a choice ("Registrar, then."), lower case.
+    pub then_word: &'static str,
+    /// Words that state how things are ("is", "was"): an assent with one confirms, it does not
+    /// take up a plan.
+    pub state_words: &'static [&'static str],
+    /// What someone says taking a thing on ("with me"), lower case.
+    pub taken_on_phrase: &'static str,
+    /// A vote counted ("four to one", "six in favour, one against"), put into patterns as
+    /// `VOTE_COUNT`.
+    pub vote_count: &'static str,
+    /// A proposal to act that an assent can take up ("We could cap it at forty").
+    pub proposal: &'static str,
+    /// Assent to a plan, not a fact confirmed ("Agreed.", "Sounds good.").
+    pub plan_assent: &'static str,
     /// An assent that opens the sentence it is in ("Okay, done, twenty-five an hour, …").
     pub assent_lead: &'static str,
     pub not_plans: &'static [&'static str],
@@ -263,6 +285,10 @@ pub struct Language {
     pub concession_leads: &'static [&'static str],
     /// A condition word that, after a plan stated whole, makes an exception ("…, unless it rains").
     pub exception_words: &'static [&'static str],
+    /// Verbs whoever runs the meeting settles a matter with, said to the room ("Drop the price").
+    pub settling_verbs: &'static [&'static str],
+    /// Objects that make such an order about the meeting itself ("Leave it with me").
+    pub settling_not_objects: &'static [&'static str],
     /// First words of a summing-up that says how things are ("So it's raining.").
     pub summed_up_not_first: &'static [&'static str],
     /// Words that make a summing-up about people ("So you're off on Friday").
@@ -408,6 +434,10 @@ pub struct Cues {
     pub doubt: Regex,
     pub provisional: Regex,
     pub assent_lead: Regex,
+    pub proposal: Regex,
+    pub verdict: Regex,
+    pub plan_assent: Regex,
+    pub procedure_promise: Regex,
     long_forms: Regex,
     pub due: Regex,
     pub due_event: Regex,
@@ -423,6 +453,7 @@ impl Cues {
                 .replace("WEEKDAYS", &language.weekdays.join("|"))
                 .replace("MONTHS", &language.months.join("|"))
                 .replace("ORDINALS", &language.ordinals.join("|"))
+                .replace("VOTE_COUNT", language.vote_count)
                 .replace("GRANTED", &format!("(?:{})", language.granted_verbs.join("|")));
             // The tables are part of the program: a pattern that does not compile is a bug the
             // unit tests catch.
@@ -494,6 +525,10 @@ impl Cues {
             doubt: expand(language.doubt),
             provisional: expand(language.provisional),
             assent_lead: expand(language.assent_lead),
+            proposal: expand(language.proposal),
+            verdict: expand(language.verdict),
+            plan_assent: expand(language.plan_assent),
+            procedure_promise: expand(language.procedure_promise),
             long_forms: expand(&format!(
                 r"\b(?:{})\b",
                 language
