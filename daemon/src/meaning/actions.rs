@@ -858,17 +858,10 @@ fn promises_nothing(verb: &str, rest: &str, cues: &Cues) -> bool {
 /// keep him warm till then." "Please do."; "Would you? That'd be great."): its first sentence
 /// that asks nothing.
 fn offer_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    let offered = &sentences[at];
-    let Some(reply) = sentences[at + 1..].iter().find(|next| next.turn != offered.turn) else {
-        return false;
-    };
-    reply.speaker != offered.speaker
-        && sentences[at + 1..]
-            .iter()
-            .skip_while(|next| next.turn == offered.turn)
-            .take_while(|next| next.turn == reply.turn)
-            .find(|said| !said.is_question())
-            .is_some_and(|said| cues.offer_taken.is_match(&cues.normalise(&said.text)))
+    text::next_turn_from_someone_else(sentences, at)
+        .iter()
+        .find(|said| !said.is_question())
+        .is_some_and(|said| cues.offer_taken.is_match(&cues.normalise(&said.text)))
 }
 
 /// Whether a promise adds to what its speaker took on ("And I'll have the receipts out", "… I'll

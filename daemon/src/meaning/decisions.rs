@@ -961,42 +961,25 @@ fn is_granted_doing(text: &str, cues: &Cues) -> bool {
 
 /// The first sentence of the next turn, someone else's, assents ("Fine.", "Fine by me.").
 fn next_speaker_assents(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    let sentence = &sentences[at];
-    sentences
-        .iter()
-        .skip(at + 1)
-        .find(|next| next.turn != sentence.turn)
-        .is_some_and(|reply| reply.speaker != sentence.speaker && cues.agreement.is_match(&cues.normalise(&reply.text)))
+    text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|reply| cues.agreement.is_match(&cues.normalise(&reply.text)))
 }
 
 /// The first sentence of the next turn, someone else's, assents to a plan ("Agreed.", "Sounds
 /// good."), not only confirms a fact ("Yeah.", "Exactly.").
 fn next_speaker_assents_to_a_plan(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    let sentence = &sentences[at];
-    sentences
-        .iter()
-        .skip(at + 1)
-        .find(|next| next.turn != sentence.turn)
-        .is_some_and(|reply| {
-            reply.speaker != sentence.speaker && cues.plan_assent.is_match(&cues.normalise(&reply.text))
-        })
+    text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|reply| cues.plan_assent.is_match(&cues.normalise(&reply.text)))
 }
 
 /// The next turn, someone else's, assents to the sentence at `at` or its speaker sets about it
 /// ("I'll ring the bunkhouse and cancel in the morning.").
 fn next_speaker_takes_it_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    if next_speaker_assents(sentences, at, cues) {
-        return true;
-    }
-    let sentence = &sentences[at];
-    let Some(reply) = sentences[at + 1..].iter().find(|next| next.turn != sentence.turn) else {
-        return false;
-    };
-    reply.speaker != sentence.speaker
-        && sentences[at + 1..]
+    next_speaker_assents(sentences, at, cues)
+        || text::next_turn_from_someone_else(sentences, at)
             .iter()
-            .skip_while(|next| next.turn == sentence.turn)
-            .take_while(|next| next.turn == reply.turn)
             .any(|said| !said.is_question() && cues.commitment.is_match(&cues.normalise(&said.text)))
 }
 

@@ -238,6 +238,24 @@ pub fn sentences(utterances: &[Utterance], language: &Language) -> Vec<Sentence>
     out
 }
 
+/// The sentences of the turn after the one of the sentence at `at`, when someone else says it;
+/// none otherwise (no next turn, or the same speaker again).
+pub fn next_turn_from_someone_else(sentences: &[Sentence], at: usize) -> &[Sentence] {
+    let sentence = &sentences[at];
+    let Some(first) = sentences[at + 1..].iter().position(|next| next.turn != sentence.turn) else {
+        return &[];
+    };
+    let start = at + 1 + first;
+    if sentences[start].speaker == sentence.speaker {
+        return &[];
+    }
+    let length = sentences[start..]
+        .iter()
+        .take_while(|next| next.turn == sentences[start].turn)
+        .count();
+    &sentences[start..start + length]
+}
+
 /// The sentences of a meeting of `(speaker, what they said)` lines, one utterance each, 5 s
 /// apart: the meaning rules' tests speak through this.
 #[cfg(test)]
@@ -394,5 +412,20 @@ mod tests {
             Some("S1"),
             "a part nobody was heard in gives no speaker"
         );
+    }
+
+    #[test]
+    fn the_next_turn_is_someone_elses_whole_turn() {
+        let said = said(&[("Ann", "One. Two."), ("Bob", "Three. Four."), ("Cy", "Five.")]);
+        let texts = |at: usize| -> Vec<&str> {
+            next_turn_from_someone_else(&said, at)
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect()
+        };
+        assert_eq!(texts(0), ["Three.", "Four."]);
+        assert_eq!(texts(1), ["Three.", "Four."]);
+        assert_eq!(texts(3), ["Five."]);
+        assert!(texts(4).is_empty(), "no turn after the last");
     }
 }
