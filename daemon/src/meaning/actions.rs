@@ -298,6 +298,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             || is_said_to_the_room(&verb, rest, cues)
             || is_bare_acceptance(&verb, rest, cues.language)
             || promises_nothing(&verb, rest, cues)
+            || turned_down(sentences, at, cues)
         {
             continue;
         }
@@ -852,6 +853,14 @@ fn promises_nothing(verb: &str, rest: &str, cues: &Cues) -> bool {
             && !language.back_references.contains(&first))
         || language.promise_idioms.iter().any(|idiom| said.starts_with(idiom))
         || cues.procedure_promise.is_match(said.trim())
+}
+
+/// Whether the next turn, someone else's, turns down what the sentence at `at` offered or
+/// promised ("I can ring the caterers this afternoon." "No need, Carol already has.").
+fn turned_down(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|reply| cues.offer_declined.is_match(&cues.normalise(&reply.text)))
 }
 
 /// Whether the next turn, someone else's, takes up what the sentence at `at` offered ("I can
@@ -2125,5 +2134,22 @@ mod tests {
             ("Ann", "Chase the printers by Friday, would you, Bob?"),
         ]);
         assert_eq!(chased.owner.as_deref(), Some("Bob"), "{chased:?}");
+    }
+
+    #[test]
+    fn a_promise_or_offer_turned_down_is_no_item() {
+        for reply in [
+            "No need, Carol already has.",
+            "Don't worry, it's sorted.",
+            "Oh, that's already done.",
+        ] {
+            let found = items(&[("Bob", "I can ring the caterers this afternoon."), ("Ann", reply)]);
+            assert!(found.is_empty(), "{reply}: {found:?}");
+        }
+        let kept = one(&[
+            ("Bob", "I'll ring the caterers this afternoon."),
+            ("Ann", "Thanks, Bob."),
+        ]);
+        assert_eq!(kept.owner.as_deref(), Some("Bob"), "{kept:?}");
     }
 }

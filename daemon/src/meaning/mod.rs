@@ -95,6 +95,8 @@ pub struct Language {
     pub offer: &'static str,
     /// … as here ("Please do.", "That would be very helpful").
     pub offer_taken: &'static str,
+    /// … or turned down ("No need, Carol already has.").
+    pub offer_declined: &'static str,
     /// An order put to the one spoken to by its tag ("Log it with the vendor, would you?").
     pub tagged_order: &'static str,
     /// First words of a tagged sentence that is no order ("Is it ready, could you check?").
@@ -387,6 +389,7 @@ pub struct Cues {
     pub request: Regex,
     pub offer: Regex,
     pub offer_taken: Regex,
+    pub offer_declined: Regex,
     pub tagged_order: Regex,
     pub request_bare: Regex,
     pub assignment: Regex,
@@ -478,6 +481,7 @@ impl Cues {
             request: expand(language.request),
             offer: expand(language.offer),
             offer_taken: expand(language.offer_taken),
+            offer_declined: expand(language.offer_declined),
             tagged_order: expand(language.tagged_order),
             request_bare: expand(language.request_bare),
             assignment: expand(language.assignment),
