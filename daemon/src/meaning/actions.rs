@@ -858,9 +858,7 @@ fn promises_nothing(verb: &str, rest: &str, cues: &Cues) -> bool {
 /// Whether the next turn, someone else's, turns down what the sentence at `at` offered or
 /// promised ("I can ring the caterers this afternoon." "No need, Carol already has.").
 fn turned_down(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    text::next_turn_from_someone_else(sentences, at)
-        .first()
-        .is_some_and(|reply| cues.offer_declined.is_match(&cues.normalise(&reply.text)))
+    cues.next_speaker_opens_with(sentences, at, &cues.offer_declined)
 }
 
 /// Whether the next turn, someone else's, takes up what the sentence at `at` offered ("I can

@@ -590,10 +590,15 @@ fn announced_before(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
 /// Whether `text` rules on something of the speaker's own ("My visa is approved, finally."), not
 /// the meeting's business ("I'm not authorising a second van" is a ruling all the same).
 fn about_ones_own(text: &str, cues: &Cues) -> bool {
-    text::lower_words(text)
-        .into_iter()
-        .find(|word| !cues.language.decision_leads.contains(&word.as_str()) && !cues.agreement.is_match(word))
-        .is_some_and(|first| cues.language.possessive_leads.contains(&first.as_str()))
+    let words = text::lower_words(text);
+    first_after_leads(&words, cues).is_some_and(|first| cues.language.possessive_leads.contains(&words[first].as_str()))
+}
+
+/// Where the first word of `words` after the leading "Okay, so" and assents ("Yeah, fine,") is.
+fn first_after_leads(words: &[String], cues: &Cues) -> Option<usize> {
+    words
+        .iter()
+        .position(|word| !cues.language.decision_leads.contains(&word.as_str()) && !cues.agreement.is_match(word))
 }
 
 /// Whether a summing-up is about a person ("So you're off on Friday.", "So I'm on leave.") or a
@@ -674,10 +679,8 @@ fn puts_a_proposal(text: &str, cues: &Cues) -> bool {
 /// Whether `text` is about the speaker's own life ("My sister's visiting and we're going
 /// hiking."), which no rule named beside it makes the meeting's.
 fn is_personal(text: &str, cues: &Cues) -> bool {
-    text::lower_words(text)
-        .into_iter()
-        .find(|word| !cues.language.decision_leads.contains(&word.as_str()) && !cues.agreement.is_match(word))
-        .is_some_and(|first| cues.language.personal_leads.contains(&first.as_str()))
+    let words = text::lower_words(text);
+    first_after_leads(&words, cues).is_some_and(|first| cues.language.personal_leads.contains(&words[first].as_str()))
 }
 
 /// A ruling (`decision_ruling`); a change of plan ("Okay, scrap what I said, …") only with the
@@ -720,7 +723,7 @@ fn plans_something(text: &str, progressive: bool, cues: &Cues) -> bool {
             let firmly = cues.emphatic.captures(text).is_some_and(|c| c.name("closer").is_some());
             return cues.decision_marker.is_match(text)
                 || cues.dated_change.is_match(text)
-                || text.contains(" from ")
+                || text::lower_words(text).contains(&cues.language.from_word.to_owned())
                 || firmly;
         }
         let word_before = before.split_whitespace().next_back().unwrap_or("").to_lowercase();
@@ -852,10 +855,7 @@ const ORDER_DISCUSSED_SENTENCES: usize = 4;
 /// ("Leave it with me.", "Keep going.", "Give me a second.").
 fn settles_by_order(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
     let words = text::lower_words(text);
-    let Some(verb_at) = words
-        .iter()
-        .position(|word| !cues.language.decision_leads.contains(&word.as_str()) && !cues.agreement.is_match(word))
-    else {
+    let Some(verb_at) = first_after_leads(&words, cues) else {
         return false;
     };
     let (verb, object) = (&words[verb_at], words.get(verb_at + 1));
@@ -961,17 +961,13 @@ fn is_granted_doing(text: &str, cues: &Cues) -> bool {
 
 /// The first sentence of the next turn, someone else's, assents ("Fine.", "Fine by me.").
 fn next_speaker_assents(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    text::next_turn_from_someone_else(sentences, at)
-        .first()
-        .is_some_and(|reply| cues.agreement.is_match(&cues.normalise(&reply.text)))
+    cues.next_speaker_opens_with(sentences, at, &cues.agreement)
 }
 
 /// The first sentence of the next turn, someone else's, assents to a plan ("Agreed.", "Sounds
 /// good."), not only confirms a fact ("Yeah.", "Exactly.").
 fn next_speaker_assents_to_a_plan(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    text::next_turn_from_someone_else(sentences, at)
-        .first()
-        .is_some_and(|reply| cues.plan_assent.is_match(&cues.normalise(&reply.text)))
+    cues.next_speaker_opens_with(sentences, at, &cues.plan_assent)
 }
 
 /// The next turn, someone else's, assents to the sentence at `at` or its speaker sets about it

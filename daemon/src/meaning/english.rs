@@ -1462,6 +1462,7 @@ pub static ENGLISH: Language = Language {
     first_person_plural: "we",
     or_word: "or",
     then_word: "then",
+    from_word: "from",
     // "So for this role it's a no for Vikram.": a verdict on whoever ends the sentence.
     verdict: r"(?:it's|that's)\s+a\s+(?:no|yes)\s+for\s+(?P<whom>[a-z]+)\s*[.!]?$",
     object_pronouns: &["me", "us", "you", "him", "her", "them", "it"],

@@ -257,6 +257,8 @@ pub struct Language {
     pub object_pronouns: &'static [&'static str],
     /// The word that puts options side by side ("…, or …"), lower case.
     pub or_word: &'static str,
+    /// The word that dates a state ("…'s open again from August"), lower case.
+    pub from_word: &'static str,
     /// The word that closes a choice ("Registrar, then."), lower case.
     pub then_word: &'static str,
     /// Words that state how things are ("is", "was"): an assent with one confirms, it does not
@@ -617,6 +619,14 @@ impl Cues {
                         || self.language.months.contains(&word.as_str()))
             })
             .collect()
+    }
+
+    /// Whether the next turn after the sentence at `at`, someone else's, opens with `cue`
+    /// ("Agreed.", "No need, …").
+    pub fn next_speaker_opens_with(&self, sentences: &[text::Sentence], at: usize, cue: &Regex) -> bool {
+        text::next_turn_from_someone_else(sentences, at)
+            .first()
+            .is_some_and(|reply| cue.is_match(&self.normalise(&reply.text)))
     }
 
     /// Whether `word` as written could be someone's name: capitalised, letters only, and not
