@@ -386,7 +386,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     // "Log it with the vendor before you knock off, would you?": an order its tag puts to
     // whoever was spoken to, whatever its verb.
     if found.is_empty() && sentence.is_question() {
-        if let Some(captures) = cues.tagged_order.captures(&cues.normalise(text)) {
+        if let Some(captures) = cues.tagged_order.captures(text) {
             let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
             let rest = captures.name("rest").map_or("", |m| m.as_str());
             // A task, not a courtesy in the room ("Shut the door behind you, would you?"): a
@@ -402,7 +402,8 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
                 let owner = vocative
                     .clone()
                     .map_or(Owner::Addressee, |called| owner_called(called, cues.language));
-                found.push((0, item(owner, &captures, cues, 0.75)));
+                let whole = captures.get(0).expect("group 0 is the match");
+                found.push((whole.start(), item(owner, &captures, cues, 0.75)));
             }
         }
     }
