@@ -4,10 +4,10 @@
 //! Finals come at turn ends, not only at segment ends: each pause of the open segment is decoded
 //! ahead with the final settings, and published at once when its text is a phrase of more than
 //! one word, or, when it is not, the whole sentences before the unfinished phrase are; and when
-//! the partials' stable words show a sentence finished with speech after it (two turns with no
-//! pause between), the open segment is decoded with the final settings at once and its whole
-//! sentences published (see `streaming`, which decides what each event decodes; this loop only
-//! runs the model and sends).
+//! a partial shows a sentence finished with speech after it (two turns with no pause between),
+//! the open segment is decoded with the final settings at once and its whole sentences published
+//! (see `streaming`, which decides what each event decodes; this loop only runs the model and
+//! sends).
 //! Partials are decoded greedily, only when nothing else waits and at most half of the time
 //! (`PartialPacer`), and a partial gives way between decoder steps when a pause or a close
 //! arrives, so that they rarely delay a final.
@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use super::decode::prompt::PromptContext;
 use super::revise::{Group, HeardWord, Outcome, PublishedFinal, Unrevised, PROMPT_FROM_SAMPLES};
 use super::streaming::{
-    complete_at_pause, confirmed_sentence_ends, finished_sentences, is_superseded, FinalPlan, LocalAgreement,
+    complete_at_pause, finished_sentences, is_superseded, sentence_ends_with_more, FinalPlan, LocalAgreement,
     PartialPacer, SpeechCursor,
 };
 use super::{AsrCounters, AsrError, RevisionStats, TextSegment, Transcriber};
@@ -179,8 +179,8 @@ fn read_ahead(events: &mut mpsc::Receiver<SpeechEvent>, waiting: &mut VecDeque<S
 struct LiveState {
     cursor: SpeechCursor,
     agreement: LocalAgreement,
-    /// How many sentence ends the partials' stable words held when the open segment was last
-    /// decoded for them (`confirmed_sentence_ends`).
+    /// How many sentence ends with words after them the partial held when the open segment was
+    /// last decoded for them (`sentence_ends_with_more`).
     sentence_ends_tried: usize,
     /// The last pause decoded ahead whose text did not end a sentence.
     held: Option<Decoded>,
@@ -311,9 +311,10 @@ impl LiveRun<'_> {
             }
         };
         let partial = live.agreement.update(&hypothesis);
-        // A sentence the partials agree on, with speech after it: a turn ended inside the
-        // open segment (a quick reply, no pause between). Its final need not wait for a pause.
-        let sentence_ends = confirmed_sentence_ends(&partial.stable);
+        // A sentence with speech after it: a turn may have ended inside the open segment (a
+        // quick reply, no pause between). Its final need not wait for a pause, nor for a second
+        // partial to agree: the final's own decode tells.
+        let sentence_ends = sentence_ends_with_more(&partial.text());
         if sentence_ends > live.sentence_ends_tried && !give_way() {
             live.sentence_ends_tried = sentence_ends;
             if let Some(carry_on) = self.finish_sentences(live, segment, from) {

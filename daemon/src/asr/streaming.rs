@@ -9,8 +9,8 @@
 //! and the rest is held (`finished_sentences`), and the held text is published when the silence
 //! lasts twice as long (a long pause ends a turn whatever its punctuation) or the segment closes
 //! with no more speech, or is dropped when speech resumes. When no pause comes between two
-//! turns, the partials' stable words tell a sentence is finished (`confirmed_sentence_ends`),
-//! and its final is decoded then. Audio is never dropped: whatever was not published is decoded
+//! turns, a partial that shows a sentence finished with words after it
+//! (`sentence_ends_with_more`) has its final decoded then. Audio is never dropped: whatever was not published is decoded
 //! again from where the published text's audio ends.
 //!
 //! Partials: LocalAgreement-2 (Macháček et al., "Turning Whisper into Real-Time Transcription
@@ -207,11 +207,14 @@ pub fn finished_sentences(texts: &[&str]) -> usize {
     }
 }
 
-/// How many sentences a partial's stable words finish with a stable word after them (a lone
-/// first word with a mark is more often a name called than a sentence): when this grows, a turn
-/// ended inside the open segment and is worth a final's decode now.
-pub fn confirmed_sentence_ends(stable: &str) -> usize {
-    let words: Vec<&str> = stable.split_whitespace().collect();
+/// How many sentences a partial's words finish with a word after them (a lone first word with a
+/// mark is more often a name called than a sentence): when this grows, a turn may have ended
+/// inside the open segment, worth a final's decode now. The partial's tentative words count as
+/// well as its stable ones: waiting for a second partial to agree cost a second or more at turns
+/// with no pause before the next speaker, and the final's own decode (beam search, the final
+/// settings) is what decides whether a sentence ended there (`finished_sentences`).
+pub fn sentence_ends_with_more(partial: &str) -> usize {
+    let words: Vec<&str> = partial.split_whitespace().collect();
     words
         .iter()
         .enumerate()
@@ -425,12 +428,12 @@ mod tests {
 
     #[test]
     fn a_sentence_end_counts_once_a_word_follows_it() {
-        assert_eq!(confirmed_sentence_ends("That's why."), 0, "nothing after it yet");
-        assert_eq!(confirmed_sentence_ends("That's why. No"), 1);
-        assert_eq!(confirmed_sentence_ends("We agreed. Fine. We go"), 2);
-        assert_eq!(confirmed_sentence_ends("Tom. Can you"), 0, "a name, not a sentence");
-        assert_eq!(confirmed_sentence_ends("so if I cut out, that's"), 0);
-        assert_eq!(confirmed_sentence_ends(""), 0);
+        assert_eq!(sentence_ends_with_more("That's why."), 0, "nothing after it yet");
+        assert_eq!(sentence_ends_with_more("That's why. No"), 1);
+        assert_eq!(sentence_ends_with_more("We agreed. Fine. We go"), 2);
+        assert_eq!(sentence_ends_with_more("Tom. Can you"), 0, "a name, not a sentence");
+        assert_eq!(sentence_ends_with_more("so if I cut out, that's"), 0);
+        assert_eq!(sentence_ends_with_more(""), 0);
     }
 
     #[test]
