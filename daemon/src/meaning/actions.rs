@@ -25,6 +25,10 @@ const HANDED_STATEMENT_MIN_WORDS: usize = 4;
 /// The fewest words of a thing named and handed over with what to do ("the minutes: by Friday").
 const HANDED_THING_MIN_WORDS: usize = 2;
 
+/// How sure something put to someone by name with a date, and taken on by them, is an item:
+/// no more than a statement handed over, as its wording may name no doing.
+const PUT_AND_TAKEN_CONFIDENCE: f32 = 0.6;
+
 /// How sure a statement handed to someone is an item: less than a request or a promise, which
 /// name the doing in their own words.
 const HANDED_STATEMENT_CONFIDENCE: f32 = 0.6;
@@ -438,6 +442,17 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         }
         found.push((whole.start(), item(owner, &captures, cues, 0.8)));
     }
+    // "Ailsa, the final list must go to the agent latest Thursday." "Will do.": put to someone
+    // by name with a time to do it by, and taken on by them ("…, that's yours" is read as a
+    // hand-over, with the rest of the meeting).
+    if found.is_empty() && !cues.hand_over.is_match(text) {
+        if let Some(put) = vocative
+            .as_deref()
+            .and_then(|called| put_to_and_taken(sentences, at, text, called, cues))
+        {
+            found.push((put.clause_start, put));
+        }
+    }
     let owned = !found.is_empty();
     // "someone should …", "the handbook needs updating": only when nobody was given anything
     // in the same sentence (then it is a side remark about that item).
@@ -805,6 +820,89 @@ fn handed_statement(
             said_by: sentence.speaker.clone(),
             confidence: HANDED_STATEMENT_CONFIDENCE,
         }),
+    })
+}
+
+/// "Ailsa, the final list must go to the agent latest Thursday." "Will do.", "Gareth, minutes
+/// out by Friday, please." "Will do.", "That engine needs a test run before Saturday, Rune."
+/// "Yes, I will do it.": whatever is put to a participant by name with a time to do it by, and
+/// taken on by them in the next turn, is their item, however it is worded (an order with a verb
+/// no table lists, a need, a thing and its date). The task is the clause that holds the date, up
+/// to the reason given for it. Not a question, nor said of the past, of what might be or of what
+/// others said, nor a date stated ("Ailsa, your flight is on Thursday." "Okay.").
+fn put_to_and_taken(sentences: &[Sentence], at: usize, text: &str, called: &str, cues: &Cues) -> Option<Found> {
+    let sentence = &sentences[at];
+    let reply = text::next_turn_from_someone_else(sentences, at).first()?;
+    let taken = reply.speaker.as_deref() == Some(called)
+        && sentence.speaker.as_deref() != Some(called)
+        && cues.acceptance.is_match(&cues.normalise(&reply.text));
+    let lower = text.to_ascii_lowercase();
+    if !taken
+        || sentence.is_question()
+        || is_hypothetical(&lower, cues)
+        || cues.hedge.is_match(&lower)
+        || cues.reported.is_match(&lower)
+    {
+        return None;
+    }
+    // The first clause that holds a time to do it by ("by Friday", "before we sail"), up to
+    // the reason given for it.
+    let (clause_start, clause_end, due) = text::clause_ranges(text).into_iter().find_map(|(start, end)| {
+        let clause = &text[start..end];
+        let due = due_found(clause, cues).or_else(|| cues.due_event.find(clause).map(|event| event.range()))?;
+        Some((start, end, start + due.start..start + due.end))
+    })?;
+    if cues.date_stated.is_match(text[clause_start..due.start].trim_end()) {
+        return None;
+    }
+    let reason = cues
+        .language
+        .reasons_after_a_date
+        .iter()
+        .filter_map(|lead| lower[due.end..clause_end].find(&format!(" {lead} ")))
+        .min();
+    let clause_end = reason.map_or(clause_end, |reason| due.end + reason);
+    let clause = text[clause_start..clause_end].trim();
+    // "Then the sheets from last week, Marta, get them corrected …" is said of what is to come;
+    // "Priya, the forms reached the bank on Tuesday" is not.
+    if cues.past.is_match(&lower[clause_start..clause_end])
+        || cues.negation.is_match(&lower[clause_start..clause_end])
+        || says_what_was_done(clause, cues.language)
+    {
+        return None;
+    }
+    let clause = clause
+        .strip_prefix(called)
+        .map_or(clause, |rest| rest.trim_start_matches([',', ' ']));
+    let put = item_of_clause(
+        Owner::Known(called.to_owned()),
+        clause,
+        clause_start,
+        clause_end,
+        cues,
+        PUT_AND_TAKEN_CONFIDENCE,
+    );
+    (put.task.split_whitespace().count() >= HANDED_THING_MIN_WORDS).then_some(put)
+}
+
+/// Whether `clause` says what was done: a verb in "-ed" that is no participle after "be",
+/// "needs", "get them" or "the" ("the forms reached the bank", not "they need to be signed",
+/// "get them corrected" or "the signed forms").
+fn says_what_was_done(clause: &str, language: &Language) -> bool {
+    let words = text::lower_words(clause);
+    words.iter().enumerate().skip(1).any(|(at, word)| {
+        let before = words[at - 1].as_str();
+        // "the signed forms": an adjective.
+        let participle = language.participle_leads.contains(&before)
+            || language.determiners.contains(&before)
+            || before.ends_with("'s")
+            || (at >= 2
+                && language.object_pronouns.contains(&before)
+                && language.participle_causatives.contains(&words[at - 2].as_str()));
+        word.len() > language.past_ending.len() + 2
+            && word.ends_with(language.past_ending)
+            && !language.past_ending_not.iter().any(|not| word.ends_with(not))
+            && !participle
     })
 }
 
@@ -1340,6 +1438,68 @@ mod tests {
             &[("Ruth", "Who brought the cake?"), ("Bob", "That's me.")],
         ] {
             assert!(items(not_handed).is_empty(), "{not_handed:?}: {:?}", items(not_handed));
+        }
+    }
+
+    #[test]
+    fn what_is_put_to_someone_by_name_with_a_date_and_taken_on_is_theirs() {
+        for (put, owner, task, due) in [
+            (
+                "Okay. Priya, the signed forms must reach the bank by Tuesday, because they close the account after that.",
+                "Priya",
+                "the signed forms must reach the bank",
+                "by Tuesday",
+            ),
+            ("Right. Priya, slides out by Friday, please.", "Priya", "slides out", "by Friday"),
+            (
+                "The boiler needs a service before the first frost, Priya, or we freeze.",
+                "Priya",
+                "The boiler needs a service",
+                "before the first frost",
+            ),
+            (
+                "Priya, make sure the stand is up by Monday so the visitors see it first.",
+                "Priya",
+                "make sure the stand is up",
+                "by Monday",
+            ),
+        ] {
+            let found = items(&[("Omar", put), ("Priya", "Will do.")]);
+            assert_eq!(found.len(), 1, "{put}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some(owner), "{put}");
+            assert_eq!(found[0].task, task, "{put}");
+            assert_eq!(found[0].due.as_deref(), Some(due), "{put}");
+        }
+        for not_taken in [
+            // A date stated, not a time to do something by.
+            &[("Omar", "Priya, your flight is on Tuesday."), ("Priya", "Okay.")][..],
+            &[("Omar", "Priya, the audit's on Friday."), ("Priya", "Yes.")],
+            // Not taken on, or taken on by someone else.
+            &[
+                ("Omar", "Priya, the signed forms must reach the bank by Tuesday."),
+                ("Priya", "Tuesday is tight."),
+            ],
+            &[
+                ("Omar", "Priya, the signed forms must reach the bank by Tuesday."),
+                ("Leo", "Yes."),
+            ],
+            // Asked, past, what might be.
+            &[
+                ("Omar", "Priya, the forms reach the bank by Tuesday?"),
+                ("Priya", "Yes."),
+            ],
+            &[
+                ("Omar", "Priya, the forms reached the bank on Tuesday."),
+                ("Priya", "Yes."),
+            ],
+            &[
+                ("Omar", "Priya, the forms might reach the bank by Tuesday."),
+                ("Priya", "Okay."),
+            ],
+            // No time to do it by.
+            &[("Omar", "Priya, the forms must reach the bank."), ("Priya", "Okay.")],
+        ] {
+            assert!(items(not_taken).is_empty(), "{not_taken:?}: {:?}", items(not_taken));
         }
     }
 

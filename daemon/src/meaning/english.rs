@@ -831,6 +831,15 @@ pub static ENGLISH: Language = Language {
     offer_taken: r"^(?:(?:okay|ok|yes|yeah|great|brilliant|lovely|perfect|oh|sure|fine|right)[,.!]?\s+)*(?:please\s+do|do\s+it|do\s+that|yes\s+please|go\s+for\s+it|go\s+ahead|go\s+on(?:,?\s+then)?|(?:that\s+would|that'd|that\s+will|that'll)\s+be\s+(?:very\s+|really\s+|so\s+|a\s+)?(?:helpful|great|brilliant|lovely|perfect|ideal|good|big\s+help|help))\b",
     // … or turned down ("No need, Carol already has.", "Don't worry, it's sorted.").
     offer_declined: r"^(?:(?:oh|ah|no|nah|thanks|cheers)[,.!]?\s+)*(?:no\s+need|no\s+thanks|no\s+thank\s+you|don't\s+(?:worry|bother)|not\s+necessary|there's\s+no\s+need|(?:it's|that's)\s+(?:already\s+)?(?:sorted|done|been\s+done|taken\s+care\s+of))\b",
+    // A date stated, not a time to do something by ("your flight is on", "the audit's").
+    date_stated: r"(?:\bis|\bare|'s|'re|\bwas|\bwere)(?:\s+(?:on|at|in|for|due|until|till))?\s*$",
+    reasons_after_a_date: &["because", "so", "since", "as", "cause"],
+    participle_leads: &[
+        "be", "been", "being", "get", "got", "getting", "is", "are", "'s", "'re", "need", "needs", "want", "wants",
+    ],
+    participle_causatives: &["get", "have", "keep"],
+    past_ending: "ed",
+    past_ending_not: &["eed", "hundred"],
     // An order closed by a tag that puts it to the one spoken to ("Log it with the vendor before
     // you knock off, would you?").
     tagged_order: r"^(?:(?:okay|ok|and|so|oh|right)[,]?\s+)*(?:(?P<called>[a-z]+),\s+)?(?P<verb>[a-z]+)\b(?P<rest>[^?]*?),\s+(?:would|could|can|will)\s+you(?:\s+please)?(?:,\s+[a-z]+)?\s*\?$",

@@ -97,6 +97,20 @@ pub struct Language {
     pub offer_taken: &'static str,
     /// … or turned down ("No need, Carol already has.").
     pub offer_declined: &'static str,
+    /// A date stated, not a time to do something by: what comes before the date ends with a
+    /// copula ("Ailsa, your flight is on Thursday").
+    pub date_stated: &'static str,
+    /// Words after which what is put to someone goes on to why ("… by Wednesday so Aisha's team
+    /// can test it").
+    pub reasons_after_a_date: &'static [&'static str],
+    /// Words before a participle in "-ed" that make it no past tense ("needs to be signed", "is
+    /// booked"), and verbs that take an object and a participle ("get them corrected").
+    pub participle_leads: &'static [&'static str],
+    pub participle_causatives: &'static [&'static str],
+    /// The ending of a regular past tense or participle ("reached"), and endings of words that
+    /// end so and are none ("speed", "hundred").
+    pub past_ending: &'static str,
+    pub past_ending_not: &'static [&'static str],
     /// An order put to the one spoken to by its tag ("Log it with the vendor, would you?").
     pub tagged_order: &'static str,
     /// First words of a tagged sentence that is no order ("Is it ready, could you check?").
@@ -392,6 +406,7 @@ pub struct Cues {
     pub offer: Regex,
     pub offer_taken: Regex,
     pub offer_declined: Regex,
+    pub date_stated: Regex,
     pub tagged_order: Regex,
     pub request_bare: Regex,
     pub assignment: Regex,
@@ -484,6 +499,7 @@ impl Cues {
             offer: expand(language.offer),
             offer_taken: expand(language.offer_taken),
             offer_declined: expand(language.offer_declined),
+            date_stated: expand(language.date_stated),
             tagged_order: expand(language.tagged_order),
             request_bare: expand(language.request_bare),
             assignment: expand(language.assignment),

@@ -113,6 +113,25 @@ pub fn split_sentences<'t>(text: &'t str, language: &Language) -> Vec<&'t str> {
     sentences
 }
 
+/// Where each clause of `text` runs, between its commas, semicolons, colons and sentence
+/// marks (byte ranges, the marks left out).
+pub fn clause_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for (at, mark) in text.match_indices([',', ';', ':', '.', '!', '?']) {
+        if text[start..at].trim().is_empty() {
+            start = at + mark.len();
+            continue;
+        }
+        ranges.push((start, at));
+        start = at + mark.len();
+    }
+    if !text[start..].trim().is_empty() {
+        ranges.push((start, text.len()));
+    }
+    ranges
+}
+
 /// The words of `text` in lower case, an apostrophe kept inside one ("don't"), anything else
 /// a break.
 pub fn lower_words(text: &str) -> Vec<String> {
@@ -278,6 +297,18 @@ pub fn said(lines: &[(&str, &str)]) -> Vec<Sentence> {
 mod tests {
     use super::*;
     use crate::meaning::english::ENGLISH;
+
+    #[test]
+    fn clauses_run_between_marks() {
+        let text = "Okay. Ailsa, the list goes Thursday, because he needs it.";
+        let clauses: Vec<&str> = clause_ranges(text).into_iter().map(|(a, b)| &text[a..b]).collect();
+        assert_eq!(
+            clauses,
+            ["Okay", " Ailsa", " the list goes Thursday", " because he needs it"]
+        );
+        assert!(clause_ranges("").is_empty());
+        assert!(clause_ranges(", ,.").is_empty());
+    }
 
     #[test]
     fn phrases_match_whole_words_only() {
