@@ -273,7 +273,14 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     // case changes lengths ("İ" is two bytes, its lower case three) and slicing by `text`'s
     // offsets would panic. The patterns match case-insensitively anyway.
     let lower = text.to_ascii_lowercase();
-    if cues.past.is_match(&lower) || is_hypothetical(&lower, cues) {
+    if is_hypothetical(&lower, cues) {
+        return Vec::new();
+    }
+    // Said of the past: no item before it ("Last year Tom booked the van by Friday"); an item
+    // whose clause ends before it stands ("Lupe can get the charter booked, she's got the
+    // contact from last year").
+    let past_from = cues.past.find(&lower).map(|past| past.start());
+    if past_from == Some(0) {
         return Vec::new();
     }
     let vocative = vocative(sentence, cues).or_else(|| called_just_before(sentences, at, cues));
@@ -487,6 +494,9 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             open.needs_taker = captures.name("who_verb").is_some() || captures.name("asked").is_some();
             found.push((whole.start(), open));
         }
+    }
+    if let Some(past_from) = past_from {
+        found.retain(|(_, item)| item.clause_end <= past_from);
     }
     found.sort_by_key(|(start, _)| *start);
     end_before_next(&mut found, text, cues);
@@ -1458,9 +1468,9 @@ mod tests {
                 "before the first frost",
             ),
             (
-                "Priya, make sure the stand is up by Monday so the visitors see it first.",
+                "Priya, the stand goes up by Monday so the visitors see it first.",
                 "Priya",
-                "make sure the stand is up",
+                "the stand goes up",
                 "by Monday",
             ),
         ] {
