@@ -1514,6 +1514,62 @@ mod tests {
     }
 
     #[test]
+    fn more_ways_of_giving_and_taking_work_without_a_cue_word() {
+        for (lines, owner, task) in [
+            (
+                &[
+                    (
+                        "Ann",
+                        "Tariq can get the van booked, he's got the number from last year.",
+                    ),
+                    ("Tariq", "Yep, on it."),
+                ][..],
+                "Tariq",
+                "get the van booked",
+            ),
+            (
+                &[
+                    ("Ann", "Tariq's the one to chase the printer this week, he knows them."),
+                    ("Tariq", "Go on then."),
+                ],
+                "Tariq",
+                "chase the printer",
+            ),
+            (
+                &[("Ann", "The refund list, my team will have it with accounts by Friday.")],
+                "Ann",
+                "have it with accounts",
+            ),
+            (
+                &[("Ann", "First thing tomorrow, I ring the landlord about the boiler.")],
+                "Ann",
+                "ring the landlord about the boiler",
+            ),
+            (
+                &[("Ann", "Tariq, you know the vendor, so call them this week.")],
+                "Tariq",
+                "call them",
+            ),
+            (
+                &[("Ann", "Tariq, you make the new rota before Friday.")],
+                "Tariq",
+                "make the new rota",
+            ),
+        ] {
+            let found = items(lines);
+            assert_eq!(found.len(), 1, "{lines:?}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some(owner), "{lines:?}");
+            assert_eq!(found[0].task, task, "{lines:?}");
+        }
+        none_is_an_item(&[
+            "Last year Tariq can get the van booked in a day.",
+            "Tariq got the van booked last year.",
+            "My team will be fine.",
+            "So make sure you're comfortable.",
+        ]);
+    }
+
+    #[test]
     fn a_thing_named_and_handed_over_is_the_item_of_whoever_is_called() {
         let found = items(&[
             (
