@@ -2328,4 +2328,64 @@ mod tests {
         ]);
         assert_eq!(carried.len(), 1, "{carried:?}");
     }
+
+    #[test]
+    fn more_ways_a_room_settles_something() {
+        for (lines, starts) in [
+            (
+                &[("Ines", "Okay, the van goes back on Fridays, that's what we're doing.")][..],
+                "Okay, the van goes back",
+            ),
+            (
+                &[(
+                    "Ines",
+                    "Right, new rule from Monday: no visitor signs in without a badge.",
+                )],
+                "Right, new rule",
+            ),
+            (
+                &[(
+                    "Ines",
+                    "Okay, so forty covers a night until the kitchen is fixed. We go with that.",
+                )],
+                "Okay, so forty covers",
+            ),
+            (
+                &[
+                    ("Tom", "Should we trial the new supplier?"),
+                    (
+                        "Ines",
+                        "Let's try it. Two sites first, and we look at the waste in March.",
+                    ),
+                ],
+                "Let's try it.",
+            ),
+            (
+                &[("Ines", "Let's push the launch to April and stop guessing.")],
+                "Let's push the launch",
+            ),
+            (&[("Ines", "So five to two, Tuesday it is.")], "So five to two"),
+            (
+                &[
+                    ("Tom", "Either the agency or we cover it ourselves."),
+                    ("Ines", "Right, so the agency then, as a one-month trial."),
+                ],
+                "Right, so the agency then",
+            ),
+        ] {
+            let found = decisions(lines);
+            assert_eq!(found.len(), 1, "{lines:?}: {found:?}");
+            assert!(found[0].text.starts_with(starts), "{lines:?}: {found:?}");
+        }
+        for not_settled in [
+            &[("Ines", "So my idea is we do the audit the same day.")][..],
+            &[("Tom", "Can you take the late shift?"), ("Ines", "Yeah, go on then.")],
+            &[("Ines", "It's not urgent, but it's, yeah, it's getting worse.")],
+            &[("Ines", "Here's a thought. We move the stand-up to ten.")],
+            &[("Ines", "We go with that supplier every year.")],
+        ] {
+            let found = decisions(not_settled);
+            assert!(found.is_empty(), "{not_settled:?}: {found:?}");
+        }
+    }
 }
