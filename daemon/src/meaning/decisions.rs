@@ -72,6 +72,17 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
     found.into_iter().map(|(_, finding)| finding).collect()
 }
 
+/// Whether `text` speaks of the past ("We agreed last week"), not only compares with it ("Same
+/// rotation as last year, then").
+fn said_of_the_past(text: &str, cues: &Cues) -> bool {
+    cues.past.find_iter(text).any(|past| {
+        let before = text::lower_words(&text[..past.start()]);
+        before
+            .last()
+            .is_none_or(|word| !cues.language.past_comparisons.contains(&word.as_str()))
+    })
+}
+
 /// A decision this short ("Option two, then.") and the one beside it are one.
 const SHORT_DECISION_WORDS: usize = 5;
 
@@ -101,7 +112,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         return None;
     }
     let text = cues.normalise(&sentence.text);
-    if cues.hedge.is_match(&text) || cues.past.is_match(&text) || cues.meeting_flow.is_match(&text) {
+    if cues.hedge.is_match(&text) || said_of_the_past(&text, cues) || cues.meeting_flow.is_match(&text) {
         return None;
     }
     // "That's the rule from now on.": the sentence beside it is the decision.
@@ -1034,6 +1045,9 @@ fn is_verdict(text: &str, cues: &Cues) -> bool {
     })
 }
 
+/// The most words of a choice closed by "it is" alone ("Two pound a strip it is.").
+const SETTLED_CHOICE_MAX_WORDS: usize = 4;
+
 /// "Agreed, bags at the front it is", not "Okay, that's just how it is".
 fn is_settled(text: &str, cues: &Cues) -> bool {
     let Some(captures) = cues.decision_settled.captures(text) else {
@@ -1053,7 +1067,7 @@ fn is_settled(text: &str, cues: &Cues) -> bool {
     // Without a lead word ("Agreed, …") or "then", a choice closed is short and does not open
     // like a remark ("Temps it is."; not "Of course it is" or "That's just how it is").
     if bare
-        && (words.len() > 3
+        && (words.len() > SETTLED_CHOICE_MAX_WORDS
             || words
                 .first()
                 .is_some_and(|first| cues.language.settled_not_first.contains(first)))
@@ -2383,6 +2397,58 @@ mod tests {
             &[("Ines", "It's not urgent, but it's, yeah, it's getting worse.")],
             &[("Ines", "Here's a thought. We move the stand-up to ten.")],
             &[("Ines", "We go with that supplier every year.")],
+        ] {
+            let found = decisions(not_settled);
+            assert!(found.is_empty(), "{not_settled:?}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_room_settles_things_in_yet_more_ways() {
+        for (lines, starts) in [
+            (
+                &[("Ines", "Okay, same caterer as last year, then.")][..],
+                "Okay, same caterer",
+            ),
+            (
+                &[("Ines", "Thanks. That's the accounts approved, then.")],
+                "That's the accounts approved",
+            ),
+            (
+                &[("Tom", "Makes sense to me."), ("Ines", "Three pound a ticket it is.")],
+                "Three pound a ticket",
+            ),
+            (
+                &[("Ines", "Rotas go up by Thursday noon. That's a rule for everyone.")],
+                "Rotas go up",
+            ),
+            (
+                &[("Ines", "And the cold rule. Below zero, the site closes at two.")],
+                "Below zero",
+            ),
+            (
+                &[("Ines", "Scratch the split order, we take the full delivery now.")],
+                "Scratch the split order",
+            ),
+            (
+                &[("Ines", "Okay, okay. Change it, then. Lunch moves to twelve.")],
+                "Lunch moves to twelve",
+            ),
+            (
+                &[("Ines", "Then the audit goes one week later, to the ninth.")],
+                "Then the audit",
+            ),
+        ] {
+            let found = decisions(lines);
+            assert_eq!(found.len(), 1, "{lines:?}: {found:?}");
+            assert!(found[0].text.contains(starts), "{lines:?}: {found:?}");
+        }
+        for not_settled in [
+            &[("Ines", "We agreed that last year, then.")][..],
+            &[("Ines", "So my thinking was we split the order.")],
+            &[("Ines", "Okay, we start, there's a lot today.")],
+            &[("Ines", "Tell him we'll send a case of the red.")],
+            &[("Ines", "Of course it is, and so is the other one.")],
         ] {
             let found = decisions(not_settled);
             assert!(found.is_empty(), "{not_settled:?}: {found:?}");
