@@ -476,9 +476,11 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             // it" does not.
             let in_meeting = c.name("asked").is_some() && cues.language.in_meeting.contains(&verb.as_str());
             let rest = c.name("rest").or_else(|| c.name("who_rest")).map_or("", |m| m.as_str());
+            // "Can I have someone to propose the minutes?" asks for the meeting's own procedure.
             !in_meeting
                 && !cues.language.not_tasks.contains(&verb.as_str())
                 && !is_bare_acceptance(&verb, rest, cues.language)
+                && !cues.procedure_promise.is_match(&format!("{verb}{rest}").to_lowercase())
         }) {
             let whole = captures.get(0).expect("group 0 is the match");
             // "…, Keiko, would you mind?" puts a name to it at once.
@@ -707,7 +709,11 @@ fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<
 /// name a task is handed to; "…, that's me": the speaker's. With where in `text` the hand-over starts.
 fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, usize)> {
     let captures = cues.hand_over.captures(text)?;
-    let starts_at = captures.name("handed").or_else(|| captures.get(0))?.start();
+    let starts_at = captures
+        .name("handed")
+        .or_else(|| captures.name("handed_is"))
+        .or_else(|| captures.get(0))?
+        .start();
     if captures.name("me").is_some() {
         return sentence.speaker.clone().map(|me| (me, starts_at));
     }
@@ -753,7 +759,7 @@ fn handed_statement(
             let handed = cues
                 .hand_over
                 .captures(text)
-                .and_then(|captures| captures.name("handed"))
+                .and_then(|captures| captures.name("handed").or_else(|| captures.name("handed_is")))
                 .map_or(handed_at, |handed| handed.end());
             let rest = text[handed..]
                 .trim_start_matches([',', ' '])
@@ -1567,6 +1573,52 @@ mod tests {
             "My team will be fine.",
             "So make sure you're comfortable.",
         ]);
+    }
+
+    #[test]
+    fn work_handed_over_or_taken_in_other_words() {
+        for (lines, owner) in [
+            (
+                &[("Ann", "Tariq, the rota for May is yours, get it posted before Friday.")][..],
+                "Tariq",
+            ),
+            (
+                &[(
+                    "Ann",
+                    "Sign the form on Monday and the refund goes through that afternoon, leave that with me.",
+                )],
+                "Ann",
+            ),
+            (
+                &[
+                    ("Ann", "And somebody's got to get the gas bottles in before the fair."),
+                    ("Tariq", "Put that on me."),
+                ],
+                "Tariq",
+            ),
+            (
+                &[
+                    ("Ann", "Tariq, would you be up for doing the spring poster as well?"),
+                    ("Tariq", "Go on, then."),
+                ],
+                "Tariq",
+            ),
+            (&[("Ann", "Tariq, you tell their buyer this week.")], "Tariq"),
+        ] {
+            let found = items(lines);
+            assert_eq!(found.len(), 1, "{lines:?}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some(owner), "{lines:?}");
+        }
+        for not_handed in [
+            &[("Ann", "Tariq, the blue mug is yours.")][..],
+            &[
+                ("Ann", "Can I have someone to propose the minutes?"),
+                ("Tariq", "I'll propose."),
+            ],
+            &[("Ann", "Leave that with me, Tariq, I was only joking.")],
+        ] {
+            assert!(items(not_handed).is_empty(), "{not_handed:?}: {:?}", items(not_handed));
+        }
     }
 
     #[test]
