@@ -19,6 +19,10 @@ use crate::pipeline::{ActionItem, Finding, FindingBody};
 /// How many sentences after an item may still give it an owner or a due date.
 const FOLLOW_UP_SENTENCES: usize = 6;
 
+/// How many turns after an item a plain assent ("Yeah.", "Okay.") may still take it on: the
+/// reply, or the one after a reply that named someone ("Jo can do it." "Okay.").
+const ACCEPTED_WITHIN_TURNS: usize = 2;
+
 /// The fewest words a statement handed to someone ("Samples go to the lab. Lachie, that's
 /// yours.") must have to be a task.
 const HANDED_STATEMENT_MIN_WORDS: usize = 4;
@@ -234,6 +238,9 @@ struct FollowUp {
     taken_by: Option<String>,
     /// Where they did, once the item has been given to them.
     taken_at: Option<usize>,
+    /// The turns read after the item's, and the last of them.
+    turns_after: usize,
+    last_turn: Option<usize>,
     /// The next sentences may still name a due date.
     may_give_due: bool,
     /// A new topic or item began: read no further.
@@ -251,7 +258,14 @@ impl FollowUp {
             || cues.assignment.is_match(text);
         // The asker's own "Fine, so …" takes nothing on; "Fine, I'll do it myself" does.
         let taker = later.speaker != item.speaker || cues.commitment.is_match(text);
-        if other && taker && self.taken_by.is_none() && cues.acceptance.is_match(text) {
+        // A plain "Yeah." takes it on in the reply, or the turn after it ("Jo can do it."
+        // "Okay."), not later when the talk has moved on.
+        if other && self.last_turn != Some(later.turn) {
+            self.last_turn = Some(later.turn);
+            self.turns_after += 1;
+        }
+        let in_reply = self.turns_after <= ACCEPTED_WITHIN_TURNS;
+        if other && taker && in_reply && self.taken_by.is_none() && cues.acceptance.is_match(text) {
             self.taken_by = later.speaker.clone();
         }
         // The item's own turn goes on ("… No hurry, the end of the month works."), or the reply
@@ -1808,6 +1822,17 @@ mod tests {
         assert!(
             items(&[("Ana", "Can someone open a window?"), ("Raj", "It's stuck, sorry.")]).is_empty(),
             "nobody took it"
+        );
+        let a = one(&[
+            ("Ana", "And somebody's got to ring the Hallorans."),
+            ("Raj", "I sold them the package, so the Hallorans are mine."),
+            ("Ana", "Thanks. Okay, Mo, tastings."),
+            ("Mo", "Yeah, so, I've got nine couples waiting."),
+        ]);
+        assert_eq!(
+            a.owner.as_deref(),
+            Some("Raj"),
+            "taken in the reply, not by a later 'Yeah': {a:?}"
         );
     }
 
