@@ -72,14 +72,17 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
     found.into_iter().map(|(_, finding)| finding).collect()
 }
 
-/// Whether `text` speaks of the past ("We agreed last week"), not only compares with it ("Same
-/// rotation as last year, then").
+/// Whether `text` speaks of the past ("We agreed last week", "We're not selling as fast as last
+/// year"), not only compares a choice with it ("Same rotation as last year, then").
 fn said_of_the_past(text: &str, cues: &Cues) -> bool {
     cues.past.find_iter(text).any(|past| {
         let before = text::lower_words(&text[..past.start()]);
-        before
+        let compared = before
             .last()
-            .is_none_or(|word| !cues.language.past_comparisons.contains(&word.as_str()))
+            .is_some_and(|word| cues.language.past_comparisons.contains(&word.as_str()));
+        // "as fast as last year": how things went then.
+        let of_degree = before.len() >= 3 && before[before.len() - 3] == cues.language.degree_as;
+        !compared || of_degree
     })
 }
 
@@ -2445,6 +2448,7 @@ mod tests {
         }
         for not_settled in [
             &[("Ines", "We agreed that last year, then.")][..],
+            &[("Ines", "We're not selling them as fast as last year.")],
             &[("Ines", "So my thinking was we split the order.")],
             &[("Ines", "Okay, we start, there's a lot today.")],
             &[("Ines", "Tell him we'll send a case of the red.")],

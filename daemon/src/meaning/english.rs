@@ -834,6 +834,7 @@ pub static ENGLISH: Language = Language {
     // A date stated, not a time to do something by ("your flight is on", "the audit's").
     date_stated: r"(?:\bis|\bare|'s|'re|\bwas|\bwere)(?:\s+(?:on|at|in|for|due|until|till))?\s*$",
     past_comparisons: &["as", "like", "than"],
+    degree_as: "as",
     reasons_after_a_date: &["because", "so", "since", "as", "cause"],
     participle_leads: &[
         "be", "been", "being", "get", "got", "getting", "is", "are", "'s", "'re", "need", "needs", "want", "wants",

@@ -102,9 +102,11 @@ pub struct Language {
     pub date_stated: &'static str,
     /// Words after which what is put to someone goes on to why ("… by Wednesday so Aisha's team
     /// can test it").
-    /// Words before a past marker that compare with the past, not speak of it ("same rotation
-    /// as last year").
+    /// Words before a past marker that compare a choice with what was done then rather than
+    /// speak of it ("same rotation as last year", "two weeks earlier than last year"), and the
+    /// word of a comparison of degree, which speaks of it ("not selling as fast as last year").
     pub past_comparisons: &'static [&'static str],
+    pub degree_as: &'static str,
     pub reasons_after_a_date: &'static [&'static str],
     /// Words before a participle in "-ed" that make it no past tense ("needs to be signed", "is
     /// booked"), and verbs that take an object and a participle ("get them corrected").
