@@ -29,6 +29,10 @@ const HANDED_STATEMENT_MIN_WORDS: usize = 4;
 /// The fewest words of a thing named and handed over with what to do ("the minutes: by Friday").
 const HANDED_THING_MIN_WORDS: usize = 2;
 
+/// The fewest letters before a past ending for a word to be read as a past tense ("reached",
+/// not "red" or "bed").
+const PAST_STEM_MIN_CHARS: usize = 3;
+
 /// How sure something put to someone by name with a date, and taken on by them, is an item:
 /// no more than a statement handed over, as its wording may name no doing.
 const PUT_AND_TAKEN_CONFIDENCE: f32 = 0.6;
@@ -469,7 +473,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     if found.is_empty() && !cues.hand_over.is_match(text) {
         if let Some(put) = vocative
             .as_deref()
-            .and_then(|called| put_to_and_taken(sentences, at, text, called, cues))
+            .and_then(|called| put_to_and_taken(sentences, at, text, &lower, called, cues))
         {
             found.push((put.clause_start, put));
         }
@@ -859,20 +863,22 @@ fn handed_statement(
 /// taken on by them in the next turn, is their item, however it is worded (an order with a verb
 /// no table lists, a need, a thing and its date). The task is the clause that holds the date, up
 /// to the reason given for it. Not a question, nor said of the past, of what might be or of what
-/// others said, nor a date stated ("Ailsa, your flight is on Thursday." "Okay.").
-fn put_to_and_taken(sentences: &[Sentence], at: usize, text: &str, called: &str, cues: &Cues) -> Option<Found> {
+/// others said, nor a date stated ("Ailsa, your flight is on Thursday." "Okay."). `lower` is
+/// `text` in ASCII lower case (the caller has already ruled out a hypothetical).
+fn put_to_and_taken(
+    sentences: &[Sentence],
+    at: usize,
+    text: &str,
+    lower: &str,
+    called: &str,
+    cues: &Cues,
+) -> Option<Found> {
     let sentence = &sentences[at];
     let reply = text::next_turn_from_someone_else(sentences, at).first()?;
     let taken = reply.speaker.as_deref() == Some(called)
         && sentence.speaker.as_deref() != Some(called)
         && cues.acceptance.is_match(&cues.normalise(&reply.text));
-    let lower = text.to_ascii_lowercase();
-    if !taken
-        || sentence.is_question()
-        || is_hypothetical(&lower, cues)
-        || cues.hedge.is_match(&lower)
-        || cues.reported.is_match(&lower)
-    {
+    if !taken || sentence.is_question() || cues.hedge.is_match(lower) || cues.reported.is_match(lower) {
         return None;
     }
     // The first clause that holds a time to do it by ("by Friday", "before we sail"), up to
@@ -925,11 +931,14 @@ fn says_what_was_done(clause: &str, language: &Language) -> bool {
         // "the signed forms": an adjective.
         let participle = language.participle_leads.contains(&before)
             || language.determiners.contains(&before)
-            || before.ends_with("'s")
+            || language
+                .participle_lead_endings
+                .iter()
+                .any(|ending| before.ends_with(ending))
             || (at >= 2
                 && language.object_pronouns.contains(&before)
                 && language.participle_causatives.contains(&words[at - 2].as_str()));
-        word.len() > language.past_ending.len() + 2
+        word.len() >= language.past_ending.len() + PAST_STEM_MIN_CHARS
             && word.ends_with(language.past_ending)
             && !language.past_ending_not.iter().any(|not| word.ends_with(not))
             && !participle

@@ -458,14 +458,8 @@ fn refused_outright(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
     // "We won't wait for Friday" after "Can we not club it with Friday's release?"; not "We
     // won't make it in time" after "Can we get there by six?".
     let echoes = refused.name("ing").is_some() || {
-        let asked: Vec<String> = turn_before_from_someone_else(sentences, at)
-            .into_iter()
-            .flat_map(|s| cues.telling_words(&s.text))
-            .map(|word| text::singular(&word).to_owned())
-            .collect();
-        cues.telling_words(text)
-            .iter()
-            .any(|word| asked.iter().any(|said| said == text::singular(word)))
+        let asked = turn_before_from_someone_else(sentences, at);
+        shares_a_telling_word(text, asked.iter().map(|s| s.text.as_str()), cues)
     };
     if state || !echoes {
         return false;
@@ -518,6 +512,19 @@ fn turn_before_from_someone_else(sentences: &[Sentence], at: usize) -> Vec<&Sent
         .skip_while(|s| s.turn == sentence.turn)
         .take_while(|s| s.turn == before.turn)
         .collect()
+}
+
+/// Whether `text` says a word that says something (singular and plural alike) that one of `said`
+/// said too.
+fn shares_a_telling_word<'a>(text: &str, said: impl IntoIterator<Item = &'a str>, cues: &Cues) -> bool {
+    let said: Vec<String> = said
+        .into_iter()
+        .flat_map(|s| cues.telling_words(s))
+        .map(|word| text::singular(&word).to_owned())
+        .collect();
+    cues.telling_words(text)
+        .iter()
+        .any(|word| said.iter().any(|s| s == text::singular(word)))
 }
 
 /// Whether `text` shares two words that say something with what was `said`.
@@ -887,19 +894,11 @@ fn settles_by_order(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
     {
         return false;
     }
-    let discussed: Vec<&str> = sentences[at.saturating_sub(ORDER_DISCUSSED_SENTENCES)..at]
+    let discussed = sentences[at.saturating_sub(ORDER_DISCUSSED_SENTENCES)..at]
         .iter()
         .filter(|said| said.speaker != sentences[at].speaker)
-        .map(|said| said.text.as_str())
-        .collect();
-    let said: Vec<String> = discussed
-        .iter()
-        .flat_map(|s| cues.telling_words(s))
-        .map(|word| text::singular(&word).to_owned())
-        .collect();
-    cues.telling_words(&words[verb_at + 1..].join(" "))
-        .iter()
-        .any(|word| said.iter().any(|s| s == text::singular(word)))
+        .map(|said| said.text.as_str());
+    shares_a_telling_word(&words[verb_at + 1..].join(" "), discussed, cues)
 }
 
 /// How many sentences back a choice closed by "then" looks for the option it takes up.
@@ -956,15 +955,11 @@ fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cu
     if !options_put && answer_taken {
         return false;
     }
-    let discussed: Vec<String> = window
+    let discussed = window
         .iter()
         .filter(|said| said.speaker != sentences[at].speaker)
-        .flat_map(|said| cues.telling_words(&said.text))
-        .map(|word| text::singular(&word).to_owned())
-        .collect();
-    cues.telling_words(choice)
-        .iter()
-        .any(|word| discussed.iter().any(|said| said == text::singular(word)))
+        .map(|said| said.text.as_str());
+    shares_a_telling_word(choice, discussed, cues)
 }
 
 /// Whether `text` opens with a verb leave is granted for ("Take the spare van for the week.").

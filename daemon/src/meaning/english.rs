@@ -837,8 +837,9 @@ pub static ENGLISH: Language = Language {
     degree_as: "as",
     reasons_after_a_date: &["because", "so", "since", "as", "cause"],
     participle_leads: &[
-        "be", "been", "being", "get", "got", "getting", "is", "are", "'s", "'re", "need", "needs", "want", "wants",
+        "be", "been", "being", "get", "got", "getting", "is", "are", "need", "needs", "want", "wants",
     ],
+    participle_lead_endings: &["'s", "'re"],
     participle_causatives: &["get", "have", "keep"],
     past_ending: "ed",
     past_ending_not: &["eed", "hundred"],

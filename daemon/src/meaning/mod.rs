@@ -109,8 +109,11 @@ pub struct Language {
     pub degree_as: &'static str,
     pub reasons_after_a_date: &'static [&'static str],
     /// Words before a participle in "-ed" that make it no past tense ("needs to be signed", "is
-    /// booked"), and verbs that take an object and a participle ("get them corrected").
+    /// booked") …
     pub participle_leads: &'static [&'static str],
+    /// … endings of a word that carry "is" or "are" there ("it's booked") …
+    pub participle_lead_endings: &'static [&'static str],
+    /// … and verbs that take an object and a participle ("get them corrected").
     pub participle_causatives: &'static [&'static str],
     /// The ending of a regular past tense or participle ("reached"), and endings of words that
     /// end so and are none ("speed", "hundred").
