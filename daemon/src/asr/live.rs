@@ -311,17 +311,18 @@ impl LiveRun<'_> {
             }
         };
         let partial = live.agreement.update(&hypothesis);
+        let text = partial.text();
         // A sentence with speech after it: a turn may have ended inside the open segment (a
         // quick reply, no pause between). Its final need not wait for a pause, nor for a second
         // partial to agree: the final's own decode tells.
-        let sentence_ends = sentence_ends_with_more(&partial.text());
+        let sentence_ends = sentence_ends_with_more(&text);
         if sentence_ends > live.sentence_ends_tried && !give_way() {
             live.sentence_ends_tried = sentence_ends;
             if let Some(carry_on) = self.finish_sentences(live, segment, from) {
                 return carry_on;
             }
         }
-        if partial.text().is_empty() {
+        if text.is_empty() {
             // Nothing recognised yet (or only what the firewall held back): say nothing.
             return true;
         }
@@ -329,7 +330,7 @@ impl LiveRun<'_> {
             sequence: live.sequence + 1,
             start,
             end: seconds(segment.end_sample()),
-            text: partial.text(),
+            text,
             stable: partial.stable,
             language,
         };
