@@ -36,6 +36,9 @@ const PAST_STEM_MIN_CHARS: usize = 3;
 /// How sure something put to someone by name with a date, and taken on by them, is an item:
 /// no more than a statement handed over, as its wording may name no doing.
 const PUT_AND_TAKEN_CONFIDENCE: f32 = 0.6;
+/// The most words of a sentence that only calls someone before what they are asked ("Ray, the
+/// transfer switch.").
+const CALLING_SENTENCE_MAX_WORDS: usize = 6;
 
 /// How sure a statement handed to someone is an item: less than a request or a promise, which
 /// name the doing in their own words.
@@ -471,10 +474,17 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     // by name with a time to do it by, and taken on by them ("…, that's yours" is read as a
     // hand-over, with the rest of the meeting).
     if found.is_empty() && !cues.hand_over.is_match(text) {
-        if let Some(put) = vocative
-            .as_deref()
-            .and_then(|called| put_to_and_taken(sentences, at, text, &lower, called, cues))
-        {
+        let put = match (&vocative, in_exchange_with(sentences, at)) {
+            (Some(called), _) => put_to_and_taken(sentences, at, text, &lower, called, cues),
+            // Without a name, only when the reply says the time again.
+            (None, Some(other)) => put_to_and_taken(sentences, at, text, &lower, &other, cues).filter(|put| {
+                put.due
+                    .as_deref()
+                    .is_some_and(|due| reply_repeats_the_due(sentences, at, due, cues))
+            }),
+            (None, None) => None,
+        };
+        if let Some(put) = put {
             found.push((put.clause_start, put));
         }
     }
@@ -627,7 +637,7 @@ fn tidy_task(task: &str, language: &Language) -> String {
     }) {
         words.truncate(words.len() - trailer.split(' ').count());
     }
-    words.join(" ")
+    words.join(" ").trim_end_matches([',', ';', ':']).to_owned()
 }
 
 /// A due date said in `text`, as said.
@@ -720,7 +730,59 @@ fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<
     let after_comma = words[last - 1].punct_after == Some(',') && words[last - 1].lower != and;
     // "and Tariq." or "Oh, and Tariq.": nothing else in the sentence.
     let called_alone = words[last - 1].lower == and && last <= 2;
-    ((after_comma || called_alone) && cues.could_be_name(&words[last].raw)).then(|| words[last].raw.clone())
+    if (after_comma || called_alone) && cues.could_be_name(&words[last].raw) {
+        return Some(words[last].raw.clone());
+    }
+    // "Ray, the transfer switch. Get Coastal Power out here this week.": a short sentence that
+    // only calls someone and names the thing.
+    // Not "Two quotes. Pestbusters, nine hundred a quarter.": the one called answers.
+    let calls_first = words[0].punct_after == Some(',') && cues.could_be_name(&words[0].raw);
+    let answered = text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|reply| reply.speaker.as_deref() == Some(words[0].raw.as_str()));
+    (calls_first && answered && words.len() <= CALLING_SENTENCE_MAX_WORDS && !before.is_question())
+        .then(|| words[0].raw.clone())
+}
+
+/// The one a sentence that opens its speaker's turn is said to when the turns either side of
+/// it are that person's: "Brent, what about the zone map?" "The layers are done." "New zone
+/// map on the website by Friday." "Friday, yes ma'am."
+fn in_exchange_with(sentences: &[Sentence], at: usize) -> Option<String> {
+    let sentence = &sentences[at];
+    let before = &sentences[at.checked_sub(1)?];
+    let speaker = sentence.speaker.as_ref()?;
+    if before.turn == sentence.turn || before.speaker.as_ref() == Some(speaker) {
+        return None;
+    }
+    let other = before.speaker.clone()?;
+    let reply = text::next_turn_from_someone_else(sentences, at)
+        .first()?
+        .speaker
+        .clone()?;
+    (reply == other).then_some(other)
+}
+
+/// Whether the reply to an item says its time again ("Friday, yes ma'am.") and the turn before
+/// it did not: whoever takes a deadline on names it, while "I think Friday." "The auditors come
+/// on Friday, then." "Yes, Friday." only agrees on a date.
+fn reply_repeats_the_due(sentences: &[Sentence], at: usize, due: &str, cues: &Cues) -> bool {
+    let Some(reply) = text::next_turn_from_someone_else(sentences, at).first() else {
+        return false;
+    };
+    let before = &sentences[at - 1];
+    let turn_before: Vec<String> = sentences[..at]
+        .iter()
+        .filter(|s| s.turn == before.turn)
+        .flat_map(|s| text::lower_words(&s.text))
+        .collect();
+    let said = text::lower_words(&reply.text);
+    let due_words: Vec<String> = text::lower_words(due)
+        .into_iter()
+        .filter(|word| {
+            !cues.language.due_leads.contains(&word.as_str()) && !cues.language.determiners.contains(&word.as_str())
+        })
+        .collect();
+    due_words.iter().any(|word| said.contains(word)) && !due_words.iter().any(|word| turn_before.contains(word))
 }
 
 /// "Priya, that's yours", "that one's Marcus's", "Winston, the swap list, that's yours": the
@@ -883,11 +945,19 @@ fn put_to_and_taken(
     }
     // The first clause that holds a time to do it by ("by Friday", "before we sail"), up to
     // the reason given for it.
-    let (clause_start, clause_end, due) = text::clause_ranges(text).into_iter().find_map(|(start, end)| {
+    let clauses = text::clause_ranges(text);
+    let (index, due) = clauses.iter().enumerate().find_map(|(index, &(start, end))| {
         let clause = &text[start..end];
         let due = due_found(clause, cues).or_else(|| cues.due_event.find(clause).map(|event| event.range()))?;
-        Some((start, end, start + due.start..start + due.end))
+        Some((index, start + due.start..start + due.end))
     })?;
+    let (mut clause_start, clause_end) = clauses[index];
+    // "Joost, a full count of the trolleys, by Thursday please.": a clause that holds nothing
+    // but the time dates what the clause before it named.
+    let besides_the_due = format!("{} {}", &text[clause_start..due.start], &text[due.end..clause_end]);
+    if index > 0 && tidy_task(&besides_the_due, cues.language).split_whitespace().count() < HANDED_THING_MIN_WORDS {
+        clause_start = clauses[index - 1].0;
+    }
     if cues.date_stated.is_match(text[clause_start..due.start].trim_end()) {
         return None;
     }
@@ -918,7 +988,11 @@ fn put_to_and_taken(
         cues,
         PUT_AND_TAKEN_CONFIDENCE,
     );
-    (put.task.split_whitespace().count() >= HANDED_THING_MIN_WORDS).then_some(put)
+    // "After the final dress, so Thursday." names a time, not a thing to do.
+    let only_a_time = text::lower_words(&put.task)
+        .first()
+        .is_some_and(|first| cues.language.due_leads.contains(&first.as_str()));
+    (put.task.split_whitespace().count() >= HANDED_THING_MIN_WORDS && !only_a_time).then_some(put)
 }
 
 /// Whether `clause` says what was done: a verb in "-ed" that is no participle after "be",
@@ -2462,5 +2536,114 @@ mod tests {
             ("Ann", "Thanks, Bob."),
         ]);
         assert_eq!(kept.owner.as_deref(), Some("Bob"), "{kept:?}");
+    }
+
+    #[test]
+    fn a_time_alone_in_its_clause_dates_what_the_clause_before_named() {
+        let counted = one(&[
+            ("Ann", "Bob, a full stock count of the cold room, by Wednesday please."),
+            ("Bob", "Okay, Wednesday."),
+        ]);
+        assert_eq!(counted.owner.as_deref(), Some("Bob"), "{counted:?}");
+        assert_eq!(counted.task, "a full stock count of the cold room");
+        assert_eq!(counted.due.as_deref(), Some("by Wednesday"));
+        // An unusual verb the request table does not list, taken on with the time said again.
+        let pulled = one(&[
+            (
+                "Ann",
+                "Bob, pull the old invoices and flag every unpaid one, by Friday.",
+            ),
+            ("Bob", "Friday, fine."),
+        ]);
+        assert_eq!(pulled.owner.as_deref(), Some("Bob"), "{pulled:?}");
+        // A name and a time, nothing to do; a time given as the answer to "when".
+        let found = items(&[("Ann", "Bob, by Wednesday please."), ("Bob", "Okay, Wednesday.")]);
+        assert!(found.is_empty(), "{found:?}");
+        let found = items(&[
+            ("Ann", "Bob, when do you want the photo call?"),
+            ("Bob", "After the dress run, so Thursday, nine at night."),
+            ("Ann", "Okay, Thursday it is."),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_short_sentence_that_calls_someone_names_who_the_next_one_is_for() {
+        let got = one(&[
+            ("Ann", "Bob, the boiler. Get the engineer out this week, please."),
+            ("Bob", "Yes, will do."),
+        ]);
+        assert_eq!(got.owner.as_deref(), Some("Bob"), "{got:?}");
+        // Not a list that opens with a firm's name, answered by someone else.
+        let found = items(&[
+            (
+                "Bob",
+                "Two quotes. Sparkle, four hundred a month. The old firm, Brite, five hundred.",
+            ),
+            ("Cat", "Sparkle is the one the bakery uses."),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_deadline_set_without_a_name_is_for_whoever_the_speaker_is_talking_with_if_they_repeat_it() {
+        let mapped = one(&[
+            ("Ann", "Bob, what about the floor plan on the intranet?"),
+            ("Bob", "The drawings are done, I just haven't put them up."),
+            (
+                "Ann",
+                "New floor plan on the intranet by Monday, with the room finder working.",
+            ),
+            ("Bob", "Monday, yes."),
+        ]);
+        assert_eq!(mapped.owner.as_deref(), Some("Bob"), "{mapped:?}");
+        // Agreeing on a date the other just gave is no task; nor is a reply that does not say
+        // the time again.
+        let found = items(&[
+            ("Ann", "When is the inspection?"),
+            ("Bob", "I think Tuesday."),
+            ("Ann", "The inspectors come on Tuesday, then."),
+            ("Bob", "Yes, Tuesday."),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+        let found = items(&[
+            ("Ann", "Bob, what about the floor plan?"),
+            ("Bob", "The drawings are done."),
+            ("Ann", "New floor plan on the intranet by Monday."),
+            ("Bob", "Sure."),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_bare_volunteer_takes_on_what_was_asked_of_the_room() {
+        for reply in [
+            "I can.",
+            "I will.",
+            "Me.",
+            "Leave that one to me.",
+            "Leave this with me.",
+        ] {
+            let taken = one(&[("Ann", "Who can ring the landlord about the damp?"), ("Bob", reply)]);
+            assert_eq!(taken.owner.as_deref(), Some("Bob"), "{reply}: {taken:?}");
+        }
+        for reply in ["Me neither.", "I can't.", "Me?"] {
+            let found = items(&[("Ann", "Who can ring the landlord about the damp?"), ("Bob", reply)]);
+            assert!(found.is_empty(), "{reply}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn what_someone_is_thinking_of_is_no_task_even_when_a_time_is_repeated() {
+        let found = items(&[
+            ("Ann", "Bob, the harvest order?"),
+            ("Bob", "Still thinking."),
+            (
+                "Ann",
+                "So my thinking is the east block comes off Monday night, before the heat.",
+            ),
+            ("Bob", "Monday night could work."),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
     }
 }

@@ -2453,4 +2453,51 @@ mod tests {
             assert!(found.is_empty(), "{not_settled:?}: {found:?}");
         }
     }
+
+    #[test]
+    fn dropping_an_option_or_refusing_as_a_body_is_a_decision() {
+        let dropped = decisions(&[
+            ("Sam", "Last year we used three sites and one was a mess."),
+            (
+                "Maya",
+                "Then let's not bother with the school. The church hall and the depot are fine.",
+            ),
+        ]);
+        assert_eq!(dropped.len(), 1, "{dropped:?}");
+        assert_eq!(dropped[0].text, "Then let's not bother with the school.");
+        let refused = decisions(&[("Maya", "We will not give any loans to members this season.")]);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        none_is_a_decision(&[
+            "Let's not bother arguing about it.",
+            "We won't know until Friday.",
+            "We will not give up on it, I hope.",
+        ]);
+    }
+
+    #[test]
+    fn the_plan_or_a_change_announced_is_the_next_sentence() {
+        let planned = decisions(&[
+            ("Sam", "My proposal is we bus everyone to the regional hub."),
+            (
+                "Maya",
+                "Right, that's the plan then. No shelter in town above category three, everyone goes to the hub.",
+            ),
+        ]);
+        assert_eq!(planned.len(), 1, "{planned:?}");
+        assert_eq!(
+            planned[0].text,
+            "No shelter in town above category three, everyone goes to the hub."
+        );
+        let changed = decisions(&[(
+            "Maya",
+            "Oh, right. Then let's change the rota. The new starters go on the twelfth, the rest stay on the twentieth.",
+        )]);
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(
+            changed[0].text.starts_with("The new starters go on the twelfth"),
+            "{changed:?}"
+        );
+        // "Let's change the subject" announces nothing about the meeting's business.
+        none_is_a_decision(&["Let's change the subject. Who's seen the match?"]);
+    }
 }

@@ -100,14 +100,17 @@ pub struct Language {
     /// A date stated, not a time to do something by: what comes before the date ends with a
     /// copula ("Ailsa, your flight is on Thursday").
     pub date_stated: &'static str,
-    /// Words after which what is put to someone goes on to why ("… by Wednesday so Aisha's team
-    /// can test it").
     /// Words before a past marker that compare a choice with what was done then rather than
     /// speak of it ("same rotation as last year", "two weeks earlier than last year"), and the
     /// word of a comparison of degree, which speaks of it ("not selling as fast as last year").
     pub past_comparisons: &'static [&'static str],
     pub degree_as: &'static str,
+    /// Words after which what is put to someone goes on to why ("… by Wednesday so Aisha's team
+    /// can test it").
     pub reasons_after_a_date: &'static [&'static str],
+    /// The little words that open a time to do something by ("by", "after", "no later than"): a
+    /// reply saying the time again need not repeat them, and a task does not open with them.
+    pub due_leads: &'static [&'static str],
     /// Words before a participle in "-ed" that make it no past tense ("needs to be signed", "is
     /// booked") …
     pub participle_leads: &'static [&'static str],
