@@ -129,6 +129,24 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 // The promise in it that says how, if any: none when it adds another thing.
                 let how = says_how(&later_text, &sentences[..offset], cues);
                 follow.read(sentence, later, &later_text, cues);
+                // "Mike, can you lean on them?" "I'll call them right after this.": a promise in
+                // reply from the one asked takes it on, as "Sure." would.
+                let asked_of_them = match &owner {
+                    Owner::Known(name) => later.speaker.as_ref() == Some(name),
+                    Owner::Addressee => true,
+                    Owner::Open => false,
+                };
+                if follow.taken_by.is_none()
+                    && asked_directly
+                    && asked_of_them
+                    && later.turn != sentence.turn
+                    && follow.turns_after == 1
+                    && !later.is_question()
+                    && cues.commitment.is_match(&later_text)
+                {
+                    follow.taken_by = later.speaker.clone();
+                    follow.taken_by_promise = true;
+                }
                 if follow.taken_at.is_none()
                     && follow.taken_by.is_none()
                     && owner == Owner::Open
@@ -161,9 +179,10 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 } else if later.speaker == follow.taken_by
                     && (refers_back(&later_text, cues)
                         || (follow.taken_at.is_some_and(|taken| sentences[taken].turn == later.turn)
-                            && how
-                                .as_deref()
-                                .is_some_and(|promise| asked_directly || about_the_task(promise, &item.task, cues))))
+                            && how.as_deref().is_some_and(|promise| {
+                                (asked_directly && !follow.taken_by_promise)
+                                    || about_the_task(promise, &item.task, cues)
+                            })))
                 {
                     // "I'll do it. I'll send them over this afternoon.", "Sure. I'll go through
                     // it over the weekend." (asked by name), "I'll do it. I'll have the notice
@@ -245,6 +264,9 @@ struct FollowUp {
     taken_by: Option<String>,
     /// Where they did, once the item has been given to them.
     taken_at: Option<usize>,
+    /// They took it on with a promise of their own ("I'll call them right after this."), not a
+    /// "Sure.": a further promise in their turn is another item unless it is about this one.
+    taken_by_promise: bool,
     /// The turns read after the item's, and the last of them.
     turns_after: usize,
     last_turn: Option<usize>,
@@ -378,10 +400,15 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             .map_or("", |m| m.as_str())
             .to_lowercase();
         let rest = captures.name("rest").map_or("", |m| m.as_str());
+        // "Can you go first?" happens in the meeting; "can you go back through the log before
+        // Friday?" after it.
+        let dated_task = cues.language.tasks_when_dated.contains(&verb.as_str()) && due_in(rest, cues).is_some();
         if verb.is_empty()
-            || cues.language.in_meeting.contains(&verb.as_str())
+            || (cues.language.in_meeting.contains(&verb.as_str()) && !dated_task)
             || is_said_to_the_room(&verb, rest, cues)
             || is_bare_acceptance(&verb, rest, cues.language)
+            // "Please don't make it April.": asks that something not be done.
+            || cues.negation.is_match(&verb)
         {
             continue;
         }
@@ -2645,5 +2672,45 @@ mod tests {
             ("Bob", "Monday night could work."),
         ]);
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_promise_in_reply_from_the_one_asked_takes_the_request_on() {
+        let found = items(&[
+            ("Ann", "Bob, can you chase the depot about the grader before Friday?"),
+            ("Bob", "I'll call them right after this."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Bob"));
+        assert_eq!(found[0].task, "chase the depot about the grader");
+        // Another promise later in the same turn, about something else, is an item of its own.
+        let found = items(&[
+            ("Ann", "Bob, you tell her."),
+            (
+                "Bob",
+                "I'll phone her tonight. And the press. I'll clean the press this weekend.",
+            ),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found.iter().all(|item| item.owner.as_deref() == Some("Bob")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_verb_of_the_meeting_with_a_time_is_a_task_and_a_request_not_to_is_none() {
+        let gone = one(&[
+            ("Ann", "Bob, can you go back through the invoices before Friday?"),
+            ("Bob", "Sure."),
+        ]);
+        assert_eq!(gone.owner.as_deref(), Some("Bob"), "{gone:?}");
+        for asked in [
+            "Bob, can you go first?",
+            "Please don't make it April, that's the busy month.",
+        ] {
+            let found = items(&[("Ann", asked), ("Bob", "Okay.")]);
+            assert!(found.is_empty(), "{asked}: {found:?}");
+        }
     }
 }

@@ -176,7 +176,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // goes ahead."; not one person's own commitment ("Done. I shall circulate the draft by
         // Thursday.").
         (
-            (neighbour_in_turn(sentences, at, 1, &cues.settles_the_last, cues)
+            ((neighbour_in_turn(sentences, at, 1, &cues.settles_the_last, cues) && !is_bare_assent(sentence, cues))
                 || (neighbour(sentences, at, 1).is_some_and(|next| names_a_rule(&cues.normalise(&next.text), cues))
                     && !is_personal(&text, cues)
                     && !cues.habitual.is_match(&text))
@@ -265,6 +265,16 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
             by_chair
                 && settles_by_order(sentences, at, &text, cues)
                 && !cues.hedge.is_match(&text)
+                && !conditional(&text, cues),
+            0.7,
+        ),
+        // "Okay, fifteen percent off dental cleanings for February. Tyler, the reminders?"
+        (
+            summed_up_before_moving_on(sentences, at, &text, by_chair, cues)
+                && !own_promise
+                && !is_personal(&text, cues)
+                && !cues.request.is_match(&text)
+                && !cues.meeting_flow.is_match(&text)
                 && !conditional(&text, cues),
             0.7,
         ),
@@ -899,6 +909,47 @@ fn settles_by_order(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
         .filter(|said| said.speaker != sentences[at].speaker)
         .map(|said| said.text.as_str());
     shares_a_telling_word(&words[verb_at + 1..].join(" "), discussed, cues)
+}
+
+/// The most words of an assent that says nothing else ("Yeah, I like that.").
+const BARE_ASSENT_MAX_WORDS: usize = 4;
+
+/// Whether `sentence` only assents ("Yeah, I like that." before "Let's do that."): what is
+/// settled is what was put forward, not the assent.
+fn is_bare_assent(sentence: &Sentence, cues: &Cues) -> bool {
+    sentence.words.len() <= BARE_ASSENT_MAX_WORDS && cues.agreement.is_match(&cues.normalise(&sentence.text))
+}
+
+/// How many sentences back a summing-up looks for what it sums up.
+const SUMMED_UP_DISCUSSED_SENTENCES: usize = 8;
+
+/// Whether `text` is whoever runs the meeting summing up what others just discussed ("Okay,
+/// fifteen percent off dental cleanings for February.", or after a bare "Okay.") and then, in
+/// the same turn, turning to someone by name ("Tyler, the reminders?"): moving on is what
+/// settles it, whatever its wording. It must share two words that say something with what
+/// others said just before.
+fn summed_up_before_moving_on(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
+    let sentence = &sentences[at];
+    if !by_chair || sentence.is_question() {
+        return false;
+    }
+    let opened = cues.summary_opener.is_match(text)
+        || neighbour(sentences, at, -1)
+            .is_some_and(|before| before.words.len() == 1 && cues.agreement.is_match(&before.text));
+    let turns_to_someone = neighbour(sentences, at, 1).is_some_and(|next| {
+        next.words
+            .first()
+            .is_some_and(|first| first.punct_after == Some(',') && cues.could_be_name(&first.raw))
+    });
+    if !(opened && turns_to_someone) {
+        return false;
+    }
+    let discussed: Vec<&str> = sentences[at.saturating_sub(SUMMED_UP_DISCUSSED_SENTENCES)..at]
+        .iter()
+        .filter(|said| said.speaker != sentence.speaker)
+        .map(|said| said.text.as_str())
+        .collect();
+    shares_two_telling_words(text, &discussed, cues)
 }
 
 /// How many sentences back a choice closed by "then" looks for the option it takes up.
@@ -2499,5 +2550,63 @@ mod tests {
         );
         // "Let's change the subject" announces nothing about the meeting's business.
         none_is_a_decision(&["Let's change the subject. Who's seen the match?"]);
+    }
+
+    #[test]
+    fn lets_do_it_settles_what_the_speaker_just_said_not_an_assent() {
+        let settled = decisions(&[
+            ("Sam", "A deposit for new clients would stop the no-shows."),
+            (
+                "Maya",
+                "Okay, twenty pound deposit for new clients, taken off the bill. Let's do it.",
+            ),
+        ]);
+        assert_eq!(settled.len(), 1, "{settled:?}");
+        assert_eq!(
+            settled[0].text,
+            "Okay, twenty pound deposit for new clients, taken off the bill."
+        );
+        let found = decisions(&[
+            (
+                "Sam",
+                "What if we texted first and only phoned the ones who don't reply?",
+            ),
+            ("Maya", "Yeah, I like that. Let's do that."),
+        ]);
+        assert!(found.iter().all(|d| d.text != "Yeah, I like that."), "{found:?}");
+    }
+
+    #[test]
+    fn a_chair_summing_up_the_talk_and_turning_to_someone_settles_it() {
+        let talk = [
+            (
+                "Maya",
+                "Morning. Thanks for coming in early. Dental month next. Last year was twenty percent off.",
+            ),
+            ("Sam", "Fifteen or twenty percent off cleanings this year?"),
+            ("Lee", "Fifteen. We'll still fill the cleanings."),
+        ];
+        let mut summed = talk.to_vec();
+        summed.push((
+            "Maya",
+            "Okay, fifteen percent off cleanings for February. Sam, the reminders?",
+        ));
+        let found = decisions(&summed);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].text, "Okay, fifteen percent off cleanings for February.");
+        // Not about what was discussed, nor from someone who does not run the meeting, nor
+        // without turning to someone.
+        let mut elsewhere = talk.to_vec();
+        elsewhere.push(("Maya", "Okay, the car park is shut on Monday. Sam, the rota?"));
+        assert!(decisions(&elsewhere).is_empty());
+        let mut not_chair = talk.to_vec();
+        not_chair.push((
+            "Lee",
+            "Okay, fifteen percent off cleanings for February. Sam, the reminders?",
+        ));
+        assert!(decisions(&not_chair).is_empty());
+        let mut alone = talk.to_vec();
+        alone.push(("Maya", "Okay, fifteen percent off cleanings for February."));
+        assert!(decisions(&alone).is_empty());
     }
 }

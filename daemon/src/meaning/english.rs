@@ -1293,7 +1293,7 @@ pub static ENGLISH: Language = Language {
     no_objection: r"^(?:no|none|nope|not\s+from\s+me|nothing\s+from\s+me|no\s+objections?)\b",
     // A short sentence that makes the one before it settled ("…, the lamb as a main. That's
     // settled.").
-    settles_the_last: r"^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*we(?:'ll)?\s+go\s+with\s+(?:that|this|it)(?:\s+then)?[.!]?$|^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*(?:that's|it's|this is)\s+(?:settled|decided|final|agreed|locked(?:\s+in)?|confirmed|official|a decision|a\s+(?:hard|firm|flat)\s+(?:no|yes))(?:\s+then)?[.!]?$|^no\s+exceptions(?:\s*[,.!]|\s*$)",
+    settles_the_last: r"^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*we(?:'ll)?\s+go\s+with\s+(?:that|this|it)(?:\s+then)?[.!]?$|^(?:(?:okay|ok|right|so|good|great|then|yes|yeah)[,]?\s+)*let's\s+do\s+(?:it|that|this)(?:\s+then)?[.!]?$|^(?:(?:okay|ok|right|so|good|great|then)[,]?\s+)*(?:that's|it's|this is)\s+(?:settled|decided|final|agreed|locked(?:\s+in)?|confirmed|official|a decision|a\s+(?:hard|firm|flat)\s+(?:no|yes))(?:\s+then)?[.!]?$|^no\s+exceptions(?:\s*[,.!]|\s*$)",
     not_settled_after: &[
         "how", "what", "whatever", "where", "who", "as", "is", "that", "because", "when", "way",
     ],
