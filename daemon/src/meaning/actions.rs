@@ -859,30 +859,58 @@ fn handed_statement(
     // Only with work said of it, a date or an instruction; not "Tom, the blue mug, that's
     // yours.", "…, that's yours, you earned it" or "…, that's yours, mate".
     let called = format!("{owner},");
-    let thing_named = clause
-        .find(&called)
-        .map(|at| &clause[at + owner.len() + 1..])
-        .and_then(|thing| {
-            let handed = cues
-                .hand_over
-                .captures(text)
-                .and_then(|captures| captures.name("handed").or_else(|| captures.name("handed_is")))
-                .map_or(handed_at, |handed| handed.end());
-            let rest = text[handed..]
-                .trim_start_matches([',', ' '])
-                .trim_end_matches(['.', '!']);
-            let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
-            let instructs = due_in(rest, cues).is_some()
-                || (rest.split_whitespace().count() >= 2 && !cues.language.subject_pronouns.contains(&first.as_str()));
-            instructs.then(|| format!("{}: {rest}", thing.trim()))
+    // "The hall booking is mine, that's easy.", "Procurement's my job": the thing taken is named
+    // in the taking ("it's mine" names nothing: the sentence before says what).
+    let own_thing = cues
+        .hand_over
+        .captures(text)
+        .and_then(|captures| captures.name("own"))
+        .map(|own| own.as_str().trim().to_owned())
+        .filter(|own| {
+            let own = own.to_lowercase();
+            !cues.language.subject_pronouns.contains(&own.as_str())
+                && !cues.language.determiners.contains(&own.as_str())
         });
+    // "Tanisha, the setup is yours." "Okay.": work, since it was taken on.
+    let taken_on = text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|reply| {
+            reply.speaker.as_deref() == Some(owner.as_str()) && cues.acceptance.is_match(&cues.normalise(&reply.text))
+        });
+    let thing_named = own_thing.clone().or_else(|| {
+        clause
+            .find(&called)
+            .map(|at| &clause[at + owner.len() + 1..])
+            .and_then(|thing| {
+                let handed = cues
+                    .hand_over
+                    .captures(text)
+                    .and_then(|captures| captures.name("handed").or_else(|| captures.name("handed_is")))
+                    .map_or(handed_at, |handed| handed.end());
+                let rest = text[handed..]
+                    .trim_start_matches([',', ' '])
+                    .trim_end_matches(['.', '!']);
+                let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+                let instructs = due_in(rest, cues).is_some()
+                    || (rest.split_whitespace().count() >= 2
+                        && !cues.language.subject_pronouns.contains(&first.as_str())
+                        && !cues.hedge.is_match(rest));
+                if instructs {
+                    Some(format!("{}: {rest}", thing.trim()))
+                } else {
+                    taken_on.then(|| thing.trim().to_owned())
+                }
+            })
+    });
     // "Tom, the blue mug, that's yours." hands over no work.
     if thing_named.is_none() && clause.contains(&called) {
         return None;
     }
     let in_the_same_sentence = thing_named.is_some() || clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS;
     // A thing named is short and still a task ("Tom, the minutes, that's yours, by Friday").
-    let least_words = if thing_named.is_some() {
+    let least_words = if own_thing.is_some() {
+        1
+    } else if thing_named.is_some() {
         HANDED_THING_MIN_WORDS
     } else {
         HANDED_STATEMENT_MIN_WORDS
@@ -1165,6 +1193,17 @@ struct FramedPromise {
     end: usize,
 }
 
+/// Whether the word after "I" is no doing in the present: a past ("I reached"), a word that is
+/// no verb ("I also", "I really") or no plan ("I think", "I have"); not "I call", "I send".
+fn no_present_doing(verb: &str, language: &Language) -> bool {
+    let verb = verb.to_lowercase();
+    (verb.ends_with(language.past_ending) && !language.past_ending_not.iter().any(|not| verb.ends_with(not)))
+        || language.adverb_endings.iter().any(|ending| verb.ends_with(ending))
+        || language.not_plans.contains(&verb.as_str())
+        || language.stopwords.contains(&verb.as_str())
+        || language.present_not_promises.contains(&verb.as_str())
+}
+
 /// The speaker's promises in `text` (`lower`: its ASCII lower case) said as what is under way
 /// ("I'm ordering the kit today", "After this I call the Tuas side"), from the other end ("the
 /// area manager gets an email from me tomorrow", "the committee is going to hear from me on
@@ -1190,6 +1229,15 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
         let (verb, when) = match (captures.name("verb"), captures.name("now"), captures.name("when")) {
             (Some(ing), _, _) if dated(rest) => (ing, None),
             (None, Some(now), when) => (now, when.map(|when| when.as_str().to_owned())),
+            // "I call the agency again today.": the present for a promise with its time.
+            (None, None, _) => match captures.name("plain") {
+                Some(plain)
+                    if dated(rest) && !cues.habitual.is_match(rest) && !no_present_doing(plain.as_str(), language) =>
+                {
+                    (plain, None)
+                }
+                _ => continue,
+            },
             _ => continue,
         };
         let verb_lower = verb.as_str().to_lowercase();
@@ -2712,5 +2760,50 @@ mod tests {
             let found = items(&[("Ann", asked), ("Bob", "Okay.")]);
             assert!(found.is_empty(), "{asked}: {found:?}");
         }
+    }
+
+    #[test]
+    fn the_present_with_a_time_is_a_promise_but_not_a_habit_a_past_or_a_thought() {
+        for said in [
+            "I call the agency again today.",
+            "The engineer's number is with me, I call him after lunch.",
+        ] {
+            let called = one(&[("Ann", said), ("Bob", "Good.")]);
+            assert_eq!(called.owner.as_deref(), Some("Ann"), "{said}: {called:?}");
+        }
+        for said in [
+            "I call them every Friday.",
+            "I sent it on Friday.",
+            "I work on Saturday.",
+            "I suppose the main thing today is the front elevation.",
+            "I propose an internal audit on the fourteenth of November.",
+        ] {
+            let found = items(&[("Ann", said), ("Bob", "Good.")]);
+            assert!(found.is_empty(), "{said}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_thing_named_as_mine_or_handed_over_and_taken_is_an_item() {
+        let booked = one(&[(
+            "Ann",
+            "Okay, so it's catered, in the church hall. The hall booking is mine, that's easy.",
+        )]);
+        assert_eq!(booked.owner.as_deref(), Some("Ann"), "{booked:?}");
+        assert_eq!(booked.task, "The hall booking");
+        let procured = one(&[("Ann", "We go out to tender. Procurement's my job.")]);
+        assert_eq!(procured.task, "Procurement");
+        let set_up = one(&[
+            (
+                "Ann",
+                "Tina, the setup is yours, and maybe a little how-to for the newsletter.",
+            ),
+            ("Tina", "Okay."),
+        ]);
+        assert_eq!(set_up.owner.as_deref(), Some("Tina"), "{set_up:?}");
+        assert_eq!(set_up.task, "the setup");
+        // Not taken on: a gift, not work.
+        let found = items(&[("Ann", "Tom, the blue mug, that's yours."), ("Tom", "Thanks!")]);
+        assert!(found.is_empty(), "{found:?}");
     }
 }

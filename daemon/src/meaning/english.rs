@@ -694,7 +694,7 @@ pub static ENGLISH: Language = Language {
     // "I'll …": the speaker takes something on. `verb` and `rest` are the task.
     commitment: r"(?:^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "I'm ordering the kit today", "Right after this I tape off the bay".
-    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
+    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
     ongoing_not_tasks: &[
         "going",
         "coming",
@@ -836,6 +836,30 @@ pub static ENGLISH: Language = Language {
     past_comparisons: &["as", "like", "than"],
     degree_as: "as",
     reasons_after_a_date: &["because", "so", "since", "as", "cause"],
+    present_not_promises: &[
+        "suppose",
+        "propose",
+        "suggest",
+        "reckon",
+        "expect",
+        "imagine",
+        "assume",
+        "gather",
+        "recommend",
+        "doubt",
+        "wish",
+        "understand",
+        "agree",
+        "disagree",
+        "accept",
+        "admit",
+        "apologise",
+        "apologize",
+        "move",
+        "second",
+        "vote",
+        "hear",
+    ],
     due_leads: &[
         "by", "before", "on", "until", "till", "after", "at", "in", "within", "from", "no", "later", "than", "of",
         "latest",
@@ -866,7 +890,7 @@ pub static ENGLISH: Language = Language {
     // "Lachie, that's yours", "that one's Marcus's", "…, that's me": the task just said
     // belongs to someone named, or to the speaker; "Winston, the swap list, that's yours": the
     // thing named between (`called`, handed over at `handed`).
-    hand_over: r"(?:^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|\s+(?P<handed_is>(?:is|are)\s+yours))\b|(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|the\s+[a-z]+(?:'s|\s+is|\s+are)\s+mine|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
+    hand_over: r"(?:^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|\s+(?P<handed_is>(?:is|are)\s+yours))\b|(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|(?P<own>(?:(?:the|this|that)\s+(?:[a-z-]+\s+){0,3})?[a-z-]+)(?:'s|\s+is|\s+are)\s+(?:mine|my\s+job)|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
     // Verbs after "I'll" that promise nothing ("I'll say this", "I'll need help with that", the
     // meeting's own procedure: "I'll second that", "I'll entertain a motion to adjourn").
     not_tasks: &[

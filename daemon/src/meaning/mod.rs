@@ -111,6 +111,9 @@ pub struct Language {
     /// The little words that open a time to do something by ("by", "after", "no later than"): a
     /// reply saying the time again need not repeat them, and a task does not open with them.
     pub due_leads: &'static [&'static str],
+    /// Verbs after "I" in the present that say what the speaker thinks or puts forward, not what
+    /// they will do ("I suppose the main thing today is …", "I propose a pre-audit on the 14th").
+    pub present_not_promises: &'static [&'static str],
     /// Words before a participle in "-ed" that make it no past tense ("needs to be signed", "is
     /// booked") …
     pub participle_leads: &'static [&'static str],
