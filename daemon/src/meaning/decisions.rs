@@ -2609,4 +2609,35 @@ mod tests {
         alone.push(("Maya", "Okay, fifteen percent off cleanings for February."));
         assert!(decisions(&alone).is_empty());
     }
+
+    #[test]
+    fn plain_rulings_without_a_cue_word_of_deciding() {
+        for (said, text) in [
+            ("So from now, loaners only for recall customers.", None),
+            (
+                "From next Monday, the front desk photographs every car at reception.",
+                None,
+            ),
+            (
+                "Then nobody without a badge goes on site, starting this Sunday, no exceptions.",
+                None,
+            ),
+            ("No envelopes, we stay with the boxes.", None),
+            (
+                "Then something's changed. We're not renewing, we go out to tender.",
+                Some("We're not renewing, we go out to tender."),
+            ),
+            ("So the timetable stands as Ciaran has it.", None),
+        ] {
+            let found = decisions(&[("Maya", said)]);
+            assert_eq!(found.len(), 1, "{said}: {found:?}");
+            assert_eq!(found[0].text, text.unwrap_or(said));
+        }
+        none_is_a_decision(&[
+            "So as it stands, the seniors start on Tuesday the fourth.",
+            "We stay with my aunt when we visit.",
+            "From now, I guess.",
+            "From now, I'm taking the early train.",
+        ]);
+    }
 }
