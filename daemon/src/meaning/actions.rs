@@ -822,7 +822,12 @@ fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, us
         .or_else(|| captures.get(0))?
         .start();
     if captures.name("me").is_some() {
-        return sentence.speaker.clone().map(|me| (me, starts_at));
+        let no_work = captures.name("own").is_some_and(|own| {
+            text::lower_words(own.as_str())
+                .last()
+                .is_some_and(|thing| cues.language.owned_not_tasks.contains(&thing.as_str()))
+        });
+        return sentence.speaker.clone().filter(|_| !no_work).map(|me| (me, starts_at));
     }
     let name = captures
         .name("called")
@@ -2802,8 +2807,18 @@ mod tests {
         ]);
         assert_eq!(set_up.owner.as_deref(), Some("Tina"), "{set_up:?}");
         assert_eq!(set_up.task, "the setup");
-        // Not taken on: a gift, not work.
+        // Not taken on: a gift, not work; a courtesy or an apology is no work either.
         let found = items(&[("Ann", "Tom, the blue mug, that's yours."), ("Tom", "Thanks!")]);
         assert!(found.is_empty(), "{found:?}");
+        for (said, reply) in [
+            ("Thanks for hosting us, Bob.", "The pleasure is mine."),
+            (
+                "Someone should fix the invoice that went out twice.",
+                "Sorry, the mistake is mine.",
+            ),
+        ] {
+            let found = items(&[("Ann", said), ("Bob", reply)]);
+            assert!(found.iter().all(|item| item.owner.is_none()), "{reply}: {found:?}");
+        }
     }
 }

@@ -836,6 +836,9 @@ pub static ENGLISH: Language = Language {
     past_comparisons: &["as", "like", "than"],
     degree_as: "as",
     reasons_after_a_date: &["because", "so", "since", "as", "cause"],
+    owned_not_tasks: &[
+        "pleasure", "fault", "mistake", "blame", "error", "honour", "honor", "loss", "bad",
+    ],
     present_not_promises: &[
         "suppose",
         "propose",

@@ -114,6 +114,9 @@ pub struct Language {
     /// Verbs after "I" in the present that say what the speaker thinks or puts forward, not what
     /// they will do ("I suppose the main thing today is …", "I propose a pre-audit on the 14th").
     pub present_not_promises: &'static [&'static str],
+    /// What someone says is theirs that is no work: a courtesy or an apology ("The pleasure is
+    /// mine.", "Sorry, the mistake is mine.").
+    pub owned_not_tasks: &'static [&'static str],
     /// Words before a participle in "-ed" that make it no past tense ("needs to be signed", "is
     /// booked") …
     pub participle_leads: &'static [&'static str],
