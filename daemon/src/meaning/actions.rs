@@ -793,10 +793,12 @@ fn in_exchange_with(sentences: &[Sentence], at: usize) -> Option<String> {
 /// it did not: whoever takes a deadline on names it, while "I think Friday." "The auditors come
 /// on Friday, then." "Yes, Friday." only agrees on a date.
 fn reply_repeats_the_due(sentences: &[Sentence], at: usize, due: &str, cues: &Cues) -> bool {
-    let Some(reply) = text::next_turn_from_someone_else(sentences, at).first() else {
+    let (Some(reply), Some(before)) = (
+        text::next_turn_from_someone_else(sentences, at).first(),
+        at.checked_sub(1).map(|before| &sentences[before]),
+    ) else {
         return false;
     };
-    let before = &sentences[at - 1];
     let turn_before: Vec<String> = sentences[..at]
         .iter()
         .filter(|s| s.turn == before.turn)
@@ -864,11 +866,11 @@ fn handed_statement(
     // Only with work said of it, a date or an instruction; not "Tom, the blue mug, that's
     // yours.", "…, that's yours, you earned it" or "…, that's yours, mate".
     let called = format!("{owner},");
+    let hand_over = cues.hand_over.captures(text);
     // "The hall booking is mine, that's easy.", "Procurement's my job": the thing taken is named
     // in the taking ("it's mine" names nothing: the sentence before says what).
-    let own_thing = cues
-        .hand_over
-        .captures(text)
+    let own_thing = hand_over
+        .as_ref()
         .and_then(|captures| captures.name("own"))
         .map(|own| own.as_str().trim().to_owned())
         .filter(|own| {
@@ -887,9 +889,8 @@ fn handed_statement(
             .find(&called)
             .map(|at| &clause[at + owner.len() + 1..])
             .and_then(|thing| {
-                let handed = cues
-                    .hand_over
-                    .captures(text)
+                let handed = hand_over
+                    .as_ref()
                     .and_then(|captures| captures.name("handed").or_else(|| captures.name("handed_is")))
                     .map_or(handed_at, |handed| handed.end());
                 let rest = text[handed..]

@@ -924,10 +924,10 @@ fn is_bare_assent(sentence: &Sentence, cues: &Cues) -> bool {
 const SUMMED_UP_DISCUSSED_SENTENCES: usize = 8;
 
 /// Whether `text` is whoever runs the meeting summing up what others just discussed ("Okay,
-/// fifteen percent off dental cleanings for February.", or after a bare "Okay.") and then, in
-/// the same turn, turning to someone by name ("Tyler, the reminders?"): moving on is what
-/// settles it, whatever its wording. It must share two words that say something with what
-/// others said just before.
+/// fifteen percent off dental cleanings for February.", or after a one-word assent: "Good.",
+/// "Fine.") and then, in the same turn, turning to someone by name ("Tyler, the reminders?"):
+/// moving on is what settles it, whatever its wording. It must share two words that say
+/// something with what others said just before.
 fn summed_up_before_moving_on(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
     let sentence = &sentences[at];
     if !by_chair || sentence.is_question() {
