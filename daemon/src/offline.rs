@@ -542,6 +542,8 @@ fn render_json(segments: &[TextSegment], speakers: &[Option<SpokenBy>], gate: Op
         word: &'a str,
         start: f64,
         end: f64,
+        /// How sure Whisper was of the word, to three places (as faster-whisper's words have it).
+        probability: f64,
     }
     #[derive(Serialize)]
     struct Segment<'a> {
@@ -577,6 +579,7 @@ fn render_json(segments: &[TextSegment], speakers: &[Option<SpokenBy>], gate: Op
                         word: &w.word,
                         start: ms(w.start),
                         end: ms(w.end),
+                        probability: (f64::from(w.probability) * 1e3).round() / 1e3,
                     })
                     .collect(),
             })
@@ -611,6 +614,7 @@ mod tests {
                     word: "An".into(),
                     start: 3661.2,
                     end: 3661.4,
+                    probability: 0.9,
                 }],
                 language: "en".into(),
             },
@@ -675,6 +679,7 @@ mod tests {
                 word: "runs".into(),
                 start: 2.1,
                 end: 2.6,
+                probability: 0.9,
             }],
             language: "en".into(),
         };

@@ -142,8 +142,8 @@ pub struct DecodedSegment {
     pub end: f64,
     pub tokens: Vec<i64>,
     pub avg_logprob: f32,
-    /// (word, start, end) in seconds from the window start, when word timestamps are on.
-    pub words: Vec<(String, f64, f64)>,
+    /// Its words, times in seconds from the window start, when word timestamps are on.
+    pub words: Vec<timing::AlignedWord>,
 }
 
 /// What one window gave: its segments (times from the window start), how much of the window
@@ -322,7 +322,9 @@ impl Decoder<'_> {
     }
 
     /// Aligns the text tokens of `segments` to the audio with the alignment heads' attention and
-    /// dynamic time warping (the reference `find_alignment`), and gives each segment its words.
+    /// dynamic time warping (the reference `find_alignment`), and gives each segment its words,
+    /// each with its probability from the same forward pass (each text token's probability
+    /// among the text tokens, given the text before it, as the reference computes it).
     fn add_word_timestamps(
         &self,
         segments: &mut [DecodedSegment],
@@ -343,7 +345,8 @@ impl Decoder<'_> {
         let input = Tensor::f_from_slice(&tokens)?
             .f_unsqueeze(0)?
             .f_to_device(self.device)?;
-        let layers = self.model.decoder.cross_attention(&input, audio)?;
+        let (layers, logits) = self.model.decoder.align(&input, audio)?;
+        let token_probabilities = self.token_probabilities(&logits, sot_sequence.len() as i64, &text)?;
         let frames = (window_frames / 2).max(1);
         let (first_row, rows) = (sot_sequence.len() as i64, text.len() as i64 + 1);
         let mut mean = vec![0f32; (rows * frames) as usize];
@@ -381,7 +384,7 @@ impl Decoder<'_> {
             .iter()
             .map(|&t| self.tokenizer.decode(&[t]))
             .collect::<Result<_, _>>()?;
-        let words = timing::word_times(&path, &timing::split_words(&token_texts));
+        let words = timing::word_times(&path, &timing::split_words(&token_texts), &token_probabilities);
         // Hand each segment the words whose first token it holds.
         let mut words = words.into_iter();
         let mut taken = 0;
@@ -392,12 +395,30 @@ impl Decoder<'_> {
             // As the reference does: the segment spans its words (alignment can place the last
             // word's end past the segment's end timestamp, or its first word before its start).
             if let (Some(first), Some(last)) = (segment.words.first(), segment.words.last()) {
-                segment.start = first.1;
-                segment.end = last.2;
+                segment.start = first.start;
+                segment.end = last.end;
             }
             taken += count;
         }
         Ok(())
+    }
+
+    /// The probability of each of `text`'s tokens given the tokens before it, from the logits
+    /// `[1, n, n_vocab]` of the alignment pass, whose text starts after `text_from` tokens (the
+    /// start sequence; the row before each token predicts it). As in the reference, the
+    /// softmax is over the text tokens only (those below end-of-text).
+    fn token_probabilities(&self, logits: &Tensor, text_from: i64, text: &[i64]) -> Result<Vec<f32>, AsrError> {
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        let eot = self.special().eot;
+        let rows = logits
+            .f_get(0)?
+            .f_narrow(0, text_from, text.len() as i64)?
+            .f_narrow(1, 0, eot)?
+            .f_softmax(-1, Kind::Float)?;
+        let index = Tensor::f_from_slice(text)?.f_to_device(rows.device())?.f_unsqueeze(1)?;
+        Ok(row_to_vec(&rows.f_gather(1, &index, false)?.f_squeeze_dim(1)?)?)
     }
 
     /// Encodes the window and the prompt once, then searches at each temperature in turn until

@@ -1,10 +1,22 @@
 //! Word-level timestamps from cross-attention, as the reference `timing.py` computes them: the
 //! alignment heads' attention of each text token over the audio frames is normalised, median
 //! filtered over time, averaged over heads, and aligned to the frames by dynamic time warping;
-//! a word starts where its first token's path jumps. Pure functions over plain matrices.
+//! a word starts where its first token's path jumps. A word's probability is the mean of its
+//! tokens' (the reference's `WordTiming.probability`). Pure functions over plain matrices.
 
 /// Seconds per encoder frame (the encoder halves the 10 ms mel frames).
 pub const SECONDS_PER_FRAME: f64 = 0.02;
+
+/// A word of decoded text with its time span (seconds from the window start) and how sure the
+/// model was of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignedWord {
+    pub text: String,
+    pub start: f64,
+    pub end: f64,
+    /// The mean probability of its tokens, each given the text before it (0 to 1).
+    pub probability: f32,
+}
 
 /// A row-major matrix.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,35 +130,39 @@ pub fn split_words(token_texts: &[String]) -> Vec<(String, usize, usize)> {
     words
 }
 
-/// Attaches punctuation-only words to the word before (closing marks) or after (opening marks).
-pub fn merge_punctuation(words: Vec<(String, f64, f64)>) -> Vec<(String, f64, f64)> {
+/// Attaches punctuation-only words to the word before (closing marks) or after (opening marks);
+/// the word keeps its own probability, as in the reference.
+pub fn merge_punctuation(words: Vec<AlignedWord>) -> Vec<AlignedWord> {
     const OPENING: &str = "\"'“¿([{-";
-    let mut merged: Vec<(String, f64, f64)> = Vec::with_capacity(words.len());
+    let mut merged: Vec<AlignedWord> = Vec::with_capacity(words.len());
     let mut pending_opening = String::new();
-    for (word, start, end) in words {
-        let trimmed = word.trim();
+    for word in words {
+        let trimmed = word.text.trim();
         let is_punctuation = !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_punctuation());
         if is_punctuation && trimmed.chars().all(|c| OPENING.contains(c)) {
             pending_opening.push_str(trimmed);
         } else if is_punctuation && !merged.is_empty() {
             if let Some(last) = merged.last_mut() {
-                last.0.push_str(trimmed);
+                last.text.push_str(trimmed);
             }
+        } else if pending_opening.is_empty() {
+            merged.push(word);
         } else {
-            let word = if pending_opening.is_empty() {
-                word
-            } else {
-                format!(" {}{}", std::mem::take(&mut pending_opening), word.trim_start())
-            };
-            merged.push((word, start, end));
+            let text = format!(" {}{}", std::mem::take(&mut pending_opening), word.text.trim_start());
+            merged.push(AlignedWord { text, ..word });
         }
     }
     merged
 }
 
 /// Word times from a DTW path over (token rows, frame columns): each word starts at the frame
-/// where the path first reaches its first token, and ends where the next word starts.
-pub fn word_times(path: &[(usize, usize)], words: &[(String, usize, usize)]) -> Vec<(String, f64, f64)> {
+/// where the path first reaches its first token, and ends where the next word starts. Its
+/// probability is the mean of `token_probabilities` over its tokens (1 where they are missing).
+pub fn word_times(
+    path: &[(usize, usize)],
+    words: &[(String, usize, usize)],
+    token_probabilities: &[f32],
+) -> Vec<AlignedWord> {
     // The frame at which the path jumps to each token row.
     let mut jump_frame: Vec<Option<usize>> = Vec::new();
     let mut previous_row = None;
@@ -161,9 +177,22 @@ pub fn word_times(path: &[(usize, usize)], words: &[(String, usize, usize)]) -> 
     }
     let last_frame = path.last().map_or(0, |p| p.1);
     let time_of = |row: usize| jump_frame.get(row).copied().flatten().unwrap_or(last_frame) as f64 * SECONDS_PER_FRAME;
+    let probability_of = |first: usize, end: usize| {
+        let probabilities = token_probabilities.get(first..end).unwrap_or_default();
+        if probabilities.is_empty() {
+            1.0
+        } else {
+            probabilities.iter().sum::<f32>() / probabilities.len() as f32
+        }
+    };
     words
         .iter()
-        .map(|(word, first, end)| (word.clone(), time_of(*first), time_of(*end)))
+        .map(|(text, first, end)| AlignedWord {
+            text: text.clone(),
+            start: time_of(*first),
+            end: time_of(*end),
+            probability: probability_of(*first, *end),
+        })
         .collect()
 }
 
@@ -203,30 +232,48 @@ mod tests {
         assert_eq!((words[3].1, words[3].2), (3, 5));
     }
 
-    #[test]
-    fn punctuation_joins_its_neighbour() {
-        let words = vec![
-            (" ask".to_owned(), 1.0, 1.5),
-            (" not".to_owned(), 1.5, 2.0),
-            (",".to_owned(), 2.0, 2.0),
-            (" \"".to_owned(), 2.0, 2.0),
-            ("what".to_owned(), 2.1, 2.4),
-        ];
-        let merged = merge_punctuation(words);
-        let texts: Vec<&str> = merged.iter().map(|w| w.0.as_str()).collect();
-        assert_eq!(texts, [" ask", " not,", " \"what"]);
+    fn word(text: &str, start: f64, end: f64, probability: f32) -> AlignedWord {
+        AlignedWord {
+            text: text.to_owned(),
+            start,
+            end,
+            probability,
+        }
     }
 
     #[test]
-    fn word_times_come_from_the_path_jumps() {
+    fn punctuation_joins_its_neighbour_which_keeps_its_probability() {
+        let words = vec![
+            word(" ask", 1.0, 1.5, 0.9),
+            word(" not", 1.5, 2.0, 0.8),
+            word(",", 2.0, 2.0, 0.1),
+            word(" \"", 2.0, 2.0, 0.2),
+            word("what", 2.1, 2.4, 0.7),
+        ];
+        let merged = merge_punctuation(words);
+        assert_eq!(
+            merged,
+            [
+                word(" ask", 1.0, 1.5, 0.9),
+                word(" not,", 1.5, 2.0, 0.8),
+                word(" \"what", 2.1, 2.4, 0.7)
+            ]
+        );
+    }
+
+    #[test]
+    fn word_times_come_from_the_path_jumps_and_probabilities_from_the_tokens() {
         let path = [(0, 0), (0, 1), (1, 2), (1, 3), (2, 4), (2, 5)];
         let words = vec![(" a".to_owned(), 0, 1), (" b".to_owned(), 1, 3)];
-        let times = word_times(&path, &words);
-        assert_eq!(times[0], (" a".to_owned(), 0.0, 0.04));
+        let times = word_times(&path, &words, &[0.9, 0.5, 0.2]);
+        assert_eq!(times[0], word(" a", 0.0, 0.04, 0.9));
         assert!(
-            (times[1].1 - 0.04).abs() < 1e-9 && (times[1].2 - 0.1).abs() < 1e-9,
+            (times[1].start - 0.04).abs() < 1e-9 && (times[1].end - 0.1).abs() < 1e-9,
             "{times:?}"
         );
+        assert!((times[1].probability - 0.35).abs() < 1e-6, "{times:?}");
+        let unknown = word_times(&path, &words, &[]);
+        assert_eq!(unknown[1].probability, 1.0);
     }
 
     #[test]

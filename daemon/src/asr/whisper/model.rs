@@ -866,8 +866,10 @@ impl TextDecoder {
 
 impl TextDecoder {
     /// Feeds `tokens` `[1, n]` through a fresh decoder and returns every layer's cross-attention
-    /// weights, each `[1, heads, n, n_audio_ctx]`: what word timestamps are aligned with.
-    pub fn cross_attention(&self, tokens: &Tensor, audio: &Tensor) -> TchResult<Vec<Tensor>> {
+    /// weights, each `[1, heads, n, n_audio_ctx]` (what word timestamps are aligned with), and
+    /// the logits at every position, `[1, n, n_vocab]`, float32 (how sure the model is of each
+    /// token given those before it: the words' probabilities).
+    pub fn align(&self, tokens: &Tensor, audio: &Tensor) -> TchResult<(Vec<Tensor>, Tensor)> {
         let n = tokens.size()[1];
         let mut state = self.new_state();
         let mut x = self
@@ -882,7 +884,8 @@ impl TextDecoder {
         for (block, cache) in self.blocks.iter().zip(state.blocks.iter_mut()) {
             x = block.forward_text(&x, audio, mask.as_ref(), cache, Some(&mut weights))?;
         }
-        Ok(weights)
+        let logits = self.vocabulary.forward(&self.ln.forward(&x)?)?.f_to_kind(Kind::Float)?;
+        Ok((weights, logits))
     }
 }
 
