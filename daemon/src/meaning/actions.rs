@@ -380,6 +380,27 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             }
         }
     }
+    // "Should I write to the VC office formally?" "Yes, please.": an offer asked and taken up is
+    // the asker's item; not asked right after taking something on ("Sure. Do you want me to
+    // prioritise the bigger stores?" asks how to do it).
+    let just_took_on = at
+        .checked_sub(1)
+        .map(|before| &sentences[before])
+        .is_some_and(|before| before.turn == sentence.turn && cues.agreement.is_match(&cues.normalise(&before.text)));
+    if found.is_empty() && sentence.is_question() && !just_took_on && offer_asked_taken_up(sentences, at, cues) {
+        if let (Some(speaker), Some(captures)) = (sentence.speaker.clone(), cues.offer_asked.captures(text)) {
+            let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
+            let rest = captures.name("rest").map_or("", |m| m.as_str());
+            let whole = captures.get(0).expect("group 0 is the match");
+            if !cues.language.not_tasks.contains(&verb.as_str())
+                && !is_said_to_the_room(&verb, rest, cues)
+                && !is_bare_acceptance(&verb, rest, cues.language)
+                && !promises_nothing(&verb, rest, cues)
+            {
+                found.push((whole.start(), item(Owner::Known(speaker), &captures, cues, 0.75)));
+            }
+        }
+    }
     // "I'm ordering the kit today", "the area manager gets an email from me tomorrow", "you'll
     // have a draft tomorrow": the speaker's, said another way.
     if let Some(speaker) = sentence.speaker.as_ref().filter(|_| !sentence.is_question()) {
@@ -1142,6 +1163,14 @@ fn offer_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
         .iter()
         .find(|said| !said.is_question())
         .is_some_and(|said| cues.offer_taken.is_match(&cues.normalise(&said.text)))
+}
+
+/// Whether the next turn, someone else's, says yes to what the question at `at` offered
+/// ("Should I write to them?" "Yes, ma'am, please."; not "I'm good, thanks.").
+fn offer_asked_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|said| cues.offer_asked_taken.is_match(&cues.normalise(&said.text)))
 }
 
 /// Whether a promise adds to what its speaker took on ("And I'll have the receipts out", "… I'll
@@ -2617,6 +2646,50 @@ mod tests {
             ("Ann", "Thanks, Bob."),
         ]);
         assert_eq!(kept.owner.as_deref(), Some("Bob"), "{kept:?}");
+    }
+
+    #[test]
+    fn an_offer_asked_and_taken_up_is_the_askers_item() {
+        for (offer, reply) in [
+            ("Should I write to the VC office formally, sir?", "Yes, ma'am, please."),
+            ("Do you want me to ring the caterers?", "If you could."),
+            ("Want me to send the minutes round?", "Please."),
+        ] {
+            let offered = one(&[("Fatima", offer), ("Ramesh", reply)]);
+            assert_eq!(offered.owner.as_deref(), Some("Fatima"), "{offer} {offered:?}");
+        }
+        for (offer, reply) in [
+            ("Do you want me to draft the note to corporate?", "I'm good, thanks."),
+            ("Should I ring the caterers?", "No need, Carol already has."),
+            ("Shall I ring the caterers?", "What for?"),
+        ] {
+            let found = items(&[("Fatima", offer), ("Ramesh", reply)]);
+            assert!(found.is_empty(), "{offer} {reply}: {found:?}");
+        }
+        // Right after taking something on, such a question asks how to do it.
+        let booked = items(&[
+            (
+                "Zoe",
+                "Ravi, can you book the sampling weekends with the store managers?",
+            ),
+            ("Ravi", "Sure. Do you want me to prioritise the bigger stores?"),
+            ("Zoe", "Yes, the top fifteen by footfall."),
+        ]);
+        assert_eq!(booked.len(), 1, "{booked:?}");
+        assert!(booked[0].task.starts_with("book the sampling weekends"), "{booked:?}");
+    }
+
+    #[test]
+    fn a_name_called_then_also_or_just_and_an_order_is_a_request() {
+        let put = one(&[
+            (
+                "Grace",
+                "Esther, also put a line in the pre-arrival email, so nobody is surprised.",
+            ),
+            ("Esther", "Okay."),
+        ]);
+        assert_eq!(put.owner.as_deref(), Some("Esther"), "{put:?}");
+        assert_eq!(put.task, "put a line in the pre-arrival email");
     }
 
     #[test]

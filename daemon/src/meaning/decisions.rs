@@ -278,6 +278,26 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !conditional(&text, cues),
             0.7,
         ),
+        // "Okay, so C12 Tuesday, B07 Wednesday." after the crew weighed which turbine goes first.
+        (
+            concludes_in_few_words(sentences, at, &text, by_chair, cues)
+                && !cues.remark.is_match(&text)
+                && !cues.meeting_flow.is_match(&text),
+            0.7,
+        ),
+        // "Good. We take Reyes." after the room talked the case through.
+        (
+            states_the_plan_unopposed(sentences, at, &text, by_chair, cues)
+                && !objections_asked_after(sentences, at, cues)
+                && !own_promise
+                && !cues.habitual.is_match(&text)
+                && !cues.request.is_match(&text)
+                && !cues.remark.is_match(&text)
+                && !cues.meeting_flow.is_match(&text)
+                && !puts_a_proposal(&text, cues)
+                && !conditional(&text, cues),
+            0.65,
+        ),
         // "Okay, guest list closes at five, and anything after goes through Marcus." "Fine."
         (
             cues.summary_opener.is_match(&text)
@@ -950,6 +970,128 @@ fn summed_up_before_moving_on(sentences: &[Sentence], at: usize, text: &str, by_
         .map(|said| said.text.as_str())
         .collect();
     shares_two_telling_words(text, &discussed, cues)
+}
+
+/// How many sentences back a conclusion in a few words, or a plan the chair states, looks for
+/// the talk it closes.
+const CONCLUDED_DISCUSSED_SENTENCES: usize = 8;
+
+/// The most words of a conclusion without a verb, its opening words left out.
+const CONCLUSION_MAX_WORDS: usize = 14;
+
+/// How many of `words` (lower case) open the sentence as a conclusion's opening words ("Okay,
+/// so C12 Tuesday": 2), none when no word among them closes ("So eight thousand reais.").
+fn opening_words(words: &[String], cues: &Cues) -> usize {
+    let language = cues.language;
+    let opening = words
+        .iter()
+        .take_while(|word| {
+            language.conclusion_openers.contains(&word.as_str()) || language.conclusion_fillers.contains(&word.as_str())
+        })
+        .count();
+    let closes = words[..opening]
+        .iter()
+        .any(|word| language.conclusion_openers.contains(&word.as_str()));
+    if closes {
+        opening
+    } else {
+        0
+    }
+}
+
+/// Whether the main clause of `words` (lower case; up to a word that opens a clause of its own,
+/// "until", "who") has a verb: an auxiliary, a modal, a common verb, a subject pronoun, or a
+/// contracted verb ("we'll", "that's"; not "Hartley's").
+fn has_a_verb(words: &[String], cues: &Cues) -> bool {
+    let language = cues.language;
+    words
+        .iter()
+        .take_while(|word| !language.clause_enders.contains(&word.as_str()))
+        .any(|word| {
+            language.clause_verbs.contains(&word.as_str())
+                || language.contracted_verbs.iter().any(|ending| word.ends_with(ending))
+                || word
+                    .strip_suffix("'s")
+                    .is_some_and(|stem| language.is_contracted_after.contains(&stem))
+        })
+}
+
+/// The sentences others said in the `window` sentences before the one at `at`.
+fn said_by_others_before(sentences: &[Sentence], at: usize, window: usize) -> Vec<&str> {
+    sentences[at.saturating_sub(window)..at]
+        .iter()
+        .filter(|said| said.speaker != sentences[at].speaker)
+        .map(|said| said.text.as_str())
+        .collect()
+}
+
+/// Whether `text` is whoever runs the meeting closing the talk in a few words without a verb,
+/// after an opening word ("Okay, so C12 Tuesday, B07 Wednesday.", "Fine, generator from six to
+/// nine until the new controller is in.", "Then Hartley's, over Christmas."): at least two
+/// words that say something, one of which others said just before. Not the meeting's own
+/// business ("Okay, two things.", "Right, next item.", "Okay, thanks, everyone.", "Okay, hands
+/// up for a hundred and twenty."), an estimate ("Right, roughly an hour of downtime."), or who
+/// is next ("And Tomasz, the pour itself.", "Okay, Callum first then, and Priya second.").
+fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
+    if !by_chair || sentences[at].is_question() {
+        return false;
+    }
+    let language = cues.language;
+    let words = text::lower_words(text);
+    let opened = opening_words(&words, cues);
+    let conclusion = &words[opened..];
+    let participants: Vec<String> = sentences
+        .iter()
+        .filter_map(|s| s.speaker.as_deref())
+        .flat_map(text::lower_words)
+        .collect();
+    if opened == 0
+        || conclusion.len() > CONCLUSION_MAX_WORDS
+        || has_a_verb(conclusion, cues)
+        || conclusion
+            .iter()
+            .any(|word| language.conclusion_not_words.contains(&word.as_str()) || participants.contains(word))
+    {
+        return false;
+    }
+    let conclusion = conclusion.join(" ");
+    cues.telling_words(&conclusion).len() >= 2
+        && shares_a_telling_word(
+            &conclusion,
+            said_by_others_before(sentences, at, CONCLUDED_DISCUSSED_SENTENCES),
+            cues,
+        )
+}
+
+/// Whether `text` is whoever runs the meeting stating in the present what the room does ("Good.
+/// We take Reyes.", "Okay, we drop the Collector."), on something others were just talking
+/// about, and the next speaker does not object ("No, …", "But …"). Not choices laid out ("We
+/// lose the wall, or we fly the truss.").
+fn states_the_plan_unopposed(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
+    if !by_chair || sentences[at].is_question() {
+        return false;
+    }
+    let language = cues.language;
+    let words = text::lower_words(text);
+    let opened = opening_words(&words, cues);
+    let by_the_room = words
+        .get(opened)
+        .is_some_and(|word| language.room_subjects.contains(&word.as_str()));
+    // "We lose the wall, or we fly the front truss": choices laid out, not one made.
+    let choices = words.iter().any(|word| word == language.or_word);
+    if !by_the_room || choices || !plans_something(text, false, cues) {
+        return false;
+    }
+    let objected = text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .and_then(|reply| text::lower_words(&reply.text).into_iter().next())
+        .is_some_and(|first| language.objection_openers.contains(&first.as_str()));
+    !objected
+        && shares_a_telling_word(
+            text,
+            said_by_others_before(sentences, at, CONCLUDED_DISCUSSED_SENTENCES),
+            cues,
+        )
 }
 
 /// How many sentences back a choice closed by "then" looks for the option it takes up.
@@ -2605,9 +2747,11 @@ mod tests {
             "Okay, fifteen percent off cleanings for February. Sam, the reminders?",
         ));
         assert!(decisions(&not_chair).is_empty());
+        // Without turning to anyone, the same few words still close the talk (see
+        // `concludes_in_few_words`).
         let mut alone = talk.to_vec();
         alone.push(("Maya", "Okay, fifteen percent off cleanings for February."));
-        assert!(decisions(&alone).is_empty());
+        assert_eq!(decisions(&alone).len(), 1);
     }
 
     #[test]
@@ -2639,5 +2783,79 @@ mod tests {
             "From now, I guess.",
             "From now, I'm taking the early train.",
         ]);
+    }
+
+    /// A crew meeting Mette runs (she speaks most): the crew weighs two turbines, then Mette
+    /// says `closing`, and `reply` answers her when there is one.
+    fn turbines(closing: &'static str, reply: Option<(&'static str, &'static str)>) -> Vec<Decision> {
+        let mut lines = vec![
+            ("Mette", "Morning. Two turbines down this week."),
+            ("Mette", "Anders, what do you think?"),
+            (
+                "Anders",
+                "The gearbox has been down nine days, so I would do the gearbox first.",
+            ),
+            ("Tom", "The blades can wait a day, the inspection was clean."),
+            ("Mette", closing),
+        ];
+        lines.extend(reply);
+        decisions(&lines)
+    }
+
+    #[test]
+    fn the_chair_closing_the_talk_in_a_few_words_without_a_verb_decides() {
+        for closing in [
+            "Okay, so gearbox Tuesday, blades Wednesday.",
+            "Fine, the gearbox first until the new motor is in.",
+            "Right, the gearbox on Tuesday, the blades on Wednesday.",
+        ] {
+            assert_eq!(turbines(closing, None).len(), 1, "{closing}");
+        }
+        for closing in [
+            // The meeting's own business, an estimate, who is next.
+            "Okay, two things about the gearbox.",
+            "Right, next item, the blades.",
+            "Okay, thanks, everyone, good gearbox work.",
+            "Okay, roughly nine days of gearbox downtime.",
+            "Okay, Anders first, then Tom on the gearbox.",
+            // No word that closes ("So …" repeats), one thing named, nothing the crew said.
+            "So gearbox Tuesday, blades Wednesday.",
+            "Okay, the gearbox.",
+            "Okay, the parking rota.",
+            // A verb: other rules judge it.
+            "Okay, I think the gearbox might be Tuesday.",
+        ] {
+            assert!(turbines(closing, None).is_empty(), "{closing}");
+        }
+        // From anyone but the one running the meeting, a few words settle nothing.
+        let from_tom = decisions(&[
+            ("Mette", "Morning. Two turbines down this week."),
+            ("Mette", "Anders, what do you think?"),
+            ("Mette", "Tom?"),
+            (
+                "Anders",
+                "The gearbox has been down nine days, so I would do the gearbox first.",
+            ),
+            ("Tom", "Okay, so gearbox Tuesday, blades Wednesday."),
+        ]);
+        assert!(from_tom.is_empty(), "{from_tom:?}");
+    }
+
+    #[test]
+    fn the_chair_stating_what_the_room_does_unopposed_decides() {
+        let taken = turbines("Okay, we fix the gearbox first and the blades after it.", None);
+        assert_eq!(taken.len(), 1, "{taken:?}");
+        let objected = turbines(
+            "Okay, we fix the gearbox first and the blades after it.",
+            Some(("Anders", "No, the motor isn't here yet.")),
+        );
+        assert!(objected.is_empty(), "{objected:?}");
+        for closing in [
+            "We fix the gearbox first, or we fix the blades first.",
+            "We'll see how the gearbox looks on Tuesday.",
+            "We got the gearbox going last winter.",
+        ] {
+            assert!(turbines(closing, None).is_empty(), "{closing}");
+        }
     }
 }

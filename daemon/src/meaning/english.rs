@@ -821,7 +821,7 @@ pub static ENGLISH: Language = Language {
     ],
     delivery_doing: "deliver",
     // "can you …", "please …": the addressee is asked to do something.
-    request: r"\b(?:(?:would\s+you\s+mind|(?:would|are)\s+you\s+(?:be\s+)?up\s+for)\s+(?P<minding>[a-z]+ing\b)|(?:it'd|it would)\s+be\s+(?:great|good|helpful|brilliant|lovely|ideal|nice)\s+if\s+you\s+could\s+|any\s+chance\s+you\s+could\s+|can\s+i\s+ask\s+you\s+to\s+|would\s+you\s+be\s+(?:good|kind)\s+enough\s+to\s+|(?:can|could|would|will)\s+you\s+(?:please\s+|maybe\s+|also\s+|just\s+|quickly\s+|ever\s+)?|please\s+|kindly\s+|(?:make\s+sure|be\s+sure|don't\s+forget|remember)\s+(?:that\s+)?(?:you\s+|to\s+)|(?:i need|i'd like|i want|i'd love|what i (?:do |really )?(?:need|want) is)\s+(?:for\s+)?you\s+to\s+|(?P<obliged>(?:you'll|you)\s+(?:really\s+|just\s+|also\s+|still\s+)?(?:need|have)\s+to\s+|you've\s+got\s+to\s+|you're\s+going\s+to\s+(?:need|have)\s+to\s+)|(?:^|,\s+|\bso\s+)(?P<you>you\s+(?:also\s+)?)?(?P<imperative>take|make\s+(?:the|a|an|up|copies|sure\s+(?:the|it|it's|they|they're|everything|everyone|all|we|our|your))|do|handle|own|cover|grab|pick up|run|lead|draft|write|send|book|call|ring|check|review|update|fix|sort out|look after|chase|prepare|get|bring|put|pop|nip|set up|sort|organise|organize|arrange|email|contact|ping|ask|find|order|buy|print|pay|submit|clean|shift|swap|remove|schedule|confirm|follow up|circulate|forward|collect|deliver|tidy|brief|invite|reach out|look into|get in touch|give|tell|inform|notify|escalate|post)\b)(?P<verb>[a-z'-]*)(?P<rest>[^,.;?!]*)",
+    request: r"\b(?:(?:would\s+you\s+mind|(?:would|are)\s+you\s+(?:be\s+)?up\s+for)\s+(?P<minding>[a-z]+ing\b)|(?:it'd|it would)\s+be\s+(?:great|good|helpful|brilliant|lovely|ideal|nice)\s+if\s+you\s+could\s+|any\s+chance\s+you\s+could\s+|can\s+i\s+ask\s+you\s+to\s+|would\s+you\s+be\s+(?:good|kind)\s+enough\s+to\s+|(?:can|could|would|will)\s+you\s+(?:please\s+|maybe\s+|also\s+|just\s+|quickly\s+|ever\s+)?|please\s+|kindly\s+|(?:make\s+sure|be\s+sure|don't\s+forget|remember)\s+(?:that\s+)?(?:you\s+|to\s+)|(?:i need|i'd like|i want|i'd love|what i (?:do |really )?(?:need|want) is)\s+(?:for\s+)?you\s+to\s+|(?P<obliged>(?:you'll|you)\s+(?:really\s+|just\s+|also\s+|still\s+)?(?:need|have)\s+to\s+|you've\s+got\s+to\s+|you're\s+going\s+to\s+(?:need|have)\s+to\s+)|(?:^|,\s+|\bso\s+)(?P<you>you\s+)?(?:also\s+|just\s+)?(?P<imperative>take|make\s+(?:the|a|an|up|copies|sure\s+(?:the|it|it's|they|they're|everything|everyone|all|we|our|your))|do|handle|own|cover|grab|pick up|run|lead|draft|write|send|book|call|ring|check|review|update|fix|sort out|look after|chase|prepare|get|bring|put|pop|nip|set up|sort|organise|organize|arrange|email|contact|ping|ask|find|order|buy|print|pay|submit|clean|shift|swap|remove|schedule|confirm|follow up|circulate|forward|collect|deliver|tidy|brief|invite|reach out|look into|get in touch|give|tell|inform|notify|escalate|post)\b)(?P<verb>[a-z'-]*)(?P<rest>[^,.;?!]*)",
     // "would you mind?": a request whose task was said just before; ", yeah?": a tag that leaves
     // an order an order ("Priya, get me a draft by Monday, yeah?").
     // An offer ("I can keep him warm till then", "I could get two of my folks on it tomorrow",
@@ -831,6 +831,11 @@ pub static ENGLISH: Language = Language {
     offer_taken: r"^(?:(?:okay|ok|yes|yeah|great|brilliant|lovely|perfect|oh|sure|fine|right)[,.!]?\s+)*(?:please\s+do|do\s+it|do\s+that|yes\s+please|go\s+for\s+it|go\s+ahead|go\s+on(?:,?\s+then)?|(?:that\s+would|that'd|that\s+will|that'll)\s+be\s+(?:very\s+|really\s+|so\s+|a\s+)?(?:helpful|great|brilliant|lovely|perfect|ideal|good|big\s+help|help))\b",
     // … or turned down ("No need, Carol already has.", "Don't worry, it's sorted.").
     offer_declined: r"^(?:(?:oh|ah|no|nah|thanks|cheers)[,.!]?\s+)*(?:no\s+need|no\s+thanks|no\s+thank\s+you|don't\s+(?:worry|bother)|not\s+necessary|there's\s+no\s+need|(?:it's|that's)\s+(?:already\s+)?(?:sorted|done|been\s+done|taken\s+care\s+of))\b",
+    // An offer put as a question ("Should I write to the VC office formally?", "Do you want me to
+    // ring them?") …
+    offer_asked: r"^(?:(?:okay|ok|so|and|then|right|well)[,]?\s+)*(?:should\s+i|shall\s+i|(?:do\s+)?you\s+want\s+me\s+to|want\s+me\s+to|would\s+you\s+like\s+me\s+to|would\s+it\s+help\s+if\s+i)\s+(?:also\s+|just\s+|maybe\s+|quickly\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    // … and the answer that takes it up ("Yes, ma'am, please.", "If you could.", "Please.").
+    offer_asked_taken: r"^(?:(?:oh|okay|ok)[,.!]?\s+)*(?:yes|yeah|yep|yup|sure|please|absolutely|definitely|of\s+course|go\s+(?:ahead|for\s+it)|do\s+(?:it|that)|if\s+you\s+(?:could|would|can|don't\s+mind)|that\s+would\s+be\s+(?:great|helpful|good|brilliant|lovely|perfect))\b",
     // A date stated, not a time to do something by ("your flight is on", "the audit's").
     date_stated: r"(?:\bis|\bare|'s|'re|\bwas|\bwere)(?:\s+(?:on|at|in|for|due|until|till))?\s*$",
     past_comparisons: &["as", "like", "than"],
@@ -1109,6 +1114,65 @@ pub static ENGLISH: Language = Language {
         "good stuff",
         "no problem",
         "if",
+    ],
+    conclusion_openers: &["okay", "ok", "right", "alright", "fine", "good", "great", "then"],
+    conclusion_fillers: &["so", "and"],
+    clause_verbs: &[
+        "i", "you", "we", "he", "she", "it", "they", "is", "are", "was", "were", "be", "been", "being", "am", "will",
+        "would", "can", "could", "should", "shall", "may", "might", "must", "do", "does", "did", "have", "has", "had",
+        "let's", "need", "needs", "want", "wants", "think", "know", "go", "goes", "get", "gets", "got", "say", "says",
+        "said", "see", "come", "comes", "make", "makes", "take", "takes", "keep", "keeps", "stay", "stays",
+    ],
+    contracted_verbs: &["'ll", "'re", "'m", "'ve", "'d", "n't"],
+    is_contracted_after: &[
+        "that", "it", "there", "here", "what", "who", "he", "she", "let", "where", "how",
+    ],
+    clause_enders: &[
+        "until", "till", "unless", "when", "if", "because", "once", "while", "who", "which", "where", "since",
+    ],
+    conclusion_not_words: &[
+        "things",
+        "thing",
+        "points",
+        "items",
+        "item",
+        "questions",
+        "issues",
+        "options",
+        "updates",
+        "update",
+        "topics",
+        "matters",
+        "minutes",
+        "agenda",
+        "next",
+        "back",
+        "moving",
+        "thanks",
+        "thank",
+        "sorry",
+        "welcome",
+        "please",
+        "bye",
+        "everyone",
+        "everybody",
+        "folks",
+        "guys",
+        "team",
+        "quick",
+        "question",
+        "idea",
+        "point",
+        "hands",
+        "vote",
+        "roughly",
+        "about",
+        "around",
+        "approximately",
+    ],
+    room_subjects: &["we"],
+    objection_openers: &[
+        "no", "but", "wait", "hang", "hold", "sorry", "actually", "disagree", "hmm",
     ],
     // A short assent or announcement that makes the plan said right after it decided ("Agreed,
     // then. The patch goes ahead.", "Let's do that. Texts go out this week.", "Right, this is how

@@ -97,6 +97,11 @@ pub struct Language {
     pub offer_taken: &'static str,
     /// … or turned down ("No need, Carol already has.").
     pub offer_declined: &'static str,
+    /// An offer put as a question ("Should I write to the VC office?", "Want me to ring them?")
+    /// …
+    pub offer_asked: &'static str,
+    /// … and the answer that takes it up ("Yes, please.", "If you could.").
+    pub offer_asked_taken: &'static str,
     /// A date stated, not a time to do something by: what comes before the date ends with a
     /// copula ("Ailsa, your flight is on Thursday").
     pub date_stated: &'static str,
@@ -196,6 +201,30 @@ pub struct Language {
     pub decision_then: &'static str,
     /// Words that make such a sentence no decision ("Okay, see you Thursday then."), lower case.
     pub then_not_decided: &'static [&'static str],
+    /// Words that open a conclusion said in a few words, or a plan the chair states ("Okay, so
+    /// C12 Tuesday, B07 Wednesday.", "Then Hartley's, over Christmas.", "Good. We take Reyes."),
+    /// lower case.
+    pub conclusion_openers: &'static [&'static str],
+    /// Words said among them that open nothing alone ("so" in "Okay, so …"; "So eight thousand
+    /// reais." only repeats a figure).
+    pub conclusion_fillers: &'static [&'static str],
+    /// Words that give a clause a verb: auxiliaries, modals, the commonest verbs and the subject
+    /// pronouns, lower case.
+    pub clause_verbs: &'static [&'static str],
+    /// Endings of a contracted verb ("we'll", "they're"), and the words whose "'s" is "is"
+    /// ("that's", "it's"; not "Hartley's").
+    pub contracted_verbs: &'static [&'static str],
+    pub is_contracted_after: &'static [&'static str],
+    /// Words that end a main clause, what follows being a clause of its own ("…until the new
+    /// controller is in", "…for anyone who cancels").
+    pub clause_enders: &'static [&'static str],
+    /// Words that make a few words the meeting's own business, not a conclusion ("Okay, two
+    /// things.", "Right, next item.", "Okay, thanks, everyone."), lower case.
+    pub conclusion_not_words: &'static [&'static str],
+    /// The room as the subject of a plan in the present ("we": "We take Reyes.").
+    pub room_subjects: &'static [&'static str],
+    /// First words of a reply that objects ("No, …", "But …", "Hang on").
+    pub objection_openers: &'static [&'static str],
     /// A short assent that makes the plan said right after it decided ("Agreed, then.").
     pub assent_before: &'static str,
     /// A sentence naming what the one beside it in the turn lays down ("That's the rule from
@@ -423,6 +452,8 @@ pub struct Cues {
     pub offer: Regex,
     pub offer_taken: Regex,
     pub offer_declined: Regex,
+    pub offer_asked: Regex,
+    pub offer_asked_taken: Regex,
     pub date_stated: Regex,
     pub tagged_order: Regex,
     pub request_bare: Regex,
@@ -516,6 +547,8 @@ impl Cues {
             offer: expand(language.offer),
             offer_taken: expand(language.offer_taken),
             offer_declined: expand(language.offer_declined),
+            offer_asked: expand(language.offer_asked),
+            offer_asked_taken: expand(language.offer_asked_taken),
             date_stated: expand(language.date_stated),
             tagged_order: expand(language.tagged_order),
             request_bare: expand(language.request_bare),
