@@ -509,7 +509,7 @@ impl LiveRun<'_> {
                     sequence: live.sequence,
                     start: from,
                     text: piece.text.clone(),
-                    confidence: piece.words_confidence(),
+                    confidence: piece.confidence,
                     audio: decoded.audio_between(from, to),
                 });
                 self.revisions.forgotten.fetch_add(forgotten as u64, Ordering::Relaxed);
@@ -580,7 +580,7 @@ impl LiveRun<'_> {
                     word: w.word.clone(),
                     start: w.start,
                     end: w.end,
-                    confidence: w.probability,
+                    confidence: piece.confidence,
                 })
             })
             .collect();

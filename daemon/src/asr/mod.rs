@@ -172,16 +172,6 @@ impl TextSegment {
         pieces
     }
 
-    /// How sure Whisper was of this piece's own words: the mean of their probabilities. Its
-    /// `confidence` is its whole window's (a sentence split from others shares theirs); this is
-    /// that, without word times.
-    pub fn words_confidence(&self) -> f32 {
-        if self.words.is_empty() {
-            return self.confidence;
-        }
-        self.words.iter().map(|w| w.probability).sum::<f32>() / self.words.len() as f32
-    }
-
     /// The same segment `seconds` later (from window or segment time to stream time).
     pub fn shifted(self, seconds: f64) -> Self {
         Self {
@@ -851,28 +841,6 @@ mod sentence_split_tests {
             ..spoken(&[("We", 10.0, 10.3), ("agreed.", 10.5, 10.7), ("Fine.", 10.7, 11.0)])
         };
         assert_eq!(untimed.clone().split_at_sentence_ends(), vec![untimed]);
-    }
-
-    #[test]
-    fn a_piece_is_as_sure_as_its_own_words_not_its_window() {
-        let mut piece = spoken(&[
-            ("Good", 10.0, 10.3),
-            ("point.", 10.3, 10.6),
-            ("Garbled", 11.0, 11.4),
-            ("noise.", 11.4, 12.0),
-        ]);
-        for (word, probability) in piece.words.iter_mut().zip([0.9, 0.7, 0.2, 0.1]) {
-            word.probability = probability;
-        }
-        let pieces = piece.split_at_sentence_ends();
-        assert_eq!(pieces[0].confidence, pieces[1].confidence, "both carry the window's");
-        assert!((pieces[0].words_confidence() - 0.8).abs() < 1e-6);
-        assert!((pieces[1].words_confidence() - 0.15).abs() < 1e-6);
-        let untimed = TextSegment {
-            words: Vec::new(),
-            ..pieces[1].clone()
-        };
-        assert_eq!(untimed.words_confidence(), untimed.confidence);
     }
 }
 

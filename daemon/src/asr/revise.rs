@@ -54,7 +54,7 @@ pub struct PublishedFinal {
     /// Stream seconds of its first sample.
     pub start: f64,
     pub text: String,
-    /// Whisper's confidence in `text` when it was published: the mean probability of its words.
+    /// Whisper's confidence in `text` when it was published (as `Transcript::confidence`).
     pub confidence: f32,
     pub audio: Vec<f32>,
 }
@@ -155,7 +155,7 @@ pub struct HeardWord {
     pub word: String,
     pub start: f64,
     pub end: f64,
-    /// Its probability (the mean of its tokens').
+    /// Of the piece of text it came in.
     pub confidence: f32,
 }
 
