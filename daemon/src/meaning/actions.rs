@@ -36,6 +36,9 @@ const PAST_STEM_MIN_CHARS: usize = 3;
 /// How sure something put to someone by name with a date, and taken on by them, is an item:
 /// no more than a statement handed over, as its wording may name no doing.
 const PUT_AND_TAKEN_CONFIDENCE: f32 = 0.6;
+/// The fewest words of an order put to someone by name without a verb the request table lists
+/// ("count the spares"; not "direct bookings", a topic handed over).
+const ORDER_MIN_WORDS: usize = 3;
 /// The most words of a sentence that only calls someone before what they are asked ("Ray, the
 /// transfer switch.").
 const CALLING_SENTENCE_MAX_WORDS: usize = 6;
@@ -532,7 +535,11 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             }),
             (None, None) => None,
         };
-        if let Some(put) = put {
+        if let Some(put) = put.or_else(|| {
+            vocative
+                .as_deref()
+                .and_then(|called| ordered_by_name_and_taken(sentences, at, text, &lower, called, cues))
+        }) {
             found.push((put.clause_start, put));
         }
     }
@@ -1075,6 +1082,83 @@ fn put_to_and_taken(
         .first()
         .is_some_and(|first| cues.language.due_leads.contains(&first.as_str()));
     (put.task.split_whitespace().count() >= HANDED_THING_MIN_WORDS && !only_a_time).then_some(put)
+}
+
+/// "Jesper, count everything in the container and make a list of what's missing." "Ja, okay.":
+/// a sentence that calls someone and goes on with a verb (after "also", "please", or a clause
+/// of why or when: "Jesper, since you're in the workshop on Thursday, count …"), taken on by
+/// them in the next turn, is their item, whatever the verb (the request table lists the common
+/// ones). The task runs to the end of the sentence. Not praise or a greeting ("Jesper, great
+/// work." "Thanks."), a question, a condition, the past, a negation or what others said.
+fn ordered_by_name_and_taken(
+    sentences: &[Sentence],
+    at: usize,
+    text: &str,
+    lower: &str,
+    called: &str,
+    cues: &Cues,
+) -> Option<Found> {
+    let sentence = &sentences[at];
+    let language = cues.language;
+    let reply = text::next_turn_from_someone_else(sentences, at).first()?;
+    let taken = reply.speaker.as_deref() == Some(called)
+        && sentence.speaker.as_deref() != Some(called)
+        && cues.acceptance.is_match(&cues.normalise(&reply.text));
+    let first = sentence.words.first()?;
+    if !taken
+        || first.raw != called
+        || first.punct_after != Some(',')
+        || sentence.is_question()
+        || cues.hedge.is_match(lower)
+        || cues.reported.is_match(lower)
+        || cues.past.is_match(lower)
+        || cues.negation.is_match(lower)
+        || cues.condition.is_match(lower)
+    {
+        return None;
+    }
+    // What follows "Name,": past the adverbs and a clause of why or when.
+    let mut rest = text[text.find(',')? + 1..].trim_start();
+    loop {
+        let word = rest.split_whitespace().next()?.to_lowercase();
+        if language.order_adverbs.contains(&word.as_str()) {
+            rest = rest[word.len()..].trim_start_matches([',', ' ']);
+        } else if language.order_preludes.contains(&word.as_str()) {
+            rest = rest[rest.find(',')? + 1..].trim_start();
+        } else {
+            break;
+        }
+    }
+    let mut words = rest.split_whitespace();
+    let verb = words.next()?;
+    let lowered = verb.to_lowercase();
+    let plain = verb.chars().all(|c| c.is_ascii_lowercase());
+    // "Amina, housekeeping and the plastic.", "Piotr, debounce is a good idea": a topic or a
+    // thing named, not an order.
+    let named_thing = lowered.ends_with(language.ing_ending)
+        || words
+            .next()
+            .is_some_and(|after| language.copulas.contains(&after.to_lowercase().as_str()));
+    if !plain
+        || named_thing
+        || language.not_orders.contains(&lowered.as_str())
+        || language.not_tasks.contains(&lowered.as_str())
+        || cues.is_stopword(&lowered)
+        || language.numbers.contains(&lowered.as_str())
+    {
+        return None;
+    }
+    let clause_start = text.len() - rest.len();
+    let clause = rest.trim_end_matches(['.', '!']);
+    let put = item_of_clause(
+        Owner::Known(called.to_owned()),
+        clause,
+        clause_start,
+        clause_start + clause.len(),
+        cues,
+        PUT_AND_TAKEN_CONFIDENCE,
+    );
+    (put.task.split_whitespace().count() >= ORDER_MIN_WORDS).then_some(put)
 }
 
 /// Whether `clause` says what was done: a verb in "-ed" that is no participle after "be",
@@ -2690,6 +2774,44 @@ mod tests {
         ]);
         assert_eq!(put.owner.as_deref(), Some("Esther"), "{put:?}");
         assert_eq!(put.task, "put a line in the pre-arrival email");
+    }
+
+    #[test]
+    fn an_order_to_someone_by_name_they_take_on_is_theirs_whatever_its_verb() {
+        for (order, task) in [
+            (
+                "Jesper, count everything in the container and make a list of what's missing.",
+                "count everything in the container and make a list of what's missing",
+            ),
+            (
+                "Jesper, since you're in the workshop anyway, count the spares.",
+                "count the spares",
+            ),
+            ("Jesper, please tag the faulty harnesses.", "tag the faulty harnesses"),
+        ] {
+            let counted = one(&[("Mette", order), ("Jesper", "Sure.")]);
+            assert_eq!(counted.owner.as_deref(), Some("Jesper"), "{order}: {counted:?}");
+            assert_eq!(counted.task, task);
+        }
+        for (said, reply) in [
+            // Not taken on, or not by whoever was called.
+            ("Jesper, count the spares.", "Why me?"),
+            // Praise, a greeting, a question, the past, a condition.
+            ("Jesper, great work on the blades.", "Sure."),
+            ("Jesper, welcome back to the crew.", "Sure."),
+            ("Jesper, count the spares?", "Sure."),
+            ("Jesper, counted the spares yesterday.", "Sure."),
+            ("Jesper, if the boat is late, count the spares.", "Sure."),
+            // A topic or a thing named, handed over to talk about.
+            ("Jesper, housekeeping and the spares.", "Sure."),
+            ("Jesper, debounce is a good idea.", "Sure."),
+            ("Jesper, direct bookings.", "Sure."),
+        ] {
+            let found = items(&[("Mette", said), ("Jesper", reply)]);
+            assert!(found.is_empty(), "{said} {reply}: {found:?}");
+        }
+        let other = items(&[("Mette", "Jesper, count the spares."), ("Anders", "Sure.")]);
+        assert!(other.is_empty(), "{other:?}");
     }
 
     #[test]

@@ -149,6 +149,19 @@ pub struct Language {
     /// the hand-over is said) for a thing named between them.
     pub hand_over: &'static str,
     pub not_tasks: &'static [&'static str],
+    /// Words after a name called that make the sentence no order ("Jesper, great work.",
+    /// "Maria, welcome back."), lower case.
+    pub not_orders: &'static [&'static str],
+    /// Words opening a clause that gives the reason or the moment for an order, skipped to find
+    /// its verb ("Jesper, since you're in the workshop Thursday, count the spares.").
+    pub order_preludes: &'static [&'static str],
+    /// Words between a name called and the order's verb ("Esther, also put …").
+    pub order_adverbs: &'static [&'static str],
+    /// The ending of a word that names an activity, no order, after a name called ("Amina,
+    /// housekeeping and the plastic.").
+    pub ing_ending: &'static str,
+    /// The verb "be" after a word that makes it a thing named ("Piotr, debounce is a good idea").
+    pub copulas: &'static [&'static str],
     /// Verbs in `not_tasks` mostly said of the meeting itself ("I'll repeat that") that are
     /// tasks when a time comes with them ("I'll repeat the test at nine").
     pub tasks_when_dated: &'static [&'static str],
