@@ -1120,9 +1120,10 @@ fn ordered_by_name_and_taken(
     // What follows "Name,": past the adverbs and a clause of why or when.
     let mut rest = text[text.find(',')? + 1..].trim_start();
     loop {
-        let word = rest.split_whitespace().next()?.to_lowercase();
+        let token = rest.split_whitespace().next()?;
+        let word = token.to_lowercase();
         if language.order_adverbs.contains(&word.as_str()) {
-            rest = rest[word.len()..].trim_start_matches([',', ' ']);
+            rest = rest[token.len()..].trim_start_matches([',', ' ']);
         } else if language.order_preludes.contains(&word.as_str()) {
             rest = rest[rest.find(',')? + 1..].trim_start();
         } else {
