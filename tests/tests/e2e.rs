@@ -150,7 +150,9 @@ const JFK_WORD_PROBABILITIES: [(&str, f64); 22] = [
 /// Issue 3: word timestamps from the alignment heads: every word of the text, in order, inside
 /// its segment, and where the words were really spoken (jfk: the second "ask" follows the
 /// pause at about 8 s; "country" ends the recording before 11 s). Each word's probability is
-/// the reference's within 0.06 (our weights compute in float16 where faster-whisper's do not).
+/// the reference's within 0.08 (our decoder computes in float16 where faster-whisper's does not:
+/// 0.05 apart at most on this machine; a row off by one or a softmax over the wrong tokens is
+/// far more).
 #[test]
 fn word_timestamps_follow_the_speech() {
     let jfk = artifact("jfk").join("jfk.wav");
@@ -208,7 +210,7 @@ fn word_timestamps_follow_the_speech() {
     for ((word, ours), (reference_word, reference)) in probabilities.iter().zip(JFK_WORD_PROBABILITIES) {
         assert_eq!(word, reference_word, "{probabilities:?}");
         assert!(
-            (ours - reference).abs() <= 0.06,
+            (ours - reference).abs() <= 0.08,
             "'{word}': probability {ours}, faster-whisper's {reference}"
         );
     }
