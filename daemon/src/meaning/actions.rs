@@ -386,11 +386,14 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     // "Should I write to the VC office formally?" "Yes, please.": an offer asked and taken up is
     // the asker's item; not asked right after taking something on ("Sure. Do you want me to
     // prioritise the bigger stores?" asks how to do it).
-    let just_took_on = at
-        .checked_sub(1)
-        .map(|before| &sentences[before])
-        .is_some_and(|before| before.turn == sentence.turn && cues.agreement.is_match(&cues.normalise(&before.text)));
-    if found.is_empty() && sentence.is_question() && !just_took_on && offer_asked_taken_up(sentences, at, cues) {
+    let just_took_on = || {
+        at.checked_sub(1)
+            .map(|before| &sentences[before])
+            .is_some_and(|before| {
+                before.turn == sentence.turn && cues.agreement.is_match(&cues.normalise(&before.text))
+            })
+    };
+    if found.is_empty() && sentence.is_question() && offer_asked_taken_up(sentences, at, cues) && !just_took_on() {
         if let (Some(speaker), Some(captures)) = (sentence.speaker.clone(), cues.offer_asked.captures(text)) {
             let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
             let rest = captures.name("rest").map_or("", |m| m.as_str());
@@ -907,11 +910,7 @@ fn handed_statement(
                 && !cues.language.determiners.contains(&own.as_str())
         });
     // "Tanisha, the setup is yours." "Okay.": work, since it was taken on.
-    let taken_on = text::next_turn_from_someone_else(sentences, at)
-        .first()
-        .is_some_and(|reply| {
-            reply.speaker.as_deref() == Some(owner.as_str()) && cues.acceptance.is_match(&cues.normalise(&reply.text))
-        });
+    let taken_on = taken_on_by(sentences, at, &owner, cues);
     let thing_named = own_thing.clone().or_else(|| {
         clause
             .find(&called)
@@ -1025,11 +1024,11 @@ fn put_to_and_taken(
     cues: &Cues,
 ) -> Option<Found> {
     let sentence = &sentences[at];
-    let reply = text::next_turn_from_someone_else(sentences, at).first()?;
-    let taken = reply.speaker.as_deref() == Some(called)
-        && sentence.speaker.as_deref() != Some(called)
-        && cues.acceptance.is_match(&cues.normalise(&reply.text));
-    if !taken || sentence.is_question() || cues.hedge.is_match(lower) || cues.reported.is_match(lower) {
+    if !taken_on_by(sentences, at, called, cues)
+        || sentence.is_question()
+        || cues.hedge.is_match(lower)
+        || cues.reported.is_match(lower)
+    {
         return None;
     }
     // The first clause that holds a time to do it by ("by Friday", "before we sail"), up to
@@ -1100,12 +1099,8 @@ fn ordered_by_name_and_taken(
 ) -> Option<Found> {
     let sentence = &sentences[at];
     let language = cues.language;
-    let reply = text::next_turn_from_someone_else(sentences, at).first()?;
-    let taken = reply.speaker.as_deref() == Some(called)
-        && sentence.speaker.as_deref() != Some(called)
-        && cues.acceptance.is_match(&cues.normalise(&reply.text));
     let first = sentence.words.first()?;
-    if !taken
+    if !taken_on_by(sentences, at, called, cues)
         || first.raw != called
         || first.punct_after != Some(',')
         || sentence.is_question()
@@ -1248,6 +1243,16 @@ fn offer_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
         .iter()
         .find(|said| !said.is_question())
         .is_some_and(|said| cues.offer_taken.is_match(&cues.normalise(&said.text)))
+}
+
+/// Whether the next turn, someone else's, is `called`'s and opens by taking on what the sentence
+/// at `at` put to them ("Okay.", "Will do.", "Friday, fine.").
+fn taken_on_by(sentences: &[Sentence], at: usize, called: &str, cues: &Cues) -> bool {
+    text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|reply| {
+            reply.speaker.as_deref() == Some(called) && cues.acceptance.is_match(&cues.normalise(&reply.text))
+        })
 }
 
 /// Whether the next turn, someone else's, says yes to what the question at `at` offered

@@ -1040,27 +1040,34 @@ fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chai
     let words = text::lower_words(text);
     let opened = opening_words(&words, cues);
     let conclusion = &words[opened..];
-    let participants: Vec<String> = sentences
-        .iter()
-        .filter_map(|s| s.speaker.as_deref())
-        .flat_map(text::lower_words)
-        .collect();
     if opened == 0
         || conclusion.len() > CONCLUSION_MAX_WORDS
         || has_a_verb(conclusion, cues)
         || conclusion
             .iter()
-            .any(|word| language.conclusion_not_words.contains(&word.as_str()) || participants.contains(word))
+            .any(|word| language.conclusion_not_words.contains(&word.as_str()))
     {
         return false;
     }
-    let conclusion = conclusion.join(" ");
-    cues.telling_words(&conclusion).len() >= 2
+    let joined = conclusion.join(" ");
+    cues.telling_words(&joined).len() >= 2
         && shares_a_telling_word(
-            &conclusion,
+            &joined,
             said_by_others_before(sentences, at, CONCLUDED_DISCUSSED_SENTENCES),
             cues,
         )
+        && !names_a_participant(conclusion, sentences)
+}
+
+/// Whether one of `words` (lower case) is the name of someone speaking in the meeting.
+fn names_a_participant(words: &[String], sentences: &[Sentence]) -> bool {
+    let mut speakers: Vec<&str> = sentences.iter().filter_map(|s| s.speaker.as_deref()).collect();
+    speakers.sort_unstable();
+    speakers.dedup();
+    speakers
+        .iter()
+        .flat_map(|speaker| text::lower_words(speaker))
+        .any(|name| words.contains(&name))
 }
 
 /// Whether `text` is whoever runs the meeting stating in the present what the room does ("Good.
