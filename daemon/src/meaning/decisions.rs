@@ -896,6 +896,15 @@ fn closed_by_then(text: &str) -> bool {
     words.len() >= 2 && words.last().is_some_and(|last| last == "then")
 }
 
+/// The sentences others said in the `window` sentences before the one at `at`.
+fn said_by_others_before(sentences: &[Sentence], at: usize, window: usize) -> Vec<&str> {
+    sentences[at.saturating_sub(window)..at]
+        .iter()
+        .filter(|said| said.speaker != sentences[at].speaker)
+        .map(|said| said.text.as_str())
+        .collect()
+}
+
 /// How many sentences back an order that settles a matter looks for the matter.
 const ORDER_DISCUSSED_SENTENCES: usize = 4;
 
@@ -924,10 +933,7 @@ fn settles_by_order(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
     {
         return false;
     }
-    let discussed = sentences[at.saturating_sub(ORDER_DISCUSSED_SENTENCES)..at]
-        .iter()
-        .filter(|said| said.speaker != sentences[at].speaker)
-        .map(|said| said.text.as_str());
+    let discussed = said_by_others_before(sentences, at, ORDER_DISCUSSED_SENTENCES);
     shares_a_telling_word(&words[verb_at + 1..].join(" "), discussed, cues)
 }
 
@@ -964,11 +970,7 @@ fn summed_up_before_moving_on(sentences: &[Sentence], at: usize, text: &str, by_
     if !(opened && turns_to_someone) {
         return false;
     }
-    let discussed: Vec<&str> = sentences[at.saturating_sub(SUMMED_UP_DISCUSSED_SENTENCES)..at]
-        .iter()
-        .filter(|said| said.speaker != sentence.speaker)
-        .map(|said| said.text.as_str())
-        .collect();
+    let discussed = said_by_others_before(sentences, at, SUMMED_UP_DISCUSSED_SENTENCES);
     shares_two_telling_words(text, &discussed, cues)
 }
 
@@ -1014,15 +1016,6 @@ fn has_a_verb(words: &[String], cues: &Cues) -> bool {
                     .strip_suffix("'s")
                     .is_some_and(|stem| language.is_contracted_after.contains(&stem))
         })
-}
-
-/// The sentences others said in the `window` sentences before the one at `at`.
-fn said_by_others_before(sentences: &[Sentence], at: usize, window: usize) -> Vec<&str> {
-    sentences[at.saturating_sub(window)..at]
-        .iter()
-        .filter(|said| said.speaker != sentences[at].speaker)
-        .map(|said| said.text.as_str())
-        .collect()
 }
 
 /// Whether `text` is whoever runs the meeting closing the talk in a few words without a verb,
@@ -1155,10 +1148,7 @@ fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cu
     if !options_put && answer_taken {
         return false;
     }
-    let discussed = window
-        .iter()
-        .filter(|said| said.speaker != sentences[at].speaker)
-        .map(|said| said.text.as_str());
+    let discussed = said_by_others_before(sentences, at, CHOICE_DISCUSSED_SENTENCES);
     shares_a_telling_word(choice, discussed, cues)
 }
 
