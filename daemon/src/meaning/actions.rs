@@ -109,6 +109,17 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 }
             }
         }
+        if found.is_empty() {
+            if let Some((item, beside)) = placed_item(sentences, at, &text, cues, meeting_day)
+                .filter(|(item, _)| !findings.iter().any(|f| f.segments.contains(&item.segments[0])))
+            {
+                if let Some(beside) = beside.filter(|&beside| beside > at) {
+                    absorbed[beside] = true;
+                }
+                findings.push(item);
+                continue;
+            }
+        }
         let many = found.len() > 1;
         for (n, item) in found.into_iter().enumerate() {
             let mut owner = item.owner.clone();
@@ -363,7 +374,14 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             found.push((whole.start(), item(Owner::Open, &captures, cues, 0.7)));
             continue;
         };
-        found.push((whole.start(), item(Owner::Known(speaker), &captures, cues, 0.85)));
+        let mut promised = item(Owner::Known(speaker), &captures, cues, 0.85);
+        // "Monday I'll do a toolbox talk on it": the time said first dates it.
+        promised.due = promised.due.or_else(|| {
+            captures
+                .name("fronted")
+                .map(|when| when.as_str().trim().trim_end_matches([',', '.']).to_owned())
+        });
+        found.push((whole.start(), promised));
     }
     // "I can keep him warm till then." "Please do.": an offer taken up is a promise.
     if found.is_empty() && !sentence.is_question() && offer_taken_up(sentences, at, cues) {
@@ -416,6 +434,11 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             promised.due = promised.due.or(promise.when);
             found.push((promise.start, promised));
         }
+    }
+    if found.is_empty() {
+        found.extend(
+            result_promised(sentences, at, text, &lower, cues).map(|promised| (promised.clause_start, promised)),
+        );
     }
     // "can you …", "please …", "Joao, you take …"
     for captures in cues.request.captures_iter(text) {
@@ -713,10 +736,20 @@ fn due_in(text: &str, cues: &Cues) -> Option<String> {
 /// Where the first due date in `text` is, not counting an ordinal that a thing follows ("fix
 /// the printer on the second floor").
 fn due_found(text: &str, cues: &Cues) -> Option<std::ops::Range<usize>> {
-    cues.due
+    let found = cues
+        .due
         .find_iter(text)
-        .find(|found| !found.as_str().trim().is_empty() && !ordinal_of_a_thing(text, found, cues.language))
-        .map(|found| found.range())
+        .find(|found| !found.as_str().trim().is_empty() && !ordinal_of_a_thing(text, found, cues.language))?;
+    // A clock time is told from a count by what follows it ("before two and sign the log"):
+    // the word that joins the next clause is not part of the date.
+    let said = found.as_str().trim_end();
+    let end = match said.rsplit_once(' ') {
+        Some((kept, last)) if cues.language.clause_joins.contains(&last.to_lowercase().as_str()) => {
+            found.start() + kept.len()
+        }
+        _ => found.start() + said.len(),
+    };
+    Some(found.start()..end)
 }
 
 /// "the second floor", "the 3rd row": an ordinal with a noun after it, no day of the month.
@@ -1005,6 +1038,145 @@ fn handed_statement(
             confidence: HANDED_STATEMENT_CONFIDENCE,
         }),
     })
+}
+
+/// "That one's on me. Every site gets the updated sheet before tonight's shift.", "The
+/// induction sits with me anyway.", "The blade order goes to Elín, before noon today.", "Leave
+/// both of those with me, they'll be done before noon.": work said to be someone's by where it
+/// sits, the speaker's or a participant's (see `Language::placed`). The task is the thing
+/// said or, when that only points at it ("that one", "both of those"), the sentence beside it
+/// in the same turn, the next first, which says when; that sentence's place is returned too.
+/// Only with a time to do it by, or taken on by the one named: "Lunch is on me." and "That's
+/// on me, sorry." hand over no work. Not a question, nor said of the past, of what might be or
+/// of what others said, nor denied.
+fn placed_item(
+    sentences: &[Sentence],
+    at: usize,
+    text: &str,
+    cues: &Cues,
+    meeting_day: i64,
+) -> Option<(Finding, Option<usize>)> {
+    let sentence = &sentences[at];
+    if sentence.is_question() {
+        return None;
+    }
+    let captures = cues.placed.captures(text)?;
+    let lower = text.to_ascii_lowercase();
+    if is_hypothetical(&lower, cues)
+        || cues.past.is_match(&lower)
+        || cues.negation.is_match(&lower)
+        || cues.hedge.is_match(&lower)
+        || cues.reported.is_match(&lower)
+    {
+        return None;
+    }
+    let language = cues.language;
+    let thing = captures
+        .name("left")
+        .or_else(|| captures.name("thing"))?
+        .as_str()
+        .trim();
+    let speakers =
+        captures.name("left").is_some() || captures.name("mine").is_some() || captures.name("to_me").is_some();
+    let owner = if speakers {
+        sentence.speaker.clone()?
+    } else {
+        let name = captures
+            .name("possessor")
+            .or_else(|| captures.name("to_name"))?
+            .as_str();
+        if name.eq_ignore_ascii_case(language.you) {
+            vocative(sentence, cues).or_else(|| addressee(sentences, at))?
+        } else if sentences.iter().any(|s| s.speaker.as_deref() == Some(name)) {
+            // A participant: "KDC goes to Narok" sends a thing to a place.
+            name.to_owned()
+        } else {
+            return None;
+        }
+    };
+    if text::lower_words(thing)
+        .last()
+        .is_some_and(|last| language.owned_not_tasks.contains(&last.as_str()))
+    {
+        return None;
+    }
+    let same_turn = |beside: usize| {
+        sentences
+            .get(beside)
+            .filter(|s| s.turn == sentence.turn && !s.is_question())
+            .map(|s| (beside, cues.normalise(&s.text)))
+    };
+    let rest = captures.name("rest").map_or("", |m| m.as_str());
+    let own_due = due_or_event(rest, cues).or_else(|| due_or_event(text, cues));
+    let next = same_turn(at + 1).filter(|(_, said)| due_or_event(said, cues).is_some());
+    let (beside, task) = if points_only(thing, cues) {
+        // "That one's on me.": the sentence beside it says what (and maybe when); "Leave both
+        // of those with me, they'll be done before noon.": what was asked just before.
+        let previous = at.checked_sub(1).and_then(|before| {
+            let said = &sentences[before];
+            (said.turn == sentence.turn || own_due.is_some()).then(|| (before, cues.normalise(&said.text)))
+        });
+        let (beside, said) = match (next, previous) {
+            (Some(next), _) => next,
+            (_, Some(previous)) if !sentences[previous.0].is_question() || previous.0 + 1 == at => previous,
+            _ => return None,
+        };
+        if cues.past.is_match(&said.to_ascii_lowercase()) || says_what_was_done(&said, language) {
+            return None;
+        }
+        (Some(beside), said.trim_end_matches(['.', '!', '?']).to_owned())
+    } else {
+        // "The induction sits with me anyway. Tuesday morning, before the shift starts.": when
+        // said right after, about it ("Both will be done this morning.").
+        let continues = next.filter(|(_, said)| {
+            let first = text::lower_words(said).into_iter().next().unwrap_or_default();
+            due_found(said, cues).is_some_and(|due| due.start == 0) || points_only(&first, cues)
+        });
+        (
+            continues.filter(|_| own_due.is_none()).map(|(beside, _)| beside),
+            thing.to_owned(),
+        )
+    };
+    let due =
+        own_due.or_else(|| beside.and_then(|beside| due_or_event(&cues.normalise(&sentences[beside].text), cues)));
+    if due.is_none() && (speakers || !taken_on_by(sentences, at, &owner, cues)) {
+        return None;
+    }
+    let task = match &due {
+        Some(due) => task.replacen(due.as_str(), "", 1),
+        None => task,
+    };
+    let task = tidy_task(task.trim().trim_end_matches([',', '.', ';']).trim(), language);
+    let due_date = due
+        .as_deref()
+        .and_then(|d| dates::resolve(d, meeting_day, language))
+        .map(dates::iso);
+    let mut said = vec![sentence];
+    if let Some(beside) = beside {
+        said.push(&sentences[beside]);
+        said.sort_by_key(|s| s.seq);
+    }
+    let mut segments: Vec<u64> = said.iter().flat_map(|s| s.seqs.iter().copied()).collect();
+    segments.sort_unstable();
+    segments.dedup();
+    Some((
+        Finding {
+            id: finding_id("action", sentence, 0),
+            revision: 1,
+            segments,
+            start: said[0].start,
+            body: FindingBody::ActionItem(ActionItem {
+                text: said.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" "),
+                owner: Some(owner),
+                task,
+                due,
+                due_date,
+                said_by: sentence.speaker.clone(),
+                confidence: HANDED_STATEMENT_CONFIDENCE,
+            }),
+        },
+        beside,
+    ))
 }
 
 /// "Ailsa, the final list must go to the agent latest Thursday." "Will do.", "Gareth, minutes
@@ -1299,12 +1471,22 @@ fn says_how(text: &str, before: &[Sentence], cues: &Cues) -> Option<String> {
 
 /// Who is spoken of as they are done to: "she" is "her", "the area manager" stays.
 fn object_form(who: &str, language: &Language) -> String {
-    let who = who.to_lowercase();
+    let lower = who.to_lowercase();
     language
         .object_forms
         .iter()
-        .find(|(subject, _)| *subject == who)
-        .map_or(who.clone(), |(_, object)| (*object).to_owned())
+        .find(|(subject, _)| *subject == lower)
+        .map_or_else(
+            // A name keeps its capital ("talk to Marjorie"); "The committee" is lower case.
+            || {
+                if lower.contains(' ') {
+                    lower.clone()
+                } else {
+                    who.to_owned()
+                }
+            },
+            |(_, object)| (*object).to_owned(),
+        )
 }
 
 /// A promise said without "I'll".
@@ -1449,6 +1631,113 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
     }
     promises.sort_by_key(|promise| promise.start);
     promises
+}
+
+/// Whether a thing said only points at work said elsewhere ("that one", "those three", "both
+/// of those"): no word of its own but numbers.
+fn points_only(thing: &str, cues: &Cues) -> bool {
+    content_words(thing, cues)
+        .iter()
+        .all(|word| cues.language.numbers.contains(&word.as_str()))
+}
+
+/// A due date said in `text`, or an event as one ("before we leave this room").
+fn due_or_event(text: &str, cues: &Cues) -> Option<String> {
+    due_in(text, cues).or_else(|| {
+        cues.due_event
+            .find(text)
+            .map(|found| found.as_str().trim().trim_end_matches(['.', '!', '?', ',']).to_owned())
+    })
+}
+
+/// "The paper is half written on my laptop already, and it'll be finished before eleven.",
+/// "Before the end of the month it will be in.": a thing the speaker says will be done by a
+/// time is their promise, when their turn speaks of their own doing (a first-person word in
+/// it: "The parts will be in by Friday." alone is news of someone else's work). The task is the
+/// thing finished or, when only pointed at ("it", "they"), the clause or sentence before it in
+/// the turn. Not a question, under a condition, hedged, denied or reported.
+fn result_promised(sentences: &[Sentence], at: usize, text: &str, lower: &str, cues: &Cues) -> Option<Found> {
+    let sentence = &sentences[at];
+    let speaker = sentence.speaker.clone()?;
+    if sentence.is_question() {
+        return None;
+    }
+    let captures = cues.result_promised.captures(text)?;
+    let whole = captures.get(0)?;
+    let thing = captures.name("thing")?;
+    let rest = captures.name("rest").map_or("", |m| m.as_str());
+    let language = cues.language;
+    let before = &lower[..thing.start()];
+    if is_contingent(rest, cues)
+        || is_contingent(before, cues)
+        || cues.condition.is_match(lower)
+        || cues.hedge.is_match(lower)
+        || cues.negation.is_match(lower)
+        || cues.reported.is_match(lower)
+        || cues.past.is_match(lower)
+    {
+        return None;
+    }
+    let due = due_or_event(rest, cues).or_else(|| {
+        captures
+            .name("fronted")
+            .map(|when| when.as_str().trim().trim_end_matches([',', '.']).to_owned())
+    })?;
+    let turn: Vec<&Sentence> = sentences.iter().filter(|s| s.turn == sentence.turn).collect();
+    let own_doing = turn.iter().any(|s| {
+        s.words
+            .iter()
+            .any(|w| language.personal_leads.contains(&w.lower.as_str()))
+    });
+    if !own_doing {
+        return None;
+    }
+    let thing_said = thing.as_str().trim();
+    // "I'll be out of station for one week" says where someone will be.
+    let thing_lower = thing_said.to_lowercase();
+    if language.subject_pronouns.contains(&thing_lower.as_str())
+        && !language.thing_pronouns.contains(&thing_lower.as_str())
+    {
+        return None;
+    }
+    let said_before = text[..whole.start()].trim().trim_end_matches([',', ';', ':']);
+    let task = if !points_only(thing_said, cues) {
+        // "finish the samples", the determiner in lower case after the verb.
+        let thing_said = match thing_said.split_once(' ') {
+            Some((first, rest)) if language.determiners.contains(&first.to_lowercase().as_str()) => {
+                format!("{} {rest}", first.to_lowercase())
+            }
+            _ => thing_said.to_owned(),
+        };
+        format!("{} {thing_said}", language.result_doing)
+    } else if content_words(said_before, cues).len() >= 2 {
+        // "The paper is half written on my laptop already, and it'll be finished …"
+        said_before.to_owned()
+    } else {
+        // The sentence before in the turn: a reply's "it" is the request's own item.
+        let previous = &sentences[at.checked_sub(1)?];
+        if previous.turn != sentence.turn || previous.is_question() {
+            return None;
+        }
+        let said = cues.normalise(&previous.text);
+        // "Let me rework the plan. It'll be done before we board.": the time of an item already
+        // found there ("I'll …", "that's me"), which says when.
+        let already_an_item =
+            cues.commitment.is_match(&said) || cues.hand_over.is_match(&said) || cues.placed.is_match(&said);
+        if already_an_item || cues.past.is_match(&said.to_ascii_lowercase()) || says_what_was_done(&said, language) {
+            return None;
+        }
+        said.trim_end_matches(['.', '!', '?']).to_owned()
+    };
+    Some(Found {
+        owner: Owner::Known(speaker),
+        task: tidy_task(&task, language),
+        due: Some(due),
+        confidence: 0.6,
+        clause_start: thing.start().min(whole.start()),
+        clause_end: whole.end(),
+        needs_taker: false,
+    })
 }
 
 /// `rest` up to where another clause with its own subject starts ("the kit today and I'll book
@@ -3022,5 +3311,124 @@ mod tests {
             let found = items(&[("Ann", said), ("Bob", reply)]);
             assert!(found.iter().all(|item| item.owner.is_none()), "{reply}: {found:?}");
         }
+    }
+
+    #[test]
+    fn a_time_said_before_the_promise_dates_it() {
+        let talk = one(&[(
+            "Lachlan",
+            "Monday I'll do a toolbox talk on it, once for days and once for nights.",
+        )]);
+        assert_eq!(talk.owner.as_deref(), Some("Lachlan"));
+        assert_eq!(talk.task, "do a toolbox talk on it");
+        assert_eq!(talk.due.as_deref(), Some("Monday"));
+        let photos = one(&[("Kieran", "And this arvo I'll send the overhead team my photos.")]);
+        assert_eq!(photos.due.as_deref(), Some("this arvo"));
+        let page = one(&[("Devon", "Straight after this I'll page the resident again.")]);
+        assert_eq!(page.due.as_deref(), Some("Straight after this"));
+        // A clock time with the next clause after it dates the item and is no part of its task.
+        let cart = one(&[("Kwame", "I'll go through the cart before two and sign the log.")]);
+        assert_eq!(cart.due.as_deref(), Some("before two"));
+        assert_eq!(cart.task, "go through the cart and sign the log");
+        none_is_an_item(&[
+            "If the weather holds, tomorrow I'll check the cart.",
+            "Tomorrow I'll say a few words about safety.",
+            "He said tomorrow I'll check the cart.",
+        ]);
+    }
+
+    #[test]
+    fn someone_hearing_from_the_speaker_in_the_present_is_a_promise() {
+        let call = one(&[("Rhonda", "Then Marjorie hears from me this afternoon.")]);
+        assert_eq!(call.owner.as_deref(), Some("Rhonda"));
+        assert_eq!(call.task, "talk to Marjorie");
+        assert_eq!(call.due.as_deref(), Some("this afternoon"));
+        none_is_an_item(&["She said Marjorie hears from me this afternoon."]);
+    }
+
+    #[test]
+    fn work_said_to_sit_with_someone_is_theirs_with_a_time() {
+        // The speaker's: the thing named, or the sentence beside a pointer.
+        let induction = one(&[(
+            "Tomasz",
+            "The induction sits with me anyway. Tuesday morning, before the shift starts.",
+        )]);
+        assert_eq!(induction.owner.as_deref(), Some("Tomasz"));
+        assert_eq!(induction.task, "The induction");
+        assert_eq!(induction.due.as_deref(), Some("Tuesday morning"));
+        let sheet = one(&[(
+            "Camila",
+            "That one's on me. Every site gets the updated sheet by Friday.",
+        )]);
+        assert_eq!(sheet.owner.as_deref(), Some("Camila"));
+        assert_eq!(sheet.task, "Every site gets the updated sheet");
+        assert_eq!(sheet.due.as_deref(), Some("by Friday"));
+        let slot = one(&[(
+            "Elin",
+            "Booking the slot is on my side, along with the truck. Both will be done this morning.",
+        )]);
+        assert_eq!(slot.task, "Booking the slot");
+        assert_eq!(slot.due.as_deref(), Some("this morning"));
+        let left = one(&[
+            ("Rhonda", "The network desk needs to know about the schedule change."),
+            ("Walt", "Leave both of those with me, they'll be done before noon."),
+        ]);
+        assert_eq!(left.owner.as_deref(), Some("Walt"), "{left:?}");
+        assert_eq!(left.due.as_deref(), Some("before noon"));
+        // A participant's, by name.
+        let blades = one(&[
+            ("Elín", "Morning."),
+            ("Sigrún", "The blade order goes to Elín, before noon today."),
+        ]);
+        assert_eq!(blades.owner.as_deref(), Some("Elín"));
+        assert_eq!(blades.task, "The blade order");
+        let list = one(&[
+            ("Mutua", "Morning."),
+            ("Otieno", "The canteen list is Mutua's to get, by Friday."),
+        ]);
+        assert_eq!(list.owner.as_deref(), Some("Mutua"));
+        // A treat, blame, where a thing is, a place, the past, no time, denied, reported.
+        none_is_an_item(&[
+            "Lunch is on me tomorrow.",
+            "That's on me, sorry, I forgot it yesterday.",
+            "The keys are with me until Friday.",
+            "And the van goes to Narok on Thursday.",
+            "The induction sat with me last year.",
+            "The induction sits with me.",
+            "The induction isn't on me this week.",
+            "She said the induction is on me this week.",
+        ]);
+    }
+
+    #[test]
+    fn a_result_promised_by_a_time_with_the_speakers_own_doing_is_theirs() {
+        let paper = one(&[(
+            "Winnie",
+            "The paper is half written on my laptop already, and it'll be finished before eleven.",
+        )]);
+        assert_eq!(paper.owner.as_deref(), Some("Winnie"));
+        assert_eq!(paper.task, "The paper is half written on my laptop already");
+        assert_eq!(paper.due.as_deref(), Some("before eleven"));
+        let application = one(&[(
+            "Femke",
+            "The subsidy application I know from the solar panels. Before the end of the month it will be in.",
+        )]);
+        assert_eq!(application.owner.as_deref(), Some("Femke"));
+        assert_eq!(application.due.as_deref(), Some("Before the end of the month"));
+        let samples = one(&[("Rocío", "My lab has them. The samples will be ready by Friday.")]);
+        assert_eq!(samples.task, "finish the samples");
+        // News of others' work, where someone will be, under a condition, hedged, and the time
+        // of an item already found ("Let me …"), which is no second item.
+        none_is_an_item(&[
+            "The parts will be in by Friday.",
+            "I'll be out of station for one week.",
+            "If the supplier calls, I think it'll be done by Friday.",
+            "My guess is the report will maybe be ready by Friday.",
+        ]);
+        let once = items(&[(
+            "Kofi",
+            "Let me rework the oven loading plan. It'll be done before we board.",
+        )]);
+        assert_eq!(once.len(), 1, "{once:?}");
     }
 }

@@ -691,8 +691,9 @@ pub static ENGLISH: Language = Language {
     non_answer: r"\b(?:good question|don't know|do not know|dunno|no idea|not sure|unsure|nothing yet|(?:no one|no-one|nobody)(?:'s|'ll| has| will| is)? (?:knows?|said|saying|told|tells?|heard|confirmed|commit)|not a word|(?:has|have|does|do)(?:n't| not) (?:answered|answer|replied|reply|got back to|gotten back to|get back to)|your guess is as good as mine|who knows|let me (?:think|check|look|find out|get back|see)|(?:i'll|we'll|i will|we will) (?:have to )?(?:check|find out|get back|come back|look into|see)|come back to|(?:let's |we'll )?park (?:it|that|this)|take (?:it|that|this) offline|let's (?:leave|hold off|not open|not get into)|hold (?:it|that|this) over|heard nothing|still (?:looking|checking|working out|trying)|rather not (?:guess|say)|can't say|hard to say|haven't heard|not that i know|no, nothing|nothing from|we'll see|to be decided|tbd|i can't remember|no clue)\b",
     // How a reply takes a request on.
     acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|ya|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:i'll|i can|me)\s*[.!]?$|^(?:(?:by|on|before)\s+)?(?:WEEKDAYS|today|tonight|tomorrow|MONTHS)(?:\s+[a-z]+){0,2},\s+(?:fine|yes|yeah|yep|sure|okay|ok|no problem|will do|can do|no worries|done|deal)\b|^(?:(?:okay|ok|yes|yep|yeah|ya|ja|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|no worries|absolutely|of course|leave (?:that|this|it)(?:\s+one)?\s+(?:with|to)\s+me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|put (?:that|it) (?:down )?on me|can do|put me down|that's me|that'll be me|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah|ya|noted)\b",
-    // "I'll …": the speaker takes something on. `verb` and `rest` are the task.
-    commitment: r"(?:^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    // "I'll …": the speaker takes something on. `verb` and `rest` are the task; a time said
+    // first ("Monday I'll do a toolbox talk") is `fronted`.
+    commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "I'm ordering the kit today", "Right after this I tape off the bay".
     commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
     ongoing_not_tasks: &[
@@ -786,7 +787,7 @@ pub static ENGLISH: Language = Language {
     kept_doubles: "lsfz",
     vowels: "aeiou",
     // "the area manager gets an email from me tomorrow", "…is going to hear from me on Thursday".
-    from_me: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|which|what)[,]?\s+)(?P<whom>you|she|he|they|(?:the|their|our|your|his|her)\s+[a-z]+(?:\s+[a-z]+){0,2}?|[a-z]+)(?:(?:'ll|\s+will)?\s+(?:gets?|is\s+getting|are\s+getting)\s+(?:a|an|another)\s+(?P<what>call|email|e-mail|ring|text|message|note|letter|reminder|visit|bell)|\s+(?:is|are)\s+going\s+to\s+hear|(?:'ll|\s+will)\s+hear)\s+from\s+me\b(?P<rest>[^,.;?!]*)",
+    from_me: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|which|what)[,]?\s+)(?P<whom>you|she|he|they|(?:the|their|our|your|his|her)\s+[a-z]+(?:\s+[a-z]+){0,2}?|[a-z]+)(?:(?:'ll|\s+will)?\s+(?:gets?|is\s+getting|are\s+getting)\s+(?:a|an|another)\s+(?P<what>call|email|e-mail|ring|text|message|note|letter|reminder|visit|bell)|\s+(?:is|are)\s+going\s+to\s+hear|(?:'ll|\s+will)\s+hear|\s+hears)\s+from\s+me\b(?P<rest>[^,.;?!]*)",
     from_me_doing: &[
         ("call", "call"),
         ("email", "email"),
@@ -842,7 +843,26 @@ pub static ENGLISH: Language = Language {
     degree_as: "as",
     reasons_after_a_date: &["because", "so", "since", "as", "cause"],
     owned_not_tasks: &[
-        "pleasure", "fault", "mistake", "blame", "error", "honour", "honor", "loss", "bad",
+        "pleasure",
+        "fault",
+        "mistake",
+        "blame",
+        "error",
+        "honour",
+        "honor",
+        "loss",
+        "bad",
+        "lunch",
+        "dinner",
+        "breakfast",
+        "coffee",
+        "coffees",
+        "drinks",
+        "round",
+        "beer",
+        "beers",
+        "pizza",
+        "cake",
     ],
     present_not_promises: &[
         "suppose",
@@ -899,6 +919,16 @@ pub static ENGLISH: Language = Language {
     // belongs to someone named, or to the speaker; "Winston, the swap list, that's yours": the
     // thing named between (`called`, handed over at `handed`).
     hand_over: r"(?:^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|\s+(?P<handed_is>(?:is|are)\s+yours))\b|(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|(?P<own>(?:(?:the|this|that)\s+(?:[a-z-]+\s+){0,3})?[a-z-]+)(?:'s|\s+is|\s+are)\s+(?:mine|my\s+job)|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
+    // "That one's on me.", "The induction sits with me anyway.", "Booking the slot is on my
+    // side", "Leave both of those with me", "The blade order goes to Elín", "The letter is
+    // Mutua's to get", "both letters fall to you". "With me" only after a verb of staying or
+    // going ("the keys are with me" says where they are).
+    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+with\s+me|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?:sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))))\b(?P<rest>[^.;?!]*)",
+    // "It'll be live before we leave this room.", "they'll be done before noon", "Before the end
+    // of the month it will be in.", "notice will go up by lunch".
+    result_promised: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|so|then|yes|yeah|okay|ok|right)[,]?\s+)(?P<thing>(?:the|this|that|these|those|my|our|your)\s+[a-z'-]+(?:\s+[a-z'-]+){0,4}?|[a-z'-]+)(?:'ll|\s+will)\s+(?:be\s+(?:done|ready|finished|sorted|in|up|out|live|sent|filed|booked|fixed|posted|signed|submitted|with\s+you|in\s+your\s+[a-z]+|on\s+your\s+[a-z]+)|go\s+(?:out|up|in|off))\b(?P<rest>[^.;?!]*)",
+    thing_pronouns: &["it", "they"],
+    result_doing: "finish",
     // Verbs after "I'll" that promise nothing ("I'll say this", "I'll need help with that", the
     // meeting's own procedure: "I'll second that", "I'll entertain a motion to adjourn").
     not_orders: &[
@@ -1723,7 +1753,7 @@ pub static ENGLISH: Language = Language {
     bare_acceptance_verbs: &["take", "do", "handle", "sort", "grab", "cover", "own"],
     bare_acceptance_objects: &["", "it", "that", "this", "care"],
     vague_promise: ("try", &["", "my", "our", "it", "that", "this", "again", "harder"]),
-    due: r"\b(?:(?:(?:by|before|until|till|on|for|during|in|within|over|after|no later than|from)\s+(?:the\s+(?:ORDINALS)(?:\s+of\s+(?:MONTHS))?|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+(?:MONTHS))?|(?:MONTHS)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?|(?:a|one|two|three|four|five|six|a\s+couple\s+of|\d+)\s+(?:days?|weeks?|months?)|the\s+holidays|the\s+weekend)|(?:(?:by|before|until|till|on|for|during|in|within|after|at|no later than|from)\s+)?(?:the\s+)?(?:today|tonight|tomorrow(?:\s+(?:morning|afternoon|evening|night))?|this\s+(?:morning|afternoon|evening|arvo)|in\s+the\s+morning|end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:day|week|month|quarter|year|sprint)|end\s+of\s+(?:MONTHS)|eod|(?:this|next|the\s+following|the\s+next|coming)\s+(?:week|month|quarter|year|sprint|weekend|WEEKDAYS)|(?:WEEKDAYS)(?:'s\s+[a-z]+(?:-[a-z]+)?)?(?:\s+(?:morning|afternoon|evening|night|lunchtime|arvo))?(?:\s+at\s+(?:noon|midday|lunchtime|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)(?:\s+(?:o'clock|am|pm|thirty))?))?|first\s+thing(?:\s+(?:tomorrow(?:\s+morning)?|in\s+the\s+morning|(?:on\s+)?(?:WEEKDAYS)))?|(?:first|last|next)\s+(?:[a-z]+\s+)?(?:weeks?|weekends?|days?)\s+(?:in|of)\s+(?:MONTHS)|(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))\s+of\s+(?:MONTHS)|easter|christmas|next\s+(?:[a-z]+\s+)?(?:meeting|stand-?up|review|release|call|session)|(?:early|later|late)\s+(?:this|next)\s+(?:week|month)|(?:straight|right|just)\s+after\s+(?:this|the)\s+(?:meeting|call)|(?:in|within|over)\s+the\s+next\s+(?:day\s+or\s+two|couple\s+of\s+(?:days|weeks)|few\s+days|(?:day|week|fortnight|month))|asap|as\s+soon\s+as\s+possible))\b|(?:at|after|before|until|till)\s+(?:about\s+|around\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)(?:\s+(?:o'clock|am|pm|a\.m|p\.m|thirty|fifteen|forty-five|sharp))?(?:\s*[,.;?!]|\s*$)|(?:at|after|before|until|till|by)\s+(?:half\s+(?:past\s+)?|quarter\s+(?:past|to)\s+)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|(?:at|after|before|until|till|by)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)\s+(?:o'clock|am|pm|a\.m|p\.m)|(?:by|at|before|after|around)\s+(?:noon|midday|lunch(?:time)?|(?:close|end)\s+of\s+(?:play|business)(?:\s+(?:on\s+)?(?:today|tomorrow|WEEKDAYS))?)\b)",
+    due: r"\b(?:(?:(?:by|before|until|till|on|for|during|in|within|over|after|no later than|from)\s+(?:the\s+(?:ORDINALS)(?:\s+of\s+(?:MONTHS))?|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+(?:MONTHS))?|(?:MONTHS)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?|(?:a|one|two|three|four|five|six|a\s+couple\s+of|\d+)\s+(?:days?|weeks?|months?)|the\s+holidays|the\s+weekend)|(?:(?:by|before|until|till|on|for|during|in|within|after|at|no later than|from)\s+)?(?:the\s+)?(?:today|tonight|tomorrow(?:\s+(?:morning|afternoon|evening|night))?|this\s+(?:morning|afternoon|evening|arvo)|in\s+the\s+morning|end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:day|week|month|quarter|year|sprint)|end\s+of\s+(?:MONTHS)|eod|(?:this|next|the\s+following|the\s+next|coming)\s+(?:week|month|quarter|year|sprint|weekend|WEEKDAYS)|(?:WEEKDAYS)(?:'s\s+[a-z]+(?:-[a-z]+)?)?(?:\s+(?:morning|afternoon|evening|night|lunchtime|arvo))?(?:\s+at\s+(?:noon|midday|lunchtime|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)(?:\s+(?:o'clock|am|pm|thirty))?))?|first\s+thing(?:\s+(?:tomorrow(?:\s+morning)?|in\s+the\s+morning|(?:on\s+)?(?:WEEKDAYS)))?|(?:first|last|next)\s+(?:[a-z]+\s+)?(?:weeks?|weekends?|days?)\s+(?:in|of)\s+(?:MONTHS)|(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))\s+of\s+(?:MONTHS)|easter|christmas|next\s+(?:[a-z]+\s+)?(?:meeting|stand-?up|review|release|call|session)|(?:early|later|late)\s+(?:this|next)\s+(?:week|month)|(?:straight|right|just)\s+after\s+(?:this(?:\s+(?:meeting|call))?|the\s+(?:meeting|call))|(?:in|within|over)\s+the\s+next\s+(?:day\s+or\s+two|couple\s+of\s+(?:days|weeks)|few\s+days|(?:day|week|fortnight|month))|asap|as\s+soon\s+as\s+possible))\b|(?:at|after|before|until|till)\s+(?:about\s+|around\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)(?:\s+(?:o'clock|am|pm|a\.m|p\.m|thirty|fifteen|forty-five|sharp))?(?:\s*[,.;?!]|\s*$|\s+and\s)|(?:at|after|before|until|till|by)\s+(?:half\s+(?:past\s+)?|quarter\s+(?:past|to)\s+)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|(?:at|after|before|until|till|by)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?:[:.]\d{2})?)\s+(?:o'clock|am|pm|a\.m|p\.m)|(?:by|at|before|after|around)\s+(?:noon|midday|lunch(?:time)?|(?:close|end)\s+of\s+(?:play|business)(?:\s+(?:on\s+)?(?:today|tomorrow|WEEKDAYS))?)\b)",
     due_event: r"\bbefore\s+(?:the\s+|they\s+|we\s+|it\s+|[a-z]+'s\s+)?[a-z][a-z' -]*$",
     due_clause: r"^(?:(?:no rush|ideally|hopefully|preferably|if possible|at the latest)[,.]?\s*)*(?P<due>(?:by|before|until|till)\s+[a-z' -]+?)(?:[,.;?!]|$)",
     due_expected: r"\b(?:no rush|ideally|is fine|at the latest|if possible|i can have|by when|deadline|due)\b",

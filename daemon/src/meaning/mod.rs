@@ -148,6 +148,19 @@ pub struct Language {
     /// `possessor` (the name), `me` (the speaker's), or `called` (the name) and `handed` (where
     /// the hand-over is said) for a thing named between them.
     pub hand_over: &'static str,
+    /// Work said to be someone's by where it sits: `left` (the speaker's: "Leave both of those
+    /// with me") or `thing`, the speaker's with `mine` or `to_me` ("That one's on me.", "The
+    /// induction sits with me"), a participant's with `possessor` or `to_name` ("The letter is
+    /// Mutua's to get.", "The blade order goes to Elín"; `to_name` may be the word for "you").
+    pub placed: &'static str,
+    /// A thing said to be finished by a time, with the speaker's own work around it: "It'll be
+    /// live before we leave this room.", "Before the end of the month it will be in." (`thing`,
+    /// a time said first in `fronted`, and `rest`).
+    pub result_promised: &'static str,
+    /// The subject pronouns that may stand for things ("it'll be done"; not "I'll be out").
+    pub thing_pronouns: &'static [&'static str],
+    /// What a promised result is done as, before the thing ("finish the paper").
+    pub result_doing: &'static str,
     pub not_tasks: &'static [&'static str],
     /// Words after a name called that make the sentence no order ("Jesper, great work.",
     /// "Maria, welcome back."), lower case.
@@ -474,6 +487,8 @@ pub struct Cues {
     pub unowned: Regex,
     pub needs_doing: Regex,
     pub hand_over: Regex,
+    pub placed: Regex,
+    pub result_promised: Regex,
     pub hypothetical: Regex,
     pub reported: Regex,
     pub past: Regex,
@@ -531,6 +546,7 @@ impl Cues {
     fn compile(language: &'static Language) -> Self {
         let expand = |pattern: &str| {
             let source = pattern
+                .replace("FRONTED_TIME", language.due)
                 .replace("WEEKDAYS", &language.weekdays.join("|"))
                 .replace("MONTHS", &language.months.join("|"))
                 .replace("ORDINALS", &language.ordinals.join("|"))
@@ -569,6 +585,8 @@ impl Cues {
             unowned: expand(language.unowned),
             needs_doing: expand(language.needs_doing),
             hand_over: expand(language.hand_over),
+            placed: expand(language.placed),
+            result_promised: expand(language.result_promised),
             hypothetical: expand(language.hypothetical),
             reported: expand(language.reported),
             past: expand(language.past),
