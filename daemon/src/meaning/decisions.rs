@@ -423,8 +423,9 @@ fn is_dated_rule(text: &str, cues: &Cues) -> bool {
 /// by them ("Volunteers only, nobody gets forced, you've got my word on that.", "It stays off the
 /// road till engineering sign it off, I don't care how short we are."); or a thing banned and
 /// closed with ", full stop" ("…, no haze, period") that answers no question ("Any regrets?"
-/// "No regrets, period."). Not a remark on how things are ("Nobody opens the newsletter,
-/// honestly.").
+/// "No regrets, period."); or, from whoever runs the meeting, a state kept until something
+/// happens ("Number two stays off until the new blades are on."). Not a remark on how things
+/// are ("Nobody opens the newsletter, honestly."), nor what others said or a past.
 fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
     if cues.remark.is_match(text) {
         return false;
@@ -441,7 +442,9 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         bans |= captures.name("banned").is_some();
     }
     let Some(insisted) = cues.emphatic.captures(text) else {
-        return by_chair && prohibits_with_a_limit;
+        let stands_until =
+            cues.standing_until.is_match(text) && !cues.reported.is_match(text) && !said_of_the_past(text, cues);
+        return by_chair && (prohibits_with_a_limit || stands_until);
     };
     if insisted.name("closer").is_some() {
         // "…, no haze, period"; from whoever runs the meeting also a plan ("It goes to next
@@ -2853,6 +2856,29 @@ mod tests {
             "We got the gearbox going last winter.",
         ] {
             assert!(turbines(closing, None).is_empty(), "{closing}");
+        }
+    }
+
+    #[test]
+    fn a_state_kept_until_something_happens_is_the_chairs_ruling() {
+        for ruled in [
+            "Number two stays off until the new blades are on.",
+            "The lid check stays until we have three clean weeks.",
+            "And until the inspector signs it off, the fryer does not go back on.",
+            "Until Tom fixes the seal, the walk-in gets no deliveries.",
+            "The fryer stays off till the engineer has been, no matter how busy we get.",
+        ] {
+            assert_eq!(kitchen("Ines", ruled).len(), 1, "ruled by the chair: {ruled}");
+            assert!(kitchen("Tom", ruled).is_empty(), "said by anyone else: {ruled}");
+        }
+        for (who, not_ruled) in [
+            ("Ines", "The fryer stayed off until the engineer came last week."),
+            ("Ines", "Tom said the fryer stays off until Monday."),
+            ("Ines", "Does the fryer stay off until Monday?"),
+            ("Ines", "Until Monday I'm in the other kitchen."),
+        ] {
+            let found = kitchen(who, not_ruled);
+            assert!(found.is_empty(), "{who}: {not_ruled}: {found:?}");
         }
     }
 }

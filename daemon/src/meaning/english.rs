@@ -1396,7 +1396,11 @@ pub static ENGLISH: Language = Language {
     // what limits it, if said, `limit` ("without a label", "until they've done the training") or
     // `contrast` ("…as much as she likes, but nobody comes into the cellar");
     // or a thing banned in a clause of its own (", no haze, period"), named `banned`.
-    prohibition: r"(?:^|,\s+)(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)*(?P<contrast>but\s+)?(?:nobody|no\s+one|no-one|nothing|no\s+[a-z]+)\s+(?:else\s+)?(?P<verb>[a-z]+s)\b(?P<limit>[^.?!]*?\b(?:without|until|till|unless|before|except|not\s+even)\b)?|(?:^|,\s+)no\s+(?P<banned>[a-z]+(?:\s+[a-z]+)?)\s*,",
+    prohibition: r"(?:^|,\s+)(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)*(?P<contrast>but\s+)?(?:nobody|no\s+one|no-one|nothing|no\s+[a-z]+)\s+(?:else\s+)?(?P<verb>[a-z]+s)\b(?P<limit>[^.?!]*?\b(?:without|until|till|unless|before|except|not\s+even|whatever|however|no\s+matter)\b)?|(?:^|,\s+)no\s+(?P<banned>[a-z]+(?:\s+[a-z]+)?)\s*,",
+    // A state kept until something happens: "Number two stays off until the new blades are on",
+    // "They stay on days until their competency is signed off", "And until the insurance is
+    // renewed, the bus does not leave the compound."
+    standing_until: r"\b(?:stays?|remains?|waits?)\s+(?:[a-z'-]+\s+){0,3}?(?:until|till)\b|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]+,\s+[^.?!]*\b(?:not|no|nobody|nothing|never|doesn't|don't|won't)\b",
     // Verbs that make such a sentence a description, not a rule ("nobody knows", "nothing
     // works"), lower case.
     prohibition_not: &[

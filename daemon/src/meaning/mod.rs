@@ -284,6 +284,10 @@ pub struct Language {
     /// `verb` (what may not be done), `limit` ("without a label") or `contrast` ("but nobody…"),
     /// and `banned` (a thing banned in a clause of its own, ", no haze, period") …
     pub prohibition: &'static str,
+    /// A state kept until something happens, or what may not happen until then ("Number two
+    /// stays off until the new blades are on", "Until the insurance is renewed, the bus does
+    /// not leave the compound").
+    pub standing_until: &'static str,
     /// … unless the verb describes ("nobody knows"), lower case.
     pub prohibition_not: &'static [&'static str],
     /// Insistence that makes what it closes a ruling (", full stop", "I don't care how …"), the
@@ -512,6 +516,7 @@ pub struct Cues {
     pub dated_change: Regex,
     pub dated_not: Regex,
     pub prohibition: Regex,
+    pub standing_until: Regex,
     pub emphatic: Regex,
     pub refusal: Regex,
     pub remark: Regex,
@@ -609,6 +614,7 @@ impl Cues {
             conditional_rule: expand(language.conditional_rule),
             dated_change: expand(language.dated_change),
             dated_not: expand(language.dated_not),
+            standing_until: expand(language.standing_until),
             prohibition: expand(language.prohibition),
             emphatic: expand(language.emphatic),
             refusal: expand(language.refusal),
