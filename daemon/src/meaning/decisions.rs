@@ -115,7 +115,8 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         return None;
     }
     let text = cues.normalise(&sentence.text);
-    if cues.hedge.is_match(&text) || said_of_the_past(&text, cues) || cues.meeting_flow.is_match(&text) {
+    let hedged = cues.hedge.is_match(&text) && !cues.proposal_decided.is_match(&text);
+    if hedged || said_of_the_past(&text, cues) || cues.meeting_flow.is_match(&text) {
         return None;
     }
     // "That's the rule from now on.": the sentence beside it is the decision.
@@ -1762,6 +1763,10 @@ mod tests {
             "The club will not lend the marquee to anyone this summer.",
             "We're not selling the old kit to the under twelves.",
             "Sundays it is.",
+            "So, four in favour, one against, and the proposal is adopted.",
+            "The minutes stand adopted as a true record.",
+            "Two and a half percent from January, unanimous.",
+            "The borehole contract goes to Maji Bora, three votes to one.",
         ]);
         none_is_a_decision(&[
             "Of course it is.",
@@ -1769,6 +1774,8 @@ mod tests {
             "Here it is.",
             "We're not taking any chances with the weather, I'd say.",
             "Five in favour, one against.",
+            "My proposal is that we wait until spring.",
+            "Is the proposal adopted, then?",
         ]);
     }
 

@@ -288,6 +288,9 @@ pub struct Language {
     /// stays off until the new blades are on", "Until the insurance is renewed, the bus does
     /// not leave the compound").
     pub standing_until: &'static str,
+    /// The outcome of a proposal ("the proposal is adopted"), which its word "proposal" does not
+    /// make a hedge.
+    pub proposal_decided: &'static str,
     /// … unless the verb describes ("nobody knows"), lower case.
     pub prohibition_not: &'static [&'static str],
     /// Insistence that makes what it closes a ruling (", full stop", "I don't care how …"), the
@@ -516,6 +519,7 @@ pub struct Cues {
     pub dated_change: Regex,
     pub dated_not: Regex,
     pub prohibition: Regex,
+    pub proposal_decided: Regex,
     pub standing_until: Regex,
     pub emphatic: Regex,
     pub refusal: Regex,
@@ -616,6 +620,7 @@ impl Cues {
             dated_not: expand(language.dated_not),
             standing_until: expand(language.standing_until),
             prohibition: expand(language.prohibition),
+            proposal_decided: expand(language.proposal_decided),
             emphatic: expand(language.emphatic),
             refusal: expand(language.refusal),
             remark: expand(language.remark),
