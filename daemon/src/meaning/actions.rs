@@ -143,8 +143,8 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 // The promise in it that says how, if any: none when it adds another thing.
                 let how = says_how(&later_text, &sentences[..offset], cues);
                 follow.read(sentence, later, &later_text, cues);
-                // "Mike, can you lean on them?" "I'll call them right after this.": a promise in
-                // reply from the one asked takes it on, as "Sure." would.
+                // "Mike, can you lean on them?" "I'll call them right after this.", "You'll have it
+                // by three.": a promise in reply from the one asked takes it on, as "Sure." would.
                 let asked_of_them = match &owner {
                     Owner::Known(name) => later.speaker.as_ref() == Some(name),
                     Owner::Addressee => true,
@@ -156,7 +156,9 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                     && later.turn != sentence.turn
                     && follow.turns_after == 1
                     && !later.is_question()
-                    && cues.commitment.is_match(&later_text)
+                    && (cues.commitment.is_match(&later_text)
+                        || cues.delivery_promised.is_match(&later_text)
+                        || cues.result_promised.is_match(&later_text))
                 {
                     follow.taken_by = later.speaker.clone();
                     follow.taken_by_promise = true;
@@ -791,7 +793,9 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
             || (cues.language.vocative_leads.contains(&words[i - 1].lower.as_str())
                 && (i == 1 || words[i - 2].punct_after == Some(',')));
         let set_off_after = matches!(word.punct_after, Some(',' | '?'));
-        (set_off_before && set_off_after && cues.could_be_name(&word.raw)).then(|| word.raw.clone())
+        (set_off_before && set_off_after)
+            .then(|| cues.called_name(&word.raw))
+            .flatten()
     })
 }
 
@@ -821,8 +825,10 @@ fn called_just_before(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<
     let after_comma = words[last - 1].punct_after == Some(',') && words[last - 1].lower != and;
     // "and Tariq." or "Oh, and Tariq.": nothing else in the sentence.
     let called_alone = words[last - 1].lower == and && last <= 2;
-    if (after_comma || called_alone) && cues.could_be_name(&words[last].raw) {
-        return Some(words[last].raw.clone());
+    if after_comma || called_alone {
+        if let Some(name) = cues.called_name(&words[last].raw) {
+            return Some(name);
+        }
     }
     // "Ray, the transfer switch. Get Coastal Power out here this week.": a short sentence that
     // only calls someone and names the thing.
@@ -1073,11 +1079,16 @@ fn placed_item(
     let language = cues.language;
     let thing = captures
         .name("left")
+        .or_else(|| captures.name("volunteered"))
         .or_else(|| captures.name("thing"))?
         .as_str()
         .trim();
-    let speakers =
-        captures.name("left").is_some() || captures.name("mine").is_some() || captures.name("to_me").is_some();
+    // "Put me down for the nine-thirty." volunteers in so many words: no time needed.
+    let volunteered = captures.name("volunteered").is_some();
+    let speakers = volunteered
+        || ["left", "mine", "to_me", "from_me"]
+            .iter()
+            .any(|group| captures.name(group).is_some());
     let owner = if speakers {
         sentence.speaker.clone()?
     } else {
@@ -1109,7 +1120,13 @@ fn placed_item(
     let rest = captures.name("rest").map_or("", |m| m.as_str());
     let own_due = due_or_event(rest, cues).or_else(|| due_or_event(text, cues));
     let next = same_turn(at + 1).filter(|(_, said)| due_or_event(said, cues).is_some());
-    let (beside, task) = if points_only(thing, cues) {
+    // "Put me down for the nine-thirty": a time or a number named is the thing volunteered for.
+    let pointer = if volunteered {
+        content_words(thing, cues).is_empty()
+    } else {
+        points_only(thing, cues)
+    };
+    let (beside, task) = if pointer {
         // "That one's on me.": the sentence beside it says what (and maybe when); "Leave both
         // of those with me, they'll be done before noon.": what was asked just before.
         let previous = at.checked_sub(1).and_then(|before| {
@@ -1139,7 +1156,7 @@ fn placed_item(
     };
     let due =
         own_due.or_else(|| beside.and_then(|beside| due_or_event(&cues.normalise(&sentences[beside].text), cues)));
-    if due.is_none() && (speakers || !taken_on_by(sentences, at, &owner, cues)) {
+    if due.is_none() && !volunteered && (speakers || !taken_on_by(sentences, at, &owner, cues)) {
         return None;
     }
     let task = match &due {
@@ -1684,11 +1701,14 @@ fn result_promised(sentences: &[Sentence], at: usize, text: &str, lower: &str, c
             .map(|when| when.as_str().trim().trim_end_matches([',', '.']).to_owned())
     })?;
     let turn: Vec<&Sentence> = sentences.iter().filter(|s| s.turn == sentence.turn).collect();
-    let own_doing = turn.iter().any(|s| {
-        s.words
-            .iter()
-            .any(|w| language.personal_leads.contains(&w.lower.as_str()))
-    });
+    // "It'll be with you by Monday": handed over by the speaker.
+    let handed_to_you = captures.name("to_you").is_some() || captures.name("comes").is_some();
+    let own_doing = handed_to_you
+        || turn.iter().any(|s| {
+            s.words
+                .iter()
+                .any(|w| language.personal_leads.contains(&w.lower.as_str()))
+        });
     if !own_doing {
         return None;
     }
@@ -3430,5 +3450,39 @@ mod tests {
             "Let me rework the oven loading plan. It'll be done before we board.",
         )]);
         assert_eq!(once.len(), 1, "{once:?}");
+    }
+
+    #[test]
+    fn volunteering_a_delivery_to_the_one_spoken_to_and_a_name_with_its_suffix() {
+        let shift = one(&[("Barbara", "Put me down for the nine-thirty.")]);
+        assert_eq!(shift.owner.as_deref(), Some("Barbara"));
+        assert_eq!(shift.task, "the nine-thirty");
+        let letter = one(&[("Carmen", "A letter to all of them goes out from my office by Friday.")]);
+        assert_eq!(letter.owner.as_deref(), Some("Carmen"));
+        assert_eq!(letter.due.as_deref(), Some("by Friday"));
+        let list = one(&[(
+            "Nekesa",
+            "The itemised list will be with you Monday, with the supplier's prices.",
+        )]);
+        assert_eq!(list.owner.as_deref(), Some("Nekesa"));
+        assert_eq!(list.due.as_deref(), Some("Monday"));
+        let wording = one(&[
+            ("Caleb", "Can you write the wording of the correction for me?"),
+            ("Yesenia", "You'll have it by three."),
+        ]);
+        assert_eq!(wording.owner.as_deref(), Some("Yesenia"), "{wording:?}");
+        let website = one(&[
+            ("Kenji", "Sato-san, can you update the website today?"),
+            ("Sato", "Hai."),
+        ]);
+        assert_eq!(website.owner.as_deref(), Some("Sato"));
+        none_is_an_item(&[
+            "Put me down as undecided.",
+            "The results will be with you Monday, if the lab is quick.",
+            "The letter went out from my office last week.",
+        ]);
+        // The suffix is the language's: a hyphenated word is not cut elsewhere ("Self-serve, …").
+        let found = items(&[("Kenji", "Self-serve, can you check the kiosk today?")]);
+        assert!(found.iter().all(|item| item.owner.is_none()), "{found:?}");
     }
 }

@@ -920,13 +920,16 @@ pub static ENGLISH: Language = Language {
     // thing named between (`called`, handed over at `handed`).
     hand_over: r"(?:^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|\s+(?P<handed_is>(?:is|are)\s+yours))\b|(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|(?P<own>(?:(?:the|this|that)\s+(?:[a-z-]+\s+){0,3})?[a-z-]+)(?:'s|\s+is|\s+are)\s+(?:mine|my\s+job)|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
     // "That one's on me.", "The induction sits with me anyway.", "Booking the slot is on my
-    // side", "Leave both of those with me", "The blade order goes to Elín", "The letter is
-    // Mutua's to get", "both letters fall to you". "With me" only after a verb of staying or
+    // side", "Leave both of those with me", "Put me down for the nine-thirty", "The letter goes
+    // out from my office", "The blade order goes to Elín", "The letter is Mutua's to get", "both
+    // letters fall to you". "With me" only after a verb of staying or
     // going ("the keys are with me" says where they are).
-    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+with\s+me|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?:sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))))\b(?P<rest>[^.;?!]*)",
+    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+(?:with|for)\s+me|(?:put\s+me\s+down|count\s+me\s+in|sign\s+me\s+up|pencil\s+me\s+in)\s+for\s+(?P<volunteered>[^,.;?!]+)|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?:sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))|\s+(?:goes|go|comes|come|leaves)\s+(?:out\s+)?from\s+(?P<from_me>my\s+(?:office|desk|team|side|end)|me)))\b(?P<rest>[^.;?!]*)",
     // "It'll be live before we leave this room.", "they'll be done before noon", "Before the end
-    // of the month it will be in.", "notice will go up by lunch".
-    result_promised: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|so|then|yes|yeah|okay|ok|right)[,]?\s+)(?P<thing>(?:the|this|that|these|those|my|our|your)\s+[a-z'-]+(?:\s+[a-z'-]+){0,4}?|[a-z'-]+)(?:'ll|\s+will)\s+(?:be\s+(?:done|ready|finished|sorted|in|up|out|live|sent|filed|booked|fixed|posted|signed|submitted|with\s+you|in\s+your\s+[a-z]+|on\s+your\s+[a-z]+)|go\s+(?:out|up|in|off))\b(?P<rest>[^.;?!]*)",
+    // of the month it will be in.", "notice will go up by lunch"; handed to the one spoken to
+    // (`to_you`, `comes`: "The letter will be in your inbox by Thursday", "the draft comes to
+    // you on Thursday").
+    result_promised: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|so|then|yes|yeah|okay|ok|right)[,]?\s+)(?P<thing>(?:the|this|that|these|those|my|our|your)\s+[a-z'-]+(?:\s+[a-z'-]+){0,4}?|[a-z'-]+)(?:(?:'ll|\s+will)\s+(?:be\s+(?:done|ready|finished|sorted|in|up|out|live|sent|filed|booked|fixed|posted|signed|submitted|(?P<to_you>with\s+you|in\s+your\s+[a-z]+|on\s+your\s+[a-z]+))|go\s+(?:out|up|in|off))|\s+comes\s+(?P<comes>to\s+you))\b(?P<rest>[^.;?!]*)",
     thing_pronouns: &["it", "they"],
     result_doing: "finish",
     // Verbs after "I'll" that promise nothing ("I'll say this", "I'll need help with that", the
@@ -1722,6 +1725,7 @@ pub static ENGLISH: Language = Language {
     and: "and",
     to_word: "to",
     vocative_leads: &["and", "but", "so", "oh", "okay", "ok", "right", "now", "well"],
+    honorifics: &["san", "sama", "kun", "chan", "sensei", "ji"],
     titles: &[
         "chairman",
         "chairwoman",

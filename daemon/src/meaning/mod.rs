@@ -148,14 +148,16 @@ pub struct Language {
     /// `possessor` (the name), `me` (the speaker's), or `called` (the name) and `handed` (where
     /// the hand-over is said) for a thing named between them.
     pub hand_over: &'static str,
-    /// Work said to be someone's by where it sits: `left` (the speaker's: "Leave both of those
-    /// with me") or `thing`, the speaker's with `mine` or `to_me` ("That one's on me.", "The
+    /// Work said to be someone's by where it sits: `left` or `volunteered` (the speaker's: "Leave
+    /// both of those with me", "Put me down for the nine-thirty") or `thing`, the speaker's with
+    /// `from_me` ("The letter goes out from my office"), the speaker's with `mine` or `to_me` ("That one's on me.", "The
     /// induction sits with me"), a participant's with `possessor` or `to_name` ("The letter is
     /// Mutua's to get.", "The blade order goes to Elín"; `to_name` may be the word for "you").
     pub placed: &'static str,
     /// A thing said to be finished by a time, with the speaker's own work around it: "It'll be
     /// live before we leave this room.", "Before the end of the month it will be in." (`thing`,
-    /// a time said first in `fronted`, and `rest`).
+    /// a time said first in `fronted`, and `rest`); `to_you` or `comes` when it is handed to the
+    /// one spoken to ("It'll be with you by Monday", "the draft comes to you on Thursday").
     pub result_promised: &'static str,
     /// The subject pronouns that may stand for things ("it'll be done"; not "I'll be out").
     pub thing_pronouns: &'static [&'static str],
@@ -419,6 +421,8 @@ pub struct Language {
     pub to_word: &'static str,
     /// Words that can set a name off like a comma at the start of a clause ("But Femi, chase
     /// legal"), lower case.
+    /// Courtesy suffixes said after a name, joined by a hyphen ("Sato-san"), lower case.
+    pub honorifics: &'static [&'static str],
     pub vocative_leads: &'static [&'static str],
     /// Words people are called by that are no name ("Engineer, kindly obtain three quotes"),
     /// lower case: the request goes to whoever is meant, known by who takes it on.
@@ -739,6 +743,17 @@ impl Cues {
 
     /// Whether `word` as written could be someone's name: capitalised, letters only, and not
     /// a word that starts sentences.
+    /// The name a word calls someone by: the word, or the word without a courtesy suffix the
+    /// language puts after names ("Sato-san" calls Sato).
+    pub fn called_name(&self, word: &str) -> Option<String> {
+        if self.could_be_name(word) {
+            return Some(word.to_owned());
+        }
+        let (name, suffix) = word.rsplit_once('-')?;
+        (self.language.honorifics.contains(&suffix.to_lowercase().as_str()) && self.could_be_name(name))
+            .then(|| name.to_owned())
+    }
+
     pub fn could_be_name(&self, word: &str) -> bool {
         let mut chars = word.chars();
         chars.next().is_some_and(char::is_uppercase)
