@@ -984,6 +984,8 @@ const CONCLUDED_DISCUSSED_SENTENCES: usize = 8;
 
 /// The most words of a conclusion without a verb, its opening words left out.
 const CONCLUSION_MAX_WORDS: usize = 14;
+/// The most words after a closing phrase that say what was turned down ("…, then, not live").
+const CLOSER_TURNED_DOWN_MAX_WORDS: usize = 4;
 
 /// How many of `words` (lower case) open the sentence as a conclusion's opening words ("Okay,
 /// so C12 Tuesday": 2), none when no word among them closes ("So eight thousand reais.").
@@ -1003,6 +1005,40 @@ fn opening_words(words: &[String], cues: &Cues) -> usize {
     } else {
         0
     }
+}
+
+/// Where a closing phrase of the language starts in `words`, when it ends them or only what was
+/// turned down follows it ("saturday in that case not tuesday"): the words before it are the
+/// conclusion.
+fn closing_words(words: &[String], cues: &Cues) -> Option<usize> {
+    let language = cues.language;
+    language.conclusion_closers.iter().find_map(|closer| {
+        let phrase: Vec<&str> = closer.split(' ').collect();
+        (1..words.len()).rev().find(|&at| {
+            let end = at + phrase.len();
+            let matches = end <= words.len() && words[at..end].iter().zip(&phrase).all(|(w, p)| w == p);
+            let rest = &words[end.min(words.len())..];
+            let closes =
+                rest.is_empty() || (rest.len() <= CLOSER_TURNED_DOWN_MAX_WORDS && rest[0] == language.turned_down_word);
+            matches && closes
+        })
+    })
+}
+
+/// Whether the next turn, someone else's, opens with an objection ("No, …", "Hang on, …"), when
+/// nothing asked later in the turn is what it answers ("Okay, thirteen. Nobody wants to play
+/// again?" "No, thirteen is fine.").
+fn objected_at_once(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    let turn = sentences[at].turn;
+    let asked_after = sentences[at + 1..]
+        .iter()
+        .take_while(|later| later.turn == turn)
+        .any(Sentence::is_question);
+    !asked_after
+        && text::next_turn_from_someone_else(sentences, at)
+            .first()
+            .and_then(|reply| text::lower_words(&reply.text).into_iter().next())
+            .is_some_and(|first| cues.language.objection_openers.contains(&first.as_str()))
 }
 
 /// Whether the main clause of `words` (lower case; up to a word that opens a clause of its own,
@@ -1025,7 +1061,9 @@ fn has_a_verb(words: &[String], cues: &Cues) -> bool {
 /// Whether `text` is whoever runs the meeting closing the talk in a few words without a verb,
 /// after an opening word ("Okay, so C12 Tuesday, B07 Wednesday.", "Fine, generator from six to
 /// nine until the new controller is in.", "Then Hartley's, over Christmas."): at least two
-/// words that say something, one of which others said just before. Not the meeting's own
+/// words that say something, one of which others said just before; or before a closing phrase
+/// ("Saturday, in that case."), one; not objected to at once
+/// ("Thursday at two, then." "Hang on, …"). Not the meeting's own
 /// business ("Okay, two things.", "Right, next item.", "Okay, thanks, everyone.", "Okay, hands
 /// up for a hundred and twenty."), an estimate ("Right, roughly an hour of downtime."), or who
 /// is next ("And Tomasz, the pour itself.", "Okay, Callum first then, and Priya second.").
@@ -1036,8 +1074,16 @@ fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chai
     let language = cues.language;
     let words = text::lower_words(text);
     let opened = opening_words(&words, cues);
-    let conclusion = &words[opened..];
-    if opened == 0
+    // Or closed: "Saturday, in that case." (one telling word is enough there: the closer says
+    // it was chosen).
+    let closed_at = if opened == 0 { closing_words(&words, cues) } else { None };
+    let conclusion = match closed_at {
+        Some(closer) => &words[..closer],
+        None => &words[opened..],
+    };
+    let least_telling = if closed_at.is_some() { 1 } else { 2 };
+    if (opened == 0 && closed_at.is_none())
+        || conclusion.is_empty()
         || conclusion.len() > CONCLUSION_MAX_WORDS
         || has_a_verb(conclusion, cues)
         || conclusion
@@ -1047,7 +1093,8 @@ fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chai
         return false;
     }
     let joined = conclusion.join(" ");
-    cues.telling_words(&joined).len() >= 2
+    cues.telling_words(&joined).len() >= least_telling
+        && !objected_at_once(sentences, at, cues)
         && shares_a_telling_word(
             &joined,
             said_by_others_before(sentences, at, CONCLUDED_DISCUSSED_SENTENCES),
@@ -1086,11 +1133,7 @@ fn states_the_plan_unopposed(sentences: &[Sentence], at: usize, text: &str, by_c
     if !by_the_room || choices || !plans_something(text, false, cues) {
         return false;
     }
-    let objected = text::next_turn_from_someone_else(sentences, at)
-        .first()
-        .and_then(|reply| text::lower_words(&reply.text).into_iter().next())
-        .is_some_and(|first| language.objection_openers.contains(&first.as_str()));
-    !objected
+    !objected_at_once(sentences, at, cues)
         && shares_a_telling_word(
             text,
             said_by_others_before(sentences, at, CONCLUDED_DISCUSSED_SENTENCES),
@@ -1105,8 +1148,9 @@ const CHOICE_DISCUSSED_SENTENCES: usize = 6;
 const CHOICE_MAX_WORDS: usize = 6;
 
 /// Whether `text` opens with a short choice closed by "then" ("Registrar, then.", "Hoarding by
-/// the clubhouse, then, and the shirts stay as they are.") that takes up an option someone else
-/// named in the sentences just before, where options were put ("…, or …", "We could …"); not a
+/// the clubhouse, then, and the shirts stay as they are.", "Recorded, then, not live.") that
+/// takes up an option someone else named in the sentences just before, where options were put
+/// ("…, or …", "We could …"), and nobody objects at once ("Hang on, …"); not a
 /// greeting or a hand-over ("See you Thursday, then.", "Over to you, then."), an answer taken
 /// ("What's next?" "The budget." "The budget, then.") or a remark ("Leeds, then, lucky you.").
 fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
@@ -1119,7 +1163,11 @@ fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cu
             let plan_after = tail
                 .strip_prefix("and ")
                 .is_some_and(|plan| plans_something(plan, true, cues));
-            !choice.contains(',') && (after.trim_end_matches(['.', '!']).is_empty() || plan_after)
+            // "Recorded, then, not live.": with what was turned down.
+            let turned_down = text::lower_words(tail).split_first().is_some_and(|(first, rest)| {
+                first == cues.language.turned_down_word && rest.len() < CLOSER_TURNED_DOWN_MAX_WORDS
+            });
+            !choice.contains(',') && (after.trim_end_matches(['.', '!']).is_empty() || plan_after || turned_down)
         })
         .map(|(choice, _)| choice)
     else {
@@ -1153,7 +1201,7 @@ fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cu
         return false;
     }
     let discussed = said_by_others_before(sentences, at, CHOICE_DISCUSSED_SENTENCES);
-    shares_a_telling_word(choice, discussed, cues)
+    shares_a_telling_word(choice, discussed, cues) && !objected_at_once(sentences, at, cues)
 }
 
 /// Whether `text` opens with a verb leave is granted for ("Take the spare van for the week.").
@@ -2886,6 +2934,40 @@ mod tests {
         ] {
             let found = kitchen(who, not_ruled);
             assert!(found.is_empty(), "{who}: {not_ruled}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn the_chair_closing_with_then_or_in_that_case_decides_unless_objected_to() {
+        for closing in ["Gearbox, in that case.", "Gearbox, then, not the blades."] {
+            assert_eq!(turbines(closing, None).len(), 1, "{closing}");
+            assert_eq!(
+                turbines(closing, Some(("Tom", "Fine by me."))).len(),
+                1,
+                "{closing}, assented to"
+            );
+            assert!(
+                turbines(closing, Some(("Tom", "Hang on, the crane is booked for the blades."))).is_empty(),
+                "{closing}, objected to"
+            );
+        }
+        // A question asked after it is what the "No" answers.
+        let asked = decisions(&[
+            ("Mette", "Morning. Two turbines down this week."),
+            (
+                "Anders",
+                "The gearbox has been down nine days, so I would do the gearbox first.",
+            ),
+            ("Mette", "Okay, so gearbox Tuesday, blades Wednesday. Any problems?"),
+            ("Anders", "No, that works."),
+        ]);
+        assert_eq!(asked.len(), 1, "{asked:?}");
+        for not_closing in [
+            "See you Thursday, then.",
+            "Next item, then.",
+            "Gearbox, then, if Anders agrees.",
+        ] {
+            assert!(turbines(not_closing, None).is_empty(), "{not_closing}");
         }
     }
 }

@@ -1204,6 +1204,8 @@ pub static ENGLISH: Language = Language {
     ],
     conclusion_openers: &["okay", "ok", "right", "alright", "fine", "good", "great", "then"],
     conclusion_fillers: &["so", "and"],
+    conclusion_closers: &["in that case"],
+    turned_down_word: "not",
     clause_verbs: &[
         "i", "you", "we", "he", "she", "it", "they", "is", "are", "was", "were", "be", "been", "being", "am", "will",
         "would", "can", "could", "should", "shall", "may", "might", "must", "do", "does", "did", "have", "has", "had",

@@ -236,6 +236,11 @@ pub struct Language {
     /// Words said among them that open nothing alone ("so" in "Okay, so …"; "So eight thousand
     /// reais." only repeats a figure).
     pub conclusion_fillers: &'static [&'static str],
+    /// Phrases that close a conclusion said in a few words ("Saturday, in that case."), lower
+    /// case, and the word that may follow one, or a choice's "then", with what was turned down
+    /// ("…, in that case, not Tuesday", "Recorded, then, not live.").
+    pub conclusion_closers: &'static [&'static str],
+    pub turned_down_word: &'static str,
     /// Words that give a clause a verb: auxiliaries, modals, the commonest verbs and the subject
     /// pronouns, lower case.
     pub clause_verbs: &'static [&'static str],
