@@ -156,9 +156,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                     && later.turn != sentence.turn
                     && follow.turns_after == 1
                     && !later.is_question()
-                    && (cues.commitment.is_match(&later_text)
-                        || cues.delivery_promised.is_match(&later_text)
-                        || cues.result_promised.is_match(&later_text))
+                    && (cues.commitment.is_match(&later_text) || cues.delivery_promised.is_match(&later_text))
                 {
                     follow.taken_by = later.speaker.clone();
                     follow.taken_by_promise = true;
@@ -378,11 +376,9 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         };
         let mut promised = item(Owner::Known(speaker), &captures, cues, 0.85);
         // "Monday I'll do a toolbox talk on it": the time said first dates it.
-        promised.due = promised.due.or_else(|| {
-            captures
-                .name("fronted")
-                .map(|when| when.as_str().trim().trim_end_matches([',', '.']).to_owned())
-        });
+        promised.due = promised
+            .due
+            .or_else(|| captures.name("fronted").and_then(|when| due_in(when.as_str(), cues)));
         found.push((whole.start(), promised));
     }
     // "I can keep him warm till then." "Please do.": an offer taken up is a promise.
@@ -544,6 +540,13 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             // "Jo can do it" after "Who's going to write the press release?" gives that item
             // its taker; it is no item of its own.
             || is_bare_acceptance(&verb, captures.name("rest").map_or("", |m| m.as_str()), cues.language)
+            // "If the count looks the same, Sernapesca will flag the site": what someone
+            // would do, not work given.
+            || cues.condition.is_match(&lower[..whole.start()])
+            // "…, Chennai to Hamburg": a capital is a place or a name, not a verb.
+            || captures
+                .name("verb")
+                .is_some_and(|verb| verb.as_str().chars().next().is_some_and(char::is_uppercase))
         {
             continue;
         }
@@ -744,14 +747,7 @@ fn due_found(text: &str, cues: &Cues) -> Option<std::ops::Range<usize>> {
         .find(|found| !found.as_str().trim().is_empty() && !ordinal_of_a_thing(text, found, cues.language))?;
     // A clock time is told from a count by what follows it ("before two and sign the log"):
     // the word that joins the next clause is not part of the date.
-    let said = found.as_str().trim_end();
-    let end = match said.rsplit_once(' ') {
-        Some((kept, last)) if cues.language.clause_joins.contains(&last.to_lowercase().as_str()) => {
-            found.start() + kept.len()
-        }
-        _ => found.start() + said.len(),
-    };
-    Some(found.start()..end)
+    Some(found.start()..found.start() + cues.date_said(found.as_str()).len())
 }
 
 /// "the second floor", "the 3rd row": an ordinal with a noun after it, no day of the month.
@@ -1051,8 +1047,10 @@ fn handed_statement(
 /// both of those with me, they'll be done before noon.": work said to be someone's by where it
 /// sits, the speaker's or a participant's (see `Language::placed`). The task is the thing
 /// said or, when that only points at it ("that one", "both of those"), the sentence beside it
-/// in the same turn, the next first, which says when; that sentence's place is returned too.
-/// Only with a time to do it by, or taken on by the one named: "Lunch is on me." and "That's
+/// in the same turn, the next first, which says when (or, when it says its own time, the request
+/// just before the turn); that sentence's place is returned too, as one with the time said
+/// right after it ("Both will be done this morning.", "I'll go through it early next week.":
+/// how, the same item). Only with a time to do it by, or taken on by the one named: "Lunch is on me." and "That's
 /// on me, sorry." hand over no work. Not a question, nor said of the past, of what might be or
 /// of what others said, nor denied.
 fn placed_item(
@@ -1133,9 +1131,14 @@ fn placed_item(
             let said = &sentences[before];
             (said.turn == sentence.turn || own_due.is_some()).then(|| (before, cues.normalise(&said.text)))
         });
+        // A question of the speaker's own is no task; a request from the turn before may be.
         let (beside, said) = match (next, previous) {
             (Some(next), _) => next,
-            (_, Some(previous)) if !sentences[previous.0].is_question() || previous.0 + 1 == at => previous,
+            (_, Some(previous))
+                if !sentences[previous.0].is_question() || sentences[previous.0].turn != sentence.turn =>
+            {
+                previous
+            }
             _ => return None,
         };
         if cues.past.is_match(&said.to_ascii_lowercase()) || says_what_was_done(&said, language) {
@@ -1650,6 +1653,12 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
     promises
 }
 
+/// Whether `said` (normalised) holds an item of its own ("I'll …", "that's me", "it's on me"):
+/// no sentence beside another item to lend it a task or a time.
+fn is_an_item_of_its_own(said: &str, cues: &Cues) -> bool {
+    cues.commitment.is_match(said) || cues.hand_over.is_match(said) || cues.placed.is_match(said)
+}
+
 /// Whether a thing said only points at work said elsewhere ("that one", "those three", "both
 /// of those"): no word of its own but numbers.
 fn points_only(thing: &str, cues: &Cues) -> bool {
@@ -1660,11 +1669,8 @@ fn points_only(thing: &str, cues: &Cues) -> bool {
 
 /// A due date said in `text`, or an event as one ("before we leave this room").
 fn due_or_event(text: &str, cues: &Cues) -> Option<String> {
-    due_in(text, cues).or_else(|| {
-        cues.due_event
-            .find(text)
-            .map(|found| found.as_str().trim().trim_end_matches(['.', '!', '?', ',']).to_owned())
-    })
+    let text = text.trim_end().trim_end_matches(['.', '!', '?', ',', ';']);
+    due_in(text, cues).or_else(|| cues.due_event.find(text).map(|found| found.as_str().trim().to_owned()))
 }
 
 /// "The paper is half written on my laptop already, and it'll be finished before eleven.",
@@ -1695,16 +1701,17 @@ fn result_promised(sentences: &[Sentence], at: usize, text: &str, lower: &str, c
     {
         return None;
     }
-    let due = due_or_event(rest, cues).or_else(|| {
-        captures
-            .name("fronted")
-            .map(|when| when.as_str().trim().trim_end_matches([',', '.']).to_owned())
-    })?;
-    let turn: Vec<&Sentence> = sentences.iter().filter(|s| s.turn == sentence.turn).collect();
-    // "It'll be with you by Monday": handed over by the speaker.
+    let due =
+        due_or_event(rest, cues).or_else(|| captures.name("fronted").and_then(|when| due_in(when.as_str(), cues)))?;
+    // "It'll be with you by Monday": handed over by the speaker; else the speaker's own doing
+    // said in the sentence or the one before it in the turn ("The paper is on my laptop. …").
     let handed_to_you = captures.name("to_you").is_some() || captures.name("comes").is_some();
+    let before_in_turn = at
+        .checked_sub(1)
+        .map(|before| &sentences[before])
+        .filter(|before| before.turn == sentence.turn);
     let own_doing = handed_to_you
-        || turn.iter().any(|s| {
+        || [Some(sentence), before_in_turn].into_iter().flatten().any(|s| {
             s.words
                 .iter()
                 .any(|w| language.personal_leads.contains(&w.lower.as_str()))
@@ -1742,9 +1749,10 @@ fn result_promised(sentences: &[Sentence], at: usize, text: &str, lower: &str, c
         let said = cues.normalise(&previous.text);
         // "Let me rework the plan. It'll be done before we board.": the time of an item already
         // found there ("I'll …", "that's me"), which says when.
-        let already_an_item =
-            cues.commitment.is_match(&said) || cues.hand_over.is_match(&said) || cues.placed.is_match(&said);
-        if already_an_item || cues.past.is_match(&said.to_ascii_lowercase()) || says_what_was_done(&said, language) {
+        if is_an_item_of_its_own(&said, cues)
+            || cues.past.is_match(&said.to_ascii_lowercase())
+            || says_what_was_done(&said, language)
+        {
             return None;
         }
         said.trim_end_matches(['.', '!', '?']).to_owned()
@@ -1754,7 +1762,7 @@ fn result_promised(sentences: &[Sentence], at: usize, text: &str, lower: &str, c
         task: tidy_task(&task, language),
         due: Some(due),
         confidence: 0.6,
-        clause_start: thing.start().min(whole.start()),
+        clause_start: whole.start(),
         clause_end: whole.end(),
         needs_taker: false,
     })
@@ -3376,6 +3384,12 @@ mod tests {
         assert_eq!(induction.owner.as_deref(), Some("Tomasz"));
         assert_eq!(induction.task, "The induction");
         assert_eq!(induction.due.as_deref(), Some("Tuesday morning"));
+        // The time may be an event ("before the shift starts.").
+        let briefing = one(&[(
+            "Camila",
+            "That one's on me. Every site gets the updated sheet before the shift starts.",
+        )]);
+        assert_eq!(briefing.due.as_deref(), Some("before the shift starts"));
         let sheet = one(&[(
             "Camila",
             "That one's on me. Every site gets the updated sheet by Friday.",
@@ -3483,6 +3497,17 @@ mod tests {
         ]);
         // The suffix is the language's: a hyphenated word is not cut elsewhere ("Self-serve, …").
         let found = items(&[("Kenji", "Self-serve, can you check the kiosk today?")]);
-        assert!(found.iter().all(|item| item.owner.is_none()), "{found:?}");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner, None);
+        // Nor a given name that ends like a suffix elsewhere ("Min-ji").
+        let found = items(&[("Kenji", "Min-ji, can you check the kiosk today?"), ("Min-ji", "Sure.")]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_ne!(found[0].owner.as_deref(), Some("Min"));
+        let inbox = one(&[(
+            "Dev",
+            "The letter will be in your inbox by Thursday, with the request attached.",
+        )]);
+        assert_eq!(inbox.owner.as_deref(), Some("Dev"));
+        assert_eq!(inbox.due.as_deref(), Some("by Thursday"));
     }
 }

