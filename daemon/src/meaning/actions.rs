@@ -1048,11 +1048,11 @@ fn handed_statement(
 /// sits, the speaker's or a participant's (see `Language::placed`). The task is the thing
 /// said or, when that only points at it ("that one", "both of those"), the sentence beside it
 /// in the same turn, the next first, which says when (or, when it says its own time, the request
-/// just before the turn); that sentence's place is returned too, as one with the time said
-/// right after it ("Both will be done this morning.", "I'll go through it early next week.":
-/// how, the same item). Only with a time to do it by, or taken on by the one named: "Lunch is on me." and "That's
-/// on me, sorry." hand over no work. Not a question, nor said of the past, of what might be or
-/// of what others said, nor denied.
+/// just before the turn); that sentence's place is returned too, as is that of one with the
+/// time said right after it ("Both will be done this morning.", "I'll go through it early next
+/// week.": how, the same item). Only with a time to do it by, or taken on by the one named:
+/// "Lunch is on me." and "That's on me, sorry." hand over no work. Not a question, nor said of
+/// the past, of what might be or of what others said, nor denied.
 fn placed_item(
     sentences: &[Sentence],
     at: usize,
@@ -1675,10 +1675,12 @@ fn due_or_event(text: &str, cues: &Cues) -> Option<String> {
 
 /// "The paper is half written on my laptop already, and it'll be finished before eleven.",
 /// "Before the end of the month it will be in.": a thing the speaker says will be done by a
-/// time is their promise, when their turn speaks of their own doing (a first-person word in
-/// it: "The parts will be in by Friday." alone is news of someone else's work). The task is the
-/// thing finished or, when only pointed at ("it", "they"), the clause or sentence before it in
-/// the turn. Not a question, under a condition, hedged, denied or reported.
+/// time is their promise when it is handed to the one spoken to ("It'll be with you by
+/// Monday") or the speaker speaks of their own doing in it or in the sentence before it in the
+/// turn (a first-person word: "The parts will be in by Friday." alone is news of someone else's
+/// work). The task is the thing finished or, when only pointed at ("it", "they"), the clause or
+/// sentence before it in the turn, unless that sentence is an item of its own. Not a question,
+/// under a condition, hedged, denied or reported.
 fn result_promised(sentences: &[Sentence], at: usize, text: &str, lower: &str, cues: &Cues) -> Option<Found> {
     let sentence = &sentences[at];
     let speaker = sentence.speaker.clone()?;

@@ -150,9 +150,10 @@ pub struct Language {
     pub hand_over: &'static str,
     /// Work said to be someone's by where it sits: `left` or `volunteered` (the speaker's: "Leave
     /// both of those with me", "Put me down for the nine-thirty") or `thing`, the speaker's with
-    /// `from_me` ("The letter goes out from my office"), the speaker's with `mine` or `to_me` ("That one's on me.", "The
-    /// induction sits with me"), a participant's with `possessor` or `to_name` ("The letter is
-    /// Mutua's to get.", "The blade order goes to Elín"; `to_name` may be the word for "you").
+    /// `mine`, `to_me` or `from_me` ("That one's on me.", "The induction sits with me", "The
+    /// letter goes out from my office"), a participant's with `possessor` or `to_name` ("The
+    /// letter is Mutua's to get.", "The blade order goes to Elín"; `to_name` may be the word for
+    /// "you").
     pub placed: &'static str,
     /// A thing said to be finished by a time, with the speaker's own work around it: "It'll be
     /// live before we leave this room.", "Before the end of the month it will be in." (`thing`,
