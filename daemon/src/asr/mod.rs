@@ -108,6 +108,14 @@ pub struct TextSegment {
     pub language: String,
 }
 
+/// Speech heard just before audio to transcribe, and what was heard in it (`transcribe_live`).
+#[derive(Debug, Clone, Copy)]
+pub struct HeardBefore<'a> {
+    /// 16 kHz mono, ending where the audio to transcribe starts.
+    pub audio: &'a [f32],
+    pub text: &'a str,
+}
+
 /// One word with its time span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
@@ -170,6 +178,26 @@ impl TextSegment {
             from = to;
         }
         pieces
+    }
+
+    /// The same segment with no time before `seconds` (word alignment can reach back into
+    /// speech heard before the audio given).
+    pub fn not_before(self, seconds: f64) -> Self {
+        let start = self.start.max(seconds);
+        Self {
+            start,
+            end: self.end.max(start),
+            words: self
+                .words
+                .into_iter()
+                .map(|w| Word {
+                    start: w.start.max(seconds),
+                    end: w.end.max(seconds),
+                    ..w
+                })
+                .collect(),
+            ..self
+        }
     }
 
     /// The same segment `seconds` later (from window or segment time to stream time).
@@ -559,6 +587,7 @@ impl Transcriber {
             alignment_heads: &self.alignment_heads,
             device: self.device,
             abandon: None,
+            preceding: None,
         }
     }
 
@@ -570,12 +599,21 @@ impl Transcriber {
     /// Transcribes 16 kHz mono audio of any length already in memory, with the reference seek
     /// loop, continuing `context`. Blocking; call from a dedicated thread.
     pub fn transcribe(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
-        self.transcribe_with(&self.options, samples, context, true)
+        self.transcribe_with(&self.options, samples, context, true, None)
     }
 
-    /// `transcribe` for a live final: the same settings, with a short audio context.
-    pub fn transcribe_live(&self, samples: &[f32], context: &mut PromptContext) -> Result<Vec<TextSegment>, AsrError> {
-        self.transcribe_with(&self.live_options, samples, context, true)
+    /// `transcribe` for a live final: the same settings, with a short audio context. With
+    /// `heard`, speech heard just before `samples`, the first window starts with that speech
+    /// and its text as if it had just been decoded (`decode::Preceding`): a short phrase alone
+    /// is often misheard ("Sounds good to me." as "How is it going to me?"), after what was
+    /// said before it, not. Times stay from the start of `samples`.
+    pub fn transcribe_live(
+        &self,
+        heard: Option<HeardBefore<'_>>,
+        samples: &[f32],
+        context: &mut PromptContext,
+    ) -> Result<Vec<TextSegment>, AsrError> {
+        self.transcribe_with(&self.live_options, samples, context, true, heard)
     }
 
     /// `transcribe` for finals heard again together (`revise`): every word timed. Counts
@@ -585,21 +623,43 @@ impl Transcriber {
         samples: &[f32],
         context: &mut PromptContext,
     ) -> Result<Vec<TextSegment>, AsrError> {
-        self.transcribe_with(&self.revision_options, samples, context, false)
+        self.transcribe_with(&self.revision_options, samples, context, false, None)
     }
 
+    /// The seek loop; with `heard` (when it has text, and room in one window with the audio),
+    /// the first window is that speech and the start of `samples`, decoded after its text.
     fn transcribe_with(
         &self,
         options: &DecodeOptions,
         samples: &[f32],
         context: &mut PromptContext,
         count: bool,
+        heard: Option<HeardBefore<'_>>,
     ) -> Result<Vec<TextSegment>, AsrError> {
         let mut out = Vec::new();
         let mut seek = 0usize;
+        let heard = heard.filter(|heard| {
+            !heard.audio.is_empty()
+                && !heard.text.trim().is_empty()
+                && heard.audio.len() + samples.len() <= whisper::N_SAMPLES
+        });
+        if let Some(heard) = heard {
+            let text = self.tokenizer.encode(&format!(" {}", heard.text.trim()))?;
+            let window: Vec<f32> = heard.audio.iter().chain(samples).copied().collect();
+            let preceding = decode::Preceding {
+                text: &text,
+                samples: heard.audio.len(),
+            };
+            let (pieces, consumed) = self.window_with(options, &window, context, 0, count, Some(preceding))?;
+            let heard_s = heard.audio.len() as f64 / whisper::SAMPLE_RATE as f64;
+            out.extend(pieces.into_iter().map(|p| p.shifted(-heard_s).not_before(0.0)));
+            // The window may leave the end of `samples` to the next (or, having found nothing
+            // after the heard speech, all of it: it is then decoded alone).
+            seek = consumed.saturating_sub(heard.audio.len());
+        }
         while samples.len() - seek >= whisper::HOP_LENGTH as usize {
             let window = &samples[seek..(seek + whisper::N_SAMPLES).min(samples.len())];
-            let (pieces, consumed) = self.window_with(options, window, context, seek as u64, count)?;
+            let (pieces, consumed) = self.window_with(options, window, context, seek as u64, count, None)?;
             let offset = seek as f64 / whisper::SAMPLE_RATE as f64;
             out.extend(pieces.into_iter().map(|p| p.shifted(offset)));
             seek += consumed;
@@ -616,10 +676,11 @@ impl Transcriber {
         context: &mut PromptContext,
         seed: u64,
     ) -> Result<(Vec<TextSegment>, usize), AsrError> {
-        self.window_with(&self.options, window, context, seed, true)
+        self.window_with(&self.options, window, context, seed, true, None)
     }
 
-    /// One window; with `count`, what the firewall held back goes into `stats`.
+    /// One window, after `preceding` when given; with `count`, what the firewall held back goes
+    /// into `stats`.
     fn window_with(
         &self,
         options: &DecodeOptions,
@@ -627,10 +688,13 @@ impl Transcriber {
         context: &mut PromptContext,
         seed: u64,
         count: bool,
+        preceding: Option<decode::Preceding<'_>>,
     ) -> Result<(Vec<TextSegment>, usize), AsrError> {
-        let outcome = self
-            .decoder_with(options)
-            .decode_window(window, context.tokens(), seed)?;
+        let decoder = Decoder {
+            preceding,
+            ..self.decoder_with(options)
+        };
+        let outcome = decoder.decode_window(window, context.tokens(), seed)?;
         if let Some(suppressed) = outcome.suppressed.filter(|_| count) {
             self.stats.count(suppressed);
         }

@@ -22,7 +22,7 @@ use super::whisper::tokenizer::{SpecialTokens, WhisperTokenizer};
 use super::whisper::{HOP_LENGTH, N_FRAMES, N_SAMPLES, TIME_PRECISION};
 use super::AsrError;
 use crate::config::AsrConfig;
-use rules::{split_window, LogitRules, Suppression};
+use rules::{split_window_after, LogitRules, Suppression};
 use search::{Hypothesis, Limits, StepModel};
 
 /// Decoding settings; every default is openai-whisper's command line (which faster-whisper
@@ -197,6 +197,17 @@ pub fn pick_language<'l>(logits: &[f32], languages: &'l [(String, i64)]) -> Opti
 /// the language detected in the window, if it was detected.
 type WindowDecoding = (WindowResult, Tensor, Vec<i64>, Option<String>);
 
+/// Speech at the start of a window that was heard already, and its text: the decoder starts
+/// as if it had just written that text (`rules::heard_prefix`), so that a short phrase after it
+/// is heard in its context rather than alone; only what comes after it is returned.
+#[derive(Debug, Clone, Copy)]
+pub struct Preceding<'a> {
+    /// The text heard, as text tokens (no timestamps).
+    pub text: &'a [i64],
+    /// How many of the window's first samples it spans.
+    pub samples: usize,
+}
+
 /// Drives the model over windows of at most 30 s.
 pub struct Decoder<'a> {
     pub model: &'a Whisper,
@@ -213,6 +224,8 @@ pub struct Decoder<'a> {
     /// Asked before the encoder and before every decoder step: true gives up the window with
     /// `AsrError::Abandoned` (a live partial that more urgent work is waiting behind).
     pub abandon: Option<&'a dyn Fn() -> bool>,
+    /// Speech heard already at the start of the window, if any.
+    pub preceding: Option<Preceding<'a>>,
 }
 
 impl Decoder<'_> {
@@ -261,7 +274,12 @@ impl Decoder<'_> {
     /// `seed` makes sampling at temperatures above 0 repeatable.
     pub fn decode_window(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowOutcome, AsrError> {
         let window_frames = (window.len() as i64 / HOP_LENGTH).min(N_FRAMES);
-        let (mut result, audio, sot_sequence, detected_language) = self.decode_with_fallback(window, context, seed)?;
+        let heard_text = self.preceding.map_or(&[][..], |preceding| preceding.text);
+        let heard = self.preceding.map_or_else(Vec::new, |preceding| {
+            rules::heard_prefix(self.special().timestamp_begin, preceding.text, preceding.samples)
+        });
+        let (mut result, audio, sot_sequence, detected_language) =
+            self.decode_with_fallback(window, context, &heard, seed)?;
         let whole_window = |temperature, suppressed| WindowOutcome {
             segments: Vec::new(),
             consumed_samples: window.len(),
@@ -292,7 +310,7 @@ impl Decoder<'_> {
         } else if result.compression_ratio > self.options.compression_ratio_threshold {
             return Ok(whole_window(result.temperature, Some(Suppressed::CompressionRejected)));
         }
-        let split = split_window(&result.tokens, self.special().timestamp_begin, window_frames);
+        let split = split_window_after(&heard, &result.tokens, self.special().timestamp_begin, window_frames);
         let consumed_samples = if split.consumed_frames >= window_frames {
             window.len()
         } else {
@@ -310,7 +328,7 @@ impl Decoder<'_> {
             })
             .collect();
         if self.options.word_timestamps && !segments.is_empty() {
-            self.add_word_timestamps(&mut segments, &audio, &sot_sequence, window_frames)?;
+            self.add_word_timestamps(&mut segments, &audio, &sot_sequence, heard_text, window_frames)?;
         }
         Ok(WindowOutcome {
             segments,
@@ -324,12 +342,15 @@ impl Decoder<'_> {
     /// Aligns the text tokens of `segments` to the audio with the alignment heads' attention and
     /// dynamic time warping (the reference `find_alignment`), and gives each segment its words,
     /// each with its probability from the same forward pass (each text token's probability
-    /// among the text tokens, given the text before it, as the reference computes it).
+    /// among the text tokens, given the text before it, as the reference computes it). The
+    /// text heard before the window's own audio (`heard_text`) is aligned with them, so that
+    /// their words are not spread over its audio, and its words are not given out.
     fn add_word_timestamps(
         &self,
         segments: &mut [DecodedSegment],
         audio: &Tensor,
         sot_sequence: &[i64],
+        heard_text: &[i64],
         window_frames: i64,
     ) -> Result<(), AsrError> {
         let _no_grad = tch::no_grad_guard();
@@ -337,7 +358,8 @@ impl Decoder<'_> {
         let text_of = |segment: &DecodedSegment| -> Vec<i64> {
             segment.tokens.iter().copied().filter(|&t| t < special.eot).collect()
         };
-        let text: Vec<i64> = segments.iter().flat_map(text_of).collect();
+        let new_text: Vec<i64> = segments.iter().flat_map(text_of).collect();
+        let text: Vec<i64> = heard_text.iter().chain(&new_text).copied().collect();
         let mut tokens = sot_sequence.to_vec();
         tokens.push(special.no_timestamps);
         tokens.extend(&text);
@@ -385,9 +407,10 @@ impl Decoder<'_> {
             .map(|&t| self.tokenizer.decode(&[t]))
             .collect::<Result<_, _>>()?;
         let words = timing::word_times(&path, &timing::split_words(&token_texts), &token_probabilities);
-        // Hand each segment the words whose first token it holds.
-        let mut words = words.into_iter();
-        let mut taken = 0;
+        // Hand each segment the words whose first token it holds, after the heard text's.
+        let heard_words = timing::split_words(&token_texts[..heard_text.len()]).len();
+        let mut words = words.into_iter().skip(heard_words);
+        let mut taken = heard_text.len();
         for segment in segments.iter_mut() {
             let count = text_of(segment).len();
             let first_tokens = timing::split_words(&token_texts[taken..taken + count]).len();
@@ -422,9 +445,17 @@ impl Decoder<'_> {
     }
 
     /// Encodes the window and the prompt once, then searches at each temperature in turn until
-    /// the result passes the checks (the last one is kept either way). Also returns the encoded
-    /// audio, the start sequence used and the language detected, if it was detected.
-    fn decode_with_fallback(&self, window: &[f32], context: &[i64], seed: u64) -> Result<WindowDecoding, AsrError> {
+    /// the result passes the checks (the last one is kept either way). `heard` follows the
+    /// start sequence as if sampled (`rules::heard_prefix`); the result holds only what is
+    /// sampled after it. Also returns the encoded audio, the start sequence used and the
+    /// language detected, if it was detected.
+    fn decode_with_fallback(
+        &self,
+        window: &[f32],
+        context: &[i64],
+        heard: &[i64],
+        seed: u64,
+    ) -> Result<WindowDecoding, AsrError> {
         let _no_grad = tch::no_grad_guard();
         let special = self.special();
         let started = std::time::Instant::now();
@@ -450,7 +481,8 @@ impl Decoder<'_> {
         let mut scratch = decoder.new_state();
         let (language, detected_language) = self.window_language(&audio, &mut scratch)?;
         let sot_sequence = self.sot_sequence(language);
-        let prompt = prompt::build_prompt(special.sot_prev, self.hotwords, previous, &sot_sequence);
+        let mut prompt = prompt::build_prompt(special.sot_prev, self.hotwords, previous, &sot_sequence);
+        prompt.extend_from_slice(heard);
         let mut prompt_state = scratch.restart_on_same_audio();
         let prompt_tensor = Tensor::f_from_slice(&prompt)?
             .f_unsqueeze(0)?
@@ -468,12 +500,18 @@ impl Decoder<'_> {
         let suppression = self.suppression;
         let max_initial_timestamp_index = (self.options.max_initial_timestamp / TIME_PRECISION).round() as i64;
         let apply_rules = move |row: &mut [f32], sampled: &[i64]| {
-            LogitRules {
+            let rules = LogitRules {
                 special,
                 suppression,
                 max_initial_timestamp_index,
+            };
+            if heard.is_empty() {
+                rules.apply(row, sampled)
+            } else {
+                // The rules read the heard text as the start of what was sampled.
+                let so_far: Vec<i64> = heard.iter().chain(sampled).copied().collect();
+                rules.apply(row, &so_far)
             }
-            .apply(row, sampled)
         };
         let limits = Limits {
             eot: special.eot,

@@ -205,6 +205,42 @@ pub fn split_window(tokens: &[i64], timestamp_begin: i64, window_frames: i64) ->
     }
 }
 
+/// The last timestamp a window may carry (30 s).
+const LAST_TIMESTAMP_INDEX: i64 = 1500;
+
+/// What a window's decode starts from when it follows speech already heard: that speech's text
+/// as one segment from the window's start to `samples` in, `<|0.00|> text <|end|>`, as if the
+/// decoder had just written it. The rules then ask for the next segment to start there or later.
+/// Empty when there is no text.
+pub fn heard_prefix(timestamp_begin: i64, text: &[i64], samples: usize) -> Vec<i64> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let samples_per_step = TIME_PRECISION * SAMPLE_RATE as f64;
+    let end = (samples as f64 / samples_per_step).round() as i64;
+    let mut prefix = Vec::with_capacity(text.len() + 2);
+    prefix.push(timestamp_begin);
+    prefix.extend_from_slice(text);
+    prefix.push(timestamp_begin + end.clamp(1, LAST_TIMESTAMP_INDEX));
+    prefix
+}
+
+/// `split_window` of a window decoded after `heard_prefix`: the prefix and the tokens sampled
+/// after it split together (the first sampled segment starts at the timestamp after the
+/// prefix), and only the segments sampled are kept.
+pub fn split_window_after(prefix: &[i64], sampled: &[i64], timestamp_begin: i64, window_frames: i64) -> WindowSplit {
+    if prefix.is_empty() {
+        return split_window(sampled, timestamp_begin, window_frames);
+    }
+    let tokens: Vec<i64> = prefix.iter().chain(sampled).copied().collect();
+    let mut split = split_window(&tokens, timestamp_begin, window_frames);
+    let heard_end = (prefix[prefix.len() - 1] - timestamp_begin) as f64 * TIME_PRECISION;
+    // Every sampled segment ends after the prefix's end: the rules allow no timestamp below it,
+    // and a segment's end is later than its start.
+    split.segments.retain(|segment| segment.end > heard_end);
+    split
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +431,53 @@ mod tests {
         assert_eq!(
             untimed.consumed_frames, 3000,
             "no end timestamp: nothing to resume from"
+        );
+    }
+
+    #[test]
+    fn speech_heard_before_is_one_segment_up_to_where_the_window_s_own_audio_starts() {
+        assert_eq!(
+            heard_prefix(15, &[1, 2], 16_000),
+            vec![15, 1, 2, 65],
+            "1 s in: <|1.00|>"
+        );
+        assert_eq!(
+            heard_prefix(15, &[1, 2], 16_150),
+            vec![15, 1, 2, 65],
+            "to the nearest step"
+        );
+        assert_eq!(
+            heard_prefix(15, &[1], 16_000 * 40),
+            vec![15, 1, 15 + 1500],
+            "never past 30 s"
+        );
+        assert_eq!(heard_prefix(15, &[1], 0), vec![15, 1, 16], "a segment has length");
+        assert!(heard_prefix(15, &[], 16_000).is_empty(), "no text, no prefix");
+    }
+
+    #[test]
+    fn only_what_was_sampled_after_the_heard_prefix_is_kept() {
+        let prefix = [15, 1, 2, 65];
+        // <1.02> c d <1.50>: one segment of its own, times in the window.
+        let split = split_window_after(&prefix, &[66, 3, 4, 90], 15, 250);
+        assert_eq!(split.segments.len(), 1);
+        assert_eq!(split.segments[0].tokens, vec![66, 3, 4, 90]);
+        assert!((split.segments[0].start - 1.02).abs() < 1e-9);
+        assert!((split.segments[0].end - 1.5).abs() < 1e-9);
+        assert_eq!(split.consumed_frames, 250);
+        // Starting right where the heard speech ends.
+        let at_once = split_window_after(&prefix, &[65, 3, 90], 15, 250);
+        assert_eq!(at_once.segments.len(), 1);
+        assert_eq!(at_once.segments[0].tokens, vec![65, 3, 90]);
+        // Nothing sampled: nothing kept, and the audio after the heard speech is left to the
+        // next window when there is more than a second of it.
+        let nothing = split_window_after(&prefix, &[], 15, 800);
+        assert!(nothing.segments.is_empty());
+        assert_eq!(nothing.consumed_frames, 100);
+        assert_eq!(
+            split_window_after(&[], &[15, 1, 2, 65], 15, 250),
+            split_window(&[15, 1, 2, 65], 15, 250),
+            "no prefix: the plain split"
         );
     }
 }
