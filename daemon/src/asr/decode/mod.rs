@@ -287,6 +287,17 @@ impl Decoder<'_> {
             suppressed,
             detected_language: detected_language.clone(),
         };
+        // After speech heard before, the window's own audio is taken only as text that passes
+        // the checks at the first temperature; else it is left to be decoded alone, where the
+        // no-speech gate (blind here: the heard speech is speech) and the fallback judge it.
+        let first_temperature = result.temperature;
+        let decode_alone = || WindowOutcome {
+            consumed_samples: self.preceding.map_or(0, |preceding| preceding.samples),
+            ..whole_window(first_temperature, None)
+        };
+        if !heard.is_empty() && result.needs_fallback(self.options) {
+            return Ok(decode_alone());
+        }
         tracing::debug!(
             no_speech_prob = result.no_speech_prob,
             avg_logprob = result.avg_logprob,
@@ -311,6 +322,9 @@ impl Decoder<'_> {
             return Ok(whole_window(result.temperature, Some(Suppressed::CompressionRejected)));
         }
         let split = split_window_after(&heard, &result.tokens, self.special().timestamp_begin, window_frames);
+        if !heard.is_empty() && split.segments.is_empty() {
+            return Ok(decode_alone());
+        }
         let consumed_samples = if split.consumed_frames >= window_frames {
             window.len()
         } else {
@@ -521,10 +535,11 @@ impl Decoder<'_> {
                 .min((self.model.dims.n_text_ctx as usize).saturating_sub(prompt.len())),
             hopeless: |tokens| guard::find_repetition(tokens).is_some(),
         };
-        let temperatures: &[f32] = if self.options.temperatures.is_empty() {
-            &[0.0]
-        } else {
-            &self.options.temperatures
+        let temperatures: &[f32] = match &self.options.temperatures[..] {
+            [] => &[0.0],
+            // After speech heard before, no fallback (see `decode_window`).
+            [first, ..] if !heard.is_empty() => std::slice::from_ref(first),
+            all => all,
         };
         let mut last = None;
         for &temperature in temperatures {
