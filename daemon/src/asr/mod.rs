@@ -643,8 +643,14 @@ impl Transcriber {
                 && !heard.text.trim().is_empty()
                 && heard.audio.len() + samples.len() <= whisper::N_SAMPLES
         });
-        if let Some(heard) = heard {
-            let text = self.tokenizer.encode(&format!(" {}", heard.text.trim()))?;
+        let heard = match heard {
+            Some(heard) => Some((heard, self.tokenizer.encode(&format!(" {}", heard.text.trim()))?)),
+            None => None,
+        };
+        // Text that would take more than a quarter of the decoder's context is no speech of
+        // a few seconds: not worth what it leaves the final.
+        let heard = heard.filter(|(_, text)| text.len() <= decode::prompt::MAX_TEXT_CONTEXT / 4);
+        if let Some((heard, text)) = heard {
             let window: Vec<f32> = heard.audio.iter().chain(samples).copied().collect();
             let preceding = decode::Preceding {
                 text: &text,
