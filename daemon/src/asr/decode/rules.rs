@@ -227,7 +227,10 @@ pub fn heard_prefix(timestamp_begin: i64, text: &[i64], samples: usize) -> Vec<i
 
 /// `split_window` of a window decoded after `heard_prefix`: the prefix and the tokens sampled
 /// after it split together (the first sampled segment starts at the timestamp after the
-/// prefix), and only the segments sampled are kept.
+/// prefix), and only the segments sampled are kept, less those that start where the window's
+/// audio has ended. After speech it has heard, Whisper can go on past the audio into the
+/// padding, saying again what it heard or what it just wrote (a rooms meeting's 2.4 s final
+/// came back with four more segments timed 4-19 s after its end, one of them the heard text).
 pub fn split_window_after(prefix: &[i64], sampled: &[i64], timestamp_begin: i64, window_frames: i64) -> WindowSplit {
     if prefix.is_empty() {
         return split_window(sampled, timestamp_begin, window_frames);
@@ -235,9 +238,12 @@ pub fn split_window_after(prefix: &[i64], sampled: &[i64], timestamp_begin: i64,
     let tokens: Vec<i64> = prefix.iter().chain(sampled).copied().collect();
     let mut split = split_window(&tokens, timestamp_begin, window_frames);
     let heard_end = (prefix[prefix.len() - 1] - timestamp_begin) as f64 * TIME_PRECISION;
+    let audio_end = (window_frames * HOP_LENGTH) as f64 / SAMPLE_RATE as f64;
     // Every sampled segment ends after the prefix's end: the rules allow no timestamp below it,
     // and a segment's end is later than its start.
-    split.segments.retain(|segment| segment.end > heard_end);
+    split
+        .segments
+        .retain(|segment| segment.end > heard_end && segment.start < audio_end);
     split
 }
 
@@ -471,6 +477,10 @@ mod tests {
         assert_eq!(at_once.segments[0].tokens, vec![65, 3, 90]);
         // Nothing sampled: nothing kept, and the audio after the heard speech is left to the
         // next window when there is more than a second of it.
+        // Past the audio's end (250 frames: 2.5 s): what Whisper wrote for padding goes.
+        let past_the_end = split_window_after(&prefix, &[66, 3, 4, 90, 140, 1, 2, 160], 15, 250);
+        assert_eq!(past_the_end.segments.len(), 1, "{past_the_end:?}");
+        assert_eq!(past_the_end.segments[0].tokens, vec![66, 3, 4, 90]);
         let nothing = split_window_after(&prefix, &[], 15, 800);
         assert!(nothing.segments.is_empty());
         assert_eq!(nothing.consumed_frames, 100);
