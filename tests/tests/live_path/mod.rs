@@ -100,7 +100,7 @@ fn turns_close_together_each_get_a_final_and_the_kept_text_matches_offline() {
     // one point of offline WER; on these 110 words one word is 0.9 of a point. First finals are
     // each phrase heard alone, before the next is said, and tiny.en can hear a short phrase
     // otherwise alone than inside 30 s of speech (here "lunch is moved to Thursday at noon" as
-    // "lunches moved to Thursday afternoon", 6.4 against offline's 2.7 %): what they must not do
+    // "lunches moved to Thursday afternoon", 5.5 against offline's 2.7 %): what they must not do
     // is lose a phrase, checked turn by turn below.
     let one_point = 0.01;
     assert!(
