@@ -433,6 +433,16 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             found.push((promise.start, promised));
         }
     }
+    // "Tamsin chases Penryn Marine for that quote this week": work handed out in the present.
+    if !sentence.is_question() {
+        for (who, promise) in named_promises(sentences, text, &lower, cues) {
+            let owner = Owner::Known(who);
+            found.push((
+                promise.start,
+                item_of_clause(owner, &promise.task, promise.start, promise.end, cues, 0.7),
+            ));
+        }
+    }
     if found.is_empty() {
         found.extend(
             result_promised(sentences, at, text, &lower, cues).map(|promised| (promised.clause_start, promised)),
@@ -1651,6 +1661,117 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
     }
     promises.sort_by_key(|promise| promise.start);
     promises
+}
+
+/// Work someone the meeting knows by name is said to do by a time, in the present, as a chair
+/// hands it out without "will" or "can you": "Tamsin chases Penryn Marine for that quote this
+/// week", "Mai is sending the buyer the list this week"; with who does it, in order. Each runs
+/// to the end of its own clause. Not a habit ("Marcus pulls the log every Friday"), where
+/// someone will be ("Aino is flying to Oulu on Monday"), a verb of thinking or being, under a
+/// condition or reported.
+fn named_promises(sentences: &[Sentence], text: &str, lower: &str, cues: &Cues) -> Vec<(String, FramedPromise)> {
+    let language = cues.language;
+    let conditional = |clause: &str| is_contingent(clause, cues) || cues.condition.is_match(clause);
+    let mut promises = Vec::new();
+    for captures in cues.named_doing.captures_iter(text) {
+        let (Some(who), Some(whole)) = (captures.name("who"), captures.get(0)) else {
+            continue;
+        };
+        let Some(verb) = captures.name("verb").or_else(|| captures.name("plain")) else {
+            continue;
+        };
+        let full_rest = captures.name("rest").map_or("", |m| m.as_str());
+        let rest = before_next_clause(own_clause(full_rest, language), language);
+        let said = verb.as_str().to_lowercase();
+        let base = if captures.name("verb").is_some() {
+            base_of_ing(&said, language)
+        } else {
+            base_of_third_person(&said, language)
+        };
+        let before = &lower[..who.start()];
+        let dated = due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead));
+        // A verb is in lower case: "Tamsin Jones" is one name.
+        if verb.as_str().chars().next().is_some_and(char::is_uppercase)
+            || !names_someone(who.as_str(), sentences, cues)
+            || !dated
+            || language.not_third_person.contains(&said.as_str())
+            || language.ongoing_not_tasks.contains(&said.as_str())
+            || language.not_tasks.contains(&base.as_str())
+            || no_third_person_doing(&base, language)
+            || !acts_on_something(&base, rest, language)
+            || cues.habitual.is_match(rest)
+            || conditional(rest)
+            || conditional(before)
+            || cues.reported.is_match(before)
+        {
+            continue;
+        }
+        promises.push((
+            who.as_str().to_owned(),
+            FramedPromise {
+                task: format!("{base}{rest}"),
+                when: None,
+                start: verb.start(),
+                end: whole.end() - (full_rest.len() - rest.len()),
+            },
+        ));
+    }
+    promises
+}
+
+/// Whether the base of a verb said of someone named is no doing in the present: a past, an
+/// adverb, no plan or a thought ("proposes").
+fn no_third_person_doing(base: &str, language: &Language) -> bool {
+    (base.ends_with(language.past_ending) && !language.past_ending_not.iter().any(|not| base.ends_with(not)))
+        || language.adverb_endings.iter().any(|ending| base.ends_with(ending))
+        || language.not_plans.contains(&base)
+        || language.present_not_promises.contains(&base)
+}
+
+/// `rest` up to the next clause joined by a comma and a conjunction ("…, and if they've gone
+/// cold, …" is another clause's condition).
+fn before_next_clause<'a>(rest: &'a str, language: &Language) -> &'a str {
+    let lower = rest.to_ascii_lowercase();
+    language
+        .clause_joins
+        .iter()
+        .filter_map(|join| lower.find(&format!(", {join} ")))
+        .min()
+        .map_or(rest, |at| &rest[..at])
+}
+
+/// Whether `who` is a name the meeting knows ("Tamsin", "Fatima-Zahra"), not a capital that
+/// opens a sentence or a day.
+fn names_someone(who: &str, sentences: &[Sentence], cues: &Cues) -> bool {
+    let lower = who.to_lowercase();
+    who.split('-')
+        .all(|part| cues.could_be_name(part) || part.chars().all(char::is_lowercase))
+        && cues.could_be_name(who.split('-').next().unwrap_or(""))
+        && !cues.language.weekdays.contains(&lower.as_str())
+        && !cues.language.months.contains(&lower.as_str())
+        && sentences.iter().any(|sentence| {
+            sentence.speaker.as_deref() == Some(who) || sentence.words.iter().skip(1).any(|word| word.raw == who)
+        })
+}
+
+/// The verb a third-person form is of: "chases" "chase", "carries" "carry", "pushes" "push".
+fn base_of_third_person(verb: &str, language: &Language) -> String {
+    language
+        .third_person_endings
+        .iter()
+        .find_map(|(ending, base)| verb.strip_suffix(ending).map(|stem| format!("{stem}{base}")))
+        .unwrap_or_else(|| verb.to_owned())
+}
+
+/// Whether what follows a verb someone named is said to do is what it does something to: as
+/// after a promise ("the list", "it"), or a name ("Penryn Marine"), not a day ("Monday").
+fn acts_on_something(verb: &str, rest: &str, language: &Language) -> bool {
+    does_something_to(verb, rest, language)
+        || rest.split_whitespace().next().is_some_and(|first| {
+            first.chars().next().is_some_and(char::is_uppercase)
+                && !language.weekdays.contains(&first.to_lowercase().as_str())
+                && !language.months.contains(&first.to_lowercase().as_str())
+        })
 }
 
 /// Whether `said` (normalised) holds an item of its own ("I'll …", "that's me", "it's on me"):
@@ -3285,6 +3406,45 @@ mod tests {
         ] {
             let found = items(&[("Ann", asked), ("Bob", "Okay.")]);
             assert!(found.is_empty(), "{asked}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn work_someone_named_does_by_a_time_in_the_present_is_theirs() {
+        for (said, owner, due) in [
+            (
+                "Tamsin chases Penryn Marine for that quote this week, and if they've gone cold, she finds somebody else.",
+                "Tamsin",
+                "this week",
+            ),
+            ("Mai is sending the buyer the full subcontractor list this week.", "Mai", "this week"),
+            ("Fatima-Zahra rings both camps this week for December prices.", "Fatima-Zahra", "this week"),
+            (
+                "Marcus pulls the wet pack log for the last ninety days, with root causes, by Friday.",
+                "Marcus",
+                "by Friday",
+            ),
+        ] {
+            let lines = [("Denise", said), (owner, "Fine.")];
+            let handed = one(&lines);
+            assert_eq!(handed.owner.as_deref(), Some(owner), "{said}: {handed:?}");
+            assert_eq!(handed.due.as_deref(), Some(due), "{said}: {handed:?}");
+            assert!(!handed.task.contains("gone cold"), "{said}: {handed:?}");
+        }
+        for said in [
+            // A habit, where someone will be, what someone thinks, a past, a condition, reported.
+            "Marcus pulls the log every Friday.",
+            "Tamsin is flying to Boston on Monday.",
+            "Tamsin thinks the quote comes by Friday.",
+            "Tamsin makes a fair point about Friday.",
+            "Tamsin chased Penryn Marine last week.",
+            "If it rains, Tamsin brings the tarp on Monday.",
+            "Derek says Tamsin sends it by Friday.",
+            // No time to do it by.
+            "Tamsin chases Penryn Marine.",
+        ] {
+            let found = items(&[("Denise", said), ("Tamsin", "Yes."), ("Marcus", "Okay.")]);
+            assert!(found.is_empty(), "{said}: {found:?}");
         }
     }
 

@@ -45,9 +45,19 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
             // "Tuesday it is, then. Separately, from now on nobody takes the van home.": a ruling
             // that stands alone stays apart.
             let stands_alone = cues.decision_strong.is_match(&cues.normalise(&sentence.text));
+            // "No. No vineyard tours for the six weeks of vintage.": a ruling read only from the
+            // talk around it, beside a decision in the same turn, says more of that decision.
+            let from_talk_only = |sure: f32| sure <= FROM_TALK_CONFIDENCE;
+            let last_sure = match &last.body {
+                FindingBody::Decision(decision) => decision.confidence,
+                _ => 1.0,
+            };
             if *last_at + 1 == at
                 && sentences[*last_at].turn == sentence.turn
-                && (short(&sentences[*last_at]) || short(sentence))
+                && (short(&sentences[*last_at])
+                    || short(sentence)
+                    || from_talk_only(confidence)
+                    || from_talk_only(last_sure))
                 && !stands_alone
             {
                 extend(last, sentence, confidence, cues);
@@ -88,6 +98,10 @@ fn said_of_the_past(text: &str, cues: &Cues) -> bool {
 
 /// A decision this short ("Option two, then.") and the one beside it are one.
 const SHORT_DECISION_WORDS: usize = 5;
+
+/// How sure a ruling read only from the talk around it is ("Six berths for the rally, not
+/// twelve." after a question of what to do): no word of it says that anything was decided.
+const FROM_TALK_CONFIDENCE: f32 = 0.65;
 
 /// `finding` with the decision in `sentence`, said right after it, added: both sentences, the
 /// longer of what each decided, the surer confidence.
@@ -287,6 +301,22 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.meeting_flow.is_match(&text),
             0.7,
         ),
+        // "Six berths for the rally, not twelve." after "And what do I tell the yacht club?";
+        // "The rooftop stays open, …" after the room argued about it.
+        (
+            ends_a_debate(sentences, at, &text, by_chair, cues)
+                && !own_promise
+                && !is_personal(&text, cues)
+                && !cues.habitual.is_match(&text)
+                && !cues.request.is_match(&text)
+                && !cues.remark.is_match(&text)
+                && !cues.meeting_flow.is_match(&text)
+                && !cues.unowned.is_match(&text)
+                && !cues.needs_doing.is_match(&text)
+                && !puts_a_proposal(&text, cues)
+                && !conditional(&text, cues),
+            FROM_TALK_CONFIDENCE,
+        ),
         // "Good. We take Reyes." after the room talked the case through.
         (
             states_the_plan_unopposed(sentences, at, &text, by_chair, cues)
@@ -298,7 +328,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.meeting_flow.is_match(&text)
                 && !puts_a_proposal(&text, cues)
                 && !conditional(&text, cues),
-            0.65,
+            FROM_TALK_CONFIDENCE,
         ),
         // "Okay, guest list closes at five, and anything after goes through Marcus." "Fine."
         (
@@ -1114,6 +1144,76 @@ fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chai
             cues,
         )
         && !names_a_participant(conclusion, sentences)
+}
+
+/// How many sentences back a ruling looks for the debate it ends.
+const DEBATE_SENTENCES: usize = 6;
+
+/// Whether `text` is whoever runs the meeting ending, without an opening word, a debate the
+/// others just had: "Six berths for the rally, not twelve." after "And what do I tell the yacht
+/// club about the rally?", "Two-thirty, starting next week." after "Could we move this huddle to
+/// two-thirty?", "The rooftop stays open, and breakfast moves down to the courtyard." after a
+/// proposal and a doubt. Others asked, put forward or disputed something in the sentences just
+/// before; the ruling takes up a word that says something from them; it is a few words without
+/// a verb (as `concludes_in_few_words`, less its opener) or states a plan in the present; and
+/// nobody objects at once. Not who is next ("Rosa, then the grid."), the meeting's own business
+/// or a plan of the speaker's own.
+fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
+    if !by_chair || sentences[at].is_question() {
+        return false;
+    }
+    let language = cues.language;
+    let words = text::lower_words(text);
+    // "So eight thousand reais." repeats what was said; with an opener ("Okay, so …") other
+    // rules judge it.
+    let repeats = words
+        .first()
+        .is_some_and(|first| language.conclusion_fillers.contains(&first.as_str()));
+    let few_words = words.len() <= CONCLUSION_MAX_WORDS
+        && !repeats
+        && !has_a_verb(&words, cues)
+        && cues.telling_words(text).len() >= 2
+        && !words
+            .iter()
+            .any(|word| language.conclusion_not_words.contains(&word.as_str()));
+    // "We lose the wall, or we fly the truss": choices laid out; "Diesel's my problem": the
+    // speaker's own.
+    let choices = words.iter().any(|word| word == language.or_word);
+    let own = words
+        .iter()
+        .any(|word| language.personal_leads.contains(&word.as_str()));
+    if !(few_words || plans_something(text, false, cues)) || choices || own || names_a_participant(&words, sentences) {
+        return false;
+    }
+    let speaker = sentences[at].speaker.as_deref();
+    // "Only coming home." after "Are they going out too?": an answer, unless the question asked
+    // what to do.
+    let answers = at
+        .checked_sub(1)
+        .map(|before| &sentences[before])
+        .is_some_and(|before| {
+            before.speaker.as_deref() != speaker
+                && before.is_question()
+                && !cues.ruling_asked.is_match(&cues.normalise(&before.text))
+        });
+    if answers {
+        return false;
+    }
+    let before = &sentences[at.saturating_sub(DEBATE_SENTENCES)..at];
+    let debated = before
+        .iter()
+        .filter(|said| said.speaker.as_deref() != speaker)
+        .any(|said| {
+            let said_text = cues.normalise(&said.text);
+            said.is_question()
+                || puts_a_proposal(&said_text, cues)
+                || text::lower_words(&said_text)
+                    .first()
+                    .is_some_and(|first| language.objection_openers.contains(&first.as_str()))
+        });
+    debated
+        && !objected_at_once(sentences, at, cues)
+        && shares_a_telling_word(text, said_by_others_before(sentences, at, DEBATE_SENTENCES), cues)
 }
 
 /// Whether one of `words` (lower case) is the name of someone speaking in the meeting.
@@ -2907,6 +3007,59 @@ mod tests {
             ("Tom", "Okay, so gearbox Tuesday, blades Wednesday."),
         ]);
         assert!(from_tom.is_empty(), "{from_tom:?}");
+    }
+
+    #[test]
+    fn the_chair_ending_a_debate_without_an_opener_decides() {
+        let harbour = |ruling: &'static str, reply: &'static str| {
+            decisions(&[
+                ("Morwenna", "Next, the rally."),
+                ("Morwenna", "They asked for twelve berths."),
+                ("Kerenza", "We can't give the rally twelve berths in August."),
+                ("Tamsin", "And what do I tell the yacht club about the rally?"),
+                ("Morwenna", ruling),
+                ("Tamsin", reply),
+                ("Morwenna", "Right, fees."),
+            ])
+        };
+        for ruling in [
+            "Six berths for the rally, not twelve.",
+            "The rally stays on the outer pontoon, and the club pays the berths up front.",
+        ] {
+            let ruled = harbour(ruling, "Then the club hears it from me tomorrow.");
+            assert_eq!(ruled.len(), 1, "{ruling}: {ruled:?}");
+            assert_eq!(ruled[0].by.as_deref(), Some("Morwenna"), "{ruling}");
+        }
+        // Objected to at once; choices laid out, the speaker's own, a recap, who is next.
+        let objected = harbour("Six berths for the rally, not twelve.", "No, that's far too few.");
+        assert!(objected.is_empty(), "{objected:?}");
+        for ruling in [
+            "Six berths for the rally, or twelve for the club.",
+            "Rally berths are my problem, not yours.",
+            "So twelve berths for the rally.",
+            "Tamsin, the rally berths.",
+        ] {
+            let found = harbour(ruling, "Okay.");
+            assert!(found.is_empty(), "{ruling}: {found:?}");
+        }
+        // An answer to a question that asks no ruling is an answer.
+        let answered = decisions(&[
+            ("Morwenna", "Next, the rally."),
+            ("Morwenna", "They asked for twelve berths."),
+            ("Kerenza", "Are the rally boats all from Brittany?"),
+            ("Morwenna", "All Breton boats, the whole rally."),
+            ("Kerenza", "Lovely."),
+            ("Morwenna", "Right, fees."),
+        ]);
+        assert!(answered.is_empty(), "{answered:?}");
+        // Nobody asked, put forward or disputed anything: a remark.
+        let unasked = decisions(&[
+            ("Morwenna", "Next, the rally."),
+            ("Kerenza", "The rally boats arrive in August."),
+            ("Morwenna", "Twelve Breton rally boats, lovely."),
+            ("Morwenna", "Right, fees."),
+        ]);
+        assert!(unasked.is_empty(), "{unasked:?}");
     }
 
     #[test]

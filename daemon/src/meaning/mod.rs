@@ -58,6 +58,16 @@ pub struct Language {
     /// "-ing" verbs that say where someone will be, not what they will do ("I'm flying to
     /// Boston on Monday").
     pub ongoing_not_tasks: &'static [&'static str],
+    /// Work someone named does, said in the present ("Tamsin chases the quote this week", "Mai
+    /// is sending the list this week"): `who`, then `verb` ("-ing") or `plain` (the third
+    /// person), then `rest`; a task only with a time to do it by, as `commitment_ongoing`.
+    pub named_doing: &'static str,
+    /// Words the third-person form of `named_doing` takes for a verb that are none, or no doing
+    /// ("is", "has", "this").
+    pub not_third_person: &'static [&'static str],
+    /// How a third-person verb ends and what its base ends with instead, longest first
+    /// ("carries" "carry", "pushes" "push", "sends" "send").
+    pub third_person_endings: &'static [(&'static str, &'static str)],
     /// Words that may open the object of such a promise ("the", "it").
     pub promised_object_leads: &'static [&'static str],
     /// Particles between a promised verb and its object ("tape off the bay").
@@ -345,6 +355,9 @@ pub struct Language {
     pub not_plan_states: &'static [&'static str],
     /// Words after "we're doing" that make it a state ("we're doing fine").
     pub not_plan_state_objects: &'static [&'static str],
+    /// A question that asks the room what to do, which the answer of whoever runs the meeting
+    /// can rule on ("Paper binder, or the shared drive?", "Should we …?").
+    pub ruling_asked: &'static str,
     pub meeting_flow: &'static str,
     /// How things usually go rather than what will be done: frequency ("every Friday",
     /// "usually", "two pallets a week") and comparison ("more in winter than in summer").
@@ -491,6 +504,7 @@ pub struct Cues {
     pub acceptance: Regex,
     pub commitment: Regex,
     pub commitment_ongoing: Regex,
+    pub named_doing: Regex,
     pub from_me: Regex,
     pub delivery_promised: Regex,
     pub request: Regex,
@@ -545,6 +559,7 @@ pub struct Cues {
     pub permission_limited: Regex,
     pub summary_opener: Regex,
     pub meeting_flow: Regex,
+    pub ruling_asked: Regex,
     pub habitual: Regex,
     pub condition: Regex,
     pub hedge: Regex,
@@ -591,6 +606,7 @@ impl Cues {
             acceptance: expand(language.acceptance),
             commitment: expand(language.commitment),
             commitment_ongoing: expand(language.commitment_ongoing),
+            named_doing: expand(language.named_doing),
             from_me: expand(language.from_me),
             delivery_promised: expand(language.delivery_promised),
             request: expand(language.request),
@@ -645,6 +661,7 @@ impl Cues {
             permission_limited: expand(language.permission_limited),
             summary_opener: expand(language.summary_opener),
             meeting_flow: expand(language.meeting_flow),
+            ruling_asked: expand(language.ruling_asked),
             habitual: expand(language.habitual),
             condition: expand(language.condition),
             hedge: expand(language.hedge),
