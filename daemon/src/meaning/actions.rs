@@ -567,9 +567,9 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     // hand-over, with the rest of the meeting).
     if found.is_empty() && !cues.hand_over.is_match(text) {
         let put = match (&vocative, in_exchange_with(sentences, at)) {
-            (Some(called), _) => put_to_and_taken(sentences, at, text, &lower, called, cues),
+            (Some(called), _) => put_to_and_taken(sentences, at, text, &lower, called, true, cues),
             // Without a name, only when the reply says the time again.
-            (None, Some(other)) => put_to_and_taken(sentences, at, text, &lower, &other, cues).filter(|put| {
+            (None, Some(other)) => put_to_and_taken(sentences, at, text, &lower, &other, false, cues).filter(|put| {
                 put.due
                     .as_deref()
                     .is_some_and(|due| reply_repeats_the_due(sentences, at, due, cues))
@@ -1223,14 +1223,11 @@ fn put_to_and_taken(
     text: &str,
     lower: &str,
     called: &str,
+    by_name: bool,
     cues: &Cues,
 ) -> Option<Found> {
     let sentence = &sentences[at];
-    if !taken_on_by(sentences, at, called, cues)
-        || sentence.is_question()
-        || cues.hedge.is_match(lower)
-        || cues.reported.is_match(lower)
-    {
+    if sentence.is_question() || cues.hedge.is_match(lower) || cues.reported.is_match(lower) {
         return None;
     }
     // The first clause that holds a time to do it by ("by Friday", "before we sail"), up to
@@ -1241,6 +1238,10 @@ fn put_to_and_taken(
         let due = due_found(clause, cues).or_else(|| cues.due_event.find(clause).map(|event| event.range()))?;
         Some((index, start + due.start..start + due.end))
     })?;
+    let said_back = by_name && due_said_back_by(sentences, at, called, &text[due.clone()], cues);
+    if !taken_on_by(sentences, at, called, cues) && !said_back {
+        return None;
+    }
     let (mut clause_start, clause_end) = clauses[index];
     // "Joost, a full count of the trolleys, by Thursday please.": a clause that holds nothing
     // but the time dates what the clause before it named.
@@ -1248,6 +1249,16 @@ fn put_to_and_taken(
     if index > 0 && tidy_task(&besides_the_due, cues.language).split_whitespace().count() < HANDED_THING_MIN_WORDS {
         clause_start = clauses[index - 1].0;
     }
+    // "Sylvie, the minutes, with the vote recorded by name, out to members by Friday.": what is
+    // handed over runs from the name called.
+    let called_first = clauses
+        .first()
+        .is_some_and(|&(start, end)| text[start..end].trim_end_matches([',', ' ']) == called);
+    let task_start = if called_first && index > 1 {
+        clauses[1].0.min(clause_start)
+    } else {
+        clause_start
+    };
     if cues.date_stated.is_match(text[clause_start..due.start].trim_end()) {
         return None;
     }
@@ -1267,13 +1278,14 @@ fn put_to_and_taken(
     {
         return None;
     }
+    let clause = text[task_start..clause_end].trim();
     let clause = clause
         .strip_prefix(called)
         .map_or(clause, |rest| rest.trim_start_matches([',', ' ']));
     let put = item_of_clause(
         Owner::Known(called.to_owned()),
         clause,
-        clause_start,
+        task_start,
         clause_end,
         cues,
         PUT_AND_TAKEN_CONFIDENCE,
@@ -1449,6 +1461,53 @@ fn offer_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
 
 /// Whether the next turn, someone else's, is `called`'s and opens by taking on what the sentence
 /// at `at` put to them ("Okay.", "Will do.", "Friday, fine.").
+/// The most words of a reply that takes work on by saying its time back ("Spanish too, by the
+/// fifteenth, yes."); a longer one says more than that.
+const SAID_BACK_MAX_WORDS: usize = 7;
+
+/// Whether the reply to the sentence at `at` is `called` saying its time to do it by back
+/// ("Friday.", "By the fifteenth.", "Wednesday's fine."), which takes it on; not objecting
+/// ("No, Friday's impossible.").
+fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, cues: &Cues) -> bool {
+    let Some(reply) = text::next_turn_from_someone_else(sentences, at).first() else {
+        return false;
+    };
+    let said = cues.normalise(&reply.text);
+    let words: Vec<String> = text::lower_words(&said)
+        .into_iter()
+        .map(|word| word.strip_suffix("'s").map_or(word.clone(), str::to_owned))
+        .collect();
+    let objects = words
+        .first()
+        .is_some_and(|first| cues.language.objection_openers.contains(&first.as_str()))
+        || cues.negation.is_match(&said);
+    let due_words: Vec<String> = text::lower_words(due)
+        .into_iter()
+        .filter(|word| {
+            !cues.language.due_leads.contains(&word.as_str()) && !cues.language.determiners.contains(&word.as_str())
+        })
+        .collect();
+    // Besides the time, nothing or an assent: "Tuesday is tight." doubts it.
+    let besides: Vec<&str> = words
+        .iter()
+        .filter(|word| {
+            !due_words.contains(word)
+                && !cues.language.due_leads.contains(&word.as_str())
+                && !cues.language.determiners.contains(&word.as_str())
+        })
+        .map(String::as_str)
+        .collect();
+    reply.speaker.as_deref() == Some(called)
+        && words.len() <= SAID_BACK_MAX_WORDS
+        && !objects
+        && due_words.iter().any(|word| words.contains(word))
+        && (besides.is_empty()
+            || (besides.iter().any(|word| cues.agreement.is_match(word))
+                && !besides
+                    .iter()
+                    .any(|word| cues.language.objection_openers.contains(word))))
+}
+
 fn taken_on_by(sentences: &[Sentence], at: usize, called: &str, cues: &Cues) -> bool {
     text::next_turn_from_someone_else(sentences, at)
         .first()
@@ -1744,9 +1803,10 @@ fn before_next_clause<'a>(rest: &'a str, language: &Language) -> &'a str {
 /// opens a sentence or a day.
 fn names_someone(who: &str, sentences: &[Sentence], cues: &Cues) -> bool {
     let lower = who.to_lowercase();
-    who.split('-')
-        .all(|part| cues.could_be_name(part) || part.chars().all(char::is_lowercase))
-        && cues.could_be_name(who.split('-').next().unwrap_or(""))
+    (cues.could_be_name(who)
+        || sentences
+            .iter()
+            .any(|sentence| sentence.speaker.as_deref() == Some(who)))
         && !cues.language.weekdays.contains(&lower.as_str())
         && !cues.language.months.contains(&lower.as_str())
         && sentences.iter().any(|sentence| {
@@ -2223,9 +2283,46 @@ mod tests {
             assert_eq!(found[0].task, task, "{put}");
             assert_eq!(found[0].due.as_deref(), Some(due), "{put}");
         }
+        // Taken on by saying the time back.
+        for reply in [
+            "Tuesday.",
+            "By Tuesday.",
+            "Tuesday's fine.",
+            "Forms too, by Tuesday, yes.",
+        ] {
+            let found = items(&[
+                (
+                    "Omar",
+                    "Priya, the signed forms, with the old account closed, to the bank by Tuesday.",
+                ),
+                ("Priya", reply),
+            ]);
+            assert_eq!(found.len(), 1, "{reply}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some("Priya"), "{reply}");
+            assert_eq!(
+                found[0].task, "the signed forms, with the old account closed, to the bank",
+                "{reply}"
+            );
+        }
+        // Hyphenated names are called as any other.
+        let called = items(&[
+            ("Omar", "Fatima-Zahra, slides out by Friday, please."),
+            ("Fatima-Zahra", "Friday."),
+        ]);
+        assert_eq!(called.len(), 1, "{called:?}");
+        assert_eq!(called[0].owner.as_deref(), Some("Fatima-Zahra"));
         for not_taken in [
             // A date stated, not a time to do something by.
             &[("Omar", "Priya, your flight is on Tuesday."), ("Priya", "Okay.")][..],
+            // The time said back with a doubt, or as more than an answer.
+            &[
+                ("Omar", "Priya, the signed forms must reach the bank by Tuesday."),
+                ("Priya", "Tuesday is tight."),
+            ],
+            &[
+                ("Omar", "Priya, the signed forms must reach the bank by Tuesday."),
+                ("Priya", "No, Tuesday."),
+            ],
             &[("Omar", "Priya, the audit's on Friday."), ("Priya", "Yes.")],
             // Not taken on, or taken on by someone else.
             &[

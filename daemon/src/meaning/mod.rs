@@ -795,8 +795,12 @@ impl Cues {
     }
 
     /// Whether `word` as written could be someone's name: capitalised, letters only, and not
-    /// a word that starts sentences.
+    /// a word that starts sentences; or such names joined by hyphens ("Fatima-Zahra",
+    /// "Jean-François"; not "Self-serve" or "Sato-san", Sato called politely).
     pub fn could_be_name(&self, word: &str) -> bool {
+        if word.contains('-') {
+            return word.split('-').all(|part| self.could_be_name(part));
+        }
         let mut chars = word.chars();
         chars.next().is_some_and(char::is_uppercase)
             && word.len() > 1
