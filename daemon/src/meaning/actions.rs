@@ -433,6 +433,10 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             found.push((promise.start, promised));
         }
     }
+    // "The truncation bugs get logged by me today": the speaker named as who does it.
+    if found.is_empty() && !sentence.is_question() {
+        found.extend(done_by_the_speaker(sentence, text, &lower, cues).map(|done| (done.clause_start, done)));
+    }
     // "Tamsin chases Penryn Marine for that quote this week": work handed out in the present.
     if !sentence.is_question() {
         for (who, promise) in named_promises(sentences, text, &lower, cues) {
@@ -1720,6 +1724,53 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
     }
     promises.sort_by_key(|promise| promise.start);
     promises
+}
+
+/// Work the speaker names themselves as doing by a time, said of the thing or of who gets it:
+/// "And the truncation bugs get logged by me today, with screenshots.", "A letter to every rep
+/// goes out under my name this week.", "The holiday grid gets posted Monday, from my desk.",
+/// "The visit slots come back with me on Thursday." The task is the sentence, without its time.
+/// Not "Friday's fine by me", "Nothing more from me", what was done ("The bugs were logged by
+/// me yesterday"), under a condition, hedged, denied or reported.
+fn done_by_the_speaker(sentence: &Sentence, text: &str, lower: &str, cues: &Cues) -> Option<Found> {
+    let speaker = sentence.speaker.clone()?;
+    let captures = cues.speaker_as_doer.captures(lower)?;
+    let before = captures.name("before")?.as_str();
+    let named_at = captures.get(0)?;
+    // Up to the end of the clause that names the speaker: what follows is another matter
+    // ("…, so nobody closes them as won't-fix").
+    let end = text::clause_ranges(text)
+        .into_iter()
+        .map(|(_, end)| end)
+        .find(|&end| end >= named_at.end())
+        .unwrap_or(text.len());
+    let said = &lower[..end];
+    let dated = due_in(text, cues).is_some_and(|due| !due.to_lowercase().starts_with(cues.language.duration_lead));
+    if !dated
+        || cues.language.not_doing_before_speaker.contains(&before)
+        || cues.past.is_match(lower)
+        || says_what_was_done(&text[..end], cues.language)
+        || cues.hedge.is_match(said)
+        || cues.negation.is_match(said)
+        || text::lower_words(said).iter().any(|word| {
+            cues.language.nobody.contains(&word.as_str()) || cues.language.nobody_reached.contains(&word.as_str())
+        })
+        || cues.condition.is_match(said)
+        || is_contingent(said, cues)
+        || cues.reported.is_match(&lower[..named_at.start()])
+    {
+        return None;
+    }
+    let start = cues
+        .language
+        .clause_joins
+        .iter()
+        .filter_map(|join| lower.strip_prefix(&format!("{join} ")).map(|_| join.len() + 1))
+        .next()
+        .unwrap_or(0);
+    let mut done = item_of_clause(Owner::Known(speaker), text[start..end].trim(), start, end, cues, 0.7);
+    done.due = done.due.or_else(|| due_in(text, cues));
+    Some(done)
 }
 
 /// Work someone the meeting knows by name is said to do by a time, in the present, as a chair
@@ -3503,6 +3554,37 @@ mod tests {
         ] {
             let found = items(&[("Ann", asked), ("Bob", "Okay.")]);
             assert!(found.is_empty(), "{asked}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn the_speaker_named_as_who_does_it_by_a_time_owns_it() {
+        for (said, due) in [
+            (
+                "And the truncation bugs get logged against the release by me today, with screenshots, so nobody closes them as won't-fix.",
+                "today",
+            ),
+            ("A letter to every rep goes out under my name this week, with the chiefs copied.", "this week"),
+            ("The holiday staffing grid gets posted Monday, from my desk.", "Monday"),
+            ("Then the yacht club gets that in writing from me tomorrow.", "tomorrow"),
+            ("I'm there Thursday anyway, so the visit slots come back with me.", "Thursday"),
+        ] {
+            let done = one(&[("Nat", said), ("Priscila", "Good.")]);
+            assert_eq!(done.owner.as_deref(), Some("Nat"), "{said}: {done:?}");
+            assert_eq!(done.due.as_deref(), Some(due), "{said}: {done:?}");
+            assert!(!done.task.contains("won't-fix"), "{said}: {done:?}");
+        }
+        for said in [
+            "Friday's fine by me.",
+            "It's a no from me for Friday's budget.",
+            "Nothing more from me on Friday's launch.",
+            "The bugs were logged by me yesterday.",
+            "If it rains, the tarp comes from me on Monday.",
+            "Nat says the grid gets posted Monday, from my desk.",
+            "The grid gets posted from my desk.",
+        ] {
+            let found = items(&[("Nat", said), ("Priscila", "Good.")]);
+            assert!(found.is_empty(), "{said}: {found:?}");
         }
     }
 

@@ -85,6 +85,13 @@ pub struct Language {
     /// "the committee is going to hear from me on Thursday", with `whom`, the `what` that
     /// reaches them (absent: they hear from the speaker), and `rest`.
     pub from_me: &'static str,
+    /// The speaker named as who does work said of the thing or of who gets it ("the bugs get
+    /// logged by me today", "a letter goes out under my name this week", "the grid gets posted
+    /// Monday, from my desk", "the slots come back with me").
+    pub speaker_as_doer: &'static str,
+    /// Words right before the speaker named as doer that make it no work ("fine by me",
+    /// "nothing from me", "that's all from me").
+    pub not_doing_before_speaker: &'static [&'static str],
     /// What reaches someone `from_me`, as the doing that sends it ("email" → "email").
     pub from_me_doing: &'static [(&'static str, &'static str)],
     /// The doing of hearing from the speaker ("talk to").
@@ -506,6 +513,7 @@ pub struct Cues {
     pub commitment_ongoing: Regex,
     pub named_doing: Regex,
     pub from_me: Regex,
+    pub speaker_as_doer: Regex,
     pub delivery_promised: Regex,
     pub request: Regex,
     pub offer: Regex,
@@ -608,6 +616,7 @@ impl Cues {
             commitment_ongoing: expand(language.commitment_ongoing),
             named_doing: expand(language.named_doing),
             from_me: expand(language.from_me),
+            speaker_as_doer: expand(language.speaker_as_doer),
             delivery_promised: expand(language.delivery_promised),
             request: expand(language.request),
             offer: expand(language.offer),
