@@ -2047,6 +2047,7 @@ mod tests {
         for insisted in [
             "Volunteers only, nobody gets made to stay late, you've got my word on that.",
             "The fryer stays off till the engineer signs it off, I don't care how busy we get.",
+            "The old fryer stays in the yard, and that's the end of it.",
         ] {
             assert_eq!(
                 kitchen("Ines", insisted).len(),

@@ -1593,7 +1593,7 @@ pub static ENGLISH: Language = Language {
     // Insistence that makes what it says a ruling: ", full stop", ", period", ", no
     // exceptions" (`closer`: a ruling on its own), "I don't care how short we are", "you've got
     // my word on that".
-    emphatic: r"(?P<closer>,\s+(?:period|full\s+stop|no\s+exceptions|no\s+extensions?|no\s+arguments|non-negotiable|final|(?:that's\s+)?not\s+up\s+for\s+(?:discussion|debate)|end\s+of\s+(?:story|discussion))\b)|\bi\s+don't\s+care\s+(?:how|what|who|if|whether|when)\b|\byou've\s+got\s+my\s+word\b|\band\s+that's\s+(?:that|final)\b",
+    emphatic: r"(?P<closer>,\s+(?:period|full\s+stop|no\s+exceptions|no\s+extensions?|no\s+arguments|non-negotiable|final|(?:that's\s+)?not\s+up\s+for\s+(?:discussion|debate)|end\s+of\s+(?:story|discussion))\b)|\bi\s+don't\s+care\s+(?:how|what|who|if|whether|when)\b|\byou've\s+got\s+my\s+word\b|\band\s+that's\s+(?:that|final|the\s+end\s+of\s+it)\b",
     // The room asked to confirm what was just said ("Everyone happy with that?", "Any
     // objections?"): assented to at once, it was decided.
     confirm_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:everyone|everybody)\s+agrees\?$|^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:(?:is\s+)?(?:everyone|everybody)(?:'s)?|are\s+we\s+all|we\s+all|all)\s+(?:happy|okay|ok|fine|good|agreed|on\s+board|in\s+favou?r)(?:\s+with\s+(?:that|this|it))?\?$|^(?:are\s+we\s+)?agreed\?$",
