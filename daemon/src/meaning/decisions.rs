@@ -3044,15 +3044,26 @@ mod tests {
             assert!(found.is_empty(), "{ruling}: {found:?}");
         }
         // An answer to a question that asks no ruling is an answer.
-        let answered = decisions(&[
-            ("Morwenna", "Next, the rally."),
-            ("Morwenna", "They asked for twelve berths."),
-            ("Kerenza", "Are the rally boats all from Brittany?"),
-            ("Morwenna", "All Breton boats, the whole rally."),
-            ("Kerenza", "Lovely."),
-            ("Morwenna", "Right, fees."),
-        ]);
-        assert!(answered.is_empty(), "{answered:?}");
+        for (asked, answer) in [
+            (
+                "Are the rally boats all from Brittany?",
+                "All Breton boats, the whole rally.",
+            ),
+            (
+                "Are we losing rally bookings because of the berths?",
+                "Not yet, but three rally boats complained to the club.",
+            ),
+        ] {
+            let answered = decisions(&[
+                ("Morwenna", "Next, the rally."),
+                ("Morwenna", "They asked for twelve berths."),
+                ("Kerenza", asked),
+                ("Morwenna", answer),
+                ("Kerenza", "Lovely."),
+                ("Morwenna", "Right, fees."),
+            ]);
+            assert!(answered.is_empty(), "{answer}: {answered:?}");
+        }
         // Nobody asked, put forward or disputed anything: a remark.
         let unasked = decisions(&[
             ("Morwenna", "Next, the rally."),

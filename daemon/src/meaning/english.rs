@@ -1647,8 +1647,8 @@ pub static ENGLISH: Language = Language {
     // Keeping a meeting going is not deciding anything.
     // A question that asks the room what to do ("Paper binder, or the shared drive?", "And
     // what do I tell the yacht club?", "Should we …?"): the answer of whoever runs the meeting
-    // can rule on it.
-    ruling_asked: r"\bor\b|^(?:(?:and|so|okay|ok|then|but|right)[,]?\s+)*(?:(?:should|shall|do|are|can|could)\s+we|what\s+(?:do|should|shall)\s+(?:i|we)|which|how\s+(?:many|much|long))\b",
+    // can rule on it; not a question of fact ("Are we losing customers?").
+    ruling_asked: r"\bor\b|^(?:(?:and|so|okay|ok|then|but|right)[,]?\s+)*(?:(?:should|shall|can|could)\s+we|what\s+(?:do|should|shall)\s+(?:i|we)|which|how\s+(?:many|much|long))\b",
     meeting_flow: r"^(?:(?:okay|ok|so|right|good)[,.]?\s+)*we\s+(?:start|begin)\s*(?:[,.!]|$)|\b(?:we'll|let's)\s+make\s+a\s+start\b|\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off|talk\s+(?:about|through)|discuss|look\s+at|turn\s+to|hear\s+(?:from|about))\b|\b(?:which|that|this)\s+brings\s+(?:us|me)\s+to\b",
     habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|year|morning|night|evening|weekend|season|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
