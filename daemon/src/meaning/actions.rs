@@ -439,7 +439,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     }
     // "Tamsin chases Penryn Marine for that quote this week": work handed out in the present.
     if !sentence.is_question() {
-        for (who, promise) in named_promises(sentences, text, &lower, cues) {
+        for (who, promise) in named_promises(sentences, at, text, &lower, cues) {
             let owner = Owner::Known(who);
             found.push((
                 promise.start,
@@ -1217,8 +1217,10 @@ fn placed_item(
 /// out by Friday, please." "Will do.", "That engine needs a test run before Saturday, Rune."
 /// "Yes, I will do it.": whatever is put to a participant by name with a time to do it by, and
 /// taken on by them in the next turn, is their item, however it is worded (an order with a verb
-/// no table lists, a need, a thing and its date). The task is the clause that holds the date, up
-/// to the reason given for it. Not a question, nor said of the past, of what might be or of what
+/// no table lists, a need, a thing and its date). Called by name (`by_name`), saying the time
+/// back takes it on too ("…, out to members by Friday." "Friday."). The task is the clause that
+/// holds the date, from the name called when it opens the sentence, up to the reason given for
+/// it. Not a question, nor said of the past, of what might be or of what
 /// others said, nor a date stated ("Ailsa, your flight is on Thursday." "Okay."). `lower` is
 /// `text` in ASCII lower case (the caller has already ruled out a hypothetical).
 fn put_to_and_taken(
@@ -1259,7 +1261,7 @@ fn put_to_and_taken(
         .first()
         .is_some_and(|&(start, end)| text[start..end].trim_end_matches([',', ' ']) == called);
     let task_start = if called_first && index > 1 {
-        clauses[1].0.min(clause_start)
+        clauses[1].0
     } else {
         clause_start
     };
@@ -1463,8 +1465,6 @@ fn offer_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
         .is_some_and(|said| cues.offer_taken.is_match(&cues.normalise(&said.text)))
 }
 
-/// Whether the next turn, someone else's, is `called`'s and opens by taking on what the sentence
-/// at `at` put to them ("Okay.", "Will do.", "Friday, fine.").
 /// The most words of a reply that takes work on by saying its time back ("Spanish too, by the
 /// fifteenth, yes."); a longer one says more than that.
 const SAID_BACK_MAX_WORDS: usize = 7;
@@ -1491,27 +1491,27 @@ fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, 
             !cues.language.due_leads.contains(&word.as_str()) && !cues.language.determiners.contains(&word.as_str())
         })
         .collect();
-    // Besides the time, nothing or an assent: "Tuesday is tight." doubts it.
-    let besides: Vec<&str> = words
-        .iter()
-        .filter(|word| {
-            !due_words.contains(word)
-                && !cues.language.due_leads.contains(&word.as_str())
-                && !cues.language.determiners.contains(&word.as_str())
-        })
-        .map(String::as_str)
-        .collect();
+    // Besides the time, only assent, words of what was put, or words that say nothing:
+    // "Tuesday is tight." and "Tuesday's tight, yeah." doubt it.
+    let put = text::lower_words(&sentences[at].text);
+    let says_more = words.iter().any(|word| {
+        !due_words.contains(word)
+            && !cues.language.due_leads.contains(&word.as_str())
+            && !cues.language.determiners.contains(&word.as_str())
+            && !cues.agreement.is_match(word)
+            && !put.contains(word)
+            && !cues.is_stopword(word)
+    });
     reply.speaker.as_deref() == Some(called)
+        && !reply.is_question()
         && words.len() <= SAID_BACK_MAX_WORDS
         && !objects
-        && due_words.iter().any(|word| words.contains(word))
-        && (besides.is_empty()
-            || (besides.iter().any(|word| cues.agreement.is_match(word))
-                && !besides
-                    .iter()
-                    .any(|word| cues.language.objection_openers.contains(word))))
+        && !says_more
+        && due_words.iter().all(|word| words.contains(word))
 }
 
+/// Whether the next turn, someone else's, is `called`'s and opens by taking on what the sentence
+/// at `at` put to them ("Okay.", "Will do.", "Friday, fine.").
 fn taken_on_by(sentences: &[Sentence], at: usize, called: &str, cues: &Cues) -> bool {
     text::next_turn_from_someone_else(sentences, at)
         .first()
@@ -1745,8 +1745,14 @@ fn done_by_the_speaker(sentence: &Sentence, text: &str, lower: &str, cues: &Cues
         .find(|&end| end >= named_at.end())
         .unwrap_or(text.len());
     let said = &lower[..end];
-    let dated = due_in(text, cues).is_some_and(|due| !due.to_lowercase().starts_with(cues.language.duration_lead));
+    let due = due_in(&text[..end], cues);
+    let dated = due
+        .as_deref()
+        .is_some_and(|due| !due.to_lowercase().starts_with(cues.language.duration_lead));
+    // "Run the slides by me before Friday.", "Please check back with me on Monday.": asked of
+    // the one spoken to.
     if !dated
+        || cues.request.is_match(said)
         || cues.language.not_doing_before_speaker.contains(&before)
         || cues.past.is_match(lower)
         || says_what_was_done(&text[..end], cues.language)
@@ -1769,7 +1775,7 @@ fn done_by_the_speaker(sentence: &Sentence, text: &str, lower: &str, cues: &Cues
         .next()
         .unwrap_or(0);
     let mut done = item_of_clause(Owner::Known(speaker), text[start..end].trim(), start, end, cues, 0.7);
-    done.due = done.due.or_else(|| due_in(text, cues));
+    done.due = done.due.or(due);
     Some(done)
 }
 
@@ -1779,17 +1785,28 @@ fn done_by_the_speaker(sentence: &Sentence, text: &str, lower: &str, cues: &Cues
 /// to the end of its own clause. Not a habit ("Marcus pulls the log every Friday"), where
 /// someone will be ("Aino is flying to Oulu on Monday"), a verb of thinking or being, under a
 /// condition or reported.
-fn named_promises(sentences: &[Sentence], text: &str, lower: &str, cues: &Cues) -> Vec<(String, FramedPromise)> {
+fn named_promises(
+    sentences: &[Sentence],
+    at: usize,
+    text: &str,
+    lower: &str,
+    cues: &Cues,
+) -> Vec<(String, FramedPromise)> {
     let language = cues.language;
     let conditional = |clause: &str| is_contingent(clause, cues) || cues.condition.is_match(clause);
     let mut promises = Vec::new();
-    for captures in cues.named_doing.captures_iter(text) {
-        let (Some(who), Some(whole)) = (captures.name("who"), captures.get(0)) else {
-            continue;
+    // Each try starts past the verb of the last one, so that a clause turned down leaves the
+    // next name in the sentence to be read ("Marcus thinks it's fine, and Tamsin chases …").
+    let mut from = 0;
+    while let Some(captures) = cues.named_doing.captures_at(text, from) {
+        let (Some(who), Some(whole), Some(verb)) = (
+            captures.name("who"),
+            captures.get(0),
+            captures.name("verb").or_else(|| captures.name("plain")),
+        ) else {
+            break;
         };
-        let Some(verb) = captures.name("verb").or_else(|| captures.name("plain")) else {
-            continue;
-        };
+        from = who.end();
         let full_rest = captures.name("rest").map_or("", |m| m.as_str());
         let rest = before_next_clause(own_clause(full_rest, language), language);
         let said = verb.as_str().to_lowercase();
@@ -1802,12 +1819,13 @@ fn named_promises(sentences: &[Sentence], text: &str, lower: &str, cues: &Cues) 
         let dated = due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead));
         // A verb is in lower case: "Tamsin Jones" is one name.
         if verb.as_str().chars().next().is_some_and(char::is_uppercase)
-            || !names_someone(who.as_str(), sentences, cues)
+            || !names_someone(who.as_str(), sentences, at, cues)
             || !dated
             || language.not_third_person.contains(&said.as_str())
             || language.ongoing_not_tasks.contains(&said.as_str())
             || language.not_tasks.contains(&base.as_str())
-            || no_third_person_doing(&base, language)
+            || language.not_plans.contains(&base.as_str())
+            || language.present_not_promises.contains(&base.as_str())
             || !acts_on_something(&base, rest, language)
             || cues.habitual.is_match(rest)
             || conditional(rest)
@@ -1816,26 +1834,19 @@ fn named_promises(sentences: &[Sentence], text: &str, lower: &str, cues: &Cues) 
         {
             continue;
         }
+        let end = whole.end() - (full_rest.len() - rest.len());
+        from = end;
         promises.push((
             who.as_str().to_owned(),
             FramedPromise {
                 task: format!("{base}{rest}"),
                 when: None,
                 start: verb.start(),
-                end: whole.end() - (full_rest.len() - rest.len()),
+                end,
             },
         ));
     }
     promises
-}
-
-/// Whether the base of a verb said of someone named is no doing in the present: a past, an
-/// adverb, no plan or a thought ("proposes").
-fn no_third_person_doing(base: &str, language: &Language) -> bool {
-    (base.ends_with(language.past_ending) && !language.past_ending_not.iter().any(|not| base.ends_with(not)))
-        || language.adverb_endings.iter().any(|ending| base.ends_with(ending))
-        || language.not_plans.contains(&base)
-        || language.present_not_promises.contains(&base)
 }
 
 /// `rest` up to the next clause joined by a comma and a conjunction ("…, and if they've gone
@@ -1850,9 +1861,10 @@ fn before_next_clause<'a>(rest: &'a str, language: &Language) -> &'a str {
         .map_or(rest, |at| &rest[..at])
 }
 
-/// Whether `who` is a name the meeting knows ("Tamsin", "Fatima-Zahra"), not a capital that
-/// opens a sentence or a day.
-fn names_someone(who: &str, sentences: &[Sentence], cues: &Cues) -> bool {
+/// Whether `who` is a name the meeting knows ("Tamsin", "Fatima-Zahra") from a speaker or
+/// another sentence than the one at `at` ("Okay, Acme sends the quote by Friday." names no one),
+/// not a day.
+fn names_someone(who: &str, sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
     let lower = who.to_lowercase();
     (cues.could_be_name(who)
         || sentences
@@ -1860,8 +1872,9 @@ fn names_someone(who: &str, sentences: &[Sentence], cues: &Cues) -> bool {
             .any(|sentence| sentence.speaker.as_deref() == Some(who)))
         && !cues.language.weekdays.contains(&lower.as_str())
         && !cues.language.months.contains(&lower.as_str())
-        && sentences.iter().any(|sentence| {
-            sentence.speaker.as_deref() == Some(who) || sentence.words.iter().skip(1).any(|word| word.raw == who)
+        && sentences.iter().enumerate().any(|(place, sentence)| {
+            sentence.speaker.as_deref() == Some(who)
+                || (place != at && sentence.words.iter().skip(1).any(|word| word.raw == who))
         })
 }
 
@@ -2365,10 +2378,24 @@ mod tests {
         for not_taken in [
             // A date stated, not a time to do something by.
             &[("Omar", "Priya, your flight is on Tuesday."), ("Priya", "Okay.")][..],
-            // The time said back with a doubt, or as more than an answer.
+            // The time said back with a doubt, asked back, or as more than an answer.
             &[
                 ("Omar", "Priya, the signed forms must reach the bank by Tuesday."),
                 ("Priya", "Tuesday is tight."),
+            ],
+            &[
+                (
+                    "Omar",
+                    "Priya, the signed forms, with the old account closed, to the bank by Tuesday.",
+                ),
+                ("Priya", "Tuesday's tight, yeah."),
+            ],
+            &[
+                (
+                    "Omar",
+                    "Priya, the signed forms, with the old account closed, to the bank by Tuesday.",
+                ),
+                ("Priya", "Tuesday?"),
             ],
             &[
                 ("Omar", "Priya, the signed forms must reach the bank by Tuesday."),
@@ -3582,9 +3609,23 @@ mod tests {
             "If it rains, the tarp comes from me on Monday.",
             "Nat says the grid gets posted Monday, from my desk.",
             "The grid gets posted from my desk.",
+            "That's a yes from me for Friday.",
+            "One more thing from me: the audit is on Friday.",
+            "Quick update from my end: the build ships Friday.",
         ] {
             let found = items(&[("Nat", said), ("Priscila", "Good.")]);
             assert!(found.is_empty(), "{said}: {found:?}");
+        }
+        // Asked of the one spoken to, not the speaker's.
+        for said in [
+            "Priscila, run the slides by me before Friday.",
+            "Please check back with me on Monday.",
+        ] {
+            let found = items(&[("Nat", said), ("Priscila", "Will do.")]);
+            assert!(
+                found.iter().all(|item| item.owner.as_deref() != Some("Nat")),
+                "{said}: {found:?}"
+            );
         }
     }
 
@@ -3610,7 +3651,35 @@ mod tests {
             assert_eq!(handed.due.as_deref(), Some(due), "{said}: {handed:?}");
             assert!(!handed.task.contains("gone cold"), "{said}: {handed:?}");
         }
+        // A clause turned down leaves the next one in the sentence to be read; two in one.
+        let after_a_thought = items(&[
+            (
+                "Denise",
+                "Marcus thinks it's fine, and Tamsin chases Penryn Marine for the quote this week.",
+            ),
+            ("Tamsin", "Fine."),
+        ]);
+        assert_eq!(after_a_thought.len(), 1, "{after_a_thought:?}");
+        assert_eq!(after_a_thought[0].owner.as_deref(), Some("Tamsin"));
+        let two = items(&[
+            (
+                "Denise",
+                "Tamsin chases the quote this week, and Marcus organizes the rota by Friday.",
+            ),
+            ("Tamsin", "Fine."),
+            ("Marcus", "Sure."),
+        ]);
+        let owners: Vec<_> = two.iter().map(|item| item.owner.as_deref()).collect();
+        assert_eq!(owners, [Some("Tamsin"), Some("Marcus")], "{two:?}");
+        assert!(two[1].task.starts_with("organize the rota"), "{two:?}");
+        let applies = one(&[
+            ("Denise", "Marcus supplies the permit forms by Friday."),
+            ("Marcus", "Sure."),
+        ]);
+        assert!(applies.task.starts_with("supply the permit forms"), "{applies:?}");
         for said in [
+            // A capital known only from this sentence is no one.
+            "Okay, Acme sends the revised quote by Friday.",
             // A habit, where someone will be, what someone thinks, a past, a condition, reported.
             "Marcus pulls the log every Friday.",
             "Tamsin is flying to Boston on Monday.",

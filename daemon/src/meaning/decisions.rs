@@ -32,36 +32,31 @@ use crate::pipeline::{Decision, Finding, FindingBody};
 
 /// The decisions among `sentences`. A short decision and the one said right after it in the same
 /// turn are one ("Temps it is. We'll take the twelve from Blue Ridge, starting the ninth."): the
-/// choice and how it is carried out.
+/// choice and how it is carried out; so is one only the talk around it makes a decision and the
+/// decision beside it in the turn ("No. No vineyard tours for the six weeks of vintage.").
 pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
     let chair = chair(sentences);
-    let mut found: Vec<(usize, Finding)> = Vec::new();
+    // Each decision with where it was said and whether only the talk around it made it one.
+    let mut found: Vec<(usize, Finding, bool)> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
-        let Some(confidence) = decided(sentences, at, chair, cues) else {
+        let Some((confidence, from_talk_only)) = decided(sentences, at, chair, cues) else {
             continue;
         };
-        if let Some((last_at, last)) = found.last_mut() {
+        if let Some((last_at, last, last_from_talk_only)) = found.last_mut() {
             let short = |s: &Sentence| s.words.len() <= SHORT_DECISION_WORDS;
             // "Tuesday it is, then. Separately, from now on nobody takes the van home.": a ruling
             // that stands alone stays apart.
             let stands_alone = cues.decision_strong.is_match(&cues.normalise(&sentence.text));
             // "No. No vineyard tours for the six weeks of vintage.": a ruling read only from the
             // talk around it, beside a decision in the same turn, says more of that decision.
-            let from_talk_only = |sure: f32| sure <= FROM_TALK_CONFIDENCE;
-            let last_sure = match &last.body {
-                FindingBody::Decision(decision) => decision.confidence,
-                _ => 1.0,
-            };
             if *last_at + 1 == at
                 && sentences[*last_at].turn == sentence.turn
-                && (short(&sentences[*last_at])
-                    || short(sentence)
-                    || from_talk_only(confidence)
-                    || from_talk_only(last_sure))
+                && (short(&sentences[*last_at]) || short(sentence) || from_talk_only || *last_from_talk_only)
                 && !stands_alone
             {
                 extend(last, sentence, confidence, cues);
                 *last_at = at;
+                *last_from_talk_only = *last_from_talk_only && from_talk_only;
                 continue;
             }
         }
@@ -77,9 +72,9 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
                 confidence,
             }),
         };
-        found.push((at, finding));
+        found.push((at, finding, from_talk_only));
     }
-    found.into_iter().map(|(_, finding)| finding).collect()
+    found.into_iter().map(|(_, finding, _)| finding).collect()
 }
 
 /// Whether `text` speaks of the past ("We agreed last week", "We're not selling as fast as last
@@ -118,8 +113,9 @@ fn extend(finding: &mut Finding, sentence: &Sentence, confidence: f32, cues: &Cu
     }
 }
 
-/// How sure the rules are that the sentence at `at` states a decision; none when it does not.
-fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) -> Option<f32> {
+/// How sure the rules are that the sentence at `at` states a decision, and whether only the
+/// talk around it says so (no word of its own); none when it does not.
+fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) -> Option<(f32, bool)> {
     let sentence = &sentences[at];
     // "Registrar, then." is a choice of two words; anything else that short settles nothing.
     let choice_closed = sentence.words.len() == 2
@@ -148,6 +144,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         (
             cues.decision_strong.is_match(&text) || is_settled(&text, cues) || is_verdict(&text, cues),
             0.9,
+            false,
         ),
         // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two."
         // or "Once it's approved, …".
@@ -159,6 +156,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !conditional(&text, cues)
                 && !cues.pending.is_match(&text),
             0.85,
+            false,
         ),
         // "Fine, order them." after "Can I order the gloves?"; leave granted with a limit ("You
         // can run the call-in, but only on the delay."); a standing rule for a case; a change
@@ -169,6 +167,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 || is_conditional_rule(&text, cues)
                 || is_dated_rule(&text, cues),
             0.75,
+            false,
         ),
         // "And nothing goes out to a ward without a label on it.", said by whoever runs the
         // meeting; "It stays off the road till engineering sign it off, I don't care how short
@@ -179,6 +178,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !conditional(&text, cues)
                 && !own_promise,
             0.8,
+            false,
         ),
         // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
         // that?" "Yes." A rule the room confirmed at once, conditions and all.
@@ -187,6 +187,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         (
             confirmed_at_once(sentences, at, cues) && !own_promise && !cues.reported.is_match(&text),
             0.8,
+            false,
         ),
         // "…the lamb as a single main. That's settled." / "Agreed, then. The emergency patch
         // goes ahead."; not one person's own commitment ("Done. I shall circulate the draft by
@@ -211,6 +212,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !conditional(&text, cues)
                 && !own_promise,
             0.85,
+            false,
         ),
         // "Okay, here's how it's going to work. Fuel and groceries board first, always." /
         // "Then that's the rule. Ward top-up lists in by one o'clock.": announced, the next
@@ -222,12 +224,14 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !conditional(&text, cues)
                 && !cues.remark.is_match(&text),
             0.8,
+            false,
         ),
         // "Right, visiting hours stay open, then."; "Registrar, then." from whoever runs the
         // meeting, after the room talked about a registrar.
         (
             summed_up_with_then(&text, cues) || (by_chair && takes_up_a_choice_with_then(sentences, at, &text, cues)),
             0.8,
+            false,
         ),
         // "Then we take the cost: the suspension comes from Medisource." "Fine by me." Whoever
         // runs the meeting states a plan and the next speaker assents or sets about it ("I'll
@@ -249,11 +253,13 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.request.is_match(&text)
                 && !conditional(&text, cues),
             0.7,
+            false,
         ),
         // "No. We're not discounting in the summer, full price or nothing."
         (
             refused_outright(sentences, at, &text, cues) && !conditional(&text, cues),
             0.8,
+            false,
         ),
         // "Okay, photo call moves to Thursday after the final dress.", whoever runs the meeting
         // taking up what the turn before put forward ("After the final dress, so Thursday").
@@ -263,6 +269,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues),
             0.7,
+            false,
         ),
         // "Yeah, do that. Earplugs and a heads-up at check-in, starting this weekend." after "What
         // I'd suggest is we give people a heads-up at check-in … and earplugs".
@@ -274,6 +281,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.remark.is_match(&text)
                 && !conditional(&text, cues),
             0.75,
+            false,
         ),
         // "Drop the Tucson fifteen hundred and put both of them out front by the road." from whoever
         // runs the meeting, on what the room was just talking about.
@@ -283,6 +291,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.hedge.is_match(&text)
                 && !conditional(&text, cues),
             0.7,
+            false,
         ),
         // "Okay, fifteen percent off dental cleanings for February. Tyler, the reminders?"
         (
@@ -293,6 +302,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.meeting_flow.is_match(&text)
                 && !conditional(&text, cues),
             0.7,
+            false,
         ),
         // "Okay, so C12 Tuesday, B07 Wednesday." after the crew weighed which turbine goes first.
         (
@@ -300,6 +310,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.remark.is_match(&text)
                 && !cues.meeting_flow.is_match(&text),
             0.7,
+            false,
         ),
         // "Six berths for the rally, not twelve." after "And what do I tell the yacht club?";
         // "The rooftop stays open, …" after the room argued about it.
@@ -316,6 +327,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !puts_a_proposal(&text, cues)
                 && !conditional(&text, cues),
             FROM_TALK_CONFIDENCE,
+            true,
         ),
         // "Good. We take Reyes." after the room talked the case through.
         (
@@ -329,6 +341,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !puts_a_proposal(&text, cues)
                 && !conditional(&text, cues),
             FROM_TALK_CONFIDENCE,
+            true,
         ),
         // "Okay, guest list closes at five, and anything after goes through Marcus." "Fine."
         (
@@ -338,16 +351,18 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !own_promise
                 && !conditional(&text, cues),
             0.75,
+            false,
         ),
     ];
     // "So returns stay at dock seven for now.": decided until someone decides again.
     let provisional = cues.provisional.is_match(&text);
-    if let Some((_, sure)) = ways.into_iter().find(|(holds, _)| *holds) {
-        return Some(match (doubtful, provisional) {
+    if let Some((_, sure, from_talk_only)) = ways.into_iter().find(|(holds, _, _)| *holds) {
+        let sure = match (doubtful, provisional) {
             (true, _) => 0.6,
             (false, true) => f32::min(sure, 0.7),
             (false, false) => sure,
-        });
+        };
+        return Some((sure, from_talk_only));
     }
     // A summing-up, and not one person's own commitment ("Then I'll take the east wing").
     if doubtful || !cues.decision_marker.is_match(&text) || own_promise || conditional(&text, cues) {
@@ -375,7 +390,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         .take(3)
         .filter(|s| s.speaker != sentence.speaker)
         .any(|s| cues.agreement.is_match(&s.text));
-    Some(if agreed && !provisional { 0.8 } else { 0.7 })
+    Some((if agreed && !provisional { 0.8 } else { 0.7 }, false))
 }
 
 /// Whether a condition governs `text`'s plan ("If it's approved, we'll order two", "We order two
@@ -3052,6 +3067,10 @@ mod tests {
             (
                 "Are we losing rally bookings because of the berths?",
                 "Not yet, but three rally boats complained to the club.",
+            ),
+            (
+                "How many rally complaints did we get?",
+                "Eleven rally complaints, all about the berths.",
             ),
         ] {
             let answered = decisions(&[

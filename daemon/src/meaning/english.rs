@@ -696,7 +696,8 @@ pub static ENGLISH: Language = Language {
     commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "I'm ordering the kit today", "Right after this I tape off the bay".
     commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
-    named_doing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right)[,]?\s+)(?P<who>\p{L}+(?:-\p{L}+)?)(?:\s+is\s+(?P<verb>[a-z]+ing)|\s+(?P<plain>[a-z]+s))\b(?P<rest>[^.;?!]*)",
+    // "Tamsin chases Penryn Marine for that quote this week", "Mai is sending the list this week".
+    named_doing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right)[,]?\s+)(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?)(?:\s+is\s+(?P<verb>[a-z]+ing)|\s+(?P<plain>[a-z]+s))\b(?P<rest>[^.;?!]*)",
     not_third_person: &[
         "is",
         "was",
@@ -765,6 +766,7 @@ pub static ENGLISH: Language = Language {
     ],
     third_person_endings: &[
         ("ies", "y"),
+        ("izes", "ize"),
         ("ches", "ch"),
         ("shes", "sh"),
         ("sses", "ss"),
@@ -863,9 +865,15 @@ pub static ENGLISH: Language = Language {
     ],
     kept_doubles: "lsfz",
     vowels: "aeiou",
-    // "the area manager gets an email from me tomorrow", "…is going to hear from me on Thursday".
+    // "the bugs get logged by me today", "a letter goes out under my name this week".
     speaker_as_doer: r"\b(?P<before>[a-z']+),?\s+(?:by\s+me|from\s+me|under\s+my\s+name|from\s+my\s+(?:desk|office|end|side|team|inbox)|back\s+with\s+me)\b",
     not_doing_before_speaker: &[
+        "yes",
+        "thing",
+        "things",
+        "update",
+        "word",
+        "words",
         "fine",
         "okay",
         "ok",
@@ -897,6 +905,7 @@ pub static ENGLISH: Language = Language {
         "next",
         "no",
     ],
+    // "the area manager gets an email from me tomorrow", "…is going to hear from me on Thursday".
     from_me: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|which|what)[,]?\s+)(?P<whom>you|she|he|they|(?:the|their|our|your|his|her)\s+[a-z]+(?:\s+[a-z]+){0,2}?|[a-z]+)(?:(?:'ll|\s+will)?\s+(?:gets?|is\s+getting|are\s+getting)\s+(?:a|an|another)\s+(?P<what>call|email|e-mail|ring|text|message|note|letter|reminder|visit|bell)|\s+(?:is|are)\s+going\s+to\s+hear|(?:'ll|\s+will)\s+hear|\s+hears)\s+from\s+me\b(?P<rest>[^,.;?!]*)",
     from_me_doing: &[
         ("call", "call"),
@@ -1643,12 +1652,12 @@ pub static ENGLISH: Language = Language {
     not_plan_state_objects: &[
         "well", "fine", "okay", "ok", "great", "better", "worse", "alright", "badly", "good", "so", "really",
     ],
-    // Words that make a plan a proposal, a doubt or a deferral.
-    // Keeping a meeting going is not deciding anything.
     // A question that asks the room what to do ("Paper binder, or the shared drive?", "And
     // what do I tell the yacht club?", "Should we …?"): the answer of whoever runs the meeting
     // can rule on it; not a question of fact ("Are we losing customers?").
-    ruling_asked: r"\bor\b|^(?:(?:and|so|okay|ok|then|but|right)[,]?\s+)*(?:(?:should|shall|can|could)\s+we|what\s+(?:do|should|shall)\s+(?:i|we)|which|how\s+(?:many|much|long))\b",
+    ruling_asked: r"\bor\b|^(?:(?:and|so|okay|ok|then|but|right)[,]?\s+)*(?:(?:should|shall|can|could)\s+we|what\s+(?:do|should|shall)\s+(?:i|we))\b",
+    // Words that make a plan a proposal, a doubt or a deferral.
+    // Keeping a meeting going is not deciding anything.
     meeting_flow: r"^(?:(?:okay|ok|so|right|good)[,.]?\s+)*we\s+(?:start|begin)\s*(?:[,.!]|$)|\b(?:we'll|let's)\s+make\s+a\s+start\b|\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off|talk\s+(?:about|through)|discuss|look\s+at|turn\s+to|hear\s+(?:from|about))\b|\b(?:which|that|this)\s+brings\s+(?:us|me)\s+to\b",
     habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|year|morning|night|evening|weekend|season|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
