@@ -1123,6 +1123,16 @@ fn placed_item(
     {
         return None;
     }
+    // "Put me down for drinks after": a treat, not work.
+    let treat = content_words(thing, cues);
+    if volunteered
+        && !treat.is_empty()
+        && treat
+            .iter()
+            .all(|word| language.volunteered_not_tasks.contains(&word.as_str()))
+    {
+        return None;
+    }
     let same_turn = |beside: usize| {
         sentences
             .get(beside)
@@ -1570,9 +1580,10 @@ fn object_form(who: &str, language: &Language) -> String {
         .iter()
         .find(|(subject, _)| *subject == lower)
         .map_or_else(
-            // A name keeps its capital ("talk to Marjorie"); "The committee" is lower case.
+            // A name keeps its capital ("talk to Marjorie"); "The committee" and "Everyone" are
+            // lower case.
             || {
-                if lower.contains(' ') {
+                if lower.contains(' ') || language.not_names.contains(&lower.as_str()) {
                     lower.clone()
                 } else {
                     who.to_owned()
@@ -3782,6 +3793,10 @@ mod tests {
         assert_eq!(call.task, "talk to Marjorie");
         assert_eq!(call.due.as_deref(), Some("this afternoon"));
         none_is_an_item(&["She said Marjorie hears from me this afternoon."]);
+        // A word that is no name loses the capital it had opening the sentence.
+        let language = cues("en").unwrap().language;
+        assert_eq!(object_form("Everyone", language), "everyone");
+        assert_eq!(object_form("Marjorie", language), "Marjorie");
     }
 
     #[test]
@@ -3881,6 +3896,9 @@ mod tests {
         let shift = one(&[("Barbara", "Put me down for the nine-thirty.")]);
         assert_eq!(shift.owner.as_deref(), Some("Barbara"));
         assert_eq!(shift.task, "the nine-thirty");
+        let duty = one(&[("Barbara", "Put me down for lunch duty on Friday.")]);
+        assert_eq!(duty.owner.as_deref(), Some("Barbara"), "{duty:?}");
+        none_is_an_item(&["Put me down for drinks after.", "Count me in for the curry tonight."]);
         let letter = one(&[("Carmen", "A letter to all of them goes out from my office by Friday.")]);
         assert_eq!(letter.owner.as_deref(), Some("Carmen"));
         assert_eq!(letter.due.as_deref(), Some("by Friday"));

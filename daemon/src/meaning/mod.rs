@@ -139,6 +139,9 @@ pub struct Language {
     /// What someone says is theirs that is no work: a courtesy or an apology ("The pleasure is
     /// mine.", "Sorry, the mistake is mine.").
     pub owned_not_tasks: &'static [&'static str],
+    /// What someone is put down for that is no work: a treat or an outing ("Put me down for
+    /// drinks after").
+    pub volunteered_not_tasks: &'static [&'static str],
     /// Words before a participle in "-ed" that make it no past tense ("needs to be signed", "is
     /// booked") …
     pub participle_leads: &'static [&'static str],
