@@ -885,12 +885,7 @@ fn reply_repeats_the_due(sentences: &[Sentence], at: usize, due: &str, cues: &Cu
         .flat_map(|s| text::lower_words(&s.text))
         .collect();
     let said = text::lower_words(&reply.text);
-    let due_words: Vec<String> = text::lower_words(due)
-        .into_iter()
-        .filter(|word| {
-            !cues.language.due_leads.contains(&word.as_str()) && !cues.language.determiners.contains(&word.as_str())
-        })
-        .collect();
+    let due_words = words_of_the_time(due, cues);
     due_words.iter().any(|word| said.contains(word)) && !due_words.iter().any(|word| turn_before.contains(word))
 }
 
@@ -1475,6 +1470,17 @@ fn offer_taken_up(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
         .is_some_and(|said| cues.offer_taken.is_match(&cues.normalise(&said.text)))
 }
 
+/// The words of a time that name it ("Friday" of "by the Friday"), without the words that lead
+/// it or determiners.
+fn words_of_the_time(due: &str, cues: &Cues) -> Vec<String> {
+    text::lower_words(due)
+        .into_iter()
+        .filter(|word| {
+            !cues.language.due_leads.contains(&word.as_str()) && !cues.language.determiners.contains(&word.as_str())
+        })
+        .collect()
+}
+
 /// The most words of a reply that takes work on by saying its time back ("Spanish too, by the
 /// fifteenth, yes."); a longer one says more than that.
 const SAID_BACK_MAX_WORDS: usize = 7;
@@ -1495,12 +1501,7 @@ fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, 
         .first()
         .is_some_and(|first| cues.language.objection_openers.contains(&first.as_str()))
         || cues.negation.is_match(&said);
-    let due_words: Vec<String> = text::lower_words(due)
-        .into_iter()
-        .filter(|word| {
-            !cues.language.due_leads.contains(&word.as_str()) && !cues.language.determiners.contains(&word.as_str())
-        })
-        .collect();
+    let due_words = words_of_the_time(due, cues);
     // Besides the time, only assent, words of what was put, or words that say nothing:
     // "Tuesday is tight." and "Tuesday's tight, yeah." doubt it.
     let put = text::lower_words(&sentences[at].text);
