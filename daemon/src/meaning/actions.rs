@@ -447,6 +447,16 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             ));
         }
     }
+    // "Declan, you're ringing her today": work told to someone by name, in the second person.
+    if found.is_empty() {
+        if let Some((who, told)) = told_by_name(sentences, at, text, &lower, cues) {
+            let owner = Owner::Known(who);
+            found.push((
+                told.start,
+                item_of_clause(owner, &told.task, told.start, told.end, cues, 0.7),
+            ));
+        }
+    }
     if found.is_empty() {
         found.extend(
             result_promised(sentences, at, text, &lower, cues).map(|promised| (promised.clause_start, promised)),
@@ -1859,6 +1869,81 @@ fn named_promises(
         ));
     }
     promises
+}
+
+/// "Declan, you're ringing her today to tell her", "Josh, you'll rejig teams three and six",
+/// "Camila, you feed her the marketing claims": work told, in the second person, to someone in
+/// the meeting called by name as the sentence opens, by someone else. Unlike an order ("Jesper,
+/// count the spares"), it needs no reply to be theirs: it says what they will be doing. The
+/// verb does something to something. Not a question, a condition, the past, a negation, a habit
+/// or what others said, nor what they know, feel or are ("Tom, you know the numbers", "Ana,
+/// you'll love this", "Sofia, you're joking", "Raj, you're doing great").
+fn told_by_name(
+    sentences: &[Sentence],
+    at: usize,
+    text: &str,
+    lower: &str,
+    cues: &Cues,
+) -> Option<(String, FramedPromise)> {
+    let language = cues.language;
+    let sentence = &sentences[at];
+    let captures = cues.told_doing.captures(text)?;
+    let (who, verb, whole) = (captures.name("who")?, captures.name("verb")?, captures.get(0)?);
+    let full_rest = captures.name("rest").map_or("", |m| m.as_str());
+    let rest = before_next_clause(own_clause(full_rest, language), language);
+    let said = verb.as_str().to_lowercase();
+    let ongoing = captures.name("ongoing").is_some();
+    if ongoing != said.ends_with(language.ing_ending) {
+        return None;
+    }
+    // "Kwame, you nominated him" says what was done; "Thandiwe, you first" who speaks next.
+    let present = captures.name("future").is_none() && !ongoing;
+    if present && (no_present_doing(&said, language) || language.ordinals.contains(&said.as_str())) {
+        return None;
+    }
+    let base = if ongoing {
+        base_of_ing(&said, language)
+    } else {
+        said.clone()
+    };
+    let after: Vec<String> = rest.split_whitespace().take(2).map(str::to_lowercase).collect();
+    // "Raj, you're doing a great job" praises.
+    let praise = after.iter().any(|word| language.not_orders.contains(&word.as_str()));
+    let names_a_thing = !praise
+        && (acts_on_something(&base, rest, language)
+            || (rest.split_whitespace().count() >= 2 && after.first().is_some_and(|first| !cues.is_stopword(first))));
+    if sentence.is_question()
+        || sentence.speaker.as_deref() == Some(who.as_str())
+        || !names_someone(who.as_str(), sentences, at, cues)
+        || !names_a_thing
+        // "you're running late" is no work; "you're running the float schedule" is.
+        || (ongoing && language.ongoing_not_tasks.contains(&said.as_str()) && !does_something_to(&base, rest, language))
+        || language.not_tasks.contains(&base.as_str())
+        || language.not_plans.contains(&base.as_str())
+        || language.present_not_promises.contains(&base.as_str())
+        || language.in_meeting.contains(&base.as_str())
+        || cues.request.is_match(text)
+        || cues.past.is_match(lower)
+        || cues.negation.is_match(lower)
+        || cues.hedge.is_match(lower)
+        || cues.reported.is_match(lower)
+        || cues.condition.is_match(lower)
+        || cues.habitual.is_match(rest)
+        || is_contingent(rest, cues)
+        || says_what_was_done(&format!("{base}{rest}"), language)
+    {
+        return None;
+    }
+    let end = whole.end() - (full_rest.len() - rest.len());
+    Some((
+        who.as_str().to_owned(),
+        FramedPromise {
+            task: format!("{base}{rest}"),
+            when: None,
+            start: verb.start(),
+            end,
+        },
+    ))
 }
 
 /// `rest` up to the next clause joined by a comma and a conjunction ("…, and if they've gone
@@ -3706,6 +3791,70 @@ mod tests {
             let found = items(&[("Denise", said), ("Tamsin", "Yes."), ("Marcus", "Okay.")]);
             assert!(found.is_empty(), "{said}: {found:?}");
         }
+    }
+
+    #[test]
+    fn work_told_to_someone_by_name_in_the_second_person_is_theirs_without_a_reply() {
+        for (said, owner, task) in [
+            (
+                "Declan, you're ringing her today to tell her, before the daughter rings us.",
+                "Declan",
+                "ring her",
+            ),
+            (
+                "Josh, you'll rejig teams three and six.",
+                "Josh",
+                "rejig teams three and six",
+            ),
+            (
+                "Camila, you feed her the marketing claims so they match the website.",
+                "Camila",
+                "feed her the marketing claims",
+            ),
+            (
+                "Sofia, you're running the float schedule.",
+                "Sofia",
+                "run the float schedule",
+            ),
+            (
+                "And Kirsty, you're doing the refresher for the night staff.",
+                "Kirsty",
+                "do the refresher",
+            ),
+        ] {
+            // The one called says nothing back: the next speaker asks about something else.
+            let lines = [
+                ("Noor", said),
+                ("Yolanda", "Will the holiday let keep her, though?"),
+                (owner, "Hmm."),
+            ];
+            let told = one(&lines);
+            assert_eq!(told.owner.as_deref(), Some(owner), "{said}: {told:?}");
+            assert!(told.task.starts_with(task), "{said}: {told:?}");
+        }
+        for said in [
+            // What they know, feel, are or did; praise; who speaks next.
+            "Tom, you know the numbers better than I do.",
+            "Ana, you'll love this one.",
+            "Sofia, you're joking.",
+            "Raj, you're running late.",
+            "Raj, you're doing a great job on the rota.",
+            "Kwame, you nominated him.",
+            "Sipho, you raised this one.",
+            "Thandiwe, you first, the near-miss.",
+            // A question, a condition, a habit, a negation, reported, the past.
+            "Raj, you're taking the minutes?",
+            "Raj, if it rains you're bringing the tarp.",
+            "Raj, you always feed the kiln crew first.",
+            "Raj, you're not chasing the supplier.",
+            "Raj, you said Derek sends the forms.",
+            "Raj, you booked the van last week.",
+        ] {
+            let found = items(&[("Ana", said), ("Raj", "Hmm."), ("Tom", "Right.")]);
+            assert!(found.is_empty(), "{said}: {found:?}");
+        }
+        // The speaker calling their own name tells no one.
+        assert!(items(&[("Raj", "Raj, you'll rejig the teams."), ("Tom", "Right.")]).is_empty());
     }
 
     #[test]

@@ -697,6 +697,8 @@ pub static ENGLISH: Language = Language {
     // "I'm ordering the kit today", "Right after this I tape off the bay".
     commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
     // "Tamsin chases Penryn Marine for that quote this week", "Mai is sending the list this week".
+    // "Declan, you're ringing her today", "Josh, you'll rejig teams three and six".
+    told_doing: r"^(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)?(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?),\s+(?:(?:and|so|then)\s+)?(?:(?P<ongoing>you're)|(?P<future>you'll)|you)\s+(?:also\s+|just\s+|then\s+)?(?P<verb>[a-z'-]+)\b(?P<rest>[^.;?!]*)",
     named_doing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right)[,]?\s+)(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?)(?:\s+is\s+(?P<verb>[a-z]+ing)|\s+(?P<plain>[a-z]+s))\b(?P<rest>[^.;?!]*)",
     not_third_person: &[
         "is",

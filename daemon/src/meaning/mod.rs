@@ -62,6 +62,11 @@ pub struct Language {
     /// is sending the list this week"): `who`, then `verb` ("-ing") or `plain` (the third
     /// person), then `rest`; a task only with a time to do it by, as `commitment_ongoing`.
     pub named_doing: &'static str,
+    /// Work told in the second person to someone called by name as a sentence opens ("Declan,
+    /// you're ringing her today", "Josh, you'll rejig teams three and six", "Camila, you feed her
+    /// the claims"): `who`, then `ongoing` (wants an "-ing" verb), `future` or neither (the
+    /// present), `verb` and `rest`.
+    pub told_doing: &'static str,
     /// Words the third-person form of `named_doing` takes for a verb that are none, or no doing
     /// ("is", "has", "this").
     pub not_third_person: &'static [&'static str],
@@ -515,6 +520,7 @@ pub struct Cues {
     pub commitment: Regex,
     pub commitment_ongoing: Regex,
     pub named_doing: Regex,
+    pub told_doing: Regex,
     pub from_me: Regex,
     pub speaker_as_doer: Regex,
     pub delivery_promised: Regex,
@@ -618,6 +624,7 @@ impl Cues {
             commitment: expand(language.commitment),
             commitment_ongoing: expand(language.commitment_ongoing),
             named_doing: expand(language.named_doing),
+            told_doing: expand(language.told_doing),
             from_me: expand(language.from_me),
             speaker_as_doer: expand(language.speaker_as_doer),
             delivery_promised: expand(language.delivery_promised),
