@@ -650,7 +650,9 @@ fn objections_asked_after(sentences: &[Sentence], at: usize, cues: &Cues) -> boo
 }
 
 /// Who runs the meeting, as far as the sentences say: the speaker with the most sentences, by a
-/// clear margin (a quarter more than the next); none without speakers or with no clear lead.
+/// clear margin (a quarter more than the next); without one, whoever opened the meeting when
+/// they are one of the two who speak most (a chair who lets the room talk, a handover); none
+/// without speakers or when the one who opened says little.
 fn chair(sentences: &[Sentence]) -> Option<&str> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for speaker in sentences.iter().filter_map(|s| s.speaker.as_deref()) {
@@ -663,6 +665,10 @@ fn chair(sentences: &[Sentence]) -> Option<&str> {
     match counts.as_slice() {
         [(only, _)] => Some(only),
         [(first, most), (_, next), ..] if *most * 4 > *next * 5 => Some(first),
+        [(first, _), (second, _), ..] => {
+            let opened = sentences.iter().find_map(|s| s.speaker.as_deref())?;
+            [*first, *second].contains(&opened).then_some(opened)
+        }
         _ => None,
     }
 }
@@ -1610,6 +1616,27 @@ mod tests {
         ] {
             assert!(minibus(who, not_settling).is_empty(), "{who}: {not_settling}");
         }
+    }
+
+    #[test]
+    fn whoever_opened_the_meeting_runs_it_when_nobody_clearly_speaks_most() {
+        let meeting = |opener: &'static str| {
+            decisions(&[
+                (opener, "Right, item two is the minibus."),
+                ("Ines", "Tom, what did the garage say?"),
+                ("Tom", "Six hundred for the clutch."),
+                ("Tom", "And the tyres are nearly bald."),
+                ("Ines", "We fix the clutch and keep it for one more year."),
+                ("Tom", "Fair enough."),
+            ])
+        };
+        // Ines opened and says as much as Tom: she runs it, and her plan, assented to, is settled.
+        let opened_by_ines = meeting("Ines");
+        assert_eq!(opened_by_ines.len(), 1, "{opened_by_ines:?}");
+        assert_eq!(opened_by_ines[0].by.as_deref(), Some("Ines"));
+        // Mia opened and then said nothing: nobody runs it, and Ines's plan is one voice of two.
+        let opened_by_mia = meeting("Mia");
+        assert!(opened_by_mia.is_empty(), "{opened_by_mia:?}");
     }
 
     #[test]
