@@ -492,7 +492,9 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         // Not the speaker's own plans ("I'll stay until five, then I have to go."): what stays,
         // or what is ruled after "until …,", is no first person.
         let stands_until = cues.standing_until.captures(text).is_some_and(|captures| {
-            let ruled = captures.name("subject").or_else(|| captures.name("ruled"));
+            let ruled = ["subject", "ruled", "closed", "closed_after"]
+                .into_iter()
+                .find_map(|name| captures.name(name));
             !ruled.is_some_and(|word| {
                 cues.language
                     .personal_leads
@@ -3146,6 +3148,8 @@ mod tests {
             "And until the inspector signs it off, the fryer does not go back on.",
             "Until Tom fixes the seal, the walk-in gets no deliveries.",
             "The fryer stays off till the engineer has been, no matter how busy we get.",
+            "Right, lane two is closed until it's properly repaired.",
+            "And until Tom has done it, that end of the deck's closed.",
         ] {
             assert_eq!(kitchen("Ines", ruled).len(), 1, "ruled by the chair: {ruled}");
             assert!(kitchen("Tom", ruled).is_empty(), "said by anyone else: {ruled}");
@@ -3157,6 +3161,9 @@ mod tests {
             ("Ines", "I'll stay until five, then I have to go."),
             ("Ines", "Until we hear back, I don't know."),
             ("Ines", "Till next week, don't work too hard."),
+            // News of a date, not a ruling.
+            ("Ines", "The bridge is closed until March."),
+            ("Ines", "The kitchen is closed until the twenty-third."),
         ] {
             let found = kitchen(who, not_ruled);
             assert!(found.is_empty(), "{who}: {not_ruled}: {found:?}");

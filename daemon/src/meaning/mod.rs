@@ -322,8 +322,9 @@ pub struct Language {
     pub prohibition_not: &'static [&'static str],
     /// A state kept until something happens, or what may not happen until then ("Number two
     /// stays off until the new blades are on", "Until the insurance is renewed, the bus does
-    /// not leave the compound"), with the word before "stays" (`subject`) or after the comma
-    /// (`ruled`).
+    /// not leave the compound", "Lane two is closed until it's repaired"), with the word before
+    /// "stays" (`subject`) or "is closed" (`closed`), or after the comma (`ruled`,
+    /// `closed_after`).
     pub standing_until: &'static str,
     /// The outcome of a proposal ("the proposal is adopted"): said there, the word "proposal"
     /// is no hedge.
