@@ -1990,6 +1990,10 @@ mod tests {
             "So, from Thursday, the side gate stays locked after six.",
             "From here on, the minibus keys stay in the office.",
             "In the meantime, from tomorrow, every delivery is signed for at the desk.",
+            "From the next roster, Sarah patrols with team four.",
+            "And starting this shift, the fridge temperature gets written every four hours.",
+            "So from the second, the crew works six till one.",
+            "And from now until launch this meeting is Tuesdays and Fridays.",
             "The answer's no, and it stays no.",
             "Kit bags off the pitch before kick-off, that one is final.",
             "The open day goes ahead whatever the weather.",
@@ -2001,6 +2005,8 @@ mod tests {
             "So from tomorrow, if it's dry, maybe we start on the fence.",
             "So from next week I'll be covering the early shift.",
             "From what I hear, the new starters are doing fine.",
+            "From the next roster I'm on nights.",
+            "From the second week it was raining every day.",
         ]);
     }
 

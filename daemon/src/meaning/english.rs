@@ -1558,9 +1558,10 @@ pub static ENGLISH: Language = Language {
     ],
     // A change that takes effect from a date, said first ("So, from tonight, nobody leaves the
     // base without…", "In the meantime, from Monday, the fridges are checked twice a day.",
-    // "From here on, …", "But from tonight, …", "as of Monday, …") or closing it ("…is off the
+    // "From here on, …", "But from tonight, …", "as of Monday, …", "From the next roster, …",
+    // "Starting this shift, …", "So from the second, …", "From now until launch, …") or closing it ("…is off the
     // pharma account from today", "effective immediately", "…, starting this week").
-    dated_change: r"^(?:(?:so|then|okay|ok|right|and|but|now|in\s+the\s+meantime)[,]?\s+)*(?:from|starting)\s+(?:today|tonight|tomorrow|here\s+on(?:\s+(?:out|in))?|(?:next|this)\s+(?:week|month|term|season|year)|(?:next|this|coming)\s+(?:WEEKDAYS)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now|(?:next|this)\s+(?:week|month|term|season|year)|WEEKDAYS)\s*[.!]?$|(?:\b(?:as\s+of|effective)|^(?:okay|ok|right|so)\b[^.?!]*,\s+starting)\s+(?:today|tonight|tomorrow|now|immediately|(?:next|this)\s+(?:week|month|term|season|year|WEEKDAYS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bwith\s+immediate\s+effect\b",
+    dated_change: r"^(?:(?:so|then|okay|ok|right|and|but|now|in\s+the\s+meantime)[,]?\s+)*(?:from|starting)\s+(?:today|tonight|tomorrow|now\s+(?:until|till)\b[^,.?!]*|here\s+on(?:\s+(?:out|in))?|(?:next|this|the\s+next)\s+(?:week|month|term|season|year|shift|roster|rota|sprint|quarter|cycle|intake|batch|run|delivery|release|pay\s+run)|the\s+(?:ORDINALS)(?:\s+of\s+(?:MONTHS|the\s+month|next\s+month))?|(?:next|this|coming)\s+(?:WEEKDAYS)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now|(?:next|this)\s+(?:week|month|term|season|year)|WEEKDAYS)\s*[.!]?$|(?:\b(?:as\s+of|effective)|^(?:okay|ok|right|so)\b[^.?!]*,\s+starting)\s+(?:today|tonight|tomorrow|now|immediately|(?:next|this)\s+(?:week|month|term|season|year|WEEKDAYS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bwith\s+immediate\s+effect\b",
     // Words that make such a sentence a fact about someone, not a rule ("So from Monday I'm on
     // leave", "then from June we were short", "from Monday he's off sick", "from tonight there's
     // snow coming in").
