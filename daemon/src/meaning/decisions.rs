@@ -1172,6 +1172,9 @@ fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chai
 /// How many sentences back a ruling looks for the debate it ends.
 const DEBATE_SENTENCES: usize = 6;
 
+/// How many turns back it looks, when those hold more sentences.
+const DEBATE_TURNS: usize = 4;
+
 /// Whether `text` is whoever runs the meeting ending, without an opening word, a debate the
 /// others just had: "Six berths for the rally, not twelve." after "And what do I tell the yacht
 /// club about the rally?", "Two-thirty, starting next week." after "Could we move this huddle to
@@ -1222,7 +1225,13 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
     if answers {
         return false;
     }
-    let before = &sentences[at.saturating_sub(DEBATE_SENTENCES)..at];
+    // A few words without a verb take up only what was just said.
+    let start = if few_words {
+        at.saturating_sub(DEBATE_SENTENCES)
+    } else {
+        debate_start(sentences, at)
+    };
+    let before = &sentences[start..at];
     let debated = before
         .iter()
         .filter(|said| said.speaker.as_deref() != speaker)
@@ -1236,7 +1245,26 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
         });
     debated
         && !objected_at_once(sentences, at, cues)
-        && shares_a_telling_word(text, said_by_others_before(sentences, at, DEBATE_SENTENCES), cues)
+        && shares_a_telling_word(
+            text,
+            before
+                .iter()
+                .filter(|said| said.speaker.as_deref() != speaker)
+                .map(|said| said.text.as_str()),
+            cues,
+        )
+}
+
+/// Where the debate a ruling at `at` may end begins: the last few sentences, or the last few
+/// turns when the chair's own sentences fill those ("Put weight on with what? There's no grass.
+/// … It ain't gonna rain." after the question that opened it).
+fn debate_start(sentences: &[Sentence], at: usize) -> usize {
+    let turn = sentences[at].turn;
+    let by_turns = sentences[..at]
+        .iter()
+        .position(|said| said.turn + DEBATE_TURNS >= turn)
+        .unwrap_or(at);
+    at.saturating_sub(DEBATE_SENTENCES).min(by_turns)
 }
 
 /// Whether one of `words` (lower case) is the name of someone speaking in the meeting.
@@ -3126,6 +3154,28 @@ mod tests {
             ("Morwenna", "Right, fees."),
         ]);
         assert!(unasked.is_empty(), "{unasked:?}");
+        // The chair's own answer fills the sentences before the ruling: the question that
+        // opened the debate is still a few turns back. A ruling without a verb takes up only
+        // what was just said.
+        let long_answer = |ruling: &'static str| {
+            decisions(&[
+                ("Dale", "Calves."),
+                ("Rosa", "San Angelo's got a special calf sale on the fourteenth."),
+                ("Cody", "Shouldn't we hold the steers, though?"),
+                ("Dale", "Put weight on with what?"),
+                ("Dale", "There's no grass."),
+                ("Dale", "If it rained, I'd hold them till spring, sure."),
+                ("Dale", "It ain't gonna rain."),
+                ("Rosa", "And if we hold them, we're buying hay to feed them."),
+                ("Dale", "Okay."),
+                ("Dale", ruling),
+                ("Rosa", "They fill up quick for the specials."),
+            ])
+        };
+        let ruled = long_answer("The steers go on the fourteenth.");
+        assert_eq!(ruled.len(), 1, "{ruled:?}");
+        let few_words = long_answer("Steers on the fourteenth.");
+        assert!(few_words.is_empty(), "{few_words:?}");
     }
 
     #[test]
