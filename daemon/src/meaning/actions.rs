@@ -812,7 +812,9 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
             || words[i - 1].punct_after == Some(',')
             || (cues.language.vocative_leads.contains(&words[i - 1].lower.as_str())
                 && (i == 1 || words[i - 2].punct_after == Some(',')));
-        let set_off_after = matches!(word.punct_after, Some(',' | '?'));
+        // "Get her out here before the fourteenth, Rosa.": last in the sentence too.
+        let set_off_after = matches!(word.punct_after, Some(',' | '?'))
+            || (i + 1 == words.len() && i > 0 && matches!(word.punct_after, Some('.' | '!')));
         (set_off_before && set_off_after)
             .then(|| cues.called_name(&word.raw))
             .flatten()
@@ -3791,6 +3793,20 @@ mod tests {
             let found = items(&[("Denise", said), ("Tamsin", "Yes."), ("Marcus", "Okay.")]);
             assert!(found.is_empty(), "{said}: {found:?}");
         }
+    }
+
+    #[test]
+    fn a_name_called_last_in_the_sentence_is_who_an_order_is_for() {
+        for said in [
+            "Get her out here before the fourteenth, Rosa.",
+            "Follow up with the Hosur people, Rosa!",
+        ] {
+            let ordered = one(&[("Dale", said), ("Cody", "The hogs are back."), ("Rosa", "Hmm.")]);
+            assert_eq!(ordered.owner.as_deref(), Some("Rosa"), "{said}: {ordered:?}");
+        }
+        // Without a name an order is said to anyone; a name alone is no sentence of its own.
+        assert!(items(&[("Dale", "Get her out here before the fourteenth."), ("Cody", "Hmm.")]).is_empty());
+        assert!(items(&[("Dale", "Thanks, Rosa."), ("Rosa", "Sure.")]).is_empty());
     }
 
     #[test]
