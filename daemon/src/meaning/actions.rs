@@ -3796,6 +3796,20 @@ mod tests {
     }
 
     #[test]
+    fn asking_whether_someone_s_team_can_do_it_is_a_request_to_them() {
+        let asked = one(&[
+            (
+                "Noor",
+                "Felix, can your team start the soak test on it tomorrow morning?",
+            ),
+            ("Felix", "Yep."),
+        ]);
+        assert_eq!(asked.owner.as_deref(), Some("Felix"), "{asked:?}");
+        assert_eq!(asked.due.as_deref(), Some("tomorrow morning"), "{asked:?}");
+        assert!(asked.task.starts_with("start the soak test"), "{asked:?}");
+    }
+
+    #[test]
     fn a_name_called_last_in_the_sentence_is_who_an_order_is_for() {
         for said in [
             "Get her out here before the fourteenth, Rosa.",
