@@ -1148,7 +1148,12 @@ fn placed_item(
     };
     let rest = captures.name("rest").map_or("", |m| m.as_str());
     let own_due = due_or_event(rest, cues).or_else(|| due_or_event(text, cues));
-    let next = same_turn(at + 1).filter(|(_, said)| due_or_event(said, cues).is_some());
+    // "And I'll ring the vet by Friday." after it adds another item, not this one's time; "I'll
+    // pull the logger download before I go home" says how, "I'll have it done by Friday" when.
+    let another = |said: &str| {
+        is_an_item_of_its_own(said, cues) && adds_another(said, said, language) && !refers_back(said, cues)
+    };
+    let next = same_turn(at + 1).filter(|(_, said)| due_or_event(said, cues).is_some() && !another(said));
     // "Put me down for the nine-thirty": a time or a number named is the thing volunteered for.
     let pointer = if volunteered {
         content_words(thing, cues).is_empty()
@@ -3793,6 +3798,45 @@ mod tests {
             let found = items(&[("Denise", said), ("Tamsin", "Yes."), ("Marcus", "Okay.")]);
             assert!(found.is_empty(), "{said}: {found:?}");
         }
+    }
+
+    #[test]
+    fn an_item_of_its_own_after_work_placed_with_someone_stays_its_own() {
+        let found = items(&[
+            ("Ana", "Can someone book the van for the away game?"),
+            ("Ben", "That one's on me."),
+            ("Ben", "And I'll ring the vet by Friday."),
+            ("Ana", "Great."),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].task.contains("van") && found[0].due.is_none(), "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Ben"), "{found:?}");
+        assert!(found[1].task.contains("ring the vet"), "{found:?}");
+        assert_eq!(found[1].due.as_deref(), Some("by Friday"), "{found:?}");
+        // The speaker's own placement without a time of its own is none; it does not borrow
+        // the next item's.
+        let vet = one(&[
+            ("Ana", "Next, the van."),
+            ("Ben", "The van booking sits with me."),
+            ("Ben", "And I'll ring the vet by Friday."),
+            ("Ana", "Great."),
+        ]);
+        assert!(vet.task.contains("ring the vet"), "{vet:?}");
+        // Said of it, or how it will be done, the next sentence dates it.
+        let how = one(&[
+            ("Ana", "Next, the fridge."),
+            ("Ben", "Leave the fridge with me."),
+            ("Ben", "I'll pull the logger download before I go home tonight."),
+            ("Ana", "Great."),
+        ]);
+        assert!(how.text.contains("Leave the fridge"), "{how:?}");
+        let dated = one(&[
+            ("Ana", "Next, the van."),
+            ("Ben", "The van booking sits with me."),
+            ("Ben", "I'll have it done by Friday."),
+            ("Ana", "Great."),
+        ]);
+        assert_eq!(dated.due.as_deref(), Some("by Friday"), "{dated:?}");
     }
 
     #[test]
