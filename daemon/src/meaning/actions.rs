@@ -222,7 +222,13 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
                 }
                 // "Plus I'll review Rohan's PR tomorrow" dates its own promise, not this one.
                 let another_promise = cues.commitment.is_match(&later_text) && how.is_none();
-                if due.is_none() && follow.may_give_due && !later.is_question() && !another_promise {
+                // "I usually do a sweep on a Friday afternoon" tells a habit, not this item's time.
+                if due.is_none()
+                    && follow.may_give_due
+                    && !later.is_question()
+                    && !another_promise
+                    && !cues.habitual.is_match(&later_text)
+                {
                     if let Some(d) = due_of_reply(&later_text, cues) {
                         due = Some(d);
                         segments.push(later.seq);
@@ -607,15 +613,30 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
                 .then(|| cues.needs_doing.captures(text))
                 .flatten()
         });
+        // "Who's chasing the college, then?" asks after the doing: its verb is the "-ing" form's.
+        let asked_doing = |c: &regex::Captures<'_>| {
+            c.name("who_ing")
+                .map(|ing| base_of_ing(&ing.as_str().to_lowercase(), cues.language))
+        };
         if let Some(captures) = unowned.filter(|c| {
             let verb = c.name("verb").or_else(|| c.name("who_verb")).map_or("", |m| m.as_str());
-            let verb = verb.to_lowercase();
-            // "Can anyone hear me?" asks about the meeting; "someone needs to walk HR through
-            // it" does not.
-            let in_meeting = c.name("asked").is_some() && cues.language.in_meeting.contains(&verb.as_str());
+            let verb = asked_doing(c).unwrap_or_else(|| verb.to_lowercase());
+            // "Can anyone hear me?", "Who's speaking?" ask about the meeting; "someone needs to
+            // walk HR through it" does not.
+            let in_meeting = (c.name("asked").is_some() || c.name("who_ing").is_some())
+                && cues.language.in_meeting.contains(&verb.as_str());
             let rest = c.name("rest").or_else(|| c.name("who_rest")).map_or("", |m| m.as_str());
+            // "Who's coming on Friday?" asks where people will be; "Who's doing the reserve
+            // review?" after work.
+            let ongoing_not_doing = c.name("who_ing").is_some_and(|ing| {
+                cues.language
+                    .ongoing_not_tasks
+                    .contains(&ing.as_str().to_lowercase().as_str())
+                    && !does_something_to(&verb, rest, cues.language)
+            });
             // "Can I have someone to propose the minutes?" asks for the meeting's own procedure.
             !in_meeting
+                && !ongoing_not_doing
                 && !cues.language.not_tasks.contains(&verb.as_str())
                 && !is_bare_acceptance(&verb, rest, cues.language)
                 && !cues.procedure_promise.is_match(&format!("{verb}{rest}").to_lowercase())
@@ -626,12 +647,20 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
                 (Some(name), true) => Owner::Known(name.clone()),
                 _ => Owner::Open,
             };
-            let mut open = item(owner, &captures, cues, 0.7);
+            let mut open = match (asked_doing(&captures), captures.name("who_ing")) {
+                (Some(base), Some(ing)) => {
+                    let rest = captures.name("who_rest").map_or("", |m| m.as_str());
+                    item_of_clause(owner, &format!("{base}{rest}"), ing.start(), whole.end(), cues, 0.7)
+                }
+                _ => item(owner, &captures, cues, 0.7),
+            };
             if let Some(thing) = captures.name("thing") {
                 open.task = format!("{} {}", open.task, thing.as_str().trim());
             }
             // "Who's going to send the invite?" is an item only once someone takes it on.
-            open.needs_taker = captures.name("who_verb").is_some() || captures.name("asked").is_some();
+            open.needs_taker = ["who_verb", "who_ing", "asked"]
+                .iter()
+                .any(|group| captures.name(group).is_some());
             found.push((whole.start(), open));
         }
     }
@@ -3797,6 +3826,42 @@ mod tests {
         ] {
             let found = items(&[("Denise", said), ("Tamsin", "Yes."), ("Marcus", "Okay.")]);
             assert!(found.is_empty(), "{said}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn who_is_doing_something_asks_for_a_taker_and_the_reply_takes_it() {
+        for (asked, reply, task) in [
+            ("So who's doing the reserve review?", "Me.", "do the reserve review"),
+            (
+                "Who's dealing with the forwarder on that?",
+                "That's me.",
+                "deal with the forwarder",
+            ),
+            (
+                "Who's chasing the college, then?",
+                "Put my name on that one.",
+                "chase the college",
+            ),
+        ] {
+            let taken = one(&[
+                ("Teresa", asked),
+                ("Malik", reply),
+                ("Olu", "I usually do a sweep on a Friday afternoon anyway."),
+            ]);
+            assert_eq!(taken.owner.as_deref(), Some("Malik"), "{asked}: {taken:?}");
+            assert!(taken.task.starts_with(task), "{asked}: {taken:?}");
+            // A habit said after it is no time to do it by.
+            assert_eq!(taken.due, None, "{asked}: {taken:?}");
+        }
+        // Nobody takes it, or it asks where people will be or who speaks.
+        for (asked, reply) in [
+            ("Who's doing the reserve review?", "Good question."),
+            ("Who's coming on Friday?", "Me."),
+            ("Who's speaking first?", "Me."),
+        ] {
+            let found = items(&[("Teresa", asked), ("Malik", reply), ("Olu", "Right.")]);
+            assert!(found.is_empty(), "{asked}: {found:?}");
         }
     }
 
