@@ -346,7 +346,9 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     if past_from == Some(0) {
         return Vec::new();
     }
-    let vocative = vocative(sentence, cues).or_else(|| called_just_before(sentences, at, cues));
+    let vocative = vocative(sentence, cues)
+        .or_else(|| called_just_before(sentences, at, cues))
+        .or_else(|| called_last(sentences, at, cues));
     // "I'll …"
     for captures in cues.commitment.captures_iter(text) {
         let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
@@ -841,13 +843,34 @@ fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
             || words[i - 1].punct_after == Some(',')
             || (cues.language.vocative_leads.contains(&words[i - 1].lower.as_str())
                 && (i == 1 || words[i - 2].punct_after == Some(',')));
-        // "Get her out here before the fourteenth, Rosa.": last in the sentence too.
-        let set_off_after = matches!(word.punct_after, Some(',' | '?'))
-            || (i + 1 == words.len() && i > 0 && matches!(word.punct_after, Some('.' | '!')));
+        let set_off_after = matches!(word.punct_after, Some(',' | '?'));
         (set_off_before && set_off_after)
             .then(|| cues.called_name(&word.raw))
             .flatten()
     })
+}
+
+/// The one an order is for when their name closes it ("Get her out here before the fourteenth,
+/// Rosa."): someone else who speaks in the meeting, set off by a comma as the last word. Not a
+/// courtesy ("Thanks for covering on Saturday, Rosa.", "See you Thursday, Rosa.", "Get well
+/// soon, Rosa.").
+fn called_last(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<String> {
+    let sentence = &sentences[at];
+    let (last, before) = sentence.words.split_last()?;
+    let set_off = before.last()?.punct_after == Some(',') && matches!(last.punct_after, Some('.' | '!'));
+    let speaks = sentences
+        .iter()
+        .any(|said| said.speaker.as_deref() == Some(last.raw.as_str()));
+    let lower = sentence.text.to_lowercase();
+    let courtesy = before
+        .first()
+        .is_some_and(|first| cues.language.not_orders.contains(&first.lower.as_str()))
+        || cues
+            .language
+            .courtesies
+            .iter()
+            .any(|courtesy| lower.starts_with(courtesy));
+    (set_off && speaks && !courtesy && sentence.speaker.as_deref() != Some(last.raw.as_str())).then(|| last.raw.clone())
 }
 
 /// Who a request said to `called` belongs to: the person of that name, or, called by a title
@@ -1100,7 +1123,8 @@ fn handed_statement(
 /// in the same turn, the next first, which says when (or, when it says its own time, the request
 /// just before the turn); that sentence's place is returned too, as is that of one with the
 /// time said right after it ("Both will be done this morning.", "I'll go through it early next
-/// week.": how, the same item). Only with a time to do it by, or taken on by the one named:
+/// week.": how, the same item), unless it opens by adding another item of its own ("And I'll
+/// ring the vet by Friday."). Only with a time to do it by, or taken on by the one named:
 /// "Lunch is on me." and "That's on me, sorry." hand over no work. Not a question, nor said of
 /// the past, of what might be or of what others said, nor denied.
 fn placed_item(
@@ -1180,7 +1204,10 @@ fn placed_item(
     // "And I'll ring the vet by Friday." after it adds another item, not this one's time; "I'll
     // pull the logger download before I go home" says how, "I'll have it done by Friday" when.
     let another = |said: &str| {
-        is_an_item_of_its_own(said, cues) && adds_another(said, said, language) && !refers_back(said, cues)
+        let opens_with_addition = text::lower_words(said)
+            .first()
+            .is_some_and(|first| language.addition_leads.contains(&first.as_str()));
+        is_an_item_of_its_own(said, cues) && opens_with_addition && !refers_back(said, cues)
     };
     let next = same_turn(at + 1).filter(|(_, said)| due_or_event(said, cues).is_some() && !another(said));
     // "Put me down for the nine-thirty": a time or a number named is the thing volunteered for.
@@ -1953,7 +1980,11 @@ fn told_by_name(
         || !names_someone(who.as_str(), sentences, at, cues)
         || !names_a_thing
         // "you're running late" is no work; "you're running the float schedule" is.
-        || (ongoing && language.ongoing_not_tasks.contains(&said.as_str()) && !does_something_to(&base, rest, language))
+        || (ongoing
+            && language.ongoing_not_tasks.contains(&said.as_str())
+            && !(language.ongoing_work.contains(&said.as_str()) && does_something_to(&base, rest, language)))
+        || language.not_orders.contains(&base.as_str())
+        || promises_nothing(&base, rest, cues)
         || language.not_tasks.contains(&base.as_str())
         || language.not_plans.contains(&base.as_str())
         || language.present_not_promises.contains(&base.as_str())
@@ -3887,14 +3918,25 @@ mod tests {
             ("Ana", "Great."),
         ]);
         assert!(vet.task.contains("ring the vet"), "{vet:?}");
-        // Said of it, or how it will be done, the next sentence dates it.
-        let how = one(&[
-            ("Ana", "Next, the fridge."),
-            ("Ben", "Leave the fridge with me."),
-            ("Ben", "I'll pull the logger download before I go home tonight."),
-            ("Ana", "Great."),
+        // An apology takes nothing on.
+        let sorry = items(&[
+            ("Ana", "Ben, the gate was open on Sunday night."),
+            ("Ben", "That's on me."),
         ]);
-        assert!(how.text.contains("Leave the fridge"), "{how:?}");
+        assert!(sorry.is_empty(), "{sorry:?}");
+        // Said of it, or how it will be done, the next sentence dates it.
+        for how in [
+            "I'll pull the logger download before I go home tonight.",
+            "I'll have another look at the logger before Friday.",
+        ] {
+            let placed = one(&[
+                ("Ana", "Next, the fridge."),
+                ("Ben", "Leave the fridge with me."),
+                ("Ben", how),
+                ("Ana", "Great."),
+            ]);
+            assert!(placed.text.contains("Leave the fridge"), "{how}: {placed:?}");
+        }
         let dated = one(&[
             ("Ana", "Next, the van."),
             ("Ben", "The van booking sits with me."),
@@ -3927,9 +3969,19 @@ mod tests {
             let ordered = one(&[("Dale", said), ("Cody", "The hogs are back."), ("Rosa", "Hmm.")]);
             assert_eq!(ordered.owner.as_deref(), Some("Rosa"), "{said}: {ordered:?}");
         }
-        // Without a name an order is said to anyone; a name alone is no sentence of its own.
+        // Without a name an order is said to anyone; thanks, a goodbye or good wishes are no
+        // order, nor is a name of no one in the meeting.
         assert!(items(&[("Dale", "Get her out here before the fourteenth."), ("Cody", "Hmm.")]).is_empty());
-        assert!(items(&[("Dale", "Thanks, Rosa."), ("Rosa", "Sure.")]).is_empty());
+        for (said, reply) in [
+            ("Thanks for covering on Saturday, Rosa.", "No worries."),
+            ("See you Thursday, Rosa.", "Yep, see you then."),
+            ("Get well soon, Rosa.", "Thanks."),
+            ("Grab a seat, Rosa.", "Sure."),
+            ("Ring the supplier, Brightwell.", "Okay."),
+        ] {
+            let found = items(&[("Dale", said), ("Rosa", reply)]);
+            assert!(found.is_empty(), "{said}: {found:?}");
+        }
     }
 
     #[test]
@@ -3978,6 +4030,9 @@ mod tests {
             "Sofia, you're joking.",
             "Raj, you're running late.",
             "Raj, you're doing a great job on the rota.",
+            "Tom, you hit the nail on the head.",
+            "Dan, you read my mind.",
+            "Sam, you're asking the wrong person.",
             "Kwame, you nominated him.",
             "Sipho, you raised this one.",
             "Thandiwe, you first, the near-miss.",

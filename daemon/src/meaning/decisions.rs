@@ -429,6 +429,17 @@ fn is_dated_rule(text: &str, cues: &Cues) -> bool {
     let Some(date) = cues.dated_change.find(text) else {
         return false;
     };
+    // "From the second week", "From the third slide": an ordinal that counts things, not a day.
+    let counts_things = text::lower_words(date.as_str())
+        .last()
+        .is_some_and(|last| cues.language.ordinals.contains(&last.as_str()))
+        && text[date.end()..]
+            .chars()
+            .next()
+            .is_some_and(|after| after.is_whitespace());
+    if counts_things {
+        return false;
+    }
     // "…, the company announced it", "Because the canteen's shut, starting this week".
     let first_word = text.split_whitespace().next().unwrap_or("").to_lowercase();
     if cues.reported.is_match(text) || cues.language.reason_leads.contains(&first_word.as_str()) {
@@ -495,11 +506,12 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
             let ruled = ["subject", "ruled", "closed", "closed_after"]
                 .into_iter()
                 .find_map(|name| captures.name(name));
-            !ruled.is_some_and(|word| {
-                cues.language
-                    .personal_leads
-                    .contains(&word.as_str().to_lowercase().as_str())
-            })
+            // "My laptop's offline until IT have reimaged it": the word or the one before it.
+            let word_before = ruled.and_then(|word| text::lower_words(&text[..word.start()]).pop());
+            ![ruled.map(|word| word.as_str().to_lowercase()), word_before]
+                .into_iter()
+                .flatten()
+                .any(|word| cues.language.personal_leads.contains(&word.as_str()))
         }) && !cues.reported.is_match(text);
         return by_chair && (prohibits_with_a_limit || stands_until);
     };
@@ -652,9 +664,10 @@ fn objections_asked_after(sentences: &[Sentence], at: usize, cues: &Cues) -> boo
 }
 
 /// Who runs the meeting, as far as the sentences say: the speaker with the most sentences, by a
-/// clear margin (a quarter more than the next); without one, whoever opened the meeting when
-/// they are one of the two who speak most (a chair who lets the room talk, a handover); none
-/// without speakers or when the one who opened says little.
+/// clear margin (a quarter more than the next); without one, in a meeting of three or more,
+/// whoever opened it when they are one of the two who speak most (a chair who lets the room
+/// talk); none without speakers, between two people level in talk, or when the one who opened
+/// says little.
 fn chair(sentences: &[Sentence]) -> Option<&str> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for speaker in sentences.iter().filter_map(|s| s.speaker.as_deref()) {
@@ -667,7 +680,7 @@ fn chair(sentences: &[Sentence]) -> Option<&str> {
     match counts.as_slice() {
         [(only, _)] => Some(only),
         [(first, most), (_, next), ..] if *most * 4 > *next * 5 => Some(first),
-        [(first, _), (second, _), ..] => {
+        [(first, _), (second, _), _, ..] => {
             let opened = sentences.iter().find_map(|s| s.speaker.as_deref())?;
             [*first, *second].contains(&opened).then_some(opened)
         }
@@ -1172,15 +1185,19 @@ fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chai
 /// How many sentences back a ruling looks for the debate it ends.
 const DEBATE_SENTENCES: usize = 6;
 
-/// How many turns back it looks, when those hold more sentences.
+/// How many turns back it looks, when those hold more sentences …
 const DEBATE_TURNS: usize = 4;
+
+/// … but never more sentences back than this (a long report is no debate).
+const DEBATE_MAX_SENTENCES: usize = 12;
 
 /// Whether `text` is whoever runs the meeting ending, without an opening word, a debate the
 /// others just had: "Six berths for the rally, not twelve." after "And what do I tell the yacht
 /// club about the rally?", "Two-thirty, starting next week." after "Could we move this huddle to
 /// two-thirty?", "The rooftop stays open, and breakfast moves down to the courtyard." after a
 /// proposal and a doubt. Others asked, put forward or disputed something in the sentences just
-/// before; the ruling takes up a word that says something from them; it is a few words without
+/// before (for a plan, as far back as `debate_start`); the ruling takes up a word that says
+/// something from them; it is a few words without
 /// a verb (as `concludes_in_few_words`, less its opener) or states a plan in the present; and
 /// nobody objects at once. Not who is next ("Rosa, then the grid."), the meeting's own business
 /// or a plan of the speaker's own.
@@ -1256,15 +1273,17 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
 }
 
 /// Where the debate a ruling at `at` may end begins: the last few sentences, or the last few
-/// turns when the chair's own sentences fill those ("Put weight on with what? There's no grass.
-/// … It ain't gonna rain." after the question that opened it).
+/// turns when those reach further (the chair's own long answer, "Put weight on with what?
+/// There's no grass. … It ain't gonna rain.", after the question that opened it), up to a limit.
 fn debate_start(sentences: &[Sentence], at: usize) -> usize {
     let turn = sentences[at].turn;
     let by_turns = sentences[..at]
         .iter()
         .position(|said| said.turn + DEBATE_TURNS >= turn)
         .unwrap_or(at);
-    at.saturating_sub(DEBATE_SENTENCES).min(by_turns)
+    at.saturating_sub(DEBATE_SENTENCES)
+        .min(by_turns)
+        .max(at.saturating_sub(DEBATE_MAX_SENTENCES))
 }
 
 /// Whether one of `words` (lower case) is the name of someone speaking in the meeting.
@@ -1650,23 +1669,41 @@ mod tests {
 
     #[test]
     fn whoever_opened_the_meeting_runs_it_when_nobody_clearly_speaks_most() {
-        let meeting = |opener: &'static str| {
-            decisions(&[
-                (opener, "Right, item two is the minibus."),
-                ("Ines", "Tom, what did the garage say?"),
+        // Ines and Tom say three sentences each, the others one.
+        let meeting = |opening: &[(&'static str, &'static str)]| {
+            let mut lines = opening.to_vec();
+            lines.extend([
                 ("Tom", "Six hundred for the clutch."),
                 ("Tom", "And the tyres are nearly bald."),
+                ("Jo", "That's a lot."),
                 ("Ines", "We fix the clutch and keep it for one more year."),
                 ("Tom", "Fair enough."),
-            ])
+            ]);
+            decisions(&lines)
         };
         // Ines opened and says as much as Tom: she runs it, and her plan, assented to, is settled.
-        let opened_by_ines = meeting("Ines");
+        let opened_by_ines = meeting(&[
+            ("Ines", "Right, item two is the minibus."),
+            ("Ines", "Tom, what did the garage say?"),
+        ]);
         assert_eq!(opened_by_ines.len(), 1, "{opened_by_ines:?}");
         assert_eq!(opened_by_ines[0].by.as_deref(), Some("Ines"));
-        // Mia opened and then said nothing: nobody runs it, and Ines's plan is one voice of two.
-        let opened_by_mia = meeting("Mia");
+        // Mia opened and then said nothing while Ines and Tom talk alike: nobody runs it, and
+        // Ines's plan is one voice of several.
+        let opened_by_mia = meeting(&[
+            ("Mia", "Right, item two is the minibus."),
+            ("Ines", "Tom, what did the garage say?"),
+            ("Ines", "I only heard half of it."),
+        ]);
         assert!(opened_by_mia.is_empty(), "{opened_by_mia:?}");
+        // Two people level in talk: whoever spoke first does not run it.
+        let two = decisions(&[
+            ("Ines", "Right, item two is the minibus."),
+            ("Tom", "Six hundred for the clutch."),
+            ("Ines", "We fix the clutch and keep it for one more year."),
+            ("Tom", "Fair enough."),
+        ]);
+        assert!(two.is_empty(), "{two:?}");
     }
 
     #[test]
@@ -2035,6 +2072,9 @@ mod tests {
             "From what I hear, the new starters are doing fine.",
             "From the next roster I'm on nights.",
             "From the second week it was raining every day.",
+            "From the second week, it was raining every day.",
+            "From the third slide, you can see the dip.",
+            "From now till Friday I'm working from home.",
         ]);
     }
 
@@ -2353,11 +2393,23 @@ mod tests {
         )]);
         assert_eq!(announced.len(), 1, "{announced:?}");
         assert_eq!(announced[0].text, "Deliveries unload at the back, always, before nine.");
-        // A rule of thumb, a rule with nothing beside it, and a question after the announcement.
+        for call in [
+            "Okay, I've heard enough.",
+            "Right, here's my call.",
+            "I've made my mind up.",
+        ] {
+            let called = decisions(&[("Maya", &format!("{call} We ship on the old firmware."))]);
+            assert_eq!(called.len(), 1, "{call}: {called:?}");
+            assert_eq!(called[0].text, "We ship on the old firmware.", "{call}");
+        }
+        // A rule of thumb, a rule with nothing beside it, a question after the announcement, and a
+        // telephone call.
         none_is_a_decision(&[
             "Always back up twice. That's the golden rule.",
             "That's the rule.",
             "Here's how it's going to work. Who's driving?",
+            "I'll make the call. She's usually in by eight.",
+            "Okay, let me make a call. The depot closes at four.",
         ]);
         // A rule named at the end of a turn names what came before it, not the next turn.
         let found = decisions(&[("Maya", "That's the plan."), ("Sam", "The van's outside.")]);
@@ -3217,9 +3269,12 @@ mod tests {
             ("Ines", "I'll stay until five, then I have to go."),
             ("Ines", "Until we hear back, I don't know."),
             ("Ines", "Till next week, don't work too hard."),
-            // News of a date, not a ruling.
+            // News of a date, not a ruling; the speaker's own things.
             ("Ines", "The bridge is closed until March."),
             ("Ines", "The kitchen is closed until the twenty-third."),
+            ("Ines", "Until March, the bridge is closed."),
+            ("Ines", "The pool is closed until the planned reopening in March."),
+            ("Ines", "My laptop's offline until IT have reimaged it."),
         ] {
             let found = kitchen(who, not_ruled);
             assert!(found.is_empty(), "{who}: {not_ruled}: {found:?}");

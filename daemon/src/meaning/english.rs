@@ -690,7 +690,7 @@ pub static ENGLISH: Language = Language {
     // A reply that does not answer the question before it.
     non_answer: r"\b(?:good question|don't know|do not know|dunno|no idea|not sure|unsure|nothing yet|(?:no one|no-one|nobody)(?:'s|'ll| has| will| is)? (?:knows?|said|saying|told|tells?|heard|confirmed|commit)|not a word|(?:has|have|does|do)(?:n't| not) (?:answered|answer|replied|reply|got back to|gotten back to|get back to)|your guess is as good as mine|who knows|let me (?:think|check|look|find out|get back|see)|(?:i'll|we'll|i will|we will) (?:have to )?(?:check|find out|get back|come back|look into|see)|come back to|(?:let's |we'll )?park (?:it|that|this)|take (?:it|that|this) offline|let's (?:leave|hold off|not open|not get into)|hold (?:it|that|this) over|heard nothing|still (?:looking|checking|working out|trying)|rather not (?:guess|say)|can't say|hard to say|haven't heard|not that i know|no, nothing|nothing from|we'll see|to be decided|tbd|i can't remember|no clue)\b",
     // How a reply takes a request on.
-    acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|ya|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:i'll|i can|me)\s*[.!]?$|^(?:(?:by|on|before)\s+)?(?:WEEKDAYS|today|tonight|tomorrow|MONTHS)(?:\s+[a-z]+){0,2},\s+(?:fine|yes|yeah|yep|sure|okay|ok|no problem|will do|can do|no worries|done|deal)\b|^(?:(?:okay|ok|yes|yep|yeah|ya|ja|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|no worries|absolutely|of course|leave (?:that|this|it)(?:\s+one)?\s+(?:with|to)\s+me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|put (?:that|it) (?:down )?on me|can do|put me down|that's me|that'll be me|put\s+my\s+name\s+(?:on|down\s+for|to)\s+(?:that|this|it)(?:\s+one)?|(?:go\s+on,?\s+)?give\s+(?:it|that|this)(?:\s+one)?\s+to\s+me|(?:that|this|it)(?:\s+one)?'s\s+(?:on\s+me|mine)|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah|ya|noted)\b",
+    acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|ya|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:i'll|i can|me)\s*[.!]?$|^(?:(?:by|on|before)\s+)?(?:WEEKDAYS|today|tonight|tomorrow|MONTHS)(?:\s+[a-z]+){0,2},\s+(?:fine|yes|yeah|yep|sure|okay|ok|no problem|will do|can do|no worries|done|deal)\b|^(?:(?:okay|ok|yes|yep|yeah|ya|ja|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|no worries|absolutely|of course|leave (?:that|this|it)(?:\s+one)?\s+(?:with|to)\s+me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|put (?:that|it) (?:down )?on me|can do|put me down|that's me|that'll be me|put\s+my\s+name\s+(?:on|down\s+for|to)\s+(?:that|this|it)(?:\s+one)?|(?:go\s+on,?\s+)?give\s+(?:it|that|this)(?:\s+one)?\s+to\s+me|(?:that|this)\s+one's\s+(?:on\s+me|mine)|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah|ya|noted)\b",
     // "I'll …": the speaker takes something on. `verb` and `rest` are the task; a time said
     // first ("Monday I'll do a toolbox talk") is `fronted`.
     commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
@@ -776,6 +776,20 @@ pub static ENGLISH: Language = Language {
         ("zes", "z"),
         ("oes", "o"),
         ("s", ""),
+    ],
+    ongoing_work: &[
+        "doing",
+        "running",
+        "taking",
+        "getting",
+        "meeting",
+        "visiting",
+        "seeing",
+        "starting",
+        "finishing",
+        "driving",
+        "working",
+        "watching",
     ],
     ongoing_not_tasks: &[
         "going",
@@ -1085,6 +1099,26 @@ pub static ENGLISH: Language = Language {
     result_doing: "finish",
     // Verbs after "I'll" that promise nothing ("I'll say this", "I'll need help with that", the
     // meeting's own procedure: "I'll second that", "I'll entertain a motion to adjourn").
+    courtesies: &[
+        "see you",
+        "get well",
+        "take care",
+        "grab a seat",
+        "have a seat",
+        "take a seat",
+        "sit down",
+        "have a good",
+        "have a great",
+        "have a nice",
+        "have fun",
+        "enjoy",
+        "good luck",
+        "well done",
+        "come in",
+        "go ahead",
+        "safe travels",
+        "drive safe",
+    ],
     not_orders: &[
         "good",
         "great",
@@ -1214,6 +1248,14 @@ pub static ENGLISH: Language = Language {
         "believe it when",
         "drink to that",
         "eat my hat",
+        // Said to someone named: "Tom, you hit the nail on the head."
+        "hit the nail",
+        "read my mind",
+        "take the words",
+        "took the words",
+        "make a good point",
+        "have a point",
+        "ask the wrong person",
     ],
     // Promises that are the meeting's own procedure ("I'll move it, Chair.", "I'll move that we
     // accept the accounts", "I'll close there"), from the verb on.
@@ -1472,7 +1514,7 @@ pub static ENGLISH: Language = Language {
     // "Okay, here's how it's going to work.", "Here's what I'm comfortable with.", "Right,
     // that's the plan then.", "Then let's change the dry-off.", "Okay, I've heard enough.",
     // "Here's my call.": the next sentence says how things will be.
-    announces_the_rule: r"^(?:(?:okay|ok|right|so|then|and|now|well)[,.]?\s+)*(?:the|our|one\s+more)\s+(?:[a-z]+\s+)?rule[.:!]?$|^(?:(?:okay|ok|right|so|then|and|now|well)[,.]?\s+)*(?:that's\s+why\s+)?i\s+want\s+a\s+(?:clear|proper|firm|simple)\s+rule(?:\s+(?:this\s+time|from\s+now\s+on|here))?[.:!]?$|^(?:(?:okay|ok|right|so|then|and|now|well|look|listen)[,.]?\s+)*(?:(?:a\s+|one\s+)?new\s+rule|here's|this\s+is)\s+(?:how\s+(?:it's|this\s+is|this's)\s+(?:going\s+to|gonna)\s+(?:work|go|be)|how\s+(?:it'll|it\s+will|this\s+will)\s+(?:work|go)|what\s+i'm\s+(?:comfortable|happy|okay)\s+with|what\s+we're\s+going\s+to\s+do|what's\s+going\s+to\s+happen)[.!:]?$|^(?:(?:okay|ok|right|so|good|then|oh)[,.]?\s+)*(?:that's|this\s+is)\s+the\s+plan\s+then[.!:]?$|^(?:(?:okay|ok|right|so|then|oh|and)[,.]?\s+)*let's\s+change\s+(?:the\s+)?[a-z-]+(?:\s+[a-z-]+)?[.!:]?$|^(?:(?:okay|ok|right|so|then|and|now|well|look|listen|fine|good|alright)[,.]?\s+)*(?:i've\s+heard\s+enough|i've\s+made\s+(?:up\s+)?my\s+mind|(?:here's|this\s+is)\s+(?:my\s+call|my\s+decision|the\s+call|what\s+we\s+do|where\s+i've\s+landed|where\s+i\s+land)|i'm\s+(?:making|going\s+to\s+make|gonna\s+make)\s+(?:a|the)\s+call|(?:i'll|let\s+me)\s+make\s+(?:a|the)\s+call|decision\s+time|i'm\s+calling\s+it)[.!:]?$",
+    announces_the_rule: r"^(?:(?:okay|ok|right|so|then|and|now|well)[,.]?\s+)*(?:the|our|one\s+more)\s+(?:[a-z]+\s+)?rule[.:!]?$|^(?:(?:okay|ok|right|so|then|and|now|well)[,.]?\s+)*(?:that's\s+why\s+)?i\s+want\s+a\s+(?:clear|proper|firm|simple)\s+rule(?:\s+(?:this\s+time|from\s+now\s+on|here))?[.:!]?$|^(?:(?:okay|ok|right|so|then|and|now|well|look|listen)[,.]?\s+)*(?:(?:a\s+|one\s+)?new\s+rule|here's|this\s+is)\s+(?:how\s+(?:it's|this\s+is|this's)\s+(?:going\s+to|gonna)\s+(?:work|go|be)|how\s+(?:it'll|it\s+will|this\s+will)\s+(?:work|go)|what\s+i'm\s+(?:comfortable|happy|okay)\s+with|what\s+we're\s+going\s+to\s+do|what's\s+going\s+to\s+happen)[.!:]?$|^(?:(?:okay|ok|right|so|good|then|oh)[,.]?\s+)*(?:that's|this\s+is)\s+the\s+plan\s+then[.!:]?$|^(?:(?:okay|ok|right|so|then|oh|and)[,.]?\s+)*let's\s+change\s+(?:the\s+)?[a-z-]+(?:\s+[a-z-]+)?[.!:]?$|^(?:(?:okay|ok|right|so|then|and|now|well|look|listen|fine|good|alright)[,.]?\s+)*(?:i've\s+heard\s+enough|i've\s+made\s+(?:up\s+my\s+mind|my\s+mind\s+up)|(?:here's|this\s+is)\s+(?:my\s+call|my\s+decision|the\s+call|what\s+we\s+do|where\s+i've\s+landed|where\s+i\s+land)|decision\s+time|i'm\s+calling\s+it)[.!:]?$",
     // A standing rule for a case outside the room's doing: "If the swell's over two metres, the
     // carnival shifts to the lagoon." (the main clause must read as a plan, `decision_plan`).
     conditional_rule: r"^(?:(?:okay|ok|right|so|and|but|now|alright)[,]?\s+)*(?:if|unless)\s+(?P<case>[^,?]{3,100}),\s+(?:then\s+)?(?P<rule>[^?]+)$",
@@ -1561,7 +1603,7 @@ pub static ENGLISH: Language = Language {
     // "From here on, …", "But from tonight, …", "as of Monday, …", "From the next roster, …",
     // "Starting this shift, …", "So from the second, …", "From now until launch, …") or closing it ("…is off the
     // pharma account from today", "effective immediately", "…, starting this week").
-    dated_change: r"^(?:(?:so|then|okay|ok|right|and|but|now|in\s+the\s+meantime)[,]?\s+)*(?:from|starting)\s+(?:today|tonight|tomorrow|now\s+(?:until|till)\b[^,.?!]*|here\s+on(?:\s+(?:out|in))?|(?:next|this|the\s+next)\s+(?:week|month|term|season|year|shift|roster|rota|sprint|quarter|cycle|intake|batch|run|delivery|release|pay\s+run)|the\s+(?:ORDINALS)(?:\s+of\s+(?:MONTHS|the\s+month|next\s+month))?|(?:next|this|coming)\s+(?:WEEKDAYS)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now|(?:next|this)\s+(?:week|month|term|season|year)|WEEKDAYS)\s*[.!]?$|(?:\b(?:as\s+of|effective)|^(?:okay|ok|right|so)\b[^.?!]*,\s+starting)\s+(?:today|tonight|tomorrow|now|immediately|(?:next|this)\s+(?:week|month|term|season|year|WEEKDAYS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bwith\s+immediate\s+effect\b",
+    dated_change: r"^(?:(?:so|then|okay|ok|right|and|but|now|in\s+the\s+meantime)[,]?\s+)*(?:from|starting)\s+(?:today|tonight|tomorrow|now\s+(?:until|till)\s+[a-z'-]+|here\s+on(?:\s+(?:out|in))?|(?:next|this|the\s+next)\s+(?:week|month|term|season|year|shift|roster|rota|sprint|quarter|cycle|intake|batch|run|delivery|release|pay\s+run)|the\s+(?:ORDINALS)(?:\s+of\s+(?:MONTHS|the\s+month|next\s+month))?|(?:next|this|coming)\s+(?:WEEKDAYS)|the\s+(?:first|start|beginning)\s+of\s+(?:next\s+)?(?:week|month|term|season|year|MONTHS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bfrom\s+(?:today|tonight|tomorrow|now|(?:next|this)\s+(?:week|month|term|season|year)|WEEKDAYS)\s*[.!]?$|(?:\b(?:as\s+of|effective)|^(?:okay|ok|right|so)\b[^.?!]*,\s+starting)\s+(?:today|tonight|tomorrow|now|immediately|(?:next|this)\s+(?:week|month|term|season|year|WEEKDAYS)|(?:WEEKDAYS)|(?:MONTHS))\b|\bwith\s+immediate\s+effect\b",
     // Words that make such a sentence a fact about someone, not a rule ("So from Monday I'm on
     // leave", "then from June we were short", "from Monday he's off sick", "from tonight there's
     // snow coming in").
@@ -1577,7 +1619,7 @@ pub static ENGLISH: Language = Language {
     // renewed, the bus does not leave the compound."; a thing shut until something happens (not
     // a date: "The bridge is closed until March" is news): "Lane two is closed until it's
     // repaired", "And until Hamish has done it, that end of the deck's closed."
-    standing_until: r"\b(?P<subject>[a-z'-]+)\s+(?:stays?|remains?|waits?)\s+(?:[a-z'-]+\s+){0,3}?(?:until|till)\b|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]+,\s+(?:(?:no|nobody|nothing|never)\b|(?P<ruled>[a-z'-]+)[^.?!]*\b(?:not|no|nobody|nothing|never|doesn't|won't)\b)|\b(?P<closed>[a-z'-]+)(?:\s+(?:is|are|stays?|remains?)|'s|'re)\s+(?:closed|shut|suspended|paused|frozen|offline|quarantined|grounded|on\s+hold|out\s+of\s+(?:service|use|bounds))\s+(?:[a-z'-]+\s+){0,2}?(?:until|till)\s+[^,.?!]*?(?:\b(?:is|are|has|have|gets?|been)\b|'s\b|'re\b|'ve\b|[a-z]ed\b)|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]+,\s+(?P<closed_after>[a-z'-]+)[^.?!]*?(?:\s+(?:is|are|stays?|remains?)|'s|'re)\s+(?:closed|shut|suspended|paused|frozen|offline|quarantined|grounded|on\s+hold|out\s+of\s+(?:service|use|bounds))\b",
+    standing_until: r"\b(?P<subject>[a-z'-]+)\s+(?:stays?|remains?|waits?)\s+(?:[a-z'-]+\s+){0,3}?(?:until|till)\b|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]+,\s+(?:(?:no|nobody|nothing|never)\b|(?P<ruled>[a-z'-]+)[^.?!]*\b(?:not|no|nobody|nothing|never|doesn't|won't)\b)|\b(?P<closed>[a-z'-]+)(?:\s+(?:is|are|stays?|remains?)|'s|'re)\s+(?:closed|shut|suspended|paused|frozen|offline|quarantined|grounded|on\s+hold|out\s+of\s+(?:service|use|bounds))\s+(?:[a-z'-]+\s+){0,2}?(?:until|till)\s+[^,.?!]*?(?:\b(?:is|are|has|have|gets?|been|comes?|says?|signs?)\b|'s\b|'re\b|'ve\b)|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]*?(?:\b(?:is|are|has|have|gets?|been|comes?|says?|signs?)\b|'s\b|'re\b|'ve\b)[^,.?!]*,\s+(?P<closed_after>[a-z'-]+)[^.?!]*?(?:\s+(?:is|are|stays?|remains?)|'s|'re)\s+(?:closed|shut|suspended|paused|frozen|offline|quarantined|grounded|on\s+hold|out\s+of\s+(?:service|use|bounds))\b",
     // Verbs that make such a sentence a description, not a rule ("nobody knows", "nothing
     // works"), lower case.
     prohibition_not: &[

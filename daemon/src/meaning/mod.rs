@@ -58,6 +58,9 @@ pub struct Language {
     /// "-ing" verbs that say where someone will be, not what they will do ("I'm flying to
     /// Boston on Monday").
     pub ongoing_not_tasks: &'static [&'static str],
+    /// Those of `ongoing_not_tasks` that are work when told to someone with a thing to do it to
+    /// ("Sofia, you're running the float schedule", not "…, you're asking the wrong person").
+    pub ongoing_work: &'static [&'static str],
     /// Work someone named does, said in the present ("Tamsin chases the quote this week", "Mai
     /// is sending the list this week"): `who`, then `verb` ("-ing") or `plain` (the third
     /// person), then `rest`; a task only with a time to do it by, as `commitment_ongoing`.
@@ -193,6 +196,9 @@ pub struct Language {
     /// Words after a name called that make the sentence no order ("Jesper, great work.",
     /// "Maria, welcome back."), lower case.
     pub not_orders: &'static [&'static str],
+    /// What opens a courtesy, not an order, said to someone named last ("see you", "get well",
+    /// "grab a seat"), lower case.
+    pub courtesies: &'static [&'static str],
     /// Words opening a clause that gives the reason or the moment for an order, skipped to find
     /// its verb ("Jesper, since you're in the workshop Thursday, count the spares.").
     pub order_preludes: &'static [&'static str],
