@@ -630,12 +630,9 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
             let rest = c.name("rest").or_else(|| c.name("who_rest")).map_or("", |m| m.as_str());
             // "Who's coming on Friday?" asks where people will be; "Who's doing the reserve
             // review?" after work.
-            let ongoing_not_doing = c.name("who_ing").is_some_and(|ing| {
-                cues.language
-                    .ongoing_not_tasks
-                    .contains(&ing.as_str().to_lowercase().as_str())
-                    && !does_something_to(&verb, rest, cues.language)
-            });
+            let ongoing_not_doing = c
+                .name("who_ing")
+                .is_some_and(|ing| !ongoing_is_work(&ing.as_str().to_lowercase(), &verb, rest, cues.language));
             // "Can I have someone to propose the minutes?" asks for the meeting's own procedure.
             !in_meeting
                 && !ongoing_not_doing
@@ -1979,10 +1976,7 @@ fn told_by_name(
         || sentence.speaker.as_deref() == Some(who.as_str())
         || !names_someone(who.as_str(), sentences, at, cues)
         || !names_a_thing
-        // "you're running late" is no work; "you're running the float schedule" is.
-        || (ongoing
-            && language.ongoing_not_tasks.contains(&said.as_str())
-            && !(language.ongoing_work.contains(&said.as_str()) && does_something_to(&base, rest, language)))
+        || (ongoing && !ongoing_is_work(&said, &base, rest, language))
         || language.not_orders.contains(&base.as_str())
         || promises_nothing(&base, rest, cues)
         || language.not_tasks.contains(&base.as_str())
@@ -2206,6 +2200,14 @@ fn does_something_to(verb: &str, rest: &str, language: &Language) -> bool {
         Some(first) => language.promised_object_leads.contains(&first.as_str()),
         None => false,
     }
+}
+
+/// Whether `ing` (its verb `base`, then `rest`) is someone's work going on: not where they are
+/// or what they think ("running late", "coming on Friday"), unless it is a verb that is work
+/// with a thing to do it to ("running the float schedule", "telling the warehouse").
+fn ongoing_is_work(ing: &str, base: &str, rest: &str, language: &Language) -> bool {
+    !language.ongoing_not_tasks.contains(&ing)
+        || (language.ongoing_work.contains(&ing) && does_something_to(base, rest, language))
 }
 
 /// The verb an "-ing" form is of: "ordering" "order", "putting" "put", "writing" "write".

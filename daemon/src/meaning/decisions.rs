@@ -977,7 +977,12 @@ fn closed_by_then(text: &str) -> bool {
 
 /// The sentences others said in the `window` sentences before the one at `at`.
 fn said_by_others_before(sentences: &[Sentence], at: usize, window: usize) -> Vec<&str> {
-    sentences[at.saturating_sub(window)..at]
+    said_by_others_since(sentences, at, at.saturating_sub(window))
+}
+
+/// The sentences others said from the one at `start` up to the one at `at`.
+fn said_by_others_since(sentences: &[Sentence], at: usize, start: usize) -> Vec<&str> {
+    sentences[start..at]
         .iter()
         .filter(|said| said.speaker != sentences[at].speaker)
         .map(|said| said.text.as_str())
@@ -1262,14 +1267,7 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
         });
     debated
         && !objected_at_once(sentences, at, cues)
-        && shares_a_telling_word(
-            text,
-            before
-                .iter()
-                .filter(|said| said.speaker.as_deref() != speaker)
-                .map(|said| said.text.as_str()),
-            cues,
-        )
+        && shares_a_telling_word(text, said_by_others_since(sentences, at, start), cues)
 }
 
 /// Where the debate a ruling at `at` may end begins: the last few sentences, or the last few

@@ -790,6 +790,8 @@ pub static ENGLISH: Language = Language {
         "driving",
         "working",
         "watching",
+        "asking",
+        "telling",
     ],
     ongoing_not_tasks: &[
         "going",
