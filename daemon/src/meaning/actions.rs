@@ -1083,6 +1083,15 @@ fn handed_statement(
     };
     let task = task.split_whitespace().collect::<Vec<_>>().join(" ");
     let task = task.trim_end_matches([':', ',']).trim_end().to_owned();
+    // "Marta, chasing that certificate is yours.": the work as a verb.
+    let task = match task.split_once(' ') {
+        Some((first, rest))
+            if first.ends_with(cues.language.ing_ending) && first.chars().all(|c| c.is_ascii_lowercase()) =>
+        {
+            format!("{} {rest}", base_of_ing(first, cues.language))
+        }
+        _ => task,
+    };
     let due_date = due
         .as_deref()
         .and_then(|d| dates::resolve(d, meeting_day, cues.language))
@@ -1430,8 +1439,11 @@ fn ordered_by_name_and_taken(
         || words
             .next()
             .is_some_and(|after| language.copulas.contains(&after.to_lowercase().as_str()));
+    // "Raj, walk us through it.": done there and then, unless given a time.
+    let in_meeting = language.in_meeting.contains(&lowered.as_str()) && due_in(rest, cues).is_none();
     if !plain
         || named_thing
+        || in_meeting
         || language.not_orders.contains(&lowered.as_str())
         || language.not_tasks.contains(&lowered.as_str())
         || cues.is_stopword(&lowered)
@@ -1726,7 +1738,7 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
         if language.not_tasks.contains(&verb_lower.as_str())
             || language.ongoing_not_tasks.contains(&verb_lower.as_str())
             || language.not_plans.contains(&verb_lower.as_str())
-            || !does_something_to(&verb_lower, rest, language)
+            || !acts_on_something(&verb_lower, rest, language)
             || conditional(rest)
             || said_so(verb.start())
         {
@@ -1863,7 +1875,8 @@ fn done_by_the_speaker(sentence: &Sentence, text: &str, lower: &str, cues: &Cues
 
 /// Work someone the meeting knows by name is said to do by a time, in the present, as a chair
 /// hands it out without "will" or "can you": "Tamsin chases Penryn Marine for that quote this
-/// week", "Mai is sending the buyer the list this week"; with who does it, in order. Each runs
+/// week", "Mai is sending the buyer the list this week", or with no time when summed up ("So
+/// Tanya books the gas technician."); with who does it, in order. Each runs
 /// to the end of its own clause. Not a habit ("Marcus pulls the log every Friday"), where
 /// someone will be ("Aino is flying to Oulu on Monday"), a verb of thinking or being, under a
 /// condition or reported.
@@ -1899,10 +1912,16 @@ fn named_promises(
         };
         let before = &lower[..who.start()];
         let dated = due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead));
+        // "So Tanya books the gas technician.": who does what, summed up, needs no time.
+        let leads = text::lower_words(before);
+        let summed_up = leads.last().is_some_and(|last| last == language.so_word)
+            && leads
+                .iter()
+                .all(|word| language.decision_leads.contains(&word.as_str()));
         // A verb is in lower case: "Tamsin Jones" is one name.
         if verb.as_str().chars().next().is_some_and(char::is_uppercase)
             || !names_someone(who.as_str(), sentences, at, cues)
-            || !dated
+            || !(dated || summed_up)
             || language.not_third_person.contains(&said.as_str())
             || language.ongoing_not_tasks.contains(&said.as_str())
             || language.not_tasks.contains(&base.as_str())
@@ -2045,14 +2064,20 @@ fn base_of_third_person(verb: &str, language: &Language) -> String {
         .unwrap_or_else(|| verb.to_owned())
 }
 
-/// Whether what follows a verb someone named is said to do is what it does something to: as
-/// after a promise ("the list", "it"), or a name ("Penryn Marine"), not a day ("Monday").
+/// Whether what follows a verb someone is said to do is what it does something to: as after a
+/// promise ("the list", "it"), a number of things ("three test tiles") or a name ("Penryn
+/// Marine", "in Ingrid" after "looping"), not a day ("Monday").
 fn acts_on_something(verb: &str, rest: &str, language: &Language) -> bool {
+    let mut words = rest.split_whitespace().peekable();
+    words.next_if(|word| language.verb_particles.contains(&word.to_lowercase().as_str()));
     does_something_to(verb, rest, language)
-        || rest.split_whitespace().next().is_some_and(|first| {
-            first.chars().next().is_some_and(char::is_uppercase)
-                && !language.weekdays.contains(&first.to_lowercase().as_str())
-                && !language.months.contains(&first.to_lowercase().as_str())
+        || words.next().is_some_and(|first| {
+            let lower = first.trim_end_matches([',', ';', ':']).to_lowercase();
+            language.numbers.contains(&lower.as_str())
+                || (!lower.is_empty() && lower.chars().all(|c| c.is_ascii_digit()))
+                || (first.chars().next().is_some_and(char::is_uppercase)
+                    && !language.weekdays.contains(&lower.as_str())
+                    && !language.months.contains(&lower.as_str()))
         })
 }
 
@@ -2481,6 +2506,145 @@ mod tests {
             &[("Ruth", "Who brought the cake?"), ("Bob", "That's me.")],
         ] {
             assert!(items(not_handed).is_empty(), "{not_handed:?}: {:?}", items(not_handed));
+        }
+    }
+
+    #[test]
+    fn work_under_way_takes_a_name_or_a_number_of_things_as_what_it_acts_on() {
+        for (said, owner, task) in [
+            (
+                (
+                    "Giulia",
+                    "I'm ringing Ferretti in Faenza this afternoon about the elements.",
+                ),
+                "Giulia",
+                "ring Ferretti in Faenza about the elements",
+            ),
+            (
+                ("Sanne", "I'm looping in Ingrid from legal this week."),
+                "Sanne",
+                "loop in Ingrid from legal",
+            ),
+            (
+                (
+                    "Giulia",
+                    "Marco is firing three test tiles with the dark cobalt on Friday.",
+                ),
+                "Marco",
+                "fire three test tiles with the dark cobalt",
+            ),
+        ] {
+            let found = items(&[("Marco", "The kiln runs hot."), said]);
+            assert_eq!(found.len(), 1, "{said:?}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some(owner), "{said:?}");
+            assert_eq!(found[0].task, task, "{said:?}");
+        }
+        for said in [
+            "I'm seeing Ferretti this afternoon.",
+            "I'm visiting Faenza on Friday.",
+            "I'm ringing Monday.",
+        ] {
+            let found = items(&[("Marco", "The kiln runs hot."), ("Giulia", said)]);
+            assert!(found.is_empty(), "{said}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn who_does_what_summed_up_with_so_needs_no_time() {
+        let found = items(&[
+            ("Tanya", "The furnaces need a certified gas technician."),
+            ("Darlene", "So Tanya books the gas technician."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Tanya"));
+        assert_eq!(found[0].task, "book the gas technician");
+        for not_summed in [
+            "Tanya books the gas technician.",
+            "So Tanya has the keys.",
+            "So Tanya books the gas technician every autumn.",
+            "If it fails, so Tanya books the gas technician.",
+        ] {
+            let found = items(&[
+                ("Tanya", "The furnaces need a certified gas technician."),
+                ("Darlene", not_summed),
+            ]);
+            assert!(found.is_empty(), "{not_summed}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn asked_is_anybody_on_it_and_taken_with_that_ones_mine() {
+        let found = items(&[
+            ("Kumar", "The survey report is late again."),
+            ("Faridah", "Is anybody chasing the survey people?"),
+            ("Hafiz", "Fine, that one's mine, I know the surveyor."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Hafiz"));
+        assert_eq!(found[0].task, "chase the survey people");
+        let asked_only = items(&[
+            ("Faridah", "Is anybody chasing the survey people?"),
+            ("Hafiz", "Not that I know of."),
+        ]);
+        assert!(asked_only.is_empty(), "{asked_only:?}");
+    }
+
+    #[test]
+    fn work_named_as_someones_job_is_theirs_and_a_pointer_keeps_the_sentence_before() {
+        for (said, owner, task) in [
+            (
+                "Callum, the hut booking's your job, they fill up early.",
+                "Callum",
+                "the hut booking",
+            ),
+            (
+                "Marta, chasing that certificate is yours.",
+                "Marta",
+                "chase that certificate",
+            ),
+            (
+                "Marcus, the roster for that is yours, get it posted before Friday.",
+                "Marcus",
+                "the roster for that: get it posted",
+            ),
+        ] {
+            let found = items(&[
+                ("Ewan", "Callum and Marta and Marcus all know the drill."),
+                ("Ewan", said),
+                (owner, "Okay."),
+            ]);
+            assert_eq!(found.len(), 1, "{said}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some(owner), "{said}");
+            assert_eq!(found[0].task, task, "{said}");
+        }
+        let pointed = items(&[
+            (
+                "Ruth",
+                "Somebody has to ring the beacon supplier before Friday. Alasdair, this one's yours.",
+            ),
+            ("Alasdair", "Okay."),
+        ]);
+        assert_eq!(pointed.len(), 1, "{pointed:?}");
+        assert_eq!(pointed[0].owner.as_deref(), Some("Alasdair"));
+        assert!(pointed[0].task.contains("beacon supplier"), "{pointed:?}");
+    }
+
+    #[test]
+    fn giving_way_taking_a_risk_and_walking_the_room_through_are_no_work() {
+        for said in [
+            &[("Wayne", "Fair enough, I'll drop it.")][..],
+            &[("Wei", "Let's put them on it. I'll take the risk.")],
+            &[(
+                "Aoife",
+                "Okay, I'm going to make a call here, because we could go round on this for an hour.",
+            )],
+            &[
+                ("Sam", "Raj, walk us through it."),
+                ("Raj", "Sure. The numbers are down."),
+            ],
+        ] {
+            let found = items(said);
+            assert!(found.is_empty(), "{said:?}: {found:?}");
         }
     }
 

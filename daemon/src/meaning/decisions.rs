@@ -229,7 +229,9 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         // "Right, visiting hours stay open, then."; "Registrar, then." from whoever runs the
         // meeting, after the room talked about a registrar.
         (
-            summed_up_with_then(&text, cues) || (by_chair && takes_up_a_choice_with_then(sentences, at, &text, cues)),
+            summed_up_with_then(&text, cues)
+                || (by_chair && takes_up_a_choice_with_then(sentences, at, &text, cues))
+                || takes_up_a_choice_with_then_its(sentences, at, &text, cues),
             0.8,
             false,
         ),
@@ -324,7 +326,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
                 && !cues.meeting_flow.is_match(&text)
                 && !cues.unowned.is_match(&text)
                 && !cues.needs_doing.is_match(&text)
-                && !puts_a_proposal(&text, cues)
+                && (!puts_a_proposal(&text, cues) || settles_with_lets(&text, cues))
                 && !conditional(&text, cues),
             FROM_TALK_CONFIDENCE,
             true,
@@ -479,8 +481,8 @@ fn is_dated_rule(text: &str, cues: &Cues) -> bool {
 /// A rule laid down: "nobody"/"nothing" and what may not happen without what, from whoever
 /// runs the meeting (`by_chair`: "And nothing goes out to a ward without a label."); insisted on
 /// by them ("Volunteers only, nobody gets forced, you've got my word on that.", "It stays off the
-/// road till engineering sign it off, I don't care how short we are."); or a thing banned and
-/// closed with ", full stop" ("…, no haze, period") that answers no question ("Any regrets?"
+/// road till engineering sign it off, I don't care how short we are."); or a thing banned or a
+/// plan closed with ", full stop" ("…, no haze, period") that answers no question ("Any regrets?"
 /// "No regrets, period."); or, from whoever runs the meeting, a state kept until something
 /// happens ("Number two stays off until the new blades are on."). Not a remark on how things
 /// are ("Nobody opens the newsletter, honestly."), nor what others said or a past.
@@ -516,9 +518,23 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         return by_chair && (prohibits_with_a_limit || stands_until);
     };
     if insisted.name("closer").is_some() {
-        // "…, no haze, period"; from whoever runs the meeting also a plan ("It goes to next
-        // sprint, final.").
-        let ruled = bans || prohibits || (by_chair && plans_something(text, true, cues));
+        // "…, no haze, period"; a plan too ("It goes to next sprint, final.", from whoever runs
+        // the meeting when only "final" closes it); or how a thing will be, from anyone
+        // ("Pemberton is out of Q3 and Q4, full stop."), not a judgement of "it" or "that"
+        // ("It's too expensive, full stop.") nor what can or must be ("We can't write three
+        // days, no exceptions").
+        let words = text::lower_words(text);
+        let of_a_thing = first_after_leads(&words, cues).is_some_and(|first| {
+            let subject = words[first].split('\'').next().unwrap_or("");
+            !cues.language.subject_pronouns.contains(&subject)
+                && !cues.language.back_references.contains(&subject)
+                && !cues.language.personal_leads.contains(&subject)
+        });
+        let firm = by_chair || insisted.name("final").is_none();
+        let ruled = bans
+            || prohibits
+            || (firm && plans_something(text, true, cues))
+            || (firm && of_a_thing && !cues.rule_not.is_match(text));
         return ruled && !cues.dated_not.is_match(text) && !answers_a_question(sentences, at);
     }
     by_chair && (prohibits || plans_something(text, true, cues)) && !cues.reported.is_match(text)
@@ -1230,7 +1246,11 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
     let own = words
         .iter()
         .any(|word| language.personal_leads.contains(&word.as_str()));
-    if !(few_words || plans_something(text, false, cues)) || choices || own || names_a_participant(&words, sentences) {
+    if !(few_words || plans_something(text, false, cues) || settles_with_lets(text, cues))
+        || choices
+        || own
+        || names_a_participant(&words, sentences)
+    {
         return false;
     }
     let speaker = sentences[at].speaker.as_deref();
@@ -1268,6 +1288,23 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
     debated
         && !objected_at_once(sentences, at, cues)
         && shares_a_telling_word(text, said_by_others_since(sentences, at, start), cues)
+}
+
+/// Whether `text` puts, with "let's", something to do that settles a thing ("Let's take the
+/// sixteenth.", "Let's hold it at the community hall on the twenty-third."): not the meeting's
+/// own business ("Let's vote.", "Let's see what estates say.") nor a thing put off ("Let's hold
+/// that over to March.").
+fn settles_with_lets(text: &str, cues: &Cues) -> bool {
+    let Some(captures) = cues.lets_do.captures(text.trim()) else {
+        return false;
+    };
+    let language = cues.language;
+    let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
+    let rest = text::lower_words(captures.name("rest").map_or("", |m| m.as_str()));
+    !rest.is_empty()
+        && !language.lets_not_settling.contains(&verb.as_str())
+        && !rest.iter().any(|word| language.lets_put_off.contains(&word.as_str()))
+        && !cues.meeting_flow.is_match(text)
 }
 
 /// Where the debate a ruling at `at` may end begins: the last few sentences, or the last few
@@ -1383,6 +1420,31 @@ fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cu
     }
     let discussed = said_by_others_before(sentences, at, CHOICE_DISCUSSED_SENTENCES);
     shares_a_telling_word(choice, discussed, cues) && !objected_at_once(sentences, at, cues)
+}
+
+/// "Then it's the higher quote.", "Then it's Kapsiwa, on Saturday the twenty-sixth.": one of the
+/// options the room weighed, taken: a thing or a name others spoke of in the sentences before.
+/// Not a state ("Then it's small.", "Then it's not an option.").
+fn takes_up_a_choice_with_then_its(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let Some(choice) = cues
+        .choice_then_its
+        .captures(text.trim())
+        .and_then(|c| c.name("choice"))
+    else {
+        return false;
+    };
+    let words = text::lower_words(choice.as_str());
+    if words.len() > CHOICE_MAX_WORDS
+        || cues
+            .language
+            .then_not_decided
+            .iter()
+            .any(|phrase| text::has_phrase(&words, phrase))
+    {
+        return false;
+    }
+    let discussed = said_by_others_before(sentences, at, CHOICE_DISCUSSED_SENTENCES);
+    shares_a_telling_word(choice.as_str(), discussed, cues) && !objected_at_once(sentences, at, cues)
 }
 
 /// Whether `text` opens with a verb leave is granted for ("Take the spare van for the week.").
@@ -1976,6 +2038,88 @@ mod tests {
             "I'm working from home from tomorrow.",
             "I was off sick from today, apparently.",
         ]);
+    }
+
+    #[test]
+    fn a_plan_closed_with_full_stop_is_a_ruling_from_anyone() {
+        each_is_one_decision(&[
+            "Pemberton is out of Q3 and Q4, full stop.",
+            "Every unit gets a furnace inspection before November first, no exceptions.",
+            "The launch is full price with normal shipping, end of story.",
+            "It goes to next sprint, final.",
+        ]);
+        none_is_a_decision(&[
+            "We can't write three days, no exceptions.",
+            "Farhana, final inspection, third-party, the twenty-sixth.",
+            "It was a good night, period.",
+        ]);
+    }
+
+    #[test]
+    fn taking_a_proposal_up_with_its_plan_after_lets_do_it_decides() {
+        each_is_one_decision(&[
+            "Let's do it: two deliveries, the ground floor by the fifteenth of February and the rest by the end of April.",
+            "Yeah, let's do that, biosolar on the upper roof.",
+            "Okay, let's do it for November only, the north-east goes with Jadlog.",
+        ]);
+        none_is_a_decision(&[
+            "Let's do it the usual way: everyone gives their vote first.",
+            "Let's do it properly next time.",
+        ]);
+    }
+
+    #[test]
+    fn one_of_the_options_taken_with_then_its_is_decided() {
+        let quotes = |taken: &'static str| {
+            decisions(&[
+                ("Darlene", "Next, the mould."),
+                ("Tanya", "We have two quotes, the cheap one paints over it."),
+                ("Wayne", "The higher quote opens the walls and tests the air."),
+                ("Darlene", taken),
+                ("Wayne", "Good."),
+            ])
+        };
+        for taken in ["Then it's the higher quote.", "Then it's Kapsiwa, on Saturday."] {
+            let found = if taken.contains("Kapsiwa") {
+                decisions(&[
+                    ("Grace", "Where do we hold the training day?"),
+                    ("Peter", "Kapsiwa has a hall, or the factory."),
+                    ("Grace", taken),
+                ])
+            } else {
+                quotes(taken)
+            };
+            assert_eq!(found.len(), 1, "{taken}: {found:?}");
+        }
+        for state in ["Then it's small.", "Then it's not an option.", "Then it's the weekend."] {
+            let found = quotes(state);
+            assert!(found.is_empty(), "{state}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn the_chair_ending_a_debate_with_lets_decides_and_putting_off_does_not() {
+        let meeting = |ruling: &'static str| {
+            decisions(&[
+                ("Sanne", "Next, the negotiation date."),
+                ("Sanne", "Delta offered the ninth or the sixteenth."),
+                ("Joost", "Should we wait for the certificate before we meet them?"),
+                ("Marta", "The certificate comes on the twelfth, I think."),
+                ("Sanne", ruling),
+                ("Joost", "Fine."),
+            ])
+        };
+        let taken = meeting("Let's take the sixteenth, with the certificate in hand.");
+        assert_eq!(taken.len(), 1, "{taken:?}");
+        for not_settled in [
+            "Let's hold the date over to next week.",
+            "Let's see what the certificate says first.",
+            "Let's all hope for the sixteenth.",
+            "Let's vote on the date.",
+        ] {
+            let found = meeting(not_settled);
+            assert!(found.is_empty(), "{not_settled}: {found:?}");
+        }
     }
 
     #[test]

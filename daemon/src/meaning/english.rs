@@ -862,6 +862,7 @@ pub static ENGLISH: Language = Language {
         "them",
         "him",
         "us",
+        "me",
         "everyone",
         "everybody",
         "all",
@@ -879,7 +880,8 @@ pub static ENGLISH: Language = Language {
         "writ", "mak", "tak", "chas", "updat", "schedul", "driv", "prepar", "shar", "arrang", "circulat", "organis",
         "organiz", "finalis", "finaliz", "giv", "mov", "plac", "typ", "sourc", "pric", "quot", "clos", "issu", "rais",
         "invit", "us", "reserv", "receiv", "creat", "sav", "produc", "reduc", "chang", "charg", "measur", "servic",
-        "rins", "wip", "stor", "compil", "handl", "tackl", "settl", "scal", "revis", "rul",
+        "rins", "wip", "stor", "compil", "handl", "tackl", "settl", "scal", "revis", "rul", "fir", "hir", "requir",
+        "secur",
     ],
     kept_doubles: "lsfz",
     vowels: "aeiou",
@@ -1079,13 +1081,13 @@ pub static ENGLISH: Language = Language {
     // the task ("so X can …" says what for: not one).
     assignment: r"(?:\blet's\s+(?:have|get)\s+(?P<who>you|[a-z]+)\s+(?:to\s+)?|\baction\s+items?\s+(?:for|to)\s+(?P<owner>[a-z]+)[:,]?\s+(?:to\s+|will\s+|is\s+to\s+)?|(?:^|[,:;]\s+|\b(?:and|then)\s+)(?P<named>[a-z]+)(?:\s+(?:will|is going to|is gonna|can take care of|can|should|needs to|has to|to|is\s+the\s+(?:one|person)\s+to)|'s\s+(?:going\s+to|gonna|the\s+(?:one|person)\s+to))\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "someone should …": something to do that nobody has taken yet.
-    unowned: r"^(?:(?:so|okay|ok|and|right|then)[,]?\s+)*who(?:'s|\s+is)?\s+(?:(?:going\s+to|gonna|will|can|could|wants\s+to)\s+(?P<who_verb>[a-z'-]+)|(?P<who_ing>[a-z]+ing)\b)(?P<who_rest>[^,.;?!]*)(?:,\s*(?:then|now|again))?\?|\b(?:(?P<asked>(?:can|could|would|will)\s+(?:some(?:one|body)|any(?:one|body))\s+(?:please\s+|also\s+|just\s+)?)|(?:some(?:one|body)|any(?:one|body))(?:\s+(?:from|in|on)\s+[a-z]+)?\s+(?:also\s+|still\s+|really\s+)?(?:should|needs? to|has to|must|ought to|(?:will|'ll)\s+(?:have|need) to|to)\s+|some(?:one|body)(?:'s|\s+has)\s+got\s+to\s+|some(?:one|body)(?:'s|\s+is)\s+(?:going\s+to|gonna)\s+(?:have|need)\s+to\s+|(?:we|i)\s+(?:still\s+|also\s+|really\s+)?need\s+(?:some(?:one|body))\s+to\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    unowned: r"^(?:(?:so|okay|ok|and|right|then)[,]?\s+)*(?:who(?:'s|\s+is)?|is\s+(?:any(?:one|body)|some(?:one|body)))\s+(?:(?:going\s+to|gonna|will|can|could|wants\s+to)\s+(?P<who_verb>[a-z'-]+)|(?P<who_ing>[a-z]+ing)\b)(?P<who_rest>[^,.;?!]*)(?:,\s*(?:then|now|again))?\?|\b(?:(?P<asked>(?:can|could|would|will)\s+(?:some(?:one|body)|any(?:one|body))\s+(?:please\s+|also\s+|just\s+)?)|(?:some(?:one|body)|any(?:one|body))(?:\s+(?:from|in|on)\s+[a-z]+)?\s+(?:also\s+|still\s+|really\s+)?(?:should|needs? to|has to|must|ought to|(?:will|'ll)\s+(?:have|need) to|to)\s+|some(?:one|body)(?:'s|\s+has)\s+got\s+to\s+|some(?:one|body)(?:'s|\s+is)\s+(?:going\s+to|gonna)\s+(?:have|need)\s+to\s+|(?:we|i)\s+(?:still\s+|also\s+|really\s+)?need\s+(?:some(?:one|body))\s+to\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "the handbook needs updating": a thing that needs doing.
     needs_doing: r"\b(?P<thing>(?:the|this|that|our|these|those)\s+[a-z' -]+?)\s+(?:also\s+|still\s+|really\s+)?needs?\s+(?P<verb>[a-z]+ing|to be [a-z]+ed)\b(?P<rest>[^,.;?!]*)",
     // "Lachie, that's yours", "that one's Marcus's", "…, that's me": the task just said
     // belongs to someone named, or to the speaker; "Winston, the swap list, that's yours": the
     // thing named between (`called`, handed over at `handed`).
-    hand_over: r"(?:^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|\s+(?P<handed_is>(?:is|are)\s+yours))\b|(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|(?P<own>(?:(?:the|this|that)\s+(?:[a-z-]+\s+){0,3})?[a-z-]+)(?:'s|\s+is|\s+are)\s+(?:mine|my\s+job)|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
+    hand_over: r"(?:(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our|[a-z]+ing)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|(?P<handed_is>(?:\s+(?:is|are)|'s)\s+(?:yours|on\s+you|your\s+job)))\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|(?P<own>(?:(?:the|this|that)\s+(?:[a-z-]+\s+){0,3})?[a-z-]+)(?:'s|\s+is|\s+are)\s+(?:mine|my\s+job)|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
     // "That one's on me.", "The induction sits with me anyway.", "Booking the slot is on my
     // side", "Leave both of those with me", "Put me down for the nine-thirty", "The letter goes
     // out from my office", "The blade order goes to Elín", "The letter is Mutua's to get", "both
@@ -1258,6 +1260,12 @@ pub static ENGLISH: Language = Language {
         "make a good point",
         "have a point",
         "ask the wrong person",
+        // Giving way or carrying a risk: "Fair enough, I'll drop it.", "I'll take the risk."
+        "drop it",
+        "take the risk",
+        "take that risk",
+        "make a call here",
+        "make the call here",
     ],
     // Promises that are the meeting's own procedure ("I'll move it, Chair.", "I'll move that we
     // accept the accounts", "I'll close there"), from the verb on.
@@ -1347,7 +1355,7 @@ pub static ENGLISH: Language = Language {
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing|skipping|scrapping|pausing|switching\s+to)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)(?:\s*:\s+[a-z]+|\s*,|\s*[.!]?$)|,\s+that's\s+the\s+(?:new\s+)?rule\b|,\s+(?:that's|this\s+is)\s+what\s+we(?:'re|\s+are)\s+(?:doing|going\s+with)\b|\bnew\s+rule(?:,?\s+(?:from|starting|as\s+of)\s+[a-z]+)?\s*:\s+[a-z]+|let's\s+(?:push|move|bring|shift)\s+(?:[a-z'-]+\s+){1,4}(?:back\s+|forward\s+)?(?:to|till|until)\s+(?:MONTHS|WEEKDAYS|next\s+[a-z]+)\b|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+(?:do|go\s+for|go\s+with|use|keep|make|take|have|book|print|send|pick|try|move|put|choose|order|hire|run|hold|buy)\s+[^,.?!]{1,40},\s+not\s+[a-z]+(?:\s+[a-z]+){0,4}|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|let's\s+not\s+bother\s+(?:with|about)\s|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+(?:give|pay|accept|allow|open|sell|order|book|offer|change|print|lend|send)\s+(?:any|the|a|an|them|it|this|that)\b|\bfrom\s+now\s*,\s+(?:[a-hj-z][a-z']*|i[a-z][a-z']*)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|\bhere's\s+(?:how\s+we(?:'ll|\s+will|'re\s+going\s+to)?\s+(?:play|do|handle|run)\s+it|the\s+plan|what\s+we(?:'ll|\s+will|'re\s+going\s+to)\s+do)\s*:\s+[a-z]|^(?:(?:okay|ok|right|good|great)[,.]?\s+)*(?:that's|it's|the\s+motion's)\s+through\s*[,.!]|^(?:(?:then|so|okay|ok|right|and)[,]?\s+)*(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$|\bwe\s+(?:stay|stick)\s+with\s+(?:the|our|what|it|them|that|this|these|those)\b|\bwe're\s+not\s+(?:renewing|extending|signing|hiring|buying|ordering|going\s+ahead)\s*[,.;!]|^(?:(?:okay|ok|right|fine|yes|yeah|so|then)[,.]?\s+)*let's\s+(?:just\s+)?try\s+(?:it|that)(?:\s+out)?\s*[.!]?$",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing|skipping|scrapping|pausing|switching\s+to)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)(?:\s*:\s+[a-z]+|\s*,|\s*[.!]?$)|,\s+that's\s+the\s+(?:new\s+)?rule\b|,\s+(?:that's|this\s+is)\s+what\s+we(?:'re|\s+are)\s+(?:doing|going\s+with)\b|\bnew\s+rule(?:,?\s+(?:from|starting|as\s+of)\s+[a-z]+)?\s*:\s+[a-z]+|let's\s+(?:push|move|bring|shift)\s+(?:[a-z'-]+\s+){1,4}(?:back\s+|forward\s+)?(?:to|till|until)\s+(?:MONTHS|WEEKDAYS|next\s+[a-z]+)\b|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+(?:do|go\s+for|go\s+with|use|keep|make|take|have|book|print|send|pick|try|move|put|choose|order|hire|run|hold|buy)\s+[^,.?!]{1,40},\s+not\s+[a-z]+(?:\s+[a-z]+){0,4}|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|let's\s+not\s+bother\s+(?:with|about)\s|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+(?:give|pay|accept|allow|open|sell|order|book|offer|change|print|lend|send)\s+(?:any|the|a|an|them|it|this|that)\b|\bfrom\s+now\s*,\s+(?:[a-hj-z][a-z']*|i[a-z][a-z']*)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|\bhere's\s+(?:how\s+we(?:'ll|\s+will|'re\s+going\s+to)?\s+(?:play|do|handle|run)\s+it|the\s+plan|what\s+we(?:'ll|\s+will|'re\s+going\s+to)\s+do)\s*:\s+[a-z]|^(?:(?:okay|ok|right|good|great)[,.]?\s+)*(?:that's|it's|the\s+motion's)\s+through\s*[,.!]|^(?:(?:then|so|okay|ok|right|and)[,]?\s+)*(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$|\bwe\s+(?:stay|stick)\s+with\s+(?:the|our|what|it|them|that|this|these|those)\b|\bwe're\s+not\s+(?:renewing|extending|signing|hiring|buying|ordering|going\s+ahead)\s*[,.;!]|^(?:(?:okay|ok|right|fine|yes|yeah|so|then)[,.]?\s+)*let's\s+(?:just\s+)?try\s+(?:it|that)(?:\s+out)?\s*[.!]?$|^(?:(?:okay|ok|right|so|then|yeah|yes|good|fine|great)[,.]?\s+)*let's\s+(?:just\s+)?(?:do|go\s+with)\s+(?:it|that|this)(?:\s+then|\s+for\s+[^,:;.]{1,25})?\s*[,:]\s+[a-z]",
     // A ruling that settles something unless said under a condition: an approval or refusal
     // that ends its clause ("the card reader's approved", "I'm not approving it", "It's
     // rejected."), an adoption, a vote counted with its outcome ("five in favour, one against,
@@ -1377,6 +1385,7 @@ pub static ENGLISH: Language = Language {
     // summing-up closed by "then", or a choice made against another (what it sums up is
     // checked against `then_not_decided`).
     decision_then: r"^(?:[a-z]+,\s+)?(?:(?:right|okay|ok|so|fine|good|great|alright|aye|yeah|yes|yep|ja)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then(?:,\s+(?:not\s+[^,.?!]{1,40}|(?:as\s+a|if|for|from|starting|with)\b[^?]{1,80}|the\s+[a-z]+(?:st|nd|rd|th)|(?:the\s+)?(?:WEEKDAYS|MONTHS)[^,.?!]{0,20}))?[.!]?$|^(?P<contrasted>[^?,]{3,80}?)\s+then,\s+not\s+[^,.?!]{1,40}[.!]?$",
+    choice_then_its: r"^(?:(?:so|okay|ok|right|well|and)[,]?\s+)*then,?\s+it's\s+(?P<choice>(?:the|a|an)\s+[a-z][^,.;?!]{1,60}|(?-i:\p{Lu})[^,.;?!]{1,60})(?:[,.;!]|$)",
     then_not_decided: &[
         // A vote called, not taken ("Hands up for twenty pee, then.").
         "hands up",
@@ -1429,6 +1438,58 @@ pub static ENGLISH: Language = Language {
     clause_enders: &[
         "until", "till", "unless", "when", "if", "because", "once", "while", "who", "which", "where", "since",
     ],
+    lets_do: r"^(?:(?:okay|ok|right|so|then|well|fine|good|great|yeah|yes|alright)[,.]?\s+)*let's\s+(?:(?:just|first|all|also|then|now)\s+)*(?P<verb>[a-z]+)\b(?P<rest>[^?]*)$",
+    lets_not_settling: &[
+        "see",
+        "vote",
+        "start",
+        "begin",
+        "get",
+        "go",
+        "move",
+        "keep",
+        "talk",
+        "discuss",
+        "think",
+        "wait",
+        "hope",
+        "leave",
+        "park",
+        "table",
+        "not",
+        "have",
+        "hear",
+        "look",
+        "be",
+        "say",
+        "sort",
+        "finish",
+        "wrap",
+        "break",
+        "stop",
+        "pause",
+        "come",
+        "turn",
+        "focus",
+        "stick",
+        "agree",
+        "decide",
+        "revisit",
+        "review",
+        "check",
+        "ask",
+        "find",
+        "give",
+        "call",
+        "celebrate",
+        "remember",
+        "bring",
+        "deal",
+    ],
+    lets_put_off: &[
+        "until", "till", "offline", "over", "later", "first", "next", "after", "whether", "if", "off", "pin", "vote",
+        "sure", "again",
+    ],
     conclusion_not_words: &[
         "things",
         "thing",
@@ -1479,7 +1540,7 @@ pub static ENGLISH: Language = Language {
     assent_before: r"^(?:(?:okay|ok|right|so|good|fine|great|then|and|yeah|yes|yep|aye)[,]?\s+)*(?:agreed(?:,?\s+then)?|let's\s+(?:do|try)\s+(?:that|it)|that's\s+everyone|(?:change|switch|swap)\s+it(?:,?\s+then)?|do\s+that|[a-z]+\s+works(?:\s+for\s+me)?|decision\s+made|deal|done|approved|then,?\s+yes|(?:that's\s+)?(?:VOTE_COUNT,?\s+)?(?:(?:the\s+)?motion\s+)?(?:carried|carries|passed|passes)|(?:that's\s+)?VOTE_COUNT,?\s+then|that's\s+unanimous|(?:this|here)\s+is\s+(?:how\s+it\s+goes?|what\s+(?:we're\s+doing|we'll\s+do|happens))|here's\s+(?:the\s+plan|what\s+(?:we're\s+doing|we'll\s+do|happens)))[.!:]?$",
     // "That's the rule from now on.", "That's the rain plan.", "That's how we do it for the heat
     // days.", "Let's make that the rule for this winter.": what the sentence beside it lays down.
-    names_the_rule: r"^(?:(?:okay|ok|right|so|good|great|then|and|well|yeah)[,]?\s+)*(?:that's|this\s+is)\s+(?:the|our|a)\s+(?:(?P<kind>[a-z]+)\s+)?(?:rule|order|plan|policy|deal|arrangement)(?:\s+(?:from|fae|for|going|now|then|this|until|till)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then)[,]?\s+)*that's\s+how\s+we(?:'re\s+going\s+to|'ll|\s+will|'re)?\s+do(?:ing)?\s+it(?:\s+(?:from|for|this|now|then|going)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then|yeah|yes)[,]?\s+)*let's\s+make\s+(?:that|this|it)\s+the\s+(?:rule|plan|policy|norm)\b[^.?!]{0,30}[.!]?$",
+    names_the_rule: r"^(?:(?:okay|ok|right|so|good|great|then|and|well|yeah)[,]?\s+)*(?:that's|this\s+is)\s+(?:the|our|a)\s+(?:(?P<kind>[a-z]+)\s+)?(?:rule|order|plan|policy|deal|arrangement|standard|procedure)(?:\s+(?:from|fae|for|going|now|then|this|until|till)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then)[,]?\s+)*that's\s+how\s+we(?:'re\s+going\s+to|'ll|\s+will|'re)?\s+do(?:ing)?\s+it(?:\s+(?:from|for|this|now|then|going)\b[^.?!]{0,30})?[.!]?$|^(?:(?:okay|ok|right|so|and|then|yeah|yes)[,]?\s+)*let's\s+make\s+(?:that|this|it)\s+the\s+(?:rule|plan|policy|norm)\b[^.?!]{0,30}[.!]?$",
     // … but not a rule of thumb ("That's the golden rule.") or one that was ("That's the old
     // plan.").
     general_rule_kinds: &[
@@ -1681,7 +1742,7 @@ pub static ENGLISH: Language = Language {
     // Insistence that makes what it says a ruling: ", full stop", ", period", ", no
     // exceptions" (`closer`: a ruling on its own), "I don't care how short we are", "you've got
     // my word on that".
-    emphatic: r"(?P<closer>,\s+(?:period|full\s+stop|no\s+exceptions|no\s+extensions?|no\s+arguments|non-negotiable|final|(?:that's\s+)?not\s+up\s+for\s+(?:discussion|debate)|end\s+of\s+(?:story|discussion))\b)|\bi\s+don't\s+care\s+(?:how|what|who|if|whether|when)\b|\byou've\s+got\s+my\s+word\b|\band\s+that's\s+(?:that|final|the\s+end\s+of\s+it)\b",
+    emphatic: r"(?P<closer>,\s+(?:period|full\s+stop|no\s+exceptions|no\s+extensions?|no\s+arguments|non-negotiable|(?:that's\s+)?not\s+up\s+for\s+(?:discussion|debate)|end\s+of\s+(?:story|discussion))\b|,\s+(?P<final>final)\s*[.!]?$)|\bi\s+don't\s+care\s+(?:how|what|who|if|whether|when)\b|\byou've\s+got\s+my\s+word\b|\band\s+that's\s+(?:that|final|the\s+end\s+of\s+it)\b",
     // The room asked to confirm what was just said ("Everyone happy with that?", "Any
     // objections?"): assented to at once, it was decided.
     confirm_ask: r"^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:everyone|everybody)\s+agrees\?$|^(?:(?:okay|ok|right|so|and)[,]?\s+)*(?:(?:is\s+)?(?:everyone|everybody)(?:'s)?|are\s+we\s+all|we\s+all|all)\s+(?:happy|okay|ok|fine|good|agreed|on\s+board|in\s+favou?r)(?:\s+with\s+(?:that|this|it))?\?$|^(?:are\s+we\s+)?agreed\?$",
@@ -1738,7 +1799,7 @@ pub static ENGLISH: Language = Language {
     // Words that make a plan a proposal, a doubt or a deferral.
     // Keeping a meeting going is not deciding anything.
     meeting_flow: r"^(?:(?:okay|ok|so|right|good)[,.]?\s+)*we\s+(?:start|begin)\s*(?:[,.!]|$)|\b(?:we'll|let's)\s+make\s+a\s+start\b|\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off|talk\s+(?:about|through)|discuss|look\s+at|turn\s+to|hear\s+(?:from|about))\b|\b(?:which|that|this)\s+brings\s+(?:us|me)\s+to\b",
-    habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|year|morning|night|evening|weekend|season|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",
+    habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|quarter|year|morning|night|evening|weekend|season|spring|summer|autumn|fall|winter|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
     condition: r"\b(?:if|unless|whether|in case)\b",
     // A ruling still waited for ("once it's approved, …", "until the board signs it"; not "till
@@ -1882,6 +1943,7 @@ pub static ENGLISH: Language = Language {
     first_person_plural: "we",
     or_word: "or",
     then_word: "then",
+    so_word: "so",
     from_word: "from",
     // "So for this role it's a no for Vikram.": a verdict on whoever ends the sentence.
     verdict: r"(?:it's|that's)\s+a\s+(?:no|yes)\s+for\s+(?P<whom>[a-z]+)\s*[.!]?$",

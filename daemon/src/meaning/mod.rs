@@ -259,6 +259,9 @@ pub struct Language {
     pub settles_the_last: &'static str,
     /// A summing-up closed by "then" ("Right, visiting hours stay open, then.").
     pub decision_then: &'static str,
+    /// One of the options taken with "then it's", its `choice` a thing or a name ("Then it's the
+    /// higher quote.", "Then it's Kapsiwa, on Saturday.").
+    pub choice_then_its: &'static str,
     /// Words that make such a sentence no decision ("Okay, see you Thursday then."), lower case.
     pub then_not_decided: &'static [&'static str],
     /// Words that open a conclusion said in a few words, or a plan the chair states ("Okay, so
@@ -287,6 +290,14 @@ pub struct Language {
     /// Words that make a few words the meeting's own business, not a conclusion ("Okay, two
     /// things.", "Right, next item.", "Okay, thanks, everyone."), lower case.
     pub conclusion_not_words: &'static [&'static str],
+    /// "Let's" and what it puts, its `verb` and the `rest` ("Okay, let's take the sixteenth.").
+    pub lets_do: &'static str,
+    /// Verbs after "let's" that run the meeting or put off ("let's see", "let's vote", "let's
+    /// wait"), not settle anything, lower case.
+    pub lets_not_settling: &'static [&'static str],
+    /// Words that put what "let's" says off for later or to the room ("let's hold that over to
+    /// March", "let's take it offline", "let's put it to a vote", "let's make sure"), lower case.
+    pub lets_put_off: &'static [&'static str],
     /// The room as the subject of a plan in the present ("we": "We take Reyes.").
     pub room_subjects: &'static [&'static str],
     /// First words of a reply that objects ("No, …", "But …", "Hang on").
@@ -399,6 +410,9 @@ pub struct Language {
     pub from_word: &'static str,
     /// The word that closes a choice ("Registrar, then."), lower case.
     pub then_word: &'static str,
+    /// The word that opens a summing-up of who does what ("So Tanya books the technician."), lower
+    /// case.
+    pub so_word: &'static str,
     /// Words that state how things are ("is", "was"): an assent with one confirms, it does not
     /// take up a plan.
     pub state_words: &'static [&'static str],
@@ -559,6 +573,8 @@ pub struct Cues {
     pub decision_settled: Regex,
     pub settles_the_last: Regex,
     pub decision_then: Regex,
+    pub choice_then_its: Regex,
+    pub lets_do: Regex,
     pub assent_before: Regex,
     pub names_the_rule: Regex,
     pub announces_the_rule: Regex,
@@ -663,6 +679,8 @@ impl Cues {
             decision_settled: expand(language.decision_settled),
             settles_the_last: expand(language.settles_the_last),
             decision_then: expand(language.decision_then),
+            choice_then_its: expand(language.choice_then_its),
+            lets_do: expand(language.lets_do),
             assent_before: expand(language.assent_before),
             names_the_rule: expand(language.names_the_rule),
             announces_the_rule: expand(language.announces_the_rule),
