@@ -359,7 +359,8 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         // "Let me check with the budget office": a promise; "let me think", "let me show you"
         // happen in the meeting.
         let let_me = captures.name("let_me").is_some();
-        // "I can get that to you by tomorrow" promises; "I can do eight in a day" tells.
+        // "I can get that to you by tomorrow", "I'm planning to send it on the fifteenth"
+        // promise; "I can do eight in a day", "I'm planning to retire" tell.
         let undated_can = captures.name("can").is_some()
             && due_in(rest, cues).is_none_or(|due| due.to_lowercase().starts_with(cues.language.duration_lead));
         if undated_can
@@ -971,6 +972,7 @@ fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, us
         .name("called")
         .or_else(|| captures.name("before"))
         .or_else(|| captures.name("after"))
+        .or_else(|| captures.name("named_after"))
         .or_else(|| captures.name("possessor"))?
         .as_str();
     cues.could_be_name(name).then(|| (name.to_owned(), starts_at))
@@ -1161,8 +1163,12 @@ fn placed_item(
         .or_else(|| captures.name("thing"))?
         .as_str()
         .trim();
-    // "Put me down for the nine-thirty." volunteers in so many words: no time needed.
-    let volunteered = captures.name("volunteered").is_some();
+    // "Put me down for the nine-thirty.", "Leave the blog with me." volunteer in so many words:
+    // no time needed ("Leave it with me." names nothing: it needs one).
+    let volunteered = captures.name("volunteered").is_some()
+        || captures
+            .name("left")
+            .is_some_and(|left| !points_only(left.as_str(), cues));
     let speakers = volunteered
         || ["left", "mine", "to_me", "from_me"]
             .iter()
@@ -1391,8 +1397,10 @@ fn put_to_and_taken(
 /// a sentence that calls someone and goes on with a verb (after "also", "please", or a clause
 /// of why or when: "Jesper, since you're in the workshop on Thursday, count …"), taken on by
 /// them in the next turn, is their item, whatever the verb (the request table lists the common
-/// ones). The task runs to the end of the sentence. Not praise or a greeting ("Jesper, great
-/// work." "Thanks."), a question, a condition, the past, a negation or what others said.
+/// ones); so is one given a time, its verb acting on a thing, without a reply ("Piotr, raise
+/// the change control by the end of next week."). The task runs to the end of the sentence. Not
+/// praise or a greeting ("Jesper, great work." "Thanks."), a question, a condition, the past, a
+/// negation or what others said.
 fn ordered_by_name_and_taken(
     sentences: &[Sentence],
     at: usize,
@@ -1404,8 +1412,8 @@ fn ordered_by_name_and_taken(
     let sentence = &sentences[at];
     let language = cues.language;
     let first = sentence.words.first()?;
-    if !taken_on_by(sentences, at, called, cues)
-        || first.raw != called
+    let taken = taken_on_by(sentences, at, called, cues);
+    if first.raw != called
         || first.punct_after != Some(',')
         || sentence.is_question()
         || cues.hedge.is_match(lower)
@@ -1429,9 +1437,22 @@ fn ordered_by_name_and_taken(
             break;
         }
     }
+    let after_verb = rest.split_once(' ').map_or("", |(_, after)| after);
     let mut words = rest.split_whitespace();
     let verb = words.next()?;
     let lowered = verb.to_lowercase();
+    // A time to do it by, not one gone ("talk to them about last Thursday").
+    let due = due_in(rest, cues).filter(|due| {
+        let due = due.to_lowercase();
+        !due.starts_with(language.past_time_lead)
+            && !rest
+                .to_lowercase()
+                .contains(&format!("{}{due}", language.past_time_lead))
+    });
+    // "Piotr, raise the change control by Friday.": an order with its time and its thing.
+    let ordered_with_a_time = due.is_some()
+        && !language.in_meeting.contains(&lowered.as_str())
+        && acts_on_something(&lowered, after_verb, language);
     let plain = verb.chars().all(|c| c.is_ascii_lowercase());
     // "Amina, housekeeping and the plastic.", "Piotr, debounce is a good idea": a topic or a
     // thing named, not an order.
@@ -1440,8 +1461,9 @@ fn ordered_by_name_and_taken(
             .next()
             .is_some_and(|after| language.copulas.contains(&after.to_lowercase().as_str()));
     // "Raj, walk us through it.": done there and then, unless given a time.
-    let in_meeting = language.in_meeting.contains(&lowered.as_str()) && due_in(rest, cues).is_none();
-    if !plain
+    let in_meeting = language.in_meeting.contains(&lowered.as_str()) && due.is_none();
+    if !(taken || ordered_with_a_time)
+        || !plain
         || named_thing
         || in_meeting
         || language.not_orders.contains(&lowered.as_str())
@@ -2627,6 +2649,80 @@ mod tests {
         assert_eq!(pointed.len(), 1, "{pointed:?}");
         assert_eq!(pointed[0].owner.as_deref(), Some("Alasdair"));
         assert!(pointed[0].task.contains("beacon supplier"), "{pointed:?}");
+    }
+
+    #[test]
+    fn an_order_by_name_with_a_time_needs_no_reply_and_a_time_gone_is_none() {
+        let found = items(&[
+            ("Piotr", "The drawings are nearly done."),
+            ("Ana", "Piotr, raise the change control by the end of next week."),
+            ("Ana", "Next item."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Piotr"));
+        assert_eq!(found[0].task, "raise the change control");
+        assert_eq!(found[0].due.as_deref(), Some("by the end of next week"));
+        for not_ordered in [
+            "Piotr, talk to them about last Thursday.",
+            "Piotr, great work on the drawings last week.",
+            "Piotr, raise the change control.",
+        ] {
+            let found = items(&[
+                ("Piotr", "The drawings are nearly done."),
+                ("Ana", not_ordered),
+                ("Ana", "Next item."),
+            ]);
+            assert!(found.is_empty(), "{not_ordered}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn work_said_to_be_yours_before_the_name_is_theirs() {
+        let found = items(&[
+            ("Dwayne", "The neighbours will complain about the noise."),
+            (
+                "Ana",
+                "So the neighbour letters are yours, Dwayne, hand-delivered by Monday.",
+            ),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Dwayne"));
+        assert!(found[0].task.contains("neighbour letters"), "{found:?}");
+        let not_a_name = items(&[
+            ("Segun", "The old screen was mine."),
+            ("Ana", "So the new screen is yours, by Thursday if possible."),
+        ]);
+        assert!(
+            not_a_name.iter().all(|item| item.owner.as_deref() != Some("By")),
+            "{not_a_name:?}"
+        );
+    }
+
+    #[test]
+    fn leaving_a_named_thing_with_me_planning_to_and_which_is_why_are_the_speakers() {
+        for (said, task) in [
+            ("Leave the blog with me.", "the blog"),
+            (
+                "I'm planning to send it to the club on the fifteenth.",
+                "send it to the club",
+            ),
+            (
+                "I know, which is why I'm locking the branch myself on Friday at six.",
+                "lock the branch myself",
+            ),
+        ] {
+            let found = items(&[("Ana", "Right, the blog and the branch."), ("Maya", said)]);
+            assert_eq!(found.len(), 1, "{said}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some("Maya"), "{said}");
+            assert_eq!(found[0].task, task, "{said}");
+        }
+        for not_taken in [
+            "Leave it with me. I could, yeah.",
+            "I'm planning to retire, honestly, if I'm lucky.",
+        ] {
+            let found = items(&[("Ana", "Right, the blog and the branch."), ("Maya", not_taken)]);
+            assert!(found.is_empty(), "{not_taken}: {found:?}");
+        }
     }
 
     #[test]

@@ -693,9 +693,9 @@ pub static ENGLISH: Language = Language {
     acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|ya|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:i'll|i can|me)\s*[.!]?$|^(?:(?:by|on|before)\s+)?(?:WEEKDAYS|today|tonight|tomorrow|MONTHS)(?:\s+[a-z]+){0,2},\s+(?:fine|yes|yeah|yep|sure|okay|ok|no problem|will do|can do|no worries|done|deal)\b|^(?:(?:okay|ok|yes|yep|yeah|ya|ja|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|no worries|absolutely|of course|leave (?:that|this|it)(?:\s+one)?\s+(?:with|to)\s+me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|put (?:that|it) (?:down )?on me|can do|put me down|that's me|that'll be me|put\s+my\s+name\s+(?:on|down\s+for|to)\s+(?:that|this|it)(?:\s+one)?|(?:go\s+on,?\s+)?give\s+(?:it|that|this)(?:\s+one)?\s+to\s+me|(?:that|this)\s+one's\s+(?:on\s+me|mine)|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah|ya|noted)\b",
     // "I'll …": the speaker takes something on. `verb` and `rest` are the task; a time said
     // first ("Monday I'll do a toolbox talk") is `fronted`.
-    commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can|i'm planning to|i plan to))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "I'm ordering the kit today", "Right after this I tape off the bay".
-    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
+    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|why)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
     // "Tamsin chases Penryn Marine for that quote this week", "Mai is sending the list this week".
     // "Declan, you're ringing her today", "Josh, you'll rejig teams three and six".
     told_doing: r"^(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)?(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?),\s+(?:(?:and|so|then)\s+)?(?:(?P<ongoing>you're)|(?P<future>you'll)|you)\s+(?:also\s+|just\s+|then\s+)?(?P<verb>[a-z'-]+)\b(?P<rest>[^.;?!]*)",
@@ -1087,7 +1087,7 @@ pub static ENGLISH: Language = Language {
     // "Lachie, that's yours", "that one's Marcus's", "…, that's me": the task just said
     // belongs to someone named, or to the speaker; "Winston, the swap list, that's yours": the
     // thing named between (`called`, handed over at `handed`).
-    hand_over: r"(?:(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our|[a-z]+ing)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|(?P<handed_is>(?:\s+(?:is|are)|'s)\s+(?:yours|on\s+you|your\s+job)))\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|(?P<own>(?:(?:the|this|that)\s+(?:[a-z-]+\s+){0,3})?[a-z-]+)(?:'s|\s+is|\s+are)\s+(?:mine|my\s+job)|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
+    hand_over: r"(?:(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our|[a-z]+ing)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|(?P<handed_is>(?:\s+(?:is|are)|'s)\s+(?:yours|on\s+you|your\s+job)))\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|(?:\s(?:is|are)|'s|'re)\s+(?:yours|for you|on you),\s+(?P<named_after>(?-i:\p{Lu})\p{L}+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|(?P<own>(?:(?:the|this|that)\s+(?:[a-z-]+\s+){0,3})?[a-z-]+)(?:'s|\s+is|\s+are)\s+(?:mine|my\s+job)|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
     // "That one's on me.", "The induction sits with me anyway.", "Booking the slot is on my
     // side", "Leave both of those with me", "Put me down for the nine-thirty", "The letter goes
     // out from my office", "The blade order goes to Elín", "The letter is Mutua's to get", "both
@@ -1299,6 +1299,7 @@ pub static ENGLISH: Language = Language {
         "mute",
         "unmute",
         "recap",
+        "note",
         "describe",
         "elaborate",
         "expand",
@@ -1351,6 +1352,7 @@ pub static ENGLISH: Language = Language {
     reported: r"\btell\s+(?:him|her|them)\s+(?:that\s+)?(?:we|we'll|we're|i|i'll)\b|\b(?:said|says|told|mentions|mentioned|promised|claimed|thought|asked|wanted)\b",
     past: r"\b(?:used to|(?:^|,\s*|way\s+)back\s+when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+|we\s+(?:agreed|decided)\s+(?:at|during|back|when|last|earlier|before)|we\s+(?:agreed|decided)\s+in\s+(?:MONTHS|\d{4}|stage|phase|round|the\s+last))\b",
     duration_lead: "in ",
+    past_time_lead: "last ",
     condition_word: "if",
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",

@@ -240,6 +240,9 @@ pub struct Language {
     pub negation: &'static str,
     /// The word a duration opens with ("in a day"), which dates no promise of "I can".
     pub duration_lead: &'static str,
+    /// How a time already gone opens ("last Thursday"), lower case with its space: no time to do
+    /// something by.
+    pub past_time_lead: &'static str,
     /// The word that opens a condition ("… if nobody else does"), lower case.
     pub condition_word: &'static str,
     /// Nobody: a condition on no one doing something ("if nobody else does").
