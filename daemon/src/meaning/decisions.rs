@@ -231,7 +231,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         (
             summed_up_with_then(&text, cues)
                 || (by_chair && takes_up_a_choice_with_then(sentences, at, &text, cues))
-                || takes_up_a_choice_with_then_its(sentences, at, &text, cues),
+                || takes_up_a_choice_with_then_its(sentences, at, &text, by_chair, cues),
             0.8,
             false,
         ),
@@ -518,11 +518,12 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         return by_chair && (prohibits_with_a_limit || stands_until);
     };
     if insisted.name("closer").is_some() {
-        // "…, no haze, period"; a plan too ("It goes to next sprint, final.", from whoever runs
-        // the meeting when only "final" closes it); or how a thing will be, from anyone
+        // "…, no haze, period"; a plan too, from anyone ("The launch goes out at full price,
+        // end of story.", from whoever runs the meeting when only "final" closes it: "It goes to
+        // next sprint, final."); from whoever runs the meeting also how a thing will be
         // ("Pemberton is out of Q3 and Q4, full stop."), not a judgement of "it" or "that"
         // ("It's too expensive, full stop.") nor what can or must be ("We can't write three
-        // days, no exceptions").
+        // days, no exceptions"). Not when objected to at once.
         let words = text::lower_words(text);
         let of_a_thing = first_after_leads(&words, cues).is_some_and(|first| {
             let subject = words[first].split('\'').next().unwrap_or("");
@@ -534,8 +535,11 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         let ruled = bans
             || prohibits
             || (firm && plans_something(text, true, cues))
-            || (firm && of_a_thing && !cues.rule_not.is_match(text));
-        return ruled && !cues.dated_not.is_match(text) && !answers_a_question(sentences, at);
+            || (by_chair && of_a_thing && !cues.rule_not.is_match(text));
+        return ruled
+            && !cues.dated_not.is_match(text)
+            && !answers_a_question(sentences, at)
+            && !objected_at_once(sentences, at, cues);
     }
     by_chair && (prohibits || plans_something(text, true, cues)) && !cues.reported.is_match(text)
 }
@@ -1219,7 +1223,8 @@ const DEBATE_MAX_SENTENCES: usize = 12;
 /// proposal and a doubt. Others asked, put forward or disputed something in the sentences just
 /// before (for a plan, as far back as `debate_start`); the ruling takes up a word that says
 /// something from them; it is a few words without
-/// a verb (as `concludes_in_few_words`, less its opener) or states a plan in the present; and
+/// a verb (as `concludes_in_few_words`, less its opener), states a plan in the present or puts
+/// one with a "let's" that settles ("Let's take the sixteenth.", `settles_with_lets`); and
 /// nobody objects at once. Not who is next ("Rosa, then the grid."), the meeting's own business
 /// or a plan of the speaker's own.
 fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
@@ -1290,10 +1295,11 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
         && shares_a_telling_word(text, said_by_others_since(sentences, at, start), cues)
 }
 
-/// Whether `text` puts, with "let's", something to do that settles a thing ("Let's take the
-/// sixteenth.", "Let's hold it at the community hall on the twenty-third."): not the meeting's
-/// own business ("Let's vote.", "Let's see what estates say.") nor a thing put off ("Let's hold
-/// that over to March.").
+/// Whether `text` puts, with "let's" and a verb that settles (`Language::lets_settling`),
+/// something to do ("Let's take the sixteenth.", "Let's hold it at the community hall on the
+/// twenty-third."): not the meeting's own business ("Let's vote.", "Let's see what estates
+/// say."), a thing put off or passed on ("Let's hold that over to March.", "Let's take it to the
+/// board.") nor a manner of speaking ("Let's face it, …").
 fn settles_with_lets(text: &str, cues: &Cues) -> bool {
     let Some(captures) = cues.lets_do.captures(text.trim()) else {
         return false;
@@ -1302,8 +1308,10 @@ fn settles_with_lets(text: &str, cues: &Cues) -> bool {
     let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
     let rest = text::lower_words(captures.name("rest").map_or("", |m| m.as_str()));
     !rest.is_empty()
-        && !language.lets_not_settling.contains(&verb.as_str())
-        && !rest.iter().any(|word| language.lets_put_off.contains(&word.as_str()))
+        && language.lets_settling.contains(&verb.as_str())
+        && !rest
+            .iter()
+            .any(|word| language.lets_not_settled_words.contains(&word.as_str()))
         && !cues.meeting_flow.is_match(text)
 }
 
@@ -1402,16 +1410,26 @@ fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cu
     {
         return false;
     }
-    let window = &sentences[at.saturating_sub(CHOICE_DISCUSSED_SENTENCES)..at];
-    let options_put = window.iter().any(|said| {
-        let said = cues.normalise(&said.text);
-        text::lower_words(&said)
-            .iter()
-            .any(|word| word == cues.language.or_word)
-            || puts_a_proposal(&said, cues)
-    });
-    // "What's the next item?" "The budget." "The budget, then.": an answer taken, not an option
-    // chosen.
+    takes_up_an_option(sentences, at, choice, options_put(sentences, at, cues), cues)
+}
+
+/// Whether options were put in the sentences just before `at` ("…, or …", "We could …").
+fn options_put(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+    sentences[at.saturating_sub(CHOICE_DISCUSSED_SENTENCES)..at]
+        .iter()
+        .any(|said| {
+            let said = cues.normalise(&said.text);
+            text::lower_words(&said)
+                .iter()
+                .any(|word| word == cues.language.or_word)
+                || puts_a_proposal(&said, cues)
+        })
+}
+
+/// Whether `choice`, said at `at`, takes up what someone else named in the sentences just
+/// before and nobody objects at once; not an answer taken when no options were put ("What's the
+/// next item?" "The budget." "The budget, then.").
+fn takes_up_an_option(sentences: &[Sentence], at: usize, choice: &str, options_put: bool, cues: &Cues) -> bool {
     let answer_taken = at.checked_sub(1).is_some_and(|before| {
         answers_a_question(sentences, before) && sentences[before - 1].speaker == sentences[at].speaker
     });
@@ -1423,9 +1441,11 @@ fn takes_up_a_choice_with_then(sentences: &[Sentence], at: usize, text: &str, cu
 }
 
 /// "Then it's the higher quote.", "Then it's Kapsiwa, on Saturday the twenty-sixth.": one of the
-/// options the room weighed, taken: a thing or a name others spoke of in the sentences before.
-/// Not a state ("Then it's small.", "Then it's not an option.").
-fn takes_up_a_choice_with_then_its(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+/// options the room weighed, taken by whoever runs the meeting or after options were put: a
+/// thing or a name others spoke of in the sentences before. Not a state ("Then it's small.",
+/// "Then it's not an option."), whose say it is ("Then it's Sarah's call.") or a choice under a
+/// condition ("Then it's the higher quote, if finance agrees.").
+fn takes_up_a_choice_with_then_its(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
     let Some(choice) = cues
         .choice_then_its
         .captures(text.trim())
@@ -1443,8 +1463,10 @@ fn takes_up_a_choice_with_then_its(sentences: &[Sentence], at: usize, text: &str
     {
         return false;
     }
-    let discussed = said_by_others_before(sentences, at, CHOICE_DISCUSSED_SENTENCES);
-    shares_a_telling_word(choice.as_str(), discussed, cues) && !objected_at_once(sentences, at, cues)
+    let options_put = options_put(sentences, at, cues);
+    (by_chair || options_put)
+        && !conditional(text, cues)
+        && takes_up_an_option(sentences, at, choice.as_str(), options_put, cues)
 }
 
 /// Whether `text` opens with a verb leave is granted for ("Take the spare van for the week.").

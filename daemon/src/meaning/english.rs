@@ -693,9 +693,9 @@ pub static ENGLISH: Language = Language {
     acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|ya|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:i'll|i can|me)\s*[.!]?$|^(?:(?:by|on|before)\s+)?(?:WEEKDAYS|today|tonight|tomorrow|MONTHS)(?:\s+[a-z]+){0,2},\s+(?:fine|yes|yeah|yep|sure|okay|ok|no problem|will do|can do|no worries|done|deal)\b|^(?:(?:okay|ok|yes|yep|yeah|ya|ja|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|no worries|absolutely|of course|leave (?:that|this|it)(?:\s+one)?\s+(?:with|to)\s+me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|put (?:that|it) (?:down )?on me|can do|put me down|that's me|that'll be me|put\s+my\s+name\s+(?:on|down\s+for|to)\s+(?:that|this|it)(?:\s+one)?|(?:go\s+on,?\s+)?give\s+(?:it|that|this)(?:\s+one)?\s+to\s+me|(?:that|this)\s+one's\s+(?:on\s+me|mine)|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah|ya|noted)\b",
     // "I'll …": the speaker takes something on. `verb` and `rest` are the task; a time said
     // first ("Monday I'll do a toolbox talk") is `fronted`.
-    commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can|i'm planning to|i plan to))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can|i'm planning to))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "I'm ordering the kit today", "Right after this I tape off the bay".
-    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|why)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
+    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|which\s+is\s+why)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
     // "Tamsin chases Penryn Marine for that quote this week", "Mai is sending the list this week".
     // "Declan, you're ringing her today", "Josh, you'll rejig teams three and six".
     told_doing: r"^(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)?(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?),\s+(?:(?:and|so|then)\s+)?(?:(?P<ongoing>you're)|(?P<future>you'll)|you)\s+(?:also\s+|just\s+|then\s+)?(?P<verb>[a-z'-]+)\b(?P<rest>[^.;?!]*)",
@@ -794,6 +794,7 @@ pub static ENGLISH: Language = Language {
         "telling",
     ],
     ongoing_not_tasks: &[
+        "using",
         "going",
         "coming",
         "leaving",
@@ -1012,6 +1013,11 @@ pub static ENGLISH: Language = Language {
         "round",
     ],
     owned_not_tasks: &[
+        "floor",
+        "choice",
+        "call",
+        "decision",
+        "round",
         "pleasure",
         "fault",
         "mistake",
@@ -1056,6 +1062,11 @@ pub static ENGLISH: Language = Language {
         "second",
         "vote",
         "hear",
+        "prefer",
+        "like",
+        "love",
+        "want",
+        "own",
     ],
     due_leads: &[
         "by", "before", "on", "until", "till", "after", "at", "in", "within", "from", "no", "later", "than", "of",
@@ -1080,7 +1091,8 @@ pub static ENGLISH: Language = Language {
     // "let's have X do …", "X will …", "then X will …", "X's going to …": someone named is given
     // the task ("so X can …" says what for: not one).
     assignment: r"(?:\blet's\s+(?:have|get)\s+(?P<who>you|[a-z]+)\s+(?:to\s+)?|\baction\s+items?\s+(?:for|to)\s+(?P<owner>[a-z]+)[:,]?\s+(?:to\s+|will\s+|is\s+to\s+)?|(?:^|[,:;]\s+|\b(?:and|then)\s+)(?P<named>[a-z]+)(?:\s+(?:will|is going to|is gonna|can take care of|can|should|needs to|has to|to|is\s+the\s+(?:one|person)\s+to)|'s\s+(?:going\s+to|gonna|the\s+(?:one|person)\s+to))\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
-    // "someone should …": something to do that nobody has taken yet.
+    // "someone should …", "Who's chasing the college?", "Is anybody chasing the survey people?":
+    // something to do that nobody has taken yet.
     unowned: r"^(?:(?:so|okay|ok|and|right|then)[,]?\s+)*(?:who(?:'s|\s+is)?|is\s+(?:any(?:one|body)|some(?:one|body)))\s+(?:(?:going\s+to|gonna|will|can|could|wants\s+to)\s+(?P<who_verb>[a-z'-]+)|(?P<who_ing>[a-z]+ing)\b)(?P<who_rest>[^,.;?!]*)(?:,\s*(?:then|now|again))?\?|\b(?:(?P<asked>(?:can|could|would|will)\s+(?:some(?:one|body)|any(?:one|body))\s+(?:please\s+|also\s+|just\s+)?)|(?:some(?:one|body)|any(?:one|body))(?:\s+(?:from|in|on)\s+[a-z]+)?\s+(?:also\s+|still\s+|really\s+)?(?:should|needs? to|has to|must|ought to|(?:will|'ll)\s+(?:have|need) to|to)\s+|some(?:one|body)(?:'s|\s+has)\s+got\s+to\s+|some(?:one|body)(?:'s|\s+is)\s+(?:going\s+to|gonna)\s+(?:have|need)\s+to\s+|(?:we|i)\s+(?:still\s+|also\s+|really\s+)?need\s+(?:some(?:one|body))\s+to\s+)(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "the handbook needs updating": a thing that needs doing.
     needs_doing: r"\b(?P<thing>(?:the|this|that|our|these|those)\s+[a-z' -]+?)\s+(?:also\s+|still\s+|really\s+)?needs?\s+(?P<verb>[a-z]+ing|to be [a-z]+ed)\b(?P<rest>[^,.;?!]*)",
@@ -1260,8 +1272,11 @@ pub static ENGLISH: Language = Language {
         "make a good point",
         "have a point",
         "ask the wrong person",
-        // Giving way or carrying a risk: "Fair enough, I'll drop it.", "I'll take the risk."
-        "drop it",
+    ],
+    // Carrying a risk or deciding there and then, as the whole promise or its first clause: "I'll
+    // take the risk.", "I'm going to make a call here, because …"; not "I'll take the risk
+    // register to the board".
+    promise_sayings: &[
         "take the risk",
         "take that risk",
         "make a call here",
@@ -1299,7 +1314,6 @@ pub static ENGLISH: Language = Language {
         "mute",
         "unmute",
         "recap",
-        "note",
         "describe",
         "elaborate",
         "expand",
@@ -1353,11 +1367,12 @@ pub static ENGLISH: Language = Language {
     past: r"\b(?:used to|(?:^|,\s*|way\s+)back\s+when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+|we\s+(?:agreed|decided)\s+(?:at|during|back|when|last|earlier|before)|we\s+(?:agreed|decided)\s+in\s+(?:MONTHS|\d{4}|stage|phase|round|the\s+last))\b",
     duration_lead: "in ",
     past_time_lead: "last ",
+    indefinite_articles: &["a", "an"],
     condition_word: "if",
     nobody: &["nobody", "no-one", "noone", "none"],
     negation: r"\b(?:not|never|won't|don't|didn't|doesn't|isn't|aren't|can't|couldn't|no longer)\b",
     // Decisions announced as such.
-    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing|skipping|scrapping|pausing|switching\s+to)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)(?:\s*:\s+[a-z]+|\s*,|\s*[.!]?$)|,\s+that's\s+the\s+(?:new\s+)?rule\b|,\s+(?:that's|this\s+is)\s+what\s+we(?:'re|\s+are)\s+(?:doing|going\s+with)\b|\bnew\s+rule(?:,?\s+(?:from|starting|as\s+of)\s+[a-z]+)?\s*:\s+[a-z]+|let's\s+(?:push|move|bring|shift)\s+(?:[a-z'-]+\s+){1,4}(?:back\s+|forward\s+)?(?:to|till|until)\s+(?:MONTHS|WEEKDAYS|next\s+[a-z]+)\b|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+(?:do|go\s+for|go\s+with|use|keep|make|take|have|book|print|send|pick|try|move|put|choose|order|hire|run|hold|buy)\s+[^,.?!]{1,40},\s+not\s+[a-z]+(?:\s+[a-z]+){0,4}|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|let's\s+not\s+bother\s+(?:with|about)\s|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+(?:give|pay|accept|allow|open|sell|order|book|offer|change|print|lend|send)\s+(?:any|the|a|an|them|it|this|that)\b|\bfrom\s+now\s*,\s+(?:[a-hj-z][a-z']*|i[a-z][a-z']*)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|\bhere's\s+(?:how\s+we(?:'ll|\s+will|'re\s+going\s+to)?\s+(?:play|do|handle|run)\s+it|the\s+plan|what\s+we(?:'ll|\s+will|'re\s+going\s+to)\s+do)\s*:\s+[a-z]|^(?:(?:okay|ok|right|good|great)[,.]?\s+)*(?:that's|it's|the\s+motion's)\s+through\s*[,.!]|^(?:(?:then|so|okay|ok|right|and)[,]?\s+)*(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$|\bwe\s+(?:stay|stick)\s+with\s+(?:the|our|what|it|them|that|this|these|those)\b|\bwe're\s+not\s+(?:renewing|extending|signing|hiring|buying|ordering|going\s+ahead)\s*[,.;!]|^(?:(?:okay|ok|right|fine|yes|yeah|so|then)[,.]?\s+)*let's\s+(?:just\s+)?try\s+(?:it|that)(?:\s+out)?\s*[.!]?$|^(?:(?:okay|ok|right|so|then|yeah|yes|good|fine|great)[,.]?\s+)*let's\s+(?:just\s+)?(?:do|go\s+with)\s+(?:it|that|this)(?:\s+then|\s+for\s+[^,:;.]{1,25})?\s*[,:]\s+[a-z]",
+    decision_strong: r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:decided|agreed)|(?:final\s+)?decision:\s*[a-z]+|final\s+decision|we\s+won't\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+not\s+going\s+to\s+(?:ship|renew|launch|hire|use|go|do|keep|extend|sign|buy)|we're\s+(?:all\s+)?agreed|(?:it's|that's|it is|that is)\s+(?:decided|settled|agreed|final)|the decision is|decision is made|(?:we'll|we will|we are going to|we're going to)\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with|stay\s+with)|keep|drop|ship|launch|postpone|cancel|make\s+it|do\s+it\s+that\s+way)|let's\s+(?:(?:just\s+|then\s+|all\s+)?(?:go\s+(?:with|for|ahead)|stick\s+with)|keep|make\s+it|lock|settle\s+on|ship|drop|postpone|cancel|do\s+it\s+that\s+way)|we're\s+(?:going\s+(?:with|for|ahead)|keeping|sticking\s+with|dropping|staying\s+with|shipping|cancelling|postponing|skipping|scrapping|pausing|switching\s+to)|from\s+now\s+on|henceforth|going\s+forward|we\s+will\s+go\s+with|final\s+answer|without\s+objection|so\s+moved|motion\s+(?:carried|passed)|(?:the\s+)?(?:motion|resolution|amendment)\s+(?:carries|passes|is\s+carried)(?:\s*:\s+[a-z]+|\s*,|\s*[.!]?$)|,\s+that's\s+the\s+(?:new\s+)?rule\b|,\s+(?:that's|this\s+is)\s+what\s+we(?:'re|\s+are)\s+(?:doing|going\s+with)\b|\bnew\s+rule(?:,?\s+(?:from|starting|as\s+of)\s+[a-z]+)?\s*:\s+[a-z]+|let's\s+(?:push|move|bring|shift)\s+(?:[a-z'-]+\s+){1,4}(?:back\s+|forward\s+)?(?:to|till|until)\s+(?:MONTHS|WEEKDAYS|next\s+[a-z]+)\b|agreed\s+then|decision\s+made|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+be\s+[a-z]+ing|that's\s+a\s+(?:yes|no|go)\s+(?:to|for|on)|i'm\s+putting\s+my\s+foot\s+down|hearing\s+none|that's\s+my\s+call|my\s+ruling|the\s+answer\s+is\s+(?:no|yes)|(?:it's|that's)\s+a\s+(?:no|yes)\s+(?:from|fae)|let's\s+(?:do|go\s+for|go\s+with|use|keep|make|take|have|book|print|send|pick|try|move|put|choose|order|hire|run|hold|buy)\s+[^,.?!]{1,40},\s+not\s+[a-z]+(?:\s+[a-z]+){0,4}|let's\s+not\s+[a-z]+(?:\s+[a-z'-]+){0,6}?\s+(?:anymore|any\s+more|any\s+further|again)|let's\s+not\s+bother\s+(?:with|about)\s|we(?:\s+won't|'ll\s+not|\s+will\s+not)\s+(?:give|pay|accept|allow|open|sell|order|book|offer|change|print|lend|send)\s+(?:any|the|a|an|them|it|this|that)\b|\bfrom\s+now\s*,\s+(?:[a-hj-z][a-z']*|i[a-z][a-z']*)|(?:the\s+)?(?:board|committee|team|group|meeting|trustees)\s+(?:agrees|decides|resolves|has\s+agreed|has\s+decided|resolved))\b|\bhere's\s+(?:how\s+we(?:'ll|\s+will|'re\s+going\s+to)?\s+(?:play|do|handle|run)\s+it|the\s+plan|what\s+we(?:'ll|\s+will|'re\s+going\s+to)\s+do)\s*:\s+[a-z]|^(?:(?:okay|ok|right|good|great)[,.]?\s+)*(?:that's|it's|the\s+motion's)\s+through\s*[,.!]|^(?:(?:then|so|okay|ok|right|and)[,]?\s+)*(?:no|nobody|nothing|never)\s[^?]*?,\s+(?:period|full\s+stop|no\s+exceptions)[.!]?$|\bwe\s+(?:stay|stick)\s+with\s+(?:the|our|what|it|them|that|this|these|those)\b|\bwe're\s+not\s+(?:renewing|extending|signing|hiring|buying|ordering|going\s+ahead)\s*[,.;!]|^(?:(?:okay|ok|right|fine|yes|yeah|so|then)[,.]?\s+)*let's\s+(?:just\s+)?try\s+(?:it|that)(?:\s+out)?\s*[.!]?$|^(?:(?:okay|ok|right|so|then|yeah|yes|good|fine|great)[,.]?\s+)*let's\s+(?:just\s+)?(?:do|go\s+with)\s+(?:it|that)(?:\s+then|\s+for\s+[^,:;.]{1,25})?\s*[,:]\s+(?-i:[a-z])",
     // A ruling that settles something unless said under a condition: an approval or refusal
     // that ends its clause ("the card reader's approved", "I'm not approving it", "It's
     // rejected."), an adoption, a vote counted with its outcome ("five in favour, one against,
@@ -1389,6 +1404,9 @@ pub static ENGLISH: Language = Language {
     decision_then: r"^(?:[a-z]+,\s+)?(?:(?:right|okay|ok|so|fine|good|great|alright|aye|yeah|yes|yep|ja)[,]?\s+)+(?P<choice>[^?]{3,120}?),?\s+then(?:,\s+(?:not\s+[^,.?!]{1,40}|(?:as\s+a|if|for|from|starting|with)\b[^?]{1,80}|the\s+[a-z]+(?:st|nd|rd|th)|(?:the\s+)?(?:WEEKDAYS|MONTHS)[^,.?!]{0,20}))?[.!]?$|^(?P<contrasted>[^?,]{3,80}?)\s+then,\s+not\s+[^,.?!]{1,40}[.!]?$",
     choice_then_its: r"^(?:(?:so|okay|ok|right|well|and)[,]?\s+)*then,?\s+it's\s+(?P<choice>(?:the|a|an)\s+[a-z][^,.;?!]{1,60}|(?-i:\p{Lu})[^,.;?!]{1,60})(?:[,.;!]|$)",
     then_not_decided: &[
+        // Whose say it is ("Then it's Sarah's call.").
+        "call",
+        "decision",
         // A vote called, not taken ("Hands up for twenty pee, then.").
         "hands up",
         // Taking on what was asked ("Yeah, go on then.").
@@ -1441,56 +1459,14 @@ pub static ENGLISH: Language = Language {
         "until", "till", "unless", "when", "if", "because", "once", "while", "who", "which", "where", "since",
     ],
     lets_do: r"^(?:(?:okay|ok|right|so|then|well|fine|good|great|yeah|yes|alright)[,.]?\s+)*let's\s+(?:(?:just|first|all|also|then|now)\s+)*(?P<verb>[a-z]+)\b(?P<rest>[^?]*)$",
-    lets_not_settling: &[
-        "see",
-        "vote",
-        "start",
-        "begin",
-        "get",
-        "go",
-        "move",
-        "keep",
-        "talk",
-        "discuss",
-        "think",
-        "wait",
-        "hope",
-        "leave",
-        "park",
-        "table",
-        "not",
-        "have",
-        "hear",
-        "look",
-        "be",
-        "say",
-        "sort",
-        "finish",
-        "wrap",
-        "break",
-        "stop",
-        "pause",
-        "come",
-        "turn",
-        "focus",
-        "stick",
-        "agree",
-        "decide",
-        "revisit",
-        "review",
-        "check",
-        "ask",
-        "find",
-        "give",
-        "call",
-        "celebrate",
-        "remember",
-        "bring",
-        "deal",
+    lets_settling: &[
+        "take", "book", "hold", "use", "pick", "choose", "put", "make", "push", "move", "split", "test", "trial",
+        "try", "cap", "set", "buy", "order", "hire", "drop", "cut", "keep", "give", "run", "do", "offer", "fix",
+        "switch", "change", "extend", "start",
     ],
-    lets_put_off: &[
+    lets_not_settled_words: &[
         "until", "till", "offline", "over", "later", "first", "next", "after", "whether", "if", "off", "pin", "vote",
-        "sure", "again",
+        "sure", "again", "to", "past", "back",
     ],
     conclusion_not_words: &[
         "things",
@@ -1546,6 +1522,11 @@ pub static ENGLISH: Language = Language {
     // … but not a rule of thumb ("That's the golden rule.") or one that was ("That's the old
     // plan.").
     general_rule_kinds: &[
+        "industry",
+        "normal",
+        "proper",
+        "correct",
+        "accepted",
         "golden",
         "old",
         "usual",

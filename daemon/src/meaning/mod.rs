@@ -224,6 +224,9 @@ pub struct Language {
     /// Sayings shaped like a promise that promise nothing, lower case, from the verb on ("I'll
     /// hold you to that").
     pub promise_idioms: &'static [&'static str],
+    /// Sayings shaped like a promise that promise nothing when they are all the promise says (up
+    /// to a comma), lower case, from the verb on.
+    pub promise_sayings: &'static [&'static str],
     /// Promises that are the meeting's own procedure, from the verb on ("move that we accept").
     pub procedure_promise: &'static str,
     /// Words that make a taker's further promise another item ("… and I'll also book the room").
@@ -243,6 +246,8 @@ pub struct Language {
     /// How a time already gone opens ("last Thursday"), lower case with its space: no time to do
     /// something by.
     pub past_time_lead: &'static str,
+    /// Words that open a thing not yet known ("a copy", "an update"), lower case.
+    pub indefinite_articles: &'static [&'static str],
     /// The word that opens a condition ("… if nobody else does"), lower case.
     pub condition_word: &'static str,
     /// Nobody: a condition on no one doing something ("if nobody else does").
@@ -295,12 +300,13 @@ pub struct Language {
     pub conclusion_not_words: &'static [&'static str],
     /// "Let's" and what it puts, its `verb` and the `rest` ("Okay, let's take the sixteenth.").
     pub lets_do: &'static str,
-    /// Verbs after "let's" that run the meeting or put off ("let's see", "let's vote", "let's
-    /// wait"), not settle anything, lower case.
-    pub lets_not_settling: &'static [&'static str],
-    /// Words that put what "let's" says off for later or to the room ("let's hold that over to
-    /// March", "let's take it offline", "let's put it to a vote", "let's make sure"), lower case.
-    pub lets_put_off: &'static [&'static str],
+    /// Verbs after "let's" that settle a thing ("let's take the sixteenth", "let's hold it at
+    /// the hall"), lower case.
+    pub lets_settling: &'static [&'static str],
+    /// Words that leave what "let's" says unsettled: put off, passed on or put to the room
+    /// ("let's hold that over to March", "let's take it to the board", "let's put it to a
+    /// vote", "let's make sure"), lower case.
+    pub lets_not_settled_words: &'static [&'static str],
     /// The room as the subject of a plan in the present ("we": "We take Reyes.").
     pub room_subjects: &'static [&'static str],
     /// First words of a reply that objects ("No, …", "But …", "Hang on").
