@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""An experiment, not part of the product: would a small learned sentence scorer find action
+items and decisions in meetings nobody read better than the hand-written meaning rules do?
+
+Sentence level only. A sentence is labelled an action item (or a decision) when it is part of
+one in the truth file. A logistic regression over the sentence's words and word pairs (TF-IDF),
+the words of the sentences before and after it, whether its speaker talks most and whether the
+next sentence is someone else's, is trained on the written sets that have been read
+(tests/fixtures/written-meetings, all but --unread) and judged on:
+
+  unread  the sets nobody has read yet (--unread, by default the two newest);
+  rooms   ../shared/corpus/rooms (the rules were written from it: an upper bound for them).
+
+Its threshold is chosen by five-fold cross-validation over the read sets, grouped by set, so
+nothing of the judged sets is seen. The rules' sentences are those inside an item that
+`roomscribe analyze` found (--rules-hyp: a folder of its outputs, <set>/<id>.json, as
+`scripts/bench meaning` or the scorer reads them). Only totals are printed for the judged sets,
+so running this does not read their misses.
+
+Needs scikit-learn (PyPI), in a virtual environment outside the repository, e.g.:
+
+  python3 -m venv ~/.cache/roomscribe/learned-probe-venv
+  ~/.cache/roomscribe/learned-probe-venv/bin/pip install scikit-learn
+  ~/.cache/roomscribe/learned-probe-venv/bin/python scripts/lib/meaning_learned_probe.py \\
+      --rules-hyp OUT --judge unread
+"""
+import argparse
+import collections
+import json
+import pathlib
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+WRITTEN = REPO / "tests" / "fixtures" / "written-meetings"
+ROOMS = REPO.parent / "shared" / "corpus" / "rooms" / "meetings"
+# How much of a sentence identifies it inside an item's text (items join sentences).
+SENTENCE_KEY_CHARS = 40
+# The weight of the neighbouring sentences' words against the sentence's own.
+NEIGHBOUR_WEIGHT = 0.5
+WORDS = r"(?u)\b[\w']+\b"
+
+
+def truth_files(judge, unread):
+    """(set name, truth) of the meetings to train on and of those to judge."""
+    train, judged = [], []
+    for path in sorted(WRITTEN.glob("written-*/meetings/*.json")):
+        if path.name.endswith(".transcript.json"):
+            continue
+        name = path.parts[-3]
+        (judged if judge == "unread" and name in unread else train).append((name, path))
+    if judge == "rooms":
+        judged = [("rooms", path) for path in sorted(ROOMS.glob("pub_r0?.json"))]
+    train = [(name, path) for name, path in train if name not in unread]
+    return train, judged
+
+
+def sentences(set_name, truth):
+    """Each sentence of a meeting with its neighbours, who said it and its labels."""
+    talk = collections.Counter()
+    for turn in truth["turns"]:
+        talk[turn["speaker"]] += len(turn["text"].split())
+    chair = talk.most_common(1)[0][0]
+    said = [
+        (turn["speaker"], sentence["text"].strip())
+        for turn in truth["turns"]
+        for sentence in (turn.get("sentences") or [{"text": turn["text"]}])
+    ]
+
+    def inside(text, items):
+        key = text[:SENTENCE_KEY_CHARS]
+        return any(key in item["text"] or item["text"][:SENTENCE_KEY_CHARS] in text for item in items)
+
+    rows = []
+    for at, (speaker, text) in enumerate(said):
+        after = said[at + 1] if at + 1 < len(said) else None
+        rows.append(
+            {
+                "set": set_name,
+                "id": truth["id"],
+                "text": text,
+                "before": said[at - 1][1] if at else "",
+                "after": after[1] if after else "",
+                "features": [speaker == chair, bool(after and after[0] != speaker)],
+                "action_items": inside(text, truth["action_items"]),
+                "decisions": inside(text, truth["decisions"]),
+            }
+        )
+    return rows
+
+
+def scores(labels, found):
+    tp = sum(1 for label, hit in zip(labels, found) if label and hit)
+    fp = sum(1 for label, hit in zip(labels, found) if hit and not label)
+    fn = sum(1 for label, hit in zip(labels, found) if label and not hit)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rules-hyp", required=True, type=pathlib.Path, help="analyze outputs, <set>/<id>.json")
+    parser.add_argument("--judge", choices=["unread", "rooms"], default="unread")
+    parser.add_argument("--unread", nargs="+", default=["written-zi", "written-zj"])
+    args = parser.parse_args()
+
+    train_files, judged_files = truth_files(args.judge, set(args.unread))
+    train = [row for name, path in train_files for row in sentences(name, json.loads(path.read_text()))]
+    judged = [row for name, path in judged_files for row in sentences(name, json.loads(path.read_text()))]
+
+    own = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=WORDS)
+    beside = TfidfVectorizer(min_df=3, sublinear_tf=True, token_pattern=WORDS)
+    own.fit([row["text"] for row in train])
+    beside.fit([row["before"] for row in train] + [row["after"] for row in train])
+
+    def matrix(rows):
+        return hstack(
+            [
+                own.transform([row["text"] for row in rows]),
+                NEIGHBOUR_WEIGHT * beside.transform([row["before"] for row in rows]),
+                NEIGHBOUR_WEIGHT * beside.transform([row["after"] for row in rows]),
+                csr_matrix(np.array([row["features"] for row in rows], dtype=float)),
+            ]
+        ).tocsr()
+
+    train_x, judged_x = matrix(train), matrix(judged)
+    groups = [row["set"] for row in train]
+    rules_found = {}
+    for name, path in judged_files:
+        hyp = args.rules_hyp / name / f"{json.loads(path.read_text())['id']}.json"
+        rules_found[(name, hyp.stem)] = json.loads(hyp.read_text()) if hyp.exists() else {}
+
+    print(f"trained on {len(train_files)} read meetings, judged on {len(judged_files)} ({args.judge})")
+    for kind in ("action_items", "decisions"):
+        train_y = np.array([row[kind] for row in train])
+        held_out = np.zeros(len(train))
+        for fit, check in GroupKFold(5).split(train_x, train_y, groups):
+            model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000)
+            held_out[check] = model.fit(train_x[fit], train_y[fit]).predict_proba(train_x[check])[:, 1]
+        threshold = max(np.arange(0.3, 0.96, 0.025), key=lambda t: scores(train_y, held_out >= t)[2])
+        model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000).fit(train_x, train_y)
+        learned = model.predict_proba(judged_x)[:, 1] >= threshold
+        labels = [row[kind] for row in judged]
+        rules = [
+            any(
+                row["text"][:SENTENCE_KEY_CHARS] in (item.get("text") or "")
+                for item in rules_found.get((row["set"], row["id"]), {}).get(kind, [])
+            )
+            for row in judged
+        ]
+        either = [a or b for a, b in zip(rules, learned)]
+        cv = scores(train_y, held_out >= threshold)
+        print(f"{kind}: read sets, cross-validated by set: P {cv[0]:.2f} R {cv[1]:.2f} F1 {cv[2]:.2f}")
+        for name, found in (("learned", learned), ("rules", rules), ("either", either)):
+            p, r, f = scores(labels, found)
+            print(f"  {args.judge:7s} {name:8s} P {p:.2f} R {r:.2f} F1 {f:.2f}  ({sum(labels)} sentences labelled)")
+
+
+if __name__ == "__main__":
+    main()
