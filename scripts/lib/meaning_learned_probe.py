@@ -17,6 +17,13 @@ nothing of the judged sets is seen. The rules' sentences are those inside an ite
 `scripts/bench meaning` or the scorer reads them). Only totals are printed for the judged sets,
 so running this does not read their misses.
 
+With --write-union DIR it also writes, per judged meeting, the rules' output with each sentence
+the learned scorer finds at --bar or above, and the rules did not, added as an item (its speaker
+as the owner; the sentence as the task or decision), for the corpus's scorer to judge as items:
+
+  python3 ../shared/corpus/tools/score.py --set-dir tests/fixtures/written-meetings/written-zi \
+      --hyp-dir DIR/written-zi
+
 Needs scikit-learn (PyPI), in a virtual environment outside the repository, e.g.:
 
   python3 -m venv ~/.cache/roomscribe/learned-probe-venv
@@ -75,6 +82,11 @@ def sentences(set_name, truth):
         key = text[:SENTENCE_KEY_CHARS]
         return any(key in item["text"] or item["text"][:SENTENCE_KEY_CHARS] in text for item in items)
 
+    names = [
+        turn.get("name") or turn["speaker"]
+        for turn in truth["turns"]
+        for _ in (turn.get("sentences") or [None])
+    ]
     rows = []
     for at, (speaker, text) in enumerate(said):
         after = said[at + 1] if at + 1 < len(said) else None
@@ -82,6 +94,7 @@ def sentences(set_name, truth):
             {
                 "set": set_name,
                 "id": truth["id"],
+                "name": names[at],
                 "text": text,
                 "before": said[at - 1][1] if at else "",
                 "after": after[1] if after else "",
@@ -108,6 +121,8 @@ def main():
     parser.add_argument("--rules-hyp", required=True, type=pathlib.Path, help="analyze outputs, <set>/<id>.json")
     parser.add_argument("--judge", choices=["unread", "rooms"], default="unread")
     parser.add_argument("--unread", nargs="+", default=["written-zi", "written-zj"])
+    parser.add_argument("--write-union", type=pathlib.Path, help="write rules + learned outputs here")
+    parser.add_argument("--bar", type=float, default=0.95, help="the learned score an added sentence needs")
     args = parser.parse_args()
 
     train_files, judged_files = truth_files(args.judge, set(args.unread))
@@ -136,6 +151,7 @@ def main():
         hyp = args.rules_hyp / name / f"{json.loads(path.read_text())['id']}.json"
         rules_found[(name, hyp.stem)] = json.loads(hyp.read_text()) if hyp.exists() else {}
 
+    union = {key: json.loads(json.dumps(found)) for key, found in rules_found.items()}
     print(f"trained on {len(train_files)} read meetings, judged on {len(judged_files)} ({args.judge})")
     for kind in ("action_items", "decisions"):
         train_y = np.array([row[kind] for row in train])
@@ -145,7 +161,8 @@ def main():
             held_out[check] = model.fit(train_x[fit], train_y[fit]).predict_proba(train_x[check])[:, 1]
         threshold = max(np.arange(0.3, 0.96, 0.025), key=lambda t: scores(train_y, held_out >= t)[2])
         model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000).fit(train_x, train_y)
-        learned = model.predict_proba(judged_x)[:, 1] >= threshold
+        learned_scores = model.predict_proba(judged_x)[:, 1]
+        learned = learned_scores >= threshold
         labels = [row[kind] for row in judged]
         rules = [
             any(
@@ -160,6 +177,18 @@ def main():
         for name, found in (("learned", learned), ("rules", rules), ("either", either)):
             p, r, f = scores(labels, found)
             print(f"  {args.judge:7s} {name:8s} P {p:.2f} R {r:.2f} F1 {f:.2f}  ({sum(labels)} sentences labelled)")
+        for row, score, by_rules in zip(judged, learned_scores, rules):
+            if by_rules or score < max(threshold, args.bar):
+                continue
+            added = {"text": row["text"], "owner": row["name"], "task": row["text"]}
+            if kind == "decisions":
+                added = {"text": row["text"], "decision": row["text"]}
+            union.setdefault((row["set"], row["id"]), {}).setdefault(kind, []).append(added)
+    if args.write_union:
+        for (set_name, meeting), found in union.items():
+            folder = args.write_union / set_name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{meeting}.json").write_text(json.dumps(found))
 
 
 if __name__ == "__main__":
