@@ -1509,13 +1509,7 @@ fn ordered_by_name(
     // when said to the room ("Sam, talk to facilities about the heating." "Will do." is work).
     let in_meeting = language.in_meeting.contains(&lowered.as_str())
         && due.is_none()
-        && (!taken || {
-            let object = after_verb.to_lowercase();
-            language
-                .to_the_room_objects
-                .iter()
-                .any(|said| object == *said || object.starts_with(&format!("{said} ")))
-        });
+        && (!taken || names_the_room(after_verb, language));
     if !(taken || ordered_with_a_time)
         || !plain
         || named_thing
@@ -1576,13 +1570,16 @@ fn addressee(sentences: &[Sentence], at: usize) -> Option<String> {
 
 /// "tell us", "give me a second": done in the meeting, not after it.
 fn is_said_to_the_room(verb: &str, rest: &str, cues: &Cues) -> bool {
+    cues.language.to_the_room.contains(&verb) && names_the_room(rest, cues.language)
+}
+
+/// Whether `rest`, what follows a verb, opens with the people in the room ("us", "everyone").
+fn names_the_room(rest: &str, language: &Language) -> bool {
     let rest = rest.trim_start().to_lowercase();
-    cues.language.to_the_room.contains(&verb)
-        && cues
-            .language
-            .to_the_room_objects
-            .iter()
-            .any(|object| rest == *object || rest.starts_with(&format!("{object} ")))
+    language
+        .to_the_room_objects
+        .iter()
+        .any(|object| rest == *object || rest.starts_with(&format!("{object} ")))
 }
 
 /// "I'll take that", "I'll do it right after this": taking on what was just asked, not a new
@@ -1817,7 +1814,12 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             _ => continue,
         };
         let verb_lower = verb.as_str().to_lowercase();
-        let base = base_of_ing(&verb_lower, language);
+        // The verb the task is said with: "ordering" is "order".
+        let base = if captures.name("verb").is_some() {
+            base_of_ing(&verb_lower, language)
+        } else {
+            verb_lower.clone()
+        };
         if language.not_tasks.contains(&verb_lower.as_str())
             || language.not_plans.contains(&base.as_str())
             || language.ongoing_not_tasks.contains(&verb_lower.as_str())
@@ -1829,7 +1831,7 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             continue;
         }
         let verb = if captures.name("verb").is_some() {
-            base_of_ing(&verb_lower, language)
+            base
         } else {
             verb.as_str().to_owned()
         };
