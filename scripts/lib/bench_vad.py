@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 
+from precision_recall import precision_recall_f1
+
 GRID = 0.01
 
 
@@ -27,12 +29,7 @@ def frames(intervals, duration):
 
 
 def f1(truth, guess):
-    tp = sum(1 for t, g in zip(truth, guess) if t and g)
-    fp = sum(1 for t, g in zip(truth, guess) if g and not t)
-    fn = sum(1 for t, g in zip(truth, guess) if t and not g)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision_recall_f1(truth, guess)[2]
 
 
 def condition(meta):

@@ -6,7 +6,7 @@ Sentence level only. A sentence is labelled an action item (or a decision) when 
 one in the truth file. A logistic regression over the sentence's words and word pairs (TF-IDF),
 the words of the sentences before and after it, whether its speaker talks most and whether the
 next sentence is someone else's, is trained on the written sets that have been read
-(tests/fixtures/written-meetings, all but --unread) and judged on:
+(tests/fixtures/written-meetings, all but --unread and --not-trained) and judged on:
 
   unread  the sets nobody has read yet (--unread, by default the two newest);
   rooms   ../shared/corpus/rooms (the rules were written from it: an upper bound for them).
@@ -41,6 +41,8 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+
+from precision_recall import precision_recall_f1
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 WRITTEN = REPO / "tests" / "fixtures" / "written-meetings"
@@ -106,26 +108,23 @@ def sentences(set_name, truth):
     return rows
 
 
-def scores(labels, found):
-    tp = sum(1 for label, hit in zip(labels, found) if label and hit)
-    fp = sum(1 for label, hit in zip(labels, found) if hit and not label)
-    fn = sum(1 for label, hit in zip(labels, found) if label and not hit)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rules-hyp", required=True, type=pathlib.Path, help="analyze outputs, <set>/<id>.json")
     parser.add_argument("--judge", choices=["unread", "rooms"], default="unread")
     parser.add_argument("--unread", nargs="+", default=["written-zi", "written-zj"])
+    parser.add_argument(
+        "--not-trained",
+        nargs="*",
+        default=["written-zk", "written-zl"],
+        help="sets kept out of training too (the README's zi and zj numbers; give none to judge zk and zl)",
+    )
     parser.add_argument("--write-union", type=pathlib.Path, help="write rules + learned outputs here")
     parser.add_argument("--bar", type=float, default=0.95, help="the learned score an added sentence needs")
     args = parser.parse_args()
 
     train_files, judged_files = truth_files(args.judge, set(args.unread))
+    train_files = [(name, path) for name, path in train_files if name not in args.not_trained]
     train = [row for name, path in train_files for row in sentences(name, json.loads(path.read_text()))]
     judged = [row for name, path in judged_files for row in sentences(name, json.loads(path.read_text()))]
 
@@ -159,7 +158,10 @@ def main():
         for fit, check in GroupKFold(5).split(train_x, train_y, groups):
             model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000)
             held_out[check] = model.fit(train_x[fit], train_y[fit]).predict_proba(train_x[check])[:, 1]
-        threshold = max(np.arange(0.3, 0.96, 0.025), key=lambda t: scores(train_y, held_out >= t)[2])
+        threshold = max(
+            np.arange(0.3, 0.96, 0.025),
+            key=lambda t: precision_recall_f1(train_y, held_out >= t)[2],
+        )
         model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000).fit(train_x, train_y)
         learned_scores = model.predict_proba(judged_x)[:, 1]
         learned = learned_scores >= threshold
@@ -172,10 +174,10 @@ def main():
             for row in judged
         ]
         either = [a or b for a, b in zip(rules, learned)]
-        cv = scores(train_y, held_out >= threshold)
+        cv = precision_recall_f1(train_y, held_out >= threshold)
         print(f"{kind}: read sets, cross-validated by set: P {cv[0]:.2f} R {cv[1]:.2f} F1 {cv[2]:.2f}")
         for name, found in (("learned", learned), ("rules", rules), ("either", either)):
-            p, r, f = scores(labels, found)
+            p, r, f = precision_recall_f1(labels, found)
             print(f"  {args.judge:7s} {name:8s} P {p:.2f} R {r:.2f} F1 {f:.2f}  ({sum(labels)} sentences labelled)")
         for row, score, by_rules in zip(judged, learned_scores, rules):
             if by_rules or score < max(threshold, args.bar):
