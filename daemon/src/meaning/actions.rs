@@ -12,9 +12,13 @@
 //! ("No hurry, the end of the month works", "I can have it by Monday"). Pure.
 
 use super::dates;
+use super::learned;
 use super::text::{self, Sentence};
 use super::{finding_id, Cues, Language};
 use crate::pipeline::{ActionItem, Finding, FindingBody};
+
+/// How many sentences after an item the learned scorer's finds are read as part of it.
+const FOLLOWS_AN_ITEM_SENTENCES: usize = 2;
 
 /// How many sentences after an item may still give it an owner or a due date.
 const FOLLOW_UP_SENTENCES: usize = 6;
@@ -2459,6 +2463,88 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
     })
 }
 
+/// The sentences the learned scorer (`learned`) rates at `bar` or above that are not part of an
+/// item already found (`found`, the rules'): work handed out without the words the rules look
+/// for. A sentence just after an item (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a
+/// reply taking it on, its date: "Oh, sorry, yes. I'll do it right after this.", "Before the end
+/// of the month, if possible."), not as another. The owner is the name the
+/// sentence calls ("Marta, the van on Thursday."), else its speaker; the task is the sentence;
+/// the due date is found as the rules find it.
+pub fn scored_items(
+    sentences: &[Sentence],
+    found: &[Finding],
+    scorer: &learned::Scorer,
+    bar: f64,
+    cues: &Cues,
+    meeting_day: i64,
+) -> Vec<Finding> {
+    let talks_most = speaker_of_most_words(sentences);
+    let text_of = |at: Option<usize>| at.and_then(|at| sentences.get(at)).map_or("", |s| s.text.as_str());
+    let held = |sentence: &Sentence, scored: &[Finding]| {
+        found.iter().chain(scored).any(|f| match &f.body {
+            FindingBody::ActionItem(item) => item.text.contains(sentence.text.trim()),
+            _ => false,
+        })
+    };
+    let mut scored = Vec::new();
+    for (at, sentence) in sentences.iter().enumerate() {
+        let follows_an_item = sentences[at.saturating_sub(FOLLOWS_AN_ITEM_SENTENCES)..at]
+            .iter()
+            .any(|before| held(before, &scored));
+        if sentence.words.len() < 3 || follows_an_item || held(sentence, &scored) {
+            continue;
+        }
+        let next = sentences.get(at + 1);
+        let view = learned::SentenceView {
+            text: &sentence.text,
+            before: text_of(at.checked_sub(1)),
+            after: text_of(Some(at + 1)),
+            speaker_talks_most: sentence.speaker.is_some() && sentence.speaker == talks_most,
+            next_is_someone_else: next.is_some_and(|next| next.turn != sentence.turn),
+        };
+        let probability = scorer.probability(&view);
+        if probability < bar {
+            continue;
+        }
+        let text = cues.normalise(&sentence.text);
+        let due = due_in(&text, cues);
+        let due_date = due
+            .as_deref()
+            .and_then(|d| dates::resolve(d, meeting_day, cues.language))
+            .map(dates::iso);
+        scored.push(Finding {
+            id: finding_id("action", sentence, 0),
+            revision: 1,
+            segments: sentence.seqs.clone(),
+            start: sentence.start,
+            body: FindingBody::ActionItem(ActionItem {
+                text: sentence.text.clone(),
+                owner: vocative(sentence, cues).or_else(|| sentence.speaker.clone()),
+                task: tidy_task(sentence.text.trim().trim_end_matches(['.', '!']), cues.language),
+                due,
+                due_date,
+                said_by: sentence.speaker.clone(),
+                confidence: probability as f32,
+            }),
+        });
+    }
+    scored
+}
+
+/// Who has said the most words among `sentences` (none without speakers).
+fn speaker_of_most_words(sentences: &[Sentence]) -> Option<String> {
+    let mut words: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for sentence in sentences {
+        if let Some(speaker) = &sentence.speaker {
+            *words.entry(speaker).or_default() += sentence.words.len();
+        }
+    }
+    words
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(speaker, _)| speaker.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{cues, dates, text};
@@ -4657,5 +4743,131 @@ mod tests {
         )]);
         assert_eq!(inbox.owner.as_deref(), Some("Dev"));
         assert_eq!(inbox.due.as_deref(), Some("by Thursday"));
+    }
+
+    /// A scorer that has learned "van", "hall" and "crates" mean work and "lovely" and "last
+    /// week" do not.
+    fn toy_scorer() -> learned::Scorer {
+        let work = [
+            "Marta, the van on Thursday.",
+            "The hall on Monday, Tom.",
+            "The crates and the van, first thing.",
+            "Crates to the hall on Friday.",
+            "The van and the hall.",
+            "Tom, the crates.",
+        ];
+        let talk = [
+            "Lovely weather last week.",
+            "It was lovely last week.",
+            "Last week was lovely at the hall.",
+            "A lovely time last week.",
+            "Lovely, thanks.",
+            "That was last week.",
+        ];
+        let view = |text| learned::SentenceView {
+            text,
+            before: "",
+            after: "",
+            speaker_talks_most: false,
+            next_is_someone_else: false,
+        };
+        let views: Vec<_> = work.iter().chain(&talk).map(|t| view(*t)).collect();
+        let labels: Vec<bool> = work.iter().map(|_| true).chain(talk.iter().map(|_| false)).collect();
+        learned::train(&views, &labels, learned::REGULARISATION_C)
+    }
+
+    fn scored(lines: &[(&str, &str)], bar: f64) -> Vec<ActionItem> {
+        let sentences = text::said(lines);
+        let cues = cues("en").unwrap();
+        let day = dates::days_from_civil(2026, 12, 2);
+        let found = find(&sentences, cues, day);
+        scored_items(&sentences, &found, &toy_scorer(), bar, cues, day)
+            .into_iter()
+            .map(|f| match f.body {
+                FindingBody::ActionItem(item) => item,
+                other => panic!("not an action item: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scored_work_is_owned_by_the_name_called_else_the_speaker() {
+        let found = scored(
+            &[
+                ("Ana", "Marta, the van and the crates."),
+                ("Marta", "Fine."),
+                ("Ana", "So we had lovely weather last week."),
+                ("Tom", "The crates to the hall on Friday."),
+            ],
+            0.8,
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Marta"));
+        assert_eq!(found[0].said_by.as_deref(), Some("Ana"));
+        assert_eq!(found[0].due, None);
+        assert_eq!(found[1].owner.as_deref(), Some("Tom"));
+        assert_eq!(found[1].due.as_deref(), Some("on Friday"));
+        assert_eq!(found[1].due_date.as_deref(), Some("2026-12-04"));
+        assert_eq!(found[1].task, "The crates to the hall on Friday");
+        assert!(found.iter().all(|item| item.confidence >= 0.8));
+    }
+
+    #[test]
+    fn scored_work_below_the_bar_is_left() {
+        let lines = [("Ana", "Marta, the van and the crates.")];
+        assert_eq!(scored(&lines, 0.8).len(), 1);
+        assert!(scored(&lines, 0.999_999).is_empty());
+    }
+
+    #[test]
+    fn a_sentence_of_a_rules_item_or_just_after_one_is_not_scored_again() {
+        // The rules find the promise; the van right after it is its detail, not another item.
+        let found = scored(
+            &[
+                ("Ana", "I'll book the van for the crates by Friday."),
+                ("Tom", "Okay. The van and the hall, first thing."),
+                ("Ana", "Lovely, thanks."),
+                ("Ana", "It was a lovely time last week."),
+                ("Tom", "Marta, the hall on Monday."),
+            ],
+            0.8,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].text, "Marta, the hall on Monday.");
+        // Two scored sentences in a row are one item.
+        let found = scored(
+            &[
+                ("Ana", "Marta, the van and the crates."),
+                ("Ana", "The crates and the hall too."),
+            ],
+            0.8,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn the_built_english_scorer_tells_handed_out_work_from_chat() {
+        let scorer = cues("en")
+            .unwrap()
+            .action_item_scorer
+            .as_ref()
+            .expect("build.rs trained it");
+        let view = |text, after| learned::SentenceView {
+            text,
+            before: "",
+            after,
+            speaker_talks_most: false,
+            next_is_someone_else: true,
+        };
+        let work = scorer.probability(&view(
+            "Priya, get the signed lease back to the landlord by Friday.",
+            "Will do.",
+        ));
+        let chat = scorer.probability(&view(
+            "The landlord was lovely about the lease last year.",
+            "He always is.",
+        ));
+        assert!(work > 0.9, "{work}");
+        assert!(chat < 0.1, "{chat}");
     }
 }

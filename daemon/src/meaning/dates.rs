@@ -112,11 +112,21 @@ pub fn resolve(due: &str, today: i64, language: &Language) -> Option<i64> {
             return Some(today + ahead + extra);
         }
     }
-    let day_of_month = words.iter().find_map(|w| {
+    // A spelled ordinal is a day after "the" or a month, before "of" or a month, or last ("the
+    // fourteenth at noon", "March first", "first of May", "by the fourteenth"); not "first
+    // thing", which names no day.
+    let is_day = |at: usize| {
+        let before = at.checked_sub(1).map(|b| words[b]);
+        let after = words.get(at + 1).copied();
+        before.is_some_and(|b| b == w.the || language.months.contains(&b))
+            || after.is_none_or(|a| a == w.of || language.months.contains(&a))
+    };
+    let day_of_month = words.iter().enumerate().find_map(|(at, w)| {
         language
             .ordinals
             .iter()
             .position(|o| o == w)
+            .filter(|_| is_day(at))
             .map(|i| i as u32 + 1)
             .or_else(|| {
                 let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
@@ -195,6 +205,11 @@ mod tests {
         assert_eq!(resolved("end of December").as_deref(), Some("2026-12-31"));
         assert_eq!(resolved("on the fourteenth").as_deref(), Some("2026-12-14"));
         assert_eq!(resolved("the 1st").as_deref(), Some("2027-01-01"), "the next first");
+        assert_eq!(resolved("the fourteenth at noon").as_deref(), Some("2026-12-14"));
+        assert_eq!(resolved("first thing"), None, "early, on no day said");
+        assert_eq!(resolved("first thing Friday").as_deref(), Some("2026-12-04"));
+        assert_eq!(resolved("March first").as_deref(), Some("2027-03-01"));
+        assert_eq!(resolved("first of March").as_deref(), Some("2027-03-01"));
         assert_eq!(resolved("the nineteenth of March").as_deref(), Some("2027-03-19"));
     }
 

@@ -1978,6 +1978,7 @@ pub static ENGLISH: Language = Language {
         this: "this",
         parts_of_day: &["morning", "afternoon", "evening"],
         tomorrow: "tomorrow",
+        the: "the",
         end: "end",
         of: "of",
         day: "day",

@@ -1,0 +1,608 @@
+//! A learned sentence scorer: how likely a sentence is to hand out or take on work, from its
+//! words and word pairs, the words of the sentences either side of it, whether its speaker is
+//! the one who talks most and whether someone else speaks next. A logistic regression over
+//! TF-IDF vectors (sub-linear term counts, smoothed inverse document frequency, each vector of
+//! unit length), trained with L-BFGS on an L2-regularised, class-balanced log loss.
+//!
+//! It finds work handed out without the cue words the rules look for ("Marta, the van on
+//! Thursday, first thing." "Fine."), which is where the rules generalise worst; it says nothing
+//! of owners or dates, which stay the rules' job (`actions`).
+//!
+//! Owns the features, the training and the scorer's text form. Shared with `build.rs`, which
+//! trains the scorer from the written meetings in `tests/fixtures` when the crate is built (so
+//! no learned weights are kept in git): it uses only the standard library, never does I/O and
+//! never reads a clock.
+
+use std::collections::HashMap;
+
+/// One sentence as the scorer sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceView<'a> {
+    pub text: &'a str,
+    /// The sentences just before and after it ("" at the meeting's ends).
+    pub before: &'a str,
+    pub after: &'a str,
+    /// Its speaker has said the most words of anyone so far.
+    pub speaker_talks_most: bool,
+    /// The next sentence is someone else's.
+    pub next_is_someone_else: bool,
+}
+
+/// How much the neighbours' words count against the sentence's own.
+const NEIGHBOUR_WEIGHT: f64 = 0.5;
+/// A word or word pair of the sentence itself must be in this many training sentences to count.
+const OWN_MIN_SENTENCES: usize = 2;
+/// A word of the neighbours must be in this many neighbouring sentences to count.
+const NEIGHBOUR_MIN_SENTENCES: usize = 3;
+/// The inverse regularisation strength (scikit-learn's `C`): larger fits the training more.
+pub const REGULARISATION_C: f64 = 4.0;
+const LBFGS_MEMORY: usize = 10;
+const LBFGS_MAX_ITERATIONS: usize = 2000;
+/// Training stops when no gradient component of the (per-sentence) loss is larger than this.
+const GRADIENT_TOLERANCE: f64 = 1e-5;
+
+/// The words of `text`, lower case: runs of letters, digits, '_' and inner apostrophes
+/// ("don't"); curly apostrophes read as straight ones.
+pub fn tokens(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase().replace('\u{2019}', "'");
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '\''))
+        .map(|run| run.trim_matches('\''))
+        .filter(|token| !token.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The terms a text is counted by: its words, and with `pairs` its adjacent word pairs too.
+fn terms(text: &str, pairs: bool) -> Vec<String> {
+    let words = tokens(text);
+    let mut terms = words.clone();
+    if pairs {
+        terms.extend(words.windows(2).map(|pair| format!("{} {}", pair[0], pair[1])));
+    }
+    terms
+}
+
+/// Terms with their inverse document frequencies, each term at its index.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Vocabulary {
+    index: HashMap<String, usize>,
+    idf: Vec<f64>,
+    pairs: bool,
+}
+
+impl Vocabulary {
+    /// The terms in at least `min_documents` of `documents`; idf = ln((1 + n) / (1 + df)) + 1.
+    pub fn fit<'a>(documents: impl IntoIterator<Item = &'a str>, pairs: bool, min_documents: usize) -> Self {
+        let mut frequency: HashMap<String, usize> = HashMap::new();
+        let mut count = 0usize;
+        for document in documents {
+            count += 1;
+            let mut seen = terms(document, pairs);
+            seen.sort_unstable();
+            seen.dedup();
+            for term in seen {
+                *frequency.entry(term).or_default() += 1;
+            }
+        }
+        let mut kept: Vec<(String, usize)> = frequency.into_iter().filter(|(_, df)| *df >= min_documents).collect();
+        kept.sort_unstable();
+        let mut vocabulary = Vocabulary {
+            pairs,
+            ..Vocabulary::default()
+        };
+        for (term, df) in kept {
+            vocabulary.index.insert(term, vocabulary.idf.len());
+            vocabulary.idf.push(((1 + count) as f64 / (1 + df) as f64).ln() + 1.0);
+        }
+        vocabulary
+    }
+
+    pub fn len(&self) -> usize {
+        self.idf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.idf.is_empty()
+    }
+
+    /// `text` as (index, value) pairs: (1 + ln count) × idf, scaled to unit length.
+    pub fn vector(&self, text: &str) -> Vec<(usize, f64)> {
+        let mut counts: HashMap<usize, u32> = HashMap::new();
+        for term in terms(text, self.pairs) {
+            if let Some(&at) = self.index.get(&term) {
+                *counts.entry(at).or_default() += 1;
+            }
+        }
+        let mut vector: Vec<(usize, f64)> = counts
+            .into_iter()
+            .map(|(at, count)| (at, (1.0 + f64::from(count).ln()) * self.idf[at]))
+            .collect();
+        vector.sort_unstable_by_key(|&(at, _)| at);
+        let length = vector.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
+        if length > 0.0 {
+            for (_, value) in &mut vector {
+                *value /= length;
+            }
+        }
+        vector
+    }
+
+    fn terms_by_index(&self) -> Vec<&str> {
+        let mut terms = vec![""; self.idf.len()];
+        for (term, &at) in &self.index {
+            terms[at] = term;
+        }
+        terms
+    }
+}
+
+/// The two vocabularies a sentence is read with and where each part of its vector lies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    own: Vocabulary,
+    beside: Vocabulary,
+}
+
+impl Features {
+    /// Fitted on the training sentences: their own words and pairs, and their neighbours' words.
+    pub fn fit(views: &[SentenceView<'_>]) -> Self {
+        Features {
+            own: Vocabulary::fit(views.iter().map(|v| v.text), true, OWN_MIN_SENTENCES),
+            beside: Vocabulary::fit(
+                views.iter().map(|v| v.before).chain(views.iter().map(|v| v.after)),
+                false,
+                NEIGHBOUR_MIN_SENTENCES,
+            ),
+        }
+    }
+
+    /// Own terms, then the sentence before's words, the sentence after's, then the two flags.
+    pub fn width(&self) -> usize {
+        self.own.len() + 2 * self.beside.len() + 2
+    }
+
+    pub fn vector(&self, view: &SentenceView<'_>) -> Vec<(usize, f64)> {
+        let mut vector = self.own.vector(view.text);
+        let before_at = self.own.len();
+        let after_at = before_at + self.beside.len();
+        let flags_at = after_at + self.beside.len();
+        vector.extend(
+            self.beside
+                .vector(view.before)
+                .into_iter()
+                .map(|(at, v)| (before_at + at, NEIGHBOUR_WEIGHT * v)),
+        );
+        vector.extend(
+            self.beside
+                .vector(view.after)
+                .into_iter()
+                .map(|(at, v)| (after_at + at, NEIGHBOUR_WEIGHT * v)),
+        );
+        if view.speaker_talks_most {
+            vector.push((flags_at, 1.0));
+        }
+        if view.next_is_someone_else {
+            vector.push((flags_at + 1, 1.0));
+        }
+        vector
+    }
+}
+
+/// A trained scorer: features, a weight for each and a bias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scorer {
+    features: Features,
+    weights: Vec<f64>,
+    bias: f64,
+}
+
+/// Why a scorer's text form could not be read (written by hand: this file is compiled into
+/// `build.rs` too, which has no `thiserror`).
+#[derive(Debug)]
+pub enum ReadError {
+    /// The line's number and what is wrong with it.
+    Line(usize, String),
+}
+
+impl std::error::Error for ReadError {}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Line(line, why) => write!(
+                f,
+                "the learned action-item scorer's line {line} is unreadable ({why}): rebuild the crate so build.rs trains it again"
+            ),
+        }
+    }
+}
+
+impl Scorer {
+    /// 0-1: how likely `view` is to hand out or take on work.
+    pub fn probability(&self, view: &SentenceView<'_>) -> f64 {
+        let z = self.bias
+            + self
+                .features
+                .vector(view)
+                .iter()
+                .map(|&(at, v)| self.weights[at] * v)
+                .sum::<f64>();
+        sigmoid(z)
+    }
+
+    /// One line per term: `own <idf> <weight> <term>`, `beside <idf> <before weight> <after
+    /// weight> <word>`, then `flags <talks most> <someone else next>` and `bias <b>`.
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        let own = self.features.own.terms_by_index();
+        for (at, term) in own.iter().enumerate() {
+            text += &format!("own {:e} {:e} {term}\n", self.features.own.idf[at], self.weights[at]);
+        }
+        let beside = self.features.beside.terms_by_index();
+        let (before_at, after_at) = (own.len(), own.len() + beside.len());
+        for (at, word) in beside.iter().enumerate() {
+            text += &format!(
+                "beside {:e} {:e} {:e} {word}\n",
+                self.features.beside.idf[at],
+                self.weights[before_at + at],
+                self.weights[after_at + at]
+            );
+        }
+        let flags_at = after_at + beside.len();
+        text += &format!(
+            "flags {:e} {:e}\nbias {:e}\n",
+            self.weights[flags_at],
+            self.weights[flags_at + 1],
+            self.bias
+        );
+        text
+    }
+
+    /// Reads what `to_text` wrote.
+    pub fn from_text(text: &str) -> Result<Scorer, ReadError> {
+        let (mut own, mut beside) = (Vocabulary::default(), Vocabulary::default());
+        own.pairs = true;
+        let (mut own_weights, mut before_weights, mut after_weights) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut flags, mut bias) = (None, None);
+        for (n, line) in text.lines().enumerate() {
+            let bad = |why: &str| ReadError::Line(n + 1, why.to_owned());
+            let number = |field: Option<&str>| -> Result<f64, ReadError> {
+                field
+                    .and_then(|f| f.parse::<f64>().ok())
+                    .ok_or_else(|| bad("a number is missing"))
+            };
+            let (kind, rest) = line.split_once(' ').ok_or_else(|| bad("no fields"))?;
+            match kind {
+                "own" => {
+                    let mut fields = rest.splitn(3, ' ');
+                    let (idf, weight) = (number(fields.next())?, number(fields.next())?);
+                    let term = fields.next().ok_or_else(|| bad("no term"))?;
+                    own.index.insert(term.to_owned(), own.idf.len());
+                    own.idf.push(idf);
+                    own_weights.push(weight);
+                }
+                "beside" => {
+                    let mut fields = rest.splitn(4, ' ');
+                    let idf = number(fields.next())?;
+                    let (before, after) = (number(fields.next())?, number(fields.next())?);
+                    let word = fields.next().ok_or_else(|| bad("no word"))?;
+                    beside.index.insert(word.to_owned(), beside.idf.len());
+                    beside.idf.push(idf);
+                    before_weights.push(before);
+                    after_weights.push(after);
+                }
+                "flags" => {
+                    let mut fields = rest.split(' ');
+                    flags = Some([number(fields.next())?, number(fields.next())?]);
+                }
+                "bias" => bias = Some(number(Some(rest))?),
+                _ => return Err(bad("unknown kind")),
+            }
+        }
+        let last = text.lines().count();
+        let flags = flags.ok_or_else(|| ReadError::Line(last, "no flags line".to_owned()))?;
+        let bias = bias.ok_or_else(|| ReadError::Line(last, "no bias line".to_owned()))?;
+        let mut weights = own_weights;
+        weights.extend(before_weights);
+        weights.extend(after_weights);
+        weights.extend(flags);
+        Ok(Scorer {
+            features: Features { own, beside },
+            weights,
+            bias,
+        })
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// log(1 + e^z) without overflow.
+fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
+    }
+}
+
+/// Training sentences as sparse rows, with labels and class-balancing weights.
+struct Examples {
+    rows: Vec<Vec<(usize, f64)>>,
+    /// +1 for work handed out, -1 otherwise.
+    signs: Vec<f64>,
+    weights: Vec<f64>,
+    width: usize,
+}
+
+impl Examples {
+    /// The mean weighted log loss plus |w|² / (2 C n), and its gradient (weights, then bias).
+    fn loss_and_gradient(&self, parameters: &[f64], c: f64) -> (f64, Vec<f64>) {
+        let n = self.rows.len() as f64;
+        let (w, b) = (&parameters[..self.width], parameters[self.width]);
+        let mut gradient = vec![0.0; self.width + 1];
+        let mut loss = 0.0;
+        for ((row, &sign), &weight) in self.rows.iter().zip(&self.signs).zip(&self.weights) {
+            let z = b + row.iter().map(|&(at, v)| w[at] * v).sum::<f64>();
+            loss += weight * softplus(-sign * z);
+            let slope = -weight * sign * sigmoid(-sign * z);
+            for &(at, v) in row {
+                gradient[at] += slope * v;
+            }
+            gradient[self.width] += slope;
+        }
+        let penalty = 1.0 / (c * n);
+        loss = loss / n + 0.5 * penalty * w.iter().map(|x| x * x).sum::<f64>();
+        for (g, x) in gradient.iter_mut().zip(w) {
+            *g = *g / n + penalty * x;
+        }
+        gradient[self.width] /= n;
+        (loss, gradient)
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// A scorer fitted to `views` and whether each is work handed out (`labels`), the classes
+/// weighted to count equally, with regularisation strength `c`.
+pub fn train(views: &[SentenceView<'_>], labels: &[bool], c: f64) -> Scorer {
+    assert_eq!(views.len(), labels.len(), "one label per sentence");
+    let features = Features::fit(views);
+    let positives = labels.iter().filter(|&&l| l).count().max(1) as f64;
+    let negatives = labels.iter().filter(|&&l| !l).count().max(1) as f64;
+    let n = labels.len() as f64;
+    let examples = Examples {
+        rows: views.iter().map(|v| features.vector(v)).collect(),
+        signs: labels.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect(),
+        weights: labels
+            .iter()
+            .map(|&l| {
+                if l {
+                    n / (2.0 * positives)
+                } else {
+                    n / (2.0 * negatives)
+                }
+            })
+            .collect(),
+        width: features.width(),
+    };
+    let parameters = lbfgs(vec![0.0; examples.width + 1], |p| examples.loss_and_gradient(p, c));
+    let bias = parameters[examples.width];
+    let mut weights = parameters;
+    weights.truncate(examples.width);
+    Scorer {
+        features,
+        weights,
+        bias,
+    }
+}
+
+/// Minimises a smooth convex function from `start` by limited-memory BFGS with a backtracking
+/// (Armijo) line search.
+fn lbfgs(start: Vec<f64>, objective: impl Fn(&[f64]) -> (f64, Vec<f64>)) -> Vec<f64> {
+    let mut x = start;
+    let (mut f, mut g) = objective(&x);
+    let mut history: Vec<(Vec<f64>, Vec<f64>, f64)> = Vec::new();
+    for _ in 0..LBFGS_MAX_ITERATIONS {
+        if g.iter().all(|v| v.abs() <= GRADIENT_TOLERANCE) {
+            break;
+        }
+        // The two-loop recursion: the direction -H g.
+        let mut q = g.clone();
+        let mut alphas = Vec::with_capacity(history.len());
+        for (s, y, rho) in history.iter().rev() {
+            let alpha = rho * dot(s, &q);
+            q.iter_mut().zip(y).for_each(|(q, y)| *q -= alpha * y);
+            alphas.push(alpha);
+        }
+        let scale = history
+            .last()
+            .map_or(1.0 / dot(&g, &g).sqrt().max(1.0), |(s, y, _)| dot(s, y) / dot(y, y));
+        q.iter_mut().for_each(|q| *q *= scale);
+        for ((s, y, rho), alpha) in history.iter().zip(alphas.iter().rev()) {
+            let beta = rho * dot(y, &q);
+            q.iter_mut().zip(s).for_each(|(q, s)| *q += (alpha - beta) * s);
+        }
+        let direction: Vec<f64> = q.iter().map(|v| -v).collect();
+        let slope = dot(&g, &direction);
+        if slope >= 0.0 {
+            history.clear();
+            continue;
+        }
+        let mut step = 1.0;
+        let (next, next_f, next_g) = loop {
+            let candidate: Vec<f64> = x.iter().zip(&direction).map(|(x, d)| x + step * d).collect();
+            let (cf, cg) = objective(&candidate);
+            if cf <= f + 1e-4 * step * slope || step < 1e-12 {
+                break (candidate, cf, cg);
+            }
+            step *= 0.5;
+        };
+        let s: Vec<f64> = next.iter().zip(&x).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = next_g.iter().zip(&g).map(|(a, b)| a - b).collect();
+        let sy = dot(&s, &y);
+        let settled = f - next_f <= f64::EPSILON * f.abs().max(1.0);
+        (x, f, g) = (next, next_f, next_g);
+        if settled {
+            break;
+        }
+        if sy > 1e-12 {
+            if history.len() == LBFGS_MEMORY {
+                history.remove(0);
+            }
+            history.push((s, y, 1.0 / sy));
+        }
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(text: &str) -> SentenceView<'_> {
+        SentenceView {
+            text,
+            before: "",
+            after: "",
+            speaker_talks_most: false,
+            next_is_someone_else: false,
+        }
+    }
+
+    #[test]
+    fn words_are_lower_case_runs_with_inner_apostrophes() {
+        assert_eq!(
+            tokens("Don’t 'forget' the Q3-report, Ana_B!"),
+            ["don't", "forget", "the", "q3", "report", "ana_b"]
+        );
+        assert!(tokens(" ... ' ").is_empty());
+    }
+
+    #[test]
+    fn vocabulary_keeps_terms_in_enough_documents_with_smoothed_idf() {
+        let vocabulary = Vocabulary::fit(["send the quote", "send it", "the end"], true, 2);
+        let mut kept: Vec<&str> = vocabulary.terms_by_index();
+        kept.sort_unstable();
+        assert_eq!(kept, ["send", "the"]);
+        let idf = ((1.0 + 3.0) / (1.0 + 2.0_f64)).ln() + 1.0;
+        assert!(vocabulary.idf.iter().all(|&v| (v - idf).abs() < 1e-12));
+        // Counted sub-linearly, then scaled to unit length.
+        let vector = vocabulary.vector("send send the");
+        let (send, the) = ((1.0 + 2.0_f64.ln()) * idf, idf);
+        let length = (send * send + the * the).sqrt();
+        let value = |term: &str| vector.iter().find(|(at, _)| *at == vocabulary.index[term]).unwrap().1;
+        assert!((value("send") - send / length).abs() < 1e-12);
+        assert!((value("the") - the / length).abs() < 1e-12);
+        assert!(vocabulary.vector("nothing known").is_empty());
+    }
+
+    #[test]
+    fn word_pairs_count_only_when_asked_for() {
+        let with_pairs = Vocabulary::fit(["send the quote", "send the van"], true, 2);
+        let without = Vocabulary::fit(["send the quote", "send the van"], false, 2);
+        assert!(with_pairs.index.contains_key("send the"));
+        assert!(!without.index.contains_key("send the"));
+    }
+
+    fn toy_set() -> (Vec<SentenceView<'static>>, Vec<bool>) {
+        let work = [
+            "Priya, send the quote by Friday.",
+            "Marta books the van for Thursday.",
+            "Send the quote to Marta tomorrow.",
+            "Priya books the hall by Monday.",
+        ];
+        let talk = [
+            "The weather was lovely last week.",
+            "We had a lovely time at the hall.",
+            "Last week the van was lovely.",
+            "The quote was a lovely surprise last week.",
+        ];
+        let views = work.iter().chain(&talk).map(|t| view(t)).collect();
+        let labels = work.iter().map(|_| true).chain(talk.iter().map(|_| false)).collect();
+        (views, labels)
+    }
+
+    #[test]
+    fn training_separates_work_from_talk_and_reaches_the_optimum() {
+        let (views, labels) = toy_set();
+        let scorer = train(&views, &labels, REGULARISATION_C);
+        for (v, &label) in views.iter().zip(&labels) {
+            assert_eq!(scorer.probability(v) > 0.5, label, "{}", v.text);
+        }
+        assert!(scorer.probability(&view("Tom, send the van by Friday.")) > 0.5);
+        assert!(scorer.probability(&view("Last week was lovely.")) < 0.5);
+        // At the minimum the gradient vanishes: the loss is strictly convex.
+        let features = &scorer.features;
+        let examples = Examples {
+            rows: views.iter().map(|v| features.vector(v)).collect(),
+            signs: labels.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect(),
+            weights: vec![1.0; views.len()],
+            width: features.width(),
+        };
+        let mut parameters = scorer.weights.clone();
+        parameters.push(scorer.bias);
+        let (_, gradient) = examples.loss_and_gradient(&parameters, REGULARISATION_C);
+        assert!(gradient.iter().all(|g| g.abs() < 1e-4), "{gradient:?}");
+    }
+
+    #[test]
+    fn the_gradient_is_the_loss_slope() {
+        let (views, labels) = toy_set();
+        let features = Features::fit(&views);
+        let examples = Examples {
+            rows: views.iter().map(|v| features.vector(v)).collect(),
+            signs: labels.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect(),
+            weights: vec![0.5, 1.5, 1.0, 1.0, 2.0, 1.0, 0.25, 1.0],
+            width: features.width(),
+        };
+        let parameters: Vec<f64> = (0..=examples.width).map(|i| (i as f64 * 0.37).sin()).collect();
+        let (_, gradient) = examples.loss_and_gradient(&parameters, 2.0);
+        for at in [0, examples.width / 2, examples.width] {
+            let h = 1e-6;
+            let mut up = parameters.clone();
+            up[at] += h;
+            let mut down = parameters.clone();
+            down[at] -= h;
+            let slope = (examples.loss_and_gradient(&up, 2.0).0 - examples.loss_and_gradient(&down, 2.0).0) / (2.0 * h);
+            assert!((slope - gradient[at]).abs() < 1e-6, "{at}: {slope} vs {}", gradient[at]);
+        }
+    }
+
+    #[test]
+    fn neighbours_and_flags_count() {
+        let mut views = Vec::new();
+        let mut labels = Vec::new();
+        for i in 0..6 {
+            let taken = i % 2 == 0;
+            views.push(SentenceView {
+                text: "the boxes",
+                before: "",
+                after: if taken { "sure will do" } else { "no idea" },
+                speaker_talks_most: taken,
+                next_is_someone_else: true,
+            });
+            labels.push(taken);
+        }
+        let scorer = train(&views, &labels, REGULARISATION_C);
+        assert!(scorer.probability(&views[0]) > 0.5);
+        assert!(scorer.probability(&views[1]) < 0.5);
+    }
+
+    #[test]
+    fn the_text_form_reads_back_the_same_scorer() {
+        let (views, labels) = toy_set();
+        let scorer = train(&views, &labels, REGULARISATION_C);
+        let read = Scorer::from_text(&scorer.to_text()).unwrap();
+        for v in &views {
+            assert!((read.probability(v) - scorer.probability(v)).abs() < 1e-12);
+        }
+        let error = Scorer::from_text("own 1.0 x send\n").unwrap_err().to_string();
+        assert!(error.contains("line 1") && error.contains("rebuild"), "{error}");
+        assert!(Scorer::from_text("own 1.0 0.5 send\n").is_err(), "no flags or bias");
+    }
+}
