@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """An experiment, not part of the product: would a small learned sentence scorer find action
 items and decisions in meetings nobody read better than the hand-written meaning rules do?
+(For action items it did; the product's scorer, built from it, is daemon/src/meaning/learned.rs,
+trained by daemon/build.rs. This script still serves to try other features or decisions.)
 
 Sentence level only. A sentence is labelled an action item (or a decision) when it is part of
 one in the truth file. A logistic regression over the sentence's words and word pairs (TF-IDF),
