@@ -121,62 +121,103 @@ fn libtorch_version(include: &Path) -> String {
 }
 
 /// Trains the action-item scorer on every written set not in `not-trained.txt` and writes its
-/// text form to `$OUT_DIR/action_item_scorer.txt`, which `meaning` includes.
+/// text form to `$OUT_DIR/action_item_scorer.txt`, which `meaning` includes. Reruns when a set's
+/// meetings or `not-trained.txt` change (a new set is named there before it is measured).
 fn train_action_item_scorer() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(WRITTEN_MEETINGS);
-    println!("cargo:rerun-if-changed={}", folder.display());
+    let list = folder.join(NOT_TRAINED);
+    println!("cargo:rerun-if-changed={}", list.display());
     println!("cargo:rerun-if-changed=src/meaning/learned.rs");
-    let not_trained = std::fs::read_to_string(folder.join(NOT_TRAINED)).unwrap_or_else(|e| {
+    let not_trained = std::fs::read_to_string(&list).unwrap_or_else(|e| {
         panic!(
             "cannot read {}: {e}; the written meetings train the action-item scorer: build from a whole checkout",
-            folder.join(NOT_TRAINED).display()
+            list.display()
         )
     });
+    let sets: Vec<PathBuf> = sorted_entries(&folder)
+        .into_iter()
+        .filter(|path| path.is_dir() && file_name(path).starts_with("written-"))
+        .collect();
     let held_out: Vec<&str> = not_trained
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .collect();
+    if let Some(unknown) = held_out
+        .iter()
+        .find(|name| !sets.iter().any(|set| file_name(set) == **name))
+    {
+        panic!(
+            "{} names {unknown:?}, which is no set in {}: correct the name, or a set meant to be kept out is trained on",
+            list.display(),
+            folder.display()
+        );
+    }
     let mut sentences = Vec::new();
-    for set in sorted_entries(&folder) {
-        let name = set.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        if !name.starts_with("written-") || held_out.contains(&name.as_str()) {
-            continue;
-        }
-        for file in sorted_entries(&set.join("meetings")) {
-            let path = file.to_string_lossy();
-            if path.ends_with(".json") && !path.ends_with(".transcript.json") {
+    for set in sets.iter().filter(|set| !held_out.contains(&file_name(set))) {
+        let meetings = set.join("meetings");
+        println!("cargo:rerun-if-changed={}", meetings.display());
+        for file in sorted_entries(&meetings) {
+            let name = file_name(&file);
+            if name.ends_with(".json") && !name.ends_with(".transcript.json") {
                 sentences.extend(labelled_sentences(&file));
             }
         }
     }
+    let views: Vec<learned::SentenceView<'_>> = sentences.iter().map(TruthSentence::view).collect();
+    let labels: Vec<bool> = sentences.iter().map(|s| s.work).collect();
     assert!(
-        sentences.iter().any(|s| s.work) && sentences.iter().any(|s| !s.work),
+        labels.iter().any(|&l| l) && labels.iter().any(|&l| !l),
         "the written meetings in {} hold no labelled action items: the action-item scorer cannot be trained",
         folder.display()
     );
-    let views: Vec<learned::SentenceView<'_>> = sentences.iter().map(TruthSentence::view).collect();
-    let labels: Vec<bool> = sentences.iter().map(|s| s.work).collect();
-    let scorer = learned::train(&views, &labels, learned::REGULARISATION_C);
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(out.join("action_item_scorer.txt"), scorer.to_text()).expect("OUT_DIR is writable");
+    let (scorer, convergence) = learned::train(&views, &labels);
+    assert!(
+        convergence.converged,
+        "training the action-item scorer stopped short of its optimum ({convergence:?}): \
+         look at what changed in {} or in src/meaning/learned.rs",
+        folder.display()
+    );
+    let text = scorer.to_text();
+    if let Err(e) = learned::Scorer::from_text(&text) {
+        panic!("the trained action-item scorer does not read back ({e}): src/meaning/learned.rs has a bug");
+    }
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts"));
+    let written = out.join("action_item_scorer.txt");
+    std::fs::write(&written, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", written.display()));
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or_default()
 }
 
 fn sorted_entries(folder: &Path) -> Vec<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", folder.display()))
-        .map(|entry| entry.expect("a readable folder entry").path())
+    let listing = std::fs::read_dir(folder).unwrap_or_else(|e| {
+        panic!(
+            "cannot list {}: {e}; every written set needs its meetings/ folder",
+            folder.display()
+        )
+    });
+    let mut entries: Vec<PathBuf> = listing
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|e| panic!("cannot read an entry of {}: {e}", folder.display()))
+                .path()
+        })
         .collect();
     entries.sort();
     entries
 }
+
+/// How many turns after an item's own a sentence may be part of it (the replies that take it on
+/// or give its date); a sentence farther away that happens to match its text is not.
+const LABEL_TURNS_AFTER: usize = 3;
 
 /// A sentence of a written meeting, its neighbours, and whether it is part of an action item.
 struct TruthSentence {
     text: String,
     before: String,
     after: String,
-    speaker_talks_most: bool,
     next_is_someone_else: bool,
     work: bool,
 }
@@ -187,57 +228,91 @@ impl TruthSentence {
             text: &self.text,
             before: &self.before,
             after: &self.after,
-            speaker_talks_most: self.speaker_talks_most,
             next_is_someone_else: self.next_is_someone_else,
         }
     }
 }
 
+/// A turn's text cut after each '.', '?' or '!' that a space follows (for the sets whose turns
+/// give no `sentences`).
+fn split_sentences(text: &str) -> Vec<String> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        let ends = matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_some_and(|(_, next)| next.is_whitespace());
+        if ends {
+            sentences.push(text[start..at + c.len_utf8()].trim().to_owned());
+            start = at + c.len_utf8();
+        }
+    }
+    sentences.push(text[start..].trim().to_owned());
+    sentences.retain(|s| !s.is_empty());
+    sentences
+}
+
 /// The sentences of one ground-truth file (`turns`, each with `sentences` or a `text`), each
-/// labelled by whether its opening is inside an action item's text (or the item's inside it).
+/// labelled by whether it is part of an action item: its opening inside the item's text (or
+/// the item's inside it), said in the item's turn or the few after.
 fn labelled_sentences(path: &Path) -> Vec<TruthSentence> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let truth: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+    let truth: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not JSON ({e}): correct or remove the file", path.display()));
     let field = |value: &serde_json::Value, name: &str| value[name].as_str().unwrap_or_default().trim().to_owned();
-    let turns = truth["turns"].as_array().cloned().unwrap_or_default();
-    let items: Vec<String> = truth["action_items"]
+    let Some(turns) = truth["turns"].as_array() else {
+        panic!(
+            "{} has no `turns`: a written meeting's truth needs them",
+            path.display()
+        );
+    };
+    let items: Vec<(String, Option<usize>)> = truth["action_items"]
         .as_array()
         .map(|items| {
             items
                 .iter()
-                .map(|item| field(item, "text"))
-                .filter(|t| !t.is_empty())
+                .map(|item| (field(item, "text"), item["turn_index"].as_u64().map(|t| t as usize)))
+                .filter(|(text, _)| !text.is_empty())
                 .collect()
         })
         .unwrap_or_default();
-    let mut said: Vec<(String, String)> = Vec::new();
-    let mut words: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for turn in &turns {
+    // (turn index, speaker, sentence)
+    let mut said: Vec<(usize, String, String)> = Vec::new();
+    for (turn_index, turn) in turns.iter().enumerate() {
         let speaker = field(turn, "speaker");
-        *words.entry(speaker.clone()).or_default() += field(turn, "text").split_whitespace().count();
-        match turn["sentences"].as_array().filter(|s| !s.is_empty()) {
-            Some(sentences) => said.extend(sentences.iter().map(|s| (speaker.clone(), field(s, "text")))),
-            None => said.push((speaker, field(turn, "text"))),
-        }
+        let sentences = match turn["sentences"].as_array().filter(|s| !s.is_empty()) {
+            Some(sentences) => sentences.iter().map(|s| field(s, "text")).collect(),
+            None => split_sentences(&field(turn, "text")),
+        };
+        said.extend(
+            sentences
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| (turn_index, speaker.clone(), s)),
+        );
     }
-    said.retain(|(_, text)| !text.is_empty());
-    let most = words.values().copied().max().unwrap_or(0);
     let key = |text: &str| text.chars().take(SENTENCE_KEY_CHARS).collect::<String>();
-    (0..said.len())
+    let labelled: Vec<TruthSentence> = (0..said.len())
         .map(|at| {
-            let (speaker, text) = &said[at];
+            let (turn, speaker, text) = &said[at];
             let after = said.get(at + 1);
             TruthSentence {
                 text: text.clone(),
-                before: if at > 0 { said[at - 1].1.clone() } else { String::new() },
-                after: after.map(|(_, t)| t.clone()).unwrap_or_default(),
-                speaker_talks_most: words[speaker] == most,
-                next_is_someone_else: after.is_some_and(|(s, _)| s != speaker),
-                work: items
-                    .iter()
-                    .any(|item| item.contains(&key(text)) || text.contains(&key(item))),
+                before: if at > 0 { said[at - 1].2.clone() } else { String::new() },
+                after: after.map(|(_, _, t)| t.clone()).unwrap_or_default(),
+                next_is_someone_else: after.is_some_and(|(_, s, _)| s != speaker),
+                work: items.iter().any(|(item, item_turn)| {
+                    // Some sets count turns from one: a turn before the one given is near too.
+                    let near = item_turn.is_none_or(|t| (t.saturating_sub(1)..=t + LABEL_TURNS_AFTER).contains(turn));
+                    near && (item.contains(&key(text)) || text.contains(&key(item)))
+                }),
             }
         })
-        .collect()
+        .collect();
+    if !items.is_empty() && !labelled.iter().any(|s| s.work) {
+        panic!(
+            "{}: none of its action items' texts is found in its turns: correct the items' `text` or `turn_index`",
+            path.display()
+        );
+    }
+    labelled
 }

@@ -113,24 +113,32 @@ pub fn resolve(due: &str, today: i64, language: &Language) -> Option<i64> {
         }
     }
     // A spelled ordinal is a day after "the" or a month, before "of" or a month, or last ("the
-    // fourteenth at noon", "March first", "first of May", "by the fourteenth"); not "first
-    // thing", which names no day.
+    // fourteenth at noon", "March first", "first of May", "by the fourteenth"), with no thing
+    // after it: not "first thing" or "the first week of March", which name no day.
     let is_day = |at: usize| {
         let before = at.checked_sub(1).map(|b| words[b]);
         let after = words.get(at + 1).copied();
-        before.is_some_and(|b| b == w.the || language.months.contains(&b))
-            || after.is_none_or(|a| a == w.of || language.months.contains(&a))
+        let a_thing_follows = after.is_some_and(|a| {
+            a != w.of
+                && a.chars().all(char::is_alphabetic)
+                && !language.months.contains(&a)
+                && !language.weekdays.contains(&a)
+                && !w.day_followers.contains(&a)
+        });
+        let placed = before.is_some_and(|b| b == w.the || language.months.contains(&b))
+            || after.is_none_or(|a| a == w.of || language.months.contains(&a));
+        placed && !a_thing_follows
     };
-    let day_of_month = words.iter().enumerate().find_map(|(at, w)| {
+    let day_of_month = words.iter().enumerate().find_map(|(at, word)| {
         language
             .ordinals
             .iter()
-            .position(|o| o == w)
+            .position(|o| o == word)
             .filter(|_| is_day(at))
             .map(|i| i as u32 + 1)
             .or_else(|| {
-                let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
-                (digits.len() < w.len() || words.len() > 1)
+                let digits = word.trim_end_matches(|c: char| c.is_alphabetic());
+                (digits.len() < word.len() || words.len() > 1)
                     .then(|| digits.parse::<u32>().ok())
                     .flatten()
                     .filter(|d| (1..=31).contains(d))
@@ -210,6 +218,7 @@ mod tests {
         assert_eq!(resolved("first thing Friday").as_deref(), Some("2026-12-04"));
         assert_eq!(resolved("March first").as_deref(), Some("2027-03-01"));
         assert_eq!(resolved("first of March").as_deref(), Some("2027-03-01"));
+        assert_eq!(resolved("the first week of March"), None, "a week, not a day");
         assert_eq!(resolved("the nineteenth of March").as_deref(), Some("2027-03-19"));
     }
 

@@ -1979,6 +1979,9 @@ pub static ENGLISH: Language = Language {
         parts_of_day: &["morning", "afternoon", "evening"],
         tomorrow: "tomorrow",
         the: "the",
+        day_followers: &[
+            "at", "by", "before", "after", "in", "or", "and", "then", "latest", "ideally", "please",
+        ],
         end: "end",
         of: "of",
         day: "day",

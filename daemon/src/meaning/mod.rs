@@ -1,8 +1,10 @@
 //! The meaning rules: what a meeting's final, speaker-attributed transcripts say about
 //! questions, action items, decisions, topics and talk time, with the segments each finding
 //! came from. Pure functions over `text::Utterance`s and a cue table per language
-//! (`english`); the same code runs live in the meeting stage (`Tracker`, which hands on only
-//! what is new or changed) and offline in `roomscribe analyze`.
+//! (`english`), plus, for action items, a learned sentence scorer (`learned`) that `build.rs`
+//! trains from the written meetings and this module compiles in; the same code runs live in
+//! the meeting stage (`Tracker`, which hands on only what is new or changed) and offline in
+//! `roomscribe analyze`.
 //!
 //! Never does I/O and never reads a clock: the meeting's date comes in as a value.
 
@@ -525,6 +527,9 @@ pub struct DateWords {
     pub tomorrow: &'static str,
     /// The article before a day of the month ("the fourteenth").
     pub the: &'static str,
+    /// Words that may follow a day of the month said as a word ("the fourteenth at noon"); any
+    /// other word makes the ordinal part of a thing ("the first week", "first thing").
+    pub day_followers: &'static [&'static str],
     /// "end of the week": `end`, and `of` before `day`.
     pub end: &'static str,
     pub of: &'static str,
@@ -927,7 +932,9 @@ pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> Meet
 /// Questions, action items and decisions, in the order they were said.
 fn discrete_findings(sentences: &[text::Sentence], cues: &Cues, context: &Context) -> Vec<Finding> {
     let mut findings = questions::find(sentences, cues);
-    let rules_items = actions::find(sentences, cues, context.meeting_day);
+    let mut rules_items = actions::find(sentences, cues, context.meeting_day);
+    // A sentence the rules found too weakly to keep is the scorer's to judge.
+    rules_items.retain(|f| confidence(&f.body) >= context.min_confidence);
     if let Some(scorer) = &cues.action_item_scorer {
         findings.extend(actions::scored_items(
             sentences,
