@@ -18,12 +18,12 @@ use std::path::{Path, PathBuf};
 #[path = "src/meaning/learned.rs"]
 #[allow(dead_code)] // The crate scores with what is trained here; the build only trains.
 mod learned;
+#[path = "src/meaning/training.rs"]
+mod training;
 
 /// The written meetings (from the daemon's folder) and the file naming the sets kept out.
 const WRITTEN_MEETINGS: &str = "../tests/fixtures/written-meetings";
 const NOT_TRAINED: &str = "not-trained.txt";
-/// How much of a sentence identifies it inside an item's text (an item's text joins sentences).
-const SENTENCE_KEY_CHARS: usize = 40;
 
 /// The run-time search path to embed; unset means the library folder torch-sys linked.
 const RPATH_VAR: &str = "ROOMSCRIBE_LIBTORCH_RPATH";
@@ -128,6 +128,7 @@ fn train_action_item_scorer() {
     let list = folder.join(NOT_TRAINED);
     println!("cargo:rerun-if-changed={}", list.display());
     println!("cargo:rerun-if-changed=src/meaning/learned.rs");
+    println!("cargo:rerun-if-changed=src/meaning/training.rs");
     let not_trained = std::fs::read_to_string(&list).unwrap_or_else(|e| {
         panic!(
             "cannot read {}: {e}; the written meetings train the action-item scorer: build from a whole checkout",
@@ -164,7 +165,7 @@ fn train_action_item_scorer() {
             }
         }
     }
-    let views: Vec<learned::SentenceView<'_>> = sentences.iter().map(TruthSentence::view).collect();
+    let views: Vec<learned::SentenceView<'_>> = sentences.iter().map(training::TruthSentence::view).collect();
     let labels: Vec<bool> = sentences.iter().map(|s| s.work).collect();
     assert!(
         labels.iter().any(|&l| l) && labels.iter().any(|&l| !l),
@@ -209,110 +210,11 @@ fn sorted_entries(folder: &Path) -> Vec<PathBuf> {
     entries
 }
 
-/// How many turns after an item's own a sentence may be part of it (the replies that take it on
-/// or give its date); a sentence farther away that happens to match its text is not.
-const LABEL_TURNS_AFTER: usize = 3;
-
-/// A sentence of a written meeting, its neighbours, and whether it is part of an action item.
-struct TruthSentence {
-    text: String,
-    before: String,
-    after: String,
-    next_is_someone_else: bool,
-    work: bool,
-}
-
-impl TruthSentence {
-    fn view(&self) -> learned::SentenceView<'_> {
-        learned::SentenceView {
-            text: &self.text,
-            before: &self.before,
-            after: &self.after,
-            next_is_someone_else: self.next_is_someone_else,
-        }
-    }
-}
-
-/// A turn's text cut after each '.', '?' or '!' that a space follows (for the sets whose turns
-/// give no `sentences`).
-fn split_sentences(text: &str) -> Vec<String> {
-    let mut sentences = Vec::new();
-    let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(at, c)) in chars.iter().enumerate() {
-        let ends = matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_some_and(|(_, next)| next.is_whitespace());
-        if ends {
-            sentences.push(text[start..at + c.len_utf8()].trim().to_owned());
-            start = at + c.len_utf8();
-        }
-    }
-    sentences.push(text[start..].trim().to_owned());
-    sentences.retain(|s| !s.is_empty());
-    sentences
-}
-
-/// The sentences of one ground-truth file (`turns`, each with `sentences` or a `text`), each
-/// labelled by whether it is part of an action item: its opening inside the item's text (or
-/// the item's inside it), said in the item's turn or the few after.
-fn labelled_sentences(path: &Path) -> Vec<TruthSentence> {
+/// The labelled sentences of one ground-truth file (see `training`).
+fn labelled_sentences(path: &Path) -> Vec<training::TruthSentence> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let truth: serde_json::Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not JSON ({e}): correct or remove the file", path.display()));
-    let field = |value: &serde_json::Value, name: &str| value[name].as_str().unwrap_or_default().trim().to_owned();
-    let Some(turns) = truth["turns"].as_array() else {
-        panic!(
-            "{} has no `turns`: a written meeting's truth needs them",
-            path.display()
-        );
-    };
-    let items: Vec<(String, Option<usize>)> = truth["action_items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|item| (field(item, "text"), item["turn_index"].as_u64().map(|t| t as usize)))
-                .filter(|(text, _)| !text.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    // (turn index, speaker, sentence)
-    let mut said: Vec<(usize, String, String)> = Vec::new();
-    for (turn_index, turn) in turns.iter().enumerate() {
-        let speaker = field(turn, "speaker");
-        let sentences = match turn["sentences"].as_array().filter(|s| !s.is_empty()) {
-            Some(sentences) => sentences.iter().map(|s| field(s, "text")).collect(),
-            None => split_sentences(&field(turn, "text")),
-        };
-        said.extend(
-            sentences
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .map(|s| (turn_index, speaker.clone(), s)),
-        );
-    }
-    let key = |text: &str| text.chars().take(SENTENCE_KEY_CHARS).collect::<String>();
-    let labelled: Vec<TruthSentence> = (0..said.len())
-        .map(|at| {
-            let (turn, speaker, text) = &said[at];
-            let after = said.get(at + 1);
-            TruthSentence {
-                text: text.clone(),
-                before: if at > 0 { said[at - 1].2.clone() } else { String::new() },
-                after: after.map(|(_, _, t)| t.clone()).unwrap_or_default(),
-                next_is_someone_else: after.is_some_and(|(_, s, _)| s != speaker),
-                work: items.iter().any(|(item, item_turn)| {
-                    // Some sets count turns from one: a turn before the one given is near too.
-                    let near = item_turn.is_none_or(|t| (t.saturating_sub(1)..=t + LABEL_TURNS_AFTER).contains(turn));
-                    near && (item.contains(&key(text)) || text.contains(&key(item)))
-                }),
-            }
-        })
-        .collect();
-    if !items.is_empty() && !labelled.iter().any(|s| s.work) {
-        panic!(
-            "{}: none of its action items' texts is found in its turns: correct the items' `text` or `turn_index`",
-            path.display()
-        );
-    }
-    labelled
+    training::labelled_sentences(&truth)
+        .unwrap_or_else(|e| panic!("{} cannot train the action-item scorer: {e}", path.display()))
 }

@@ -19,6 +19,7 @@ pub mod questions;
 pub mod render;
 pub mod talk;
 pub mod text;
+pub mod training;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

@@ -1,0 +1,190 @@
+//! What the learned action-item scorer (`learned`) is trained on: the sentences of a written
+//! meeting's ground truth (`tests/fixtures/written-meetings`), each with its neighbours and
+//! whether it is part of an action item. `build.rs` compiles this file too and does the
+//! reading; this only looks at parsed JSON. Never does I/O.
+
+use super::learned::SentenceView;
+
+/// How much of a sentence identifies it inside an item's text (an item's text joins sentences).
+const SENTENCE_KEY_CHARS: usize = 40;
+/// How many turns after an item's own a sentence may be part of it (the replies that take it on
+/// or give its date); a sentence farther away that happens to match its text is not.
+const LABEL_TURNS_AFTER: usize = 3;
+
+/// A sentence of a written meeting, its neighbours, and whether it is part of an action item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TruthSentence {
+    pub text: String,
+    pub before: String,
+    pub after: String,
+    pub next_is_someone_else: bool,
+    pub work: bool,
+}
+
+impl TruthSentence {
+    pub fn view(&self) -> SentenceView<'_> {
+        SentenceView {
+            text: &self.text,
+            before: &self.before,
+            after: &self.after,
+            next_is_someone_else: self.next_is_someone_else,
+        }
+    }
+}
+
+/// Why a ground-truth file cannot train the scorer (written by hand: `build.rs` has no
+/// `thiserror`).
+#[derive(Debug, PartialEq)]
+pub enum TruthError {
+    NoTurns,
+    ItemsNotInTurns,
+}
+
+impl std::error::Error for TruthError {}
+
+impl std::fmt::Display for TruthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TruthError::NoTurns => "it has no `turns`: a written meeting's truth needs them",
+            TruthError::ItemsNotInTurns => {
+                "none of its action items' texts is found in its turns: correct the items' `text` or `turn_index`"
+            }
+        })
+    }
+}
+
+/// A turn's text cut after each '.', '?' or '!' that a space follows (for the sets whose turns
+/// give no `sentences`).
+pub fn split_sentences(text: &str) -> Vec<String> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let ends = matches!(c, '.' | '?' | '!') && chars.peek().is_some_and(|(_, next)| next.is_whitespace());
+        if ends {
+            sentences.push(text[start..at + c.len_utf8()].trim().to_owned());
+            start = at + c.len_utf8();
+        }
+    }
+    sentences.push(text[start..].trim().to_owned());
+    sentences.retain(|s| !s.is_empty());
+    sentences
+}
+
+/// The sentences of one ground-truth meeting (`turns`, each with `sentences` or a `text`), each
+/// labelled by whether it is part of an action item: its opening inside the item's text (or the
+/// item's inside it), said in the item's turn (`turn_index`, or the turn before: some sets
+/// count from one) or the few after.
+pub fn labelled_sentences(truth: &serde_json::Value) -> Result<Vec<TruthSentence>, TruthError> {
+    let field = |value: &serde_json::Value, name: &str| value[name].as_str().unwrap_or_default().trim().to_owned();
+    let turns = truth["turns"].as_array().ok_or(TruthError::NoTurns)?;
+    let items: Vec<(String, Option<usize>)> = truth["action_items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| (field(item, "text"), item["turn_index"].as_u64().map(|t| t as usize)))
+                .filter(|(text, _)| !text.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    // (turn index, speaker, sentence)
+    let mut said: Vec<(usize, String, String)> = Vec::new();
+    for (turn_index, turn) in turns.iter().enumerate() {
+        let speaker = field(turn, "speaker");
+        let sentences = match turn["sentences"].as_array().filter(|s| !s.is_empty()) {
+            Some(sentences) => sentences.iter().map(|s| field(s, "text")).collect(),
+            None => split_sentences(&field(turn, "text")),
+        };
+        said.extend(
+            sentences
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| (turn_index, speaker.clone(), s)),
+        );
+    }
+    let key = |text: &str| text.chars().take(SENTENCE_KEY_CHARS).collect::<String>();
+    let labelled: Vec<TruthSentence> = (0..said.len())
+        .map(|at| {
+            let (turn, speaker, text) = &said[at];
+            let after = said.get(at + 1);
+            TruthSentence {
+                text: text.clone(),
+                before: at.checked_sub(1).map(|b| said[b].2.clone()).unwrap_or_default(),
+                after: after.map(|(_, _, t)| t.clone()).unwrap_or_default(),
+                next_is_someone_else: after.is_some_and(|(_, s, _)| s != speaker),
+                work: items.iter().any(|(item, item_turn)| {
+                    let near = item_turn.is_none_or(|t| (t.saturating_sub(1)..=t + LABEL_TURNS_AFTER).contains(turn));
+                    near && (item.contains(&key(text)) || text.contains(&key(item)))
+                }),
+            }
+        })
+        .collect();
+    if !items.is_empty() && !labelled.iter().any(|s| s.work) {
+        return Err(TruthError::ItemsNotInTurns);
+    }
+    Ok(labelled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turns_without_sentences_are_cut_where_a_sentence_ends() {
+        assert_eq!(
+            split_sentences("Right. Marta, the van? Yes! 3.5 tonnes."),
+            ["Right.", "Marta, the van?", "Yes!", "3.5 tonnes."]
+        );
+        assert!(split_sentences("  ").is_empty());
+    }
+
+    fn truth(items: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({
+            "turns": [
+                {"speaker": "S1", "text": "Okay. Marta, the van on Thursday.",
+                 "sentences": [{"text": "Okay."}, {"text": "Marta, the van on Thursday."}]},
+                {"speaker": "S2", "text": "Fine, I'll take it."},
+                {"speaker": "S1", "text": "Good."},
+                {"speaker": "S3", "text": "Lovely weather."},
+                {"speaker": "S1", "text": "Right."},
+                {"speaker": "S2", "text": "Okay. That's all."}
+            ],
+            "action_items": items
+        })
+    }
+
+    #[test]
+    fn an_items_sentences_are_work_near_its_turn_only() {
+        let items = serde_json::json!([
+            {"text": "Marta, the van on Thursday. Fine, I'll take it.", "turn_index": 0},
+            {"text": "Okay.", "turn_index": 0}
+        ]);
+        let sentences = labelled_sentences(&truth(items)).unwrap();
+        let work: Vec<&str> = sentences.iter().filter(|s| s.work).map(|s| s.text.as_str()).collect();
+        // The stray "Okay." of the last turn matches an item's text but is far from it.
+        assert_eq!(work, ["Okay.", "Marta, the van on Thursday.", "Fine, I'll take it."]);
+        let van = &sentences[1];
+        assert_eq!(
+            (van.before.as_str(), van.after.as_str()),
+            ("Okay.", "Fine, I'll take it.")
+        );
+        assert!(van.next_is_someone_else);
+        assert!(!sentences[0].next_is_someone_else, "the same speaker goes on");
+        assert_eq!(sentences.last().unwrap().after, "");
+    }
+
+    #[test]
+    fn truth_that_cannot_train_says_why() {
+        assert_eq!(
+            labelled_sentences(&serde_json::json!({"action_items": []})),
+            Err(TruthError::NoTurns)
+        );
+        let items = serde_json::json!([{"text": "Somebody books the hall.", "turn_index": 2}]);
+        assert_eq!(labelled_sentences(&truth(items)), Err(TruthError::ItemsNotInTurns));
+        assert!(labelled_sentences(&truth(serde_json::json!([])))
+            .unwrap()
+            .iter()
+            .all(|s| !s.work));
+    }
+}
