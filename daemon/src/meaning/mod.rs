@@ -1306,6 +1306,78 @@ mod tests {
     }
 
     #[test]
+    fn work_the_learned_scorer_finds_is_handed_on_live_once_as_offline() {
+        // A scorer, in an English table of its own, that knows "Tom, the crates and the hall."
+        // is work whatever follows, and "Marta, the van." unless she says no: live, that one
+        // must wait for her reply.
+        let examples = [
+            ("Tom, the crates and the hall.", "Okay.", true),
+            ("Tom, the crates and the hall.", "", true),
+            ("Marta, the van.", "", true),
+            ("Marta, the van.", "No, sorry.", false),
+            ("It was lovely last week.", "Okay.", false),
+            ("The weather was lovely.", "", false),
+        ];
+        // Said many times over, so that the scorer is sure enough to pass the product's bar.
+        let many = || examples.iter().cycle().take(50 * examples.len());
+        let views: Vec<learned::SentenceView<'_>> = many()
+            .map(|&(text, after, _)| learned::SentenceView {
+                text,
+                before: "",
+                after,
+                next_is_someone_else: !after.is_empty(),
+            })
+            .collect();
+        let labels: Vec<bool> = many().map(|&(_, _, work)| work).collect();
+        let scorer = learned::train(&views, &labels).0.to_text();
+        let cues: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, Some(&scorer))));
+        let context = context();
+        let lines = [
+            ("Ana", "It was lovely last week, the weather was lovely."),
+            ("Ana", "Marta, the van."),
+            ("Marta", "No, sorry."),
+            ("Lee", "The weather was lovely."),
+            ("Ana", "Tom, the crates and the hall."),
+            ("Tom", "Okay."),
+        ];
+        let utterances: Vec<Utterance> = (0..120u64)
+            .map(|i| {
+                let (who, text) = lines[i as usize % lines.len()];
+                Utterance {
+                    seq: i,
+                    start: i as f64 * 5.0,
+                    end: i as f64 * 5.0 + 4.0,
+                    speaker: Some(who.into()),
+                    text: text.into(),
+                }
+            })
+            .collect();
+        let mut tracker = Tracker::new(cues, context);
+        let mut handed_on: Vec<Finding> = Vec::new();
+        for utterance in utterances.iter().cloned() {
+            handed_on.extend(tracker.add(utterance));
+        }
+        let offline = analyse(&utterances, cues, &context);
+        let said = |f: &Finding, words: &str| matches!(&f.body, FindingBody::ActionItem(a) if a.text.contains(words));
+        let crates = offline.action_items.iter().filter(|f| said(f, "the crates")).count();
+        assert_eq!(crates, 120 / lines.len(), "each hand-out is found offline");
+        assert!(!offline.action_items.iter().any(|f| said(f, "the van")), "turned down");
+        let live: Vec<&Finding> = handed_on
+            .iter()
+            .filter(|f| matches!(f.body, FindingBody::ActionItem(_)))
+            .collect();
+        let mut live_ids: Vec<&str> = live.iter().map(|f| f.id.as_str()).collect();
+        let mut offline_ids: Vec<&str> = offline.action_items.iter().map(|f| f.id.as_str()).collect();
+        live_ids.sort_unstable();
+        offline_ids.sort_unstable();
+        assert_eq!(live_ids, offline_ids, "live and offline find the same work, each once");
+        assert!(
+            live.iter().all(|f| f.revision == 1),
+            "a nudged score hands nothing on again"
+        );
+    }
+
+    #[test]
     fn the_tracker_hands_on_new_findings_once_and_changed_ones_with_a_higher_revision() {
         let context = context();
         let mut tracker = Tracker::new(cues("en").unwrap(), context);
