@@ -121,12 +121,13 @@ fn libtorch_version(include: &Path) -> String {
 }
 
 /// Trains the action-item scorer on every written set not in `not-trained.txt` and writes its
-/// text form to `$OUT_DIR/action_item_scorer.txt`, which `meaning` includes. Reruns when a set's
-/// meetings or `not-trained.txt` change (a new set is named there before it is measured).
+/// text form to `$OUT_DIR/action_item_scorer.txt`, which `meaning` includes. Reruns when
+/// anything in the written meetings' folder changes.
 fn train_action_item_scorer() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(WRITTEN_MEETINGS);
     let list = folder.join(NOT_TRAINED);
-    println!("cargo:rerun-if-changed={}", list.display());
+    // The whole folder (cargo scans it): a set added, renamed or edited retrains the scorer.
+    println!("cargo:rerun-if-changed={}", folder.display());
     println!("cargo:rerun-if-changed=src/meaning/learned.rs");
     println!("cargo:rerun-if-changed=src/meaning/training.rs");
     let not_trained = std::fs::read_to_string(&list).unwrap_or_else(|e| {
@@ -156,9 +157,7 @@ fn train_action_item_scorer() {
     }
     let mut sentences = Vec::new();
     for set in sets.iter().filter(|set| !held_out.contains(&file_name(set))) {
-        let meetings = set.join("meetings");
-        println!("cargo:rerun-if-changed={}", meetings.display());
-        for file in sorted_entries(&meetings) {
+        for file in sorted_entries(&set.join("meetings")) {
             let name = file_name(&file);
             if name.ends_with(".json") && !name.ends_with(".transcript.json") {
                 sentences.extend(labelled_sentences(&file));

@@ -2472,13 +2472,16 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
 /// item already found (`found`, the rules'): work handed out without the words the rules look
 /// for. A sentence just after an item (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a
 /// reply taking it on, its date: "Oh, sorry, yes. I'll do it right after this.", "Before the end
-/// of the month, if possible."), not as another. The last sentence is left until the next one
-/// is said (the scorer reads it too), so the live tracker and the whole meeting agree.
+/// of the month, if possible."), not as another. Until the meeting is over (`meeting_over`), a
+/// sentence waits until the rules have read all the replies that could make it part of an
+/// item (`FOLLOW_UP_SENTENCES`), so the live tracker hands on nothing the whole meeting would
+/// not find.
 ///
-/// The owner is the name the sentence calls ("Marta, the van and the crates."), else whoever
-/// takes it on in the next sentence ("Leave it with me."), else its speaker; the task is the
-/// sentence without the name called; the due date is the rules' reading of the sentence, else
-/// of the next ones ("Before Friday, ideally."), which then belong to the item.
+/// The owner is the name the sentence calls ("Marta, the van and the crates.", "The van,
+/// Marta."), else whoever takes it on in the next sentence ("Leave it with me."), else its
+/// speaker; the task is the sentence without the name called; the due date is the rules'
+/// reading of the sentence, else of the next two ("Before Friday, ideally."), which then belong
+/// to the item, unless one of them is a question, an item of its own or new work.
 pub fn scored_items(
     sentences: &[Sentence],
     found: &[Finding],
@@ -2486,6 +2489,7 @@ pub fn scored_items(
     bar: f64,
     cues: &Cues,
     meeting_day: i64,
+    meeting_over: bool,
 ) -> Vec<Finding> {
     let held = |sentence: &Sentence, scored: &[Finding]| {
         found.iter().chain(scored).any(|f| match &f.body {
@@ -2497,20 +2501,21 @@ pub fn scored_items(
     };
     let mut scored: Vec<Finding> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
-        let Some(next) = sentences.get(at + 1) else {
+        if !meeting_over && at + FOLLOW_UP_SENTENCES >= sentences.len() {
             break;
-        };
+        }
+        let next = sentences.get(at + 1);
         let follows_an_item = sentences[at.saturating_sub(FOLLOWS_AN_ITEM_SENTENCES)..at]
             .iter()
             .any(|before| held(before, &scored));
         if sentence.words.len() < 3 || follows_an_item || held(sentence, &scored) {
             continue;
         }
-        let someone_else_next = next.speaker.is_some() && next.speaker != sentence.speaker;
+        let someone_else_next = next.is_some_and(|next| next.speaker.is_some() && next.speaker != sentence.speaker);
         let view = learned::SentenceView {
             text: &sentence.text,
             before: at.checked_sub(1).map_or("", |b| sentences[b].text.as_str()),
-            after: &next.text,
+            after: next.map_or("", |next| next.text.as_str()),
             next_is_someone_else: someone_else_next,
         };
         let probability = scorer.probability(&view);
@@ -2521,24 +2526,36 @@ pub fn scored_items(
         let mut segments = sentence.seqs.clone();
         let due = due_in(&cues.normalise(&sentence.text), cues).or_else(|| {
             let later = sentences[at + 1..].iter().take(FOLLOWS_AN_ITEM_SENTENCES);
-            later.enumerate().find_map(|(n, later)| {
-                let due = due_of_reply(&cues.normalise(&later.text), cues)?;
-                for said in &sentences[at + 1..=at + 1 + n] {
-                    text_said = format!("{text_said} {}", said.text);
-                    segments.extend(&said.seqs);
-                }
-                Some(due)
-            })
+            let of_its_own = |later: &Sentence| {
+                let text = cues.normalise(&later.text);
+                later.is_question()
+                    || held(later, &[])
+                    || cues.commitment.is_match(&text)
+                    || cues.request.is_match(&text)
+                    || cues.assignment.is_match(&text)
+                    || vocative(later, cues).is_some()
+            };
+            later
+                .take_while(|later| !of_its_own(later))
+                .enumerate()
+                .find_map(|(n, later)| {
+                    let due = due_of_reply(&cues.normalise(&later.text), cues)?;
+                    for said in &sentences[at + 1..=at + 1 + n] {
+                        text_said = format!("{text_said} {}", said.text);
+                        segments.extend(&said.seqs);
+                    }
+                    Some(due)
+                })
         });
         segments.dedup();
         let due_date = due
             .as_deref()
             .and_then(|d| dates::resolve(d, meeting_day, cues.language))
             .map(dates::iso);
-        let called = vocative(sentence, cues);
-        let taker = (someone_else_next && cues.acceptance.is_match(&cues.normalise(&next.text)))
-            .then(|| next.speaker.clone())
-            .flatten();
+        let called = vocative(sentence, cues).or_else(|| called_last(sentences, at, cues));
+        let taker = next
+            .filter(|next| someone_else_next && cues.acceptance.is_match(&cues.normalise(&next.text)))
+            .and_then(|next| next.speaker.clone());
         let task = match &called {
             Some(name) => without_name_called(&sentence.text, name, cues),
             None => sentence.text.as_str(),
@@ -2562,18 +2579,27 @@ pub fn scored_items(
     scored
 }
 
-/// `text` without `name` called at its start ("Marta, the van") or its end ("the van, Marta.").
+/// `text` without `name` called at its start ("Marta, the van", "Okay, Marta, the van", "Oh,
+/// and Marta, the van") or its end ("the van, Marta.").
 fn without_name_called<'a>(text: &'a str, name: &str, cues: &Cues) -> &'a str {
     let is_name = |word: &str| cues.called_name(word.trim()).as_deref() == Some(name);
-    if let Some((_, rest)) = text.split_once(", ").filter(|(first, _)| is_name(first)) {
-        return rest;
-    }
-    if let Some((rest, last)) = text.rsplit_once(", ") {
-        if is_name(last.trim_end_matches(['.', '!', '?'])) {
-            return rest;
+    let is_lead = |word: &str| cues.language.vocative_leads.contains(&word.to_lowercase().as_str());
+    let mut from = 0;
+    for part in text.split(", ") {
+        let mut words: Vec<&str> = part.split_whitespace().collect();
+        let last = words.pop().unwrap_or_default();
+        from += part.len() + ", ".len();
+        if is_name(last) && words.iter().all(|word| is_lead(word)) {
+            return text.get(from..).unwrap_or(text);
+        }
+        if !(words.is_empty() && is_lead(last)) {
+            break;
         }
     }
-    text
+    match text.rsplit_once(", ") {
+        Some((rest, last)) if is_name(last.trim_end_matches(['.', '!', '?'])) => rest,
+        _ => text,
+    }
 }
 
 #[cfg(test)]
@@ -4806,12 +4832,17 @@ mod tests {
         learned::train(&views, &labels).0
     }
 
+    /// What the toy scorer adds to the rules' items once the meeting is over.
     fn scored(lines: &[(&str, &str)], bar: f64) -> Vec<Finding> {
+        scored_so_far(lines, bar, true)
+    }
+
+    fn scored_so_far(lines: &[(&str, &str)], bar: f64, meeting_over: bool) -> Vec<Finding> {
         let sentences = text::said(lines);
         let cues = cues("en").unwrap();
         let day = dates::days_from_civil(2026, 12, 2);
         let found = find(&sentences, cues, day);
-        scored_items(&sentences, &found, &toy_scorer(), bar, cues, day)
+        scored_items(&sentences, &found, &toy_scorer(), bar, cues, day, meeting_over)
     }
 
     fn scored_items_of(lines: &[(&str, &str)], bar: f64) -> Vec<ActionItem> {
@@ -4877,12 +4908,60 @@ mod tests {
     }
 
     #[test]
-    fn scored_work_below_the_bar_or_said_last_is_left() {
-        let lines = [("Ana", "Marta, the van and the crates."), ("Marta", "Fine.")];
+    fn scored_work_below_the_bar_is_left_and_the_last_sentences_wait_until_the_meeting_is_over() {
+        let mut lines = vec![("Ana", "Marta, the van and the crates."), ("Marta", "Fine.")];
         assert_eq!(scored(&lines, 0.8).len(), 1);
         assert!(scored(&lines, 0.999_999).is_empty());
-        // The last sentence waits for the next: what follows it may change its score.
-        assert!(scored(&lines[..1], 0.8).is_empty());
+        // Live, what follows may yet make it part of a rules item: it waits for the replies.
+        assert!(scored_so_far(&lines, 0.8, false).is_empty());
+        lines.extend([("Lee", "It was lovely last week."); FOLLOW_UP_SENTENCES - 1]);
+        assert_eq!(scored_so_far(&lines, 0.8, false).len(), 1);
+    }
+
+    #[test]
+    fn a_name_that_closes_the_sentence_or_follows_a_lead_word_owns_scored_work() {
+        let found = scored_items_of(
+            &[
+                ("Ana", "The van and the crates, Marta."),
+                ("Marta", "Fine."),
+                ("Ana", "It was lovely last week."),
+                ("Ana", "That was last week."),
+                ("Ana", "Okay, Tom, the crates and the hall."),
+                ("Tom", "Sure."),
+            ],
+            0.8,
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            (found[0].owner.as_deref(), found[0].task.as_str()),
+            (Some("Marta"), "The van and the crates")
+        );
+        assert_eq!(
+            (found[1].owner.as_deref(), found[1].task.as_str()),
+            (Some("Tom"), "the crates and the hall")
+        );
+    }
+
+    #[test]
+    fn a_date_in_someone_elses_promise_or_a_question_is_not_scored_works_due_date() {
+        for (who, after) in [
+            ("Tom", "I'll send the minutes by Friday."),
+            ("Ana", "Can we do it by Friday?"),
+        ] {
+            let found = scored(
+                &[
+                    ("Ana", "Marta, the van and the crates."),
+                    (who, after),
+                    ("Lee", "Okay."),
+                ],
+                0.8,
+            );
+            let FindingBody::ActionItem(item) = &found[0].body else {
+                panic!("not an action item");
+            };
+            assert_eq!(item.due, None, "{after}");
+            assert_eq!(found[0].segments, [0], "{after}");
+        }
     }
 
     #[test]

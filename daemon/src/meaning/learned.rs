@@ -455,8 +455,12 @@ fn lbfgs(start: Vec<f64>, objective: impl Fn(&[f64]) -> (f64, Vec<f64>)) -> (Vec
             }
         };
         let Some((next, next_f, next_g)) = accepted else {
-            // No step lowers it: as low as this precision allows.
-            break;
+            // No step lowers it: try the gradient's own direction before giving up.
+            if history.is_empty() {
+                break;
+            }
+            history.clear();
+            continue;
         };
         let s: Vec<f64> = next.iter().zip(&x).map(|(a, b)| a - b).collect();
         let y: Vec<f64> = next_g.iter().zip(&g).map(|(a, b)| a - b).collect();
@@ -464,7 +468,11 @@ fn lbfgs(start: Vec<f64>, objective: impl Fn(&[f64]) -> (f64, Vec<f64>)) -> (Vec
         let settled = f - next_f <= f64::EPSILON * f.abs().max(1.0);
         (x, f, g) = (next, next_f, next_g);
         if settled {
-            break;
+            if history.is_empty() {
+                break;
+            }
+            history.clear();
+            continue;
         }
         if sy > f64::EPSILON * dot(&y, &y) {
             if history.len() == LBFGS_MEMORY {

@@ -912,7 +912,7 @@ pub struct Context {
 /// Everything the rules find in `utterances`, as the summary carries it.
 pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> MeetingMeaning {
     let sentences = text::sentences(utterances, cues.language);
-    let findings = discrete_findings(&sentences, cues, context);
+    let findings = discrete_findings(&sentences, cues, context, true);
     let mut meaning = MeetingMeaning::default();
     for finding in findings {
         match &finding.body {
@@ -930,8 +930,9 @@ pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> Meet
     meaning
 }
 
-/// Questions, action items and decisions, in the order they were said.
-fn discrete_findings(sentences: &[text::Sentence], cues: &Cues, context: &Context) -> Vec<Finding> {
+/// Questions, action items and decisions, in the order they were said; before the meeting is
+/// over (`meeting_over`), the learned scorer leaves the last few sentences for later.
+fn discrete_findings(sentences: &[text::Sentence], cues: &Cues, context: &Context, meeting_over: bool) -> Vec<Finding> {
     let mut findings = questions::find(sentences, cues);
     let mut rules_items = actions::find(sentences, cues, context.meeting_day);
     // A sentence the rules found too weakly to keep is the scorer's to judge.
@@ -944,6 +945,7 @@ fn discrete_findings(sentences: &[text::Sentence], cues: &Cues, context: &Contex
             SCORED_ACTION_ITEM_BAR,
             cues,
             context.meeting_day,
+            meeting_over,
         ));
     }
     findings.extend(rules_items);
@@ -1154,7 +1156,7 @@ impl Tracker {
         };
         let sentences = text::sentences(&self.utterances[from..], self.cues.language);
         let mut changed = Vec::new();
-        for finding in discrete_findings(&sentences, self.cues, &self.context) {
+        for finding in discrete_findings(&sentences, self.cues, &self.context, false) {
             if settled_before.is_some_and(|seq| finding.segments.first().is_some_and(|first| *first < seq)) {
                 continue;
             }
@@ -1340,9 +1342,14 @@ mod tests {
             ("Ana", "Tom, the crates and the hall."),
             ("Tom", "Okay."),
         ];
+        // The meeting ends in small talk, so every hand-out has had its replies by then.
+        let small_talk = [("Lee", "The weather was lovely."); 8];
         let utterances: Vec<Utterance> = (0..120u64)
-            .map(|i| {
-                let (who, text) = lines[i as usize % lines.len()];
+            .map(|i| lines[i as usize % lines.len()])
+            .chain(small_talk)
+            .enumerate()
+            .map(|(i, (who, text))| {
+                let i = i as u64;
                 Utterance {
                     seq: i,
                     start: i as f64 * 5.0,
@@ -1361,6 +1368,12 @@ mod tests {
         let said = |f: &Finding, words: &str| matches!(&f.body, FindingBody::ActionItem(a) if a.text.contains(words));
         let crates = offline.action_items.iter().filter(|f| said(f, "the crates")).count();
         assert_eq!(crates, 120 / lines.len(), "each hand-out is found offline");
+        let without_scorer: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, None)));
+        let by_rules = analyse(&utterances, without_scorer, &context);
+        assert!(
+            !by_rules.action_items.iter().any(|f| said(f, "the crates")),
+            "the scorer's, not the rules'"
+        );
         assert!(!offline.action_items.iter().any(|f| said(f, "the van")), "turned down");
         let live: Vec<&Finding> = handed_on
             .iter()
