@@ -1273,18 +1273,7 @@ mod tests {
             ("Lee", "We agreed to keep the old supplier."),
             ("Ana", "Fine. Let's move on to the next item."),
         ];
-        let utterances: Vec<Utterance> = (0..200u64)
-            .map(|i| {
-                let (who, text) = lines[i as usize % lines.len()];
-                Utterance {
-                    seq: i,
-                    start: i as f64 * 5.0,
-                    end: i as f64 * 5.0 + 4.0,
-                    speaker: Some(who.into()),
-                    text: text.into(),
-                }
-            })
-            .collect();
+        let utterances = text::utterances(lines.iter().copied().cycle().take(200));
         let mut handed_on: Vec<Finding> = Vec::new();
         for utterance in utterances.iter().cloned() {
             handed_on.extend(tracker.add(utterance));
@@ -1344,21 +1333,7 @@ mod tests {
         ];
         // The meeting ends in small talk, so every hand-out has had its replies by then.
         let small_talk = [("Lee", "The weather was lovely."); 8];
-        let utterances: Vec<Utterance> = (0..120u64)
-            .map(|i| lines[i as usize % lines.len()])
-            .chain(small_talk)
-            .enumerate()
-            .map(|(i, (who, text))| {
-                let i = i as u64;
-                Utterance {
-                    seq: i,
-                    start: i as f64 * 5.0,
-                    end: i as f64 * 5.0 + 4.0,
-                    speaker: Some(who.into()),
-                    text: text.into(),
-                }
-            })
-            .collect();
+        let utterances = text::utterances(lines.iter().copied().cycle().take(120).chain(small_talk));
         let mut tracker = Tracker::new(cues, context);
         let mut handed_on: Vec<Finding> = Vec::new();
         for utterance in utterances.iter().cloned() {

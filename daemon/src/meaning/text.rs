@@ -275,22 +275,27 @@ pub fn next_turn_from_someone_else(sentences: &[Sentence], at: usize) -> &[Sente
     &sentences[start..start + length]
 }
 
-/// The sentences of a meeting of `(speaker, what they said)` lines, one utterance each, 5 s
-/// apart: the meaning rules' tests speak through this.
+/// A meeting of `(speaker, what they said)` lines, one utterance each, 5 s apart: the meaning
+/// rules' tests speak through this.
 #[cfg(test)]
-pub fn said(lines: &[(&str, &str)]) -> Vec<Sentence> {
-    let utterances: Vec<Utterance> = lines
-        .iter()
+pub fn utterances<'a>(lines: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Utterance> {
+    lines
+        .into_iter()
         .enumerate()
         .map(|(i, (who, text))| Utterance {
             seq: i as u64,
             start: i as f64 * 5.0,
             end: i as f64 * 5.0 + 4.0,
-            speaker: Some((*who).into()),
-            text: (*text).into(),
+            speaker: Some(who.into()),
+            text: text.into(),
         })
-        .collect();
-    sentences(&utterances, &super::english::ENGLISH)
+        .collect()
+}
+
+/// The sentences of such a meeting (`utterances`).
+#[cfg(test)]
+pub fn said(lines: &[(&str, &str)]) -> Vec<Sentence> {
+    sentences(&utterances(lines.iter().copied()), &super::english::ENGLISH)
 }
 
 #[cfg(test)]
