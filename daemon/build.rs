@@ -1,8 +1,8 @@
-//! Four jobs. First, it trains the meaning rules' learned action-item scorer
+//! Four jobs. First, it trains the meaning rules' learned action-item and decision scorers
 //! (`src/meaning/learned.rs`) from the written meetings' ground truth in
 //! `tests/fixtures/written-meetings` (all but the sets `not-trained.txt` keeps out, which are
-//! left to judge it), so no learned weights are kept in git: the same sources give the same
-//! scorer. The other three are about the libtorch that torch-sys linked against (torch-sys
+//! left to judge them), so no learned weights are kept in git: the same sources give the same
+//! scorers. The other three are about the libtorch that torch-sys linked against (torch-sys
 //! declares `links = "tch"`, hence `DEP_TCH_…`):
 //! - writes the binary's run-time search path for it. By default that is its library folder, so
 //!   a developer's `roomscribe` starts without anyone exporting LD_LIBRARY_PATH. An image build
@@ -29,7 +29,7 @@ const NOT_TRAINED: &str = "not-trained.txt";
 const RPATH_VAR: &str = "ROOMSCRIBE_LIBTORCH_RPATH";
 
 fn main() {
-    train_action_item_scorer();
+    train_scorers();
     println!("cargo:rerun-if-changed=csrc/half_weights.cpp");
     println!("cargo:rerun-if-env-changed=LIBTORCH_CXX11_ABI");
     println!("cargo:rerun-if-env-changed={RPATH_VAR}");
@@ -120,10 +120,10 @@ fn libtorch_version(include: &Path) -> String {
     "of unknown version".to_owned()
 }
 
-/// Trains the action-item scorer on every written set not in `not-trained.txt` and writes its
-/// text form to `$OUT_DIR/action_item_scorer.txt`, which `meaning` includes. Reruns when
-/// anything in the written meetings' folder changes.
-fn train_action_item_scorer() {
+/// Trains the action-item and decision scorers on every written set not in `not-trained.txt`
+/// and writes their text forms to `$OUT_DIR/action_item_scorer.txt` and `decision_scorer.txt`,
+/// which `meaning` includes. Reruns when anything in the written meetings' folder changes.
+fn train_scorers() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(WRITTEN_MEETINGS);
     let list = folder.join(NOT_TRAINED);
     // The whole folder (cargo scans it): a set added, renamed or edited retrains the scorer.
@@ -132,7 +132,7 @@ fn train_action_item_scorer() {
     println!("cargo:rerun-if-changed=src/meaning/training.rs");
     let not_trained = std::fs::read_to_string(&list).unwrap_or_else(|e| {
         panic!(
-            "cannot read {}: {e}; the written meetings train the action-item scorer: build from a whole checkout",
+            "cannot read {}: {e}; the written meetings train the learned scorers: build from a whole checkout",
             list.display()
         )
     });
@@ -165,26 +165,37 @@ fn train_action_item_scorer() {
         }
     }
     let views: Vec<learned::SentenceView<'_>> = sentences.iter().map(training::TruthSentence::view).collect();
-    let labels: Vec<bool> = sentences.iter().map(|s| s.work).collect();
-    assert!(
-        labels.iter().any(|&l| l) && labels.iter().any(|&l| !l),
-        "the written meetings in {} hold no labelled action items: the action-item scorer cannot be trained",
-        folder.display()
-    );
-    let (scorer, convergence) = learned::train(&views, &labels);
-    assert!(
-        convergence.converged,
-        "training the action-item scorer stopped short of its optimum ({convergence:?}): \
-         look at what changed in {} or in src/meaning/learned.rs",
-        folder.display()
-    );
-    let text = scorer.to_text();
-    if let Err(e) = learned::Scorer::from_text(&text) {
-        panic!("the trained action-item scorer does not read back ({e}): src/meaning/learned.rs has a bug");
-    }
+    let work: Vec<bool> = sentences.iter().map(|s| s.work).collect();
+    let rulings: Vec<bool> = sentences.iter().map(|s| s.ruling).collect();
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts"));
-    let written = out.join("action_item_scorer.txt");
-    std::fs::write(&written, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", written.display()));
+    for (reading, what, labels, file) in [
+        (
+            learned::Reading::ActionItem,
+            "action-item",
+            &work,
+            "action_item_scorer.txt",
+        ),
+        (learned::Reading::Decision, "decision", &rulings, "decision_scorer.txt"),
+    ] {
+        assert!(
+            labels.iter().any(|&l| l) && labels.iter().any(|&l| !l),
+            "the written meetings in {} hold no labelled {what}s: the {what} scorer cannot be trained",
+            folder.display()
+        );
+        let (scorer, convergence) = learned::train(reading, &views, labels);
+        assert!(
+            convergence.converged,
+            "training the {what} scorer stopped short of its optimum ({convergence:?}): \
+             look at what changed in {} or in src/meaning/learned.rs",
+            folder.display()
+        );
+        let text = scorer.to_text();
+        if let Err(e) = learned::Scorer::from_text(&text) {
+            panic!("the trained {what} scorer does not read back ({e}): src/meaning/learned.rs has a bug");
+        }
+        let written = out.join(file);
+        std::fs::write(&written, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", written.display()));
+    }
 }
 
 fn file_name(path: &Path) -> &str {
@@ -215,5 +226,5 @@ fn labelled_sentences(path: &Path) -> Vec<training::TruthSentence> {
     let truth: serde_json::Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not JSON ({e}): correct or remove the file", path.display()));
     training::labelled_sentences(&truth)
-        .unwrap_or_else(|e| panic!("{} cannot train the action-item scorer: {e}", path.display()))
+        .unwrap_or_else(|e| panic!("{} cannot train the learned scorers: {e}", path.display()))
 }

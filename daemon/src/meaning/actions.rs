@@ -13,7 +13,6 @@
 //! without any of those words is left to the learned scorer (`scored_items`). Pure.
 
 use super::dates;
-use super::learned;
 use super::text::{self, Sentence};
 use super::{finding_id, Cues, Language};
 use crate::pipeline::{ActionItem, Finding, FindingBody};
@@ -2468,7 +2467,8 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
     })
 }
 
-/// The sentences the learned scorer (`learned`) rates at `bar` or above that are not part of an
+/// The sentences the learned scorer (`learned`; `score` rates the sentence at an index) rates at
+/// `bar` or above that are not part of an
 /// item already found (`found`, the rules'): work handed out without the words the rules look
 /// for. A sentence just after an item (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a
 /// reply taking it on, its date: "Oh, sorry, yes. I'll do it right after this.", "Before the end
@@ -2485,7 +2485,7 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
 pub fn scored_items(
     sentences: &[Sentence],
     found: &[Finding],
-    scorer: &learned::Scorer,
+    score: &dyn Fn(usize) -> f64,
     bar: f64,
     cues: &Cues,
     meeting_day: i64,
@@ -2511,14 +2511,7 @@ pub fn scored_items(
         if sentence.words.len() < 3 || follows_an_item || held(sentence, &scored) {
             continue;
         }
-        let someone_else_next = next.is_some_and(|next| next.speaker.is_some() && next.speaker != sentence.speaker);
-        let view = learned::SentenceView {
-            text: &sentence.text,
-            before: at.checked_sub(1).map_or("", |b| sentences[b].text.as_str()),
-            after: next.map_or("", |next| next.text.as_str()),
-            next_is_someone_else: someone_else_next,
-        };
-        let probability = scorer.probability(&view);
+        let probability = score(at);
         if probability.is_nan() || probability < bar {
             continue;
         }
@@ -2554,7 +2547,9 @@ pub fn scored_items(
             .map(dates::iso);
         let called = vocative(sentence, cues).or_else(|| called_last(sentences, at, cues));
         let taker = next
-            .filter(|next| someone_else_next && cues.acceptance.is_match(&cues.normalise(&next.text)))
+            .filter(|next| {
+                text::someone_else_next(sentences, at) && cues.acceptance.is_match(&cues.normalise(&next.text))
+            })
             .and_then(|next| next.speaker.clone());
         let task = match &called {
             Some(name) => without_name_called(&sentence.text, name, cues),
@@ -2604,6 +2599,7 @@ fn without_name_called<'a>(text: &'a str, name: &str, cues: &Cues) -> &'a str {
 
 #[cfg(test)]
 mod tests {
+    use super::super::learned;
     use super::super::{cues, dates, text};
     use super::*;
 
@@ -4821,15 +4817,22 @@ mod tests {
             "Lovely, thanks.",
             "That was last week.",
         ];
-        let view = |text| learned::SentenceView {
+        let views: Vec<_> = work.iter().chain(&talk).map(|t| plain_view(t, "")).collect();
+        let labels: Vec<bool> = work.iter().map(|_| true).chain(talk.iter().map(|_| false)).collect();
+        learned::train(learned::Reading::ActionItem, &views, &labels).0
+    }
+
+    /// A sentence as a scorer reads it, with only what follows it and whether someone else says
+    /// that.
+    fn plain_view<'a>(text: &'a str, after: &'a str) -> learned::SentenceView<'a> {
+        learned::SentenceView {
             text,
             before: "",
-            after: "",
-            next_is_someone_else: false,
-        };
-        let views: Vec<_> = work.iter().chain(&talk).map(|t| view(*t)).collect();
-        let labels: Vec<bool> = work.iter().map(|_| true).chain(talk.iter().map(|_| false)).collect();
-        learned::train(&views, &labels).0
+            after,
+            after_next: "",
+            next_is_someone_else: !after.is_empty(),
+            by_opener: false,
+        }
     }
 
     /// What the toy scorer adds to the rules' items once the meeting is over.
@@ -4842,7 +4845,19 @@ mod tests {
         let cues = cues("en").unwrap();
         let day = dates::days_from_civil(2026, 12, 2);
         let found = find(&sentences, cues, day);
-        scored_items(&sentences, &found, &toy_scorer(), bar, cues, day, meeting_over)
+        let scorer = toy_scorer();
+        let score = |at: usize| {
+            let view = learned::SentenceView {
+                before: at.checked_sub(1).map_or("", |b| sentences[b].text.as_str()),
+                next_is_someone_else: text::someone_else_next(&sentences, at),
+                ..plain_view(
+                    &sentences[at].text,
+                    sentences.get(at + 1).map_or("", |s| s.text.as_str()),
+                )
+            };
+            scorer.probability(&view)
+        };
+        scored_items(&sentences, &found, &score, bar, cues, day, meeting_over)
     }
 
     fn scored_items_of(lines: &[(&str, &str)], bar: f64) -> Vec<ActionItem> {
@@ -5019,12 +5034,7 @@ mod tests {
             .action_item_scorer
             .as_ref()
             .expect("build.rs trained it");
-        let view = |text, after| learned::SentenceView {
-            text,
-            before: "",
-            after,
-            next_is_someone_else: true,
-        };
+        let view = plain_view;
         let work = scorer.probability(&view(
             "Priya, get the signed lease back to the landlord by Friday.",
             "Will do.",

@@ -117,17 +117,8 @@ fn extend(finding: &mut Finding, sentence: &Sentence, confidence: f32, cues: &Cu
 /// talk around it says so (no word of its own); none when it does not.
 fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) -> Option<(f32, bool)> {
     let sentence = &sentences[at];
-    // "Registrar, then." is a choice of two words; anything else that short settles nothing.
-    let choice_closed = sentence.words.len() == 2
-        && sentence.words[0].punct_after == Some(',')
-        && sentence.words[1].lower == cues.language.then_word;
-    if sentence.is_question() || (sentence.words.len() < 3 && !choice_closed) {
-        return None;
-    }
     let text = cues.normalise(&sentence.text);
-    // "…, and the proposal is adopted": its word "proposal" is no hedge, any other still is.
-    let hedged = cues.hedge.is_match(&cues.proposal_decided.replace_all(&text, ""));
-    if hedged || said_of_the_past(&text, cues) || cues.meeting_flow.is_match(&text) {
+    if settles_nothing(sentence, &text, cues) {
         return None;
     }
     // "That's the rule from now on.": the sentence beside it is the decision.
@@ -393,6 +384,137 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         .filter(|s| s.speaker != sentence.speaker)
         .any(|s| cues.agreement.is_match(&s.text));
     Some((if agreed && !provisional { 0.8 } else { 0.7 }, false))
+}
+
+/// Whether `sentence` (`text`, normalised) can settle nothing whatever is said around it: a
+/// question, two words that close no choice ("So, actions."; "Registrar, then." does), a hedge
+/// ("we could maybe…", "it depends on…"), the past, or the meeting's own running order.
+fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
+    let choice_closed = sentence.words.len() == 2
+        && sentence.words[0].punct_after == Some(',')
+        && sentence.words[1].lower == cues.language.then_word;
+    // "…, and the proposal is adopted": its word "proposal" is no hedge, any other still is.
+    let hedged = cues.hedge.is_match(&cues.proposal_decided.replace_all(text, ""));
+    sentence.is_question()
+        || (sentence.words.len() < 3 && !choice_closed)
+        || hedged
+        || said_of_the_past(text, cues)
+        || cues.meeting_flow.is_match(text)
+}
+
+/// How many sentences after a decision the learned scorer's finds are read as part of it (how it
+/// is carried out: "Temps it is. We'll take the twelve from Blue Ridge.").
+const FOLLOWS_A_DECISION_SENTENCES: usize = 2;
+/// How many sentences after a sentence the rules read to make it a decision (an assent, an
+/// objection, "Everyone happy with that?" "Yes."): live, the learned scorer waits for them.
+const FOLLOW_UP_SENTENCES: usize = 6;
+/// How sure a decision the learned scorer found is: fixed, since its score is not calibrated
+/// and a later sentence nudging it must not hand the decision on again.
+const SCORED_DECISION_CONFIDENCE: f32 = 0.6;
+
+/// A decision the rules are less sure of than this (read from the talk around it, summed up,
+/// taken up from a proposal; not announced or closed in so many words: "we've agreed", "Grey it
+/// is") stands only if the learned scorer does not overrule it (`upheld`).
+const SECOND_OPINION_BELOW: f32 = 0.9;
+/// How many sentences after its own the learned scorer reads (`learned::SentenceView`).
+const SCORER_READS_AHEAD: usize = 2;
+
+/// The rules' decisions (`found`) the learned scorer (`score`) does not overrule: one the rules
+/// are less sure of than `SECOND_OPINION_BELOW` goes when the scorer rates every sentence of it
+/// under `veto_bar` (the rules read a plan where the room only talked: "So Thursday morning, I
+/// go up on the roof."). Until the meeting is over (`meeting_over`), such a decision waits for
+/// the sentences the scorer reads after it, so the live tracker hands on nothing it would later
+/// overrule.
+pub fn upheld(
+    sentences: &[Sentence],
+    found: Vec<Finding>,
+    score: &dyn Fn(usize) -> f64,
+    veto_bar: f64,
+    meeting_over: bool,
+) -> Vec<Finding> {
+    found
+        .into_iter()
+        .filter(|finding| {
+            let FindingBody::Decision(decision) = &finding.body else {
+                return true;
+            };
+            if decision.confidence >= SECOND_OPINION_BELOW {
+                return true;
+            }
+            let said: Vec<usize> = (0..sentences.len())
+                .filter(|&at| {
+                    finding.segments.contains(&sentences[at].seq) && decision.text.contains(sentences[at].text.trim())
+                })
+                .collect();
+            let Some(&last) = said.last() else {
+                return true;
+            };
+            if !meeting_over && last + SCORER_READS_AHEAD >= sentences.len() {
+                return false;
+            }
+            said.iter().any(|&at| score(at) >= veto_bar)
+        })
+        .collect()
+}
+
+/// The sentences the learned decision scorer (`learned`; `score` rates the sentence at an index)
+/// rates at `bar` or above that no decision found already (`found`, the rules') holds: rulings
+/// made without the words the rules look for ("This one goes to the Joint Office." after the
+/// room argued where it goes). Not what can settle nothing (`settles_nothing`), nor one person's
+/// own promise (an action item), nor a doubt ("probably"), nor a sentence just after a decision (`FOLLOWS_A_DECISION_SENTENCES`:
+/// how it is carried out). Until the meeting is over (`meeting_over`), a sentence waits until
+/// the rules have read what follows it (`FOLLOW_UP_SENTENCES`), so the live tracker hands on
+/// nothing the whole meeting would not find. Each is its speaker's, with what was decided read
+/// as the rules read it.
+pub fn scored(
+    sentences: &[Sentence],
+    found: &[Finding],
+    score: &dyn Fn(usize) -> f64,
+    bar: f64,
+    cues: &Cues,
+    meeting_over: bool,
+) -> Vec<Finding> {
+    let held = |sentence: &Sentence, scored: &[Finding]| {
+        found.iter().chain(scored).any(|f| match &f.body {
+            FindingBody::Decision(decision) => {
+                f.segments.contains(&sentence.seq) && decision.text.contains(sentence.text.trim())
+            }
+            _ => false,
+        })
+    };
+    let mut scored: Vec<Finding> = Vec::new();
+    for (at, sentence) in sentences.iter().enumerate() {
+        if !meeting_over && at + FOLLOW_UP_SENTENCES >= sentences.len() {
+            break;
+        }
+        let follows_a_decision = sentences[at.saturating_sub(FOLLOWS_A_DECISION_SENTENCES)..at]
+            .iter()
+            .any(|before| held(before, &scored));
+        if follows_a_decision || held(sentence, &scored) {
+            continue;
+        }
+        let text = cues.normalise(&sentence.text);
+        if settles_nothing(sentence, &text, cues) || cues.commitment.is_match(&text) || cues.doubt.is_match(&text) {
+            continue;
+        }
+        let probability = score(at);
+        if probability.is_nan() || probability < bar {
+            continue;
+        }
+        scored.push(Finding {
+            id: finding_id("decision", sentence, 0),
+            revision: 1,
+            segments: sentence.seqs.clone(),
+            start: sentence.start,
+            body: FindingBody::Decision(Decision {
+                text: sentence.text.clone(),
+                decision: what_was_decided(&sentence.text, cues),
+                by: sentence.speaker.clone(),
+                confidence: SCORED_DECISION_CONFIDENCE,
+            }),
+        });
+    }
+    scored
 }
 
 /// Whether a condition governs `text`'s plan ("If it's approved, we'll order two", "We order two
@@ -1622,7 +1744,7 @@ fn what_was_decided(text: &str, cues: &Cues) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{cues, text};
+    use super::super::{cues, learned, text};
     use super::*;
 
     fn decisions(lines: &[(&str, &str)]) -> Vec<Decision> {
@@ -3477,5 +3599,211 @@ mod tests {
         ] {
             assert!(turbines(not_closing, None).is_empty(), "{not_closing}");
         }
+    }
+
+    /// What a stand-in for the learned scorer, sure of every sentence holding `marked` and of
+    /// nothing else, adds to the rules' decisions.
+    fn scored_with(lines: &[(&str, &str)], marked: &str, meeting_over: bool) -> Vec<Finding> {
+        let sentences = text::said(lines);
+        let cues = cues("en").unwrap();
+        let found = find(&sentences, cues);
+        let score = |at: usize| {
+            if sentences[at].text.contains(marked) {
+                0.99
+            } else {
+                0.01
+            }
+        };
+        scored(&sentences, &found, &score, 0.9, cues, meeting_over)
+    }
+
+    fn scored_texts(lines: &[(&str, &str)], marked: &str) -> Vec<String> {
+        scored_with(lines, marked, true)
+            .into_iter()
+            .map(|f| match f.body {
+                FindingBody::Decision(d) => d.text,
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_ruling_the_scorer_is_sure_of_is_a_decision_of_its_speaker() {
+        let lines = [
+            ("Lau", "The leak in Block 4 is back."),
+            ("Mei", "The plumber says it is the Joint Office's pipe."),
+            ("Lau", "This one goes to the Joint Office."),
+            ("Mei", "Fine."),
+        ];
+        let found = scored_with(&lines, "goes to", true);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let FindingBody::Decision(decision) = &found[0].body else {
+            unreachable!()
+        };
+        assert_eq!(decision.text, "This one goes to the Joint Office.");
+        assert_eq!(decision.by.as_deref(), Some("Lau"));
+        assert_eq!(decision.confidence, SCORED_DECISION_CONFIDENCE);
+        assert_eq!(found[0].segments, [2], "the third line's");
+        assert!(
+            scored_texts(&lines, "nothing marked").is_empty(),
+            "only what the scorer is sure of"
+        );
+    }
+
+    #[test]
+    fn what_can_settle_nothing_is_no_decision_however_sure_the_scorer() {
+        for said in [
+            "Does this one go to the Joint Office?",
+            "So, actions.",
+            "Maybe this one goes to the Joint Office.",
+            "It goes to the Joint Office, but it depends on the plumber.",
+            "Last year this one went to the Joint Office.",
+            "So the goal today is to decide where this one goes.",
+            "I'll take this one to the Joint Office.",
+            "This one probably goes to the Joint Office.",
+        ] {
+            let lines = [("Lau", "The leak is back."), ("Lau", said), ("Mei", "Right.")];
+            assert!(scored_texts(&lines, said).is_empty(), "{said}");
+        }
+        // The same ruling, plainly said, is one.
+        let lines = [
+            ("Lau", "The leak is back."),
+            ("Lau", "It goes to the Joint Office."),
+            ("Mei", "Right."),
+        ];
+        assert_eq!(scored_texts(&lines, "Joint Office"), ["It goes to the Joint Office."]);
+    }
+
+    #[test]
+    fn a_decision_the_rules_found_and_what_carries_it_out_are_not_found_again() {
+        let lines = [
+            ("Lau", "We've agreed the Joint Office takes the leak."),
+            ("Lau", "The plumber goes in on Monday."),
+            ("Mei", "And the residents get a letter."),
+            ("Lau", "Chen writes up the leak for the file."),
+        ];
+        let sentences = text::said(&lines);
+        assert_eq!(
+            find(&sentences, cues("en").unwrap()).len(),
+            1,
+            "the rules find the first"
+        );
+        // The two after it carry it out; the fourth is a ruling of its own.
+        assert_eq!(scored_texts(&lines, "e"), ["Chen writes up the leak for the file."]);
+    }
+
+    #[test]
+    fn live_a_ruling_waits_until_the_rules_have_read_what_follows_it() {
+        let mut lines = vec![("Lau", "The leak is back."), ("Lau", "It goes to the Joint Office.")];
+        lines.extend([("Mei", "The weather is lovely today."); FOLLOW_UP_SENTENCES - 1]);
+        assert!(scored_with(&lines, "Joint Office", false).is_empty(), "too soon");
+        assert_eq!(
+            scored_with(&lines, "Joint Office", true).len(),
+            1,
+            "over: read to the end"
+        );
+        lines.push(("Mei", "The weather is lovely today."));
+        assert_eq!(
+            scored_with(&lines, "Joint Office", false).len(),
+            1,
+            "followed far enough"
+        );
+    }
+
+    #[test]
+    fn the_built_english_scorer_tells_a_ruling_from_chat() {
+        let scorer = cues("en")
+            .unwrap()
+            .decision_scorer
+            .as_ref()
+            .expect("build.rs trained it");
+        let view = |text, before, after, by_opener| learned::SentenceView {
+            text,
+            before,
+            after,
+            after_next: "",
+            next_is_someone_else: true,
+            by_opener,
+        };
+        let ruling = scorer.probability(&view(
+            "Then the contract goes to Maji Bora, three votes to one.",
+            "Those in favour of Rift Flow? One.",
+            "Noted.",
+            true,
+        ));
+        let chat = scorer.probability(&view(
+            "The drillers were late again last week.",
+            "How was the site visit?",
+            "They always are.",
+            false,
+        ));
+        assert!(ruling > 0.9, "{ruling}");
+        assert!(chat < 0.1, "{chat}");
+    }
+
+    /// A decision the rules found in the sentence at `at`, as sure as `confidence`.
+    fn ruled(sentences: &[Sentence], at: usize, confidence: f32) -> Finding {
+        let sentence = &sentences[at];
+        Finding {
+            id: finding_id("decision", sentence, 0),
+            revision: 1,
+            segments: sentence.seqs.clone(),
+            start: sentence.start,
+            body: FindingBody::Decision(Decision {
+                text: sentence.text.clone(),
+                decision: sentence.text.clone(),
+                by: sentence.speaker.clone(),
+                confidence,
+            }),
+        }
+    }
+
+    #[test]
+    fn the_scorer_overrules_only_decisions_the_rules_are_unsure_of() {
+        let sentences = text::said(&[
+            ("Lau", "So Thursday morning, I go up on the roof."),
+            ("Lau", "We've agreed the roof gets new ties."),
+            ("Mei", "So the ties come from Wing Hing."),
+            ("Mei", "Lovely weather today."),
+            ("Lau", "It really is lovely."),
+        ]);
+        // The scorer rates only the sentence about Wing Hing a ruling.
+        let score = |at: usize| {
+            if sentences[at].text.contains("Wing Hing") {
+                0.5
+            } else {
+                0.05
+            }
+        };
+        let found = vec![
+            ruled(&sentences, 0, 0.7),
+            ruled(&sentences, 1, SECOND_OPINION_BELOW),
+            ruled(&sentences, 2, 0.7),
+        ];
+        let kept: Vec<String> = upheld(&sentences, found.clone(), &score, 0.2, true)
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        // The unsure one the scorer rates low goes; the announced one stays whatever it rates.
+        assert_eq!(kept, [found[1].id.clone(), found[2].id.clone()]);
+        assert_eq!(upheld(&sentences, found.clone(), &|_| 0.5, 0.2, true).len(), 3);
+    }
+
+    #[test]
+    fn live_an_unsure_decision_waits_for_what_the_scorer_reads_after_it() {
+        let lines = [
+            ("Lau", "The roof ties are loose."),
+            ("Lau", "So the ties come from Wing Hing."),
+            ("Mei", "Lovely weather today."),
+            ("Lau", "It really is lovely."),
+        ];
+        let upheld_in = |lines: &[(&str, &str)], meeting_over: bool| {
+            let sentences = text::said(lines);
+            let found = vec![ruled(&sentences, 1, 0.7)];
+            upheld(&sentences, found, &|_| 0.5, 0.2, meeting_over).len()
+        };
+        assert_eq!(upheld_in(&lines[..3], false), 0, "one sentence after it: too soon");
+        assert_eq!(upheld_in(&lines[..3], true), 1, "over: read to the end");
+        assert_eq!(upheld_in(&lines, false), 1, "the two it reads are said");
     }
 }

@@ -1,13 +1,15 @@
-//! A learned sentence scorer: how likely a sentence is to hand out or take on work, from its
-//! words and word pairs, the words of the sentences either side of it and whether someone else
-//! speaks next. A logistic regression over TF-IDF vectors (sub-linear term counts, smoothed
-//! inverse document frequency, each vector of unit length), trained with L-BFGS on an
-//! L2-regularised, class-balanced log loss (scikit-learn's `LogisticRegression(C=4,
-//! class_weight="balanced")` objective).
+//! Learned sentence scorers: how likely a sentence is to hand out or take on work, or to state
+//! what the meeting decided, from its words and word pairs, the words of the sentences around it
+//! and a few flags (whether someone else speaks next; for decisions also whether whoever opened
+//! the meeting says it, whether it asks and whether it is short, and its first word). A logistic
+//! regression over TF-IDF vectors (sub-linear term counts, smoothed inverse document frequency,
+//! each vector of unit length), trained with L-BFGS on an L2-regularised, class-balanced log loss
+//! (scikit-learn's `LogisticRegression(C=4, class_weight="balanced")` objective).
 //!
-//! It finds work handed out without the cue words the rules look for ("Marta, the van and the
-//! crates." "Fine."), which is where the rules generalise worst; it says nothing of owners or
-//! dates, which stay the rules' job (`actions`).
+//! They find work handed out and rulings made without the cue words the rules look for ("Marta,
+//! the van and the crates." "Fine."; "This one goes to the Joint Office."), which is where the
+//! rules generalise worst; they say nothing of owners, dates or what was decided, which stay the
+//! rules' job (`actions`, `decisions`).
 //!
 //! Owns the features, the training and the scorer's text form. Shared with `build.rs`, which
 //! trains the scorer from the written meetings in `tests/fixtures` when the crate is built (so
@@ -17,19 +19,90 @@
 
 use std::collections::HashMap;
 
-/// One sentence as the scorer sees it.
+/// One sentence as a scorer sees it.
 #[derive(Debug, Clone)]
 pub struct SentenceView<'a> {
     pub text: &'a str,
     /// The sentences just before and after it ("" at the meeting's ends).
     pub before: &'a str,
     pub after: &'a str,
+    /// The sentence after `after` ("" near the meeting's end).
+    pub after_next: &'a str,
     /// The next sentence is someone else's.
     pub next_is_someone_else: bool,
+    /// Whoever opened the meeting (most often whoever runs it) says it.
+    pub by_opener: bool,
+}
+
+/// What a scorer tells apart, and so which features it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Work handed out or taken on: the sentence's terms, its two neighbours' words and whether
+    /// someone else speaks next.
+    ActionItem,
+    /// A ruling: as for work, plus the words of the sentence after next, the first word, and
+    /// whether whoever opened the meeting says it, whether it asks and whether it is short
+    /// (a ruling is often said by whoever runs the meeting, closing the talk before it).
+    Decision,
+}
+
+impl Reading {
+    fn name(self) -> &'static str {
+        match self {
+            Reading::ActionItem => "action_item",
+            Reading::Decision => "decision",
+        }
+    }
+
+    /// The neighbours whose words it reads, each with its weight against the sentence's own.
+    fn neighbour_weights(self) -> &'static [f64] {
+        match self {
+            Reading::ActionItem => &[NEIGHBOUR_WEIGHT, NEIGHBOUR_WEIGHT],
+            Reading::Decision => &[NEIGHBOUR_WEIGHT, NEIGHBOUR_WEIGHT, FAR_NEIGHBOUR_WEIGHT],
+        }
+    }
+
+    /// The neighbours' texts, in the order of `neighbour_weights`.
+    fn neighbours<'a>(self, view: &SentenceView<'a>) -> Vec<&'a str> {
+        let mut neighbours = vec![view.before, view.after];
+        if self == Reading::Decision {
+            neighbours.push(view.after_next);
+        }
+        neighbours
+    }
+
+    /// The flags, each 0 or 1.
+    fn flags(self, view: &SentenceView<'_>) -> Vec<bool> {
+        match self {
+            Reading::ActionItem => vec![view.next_is_someone_else],
+            Reading::Decision => vec![
+                view.next_is_someone_else,
+                view.by_opener,
+                view.text.trim_end().ends_with('?'),
+                tokens(view.text).len() <= SHORT_SENTENCE_WORDS,
+            ],
+        }
+    }
+
+    fn flag_count(self) -> usize {
+        match self {
+            Reading::ActionItem => 1,
+            Reading::Decision => 4,
+        }
+    }
 }
 
 /// How much the neighbours' words count against the sentence's own.
 const NEIGHBOUR_WEIGHT: f64 = 0.5;
+/// How much the words of the sentence after next count (decisions: "Wednesday it is." "Fine."
+/// "Next, the rota.").
+const FAR_NEIGHBOUR_WEIGHT: f64 = 0.3;
+/// A sentence of at most this many words is short (a flag of decisions: "Replace it, don't
+/// repair." against "So, actions.").
+const SHORT_SENTENCE_WORDS: usize = 6;
+/// The term that stands for a sentence's first word ("then", "so", "okay"), apart from the same
+/// word elsewhere in it.
+const FIRST_WORD_MARK: &str = "^";
 /// A word or word pair of the sentence itself must be in this many training sentences to count.
 const OWN_MIN_SENTENCES: usize = 2;
 /// A word of the neighbours must be in this many neighbouring sentences to count.
@@ -53,12 +126,16 @@ fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The terms a text is counted by: its words, and with `pairs` its adjacent word pairs too.
-fn terms(text: &str, pairs: bool) -> Vec<String> {
+/// The terms a text is counted by: its words, with `pairs` its adjacent word pairs too, and with
+/// `first_word` its first word marked as such ("^then").
+fn terms(text: &str, pairs: bool, first_word: bool) -> Vec<String> {
     let words = tokens(text);
     let mut terms = words.clone();
     if pairs {
         terms.extend(words.windows(2).map(|pair| format!("{} {}", pair[0], pair[1])));
+    }
+    if let (true, Some(first)) = (first_word, words.first()) {
+        terms.push(format!("{FIRST_WORD_MARK}{first}"));
     }
     terms
 }
@@ -69,16 +146,22 @@ struct Vocabulary {
     index: HashMap<String, usize>,
     idf: Vec<f64>,
     pairs: bool,
+    first_word: bool,
 }
 
 impl Vocabulary {
     /// The terms in at least `min_documents` of `documents`; idf = ln((1 + n) / (1 + df)) + 1.
-    fn fit<'a>(documents: impl IntoIterator<Item = &'a str>, pairs: bool, min_documents: usize) -> Self {
+    fn fit<'a>(
+        documents: impl IntoIterator<Item = &'a str>,
+        pairs: bool,
+        first_word: bool,
+        min_documents: usize,
+    ) -> Self {
         let mut frequency: HashMap<String, usize> = HashMap::new();
         let mut count = 0usize;
         for document in documents {
             count += 1;
-            let mut seen = terms(document, pairs);
+            let mut seen = terms(document, pairs, first_word);
             seen.sort_unstable();
             seen.dedup();
             for term in seen {
@@ -89,6 +172,7 @@ impl Vocabulary {
         kept.sort_unstable();
         let mut vocabulary = Vocabulary {
             pairs,
+            first_word,
             ..Vocabulary::default()
         };
         for (term, df) in kept {
@@ -105,7 +189,7 @@ impl Vocabulary {
     /// `text` as (index, value) pairs: (1 + ln count) × idf, scaled to unit length.
     fn vector(&self, text: &str) -> Vec<(usize, f64)> {
         let mut counts: HashMap<usize, u32> = HashMap::new();
-        for term in terms(text, self.pairs) {
+        for term in terms(text, self.pairs, self.first_word) {
             if let Some(&at) = self.index.get(&term) {
                 *counts.entry(at).or_default() += 1;
             }
@@ -133,50 +217,57 @@ impl Vocabulary {
     }
 }
 
-/// The two vocabularies a sentence is read with and where each part of its vector lies.
+/// What a sentence is read for, the two vocabularies it is read with, and where each part of
+/// its vector lies.
 #[derive(Debug, Clone, PartialEq)]
 struct Features {
+    reading: Reading,
     own: Vocabulary,
     beside: Vocabulary,
 }
 
 impl Features {
-    /// Fitted on the training sentences: their own words and pairs, and their neighbours' words.
-    fn fit(views: &[SentenceView<'_>]) -> Self {
+    /// Fitted on the training sentences: their own terms, and the words of the sentences just
+    /// before and after them.
+    fn fit(reading: Reading, views: &[SentenceView<'_>]) -> Self {
         Features {
-            own: Vocabulary::fit(views.iter().map(|v| v.text), true, OWN_MIN_SENTENCES),
+            reading,
+            own: Vocabulary::fit(
+                views.iter().map(|v| v.text),
+                true,
+                reading == Reading::Decision,
+                OWN_MIN_SENTENCES,
+            ),
             beside: Vocabulary::fit(
                 views.iter().map(|v| v.before).chain(views.iter().map(|v| v.after)),
+                false,
                 false,
                 NEIGHBOUR_MIN_SENTENCES,
             ),
         }
     }
 
-    /// Own terms, then the sentence before's words, the sentence after's, then the flag.
+    /// Own terms, then each neighbour's words (the sentence before, after, …), then the flags.
     fn width(&self) -> usize {
-        self.own.len() + 2 * self.beside.len() + 1
+        self.own.len() + self.reading.neighbour_weights().len() * self.beside.len() + self.reading.flag_count()
     }
 
     fn vector(&self, view: &SentenceView<'_>) -> Vec<(usize, f64)> {
         let mut vector = self.own.vector(view.text);
-        let before_at = self.own.len();
-        let after_at = before_at + self.beside.len();
-        let flag_at = after_at + self.beside.len();
-        vector.extend(
-            self.beside
-                .vector(view.before)
-                .into_iter()
-                .map(|(at, v)| (before_at + at, NEIGHBOUR_WEIGHT * v)),
-        );
-        vector.extend(
-            self.beside
-                .vector(view.after)
-                .into_iter()
-                .map(|(at, v)| (after_at + at, NEIGHBOUR_WEIGHT * v)),
-        );
-        if view.next_is_someone_else {
-            vector.push((flag_at, 1.0));
+        let mut at = self.own.len();
+        for (text, weight) in self
+            .reading
+            .neighbours(view)
+            .into_iter()
+            .zip(self.reading.neighbour_weights())
+        {
+            vector.extend(self.beside.vector(text).into_iter().map(|(i, v)| (at + i, weight * v)));
+            at += self.beside.len();
+        }
+        for (i, flag) in self.reading.flags(view).into_iter().enumerate() {
+            if flag {
+                vector.push((at + i, 1.0));
+            }
         }
         vector
     }
@@ -205,14 +296,20 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Line(line, why) => write!(
                 f,
-                "the learned action-item scorer's line {line} is unreadable ({why}): rebuild the crate so build.rs trains it again"
+                "a learned scorer's line {line} is unreadable ({why}): rebuild the crate so build.rs trains it again"
             ),
         }
     }
 }
 
 impl Scorer {
-    /// 0-1: how likely `view` is to hand out or take on work.
+    /// What it tells apart.
+    pub fn reading(&self) -> Reading {
+        self.features.reading
+    }
+
+    /// 0-1: how likely `view` is to be what the scorer looks for (work handed out or taken on;
+    /// a ruling).
     pub fn probability(&self, view: &SentenceView<'_>) -> f64 {
         let z = self.bias
             + self
@@ -224,39 +321,45 @@ impl Scorer {
         sigmoid(z)
     }
 
-    /// One line per term: `own <idf> <weight> <term>`, `beside <idf> <before weight> <after
-    /// weight> <word>`, then `flag <someone else next>` and `bias <b>`; numbers in the shortest
-    /// form that reads back exactly.
+    /// `reads <reading>`, then one line per term: `own <idf> <weight> <term>`, `beside <idf>
+    /// <weight for each neighbour> <word>`, then `flags <weight for each flag>` and `bias <b>`;
+    /// numbers in the shortest form that reads back exactly.
     pub fn to_text(&self) -> String {
-        let mut text = String::new();
+        let reading = self.features.reading;
+        let mut text = format!("reads {}\n", reading.name());
         let own = self.features.own.terms_by_index();
         for (at, term) in own.iter().enumerate() {
             text += &format!("own {:e} {:e} {term}\n", self.features.own.idf[at], self.weights[at]);
         }
         let beside = self.features.beside.terms_by_index();
-        let (before_at, after_at) = (own.len(), own.len() + beside.len());
+        let neighbours = reading.neighbour_weights().len();
         for (at, word) in beside.iter().enumerate() {
-            text += &format!(
-                "beside {:e} {:e} {:e} {word}\n",
-                self.features.beside.idf[at],
-                self.weights[before_at + at],
-                self.weights[after_at + at]
-            );
+            text += &format!("beside {:e}", self.features.beside.idf[at]);
+            for neighbour in 0..neighbours {
+                text += &format!(" {:e}", self.weights[own.len() + neighbour * beside.len() + at]);
+            }
+            text += &format!(" {word}\n");
         }
-        let flag_at = after_at + beside.len();
-        text += &format!("flag {:e}\nbias {:e}\n", self.weights[flag_at], self.bias);
+        let flags_at = own.len() + neighbours * beside.len();
+        text += "flags";
+        for weight in &self.weights[flags_at..] {
+            text += &format!(" {weight:e}");
+        }
+        text += &format!("\nbias {:e}\n", self.bias);
         text
     }
 
     /// Reads what `to_text` wrote.
     pub fn from_text(text: &str) -> Result<Scorer, ReadError> {
+        let mut reading = None;
         let mut own = Vocabulary {
             pairs: true,
             ..Vocabulary::default()
         };
         let mut beside = Vocabulary::default();
-        let (mut own_weights, mut before_weights, mut after_weights) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut flag, mut bias) = (None, None);
+        let mut own_weights = Vec::new();
+        let mut neighbour_weights: Vec<Vec<f64>> = Vec::new();
+        let (mut flags, mut bias) = (None, None);
         for (n, line) in text.lines().enumerate() {
             let bad = |why: &str| ReadError::Line(n + 1, why.to_owned());
             let number = |field: Option<&str>| -> Result<f64, ReadError> {
@@ -266,7 +369,19 @@ impl Scorer {
                     .ok_or_else(|| bad("a finite number is missing"))
             };
             let (kind, rest) = line.split_once(' ').ok_or_else(|| bad("no fields"))?;
+            if kind != "reads" && reading.is_none() {
+                return Err(bad("the first line must say what the scorer reads"));
+            }
             match kind {
+                "reads" if reading.is_none() => {
+                    let read = [Reading::ActionItem, Reading::Decision]
+                        .into_iter()
+                        .find(|r| r.name() == rest)
+                        .ok_or_else(|| bad("an unknown reading"))?;
+                    own.first_word = read == Reading::Decision;
+                    neighbour_weights = vec![Vec::new(); read.neighbour_weights().len()];
+                    reading = Some(read);
+                }
                 "own" => {
                     let mut fields = rest.splitn(3, ' ');
                     let (idf, weight) = (number(fields.next())?, number(fields.next())?);
@@ -276,29 +391,38 @@ impl Scorer {
                     own_weights.push(weight);
                 }
                 "beside" => {
-                    let mut fields = rest.splitn(4, ' ');
+                    let mut fields = rest.splitn(neighbour_weights.len() + 2, ' ');
                     let idf = number(fields.next())?;
-                    let (before, after) = (number(fields.next())?, number(fields.next())?);
+                    for weights in &mut neighbour_weights {
+                        weights.push(number(fields.next())?);
+                    }
                     let word = fields.next().ok_or_else(|| bad("no word"))?;
                     beside.index.insert(word.to_owned(), beside.idf.len());
                     beside.idf.push(idf);
-                    before_weights.push(before);
-                    after_weights.push(after);
                 }
-                "flag" => flag = Some(number(Some(rest))?),
+                "flags" => {
+                    let weights = rest
+                        .split(' ')
+                        .map(|field| number(Some(field)))
+                        .collect::<Result<Vec<f64>, ReadError>>()?;
+                    if reading.is_some_and(|r| weights.len() != r.flag_count()) {
+                        return Err(bad("the wrong number of flag weights"));
+                    }
+                    flags = Some(weights);
+                }
                 "bias" => bias = Some(number(Some(rest))?),
                 _ => return Err(bad("unknown kind")),
             }
         }
         let last = text.lines().count();
-        let flag = flag.ok_or_else(|| ReadError::Line(last, "no flag line".to_owned()))?;
+        let reading = reading.ok_or_else(|| ReadError::Line(last, "no reads line".to_owned()))?;
+        let flags = flags.ok_or_else(|| ReadError::Line(last, "no flags line".to_owned()))?;
         let bias = bias.ok_or_else(|| ReadError::Line(last, "no bias line".to_owned()))?;
         let mut weights = own_weights;
-        weights.extend(before_weights);
-        weights.extend(after_weights);
-        weights.push(flag);
+        weights.extend(neighbour_weights.into_iter().flatten());
+        weights.extend(flags);
         Ok(Scorer {
-            features: Features { own, beside },
+            features: Features { reading, own, beside },
             weights,
             bias,
         })
@@ -321,7 +445,7 @@ fn softplus(z: f64) -> f64 {
 /// Training sentences as sparse rows, with labels and class-balancing weights.
 struct Examples {
     rows: Vec<Vec<(usize, f64)>>,
-    /// +1 for work handed out, -1 otherwise.
+    /// +1 for what the scorer looks for, -1 otherwise.
     signs: Vec<f64>,
     /// n / (2 × the sentences of its class): both classes weigh the same in all.
     weights: Vec<f64>,
@@ -388,11 +512,11 @@ pub struct Convergence {
     pub converged: bool,
 }
 
-/// A scorer fitted to `views` and whether each is work handed out (`labels`), the classes
-/// weighted to count equally, and how its training ended.
-pub fn train(views: &[SentenceView<'_>], labels: &[bool]) -> (Scorer, Convergence) {
+/// A scorer for `reading` fitted to `views` and whether each is what it looks for (`labels`),
+/// the classes weighted to count equally, and how its training ended.
+pub fn train(reading: Reading, views: &[SentenceView<'_>], labels: &[bool]) -> (Scorer, Convergence) {
     assert_eq!(views.len(), labels.len(), "one label per sentence");
-    let features = Features::fit(views);
+    let features = Features::fit(reading, views);
     let examples = Examples::new(&features, views, labels);
     let (parameters, convergence) = lbfgs(vec![0.0; examples.width + 1], |p| examples.loss_and_gradient(p));
     let bias = parameters[examples.width];
@@ -498,7 +622,9 @@ mod tests {
             text,
             before: "",
             after: "",
+            after_next: "",
             next_is_someone_else: false,
+            by_opener: false,
         }
     }
 
@@ -513,7 +639,7 @@ mod tests {
 
     #[test]
     fn vocabulary_keeps_terms_in_enough_documents_with_smoothed_idf() {
-        let vocabulary = Vocabulary::fit(["send the quote", "send it", "the end"], true, 2);
+        let vocabulary = Vocabulary::fit(["send the quote", "send it", "the end"], true, false, 2);
         let mut kept: Vec<&str> = vocabulary.terms_by_index();
         kept.sort_unstable();
         assert_eq!(kept, ["send", "the"]);
@@ -531,10 +657,22 @@ mod tests {
 
     #[test]
     fn word_pairs_count_only_when_asked_for() {
-        let with_pairs = Vocabulary::fit(["send the quote", "send the van"], true, 2);
-        let without = Vocabulary::fit(["send the quote", "send the van"], false, 2);
+        let with_pairs = Vocabulary::fit(["send the quote", "send the van"], true, false, 2);
+        let without = Vocabulary::fit(["send the quote", "send the van"], false, false, 2);
         assert!(with_pairs.index.contains_key("send the"));
         assert!(!without.index.contains_key("send the"));
+    }
+
+    #[test]
+    fn a_first_word_counts_apart_only_when_asked_for() {
+        let marked = Vocabulary::fit(["then we go", "then it is", "so then"], false, true, 2);
+        assert!(marked.index.contains_key("^then") && marked.index.contains_key("then"));
+        let plain = Vocabulary::fit(["then we go", "then it is", "so then"], false, false, 2);
+        assert!(!plain.index.contains_key("^then"));
+        // "then" opens only one of these two: its mark is in one vector, the word in both.
+        let has = |text: &str, term: &str| marked.vector(text).iter().any(|(at, _)| *at == marked.index[term]);
+        assert!(has("then we go", "^then") && !has("so then", "^then"));
+        assert!(has("so then", "then"));
     }
 
     /// Work and talk told apart by their words, by the sentence after and by who speaks next,
@@ -562,6 +700,7 @@ mod tests {
                 before,
                 after,
                 next_is_someone_else,
+                ..view("")
             })
             .collect();
         let labels = work.iter().map(|_| true).chain(talk.iter().map(|_| false)).collect();
@@ -571,7 +710,7 @@ mod tests {
     #[test]
     fn training_separates_work_from_talk_and_reaches_the_optimum() {
         let (views, labels) = toy_set();
-        let (scorer, convergence) = train(&views, &labels);
+        let (scorer, convergence) = train(Reading::ActionItem, &views, &labels);
         assert!(convergence.converged, "{convergence:?}");
         for (v, &label) in views.iter().zip(&labels) {
             assert_eq!(scorer.probability(v) > 0.5, label, "{}", v.text);
@@ -604,7 +743,7 @@ mod tests {
     fn the_classes_weigh_the_same_however_many_each_has() {
         let (views, _) = toy_set();
         let labels = [true, false, false, false, false, false, false, false, false, false];
-        let examples = Examples::new(&Features::fit(&views), &views, &labels);
+        let examples = Examples::new(&Features::fit(Reading::ActionItem, &views), &views, &labels);
         let class_total = |class: bool| -> f64 {
             examples
                 .weights
@@ -620,7 +759,7 @@ mod tests {
     #[test]
     fn the_gradient_is_the_loss_slope() {
         let (views, labels) = toy_set();
-        let examples = Examples::new(&Features::fit(&views), &views, &labels);
+        let examples = Examples::new(&Features::fit(Reading::ActionItem, &views), &views, &labels);
         let parameters: Vec<f64> = (0..=examples.width).map(|i| (i as f64 * 0.37).sin()).collect();
         let (_, gradient) = examples.loss_and_gradient(&parameters);
         for at in [0, examples.width / 2, examples.width - 1, examples.width] {
@@ -644,7 +783,7 @@ mod tests {
             })
             .collect();
         let labels: Vec<bool> = (0..8).map(|i| i % 2 == 0).collect();
-        let (scorer, _) = train(&views, &labels);
+        let (scorer, _) = train(Reading::ActionItem, &views, &labels);
         assert!(scorer.probability(&views[0]) > 0.5);
         assert!(scorer.probability(&views[1]) < 0.5);
     }
@@ -652,13 +791,107 @@ mod tests {
     #[test]
     fn the_text_form_reads_back_the_same_scorer() {
         let (views, labels) = toy_set();
-        let (scorer, _) = train(&views, &labels);
+        let (scorer, _) = train(Reading::ActionItem, &views, &labels);
         assert!(scorer.features.beside.len() > 0, "the neighbours' words are in it");
         let read = Scorer::from_text(&scorer.to_text()).unwrap();
         assert_eq!(read, scorer);
-        let error = Scorer::from_text("own 1.0 x send\n").unwrap_err().to_string();
-        assert!(error.contains("line 1") && error.contains("rebuild"), "{error}");
-        assert!(Scorer::from_text("own 1.0 0.5 send\n").is_err(), "no flag or bias");
-        assert!(Scorer::from_text("own 1.0 NaN send\nflag 0\nbias 0\n").is_err());
+        let error = Scorer::from_text("reads action_item\nown 1.0 x send\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("line 2") && error.contains("rebuild"), "{error}");
+        assert!(
+            Scorer::from_text("reads action_item\nown 1.0 0.5 send\n").is_err(),
+            "no flags or bias"
+        );
+        assert!(Scorer::from_text("reads action_item\nown 1.0 NaN send\nflags 0\nbias 0\n").is_err());
+        assert!(
+            Scorer::from_text("own 1.0 0.5 send\nflags 0\nbias 0\n").is_err(),
+            "no reading"
+        );
+        assert!(
+            Scorer::from_text("reads action_item\nflags 0 1\nbias 0\n").is_err(),
+            "one flag, not two"
+        );
+        assert!(Scorer::from_text("reads action_item\nflags 0.5\nbias 0\n").is_ok());
+    }
+
+    /// Rulings told apart from talk by who says them, by the sentence after next and by the
+    /// first word, each on its own (each pair differs in that alone), said three times each.
+    fn toy_rulings() -> (Vec<SentenceView<'static>>, Vec<bool>) {
+        // Every sentence follows "Next item.", so its words are in the neighbours' vocabulary
+        // (fitted on the sentences just before and after) without telling the classes apart.
+        let ruling = |text, after_next, by_opener| SentenceView {
+            text,
+            before: "Next item.",
+            after_next,
+            by_opener,
+            ..view("")
+        };
+        let pairs = [
+            (
+                ruling("The van goes back.", "Next item.", false),
+                ruling("The van goes back.", "", false),
+            ),
+            (
+                ruling("The hall stays shut.", "", true),
+                ruling("The hall stays shut.", "", false),
+            ),
+            (
+                ruling("Then the van goes.", "", false),
+                ruling("The van goes then.", "", false),
+            ),
+        ];
+        let mut views = Vec::new();
+        let mut labels = Vec::new();
+        for (yes, no) in pairs.iter().cycle().take(3 * pairs.len()) {
+            views.extend([yes.clone(), no.clone()]);
+            labels.extend([true, false]);
+        }
+        (views, labels)
+    }
+
+    #[test]
+    fn a_decision_scorer_reads_who_opened_the_sentence_after_next_and_the_first_word() {
+        let (views, labels) = toy_rulings();
+        let (scorer, convergence) = train(Reading::Decision, &views, &labels);
+        assert!(convergence.converged, "{convergence:?}");
+        assert_eq!(scorer.reading(), Reading::Decision);
+        for (v, &label) in views.iter().zip(&labels) {
+            assert_eq!(scorer.probability(v) > 0.5, label, "{}", v.text);
+        }
+        let plain = view("The hall goes.");
+        let p = |v: &SentenceView<'_>| scorer.probability(v);
+        assert!(
+            p(&SentenceView {
+                by_opener: true,
+                ..plain.clone()
+            }) > p(&plain),
+            "who opened the meeting"
+        );
+        assert!(
+            p(&SentenceView {
+                after_next: "Next item.",
+                ..plain.clone()
+            }) > p(&plain),
+            "the talk moves on"
+        );
+        assert!(
+            p(&view("Then the hall goes.")) > p(&view("The hall goes then.")),
+            "\"then\" opening it"
+        );
+        // Read back, it scores the same.
+        let read = Scorer::from_text(&scorer.to_text()).unwrap();
+        assert_eq!(read, scorer);
+        assert!(scorer.to_text().starts_with("reads decision\n"));
+        // An action-item scorer trained on the same sentences reads none of that.
+        let (work, _) = train(Reading::ActionItem, &views, &labels);
+        assert_eq!(
+            work.probability(&SentenceView {
+                by_opener: true,
+                after_next: "Next item.",
+                ..plain.clone()
+            }),
+            work.probability(&plain)
+        );
     }
 }

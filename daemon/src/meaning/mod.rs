@@ -1,8 +1,8 @@
 //! The meaning rules: what a meeting's final, speaker-attributed transcripts say about
 //! questions, action items, decisions, topics and talk time, with the segments each finding
 //! came from. Pure functions over `text::Utterance`s and a cue table per language
-//! (`english`), plus, for action items, a learned sentence scorer (`learned`) that `build.rs`
-//! trains from the written meetings and this module compiles in; the same code runs live in
+//! (`english`), plus, for action items and decisions, learned sentence scorers (`learned`) that
+//! `build.rs` trains from the written meetings and this module compiles in; the same code runs live in
 //! the meeting stage (`Tracker`, which hands on only what is new or changed) and offline in
 //! `roomscribe analyze`.
 //!
@@ -636,11 +636,27 @@ pub struct Cues {
     pub agreement: Regex,
     /// The language's learned action-item scorer, where one was trained (`learned`).
     pub action_item_scorer: Option<learned::Scorer>,
+    /// The language's learned decision scorer, where one was trained.
+    pub decision_scorer: Option<learned::Scorer>,
+}
+
+/// The text forms of a language's learned scorers (`learned`), as `build.rs` wrote them; none
+/// where the language has no such scorer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TrainedScorers<'a> {
+    pub action_item: Option<&'a str>,
+    pub decision: Option<&'a str>,
 }
 
 impl Cues {
-    /// `scorer`: the text form of the language's learned action-item scorer, if it has one.
-    fn compile(language: &'static Language, scorer: Option<&str>) -> Self {
+    /// `scorers`: the text forms of the language's learned scorers.
+    fn compile(language: &'static Language, scorers: TrainedScorers<'_>) -> Self {
+        // Written by build.rs from the same sources: unreadable only through a bug.
+        let read = |text: &str, reading: learned::Reading| {
+            let scorer = learned::Scorer::from_text(text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(scorer.reading(), reading, "a learned scorer given for another reading");
+            scorer
+        };
         let expand = |pattern: &str| {
             let source = pattern
                 .replace("FRONTED_TIME", language.due)
@@ -751,8 +767,8 @@ impl Cues {
             due_clause: expand(language.due_clause),
             due_expected: expand(language.due_expected),
             agreement: expand(language.agreement),
-            // Written by build.rs from the same sources: unreadable only through a bug.
-            action_item_scorer: scorer.map(|text| learned::Scorer::from_text(text).unwrap_or_else(|e| panic!("{e}"))),
+            action_item_scorer: scorers.action_item.map(|text| read(text, learned::Reading::ActionItem)),
+            decision_scorer: scorers.decision.map(|text| read(text, learned::Reading::Decision)),
         }
     }
 
@@ -876,16 +892,26 @@ impl Cues {
     }
 }
 
-/// English's learned action-item scorer, trained by `build.rs` from the written meetings.
-const ENGLISH_ACTION_ITEM_SCORER: &str = include_str!(concat!(env!("OUT_DIR"), "/action_item_scorer.txt"));
+/// English's learned scorers, trained by `build.rs` from the written meetings.
+const ENGLISH_SCORERS: TrainedScorers<'static> = TrainedScorers {
+    action_item: Some(include_str!(concat!(env!("OUT_DIR"), "/action_item_scorer.txt"))),
+    decision: Some(include_str!(concat!(env!("OUT_DIR"), "/decision_scorer.txt"))),
+};
 
-static ENGLISH_CUES: LazyLock<Cues> =
-    LazyLock::new(|| Cues::compile(&english::ENGLISH, Some(ENGLISH_ACTION_ITEM_SCORER)));
+static ENGLISH_CUES: LazyLock<Cues> = LazyLock::new(|| Cues::compile(&english::ENGLISH, ENGLISH_SCORERS));
 
 /// A sentence no rule made an item of is one when the learned scorer rates it at least this.
 /// High, because the scorer knows no owners or dates and a false item costs a reader more than
 /// a missed one; the learned-scorer experiment (README) chose it from 0.80, 0.90 and 0.95.
 pub const SCORED_ACTION_ITEM_BAR: f64 = 0.95;
+
+/// A sentence no rule made a decision of is one when the learned decision scorer rates it at
+/// least this (and nothing in it says it is no ruling: `decisions::scored`).
+pub const SCORED_DECISION_BAR: f64 = 0.9;
+
+/// A decision the rules are not sure of goes when the learned decision scorer rates each of its
+/// sentences under this (`decisions::upheld`).
+pub const DECISION_VETO_BAR: f64 = 0.2;
 
 /// The languages the rules have a table for.
 pub const LANGUAGES: [&str; 1] = ["en"];
@@ -912,7 +938,7 @@ pub struct Context {
 /// Everything the rules find in `utterances`, as the summary carries it.
 pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> MeetingMeaning {
     let sentences = text::sentences(utterances, cues.language);
-    let findings = discrete_findings(&sentences, cues, context, true);
+    let findings = discrete_findings(&sentences, opener(utterances), cues, context, true);
     let mut meaning = MeetingMeaning::default();
     for finding in findings {
         match &finding.body {
@@ -930,9 +956,35 @@ pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> Meet
     meaning
 }
 
-/// Questions, action items and decisions, in the order they were said; before the meeting is
-/// over (`meeting_over`), the learned scorer leaves the last few sentences for later.
-fn discrete_findings(sentences: &[text::Sentence], cues: &Cues, context: &Context, meeting_over: bool) -> Vec<Finding> {
+/// Whoever spoke first in the meeting, when the speakers are known.
+fn opener(utterances: &[Utterance]) -> Option<&str> {
+    utterances.iter().find_map(|u| u.speaker.as_deref())
+}
+
+/// The sentence at `at` as a learned scorer reads it, with the meeting's `opener`.
+fn scorer_view<'a>(sentences: &'a [text::Sentence], at: usize, opener: Option<&str>) -> learned::SentenceView<'a> {
+    let said = |at: usize| sentences.get(at).map_or("", |s| s.text.as_str());
+    learned::SentenceView {
+        text: &sentences[at].text,
+        before: at.checked_sub(1).map_or("", said),
+        after: said(at + 1),
+        after_next: said(at + 2),
+        next_is_someone_else: text::someone_else_next(sentences, at),
+        by_opener: opener.is_some() && sentences[at].speaker.as_deref() == opener,
+    }
+}
+
+/// Questions, action items and decisions, in the order they were said (`opener`: whoever
+/// opened the meeting); before the meeting is over (`meeting_over`), the learned scorers leave
+/// the last few sentences for later.
+fn discrete_findings(
+    sentences: &[text::Sentence],
+    opener: Option<&str>,
+    cues: &Cues,
+    context: &Context,
+    meeting_over: bool,
+) -> Vec<Finding> {
+    let score_with = |scorer: &learned::Scorer, at: usize| scorer.probability(&scorer_view(sentences, at, opener));
     let mut findings = questions::find(sentences, cues);
     let mut rules_items = actions::find(sentences, cues, context.meeting_day);
     // A sentence the rules found too weakly to keep is the scorer's to judge.
@@ -941,7 +993,7 @@ fn discrete_findings(sentences: &[text::Sentence], cues: &Cues, context: &Contex
         findings.extend(actions::scored_items(
             sentences,
             &rules_items,
-            scorer,
+            &|at| score_with(scorer, at),
             SCORED_ACTION_ITEM_BAR,
             cues,
             context.meeting_day,
@@ -949,7 +1001,26 @@ fn discrete_findings(sentences: &[text::Sentence], cues: &Cues, context: &Contex
         ));
     }
     findings.extend(rules_items);
-    findings.extend(decisions::find(sentences, cues));
+    let mut rules_decisions = decisions::find(sentences, cues);
+    rules_decisions.retain(|f| confidence(&f.body) >= context.min_confidence);
+    if let Some(scorer) = &cues.decision_scorer {
+        rules_decisions = decisions::upheld(
+            sentences,
+            rules_decisions,
+            &|at| score_with(scorer, at),
+            DECISION_VETO_BAR,
+            meeting_over,
+        );
+        findings.extend(decisions::scored(
+            sentences,
+            &rules_decisions,
+            &|at| score_with(scorer, at),
+            SCORED_DECISION_BAR,
+            cues,
+            meeting_over,
+        ));
+    }
+    findings.extend(rules_decisions);
     findings.retain(|f| confidence(&f.body) >= context.min_confidence);
     findings.sort_by(|a, b| a.start.total_cmp(&b.start));
     findings
@@ -1155,8 +1226,9 @@ impl Tracker {
             _ => self.utterances.get(from + SETTLED).map(|u| u.seq),
         };
         let sentences = text::sentences(&self.utterances[from..], self.cues.language);
+        let opener = opener(&self.utterances);
         let mut changed = Vec::new();
-        for finding in discrete_findings(&sentences, self.cues, &self.context, false) {
+        for finding in discrete_findings(&sentences, opener, self.cues, &self.context, false) {
             if settled_before.is_some_and(|seq| finding.segments.first().is_some_and(|first| *first < seq)) {
                 continue;
             }
@@ -1316,12 +1388,20 @@ mod tests {
                 text,
                 before: "",
                 after,
+                after_next: "",
                 next_is_someone_else: !after.is_empty(),
+                by_opener: false,
             })
             .collect();
         let labels: Vec<bool> = many().map(|&(_, _, work)| work).collect();
-        let scorer = learned::train(&views, &labels).0.to_text();
-        let cues: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, Some(&scorer))));
+        let scorer = learned::train(learned::Reading::ActionItem, &views, &labels)
+            .0
+            .to_text();
+        let scorers = TrainedScorers {
+            action_item: Some(&scorer),
+            decision: None,
+        };
+        let cues: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, scorers)));
         let context = context();
         let lines = [
             ("Ana", "It was lovely last week, the weather was lovely."),
@@ -1343,7 +1423,8 @@ mod tests {
         let said = |f: &Finding, words: &str| matches!(&f.body, FindingBody::ActionItem(a) if a.text.contains(words));
         let crates = offline.action_items.iter().filter(|f| said(f, "the crates")).count();
         assert_eq!(crates, 120 / lines.len(), "each hand-out is found offline");
-        let without_scorer: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, None)));
+        let without_scorer: &'static Cues =
+            Box::leak(Box::new(Cues::compile(&english::ENGLISH, TrainedScorers::default())));
         let by_rules = analyse(&utterances, without_scorer, &context);
         assert!(
             !by_rules.action_items.iter().any(|f| said(f, "the crates")),
@@ -1363,6 +1444,71 @@ mod tests {
             live.iter().all(|f| f.revision == 1),
             "a nudged score hands nothing on again"
         );
+    }
+
+    #[test]
+    fn live_the_decision_scorer_knows_who_opened_the_meeting_long_after_it() {
+        // A scorer, in an English table of its own, that takes "Blue boxes for the hall." for a
+        // ruling from whoever opened the meeting and for talk from anyone else.
+        let view = |text, by_opener| learned::SentenceView {
+            text,
+            before: "",
+            after: "",
+            after_next: "",
+            next_is_someone_else: false,
+            by_opener,
+        };
+        let examples = [
+            (view("Blue boxes for the hall.", true), true),
+            (view("Blue boxes for the hall.", false), false),
+            (view("The weather was lovely.", true), false),
+            (view("The weather was lovely.", false), false),
+        ];
+        let many = || examples.iter().cycle().take(50 * examples.len());
+        let views: Vec<learned::SentenceView<'_>> = many().map(|(v, _)| v.clone()).collect();
+        let labels: Vec<bool> = many().map(|&(_, ruling)| ruling).collect();
+        let scorer = learned::train(learned::Reading::Decision, &views, &labels).0.to_text();
+        let scorers = TrainedScorers {
+            action_item: None,
+            decision: Some(&scorer),
+        };
+        let cues: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, scorers)));
+        let context = context();
+        // Ana opens; the live window soon starts at Lee's or Raj's lines.
+        let lines = [
+            ("Ana", "The weather was lovely."),
+            ("Lee", "Blue boxes for the hall."),
+            ("Raj", "The weather was lovely."),
+            ("Ana", "Blue boxes for the hall."),
+            ("Lee", "The weather was lovely."),
+        ];
+        let small_talk = [("Raj", "The weather was lovely."); 8];
+        let utterances = text::utterances(lines.iter().copied().cycle().take(150).chain(small_talk));
+        let mut tracker = Tracker::new(cues, context);
+        let mut handed_on: Vec<Finding> = Vec::new();
+        for utterance in utterances.iter().cloned() {
+            handed_on.extend(tracker.add(utterance));
+        }
+        let offline = analyse(&utterances, cues, &context);
+        let by = |f: &Finding| match &f.body {
+            FindingBody::Decision(d) => d.by.clone(),
+            _ => None,
+        };
+        assert_eq!(offline.decisions.len(), 150 / lines.len(), "each of Ana's, offline");
+        assert!(offline.decisions.iter().all(|f| by(f).as_deref() == Some("Ana")));
+        let without_scorer: &'static Cues =
+            Box::leak(Box::new(Cues::compile(&english::ENGLISH, TrainedScorers::default())));
+        let by_rules = analyse(&utterances, without_scorer, &context);
+        assert!(by_rules.decisions.is_empty(), "the scorer's, not the rules'");
+        let mut live_ids: Vec<&str> = handed_on
+            .iter()
+            .filter(|f| matches!(f.body, FindingBody::Decision(_)))
+            .map(|f| f.id.as_str())
+            .collect();
+        let mut offline_ids: Vec<&str> = offline.decisions.iter().map(|f| f.id.as_str()).collect();
+        live_ids.sort_unstable();
+        offline_ids.sort_unstable();
+        assert_eq!(live_ids, offline_ids, "live finds the same rulings, each once");
     }
 
     #[test]

@@ -257,6 +257,13 @@ pub fn sentences(utterances: &[Utterance], language: &Language) -> Vec<Sentence>
     out
 }
 
+/// Whether the sentence after the one at `at` is someone else's (a known speaker, not its own).
+pub fn someone_else_next(sentences: &[Sentence], at: usize) -> bool {
+    sentences
+        .get(at + 1)
+        .is_some_and(|next| next.speaker.is_some() && next.speaker != sentences[at].speaker)
+}
+
 /// The sentences of the turn after the one of the sentence at `at`, when someone else says it;
 /// none otherwise (no next turn, or the same speaker again).
 pub fn next_turn_from_someone_else(sentences: &[Sentence], at: usize) -> &[Sentence] {

@@ -1,6 +1,6 @@
-//! What the learned action-item scorer (`learned`) is trained on: the sentences of a written
-//! meeting's ground truth (`tests/fixtures/written-meetings`), each with its neighbours and
-//! whether it is part of an action item. `build.rs` compiles this file too and does the
+//! What the learned scorers (`learned`) are trained on: the sentences of a written meeting's
+//! ground truth (`tests/fixtures/written-meetings`), each with its neighbours and whether it is
+//! part of an action item, and of a decision. `build.rs` compiles this file too and does the
 //! reading; this only looks at parsed JSON. Never does I/O.
 
 use super::learned::SentenceView;
@@ -8,17 +8,24 @@ use super::learned::SentenceView;
 /// How much of a sentence identifies it inside an item's text (an item's text joins sentences).
 const SENTENCE_KEY_CHARS: usize = 40;
 /// How many turns after an item's own a sentence may be part of it (the replies that take it on
-/// or give its date); a sentence farther away that happens to match its text is not.
+/// or give its date, how a decision is carried out); a sentence farther away that happens to
+/// match its text is not.
 const LABEL_TURNS_AFTER: usize = 3;
 
-/// A sentence of a written meeting, its neighbours, and whether it is part of an action item.
+/// A sentence of a written meeting, its neighbours, and what it is part of.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TruthSentence {
     pub text: String,
     pub before: String,
     pub after: String,
+    pub after_next: String,
     pub next_is_someone_else: bool,
+    /// Said by whoever spoke first in the meeting.
+    pub by_opener: bool,
+    /// Part of an action item.
     pub work: bool,
+    /// Part of a decision.
+    pub ruling: bool,
 }
 
 impl TruthSentence {
@@ -27,29 +34,33 @@ impl TruthSentence {
             text: &self.text,
             before: &self.before,
             after: &self.after,
+            after_next: &self.after_next,
             next_is_someone_else: self.next_is_someone_else,
+            by_opener: self.by_opener,
         }
     }
 }
 
-/// Why a ground-truth file cannot train the scorer (written by hand: `build.rs` has no
+/// Why a ground-truth file cannot train the scorers (written by hand: `build.rs` has no
 /// `thiserror`).
 #[derive(Debug, PartialEq)]
 pub enum TruthError {
     NoTurns,
-    ItemsNotInTurns,
+    /// None of the named list's (`action_items`, `decisions`) texts is in the turns.
+    ItemsNotInTurns(&'static str),
 }
 
 impl std::error::Error for TruthError {}
 
 impl std::fmt::Display for TruthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            TruthError::NoTurns => "it has no `turns`: a written meeting's truth needs them",
-            TruthError::ItemsNotInTurns => {
-                "none of its action items' texts is found in its turns: correct the items' `text` or `turn_index`"
-            }
-        })
+        match self {
+            TruthError::NoTurns => f.write_str("it has no `turns`: a written meeting's truth needs them"),
+            TruthError::ItemsNotInTurns(list) => write!(
+                f,
+                "none of its `{list}` texts is found in its turns: correct their `text` or `turn_index`"
+            ),
+        }
     }
 }
 
@@ -72,22 +83,25 @@ pub fn split_sentences(text: &str) -> Vec<String> {
 }
 
 /// The sentences of one ground-truth meeting (`turns`, each with `sentences` or a `text`), each
-/// labelled by whether it is part of an action item: its opening inside the item's text (or the
-/// item's inside it), said in the item's turn (`turn_index`, or the turn before: some sets
-/// count from one) or the few after.
+/// labelled by whether it is part of an action item, and of a decision: its opening inside the
+/// item's text (or the item's inside it), said in the item's turn (`turn_index`, or the turn
+/// before: some sets count from one) or the few after.
 pub fn labelled_sentences(truth: &serde_json::Value) -> Result<Vec<TruthSentence>, TruthError> {
     let field = |value: &serde_json::Value, name: &str| value[name].as_str().unwrap_or_default().trim().to_owned();
     let turns = truth["turns"].as_array().ok_or(TruthError::NoTurns)?;
-    let items: Vec<(String, Option<usize>)> = truth["action_items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|item| (field(item, "text"), item["turn_index"].as_u64().map(|t| t as usize)))
-                .filter(|(text, _)| !text.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let listed = |list: &str| -> Vec<(String, Option<usize>)> {
+        truth[list]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| (field(item, "text"), item["turn_index"].as_u64().map(|t| t as usize)))
+                    .filter(|(text, _)| !text.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (items, decisions) = (listed("action_items"), listed("decisions"));
     // (turn index, speaker, sentence)
     let mut said: Vec<(usize, String, String)> = Vec::new();
     for (turn_index, turn) in turns.iter().enumerate() {
@@ -104,24 +118,34 @@ pub fn labelled_sentences(truth: &serde_json::Value) -> Result<Vec<TruthSentence
         );
     }
     let key = |text: &str| text.chars().take(SENTENCE_KEY_CHARS).collect::<String>();
+    let part_of = |listed: &[(String, Option<usize>)], turn: usize, text: &str| {
+        listed.iter().any(|(item, item_turn)| {
+            let near = item_turn.is_none_or(|t| (t.saturating_sub(1)..=t + LABEL_TURNS_AFTER).contains(&turn));
+            near && (item.contains(&key(text)) || text.contains(&key(item)))
+        })
+    };
+    let opener = said.first().map(|(_, speaker, _)| speaker.clone());
+    let text_at = |at: usize| said.get(at).map(|(_, _, t)| t.clone()).unwrap_or_default();
     let labelled: Vec<TruthSentence> = (0..said.len())
         .map(|at| {
             let (turn, speaker, text) = &said[at];
-            let after = said.get(at + 1);
             TruthSentence {
                 text: text.clone(),
-                before: at.checked_sub(1).map(|b| said[b].2.clone()).unwrap_or_default(),
-                after: after.map(|(_, _, t)| t.clone()).unwrap_or_default(),
-                next_is_someone_else: after.is_some_and(|(_, s, _)| s != speaker),
-                work: items.iter().any(|(item, item_turn)| {
-                    let near = item_turn.is_none_or(|t| (t.saturating_sub(1)..=t + LABEL_TURNS_AFTER).contains(turn));
-                    near && (item.contains(&key(text)) || text.contains(&key(item)))
-                }),
+                before: at.checked_sub(1).map(text_at).unwrap_or_default(),
+                after: text_at(at + 1),
+                after_next: text_at(at + 2),
+                next_is_someone_else: said.get(at + 1).is_some_and(|(_, s, _)| s != speaker),
+                by_opener: opener.as_ref() == Some(speaker),
+                work: part_of(&items, *turn, text),
+                ruling: part_of(&decisions, *turn, text),
             }
         })
         .collect();
     if !items.is_empty() && !labelled.iter().any(|s| s.work) {
-        return Err(TruthError::ItemsNotInTurns);
+        return Err(TruthError::ItemsNotInTurns("action_items"));
+    }
+    if !decisions.is_empty() && !labelled.iter().any(|s| s.ruling) {
+        return Err(TruthError::ItemsNotInTurns("decisions"));
     }
     Ok(labelled)
 }
@@ -140,6 +164,10 @@ mod tests {
     }
 
     fn truth(items: serde_json::Value) -> serde_json::Value {
+        truth_with(items, serde_json::json!([]))
+    }
+
+    fn truth_with(items: serde_json::Value, decisions: serde_json::Value) -> serde_json::Value {
         serde_json::json!({
             "turns": [
                 {"speaker": "S1", "text": "Okay. Marta, the van on Thursday.",
@@ -150,7 +178,8 @@ mod tests {
                 {"speaker": "S1", "text": "Right."},
                 {"speaker": "S2", "text": "Okay. That's all."}
             ],
-            "action_items": items
+            "action_items": items,
+            "decisions": decisions
         })
     }
 
@@ -169,9 +198,27 @@ mod tests {
             (van.before.as_str(), van.after.as_str()),
             ("Okay.", "Fine, I'll take it.")
         );
+        assert_eq!(van.after_next, "Good.");
         assert!(van.next_is_someone_else);
         assert!(!sentences[0].next_is_someone_else, "the same speaker goes on");
         assert_eq!(sentences.last().unwrap().after, "");
+        assert_eq!(sentences[sentences.len() - 2].after_next, "");
+        // S1 opened the meeting.
+        let opened: Vec<bool> = sentences.iter().map(|s| s.by_opener).collect();
+        assert_eq!(opened, [true, true, false, true, false, true, false, false]);
+        assert!(sentences.iter().all(|s| !s.ruling), "no decisions listed");
+    }
+
+    #[test]
+    fn a_decisions_sentences_are_rulings_near_its_turn_only() {
+        let decisions = serde_json::json!([
+            {"text": "Fine, I'll take it. Good.", "turn_index": 1},
+            {"text": "Right.", "turn_index": 4}
+        ]);
+        let sentences = labelled_sentences(&truth_with(serde_json::json!([]), decisions)).unwrap();
+        let ruled: Vec<&str> = sentences.iter().filter(|s| s.ruling).map(|s| s.text.as_str()).collect();
+        assert_eq!(ruled, ["Fine, I'll take it.", "Good.", "Right."]);
+        assert!(sentences.iter().all(|s| !s.work), "no action items listed");
     }
 
     #[test]
@@ -181,7 +228,14 @@ mod tests {
             Err(TruthError::NoTurns)
         );
         let items = serde_json::json!([{"text": "Somebody books the hall.", "turn_index": 2}]);
-        assert_eq!(labelled_sentences(&truth(items)), Err(TruthError::ItemsNotInTurns));
+        assert_eq!(
+            labelled_sentences(&truth(items)),
+            Err(TruthError::ItemsNotInTurns("action_items"))
+        );
+        let decisions = serde_json::json!([{"text": "The hall stays shut.", "turn_index": 0}]);
+        let error = labelled_sentences(&truth_with(serde_json::json!([]), decisions)).unwrap_err();
+        assert_eq!(error, TruthError::ItemsNotInTurns("decisions"));
+        assert!(error.to_string().contains("`decisions`"), "{error}");
         assert!(labelled_sentences(&truth(serde_json::json!([])))
             .unwrap()
             .iter()
