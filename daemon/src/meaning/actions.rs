@@ -2468,11 +2468,11 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
 }
 
 /// The sentences the learned scorer (`learned`; `score` rates the sentence at an index) rates at
-/// `bar` or above that are not part of an
-/// item already found (`found`, the rules'): work handed out without the words the rules look
-/// for. A sentence just after an item (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a
-/// reply taking it on, its date: "Oh, sorry, yes. I'll do it right after this.", "Before the end
-/// of the month, if possible."), not as another. Until the meeting is over (`meeting_over`), a
+/// `bar` or above that are not part of an item already found (`found`, the rules'): work handed
+/// out without the words the rules look for. A sentence just after an item or another such
+/// sentence (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a reply taking it on, its date:
+/// "Oh, sorry, yes. I'll do it right after this.", "Before the end of the month, if possible."),
+/// not as another. Until the meeting is over (`meeting_over`), a
 /// sentence waits until the rules have read all the replies that could make it part of an
 /// item (`FOLLOW_UP_SENTENCES`), so the live tracker hands on nothing the whole meeting would
 /// not find.
@@ -2491,28 +2491,29 @@ pub fn scored_items(
     meeting_day: i64,
     meeting_over: bool,
 ) -> Vec<Finding> {
-    let held = |sentence: &Sentence, scored: &[Finding]| {
-        found.iter().chain(scored).any(|f| match &f.body {
+    let held = |sentence: &Sentence| {
+        found.iter().any(|f| match &f.body {
             FindingBody::ActionItem(item) => {
                 f.segments.contains(&sentence.seq) && item.text.contains(sentence.text.trim())
             }
             _ => false,
         })
     };
+    // Work in its own right: sure enough, and not the rules'. Whether it follows other work is
+    // asked apart, of these, so that what a sentence is depends only on the few around it, as
+    // the live window (which starts anywhere) sees them.
+    let candidates: Vec<bool> = (0..sentences.len())
+        .map(|at| sentences[at].words.len() >= 3 && !held(&sentences[at]) && score(at) >= bar)
+        .collect();
     let mut scored: Vec<Finding> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
         if !meeting_over && at + FOLLOW_UP_SENTENCES >= sentences.len() {
             break;
         }
         let next = sentences.get(at + 1);
-        let follows_an_item = sentences[at.saturating_sub(FOLLOWS_AN_ITEM_SENTENCES)..at]
-            .iter()
-            .any(|before| held(before, &scored));
-        if sentence.words.len() < 3 || follows_an_item || held(sentence, &scored) {
-            continue;
-        }
-        let probability = score(at);
-        if probability.is_nan() || probability < bar {
+        let follows_an_item =
+            (at.saturating_sub(FOLLOWS_AN_ITEM_SENTENCES)..at).any(|b| held(&sentences[b]) || candidates[b]);
+        if !candidates[at] || follows_an_item {
             continue;
         }
         let mut text_said = sentence.text.clone();
@@ -2522,7 +2523,7 @@ pub fn scored_items(
             let of_its_own = |later: &Sentence| {
                 let text = cues.normalise(&later.text);
                 later.is_question()
-                    || held(later, &[])
+                    || held(later)
                     || cues.commitment.is_match(&text)
                     || cues.request.is_match(&text)
                     || cues.assignment.is_match(&text)

@@ -24,7 +24,9 @@
 //! things go ("we're not selling tickets fast enough", "nobody knows", "Nobody opens the
 //! newsletter, honestly."), suppositions and reasons ("it would go in the bin", "because we put
 //! off the boiler work"), what someone just reported repeated back ("The pool closes at six now."
-//! "Okay, so the pool closes at six."), forecasts, or what was done before. Pure.
+//! "Okay, so the pool closes at six."), forecasts, or what was done before. A learned scorer
+//! (`learned`) adds rulings made without any of those words and gives a second opinion on the
+//! rules' unsure ones (`scored`, `upheld`). Pure.
 
 use super::text::{self, Sentence};
 use super::{finding_id, Cues};
@@ -461,11 +463,13 @@ pub fn upheld(
 /// rates at `bar` or above that no decision found already (`found`, the rules') holds: rulings
 /// made without the words the rules look for ("This one goes to the Joint Office." after the
 /// room argued where it goes). Not what can settle nothing (`settles_nothing`), nor one person's
-/// own promise (an action item), nor a doubt ("probably"), nor a sentence just after a decision (`FOLLOWS_A_DECISION_SENTENCES`:
-/// how it is carried out). Until the meeting is over (`meeting_over`), a sentence waits until
-/// the rules have read what follows it (`FOLLOW_UP_SENTENCES`), so the live tracker hands on
-/// nothing the whole meeting would not find. Each is its speaker's, with what was decided read
-/// as the rules read it.
+/// own promise (an action item), a doubt ("probably", "it depends"), what someone else said
+/// ("the council says …") or what waits on something ("once it's approved"); nor a sentence
+/// just after one of the rules' decisions, or after another such sentence in the same turn
+/// (`FOLLOWS_A_DECISION_SENTENCES`: how it is carried out). Until the meeting is over (`meeting_over`), a sentence waits until the rules
+/// have read the sentences after it that most ways of theirs read (`FOLLOW_UP_SENTENCES`; a
+/// later revision covers the rare one that reads further). Each is its speaker's, with what was
+/// decided read as the rules read it.
 pub fn scored(
     sentences: &[Sentence],
     found: &[Finding],
@@ -474,31 +478,41 @@ pub fn scored(
     cues: &Cues,
     meeting_over: bool,
 ) -> Vec<Finding> {
-    let held = |sentence: &Sentence, scored: &[Finding]| {
-        found.iter().chain(scored).any(|f| match &f.body {
+    let held = |sentence: &Sentence| {
+        found.iter().any(|f| match &f.body {
             FindingBody::Decision(decision) => {
                 f.segments.contains(&sentence.seq) && decision.text.contains(sentence.text.trim())
             }
             _ => false,
         })
     };
+    // A ruling in its own right: sure enough, not the rules', nothing in it against. Whether it
+    // follows another is asked apart, of these, so that what a sentence is depends only on the
+    // few around it, as the live window (which starts anywhere) sees them.
+    let candidates: Vec<bool> = sentences
+        .iter()
+        .enumerate()
+        .map(|(at, sentence)| {
+            let text = cues.normalise(&sentence.text);
+            !held(sentence)
+                && !settles_nothing(sentence, &text, cues)
+                && !cues.commitment.is_match(&text)
+                && !cues.doubt.is_match(&text)
+                && !cues.reported.is_match(&text)
+                && !cues.pending.is_match(&text)
+                && score(at) >= bar
+        })
+        .collect();
     let mut scored: Vec<Finding> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
         if !meeting_over && at + FOLLOW_UP_SENTENCES >= sentences.len() {
             break;
         }
-        let follows_a_decision = sentences[at.saturating_sub(FOLLOWS_A_DECISION_SENTENCES)..at]
-            .iter()
-            .any(|before| held(before, &scored));
-        if follows_a_decision || held(sentence, &scored) {
-            continue;
-        }
-        let text = cues.normalise(&sentence.text);
-        if settles_nothing(sentence, &text, cues) || cues.commitment.is_match(&text) || cues.doubt.is_match(&text) {
-            continue;
-        }
-        let probability = score(at);
-        if probability.is_nan() || probability < bar {
+        // The rules' decision just before, whoever said this; a ruling of the scorer's just
+        // before in the same turn (another's, answering it, is a ruling of its own).
+        let follows_a_decision = (at.saturating_sub(FOLLOWS_A_DECISION_SENTENCES)..at)
+            .any(|b| held(&sentences[b]) || (candidates[b] && sentences[b].turn == sentence.turn));
+        if !candidates[at] || follows_a_decision {
             continue;
         }
         scored.push(Finding {
@@ -3617,6 +3631,20 @@ mod tests {
         scored(&sentences, &found, &score, 0.9, cues, meeting_over)
     }
 
+    /// The texts of what the scorer adds to `sentences` read from `from` on, when it is sure of
+    /// every sentence holding `marked` and there are no rules' decisions.
+    fn scored_alone_from(sentences: &[Sentence], from: usize, marked: &str) -> Vec<String> {
+        let window = &sentences[from..];
+        let score = |at: usize| if window[at].text.contains(marked) { 0.99 } else { 0.01 };
+        scored(window, &[], &score, 0.9, cues("en").unwrap(), true)
+            .into_iter()
+            .map(|f| match f.body {
+                FindingBody::Decision(d) => d.text,
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
     fn scored_texts(lines: &[(&str, &str)], marked: &str) -> Vec<String> {
         scored_with(lines, marked, true)
             .into_iter()
@@ -3663,7 +3691,8 @@ mod tests {
             "This one probably goes to the Joint Office.",
         ] {
             let lines = [("Lau", "The leak is back."), ("Lau", said), ("Mei", "Right.")];
-            assert!(scored_texts(&lines, said).is_empty(), "{said}");
+            // With no rules' decisions to hold it, only the gates keep it out.
+            assert!(scored_alone_from(&text::said(&lines), 0, said).is_empty(), "{said}");
         }
         // The same ruling, plainly said, is one.
         let lines = [
@@ -3672,6 +3701,51 @@ mod tests {
             ("Mei", "Right."),
         ];
         assert_eq!(scored_texts(&lines, "Joint Office"), ["It goes to the Joint Office."]);
+        assert_eq!(
+            scored_alone_from(&text::said(&lines), 0, "Joint Office"),
+            ["It goes to the Joint Office."]
+        );
+    }
+
+    #[test]
+    fn what_the_scorer_adds_does_not_hang_on_where_the_reading_starts() {
+        // A recap: rulings, each answered, then two said in one turn (the second carries out the
+        // first). The live window may start at any sentence.
+        let sentences = text::said(&[
+            ("Lau", "The van goes to Lee."),
+            ("Mei", "Fine."),
+            ("Lau", "The hall goes to the scouts."),
+            ("Mei", "Okay."),
+            ("Lau", "The boxes go to Mei."),
+            ("Mei", "Good."),
+            ("Lau", "The keys go to Chen. The spare set goes to Ana."),
+            ("Mei", "Right."),
+        ]);
+        let whole = scored_alone_from(&sentences, 0, " go");
+        assert_eq!(
+            whole,
+            [
+                "The van goes to Lee.",
+                "The hall goes to the scouts.",
+                "The boxes go to Mei.",
+                "The keys go to Chen."
+            ]
+        );
+        // Past the few sentences a window's start can leave unread before them, the same.
+        for from in 1..sentences.len() {
+            let settled = |found: Vec<String>| -> Vec<String> {
+                let after_start = &sentences[from + FOLLOWS_A_DECISION_SENTENCES.min(sentences.len() - from)..];
+                found
+                    .into_iter()
+                    .filter(|t| after_start.iter().any(|s| &s.text == t))
+                    .collect()
+            };
+            assert_eq!(
+                settled(scored_alone_from(&sentences, from, " go")),
+                settled(whole.clone()),
+                "read from {from}"
+            );
+        }
     }
 
     #[test]

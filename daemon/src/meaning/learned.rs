@@ -11,8 +11,8 @@
 //! rules generalise worst; they say nothing of owners, dates or what was decided, which stay the
 //! rules' job (`actions`, `decisions`).
 //!
-//! Owns the features, the training and the scorer's text form. Shared with `build.rs`, which
-//! trains the scorer from the written meetings in `tests/fixtures` when the crate is built (so
+//! Owns the features, the training and the scorers' text form. Shared with `build.rs`, which
+//! trains the scorers from the written meetings in `tests/fixtures` when the crate is built (so
 //! no learned weights are kept in git; the same sources give the same scorer on the same build
 //! host, whose maths library computes `exp` and `ln`). Uses only the standard library, never
 //! does I/O and never reads a clock.
@@ -373,7 +373,8 @@ impl Scorer {
                 return Err(bad("the first line must say what the scorer reads"));
             }
             match kind {
-                "reads" if reading.is_none() => {
+                "reads" if reading.is_some() => return Err(bad("a second reads line")),
+                "reads" => {
                     let read = [Reading::ActionItem, Reading::Decision]
                         .into_iter()
                         .find(|r| r.name() == rest)
@@ -397,6 +398,9 @@ impl Scorer {
                         weights.push(number(fields.next())?);
                     }
                     let word = fields.next().ok_or_else(|| bad("no word"))?;
+                    if word.contains(' ') {
+                        return Err(bad("a word with a space: more weights than the reading has neighbours"));
+                    }
                     beside.index.insert(word.to_owned(), beside.idf.len());
                     beside.idf.push(idf);
                 }
@@ -408,9 +412,15 @@ impl Scorer {
                     if reading.is_some_and(|r| weights.len() != r.flag_count()) {
                         return Err(bad("the wrong number of flag weights"));
                     }
-                    flags = Some(weights);
+                    if flags.replace(weights).is_some() {
+                        return Err(bad("a second flags line"));
+                    }
                 }
-                "bias" => bias = Some(number(Some(rest))?),
+                "bias" => {
+                    if bias.replace(number(Some(rest))?).is_some() {
+                        return Err(bad("a second bias line"));
+                    }
+                }
                 _ => return Err(bad("unknown kind")),
             }
         }
@@ -813,6 +823,19 @@ mod tests {
             "one flag, not two"
         );
         assert!(Scorer::from_text("reads action_item\nflags 0.5\nbias 0\n").is_ok());
+        assert!(
+            Scorer::from_text("reads action_item\nflags 0.5\nbias 0\nbias 1\n").is_err(),
+            "two biases"
+        );
+        assert!(Scorer::from_text("reads action_item\nreads decision\nflags 0.5\nbias 0\n").is_err());
+        // A decision's beside lines carry three weights; read as an action item's, one too many.
+        let three = "beside 1.0 0.1 0.2 0.3 then\n";
+        assert!(Scorer::from_text(&format!("reads decision\n{three}flags 0 0 0 0\nbias 0\n")).is_ok());
+        assert!(Scorer::from_text(&format!("reads action_item\n{three}flags 0\nbias 0\n")).is_err());
+        assert!(
+            Scorer::from_text("reads decision\nflags 0\nbias 0\n").is_err(),
+            "four flags, not one"
+        );
     }
 
     /// Rulings told apart from talk by who says them, by the sentence after next and by the

@@ -1114,7 +1114,7 @@ impl Tracker {
     /// Adds a final transcript; returns the findings that are new or changed.
     pub fn add(&mut self, utterance: Utterance) -> Vec<Finding> {
         self.utterances.push(utterance);
-        self.changes(Some(LIVE_WINDOW))
+        self.changes(Some(LIVE_WINDOW), false)
     }
 
     /// Gives utterance `seq` its text as heard again (`TextRevision`); returns the findings that
@@ -1124,7 +1124,7 @@ impl Tracker {
         match self.utterances.iter_mut().rev().find(|u| u.seq == seq) {
             Some(utterance) => {
                 text.clone_into(&mut utterance.text);
-                self.changes(Some(LIVE_WINDOW))
+                self.changes(Some(LIVE_WINDOW), false)
             }
             None => Vec::new(),
         }
@@ -1137,7 +1137,7 @@ impl Tracker {
         match self.utterances.iter_mut().rev().find(|u| u.seq == seq) {
             Some(utterance) => {
                 utterance.speaker = speaker;
-                self.changes(Some(LIVE_WINDOW))
+                self.changes(Some(LIVE_WINDOW), false)
             }
             None => Vec::new(),
         }
@@ -1149,7 +1149,7 @@ impl Tracker {
         for (utterance, speaker) in self.utterances.iter_mut().zip(speakers) {
             utterance.speaker.clone_from(speaker);
         }
-        self.changes(None)
+        self.changes(None, false)
     }
 
     /// The keywords of the last `window_s` seconds, when `interval_s` have passed since the
@@ -1178,9 +1178,14 @@ impl Tracker {
         Some(self.hand_on("keywords".into(), recent.iter().map(|u| u.seq).collect(), now, body))
     }
 
-    /// Everything about the meeting, for its summary; with `closing`, also the whole
-    /// meeting's keywords and talk time as findings to hand on.
+    /// Everything about the meeting, for its summary; with `closing`, also the findings to hand
+    /// on: what the whole meeting finds that the live feed has not had (what the learned scorers
+    /// waited on in the last few sentences), and the whole meeting's keywords and talk time.
     pub fn meaning(&mut self, closing: bool) -> (MeetingMeaning, Vec<Finding>) {
+        let mut extra = match closing {
+            true => self.changes(None, true),
+            false => Vec::new(),
+        };
         let mut meaning = analyse(&self.utterances, self.cues, &self.context);
         for finding in meaning
             .questions
@@ -1192,7 +1197,6 @@ impl Tracker {
                 finding.revision = *revision;
             }
         }
-        let mut extra = Vec::new();
         if closing && !meaning.keywords.is_empty() {
             let seqs: Vec<u64> = self.utterances.iter().map(|u| u.seq).collect();
             let end = self.utterances.last().map_or(0.0, |u| u.end);
@@ -1216,10 +1220,10 @@ impl Tracker {
     }
 
     /// The findings that are new or changed, the rules run over the last `window` utterances
-    /// (all of them with `None`): a finding changes only through the few sentences after it,
-    /// so one said before the window's first `SETTLED` utterances is settled, and a long
-    /// meeting costs each new final the same.
-    fn changes(&mut self, window: Option<usize>) -> Vec<Finding> {
+    /// (all of them with `None`; `meeting_over` as for `discrete_findings`): a finding changes
+    /// only through the few sentences around it, so one said before the window's first
+    /// `SETTLED` utterances is settled, and a long meeting costs each new final the same.
+    fn changes(&mut self, window: Option<usize>, meeting_over: bool) -> Vec<Finding> {
         let from = window.map_or(0, |w| self.utterances.len().saturating_sub(w));
         let settled_before = match from {
             0 => None,
@@ -1228,7 +1232,7 @@ impl Tracker {
         let sentences = text::sentences(&self.utterances[from..], self.cues.language);
         let opener = opener(&self.utterances);
         let mut changed = Vec::new();
-        for finding in discrete_findings(&sentences, opener, self.cues, &self.context, false) {
+        for finding in discrete_findings(&sentences, opener, self.cues, &self.context, meeting_over) {
             if settled_before.is_some_and(|seq| finding.segments.first().is_some_and(|first| *first < seq)) {
                 continue;
             }
@@ -1446,10 +1450,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn live_the_decision_scorer_knows_who_opened_the_meeting_long_after_it() {
-        // A scorer, in an English table of its own, that takes "Blue boxes for the hall." for a
-        // ruling from whoever opened the meeting and for talk from anyone else.
+    /// An English table of its own whose decision scorer takes "Blue boxes for the hall." for a
+    /// ruling from whoever opened the meeting and for talk from anyone else.
+    fn opener_ruling_cues() -> &'static Cues {
         let view = |text, by_opener| learned::SentenceView {
             text,
             before: "",
@@ -1472,7 +1475,12 @@ mod tests {
             action_item: None,
             decision: Some(&scorer),
         };
-        let cues: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, scorers)));
+        Box::leak(Box::new(Cues::compile(&english::ENGLISH, scorers)))
+    }
+
+    #[test]
+    fn live_the_decision_scorer_knows_who_opened_the_meeting_long_after_it() {
+        let cues = opener_ruling_cues();
         let context = context();
         // Ana opens; the live window soon starts at Lee's or Raj's lines.
         let lines = [
@@ -1509,6 +1517,37 @@ mod tests {
         live_ids.sort_unstable();
         offline_ids.sort_unstable();
         assert_eq!(live_ids, offline_ids, "live finds the same rulings, each once");
+    }
+
+    #[test]
+    fn what_the_scorers_waited_on_at_the_end_goes_out_when_the_meeting_closes() {
+        let cues = opener_ruling_cues();
+        let context = context();
+        let utterances = text::utterances([
+            ("Ana", "The weather was lovely."),
+            ("Lee", "The weather was lovely."),
+            ("Ana", "Blue boxes for the hall."),
+            ("Lee", "The weather was lovely."),
+        ]);
+        let mut tracker = Tracker::new(cues, context);
+        let mut live: Vec<Finding> = Vec::new();
+        for utterance in utterances.iter().cloned() {
+            live.extend(tracker.add(utterance));
+        }
+        let is_ruling = |f: &Finding| matches!(f.body, FindingBody::Decision(_));
+        assert!(
+            !live.iter().any(is_ruling),
+            "live, the ruling waits for what follows it"
+        );
+        let (meaning, closing) = tracker.meaning(true);
+        assert_eq!(meaning.decisions.len(), 1, "the summary has it");
+        let handed: Vec<&Finding> = closing.iter().filter(|f| is_ruling(f)).collect();
+        assert_eq!(handed.len(), 1, "and so does the feed, when the meeting closes");
+        assert_eq!(handed[0].id, meaning.decisions[0].id);
+        assert_eq!(handed[0].revision, meaning.decisions[0].revision);
+        // Asked for again, nothing new goes out.
+        let (_, again) = tracker.meaning(true);
+        assert!(!again.iter().any(is_ruling));
     }
 
     #[test]

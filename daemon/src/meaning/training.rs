@@ -124,7 +124,11 @@ pub fn labelled_sentences(truth: &serde_json::Value) -> Result<Vec<TruthSentence
             near && (item.contains(&key(text)) || text.contains(&key(item)))
         })
     };
-    let opener = said.first().map(|(_, speaker, _)| speaker.clone());
+    let opener = said
+        .iter()
+        .map(|(_, speaker, _)| speaker)
+        .find(|s| !s.is_empty())
+        .cloned();
     let text_at = |at: usize| said.get(at).map(|(_, _, t)| t.clone()).unwrap_or_default();
     let labelled: Vec<TruthSentence> = (0..said.len())
         .map(|at| {
@@ -135,7 +139,7 @@ pub fn labelled_sentences(truth: &serde_json::Value) -> Result<Vec<TruthSentence
                 after: text_at(at + 1),
                 after_next: text_at(at + 2),
                 next_is_someone_else: said.get(at + 1).is_some_and(|(_, s, _)| s != speaker),
-                by_opener: opener.as_ref() == Some(speaker),
+                by_opener: !speaker.is_empty() && opener.as_ref() == Some(speaker),
                 work: part_of(&items, *turn, text),
                 ruling: part_of(&decisions, *turn, text),
             }
