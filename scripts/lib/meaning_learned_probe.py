@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """An experiment, not part of the product: would a small learned sentence scorer find action
 items and decisions in meetings nobody read better than the hand-written meaning rules do?
-(For action items it did; the product's scorer, built from it, is daemon/src/meaning/learned.rs,
-trained by daemon/build.rs. This script still serves to try other features or decisions.)
+(For action items it did, and for decisions with --decision-features; the product's scorers,
+built from it, are in daemon/src/meaning/learned.rs, trained by daemon/build.rs. This script
+still serves to try other features.)
 
 Sentence level only. A sentence is labelled an action item (or a decision) when it is part of
 one in the truth file. A logistic regression over the sentence's words and word pairs (TF-IDF),
@@ -19,9 +20,17 @@ nothing of the judged sets is seen. The rules' sentences are those inside an ite
 `scripts/bench meaning` or the scorer reads them). Only totals are printed for the judged sets,
 so running this does not read their misses.
 
+With --decision-features the decision scorer reads what the product's decision scorer reads
+(learned.rs, Reading::Decision): the sentence's words and pairs and its first word, the words of
+the sentence before, after and (weighed 0.3) after next, and whether whoever opened the meeting
+says it, someone else speaks next, it asks, it is short (six words or fewer).
+
 With --write-union DIR it also writes, per judged meeting, the rules' output with each sentence
 the learned scorer finds at --bar or above, and the rules did not, added as an item (its speaker
-as the owner; the sentence as the task or decision), for the corpus's scorer to judge as items:
+as the owner; the sentence as the task or decision; a decision not within two sentences after
+one), for the corpus's scorer to judge as items; with --veto V, a decision of the rules' less sure
+than 0.9 whose every sentence the scorer rates under V is left out (the product's second opinion,
+decisions::upheld):
 
   python3 ../shared/corpus/tools/score.py --set-dir tests/fixtures/written-meetings/written-zi \
       --hyp-dir DIR/written-zi
@@ -37,6 +46,7 @@ import argparse
 import collections
 import json
 import pathlib
+import re
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -53,6 +63,13 @@ ROOMS = REPO.parent / "shared" / "corpus" / "rooms" / "meetings"
 SENTENCE_KEY_CHARS = 40
 # The weight of the neighbouring sentences' words against the sentence's own.
 NEIGHBOUR_WEIGHT = 0.5
+# With --decision-features: the weight of the sentence after next, and what counts as short.
+FAR_NEIGHBOUR_WEIGHT = 0.3
+SHORT_SENTENCE_WORDS = 6
+# A decision just after another carries it out (decisions::scored).
+FOLLOWS_A_DECISION_SENTENCES = 2
+# Rules decisions at least this sure face no second opinion (decisions::upheld).
+SECOND_OPINION_BELOW = 0.9
 WORDS = r"(?u)\b[\w']+\b"
 
 
@@ -70,7 +87,7 @@ def truth_files(judge, unread):
     return train, judged
 
 
-def sentences(set_name, truth):
+def sentences(set_name, truth, decision_features=False):
     """Each sentence of a meeting with its neighbours, who said it and its labels."""
     talk = collections.Counter()
     for turn in truth["turns"]:
@@ -81,6 +98,7 @@ def sentences(set_name, truth):
         for turn in truth["turns"]
         for sentence in (turn.get("sentences") or [{"text": turn["text"]}])
     ]
+    opener = said[0][0] if said else None
 
     def inside(text, items):
         key = text[:SENTENCE_KEY_CHARS]
@@ -94,15 +112,28 @@ def sentences(set_name, truth):
     rows = []
     for at, (speaker, text) in enumerate(said):
         after = said[at + 1] if at + 1 < len(said) else None
+        features = [speaker == chair, bool(after and after[0] != speaker)]
+        own = text
+        if decision_features:
+            words = re.findall(WORDS, text.lower())
+            features = [
+                bool(after and after[0] != speaker),
+                speaker == opener,
+                text.endswith("?"),
+                len(words) <= SHORT_SENTENCE_WORDS,
+            ]
+            own = text + (" __first_" + words[0] if words else "")
         rows.append(
             {
                 "set": set_name,
                 "id": truth["id"],
                 "name": names[at],
                 "text": text,
+                "own": own,
                 "before": said[at - 1][1] if at else "",
                 "after": after[1] if after else "",
-                "features": [speaker == chair, bool(after and after[0] != speaker)],
+                "after_next": said[at + 2][1] if decision_features and at + 2 < len(said) else "",
+                "features": features,
                 "action_items": inside(text, truth["action_items"]),
                 "decisions": inside(text, truth["decisions"]),
             }
@@ -123,27 +154,31 @@ def main():
     )
     parser.add_argument("--write-union", type=pathlib.Path, help="write rules + learned outputs here")
     parser.add_argument("--bar", type=float, default=0.95, help="the learned score an added sentence needs")
+    parser.add_argument("--decision-features", action="store_true", help="read as the product's decision scorer")
+    parser.add_argument("--veto", type=float, default=0.0, help="drop unsure rules decisions the scorer rates under this")
     args = parser.parse_args()
 
     train_files, judged_files = truth_files(args.judge, set(args.unread))
     train_files = [(name, path) for name, path in train_files if name not in args.not_trained]
-    train = [row for name, path in train_files for row in sentences(name, json.loads(path.read_text()))]
-    judged = [row for name, path in judged_files for row in sentences(name, json.loads(path.read_text()))]
+    features = args.decision_features
+    train = [row for name, path in train_files for row in sentences(name, json.loads(path.read_text()), features)]
+    judged = [row for name, path in judged_files for row in sentences(name, json.loads(path.read_text()), features)]
 
     own = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=WORDS)
     beside = TfidfVectorizer(min_df=3, sublinear_tf=True, token_pattern=WORDS)
-    own.fit([row["text"] for row in train])
+    own.fit([row["own"] for row in train])
     beside.fit([row["before"] for row in train] + [row["after"] for row in train])
 
     def matrix(rows):
-        return hstack(
-            [
-                own.transform([row["text"] for row in rows]),
-                NEIGHBOUR_WEIGHT * beside.transform([row["before"] for row in rows]),
-                NEIGHBOUR_WEIGHT * beside.transform([row["after"] for row in rows]),
-                csr_matrix(np.array([row["features"] for row in rows], dtype=float)),
-            ]
-        ).tocsr()
+        parts = [
+            own.transform([row["own"] for row in rows]),
+            NEIGHBOUR_WEIGHT * beside.transform([row["before"] for row in rows]),
+            NEIGHBOUR_WEIGHT * beside.transform([row["after"] for row in rows]),
+        ]
+        if features:
+            parts.append(FAR_NEIGHBOUR_WEIGHT * beside.transform([row["after_next"] for row in rows]))
+        parts.append(csr_matrix(np.array([row["features"] for row in rows], dtype=float)))
+        return hstack(parts).tocsr()
 
     train_x, judged_x = matrix(train), matrix(judged)
     groups = [row["set"] for row in train]
@@ -181,13 +216,27 @@ def main():
         for name, found in (("learned", learned), ("rules", rules), ("either", either)):
             p, r, f = precision_recall_f1(labels, found)
             print(f"  {args.judge:7s} {name:8s} P {p:.2f} R {r:.2f} F1 {f:.2f}  ({sum(labels)} sentences labelled)")
-        for row, score, by_rules in zip(judged, learned_scores, rules):
-            if by_rules or score < max(threshold, args.bar):
+        held = []
+        for at, (row, score, by_rules) in enumerate(zip(judged, learned_scores, rules)):
+            recent = range(max(0, at - FOLLOWS_A_DECISION_SENTENCES), at)
+            follows = kind == "decisions" and any(held[b] and judged[b]["id"] == row["id"] for b in recent)
+            held.append(bool(by_rules) or score >= max(threshold, args.bar))
+            if by_rules or follows or score < max(threshold, args.bar):
                 continue
             added = {"text": row["text"], "owner": row["name"], "task": row["text"]}
             if kind == "decisions":
                 added = {"text": row["text"], "decision": row["text"]}
             union.setdefault((row["set"], row["id"]), {}).setdefault(kind, []).append(added)
+        if kind == "decisions" and args.veto > 0:
+            for key, found in union.items():
+                scores = [(row["text"][:SENTENCE_KEY_CHARS], score) for row, score in zip(judged, learned_scores)
+                          if (row["set"], row["id"]) == key]
+                found[kind] = [
+                    item for item in found.get(kind, [])
+                    if item.get("confidence", 1.0) >= SECOND_OPINION_BELOW
+                    or not [s for k, s in scores if k in (item.get("text") or "")]
+                    or max(s for k, s in scores if k in (item.get("text") or "")) >= args.veto
+                ]
     if args.write_union:
         for (set_name, meeting), found in union.items():
             folder = args.write_union / set_name
