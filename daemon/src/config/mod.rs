@@ -509,8 +509,8 @@ pub struct MeaningConfig {
     /// "question", "action_item", "decision", "keywords", "talk_time".
     pub live_kinds: Vec<String>,
     /// Findings less sure than this (0-1) are left out, live and in the summary. Default 0.5.
-    /// The rules' action items are 0.6-1.0 sure, the learned scorer's 0.6: above 0.6 only the
-    /// rules' surer items are left.
+    /// The rules' action items are 0.6-1.0 sure and their decisions 0.6-0.9; what the learned
+    /// scorers add is 0.6 sure: above 0.6 only the rules' surer findings are left.
     pub min_confidence: f32,
 }
 
