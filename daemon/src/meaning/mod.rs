@@ -1520,6 +1520,38 @@ mod tests {
     }
 
     #[test]
+    fn a_decision_scorer_that_hears_no_ruling_drops_only_what_the_rules_were_unsure_of() {
+        // A scorer that rates every sentence 0.007, written in its text form.
+        let never = TrainedScorers {
+            action_item: None,
+            decision: Some("reads decision\nflags 0 0 0 0\nbias -5\n"),
+        };
+        let never: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, never)));
+        let without: &'static Cues = Box::leak(Box::new(Cues::compile(&english::ENGLISH, TrainedScorers::default())));
+        let utterances = text::utterances([
+            ("Ana", "We've agreed the Joint Office takes the leak."),
+            ("Lee", "Good."),
+            (
+                "Ana",
+                "Okay, guest list closes at five, and anything after goes through Marcus.",
+            ),
+            ("Lee", "Fine."),
+            ("Raj", "The weather was lovely."),
+            ("Lee", "It really was."),
+        ]);
+        let sure = |f: &Finding| matches!(&f.body, FindingBody::Decision(d) if d.confidence >= 0.9);
+        let by_rules = analyse(&utterances, without, &context());
+        assert!(by_rules.decisions.iter().any(sure), "{:?}", by_rules.decisions);
+        assert!(by_rules.decisions.iter().any(|f| !sure(f)), "{:?}", by_rules.decisions);
+        let judged = analyse(&utterances, never, &context());
+        let ids = |found: Vec<&Finding>| found.into_iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ids(judged.decisions.iter().collect()),
+            ids(by_rules.decisions.iter().filter(|f| sure(f)).collect())
+        );
+    }
+
+    #[test]
     fn what_the_scorers_waited_on_at_the_end_goes_out_when_the_meeting_closes() {
         let cues = opener_ruling_cues();
         let context = context();
