@@ -2472,7 +2472,7 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
 /// out without the words the rules look for. A sentence just after an item or another such
 /// sentence (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a reply taking it on, its date:
 /// "Oh, sorry, yes. I'll do it right after this.", "Before the end of the month, if possible."),
-/// not as another. Until the meeting is over (`meeting_over`), a
+/// not as another, unless it calls someone by name in the same turn as the sentence before. Until the meeting is over (`meeting_over`), a
 /// sentence waits until the rules have read all the replies that could make it part of an
 /// item (`FOLLOW_UP_SENTENCES`), so the live tracker hands on nothing the whole meeting would
 /// not find.
@@ -2511,9 +2511,16 @@ pub fn scored_items(
             break;
         }
         let next = sentences.get(at + 1);
-        let follows_an_item =
-            (at.saturating_sub(FOLLOWS_AN_ITEM_SENTENCES)..at).any(|b| held(&sentences[b]) || candidates[b]);
-        if !candidates[at] || follows_an_item {
+        if !candidates[at] {
+            continue;
+        }
+        let called = vocative(sentence, cues).or_else(|| called_last(sentences, at, cues));
+        // A name called in the same turn hands out work of its own, however close after other
+        // work ("Marta, the chairs. Tom, the tables.").
+        let follows_an_item = (at.saturating_sub(FOLLOWS_AN_ITEM_SENTENCES)..at).any(|b| {
+            held(&sentences[b]) || (candidates[b] && !(called.is_some() && sentences[b].turn == sentence.turn))
+        });
+        if follows_an_item {
             continue;
         }
         let mut text_said = sentence.text.clone();
@@ -2546,7 +2553,6 @@ pub fn scored_items(
             .as_deref()
             .and_then(|d| dates::resolve(d, meeting_day, cues.language))
             .map(dates::iso);
-        let called = vocative(sentence, cues).or_else(|| called_last(sentences, at, cues));
         let taker = next
             .filter(|next| {
                 text::someone_else_next(sentences, at) && cues.acceptance.is_match(&cues.normalise(&next.text))
@@ -4859,6 +4865,31 @@ mod tests {
             scorer.probability(&view)
         };
         scored_items(&sentences, &found, &score, bar, cues, day, meeting_over)
+    }
+
+    #[test]
+    fn a_list_handed_out_by_name_in_one_turn_is_one_item_each() {
+        let items = scored_items_of(
+            &[
+                ("Ana", "Marta, the van on Thursday."),
+                ("Ana", "Tom, the crates and the hall."),
+                ("Ana", "Priya, the hall and the van."),
+                ("Lee", "Lovely weather last week."),
+            ],
+            0.5,
+        );
+        let owners: Vec<Option<&str>> = items.iter().map(|i| i.owner.as_deref()).collect();
+        assert_eq!(owners, [Some("Marta"), Some("Tom"), Some("Priya")]);
+        // Said without a name, the next sentence carries the first out.
+        let items = scored_items_of(
+            &[
+                ("Ana", "Marta, the van on Thursday."),
+                ("Ana", "The crates and the hall."),
+                ("Lee", "Lovely weather last week."),
+            ],
+            0.5,
+        );
+        assert_eq!(items.len(), 1, "{items:?}");
     }
 
     fn scored_items_of(lines: &[(&str, &str)], bar: f64) -> Vec<ActionItem> {

@@ -390,7 +390,7 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
 
 /// Whether `sentence` (`text`, normalised) can settle nothing whatever is said around it: a
 /// question, two words that close no choice ("So, actions."; "Registrar, then." does), a hedge
-/// ("we could maybe…", "it depends on…"), the past, or the meeting's own running order.
+/// ("we could maybe…"), the past, or the meeting's own running order.
 fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
     let choice_closed = sentence.words.len() == 2
         && sentence.words[0].punct_after == Some(',')
@@ -3689,6 +3689,8 @@ mod tests {
             "So the goal today is to decide where this one goes.",
             "I'll take this one to the Joint Office.",
             "This one probably goes to the Joint Office.",
+            "The council says it goes to the Joint Office.",
+            "Once it's approved, it goes to the Joint Office.",
         ] {
             let lines = [("Lau", "The leak is back."), ("Lau", said), ("Mei", "Right.")];
             // With no rules' decisions to hold it, only the gates keep it out.
