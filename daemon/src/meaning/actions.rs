@@ -14,7 +14,7 @@
 
 use super::dates;
 use super::text::{self, Sentence};
-use super::{finding_id, Cues, Language};
+use super::{finding_id, holds, Cues, Language};
 use crate::pipeline::{ActionItem, Finding, FindingBody};
 
 /// How many sentences after an item the learned scorer's finds are read as part of it.
@@ -2491,14 +2491,7 @@ pub fn scored_items(
     meeting_day: i64,
     meeting_over: bool,
 ) -> Vec<Finding> {
-    let held = |sentence: &Sentence| {
-        found.iter().any(|f| match &f.body {
-            FindingBody::ActionItem(item) => {
-                f.segments.contains(&sentence.seq) && item.text.contains(sentence.text.trim())
-            }
-            _ => false,
-        })
-    };
+    let held = |sentence: &Sentence| found.iter().any(|f| holds(f, sentence));
     // Work in its own right: sure enough, and not the rules'. Whether it follows other work is
     // asked apart, of these, so that what a sentence is depends only on the few around it, as
     // the live window (which starts anywhere) sees them.

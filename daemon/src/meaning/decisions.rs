@@ -29,7 +29,7 @@
 //! rules' unsure ones (`scored`, `upheld`). Pure.
 
 use super::text::{self, Sentence};
-use super::{finding_id, Cues};
+use super::{finding_id, holds, Cues};
 use crate::pipeline::{Decision, Finding, FindingBody};
 
 /// The decisions among `sentences`. A short decision and the one said right after it in the same
@@ -62,19 +62,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
                 continue;
             }
         }
-        let finding = Finding {
-            id: finding_id("decision", sentence, 0),
-            revision: 1,
-            segments: sentence.seqs.clone(),
-            start: sentence.start,
-            body: FindingBody::Decision(Decision {
-                text: sentence.text.clone(),
-                decision: what_was_decided(&sentence.text, cues),
-                by: sentence.speaker.clone(),
-                confidence,
-            }),
-        };
-        found.push((at, finding, from_talk_only));
+        found.push((at, decision_in(sentence, confidence, cues), from_talk_only));
     }
     found.into_iter().map(|(_, finding, _)| finding).collect()
 }
@@ -388,6 +376,23 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
     Some((if agreed && !provisional { 0.8 } else { 0.7 }, false))
 }
 
+/// The decision stated in `sentence`, as sure as `confidence`: its speaker's, with what was
+/// decided.
+fn decision_in(sentence: &Sentence, confidence: f32, cues: &Cues) -> Finding {
+    Finding {
+        id: finding_id("decision", sentence, 0),
+        revision: 1,
+        segments: sentence.seqs.clone(),
+        start: sentence.start,
+        body: FindingBody::Decision(Decision {
+            text: sentence.text.clone(),
+            decision: what_was_decided(&sentence.text, cues),
+            by: sentence.speaker.clone(),
+            confidence,
+        }),
+    }
+}
+
 /// Whether `sentence` (`text`, normalised) can settle nothing whatever is said around it: a
 /// question, two words that close no choice ("So, actions."; "Registrar, then." does), a hedge
 /// ("we could maybe…"), the past, or the meeting's own running order.
@@ -444,9 +449,7 @@ pub fn upheld(
                 return true;
             }
             let said: Vec<usize> = (0..sentences.len())
-                .filter(|&at| {
-                    finding.segments.contains(&sentences[at].seq) && decision.text.contains(sentences[at].text.trim())
-                })
+                .filter(|&at| holds(finding, &sentences[at]))
                 .collect();
             let Some(&last) = said.last() else {
                 return true;
@@ -478,14 +481,7 @@ pub fn scored(
     cues: &Cues,
     meeting_over: bool,
 ) -> Vec<Finding> {
-    let held = |sentence: &Sentence| {
-        found.iter().any(|f| match &f.body {
-            FindingBody::Decision(decision) => {
-                f.segments.contains(&sentence.seq) && decision.text.contains(sentence.text.trim())
-            }
-            _ => false,
-        })
-    };
+    let held = |sentence: &Sentence| found.iter().any(|f| holds(f, sentence));
     // A ruling in its own right: sure enough, not the rules', nothing in it against. Whether it
     // follows another is asked apart, of these, so that what a sentence is depends only on the
     // few around it, as the live window (which starts anywhere) sees them.
@@ -515,18 +511,7 @@ pub fn scored(
         if !candidates[at] || follows_a_decision {
             continue;
         }
-        scored.push(Finding {
-            id: finding_id("decision", sentence, 0),
-            revision: 1,
-            segments: sentence.seqs.clone(),
-            start: sentence.start,
-            body: FindingBody::Decision(Decision {
-                text: sentence.text.clone(),
-                decision: what_was_decided(&sentence.text, cues),
-                by: sentence.speaker.clone(),
-                confidence: SCORED_DECISION_CONFIDENCE,
-            }),
-        });
+        scored.push(decision_in(sentence, SCORED_DECISION_CONFIDENCE, cues));
     }
     scored
 }
@@ -3819,19 +3804,7 @@ mod tests {
 
     /// A decision the rules found in the sentence at `at`, as sure as `confidence`.
     fn ruled(sentences: &[Sentence], at: usize, confidence: f32) -> Finding {
-        let sentence = &sentences[at];
-        Finding {
-            id: finding_id("decision", sentence, 0),
-            revision: 1,
-            segments: sentence.seqs.clone(),
-            start: sentence.start,
-            body: FindingBody::Decision(Decision {
-                text: sentence.text.clone(),
-                decision: sentence.text.clone(),
-                by: sentence.speaker.clone(),
-                confidence,
-            }),
-        }
+        decision_in(&sentences[at], confidence, cues("en").unwrap())
     }
 
     #[test]

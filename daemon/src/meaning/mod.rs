@@ -1261,6 +1261,17 @@ impl Tracker {
     }
 }
 
+/// Whether `finding`, an action item or a decision, holds `sentence`: it spans the sentence's
+/// segment and its text (which joins the sentences it was said in) holds the sentence's.
+fn holds(finding: &Finding, sentence: &text::Sentence) -> bool {
+    let said = match &finding.body {
+        FindingBody::ActionItem(item) => &item.text,
+        FindingBody::Decision(decision) => &decision.text,
+        FindingBody::Question(_) | FindingBody::Keywords(_) | FindingBody::TalkTime(_) => return false,
+    };
+    finding.segments.contains(&sentence.seq) && said.contains(sentence.text.trim())
+}
+
 /// The id of a finding of `kind` starting at `sentence`: stable for the meeting, live and
 /// offline.
 fn finding_id(kind: &str, sentence: &text::Sentence, item: usize) -> String {
