@@ -22,8 +22,8 @@ so running this does not read their misses.
 
 With --decision-features the decision scorer reads what the product's decision scorer reads
 (learned.rs, Reading::Decision): the sentence's words and pairs and its first word, the words of
-the sentence before, after and (weighed 0.3) after next, and whether whoever opened the meeting
-says it, someone else speaks next, it asks, it is short (six words or fewer).
+the sentence before, after and (weighed 0.3) after next, and whether whoever runs the meeting
+says it (the chair the truth names, in the judged meetings too: the product guesses it, chair.rs), someone else speaks next, it asks, it is short (six words or fewer).
 
 With --write-union DIR it also writes, per judged meeting, the rules' output with each sentence
 the learned scorer finds at --bar or above, and the rules did not, added as an item (its speaker
@@ -98,7 +98,13 @@ def sentences(set_name, truth, decision_features=False):
         for turn in truth["turns"]
         for sentence in (turn.get("sentences") or [{"text": turn["text"]}])
     ]
-    opener = said[0][0] if said else None
+    # Whoever runs the meeting, as the product's training takes it (training.rs, chair_named): the
+    # speaker whose role calls them its chair (not a vice chair), else whoever speaks first.
+    def chairs(speaker):
+        words = re.findall(r"[a-z]+", ((truth.get("speakers") or {}).get(speaker) or {}).get("role", "").lower())
+        return any(w.startswith("chair") and (i == 0 or words[i - 1] != "vice") for i, w in enumerate(words))
+
+    runs = next((speaker for speaker, _ in said if chairs(speaker)), said[0][0] if said else None)
 
     def inside(text, items):
         key = text[:SENTENCE_KEY_CHARS]
@@ -118,7 +124,7 @@ def sentences(set_name, truth, decision_features=False):
             words = re.findall(WORDS, text.lower())
             features = [
                 bool(after and after[0] != speaker),
-                speaker == opener,
+                speaker == runs,
                 text.endswith("?"),
                 len(words) <= SHORT_SENTENCE_WORDS,
             ]

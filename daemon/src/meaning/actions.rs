@@ -354,7 +354,8 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     if past_from == Some(0) {
         return Vec::new();
     }
-    let vocative = vocative(sentence, cues)
+    let vocative = cues
+        .name_called(&sentence.words)
         .or_else(|| called_just_before(sentences, at, cues))
         .or_else(|| called_last(sentences, at, cues));
     // "I'll …"
@@ -844,22 +845,6 @@ fn due_of_reply(text: &str, cues: &Cues) -> Option<String> {
     })
 }
 
-/// The name a sentence addresses: a capitalised word set off by commas at its start ("Mira,
-/// can you…", "Oh, and Tariq, please…") or its end ("…, Keiko, would you mind?").
-fn vocative(sentence: &Sentence, cues: &Cues) -> Option<String> {
-    let words = &sentence.words;
-    words.iter().enumerate().find_map(|(i, word)| {
-        let set_off_before = i == 0
-            || words[i - 1].punct_after == Some(',')
-            || (cues.language.vocative_leads.contains(&words[i - 1].lower.as_str())
-                && (i == 1 || words[i - 2].punct_after == Some(',')));
-        let set_off_after = matches!(word.punct_after, Some(',' | '?'));
-        (set_off_before && set_off_after)
-            .then(|| cues.called_name(&word.raw))
-            .flatten()
-    })
-}
-
 /// The one an order is for when their name closes it ("Get her out here before the fourteenth,
 /// Rosa."): someone else who speaks in the meeting, set off by a comma as the last word. Not a
 /// courtesy ("Thanks for covering on Saturday, Rosa.", "See you Thursday, Rosa.", "Get well
@@ -1222,7 +1207,7 @@ fn placed_item(
             .or_else(|| captures.name("to_name"))?
             .as_str();
         if name.eq_ignore_ascii_case(language.you) {
-            vocative(sentence, cues).or_else(|| addressee(sentences, at))?
+            cues.name_called(&sentence.words).or_else(|| addressee(sentences, at))?
         } else if sentences.iter().any(|s| s.speaker.as_deref() == Some(name)) {
             // A participant: "KDC goes to Narok" sends a thing to a place.
             name.to_owned()
@@ -2507,7 +2492,9 @@ pub fn scored_items(
         if !candidates[at] {
             continue;
         }
-        let called = vocative(sentence, cues).or_else(|| called_last(sentences, at, cues));
+        let called = cues
+            .name_called(&sentence.words)
+            .or_else(|| called_last(sentences, at, cues));
         // A name called in the same turn hands out work of its own, however close after other
         // work ("Marta, the chairs. Tom, the tables.").
         let follows_an_item = (at.saturating_sub(FOLLOWS_AN_ITEM_SENTENCES)..at).any(|b| {
@@ -2527,7 +2514,7 @@ pub fn scored_items(
                     || cues.commitment.is_match(&text)
                     || cues.request.is_match(&text)
                     || cues.assignment.is_match(&text)
-                    || vocative(later, cues).is_some()
+                    || cues.name_called(&later.words).is_some()
             };
             later
                 .take_while(|later| !of_its_own(later))
@@ -4831,7 +4818,7 @@ mod tests {
             after,
             after_next: "",
             next_is_someone_else: !after.is_empty(),
-            by_opener: false,
+            by_chair: false,
         }
     }
 

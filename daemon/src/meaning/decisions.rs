@@ -3778,13 +3778,13 @@ mod tests {
             .decision_scorer
             .as_ref()
             .expect("build.rs trained it");
-        let view = |text, before, after, by_opener| learned::SentenceView {
+        let view = |text, before, after, by_chair| learned::SentenceView {
             text,
             before,
             after,
             after_next: "",
             next_is_someone_else: true,
-            by_opener,
+            by_chair,
         };
         let ruling = scorer.probability(&view(
             "Then the contract goes to Maji Bora, three votes to one.",

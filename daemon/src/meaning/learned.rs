@@ -1,6 +1,6 @@
 //! Learned sentence scorers: how likely a sentence is to hand out or take on work, or to state
 //! what the meeting decided, from its words and word pairs, the words of the sentences around it
-//! and a few flags (whether someone else speaks next; for decisions also whether whoever opened
+//! and a few flags (whether someone else speaks next; for decisions also whether whoever runs
 //! the meeting says it, whether it asks and whether it is short, and its first word). A logistic
 //! regression over TF-IDF vectors (sub-linear term counts, smoothed inverse document frequency,
 //! each vector of unit length), trained with L-BFGS on an L2-regularised, class-balanced log loss
@@ -30,8 +30,9 @@ pub struct SentenceView<'a> {
     pub after_next: &'a str,
     /// The next sentence is someone else's.
     pub next_is_someone_else: bool,
-    /// Whoever opened the meeting (most often whoever runs it) says it.
-    pub by_opener: bool,
+    /// Whoever runs the meeting says it: in training, the chair the truth names; in a meeting,
+    /// whoever has run it so far (`chair`).
+    pub by_chair: bool,
 }
 
 /// What a scorer tells apart, and so which features it reads.
@@ -41,7 +42,7 @@ pub enum Reading {
     /// someone else speaks next.
     ActionItem,
     /// A ruling: as for work, plus the words of the sentence after next, the first word, and
-    /// whether whoever opened the meeting says it, whether it asks and whether it is short
+    /// whether whoever runs the meeting says it, whether it asks and whether it is short
     /// (a ruling is often said by whoever runs the meeting, closing the talk before it).
     Decision,
 }
@@ -77,7 +78,7 @@ impl Reading {
             Reading::ActionItem => vec![view.next_is_someone_else],
             Reading::Decision => vec![
                 view.next_is_someone_else,
-                view.by_opener,
+                view.by_chair,
                 view.text.trim_end().ends_with('?'),
                 tokens(view.text).len() <= SHORT_SENTENCE_WORDS,
             ],
@@ -634,7 +635,7 @@ mod tests {
             after: "",
             after_next: "",
             next_is_someone_else: false,
-            by_opener: false,
+            by_chair: false,
         }
     }
 
@@ -843,11 +844,11 @@ mod tests {
     fn toy_rulings() -> (Vec<SentenceView<'static>>, Vec<bool>) {
         // Every sentence follows "Next item.", so its words are in the neighbours' vocabulary
         // (fitted on the sentences just before and after) without telling the classes apart.
-        let ruling = |text, after_next, by_opener| SentenceView {
+        let ruling = |text, after_next, by_chair| SentenceView {
             text,
             before: "Next item.",
             after_next,
-            by_opener,
+            by_chair,
             ..view("")
         };
         let pairs = [
@@ -874,7 +875,7 @@ mod tests {
     }
 
     #[test]
-    fn a_decision_scorer_reads_who_opened_the_sentence_after_next_and_the_first_word() {
+    fn a_decision_scorer_reads_who_runs_the_meeting_the_sentence_after_next_and_the_first_word() {
         let (views, labels) = toy_rulings();
         let (scorer, convergence) = train(Reading::Decision, &views, &labels);
         assert!(convergence.converged, "{convergence:?}");
@@ -886,10 +887,10 @@ mod tests {
         let p = |v: &SentenceView<'_>| scorer.probability(v);
         assert!(
             p(&SentenceView {
-                by_opener: true,
+                by_chair: true,
                 ..plain.clone()
             }) > p(&plain),
-            "who opened the meeting"
+            "who runs the meeting"
         );
         assert!(
             p(&SentenceView {
@@ -910,7 +911,7 @@ mod tests {
         let (work, _) = train(Reading::ActionItem, &views, &labels);
         assert_eq!(
             work.probability(&SentenceView {
-                by_opener: true,
+                by_chair: true,
                 after_next: "Next item.",
                 ..plain.clone()
             }),

@@ -9,6 +9,7 @@
 //! Never does I/O and never reads a clock: the meeting's date comes in as a value.
 
 pub mod actions;
+pub mod chair;
 pub mod dates;
 pub mod decisions;
 pub mod english;
@@ -849,6 +850,22 @@ impl Cues {
             .is_some_and(|reply| cue.is_match(&self.normalise(&reply.text)))
     }
 
+    /// The name `words` (a sentence's) address: a capitalised word set off by commas at the
+    /// start ("Mira, can you…", "Oh, and Tariq, please…") or the end ("…, Keiko, would you
+    /// mind?").
+    pub fn name_called(&self, words: &[text::Word]) -> Option<String> {
+        words.iter().enumerate().find_map(|(i, word)| {
+            let set_off_before = i == 0
+                || words[i - 1].punct_after == Some(',')
+                || (self.language.vocative_leads.contains(&words[i - 1].lower.as_str())
+                    && (i == 1 || words[i - 2].punct_after == Some(',')));
+            let set_off_after = matches!(word.punct_after, Some(',' | '?'));
+            (set_off_before && set_off_after)
+                .then(|| self.called_name(&word.raw))
+                .flatten()
+        })
+    }
+
     /// The name a word calls someone by: the word, or the word without a courtesy suffix the
     /// language puts after names ("Sato-san" calls Sato).
     pub fn called_name(&self, word: &str) -> Option<String> {
@@ -938,7 +955,9 @@ pub struct Context {
 /// Everything the rules find in `utterances`, as the summary carries it.
 pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> MeetingMeaning {
     let sentences = text::sentences(utterances, cues.language);
-    let findings = discrete_findings(&sentences, opener(utterances), cues, context, true);
+    let points: Vec<u32> = utterances.iter().map(|u| chair::lead_points(&u.text, cues)).collect();
+    let leaders = chair::leaders(utterances.iter().zip(points).map(|(u, p)| (u.speaker.as_deref(), p)));
+    let findings = discrete_findings(&sentences, &leaders, cues, context, true);
     let mut meaning = MeetingMeaning::default();
     for finding in findings {
         match &finding.body {
@@ -956,35 +975,34 @@ pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> Meet
     meaning
 }
 
-/// Whoever spoke first in the meeting, when the speakers are known.
-fn opener(utterances: &[Utterance]) -> Option<&str> {
-    utterances.iter().find_map(|u| u.speaker.as_deref())
-}
-
-/// The sentence at `at` as a learned scorer reads it, with the meeting's `opener`.
-fn scorer_view<'a>(sentences: &'a [text::Sentence], at: usize, opener: Option<&str>) -> learned::SentenceView<'a> {
+/// The sentence at `at` as a learned scorer reads it (`leaders`: who runs the meeting as of
+/// each utterance of the sentences, `chair::leaders`).
+fn scorer_view<'a>(sentences: &'a [text::Sentence], at: usize, leaders: &[Option<&str>]) -> learned::SentenceView<'a> {
     let said = |at: usize| sentences.get(at).map_or("", |s| s.text.as_str());
+    let sentence = &sentences[at];
+    let leader = leaders.get(sentence.utterance).copied().flatten();
     learned::SentenceView {
-        text: &sentences[at].text,
+        text: &sentence.text,
         before: at.checked_sub(1).map_or("", said),
         after: said(at + 1),
         after_next: said(at + 2),
         next_is_someone_else: text::someone_else_next(sentences, at),
-        by_opener: opener.is_some() && sentences[at].speaker.as_deref() == opener,
+        by_chair: leader.is_some() && sentence.speaker.as_deref() == leader,
     }
 }
 
-/// Questions, action items and decisions, in the order they were said (`opener`: whoever
-/// opened the meeting); before the meeting is over (`meeting_over`), the learned scorers leave
-/// the last few sentences for later.
+/// Questions, action items and decisions, in the order they were said (`leaders`: who runs
+/// the meeting as of each utterance the sentences come from, counted from the meeting's start);
+/// before the meeting is over (`meeting_over`), the learned scorers leave the last few
+/// sentences for later.
 fn discrete_findings(
     sentences: &[text::Sentence],
-    opener: Option<&str>,
+    leaders: &[Option<&str>],
     cues: &Cues,
     context: &Context,
     meeting_over: bool,
 ) -> Vec<Finding> {
-    let score_with = |scorer: &learned::Scorer, at: usize| scorer.probability(&scorer_view(sentences, at, opener));
+    let score_with = |scorer: &learned::Scorer, at: usize| scorer.probability(&scorer_view(sentences, at, leaders));
     let mut findings = questions::find(sentences, cues);
     let mut rules_items = actions::find(sentences, cues, context.meeting_day);
     // A sentence the rules found too weakly to keep is the scorer's to judge.
@@ -1094,6 +1112,9 @@ pub struct Tracker {
     cues: &'static Cues,
     context: Context,
     utterances: Vec<Utterance>,
+    /// Each utterance's `chair::lead_points`, kept so a new final does not count the meeting
+    /// again.
+    lead_points: Vec<u32>,
     /// The revision and body of every finding handed on, by id.
     handed_on: HashMap<String, (u32, FindingBody)>,
     /// Stream time the rolling keywords were last handed on.
@@ -1106,6 +1127,7 @@ impl Tracker {
             cues,
             context,
             utterances: Vec::new(),
+            lead_points: Vec::new(),
             handed_on: HashMap::new(),
             keywords_at: None,
         }
@@ -1113,6 +1135,7 @@ impl Tracker {
 
     /// Adds a final transcript; returns the findings that are new or changed.
     pub fn add(&mut self, utterance: Utterance) -> Vec<Finding> {
+        self.lead_points.push(chair::lead_points(&utterance.text, self.cues));
         self.utterances.push(utterance);
         self.changes(Some(LIVE_WINDOW), false)
     }
@@ -1121,9 +1144,10 @@ impl Tracker {
     /// are new or changed with it. The rules run over the live window as for a new final, so
     /// an utterance older than it changes the summary's findings (`meaning`), not live ones.
     pub fn revise(&mut self, seq: u64, text: &str) -> Vec<Finding> {
-        match self.utterances.iter_mut().rev().find(|u| u.seq == seq) {
-            Some(utterance) => {
-                text.clone_into(&mut utterance.text);
+        match self.utterances.iter().rposition(|u| u.seq == seq) {
+            Some(at) => {
+                text.clone_into(&mut self.utterances[at].text);
+                self.lead_points[at] = chair::lead_points(text, self.cues);
                 self.changes(Some(LIVE_WINDOW), false)
             }
             None => Vec::new(),
@@ -1230,9 +1254,10 @@ impl Tracker {
             _ => self.utterances.get(from + SETTLED).map(|u| u.seq),
         };
         let sentences = text::sentences(&self.utterances[from..], self.cues.language);
-        let opener = opener(&self.utterances);
+        let said = self.utterances.iter().zip(&self.lead_points);
+        let leaders = chair::leaders(said.map(|(u, &points)| (u.speaker.as_deref(), points)));
         let mut changed = Vec::new();
-        for finding in discrete_findings(&sentences, opener, self.cues, &self.context, meeting_over) {
+        for finding in discrete_findings(&sentences, &leaders[from..], self.cues, &self.context, meeting_over) {
             if settled_before.is_some_and(|seq| finding.segments.first().is_some_and(|first| *first < seq)) {
                 continue;
             }
@@ -1405,7 +1430,7 @@ mod tests {
                 after,
                 after_next: "",
                 next_is_someone_else: !after.is_empty(),
-                by_opener: false,
+                by_chair: false,
             })
             .collect();
         let labels: Vec<bool> = many().map(|&(_, _, work)| work).collect();
@@ -1462,15 +1487,15 @@ mod tests {
     }
 
     /// An English table of its own whose decision scorer takes "Blue boxes for the hall." for a
-    /// ruling from whoever opened the meeting and for talk from anyone else.
-    fn opener_ruling_cues() -> &'static Cues {
-        let view = |text, by_opener| learned::SentenceView {
+    /// ruling from whoever runs the meeting and for talk from anyone else.
+    fn chair_ruling_cues() -> &'static Cues {
+        let view = |text, by_chair| learned::SentenceView {
             text,
             before: "",
             after: "",
             after_next: "",
             next_is_someone_else: false,
-            by_opener,
+            by_chair,
         };
         let examples = [
             (view("Blue boxes for the hall.", true), true),
@@ -1490,10 +1515,11 @@ mod tests {
     }
 
     #[test]
-    fn live_the_decision_scorer_knows_who_opened_the_meeting_long_after_it() {
-        let cues = opener_ruling_cues();
+    fn live_the_decision_scorer_counts_who_runs_the_meeting_from_its_start() {
+        let cues = chair_ruling_cues();
         let context = context();
-        // Ana opens; the live window soon starts at Lee's or Raj's lines.
+        // Ana opens and never falls behind; the live window soon starts at Lee's or Raj's lines,
+        // and counted from there, Lee would run the meeting.
         let lines = [
             ("Ana", "The weather was lovely."),
             ("Lee", "Blue boxes for the hall."),
@@ -1531,6 +1557,43 @@ mod tests {
     }
 
     #[test]
+    fn the_decision_scorer_hears_the_chair_of_a_meeting_someone_else_opened() {
+        let cues = chair_ruling_cues();
+        let utterances = text::utterances(
+            [
+                ("Lee", "The weather was lovely."),
+                ("Lee", "Blue boxes for the hall."),
+                ("Ana", "Thanks, Lee. Let's get started."),
+            ]
+            .into_iter()
+            .chain(
+                [
+                    ("Ana", "Raj, the weather?"),
+                    ("Raj", "The weather was lovely."),
+                    ("Lee", "Blue boxes for the hall."),
+                    ("Ana", "Blue boxes for the hall."),
+                ]
+                .into_iter()
+                .cycle()
+                .take(12),
+            ),
+        );
+        let decisions = analyse(&utterances, cues, &context()).decisions;
+        let by: Vec<Option<&str>> = decisions
+            .iter()
+            .map(|f| match &f.body {
+                FindingBody::Decision(d) => d.by.as_deref(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            by,
+            [Some("Lee"), Some("Ana"), Some("Ana"), Some("Ana")],
+            "{decisions:?}"
+        );
+    }
+
+    #[test]
     fn a_decision_scorer_that_hears_no_ruling_drops_only_what_the_rules_were_unsure_of() {
         // A scorer that rates every sentence 0.007, written in its text form.
         let never = TrainedScorers {
@@ -1564,7 +1627,7 @@ mod tests {
 
     #[test]
     fn what_the_scorers_waited_on_at_the_end_goes_out_when_the_meeting_closes() {
-        let cues = opener_ruling_cues();
+        let cues = chair_ruling_cues();
         let context = context();
         let utterances = text::utterances([
             ("Ana", "The weather was lovely."),

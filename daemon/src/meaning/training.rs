@@ -20,8 +20,8 @@ pub struct TruthSentence {
     pub after: String,
     pub after_next: String,
     pub next_is_someone_else: bool,
-    /// Said by whoever spoke first in the meeting.
-    pub by_opener: bool,
+    /// Said by whoever runs the meeting (`chair_named`).
+    pub by_chair: bool,
     /// Part of an action item.
     pub work: bool,
     /// Part of a decision.
@@ -36,7 +36,7 @@ impl TruthSentence {
             after: &self.after,
             after_next: &self.after_next,
             next_is_someone_else: self.next_is_someone_else,
-            by_opener: self.by_opener,
+            by_chair: self.by_chair,
         }
     }
 }
@@ -82,6 +82,33 @@ pub fn split_sentences(text: &str) -> Vec<String> {
     sentences
 }
 
+/// Who runs the meeting, as its truth says: the speaker whose `role` calls them its chair
+/// ("operations manager (chair)", "board chairperson"; not a vice chair), the first to speak of
+/// several ("programme chair" and "hospitality chair"); else whoever speaks first (who, in the
+/// sets that name no chair, runs the meeting).
+fn chair_named<'a>(truth: &serde_json::Value, said: &'a [(usize, String, String)]) -> Option<&'a str> {
+    let chairs = |speaker: &str| {
+        let role = truth["speakers"][speaker]["role"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
+        let words: Vec<&str> = role
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words
+            .iter()
+            .enumerate()
+            .any(|(at, word)| word.starts_with("chair") && (at == 0 || words[at - 1] != "vice"))
+    };
+    let speakers = || {
+        said.iter()
+            .map(|(_, speaker, _)| speaker.as_str())
+            .filter(|s| !s.is_empty())
+    };
+    speakers().find(|speaker| chairs(speaker)).or_else(|| speakers().next())
+}
+
 /// The sentences of one ground-truth meeting (`turns`, each with `sentences` or a `text`), each
 /// labelled by whether it is part of an action item, and of a decision: its opening inside the
 /// item's text (or the item's inside it), said in the item's turn (`turn_index`, or the turn
@@ -124,11 +151,7 @@ pub fn labelled_sentences(truth: &serde_json::Value) -> Result<Vec<TruthSentence
             near && (item.contains(&key(text)) || text.contains(&key(item)))
         })
     };
-    let opener = said
-        .iter()
-        .map(|(_, speaker, _)| speaker)
-        .find(|s| !s.is_empty())
-        .cloned();
+    let chair = chair_named(truth, &said);
     let text_at = |at: usize| said.get(at).map(|(_, _, t)| t.clone()).unwrap_or_default();
     let labelled: Vec<TruthSentence> = (0..said.len())
         .map(|at| {
@@ -139,7 +162,7 @@ pub fn labelled_sentences(truth: &serde_json::Value) -> Result<Vec<TruthSentence
                 after: text_at(at + 1),
                 after_next: text_at(at + 2),
                 next_is_someone_else: said.get(at + 1).is_some_and(|(_, s, _)| s != speaker),
-                by_opener: !speaker.is_empty() && opener.as_ref() == Some(speaker),
+                by_chair: !speaker.is_empty() && chair == Some(speaker.as_str()),
                 work: part_of(&items, *turn, text),
                 ruling: part_of(&decisions, *turn, text),
             }
@@ -207,10 +230,36 @@ mod tests {
         assert!(!sentences[0].next_is_someone_else, "the same speaker goes on");
         assert_eq!(sentences.last().unwrap().after, "");
         assert_eq!(sentences[sentences.len() - 2].after_next, "");
-        // S1 opened the meeting.
-        let opened: Vec<bool> = sentences.iter().map(|s| s.by_opener).collect();
-        assert_eq!(opened, [true, true, false, true, false, true, false, false]);
+        // No role names a chair: S1, who opened the meeting, runs it.
+        let by_chair: Vec<bool> = sentences.iter().map(|s| s.by_chair).collect();
+        assert_eq!(by_chair, [true, true, false, true, false, true, false, false]);
         assert!(sentences.iter().all(|s| !s.ruling), "no decisions listed");
+    }
+
+    #[test]
+    fn the_chair_is_whoever_the_roles_name_else_whoever_opens() {
+        let by_chair = |speakers: serde_json::Value| {
+            let mut meeting = truth(serde_json::json!([]));
+            meeting["speakers"] = speakers;
+            let sentences = labelled_sentences(&meeting).unwrap();
+            sentences.iter().map(|s| s.by_chair).collect::<Vec<bool>>()
+        };
+        let s2 = [false, false, true, false, false, false, true, true];
+        assert_eq!(
+            by_chair(serde_json::json!({"S2": {"role": "site manager (chair)"}})),
+            s2
+        );
+        assert_eq!(
+            by_chair(serde_json::json!({"S1": {"role": "vice chair"}, "S2": {"role": "board chairperson"}})),
+            s2
+        );
+        // Two committee chairs: the first of them to speak.
+        assert_eq!(
+            by_chair(serde_json::json!({"S3": {"role": "events chair"}, "S2": {"role": "finance chair"}})),
+            s2
+        );
+        let s1 = [true, true, false, true, false, true, false, false];
+        assert_eq!(by_chair(serde_json::json!({"S3": {"role": "wheelchair user"}})), s1);
     }
 
     #[test]
