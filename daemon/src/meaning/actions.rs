@@ -4818,7 +4818,7 @@ mod tests {
             after,
             after_next: "",
             next_is_someone_else: !after.is_empty(),
-            by_chair: false,
+            by_leader: false,
         }
     }
 

@@ -28,6 +28,7 @@
 //! (`learned`) adds rulings made without any of those words and gives a second opinion on the
 //! rules' unsure ones (`scored`, `upheld`). Pure.
 
+use super::chair::Running;
 use super::text::{self, Sentence};
 use super::{finding_id, holds, Cues};
 use crate::pipeline::{Decision, Finding, FindingBody};
@@ -36,11 +37,12 @@ use crate::pipeline::{Decision, Finding, FindingBody};
 /// turn are one ("Temps it is. We'll take the twelve from Blue Ridge, starting the ninth."): the
 /// choice and how it is carried out; so is one only the talk around it makes a decision and the
 /// decision beside it in the turn ("No. No vineyard tours for the six weeks of vintage.").
-pub fn find(sentences: &[Sentence], cues: &Cues) -> Vec<Finding> {
-    let chair = chair(sentences);
+/// `running`: who runs the meeting as of each utterance the sentences come from (`chair`).
+pub fn find(sentences: &[Sentence], running: &[Running<'_>], cues: &Cues) -> Vec<Finding> {
     // Each decision with where it was said and whether only the talk around it made it one.
     let mut found: Vec<(usize, Finding, bool)> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
+        let chair = running.get(sentence.utterance).and_then(|r| r.chair);
         let Some((confidence, from_talk_only)) = decided(sentences, at, chair, cues) else {
             continue;
         };
@@ -802,31 +804,6 @@ fn objections_asked_after(sentences: &[Sentence], at: usize, cues: &Cues) -> boo
         .iter()
         .take_while(|later| later.turn == turn)
         .any(|later| cues.objection_ask.is_match(&cues.normalise(&later.text)))
-}
-
-/// Who runs the meeting, as far as the sentences say: the speaker with the most sentences, by a
-/// clear margin (a quarter more than the next); without one, in a meeting of three or more,
-/// whoever opened it when they are one of the two who speak most (a chair who lets the room
-/// talk); none without speakers, between two people level in talk, or when the one who opened
-/// says little.
-fn chair(sentences: &[Sentence]) -> Option<&str> {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for speaker in sentences.iter().filter_map(|s| s.speaker.as_deref()) {
-        match counts.iter_mut().find(|(name, _)| *name == speaker) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((speaker, 1)),
-        }
-    }
-    counts.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
-    match counts.as_slice() {
-        [(only, _)] => Some(only),
-        [(first, most), (_, next), ..] if *most * 4 > *next * 5 => Some(first),
-        [(first, _), (second, _), _, ..] => {
-            let opened = sentences.iter().find_map(|s| s.speaker.as_deref())?;
-            [*first, *second].contains(&opened).then_some(opened)
-        }
-        _ => None,
-    }
 }
 
 /// The sentence `offset` places from the one at `at` (1: the next, -1: the one before), when it
@@ -1743,11 +1720,20 @@ fn what_was_decided(text: &str, cues: &Cues) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{cues, learned, text};
+    use super::super::{chair, cues, learned, text};
     use super::*;
 
+    /// The rules' decisions among `lines`, one utterance each, with who runs the meeting
+    /// counted as a meeting counts it.
+    fn found_in(lines: &[(&str, &str)]) -> Vec<Finding> {
+        let cues = cues("en").unwrap();
+        let utterances = text::utterances(lines.iter().copied());
+        let counted: Vec<_> = utterances.iter().map(|u| chair::counted(&u.text, cues)).collect();
+        find(&text::said(lines), &super::super::running(&utterances, &counted), cues)
+    }
+
     fn decisions(lines: &[(&str, &str)]) -> Vec<Decision> {
-        find(&text::said(lines), cues("en").unwrap())
+        found_in(lines)
             .into_iter()
             .map(|f| match f.body {
                 FindingBody::Decision(d) => d,
@@ -1872,7 +1858,7 @@ mod tests {
 
     #[test]
     fn whoever_opened_the_meeting_runs_it_when_nobody_clearly_speaks_most() {
-        // Ines and Tom say three sentences each, the others one.
+        // Counted as of Ines's plan: Tom has said two sentences, Jo one.
         let meeting = |opening: &[(&'static str, &'static str)]| {
             let mut lines = opening.to_vec();
             lines.extend([
@@ -1884,7 +1870,8 @@ mod tests {
             ]);
             decisions(&lines)
         };
-        // Ines opened and says as much as Tom: she runs it, and her plan, assented to, is settled.
+        // Ines opened and has said about as much as Tom: she runs it, and her plan, assented to,
+        // is settled.
         let opened_by_ines = meeting(&[
             ("Ines", "Right, item two is the minibus."),
             ("Ines", "Tom, what did the garage say?"),
@@ -1896,13 +1883,13 @@ mod tests {
         let opened_by_mia = meeting(&[
             ("Mia", "Right, item two is the minibus."),
             ("Ines", "Tom, what did the garage say?"),
-            ("Ines", "I only heard half of it."),
         ]);
         assert!(opened_by_mia.is_empty(), "{opened_by_mia:?}");
         // Two people level in talk: whoever spoke first does not run it.
         let two = decisions(&[
             ("Ines", "Right, item two is the minibus."),
             ("Tom", "Six hundred for the clutch."),
+            ("Tom", "And the tyres are nearly bald."),
             ("Ines", "We fix the clutch and keep it for one more year."),
             ("Tom", "Fair enough."),
         ]);
@@ -3605,7 +3592,7 @@ mod tests {
     fn scored_with(lines: &[(&str, &str)], marked: &str, meeting_over: bool) -> Vec<Finding> {
         let sentences = text::said(lines);
         let cues = cues("en").unwrap();
-        let found = find(&sentences, cues);
+        let found = found_in(lines);
         let score = |at: usize| {
             if sentences[at].text.contains(marked) {
                 0.99
@@ -3644,7 +3631,10 @@ mod tests {
     fn a_ruling_the_scorer_is_sure_of_is_a_decision_of_its_speaker() {
         let lines = [
             ("Lau", "The leak in Block 4 is back."),
-            ("Mei", "The plumber says it is the Joint Office's pipe."),
+            (
+                "Mei",
+                "The plumber says it is the Joint Office's pipe. He came on Monday.",
+            ),
             ("Lau", "This one goes to the Joint Office."),
             ("Mei", "Fine."),
         ];
@@ -3743,12 +3733,7 @@ mod tests {
             ("Mei", "And the residents get a letter."),
             ("Lau", "Chen writes up the leak for the file."),
         ];
-        let sentences = text::said(&lines);
-        assert_eq!(
-            find(&sentences, cues("en").unwrap()).len(),
-            1,
-            "the rules find the first"
-        );
+        assert_eq!(found_in(&lines).len(), 1, "the rules find the first");
         // The two after it carry it out; the fourth is a ruling of its own.
         assert_eq!(scored_texts(&lines, "e"), ["Chen writes up the leak for the file."]);
     }
@@ -3778,13 +3763,13 @@ mod tests {
             .decision_scorer
             .as_ref()
             .expect("build.rs trained it");
-        let view = |text, before, after, by_chair| learned::SentenceView {
+        let view = |text, before, after, by_leader| learned::SentenceView {
             text,
             before,
             after,
             after_next: "",
             next_is_someone_else: true,
-            by_chair,
+            by_leader,
         };
         let ruling = scorer.probability(&view(
             "Then the contract goes to Maji Bora, three votes to one.",

@@ -31,8 +31,8 @@ pub struct SentenceView<'a> {
     /// The next sentence is someone else's.
     pub next_is_someone_else: bool,
     /// Whoever runs the meeting says it: in training, the chair the truth names; in a meeting,
-    /// whoever has run it so far (`chair`).
-    pub by_chair: bool,
+    /// whoever has led it so far (`chair::leaders`; not the rules' own chair in `decisions`).
+    pub by_leader: bool,
 }
 
 /// What a scorer tells apart, and so which features it reads.
@@ -78,7 +78,7 @@ impl Reading {
             Reading::ActionItem => vec![view.next_is_someone_else],
             Reading::Decision => vec![
                 view.next_is_someone_else,
-                view.by_chair,
+                view.by_leader,
                 view.text.trim_end().ends_with('?'),
                 tokens(view.text).len() <= SHORT_SENTENCE_WORDS,
             ],
@@ -635,7 +635,7 @@ mod tests {
             after: "",
             after_next: "",
             next_is_someone_else: false,
-            by_chair: false,
+            by_leader: false,
         }
     }
 
@@ -844,11 +844,11 @@ mod tests {
     fn toy_rulings() -> (Vec<SentenceView<'static>>, Vec<bool>) {
         // Every sentence follows "Next item.", so its words are in the neighbours' vocabulary
         // (fitted on the sentences just before and after) without telling the classes apart.
-        let ruling = |text, after_next, by_chair| SentenceView {
+        let ruling = |text, after_next, by_leader| SentenceView {
             text,
             before: "Next item.",
             after_next,
-            by_chair,
+            by_leader,
             ..view("")
         };
         let pairs = [
@@ -887,7 +887,7 @@ mod tests {
         let p = |v: &SentenceView<'_>| scorer.probability(v);
         assert!(
             p(&SentenceView {
-                by_chair: true,
+                by_leader: true,
                 ..plain.clone()
             }) > p(&plain),
             "who runs the meeting"
@@ -911,7 +911,7 @@ mod tests {
         let (work, _) = train(Reading::ActionItem, &views, &labels);
         assert_eq!(
             work.probability(&SentenceView {
-                by_chair: true,
+                by_leader: true,
                 after_next: "Next item.",
                 ..plain.clone()
             }),

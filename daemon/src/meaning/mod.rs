@@ -955,9 +955,8 @@ pub struct Context {
 /// Everything the rules find in `utterances`, as the summary carries it.
 pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> MeetingMeaning {
     let sentences = text::sentences(utterances, cues.language);
-    let points: Vec<u32> = utterances.iter().map(|u| chair::lead_points(&u.text, cues)).collect();
-    let leaders = chair::leaders(utterances.iter().zip(points).map(|(u, p)| (u.speaker.as_deref(), p)));
-    let findings = discrete_findings(&sentences, &leaders, cues, context, true);
+    let counted: Vec<chair::Counted> = utterances.iter().map(|u| chair::counted(&u.text, cues)).collect();
+    let findings = discrete_findings(&sentences, &running(utterances, &counted), cues, context, true);
     let mut meaning = MeetingMeaning::default();
     for finding in findings {
         match &finding.body {
@@ -975,34 +974,45 @@ pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> Meet
     meaning
 }
 
-/// The sentence at `at` as a learned scorer reads it (`leaders`: who runs the meeting as of
-/// each utterance of the sentences, `chair::leaders`).
-fn scorer_view<'a>(sentences: &'a [text::Sentence], at: usize, leaders: &[Option<&str>]) -> learned::SentenceView<'a> {
+/// Who runs the meeting as of each of `utterances` (`chair::running`), given what each one
+/// counts.
+fn running<'a>(utterances: &'a [Utterance], counted: &[chair::Counted]) -> Vec<chair::Running<'a>> {
+    debug_assert_eq!(utterances.len(), counted.len(), "one count per utterance");
+    chair::running(utterances.iter().zip(counted).map(|(u, &c)| (u.speaker.as_deref(), c)))
+}
+
+/// The sentence at `at` as a learned scorer reads it (`running`: who runs the meeting as of
+/// each utterance of the sentences).
+fn scorer_view<'a>(
+    sentences: &'a [text::Sentence],
+    at: usize,
+    running: &[chair::Running<'_>],
+) -> learned::SentenceView<'a> {
     let said = |at: usize| sentences.get(at).map_or("", |s| s.text.as_str());
     let sentence = &sentences[at];
-    let leader = leaders.get(sentence.utterance).copied().flatten();
+    let leader = running.get(sentence.utterance).and_then(|r| r.leader);
     learned::SentenceView {
         text: &sentence.text,
         before: at.checked_sub(1).map_or("", said),
         after: said(at + 1),
         after_next: said(at + 2),
         next_is_someone_else: text::someone_else_next(sentences, at),
-        by_chair: leader.is_some() && sentence.speaker.as_deref() == leader,
+        by_leader: leader.is_some() && sentence.speaker.as_deref() == leader,
     }
 }
 
-/// Questions, action items and decisions, in the order they were said (`leaders`: who runs
+/// Questions, action items and decisions, in the order they were said (`running`: who runs
 /// the meeting as of each utterance the sentences come from, counted from the meeting's start);
 /// before the meeting is over (`meeting_over`), the learned scorers leave the last few
 /// sentences for later.
 fn discrete_findings(
     sentences: &[text::Sentence],
-    leaders: &[Option<&str>],
+    running: &[chair::Running<'_>],
     cues: &Cues,
     context: &Context,
     meeting_over: bool,
 ) -> Vec<Finding> {
-    let score_with = |scorer: &learned::Scorer, at: usize| scorer.probability(&scorer_view(sentences, at, leaders));
+    let score_with = |scorer: &learned::Scorer, at: usize| scorer.probability(&scorer_view(sentences, at, running));
     let mut findings = questions::find(sentences, cues);
     let mut rules_items = actions::find(sentences, cues, context.meeting_day);
     // A sentence the rules found too weakly to keep is the scorer's to judge.
@@ -1019,7 +1029,7 @@ fn discrete_findings(
         ));
     }
     findings.extend(rules_items);
-    let mut rules_decisions = decisions::find(sentences, cues);
+    let mut rules_decisions = decisions::find(sentences, running, cues);
     rules_decisions.retain(|f| confidence(&f.body) >= context.min_confidence);
     if let Some(scorer) = &cues.decision_scorer {
         rules_decisions = decisions::upheld(
@@ -1112,9 +1122,9 @@ pub struct Tracker {
     cues: &'static Cues,
     context: Context,
     utterances: Vec<Utterance>,
-    /// Each utterance's `chair::lead_points`, kept so a new final does not count the meeting
-    /// again.
-    lead_points: Vec<u32>,
+    /// What each utterance counts towards who runs the meeting, kept so a new final does not
+    /// count the meeting again.
+    counted: Vec<chair::Counted>,
     /// The revision and body of every finding handed on, by id.
     handed_on: HashMap<String, (u32, FindingBody)>,
     /// Stream time the rolling keywords were last handed on.
@@ -1127,7 +1137,7 @@ impl Tracker {
             cues,
             context,
             utterances: Vec::new(),
-            lead_points: Vec::new(),
+            counted: Vec::new(),
             handed_on: HashMap::new(),
             keywords_at: None,
         }
@@ -1135,19 +1145,20 @@ impl Tracker {
 
     /// Adds a final transcript; returns the findings that are new or changed.
     pub fn add(&mut self, utterance: Utterance) -> Vec<Finding> {
-        self.lead_points.push(chair::lead_points(&utterance.text, self.cues));
+        self.counted.push(chair::counted(&utterance.text, self.cues));
         self.utterances.push(utterance);
         self.changes(Some(LIVE_WINDOW), false)
     }
 
     /// Gives utterance `seq` its text as heard again (`TextRevision`); returns the findings that
     /// are new or changed with it. The rules run over the live window as for a new final, so
-    /// an utterance older than it changes the summary's findings (`meaning`), not live ones.
+    /// an utterance older than it changes the summary's findings (`meaning`), and live ones only
+    /// through who runs the meeting (`chair`), which is counted from the start.
     pub fn revise(&mut self, seq: u64, text: &str) -> Vec<Finding> {
         match self.utterances.iter().rposition(|u| u.seq == seq) {
             Some(at) => {
                 text.clone_into(&mut self.utterances[at].text);
-                self.lead_points[at] = chair::lead_points(text, self.cues);
+                self.counted[at] = chair::counted(text, self.cues);
                 self.changes(Some(LIVE_WINDOW), false)
             }
             None => Vec::new(),
@@ -1246,7 +1257,8 @@ impl Tracker {
     /// The findings that are new or changed, the rules run over the last `window` utterances
     /// (all of them with `None`; `meeting_over` as for `discrete_findings`): a finding changes
     /// only through the few sentences around it, so one said before the window's first
-    /// `SETTLED` utterances is settled, and a long meeting costs each new final the same.
+    /// `SETTLED` utterances is settled, and the rules cost each new final the same however long
+    /// the meeting (who runs it is a sum over what every utterance counted, kept).
     fn changes(&mut self, window: Option<usize>, meeting_over: bool) -> Vec<Finding> {
         let from = window.map_or(0, |w| self.utterances.len().saturating_sub(w));
         let settled_before = match from {
@@ -1254,10 +1266,9 @@ impl Tracker {
             _ => self.utterances.get(from + SETTLED).map(|u| u.seq),
         };
         let sentences = text::sentences(&self.utterances[from..], self.cues.language);
-        let said = self.utterances.iter().zip(&self.lead_points);
-        let leaders = chair::leaders(said.map(|(u, &points)| (u.speaker.as_deref(), points)));
+        let running = running(&self.utterances, &self.counted);
         let mut changed = Vec::new();
-        for finding in discrete_findings(&sentences, &leaders[from..], self.cues, &self.context, meeting_over) {
+        for finding in discrete_findings(&sentences, &running[from..], self.cues, &self.context, meeting_over) {
             if settled_before.is_some_and(|seq| finding.segments.first().is_some_and(|first| *first < seq)) {
                 continue;
             }
@@ -1430,7 +1441,7 @@ mod tests {
                 after,
                 after_next: "",
                 next_is_someone_else: !after.is_empty(),
-                by_chair: false,
+                by_leader: false,
             })
             .collect();
         let labels: Vec<bool> = many().map(|&(_, _, work)| work).collect();
@@ -1489,13 +1500,13 @@ mod tests {
     /// An English table of its own whose decision scorer takes "Blue boxes for the hall." for a
     /// ruling from whoever runs the meeting and for talk from anyone else.
     fn chair_ruling_cues() -> &'static Cues {
-        let view = |text, by_chair| learned::SentenceView {
+        let view = |text, by_leader| learned::SentenceView {
             text,
             before: "",
             after: "",
             after_next: "",
             next_is_someone_else: false,
-            by_chair,
+            by_leader,
         };
         let examples = [
             (view("Blue boxes for the hall.", true), true),
@@ -1554,6 +1565,72 @@ mod tests {
         live_ids.sort_unstable();
         offline_ids.sort_unstable();
         assert_eq!(live_ids, offline_ids, "live finds the same rulings, each once");
+    }
+
+    #[test]
+    fn live_and_offline_agree_on_who_runs_the_meeting_when_the_lead_changes_late() {
+        let cues = chair_ruling_cues();
+        let context = context();
+        // Lee leads the first fifty utterances; then Ana arrives, calls on people, and takes
+        // the lead in her eighth round, long after the live window has left the start.
+        let lee_leads = [
+            ("Lee", "The weather was lovely."),
+            ("Raj", "The weather was lovely."),
+            ("Lee", "Blue boxes for the hall."),
+            ("Raj", "The weather was lovely."),
+            ("Lee", "The weather was lovely."),
+        ];
+        let ana_arrives = [
+            ("Ana", "Raj, the weather?"),
+            ("Raj", "The weather was lovely."),
+            ("Ana", "Blue boxes for the hall."),
+            ("Lee", "Blue boxes for the hall."),
+            ("Raj", "The weather was lovely."),
+        ];
+        let small_talk = [("Raj", "The weather was lovely."); 8];
+        let lines = lee_leads
+            .iter()
+            .cycle()
+            .take(50)
+            .chain(ana_arrives.iter().cycle().take(60))
+            .chain(&small_talk)
+            .copied();
+        let utterances = text::utterances(lines);
+        let mut tracker = Tracker::new(cues, context);
+        let mut handed_on: Vec<Finding> = Vec::new();
+        for utterance in utterances.iter().cloned() {
+            handed_on.extend(tracker.add(utterance));
+        }
+        let offline = analyse(&utterances, cues, &context);
+        let by: Vec<&str> = offline
+            .decisions
+            .iter()
+            .filter_map(|f| match &f.body {
+                FindingBody::Decision(d) => d.by.as_deref(),
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<&str> = [["Lee"; 17].as_slice(), ["Ana"; 5].as_slice()].concat();
+        assert_eq!(by, expected, "Lee's rulings while he leads, then Ana's");
+        let mut live_ids: Vec<&str> = handed_on
+            .iter()
+            .filter(|f| matches!(f.body, FindingBody::Decision(_)))
+            .map(|f| f.id.as_str())
+            .collect();
+        let mut offline_ids: Vec<&str> = offline.decisions.iter().map(|f| f.id.as_str()).collect();
+        live_ids.sort_unstable();
+        offline_ids.sort_unstable();
+        assert_eq!(live_ids, offline_ids, "live reads the same leader for every sentence");
+        // A revised utterance is counted again.
+        let seq = utterances[1].seq;
+        tracker.revise(seq, "Ana, the weather? Let's move on.");
+        let recounted: Vec<chair::Counted> = tracker
+            .utterances
+            .iter()
+            .map(|u| chair::counted(&u.text, cues))
+            .collect();
+        assert_eq!(tracker.counted, recounted);
+        assert!(tracker.counted[1].lead_points > 1);
     }
 
     #[test]

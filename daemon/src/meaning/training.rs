@@ -36,7 +36,7 @@ impl TruthSentence {
             after: &self.after,
             after_next: &self.after_next,
             next_is_someone_else: self.next_is_someone_else,
-            by_chair: self.by_chair,
+            by_leader: self.by_chair,
         }
     }
 }
@@ -82,10 +82,11 @@ pub fn split_sentences(text: &str) -> Vec<String> {
     sentences
 }
 
-/// Who runs the meeting, as its truth says: the speaker whose `role` calls them its chair
-/// ("operations manager (chair)", "board chairperson"; not a vice chair), the first to speak of
-/// several ("programme chair" and "hospitality chair"); else whoever speaks first (who, in the
-/// sets that name no chair, runs the meeting).
+/// Who runs the meeting, as its truth says: the one speaker whose `role` calls them a chair
+/// ("operations manager (chair)", "board chairperson"; not a vice chair); else whoever speaks
+/// first. Where no role names a chair, whoever opens runs the meeting in every read set; where
+/// several do, they chair committees ("board chair" and "finance committee chair", or a
+/// convenor beside a "programme chair" and a "hospitality chair"), and whoever opens runs it.
 fn chair_named<'a>(truth: &serde_json::Value, said: &'a [(usize, String, String)]) -> Option<&'a str> {
     let chairs = |speaker: &str| {
         let role = truth["speakers"][speaker]["role"]
@@ -106,7 +107,12 @@ fn chair_named<'a>(truth: &serde_json::Value, said: &'a [(usize, String, String)
             .map(|(_, speaker, _)| speaker.as_str())
             .filter(|s| !s.is_empty())
     };
-    speakers().find(|speaker| chairs(speaker)).or_else(|| speakers().next())
+    let mut named: Vec<&str> = speakers().filter(|speaker| chairs(speaker)).collect();
+    named.dedup();
+    match named.as_slice() {
+        [only] => Some(*only),
+        _ => speakers().next(),
+    }
 }
 
 /// The sentences of one ground-truth meeting (`turns`, each with `sentences` or a `text`), each
@@ -253,12 +259,17 @@ mod tests {
             by_chair(serde_json::json!({"S1": {"role": "vice chair"}, "S2": {"role": "board chairperson"}})),
             s2
         );
-        // Two committee chairs: the first of them to speak.
+        let s1 = [true, true, false, true, false, true, false, false];
+        // Two committee chairs, neither of whom opened: whoever opened runs the meeting.
         assert_eq!(
             by_chair(serde_json::json!({"S3": {"role": "events chair"}, "S2": {"role": "finance chair"}})),
-            s2
+            s1
         );
-        let s1 = [true, true, false, true, false, true, false, false];
+        // A board chair who opens, beside a committee chair.
+        assert_eq!(
+            by_chair(serde_json::json!({"S1": {"role": "board chair"}, "S2": {"role": "finance committee chair"}})),
+            s1
+        );
         assert_eq!(by_chair(serde_json::json!({"S3": {"role": "wheelchair user"}})), s1);
     }
 
