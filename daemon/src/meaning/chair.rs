@@ -1,8 +1,8 @@
 //! Who runs the meeting, as far as it has gone, read two ways from the meeting's start to each
 //! utterance (counting it): the learned decision scorer's `leader`, whoever has done most of
 //! what a chair does (spoken, called people by name, moved the meeting along), and the rules'
-//! `chair`, whoever has clearly said most, or none when that is unclear. A ruling is most often
-//! theirs. Counted from the start, never from a live window, so the live feed and the summary
+//! `chair`, whoever has clearly said most, or opened and is one of the two who said most in a
+//! meeting of three or more, else nobody. A ruling is most often theirs. Counted from the start, never from a live window, so the live feed and the summary
 //! read the same answer for the same sentence; whoever spoke first is only where the count
 //! starts, so a meeting someone else opens ("Before we start, the alarm went off again") finds
 //! its leader once the chair has done more. Counted by utterance: a sentence finished in the
@@ -66,7 +66,8 @@ pub fn running<'a>(said: impl IntoIterator<Item = (Option<&'a str>, Counted)>) -
     let mut leader: Option<(&str, u32)> = None;
     said.into_iter()
         .map(|(speaker, gained)| {
-            if let Some(speaker) = speaker {
+            // An utterance that says nothing (no sentence) counts nobody in.
+            if let Some(speaker) = speaker.filter(|_| gained.sentences > 0) {
                 let at = match totals.iter().position(|(name, _)| *name == speaker) {
                     Some(at) => at,
                     None => {

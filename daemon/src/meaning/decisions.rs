@@ -39,6 +39,10 @@ use crate::pipeline::{Decision, Finding, FindingBody};
 /// decision beside it in the turn ("No. No vineyard tours for the six weeks of vintage.").
 /// `running`: who runs the meeting as of each utterance the sentences come from (`chair`).
 pub fn find(sentences: &[Sentence], running: &[Running<'_>], cues: &Cues) -> Vec<Finding> {
+    debug_assert!(
+        sentences.last().is_none_or(|s| s.utterance < running.len()),
+        "who runs the meeting as of every utterance"
+    );
     // Each decision with where it was said and whether only the talk around it made it one.
     let mut found: Vec<(usize, Finding, bool)> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
@@ -1729,7 +1733,11 @@ mod tests {
         let cues = cues("en").unwrap();
         let utterances = text::utterances(lines.iter().copied());
         let counted: Vec<_> = utterances.iter().map(|u| chair::counted(&u.text, cues)).collect();
-        find(&text::said(lines), &super::super::running(&utterances, &counted), cues)
+        find(
+            &text::said(lines),
+            &super::super::running_of(&utterances, &counted),
+            cues,
+        )
     }
 
     fn decisions(lines: &[(&str, &str)]) -> Vec<Decision> {
@@ -1792,8 +1800,9 @@ mod tests {
         );
     }
 
-    /// A meeting Ines runs (she says the most): her item and her question to Tom, his answer,
-    /// then `said` by `who` and `reply` by the other.
+    /// A meeting Ines opens: her item and her question to Tom, his answer, then `said` by `who`
+    /// and `reply` by the other. Said by Ines, she runs it (three sentences to one); said by Tom,
+    /// they are level and nobody does.
     fn run_by_ines(
         item: [&'static str; 3],
         who: &'static str,
@@ -1858,20 +1867,21 @@ mod tests {
 
     #[test]
     fn whoever_opened_the_meeting_runs_it_when_nobody_clearly_speaks_most() {
-        // Counted as of Ines's plan: Tom has said two sentences, Jo one.
+        // Counted as of Ines's plan, which is her third sentence: Tom has said three, Jo one.
         let meeting = |opening: &[(&'static str, &'static str)]| {
             let mut lines = opening.to_vec();
             lines.extend([
                 ("Tom", "Six hundred for the clutch."),
                 ("Tom", "And the tyres are nearly bald."),
+                ("Tom", "It's an old van."),
                 ("Jo", "That's a lot."),
                 ("Ines", "We fix the clutch and keep it for one more year."),
                 ("Tom", "Fair enough."),
             ]);
             decisions(&lines)
         };
-        // Ines opened and has said about as much as Tom: she runs it, and her plan, assented to,
-        // is settled.
+        // Ines opened and has said as much as Tom: she runs it, and her plan, assented to, is
+        // settled.
         let opened_by_ines = meeting(&[
             ("Ines", "Right, item two is the minibus."),
             ("Ines", "Tom, what did the garage say?"),
@@ -1883,6 +1893,7 @@ mod tests {
         let opened_by_mia = meeting(&[
             ("Mia", "Right, item two is the minibus."),
             ("Ines", "Tom, what did the garage say?"),
+            ("Ines", "I only heard half of it."),
         ]);
         assert!(opened_by_mia.is_empty(), "{opened_by_mia:?}");
         // Two people level in talk: whoever spoke first does not run it.
@@ -3638,6 +3649,10 @@ mod tests {
             ("Lau", "This one goes to the Joint Office."),
             ("Mei", "Fine."),
         ];
+        assert!(
+            found_in(&lines).is_empty(),
+            "level in talk: nobody runs it for the rules"
+        );
         let found = scored_with(&lines, "goes to", true);
         assert_eq!(found.len(), 1, "{found:?}");
         let FindingBody::Decision(decision) = &found[0].body else {

@@ -956,7 +956,7 @@ pub struct Context {
 pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> MeetingMeaning {
     let sentences = text::sentences(utterances, cues.language);
     let counted: Vec<chair::Counted> = utterances.iter().map(|u| chair::counted(&u.text, cues)).collect();
-    let findings = discrete_findings(&sentences, &running(utterances, &counted), cues, context, true);
+    let findings = discrete_findings(&sentences, &running_of(utterances, &counted), cues, context, true);
     let mut meaning = MeetingMeaning::default();
     for finding in findings {
         match &finding.body {
@@ -976,7 +976,7 @@ pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> Meet
 
 /// Who runs the meeting as of each of `utterances` (`chair::running`), given what each one
 /// counts.
-fn running<'a>(utterances: &'a [Utterance], counted: &[chair::Counted]) -> Vec<chair::Running<'a>> {
+fn running_of<'a>(utterances: &'a [Utterance], counted: &[chair::Counted]) -> Vec<chair::Running<'a>> {
     debug_assert_eq!(utterances.len(), counted.len(), "one count per utterance");
     chair::running(utterances.iter().zip(counted).map(|(u, &c)| (u.speaker.as_deref(), c)))
 }
@@ -1258,7 +1258,8 @@ impl Tracker {
     /// (all of them with `None`; `meeting_over` as for `discrete_findings`): a finding changes
     /// only through the few sentences around it, so one said before the window's first
     /// `SETTLED` utterances is settled, and the rules cost each new final the same however long
-    /// the meeting (who runs it is a sum over what every utterance counted, kept).
+    /// the meeting; only who runs it is counted again over every utterance (from what each
+    /// counted, kept: integer sums, no text read again).
     fn changes(&mut self, window: Option<usize>, meeting_over: bool) -> Vec<Finding> {
         let from = window.map_or(0, |w| self.utterances.len().saturating_sub(w));
         let settled_before = match from {
@@ -1266,7 +1267,7 @@ impl Tracker {
             _ => self.utterances.get(from + SETTLED).map(|u| u.seq),
         };
         let sentences = text::sentences(&self.utterances[from..], self.cues.language);
-        let running = running(&self.utterances, &self.counted);
+        let running = running_of(&self.utterances, &self.counted);
         let mut changed = Vec::new();
         for finding in discrete_findings(&sentences, &running[from..], self.cues, &self.context, meeting_over) {
             if settled_before.is_some_and(|seq| finding.segments.first().is_some_and(|first| *first < seq)) {
