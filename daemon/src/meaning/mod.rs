@@ -1767,3 +1767,109 @@ mod tests {
         assert!(closing.iter().any(|f| matches!(f.body, FindingBody::TalkTime(_))));
     }
 }
+
+/// The live feed against the summary on every written meeting in the repository (perfect
+/// transcripts, one final per turn): what the Tracker hands on, read to its last revision,
+/// must be what `analyse` finds over the whole meeting, and a finding revised must never go
+/// back to something it said before (a live feed that flip-flops as its window moves).
+#[cfg(test)]
+mod live_against_offline {
+    use super::*;
+
+    /// The written meetings' transcripts, as finals.
+    fn written_meetings() -> Vec<(String, Vec<Utterance>)> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/written-meetings");
+        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(root)
+            .unwrap()
+            .filter_map(|set| std::fs::read_dir(set.ok()?.path().join("meetings")).ok())
+            .flatten()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.to_string_lossy().ends_with(".transcript.json"))
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|path| {
+                let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let segments = json["segments"].as_array().unwrap();
+                let utterances = segments
+                    .iter()
+                    .zip(0u64..)
+                    .map(|(segment, seq)| Utterance {
+                        seq,
+                        start: segment["start"].as_f64().unwrap(),
+                        end: segment["end"].as_f64().unwrap(),
+                        speaker: segment["speaker"].as_str().map(str::to_owned),
+                        text: segment["text"].as_str().unwrap().to_owned(),
+                    })
+                    .collect();
+                (path.display().to_string(), utterances)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_written_meeting_reads_the_same_live_as_offline_and_never_flip_flops() {
+        let cues = cues("en").unwrap();
+        let context = Context {
+            meeting_day: dates::days_from_civil(2026, 3, 2),
+            min_confidence: 0.5,
+            keywords: 10,
+        };
+        let meetings = written_meetings();
+        assert!(
+            meetings.len() >= 200,
+            "the written meetings are missing: {}",
+            meetings.len()
+        );
+        let mut faults: Vec<String> = Vec::new();
+        for (name, utterances) in &meetings {
+            let mut tracker = Tracker::new(cues, context);
+            let mut live: Vec<Finding> = Vec::new();
+            for utterance in utterances.iter().cloned() {
+                live.extend(tracker.add(utterance));
+            }
+            live.extend(tracker.meaning(true).1);
+            let mut said: HashMap<&str, Vec<&FindingBody>> = HashMap::new();
+            for finding in live.iter().filter(|f| {
+                matches!(
+                    f.body,
+                    FindingBody::ActionItem(_) | FindingBody::Decision(_) | FindingBody::Question(_)
+                )
+            }) {
+                let before = said.entry(&finding.id).or_default();
+                if before.contains(&&finding.body) {
+                    faults.push(format!("{name}: {} went back to {:?}", finding.id, finding.body));
+                }
+                before.push(&finding.body);
+            }
+            let offline = analyse(utterances, cues, &context);
+            let summary: HashMap<&str, &FindingBody> = offline
+                .questions
+                .iter()
+                .chain(&offline.action_items)
+                .chain(&offline.decisions)
+                .map(|f| (f.id.as_str(), &f.body))
+                .collect();
+            for (id, bodies) in &said {
+                let last = bodies.last().unwrap();
+                match summary.get(id) {
+                    Some(body) if body == last => {}
+                    Some(body) => faults.push(format!("{name}: {id} live {last:?}, summary {body:?}")),
+                    None => faults.push(format!("{name}: {id} only live: {last:?}")),
+                }
+            }
+            for (id, body) in &summary {
+                if !said.contains_key(id) {
+                    faults.push(format!("{name}: {id} only in the summary: {body:?}"));
+                }
+            }
+        }
+        assert!(
+            faults.is_empty(),
+            "{} faults, the first: {:#?}",
+            faults.len(),
+            &faults[..faults.len().min(5)]
+        );
+    }
+}
