@@ -1342,6 +1342,24 @@ mod tests {
         }
     }
 
+    /// Every one of `utterances` through a live tracker as a final: the tracker, and what it
+    /// handed on.
+    fn fed(cues: &'static Cues, context: Context, utterances: &[Utterance]) -> (Tracker, Vec<Finding>) {
+        let mut tracker = Tracker::new(cues, context);
+        let mut handed_on = Vec::new();
+        for utterance in utterances.iter().cloned() {
+            handed_on.extend(tracker.add(utterance));
+        }
+        (tracker, handed_on)
+    }
+
+    /// The ids of `findings`, sorted.
+    fn sorted_ids<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<&'a str> {
+        let mut ids: Vec<&str> = findings.into_iter().map(|f| f.id.as_str()).collect();
+        ids.sort_unstable();
+        ids
+    }
+
     #[test]
     fn letters_whose_lower_case_changes_length_break_no_rule() {
         // "İ" lower-cases to three bytes, "ẞ" to two, the Kelvin sign to one: the rules slice
@@ -1388,7 +1406,6 @@ mod tests {
     fn a_long_meeting_hands_on_each_finding_once_with_the_same_ids_as_offline() {
         let context = context();
         let english = cues("en").unwrap();
-        let mut tracker = Tracker::new(english, context);
         let lines = [
             ("Ana", "Do we have the numbers for March?"),
             ("Raj", "Yes, they came in this morning."),
@@ -1398,10 +1415,7 @@ mod tests {
             ("Ana", "Fine. Let's move on to the next item."),
         ];
         let utterances = text::utterances(lines.iter().copied().cycle().take(200));
-        let mut handed_on: Vec<Finding> = Vec::new();
-        for utterance in utterances.iter().cloned() {
-            handed_on.extend(tracker.add(utterance));
-        }
+        let (_, handed_on) = fed(english, context, &utterances);
         let offline = analyse(&utterances, english, &context);
         let mut offline_ids: Vec<&str> = offline
             .questions
@@ -1466,11 +1480,7 @@ mod tests {
         // The meeting ends in small talk, so every hand-out has had its replies by then.
         let small_talk = [("Lee", "The weather was lovely."); 8];
         let utterances = text::utterances(lines.iter().copied().cycle().take(120).chain(small_talk));
-        let mut tracker = Tracker::new(cues, context);
-        let mut handed_on: Vec<Finding> = Vec::new();
-        for utterance in utterances.iter().cloned() {
-            handed_on.extend(tracker.add(utterance));
-        }
+        let (_, handed_on) = fed(cues, context, &utterances);
         let offline = analyse(&utterances, cues, &context);
         let said = |f: &Finding, words: &str| matches!(&f.body, FindingBody::ActionItem(a) if a.text.contains(words));
         let crates = offline.action_items.iter().filter(|f| said(f, "the crates")).count();
@@ -1487,11 +1497,11 @@ mod tests {
             .iter()
             .filter(|f| matches!(f.body, FindingBody::ActionItem(_)))
             .collect();
-        let mut live_ids: Vec<&str> = live.iter().map(|f| f.id.as_str()).collect();
-        let mut offline_ids: Vec<&str> = offline.action_items.iter().map(|f| f.id.as_str()).collect();
-        live_ids.sort_unstable();
-        offline_ids.sort_unstable();
-        assert_eq!(live_ids, offline_ids, "live and offline find the same work, each once");
+        assert_eq!(
+            sorted_ids(live.iter().copied()),
+            sorted_ids(&offline.action_items),
+            "live and offline find the same work, each once"
+        );
         assert!(
             live.iter().all(|f| f.revision == 1),
             "a nudged score hands nothing on again"
@@ -1541,11 +1551,7 @@ mod tests {
         ];
         let small_talk = [("Raj", "The weather was lovely."); 8];
         let utterances = text::utterances(lines.iter().copied().cycle().take(150).chain(small_talk));
-        let mut tracker = Tracker::new(cues, context);
-        let mut handed_on: Vec<Finding> = Vec::new();
-        for utterance in utterances.iter().cloned() {
-            handed_on.extend(tracker.add(utterance));
-        }
+        let (_, handed_on) = fed(cues, context, &utterances);
         let offline = analyse(&utterances, cues, &context);
         let by = |f: &Finding| match &f.body {
             FindingBody::Decision(d) => d.by.clone(),
@@ -1557,15 +1563,13 @@ mod tests {
             Box::leak(Box::new(Cues::compile(&english::ENGLISH, TrainedScorers::default())));
         let by_rules = analyse(&utterances, without_scorer, &context);
         assert!(by_rules.decisions.is_empty(), "the scorer's, not the rules'");
-        let mut live_ids: Vec<&str> = handed_on
-            .iter()
-            .filter(|f| matches!(f.body, FindingBody::Decision(_)))
-            .map(|f| f.id.as_str())
-            .collect();
-        let mut offline_ids: Vec<&str> = offline.decisions.iter().map(|f| f.id.as_str()).collect();
-        live_ids.sort_unstable();
-        offline_ids.sort_unstable();
-        assert_eq!(live_ids, offline_ids, "live finds the same rulings, each once");
+        let is_ruling = |f: &&Finding| matches!(f.body, FindingBody::Decision(_));
+        let live_ids = sorted_ids(handed_on.iter().filter(is_ruling));
+        assert_eq!(
+            live_ids,
+            sorted_ids(&offline.decisions),
+            "live finds the same rulings, each once"
+        );
     }
 
     #[test]
@@ -1597,11 +1601,7 @@ mod tests {
             .chain(&small_talk)
             .copied();
         let utterances = text::utterances(lines);
-        let mut tracker = Tracker::new(cues, context);
-        let mut handed_on: Vec<Finding> = Vec::new();
-        for utterance in utterances.iter().cloned() {
-            handed_on.extend(tracker.add(utterance));
-        }
+        let (mut tracker, handed_on) = fed(cues, context, &utterances);
         let offline = analyse(&utterances, cues, &context);
         let by: Vec<&str> = offline
             .decisions
@@ -1613,15 +1613,13 @@ mod tests {
             .collect();
         let expected: Vec<&str> = [["Lee"; 17].as_slice(), ["Ana"; 5].as_slice()].concat();
         assert_eq!(by, expected, "Lee's rulings while he leads, then Ana's");
-        let mut live_ids: Vec<&str> = handed_on
-            .iter()
-            .filter(|f| matches!(f.body, FindingBody::Decision(_)))
-            .map(|f| f.id.as_str())
-            .collect();
-        let mut offline_ids: Vec<&str> = offline.decisions.iter().map(|f| f.id.as_str()).collect();
-        live_ids.sort_unstable();
-        offline_ids.sort_unstable();
-        assert_eq!(live_ids, offline_ids, "live reads the same leader for every sentence");
+        let is_ruling = |f: &&Finding| matches!(f.body, FindingBody::Decision(_));
+        let live_ids = sorted_ids(handed_on.iter().filter(is_ruling));
+        assert_eq!(
+            live_ids,
+            sorted_ids(&offline.decisions),
+            "live reads the same leader for every sentence"
+        );
         // A revised utterance is counted again.
         let seq = utterances[1].seq;
         tracker.revise(seq, "Ana, the weather? Let's move on.");
@@ -1713,11 +1711,7 @@ mod tests {
             ("Ana", "Blue boxes for the hall."),
             ("Lee", "The weather was lovely."),
         ]);
-        let mut tracker = Tracker::new(cues, context);
-        let mut live: Vec<Finding> = Vec::new();
-        for utterance in utterances.iter().cloned() {
-            live.extend(tracker.add(utterance));
-        }
+        let (mut tracker, live) = fed(cues, context, &utterances);
         let is_ruling = |f: &Finding| matches!(f.body, FindingBody::Decision(_));
         assert!(
             !live.iter().any(is_ruling),
@@ -1766,15 +1760,6 @@ mod tests {
         );
         assert!(closing.iter().any(|f| matches!(f.body, FindingBody::TalkTime(_))));
     }
-}
-
-/// The live feed against the summary on every written meeting in the repository (perfect
-/// transcripts, one final per turn): what the Tracker hands on, read to its last revision,
-/// must be what `analyse` finds over the whole meeting, and a finding revised must never go
-/// back to something it said before (a live feed that flip-flops as its window moves).
-#[cfg(test)]
-mod live_against_offline {
-    use super::*;
 
     /// The written meetings' transcripts, as finals.
     fn written_meetings() -> Vec<(String, Vec<Utterance>)> {
@@ -1808,6 +1793,10 @@ mod live_against_offline {
             .collect()
     }
 
+    /// The live feed against the summary on every written meeting in the repository (perfect
+    /// transcripts, one final per turn): what the Tracker hands on, read to its last revision,
+    /// must be what `analyse` finds over the whole meeting, and a finding revised must never go
+    /// back to something it said before (a live feed that flip-flops as its window moves).
     #[test]
     fn every_written_meeting_reads_the_same_live_as_offline_and_never_flip_flops() {
         let cues = cues("en").unwrap();
@@ -1824,11 +1813,7 @@ mod live_against_offline {
         );
         let mut faults: Vec<String> = Vec::new();
         for (name, utterances) in &meetings {
-            let mut tracker = Tracker::new(cues, context);
-            let mut live: Vec<Finding> = Vec::new();
-            for utterance in utterances.iter().cloned() {
-                live.extend(tracker.add(utterance));
-            }
+            let (mut tracker, mut live) = fed(cues, context, utterances);
             live.extend(tracker.meaning(true).1);
             let mut said: HashMap<&str, Vec<&FindingBody>> = HashMap::new();
             for finding in live.iter().filter(|f| {
