@@ -13,6 +13,7 @@
 //! without any of those words is left to the learned scorer (`scored_items`). Pure.
 
 use super::dates;
+use super::heard::Heard;
 use super::text::{self, Sentence};
 use super::{finding_id, holds, Cues, Language};
 use crate::pipeline::{ActionItem, Finding, FindingBody};
@@ -81,7 +82,7 @@ struct Found {
 }
 
 /// The action items among `sentences`, said at a meeting on `meeting_day`.
-pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Finding> {
+pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     // Sentences already read as part of an earlier item (a taker's "I'll send them over").
     let mut absorbed = vec![false; sentences.len()];
@@ -92,7 +93,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
         }
         // "Priya, that's yours": the item just said gets an owner (or is made of the sentence
         // before, when that one was no item yet).
-        let found = items_in(sentences, at, &text, cues);
+        let found = items_in(sentences, at, &text, heard, cues);
         if let Some((name, handed_at)) = handed_to(&text, sentence, cues) {
             if let Some(previous) = findings.iter_mut().rev().take(2).find(|f| {
                 matches!(&f.body, FindingBody::ActionItem(a) if a.owner.is_none())
@@ -118,7 +119,7 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
             }
         }
         if found.is_empty() {
-            if let Some((item, beside)) = placed_item(sentences, at, &text, cues, meeting_day)
+            if let Some((item, beside)) = placed_item(sentences, at, &text, heard, cues, meeting_day)
                 .filter(|(item, _)| !findings.iter().any(|f| f.segments.contains(&item.segments[0])))
             {
                 if let Some(beside) = beside.filter(|&beside| beside > at) {
@@ -132,8 +133,14 @@ pub fn find(sentences: &[Sentence], cues: &Cues, meeting_day: i64) -> Vec<Findin
         for (n, item) in found.into_iter().enumerate() {
             let mut owner = item.owner.clone();
             let mut due = item.due.clone().or_else(|| {
-                // Elsewhere in the sentence, when only one item is in it.
-                (!many).then(|| due_in(&text[item.clause_end..], cues)).flatten()
+                // Elsewhere in the sentence, when only one item is in it: a time, else an event
+                // its own clause names ("…, before the first named storm.").
+                (!many)
+                    .then(|| {
+                        let rest = &text[item.clause_end..];
+                        due_in(rest, cues).or_else(|| event_in(rest, cues))
+                    })
+                    .flatten()
             });
             let mut segments = sentence.seqs.clone();
             let mut confidence = item.confidence;
@@ -337,7 +344,7 @@ impl FollowUp {
 
 /// The items a sentence holds (more than one when it hands out several: "I'll take the east
 /// wing, Joao, you take the west").
-fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<Found> {
+fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: &Cues) -> Vec<Found> {
     let sentence = &sentences[at];
     let mut found: Vec<(usize, Found)> = Vec::new();
     // ASCII only, so that a byte offset into `text` is the same offset here: full Unicode lower
@@ -357,7 +364,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     let vocative = cues
         .name_called(&sentence.words)
         .or_else(|| called_just_before(sentences, at, cues))
-        .or_else(|| called_last(sentences, at, cues));
+        .or_else(|| called_last(sentences, at, heard, cues));
     // "I'll …"
     for captures in cues.commitment.captures_iter(text) {
         let verb = captures.name("verb").map_or("", |m| m.as_str()).to_lowercase();
@@ -457,7 +464,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     }
     // "Tamsin chases Penryn Marine for that quote this week": work handed out in the present.
     if !sentence.is_question() {
-        for (who, promise) in named_promises(sentences, at, text, &lower, cues) {
+        for (who, promise) in named_promises(sentences, at, text, &lower, heard, cues) {
             let owner = Owner::Known(who);
             found.push((
                 promise.start,
@@ -467,7 +474,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
     }
     // "Declan, you're ringing her today": work told to someone by name, in the second person.
     if found.is_empty() {
-        if let Some((who, told)) = told_by_name(sentences, at, text, &lower, cues) {
+        if let Some((who, told)) = told_by_name(sentences, at, text, &lower, heard, cues) {
             let owner = Owner::Known(who);
             found.push((
                 told.start,
@@ -566,8 +573,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> Vec<F
                 .map_or(Owner::Addressee, |called| owner_called(called, cues.language)),
             // A capital opening the sentence says nothing: "Housekeeping will laugh at us".
             (Some(who), _) | (None, Some(who))
-                if cues.could_be_name(who.as_str())
-                    && (who.start() > 0 || is_known_name(who.as_str(), sentences, cues)) =>
+                if cues.could_be_name(who.as_str()) && (who.start() > 0 || is_known_name(who.as_str(), heard)) =>
             {
                 Owner::Known(who.as_str().to_owned())
             }
@@ -800,7 +806,8 @@ fn due_in(text: &str, cues: &Cues) -> Option<String> {
     .filter(|d| !d.is_empty())
 }
 
-/// Where the first due date in `text` is, not counting an ordinal that a thing follows ("fix
+/// Where the due date in `text` is: the first deadline ("by Friday"), else the first time
+/// said, not counting an ordinal that a thing follows ("fix
 /// the printer on the second floor") or a time gone ("the minutes from last Thursday").
 fn due_found(text: &str, cues: &Cues) -> Option<std::ops::Range<usize>> {
     let gone = |found: &regex::Match<'_>| {
@@ -808,12 +815,50 @@ fn due_found(text: &str, cues: &Cues) -> Option<std::ops::Range<usize>> {
         found.as_str().trim_start().to_lowercase().starts_with(lead)
             || text[..found.start()].to_lowercase().ends_with(lead)
     };
-    let found = cues.due.find_iter(text).find(|found| {
-        !found.as_str().trim().is_empty() && !ordinal_of_a_thing(text, found, cues.language) && !gone(found)
-    })?;
+    let is_deadline = |found: &regex::Match<'_>| {
+        let said = found.as_str().trim_start().to_lowercase();
+        cues.language
+            .deadline_leads
+            .iter()
+            .any(|lead| said.strip_prefix(lead).is_some_and(|rest| rest.starts_with(' ')))
+    };
+    let mut times = cues.due.find_iter(text).filter(|found| {
+        !found.as_str().trim().is_empty()
+            && !ordinal_of_a_thing(text, found, cues.language)
+            && !day_of_a_thing(text, found, cues.language)
+            && !gone(found)
+    });
+    let first = times.next()?;
+    let found = if is_deadline(&first) {
+        first
+    } else {
+        times.find(is_deadline).unwrap_or(first)
+    };
     // A clock time is told from a count by what follows it ("before two and sign the log"):
     // the word that joins the next clause is not part of the date.
     Some(found.start()..found.start() + cues.date_said(found.as_str()).len())
+}
+
+/// "the Saturday crew", "the Friday CSAT email", "the Christmas party", "today's changes": a day
+/// named as what a thing is of, with no word that would make it a time to do something by
+/// ("by", "before"; "by Friday lunch" stays a date), so no due date.
+fn day_of_a_thing(text: &str, found: &regex::Match<'_>, language: &Language) -> bool {
+    let said = found.as_str().trim().to_lowercase();
+    let after = &text[found.end()..];
+    let words = &language.date_words;
+    if words.today.iter().any(|today| said == *today) && after.starts_with(words.possessive) {
+        return true;
+    }
+    let next = after.split_whitespace().next().unwrap_or("").to_lowercase();
+    said.starts_with(&format!("{} ", words.the))
+        && !next.is_empty()
+        && next.chars().all(char::is_alphabetic)
+        && !language.stopwords.contains(&next.as_str())
+        && !language.due_leads.contains(&next.as_str())
+        && !words.day_followers.contains(&next.as_str())
+        && !words.parts_of_day.contains(&next.as_str())
+        && !language.months.contains(&next.as_str())
+        && !language.weekdays.contains(&next.as_str())
 }
 
 /// "the second floor", "the 3rd row": an ordinal with a noun after it, no day of the month.
@@ -849,13 +894,11 @@ fn due_of_reply(text: &str, cues: &Cues) -> Option<String> {
 /// Rosa."): someone else who speaks in the meeting, set off by a comma as the last word. Not a
 /// courtesy ("Thanks for covering on Saturday, Rosa.", "See you Thursday, Rosa.", "Get well
 /// soon, Rosa.").
-fn called_last(sentences: &[Sentence], at: usize, cues: &Cues) -> Option<String> {
+fn called_last(sentences: &[Sentence], at: usize, heard: &Heard, cues: &Cues) -> Option<String> {
     let sentence = &sentences[at];
     let (last, before) = sentence.words.split_last()?;
     let set_off = before.last()?.punct_after == Some(',') && matches!(last.punct_after, Some('.' | '!'));
-    let speaks = sentences
-        .iter()
-        .any(|said| said.speaker.as_deref() == Some(last.raw.as_str()));
+    let speaks = heard.speaks(&last.raw);
     let lower = sentence.text.to_lowercase();
     let courtesy = before
         .first()
@@ -1160,6 +1203,7 @@ fn placed_item(
     sentences: &[Sentence],
     at: usize,
     text: &str,
+    heard: &Heard,
     cues: &Cues,
     meeting_day: i64,
 ) -> Option<(Finding, Option<usize>)> {
@@ -1208,7 +1252,7 @@ fn placed_item(
             .as_str();
         if name.eq_ignore_ascii_case(language.you) {
             cues.name_called(&sentence.words).or_else(|| addressee(sentences, at))?
-        } else if sentences.iter().any(|s| s.speaker.as_deref() == Some(name)) {
+        } else if heard.speaks(name) {
             // A participant: "KDC goes to Narok" sends a thing to a place.
             name.to_owned()
         } else {
@@ -1964,6 +2008,7 @@ fn named_promises(
     at: usize,
     text: &str,
     lower: &str,
+    heard: &Heard,
     cues: &Cues,
 ) -> Vec<(String, FramedPromise)> {
     let language = cues.language;
@@ -1999,7 +2044,7 @@ fn named_promises(
                 .all(|word| language.decision_leads.contains(&word.as_str()));
         // A verb is in lower case: "Tamsin Jones" is one name.
         if verb.as_str().chars().next().is_some_and(char::is_uppercase)
-            || !names_someone(who.as_str(), sentences, at, cues)
+            || !names_someone(who.as_str(), &sentences[at], heard, cues)
             || !(dated || summed_up)
             || language.not_third_person.contains(&said.as_str())
             || language.ongoing_not_tasks.contains(&said.as_str())
@@ -2041,6 +2086,7 @@ fn told_by_name(
     at: usize,
     text: &str,
     lower: &str,
+    heard: &Heard,
     cues: &Cues,
 ) -> Option<(String, FramedPromise)> {
     let language = cues.language;
@@ -2072,7 +2118,7 @@ fn told_by_name(
             || (rest.split_whitespace().count() >= 2 && after.first().is_some_and(|first| !cues.is_stopword(first))));
     if sentence.is_question()
         || sentence.speaker.as_deref() == Some(who.as_str())
-        || !names_someone(who.as_str(), sentences, at, cues)
+        || !names_someone(who.as_str(), &sentences[at], heard, cues)
         || !names_a_thing
         || (ongoing && !ongoing_is_work(&said, &base, rest, language))
         || language.not_orders.contains(&base.as_str())
@@ -2117,21 +2163,16 @@ fn before_next_clause<'a>(rest: &'a str, language: &Language) -> &'a str {
         .map_or(rest, |at| &rest[..at])
 }
 
-/// Whether `who` is a name the meeting knows ("Tamsin", "Fatima-Zahra") from a speaker or
-/// another sentence than the one at `at` ("Okay, Acme sends the quote by Friday." names no one),
-/// not a day.
-fn names_someone(who: &str, sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
+/// Whether `who` is a name the meeting knows ("Tamsin", "Fatima-Zahra"): a speaker's, or said
+/// in the meeting so far other than in `sentence` ("Okay, Acme sends the quote by Friday." names
+/// no one), not a day.
+fn names_someone(who: &str, sentence: &Sentence, heard: &Heard, cues: &Cues) -> bool {
     let lower = who.to_lowercase();
-    (cues.could_be_name(who)
-        || sentences
-            .iter()
-            .any(|sentence| sentence.speaker.as_deref() == Some(who)))
+    let said_here = sentence.words.iter().skip(1).filter(|word| word.raw == who).count();
+    (cues.could_be_name(who) || heard.speaks(who))
         && !cues.language.weekdays.contains(&lower.as_str())
         && !cues.language.months.contains(&lower.as_str())
-        && sentences.iter().enumerate().any(|(place, sentence)| {
-            sentence.speaker.as_deref() == Some(who)
-                || (place != at && sentence.words.iter().skip(1).any(|word| word.raw == who))
-        })
+        && (heard.speaks(who) || heard.said(who) > said_here)
 }
 
 /// The verb a third-person form is of: "chases" "chase", "carries" "carry", "pushes" "push".
@@ -2178,6 +2219,15 @@ fn points_only(thing: &str, cues: &Cues) -> bool {
     content_words(thing, cues)
         .iter()
         .all(|word| cues.language.numbers.contains(&word.as_str()))
+}
+
+/// An event said as a due date, a clause of its own in `text` ("…, before the first named
+/// storm, …", "…, before anybody signs."; not "… but I'd like someone to check it before it
+/// goes out", someone else's part).
+fn event_in(text: &str, cues: &Cues) -> Option<String> {
+    text.split([',', ';', '.', '?', '!'])
+        .find_map(|clause| cues.due_event.find(clause.trim()).filter(|event| event.start() == 0))
+        .map(|event| event.as_str().trim().to_owned())
 }
 
 /// A due date said in `text`, or an event as one ("before we leave this room").
@@ -2388,16 +2438,10 @@ fn is_contingent(clause: &str, cues: &Cues) -> bool {
         })
 }
 
-/// A name the meeting knows: a speaker's, or a capitalised word somewhere other than at the
-/// start of a sentence.
-fn is_known_name(word: &str, sentences: &[Sentence], cues: &Cues) -> bool {
-    sentences.iter().any(|s| {
-        s.speaker.as_deref() == Some(word)
-            || s.words
-                .iter()
-                .skip(1)
-                .any(|w| w.raw == word && cues.could_be_name(&w.raw))
-    })
+/// A name the meeting knows: a speaker's, or a capitalised word said in the meeting so far other
+/// than at the start of a sentence.
+fn is_known_name(word: &str, heard: &Heard) -> bool {
+    heard.speaks(word) || heard.said(word) > 0
 }
 
 /// "Oh, go on, I'll ring him" after "we need someone to ring the vicar": a commitment with the
@@ -2452,8 +2496,14 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
     })
 }
 
-/// The sentences the learned scorer (`learned`; `score` rates the sentence at an index) rates at
-/// `bar` or above that are not part of an item already found (`found`, the rules'): work handed
+/// A learned scorer's reading of the sentences: `score` rates the sentence at an index, and one
+/// rated `bar` or above is work in its own right.
+pub struct Rated<'a> {
+    pub score: &'a dyn Fn(usize) -> f64,
+    pub bar: f64,
+}
+
+/// The sentences the learned scorer (`learned`, as `rated`) finds that are not part of an item already found (`found`, the rules'): work handed
 /// out without the words the rules look for. A sentence just after an item or another such
 /// sentence (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a reply taking it on, its date:
 /// "Oh, sorry, yes. I'll do it right after this.", "Before the end of the month, if possible."),
@@ -2469,9 +2519,9 @@ fn is_hypothetical(lower: &str, cues: &Cues) -> bool {
 /// to the item, unless one of them is a question, an item of its own or new work.
 pub fn scored_items(
     sentences: &[Sentence],
+    heard: &Heard,
     found: &[Finding],
-    score: &dyn Fn(usize) -> f64,
-    bar: f64,
+    rated: &Rated<'_>,
     cues: &Cues,
     meeting_day: i64,
     meeting_over: bool,
@@ -2481,7 +2531,7 @@ pub fn scored_items(
     // asked apart, of these, so that what a sentence is depends only on the few around it, as
     // the live window (which starts anywhere) sees them.
     let candidates: Vec<bool> = (0..sentences.len())
-        .map(|at| sentences[at].words.len() >= 3 && !held(&sentences[at]) && score(at) >= bar)
+        .map(|at| sentences[at].words.len() >= 3 && !held(&sentences[at]) && (rated.score)(at) >= rated.bar)
         .collect();
     let mut scored: Vec<Finding> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
@@ -2494,7 +2544,7 @@ pub fn scored_items(
         }
         let called = cues
             .name_called(&sentence.words)
-            .or_else(|| called_last(sentences, at, cues));
+            .or_else(|| called_last(sentences, at, heard, cues));
         // A name called in the same turn hands out work of its own, however close after other
         // work ("Marta, the chairs. Tom, the tables.").
         let follows_an_item = (at.saturating_sub(FOLLOWS_AN_ITEM_SENTENCES)..at).any(|b| {
@@ -2591,9 +2641,11 @@ mod tests {
     use super::*;
 
     fn items(lines: &[(&str, &str)]) -> Vec<ActionItem> {
+        let cues = cues("en").unwrap();
         find(
             &text::said(lines),
-            cues("en").unwrap(),
+            &Heard::of(&text::utterances(lines.iter().copied()), cues),
+            cues,
             dates::days_from_civil(2026, 12, 2),
         )
         .into_iter()
@@ -3795,6 +3847,87 @@ mod tests {
     }
 
     #[test]
+    fn a_day_a_thing_is_of_is_no_date() {
+        let due = |lines: &[(&str, &str)]| one(lines).due;
+        assert_eq!(due(&[("Ana", "I'll update the draft with today's changes.")]), None);
+        assert_eq!(
+            due(&[(
+                "Ana",
+                "I'll update the draft with today's changes and circulate it by Friday."
+            )])
+            .as_deref(),
+            Some("by Friday")
+        );
+        assert_eq!(due(&[("Ana", "Nomvula, can you sort out the Saturday crew?")]), None);
+        assert_eq!(due(&[("Ana", "Also, the Friday CSAT email, I'll rewrite it.")]), None);
+        // A day said as a time stays one, with a part of the day or a deadline after it.
+        assert_eq!(
+            due(&[("Ana", "I'll ring the supplier on the Friday morning.")]).as_deref(),
+            Some("on the Friday morning")
+        );
+        assert_eq!(
+            due(&[("Ana", "I'll ring the supplier the Friday before.")]).as_deref(),
+            Some("the Friday")
+        );
+        assert_eq!(
+            due(&[("Ana", "I'll send the report Friday.")]).as_deref(),
+            Some("Friday")
+        );
+    }
+
+    #[test]
+    fn of_two_times_for_one_task_the_deadline_is_due() {
+        let a = one(&[(
+            "Ana",
+            "I'll do the callout list this afternoon and send it to the crew leads by three o'clock.",
+        )]);
+        assert_eq!(a.due.as_deref(), Some("by three o'clock"));
+        let a = one(&[("Ana", "I'll pull the numbers for September by Friday.")]);
+        assert_eq!(a.due.as_deref(), Some("by Friday"));
+        // One time alone, or a deadline said first, is the one due.
+        let a = one(&[("Ana", "I'll call the film office tomorrow.")]);
+        assert_eq!(a.due.as_deref(), Some("tomorrow"));
+        let a = one(&[("Ana", "I'll send it by Friday, and we'll talk on Monday.")]);
+        assert_eq!(a.due.as_deref(), Some("by Friday"));
+    }
+
+    #[test]
+    fn times_said_around_the_meeting_are_dates() {
+        let due = |said: &str| one(&[("Ana", said)]).due;
+        assert_eq!(
+            due("I'll call the leveler guy soon as we're done here.").as_deref(),
+            Some("soon as we're done here")
+        );
+        assert_eq!(
+            due("I'll forward it to you after the call.").as_deref(),
+            Some("after the call")
+        );
+        assert_eq!(
+            due("I'll run the interviews the week after next.").as_deref(),
+            Some("the week after next")
+        );
+        assert_eq!(due("I'll confirm to you by evening.").as_deref(), Some("by evening"));
+    }
+
+    #[test]
+    fn an_event_in_a_clause_of_its_own_is_the_due_date() {
+        let a = one(&[(
+            "Ana",
+            "Tommy, you get me a list of every vehicle we can put a driver in, before the first named storm.",
+        )]);
+        assert_eq!(
+            (a.owner.as_deref(), a.due.as_deref()),
+            (Some("Tommy"), Some("before the first named storm"))
+        );
+        // Someone else's part of the sentence dates nothing of the speaker's.
+        let a = one(&[(
+            "Ana",
+            "I'll draft a note for the customers, but I'd like someone from engineering to check the wording before it goes out.",
+        )]);
+        assert_eq!(a.due, None);
+    }
+
+    #[test]
     fn a_promise_under_way_with_a_time_is_the_speakers() {
         let ordering = one(&[("Olu", "I'm ordering the spare pump today.")]);
         assert_eq!(ordering.owner.as_deref(), Some("Olu"));
@@ -4831,7 +4964,8 @@ mod tests {
         let sentences = text::said(lines);
         let cues = cues("en").unwrap();
         let day = dates::days_from_civil(2026, 12, 2);
-        let found = find(&sentences, cues, day);
+        let heard = Heard::of(&text::utterances(lines.iter().copied()), cues);
+        let found = find(&sentences, &heard, cues, day);
         let scorer = toy_scorer();
         let score = |at: usize| {
             let view = learned::SentenceView {
@@ -4844,7 +4978,15 @@ mod tests {
             };
             scorer.probability(&view)
         };
-        scored_items(&sentences, &found, &score, bar, cues, day, meeting_over)
+        scored_items(
+            &sentences,
+            &heard,
+            &found,
+            &Rated { score: &score, bar },
+            cues,
+            day,
+            meeting_over,
+        )
     }
 
     #[test]
