@@ -454,7 +454,15 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
         for promise in framed_promises(text, &lower, &sentences[..at], cues) {
             let owner = Owner::Known(speaker.clone());
             let mut promised = item_of_clause(owner, &promise.task, promise.start, promise.end, cues, 0.75);
-            promised.due = promised.due.or(promise.when);
+            // The time said first is when, unless the task says what it is done by ("First thing
+            // Monday I'm ringing the agency about cover for August").
+            if !promised
+                .due
+                .as_deref()
+                .is_some_and(|due| is_a_deadline(due, cues.language))
+            {
+                promised.due = promise.when.or(promised.due);
+            }
             found.push((promise.start, promised));
         }
     }
@@ -815,13 +823,7 @@ fn due_found(text: &str, cues: &Cues) -> Option<std::ops::Range<usize>> {
         found.as_str().trim_start().to_lowercase().starts_with(lead)
             || text[..found.start()].to_lowercase().ends_with(lead)
     };
-    let is_deadline = |found: &regex::Match<'_>| {
-        let said = found.as_str().trim_start().to_lowercase();
-        cues.language
-            .deadline_leads
-            .iter()
-            .any(|lead| said.strip_prefix(lead).is_some_and(|rest| rest.starts_with(' ')))
-    };
+    let is_deadline = |found: &regex::Match<'_>| is_a_deadline(found.as_str(), cues.language);
     let mut times = cues.due.find_iter(text).filter(|found| {
         !found.as_str().trim().is_empty()
             && !ordinal_of_a_thing(text, found, cues.language)
@@ -837,6 +839,15 @@ fn due_found(text: &str, cues: &Cues) -> Option<std::ops::Range<usize>> {
     // A clock time is told from a count by what follows it ("before two and sign the log"):
     // the word that joins the next clause is not part of the date.
     Some(found.start()..found.start() + cues.date_said(found.as_str()).len())
+}
+
+/// Whether `said`, a time, is one to do something by ("by three", "before the audit").
+fn is_a_deadline(said: &str, language: &Language) -> bool {
+    let said = said.trim_start().to_lowercase();
+    language
+        .deadline_leads
+        .iter()
+        .any(|lead| said.strip_prefix(lead).is_some_and(|rest| rest.starts_with(' ')))
 }
 
 /// "the Saturday crew", "the Friday CSAT email", "the Christmas party", "today's changes": a day
@@ -1836,7 +1847,12 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             continue;
         };
         let rest = own_clause(captures.name("rest").map_or("", |m| m.as_str()), language);
-        let (verb, when) = match (captures.name("verb"), captures.name("now"), captures.name("when")) {
+        let ongoing = captures.name("verb").or(captures.name("soon_verb"));
+        let (verb, when) = match (ongoing, captures.name("now"), captures.name("when")) {
+            // "This sprint I'm adding a schema check": the time said first.
+            (Some(ing), _, _) if captures.name("soon").is_some() => {
+                (ing, captures.name("soon").map(|m| m.as_str().to_owned()))
+            }
             (Some(ing), _, _) if dated(rest) => (ing, None),
             (None, Some(now), when) => (now, when.map(|when| when.as_str().to_owned())),
             // "I call the agency again today.": the present for a promise with its time.
@@ -1852,7 +1868,7 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
         };
         let verb_lower = verb.as_str().to_lowercase();
         // The verb the task is said with: "ordering" is "order".
-        let base = if captures.name("verb").is_some() {
+        let base = if ongoing.is_some() {
             base_of_ing(&verb_lower, language)
         } else {
             verb_lower.clone()
@@ -1867,7 +1883,7 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
         {
             continue;
         }
-        let verb = if captures.name("verb").is_some() {
+        let verb = if ongoing.is_some() {
             base
         } else {
             verb.as_str().to_owned()
@@ -1876,10 +1892,7 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
         promises.push(FramedPromise {
             task: format!("{verb}{rest}"),
             when,
-            start: captures
-                .name("verb")
-                .or(captures.name("now"))
-                .map_or(whole.start(), |m| m.start()),
+            start: ongoing.or(captures.name("now")).map_or(whole.start(), |m| m.start()),
             end,
         });
     }
@@ -2375,6 +2388,9 @@ fn base_of_ing(ing: &str, language: &Language) -> String {
     let stem = ing.strip_suffix("ing").unwrap_or(ing);
     if language.ing_drops_e.contains(&stem) {
         return format!("{stem}e");
+    }
+    if language.ing_stems_doubled.contains(&stem) {
+        return stem.to_owned();
     }
     let mut chars = stem.chars().rev();
     match (chars.next(), chars.next()) {
@@ -3932,6 +3948,29 @@ mod tests {
         let ordering = one(&[("Olu", "I'm ordering the spare pump today.")]);
         assert_eq!(ordering.owner.as_deref(), Some("Olu"));
         assert_eq!(ordering.due.as_deref(), Some("today"));
+        // The time said first, or the promise given as a reason.
+        let monday = one(&[(
+            "Fiona",
+            "First thing Monday I'm ringing the agency about cover for August.",
+        )]);
+        assert_eq!(monday.due.as_deref(), Some("First thing Monday"));
+        let fronted = one(&[("Anouk", "This sprint I'm adding a schema check to the ingestion.")]);
+        assert_eq!(
+            (fronted.owner.as_deref(), fronted.task.as_str(), fronted.due.as_deref()),
+            (
+                Some("Anouk"),
+                "add a schema check to the ingestion",
+                Some("This sprint")
+            )
+        );
+        let reason = one(&[(
+            "Diego",
+            "Good, because I'm sending the refund numbers to the finance team tomorrow.",
+        )]);
+        assert_eq!(
+            (reason.task.as_str(), reason.due.as_deref()),
+            ("send the refund numbers to the finance team", Some("tomorrow"))
+        );
         let next = one(&[("Farhan", "Right after this I tape off the bay and move the pallets.")]);
         assert_eq!(next.owner.as_deref(), Some("Farhan"));
         assert_eq!(next.task, "tape off the bay and move the pallets");
@@ -3943,6 +3982,10 @@ mod tests {
             "I'm seeing the dentist tomorrow.",
             "I'm ordering the kit.",
             "I'm ordering the kit in two weeks if the budget allows.",
+            "Tomorrow morning I'm flying to Boston.",
+            "This week I'm working from home.",
+            "Because I'm seeing the dentist tomorrow.",
+            "Every two days I'm ordering more.",
         ]);
     }
 
@@ -4437,6 +4480,7 @@ mod tests {
                 "this week",
             ),
             ("Mai is sending the buyer the full subcontractor list this week.", "Mai", "this week"),
+            ("So Priya's covering the front desk on Wednesday.", "Priya", "on Wednesday"),
             ("Fatima-Zahra rings both camps this week for December prices.", "Fatima-Zahra", "this week"),
             (
                 "Marcus pulls the wet pack log for the last ninety days, with root causes, by Friday.",

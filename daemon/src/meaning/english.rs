@@ -695,11 +695,12 @@ pub static ENGLISH: Language = Language {
     // first ("Monday I'll do a toolbox talk") is `fronted`.
     commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can|i'm planning to))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "I'm ordering the kit today", "Right after this I tape off the bay".
-    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|which\s+is\s+why)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
-    // "Tamsin chases Penryn Marine for that quote this week", "Mai is sending the list this week".
+    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|which\s+is\s+why|because|meanwhile)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|(?P<soon>FRONTED_TIME),?\s+i'm\s+(?P<soon_verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
+    // "Tamsin chases Penryn Marine for that quote this week", "Mai is sending the list this week",
+    // "So Priya's doing the retests Wednesday".
     // "Declan, you're ringing her today", "Josh, you'll rejig teams three and six".
     told_doing: r"^(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)?(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?),\s+(?:(?:and|so|then)\s+)?(?:(?P<ongoing>you're)|(?P<future>you'll)|you)\s+(?:also\s+|just\s+|then\s+)?(?P<verb>[a-z'-]+)\b(?P<rest>[^.;?!]*)",
-    named_doing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right)[,]?\s+)(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?)(?:\s+is\s+(?P<verb>[a-z]+ing)|\s+(?P<plain>[a-z]+s))\b(?P<rest>[^.;?!]*)",
+    named_doing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right)[,]?\s+)(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?)(?:(?:\s+is\s+|'s\s+)(?P<verb>[a-z]+ing)|\s+(?P<plain>[a-z]+s))\b(?P<rest>[^.;?!]*)",
     not_third_person: &[
         "is",
         "was",
@@ -885,6 +886,7 @@ pub static ENGLISH: Language = Language {
         "secur",
     ],
     kept_doubles: "lsfz",
+    ing_stems_doubled: &["add", "ebb", "err"],
     vowels: "aeiou",
     // "the bugs get logged by me today", "a letter goes out under my name this week".
     speaker_as_doer: r"\b(?P<before>[a-z']+),?\s+(?:by\s+me|from\s+me|under\s+my\s+name|from\s+my\s+(?:desk|office|end|side|team|inbox)|back\s+with\s+me)\b",

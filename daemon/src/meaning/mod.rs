@@ -94,6 +94,9 @@ pub struct Language {
     /// Letters an "-ing" form doubles from its verb only when the verb has them doubled too
     /// ("calling": "call"; "putting": "put").
     pub kept_doubles: &'static str,
+    /// Stems of "-ing" forms whose doubled last letter is the verb's own, whatever the letter
+    /// ("adding": "add").
+    pub ing_stems_doubled: &'static [&'static str],
     /// The vowels, never doubled before "-ing".
     pub vowels: &'static str,
     /// A promise said from the other end: "the area manager gets an email from me tomorrow",
