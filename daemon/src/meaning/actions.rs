@@ -639,10 +639,15 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
                 .then(|| cues.needs_doing.captures(text))
                 .flatten()
         });
-        // "Who's chasing the college, then?" asks after the doing: its verb is the "-ing" form's.
+        // "Who's chasing the college, then?", "Who raises it with the county?" ask after the
+        // doing: its verb is the "-ing" or third-person form's.
         let asked_doing = |c: &regex::Captures<'_>| {
             c.name("who_ing")
                 .map(|ing| base_of_ing(&ing.as_str().to_lowercase(), cues.language))
+                .or_else(|| {
+                    c.name("who_plain")
+                        .map(|plain| base_of_third_person(&plain.as_str().to_lowercase(), cues.language))
+                })
         };
         if let Some(captures) = unowned.filter(|c| {
             let verb = c.name("verb").or_else(|| c.name("who_verb")).map_or("", |m| m.as_str());
@@ -651,7 +656,17 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
             // walk HR through it" does not.
             let in_meeting = (c.name("asked").is_some() || c.name("who_ing").is_some())
                 && cues.language.in_meeting.contains(&verb.as_str());
-            let rest = c.name("rest").or_else(|| c.name("who_rest")).map_or("", |m| m.as_str());
+            let rest = c
+                .name("rest")
+                .or_else(|| c.name("who_rest"))
+                .or_else(|| c.name("who_plain_rest"))
+                .map_or("", |m| m.as_str());
+            // "Who has the keys?" asks who holds something, "Who knows?" nothing.
+            let not_a_doing = c.name("who_plain").is_some_and(|plain| {
+                cues.language
+                    .not_third_person
+                    .contains(&plain.as_str().to_lowercase().as_str())
+            });
             // "Who's coming on Friday?" asks where people will be; "Who's doing the reserve
             // review?" after work.
             let ongoing_not_doing = c
@@ -659,6 +674,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
                 .is_some_and(|ing| !ongoing_is_work(&ing.as_str().to_lowercase(), &verb, rest, cues.language));
             // "Can I have someone to propose the minutes?" asks for the meeting's own procedure.
             !in_meeting
+                && !not_a_doing
                 && !ongoing_not_doing
                 && !cues.language.not_tasks.contains(&verb.as_str())
                 && !is_bare_acceptance(&verb, rest, cues.language)
@@ -670,10 +686,14 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
                 (Some(name), true) => Owner::Known(name.clone()),
                 _ => Owner::Open,
             };
-            let mut open = match (asked_doing(&captures), captures.name("who_ing")) {
-                (Some(base), Some(ing)) => {
-                    let rest = captures.name("who_rest").map_or("", |m| m.as_str());
-                    item_of_clause(owner, &format!("{base}{rest}"), ing.start(), whole.end(), cues, 0.7)
+            let asked = captures.name("who_ing").or_else(|| captures.name("who_plain"));
+            let mut open = match (asked_doing(&captures), asked) {
+                (Some(base), Some(asked)) => {
+                    let rest = captures
+                        .name("who_rest")
+                        .or_else(|| captures.name("who_plain_rest"))
+                        .map_or("", |m| m.as_str());
+                    item_of_clause(owner, &format!("{base}{rest}"), asked.start(), whole.end(), cues, 0.7)
                 }
                 _ => item(owner, &captures, cues, 0.7),
             };
@@ -681,7 +701,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
                 open.task = format!("{} {}", open.task, thing.as_str().trim());
             }
             // "Who's going to send the invite?" is an item only once someone takes it on.
-            open.needs_taker = ["who_verb", "who_ing", "asked"]
+            open.needs_taker = ["who_verb", "who_ing", "who_plain", "asked"]
                 .iter()
                 .any(|group| captures.name(group).is_some());
             found.push((whole.start(), open));
@@ -3370,6 +3390,33 @@ mod tests {
             .is_empty(),
             "a question of who, nobody taking it, is no item"
         );
+        // Asked in the present, taken on as people say it.
+        for (taken, by) in [
+            ("That one's mine.", "Denise"),
+            ("That'd be me, I guess.", "Diego"),
+            ("Assign it to me, but I'll need the screener links.", "Tyler"),
+            ("Sign me up.", "Priya"),
+        ] {
+            let a = one(&[("Ana", "Who raises the cat room AC with the county?"), (by, taken)]);
+            assert_eq!(
+                (a.owner.as_deref(), a.task.as_str()),
+                (Some(by), "raise the cat room AC with the county"),
+                "{taken}"
+            );
+        }
+        let a = one(&[
+            ("Ana", "Someone has to check the caption files."),
+            ("Tyler", "Assign it to me, but I'll need the screener links."),
+        ]);
+        assert_eq!(a.owner.as_deref(), Some("Tyler"));
+        // Who holds or wants something, or a question about the item just handed out.
+        for asked in [
+            "Who has the keys to the van?",
+            "Who wants the last samosa?",
+            "Who wants it?",
+        ] {
+            assert!(items(&[("Ana", asked), ("Raj", "Me.")]).is_empty(), "{asked}");
+        }
         let a = one(&[("Ana", "Action item for Sarah: update the deck by Monday.")]);
         assert_eq!(
             (a.owner.as_deref(), a.due.as_deref()),
