@@ -2068,7 +2068,11 @@ fn named_promises(
             base_of_third_person(&said, language)
         };
         let before = &lower[..who.start()];
-        let dated = due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead));
+        // By a time, or before an event said as a clause of its own ("Owen pulls the results onto
+        // one page, before Siobhan starts writing").
+        let dated = due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead))
+            || event_in(full_rest, cues).is_some()
+            || cues.due_event.is_match(rest.trim_end());
         // "So Tanya books the gas technician.": who does what, summed up, needs no time.
         let leads = text::lower_words(before);
         let summed_up = leads.last().is_some_and(|last| last == language.so_word)
@@ -4528,6 +4532,11 @@ mod tests {
             ),
             ("Mai is sending the buyer the full subcontractor list this week.", "Mai", "this week"),
             ("So Priya's covering the front desk on Wednesday.", "Priya", "on Wednesday"),
+            (
+                "Owen pulls the last six months of results onto one page, before Siobhan starts writing.",
+                "Owen",
+                "before Siobhan starts writing",
+            ),
             ("Fatima-Zahra rings both camps this week for December prices.", "Fatima-Zahra", "this week"),
             (
                 "Marcus pulls the wet pack log for the last ninety days, with root causes, by Friday.",
@@ -4580,6 +4589,7 @@ mod tests {
             "Derek says Tamsin sends it by Friday.",
             // No time to do it by.
             "Tamsin chases Penryn Marine.",
+            "Tamsin chases Penryn Marine, because Marcus wants the quote.",
         ] {
             let found = items(&[("Denise", said), ("Tamsin", "Yes."), ("Marcus", "Okay.")]);
             assert!(found.is_empty(), "{said}: {found:?}");
