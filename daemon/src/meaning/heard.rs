@@ -38,14 +38,24 @@ impl Heard {
         speakers: impl IntoIterator<Item = Option<&'a str>>,
         names: impl IntoIterator<Item = &'a [String]>,
     ) -> Self {
-        let mut heard = Heard {
-            speakers: speakers.into_iter().flatten().map(str::to_owned).collect(),
-            names: HashMap::new(),
-        };
-        for name in names.into_iter().flatten() {
-            *heard.names.entry(name.clone()).or_default() += 1;
+        let mut heard = Heard::default();
+        for speaker in speakers.into_iter().flatten() {
+            heard.add(Some(speaker), &[]);
+        }
+        for names in names {
+            heard.add(None, names);
         }
         heard
+    }
+
+    /// One more utterance: its speaker and the names it says (`names_said`).
+    pub fn add(&mut self, speaker: Option<&str>, names: &[String]) {
+        if let Some(speaker) = speaker.filter(|s| !self.speakers.contains(*s)) {
+            self.speakers.insert(speaker.to_owned());
+        }
+        for name in names {
+            *self.names.entry(name.clone()).or_default() += 1;
+        }
     }
 
     /// From the utterances of the whole meeting so far.

@@ -1150,6 +1150,9 @@ pub struct Tracker {
     counted: Vec<chair::Counted>,
     /// The names each utterance says (`heard::names_said`), kept for the same reason.
     names_said: Vec<Vec<String>>,
+    /// Who has spoken and the names said so far: added to with each final, made again from
+    /// `names_said` when an utterance's text or speaker changes.
+    heard: Heard,
     /// The revision and body of every finding handed on, by id.
     handed_on: HashMap<String, (u32, FindingBody)>,
     /// Stream time the rolling keywords were last handed on.
@@ -1164,6 +1167,7 @@ impl Tracker {
             utterances: Vec::new(),
             counted: Vec::new(),
             names_said: Vec::new(),
+            heard: Heard::default(),
             handed_on: HashMap::new(),
             keywords_at: None,
         }
@@ -1172,7 +1176,9 @@ impl Tracker {
     /// Adds a final transcript; returns the findings that are new or changed.
     pub fn add(&mut self, utterance: Utterance) -> Vec<Finding> {
         self.counted.push(chair::counted(&utterance.text, self.cues));
-        self.names_said.push(heard::names_said(&utterance.text, self.cues));
+        let names = heard::names_said(&utterance.text, self.cues);
+        self.heard.add(utterance.speaker.as_deref(), &names);
+        self.names_said.push(names);
         self.utterances.push(utterance);
         self.changes(Some(LIVE_WINDOW), false)
     }
@@ -1187,6 +1193,7 @@ impl Tracker {
                 text.clone_into(&mut self.utterances[at].text);
                 self.counted[at] = chair::counted(text, self.cues);
                 self.names_said[at] = heard::names_said(text, self.cues);
+                self.hear_again();
                 self.changes(Some(LIVE_WINDOW), false)
             }
             None => Vec::new(),
@@ -1200,6 +1207,7 @@ impl Tracker {
         match self.utterances.iter_mut().rev().find(|u| u.seq == seq) {
             Some(utterance) => {
                 utterance.speaker = speaker;
+                self.hear_again();
                 self.changes(Some(LIVE_WINDOW), false)
             }
             None => Vec::new(),
@@ -1212,6 +1220,7 @@ impl Tracker {
         for (utterance, speaker) in self.utterances.iter_mut().zip(speakers) {
             utterance.speaker.clone_from(speaker);
         }
+        self.hear_again();
         self.changes(None, false)
     }
 
@@ -1296,15 +1305,11 @@ impl Tracker {
         };
         let sentences = text::sentences(&self.utterances[from..], self.cues.language);
         let running = running_of(&self.utterances, &self.counted);
-        let heard = Heard::new(
-            self.utterances.iter().map(|u| u.speaker.as_deref()),
-            self.names_said.iter().map(Vec::as_slice),
-        );
         let mut changed = Vec::new();
         for finding in discrete_findings(
             &sentences,
             &running[from..],
-            &heard,
+            &self.heard,
             self.cues,
             &self.context,
             meeting_over,
@@ -1322,6 +1327,14 @@ impl Tracker {
             changed.push(Finding { revision, ..finding });
         }
         changed
+    }
+
+    /// Who has spoken and the names said, made again after an utterance changed.
+    fn hear_again(&mut self) {
+        self.heard = Heard::new(
+            self.utterances.iter().map(|u| u.speaker.as_deref()),
+            self.names_said.iter().map(Vec::as_slice),
+        );
     }
 
     fn hand_on(&mut self, id: String, segments: Vec<u64>, start: f64, body: FindingBody) -> Finding {
@@ -1670,6 +1683,9 @@ mod tests {
         assert_eq!(tracker.counted, recounted);
         assert!(tracker.counted[1].lead_points > 1);
         assert_eq!(tracker.names_said[1], ["Lee"], "and the names it says read again");
+        let said_lee = Heard::of(&tracker.utterances, cues).said("Lee");
+        assert!(said_lee > 0);
+        assert_eq!(tracker.heard.said("Lee"), said_lee, "and who is heard counted again");
     }
 
     #[test]
