@@ -74,9 +74,14 @@ pub fn find(sentences: &[Sentence], running: &[Running<'_>], cues: &Cues) -> Vec
 }
 
 /// Whether `text` speaks of the past ("We agreed last week", "We're not selling as fast as last
-/// year"), not only compares a choice with it ("Same rotation as last year, then").
+/// year"), not only compares a choice with it ("Same rotation as last year, then") or names a
+/// thing of then ("returning guests keep last year's rate").
 fn said_of_the_past(text: &str, cues: &Cues) -> bool {
     cues.past.find_iter(text).any(|past| {
+        // "not a tidied-up version of last year's deck": a thing of then, said now.
+        if text[past.end()..].starts_with("'s") {
+            return false;
+        }
         let before = text::lower_words(&text[..past.start()]);
         let compared = before
             .last()
@@ -400,8 +405,9 @@ fn decision_in(sentence: &Sentence, confidence: f32, cues: &Cues) -> Finding {
 }
 
 /// Whether `sentence` (`text`, normalised) can settle nothing whatever is said around it: a
-/// question, two words that close no choice ("So, actions."; "Registrar, then." does), a hedge
-/// ("we could maybe…"), the past, or the meeting's own running order.
+/// question, two words that close no choice or pass no verdict ("So, actions."; "Registrar,
+/// then." and "Report's accepted." do), a hedge ("we could maybe…"), the past, or the meeting's
+/// own running order.
 fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
     let choice_closed = sentence.words.len() == 2
         && sentence.words[0].punct_after == Some(',')
@@ -409,7 +415,7 @@ fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
     // "…, and the proposal is adopted": its word "proposal" is no hedge, any other still is.
     let hedged = cues.hedge.is_match(&cues.proposal_decided.replace_all(text, ""));
     sentence.is_question()
-        || (sentence.words.len() < 3 && !choice_closed)
+        || (sentence.words.len() < 3 && !choice_closed && !is_verdict(text, cues))
         || hedged
         || said_of_the_past(text, cues)
         || cues.meeting_flow.is_match(text)
@@ -1644,8 +1650,15 @@ fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
 /// year").
 fn is_verdict(text: &str, cues: &Cues) -> bool {
     cues.verdict.captures(text.trim()).is_some_and(|captures| {
-        let whom = captures.name("whom").map_or("", |m| m.as_str()).to_lowercase();
         let language = cues.language;
+        // "Minutes adopted.", not "We carried." or "Which nobody approved.": a thing passed.
+        if let Some(passed) = captures.name("passed") {
+            let passed = passed.as_str().to_lowercase();
+            return !language.subject_pronouns.contains(&passed.as_str())
+                && !language.nobody.contains(&passed.as_str())
+                && !language.not_passed_things.contains(&passed.as_str());
+        }
+        let whom = captures.name("whom").map_or("", |m| m.as_str()).to_lowercase();
         !language.subject_pronouns.contains(&whom.as_str())
             && !language.object_pronouns.contains(&whom.as_str())
             && !language.determiners.contains(&whom.as_str())
@@ -2521,6 +2534,52 @@ mod tests {
             "Carried, as far as I remember, but it was close.",
             "Our champion is defeated for the first time in a decade.",
         ]);
+    }
+
+    #[test]
+    fn a_vote_carried_with_what_it_carries_and_a_bare_verdict_are_decisions() {
+        each_is_one_decision(&[
+            "That's unanimous, motion carries, up to eighteen hundred for the Brush 2 pump.",
+            "Motion carries four to one, we're buying the camera.",
+            "The motion carries, charges go up on the first of September.",
+            "That's unanimous, the old trawler is declared derelict and the impound starts.",
+            "So that's four to one, we recommend the renewal.",
+            "Report's accepted.",
+            "Grand, minutes adopted.",
+            "Minutes accepted.",
+            "Then it's accepted.",
+        ]);
+        none_is_a_decision(&[
+            "We carried.",
+            "Which nobody approved.",
+            "Already approved.",
+            "Nothing approved.",
+            "Is the report accepted?",
+        ]);
+        // A vote counted on its own settles what is said after it.
+        let found = decisions(&[("Ann", "Four in favour, one against. We join the county's joint mocks.")]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].text.contains("joint mocks"), "{found:?}");
+    }
+
+    #[test]
+    fn a_ruling_named_before_its_colon_is_a_decision() {
+        each_is_one_decision(&[
+            "Then that's the scope: open matters plus anything closed this year, and the rest stays read-only.",
+            "So that's the plan: the fair moves to the car park.",
+            "I'm going to call it: going concern is a significant risk this year.",
+        ]);
+        none_is_a_decision(&[
+            "So that's the problem: the pump is dead.",
+            "I'm going to call it a day.",
+            "Then that's the plan?",
+        ]);
+    }
+
+    #[test]
+    fn a_thing_of_then_named_in_a_plan_for_now_does_not_date_the_plan() {
+        each_is_one_decision(&["We're going with fresh creative, not a tidied-up version of last year's deck."]);
+        none_is_a_decision(&["We went with last year's deck last year."]);
     }
 
     #[test]

@@ -423,8 +423,12 @@ pub struct Language {
     pub doubt: &'static str,
     /// Words that make a decision provisional ("for now"): still one, held less surely.
     pub provisional: &'static str,
-    /// A verdict on whoever ends the sentence ("it's a no for Vikram"), `whom` named.
+    /// A verdict on whoever ends the sentence ("it's a no for Vikram"), `whom` named; or on a
+    /// thing named bare ("Minutes adopted."), `passed` naming it.
     pub verdict: &'static str,
+    /// Words that name no thing a verdict could pass ("We carried.", "Which nobody approved.",
+    /// "Already approved."), besides subject pronouns and `nobody`, lower case.
+    pub not_passed_things: &'static [&'static str],
     /// Object pronouns, lower case.
     pub object_pronouns: &'static [&'static str],
     /// The word that puts options side by side ("…, or …"), lower case.
