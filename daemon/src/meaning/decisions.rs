@@ -479,12 +479,13 @@ pub fn upheld(
 /// made without the words the rules look for ("This one goes to the Joint Office." after the
 /// room argued where it goes). Not what can settle nothing (`settles_nothing`), nor one person's
 /// own promise (an action item), a doubt ("probably", "it depends"), what someone else said
-/// ("the council says …") or what waits on something ("once it's approved"); nor a sentence
-/// just after one of the rules' decisions, or after another such sentence in the same turn
-/// (`FOLLOWS_A_DECISION_SENTENCES`: how it is carried out). Until the meeting is over (`meeting_over`), a sentence waits until the rules
-/// have read the sentences after it that most ways of theirs read (`FOLLOW_UP_SENTENCES`; a
-/// later revision covers the rare one that reads further). Each is its speaker's, with what was
-/// decided read as the rules read it.
+/// ("the council says …") or what waits on something ("once it's approved"; not a state kept
+/// until something happens: `stands_until`); nor a sentence just after one of the rules'
+/// decisions, or after another such sentence in the same turn (`FOLLOWS_A_DECISION_SENTENCES`:
+/// how it is carried out). Until the meeting is over (`meeting_over`), a sentence waits until
+/// the rules have read the sentences after it that most ways of theirs read
+/// (`FOLLOW_UP_SENTENCES`; a later revision covers the rare one that reads further). Each is its
+/// speaker's, with what was decided read as the rules read it.
 pub fn scored(
     sentences: &[Sentence],
     found: &[Finding],
@@ -507,7 +508,9 @@ pub fn scored(
                 && !cues.commitment.is_match(&text)
                 && !cues.doubt.is_match(&text)
                 && !cues.reported.is_match(&text)
-                && !cues.pending.is_match(&text)
+                // "That lot stays in Mbale until it reads twelve and a half": a state kept until
+                // something happens is a ruling, not one waiting on it.
+                && (!cues.pending.is_match(&text) || stands_until(&text, cues))
                 && score(at) >= bar
         })
         .collect();
@@ -635,20 +638,7 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         bans |= captures.name("banned").is_some();
     }
     let Some(insisted) = cues.emphatic.captures(text) else {
-        // Not the speaker's own plans ("I'll stay until five, then I have to go."): what stays,
-        // or what is ruled after "until …,", is no first person.
-        let stands_until = cues.standing_until.captures(text).is_some_and(|captures| {
-            let ruled = ["subject", "ruled", "closed", "closed_after"]
-                .into_iter()
-                .find_map(|name| captures.name(name));
-            // "My laptop's offline until IT have reimaged it": the word or the one before it.
-            let word_before = ruled.and_then(|word| text::lower_words(&text[..word.start()]).pop());
-            ![ruled.map(|word| word.as_str().to_lowercase()), word_before]
-                .into_iter()
-                .flatten()
-                .any(|word| cues.language.personal_leads.contains(&word.as_str()))
-        }) && !cues.reported.is_match(text);
-        return by_chair && (prohibits_with_a_limit || stands_until);
+        return by_chair && (prohibits_with_a_limit || stands_until(text, cues));
     };
     if insisted.name("closer").is_some() {
         // "…, no haze, period"; a plan too, from anyone ("The launch goes out at full price,
@@ -675,6 +665,24 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
             && !objected_at_once(sentences, at, cues);
     }
     by_chair && (prohibits || plans_something(text, true, cues)) && !cues.reported.is_match(text)
+}
+
+/// Whether `text` keeps a state until something happens ("Number two stays off until the new
+/// blades are on.", "Until it's fixed, nobody drives it."). Not the speaker's own plans ("I'll
+/// stay until five, then I have to go."): what stays, or what is ruled after "until …,", is no
+/// first person; nor what others said.
+fn stands_until(text: &str, cues: &Cues) -> bool {
+    cues.standing_until.captures(text).is_some_and(|captures| {
+        let ruled = ["subject", "ruled", "closed", "closed_after"]
+            .into_iter()
+            .find_map(|name| captures.name(name));
+        // "My laptop's offline until IT have reimaged it": the word or the one before it.
+        let word_before = ruled.and_then(|word| text::lower_words(&text[..word.start()]).pop());
+        ![ruled.map(|word| word.as_str().to_lowercase()), word_before]
+            .into_iter()
+            .flatten()
+            .any(|word| cues.language.personal_leads.contains(&word.as_str()))
+    }) && !cues.reported.is_match(text)
 }
 
 /// Whether the sentence at `at` opens a turn that answers a question the turn before asked.
@@ -3756,6 +3764,13 @@ mod tests {
             scored_alone_from(&text::said(&lines), 0, "Joint Office"),
             ["It goes to the Joint Office."]
         );
+        // A state kept until something happens waits on nothing: it is the ruling.
+        let kept = "That lot stays in Mbale until it reads twelve and a half.";
+        let lines = [("Lau", "The lot is still wet."), ("Lau", kept), ("Mei", "Right.")];
+        assert_eq!(scored_alone_from(&text::said(&lines), 0, "Mbale"), [kept]);
+        let waits = "Once it reads twelve and a half, that lot goes to Mbale.";
+        let lines = [("Lau", "The lot is still wet."), ("Lau", waits), ("Mei", "Right.")];
+        assert!(scored_alone_from(&text::said(&lines), 0, "Mbale").is_empty());
     }
 
     #[test]
