@@ -495,6 +495,15 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
             result_promised(sentences, at, text, &lower, cues).map(|promised| (promised.clause_start, promised)),
         );
     }
+    // "Telling the association is my department": work the speaker claims as theirs.
+    let claims = found.is_empty() && !sentence.is_question() && !cues.hand_over.is_match(text);
+    if let (true, Some(speaker)) = (claims, sentence.speaker.clone()) {
+        if let Some(claim) = claimed_job(text, &lower, cues) {
+            let mut claimed = item_of_clause(Owner::Known(speaker), &claim.task, claim.start, claim.end, cues, 0.75);
+            claimed.due = claimed.due.or(claim.when);
+            found.push((claim.start, claimed));
+        }
+    }
     // "can you …", "please …", "Joao, you take …"
     for captures in cues.request.captures_iter(text) {
         let whole = captures.get(0).expect("group 0 is the match");
@@ -1893,9 +1902,10 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
         } else {
             verb_lower.clone()
         };
+        // "I'm taking the refund numbers to the finance sync tomorrow", not "I'm taking Friday off".
         if language.not_tasks.contains(&verb_lower.as_str())
             || language.not_plans.contains(&base.as_str())
-            || language.ongoing_not_tasks.contains(&verb_lower.as_str())
+            || !ongoing_is_work(&verb_lower, &base, rest, language)
             || language.not_plans.contains(&verb_lower.as_str())
             || !acts_on_something(&verb_lower, rest, language)
             || conditional(rest)
@@ -1974,6 +1984,43 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
     }
     promises.sort_by_key(|promise| promise.start);
     promises
+}
+
+/// Work the speaker claims as theirs in `text` (`lower`: its ASCII lower case): "Telling the
+/// commoners' association is my department" (tell the commoners' association), "And the routing
+/// template is my job" (the routing template, as "Procurement's my job" is taken: `placed_item`),
+/// "The TikTok plan, that's my job anyway"; dated by what follows the claim ("…, by Friday").
+/// Not what only refers back ("That's my job", "This bit is my problem"), nor what someone else
+/// said.
+fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
+    let language = cues.language;
+    let captures = cues.claimed_job.captures(text)?;
+    let (whole, thing) = (
+        captures.get(0)?,
+        captures.name("thing").or_else(|| captures.name("thing_before"))?,
+    );
+    let said = thing.as_str().trim();
+    let words = text::lower_words(said);
+    let first = words.first()?;
+    let refers_back = language.back_references.contains(&first.as_str())
+        || language.subject_pronouns.contains(&first.as_str())
+        || words.iter().all(|word| language.stopwords.contains(&word.as_str()));
+    if refers_back || cues.reported.is_match(&lower[..thing.start()]) {
+        return None;
+    }
+    // "Telling the association": the doing itself; "the routing template": the thing, as said.
+    let task = match said.split_once(' ') {
+        Some((doing, rest)) if first.ends_with("ing") && !language.stopwords.contains(&first.as_str()) => {
+            format!("{} {rest}", base_of_ing(&doing.to_lowercase(), language))
+        }
+        _ => said.to_owned(),
+    };
+    Some(FramedPromise {
+        task,
+        when: due_in(own_clause(&text[whole.end()..], language), cues),
+        start: thing.start(),
+        end: whole.end(),
+    })
 }
 
 /// Work the speaker names themselves as doing by a time, said of the thing or of who gets it:
@@ -2084,7 +2131,7 @@ fn named_promises(
             || !names_someone(who.as_str(), &sentences[at], heard, cues)
             || !(dated || summed_up)
             || language.not_third_person.contains(&said.as_str())
-            || language.ongoing_not_tasks.contains(&said.as_str())
+            || !ongoing_is_work(&said, &base, rest, language)
             || language.not_tasks.contains(&base.as_str())
             || language.not_plans.contains(&base.as_str())
             || language.present_not_promises.contains(&base.as_str())
@@ -2401,10 +2448,22 @@ fn does_something_to(verb: &str, rest: &str, language: &Language) -> bool {
 
 /// Whether `ing` (its verb `base`, then `rest`) is someone's work going on: not where they are
 /// or what they think ("running late", "coming on Friday"), unless it is a verb that is work
-/// with a thing to do it to ("running the float schedule", "telling the warehouse").
+/// with a thing to do it to ("running the float schedule", "telling the warehouse"; not "taking
+/// a day off", "getting the train").
 fn ongoing_is_work(ing: &str, base: &str, rest: &str, language: &Language) -> bool {
-    !language.ongoing_not_tasks.contains(&ing)
-        || (language.ongoing_work.contains(&ing) && does_something_to(base, rest, language))
+    if !language.ongoing_not_tasks.contains(&ing) {
+        return true;
+    }
+    let thing = rest
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .find(|word| {
+            !language.promised_object_leads.contains(&word.as_str())
+                && !language.verb_particles.contains(&word.as_str())
+        });
+    language.ongoing_work.contains(&ing)
+        && does_something_to(base, rest, language)
+        && thing.is_none_or(|thing| !language.ongoing_work_not_things.contains(&thing.as_str()))
 }
 
 /// The verb an "-ing" form is of: "ordering" "order", "putting" "put", "writing" "write".
@@ -4520,6 +4579,74 @@ mod tests {
                 "{said}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn work_the_speaker_claims_as_their_job_is_theirs() {
+        for (said, task, due) in [
+            (
+                "Telling the commoners' association is my department, they like to know these things.",
+                "tell the commoners' association",
+                None,
+            ),
+            (
+                "And the routing template is my job, by Wednesday.",
+                "the routing template",
+                Some("by Wednesday"),
+            ),
+            (
+                "The TikTok content plan, that's my job anyway.",
+                "The TikTok content plan",
+                None,
+            ),
+            ("Marketing is my problem.", "Marketing", None),
+        ] {
+            let claimed = one(&[("Ana", "What about the rest?"), ("Ben", said)]);
+            assert_eq!(claimed.owner.as_deref(), Some("Ben"), "{said}");
+            assert_eq!(claimed.task, task, "{said}");
+            assert_eq!(claimed.due.as_deref(), due, "{said}");
+        }
+        none_is_an_item(&[
+            "That's my job.",
+            "This bit is my problem.",
+            "It's not my job.",
+            "The routing template isn't my job.",
+            "Is the routing template my job?",
+            "She said the routing template is my job.",
+        ]);
+    }
+
+    #[test]
+    fn work_under_way_with_a_verb_that_also_says_where_one_is_needs_a_thing_done() {
+        for (said, task) in [
+            (
+                "I'm taking all of this to the exec team on Thursday.",
+                "take all of this to the exec team",
+            ),
+            (
+                "Good, because I'm taking the refund numbers to the finance sync tomorrow.",
+                "take the refund numbers to the finance sync",
+            ),
+        ] {
+            let taken = one(&[("Nadia", said)]);
+            assert_eq!(taken.owner.as_deref(), Some("Nadia"), "{said}");
+            assert_eq!(taken.task, task, "{said}");
+        }
+        let named = one(&[
+            ("Ana", "So Priya's doing the row C retests Wednesday."),
+            ("Priya", "Fine."),
+        ]);
+        assert_eq!(
+            (named.owner.as_deref(), named.task.as_str()),
+            (Some("Priya"), "do the row C retests")
+        );
+        none_is_an_item(&[
+            "I'm taking a day off on Thursday.",
+            "I'm taking the train on Friday.",
+            "I'm running late this morning.",
+            "I'm taking the minutes today.",
+            "I'm doing fine this week.",
+        ]);
     }
 
     #[test]

@@ -68,10 +68,17 @@ pub struct Language {
     /// Those of `ongoing_not_tasks` that are work when told to someone with a thing to do it to
     /// ("Sofia, you're running the float schedule", not "…, you're asking the wrong person").
     pub ongoing_work: &'static [&'static str],
+    /// What such a verb is done to that makes it no work ("taking a day off", "getting the
+    /// train", "taking a break"), lower case.
+    pub ongoing_work_not_things: &'static [&'static str],
     /// Work someone named does, said in the present ("Tamsin chases the quote this week", "Mai
     /// is sending the list this week"): `who`, then `verb` ("-ing") or `plain` (the third
     /// person), then `rest`; a task only with a time to do it by, as `commitment_ongoing`.
     pub named_doing: &'static str,
+    /// Work the speaker claims as theirs ("Telling the association is my department", "And the
+    /// routing template is my job", "The TikTok plan, that's my job anyway"): `thing` or
+    /// `thing_before`, the work or what it is done to (what `hand_over` reads is its own).
+    pub claimed_job: &'static str,
     /// Work told in the second person to someone called by name as a sentence opens ("Declan,
     /// you're ringing her today", "Josh, you'll rejig teams three and six", "Camila, you feed her
     /// the claims"): `who`, then `ongoing` (wants an "-ing" verb), `future` or neither (the
@@ -573,6 +580,7 @@ pub struct Cues {
     pub commitment: Regex,
     pub commitment_ongoing: Regex,
     pub named_doing: Regex,
+    pub claimed_job: Regex,
     pub told_doing: Regex,
     pub from_me: Regex,
     pub speaker_as_doer: Regex,
@@ -698,6 +706,7 @@ impl Cues {
             commitment: expand(language.commitment),
             commitment_ongoing: expand(language.commitment_ongoing),
             named_doing: expand(language.named_doing),
+            claimed_job: expand(language.claimed_job),
             told_doing: expand(language.told_doing),
             from_me: expand(language.from_me),
             speaker_as_doer: expand(language.speaker_as_doer),
