@@ -143,6 +143,7 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
                     .flatten()
             });
             let mut segments = sentence.seqs.clone();
+            let mut task = item.task.clone();
             let mut confidence = item.confidence;
             let mut text_said = sentence.text.clone();
             let mut follow = FollowUp::default();
@@ -203,6 +204,21 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
                             absorbed[offset] = refers_back(&later_text, cues)
                                 || takes_on(&later_text, &item.task, cues)
                                 || (from_someone_else && how.is_some());
+                            // "Can you sort that?" "I'll ring the supplier tomorrow.": the
+                            // promise says what "that" is.
+                            if let Some(promise) = how.as_deref().filter(|promise| {
+                                from_someone_else
+                                    && only_points_back(&task, cues.language)
+                                    && !points_back_first(promise, cues.language)
+                            }) {
+                                let said = item_of_clause(owner.clone(), promise, 0, promise.len(), cues, confidence);
+                                task = said.task;
+                                due = said.due.or(due);
+                                if segments.last() != Some(&later.seq) {
+                                    segments.push(later.seq);
+                                    text_said = format!("{text_said} {}", later.text);
+                                }
+                            }
                         }
                     }
                 } else if later.speaker == follow.taken_by
@@ -219,6 +235,18 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
                     // maybe with its due date (said of the promise: "I think it's end of month,
                     // but I'll confirm" dates the licences, not the check).
                     absorbed[offset] = true;
+                    // "Could you check that before we commit?" "Yes. I will go through all her
+                    // papers next week.": the promise says what "that" is, and by when.
+                    if let Some(promise) = how.as_deref().filter(|promise| {
+                        only_points_back(&task, cues.language) && !points_back_first(promise, cues.language)
+                    }) {
+                        let said = item_of_clause(owner.clone(), promise, 0, promise.len(), cues, confidence);
+                        task = said.task;
+                        due = said.due.or(due);
+                        segments.push(later.seq);
+                        text_said = format!("{text_said} {}", later.text);
+                        continue;
+                    }
                     if due.is_none() {
                         due = if refers_back(&later_text, cues) {
                             due_in(&later_text, cues)
@@ -280,7 +308,7 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
                         Owner::Known(name) => Some(name),
                         Owner::Addressee | Owner::Open => None,
                     },
-                    task: item.task,
+                    task,
                     due,
                     due_date,
                     said_by: sentence.speaker.clone(),
@@ -2571,6 +2599,23 @@ fn refers_back(text: &str, cues: &Cues) -> bool {
         .is_some_and(|captures| names_something_said(captures.name("rest").map_or("", |m| m.as_str()), cues.language))
 }
 
+/// Whether a task names nothing but what was said before it ("check that", "sort it out").
+fn only_points_back(task: &str, language: &Language) -> bool {
+    let words: Vec<String> = task
+        .split_whitespace()
+        .skip(1)
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|word| !language.verb_particles.contains(&word.as_str()))
+        .collect();
+    !words.is_empty() && language.back_references.contains(&words.join(" ").as_str())
+}
+
+/// Whether a task's object is something said before ("do it after this", "send them over").
+fn points_back_first(task: &str, language: &Language) -> bool {
+    task.split_once(' ')
+        .is_some_and(|(_, rest)| names_something_said(rest, language))
+}
+
 /// Whether what follows a commitment's verb opens with a word for something already named
 /// ("them over this afternoon", "a new one done").
 fn names_something_said(rest: &str, language: &Language) -> bool {
@@ -4229,6 +4274,9 @@ mod tests {
             "Thank you all, I'll close the meeting there.",
             "Then I'm going to defer this item to the next meeting.",
             "Morning, everyone, grab a coffee, there's heaps.",
+            "I'll make a motion we spend up to eighteen hundred on the pump.",
+            "I'll propose them.",
+            "I'm going to call it: going concern is a significant risk this year.",
         ]);
         assert_eq!(items(&[("Ana", "I'll move it to Tuesday.")]).len(), 1);
     }
@@ -4579,6 +4627,38 @@ mod tests {
                 "{said}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_request_that_only_points_back_takes_its_task_from_the_promise_that_answers_it() {
+        let checked = one(&[
+            ("Ingrid", "Her certificates are due in December."),
+            ("Ingrid", "Magnus, could you check that before we commit?"),
+            (
+                "Magnus",
+                "Yes. I will go through all her papers next week and tell you what is missing.",
+            ),
+        ]);
+        assert_eq!(checked.owner.as_deref(), Some("Magnus"), "{checked:?}");
+        assert_eq!(
+            checked.task, "go through all her papers and tell you what is missing",
+            "{checked:?}"
+        );
+        assert_eq!(checked.due.as_deref(), Some("next week"), "{checked:?}");
+        let sorted = one(&[
+            ("Ingrid", "The supplier sent the wrong valves."),
+            ("Ingrid", "Can you sort that out?"),
+            ("Magnus", "I'll ring the supplier tomorrow."),
+        ]);
+        assert_eq!(sorted.owner.as_deref(), Some("Magnus"), "{sorted:?}");
+        assert_eq!(sorted.task, "ring the supplier", "{sorted:?}");
+        assert_eq!(sorted.due.as_deref(), Some("tomorrow"), "{sorted:?}");
+        // A request that names its work keeps it; the reply says how.
+        let named = one(&[
+            ("Ingrid", "Magnus, could you check the certificates before we commit?"),
+            ("Magnus", "Yes. I will go through all her papers next week."),
+        ]);
+        assert_eq!(named.task, "check the certificates", "{named:?}");
     }
 
     #[test]

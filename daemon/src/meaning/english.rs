@@ -1327,8 +1327,9 @@ pub static ENGLISH: Language = Language {
         "make the call here",
     ],
     // Promises that are the meeting's own procedure ("I'll move it, Chair.", "I'll move that we
-    // accept the accounts", "I'll close there"), from the verb on.
-    procedure_promise: r"^(?:propose|second)\s*$|^(?:(?:move|second|propose|table)\s+(?:it|that|this|the\s+motion|the\s+amendment|the\s+minutes)(?:\s+that\b.*)?|(?:move|propose)\s+that\s+we\b.*|(?:close|adjourn|stop|finish|wrap\s+up)\s+(?:it\s+|us\s+|things\s+)?(?:there|here|now|the\s+meeting)\b.*|defer\s+(?:this|that|the)\s+item\b.*)$",
+    // accept the accounts", "I'll close there", "I'll make a motion we spend…", "I'm going to
+    // call it: …"), from the verb on.
+    procedure_promise: r"^(?:propose|second)\s*$|^(?:(?:move|second|propose|table)\s+(?:it|that|this|them|those|the\s+motion|the\s+amendment|the\s+minutes)(?:\s+that\b.*)?|(?:move|propose)\s+that\s+we\b.*|(?:make|put|bring)\s+(?:a|the)\s+motion\b.*|call\s+it\s*:.*|(?:close|adjourn|stop|finish|wrap\s+up)\s+(?:it\s+|us\s+|things\s+)?(?:there|here|now|the\s+meeting)\b.*|defer\s+(?:this|that|the)\s+item\b.*)$",
     addition_words: &["also", "too", "as well", "another", "besides", "and then"],
     addition_leads: &["and", "plus"],
     // Verbs of a request carried out in the meeting itself ("can you hear us?", "can you walk us
