@@ -385,7 +385,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
     // Said of the past: no item before it ("Last year Tom booked the van by Friday"); an item
     // whose clause ends before it stands ("Lupe can get the charter booked, she's got the
     // contact from last year").
-    let past_from = cues.past.find(&lower).map(|past| past.start());
+    let past_from = cues.past_in(&lower).map(|past| past.start());
     if past_from == Some(0) {
         return Vec::new();
     }
@@ -568,6 +568,10 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
         // "you need to …" and a bare "do them today" are said of people in general too: a task
         // only when put to someone by name, and not as a question or a condition.
         let obliged = captures.name("obliged").is_some();
+        // "You should always read last year's letter first": advice on how things are done.
+        if obliged && cues.language.advice.iter().any(|advice| lower.contains(advice)) {
+            continue;
+        }
         let bare_imperative = captures.name("imperative").is_some() && captures.name("you").is_none();
         // A tag ("…, would you?") leaves an order an order.
         let asks = sentence.is_question() && !cues.request_bare.is_match(text);
@@ -908,10 +912,15 @@ fn is_a_deadline(said: &str, language: &Language) -> bool {
 }
 
 /// "the Saturday crew", "the Friday CSAT email", "the Christmas party", "today's changes": a day
-/// named as what a thing is of, with no word that would make it a time to do something by
-/// ("by", "before"; "by Friday lunch" stays a date), so no due date.
+/// named as what a thing is of ("on the Christmas shifts"), with no word that would make it a
+/// time to do something by ("by", "before"; "by Friday lunch" stays a date), so no due date.
 fn day_of_a_thing(text: &str, found: &regex::Match<'_>, language: &Language) -> bool {
     let said = found.as_str().trim().to_lowercase();
+    // "on the Christmas shifts": past a word that leads a place or a day, not a deadline.
+    let said = match said.split_once(' ') {
+        Some((lead, rest)) if language.thing_day_leads.contains(&lead) => rest.to_owned(),
+        _ => said,
+    };
     let after = &text[found.end()..];
     let words = &language.date_words;
     if words.today.iter().any(|today| said == *today) && after.starts_with(words.possessive) {
@@ -1195,7 +1204,7 @@ fn handed_statement(
         )
     };
     let plain = statement.split_whitespace().count() >= least_words
-        && !cues.past.is_match(&statement)
+        && cues.past_in(&statement).is_none()
         && !cues.hypothetical.is_match(&statement)
         && !cues.hedge.is_match(&statement)
         && !cues.reported.is_match(&statement)
@@ -1282,7 +1291,7 @@ fn placed_item(
     let captures = cues.placed.captures(text)?;
     let lower = text.to_ascii_lowercase();
     if is_hypothetical(&lower, cues)
-        || cues.past.is_match(&lower)
+        || cues.past_in(&lower).is_some()
         || cues.negation.is_match(&lower)
         || cues.hedge.is_match(&lower)
         || cues.reported.is_match(&lower)
@@ -1383,7 +1392,7 @@ fn placed_item(
             }
             _ => return None,
         };
-        if cues.past.is_match(&said.to_ascii_lowercase()) || says_what_was_done(&said, language) {
+        if cues.past_in(&said.to_ascii_lowercase()).is_some() || says_what_was_done(&said, language) {
             return None;
         }
         (Some(beside), said.trim_end_matches(['.', '!', '?']).to_owned())
@@ -1506,7 +1515,7 @@ fn put_to_and_taken(
     let clause = text[clause_start..clause_end].trim();
     // "Then the sheets from last week, Marta, get them corrected …" is said of what is to come;
     // "Priya, the forms reached the bank on Tuesday" is not.
-    if cues.past.is_match(&lower[clause_start..clause_end])
+    if cues.past_in(&lower[clause_start..clause_end]).is_some()
         || cues.negation.is_match(&lower[clause_start..clause_end])
         || says_what_was_done(clause, cues.language)
     {
@@ -1559,7 +1568,7 @@ fn ordered_by_name(
         || sentence.is_question()
         || cues.hedge.is_match(lower)
         || cues.reported.is_match(lower)
-        || cues.past.is_match(lower)
+        || cues.past_in(lower).is_some()
         || cues.negation.is_match(lower)
         || cues.condition.is_match(lower)
     {
@@ -2079,7 +2088,7 @@ fn done_by_the_speaker(sentence: &Sentence, text: &str, lower: &str, cues: &Cues
     if !dated
         || cues.request.is_match(said)
         || cues.language.not_doing_before_speaker.contains(&before)
-        || cues.past.is_match(lower)
+        || cues.past_in(lower).is_some()
         || says_what_was_done(&text[..end], cues.language)
         || cues.hedge.is_match(said)
         || cues.negation.is_match(said)
@@ -2240,7 +2249,7 @@ fn told_by_name(
         || language.present_not_promises.contains(&base.as_str())
         || language.in_meeting.contains(&base.as_str())
         || cues.request.is_match(text)
-        || cues.past.is_match(lower)
+        || cues.past_in(lower).is_some()
         || cues.negation.is_match(lower)
         || cues.hedge.is_match(lower)
         || cues.reported.is_match(lower)
@@ -2374,7 +2383,7 @@ fn result_promised(sentences: &[Sentence], at: usize, text: &str, lower: &str, c
         || cues.hedge.is_match(lower)
         || cues.negation.is_match(lower)
         || cues.reported.is_match(lower)
-        || cues.past.is_match(lower)
+        || cues.past_in(lower).is_some()
     {
         return None;
     }
@@ -2427,7 +2436,7 @@ fn result_promised(sentences: &[Sentence], at: usize, text: &str, lower: &str, c
         // "Let me rework the plan. It'll be done before we board.": the time of an item already
         // found there ("I'll …", "that's me"), which says when.
         if is_an_item_of_its_own(&said, cues)
-            || cues.past.is_match(&said.to_ascii_lowercase())
+            || cues.past_in(&said.to_ascii_lowercase()).is_some()
             || says_what_was_done(&said, language)
         {
             return None;
@@ -4031,6 +4040,11 @@ mod tests {
         );
         assert_eq!(due(&[("Ana", "Nomvula, can you sort out the Saturday crew?")]), None);
         assert_eq!(due(&[("Ana", "Also, the Friday CSAT email, I'll rewrite it.")]), None);
+        assert_eq!(due(&[("Ana", "I'll put Lars on the Christmas shifts.")]), None);
+        assert_eq!(
+            due(&[("Ana", "I'll put Lars on the Christmas rota by the Friday.")]).as_deref(),
+            Some("by the Friday")
+        );
         // A day said as a time stays one, with a part of the day or a deadline after it.
         assert_eq!(
             due(&[("Ana", "I'll ring the supplier on the Friday morning.")]).as_deref(),
@@ -4659,6 +4673,37 @@ mod tests {
             ("Magnus", "Yes. I will go through all her papers next week."),
         ]);
         assert_eq!(named.task, "check the certificates", "{named:?}");
+    }
+
+    #[test]
+    fn volunteering_with_a_thing_of_then_named_or_to_be_put_on_something_is_an_item() {
+        for (said, task) in [
+            (
+                "Sign me up for wrangling the moderators, I've still got last year's list.",
+                "wrangling the moderators",
+            ),
+            ("Put me on the Christmas shifts, by the way.", "the Christmas shifts"),
+        ] {
+            let volunteered = one(&[("Ana", "We need people for it."), ("Lars", said)]);
+            assert_eq!(volunteered.owner.as_deref(), Some("Lars"), "{said}");
+            assert_eq!(volunteered.task, task, "{said}");
+        }
+        // Advice on how things are always done asks for nothing now.
+        assert!(items(&[(
+            "Ana",
+            "Tom, you should always read last year's letter before you go in."
+        )])
+        .is_empty());
+        assert_eq!(
+            items(&[("Ana", "Kerry, you need to log the error code every time it happens.")]).len(),
+            1,
+            "a standing task is one"
+        );
+        none_is_an_item(&[
+            "Don't put me on the spot.",
+            "Put me on hold.",
+            "Last year I signed up for the moderators.",
+        ]);
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn find(sentences: &[Sentence], running: &[Running<'_>], cues: &Cues) -> Vec
 /// thing of then ("returning guests keep last year's rate").
 fn said_of_the_past(text: &str, cues: &Cues) -> bool {
     cues.past.find_iter(text).any(|past| {
-        // "not a tidied-up version of last year's deck": a thing of then, said now.
+        // "not a tidied-up version of last year's deck": a thing of then, said now (`past_in`).
         if text[past.end()..].starts_with("'s") {
             return false;
         }

@@ -1054,6 +1054,11 @@ pub static ENGLISH: Language = Language {
         "one",
         "two",
         "round",
+        // "Put me on the spot", "put me on hold", "put me on the list for lunch".
+        "spot",
+        "hold",
+        "speaker",
+        "mute",
     ],
     owned_not_tasks: &[
         "floor",
@@ -1111,6 +1116,15 @@ pub static ENGLISH: Language = Language {
         "want",
         "own",
     ],
+    thing_day_leads: &["on", "at", "in", "for"],
+    advice: &[
+        "should always",
+        "should never",
+        "must always",
+        "must never",
+        "need to always",
+        "have to always",
+    ],
     due_leads: &[
         "by", "before", "on", "until", "till", "after", "at", "in", "within", "from", "no", "later", "than", "of",
         "latest",
@@ -1145,11 +1159,11 @@ pub static ENGLISH: Language = Language {
     // thing named between (`called`, handed over at `handed`).
     hand_over: r"(?:(?P<before>[a-z]+),\s+(?:that's|that one's|that is|this one's|this is)\s+(?:yours|you|on you|for you)\b|^(?:(?:okay|ok|right|and|so|now)[,]?\s+)*(?P<called>[a-z]+),\s+(?:the|this|that|your|our|[a-z]+ing)\s+[^,.;?!]{1,40}?(?:,\s+(?P<handed>(?:that's|that one's|that is|this one's)\s+(?:yours|on you|for you))|(?P<handed_is>(?:\s+(?:is|are)|'s)\s+(?:yours|on\s+you|your\s+job)))\b|\b(?:that's|that one's|that is)\s+(?:yours|for you|on you),?\s+(?P<after>[a-z]+)\b|(?:\s(?:is|are)|'s|'re)\s+(?:yours|for you|on you),\s+(?P<named_after>(?-i:\p{Lu})\p{L}+)\b|\b(?:that's|that one's|that is)\s+(?P<possessor>[a-z]+)'s\s*(?:[.!]|$)|(?:^|,\s+|\bso\s+)(?P<me>that's me|that one's mine|that one is mine|that's mine|(?P<own>(?:(?:the|this|that)\s+(?:[a-z-]+\s+){0,3})?[a-z-]+)(?:'s|\s+is|\s+are)\s+(?:mine|my\s+job)|put\s+(?:that|it|this)\s+(?:down\s+)?on\s+me(?:\s+too)?|leave\s+(?:that|it|this)\s+with\s+me)\s*(?:[.!,]|$))",
     // "That one's on me.", "The induction sits with me anyway.", "Booking the slot is on my
-    // side", "Leave both of those with me", "Put me down for the nine-thirty", "The letter goes
+    // side", "Leave both of those with me", "Put me down for the nine-thirty", "Put me on the Christmas shifts", "The letter goes
     // out from my office", "The blade order goes to Elín", "The letter is Mutua's to get", "both
     // letters fall to you". "With me" only after a verb of staying or
     // going ("the keys are with me" says where they are).
-    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+(?:with|for)\s+me|(?:put\s+me\s+down|count\s+me\s+in|sign\s+me\s+up|pencil\s+me\s+in)\s+for\s+(?P<volunteered>[^,.;?!]+)|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?:sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))|\s+(?:goes|go|comes|come|leaves)\s+(?:out\s+)?from\s+(?P<from_me>my\s+(?:office|desk|team|side|end)|me)))\b(?P<rest>[^.;?!]*)",
+    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+(?:with|for)\s+me|(?:(?:put\s+me\s+down|count\s+me\s+in|sign\s+me\s+up|pencil\s+me\s+in)\s+for|put\s+me\s+on)\s+(?P<volunteered>[^,.;?!]+)|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?:sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))|\s+(?:goes|go|comes|come|leaves)\s+(?:out\s+)?from\s+(?P<from_me>my\s+(?:office|desk|team|side|end)|me)))\b(?P<rest>[^.;?!]*)",
     // "It'll be live before we leave this room.", "they'll be done before noon", "Before the end
     // of the month it will be in.", "notice will go up by lunch"; handed to the one spoken to
     // (`to_you`, `comes`: "The letter will be in your inbox by Thursday", "the draft comes to

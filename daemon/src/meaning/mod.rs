@@ -158,6 +158,12 @@ pub struct Language {
     /// The little words that open a time to do something by ("by", "after", "no later than"): a
     /// reply saying the time again need not repeat them, and a task does not open with them.
     pub due_leads: &'static [&'static str],
+    /// Words before a day that may name what a thing is of ("on the Christmas shifts"), unlike
+    /// a deadline's "by" or "before", lower case.
+    pub thing_day_leads: &'static [&'static str],
+    /// What makes "you should …" advice on how things are always done, not a task ("should
+    /// always"), lower case.
+    pub advice: &'static [&'static str],
     /// The words that make a time a deadline ("by three", "before the audit"), lower case: of two
     /// times said of one task, the deadline is when it is due ("I'll do the list this afternoon
     /// and send it round by three").
@@ -793,6 +799,14 @@ impl Cues {
             action_item_scorer: scorers.action_item.map(|text| read(text, learned::Reading::ActionItem)),
             decision_scorer: scorers.decision.map(|text| read(text, learned::Reading::Decision)),
         }
+    }
+
+    /// Where `text` first speaks of the past ("last year", "yesterday"): not a thing of then
+    /// named in a sentence of now ("I've still got last year's list", "yesterday's numbers").
+    pub fn past_in<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
+        self.past
+            .find_iter(text)
+            .find(|past| !text[past.end()..].starts_with("'s"))
     }
 
     /// A sentence as the patterns read it: straight apostrophes, long forms contracted ("we
