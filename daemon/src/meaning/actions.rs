@@ -88,7 +88,8 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
     let mut absorbed = vec![false; sentences.len()];
     for (at, sentence) in sentences.iter().enumerate() {
         let text = cues.normalise(&sentence.text);
-        if sentence.words.len() < 3 || absorbed[at] {
+        // "You should always read last year's letter first": advice on how things are done.
+        if sentence.words.len() < 3 || absorbed[at] || is_advice(&text.to_lowercase(), cues.language) {
             continue;
         }
         // "Priya, that's yours": the item just said gets an owner (or is made of the sentence
@@ -568,10 +569,6 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
         // "you need to …" and a bare "do them today" are said of people in general too: a task
         // only when put to someone by name, and not as a question or a condition.
         let obliged = captures.name("obliged").is_some();
-        // "You should always read last year's letter first": advice on how things are done.
-        if obliged && cues.language.advice.iter().any(|advice| lower.contains(advice)) {
-            continue;
-        }
         let bare_imperative = captures.name("imperative").is_some() && captures.name("you").is_none();
         // A tag ("…, would you?") leaves an order an order.
         let asks = sentence.is_question() && !cues.request_bare.is_match(text);
@@ -2608,6 +2605,12 @@ fn refers_back(text: &str, cues: &Cues) -> bool {
         .is_some_and(|captures| names_something_said(captures.name("rest").map_or("", |m| m.as_str()), cues.language))
 }
 
+/// Whether `lower` (lower case) is advice on how things are always done ("You should always read
+/// last year's letter first"), which asks for no work now.
+fn is_advice(lower: &str, language: &Language) -> bool {
+    language.advice.iter().any(|advice| lower.contains(advice))
+}
+
 /// Whether a task names nothing but what was said before it ("check that", "sort it out").
 fn only_points_back(task: &str, language: &Language) -> bool {
     let words: Vec<String> = task
@@ -2684,7 +2687,12 @@ pub fn scored_items(
     // asked apart, of these, so that what a sentence is depends only on the few around it, as
     // the live window (which starts anywhere) sees them.
     let candidates: Vec<bool> = (0..sentences.len())
-        .map(|at| sentences[at].words.len() >= 3 && !held(&sentences[at]) && (rated.score)(at) >= rated.bar)
+        .map(|at| {
+            sentences[at].words.len() >= 3
+                && !held(&sentences[at])
+                && !is_advice(&sentences[at].text.to_lowercase(), cues.language)
+                && (rated.score)(at) >= rated.bar
+        })
         .collect();
     let mut scored: Vec<Finding> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
@@ -4694,6 +4702,11 @@ mod tests {
             "Tom, you should always read last year's letter before you go in."
         )])
         .is_empty());
+        assert!(items(&[(
+            "Helen",
+            "You should always read last year's letter before you go in, by the way, Tom, it tells you a lot."
+        )])
+        .is_empty());
         assert_eq!(
             items(&[("Ana", "Kerry, you need to log the error code every time it happens.")]).len(),
             1,
@@ -5375,6 +5388,17 @@ mod tests {
                 other => panic!("not an action item: {other:?}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn advice_is_no_work_however_sure_the_scorer() {
+        let lines = [
+            ("Ana", "Marta, you should always check the van and the crates first."),
+            ("Marta", "Fine."),
+        ];
+        assert!(scored_items_of(&lines, 0.5).is_empty());
+        let lines = [("Ana", "Marta, the van and the crates first."), ("Marta", "Fine.")];
+        assert_eq!(scored_items_of(&lines, 0.5).len(), 1, "the same work handed out");
     }
 
     #[test]
