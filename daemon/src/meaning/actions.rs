@@ -705,11 +705,11 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
                     .not_third_person
                     .contains(&plain.as_str().to_lowercase().as_str())
             });
-            // "Who's coming on Friday?" asks where people will be; "Who's doing the reserve
-            // review?" after work.
-            let ongoing_not_doing = c
-                .name("who_ing")
-                .is_some_and(|ing| !ongoing_is_work(&ing.as_str().to_lowercase(), &verb, rest, cues.language));
+            // "Who's coming on Friday?" asks where people will be, "Who is smiling?" what
+            // someone does now; "Who's doing the reserve review?" after work.
+            let ongoing_not_doing = c.name("who_ing").is_some_and(|ing| {
+                rest.trim().is_empty() || !ongoing_is_work(&ing.as_str().to_lowercase(), &verb, rest, cues.language)
+            });
             // "Can I have someone to propose the minutes?" asks for the meeting's own procedure.
             !in_meeting
                 && !not_a_doing
@@ -4891,6 +4891,8 @@ mod tests {
             ("Who's doing the reserve review?", "Good question."),
             ("Who's coming on Friday?", "Me."),
             ("Who's speaking first?", "Me."),
+            ("Who is smiling?", "Okay, okay."),
+            ("And who's editing?", "Me."),
         ] {
             let found = items(&[("Teresa", asked), ("Malik", reply), ("Olu", "Right.")]);
             assert!(found.is_empty(), "{asked}: {found:?}");

@@ -2053,6 +2053,8 @@ mod tests {
             "We could maybe look at approving it next month.",
             // The vote confirms the motion said before; that sentence is the decision.
             "Aye. Motion carries, two to nothing.",
+            // A motion put is not yet carried.
+            "Proposed by Maureen, seconded by Siobhan, that we hold the October price at forty-four cent.",
         ]);
     }
 
