@@ -1977,7 +1977,9 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             None => language.heard_from_me_doing,
         };
         let nobody = language.nobody_reached.contains(&whom.as_str().to_lowercase().as_str());
-        if nobody || conditional(full_rest) || said_so(whom.start()) {
+        // "I'll make sure he hears that from me": the speaker's own promise already holds it.
+        let clause_before = lower[..whom.start()].rsplit([',', ';']).next().unwrap_or("");
+        if nobody || conditional(full_rest) || said_so(whom.start()) || cues.commitment.is_match(clause_before) {
             continue;
         }
         promises.push(FramedPromise {
@@ -2023,15 +2025,19 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
 /// Work the speaker claims as theirs in `text` (`lower`: its ASCII lower case): "Telling the
 /// commoners' association is my department" (tell the commoners' association), "And the routing
 /// template is my job" (the routing template, as "Procurement's my job" is taken: `placed_item`),
-/// "The TikTok plan, that's my job anyway"; dated by what follows the claim ("…, by Friday").
-/// Not what only refers back ("That's my job", "This bit is my problem"), nor what someone else
-/// said.
+/// "The TikTok plan, that's my job anyway", "Since it's happening anyway, the scope doc is mine
+/// to write" (what `placed_item` reads is its own); dated by what follows the claim ("…, by
+/// Friday"). Not what only refers back ("That's my job", "This bit is my problem"), nor what
+/// someone else said.
 fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
     let language = cues.language;
     let captures = cues.claimed_job.captures(text)?;
     let (whole, thing) = (
         captures.get(0)?,
-        captures.name("thing").or_else(|| captures.name("thing_before"))?,
+        captures
+            .name("thing")
+            .or_else(|| captures.name("thing_before"))
+            .or_else(|| captures.name("thing_mine"))?,
     );
     let said = thing.as_str().trim();
     let words = text::lower_words(said);
@@ -2039,15 +2045,23 @@ fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
     let refers_back = language.back_references.contains(&first.as_str())
         || language.subject_pronouns.contains(&first.as_str())
         || words.iter().all(|word| language.stopwords.contains(&word.as_str()));
-    if refers_back || cues.reported.is_match(&lower[..thing.start()]) {
+    // "The pairing exercise is mine to design." opens as `placed_item` reads it, dated from the
+    // sentence after.
+    let placed = captures.name("mine_verb").is_some() && cues.placed.is_match(text);
+    if refers_back || placed || cues.reported.is_match(&lower[..thing.start()]) {
         return None;
     }
+    // "The scope doc is mine to write": the verb said, then the thing ("write the scope doc");
     // "Telling the association": the doing itself; "the routing template": the thing, as said.
-    let task = match said.split_once(' ') {
-        Some((doing, rest)) if first.ends_with("ing") && !language.stopwords.contains(&first.as_str()) => {
+    let task = match (captures.name("mine_verb"), said.split_once(' ')) {
+        (Some(verb), Some((lead, rest))) if language.stopwords.contains(&first.as_str()) => {
+            format!("{} {} {rest}", verb.as_str().to_lowercase(), lead.to_lowercase())
+        }
+        (Some(verb), _) => format!("{} {said}", verb.as_str().to_lowercase()),
+        (None, Some((doing, rest))) if first.ends_with("ing") && !language.stopwords.contains(&first.as_str()) => {
             format!("{} {rest}", base_of_ing(&doing.to_lowercase(), language))
         }
-        _ => said.to_owned(),
+        (None, _) => said.to_owned(),
     };
     Some(FramedPromise {
         task,
@@ -4179,11 +4193,35 @@ mod tests {
         assert_eq!(ring.task, "ring her");
         let heard = one(&[("Carmen", "The committee is going to hear from me on Thursday.")]);
         assert_eq!(heard.task, "talk to the committee");
-        // Reported, or a message someone else sends.
+        for (said, task, due) in [
+            (
+                "Then their account manager hears it from me this week, before the notice goes out.",
+                "talk to their account manager",
+                "this week",
+            ),
+            ("Fine. They'll hear it from me by Friday.", "talk to them", "by Friday"),
+            (
+                "Not at all, he'll have an email from me this afternoon with you copied in.",
+                "email him with you copied in",
+                "this afternoon",
+            ),
+        ] {
+            let told = one(&[("Amara", said)]);
+            assert_eq!(told.owner.as_deref(), Some("Amara"), "{said}");
+            assert_eq!(told.task, task, "{said}");
+            assert_eq!(told.due.as_deref(), Some(due), "{said}");
+        }
+        // Reported, a message someone else sends, or what someone would rather not hear.
         none_is_an_item(&[
             "He said the area manager gets an email from me tomorrow.",
             "The area manager gets an email from head office tomorrow.",
+            "Graham won't want to hear it from me.",
         ]);
+        let sure = one(&[(
+            "Pat",
+            "Gilles starts on Monday, and I'll make sure he hears that from me tomorrow.",
+        )]);
+        assert_eq!(sure.task, "make sure he hears that from me", "{sure:?}");
     }
 
     #[test]
@@ -4738,6 +4776,11 @@ mod tests {
                 None,
             ),
             ("Marketing is my problem.", "Marketing", None),
+            (
+                "Since it's happening anyway, the NetSuite scope doc is mine to write.",
+                "write the NetSuite scope doc",
+                None,
+            ),
         ] {
             let claimed = one(&[("Ana", "What about the rest?"), ("Ben", said)]);
             assert_eq!(claimed.owner.as_deref(), Some("Ben"), "{said}");
@@ -4751,6 +4794,7 @@ mod tests {
             "The routing template isn't my job.",
             "Is the routing template my job?",
             "She said the routing template is my job.",
+            "That's mine to worry about.",
         ]);
     }
 

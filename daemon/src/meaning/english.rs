@@ -700,7 +700,7 @@ pub static ENGLISH: Language = Language {
     // "So Priya's doing the retests Wednesday".
     // "Declan, you're ringing her today", "Josh, you'll rejig teams three and six".
     told_doing: r"^(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)?(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?),\s+(?:(?:and|so|then)\s+)?(?:(?P<ongoing>you're)|(?P<future>you'll)|you)\s+(?:also\s+|just\s+|then\s+)?(?P<verb>[a-z'-]+)\b(?P<rest>[^.;?!]*)",
-    claimed_job: r"(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing>[a-z][^,.;:?!]{2,80}?)(?:'s|\s+is)\s+my\s+(?:job|department|responsibility|problem|baby)\b|(?:^|[,;:]\s+)(?:(?:and|so|but)[,]?\s+)*(?P<thing_before>[a-z][^,.;:?!]{2,80}?),\s+that's\s+my\s+(?:job|department|responsibility|problem|baby)\b",
+    claimed_job: r"(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing>[a-z][^,.;:?!]{2,80}?)(?:'s|\s+is)\s+my\s+(?:job|department|responsibility|problem|baby)\b|(?:^|[,;:]\s+)(?:(?:and|so|but)[,]?\s+)*(?P<thing_before>[a-z][^,.;:?!]{2,80}?),\s+that's\s+my\s+(?:job|department|responsibility|problem|baby)\b|(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing_mine>[a-z][^,.;:?!]{2,80}?)(?:'s|\s+is|\s+are)\s+mine\s+to\s+(?P<mine_verb>[a-z]+)\b",
     named_doing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right)[,]?\s+)(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?)(?:(?:\s+is\s+|'s\s+)(?P<verb>[a-z]+ing)|\s+(?P<plain>[a-z]+s))\b(?P<rest>[^.;?!]*)",
     not_third_person: &[
         "is",
@@ -970,7 +970,7 @@ pub static ENGLISH: Language = Language {
         "no",
     ],
     // "the area manager gets an email from me tomorrow", "…is going to hear from me on Thursday".
-    from_me: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|which|what)[,]?\s+)(?P<whom>you|she|he|they|(?:the|their|our|your|his|her)\s+[a-z]+(?:\s+[a-z]+){0,2}?|[a-z]+)(?:(?:'ll|\s+will)?\s+(?:gets?|is\s+getting|are\s+getting)\s+(?:a|an|another)\s+(?P<what>call|email|e-mail|ring|text|message|note|letter|reminder|visit|bell)|\s+(?:is|are)\s+going\s+to\s+hear|(?:'ll|\s+will)\s+hear|\s+hears)\s+from\s+me\b(?P<rest>[^,.;?!]*)",
+    from_me: r"(?:^|[,;:]\s+|\b(?:and|so|then|okay|ok|right|sure|yes|yeah|yep|which|what)[,]?\s+)(?P<whom>you|she|he|they|(?:the|their|our|your|his|her)\s+[a-z]+(?:\s+[a-z]+){0,2}?|[a-z]+)(?:(?:(?:'ll|\s+will)?\s+(?:gets?|is\s+getting|are\s+getting)|(?:'ll|\s+will)\s+have)\s+(?:a|an|another)\s+(?P<what>call|email|e-mail|ring|text|message|note|letter|reminder|visit|bell)|(?:\s+(?:is|are)\s+going\s+to\s+hear|(?:'ll|\s+will)\s+hear|\s+hears)(?:\s+(?:it|this|that))?)\s+from\s+me\b(?P<rest>[^,.;?!]*)",
     from_me_doing: &[
         ("call", "call"),
         ("email", "email"),
