@@ -207,14 +207,13 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
                                 || (from_someone_else && how.is_some());
                             // "Can you sort that?" "I'll ring the supplier tomorrow.": the
                             // promise says what "that" is.
-                            if let Some(promise) = how.as_deref().filter(|promise| {
-                                from_someone_else
-                                    && only_points_back(&task, cues.language)
-                                    && !points_back_first(promise, cues.language)
-                            }) {
-                                let said = item_of_clause(owner.clone(), promise, 0, promise.len(), cues, confidence);
-                                task = said.task;
-                                due = said.due.or(due);
+                            let named = how
+                                .as_deref()
+                                .filter(|_| from_someone_else)
+                                .and_then(|promise| what_the_promise_names(&task, promise, cues));
+                            if let Some((named_task, named_due)) = named {
+                                task = named_task;
+                                due = named_due.or(due);
                                 if segments.last() != Some(&later.seq) {
                                     segments.push(later.seq);
                                     text_said = format!("{text_said} {}", later.text);
@@ -238,12 +237,12 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
                     absorbed[offset] = true;
                     // "Could you check that before we commit?" "Yes. I will go through all her
                     // papers next week.": the promise says what "that" is, and by when.
-                    if let Some(promise) = how.as_deref().filter(|promise| {
-                        only_points_back(&task, cues.language) && !points_back_first(promise, cues.language)
-                    }) {
-                        let said = item_of_clause(owner.clone(), promise, 0, promise.len(), cues, confidence);
-                        task = said.task;
-                        due = said.due.or(due);
+                    if let Some((named_task, named_due)) = how
+                        .as_deref()
+                        .and_then(|promise| what_the_promise_names(&task, promise, cues))
+                    {
+                        task = named_task;
+                        due = named_due.or(due);
                         segments.push(later.seq);
                         text_said = format!("{text_said} {}", later.text);
                         continue;
@@ -2623,6 +2622,18 @@ fn refers_back(text: &str, cues: &Cues) -> bool {
 /// last year's letter first"), which asks for no work now.
 fn is_advice(lower: &str, language: &Language) -> bool {
     language.advice.iter().any(|advice| lower.contains(advice))
+}
+
+/// The task and due date that a promise in reply (`promise`, from its verb on) gives a request
+/// whose `task` names nothing but what was said before it ("Could you check that?" "I'll go
+/// through all her papers next week."): none when the request names its work, or when the
+/// promise too only points back ("I'll do it after this").
+fn what_the_promise_names(task: &str, promise: &str, cues: &Cues) -> Option<(String, Option<String>)> {
+    if !only_points_back(task, cues.language) || points_back_first(promise, cues.language) {
+        return None;
+    }
+    let said = item_of_clause(Owner::Open, promise, 0, promise.len(), cues, 0.0);
+    Some((said.task, said.due))
 }
 
 /// Whether a task names nothing but what was said before it ("check that", "sort it out").

@@ -77,11 +77,8 @@ pub fn find(sentences: &[Sentence], running: &[Running<'_>], cues: &Cues) -> Vec
 /// year"), not only compares a choice with it ("Same rotation as last year, then") or names a
 /// thing of then ("returning guests keep last year's rate").
 fn said_of_the_past(text: &str, cues: &Cues) -> bool {
-    cues.past.find_iter(text).any(|past| {
-        // "not a tidied-up version of last year's deck": a thing of then, said now (`past_in`).
-        if text[past.end()..].starts_with("'s") {
-            return false;
-        }
+    // "not a tidied-up version of last year's deck": a thing of then, said now (`Cues::pasts`).
+    cues.pasts(text).any(|past| {
         let before = text::lower_words(&text[..past.start()]);
         let compared = before
             .last()

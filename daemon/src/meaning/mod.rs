@@ -802,12 +802,17 @@ impl Cues {
         }
     }
 
-    /// Where `text` first speaks of the past ("last year", "yesterday"): not a thing of then
+    /// Where `text` speaks of the past ("last year", "yesterday"), in order: not a thing of then
     /// named in a sentence of now ("I've still got last year's list", "yesterday's numbers").
-    pub fn past_in<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
+    pub fn pasts<'c, 't>(&'c self, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> + use<'c, 't> {
         self.past
             .find_iter(text)
-            .find(|past| !text[past.end()..].starts_with("'s"))
+            .filter(|past| !text[past.end()..].starts_with("'s"))
+    }
+
+    /// Where `text` first speaks of the past (`pasts`).
+    pub fn past_in<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
+        self.pasts(text).next()
     }
 
     /// A sentence as the patterns read it: straight apostrophes, long forms contracted ("we
