@@ -46,8 +46,7 @@ pub fn find(sentences: &[Sentence], running: &[Running<'_>], cues: &Cues) -> Vec
     // Each decision with where it was said and whether only the talk around it made it one.
     let mut found: Vec<(usize, Finding, bool)> = Vec::new();
     for (at, sentence) in sentences.iter().enumerate() {
-        let chair = running.get(sentence.utterance).and_then(|r| r.chair);
-        let Some((confidence, from_talk_only)) = decided(sentences, at, chair, cues) else {
+        let Some((confidence, from_talk_only)) = decided(sentences, at, running.get(sentence.utterance), cues) else {
             continue;
         };
         if let Some((last_at, last, last_from_talk_only)) = found.last_mut() {
@@ -113,7 +112,7 @@ fn extend(finding: &mut Finding, sentence: &Sentence, confidence: f32, cues: &Cu
 
 /// How sure the rules are that the sentence at `at` states a decision, and whether only the
 /// talk around it says so (no word of its own); none when it does not.
-fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) -> Option<(f32, bool)> {
+fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cues: &Cues) -> Option<(f32, bool)> {
     let sentence = &sentences[at];
     let text = cues.normalise(&sentence.text);
     if settles_nothing(sentence, &text, cues) {
@@ -124,7 +123,11 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
     if beside.is_some() && names_a_rule(&text, cues) {
         return None;
     }
-    let by_chair = chair.is_some() && sentence.speaker.as_deref() == chair;
+    let said_by = |who: Option<&str>| who.is_some() && sentence.speaker.as_deref() == who;
+    let by_chair = said_by(running.and_then(|r| r.chair));
+    // Whoever has led the meeting so far: surer of someone than `chair`, for a sentence that
+    // only a chair's word makes a ruling.
+    let by_leader = said_by(running.and_then(|r| r.leader));
     let doubtful = cues.doubt.is_match(&text);
     let own_promise = cues.commitment.is_match(&text);
     // Each way a sentence settles something, in order, with how sure it makes the rules.
@@ -250,6 +253,17 @@ fn decided(sentences: &[Sentence], at: usize, chair: Option<&str>, cues: &Cues) 
         (
             refused_outright(sentences, at, &text, cues) && !conditional(&text, cues),
             0.8,
+            false,
+        ),
+        // "No freeze.": whoever leads the meeting rules a thing out in a sentence of its own, not
+        // as the answer to a question ("Any chance of a discount?" "No discount, sorry.") and not
+        // objected to at once.
+        (
+            by_leader
+                && is_bare_ban(&text, cues)
+                && !answers_a_question(sentences, at)
+                && !objected_at_once(sentences, at, cues),
+            0.75,
             false,
         ),
         // "Okay, photo call moves to Thursday after the final dress.", whoever runs the meeting
@@ -402,8 +416,8 @@ fn decision_in(sentence: &Sentence, confidence: f32, cues: &Cues) -> Finding {
 }
 
 /// Whether `sentence` (`text`, normalised) can settle nothing whatever is said around it: a
-/// question, two words that close no choice or pass no verdict ("So, actions."; "Registrar,
-/// then." and "Report's accepted." do), a hedge ("we could maybe…"), the past, or the meeting's
+/// question, two words that close no choice, pass no verdict and rule nothing out ("So,
+/// actions."; "Registrar, then.", "Report's accepted." and "No freeze." do), a hedge ("we could maybe…"), the past, or the meeting's
 /// own running order.
 fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
     let choice_closed = sentence.words.len() == 2
@@ -412,7 +426,7 @@ fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
     // "…, and the proposal is adopted": its word "proposal" is no hedge, any other still is.
     let hedged = cues.hedge.is_match(&cues.proposal_decided.replace_all(text, ""));
     sentence.is_question()
-        || (sentence.words.len() < 3 && !choice_closed && !is_verdict(text, cues))
+        || (sentence.words.len() < 3 && !choice_closed && !is_verdict(text, cues) && !is_bare_ban(text, cues))
         || hedged
         || said_of_the_past(text, cues)
         || cues.meeting_flow.is_match(text)
@@ -1650,6 +1664,19 @@ fn summed_up_with_then(text: &str, cues: &Cues) -> bool {
         })
 }
 
+/// A thing ruled out in a sentence of its own ("No freeze.", "Okay, so no OT for now."), not a
+/// stock phrase ("No problem.", "No exceptions.", "No argument from me.").
+fn is_bare_ban(text: &str, cues: &Cues) -> bool {
+    cues.bare_ban
+        .captures(text.trim())
+        .and_then(|captures| captures.name("banned"))
+        .is_some_and(|banned| {
+            text::lower_words(banned.as_str())
+                .iter()
+                .all(|word| !cues.language.not_banned.contains(&word.as_str()))
+        })
+}
+
 /// A verdict on someone or something ending the sentence ("So for this role it's a no for
 /// Vikram."), not on people or a time ("It's a yes for them, they loved it", "it's a no for this
 /// year").
@@ -2567,6 +2594,46 @@ mod tests {
         let found = decisions(&[("Ann", "Four in favour, one against. We join the county's joint mocks.")]);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].text.contains("joint mocks"), "{found:?}");
+    }
+
+    #[test]
+    fn whoever_leads_ruling_a_thing_out_in_a_sentence_of_its_own_is_a_decision() {
+        let debate = |ruling: &str| {
+            decisions(&[
+                ("Dana", "Okay, let's start. Priya, the flaky tests."),
+                ("Priya", "We want a merge freeze for a week."),
+                ("Marcus", "A week of nobody shipping is a week we don't have."),
+                ("Dana", ruling),
+                ("Priya", "Fine."),
+            ])
+        };
+        for ruling in ["No freeze.", "Okay, so no OT for now.", "No discount for Marlowe."] {
+            let found = debate(ruling);
+            assert_eq!(found.len(), 1, "{ruling}: {found:?}");
+            assert_eq!(found[0].by.as_deref(), Some("Dana"), "{ruling}");
+        }
+        // A stock phrase, an aside, a ban from someone who does not lead, or the answer to a
+        // question rules nothing out.
+        for aside in [
+            "No problem.",
+            "No exceptions.",
+            "No argument from me.",
+            "No worries at all.",
+        ] {
+            assert!(debate(aside).is_empty(), "{aside}");
+        }
+        let from_the_floor = decisions(&[
+            ("Dana", "Okay, let's start. Priya, the flaky tests."),
+            ("Priya", "We want a merge freeze for a week."),
+            ("Marcus", "No freeze."),
+        ]);
+        assert!(from_the_floor.is_empty(), "{from_the_floor:?}");
+        let answered = decisions(&[
+            ("Dana", "Okay, let's start. Priya, the flaky tests."),
+            ("Priya", "Is there a freeze on at the moment?"),
+            ("Dana", "No freeze."),
+        ]);
+        assert!(answered.is_empty(), "{answered:?}");
     }
 
     #[test]

@@ -443,6 +443,12 @@ pub struct Language {
     /// Words that name no thing a verdict could pass ("We carried.", "Which nobody approved.",
     /// "Already approved."), besides subject pronouns and `nobody`, lower case.
     pub not_passed_things: &'static [&'static str],
+    /// A thing ruled out in a sentence of its own ("No freeze.", "Okay, so no OT for now."),
+    /// `banned` naming it …
+    pub bare_ban: &'static str,
+    /// … unless a word of it makes the sentence a stock phrase or an aside ("No problem.",
+    /// "No exceptions.", "No argument from me."), lower case.
+    pub not_banned: &'static [&'static str],
     /// Object pronouns, lower case.
     pub object_pronouns: &'static [&'static str],
     /// The word that puts options side by side ("…, or …"), lower case.
@@ -655,6 +661,7 @@ pub struct Cues {
     pub assent_lead: Regex,
     pub proposal: Regex,
     pub verdict: Regex,
+    pub bare_ban: Regex,
     pub plan_assent: Regex,
     pub procedure_promise: Regex,
     long_forms: Regex,
@@ -781,6 +788,7 @@ impl Cues {
             assent_lead: expand(language.assent_lead),
             proposal: expand(language.proposal),
             verdict: expand(language.verdict),
+            bare_ban: expand(language.bare_ban),
             plan_assent: expand(language.plan_assent),
             procedure_promise: expand(language.procedure_promise),
             long_forms: expand(&format!(
