@@ -2126,7 +2126,9 @@ fn done_by_the_speaker(sentence: &Sentence, text: &str, lower: &str, cues: &Cues
 /// Work someone the meeting knows by name is said to do by a time, in the present, as a chair
 /// hands it out without "will" or "can you": "Tamsin chases Penryn Marine for that quote this
 /// week", "Mai is sending the buyer the list this week", or with no time when summed up ("So
-/// Tanya books the gas technician."); with who does it, in order. Each runs
+/// Tanya books the gas technician.") or when whoever does it is in the meeting ("Yvette writes
+/// that check.", "Cody's frying the fish": someone present told what they do, where a name only
+/// said might be a firm's, "Lexica fixes it"); with who does it, in order. Each runs
 /// to the end of its own clause. Not a habit ("Marcus pulls the log every Friday"), where
 /// someone will be ("Aino is flying to Oulu on Monday"), a verb of thinking or being, under a
 /// condition or reported.
@@ -2167,7 +2169,8 @@ fn named_promises(
         let dated = due_in(rest, cues).is_some_and(|due| !due.to_lowercase().starts_with(language.duration_lead))
             || event_in(full_rest, cues).is_some()
             || cues.due_event.is_match(rest.trim_end());
-        // "So Tanya books the gas technician.": who does what, summed up, needs no time.
+        // "So Tanya books the gas technician.": who does what, summed up or said of someone in
+        // the meeting, needs no time.
         let leads = text::lower_words(before);
         let summed_up = leads.last().is_some_and(|last| last == language.so_word)
             && leads
@@ -2176,7 +2179,7 @@ fn named_promises(
         // A verb is in lower case: "Tamsin Jones" is one name.
         if verb.as_str().chars().next().is_some_and(char::is_uppercase)
             || !names_someone(who.as_str(), &sentences[at], heard, cues)
-            || !(dated || summed_up)
+            || !(dated || summed_up || heard.speaks(who.as_str()))
             || language.not_third_person.contains(&said.as_str())
             || !ongoing_is_work(&said, &base, rest, language)
             || language.not_tasks.contains(&base.as_str())
@@ -3004,16 +3007,26 @@ mod tests {
     }
 
     #[test]
-    fn who_does_what_summed_up_with_so_needs_no_time() {
+    fn who_does_what_summed_up_with_so_or_said_of_someone_present_needs_no_time() {
+        for said in ["So Tanya books the gas technician.", "Tanya books the gas technician."] {
+            let found = items(&[
+                ("Tanya", "The furnaces need a certified gas technician."),
+                ("Darlene", said),
+            ]);
+            assert_eq!(found.len(), 1, "{said}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some("Tanya"));
+            assert_eq!(found[0].task, "book the gas technician");
+        }
+        // Said of a name the meeting has only heard, with no time and not summed up, it may be a
+        // firm's ("Lexica fixes it, that's their contract.").
         let found = items(&[
-            ("Tanya", "The furnaces need a certified gas technician."),
-            ("Darlene", "So Tanya books the gas technician."),
+            ("Tanya", "The furnaces need a certified gas technician, says Lexica."),
+            ("Darlene", "Lexica fixes the furnaces."),
         ]);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].owner.as_deref(), Some("Tanya"));
-        assert_eq!(found[0].task, "book the gas technician");
+        assert!(found.is_empty(), "{found:?}");
         for not_summed in [
-            "Tanya books the gas technician.",
+            "Tanya wins this one.",
+            "Tanya is joining us for the delivery part.",
             "So Tanya has the keys.",
             "So Tanya prefers the cheaper quote.",
             "So Tanya books the gas technician every autumn.",
@@ -4907,11 +4920,19 @@ mod tests {
             "Tamsin chased Penryn Marine last week.",
             "If it rains, Tamsin brings the tarp on Monday.",
             "Derek says Tamsin sends it by Friday.",
-            // No time to do it by.
-            "Tamsin chases Penryn Marine.",
-            "Tamsin chases Penryn Marine, because Marcus wants the quote.",
         ] {
             let found = items(&[("Denise", said), ("Tamsin", "Yes."), ("Marcus", "Okay.")]);
+            assert!(found.is_empty(), "{said}: {found:?}");
+        }
+        // With no time to do it by, only someone in the meeting is told what they do; a name the
+        // meeting has only heard might be a firm's.
+        let present = one(&[("Denise", "Tamsin chases Penryn Marine."), ("Tamsin", "Yes.")]);
+        assert_eq!(present.owner.as_deref(), Some("Tamsin"), "{present:?}");
+        for said in [
+            "Marcus said Tamsin was off. Tamsin chases Penryn Marine.",
+            "Marcus said Tamsin was off. Tamsin chases Penryn Marine, because Marcus wants the quote.",
+        ] {
+            let found = items(&[("Denise", said), ("Derek", "Okay.")]);
             assert!(found.is_empty(), "{said}: {found:?}");
         }
     }

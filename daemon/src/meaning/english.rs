@@ -1290,6 +1290,8 @@ pub static ENGLISH: Language = Language {
         "second",
         "entertain",
         "abstain",
+        "join",
+        "win",
     ],
     tasks_when_dated: &[
         "repeat", "start", "begin", "go", "keep", "leave", "explain", "pass", "stop", "mention",
