@@ -667,6 +667,12 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
             found.push((put.clause_start, put));
         }
     }
+    // "Batbold, the list of drivers to payroll by the twentieth": a thing handed over by name.
+    if found.is_empty() && !cues.request.is_match(text) && cues.past_in(&lower).is_none() {
+        found.extend(
+            handed_over_with_a_date(sentences, at, text, heard, cues).map(|handed| (handed.clause_start, handed)),
+        );
+    }
     let owned = !found.is_empty();
     // "someone should …", "the handbook needs updating": only when nobody was given anything
     // in the same sentence (then it is a side remark about that item).
@@ -1783,6 +1789,7 @@ fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, 
             && !cues.agreement.is_match(word)
             && !put.contains(word)
             && !cues.is_stopword(word)
+            && !cues.language.titles.contains(&word.as_str())
     });
     reply.speaker.as_deref() == Some(called)
         && !reply.is_question()
@@ -1795,10 +1802,30 @@ fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, 
 /// Whether the next turn, someone else's, is `called`'s and opens by taking on what the sentence
 /// at `at` put to them ("Okay.", "Will do.", "Friday, fine.").
 fn taken_on_by(sentences: &[Sentence], at: usize, called: &str, cues: &Cues) -> bool {
+    // "Kees, the plant and the pump for Thursday. In writing this time." "In writing, yes.":
+    // yes, with nothing but words of the turn that put it.
+    let put: Vec<String> = sentences
+        .iter()
+        .filter(|s| s.turn == sentences[at].turn)
+        .flat_map(|s| text::lower_words(&s.text))
+        .collect();
+    let echoed_with_a_yes = |said: &str| {
+        let words = text::lower_words(said);
+        words.iter().any(|word| cues.agreement.is_match(word))
+            && words.iter().all(|word| {
+                cues.agreement.is_match(word)
+                    || put.contains(word)
+                    || cues.is_stopword(word)
+                    || cues.language.titles.contains(&word.as_str())
+            })
+    };
     text::next_turn_from_someone_else(sentences, at)
         .first()
         .is_some_and(|reply| {
-            reply.speaker.as_deref() == Some(called) && cues.acceptance.is_match(&cues.normalise(&reply.text))
+            let said = cues.normalise(&reply.text);
+            reply.speaker.as_deref() == Some(called)
+                && !reply.is_question()
+                && (cues.acceptance.is_match(&said) || echoed_with_a_yes(&said))
         })
 }
 
@@ -2206,6 +2233,53 @@ fn named_promises(
         ));
     }
     promises
+}
+
+/// "Batbold, the list of drivers to payroll by the twentieth, otherwise it slips into January.",
+/// "Vikram, RCA document, Friday EOD.": a thing handed to someone in the meeting called by name
+/// as the sentence opens, by someone else, in clauses without a verb and with a date to do it
+/// by (to the first clause with a verb). Without a date a name and a thing hand over the floor
+/// ("Marta, direct bookings.", "Nuno, the menu first."); praise or a wish ("Priya, good work on
+/// Saturday") hands over nothing. When they answer, the answer says whether they took it on
+/// (`put_to_and_taken`); this is the chair handing out work the room does not stop to answer.
+fn handed_over_with_a_date(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: &Cues) -> Option<Found> {
+    let sentence = &sentences[at];
+    let who = cues.name_called(&sentence.words)?;
+    // Answered by them, it is theirs only if the answer takes it on (`put_to_and_taken`); so it
+    // waits for the next turn, which must be someone else's (live, what a later turn says can
+    // only add a finding, never take one back).
+    let answered = text::next_turn_from_someone_else(sentences, at)
+        .first()
+        .is_none_or(|reply| reply.speaker.as_deref() == Some(who.as_str()));
+    let rest = without_name_called(text, &who, cues);
+    let start = text.len() - rest.len();
+    if rest.len() == text.len()
+        || answered
+        || sentence.is_question()
+        || sentence.speaker.as_deref() == Some(who.as_str())
+        || !heard.speaks(&who)
+    {
+        return None;
+    }
+    let mut end = start;
+    for clause in rest.split(", ") {
+        if cues.has_a_verb(&text::lower_words(clause)) {
+            break;
+        }
+        end = (end + clause.len()).min(text.len());
+        if end < text.len() && text[end..].starts_with(", ") {
+            end += ", ".len();
+        }
+    }
+    let handed = text[start..end].trim_end_matches([',', ' ', '.', '!']);
+    // "Priya, good work on Saturday", "Rui, good luck finding your volunteer" hand over nothing.
+    let first = text::lower_words(handed).into_iter().next()?;
+    if cues.language.not_orders.contains(&first.as_str()) || due_in(handed, cues).is_none() {
+        return None;
+    }
+    let item = item_of_clause(Owner::Known(who), handed, start, start + handed.len(), cues, 0.7);
+    // "Bob, by Wednesday please." dates what was said before; it hands over nothing new.
+    (!item.task.is_empty()).then_some(item)
 }
 
 /// "Declan, you're ringing her today to tell her", "Josh, you'll rejig teams three and six",
@@ -3002,6 +3076,69 @@ mod tests {
             "I'm losing two people next month.",
         ] {
             let found = items(&[("Marco", "The kiln runs hot."), ("Giulia", said)]);
+            assert!(found.is_empty(), "{said}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_thing_handed_over_by_name_with_a_date_is_theirs() {
+        for (said, owner, task, due) in [
+            (
+                "Batbold, the list of drivers to payroll by the twentieth, otherwise it slips into January.",
+                "Batbold",
+                "the list of drivers to payroll",
+                "by the twentieth",
+            ),
+            (
+                "Kees, the plant and the pump for Thursday.",
+                "Kees",
+                "the plant and the pump",
+                "for Thursday",
+            ),
+        ] {
+            let found = items(&[
+                ("Oyun", "Right, where are we with it?"),
+                (owner, "Nearly there."),
+                ("Oyun", said),
+                ("Tuvshin", "Are we done?"),
+            ]);
+            assert_eq!(found.len(), 1, "{said}: {found:?}");
+            assert_eq!(found[0].owner.as_deref(), Some(owner), "{said}");
+            assert_eq!(found[0].task, task, "{said}");
+            assert_eq!(found[0].due.as_deref(), Some(due), "{said}");
+        }
+        // Answered by them, the answer must take it on: yes with words of the turn that put
+        // it, or the time said back, titles and all; not a doubt.
+        for (put, reply, taken) in [
+            (
+                "Kees, the plant and the pump for Thursday. In writing this time.",
+                "In writing, yes.",
+                true,
+            ),
+            ("Kees, RCA document, Friday EOD.", "Friday EOD, sir.", true),
+            (
+                "Kees, the plant and the pump for Thursday.",
+                "Thursday's tight, yeah.",
+                false,
+            ),
+        ] {
+            let found = items(&[("Bram", put), ("Kees", reply)]);
+            assert_eq!(found.len(), usize::from(taken), "{put} {reply}: {found:?}");
+        }
+        // Without a date a name and a thing hand over the floor; praise or a wish hands over
+        // nothing; nor does a question, or a name the meeting has only heard.
+        for said in [
+            "Kees, direct bookings.",
+            "Kees, good work on Saturday.",
+            "Kees, good luck finding your Saturday volunteer.",
+            "Kees, the pump for Thursday?",
+            "Ruud, the application for the closure by Monday.",
+        ] {
+            let found = items(&[
+                ("Oyun", "Right, where are we with it?"),
+                ("Kees", "Nearly there."),
+                ("Oyun", said),
+            ]);
             assert!(found.is_empty(), "{said}: {found:?}");
         }
     }

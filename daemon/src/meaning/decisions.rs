@@ -1272,23 +1272,6 @@ fn objected_at_once(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
             .is_some_and(|first| cues.language.objection_openers.contains(&first.as_str()))
 }
 
-/// Whether the main clause of `words` (lower case; up to a word that opens a clause of its own,
-/// "until", "who") has a verb: an auxiliary, a modal, a common verb, a subject pronoun, or a
-/// contracted verb ("we'll", "that's"; not "Hartley's").
-fn has_a_verb(words: &[String], cues: &Cues) -> bool {
-    let language = cues.language;
-    words
-        .iter()
-        .take_while(|word| !language.clause_enders.contains(&word.as_str()))
-        .any(|word| {
-            language.clause_verbs.contains(&word.as_str())
-                || language.contracted_verbs.iter().any(|ending| word.ends_with(ending))
-                || word
-                    .strip_suffix("'s")
-                    .is_some_and(|stem| language.is_contracted_after.contains(&stem))
-        })
-}
-
 /// Whether `text` is whoever runs the meeting closing the talk in a few words without a verb,
 /// after an opening word ("Okay, so C12 Tuesday, B07 Wednesday.", "Fine, generator from six to
 /// nine until the new controller is in.", "Then Hartley's, over Christmas."): at least two
@@ -1316,7 +1299,7 @@ fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chai
     if (opened == 0 && closed_at.is_none())
         || conclusion.is_empty()
         || conclusion.len() > CONCLUSION_MAX_WORDS
-        || has_a_verb(conclusion, cues)
+        || cues.has_a_verb(conclusion)
         || conclusion
             .iter()
             .any(|word| language.conclusion_not_words.contains(&word.as_str()))
@@ -1367,7 +1350,7 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
         .is_some_and(|first| language.conclusion_fillers.contains(&first.as_str()));
     let few_words = words.len() <= CONCLUSION_MAX_WORDS
         && !repeats
-        && !has_a_verb(&words, cues)
+        && !cues.has_a_verb(&words)
         && cues.telling_words(text).len() >= 2
         && !words
             .iter()

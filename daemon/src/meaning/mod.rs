@@ -900,6 +900,23 @@ impl Cues {
             .is_some_and(|reply| cue.is_match(&self.normalise(&reply.text)))
     }
 
+    /// Whether the main clause of `words` (lower case; up to a word that opens a clause of its
+    /// own, "until", "who") has a verb: an auxiliary, a modal, a common verb, a subject pronoun,
+    /// or a contracted verb ("we'll", "that's"; not "Hartley's").
+    pub fn has_a_verb(&self, words: &[String]) -> bool {
+        let language = self.language;
+        words
+            .iter()
+            .take_while(|word| !language.clause_enders.contains(&word.as_str()))
+            .any(|word| {
+                language.clause_verbs.contains(&word.as_str())
+                    || language.contracted_verbs.iter().any(|ending| word.ends_with(ending))
+                    || word
+                        .strip_suffix("'s")
+                        .is_some_and(|stem| language.is_contracted_after.contains(&stem))
+            })
+    }
+
     /// The name `words` (a sentence's) address: a capitalised word set off by commas at the
     /// start ("Mira, can you…", "Oh, and Tariq, please…") or the end ("…, Keiko, would you
     /// mind?").
