@@ -2063,6 +2063,7 @@ fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
         captures
             .name("thing")
             .or_else(|| captures.name("thing_before"))
+            .or_else(|| captures.name("doing_before"))
             .or_else(|| captures.name("thing_mine"))?,
     );
     let said = thing.as_str().trim();
@@ -4937,6 +4938,18 @@ mod tests {
                 None,
             ),
             ("Marketing is my problem.", "Marketing", None),
+            ("Rob and the sales team are my problem.", "Rob and the sales team", None),
+            ("The fee paragraphs can come to me.", "The fee paragraphs", None),
+            (
+                "The narrative part, leave it to me, over the weekend.",
+                "The narrative part",
+                Some("over the weekend"),
+            ),
+            (
+                "Moving the SSO stories into sprint two, that's on me before Thursday's planning.",
+                "move the SSO stories into sprint two",
+                Some("before Thursday's planning"),
+            ),
             (
                 "Since it's happening anyway, the NetSuite scope doc is mine to write.",
                 "write the NetSuite scope doc",
@@ -4956,6 +4969,8 @@ mod tests {
             "Is the routing template my job?",
             "She said the routing template is my job.",
             "That's mine to worry about.",
+            "That can come to me.",
+            "The blame, that's on me.",
         ]);
     }
 
