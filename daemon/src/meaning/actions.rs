@@ -1789,7 +1789,8 @@ fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, 
             && !cues.agreement.is_match(word)
             && !put.contains(word)
             && !cues.is_stopword(word)
-            && !cues.language.titles.contains(&word.as_str())
+            // "Friday EOD, sir.": a title to close the reply, as a form of address.
+            && !(words.last() == Some(word) && cues.language.titles.contains(&word.as_str()))
     });
     reply.speaker.as_deref() == Some(called)
         && !reply.is_question()
@@ -1809,15 +1810,20 @@ fn taken_on_by(sentences: &[Sentence], at: usize, called: &str, cues: &Cues) -> 
         .filter(|s| s.turn == sentences[at].turn)
         .flat_map(|s| text::lower_words(&s.text))
         .collect();
+    // Not a hedge, a condition or a doubt ("Maybe, yeah.", "If I can, yes."): a plain yes and
+    // at least one word of what was put, besides words that say nothing.
     let echoed_with_a_yes = |said: &str| {
         let words = text::lower_words(said);
-        words.iter().any(|word| cues.agreement.is_match(word))
-            && words.iter().all(|word| {
-                cues.agreement.is_match(word)
-                    || put.contains(word)
-                    || cues.is_stopword(word)
-                    || cues.language.titles.contains(&word.as_str())
-            })
+        let says_yes = |word: &String| cues.language.plain_yes.contains(&word.as_str());
+        words.iter().any(says_yes)
+            && words.iter().any(|word| put.contains(word) && !cues.is_stopword(word))
+            && words
+                .iter()
+                .all(|word| says_yes(word) || put.contains(word) || cues.is_stopword(word))
+            && !cues.negation.is_match(said)
+            && !cues.hedge.is_match(said)
+            && !cues.condition.is_match(said)
+            && !cues.doubt.is_match(said)
     };
     text::next_turn_from_someone_else(sentences, at)
         .first()
@@ -2072,10 +2078,18 @@ fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
     let refers_back = language.back_references.contains(&first.as_str())
         || language.subject_pronouns.contains(&first.as_str())
         || words.iter().all(|word| language.stopwords.contains(&word.as_str()));
+    // "No worries, leave it with me", "Anything urgent can come to me": an assent or a routing,
+    // no work; "Missing the deadline, that's on me" owns a fault.
+    let no_work = language.not_claimed_leads.contains(&first.as_str())
+        || language.not_orders.contains(&first.as_str())
+        || cues.agreement.is_match(said)
+        || captures
+            .name("doing_before")
+            .is_some_and(|_| language.not_tasks.contains(&base_of_ing(first, language).as_str()));
     // "The pairing exercise is mine to design." opens as `placed_item` reads it, dated from the
     // sentence after.
     let placed = captures.name("mine_verb").is_some() && cues.placed.is_match(text);
-    if refers_back || placed || cues.reported.is_match(&lower[..thing.start()]) {
+    if refers_back || no_work || placed || cues.reported.is_match(&lower[..thing.start()]) {
         return None;
     }
     // "The scope doc is mine to write": the verb said, then the thing ("write the scope doc");
@@ -2208,6 +2222,9 @@ fn named_promises(
         if verb.as_str().chars().next().is_some_and(char::is_uppercase)
             || !names_someone(who.as_str(), &sentences[at], heard, cues)
             || !(dated || summed_up || heard.speaks(who.as_str()))
+            // Said of someone present with no time, not what they do in the meeting ("Raj walks
+            // us through the numbers").
+            || (!(dated || summed_up) && language.in_meeting.contains(&base.as_str()))
             || language.not_third_person.contains(&said.as_str())
             || !ongoing_is_work(&said, &base, rest, language)
             || language.not_tasks.contains(&base.as_str())
@@ -2252,11 +2269,16 @@ fn handed_over_with_a_date(sentences: &[Sentence], at: usize, text: &str, heard:
     let answered = text::next_turn_from_someone_else(sentences, at)
         .first()
         .is_none_or(|reply| reply.speaker.as_deref() == Some(who.as_str()));
+    // The name opens the sentence ("…, Kees." at its end calls, it does not hand over).
     let rest = without_name_called(text, &who, cues);
     let start = text.len() - rest.len();
+    let lower = text.to_lowercase();
     if rest.len() == text.len()
+        || !text.ends_with(rest)
         || answered
         || sentence.is_question()
+        || cues.negation.is_match(&lower)
+        || cues.condition.is_match(&lower)
         || sentence.speaker.as_deref() == Some(who.as_str())
         || !heard.speaks(&who)
     {
@@ -3134,11 +3156,14 @@ mod tests {
             "Kees, good luck finding your Saturday volunteer.",
             "Kees, the pump for Thursday?",
             "Ruud, the application for the closure by Monday.",
+            "The Zoë list, Kees, by Friday.",
+            "Kees, not the pump for Thursday.",
         ] {
             let found = items(&[
                 ("Oyun", "Right, where are we with it?"),
                 ("Kees", "Nearly there."),
                 ("Oyun", said),
+                ("Tuvshin", "Are we done?"),
             ]);
             assert!(found.is_empty(), "{said}: {found:?}");
         }
@@ -4971,6 +4996,10 @@ mod tests {
             "That's mine to worry about.",
             "That can come to me.",
             "The blame, that's on me.",
+            "No worries, leave it with me.",
+            "Anything urgent can come to me.",
+            "Everything else, that's on me.",
+            "Missing the deadline, that's on me.",
         ]);
     }
 

@@ -1,6 +1,7 @@
 //! Who runs the meeting, as far as it has gone, read two ways from the meeting's start to each
-//! utterance (counting it): the learned decision scorer's `leader`, whoever has done most of
-//! what a chair does (spoken, called people by name, moved the meeting along), and the rules'
+//! utterance (counting it): `leader`, whoever has done most of what a chair does (spoken, called
+//! people by name, moved the meeting along), which the learned decision scorer reads and the
+//! rules too where only a chair's word makes a ruling ("No freeze."), and the rules' cautious
 //! `chair`, whoever has clearly said most, or opened and is one of the two who said most in a
 //! meeting of three or more, else nobody. A ruling is most often theirs. Counted from the start, never from a live window, so the live feed and the summary
 //! read the same answer for the same sentence; whoever spoke first is only where the count

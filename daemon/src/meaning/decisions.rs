@@ -1691,7 +1691,9 @@ fn is_settled(text: &str, cues: &Cues) -> bool {
     let Some(choice) = captures.name("choice") else {
         return false;
     };
-    let bare = choice.start() == 0 && captures.name("then").is_none();
+    // "I hate it, but April twenty-second it is": what is conceded first leaves the choice bare.
+    let conceded_end = captures.name("conceded").map_or(0, |conceded| conceded.end());
+    let bare = choice.start() == conceded_end && captures.name("then").is_none();
     // "Right, fifty lux it is for the whole room", not "Yeah it is for the whole team".
     if bare && captures.name("scope").is_some() {
         return false;
@@ -1965,8 +1967,12 @@ mod tests {
             decisions(&[("Thandi", "Okay, so we're doing two collection points this year.")]).len(),
             1
         );
+        // What is conceded first still closes the choice after it.
+        each_is_one_decision(&["Okay. I hate it, but April twenty-second it is."]);
         none_is_a_decision(&[
             "Okay, that's just how it is.",
+            "I know, but that's just how it is.",
+            "Sorry, but of course it is.",
             "So we're seeing more returns this month.",
             "So we're doing fine on the budget.",
             "So, um, we came back with two lines after the last session.",

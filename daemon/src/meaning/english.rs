@@ -1458,7 +1458,7 @@ pub static ENGLISH: Language = Language {
     decision_plan: r"\b(?:(?:goes|go|moves|move|slips|slip)\s+(?:a|one|two|three|four|\d+)\s+(?:days?|weeks?|months?)\s+(?:later|earlier|back)|we(?:'ll)?\s+(?:only\s+|just\s+|also\s+|then\s+)?(?P<verb>[a-z]+)|we're\s+(?:not\s+)?(?:only\s+|just\s+|also\s+|then\s+)?(?P<ing>[a-z]+ing)\b(?P<object>\s+[a-z]+)?|(?:goes|go|stays|stay|stands|moves|shifts|switches|slips|ships|is in|is out)\s+(?:(?:straight|right|directly)\s+)?(?:in|out|ahead|to|with|into|via|through|back|up|down|off|over|as|on|at|for|first|last)\b|\b(?:stays|stay)\s*(?:[,.;!]|$)|\b(?:stays|stay)\s+(?:closed|open|shut|the\s+same|as\s+(?:it|they)\s+(?:is|are))\b|\b(?:close|closes|shut|shuts|open|opens|starts|begins|finishes|ends|runs)\s+(?:at|on|from|until|till|when|after|before)\b|(?P<state>(?:'s|\s+is|\s+are|'re)\s+(?:(?:open|closed|shut)\s+(?:again\s+)?(?:on|from|until|till)|extended|agreed|approved|adopted|accepted|deferred|confirmed|carried|granted|rejected|refused|withdrawn)\b)|\b(?:target|budget|limit|cap|deadline|ceiling)(?:'s|\s+is)\s|(?:'s|\s(?:is|are))\s+(?:being\s+)?(?:moved|pushed|brought\s+forward|put\s+back|shifted|postponed|preponed|rescheduled|switched|bumped)\s+(?:back\s+)?(?:to|till|until)\b|\b(?P<event>[a-z]+)(?:'s|\s+is)\s+(?:(?:on\s+)?the\s+(?:ORDINALS|\d{1,2}(?:st|nd|rd|th))|on\s+(?:WEEKDAYS))\b)",
     // "Agreed, the blue one it is", "Okay, Tuesday it is then" (text is read with "it is" as
     // "it's").
-    decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well|aye|ja)[,.!]?\s+)*(?:VOTE_COUNT,\s+)?(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?P<scope>\s+(?:for|from|on|in|at)\s+(?:the|all|every|each|this|next|our)\s+[^,.;?!]{1,40})?(?:\s*[,.!;]|\s*$)",
+    decision_settled: r"^(?:(?:agreed|okay|ok|right|fine|great|alright|done|good|so|then|well|aye|ja)[,.!]?\s+)*(?:VOTE_COUNT,\s+)?(?P<conceded>[a-z' ]{2,30},\s+but\s+)?(?P<choice>[^,.;?!]*?[a-z0-9\x22'])\s+it's(?P<then>,?\s+then)?(?P<scope>\s+(?:for|from|on|in|at)\s+(?:the|all|every|each|this|next|our)\s+[^,.;?!]{1,40})?(?:\s*[,.!;]|\s*$)",
     // "Right, visiting hours stay open, then.", "Fifteen licences then, not twenty.": a
     // summing-up closed by "then", or a choice made against another (what it sums up is
     // checked against `then_not_decided`).
@@ -1992,6 +1992,21 @@ pub static ENGLISH: Language = Language {
     // "So for this role it's a no for Vikram.": a verdict on whoever ends the sentence; "Grand,
     // minutes adopted.", "Report accepted.": a verdict on the thing named (`passed`), said bare.
     verdict: r"(?:it's|that's)\s+a\s+(?:no|yes)\s+for\s+(?P<whom>[a-z]+)\s*[.!]?$|^(?:(?:okay|ok|right|grand|good|great|so|then|and|thanks)[,.]?\s+)*(?:the\s+)?(?:[a-z'-]+\s+)?(?P<passed>[a-z'-]+)\s+(?:approved|adopted|accepted|carried|ratified)\s*[.!]?$",
+    plain_yes: &["yes", "yeah", "yep", "yup", "sure", "okay", "ok", "aye", "absolutely"],
+    not_claimed_leads: &[
+        "no",
+        "any",
+        "anything",
+        "anyone",
+        "anybody",
+        "all",
+        "everything",
+        "everyone",
+        "everybody",
+        "nothing",
+        "something",
+        "happy",
+    ],
     // "No freeze.", "Okay, so no OT for now.", "No discount for Marlowe.": a thing ruled out,
     // said on its own.
     bare_ban: r"^(?:(?:so|then|okay|ok|right|and|fine|well|good)[,.]?\s+)*no\s+(?P<banned>[a-z'-]+(?:\s+[a-z'-]+){0,3})\s*[.!]?$",
@@ -2055,6 +2070,10 @@ pub static ENGLISH: Language = Language {
         "use",
         "good",
         "sense",
+        "thank",
+        "sorry",
+        "not",
+        "no",
     ],
     not_passed_things: &[
         "which",

@@ -73,7 +73,8 @@ pub struct Language {
     pub ongoing_work_not_things: &'static [&'static str],
     /// Work someone named does, said in the present ("Tamsin chases the quote this week", "Mai
     /// is sending the list this week"): `who`, then `verb` ("-ing") or `plain` (the third
-    /// person), then `rest`; a task only with a time to do it by, as `commitment_ongoing`.
+    /// person), then `rest`; a task only with a time to do it by, summed up ("So Tanya books
+    /// it"), or said of someone in the meeting.
     pub named_doing: &'static str,
     /// Work the speaker claims as theirs ("Telling the association is my department", "And the
     /// routing template is my job", "The TikTok plan, that's my job anyway", "The fee paragraphs
@@ -291,7 +292,8 @@ pub struct Language {
     pub pending: &'static str,
     pub decision_marker: &'static str,
     pub decision_plan: &'static str,
-    /// A choice closed with a set phrase ("Agreed, the blue one it is").
+    /// A choice closed with a set phrase ("Agreed, the blue one it is"), `choice` what was
+    /// chosen, after what was `conceded` ("I hate it, but April the twenty-second it is").
     pub decision_settled: &'static str,
     /// A short sentence that settles the one before it ("That's settled.").
     pub settles_the_last: &'static str,
@@ -445,6 +447,11 @@ pub struct Language {
     /// Words that name no thing a verdict could pass ("We carried.", "Which nobody approved.",
     /// "Already approved."), besides subject pronouns and `nobody`, lower case.
     pub not_passed_things: &'static [&'static str],
+    /// Words that say yes and nothing else ("yes", "yeah"), lower case.
+    pub plain_yes: &'static [&'static str],
+    /// Words that, opening what a speaker calls theirs, make it no work ("No worries, leave it
+    /// with me", "Anything urgent can come to me", "Everything else, that's on me"), lower case.
+    pub not_claimed_leads: &'static [&'static str],
     /// A thing ruled out in a sentence of its own ("No freeze.", "Okay, so no OT for now."),
     /// `banned` naming it …
     pub bare_ban: &'static str,
