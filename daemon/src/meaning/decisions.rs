@@ -115,7 +115,12 @@ fn extend(finding: &mut Finding, sentence: &Sentence, confidence: f32, cues: &Cu
 fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cues: &Cues) -> Option<(f32, bool)> {
     let sentence = &sentences[at];
     let text = cues.normalise(&sentence.text);
-    if settles_nothing(sentence, &text, cues) {
+    let said_by = |who: Option<&str>| who.is_some() && sentence.speaker.as_deref() == who;
+    let by_chair = said_by(running.and_then(|r| r.chair));
+    // Whoever has led the meeting so far: surer of someone than `chair`, for a sentence that
+    // only a chair's word makes a ruling ("No freeze.", two words that settle something).
+    let by_leader = said_by(running.and_then(|r| r.leader));
+    if settles_nothing(sentence, &text, cues) && !(by_leader && is_bare_ban(&text, cues)) {
         return None;
     }
     // "That's the rule from now on.": the sentence beside it is the decision.
@@ -123,11 +128,6 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
     if beside.is_some() && names_a_rule(&text, cues) {
         return None;
     }
-    let said_by = |who: Option<&str>| who.is_some() && sentence.speaker.as_deref() == who;
-    let by_chair = said_by(running.and_then(|r| r.chair));
-    // Whoever has led the meeting so far: surer of someone than `chair`, for a sentence that
-    // only a chair's word makes a ruling.
-    let by_leader = said_by(running.and_then(|r| r.leader));
     let doubtful = cues.doubt.is_match(&text);
     let own_promise = cues.commitment.is_match(&text);
     // Each way a sentence settles something, in order, with how sure it makes the rules.
@@ -416,8 +416,9 @@ fn decision_in(sentence: &Sentence, confidence: f32, cues: &Cues) -> Finding {
 }
 
 /// Whether `sentence` (`text`, normalised) can settle nothing whatever is said around it: a
-/// question, two words that close no choice, pass no verdict and rule nothing out ("So,
-/// actions."; "Registrar, then.", "Report's accepted." and "No freeze." do), a hedge ("we could maybe…"), the past, or the meeting's
+/// question, two words that close no choice or pass no verdict ("So, actions."; "Registrar,
+/// then." and "Report's accepted." do; `decided` lets whoever leads rule a thing out in two:
+/// "No freeze."), a hedge ("we could maybe…"), the past, or the meeting's
 /// own running order.
 fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
     let choice_closed = sentence.words.len() == 2
@@ -426,7 +427,7 @@ fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
     // "…, and the proposal is adopted": its word "proposal" is no hedge, any other still is.
     let hedged = cues.hedge.is_match(&cues.proposal_decided.replace_all(text, ""));
     sentence.is_question()
-        || (sentence.words.len() < 3 && !choice_closed && !is_verdict(text, cues) && !is_bare_ban(text, cues))
+        || (sentence.words.len() < 3 && !choice_closed && !is_verdict(text, cues))
         || hedged
         || said_of_the_past(text, cues)
         || cues.meeting_flow.is_match(text)
@@ -1654,9 +1655,12 @@ fn is_bare_ban(text: &str, cues: &Cues) -> bool {
         .captures(text.trim())
         .and_then(|captures| captures.name("banned"))
         .is_some_and(|banned| {
-            text::lower_words(banned.as_str())
-                .iter()
-                .all(|word| !cues.language.not_banned.contains(&word.as_str()))
+            let words = text::lower_words(banned.as_str());
+            // "No that's fine.", "No we're good." answer; they rule nothing out.
+            !cues.has_a_verb(&words)
+                && words
+                    .iter()
+                    .all(|word| !cues.language.not_banned.contains(&word.as_str()))
         })
 }
 
@@ -2608,6 +2612,9 @@ mod tests {
             "No exceptions.",
             "No argument from me.",
             "No worries at all.",
+            "No thank you.",
+            "No that's fine.",
+            "No we're good.",
         ] {
             assert!(debate(aside).is_empty(), "{aside}");
         }
