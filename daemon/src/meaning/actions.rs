@@ -668,9 +668,10 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
         }
     }
     // "Batbold, the list of drivers to payroll by the twentieth": a thing handed over by name.
-    if found.is_empty() && !cues.request.is_match(text) && cues.past_in(&lower).is_none() {
+    if found.is_empty() {
         found.extend(
-            handed_over_with_a_date(sentences, at, text, heard, cues).map(|handed| (handed.clause_start, handed)),
+            handed_over_with_a_date(sentences, at, text, &lower, heard, cues)
+                .map(|handed| (handed.clause_start, handed)),
         );
     }
     let owned = !found.is_empty();
@@ -2260,46 +2261,52 @@ fn named_promises(
 /// ("Marta, direct bookings.", "Nuno, the menu first."); praise or a wish ("Priya, good work on
 /// Saturday") hands over nothing. When they answer, the answer says whether they took it on
 /// (`put_to_and_taken`); this is the chair handing out work the room does not stop to answer.
-fn handed_over_with_a_date(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: &Cues) -> Option<Found> {
+fn handed_over_with_a_date(
+    sentences: &[Sentence],
+    at: usize,
+    text: &str,
+    lower: &str,
+    heard: &Heard,
+    cues: &Cues,
+) -> Option<Found> {
     let sentence = &sentences[at];
     let who = cues.name_called(&sentence.words)?;
     // Answered by them, it is theirs only if the answer takes it on (`put_to_and_taken`); so it
     // waits for the next turn, which must be someone else's (live, what a later turn says can
     // only add a finding, never take one back).
-    let answered = text::next_turn_from_someone_else(sentences, at)
+    let next_is_someone_elses = text::next_turn_from_someone_else(sentences, at)
         .first()
-        .is_none_or(|reply| reply.speaker.as_deref() == Some(who.as_str()));
+        .is_some_and(|reply| reply.speaker.as_deref() != Some(who.as_str()));
     // The name opens the sentence ("…, Kees." at its end calls, it does not hand over).
     let rest = without_name_called(text, &who, cues);
-    let start = text.len() - rest.len();
-    let lower = text.to_lowercase();
     if rest.len() == text.len()
         || !text.ends_with(rest)
-        || answered
+        || !next_is_someone_elses
         || sentence.is_question()
-        || cues.negation.is_match(&lower)
-        || cues.condition.is_match(&lower)
         || sentence.speaker.as_deref() == Some(who.as_str())
         || !heard.speaks(&who)
+        || cues.request.is_match(text)
+        || cues.past_in(lower).is_some()
+        || cues.negation.is_match(lower)
+        || cues.condition.is_match(lower)
     {
         return None;
     }
-    let mut end = start;
+    // Up to the first clause with a verb.
+    let mut taken = 0;
     for clause in rest.split(", ") {
         if cues.has_a_verb(&text::lower_words(clause)) {
             break;
         }
-        end = (end + clause.len()).min(text.len());
-        if end < text.len() && text[end..].starts_with(", ") {
-            end += ", ".len();
-        }
+        taken = (taken + clause.len() + ", ".len()).min(rest.len());
     }
-    let handed = text[start..end].trim_end_matches([',', ' ', '.', '!']);
+    let handed = rest[..taken].trim_end_matches([',', ' ', '.', '!']);
     // "Priya, good work on Saturday", "Rui, good luck finding your volunteer" hand over nothing.
     let first = text::lower_words(handed).into_iter().next()?;
     if cues.language.not_orders.contains(&first.as_str()) || due_in(handed, cues).is_none() {
         return None;
     }
+    let start = text.len() - rest.len();
     let item = item_of_clause(Owner::Known(who), handed, start, start + handed.len(), cues, 0.7);
     // "Bob, by Wednesday please." dates what was said before; it hands over nothing new.
     (!item.task.is_empty()).then_some(item)
