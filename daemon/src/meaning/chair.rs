@@ -1,13 +1,16 @@
-//! Who runs the meeting, as far as it has gone, read two ways from the meeting's start to each
-//! utterance (counting it): `leader`, whoever has done most of what a chair does (spoken, called
-//! people by name, moved the meeting along), which the learned decision scorer reads and the
-//! rules too where only a chair's word makes a ruling ("No freeze."), and the rules' cautious
-//! `chair`, whoever has clearly said most, or opened and is one of the two who said most in a
-//! meeting of three or more, else nobody. A ruling is most often theirs. Counted from the start, never from a live window, so the live feed and the summary
-//! read the same answer for the same sentence; whoever spoke first is only where the count
-//! starts, so a meeting someone else opens ("Before we start, the alarm went off again") finds
-//! its leader once the chair has done more. Counted by utterance: a sentence finished in the
-//! next utterance is read as of the one it starts in. Pure: never decides what a sentence means.
+//! Who runs the meeting, as far as it has gone, read from the meeting's start to each utterance
+//! (counting it): `leader`, whoever has done most of what a chair does (spoken, called people by
+//! name, moved the meeting along). The rules read it where only a chair's word makes a ruling
+//! ("No freeze.", "Nothing gets signed until that report is in."), and the learned decision
+//! scorer reads it too. A chair who talks least but hands the floor round and makes the calls
+//! still leads; whoever talks most without doing so need not. Counted from the start, never from
+//! a live window, so the live feed and the summary read the same answer for the same sentence;
+//! whoever spoke first is only where the count starts, so a meeting someone else opens ("Before
+//! we start, the alarm went off again") finds its leader once the chair has done more. Counted
+//! by utterance: a sentence finished in the next utterance is read as of the one it starts in.
+//! Pure: never decides what a sentence means.
+
+use std::collections::HashMap;
 
 use super::{text, Cues};
 
@@ -51,35 +54,21 @@ pub struct Running<'a> {
     /// has more, so whoever speaks first leads first and a tie changes nothing. None only until
     /// a known speaker has spoken.
     pub leader: Option<&'a str>,
-    /// Whoever has said the most sentences by a clear margin (a quarter more than the next);
-    /// without one, in a meeting of three or more, whoever opened it when they are one of the two
-    /// who said most (a chair who lets the room talk); none without speakers, between two people
-    /// level in talk, or when the one who opened says little. The rules would rather nobody ran
-    /// the meeting than the wrong person.
-    pub chair: Option<&'a str>,
 }
 
 /// Who runs the meeting as of each utterance (`said`: each one's speaker and what it counts, in
 /// order).
 pub fn running<'a>(said: impl IntoIterator<Item = (Option<&'a str>, Counted)>) -> Vec<Running<'a>> {
-    // Each speaker's totals, in the order they first spoke.
-    let mut totals: Vec<(&str, Counted)> = Vec::new();
+    // Each speaker's lead points so far.
+    let mut totals: HashMap<&str, u32> = HashMap::new();
     let mut leader: Option<(&str, u32)> = None;
     said.into_iter()
         .map(|(speaker, gained)| {
             // An utterance that says nothing (no sentence) counts nobody in.
             if let Some(speaker) = speaker.filter(|_| gained.sentences > 0) {
-                let at = match totals.iter().position(|(name, _)| *name == speaker) {
-                    Some(at) => at,
-                    None => {
-                        totals.push((speaker, Counted::default()));
-                        totals.len() - 1
-                    }
-                };
-                let total = &mut totals[at].1;
-                total.sentences += gained.sentences;
-                total.lead_points += gained.lead_points;
-                let points = total.lead_points;
+                let points = totals.entry(speaker).or_default();
+                *points += gained.lead_points;
+                let points = *points;
                 match &mut leader {
                     Some((name, lead)) if *name == speaker => *lead = points,
                     Some((_, lead)) if points <= *lead => {}
@@ -88,26 +77,9 @@ pub fn running<'a>(said: impl IntoIterator<Item = (Option<&'a str>, Counted)>) -
             }
             Running {
                 leader: leader.map(|(name, _)| name),
-                chair: chair(&totals),
             }
         })
         .collect()
-}
-
-/// The rules' chair among `totals` (each speaker's, in the order they first spoke).
-fn chair<'a>(totals: &[(&'a str, Counted)]) -> Option<&'a str> {
-    let mut by_talk: Vec<(&str, u32)> = totals.iter().map(|(name, c)| (*name, c.sentences)).collect();
-    // Stable: of two level in talk, whoever spoke first comes first.
-    by_talk.sort_by_key(|&(_, sentences)| std::cmp::Reverse(sentences));
-    match by_talk.as_slice() {
-        [(only, _)] => Some(only),
-        [(first, most), (_, next), ..] if *most * 4 > *next * 5 => Some(first),
-        [(first, _), (second, _), _, ..] => {
-            let opened = totals.first().map(|(name, _)| *name)?;
-            [*first, *second].contains(&opened).then_some(opened)
-        }
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -196,31 +168,5 @@ mod tests {
         let running = running(meeting.iter().map(|(who, said)| (Some(*who), counted(said, english))));
         assert_eq!(running[0].leader, Some("Lars"));
         assert_eq!(running[6].leader, Some("Ingrid"), "{running:?}");
-    }
-
-    #[test]
-    fn the_rules_chair_has_clearly_said_most_or_opened_and_said_about_as_much() {
-        let chairs = |said: &[(Option<&'static str>, u32, u32)]| -> Vec<Option<&'static str>> {
-            runs(said).iter().map(|r| r.chair).collect()
-        };
-        // Alone, then level with Tom, then a quarter ahead of him.
-        assert_eq!(
-            chairs(&[(Some("Ines"), 2, 2), (Some("Tom"), 2, 2), (Some("Ines"), 1, 1)]),
-            [Some("Ines"), None, Some("Ines")]
-        );
-        // Three or more: whoever opened, when one of the two who said most; not otherwise.
-        assert_eq!(
-            chairs(&[(Some("Ines"), 2, 2), (Some("Tom"), 2, 2), (Some("Jo"), 1, 1)]),
-            [Some("Ines"), None, Some("Ines")]
-        );
-        assert_eq!(
-            chairs(&[
-                (Some("Mia"), 1, 1),
-                (Some("Ines"), 3, 3),
-                (Some("Tom"), 3, 3),
-                (None, 5, 5)
-            ]),
-            [Some("Mia"), Some("Ines"), None, None]
-        );
     }
 }

@@ -37,7 +37,7 @@ use crate::pipeline::{Decision, Finding, FindingBody};
 /// turn are one ("Temps it is. We'll take the twelve from Blue Ridge, starting the ninth."): the
 /// choice and how it is carried out; so is one only the talk around it makes a decision and the
 /// decision beside it in the turn ("No. No vineyard tours for the six weeks of vintage.").
-/// `running`: who runs the meeting as of each utterance the sentences come from (`chair`).
+/// `running`: who runs the meeting as of each utterance the sentences come from (`chair::Running`).
 pub fn find(sentences: &[Sentence], running: &[Running<'_>], cues: &Cues) -> Vec<Finding> {
     debug_assert!(
         sentences.last().is_none_or(|s| s.utterance < running.len()),
@@ -116,9 +116,8 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
     let sentence = &sentences[at];
     let text = cues.normalise(&sentence.text);
     let said_by = |who: Option<&str>| who.is_some() && sentence.speaker.as_deref() == who;
-    let by_chair = said_by(running.and_then(|r| r.chair));
-    // Whoever has led the meeting so far: surer of someone than `chair`, for a sentence that
-    // only a chair's word makes a ruling ("No freeze.", two words that settle something).
+    // Whoever has led the meeting so far: a ruling is most often theirs, and some sentences only
+    // a chair's word makes one ("No freeze.", "Nothing gets signed until that report is in.").
     let by_leader = said_by(running.and_then(|r| r.leader));
     if settles_nothing(sentence, &text, cues) && !(by_leader && is_bare_ban(&text, cues)) {
         return None;
@@ -165,7 +164,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         // meeting; "It stays off the road till engineering sign it off, I don't care how short
         // we are."; "…, no haze, period, not in tech, not in previews."
         (
-            lays_down_a_rule(sentences, at, &text, by_chair, cues)
+            lays_down_a_rule(sentences, at, &text, by_leader, cues)
                 && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues)
                 && !own_promise,
@@ -196,7 +195,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
                     before.words.len() <= SHORT_DECISION_WORDS && is_settled(&cues.normalise(&before.text), cues)
                 }) && plans_something(&text, true, cues))
                 // "The twentieth, then. Last routine order goes in on the twentieth."
-                || (by_chair
+                || (by_leader
                     && neighbour(sentences, at, -1).is_some_and(|before| {
                         takes_up_a_choice_with_then(sentences, at - 1, &cues.normalise(&before.text), cues)
                     })
@@ -222,8 +221,8 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         // meeting, after the room talked about a registrar.
         (
             summed_up_with_then(&text, cues)
-                || (by_chair && takes_up_a_choice_with_then(sentences, at, &text, cues))
-                || takes_up_a_choice_with_then_its(sentences, at, &text, by_chair, cues),
+                || (by_leader && takes_up_a_choice_with_then(sentences, at, &text, cues))
+                || takes_up_a_choice_with_then_its(sentences, at, &text, by_leader, cues),
             0.8,
             false,
         ),
@@ -232,7 +231,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         // ring the bunkhouse and cancel."); from anyone else that is a proposal someone liked
         // ("We could just put it on the website." "Yeah.").
         (
-            by_chair
+            by_leader
                 && plans_something(&text, true, cues)
                 && next_speaker_takes_it_up(sentences, at, cues)
                 && !objections_asked_after(sentences, at, cues)
@@ -269,7 +268,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         // "Okay, photo call moves to Thursday after the final dress.", whoever runs the meeting
         // taking up what the turn before put forward ("After the final dress, so Thursday").
         (
-            adopts_what_was_put_forward(sentences, at, by_chair, &text, cues)
+            adopts_what_was_put_forward(sentences, at, by_leader, &text, cues)
                 && !own_promise
                 && !cues.habitual.is_match(&text)
                 && !conditional(&text, cues),
@@ -291,7 +290,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         // "Drop the Tucson fifteen hundred and put both of them out front by the road." from whoever
         // runs the meeting, on what the room was just talking about.
         (
-            by_chair
+            by_leader
                 && settles_by_order(sentences, at, &text, cues)
                 && !cues.hedge.is_match(&text)
                 && !conditional(&text, cues),
@@ -300,7 +299,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         ),
         // "Okay, fifteen percent off dental cleanings for February. Tyler, the reminders?"
         (
-            summed_up_before_moving_on(sentences, at, &text, by_chair, cues)
+            summed_up_before_moving_on(sentences, at, &text, by_leader, cues)
                 && !own_promise
                 && !is_personal(&text, cues)
                 && !cues.request.is_match(&text)
@@ -311,7 +310,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         ),
         // "Okay, so C12 Tuesday, B07 Wednesday." after the crew weighed which turbine goes first.
         (
-            concludes_in_few_words(sentences, at, &text, by_chair, cues)
+            concludes_in_few_words(sentences, at, &text, by_leader, cues)
                 && !cues.remark.is_match(&text)
                 && !cues.meeting_flow.is_match(&text),
             0.7,
@@ -320,7 +319,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         // "Six berths for the rally, not twelve." after "And what do I tell the yacht club?";
         // "The rooftop stays open, …" after the room argued about it.
         (
-            ends_a_debate(sentences, at, &text, by_chair, cues)
+            ends_a_debate(sentences, at, &text, by_leader, cues)
                 && !own_promise
                 && !is_personal(&text, cues)
                 && !cues.habitual.is_match(&text)
@@ -336,7 +335,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
         ),
         // "Good. We take Reyes." after the room talked the case through.
         (
-            states_the_plan_unopposed(sentences, at, &text, by_chair, cues)
+            states_the_plan_unopposed(sentences, at, &text, by_leader, cues)
                 && !objections_asked_after(sentences, at, cues)
                 && !own_promise
                 && !cues.habitual.is_match(&text)
@@ -627,14 +626,14 @@ fn is_dated_rule(text: &str, cues: &Cues) -> bool {
 }
 
 /// A rule laid down: "nobody"/"nothing" and what may not happen without what, from whoever
-/// runs the meeting (`by_chair`: "And nothing goes out to a ward without a label."); insisted on
+/// runs the meeting (`by_leader`: "And nothing goes out to a ward without a label."); insisted on
 /// by them ("Volunteers only, nobody gets forced, you've got my word on that.", "It stays off the
 /// road till engineering sign it off, I don't care how short we are."); or a thing banned or a
 /// plan closed with ", full stop" ("…, no haze, period") that answers no question ("Any regrets?"
 /// "No regrets, period."); or, from whoever runs the meeting, a state kept until something
 /// happens ("Number two stays off until the new blades are on."). Not a remark on how things
 /// are ("Nobody opens the newsletter, honestly."), nor what others said or a past.
-fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
+fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_leader: bool, cues: &Cues) -> bool {
     if cues.remark.is_match(text) {
         return false;
     }
@@ -650,7 +649,7 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
         bans |= captures.name("banned").is_some();
     }
     let Some(insisted) = cues.emphatic.captures(text) else {
-        return by_chair && (prohibits_with_a_limit || stands_until(text, cues));
+        return by_leader && (prohibits_with_a_limit || stands_until(text, cues));
     };
     if insisted.name("closer").is_some() {
         // "…, no haze, period"; a plan too, from anyone ("The launch goes out at full price,
@@ -666,17 +665,17 @@ fn lays_down_a_rule(sentences: &[Sentence], at: usize, text: &str, by_chair: boo
                 && !cues.language.back_references.contains(&subject)
                 && !cues.language.personal_leads.contains(&subject)
         });
-        let firm = by_chair || insisted.name("final").is_none();
+        let firm = by_leader || insisted.name("final").is_none();
         let ruled = bans
             || prohibits
             || (firm && plans_something(text, true, cues))
-            || (by_chair && of_a_thing && !cues.rule_not.is_match(text));
+            || (by_leader && of_a_thing && !cues.rule_not.is_match(text));
         return ruled
             && !cues.dated_not.is_match(text)
             && !answers_a_question(sentences, at)
             && !objected_at_once(sentences, at, cues);
     }
-    by_chair && (prohibits || plans_something(text, true, cues)) && !cues.reported.is_match(text)
+    by_leader && (prohibits || plans_something(text, true, cues)) && !cues.reported.is_match(text)
 }
 
 /// Whether `text` keeps a state until something happens ("Number two stays off until the new
@@ -743,11 +742,11 @@ fn refused_outright(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) 
     !described && (cues.flat_no.is_match(text) || neighbour_in_turn(sentences, at, -1, &cues.flat_no, cues))
 }
 
-/// Whoever runs the meeting (`by_chair`) sums up (`summary_opener`, "So …") a plan that takes up
+/// Whoever runs the meeting (`by_leader`) sums up (`summary_opener`, "So …") a plan that takes up
 /// what the turn before, someone else's, put forward as a fragment: two of its words that say
 /// something.
-fn adopts_what_was_put_forward(sentences: &[Sentence], at: usize, by_chair: bool, text: &str, cues: &Cues) -> bool {
-    if !by_chair
+fn adopts_what_was_put_forward(sentences: &[Sentence], at: usize, by_leader: bool, text: &str, cues: &Cues) -> bool {
+    if !by_leader
         || !(cues.summary_opener.is_match(text) || cues.decision_marker.is_match(text))
         || !plans_something(text, true, cues)
     {
@@ -1186,9 +1185,9 @@ const SUMMED_UP_DISCUSSED_SENTENCES: usize = 8;
 /// "Fine.") and then, in the same turn, turning to someone by name ("Tyler, the reminders?"):
 /// moving on is what settles it, whatever its wording. It must share two words that say
 /// something with what others said just before.
-fn summed_up_before_moving_on(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
+fn summed_up_before_moving_on(sentences: &[Sentence], at: usize, text: &str, by_leader: bool, cues: &Cues) -> bool {
     let sentence = &sentences[at];
-    if !by_chair || sentence.is_question() {
+    if !by_leader || sentence.is_question() {
         return false;
     }
     let opened = cues.summary_opener.is_match(text)
@@ -1282,8 +1281,8 @@ fn objected_at_once(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
 /// business ("Okay, two things.", "Right, next item.", "Okay, thanks, everyone.", "Okay, hands
 /// up for a hundred and twenty."), an estimate ("Right, roughly an hour of downtime."), or who
 /// is next ("And Tomasz, the pour itself.", "Okay, Callum first then, and Priya second.").
-fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
-    if !by_chair || sentences[at].is_question() {
+fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_leader: bool, cues: &Cues) -> bool {
+    if !by_leader || sentences[at].is_question() {
         return false;
     }
     let language = cues.language;
@@ -1315,7 +1314,7 @@ fn concludes_in_few_words(sentences: &[Sentence], at: usize, text: &str, by_chai
             said_by_others_before(sentences, at, CONCLUDED_DISCUSSED_SENTENCES),
             cues,
         )
-        && !names_a_participant(conclusion, sentences)
+        && !names_a_participant(conclusion, &sentences[..=at])
 }
 
 /// How many sentences back a ruling looks for the debate it ends.
@@ -1338,8 +1337,8 @@ const DEBATE_MAX_SENTENCES: usize = 12;
 /// one with a "let's" that settles ("Let's take the sixteenth.", `settles_with_lets`); and
 /// nobody objects at once. Not who is next ("Rosa, then the grid."), the meeting's own business
 /// or a plan of the speaker's own.
-fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
-    if !by_chair || sentences[at].is_question() {
+fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_leader: bool, cues: &Cues) -> bool {
+    if !by_leader || sentences[at].is_question() {
         return false;
     }
     let language = cues.language;
@@ -1365,7 +1364,7 @@ fn ends_a_debate(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, 
     if !(few_words || plans_something(text, false, cues) || settles_with_lets(text, cues))
         || choices
         || own
-        || names_a_participant(&words, sentences)
+        || names_a_participant(&words, &sentences[..=at])
     {
         return false;
     }
@@ -1440,7 +1439,9 @@ fn debate_start(sentences: &[Sentence], at: usize) -> usize {
         .max(at.saturating_sub(DEBATE_MAX_SENTENCES))
 }
 
-/// Whether one of `words` (lower case) is the name of someone speaking in the meeting.
+/// Whether one of `words` (lower case) is the name of someone who speaks in `sentences`: the
+/// meeting up to the sentence judged, never after it, so the live feed (which has not heard a
+/// latecomer yet) and the summary read the sentence alike.
 fn names_a_participant(words: &[String], sentences: &[Sentence]) -> bool {
     let mut speakers: Vec<&str> = sentences.iter().filter_map(|s| s.speaker.as_deref()).collect();
     speakers.sort_unstable();
@@ -1455,8 +1456,8 @@ fn names_a_participant(words: &[String], sentences: &[Sentence]) -> bool {
 /// We take Reyes.", "Okay, we drop the Collector."), on something others were just talking
 /// about, and the next speaker does not object ("No, …", "But …"). Not choices laid out ("We
 /// lose the wall, or we fly the truss.").
-fn states_the_plan_unopposed(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
-    if !by_chair || sentences[at].is_question() {
+fn states_the_plan_unopposed(sentences: &[Sentence], at: usize, text: &str, by_leader: bool, cues: &Cues) -> bool {
+    if !by_leader || sentences[at].is_question() {
         return false;
     }
     let language = cues.language;
@@ -1556,7 +1557,13 @@ fn takes_up_an_option(sentences: &[Sentence], at: usize, choice: &str, options_p
 /// thing or a name others spoke of in the sentences before. Not a state ("Then it's small.",
 /// "Then it's not an option."), whose say it is ("Then it's Sarah's call.") or a choice under a
 /// condition ("Then it's the higher quote, if finance agrees.").
-fn takes_up_a_choice_with_then_its(sentences: &[Sentence], at: usize, text: &str, by_chair: bool, cues: &Cues) -> bool {
+fn takes_up_a_choice_with_then_its(
+    sentences: &[Sentence],
+    at: usize,
+    text: &str,
+    by_leader: bool,
+    cues: &Cues,
+) -> bool {
     let Some(choice) = cues
         .choice_then_its
         .captures(text.trim())
@@ -1575,7 +1582,7 @@ fn takes_up_a_choice_with_then_its(sentences: &[Sentence], at: usize, text: &str
         return false;
     }
     let options_put = options_put(sentences, at, cues);
-    (by_chair || options_put)
+    (by_leader || options_put)
         && !conditional(text, cues)
         && takes_up_an_option(sentences, at, choice.as_str(), options_put, cues)
 }
@@ -1900,8 +1907,8 @@ mod tests {
     }
 
     #[test]
-    fn whoever_opened_the_meeting_runs_it_when_nobody_clearly_speaks_most() {
-        // Counted as of Ines's plan, which is her third sentence: Tom has said three, Jo one.
+    fn whoever_hands_the_floor_round_runs_the_meeting_not_whoever_talks_most() {
+        // Counted as of Ines's plan: Tom has said three sentences, Jo one.
         let meeting = |opening: &[(&'static str, &'static str)]| {
             let mut lines = opening.to_vec();
             lines.extend([
@@ -1914,31 +1921,38 @@ mod tests {
             ]);
             decisions(&lines)
         };
-        // Ines opened and has said as much as Tom: she runs it, and her plan, assented to, is
-        // settled.
-        let opened_by_ines = meeting(&[
+        // Ines put the item and turned to Tom: she runs it though Tom talks more, and her plan,
+        // assented to, is settled.
+        let run_by_ines = meeting(&[
             ("Ines", "Right, item two is the minibus."),
             ("Ines", "Tom, what did the garage say?"),
         ]);
-        assert_eq!(opened_by_ines.len(), 1, "{opened_by_ines:?}");
-        assert_eq!(opened_by_ines[0].by.as_deref(), Some("Ines"));
-        // Mia opened and then said nothing while Ines and Tom talk alike: nobody runs it, and
-        // Ines's plan is one voice of several.
-        let opened_by_mia = meeting(&[
-            ("Mia", "Right, item two is the minibus."),
-            ("Ines", "Tom, what did the garage say?"),
+        assert_eq!(run_by_ines.len(), 1, "{run_by_ines:?}");
+        assert_eq!(run_by_ines[0].by.as_deref(), Some("Ines"));
+        // Mia put the item and turned to Tom, then let the room talk: Ines's plan is one voice
+        // of several.
+        let run_by_mia = meeting(&[
+            ("Mia", "Right, let's move on to the minibus."),
+            ("Mia", "Tom, what did the garage say?"),
             ("Ines", "I only heard half of it."),
         ]);
-        assert!(opened_by_mia.is_empty(), "{opened_by_mia:?}");
-        // Two people level in talk: whoever spoke first does not run it.
-        let two = decisions(&[
-            ("Ines", "Right, item two is the minibus."),
+        assert!(run_by_mia.is_empty(), "{run_by_mia:?}");
+        // A quiet chair who ran the talk makes the call, though Tom has said most.
+        let mut quiet = vec![
+            ("Mia", "Right, let's move on to the minibus."),
+            ("Mia", "Tom, what did the garage say?"),
+        ];
+        quiet.extend([
             ("Tom", "Six hundred for the clutch."),
             ("Tom", "And the tyres are nearly bald."),
-            ("Ines", "We fix the clutch and keep it for one more year."),
+            ("Tom", "It's an old van. We use it every day."),
+            ("Jo", "That's a lot."),
+            ("Mia", "We fix the clutch and keep it for one more year."),
             ("Tom", "Fair enough."),
         ]);
-        assert!(two.is_empty(), "{two:?}");
+        let settled = decisions(&quiet);
+        assert_eq!(settled.len(), 1, "{settled:?}");
+        assert_eq!(settled[0].by.as_deref(), Some("Mia"));
     }
 
     #[test]
@@ -3434,7 +3448,7 @@ mod tests {
         let talk = [
             (
                 "Maya",
-                "Morning. Thanks for coming in early. Dental month next. Last year was twenty percent off.",
+                "Morning. Thanks for coming in early, let's get started. Dental month next. Last year was twenty percent off.",
             ),
             ("Sam", "Fifteen or twenty percent off cleanings this year?"),
             ("Lee", "Fifteen. We'll still fill the cleanings."),

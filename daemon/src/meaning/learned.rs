@@ -31,7 +31,7 @@ pub struct SentenceView<'a> {
     /// The next sentence is someone else's.
     pub next_is_someone_else: bool,
     /// Whoever runs the meeting says it: in training, the chair the truth names; in a meeting,
-    /// whoever has led it so far (`chair::running`'s `leader`, not the rules' `chair`).
+    /// whoever has led it so far (`chair::running`'s `leader`, as for the rules).
     pub by_leader: bool,
 }
 
