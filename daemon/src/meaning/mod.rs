@@ -384,6 +384,13 @@ pub struct Language {
     /// "stays" (`subject`) or "is closed" (`closed`), or after the comma (`ruled`,
     /// `closed_after`).
     pub standing_until: &'static str,
+    /// A thing ruled out, opening the sentence, until something happens ("No change to the
+    /// buffer until we see the number", "Nothing about pricing goes on the website until …"),
+    /// with the word after the ban (`first`) and the one before "until" (`before`, when another).
+    pub ban_until: &'static str,
+    /// … unless the word after the ban says it is no ruling ("No idea until …", "Nobody was
+    /// …", "Nothing has happened till …"), lower case.
+    pub ban_until_not: &'static [&'static str],
     /// The outcome of a proposal ("the proposal is adopted"): said there, the word "proposal"
     /// is no hedge.
     pub proposal_decided: &'static str,
@@ -649,6 +656,7 @@ pub struct Cues {
     pub prohibition: Regex,
     pub proposal_decided: Regex,
     pub standing_until: Regex,
+    pub ban_until: Regex,
     pub emphatic: Regex,
     pub refusal: Regex,
     pub remark: Regex,
@@ -774,6 +782,7 @@ impl Cues {
             dated_change: expand(language.dated_change),
             dated_not: expand(language.dated_not),
             standing_until: expand(language.standing_until),
+            ban_until: expand(language.ban_until),
             prohibition: expand(language.prohibition),
             proposal_decided: expand(language.proposal_decided),
             emphatic: expand(language.emphatic),
