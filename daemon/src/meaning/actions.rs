@@ -81,15 +81,24 @@ struct Found {
     needs_taker: bool,
 }
 
-/// The action items among `sentences`, said at a meeting on `meeting_day`.
-pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64) -> Vec<Finding> {
+/// The action items among `sentences`, said at a meeting on `meeting_day`. Until the meeting is
+/// over (`meeting_over`), the last turn so far waits for the next one, which may turn down what
+/// it offers ("I can drive the samples myself." "No need, the inspector comes to us."), so the
+/// live feed hands on nothing it would have to withdraw; a request in an earlier turn is still
+/// read with the reply that takes it on.
+pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64, meeting_over: bool) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     // Sentences already read as part of an earlier item (a taker's "I'll send them over").
     let mut absorbed = vec![false; sentences.len()];
     for (at, sentence) in sentences.iter().enumerate() {
         let text = cues.normalise(&sentence.text);
         // "You should always read last year's letter first": advice on how things are done.
-        if sentence.words.len() < 3 || absorbed[at] || is_advice(&text.to_lowercase(), cues.language) {
+        let waits_for_a_reply = !meeting_over && text::next_turn_from_someone_else(sentences, at).is_empty();
+        if sentence.words.len() < 3
+            || absorbed[at]
+            || waits_for_a_reply
+            || is_advice(&text.to_lowercase(), cues.language)
+        {
             continue;
         }
         // "Priya, that's yours": the item just said gets an owner (or is made of the sentence
@@ -2940,6 +2949,7 @@ mod tests {
             &Heard::of(&text::utterances(lines.iter().copied()), cues),
             cues,
             dates::days_from_civil(2026, 12, 2),
+            true,
         )
         .into_iter()
         .map(|f| match f.body {
@@ -5597,7 +5607,7 @@ mod tests {
         let cues = cues("en").unwrap();
         let day = dates::days_from_civil(2026, 12, 2);
         let heard = Heard::of(&text::utterances(lines.iter().copied()), cues);
-        let found = find(&sentences, &heard, cues, day);
+        let found = find(&sentences, &heard, cues, day, meeting_over);
         let scorer = toy_scorer();
         let score = |at: usize| {
             let view = learned::SentenceView {

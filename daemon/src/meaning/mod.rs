@@ -1110,7 +1110,7 @@ fn discrete_findings(
 ) -> Vec<Finding> {
     let score_with = |scorer: &learned::Scorer, at: usize| scorer.probability(&scorer_view(sentences, at, running));
     let mut findings = questions::find(sentences, cues);
-    let mut rules_items = actions::find(sentences, heard, cues, context.meeting_day);
+    let mut rules_items = actions::find(sentences, heard, cues, context.meeting_day, meeting_over);
     // A sentence the rules found too weakly to keep is the scorer's to judge.
     rules_items.retain(|f| confidence(&f.body) >= context.min_confidence);
     if let Some(scorer) = &cues.action_item_scorer {
@@ -1486,6 +1486,30 @@ mod tests {
         let mut ids: Vec<&str> = findings.into_iter().map(|f| f.id.as_str()).collect();
         ids.sort_unstable();
         ids
+    }
+
+    #[test]
+    fn live_an_offer_waits_for_the_next_turn_which_may_turn_it_down() {
+        let cues = cues("en").unwrap();
+        let context = context();
+        let is_item = |f: &&Finding| matches!(f.body, FindingBody::ActionItem(_));
+        let offer = ("Joost", "I can drive the samples to the office myself on Saturday.");
+        let turned_down = text::utterances([
+            offer,
+            ("Femke", "No need, Joost, the inspector comes to us."),
+            ("Sanne", "Good. The cold store, then."),
+        ]);
+        let (_, handed_on) = fed(cues, context, &turned_down);
+        assert!(!handed_on.iter().any(|f| is_item(&f)), "{handed_on:?}");
+        assert!(analyse(&turned_down, cues, &context).action_items.is_empty());
+        // Taken up, it is handed on once the next turn is in; unanswered, at the meeting's close.
+        let taken_up = text::utterances([offer, ("Femke", "Great, thanks.")]);
+        let mut tracker = Tracker::new(cues, context);
+        assert!(!tracker.add(taken_up[0].clone()).iter().any(|f| is_item(&f)));
+        assert_eq!(tracker.add(taken_up[1].clone()).iter().filter(is_item).count(), 1);
+        let mut tracker = Tracker::new(cues, context);
+        assert!(!tracker.add(taken_up[0].clone()).iter().any(|f| is_item(&f)));
+        assert_eq!(tracker.meaning(true).1.iter().filter(is_item).count(), 1);
     }
 
     #[test]
@@ -1871,23 +1895,37 @@ mod tests {
             speaker: Some(who.into()),
             text: text.into(),
         };
-        let first = tracker.add(said(1, "Ana", "Someone needs to book the room."));
-        assert_eq!(first.len(), 1);
-        assert_eq!(first[0].revision, 1);
-        assert!(
-            tracker.add(said(2, "Ana", "It is a big one.")).is_empty(),
-            "nothing changed"
+        // A question goes out at once, open; answered, it goes out again, revised.
+        let asked = tracker.add(said(1, "Ana", "Has anyone got the keys to the hall?"));
+        assert_eq!(asked.len(), 1, "{asked:?}");
+        assert_eq!(asked[0].revision, 1);
+        let answered = tracker.add(said(2, "Raj", "I have, they're in my bag."));
+        assert_eq!(answered.len(), 1, "{answered:?}");
+        assert_eq!(
+            (answered[0].id.as_str(), answered[0].revision),
+            (asked[0].id.as_str(), 2)
         );
-        let owned = tracker.add(said(3, "Raj", "I can do that."));
+        // Work put to the room waits for the reply, which takes it on: it goes out once, owned.
+        assert!(
+            tracker
+                .add(said(3, "Ana", "Someone needs to book the room."))
+                .is_empty(),
+            "the last turn waits for the next"
+        );
+        let owned = tracker.add(said(4, "Raj", "I can do that."));
         assert_eq!(owned.len(), 1, "{owned:?}");
-        assert_eq!((owned[0].id.as_str(), owned[0].revision), (first[0].id.as_str(), 2));
+        assert_eq!(owned[0].revision, 1);
         let FindingBody::ActionItem(item) = &owned[0].body else {
             unreachable!()
         };
         assert_eq!(item.owner.as_deref(), Some("Raj"));
+        assert!(
+            tracker.add(said(5, "Ana", "It is a big one.")).is_empty(),
+            "nothing changed"
+        );
         let (meaning, closing) = tracker.meaning(true);
         assert_eq!(
-            meaning.action_items[0].revision, 2,
+            meaning.questions[0].revision, 2,
             "the summary holds the latest revision"
         );
         assert!(closing.iter().any(|f| matches!(f.body, FindingBody::TalkTime(_))));
