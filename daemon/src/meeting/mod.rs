@@ -866,6 +866,11 @@ mod tests {
                     voice: 2,
                     name: None,
                 }),
+                // The reply the rules wait for before they hand on the last turn's work.
+                AttributedOutput::Final(Transcript {
+                    text: "Great, thanks.".into(),
+                    ..voiced(3, 1)
+                }),
             ],
         )
         .await;
@@ -882,7 +887,12 @@ mod tests {
             .collect();
         assert_eq!(
             segments,
-            [(1, 1, "S1".into()), (2, 1, "S1".into()), (2, 2, "S2".into())],
+            [
+                (1, 1, "S1".into()),
+                (2, 1, "S1".into()),
+                (2, 2, "S2".into()),
+                (3, 1, "S1".into())
+            ],
             "the relabelled final again, as S2; a relabel of a final never seen is dropped"
         );
         let relabelled_at = seen
