@@ -178,6 +178,12 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
             0.8,
             false,
         ),
+        // "The roadshow waits for next spring.": a matter put off to a set time, from anyone.
+        (
+            defers_to_a_set_time(&text, cues) && !cues.reported.is_match(&text) && !cues.habitual.is_match(&text),
+            0.75,
+            false,
+        ),
         // "If it still rains on Thursday, the ceremony goes in the barn. Everyone happy with
         // that?" "Yes." A rule the room confirmed at once, conditions and all.
         // Not what someone else said ("So, the governance doc says we need a majority. Does
@@ -715,6 +721,33 @@ fn rules_out_until(text: &str, cues: &Cues) -> bool {
         let first = word("first").unwrap_or_default();
         let before = word("before").unwrap_or_else(|| first.clone());
         !cues.language.ban_until_not.contains(&first.as_str()) && !cues.language.determiners.contains(&before.as_str())
+    })
+}
+
+/// Whether `text` puts a matter off to a set time or event as the plan ("The roadshow waits for
+/// next spring.", "We look at night runs again on the fifteenth of January, and not before.").
+/// From anyone: in the written meetings such a sentence is nearly always what the room settled.
+/// Not a person waiting ("She waits until the shop opens", "My parcel waits for …"), nor under a
+/// condition said first ("If it rains, we look at it again on Monday"); what it waits to see
+/// may be a question ("…, when we've seen whether permits work").
+fn defers_to_a_set_time(text: &str, cues: &Cues) -> bool {
+    cues.deferral.captures(text).is_some_and(|captures| {
+        let deferred_at = captures.get(0).map_or(0, |m| m.start());
+        let conditioned = cues
+            .condition
+            .find(text)
+            .is_some_and(|condition| condition.start() < deferred_at);
+        !conditioned
+            && captures.name("subject").is_none_or(|subject| {
+                let subject = subject.as_str().to_lowercase();
+                let subject = subject.as_str();
+                let language = cues.language;
+                let a_person = (language.subject_pronouns.contains(&subject)
+                    && !language.back_references.contains(&subject))
+                    || language.personal_leads.contains(&subject)
+                    || language.others_possessives.contains(&subject);
+                !a_person
+            })
     })
 }
 
@@ -1994,6 +2027,33 @@ mod tests {
             "No, Martin's on leave until Wednesday.",
             "No new agents until the container lands?",
             "She said no new agents until the container is in.",
+        ]);
+    }
+
+    #[test]
+    fn a_matter_put_off_to_a_set_time_is_a_decision_from_anyone() {
+        each_is_one_decision(&[
+            "The roadshow waits for next spring.",
+            "And towing waits until the May meeting, when we've seen whether permits work.",
+            "We look at it again on the fourteenth, once the vendor has replayed the two cases.",
+            "We decide that on the tenth, once we see how the first wave sells.",
+        ]);
+        // Said by someone other than whoever runs the meeting.
+        let found = decisions(&[
+            ("Ines", "Right, item two is the minibus."),
+            ("Ines", "Tom, what did the garage say?"),
+            ("Tom", "Six hundred for the clutch, and the tyres are nearly bald."),
+            ("Jo", "Then the new tyres wait, and we look at them again in March."),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].by.as_deref(), Some("Jo"));
+        none_is_a_decision(&[
+            "She waits for the bus every morning.",
+            "Their retry already waits for the callback.",
+            "If it rains, we look at it again on Monday.",
+            "Do we decide that on the tenth?",
+            "Paul said the launch waits until January.",
+            "We'll decide it next week.",
         ]);
     }
 

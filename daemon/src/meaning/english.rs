@@ -1616,6 +1616,8 @@ pub static ENGLISH: Language = Language {
     // What opens a sentence about the speaker's own life.
     personal_leads: &["i", "i'm", "i've", "i'll", "i'd", "my", "me"],
     possessive_leads: &["my"],
+    // Whose a thing is, when it is a person's: "Their retry waits for the callback".
+    others_possessives: &["his", "her", "their", "your"],
     // Days, not events, before "'s the fourteenth".
     not_events: &["today", "tomorrow", "tonight", "yesterday"],
     // "Okay, here's how it's going to work.", "Here's what I'm comfortable with.", "Right,
@@ -1727,6 +1729,14 @@ pub static ENGLISH: Language = Language {
     // a date: "The bridge is closed until March" is news): "Lane two is closed until it's
     // repaired", "And until Hamish has done it, that end of the deck's closed."
     standing_until: r"\b(?P<subject>[a-z'-]+)\s+(?:stays?|remains?|waits?)\s+(?:[a-z'-]+\s+){0,3}?(?:until|till)\b|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]+,\s+(?:(?:no|nobody|nothing|never)\b|(?P<ruled>[a-z'-]+)[^.?!]*\b(?:not|no|nobody|nothing|never|doesn't|won't)\b)|\b(?P<closed>[a-z'-]+)(?:\s+(?:is|are|stays?|remains?)|'s|'re)\s+(?:closed|shut|suspended|paused|frozen|offline|quarantined|grounded|on\s+hold|out\s+of\s+(?:service|use|bounds))\s+(?:[a-z'-]+\s+){0,2}?(?:until|till)\s+[^,.?!]*?(?:\b(?:is|are|has|have|gets?|been|comes?|says?|signs?)\b|'s\b|'re\b|'ve\b)|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]*?(?:\b(?:is|are|has|have|gets?|been|comes?|says?|signs?)\b|'s\b|'re\b|'ve\b)[^,.?!]*,\s+(?P<closed_after>[a-z'-]+)[^.?!]*?(?:\s+(?:is|are|stays?|remains?)|'s|'re)\s+(?:closed|shut|suspended|paused|frozen|offline|quarantined|grounded|on\s+hold|out\s+of\s+(?:service|use|bounds))\b",
+    // A matter put off to a set time or event, said as the plan, from anyone: what waits
+    // (`subject`: "The roadshow waits for next spring.", "And towing waits until the May
+    // meeting, when we've seen whether permits work."), or when the room takes it up again
+    // ("We look at it again on the fourteenth, once the vendor has replayed the cases.", "We
+    // decide that on the tenth, once we see how the first wave sells."). Not a person waiting
+    // ("She waits for the bus"), "we'll decide it next week" (a hedge, `hedge`), nor what is
+    // asked or supposed.
+    deferral: r"^(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*(?P<subject>[a-z'-]+)\s+(?:[a-z'-]+\s+){0,4}?waits\s+(?:until|till|for)\s|(?:^|[,;]\s+)(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*we\s+(?:look\s+at|discuss|review|consider|take\s+up|go\s+over)\s+(?:[a-z'-]+\s+){0,3}?again\b|(?:^|[,;]\s+)(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*we\s+(?:decide|settle)\s+(?:on\s+)?(?:[a-z'-]+\s+){0,4}?(?:at|on|in|after|once|when|by)\s",
     ban_until: r"^(?:(?:and|so|then|okay|ok|right|fine|agreed|good|alright|fair|but)[,.]?\s+)*(?:nobody|no\s+one|no-one|nothing|not\s+(?:one|a)(?:\s+single)?|no)\s+(?P<first>[a-z'-]+)(?:[^?]*?\s(?P<before>[a-z'-]+))?,?\s+(?:until|till|unless)\s",
     ban_until_not: &[
         "idea",

@@ -353,9 +353,11 @@ pub struct Language {
     pub general_rule_kinds: &'static [&'static str],
     /// Words that, opening a turn's first sentence that names a rule, make it name what follows.
     pub rule_named_leads: &'static [&'static str],
-    /// Words opening a sentence about the speaker's own life ("my", "i'm").
     /// First words that make a ruling about the speaker's own things ("My visa is approved").
     pub possessive_leads: &'static [&'static str],
+    /// Other people's possessives ("his", "their"), lower case.
+    pub others_possessives: &'static [&'static str],
+    /// Words opening a sentence about the speaker's own life ("my", "i'm").
     pub personal_leads: &'static [&'static str],
     /// Words before "'s the fourteenth" that name a day, not an event set ("today").
     pub not_events: &'static [&'static str],
@@ -388,6 +390,10 @@ pub struct Language {
     /// buffer until we see the number", "Nothing about pricing goes on the website until …"),
     /// with the word after the ban (`first`) and the one before "until" (`before`, when another).
     pub ban_until: &'static str,
+    /// A matter put off to a set time or event as the plan ("The roadshow waits for next
+    /// spring", "We look at it again on the fourteenth", "We decide that on the tenth"), with
+    /// what waits (`subject`), when said.
+    pub deferral: &'static str,
     /// … unless the word after the ban says it is no ruling ("No idea until …", "Nobody was
     /// …", "Nothing has happened till …"), lower case.
     pub ban_until_not: &'static [&'static str],
@@ -657,6 +663,7 @@ pub struct Cues {
     pub proposal_decided: Regex,
     pub standing_until: Regex,
     pub ban_until: Regex,
+    pub deferral: Regex,
     pub emphatic: Regex,
     pub refusal: Regex,
     pub remark: Regex,
@@ -783,6 +790,7 @@ impl Cues {
             dated_not: expand(language.dated_not),
             standing_until: expand(language.standing_until),
             ban_until: expand(language.ban_until),
+            deferral: expand(language.deferral),
             prohibition: expand(language.prohibition),
             proposal_decided: expand(language.proposal_decided),
             emphatic: expand(language.emphatic),
