@@ -4606,15 +4606,19 @@ mod tests {
             "No need, Carol already has.",
             "Don't worry, it's sorted.",
             "Oh, that's already done.",
+            // A flat no, or "please don't": a joke or a kind offer the room will not have.
+            "No, Bob, I need you here for the tasting.",
+            "No. Save your afternoon for the tasting.",
+            "Bob, no.",
+            "Please don't, last time you did that they sent forty pies.",
         ] {
             let found = items(&[("Bob", "I can ring the caterers this afternoon."), ("Ann", reply)]);
             assert!(found.is_empty(), "{reply}: {found:?}");
         }
-        let kept = one(&[
-            ("Bob", "I'll ring the caterers this afternoon."),
-            ("Ann", "Thanks, Bob."),
-        ]);
-        assert_eq!(kept.owner.as_deref(), Some("Bob"), "{kept:?}");
+        for reply in ["Thanks, Bob.", "No problem, thanks.", "Nobody else will, so thanks."] {
+            let kept = one(&[("Bob", "I'll ring the caterers this afternoon."), ("Ann", reply)]);
+            assert_eq!(kept.owner.as_deref(), Some("Bob"), "{reply}: {kept:?}");
+        }
     }
 
     #[test]

@@ -1013,8 +1013,9 @@ pub static ENGLISH: Language = Language {
     offer: r"(?:^|[,;:]\s+|\b(?:and|so|but|well|actually)\s+)(?:i\s+can|i\s+could|i'm\s+happy\s+to|i'd\s+be\s+happy\s+to|i\s+don't\s+mind)\s+(?:also\s+|just\s+|easily\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // … taken up by the next speaker ("Please do.", "Do it.", "That would be very helpful").
     offer_taken: r"^(?:(?:okay|ok|yes|yeah|great|brilliant|lovely|perfect|oh|sure|fine|right)[,.!]?\s+)*(?:please\s+do|do\s+it|do\s+that|yes\s+please|go\s+for\s+it|go\s+ahead|go\s+on(?:,?\s+then)?|(?:that\s+would|that'd|that\s+will|that'll)\s+be\s+(?:very\s+|really\s+|so\s+|a\s+)?(?:helpful|great|brilliant|lovely|perfect|ideal|good|big\s+help|help))\b",
-    // … or turned down ("No need, Carol already has.", "Don't worry, it's sorted.").
-    offer_declined: r"^(?:(?:oh|ah|no|nah|thanks|cheers)[,.!]?\s+)*(?:no\s+need|no\s+thanks|no\s+thank\s+you|don't\s+(?:worry|bother)|not\s+necessary|there's\s+no\s+need|(?:it's|that's)\s+(?:already\s+)?(?:sorted|done|been\s+done|taken\s+care\s+of))\b",
+    // … or turned down ("No need, Carol already has.", "Don't worry, it's sorted."), by a flat
+    // no ("No, Thandi, I need you here.", "Papà, no.", not "No problem.") or "Please don't".
+    offer_declined: r"^(?:(?:oh|ah|no|nah|thanks|cheers)[,.!]?\s+)*(?:no\s+need|no\s+thanks|no\s+thank\s+you|don't\s+(?:worry|bother)|not\s+necessary|there's\s+no\s+need|(?:it's|that's)\s+(?:already\s+)?(?:sorted|done|been\s+done|taken\s+care\s+of))\b|^(?:no|nope|nah)(?:[,.!]\s+no)*(?:[,.!]\s+|[.!]?$)|^please\s+don't\b|^[^\s,]+,\s+no\s*[.!]?$",
     // An offer put as a question ("Should I write to the VC office formally?", "Do you want me to
     // ring them?") …
     offer_asked: r"^(?:(?:okay|ok|so|and|then|right|well)[,]?\s+)*(?:should\s+i|shall\s+i|(?:do\s+)?you\s+want\s+me\s+to|want\s+me\s+to|would\s+you\s+like\s+me\s+to|would\s+it\s+help\s+if\s+i)\s+(?:also\s+|just\s+|maybe\s+|quickly\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
