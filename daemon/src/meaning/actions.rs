@@ -1742,9 +1742,25 @@ fn promises_nothing(verb: &str, rest: &str, cues: &Cues) -> bool {
 }
 
 /// Whether the next turn, someone else's, turns down what the sentence at `at` offered or
-/// promised ("I can ring the caterers this afternoon." "No need, Carol already has.").
+/// promised ("I can ring the caterers this afternoon." "No need, Carol already has."), or refuses
+/// it flatly ("No, Bob, I need you here."); a flat no is no refusal when it answers a question
+/// asked after the promise ("I'll ring the plumber. Any objections?" "No, go ahead.") or goes
+/// on to take the offer up ("No, no, please do.").
 fn turned_down(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    cues.next_speaker_opens_with(sentences, at, &cues.offer_declined)
+    if cues.next_speaker_opens_with(sentences, at, &cues.offer_declined) {
+        return true;
+    }
+    let Some(reply) = text::next_turn_from_someone_else(sentences, at).first() else {
+        return false;
+    };
+    let asked_after = sentences[at + 1..]
+        .iter()
+        .take_while(|said| said.turn == sentences[at].turn)
+        .any(Sentence::is_question);
+    let said = cues.normalise(&reply.text);
+    cues.offer_refused
+        .find(&said)
+        .is_some_and(|no| !asked_after && !cues.offer_taken.is_match(&said[no.end()..]))
 }
 
 /// Whether the next turn, someone else's, takes up what the sentence at `at` offered ("I can
@@ -4609,16 +4625,27 @@ mod tests {
             // A flat no, or "please don't": a joke or a kind offer the room will not have.
             "No, Bob, I need you here for the tasting.",
             "No. Save your afternoon for the tasting.",
-            "Bob, no.",
             "Please don't, last time you did that they sent forty pies.",
         ] {
             let found = items(&[("Bob", "I can ring the caterers this afternoon."), ("Ann", reply)]);
             assert!(found.is_empty(), "{reply}: {found:?}");
         }
-        for reply in ["Thanks, Bob.", "No problem, thanks.", "Nobody else will, so thanks."] {
+        for reply in [
+            "Thanks, Bob.",
+            "No problem, thanks.",
+            "Nobody else will, so thanks.",
+            "No, no, please do.",
+            "Please don't forget the receipt.",
+        ] {
             let kept = one(&[("Bob", "I'll ring the caterers this afternoon."), ("Ann", reply)]);
             assert_eq!(kept.owner.as_deref(), Some("Bob"), "{reply}: {kept:?}");
         }
+        // A no that answers "Any objections?" lets the promise stand.
+        let kept = one(&[
+            ("Bob", "I'll ring the caterers this afternoon. Any objections?"),
+            ("Ann", "No, go ahead."),
+        ]);
+        assert_eq!(kept.owner.as_deref(), Some("Bob"), "{kept:?}");
     }
 
     #[test]

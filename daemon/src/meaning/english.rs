@@ -1013,9 +1013,10 @@ pub static ENGLISH: Language = Language {
     offer: r"(?:^|[,;:]\s+|\b(?:and|so|but|well|actually)\s+)(?:i\s+can|i\s+could|i'm\s+happy\s+to|i'd\s+be\s+happy\s+to|i\s+don't\s+mind)\s+(?:also\s+|just\s+|easily\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // … taken up by the next speaker ("Please do.", "Do it.", "That would be very helpful").
     offer_taken: r"^(?:(?:okay|ok|yes|yeah|great|brilliant|lovely|perfect|oh|sure|fine|right)[,.!]?\s+)*(?:please\s+do|do\s+it|do\s+that|yes\s+please|go\s+for\s+it|go\s+ahead|go\s+on(?:,?\s+then)?|(?:that\s+would|that'd|that\s+will|that'll)\s+be\s+(?:very\s+|really\s+|so\s+|a\s+)?(?:helpful|great|brilliant|lovely|perfect|ideal|good|big\s+help|help))\b",
-    // … or turned down ("No need, Carol already has.", "Don't worry, it's sorted."), by a flat
-    // no ("No, Thandi, I need you here.", "Papà, no.", not "No problem.") or "Please don't".
-    offer_declined: r"^(?:(?:oh|ah|no|nah|thanks|cheers)[,.!]?\s+)*(?:no\s+need|no\s+thanks|no\s+thank\s+you|don't\s+(?:worry|bother)|not\s+necessary|there's\s+no\s+need|(?:it's|that's)\s+(?:already\s+)?(?:sorted|done|been\s+done|taken\s+care\s+of))\b|^(?:no|nope|nah)(?:[,.!]\s+no)*(?:[,.!]\s+|[.!]?$)|^please\s+don't\b|^[^\s,]+,\s+no\s*[.!]?$",
+    // … or turned down ("No need, Carol already has.", "Don't worry, it's sorted.") …
+    offer_declined: r"^(?:(?:oh|ah|no|nah|thanks|cheers)[,.!]?\s+)*(?:no\s+need|no\s+thanks|no\s+thank\s+you|don't\s+(?:worry|bother)|not\s+necessary|there's\s+no\s+need|(?:it's|that's)\s+(?:already\s+)?(?:sorted|done|been\s+done|taken\s+care\s+of))\b",
+    // … or refused flatly ("No, Thandi, I need you here.", "Please don't."; not "No problem.").
+    offer_refused: r"^(?:no|nope|nah)(?:[,.!]\s+no)*(?:[,.!]\s+|[.!]?$)|^please\s+don't\s*(?:[.!,]|$)",
     // An offer put as a question ("Should I write to the VC office formally?", "Do you want me to
     // ring them?") …
     offer_asked: r"^(?:(?:okay|ok|so|and|then|right|well)[,]?\s+)*(?:should\s+i|shall\s+i|(?:do\s+)?you\s+want\s+me\s+to|want\s+me\s+to|would\s+you\s+like\s+me\s+to|would\s+it\s+help\s+if\s+i)\s+(?:also\s+|just\s+|maybe\s+|quickly\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
@@ -1617,8 +1618,8 @@ pub static ENGLISH: Language = Language {
     // What opens a sentence about the speaker's own life.
     personal_leads: &["i", "i'm", "i've", "i'll", "i'd", "my", "me"],
     possessive_leads: &["my"],
-    // Whose a thing is, when it is a person's: "Their retry waits for the callback".
-    others_possessives: &["his", "her", "their", "your"],
+    // Whose a thing is, when it is someone else's: "His train waits until the storm passes".
+    others_possessives: &["his", "her", "their"],
     // Days, not events, before "'s the fourteenth".
     not_events: &["today", "tomorrow", "tonight", "yesterday"],
     // "Okay, here's how it's going to work.", "Here's what I'm comfortable with.", "Right,
@@ -1730,14 +1731,15 @@ pub static ENGLISH: Language = Language {
     // a date: "The bridge is closed until March" is news): "Lane two is closed until it's
     // repaired", "And until Hamish has done it, that end of the deck's closed."
     standing_until: r"\b(?P<subject>[a-z'-]+)\s+(?:stays?|remains?|waits?)\s+(?:[a-z'-]+\s+){0,3}?(?:until|till)\b|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]+,\s+(?:(?:no|nobody|nothing|never)\b|(?P<ruled>[a-z'-]+)[^.?!]*\b(?:not|no|nobody|nothing|never|doesn't|won't)\b)|\b(?P<closed>[a-z'-]+)(?:\s+(?:is|are|stays?|remains?)|'s|'re)\s+(?:closed|shut|suspended|paused|frozen|offline|quarantined|grounded|on\s+hold|out\s+of\s+(?:service|use|bounds))\s+(?:[a-z'-]+\s+){0,2}?(?:until|till)\s+[^,.?!]*?(?:\b(?:is|are|has|have|gets?|been|comes?|says?|signs?)\b|'s\b|'re\b|'ve\b)|^(?:(?:and|so|then|but)[,]?\s+)?(?:until|till)\s+[^,.?!]*?(?:\b(?:is|are|has|have|gets?|been|comes?|says?|signs?)\b|'s\b|'re\b|'ve\b)[^,.?!]*,\s+(?P<closed_after>[a-z'-]+)[^.?!]*?(?:\s+(?:is|are|stays?|remains?)|'s|'re)\s+(?:closed|shut|suspended|paused|frozen|offline|quarantined|grounded|on\s+hold|out\s+of\s+(?:service|use|bounds))\b",
-    // A matter put off to a set time or event, said as the plan, from anyone: what waits
-    // (`subject`: "The roadshow waits for next spring.", "And towing waits until the May
-    // meeting, when we've seen whether permits work."), or when the room takes it up again
-    // ("We look at it again on the fourteenth, once the vendor has replayed the cases.", "We
-    // decide that on the tenth, once we see how the first wave sells."). Not a person waiting
-    // ("She waits for the bus"), "we'll decide it next week" (a hedge, `hedge`), nor what is
-    // asked or supposed.
-    deferral: r"^(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*(?P<subject>[a-z'-]+)\s+(?:[a-z'-]+\s+){0,4}?waits\s+(?:until|till|for)\s|(?:^|[,;]\s+)(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*we\s+(?:look\s+at|discuss|review|consider|take\s+up|go\s+over)\s+(?:[a-z'-]+\s+){0,3}?again\b|(?:^|[,;]\s+)(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*we\s+(?:decide|settle)\s+(?:on\s+)?(?:[a-z'-]+\s+){0,4}?(?:at|on|in|after|once|when|by)\s",
+    // A matter put off to a set time or event, said as the plan, from anyone: what waits for a
+    // time, a meeting or a result (its first word `subject`: "The roadshow waits for next
+    // spring.", "And towing waits until the May meeting, when we've seen whether permits
+    // work."), or when the room takes it up again ("We look at it again on the fourteenth, once
+    // the vendor has replayed the cases.", "We decide that on the tenth, once we see how the
+    // first wave sells."). Not a person waiting ("She waits for the bus", "Tom waits for the
+    // courier"), a bare "we look at it again", "we'll decide it next week" (a hedge, `hedge`),
+    // nor what is asked or supposed.
+    deferral: r"^(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*(?P<subject>[a-z'-]+)\s+(?:[a-z'-]+\s+){0,4}?waits?\s+(?:until|till|for\s+(?:the\s+|next\s+|a\s+|our\s+|their\s+)?(?:[a-z'-]+\s+){0,3}?(?:meeting|review|board|round|report|result|results|sale|auction|spring|summer|autumn|fall|winter|year|month|week|quarter|budget|figures|numbers|quotes?|vote|audit|survey|tender|MONTHS|WEEKDAYS)\b)|(?:^|[,;]\s+)(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*we\s+(?:look\s+at|discuss|review|consider|take\s+up|go\s+over)\s+(?:[a-z'-]+\s+){0,3}?again\s+(?:on|in|at|after|once|when|next|before|by|from)\b|(?:^|[,;]\s+)(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*we\s+(?:decide|settle)\s+(?:(?:on|about)\s+)?(?:[a-z'-]+\s+){0,4}?(?:at|on|in|after|once|when|by)\s+(?:the\s+)?(?:WEEKDAYS|MONTHS|ORDINALS|\d|next|tomorrow|meeting|review|board|end|start|week|month|quarter|year|spring|summer|autumn|fall|winter|that|then|we|they|it|you|there)\b",
     ban_until: r"^(?:(?:and|so|then|okay|ok|right|fine|agreed|good|alright|fair|but)[,.]?\s+)*(?:nobody|no\s+one|no-one|nothing|not\s+(?:one|a)(?:\s+single)?|no)\s+(?P<first>[a-z'-]+)(?:[^?]*?\s(?P<before>[a-z'-]+))?,?\s+(?:until|till|unless)\s",
     ban_until_not: &[
         "idea",

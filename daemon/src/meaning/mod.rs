@@ -143,6 +143,8 @@ pub struct Language {
     pub offer_taken: &'static str,
     /// … or turned down ("No need, Carol already has.").
     pub offer_declined: &'static str,
+    /// … or refused flatly ("No, Thandi, I need you here.", "Please don't.").
+    pub offer_refused: &'static str,
     /// An offer put as a question ("Should I write to the VC office?", "Want me to ring them?")
     /// …
     pub offer_asked: &'static str,
@@ -389,11 +391,11 @@ pub struct Language {
     /// A thing ruled out, opening the sentence, until something happens ("No change to the
     /// buffer until we see the number", "Nothing about pricing goes on the website until …"),
     /// with the word after the ban (`first`) and the one before "until" (`before`, when another).
-    pub ban_until: &'static str,
     /// A matter put off to a set time or event as the plan ("The roadshow waits for next
     /// spring", "We look at it again on the fourteenth", "We decide that on the tenth"), with
-    /// what waits (`subject`), when said.
+    /// the first word of what waits (`subject`), when said.
     pub deferral: &'static str,
+    pub ban_until: &'static str,
     /// … unless the word after the ban says it is no ruling ("No idea until …", "Nobody was
     /// …", "Nothing has happened till …"), lower case.
     pub ban_until_not: &'static [&'static str],
@@ -624,6 +626,7 @@ pub struct Cues {
     pub offer: Regex,
     pub offer_taken: Regex,
     pub offer_declined: Regex,
+    pub offer_refused: Regex,
     pub offer_asked: Regex,
     pub offer_asked_taken: Regex,
     pub date_stated: Regex,
@@ -753,6 +756,7 @@ impl Cues {
             offer: expand(language.offer),
             offer_taken: expand(language.offer_taken),
             offer_declined: expand(language.offer_declined),
+            offer_refused: expand(language.offer_refused),
             offer_asked: expand(language.offer_asked),
             offer_asked_taken: expand(language.offer_asked_taken),
             date_stated: expand(language.date_stated),
