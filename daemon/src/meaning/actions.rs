@@ -1747,17 +1747,17 @@ fn promises_nothing(verb: &str, rest: &str, cues: &Cues) -> bool {
 /// asked after the promise ("I'll ring the plumber. Any objections?" "No, go ahead.") or goes
 /// on to take the offer up ("No, no, please do.").
 fn turned_down(sentences: &[Sentence], at: usize, cues: &Cues) -> bool {
-    if cues.next_speaker_opens_with(sentences, at, &cues.offer_declined) {
-        return true;
-    }
     let Some(reply) = text::next_turn_from_someone_else(sentences, at).first() else {
         return false;
     };
+    let said = cues.normalise(&reply.text);
+    if cues.offer_declined.is_match(&said) {
+        return true;
+    }
     let asked_after = sentences[at + 1..]
         .iter()
         .take_while(|said| said.turn == sentences[at].turn)
         .any(Sentence::is_question);
-    let said = cues.normalise(&reply.text);
     cues.offer_refused
         .find(&said)
         .is_some_and(|no| !asked_after && !cues.offer_taken.is_match(&said[no.end()..]))
