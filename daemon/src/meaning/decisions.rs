@@ -91,18 +91,28 @@ const SHORT_DECISION_WORDS: usize = 5;
 /// twelve." after a question of what to do): no word of it says that anything was decided.
 const FROM_TALK_CONFIDENCE: f32 = 0.65;
 
-/// `finding` with the decision in `sentence`, said right after it, added: both sentences, the
-/// longer of what each decided, the surer confidence.
+/// `finding` with the decision in `sentence`, said right after it, added: both sentences, what
+/// each decided, the surer confidence.
 fn extend(finding: &mut Finding, sentence: &Sentence, confidence: f32, cues: &Cues) {
     finding.segments.extend(sentence.seqs.iter().copied());
     finding.segments.dedup();
     if let FindingBody::Decision(decision) = &mut finding.body {
         decision.text = format!("{} {}", decision.text, sentence.text);
-        let decided = what_was_decided(&sentence.text, cues);
-        if decided.len() > decision.decision.len() {
-            decision.decision = decided;
-        }
+        decision.decision = both_decided(&decision.decision, &what_was_decided(&sentence.text, cues));
         decision.confidence = decision.confidence.max(confidence);
+    }
+}
+
+/// What two rulings said one after the other decided, read as one ("Temps; we'll take the twelve
+/// from Blue Ridge"); one alone where it already holds the other.
+fn both_decided(first: &str, then: &str) -> String {
+    let (first_lower, then_lower) = (first.to_lowercase(), then.to_lowercase());
+    if first_lower.contains(&then_lower) {
+        first.to_owned()
+    } else if then_lower.contains(&first_lower) {
+        then.to_owned()
+    } else {
+        format!("{first}; {then}")
     }
 }
 
@@ -702,15 +712,17 @@ fn rules_out_until(text: &str, cues: &Cues) -> bool {
 /// next spring.", "We look at night runs again on the fifteenth of January, and not before.").
 /// From anyone: in the written meetings such a sentence is nearly always what the room settled.
 /// Not a person waiting ("She waits until the shop opens", "My parcel waits for …"), nor under a
-/// condition said first ("If it rains, we look at it again on Monday"); what it waits to see
-/// may be a question ("…, when we've seen whether permits work").
+/// condition ("If it rains, we look at it again on Monday", "… again in March if sales are
+/// down"); what it waits to see may be a question ("…, when we've seen whether permits work").
 fn defers_to_a_set_time(text: &str, cues: &Cues) -> bool {
     cues.deferral.captures(text).is_some_and(|captures| {
         let deferred_at = captures.get(0).expect("group 0 is the match").start();
-        let conditioned = cues
-            .condition
-            .find(text)
-            .is_some_and(|condition| condition.start() < deferred_at);
+        // "If it rains, we look at it again on Monday", "We look at it again in March if sales
+        // are down": only maybe put off. What it waits to see may be a question ("…, when we've
+        // seen whether permits work").
+        let conditioned = cues.condition.find_iter(text).any(|condition| {
+            condition.start() < deferred_at || condition.as_str().eq_ignore_ascii_case(cues.language.condition_word)
+        });
         !conditioned
             && captures.name("subject").is_none_or(|subject| {
                 let subject = subject.as_str().to_lowercase();
@@ -2010,6 +2022,14 @@ mod tests {
             "We don't make an offer yet. We do one extra session, and we decide straight after that.",
             "The roadshow waits for next spring. We look at it again in March.",
         ]);
+        // What each ruling decided stays in the one finding.
+        let found = decisions(&[(
+            "Ruth",
+            "Temps it is. We'll take the twelve from Blue Ridge, starting the ninth.",
+        )]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let decided = found[0].decision.to_lowercase();
+        assert!(decided.contains("temps") && decided.contains("blue ridge"), "{decided}");
     }
 
     #[test]
@@ -2041,6 +2061,7 @@ mod tests {
             "Okay, we look at it again.",
             "We decide on the venue.",
             "We settle in at the lodge on arrival.",
+            "We look at it again in March if sales are down.",
         ]);
     }
 
