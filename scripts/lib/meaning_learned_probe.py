@@ -66,6 +66,8 @@ NEIGHBOUR_WEIGHT = 0.5
 # With --decision-features: the weight of the sentence after next, and what counts as short.
 FAR_NEIGHBOUR_WEIGHT = 0.3
 SHORT_SENTENCE_WORDS = 6
+# The inverse regularisation strength, as the product's (learned.rs).
+REGULARISATION_C = 8
 # A decision just after another carries it out (decisions::scored).
 FOLLOWS_A_DECISION_SENTENCES = 2
 # Rules decisions at least this sure face no second opinion (decisions::upheld).
@@ -199,13 +201,13 @@ def main():
         train_y = np.array([row[kind] for row in train])
         held_out = np.zeros(len(train))
         for fit, check in GroupKFold(5).split(train_x, train_y, groups):
-            model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000)
+            model = LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000)
             held_out[check] = model.fit(train_x[fit], train_y[fit]).predict_proba(train_x[check])[:, 1]
         threshold = max(
             np.arange(0.3, 0.96, 0.025),
             key=lambda t: precision_recall_f1(train_y, held_out >= t)[2],
         )
-        model = LogisticRegression(C=4, class_weight="balanced", max_iter=2000).fit(train_x, train_y)
+        model = LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000).fit(train_x, train_y)
         learned_scores = model.predict_proba(judged_x)[:, 1]
         learned = learned_scores >= threshold
         labels = [row[kind] for row in judged]

@@ -4,7 +4,7 @@
 //! the meeting says it, whether it asks and whether it is short, and its first word). A logistic
 //! regression over TF-IDF vectors (sub-linear term counts, smoothed inverse document frequency,
 //! each vector of unit length), trained with L-BFGS on an L2-regularised, class-balanced log loss
-//! (scikit-learn's `LogisticRegression(C=4, class_weight="balanced")` objective).
+//! (scikit-learn's `LogisticRegression(C=8, class_weight="balanced")` objective).
 //!
 //! They find work handed out and rulings made without the cue words the rules look for ("Marta,
 //! the van and the crates." "Fine."; "This one goes to the Joint Office."), which is where the
@@ -109,7 +109,9 @@ const OWN_MIN_SENTENCES: usize = 2;
 /// A word of the neighbours must be in this many neighbouring sentences to count.
 const NEIGHBOUR_MIN_SENTENCES: usize = 3;
 /// The inverse regularisation strength (scikit-learn's `C`): larger fits the training more.
-const REGULARISATION_C: f64 = 4.0;
+/// 4 was chosen on a tenth of today's meetings; trained on 600, 8 finds a little more on the
+/// blind sets at the same precision, and 16 no more (README, round forty-one).
+const REGULARISATION_C: f64 = 8.0;
 const LBFGS_MEMORY: usize = 10;
 const LBFGS_MAX_ITERATIONS: usize = 2000;
 /// Training has converged when no gradient component of the (per-sentence) loss is larger.
