@@ -2816,6 +2816,19 @@ pub struct Rated<'a> {
     pub bar: f64,
 }
 
+/// An item the rules are less sure of than this stands only if the learned scorer does not
+/// overrule it (`open_to_a_second_opinion`).
+const SECOND_OPINION_BELOW: f32 = 0.9;
+
+/// Whether the learned scorer may overrule `finding` (`second_opinion::upheld`): an item the
+/// rules are less sure of than `SECOND_OPINION_BELOW`, unless it names both who does it and by
+/// when ("Dev, let's have you pull the chart colours out into the theme file during the next
+/// sprint."): the scorer reads no owners or dates, and such a sentence is plain work.
+pub fn open_to_a_second_opinion(finding: &Finding) -> bool {
+    matches!(&finding.body, FindingBody::ActionItem(item)
+        if item.confidence < SECOND_OPINION_BELOW && !(item.owner.is_some() && item.due.is_some()))
+}
+
 /// The sentences the learned scorer (`learned`, as `rated`) finds that are not part of an item already found (`found`, the rules'): work handed
 /// out without the words the rules look for. A sentence just after an item or another such
 /// sentence (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a reply taking it on, its date:
@@ -2979,6 +2992,36 @@ mod tests {
         let mut found = items(lines);
         assert_eq!(found.len(), 1, "{found:?}");
         found.remove(0)
+    }
+
+    #[test]
+    fn the_scorer_may_overrule_unsure_items_but_not_named_work_with_a_date() {
+        let cues = cues("en").unwrap();
+        let found_in = |lines: &[(&str, &str)]| {
+            let found = find(
+                &text::said(lines),
+                &Heard::of(&text::utterances(lines.iter().copied()), cues),
+                cues,
+                dates::days_from_civil(2026, 12, 2),
+                true,
+            );
+            assert_eq!(found.len(), 1, "{found:?}");
+            found.into_iter().next().unwrap()
+        };
+        let named_with_a_date = found_in(&[(
+            "Maya",
+            "Dev, let's have you pull the chart colours out into the theme file during the next sprint.",
+        )]);
+        let FindingBody::ActionItem(item) = &named_with_a_date.body else {
+            unreachable!()
+        };
+        assert!(item.confidence < SECOND_OPINION_BELOW, "{item:?}");
+        assert!(!open_to_a_second_opinion(&named_with_a_date));
+        let unowned = found_in(&[(
+            "Maya",
+            "Someone should look at the App Store screenshots, because they still show the old onboarding.",
+        )]);
+        assert!(open_to_a_second_opinion(&unowned), "{unowned:?}");
     }
 
     /// Each sentence, said alone, is no action item.

@@ -27,7 +27,7 @@
 //! off the boiler work"), what someone just reported repeated back ("The pool closes at six now."
 //! "Okay, so the pool closes at six."), forecasts, or what was done before. A learned scorer
 //! (`learned`) adds rulings made without any of those words and gives a second opinion on the
-//! rules' unsure ones (`scored`, `upheld`). Pure.
+//! rules' unsure ones (`scored`, `open_to_a_second_opinion`). Pure.
 
 use super::chair::Running;
 use super::text::{self, Sentence};
@@ -441,45 +441,13 @@ const SCORED_DECISION_CONFIDENCE: f32 = 0.6;
 
 /// A decision the rules are less sure of than this (read from the talk around it, summed up,
 /// taken up from a proposal; not announced or closed in so many words: "we've agreed", "Grey it
-/// is") stands only if the learned scorer does not overrule it (`upheld`).
+/// is") stands only if the learned scorer does not overrule it (`open_to_a_second_opinion`).
 const SECOND_OPINION_BELOW: f32 = 0.9;
-/// How many sentences after its own the learned scorer reads (`learned::SentenceView`).
-const SCORER_READS_AHEAD: usize = 2;
 
-/// The rules' decisions (`found`) the learned scorer (`score`) does not overrule: one the rules
-/// are less sure of than `SECOND_OPINION_BELOW` goes when the scorer rates every sentence of it
-/// under `veto_bar` (the rules read a plan where the room only talked: "So Thursday morning, I
-/// go up on the roof."). Until the meeting is over (`meeting_over`), such a decision waits for
-/// the sentences the scorer reads after it, so the live tracker hands on nothing it would later
-/// overrule.
-pub fn upheld(
-    sentences: &[Sentence],
-    found: Vec<Finding>,
-    score: &dyn Fn(usize) -> f64,
-    veto_bar: f64,
-    meeting_over: bool,
-) -> Vec<Finding> {
-    found
-        .into_iter()
-        .filter(|finding| {
-            let FindingBody::Decision(decision) = &finding.body else {
-                return true;
-            };
-            if decision.confidence >= SECOND_OPINION_BELOW {
-                return true;
-            }
-            let said: Vec<usize> = (0..sentences.len())
-                .filter(|&at| holds(finding, &sentences[at]))
-                .collect();
-            let Some(&last) = said.last() else {
-                return true;
-            };
-            if !meeting_over && last + SCORER_READS_AHEAD >= sentences.len() {
-                return false;
-            }
-            said.iter().any(|&at| score(at) >= veto_bar)
-        })
-        .collect()
+/// Whether the learned scorer may overrule `finding` (`second_opinion::upheld`): a decision the
+/// rules are less sure of than `SECOND_OPINION_BELOW`.
+pub fn open_to_a_second_opinion(finding: &Finding) -> bool {
+    matches!(&finding.body, FindingBody::Decision(decision) if decision.confidence < SECOND_OPINION_BELOW)
 }
 
 /// The sentences the learned decision scorer (`learned`; `score` rates the sentence at an index)
@@ -4068,51 +4036,12 @@ mod tests {
     }
 
     #[test]
-    fn the_scorer_overrules_only_decisions_the_rules_are_unsure_of() {
+    fn the_scorer_may_overrule_only_decisions_the_rules_are_unsure_of() {
         let sentences = text::said(&[
             ("Lau", "So Thursday morning, I go up on the roof."),
             ("Lau", "We've agreed the roof gets new ties."),
-            ("Mei", "So the ties come from Wing Hing."),
-            ("Mei", "Lovely weather today."),
-            ("Lau", "It really is lovely."),
         ]);
-        // The scorer rates only the sentence about Wing Hing a ruling.
-        let score = |at: usize| {
-            if sentences[at].text.contains("Wing Hing") {
-                0.5
-            } else {
-                0.05
-            }
-        };
-        let found = vec![
-            ruled(&sentences, 0, 0.7),
-            ruled(&sentences, 1, SECOND_OPINION_BELOW),
-            ruled(&sentences, 2, 0.7),
-        ];
-        let kept: Vec<String> = upheld(&sentences, found.clone(), &score, 0.2, true)
-            .into_iter()
-            .map(|f| f.id)
-            .collect();
-        // The unsure one the scorer rates low goes; the announced one stays whatever it rates.
-        assert_eq!(kept, [found[1].id.clone(), found[2].id.clone()]);
-        assert_eq!(upheld(&sentences, found.clone(), &|_| 0.5, 0.2, true).len(), 3);
-    }
-
-    #[test]
-    fn live_an_unsure_decision_waits_for_what_the_scorer_reads_after_it() {
-        let lines = [
-            ("Lau", "The roof ties are loose."),
-            ("Lau", "So the ties come from Wing Hing."),
-            ("Mei", "Lovely weather today."),
-            ("Lau", "It really is lovely."),
-        ];
-        let upheld_in = |lines: &[(&str, &str)], meeting_over: bool| {
-            let sentences = text::said(lines);
-            let found = vec![ruled(&sentences, 1, 0.7)];
-            upheld(&sentences, found, &|_| 0.5, 0.2, meeting_over).len()
-        };
-        assert_eq!(upheld_in(&lines[..3], false), 0, "one sentence after it: too soon");
-        assert_eq!(upheld_in(&lines[..3], true), 1, "over: read to the end");
-        assert_eq!(upheld_in(&lines, false), 1, "the two it reads are said");
+        assert!(open_to_a_second_opinion(&ruled(&sentences, 0, 0.7)));
+        assert!(!open_to_a_second_opinion(&ruled(&sentences, 1, SECOND_OPINION_BELOW)));
     }
 }

@@ -63,6 +63,14 @@ impl Reading {
         }
     }
 
+    /// How many sentences after its own it reads.
+    pub fn reads_ahead(self) -> usize {
+        match self {
+            Reading::ActionItem => 1,
+            Reading::Decision => 2,
+        }
+    }
+
     /// The neighbours' texts, in the order of `neighbour_weights`.
     fn neighbours<'a>(self, view: &SentenceView<'a>) -> Vec<&'a str> {
         let mut neighbours = vec![view.before, view.after];
