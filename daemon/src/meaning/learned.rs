@@ -63,12 +63,9 @@ impl Reading {
         }
     }
 
-    /// How many sentences after its own it reads.
+    /// How many sentences after its own it reads: every neighbour but the one before.
     pub fn reads_ahead(self) -> usize {
-        match self {
-            Reading::ActionItem => 1,
-            Reading::Decision => 2,
-        }
+        self.neighbour_weights().len() - 1
     }
 
     /// The neighbours' texts, in the order of `neighbour_weights`.
@@ -726,6 +723,13 @@ mod tests {
             .collect();
         let labels = work.iter().map(|_| true).chain(talk.iter().map(|_| false)).collect();
         (views, labels)
+    }
+
+    #[test]
+    fn each_reading_reads_as_far_ahead_as_its_neighbours_go() {
+        // Work: the sentences before and after; rulings also the one after next.
+        assert_eq!(Reading::ActionItem.reads_ahead(), 1);
+        assert_eq!(Reading::Decision.reads_ahead(), 2);
     }
 
     #[test]

@@ -1036,9 +1036,9 @@ pub const SCORED_DECISION_BAR: f64 = 0.85;
 pub const ACTION_ITEM_VETO_BAR: f64 = 0.2;
 
 /// A decision the rules are not sure of goes when the learned decision scorer rates each of its
-/// sentences under this (`second_opinion::upheld`, `decisions::open_to_a_second_opinion`). Trained on 600 meetings, 0.4 rather than 0.2 took
-/// a tenth of the false rulings off the blind sets for a few right ones; 0.5 lost more right
-/// than false (README, round forty-one).
+/// sentences under this (`second_opinion::upheld`, `decisions::open_to_a_second_opinion`).
+/// Trained on 600 meetings, 0.4 rather than 0.2 took a tenth of the false rulings off the blind
+/// sets for a few right ones; 0.5 lost more right than false (README, round forty-one).
 pub const DECISION_VETO_BAR: f64 = 0.4;
 
 /// The languages the rules have a table for.
@@ -1151,33 +1151,32 @@ fn discrete_findings(
             meeting_over,
         ));
     }
+    // What the rules are unsure of and a scorer rates low goes (`second_opinion`).
+    let vetted = |scorer: &learned::Scorer, found: Vec<Finding>, open: fn(&Finding) -> bool, veto_bar: f64| {
+        let opinion = second_opinion::Opinion {
+            score: &|at| score_with(scorer, at),
+            veto_bar,
+            reads_ahead: scorer.reading().reads_ahead(),
+        };
+        second_opinion::upheld(sentences, found, open, &opinion, meeting_over)
+    };
     if let Some(scorer) = &cues.action_item_scorer {
-        rules_items = second_opinion::upheld(
-            sentences,
+        rules_items = vetted(
+            scorer,
             rules_items,
             actions::open_to_a_second_opinion,
-            &second_opinion::Opinion {
-                score: &|at| score_with(scorer, at),
-                veto_bar: ACTION_ITEM_VETO_BAR,
-                reads_ahead: scorer.reading().reads_ahead(),
-            },
-            meeting_over,
+            ACTION_ITEM_VETO_BAR,
         );
     }
     findings.extend(rules_items);
     let mut rules_decisions = decisions::find(sentences, running, cues);
     rules_decisions.retain(|f| confidence(&f.body) >= context.min_confidence);
     if let Some(scorer) = &cues.decision_scorer {
-        rules_decisions = second_opinion::upheld(
-            sentences,
+        rules_decisions = vetted(
+            scorer,
             rules_decisions,
             decisions::open_to_a_second_opinion,
-            &second_opinion::Opinion {
-                score: &|at| score_with(scorer, at),
-                veto_bar: DECISION_VETO_BAR,
-                reads_ahead: scorer.reading().reads_ahead(),
-            },
-            meeting_over,
+            DECISION_VETO_BAR,
         );
         findings.extend(decisions::scored(
             sentences,
