@@ -544,19 +544,10 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
     // "can you …", "please …", "Joao, you take …"
     for captures in cues.request.captures_iter(text) {
         let whole = captures.get(0).expect("group 0 is the match");
-        let verb = captures
-            .name("imperative")
-            .or_else(|| captures.name("minding"))
-            .or_else(|| captures.name("verb"))
-            .map_or("", |m| m.as_str())
-            .to_lowercase();
+        let verb = request_verb(&captures);
         let rest = captures.name("rest").map_or("", |m| m.as_str());
-        // "Can you go first?" happens in the meeting; "can you go back through the log before
-        // Friday?" after it.
-        let dated_task = cues.language.tasks_when_dated.contains(&verb.as_str()) && due_in(rest, cues).is_some();
         if verb.is_empty()
-            || (cues.language.in_meeting.contains(&verb.as_str()) && !dated_task)
-            || is_said_to_the_room(&verb, rest, cues)
+            || is_asked_of_the_meeting(&verb, rest, cues)
             || is_bare_acceptance(&verb, rest, cues.language)
             // "Please don't make it April.": asks that something not be done.
             || cues.negation.is_match(&verb)
@@ -1697,6 +1688,40 @@ fn addressee(sentences: &[Sentence], at: usize) -> Option<String> {
 /// "tell us", "give me a second": done in the meeting, not after it.
 fn is_said_to_the_room(verb: &str, rest: &str, cues: &Cues) -> bool {
     cues.language.to_the_room.contains(&verb) && names_the_room(rest, cues.language)
+}
+
+/// The verb of a request (`cues.request`'s "imperative", "minding" or "verb"), lower case.
+fn request_verb(captures: &regex::Captures<'_>) -> String {
+    captures
+        .name("imperative")
+        .or_else(|| captures.name("minding"))
+        .or_else(|| captures.name("verb"))
+        .map_or("", |m| m.as_str())
+        .to_lowercase()
+}
+
+/// Whether a request of `verb` and `rest` is done in the meeting itself ("Can you walk us
+/// through the timeline?", "Can you go first?") or said to the room, not work for later ("can
+/// you go back through the log before Friday?" is).
+fn is_asked_of_the_meeting(verb: &str, rest: &str, cues: &Cues) -> bool {
+    let dated_task = cues.language.tasks_when_dated.contains(&verb) && due_in(rest, cues).is_some();
+    (cues.language.in_meeting.contains(&verb) && !dated_task) || is_said_to_the_room(verb, rest, cues)
+}
+
+/// Whether `text` asks only for something done for the room there and then ("Priya, can you
+/// walk us through the timeline?", "Talk me through it."): every request in it has a verb of
+/// the meeting's own (`in_meeting`) put to the people in the room, with no time to do it by, and
+/// there is at least one. Narrower than `is_asked_of_the_meeting`, which the rules use to leave
+/// the cue words to the scorer: "talk to the teachers tonight", "give me two days" are work.
+fn only_asks_for_it_now(text: &str, cues: &Cues) -> bool {
+    let mut requests = cues.request.captures_iter(text).peekable();
+    requests.peek().is_some()
+        && requests.all(|captures| {
+            let rest = captures.name("rest").map_or("", |m| m.as_str());
+            cues.language.in_meeting.contains(&request_verb(&captures).as_str())
+                && names_the_room(rest, cues.language)
+                && due_in(rest, cues).is_none()
+        })
 }
 
 /// Whether `rest`, what follows a verb, opens with the people in the room ("us", "everyone").
@@ -2861,6 +2886,7 @@ pub fn scored_items(
             sentences[at].words.len() >= 3
                 && !held(&sentences[at])
                 && !is_advice(&sentences[at].text.to_lowercase(), cues.language)
+                && !only_asks_for_it_now(&cues.normalise(&sentences[at].text), cues)
                 && (rated.score)(at) >= rated.bar
         })
         .collect();
@@ -5749,6 +5775,39 @@ mod tests {
         assert!(scored_items_of(&lines, 0.5).is_empty());
         let lines = [("Ana", "Marta, the van and the crates first."), ("Marta", "Fine.")];
         assert_eq!(scored_items_of(&lines, 0.5).len(), 1, "the same work handed out");
+    }
+
+    #[test]
+    fn a_request_done_in_the_meeting_is_no_work_however_sure_the_scorer() {
+        let lines = [
+            (
+                "Ana",
+                "Priya, you are on call, so can you walk us through the timeline?",
+            ),
+            ("Priya", "Sure."),
+        ];
+        // At a bar of nought the scorer takes any sentence of three words or more.
+        assert!(scored_items_of(&lines, 0.0).is_empty());
+        let lines = [
+            ("Ana", "Priya, you are on call, so the timeline write-up is yours."),
+            ("Priya", "Sure."),
+        ];
+        assert_eq!(scored_items_of(&lines, 0.0).len(), 1, "work for later");
+        let cues = cues("en").unwrap();
+        assert!(only_asks_for_it_now("Can you talk me through it?", cues));
+        assert!(
+            !only_asks_for_it_now("Can you walk us through it on Friday?", cues),
+            "a time for it"
+        );
+        assert!(
+            !only_asks_for_it_now("Please talk to the teachers about it.", cues),
+            "not the room"
+        );
+        assert!(!only_asks_for_it_now("Give me two days.", cues), "a verb of other work");
+        assert!(
+            !only_asks_for_it_now("The van and the crates.", cues),
+            "no request at all"
+        );
     }
 
     #[test]
