@@ -1,6 +1,7 @@
 //! Learned sentence scorers: how likely a sentence is to hand out or take on work, or to state
-//! what the meeting decided, from its words and word pairs, the words of the sentences around it
-//! and a few flags (whether someone else speaks next; for decisions also whether whoever runs
+//! what the meeting decided, from its words and word pairs (each also with its numbers, days and
+//! names read as their class, `word_classes`), the words of the sentences around it and a few
+//! flags (whether someone else speaks next; for decisions also whether whoever runs
 //! the meeting says it, whether it asks and whether it is short, and its first word). A logistic
 //! regression over TF-IDF vectors (sub-linear term counts, smoothed inverse document frequency,
 //! each vector of unit length), trained with L-BFGS on an L2-regularised, class-balanced log loss
@@ -134,13 +135,134 @@ fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The terms a text is counted by: its words, with `pairs` its adjacent word pairs too, and with
-/// `first_word` its first word marked as such ("^then").
+/// Words that say a number ("ten", "forty"), counted as `NUMBER_CLASS` besides themselves (the
+/// scorers are trained on English meetings, and so are these lists).
+const NUMBER_WORDS: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "half",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "tenth",
+    "twentieth",
+    "thirtieth",
+];
+/// Words that name a day or a month, counted as `WHEN_CLASS` besides themselves.
+const WHEN_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "today",
+    "tomorrow",
+    "tonight",
+    "week",
+    "month",
+    "year",
+    "weekend",
+    "morning",
+    "afternoon",
+];
+const NUMBER_CLASS: &str = "#number";
+const WHEN_CLASS: &str = "#when";
+/// A capitalised word after the first: most often a name (of someone, a place, a supplier).
+const NAME_CLASS: &str = "#name";
+
+/// The class of each word of `text` (`tokens`' words, in order) that has one: a number, a day or
+/// month, or a name; so that "Saturday only." and "Ten o'clock is the latest." read like rulings
+/// of other days and numbers, and "Marta, the van." like work given to anyone else.
+fn word_classes(text: &str) -> Vec<Option<&'static str>> {
+    text.replace('\u{2019}', "'")
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '\''))
+        .map(|run| run.trim_matches('\''))
+        .filter(|token| !token.is_empty())
+        .enumerate()
+        .map(|(at, word)| {
+            let lower = word.to_lowercase();
+            if word.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&lower.as_str()) {
+                Some(NUMBER_CLASS)
+            } else if WHEN_WORDS.contains(&lower.as_str()) {
+                Some(WHEN_CLASS)
+            } else if at > 0 && word != "I" && word.chars().next().is_some_and(char::is_uppercase) {
+                Some(NAME_CLASS)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The terms a text is counted by: its words and their classes (`word_classes`), with `pairs`
+/// its adjacent word pairs too, each also with its classed words as their class ("by #when"),
+/// and with `first_word` its first word marked as such ("^then").
 fn terms(text: &str, pairs: bool, first_word: bool) -> Vec<String> {
     let words = tokens(text);
+    let classes = word_classes(text);
     let mut terms = words.clone();
+    terms.extend(classes.iter().flatten().map(|class| (*class).to_owned()));
     if pairs {
         terms.extend(words.windows(2).map(|pair| format!("{} {}", pair[0], pair[1])));
+        if classes.len() == words.len() {
+            let classed: Vec<&str> = words
+                .iter()
+                .zip(&classes)
+                .map(|(word, class)| class.unwrap_or(word.as_str()))
+                .collect();
+            terms.extend(
+                classed
+                    .windows(2)
+                    .zip(&classes)
+                    .zip(&classes[1..])
+                    .filter(|((_, a), b)| a.is_some() || b.is_some())
+                    .map(|((pair, _), _)| format!("{} {}", pair[0], pair[1])),
+            );
+        }
     }
     if let (true, Some(first)) = (first_word, words.first()) {
         terms.push(format!("{FIRST_WORD_MARK}{first}"));
@@ -671,6 +793,29 @@ mod tests {
         assert!((value("send") - send / length).abs() < 1e-12);
         assert!((value("the") - the / length).abs() < 1e-12);
         assert!(vocabulary.vector("nothing known").is_empty());
+    }
+
+    #[test]
+    fn numbers_days_and_names_count_as_their_class_too() {
+        let with_pairs = terms("Then Marta takes 2 crates on Friday.", true, false);
+        for term in [
+            "marta",
+            "#name",
+            "#number",
+            "#when",
+            "#name takes",
+            "#number crates",
+            "on #when",
+            "on friday",
+        ] {
+            assert!(with_pairs.iter().any(|t| t == term), "{term} in {with_pairs:?}");
+        }
+        // The first word is capitalised whatever it is, and "I" is no name.
+        assert_eq!(with_pairs.iter().filter(|t| *t == "#name").count(), 1, "{with_pairs:?}");
+        assert!(!terms("Then I go.", true, false).iter().any(|t| t.starts_with('#')));
+        // A neighbour's words: classes, but no pairs.
+        let words = terms("Then Marta takes 2 crates on Friday.", false, false);
+        assert!(words.iter().any(|t| t == "#when") && !words.iter().any(|t| t.contains(' ')));
     }
 
     #[test]
