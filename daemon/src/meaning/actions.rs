@@ -1724,6 +1724,22 @@ fn only_asks_for_it_now(text: &str, cues: &Cues) -> bool {
         })
 }
 
+/// Whether `sentence` gives only the time for work said before it ("Ideally before Easter.",
+/// "No rush, next month is fine."): a time, said the way a deadline is answered
+/// (`due_expected`), with no promise, request, hand-out or taking-on of its own ("Yep, mine.
+/// Thursday at the latest.") and no one called ("Rachel, … falls to you, ideally for next
+/// Tuesday.").
+fn only_dates_earlier_work(sentence: &Sentence, cues: &Cues) -> bool {
+    let text = cues.normalise(&sentence.text);
+    due_of_reply(&text, cues).is_some()
+        && cues.due_expected.is_match(&text.to_lowercase())
+        && !cues.commitment.is_match(&text)
+        && !cues.request.is_match(&text)
+        && !cues.assignment.is_match(&text)
+        && !cues.acceptance.is_match(&text)
+        && cues.name_called(&sentence.words).is_none()
+}
+
 /// Whether `rest`, what follows a verb, opens with the people in the room ("us", "everyone").
 fn names_the_room(rest: &str, language: &Language) -> bool {
     let rest = rest.trim_start().to_lowercase();
@@ -2887,6 +2903,7 @@ pub fn scored_items(
                 && !held(&sentences[at])
                 && !is_advice(&sentences[at].text.to_lowercase(), cues.language)
                 && !only_asks_for_it_now(&cues.normalise(&sentences[at].text), cues)
+                && !only_dates_earlier_work(&sentences[at], cues)
                 && (rated.score)(at) >= rated.bar
         })
         .collect();
@@ -5808,6 +5825,40 @@ mod tests {
             !only_asks_for_it_now("The van and the crates.", cues),
             "no request at all"
         );
+    }
+
+    #[test]
+    fn a_time_for_work_said_before_is_no_work_of_its_own_however_sure_the_scorer() {
+        // The rules' item is "Someone also needs to chase the raffle prizes. Okay, I can do
+        // that."; its date is four sentences on, farther than a scored sentence is taken as part
+        // of the item before.
+        let lines = [
+            ("Fiona", "Someone also needs to chase the raffle prizes."),
+            ("Fiona", "Rosa, that's you, you did it brilliantly last year."),
+            ("Rosa", "Ha, fine. By when?"),
+            ("Fiona", "Ideally before Easter."),
+            ("Rosa", "Okay, I can do that."),
+        ];
+        // At a bar of nought the scorer takes any sentence of three words or more.
+        let found = scored_items_of(&lines, 0.0);
+        assert!(
+            found.iter().all(|item| item.text != "Ideally before Easter."),
+            "{found:?}"
+        );
+        let cues = cues("en").unwrap();
+        let sentence = |line: (&str, &str)| text::said(&[line]).remove(0);
+        assert!(only_dates_earlier_work(
+            &sentence(("Ana", "No rush, next month is fine.")),
+            cues
+        ));
+        for work in [
+            "Yep, mine, Thursday at the latest.",
+            "Rachel, the first session falls to you, ideally for next Tuesday.",
+            "I'll send it, ideally before Easter.",
+            "The van goes back on Friday.",
+        ] {
+            assert!(!only_dates_earlier_work(&sentence(("Ana", work)), cues), "{work}");
+        }
     }
 
     #[test]
