@@ -15,6 +15,8 @@
 //!   which tch does not bind) against its headers, with the same C++ ABI torch-sys uses.
 use std::path::{Path, PathBuf};
 
+#[path = "src/meaning/english_words.rs"]
+mod english_words;
 #[path = "src/meaning/learned.rs"]
 #[allow(dead_code)] // The crate scores with what is trained here; the build only trains.
 mod learned;

@@ -3,33 +3,12 @@
 //! English word themselves. Patterns are case-insensitive regular expressions over a sentence
 //! whose apostrophes are straightened.
 
-use super::{DateWords, Language};
+use super::{english_words, DateWords, Language};
 
 pub static ENGLISH: Language = Language {
     code: "en",
-    weekdays: [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ],
-    months: [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ],
+    weekdays: english_words::WEEKDAYS,
+    months: english_words::MONTHS,
     ordinals: [
         "first",
         "second",

@@ -13,6 +13,7 @@ pub mod chair;
 pub mod dates;
 pub mod decisions;
 pub mod english;
+pub mod english_words;
 pub mod heard;
 pub mod keypoints;
 pub mod keywords;
