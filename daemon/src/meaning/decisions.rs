@@ -455,8 +455,8 @@ pub fn open_to_a_second_opinion(finding: &Finding) -> bool {
 /// made without the words the rules look for ("This one goes to the Joint Office." after the
 /// room argued where it goes). Not what can settle nothing (`settles_nothing`), nor one person's
 /// own promise (an action item), a doubt ("probably", "it depends"), what someone else said
-/// ("the council says …") or what waits on something ("once it's approved"; not a state kept
-/// until something happens: `stands_until`); nor a sentence just after one of the rules'
+/// ("the council says …") or what opens with what it waits on ("Once it's approved, …"; a
+/// ruling with its condition after it, or kept until something happens, is one); nor a sentence just after one of the rules'
 /// decisions, or after another such sentence in the same turn (`FOLLOWS_A_DECISION_SENTENCES`:
 /// how it is carried out). Until the meeting is over (`meeting_over`), a sentence waits until
 /// the rules have read the sentences after it that most ways of theirs read
@@ -484,9 +484,12 @@ pub fn scored(
                 && !cues.commitment.is_match(&text)
                 && !cues.doubt.is_match(&text)
                 && !cues.reported.is_match(&text)
-                // "That lot stays in Mbale until it reads twelve and a half": a state kept until
-                // something happens is a ruling, not one waiting on it.
-                && (!cues.pending.is_match(&text) || stands_until(&text, cues))
+                // "Once it's approved, it goes to the Joint Office." waits on what comes first;
+                // "It gets sold once the new one's in service." and "Until the pump is fixed, the
+                // pool stays as it is." are rulings, conditions and all: on the blind sets,
+                // keeping out every sentence with "once", "when" or "until the … is" cost 31
+                // right rulings for 6 false.
+                && !cues.waits_first.is_match(&text)
                 && score(at) >= bar
         })
         .collect();
@@ -3925,6 +3928,14 @@ mod tests {
         let waits = "Once it reads twelve and a half, that lot goes to Mbale.";
         let lines = [("Lau", "The lot is still wet."), ("Lau", waits), ("Mei", "Right.")];
         assert!(scored_alone_from(&text::said(&lines), 0, "Mbale").is_empty());
+        // The same ruling with its condition after it, or kept until something happens, is one.
+        for ruled in [
+            "That lot goes to Mbale once it reads twelve and a half.",
+            "Until the dryer is fixed, that lot goes to Mbale.",
+        ] {
+            let lines = [("Lau", "The lot is still wet."), ("Lau", ruled), ("Mei", "Right.")];
+            assert_eq!(scored_alone_from(&text::said(&lines), 0, "Mbale"), [ruled]);
+        }
     }
 
     #[test]

@@ -1874,6 +1874,9 @@ pub static ENGLISH: Language = Language {
     // A ruling still waited for ("once it's approved, …", "until the board signs it"; not "till
     // spring").
     pending: r"\b(?:once|when|whenever|as soon as)\b|\b(?:until|till)\s+(?:it|it's|we|we've|they|they've|he|she|you|there's|someone|somebody)\b|\b(?:until|till)\s+(?:the|this|that)\s+[a-z]+\s+(?:is|are|has|have|[a-z]+s)\b",
+    // A ruling that waits on what is said first ("Once it's approved, it goes to the Joint
+    // Office."), not a state kept until something happens ("Until it's fixed, the motor stays off").
+    waits_first: r"^(?:(?:and|so|then|but|okay|ok|right)[,]?\s+)*(?:once|when|whenever|as\s+soon\s+as)\b",
     hedge: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|my\s+(?:idea|suggestion)\s+(?:is|was)|my\s+thinking\s+(?:is|was)|here's\s+a\s+thought|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother\s+(?:to|about|[a-z]+ing))|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|come back to|revisit|at\s+this\s+rate|either\s+way|run\s+out\s+of|(?:we'll|we\s+will|let's)\s+(?:settle|decide|sort|finali[sz]e|confirm|pick\s+up|take\s+up)\s+(?:it|that|this|them)\s+(?:up\s+)?(?:again\s+)?(?:next|later|at|after|when|once|on)\b|(?:pick|take)\s+(?:it|that|this)\s+up\s+(?:again\s+)?(?:at|next|later)\b|i'm\s+thinking\s+of|talk\s+(?:about\s+(?:it|this|that)\s+)?again|not sure|if you ask me|the\s+(?:choice|options?|question)\s+(?:is|are)|(?:proposed|moved|seconded)\s+by\s+[^,.?!]+,\s+(?:(?:and\s+)?seconded\s+by\s+[^,.?!]+,\s+)?that)\b",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|(?:it|that|this|all)\s+depends)\b",

@@ -294,6 +294,8 @@ pub struct Language {
     pub ruling_not: &'static str,
     /// A ruling still waited for ("once it's approved, …").
     pub pending: &'static str,
+    /// A sentence that opens with what its ruling waits on ("Once it's approved, it goes to …").
+    pub waits_first: &'static str,
     pub decision_marker: &'static str,
     pub decision_plan: &'static str,
     /// A choice closed with a set phrase ("Agreed, the blue one it is"), `choice` what was
@@ -648,6 +650,7 @@ pub struct Cues {
     pub decision_ruling: Regex,
     pub ruling_not: Regex,
     pub pending: Regex,
+    pub waits_first: Regex,
     pub decision_marker: Regex,
     pub decision_plan: Regex,
     pub decision_settled: Regex,
@@ -778,6 +781,7 @@ impl Cues {
             decision_ruling: expand(language.decision_ruling),
             ruling_not: expand(language.ruling_not),
             pending: expand(language.pending),
+            waits_first: expand(language.waits_first),
             decision_marker: expand(language.decision_marker),
             decision_plan: expand(language.decision_plan),
             decision_settled: expand(language.decision_settled),
