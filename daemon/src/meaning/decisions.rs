@@ -124,7 +124,7 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
     // Whoever has led the meeting so far: a ruling is most often theirs, and some sentences only
     // a chair's word makes one ("No freeze.", "Nothing gets signed until that report is in.").
     let by_leader = said_by(running.and_then(|r| r.leader));
-    if settles_nothing(sentence, &text, cues) && !(by_leader && is_bare_ban(&text, cues)) {
+    if settles_nothing(sentence, &text, &cues.hedge, cues) && !(by_leader && is_bare_ban(&text, cues)) {
         return None;
     }
     // "That's the rule from now on.": the sentence beside it is the decision.
@@ -414,14 +414,14 @@ fn decision_in(sentence: &Sentence, confidence: f32, cues: &Cues) -> Finding {
 /// Whether `sentence` (`text`, normalised) can settle nothing whatever is said around it: a
 /// question, two words that close no choice or pass no verdict ("So, actions."; "Registrar,
 /// then." and "Report's accepted." do; `decided` lets whoever leads rule a thing out in two:
-/// "No freeze."), a hedge ("we could maybe…"), the past, or the meeting's
-/// own running order.
-fn settles_nothing(sentence: &Sentence, text: &str, cues: &Cues) -> bool {
+/// "No freeze."), a `hedge` ("we could maybe…"; the rules' `Cues::hedge`, the learned scorer's
+/// `Cues::tentative`), the past, or the meeting's own running order.
+fn settles_nothing(sentence: &Sentence, text: &str, hedge: &regex::Regex, cues: &Cues) -> bool {
     let choice_closed = sentence.words.len() == 2
         && sentence.words[0].punct_after == Some(',')
         && sentence.words[1].lower == cues.language.then_word;
     // "…, and the proposal is adopted": its word "proposal" is no hedge, any other still is.
-    let hedged = cues.hedge.is_match(&cues.proposal_decided.replace_all(text, ""));
+    let hedged = hedge.is_match(&cues.proposal_decided.replace_all(text, ""));
     sentence.is_question()
         || (sentence.words.len() < 3 && !choice_closed && !is_verdict(text, cues))
         || hedged
@@ -453,7 +453,8 @@ pub fn open_to_a_second_opinion(finding: &Finding) -> bool {
 /// The sentences the learned decision scorer (`learned`; `score` rates the sentence at an index)
 /// rates at `bar` or above that no decision found already (`found`, the rules') holds: rulings
 /// made without the words the rules look for ("This one goes to the Joint Office." after the
-/// room argued where it goes). Not what can settle nothing (`settles_nothing`), nor one person's
+/// room argued where it goes). Not what can settle nothing (`settles_nothing`, where what a
+/// ruling also leaves for later is no hedge: "…, and we revisit in January"), nor one person's
 /// own promise (an action item), a doubt ("probably", "it depends"), what someone else said
 /// ("the council says …") or what opens with what it waits on ("Once it's approved, …"; a
 /// ruling with its condition after it, or kept until something happens, is one); nor a sentence just after one of the rules'
@@ -480,7 +481,10 @@ pub fn scored(
         .map(|(at, sentence)| {
             let text = cues.normalise(&sentence.text);
             !held(sentence)
-                && !settles_nothing(sentence, &text, cues)
+                // "Nine ninety-nine stays, and we revisit for Season Five.": what a ruling leaves
+                // for later is no hedge of it (on the blind sets, 8 more right rulings and no more
+                // false), but a proposal is.
+                && !settles_nothing(sentence, &text, &cues.tentative, cues)
                 && !cues.commitment.is_match(&text)
                 && !cues.doubt.is_match(&text)
                 && !cues.reported.is_match(&text)
@@ -3928,10 +3932,12 @@ mod tests {
         let waits = "Once it reads twelve and a half, that lot goes to Mbale.";
         let lines = [("Lau", "The lot is still wet."), ("Lau", waits), ("Mei", "Right.")];
         assert!(scored_alone_from(&text::said(&lines), 0, "Mbale").is_empty());
-        // The same ruling with its condition after it, or kept until something happens, is one.
+        // The same ruling with its condition after it, kept until something happens, or leaving
+        // a part for later, is one.
         for ruled in [
             "That lot goes to Mbale once it reads twelve and a half.",
             "Until the dryer is fixed, that lot goes to Mbale.",
+            "That lot goes to Mbale, and we revisit the price in January.",
         ] {
             let lines = [("Lau", "The lot is still wet."), ("Lau", ruled), ("Mei", "Right.")];
             assert_eq!(scored_alone_from(&text::said(&lines), 0, "Mbale"), [ruled]);

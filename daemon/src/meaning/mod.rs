@@ -456,7 +456,11 @@ pub struct Language {
     /// "usually", "two pallets a week") and comparison ("more in winter than in summer").
     pub habitual: &'static str,
     pub condition: &'static str,
-    pub hedge: &'static str,
+    /// Words that make a sentence a proposal or no plan yet ("we could maybe…", "I'd…").
+    pub tentative: &'static str,
+    /// What a ruling may also leave for later ("…, and we revisit in January"); with
+    /// `tentative`, a hedge for the rules.
+    pub left_for_later: &'static str,
     pub doubt: &'static str,
     /// Words that make a decision provisional ("for now"): still one, held less surely.
     pub provisional: &'static str,
@@ -687,7 +691,9 @@ pub struct Cues {
     pub ruling_asked: Regex,
     pub habitual: Regex,
     pub condition: Regex,
+    /// `tentative` or `left_for_later`: what the rules take for no ruling.
     pub hedge: Regex,
+    pub tentative: Regex,
     pub doubt: Regex,
     pub provisional: Regex,
     pub assent_lead: Regex,
@@ -818,7 +824,8 @@ impl Cues {
             ruling_asked: expand(language.ruling_asked),
             habitual: expand(language.habitual),
             condition: expand(language.condition),
-            hedge: expand(language.hedge),
+            hedge: expand(&format!("{}|{}", language.tentative, language.left_for_later)),
+            tentative: expand(language.tentative),
             doubt: expand(language.doubt),
             provisional: expand(language.provisional),
             assent_lead: expand(language.assent_lead),
