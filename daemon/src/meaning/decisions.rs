@@ -454,15 +454,16 @@ pub fn open_to_a_second_opinion(finding: &Finding) -> bool {
 /// rates at `bar` or above that no decision found already (`found`, the rules') holds: rulings
 /// made without the words the rules look for ("This one goes to the Joint Office." after the
 /// room argued where it goes). Not what can settle nothing (`settles_nothing`, where what a
-/// ruling also leaves for later is no hedge: "…, and we revisit in January"), nor one person's
-/// own promise (an action item), a doubt ("probably", "it depends"), what someone else said
-/// ("the council says …") or what opens with what it waits on ("Once it's approved, …"; a
-/// ruling with its condition after it, or kept until something happens, is one); nor a sentence
-/// just after a ruling in the same turn, the rules' or another such sentence
-/// (`FOLLOWS_A_DECISION_SENTENCES`: how it is carried out). Until the meeting is over (`meeting_over`), a sentence waits until
-/// the rules have read the sentences after it that most ways of theirs read
-/// (`FOLLOW_UP_SENTENCES`; a later revision covers the rare one that reads further). Each is its
-/// speaker's, with what was decided read as the rules read it.
+/// ruling also leaves for later is no hedge: "…, and we revisit in January"; only leaving it for
+/// later is: "Let's come back to that."), nor one person's own promise (an action item), a doubt
+/// ("probably", "it depends"), what someone else said ("the council says …") or what opens with
+/// what it waits on ("Once it's approved, …"; a ruling with its condition after it, or kept
+/// until something happens, is one); nor a sentence just after a ruling in the same turn, the
+/// rules' or another such sentence (`FOLLOWS_A_DECISION_SENTENCES`: how it is carried out).
+/// Until the meeting is over (`meeting_over`), a sentence waits until the rules have read the
+/// sentences after it that most ways of theirs read (`FOLLOW_UP_SENTENCES`; a later revision
+/// covers the rare one that reads further). Each is its speaker's, with what was decided read as
+/// the rules read it.
 pub fn scored(
     sentences: &[Sentence],
     found: &[Finding],
@@ -483,8 +484,10 @@ pub fn scored(
             !held(sentence)
                 // "Nine ninety-nine stays, and we revisit for Season Five.": what a ruling leaves
                 // for later is no hedge of it (on the blind sets, 8 more right rulings and no more
-                // false), but a proposal is.
+                // false), but a proposal is, and so is only leaving it for later ("Let's come
+                // back to that next week.").
                 && !settles_nothing(sentence, &text, &cues.tentative, cues)
+                && !cues.left_for_later_first.is_match(&text)
                 && !cues.commitment.is_match(&text)
                 && !cues.doubt.is_match(&text)
                 && !cues.reported.is_match(&text)
@@ -3911,6 +3914,9 @@ mod tests {
             "This one probably goes to the Joint Office.",
             "The council says it goes to the Joint Office.",
             "Once it's approved, it goes to the Joint Office.",
+            "So, once it's approved, it goes to the Joint Office.",
+            "Let's come back to the Joint Office next week.",
+            "Okay, we'll talk again about the Joint Office then.",
         ] {
             let lines = [("Lau", "The leak is back."), ("Lau", said), ("Mei", "Right.")];
             // With no rules' decisions to hold it, only the gates keep it out.

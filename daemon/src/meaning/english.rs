@@ -1716,7 +1716,7 @@ pub static ENGLISH: Language = Language {
     // work."), or when the room takes it up again ("We look at it again on the fourteenth, once
     // the vendor has replayed the cases.", "We decide that on the tenth, once we see how the
     // first wave sells."). Not a person waiting ("She waits for the bus", "Tom waits for the
-    // courier"), a bare "we look at it again", "we'll decide it next week" (a hedge, `hedge`),
+    // courier"), a bare "we look at it again", "we'll decide it next week" (a hedge, `tentative`),
     // nor what is asked or supposed.
     deferral: r"^(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*(?P<subject>[a-z'-]+)\s+(?:[a-z'-]+\s+){0,4}?waits?\s+(?:until|till|for\s+(?:the\s+|next\s+|a\s+|our\s+|their\s+)?(?:[a-z'-]+\s+){0,3}?(?:meeting|review|board|round|report|result|results|sale|auction|spring|summer|autumn|fall|winter|year|month|week|quarter|budget|figures|numbers|quotes?|vote|audit|survey|tender|MONTHS|WEEKDAYS)\b)|(?:^|[,;]\s+)(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*we\s+(?:look\s+at|discuss|review|consider|take\s+up|go\s+over)\s+(?:[a-z'-]+\s+){0,3}?again\s+(?:on|in|at|after|once|when|next|before|by|from)\b|(?:^|[,;]\s+)(?:(?:and|so|then|okay|ok|right|fine|but|good|alright)[,.]?\s+)*we\s+(?:decide|settle)\s+(?:(?:on|about)\s+)?(?:[a-z'-]+\s+){0,4}?(?:at|on|in|after|once|when|by)\s+(?:the\s+)?(?:WEEKDAYS|MONTHS|ORDINALS|\d|next|tomorrow|meeting|review|board|end|start|week|month|quarter|year|spring|summer|autumn|fall|winter|that|then|we|they|it|you|there)\b",
     ban_until: r"^(?:(?:and|so|then|okay|ok|right|fine|agreed|good|alright|fair|but)[,.]?\s+)*(?:nobody|no\s+one|no-one|nothing|not\s+(?:one|a)(?:\s+single)?|no)\s+(?P<first>[a-z'-]+)(?:[^?]*?\s(?P<before>[a-z'-]+))?,?\s+(?:until|till|unless)\s",
@@ -1876,13 +1876,16 @@ pub static ENGLISH: Language = Language {
     pending: r"\b(?:once|when|whenever|as soon as)\b|\b(?:until|till)\s+(?:it|it's|we|we've|they|they've|he|she|you|there's|someone|somebody)\b|\b(?:until|till)\s+(?:the|this|that)\s+[a-z]+\s+(?:is|are|has|have|[a-z]+s)\b",
     // A ruling that waits on what is said first ("Once it's approved, it goes to the Joint
     // Office."), not a state kept until something happens ("Until it's fixed, the motor stays off").
-    waits_first: r"^(?:(?:and|so|then|but|okay|ok|right)[,]?\s+)*(?:once|when|whenever|as\s+soon\s+as)\b",
+    waits_first: r"^(?:(?:and|so|then|but|okay|ok|right|fine|good|alright|well|yeah)[,.]?\s+)*(?:once|when|whenever|as\s+soon\s+as)\b",
     // What makes a sentence tentative, a proposal or no plan yet ("we could maybe…", "I'd…",
     // "let's not decide yet", "at this rate…").
     tentative: r"\b(?:could|might|maybe|perhaps|possibly|what if|how about|my\s+(?:idea|suggestion)\s+(?:is|was)|my\s+thinking\s+(?:is|was)|here's\s+a\s+thought|should we|shall we|proposal|propose|proposing|suggest|suggesting|suggestion|either\s[^.?!]*\bor|i'd|wouldn't|not decide|let's not (?:decide|worry|rush|get|go|spend|dwell|jump|bother\s+(?:to|about|[a-z]+ing))|(?:let's|we'll|we\s+can|we\s+should|i'd|i'll|to)\s+park|park\s+(?:it|that|this|those|these|them)\b|at\s+this\s+rate|run\s+out\s+of|(?:we'll|we\s+will|let's)\s+(?:settle|decide|sort|finali[sz]e|confirm|pick\s+up|take\s+up)\s+(?:it|that|this|them)\s+(?:up\s+)?(?:again\s+)?(?:next|later|at|after|when|once|on)\b|i'm\s+thinking\s+of|not sure|if you ask me|the\s+(?:choice|options?|question)\s+(?:is|are)|(?:proposed|moved|seconded)\s+by\s+[^,.?!]+,\s+(?:(?:and\s+)?seconded\s+by\s+[^,.?!]+,\s+)?that)\b",
     // What a ruling may also leave for later ("…, and we revisit in January", "either way, …"):
     // a hedge for the rules, not for the learned scorer (`decisions::scored`).
     left_for_later: r"\b(?:come back to|revisit|either\s+way|(?:pick|take)\s+(?:it|that|this)\s+up\s+(?:again\s+)?(?:at|next|later)\b|talk\s+(?:about\s+(?:it|this|that)\s+)?again)\b",
+    // A sentence that opens by leaving the matter for later ("Let's come back to that next
+    // week.", "We'll talk again then."): no ruling, for the learned scorer too.
+    left_for_later_first: r"^(?:(?:and|so|then|but|okay|ok|right|fine|good|alright|well|yeah)[,.]?\s+)*(?:let's|we'll|we\s+will|we|i'll)\s+(?:just\s+)?LEFT_FOR_LATER",
     // Words that make a decision less sure without making it a proposal.
     doubt: r"\b(?:probably|i guess|i suppose|presumably|i think we should|likely|tentatively|(?:it|that|this|all)\s+depends)\b",
     provisional: r"\b(?:for now|for the moment|for the time being|in the meantime)\b",

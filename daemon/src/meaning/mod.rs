@@ -461,6 +461,9 @@ pub struct Language {
     /// What a ruling may also leave for later ("…, and we revisit in January"); with
     /// `tentative`, a hedge for the rules.
     pub left_for_later: &'static str,
+    /// A sentence that opens by leaving the matter for later ("Let's come back to that."), with
+    /// `left_for_later` where it says LEFT_FOR_LATER.
+    pub left_for_later_first: &'static str,
     pub doubt: &'static str,
     /// Words that make a decision provisional ("for now"): still one, held less surely.
     pub provisional: &'static str,
@@ -691,9 +694,11 @@ pub struct Cues {
     pub ruling_asked: Regex,
     pub habitual: Regex,
     pub condition: Regex,
-    /// `tentative` or `left_for_later`: what the rules take for no ruling.
+    /// `tentative` or `left_for_later`: what the rules take for no ruling, and for no promise
+    /// or hand-out of work.
     pub hedge: Regex,
     pub tentative: Regex,
+    pub left_for_later_first: Regex,
     pub doubt: Regex,
     pub provisional: Regex,
     pub assent_lead: Regex,
@@ -738,6 +743,7 @@ impl Cues {
                 .replace("MONTHS", &language.months.join("|"))
                 .replace("ORDINALS", &language.ordinals.join("|"))
                 .replace("VOTE_COUNT", language.vote_count)
+                .replace("LEFT_FOR_LATER", language.left_for_later)
                 .replace("GRANTED", &format!("(?:{})", language.granted_verbs.join("|")));
             // The tables are part of the program: a pattern that does not compile is a bug the
             // unit tests catch.
@@ -826,6 +832,7 @@ impl Cues {
             condition: expand(language.condition),
             hedge: expand(&format!("{}|{}", language.tentative, language.left_for_later)),
             tentative: expand(language.tentative),
+            left_for_later_first: expand(language.left_for_later_first),
             doubt: expand(language.doubt),
             provisional: expand(language.provisional),
             assent_lead: expand(language.assent_lead),
