@@ -112,7 +112,8 @@ pub static ENGLISH: Language = Language {
         "pence",
         "cents",
     ],
-    // Capitalised at the start of a sentence and followed by a comma, but not someone's name.
+    // Capitalised at the start of a sentence and followed by a comma, but not someone's name
+    // (nor are the days of the week: `Language::weekdays`).
     not_names: &[
         "morning",
         "afternoon",
@@ -206,13 +207,6 @@ pub static ENGLISH: Language = Language {
         "today",
         "tomorrow",
         "tonight",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
         "agreed",
         "absolutely",
         "exactly",

@@ -45,6 +45,7 @@ pub struct Language {
     pub contractions: &'static [(&'static str, &'static str)],
     /// Number words, which are not topics.
     pub numbers: &'static [&'static str],
+    /// Words that are not someone's name where a name could stand; with `weekdays`.
     pub not_names: &'static [&'static str],
     pub stopwords: &'static [&'static str],
     /// The language's words, lower case, one per line, most frequent in general use first
@@ -1019,10 +1020,12 @@ impl Cues {
             return word.split('-').all(|part| self.could_be_name(part));
         }
         let mut chars = word.chars();
+        let lower = word.to_lowercase();
         chars.next().is_some_and(char::is_uppercase)
             && word.len() > 1
             && word.chars().all(char::is_alphabetic)
-            && !self.language.not_names.contains(&word.to_lowercase().as_str())
+            && !self.language.not_names.contains(&lower.as_str())
+            && !self.language.weekdays.contains(&lower.as_str())
     }
 }
 
