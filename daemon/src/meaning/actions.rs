@@ -1276,8 +1276,9 @@ fn handed_statement(
 /// just before the turn); that sentence's place is returned too, as is that of one with the
 /// time said right after it ("Both will be done this morning.", "I'll go through it early next
 /// week.": how, the same item), unless it opens by adding another item of its own ("And I'll
-/// ring the vet by Friday."). Only with a time to do it by, or taken on by the one named:
-/// "Lunch is on me." and "That's on me, sorry." hand over no work. Not a question, nor said of
+/// ring the vet by Friday."). Someone else's only with a time to do it by, or taken on by the
+/// one named; the speaker's own when it names the work ("The induction sits with me."): "Lunch
+/// is on me." and "That's on me, sorry." hand over no work. Not a question, nor said of
 /// the past, of what might be or of what others said, nor denied.
 fn placed_item(
     sentences: &[Sentence],
@@ -1413,7 +1414,17 @@ fn placed_item(
     };
     let due =
         own_due.or_else(|| beside.and_then(|beside| due_or_event(&cues.normalise(&sentences[beside].text), cues)));
-    if due.is_none() && !volunteered && (speakers || !taken_on_by(sentences, at, &owner, cues)) {
+    // "The screen reader retest sits with me.": the speaker names the work they keep, which
+    // needs no time; "That one's on me." needs the sentence beside it to say what, "Lunch is on
+    // me." is a treat, and what is left with them was weighed above ("Leave a copy for me").
+    let names_own_work = speakers && !pointer && captures.name("left").is_none() && {
+        let words = content_words(&task, cues);
+        !words.is_empty()
+            && !words
+                .iter()
+                .all(|word| language.volunteered_not_tasks.contains(&word.as_str()))
+    };
+    if due.is_none() && !volunteered && !names_own_work && (speakers || !taken_on_by(sentences, at, &owner, cues)) {
         return None;
     }
     let task = match &due {
@@ -2124,9 +2135,10 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
 /// Work the speaker claims as theirs in `text` (`lower`: its ASCII lower case): "Telling the
 /// commoners' association is my department" (tell the commoners' association), "And the routing
 /// template is my job" (the routing template, as "Procurement's my job" is taken: `placed_item`),
-/// "The TikTok plan, that's my job anyway", "Since it's happening anyway, the scope doc is mine
-/// to write" (what `placed_item` reads is its own); dated by what follows the claim ("…, by
-/// Friday"). Not what only refers back ("That's my job", "This bit is my problem"), nor what
+/// "The TikTok plan, that's my job anyway", "The clinical narrative, I've got it", "Since it's
+/// happening anyway, the scope doc is mine to write" (what `placed_item` reads is its own);
+/// dated by what follows the claim ("…, by Friday"). Not what only refers back ("That's my
+/// job", "This bit is my problem"), what is no work ("The mistake, that's my problem"), nor what
 /// someone else said.
 fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
     let language = cues.language;
@@ -2146,8 +2158,12 @@ fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
         || language.subject_pronouns.contains(&first.as_str())
         || words.iter().all(|word| language.stopwords.contains(&word.as_str()));
     // "No worries, leave it with me", "Anything urgent can come to me": an assent or a routing,
-    // no work; "Missing the deadline, that's on me" owns a fault.
+    // no work; "The mistake, that's my problem" and "Missing the deadline, that's on me" own a
+    // fault.
     let no_work = language.not_claimed_leads.contains(&first.as_str())
+        || words
+            .last()
+            .is_some_and(|last| language.owned_not_tasks.contains(&last.as_str()))
         || language.not_orders.contains(&first.as_str())
         || cues.agreement.is_match(said)
         || captures
@@ -5100,6 +5116,22 @@ mod tests {
             ("Rob and the sales team are my problem.", "Rob and the sales team", None),
             ("The fee paragraphs can come to me.", "The fee paragraphs", None),
             (
+                "The sacks are my headache, the depot owes us five hundred anyway.",
+                "The sacks",
+                None,
+            ),
+            ("The clinical narrative, I've got it.", "The clinical narrative", None),
+            (
+                "The couple and the bride's mother, leave them with me.",
+                "The couple and the bride's mother",
+                None,
+            ),
+            (
+                "The missed bins, that's me with photos every weekend.",
+                "The missed bins",
+                None,
+            ),
+            (
                 "The narrative part, leave it to me, over the weekend.",
                 "The narrative part",
                 Some("over the weekend"),
@@ -5134,6 +5166,10 @@ mod tests {
             "Anything urgent can come to me.",
             "Everything else, that's on me.",
             "Missing the deadline, that's on me.",
+            "The mistake, that's my problem.",
+            "Yes, I've got it.",
+            "Repair, not replace, I've got that.",
+            "Okay, that's me with the keys.",
         ]);
     }
 
@@ -5303,15 +5339,18 @@ mod tests {
         assert_eq!(found[0].owner.as_deref(), Some("Ben"), "{found:?}");
         assert!(found[1].task.contains("ring the vet"), "{found:?}");
         assert_eq!(found[1].due.as_deref(), Some("by Friday"), "{found:?}");
-        // The speaker's own placement without a time of its own is none; it does not borrow
-        // the next item's.
-        let vet = one(&[
+        // The speaker's own placement without a time of its own is an item of its own; it does
+        // not borrow the next item's.
+        let both = items(&[
             ("Ana", "Next, the van."),
             ("Ben", "The van booking sits with me."),
             ("Ben", "And I'll ring the vet by Friday."),
             ("Ana", "Great."),
         ]);
-        assert!(vet.task.contains("ring the vet"), "{vet:?}");
+        assert_eq!(both.len(), 2, "{both:?}");
+        assert_eq!(both[0].task, "The van booking", "{both:?}");
+        assert_eq!(both[0].due, None, "{both:?}");
+        assert!(both[1].task.contains("ring the vet"), "{both:?}");
         // An apology takes nothing on.
         let sorry = items(&[
             ("Ana", "Ben, the gate was open on Sunday night."),
@@ -5584,14 +5623,20 @@ mod tests {
             ("Otieno", "The canteen list is Mutua's to get, by Friday."),
         ]);
         assert_eq!(list.owner.as_deref(), Some("Mutua"));
-        // A treat, blame, where a thing is, a place, the past, no time, denied, reported.
+        // The speaker's own work, named, needs no time.
+        let kept = one(&[("Ana", "Next, the induction."), ("Ben", "The induction sits with me.")]);
+        assert_eq!(kept.owner.as_deref(), Some("Ben"));
+        assert_eq!(kept.task, "The induction");
+        // A treat, blame, where a thing is, a place, the past, only pointing back, denied,
+        // reported.
         none_is_an_item(&[
             "Lunch is on me tomorrow.",
+            "Lunch is on me.",
             "That's on me, sorry, I forgot it yesterday.",
             "The keys are with me until Friday.",
             "And the van goes to Narok on Thursday.",
             "The induction sat with me last year.",
-            "The induction sits with me.",
+            "That one sits with me.",
             "The induction isn't on me this week.",
             "She said the induction is on me this week.",
         ]);

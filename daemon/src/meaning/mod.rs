@@ -80,11 +80,13 @@ pub struct Language {
     /// it"), or said of someone in the meeting.
     pub named_doing: &'static str,
     /// Work the speaker claims as theirs ("Telling the association is my department", "And the
-    /// routing template is my job", "The TikTok plan, that's my job anyway", "The fee paragraphs
-    /// can come to me", "The narrative part, leave it to me", "Moving the stories, that's on
-    /// me", "The scope doc is mine to write"): `thing`, `thing_before`, `doing_before` (only a
-    /// doing is work "on me": "The blame, that's on me" is not) or `thing_mine` (with its
-    /// `mine_verb`), the work or what it is done to (what `hand_over` reads is its own).
+    /// routing template is my job", "The sacks are my headache", "The TikTok plan, that's my job
+    /// anyway", "The fee paragraphs can come to me", "The narrative part, leave it to me", "The
+    /// couple, leave them with me", "The clinical narrative, I've got it", "The missed bins,
+    /// that's me with photos", "Moving the stories, that's on me", "The scope doc is mine to
+    /// write"): `thing`, `thing_before`, `doing_before` (only a doing is work "on me": "The
+    /// blame, that's on me" is not) or `thing_mine` (with its `mine_verb`), the work or what it
+    /// is done to (what `hand_over` reads is its own).
     pub claimed_job: &'static str,
     /// Work told in the second person to someone called by name as a sentence opens ("Declan,
     /// you're ringing her today", "Josh, you'll rejig teams three and six", "Camila, you feed her
