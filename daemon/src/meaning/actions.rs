@@ -1999,7 +1999,8 @@ fn no_present_doing(verb: &str, language: &Language) -> bool {
 }
 
 /// The speaker's promises in `text` (`lower`: its ASCII lower case) said as what is under way
-/// ("I'm ordering the kit today", "After this I call the Tuas side"), from the other end ("the
+/// ("I'm ordering the kit today", "After this I call the Tuas side", by the team the speaker
+/// leads: "My crew clears aisle twelve on Monday"), from the other end ("the
 /// area manager gets an email from me tomorrow", "the committee is going to hear from me on
 /// Thursday") or as a delivery by a time of something just discussed in the sentences `before`
 /// it: "you'll have a draft of the notice tomorrow"; in order.
@@ -2028,8 +2029,9 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             }
             (Some(ing), _, _) if dated(rest) => (ing, None),
             (None, Some(now), when) => (now, when.map(|when| when.as_str().to_owned())),
-            // "I call the agency again today.": the present for a promise with its time.
-            (None, None, _) => match captures.name("plain") {
+            // "I call the agency again today.", "My crew clears aisle twelve on Monday.": the
+            // present for a promise with its time.
+            (None, None, _) => match captures.name("plain").or(captures.name("team_plain")) {
                 Some(plain)
                     if dated(rest) && !cues.habitual.is_match(rest) && !no_present_doing(plain.as_str(), language) =>
                 {
@@ -2039,7 +2041,12 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             },
             _ => continue,
         };
-        let verb_lower = verb.as_str().to_lowercase();
+        // "My crew clears": the verb as the speaker would say it of themselves.
+        let verb_lower = if captures.name("team_plain").is_some() {
+            base_of_third_person(&verb.as_str().to_lowercase(), language)
+        } else {
+            verb.as_str().to_lowercase()
+        };
         // The verb the task is said with: "ordering" is "order".
         let base = if ongoing.is_some() {
             base_of_ing(&verb_lower, language)
@@ -2057,7 +2064,7 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
         {
             continue;
         }
-        let verb = if ongoing.is_some() {
+        let verb = if ongoing.is_some() || captures.name("team_plain").is_some() {
             base
         } else {
             verb.as_str().to_owned()
@@ -5493,7 +5500,21 @@ mod tests {
             let called = one(&[("Ann", said), ("Bob", "Good.")]);
             assert_eq!(called.owner.as_deref(), Some("Ann"), "{said}: {called:?}");
         }
+        // The team the speaker leads acts for them.
+        for (said, task) in [
+            (
+                "Meanwhile my crew clears the back aisles on Monday.",
+                "clear the back aisles",
+            ),
+            ("My guys cut them tomorrow morning.", "cut them"),
+        ] {
+            let cleared = one(&[("Ann", said), ("Bob", "Good.")]);
+            assert_eq!(cleared.owner.as_deref(), Some("Ann"), "{said}: {cleared:?}");
+            assert_eq!(cleared.task, task, "{said}: {cleared:?}");
+        }
         for said in [
+            "My team works on Saturday.",
+            "My team meets every Friday.",
             "I call them every Friday.",
             "I sent it on Friday.",
             "I work on Saturday.",

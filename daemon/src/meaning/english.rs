@@ -9,6 +9,19 @@ pub static ENGLISH: Language = Language {
     code: "en",
     weekdays: english_words::WEEKDAYS,
     months: english_words::MONTHS,
+    teams: &[
+        "team",
+        "people",
+        "staff",
+        "crew",
+        "office",
+        "department",
+        "unit",
+        "group",
+        "guys",
+        "lads",
+        "folks",
+    ],
     ordinals: [
         "first",
         "second",
@@ -666,9 +679,9 @@ pub static ENGLISH: Language = Language {
     acceptance: r"^(?:(?:okay|ok|yes|yep|yeah|ya|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:i'll|i can|me)\s*[.!]?$|^(?:(?:by|on|before)\s+)?(?:WEEKDAYS|today|tonight|tomorrow|MONTHS)(?:\s+[a-z]+){0,2},\s+(?:fine|yes|yeah|yep|sure|okay|ok|no problem|will do|can do|no worries|done|deal)\b|^(?:(?:okay|ok|yes|yep|yeah|ya|ja|sure|fine|right|great|aye|absolutely|of course)[,.!]?\s*)*(?:sure|will do|on it|happy to|no problem|no bother|no worries|absolutely|of course|leave (?:that|this|it)(?:\s+one)?\s+(?:with|to)\s+me|i can do (?:that|it|this)|i'll do (?:that|it|this)|i'll take (?:that|it|this|care of it)|i can take (?:that|it|this)|that works|yep|yes|okay|ok|aye|consider it done|i'm on it|put (?:that|it) (?:down )?on me|can do|put me down|sign me up|count me in|that's me|that'll be me|that(?:'d| would| should) be me|assign\s+(?:it|that|this)(?:\s+one)?\s+to\s+me|put\s+my\s+name\s+(?:on|down\s+for|to)\s+(?:that|this|it)(?:\s+one)?|(?:go\s+on,?\s+)?give\s+(?:it|that|this)(?:\s+one)?\s+to\s+me|(?:that|this)\s+one's\s+(?:on\s+me|mine)|i'll sort (?:that|it)|i can sort (?:that|it)|i'll handle (?:that|it)|i can handle (?:that|it)|fine|yeah|ya|noted)\b",
     // "I'll …": the speaker takes something on. `verb` and `rest` are the task; a time said
     // first ("Monday I'll do a toolbox talk") is `fronted`.
-    commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:team|people|staff|crew|office|department)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can|i'm planning to))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:TEAMS)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can|i'm planning to))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "I'm ordering the kit today", "Right after this I tape off the bay".
-    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|which\s+is\s+why|because|meanwhile)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|(?P<soon>FRONTED_TIME),?\s+i'm\s+(?P<soon_verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
+    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|which\s+is\s+why|because|meanwhile)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|(?P<soon>FRONTED_TIME),?\s+i'm\s+(?P<soon_verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|my\s+(?:TEAMS)\s+(?P<team_plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
     // "Tamsin chases Penryn Marine for that quote this week", "Mai is sending the list this week",
     // "So Priya's doing the retests Wednesday".
     // "Declan, you're ringing her today", "Josh, you'll rejig teams three and six".

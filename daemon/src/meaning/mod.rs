@@ -40,6 +40,9 @@ pub struct Language {
     /// Monday first.
     pub weekdays: [&'static str; 7],
     pub months: [&'static str; 12],
+    /// The group a speaker leads, who act for them ("my team will…", "my crew clears the aisles
+    /// on Monday"): a pattern's TEAMS.
+    pub teams: &'static [&'static str],
     pub ordinals: [&'static str; 31],
     /// Long forms and their contractions (lower case): text is matched in contracted form.
     pub contractions: &'static [(&'static str, &'static str)],
@@ -744,6 +747,7 @@ impl Cues {
                 .replace("FRONTED_TIME", language.due)
                 .replace("WEEKDAYS", &language.weekdays.join("|"))
                 .replace("MONTHS", &language.months.join("|"))
+                .replace("TEAMS", &language.teams.join("|"))
                 .replace("ORDINALS", &language.ordinals.join("|"))
                 .replace("VOTE_COUNT", language.vote_count)
                 .replace("LEFT_FOR_LATER", language.left_for_later)
