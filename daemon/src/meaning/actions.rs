@@ -20,6 +20,8 @@ use crate::pipeline::{ActionItem, Finding, FindingBody};
 
 /// How many sentences after an item the learned scorer's finds are read as part of it.
 const FOLLOWS_AN_ITEM_SENTENCES: usize = 2;
+/// How sure a promise in the speaker's own words ("I'll …", "let me …") is an item.
+const PROMISE_CONFIDENCE: f32 = 0.85;
 /// How sure an item the learned scorer found is: as a statement handed over, since its score is
 /// not calibrated (the classes were weighted equally in training) and a fixed value keeps the
 /// item from being handed on again whenever a later sentence nudges the score.
@@ -436,7 +438,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
             found.push((whole.start(), item(Owner::Open, &captures, cues, 0.7)));
             continue;
         };
-        let mut promised = item(Owner::Known(speaker), &captures, cues, 0.85);
+        let mut promised = item(Owner::Known(speaker), &captures, cues, PROMISE_CONFIDENCE);
         // "Monday I'll do a toolbox talk on it": the time said first dates it.
         promised.due = promised
             .due
@@ -2893,6 +2895,15 @@ pub fn open_to_a_second_opinion(finding: &Finding) -> bool {
         if item.confidence < SECOND_OPINION_BELOW && !(item.owner.is_some() && item.due.is_some()))
 }
 
+/// Whether `finding` is a promise in the speaker's own words with no time to do it by ("I'll
+/// find the belt loader."), which the learned scorer overrules at a stricter bar
+/// (`UNDATED_PROMISE_VETO_BAR`): open to a second opinion and held as sure as a promise.
+pub fn an_undated_promise(finding: &Finding) -> bool {
+    open_to_a_second_opinion(finding)
+        && matches!(&finding.body, FindingBody::ActionItem(item)
+            if item.confidence >= PROMISE_CONFIDENCE && item.due.is_none())
+}
+
 /// The sentences the learned scorer (`learned`, as `rated`) finds that are not part of an item already found (`found`, the rules'): work handed
 /// out without the words the rules look for. A sentence just after an item or another such
 /// sentence (`FOLLOWS_AN_ITEM_SENTENCES`) is taken as part of it (a reply taking it on, its date:
@@ -3088,6 +3099,12 @@ mod tests {
             "Someone should look at the App Store screenshots, because they still show the old onboarding.",
         )]);
         assert!(open_to_a_second_opinion(&unowned), "{unowned:?}");
+        assert!(!an_undated_promise(&unowned), "{unowned:?}");
+        // A promise with no time is open to the stricter bar; one with its time is not.
+        let undated = found_in(&[("Maya", "I'll find the belt loader.")]);
+        assert!(an_undated_promise(&undated), "{undated:?}");
+        let dated = found_in(&[("Maya", "I'll find the belt loader by Friday.")]);
+        assert!(!an_undated_promise(&dated), "{dated:?}");
     }
 
     /// Each sentence, said alone, is no action item.
