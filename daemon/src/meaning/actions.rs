@@ -1698,9 +1698,20 @@ fn addressee(sentences: &[Sentence], at: usize) -> Option<String> {
         .find_map(|s| s.speaker.as_ref().filter(|who| *who != asker).cloned())
 }
 
-/// "tell us", "give me a second": done in the meeting, not after it.
+/// "tell us", "give me a second", "take us through the timeline": done in the meeting, not
+/// after it.
 fn is_said_to_the_room(verb: &str, rest: &str, cues: &Cues) -> bool {
-    cues.language.to_the_room.contains(&verb) && names_the_room(rest, cues.language)
+    let language = cues.language;
+    (language.to_the_room.contains(&verb) && names_the_room(rest, language))
+        || leads_the_room_through(verb, rest, language)
+}
+
+/// "take us through the timeline", "run me through it": the people in the room led through
+/// something there and then (`through_the_room`).
+fn leads_the_room_through(verb: &str, rest: &str, language: &Language) -> bool {
+    language.through_the_room.contains(&verb)
+        && names_the_room(rest, language)
+        && text::lower_words(rest).get(1).map(String::as_str) == Some(language.through_word)
 }
 
 /// The verb of a request (`cues.request`'s "imperative", "minding" or "verb"), lower case.
@@ -1723,7 +1734,8 @@ fn is_asked_of_the_meeting(verb: &str, rest: &str, cues: &Cues) -> bool {
 
 /// Whether `text` asks only for something done for the room there and then ("Priya, can you
 /// walk us through the timeline?", "Talk me through it."): every request in it has a verb of
-/// the meeting's own (`in_meeting`) put to the people in the room, with no time to do it by, and
+/// the meeting's own (`in_meeting`, or one that leads the room through: "take us through") put
+/// to the people in the room, with no time to do it by, and
 /// there is at least one. Narrower than `is_asked_of_the_meeting`, which the rules use to leave
 /// the cue words to the scorer: "talk to the teachers tonight", "give me two days" are work.
 fn only_asks_for_it_now(text: &str, cues: &Cues) -> bool {
@@ -1731,7 +1743,8 @@ fn only_asks_for_it_now(text: &str, cues: &Cues) -> bool {
     requests.peek().is_some()
         && requests.all(|captures| {
             let rest = captures.name("rest").map_or("", |m| m.as_str());
-            cues.language.in_meeting.contains(&request_verb(&captures).as_str())
+            let verb = request_verb(&captures);
+            (cues.language.in_meeting.contains(&verb.as_str()) || leads_the_room_through(&verb, rest, cues.language))
                 && names_the_room(rest, cues.language)
                 && due_in(rest, cues).is_none()
         })
@@ -3924,6 +3937,12 @@ mod tests {
     }
 
     #[test]
+    fn leading_someone_else_through_is_work() {
+        let washed = one(&[("Ana", "Dev, can you take the van through the wash on Friday?")]);
+        assert_eq!(washed.owner.as_deref(), Some("Dev"), "{washed:?}");
+    }
+
+    #[test]
     fn false_friends_are_not_action_items() {
         none_is_an_item(&[
             "I will say this, though.",
@@ -3936,6 +3955,8 @@ mod tests {
             "She said she'll send it on Monday.",
             "Keiko, can you hear us clearly now?",
             "Priya, can you walk us through the timeline?",
+            "Tomasz, would you take us through the timeline?",
+            "Annelie, please run us through it.",
             "I'll need legal for that.",
             "I think we could maybe ship it later.",
             "I won't be able to make Friday.",
@@ -5895,6 +5916,7 @@ mod tests {
         assert_eq!(scored_items_of(&lines, 0.0).len(), 1, "work for later");
         let cues = cues("en").unwrap();
         assert!(only_asks_for_it_now("Can you talk me through it?", cues));
+        assert!(only_asks_for_it_now("Would you take us through the timeline?", cues));
         assert!(
             !only_asks_for_it_now("Can you walk us through it on Friday?", cues),
             "a time for it"

@@ -1411,6 +1411,8 @@ pub static ENGLISH: Language = Language {
         "how",
         "why",
     ],
+    through_the_room: &["take", "run", "bring"],
+    through_word: "through",
     hypothetical: r"\bif\s+(?:it|i|we|you|they|he|she)\s+(?:were|was|had|ran|did|could|went)\b|\bwould have\b|\bi'd have\b|\bwere i\b",
     reported: r"\btell\s+(?:him|her|them)\s+(?:that\s+)?(?:we|we'll|we're|i|i'll)\b|\b(?:said|says|told|mentions|mentioned|promised|claimed|thought|asked|wanted)\b",
     past: r"\b(?:used to|(?:^|,\s*|way\s+)back\s+when|in my last|last (?:time|year|week|month|release|quarter|sprint|round|session|meeting|term|season|night)|years? ago|yesterday|back\s+in\s+(?:MONTHS|\d{4}|the\s+day|the\s+spring|the\s+summer|the\s+autumn|the\s+winter)|(?:at|in|during|after)\s+the\s+last\s+[a-z]+|we\s+(?:agreed|decided)\s+(?:at|during|back|when|last|earlier|before)|we\s+(?:agreed|decided)\s+in\s+(?:MONTHS|\d{4}|stage|phase|round|the\s+last))\b",

@@ -278,6 +278,11 @@ pub struct Language {
     pub in_meeting: &'static [&'static str],
     pub to_the_room: &'static [&'static str],
     pub to_the_room_objects: &'static [&'static str],
+    /// Verbs that lead the people in the room through something there and then when followed by
+    /// them and `through_word` ("take us through the timeline", "run me through it"); to
+    /// anyone else they are tasks ("take the van through the wash").
+    pub through_the_room: &'static [&'static str],
+    pub through_word: &'static str,
     pub hypothetical: &'static str,
     pub reported: &'static str,
     pub past: &'static str,
