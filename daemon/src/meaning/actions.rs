@@ -1530,10 +1530,16 @@ fn put_to_and_taken(
     let clause_end = reason.map_or(clause_end, |reason| due.end + reason);
     let clause = text[clause_start..clause_end].trim();
     // "Then the sheets from last week, Marta, get them corrected …" is said of what is to come;
-    // "Priya, the forms reached the bank on Tuesday" is not.
+    // "Priya, the forms reached the bank on Tuesday" is not, but "Nimal, all four scales,
+    // checked and sealed by the twentieth" is: a clause that opens with the state wanted by a
+    // deadline.
+    let state_wanted = text::lower_words(clause).first().is_some_and(|first| {
+        first.len() >= cues.language.past_ending.len() + PAST_STEM_MIN_CHARS
+            && first.ends_with(cues.language.past_ending)
+    }) && is_a_deadline(&text[due.clone()], cues.language);
     if cues.past_in(&lower[clause_start..clause_end]).is_some()
         || cues.negation.is_match(&lower[clause_start..clause_end])
-        || says_what_was_done(clause, cues.language)
+        || (says_what_was_done(clause, cues.language) && !state_wanted)
     {
         return None;
     }
@@ -3599,6 +3605,16 @@ mod tests {
             assert_eq!(found[0].task, task, "{put}");
             assert_eq!(found[0].due.as_deref(), Some(due), "{put}");
         }
+        // The state wanted by a deadline, taken on by saying the time back.
+        let sealed = one(&[
+            (
+                "Omar",
+                "Priya, all four collection point scales, checked and sealed by the twentieth.",
+            ),
+            ("Priya", "By the twentieth."),
+        ]);
+        assert_eq!(sealed.owner.as_deref(), Some("Priya"), "{sealed:?}");
+        assert_eq!(sealed.due.as_deref(), Some("by the twentieth"), "{sealed:?}");
         // Taken on by saying the time back.
         for reply in [
             "Tuesday.",
@@ -3670,6 +3686,10 @@ mod tests {
             ],
             &[
                 ("Omar", "Priya, the forms reached the bank on Tuesday."),
+                ("Priya", "Yes."),
+            ],
+            &[
+                ("Omar", "Priya, the forms reached the bank by Tuesday."),
                 ("Priya", "Yes."),
             ],
             &[
