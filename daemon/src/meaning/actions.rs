@@ -1083,11 +1083,9 @@ fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, us
         .or_else(|| captures.get(0))?
         .start();
     if captures.name("me").is_some() {
-        let no_work = captures.name("own").is_some_and(|own| {
-            text::lower_words(own.as_str())
-                .last()
-                .is_some_and(|thing| cues.language.owned_not_tasks.contains(&thing.as_str()))
-        });
+        let no_work = captures
+            .name("own")
+            .is_some_and(|own| owns_no_work(own.as_str(), cues.language));
         return sentence.speaker.clone().filter(|_| !no_work).map(|me| (me, starts_at));
     }
     let name = captures
@@ -1098,9 +1096,7 @@ fn handed_to(text: &str, sentence: &Sentence, cues: &Cues) -> Option<(String, us
         .or_else(|| captures.name("possessor"))?
         .as_str();
     // "The floor is yours, Priya.", "Callum, the next round's on you.": no work handed.
-    let no_work = text::lower_words(&text[..starts_at])
-        .last()
-        .is_some_and(|thing| cues.language.owned_not_tasks.contains(&thing.as_str()));
+    let no_work = owns_no_work(&text[..starts_at], cues.language);
     (cues.could_be_name(name) && !no_work).then(|| (name.to_owned(), starts_at))
 }
 
@@ -1342,10 +1338,7 @@ fn placed_item(
             return None;
         }
     };
-    if text::lower_words(thing)
-        .last()
-        .is_some_and(|last| language.owned_not_tasks.contains(&last.as_str()))
-    {
+    if owns_no_work(thing, language) {
         return None;
     }
     // "Put me down for drinks after": a treat, not work.
@@ -1417,15 +1410,22 @@ fn placed_item(
     let due =
         own_due.or_else(|| beside.and_then(|beside| due_or_event(&cues.normalise(&sentences[beside].text), cues)));
     // "The screen reader retest sits with me.": the speaker names the work they keep, which
-    // needs no time; "That one's on me." needs the sentence beside it to say what, "Lunch is on
-    // me." is a treat, and what is left with them was weighed above ("Leave a copy for me").
-    let names_own_work = speakers && !pointer && captures.name("left").is_none() && {
-        let words = content_words(&task, cues);
-        !words.is_empty()
-            && !words
-                .iter()
-                .all(|word| language.volunteered_not_tasks.contains(&word.as_str()))
-    };
+    // needs no time; "That one's on me." needs the sentence beside it to say what, "Tea is on
+    // me." is a treat, "The dog stays with me." says where a thing is kept, and what is left
+    // with them was weighed above ("Leave a copy for me").
+    let kept_only = captures.name("placed_verb").is_some_and(|verb| {
+        language
+            .kept_not_worked
+            .contains(&verb.as_str().to_lowercase().as_str())
+    });
+    let names_own_work = speakers
+        && !pointer
+        && !kept_only
+        && captures.name("left").is_none()
+        && !treat.is_empty()
+        && !treat
+            .iter()
+            .all(|word| language.volunteered_not_tasks.contains(&word.as_str()));
     if due.is_none() && !volunteered && !names_own_work && (speakers || !taken_on_by(sentences, at, &owner, cues)) {
         return None;
     }
@@ -1533,10 +1533,10 @@ fn put_to_and_taken(
     // "Priya, the forms reached the bank on Tuesday" is not, but "Nimal, all four scales,
     // checked and sealed by the twentieth" is: a clause that opens with the state wanted by a
     // deadline.
-    let state_wanted = text::lower_words(clause).first().is_some_and(|first| {
-        first.len() >= cues.language.past_ending.len() + PAST_STEM_MIN_CHARS
-            && first.ends_with(cues.language.past_ending)
-    }) && is_a_deadline(&text[due.clone()], cues.language);
+    let state_wanted = text::lower_words(clause)
+        .first()
+        .is_some_and(|first| reads_past(first, cues.language))
+        && is_a_deadline(&text[due.clone()], cues.language);
     if cues.past_in(&lower[clause_start..clause_end]).is_some()
         || cues.negation.is_match(&lower[clause_start..clause_end])
         || (says_what_was_done(clause, cues.language) && !state_wanted)
@@ -1687,11 +1687,24 @@ fn says_what_was_done(clause: &str, language: &Language) -> bool {
             || (at >= 2
                 && language.object_pronouns.contains(&before)
                 && language.participle_causatives.contains(&words[at - 2].as_str()));
-        word.len() >= language.past_ending.len() + PAST_STEM_MIN_CHARS
-            && word.ends_with(language.past_ending)
-            && !language.past_ending_not.iter().any(|not| word.ends_with(not))
-            && !participle
+        reads_past(word, language) && !participle
     })
+}
+
+/// Whether `word` (lower case) has the form of a past tense or participle ("reached",
+/// "sealed"; not "red", "hundred").
+fn reads_past(word: &str, language: &Language) -> bool {
+    word.len() >= language.past_ending.len() + PAST_STEM_MIN_CHARS
+        && word.ends_with(language.past_ending)
+        && !language.past_ending_not.iter().any(|not| word.ends_with(not))
+}
+
+/// Whether a thing someone is said to have is no work, by its last word: a turn, a fault, a
+/// courtesy ("The floor is yours", "The mistake, that's my problem", "The pleasure is mine").
+fn owns_no_work(thing: &str, language: &Language) -> bool {
+    text::lower_words(thing)
+        .last()
+        .is_some_and(|last| language.owned_not_tasks.contains(&last.as_str()))
 }
 
 /// The person a request without a name was put to: the last other speaker before it.
@@ -1716,8 +1729,8 @@ fn is_said_to_the_room(verb: &str, rest: &str, cues: &Cues) -> bool {
 /// something there and then (`through_the_room`).
 fn leads_the_room_through(verb: &str, rest: &str, language: &Language) -> bool {
     language.through_the_room.contains(&verb)
-        && names_the_room(rest, language)
-        && text::lower_words(rest).get(1).map(String::as_str) == Some(language.through_word)
+        && after_the_room(rest, language)
+            .is_some_and(|after| text::lower_words(&after).first().map(String::as_str) == Some(language.through_word))
 }
 
 /// The verb of a request (`cues.request`'s "imperative", "minding" or "verb"), lower case.
@@ -1750,8 +1763,8 @@ fn only_asks_for_it_now(text: &str, cues: &Cues) -> bool {
         && requests.all(|captures| {
             let rest = captures.name("rest").map_or("", |m| m.as_str());
             let verb = request_verb(&captures);
-            (cues.language.in_meeting.contains(&verb.as_str()) || leads_the_room_through(&verb, rest, cues.language))
-                && names_the_room(rest, cues.language)
+            ((cues.language.in_meeting.contains(&verb.as_str()) && names_the_room(rest, cues.language))
+                || leads_the_room_through(&verb, rest, cues.language))
                 && due_in(rest, cues).is_none()
         })
 }
@@ -1774,11 +1787,17 @@ fn only_dates_earlier_work(sentence: &Sentence, cues: &Cues) -> bool {
 
 /// Whether `rest`, what follows a verb, opens with the people in the room ("us", "everyone").
 fn names_the_room(rest: &str, language: &Language) -> bool {
+    after_the_room(rest, language).is_some()
+}
+
+/// What follows the people in the room when `rest` opens with them ("us through it": "through
+/// it"), in lower case.
+fn after_the_room(rest: &str, language: &Language) -> Option<String> {
     let rest = rest.trim_start().to_lowercase();
-    language
-        .to_the_room_objects
-        .iter()
-        .any(|object| rest == *object || rest.starts_with(&format!("{object} ")))
+    language.to_the_room_objects.iter().find_map(|object| {
+        let after = rest.strip_prefix(object)?;
+        (after.is_empty() || after.starts_with(' ')).then(|| after.trim_start().to_owned())
+    })
 }
 
 /// "I'll take that", "I'll do it right after this": taking on what was just asked, not a new
@@ -2008,6 +2027,20 @@ struct FramedPromise {
     end: usize,
 }
 
+/// `verb` in lower case, as the speaker would say it of themselves when a team they lead does
+/// it ("my crew clears": "clear"; "my guys press" is said so already).
+fn base_of_team_verb(verb: &str, captures: &regex::Captures<'_>, language: &Language) -> String {
+    let verb = verb.to_lowercase();
+    let singular_team = captures
+        .name("team")
+        .is_some_and(|team| language.teams.contains(&team.as_str().to_lowercase().as_str()));
+    if singular_team {
+        base_of_third_person(&verb, language)
+    } else {
+        verb
+    }
+}
+
 /// Whether the word after "I" is no doing in the present: a past ("I reached"), a word that is
 /// no verb ("I also", "I really") or no plan ("I think", "I have"); not "I call", "I send".
 fn no_present_doing(verb: &str, language: &Language) -> bool {
@@ -2054,7 +2087,12 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             // present for a promise with its time.
             (None, None, _) => match captures.name("plain").or(captures.name("team_plain")) {
                 Some(plain)
-                    if dated(rest) && !cues.habitual.is_match(rest) && !no_present_doing(plain.as_str(), language) =>
+                    if dated(rest)
+                        && !cues.habitual.is_match(rest)
+                        // "my team has", "my crew suggests": no doing, said or as the speaker
+                        // would say it.
+                        && !no_present_doing(plain.as_str(), language)
+                        && !no_present_doing(&base_of_team_verb(plain.as_str(), &captures, language), language) =>
                 {
                     (plain, None)
                 }
@@ -2062,12 +2100,7 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             },
             _ => continue,
         };
-        // "My crew clears": the verb as the speaker would say it of themselves.
-        let verb_lower = if captures.name("team_plain").is_some() {
-            base_of_third_person(&verb.as_str().to_lowercase(), language)
-        } else {
-            verb.as_str().to_lowercase()
-        };
+        let verb_lower = base_of_team_verb(verb.as_str(), &captures, language);
         // The verb the task is said with: "ordering" is "order".
         let base = if ongoing.is_some() {
             base_of_ing(&verb_lower, language)
@@ -2189,9 +2222,7 @@ fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
     // no work; "The mistake, that's my problem" and "Missing the deadline, that's on me" own a
     // fault.
     let no_work = language.not_claimed_leads.contains(&first.as_str())
-        || words
-            .last()
-            .is_some_and(|last| language.owned_not_tasks.contains(&last.as_str()))
+        || owns_no_work(said, language)
         || language.not_orders.contains(&first.as_str())
         || cues.agreement.is_match(said)
         || captures
@@ -2200,7 +2231,18 @@ fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
     // "The pairing exercise is mine to design." opens as `placed_item` reads it, dated from the
     // sentence after.
     let placed = captures.name("mine_verb").is_some() && cues.placed.is_match(text);
-    if refers_back || no_work || placed || cues.reported.is_match(&lower[..thing.start()]) {
+    // "The clinical narrative, I've got it." ends its clause ("The receipts, I've got them in
+    // the car" says where they are); "The missed bins, that's me with photos" goes on with how
+    // or when, but "The last slide, that's me done" says the speaker's state.
+    let after = text::lower_words(&text[whole.end()..]);
+    let claim_trails = (captures.name("got").is_some()
+        && !text[whole.end()..].trim_start().is_empty()
+        && !text[whole.end()..].trim_start().starts_with([',', '.', ';', '!', '?']))
+        || (captures.name("me_doing").is_some()
+            && after
+                .first()
+                .is_some_and(|next| language.not_claim_after.contains(&next.as_str()) || reads_past(next, language)));
+    if refers_back || no_work || placed || claim_trails || cues.reported.is_match(&lower[..thing.start()]) {
         return None;
     }
     // "The scope doc is mine to write": the verb said, then the thing ("write the scope doc");
@@ -2916,11 +2958,15 @@ pub fn open_to_a_second_opinion(finding: &Finding) -> bool {
 
 /// Whether `finding` is a promise in the speaker's own words with no time to do it by ("I'll
 /// find the belt loader."), which the learned scorer overrules at a stricter bar
-/// (`UNDATED_PROMISE_VETO_BAR`): open to a second opinion and held as sure as a promise.
+/// (`UNDATED_PROMISE_VETO_BAR`): open to a second opinion, held as sure as a promise and owned
+/// by whoever said it (not "Log it with the vendor, would you?" "Sure.", taken on by another).
 pub fn an_undated_promise(finding: &Finding) -> bool {
     open_to_a_second_opinion(finding)
         && matches!(&finding.body, FindingBody::ActionItem(item)
-            if item.confidence >= PROMISE_CONFIDENCE && item.due.is_none())
+            if item.confidence >= PROMISE_CONFIDENCE
+                && item.due.is_none()
+                && item.owner.is_some()
+                && item.owner == item.said_by)
 }
 
 /// The sentences the learned scorer (`learned`, as `rated`) finds that are not part of an item already found (`found`, the rules'): work handed
@@ -3122,8 +3168,13 @@ mod tests {
         // A promise with no time is open to the stricter bar; one with its time is not.
         let undated = found_in(&[("Maya", "I'll find the belt loader.")]);
         assert!(an_undated_promise(&undated), "{undated:?}");
-        let dated = found_in(&[("Maya", "I'll find the belt loader by Friday.")]);
-        assert!(!an_undated_promise(&dated), "{dated:?}");
+        // Work taken on by another ("Log it with the vendor, would you?" "Sure.") is no promise
+        // of the speaker's, however sure.
+        let mut taken = undated.clone();
+        if let FindingBody::ActionItem(item) = &mut taken.body {
+            item.owner = Some("Dev".into());
+        }
+        assert!(!an_undated_promise(&taken), "{taken:?}");
     }
 
     /// Each sentence, said alone, is no action item.
@@ -3977,6 +4028,7 @@ mod tests {
             "Priya, can you walk us through the timeline?",
             "Tomasz, would you take us through the timeline?",
             "Annelie, please run us through it.",
+            "Can you take the group through it?",
             "I'll need legal for that.",
             "I think we could maybe ship it later.",
             "I won't be able to make Friday.",
@@ -5234,6 +5286,8 @@ mod tests {
             "The mistake, that's my problem.",
             "Yes, I've got it.",
             "Repair, not replace, I've got that.",
+            "The receipts, I've got them in the car.",
+            "The last slide, that's me done.",
             "Okay, that's me with the keys.",
         ]);
     }
@@ -5565,6 +5619,7 @@ mod tests {
                 "clear the back aisles",
             ),
             ("My guys cut them tomorrow morning.", "cut them"),
+            ("My guys press the seals on Monday.", "press the seals"),
         ] {
             let cleared = one(&[("Ann", said), ("Bob", "Good.")]);
             assert_eq!(cleared.owner.as_deref(), Some("Ann"), "{said}: {cleared:?}");
@@ -5711,6 +5766,8 @@ mod tests {
         none_is_an_item(&[
             "Lunch is on me tomorrow.",
             "Lunch is on me.",
+            "Tea is on me.",
+            "The dog stays with me.",
             "That's on me, sorry, I forgot it yesterday.",
             "The keys are with me until Friday.",
             "And the van goes to Narok on Thursday.",

@@ -9,19 +9,8 @@ pub static ENGLISH: Language = Language {
     code: "en",
     weekdays: english_words::WEEKDAYS,
     months: english_words::MONTHS,
-    teams: &[
-        "team",
-        "people",
-        "staff",
-        "crew",
-        "office",
-        "department",
-        "unit",
-        "group",
-        "guys",
-        "lads",
-        "folks",
-    ],
+    teams: &["team", "crew", "office", "department", "unit", "group"],
+    team_plurals: &["people", "staff", "guys", "lads"],
     ordinals: [
         "first",
         "second",
@@ -681,12 +670,12 @@ pub static ENGLISH: Language = Language {
     // first ("Monday I'll do a toolbox talk") is `fronted`.
     commitment: r"(?:^(?:(?:and|so|then|but)[,]?\s+)?(?P<fronted>FRONTED_TIME),?\s+|^|[,;:]\s+|\b(?:and|plus|so|then|okay|ok|fine|right|sure|yes|yeah|great|but)\s+)(?:i'll|i will|i'm going to|i am going to|i'm gonna|i shall|my\s+(?:TEAMS)(?:'ll|\s+will)|(?P<let_me>let me)|(?P<can>i can|i'm planning to))\s+(?:also\s+|just\s+|quickly\s+|then\s+|definitely\s+|personally\s+)?(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // "I'm ordering the kit today", "Right after this I tape off the bay".
-    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|which\s+is\s+why|because|meanwhile)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|(?P<soon>FRONTED_TIME),?\s+i'm\s+(?P<soon_verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|my\s+(?:TEAMS)\s+(?P<team_plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
+    commitment_ongoing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right|sure|yes|yeah|yep|cool|exactly|which\s+is\s+why|because|meanwhile)[,]?\s+)(?:i'm\s+(?P<verb>[a-z]+ing)|(?P<soon>FRONTED_TIME),?\s+i'm\s+(?P<soon_verb>[a-z]+ing)|i\s+(?P<plain>[a-z]+)|my\s+(?P<team>TEAMS)\s+(?P<team_plain>[a-z]+)|(?P<when>(?:right\s+)?after\s+this|(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon))?(?:\s+first\s+thing)?|first\s+thing(?:\s+tomorrow)?|later\s+today|tonight),?\s+i\s+(?P<now>[a-z]+))\b(?P<rest>[^,.;?!]*)",
     // "Tamsin chases Penryn Marine for that quote this week", "Mai is sending the list this week",
     // "So Priya's doing the retests Wednesday".
     // "Declan, you're ringing her today", "Josh, you'll rejig teams three and six".
     told_doing: r"^(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)?(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?),\s+(?:(?:and|so|then)\s+)?(?:(?P<ongoing>you're)|(?P<future>you'll)|you)\s+(?:also\s+|just\s+|then\s+)?(?P<verb>[a-z'-]+)\b(?P<rest>[^.;?!]*)",
-    claimed_job: r"(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing>[a-z][^,.;:?!]{2,80}?)(?:(?:'s|\s+is|\s+are)\s+my\s+(?:job|department|responsibility|problem|baby|headache|bit|lookout|(?:end|side)\s+of\s+(?:it|this|that|things))|\s+can\s+come\s+to\s+me)\b|(?:^|[,;:]\s+)(?:(?:and|so|but)[,]?\s+)*(?P<thing_before>[a-z][^,.;:?!]{2,80}?),\s+(?:that's\s+(?:my\s+(?:job|department|responsibility|problem|baby|headache|bit|lookout|(?:end|side)\s+of\s+(?:it|this|that|things))|me)|leave\s+(?:it|that|this|them|those|both)(?:\s+one|\s+of\s+them)?\s+(?:to|with)\s+me|i've\s+got\s+(?:it|both|them|those)|let\s+me\s+(?:handle|take|deal\s+with|sort)\s+(?:it|that|this))\b|(?:^|[,;:]\s+)(?:(?:and|so|but)[,]?\s+)*(?P<doing_before>[a-z]+ing\s[^,.;:?!]{2,80}?),\s+that's\s+on\s+me\b|(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing_mine>[a-z][^,.;:?!]{2,80}?)(?:'s|\s+is|\s+are)\s+mine\s+to\s+(?P<mine_verb>[a-z]+)\b",
+    claimed_job: r"(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing>[a-z][^,.;:?!]{2,80}?)(?:(?:'s|\s+is|\s+are)\s+my\s+(?:job|department|responsibility|problem|baby|headache|bit|lookout|(?:end|side)\s+of\s+(?:it|this|that|things))|\s+can\s+come\s+to\s+me)\b|(?:^|[,;:]\s+)(?:(?:and|so|but)[,]?\s+)*(?P<thing_before>[a-z][^,.;:?!]{2,80}?),\s+(?:that's\s+(?:my\s+(?:job|department|responsibility|problem|baby|headache|bit|lookout|(?:end|side)\s+of\s+(?:it|this|that|things))|(?P<me_doing>me))|leave\s+(?:it|that|this|them|those|both)(?:\s+one|\s+of\s+them)?\s+(?:to|with)\s+me|(?P<got>i've\s+got\s+(?:it|both|them|those))|let\s+me\s+(?:handle|take|deal\s+with|sort)\s+(?:it|that|this))\b|(?:^|[,;:]\s+)(?:(?:and|so|but)[,]?\s+)*(?P<doing_before>[a-z]+ing\s[^,.;:?!]{2,80}?),\s+that's\s+on\s+me\b|(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing_mine>[a-z][^,.;:?!]{2,80}?)(?:'s|\s+is|\s+are)\s+mine\s+to\s+(?P<mine_verb>[a-z]+)\b",
     named_doing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right)[,]?\s+)(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?)(?:(?:\s+is\s+|'s\s+)(?P<verb>[a-z]+ing)|\s+(?P<plain>[a-z]+s))\b(?P<rest>[^.;?!]*)",
     not_third_person: &[
         "is",
@@ -1151,7 +1140,7 @@ pub static ENGLISH: Language = Language {
     // out from my office", "The blade order goes to Elín", "The letter is Mutua's to get", "both
     // letters fall to you". "With me" only after a verb of staying or
     // going ("the keys are with me" says where they are).
-    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+(?:with|for)\s+me|(?:(?:put\s+me\s+down|count\s+me\s+in|sign\s+me\s+up|pencil\s+me\s+in)\s+for|put\s+me\s+on)\s+(?P<volunteered>[^,.;?!]+)|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?:sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))|\s+(?:goes|go|comes|come|leaves)\s+(?:out\s+)?from\s+(?P<from_me>my\s+(?:office|desk|team|side|end)|me)))\b(?P<rest>[^.;?!]*)",
+    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+(?:with|for)\s+me|(?:(?:put\s+me\s+down|count\s+me\s+in|sign\s+me\s+up|pencil\s+me\s+in)\s+for|put\s+me\s+on)\s+(?P<volunteered>[^,.;?!]+)|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?P<placed_verb>sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))|\s+(?:goes|go|comes|come|leaves)\s+(?:out\s+)?from\s+(?P<from_me>my\s+(?:office|desk|team|side|end)|me)))\b(?P<rest>[^.;?!]*)",
     // "It'll be live before we leave this room.", "they'll be done before noon", "Before the end
     // of the month it will be in.", "notice will go up by lunch"; handed to the one spoken to
     // (`to_you`, `comes`: "The letter will be in your inbox by Thursday", "the draft comes to
@@ -1412,6 +1401,10 @@ pub static ENGLISH: Language = Language {
         "why",
     ],
     through_the_room: &["take", "run", "bring"],
+    kept_not_worked: &["stay", "stays"],
+    not_claim_after: &[
+        "done", "finished", "sorted", "off", "out", "gone", "in", "here", "there",
+    ],
     through_word: "through",
     hypothetical: r"\bif\s+(?:it|i|we|you|they|he|she)\s+(?:were|was|had|ran|did|could|went)\b|\bwould have\b|\bi'd have\b|\bwere i\b",
     reported: r"\btell\s+(?:him|her|them)\s+(?:that\s+)?(?:we|we'll|we're|i|i'll)\b|\b(?:said|says|told|mentions|mentioned|promised|claimed|thought|asked|wanted)\b",
