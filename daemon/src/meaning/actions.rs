@@ -132,7 +132,7 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
         }
         if found.is_empty() {
             if let Some((item, beside)) = placed_item(sentences, at, &text, heard, cues, meeting_day)
-                .filter(|(item, _)| !findings.iter().any(|f| f.segments.contains(&item.segments[0])))
+                .filter(|_| !findings.iter().any(|f| holds(f, sentence)))
             {
                 if let Some(beside) = beside.filter(|&beside| beside > at) {
                     absorbed[beside] = true;
@@ -689,7 +689,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
         // doing: its verb is the "-ing" or third-person form's.
         let asked_doing = |c: &regex::Captures<'_>| {
             c.name("who_ing")
-                .map(|ing| base_of_ing(&ing.as_str().to_lowercase(), cues.language))
+                .map(|ing| base_of_ing(&ing.as_str().to_lowercase(), cues))
                 .or_else(|| {
                     c.name("who_plain")
                         .map(|plain| base_of_third_person(&plain.as_str().to_lowercase(), cues.language))
@@ -1232,7 +1232,7 @@ fn handed_statement(
                         .contains(&object.to_lowercase().as_str())
                 }) =>
         {
-            format!("{} {rest}", base_of_ing(first, cues.language))
+            format!("{} {rest}", base_of_ing(first, cues))
         }
         _ => task,
     };
@@ -2103,7 +2103,7 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
         let verb_lower = base_of_team_verb(verb.as_str(), &captures, language);
         // The verb the task is said with: "ordering" is "order".
         let base = if ongoing.is_some() {
-            base_of_ing(&verb_lower, language)
+            base_of_ing(&verb_lower, cues)
         } else {
             verb_lower.clone()
         };
@@ -2227,7 +2227,7 @@ fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
         || cues.agreement.is_match(said)
         || captures
             .name("doing_before")
-            .is_some_and(|_| language.not_tasks.contains(&base_of_ing(first, language).as_str()));
+            .is_some_and(|_| language.not_tasks.contains(&base_of_ing(first, cues).as_str()));
     // "The pairing exercise is mine to design." opens as `placed_item` reads it, dated from the
     // sentence after.
     let placed = captures.name("mine_verb").is_some() && cues.placed.is_match(text);
@@ -2253,7 +2253,7 @@ fn claimed_job(text: &str, lower: &str, cues: &Cues) -> Option<FramedPromise> {
         }
         (Some(verb), _) => format!("{} {said}", verb.as_str().to_lowercase()),
         (None, Some((doing, rest))) if first.ends_with("ing") && !language.stopwords.contains(&first.as_str()) => {
-            format!("{} {rest}", base_of_ing(&doing.to_lowercase(), language))
+            format!("{} {rest}", base_of_ing(&doing.to_lowercase(), cues))
         }
         (None, _) => said.to_owned(),
     };
@@ -2354,7 +2354,7 @@ fn named_promises(
         let rest = before_next_clause(own_clause(full_rest, language), language);
         let said = verb.as_str().to_lowercase();
         let base = if captures.name("verb").is_some() {
-            base_of_ing(&said, language)
+            base_of_ing(&said, cues)
         } else {
             base_of_third_person(&said, language)
         };
@@ -2496,7 +2496,7 @@ fn told_by_name(
         return None;
     }
     let base = if ongoing {
-        base_of_ing(&said, language)
+        base_of_ing(&said, cues)
     } else {
         said.clone()
     };
@@ -2772,8 +2772,31 @@ fn ongoing_is_work(ing: &str, base: &str, rest: &str, language: &Language) -> bo
         && thing.is_none_or(|thing| !language.ongoing_work_not_things.contains(&thing.as_str()))
 }
 
-/// The verb an "-ing" form is of: "ordering" "order", "putting" "put", "writing" "write".
-fn base_of_ing(ing: &str, language: &Language) -> String {
+/// `task` as what to do: one that opens with what is being done ("redoing the rota",
+/// "checking the vans") opens with its verb instead ("redo the rota"); "bring", "ring" and
+/// "string" are verbs, not "-ing" forms (no vowel, nor "y" as in "drying", before the "-ing").
+pub fn as_what_to_do(task: &str, cues: &Cues) -> String {
+    let (first, rest) = task.split_once(' ').unwrap_or((task, ""));
+    let is_doing = first.strip_suffix("ing").is_some_and(|stem| {
+        first.chars().all(|c| c.is_ascii_lowercase())
+            && stem.chars().any(|c| c == 'y' || cues.language.vowels.contains(c))
+    });
+    if !is_doing {
+        return task.to_owned();
+    }
+    let base = base_of_ing(first, cues);
+    if rest.is_empty() {
+        base
+    } else {
+        format!("{base} {rest}")
+    }
+}
+
+/// The verb an "-ing" form is of: "ordering" "order", "putting" "put", "writing" "write",
+/// and, for a stem no word list names, "messaging" "message", "rewriting" "rewrite" (the
+/// stem is no word of the language, the stem with "e" is: `Cues::word_ranks`).
+fn base_of_ing(ing: &str, cues: &Cues) -> String {
+    let language = cues.language;
     let stem = ing.strip_suffix("ing").unwrap_or(ing);
     if language.ing_drops_e.contains(&stem) {
         return format!("{stem}e");
@@ -2788,7 +2811,14 @@ fn base_of_ing(ing: &str, language: &Language) -> String {
         {
             stem[..stem.len() - last.len_utf8()].to_owned()
         }
-        _ => stem.to_owned(),
+        _ => {
+            let with_e = format!("{stem}e");
+            if !cues.word_ranks.contains_key(stem) && cues.word_ranks.contains_key(with_e.as_str()) {
+                with_e
+            } else {
+                stem.to_owned()
+            }
+        }
     }
 }
 
@@ -3003,6 +3033,7 @@ pub fn scored_items(
                 && !is_advice(&sentences[at].text.to_lowercase(), cues.language)
                 && !only_asks_for_it_now(&cues.normalise(&sentences[at].text), cues)
                 && !only_dates_earlier_work(&sentences[at], cues)
+                && !cues.meeting_flow.is_match(&cues.normalise(&sentences[at].text))
                 && (rated.score)(at) >= rated.bar
         })
         .collect();
@@ -3175,6 +3206,38 @@ mod tests {
             item.owner = Some("Dev".into());
         }
         assert!(!an_undated_promise(&taken), "{taken:?}");
+    }
+
+    #[test]
+    fn meanwhile_opens_a_promise_and_month_end_dates_it() {
+        let a = one(&[(
+            "Olivier",
+            "Meanwhile I'll rework the spacing for Ottawa before we leave for Toronto.",
+        )]);
+        assert_eq!(a.owner.as_deref(), Some("Olivier"));
+        assert_eq!(a.task, "rework the spacing for Ottawa");
+        assert_eq!(a.due.as_deref(), Some("before we leave for Toronto"));
+        let a = one(&[("Jenna", "I'll close out the gap list with the CRO by month end.")]);
+        assert_eq!(a.due.as_deref(), Some("by month end"));
+        // "Year-end" naming a thing dates nothing.
+        let a = one(&[("Jenna", "I'll draft the year-end report.")]);
+        assert_eq!(a.due, None, "{a:?}");
+    }
+
+    #[test]
+    fn the_speakers_own_work_after_another_item_in_the_same_turn_is_an_item_of_its_own() {
+        let found = items(&[
+            ("Jacko", "If I get the panels this week, yeah."),
+            (
+                "Fiona",
+                "Jacko, get the yards fixed before the twelfth. And the notice to the council sits with me.",
+            ),
+            ("Jacko", "Will do."),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].owner.as_deref(), Some("Jacko"));
+        assert_eq!(found[1].owner.as_deref(), Some("Fiona"));
+        assert!(found[1].text.starts_with("And the notice"), "{found:?}");
     }
 
     /// Each sentence, said alone, is no action item.
@@ -6218,5 +6281,27 @@ mod tests {
         ));
         assert!(work > 0.9, "{work}");
         assert!(chat < 0.1, "{chat}");
+    }
+
+    #[test]
+    fn an_ing_form_gives_its_verb() {
+        let cues = cues("en").unwrap();
+        for (ing, base) in [
+            ("ordering", "order"),
+            ("putting", "put"),
+            ("writing", "write"),
+            ("filling", "fill"),
+            ("messaging", "message"),
+            ("rewriting", "rewrite"),
+            ("checking", "check"),
+        ] {
+            assert_eq!(base_of_ing(ing, cues), base, "{ing}");
+        }
+        assert_eq!(as_what_to_do("redoing the rota", cues), "redo the rota");
+        assert_eq!(as_what_to_do("checking", cues), "check");
+        assert_eq!(as_what_to_do("drying the nets", cues), "dry the nets");
+        assert_eq!(as_what_to_do("bring the van", cues), "bring the van");
+        assert_eq!(as_what_to_do("ring him tonight", cues), "ring him tonight");
+        assert_eq!(as_what_to_do("Planning the day", cues), "Planning the day");
     }
 }

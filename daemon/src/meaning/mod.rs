@@ -1143,7 +1143,7 @@ pub fn analyse(utterances: &[Utterance], cues: &Cues, context: &Context) -> Meet
     meaning.entities = keywords::entities(&sentences, cues);
     meaning.talk_time = talk::talk_time(utterances);
     meaning.key_points = keypoints::central(&sentences, cues, 5);
-    meaning.overview = overview(&meaning);
+    meaning.overview = overview(&meaning, cues);
     meaning
 }
 
@@ -1262,7 +1262,11 @@ fn confidence(body: &FindingBody) -> f32 {
 }
 
 /// A few plain sentences: topics, decisions, actions with owners and dates, open questions.
-pub fn overview(meaning: &MeetingMeaning) -> String {
+/// An action whose task is what to do reads "Priya will update the alert"; one whose task
+/// names only the work, or is the sentence it was said in, reads "Tom: the agency" (never
+/// "Tom will the agency"); one that opens with what is being done reads as what to do
+/// ("redoing the rota": "Gordon will redo the rota").
+pub fn overview(meaning: &MeetingMeaning, cues: &Cues) -> String {
     let mut parts = Vec::new();
     if !meaning.keywords.is_empty() {
         let topics: Vec<&str> = meaning.keywords.iter().take(5).map(String::as_str).collect();
@@ -1283,12 +1287,16 @@ pub fn overview(meaning: &MeetingMeaning) -> String {
         .action_items
         .iter()
         .filter_map(|f| match &f.body {
-            FindingBody::ActionItem(a) => Some(format!(
-                "{} will {}{}",
-                a.owner.as_deref().unwrap_or("someone (no owner yet)"),
-                a.task,
-                a.due.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
-            )),
+            FindingBody::ActionItem(a) => {
+                let due = a.due.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+                let to_do = actions::as_what_to_do(&a.task, cues);
+                Some(match (a.owner.as_deref(), says_what_to_do(&to_do, cues.language)) {
+                    (Some(owner), true) => format!("{owner} will {to_do}{due}"),
+                    (None, true) => format!("someone (no owner yet) will {to_do}{due}"),
+                    (Some(owner), false) => format!("{owner}: {}{due}", a.task),
+                    (None, false) => format!("no owner yet: {}{due}", a.task),
+                })
+            }
             _ => None,
         })
         .collect();
@@ -1307,6 +1315,21 @@ pub fn overview(meaning: &MeetingMeaning) -> String {
         parts.push(format!("Open questions: {}", open.join(" ")));
     }
     parts.join(" ")
+}
+
+/// Whether `task` opens with what to do ("update the alert"), so that "Priya will …" reads as
+/// English: not with a capital (the whole sentence it was said in: "The contractors I'll take to
+/// Helen"), a thing ("the agency", "your slides") or a pronoun ("I'll ring them").
+fn says_what_to_do(task: &str, language: &Language) -> bool {
+    let Some(first) = task.split_whitespace().next() else {
+        return false;
+    };
+    let lower = first.to_lowercase();
+    first.chars().next().is_some_and(char::is_lowercase)
+        && first.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        && !language.determiners.contains(&lower.as_str())
+        && !language.subject_pronouns.contains(&lower.as_str())
+        && !language.object_pronouns.contains(&lower.as_str())
 }
 
 /// How many of the latest utterances the rules read again for each new final.
@@ -1586,6 +1609,54 @@ mod tests {
         let mut ids: Vec<&str> = findings.into_iter().map(|f| f.id.as_str()).collect();
         ids.sort_unstable();
         ids
+    }
+
+    #[test]
+    fn the_overview_reads_each_action_as_english() {
+        let cues = cues("en").unwrap();
+        let meeting = text::utterances([
+            ("Maya", "Priya, can you update the checkout alert before Friday?"),
+            ("Priya", "Sure."),
+            ("Maya", "Tom, the agency, by Wednesday."),
+            ("Tom", "Fine."),
+            ("Maya", "That's it from me."),
+        ]);
+        let overview = analyse(&meeting, cues, &context()).overview;
+        assert!(
+            overview.contains("Priya will update the checkout alert (before Friday)"),
+            "{overview}"
+        );
+        assert!(overview.contains("Tom: the agency (by Wednesday)"), "{overview}");
+        assert!(!overview.contains("will the"), "{overview}");
+        assert!(!overview.contains("from me"), "a sign-off is no work: {overview}");
+        for sign_off in [
+            "That's it from me.",
+            "Okay, that's all from my side.",
+            "Nothing else from me.",
+        ] {
+            assert!(cues.meeting_flow.is_match(sign_off), "{sign_off}");
+        }
+        for not_sign_off in [
+            "That's it, we go with Grey.",
+            "That's all from the supplier, by Friday.",
+        ] {
+            assert!(!cues.meeting_flow.is_match(not_sign_off), "{not_sign_off}");
+        }
+        let doing = text::utterances([
+            ("Maya", "Gordon, would you mind redoing the Friday volunteer rota?"),
+            ("Gordon", "Happy to."),
+        ]);
+        let overview = analyse(&doing, cues, &context()).overview;
+        assert!(
+            overview.contains("Gordon will redo the Friday volunteer rota"),
+            "{overview}"
+        );
+        let language = cues.language;
+        assert!(says_what_to_do("update the alert", language));
+        assert!(!says_what_to_do("the agency", language));
+        assert!(!says_what_to_do("The contractors I'll take to Helen", language));
+        assert!(!says_what_to_do("them over tonight", language));
+        assert!(!says_what_to_do("", language));
     }
 
     #[test]
