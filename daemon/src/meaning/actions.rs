@@ -3092,10 +3092,13 @@ pub fn scored_items(
                 text::someone_else_next(sentences, at) && cues.acceptance.is_match(&cues.normalise(&next.text))
             })
             .and_then(|next| next.speaker.clone());
-        let task = match &called {
-            Some(name) => without_name_called(&sentence.text, name, cues),
-            None => sentence.text.as_str(),
-        };
+        let task = without_opening_words(
+            match &called {
+                Some(name) => without_name_called(&sentence.text, name, cues),
+                None => sentence.text.as_str(),
+            },
+            cues.language,
+        );
         scored.push(Finding {
             id: finding_id("action", sentence, 0),
             revision: 1,
@@ -3113,6 +3116,23 @@ pub fn scored_items(
         });
     }
     scored
+}
+
+/// `text` without the words that only open it ("So the state gets a report from me", "Okay,
+/// and the van goes back"): a task says what is to be done, not how the sentence began.
+fn without_opening_words<'a>(text: &'a str, language: &Language) -> &'a str {
+    let mut rest = text.trim_start();
+    loop {
+        let (first, after) = rest.split_once(' ').unwrap_or((rest, ""));
+        let word = first.trim_end_matches(',').to_lowercase();
+        let opens = language.vocative_leads.contains(&word.as_str())
+            || language.conclusion_openers.contains(&word.as_str())
+            || language.conclusion_fillers.contains(&word.as_str());
+        if !opens || after.is_empty() {
+            return rest;
+        }
+        rest = after.trim_start();
+    }
 }
 
 /// `text` without `name` called at its start ("Marta, the van", "Okay, Marta, the van", "Oh,
@@ -6281,6 +6301,24 @@ mod tests {
         ));
         assert!(work > 0.9, "{work}");
         assert!(chat < 0.1, "{chat}");
+    }
+
+    #[test]
+    fn a_scored_task_drops_the_words_that_only_open_the_sentence() {
+        let language = cues("en").unwrap().language;
+        assert_eq!(
+            without_opening_words("So the state gets a loss report from me", language),
+            "the state gets a loss report from me"
+        );
+        assert_eq!(
+            without_opening_words("Okay, and then the van goes back", language),
+            "the van goes back"
+        );
+        assert_eq!(
+            without_opening_words("The van goes back", language),
+            "The van goes back"
+        );
+        assert_eq!(without_opening_words("Right.", language), "Right.");
     }
 
     #[test]
