@@ -95,13 +95,23 @@ impl Drop for TempDir {
     }
 }
 
-/// A port that was free a moment ago (the OS picks it; never a fixed number).
+/// A port for a daemon or broker a test starts, free when checked (never a fixed number). Not
+/// one the kernel picks for `bind(0)`: that range (32768-60999 on Linux) is also where outgoing
+/// connections get their local ports, so a port found that way and let go could be taken by any
+/// client connecting before the daemon binds it (seen once: "Address already in use", and a
+/// start that never came). Below it, each test process counts through ports from its own start.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    const FIRST: u32 = 20_000;
+    const PORTS: u32 = 12_000;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let start = std::process::id().wrapping_mul(7919) % PORTS;
+    loop {
+        let offset = (start + NEXT.fetch_add(1, Ordering::Relaxed)) % PORTS;
+        let port = u16::try_from(FIRST + offset).expect("ports below 32000 fit a u16");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// One spoken turn of the synthetic meeting.
