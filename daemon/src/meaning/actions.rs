@@ -131,8 +131,12 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
             }
         }
         if found.is_empty() {
-            if let Some((item, beside)) = placed_item(sentences, at, &text, heard, cues, meeting_day)
-                .filter(|_| !findings.iter().any(|f| holds(f, sentence)))
+            if let Some((item, beside)) =
+                placed_item(sentences, at, &text, heard, cues, meeting_day).filter(|(_, beside)| {
+                    !findings
+                        .iter()
+                        .any(|f| holds(f, sentence) || beside.is_some_and(|b| holds(f, &sentences[b])))
+                })
             {
                 if let Some(beside) = beside.filter(|&beside| beside > at) {
                     absorbed[beside] = true;
@@ -2775,21 +2779,24 @@ fn ongoing_is_work(ing: &str, base: &str, rest: &str, language: &Language) -> bo
 /// `task` as what to do: one that opens with what is being done ("redoing the rota",
 /// "checking the vans") opens with its verb instead ("redo the rota"); "bring", "ring" and
 /// "string" are verbs, not "-ing" forms (no vowel, nor "y" as in "drying", before the "-ing").
-pub fn as_what_to_do(task: &str, cues: &Cues) -> String {
+/// None when an "-ing" word opens it that names a thing or a time ("meeting notes", "nothing
+/// goes out", "during the week"): only one followed by what it acts on is being done.
+pub fn as_what_to_do(task: &str, cues: &Cues) -> Option<String> {
+    let language = cues.language;
     let (first, rest) = task.split_once(' ').unwrap_or((task, ""));
-    let is_doing = first.strip_suffix("ing").is_some_and(|stem| {
-        first.chars().all(|c| c.is_ascii_lowercase())
-            && stem.chars().any(|c| c == 'y' || cues.language.vowels.contains(c))
-    });
-    if !is_doing {
-        return task.to_owned();
+    let Some(stem) = first.strip_suffix("ing") else {
+        return Some(task.to_owned());
+    };
+    if !stem.chars().any(|c| c == 'y' || language.vowels.contains(c)) {
+        return Some(task.to_owned());
     }
-    let base = base_of_ing(first, cues);
-    if rest.is_empty() {
-        base
-    } else {
-        format!("{base} {rest}")
-    }
+    let next = rest.split_whitespace().next().unwrap_or_default().to_lowercase();
+    let is_doing = first.chars().all(|c| c.is_ascii_lowercase())
+        && !language.not_doings.contains(&first)
+        && (language.determiners.contains(&next.as_str())
+            || language.object_pronouns.contains(&next.as_str())
+            || language.verb_particles.contains(&next.as_str()));
+    is_doing.then(|| format!("{} {rest}", base_of_ing(first, cues)))
 }
 
 /// The verb an "-ing" form is of: "ordering" "order", "putting" "put", "writing" "write",
@@ -2811,14 +2818,36 @@ fn base_of_ing(ing: &str, cues: &Cues) -> String {
         {
             stem[..stem.len() - last.len_utf8()].to_owned()
         }
+        // "dying", "lying", "tying".
+        (Some('y'), Some(_)) if stem.chars().count() == 2 => format!("{}ie", &stem[..stem.len() - 1]),
         _ => {
             let with_e = format!("{stem}e");
-            if !cues.word_ranks.contains_key(stem) && cues.word_ranks.contains_key(with_e.as_str()) {
+            let known = |word: &str| cues.word_ranks.contains_key(word);
+            // A stem of one short vowel and one consonant would have doubled it ("sitting"), so
+            // "noting", "coding" and "taping" drop an "e": "note", not "not".
+            if known(&with_e) && (!known(stem) || one_short_syllable(stem, language)) {
                 with_e
             } else {
                 stem.to_owned()
             }
         }
+    }
+}
+
+/// Whether `stem` is one syllable ending in a single vowel and a single consonant that is not
+/// "w", "x" or "y" ("not", "cod", "tap"; not "eat", "fix", "open").
+fn one_short_syllable(stem: &str, language: &Language) -> bool {
+    let letters: Vec<char> = stem.chars().collect();
+    let vowels = letters.iter().filter(|&&c| language.vowels.contains(c)).count();
+    match letters.as_slice() {
+        [.., before, vowel, last] => {
+            vowels == 1
+                && language.vowels.contains(*vowel)
+                && !language.vowels.contains(*before)
+                && !language.vowels.contains(*last)
+                && !"wxy".contains(*last)
+        }
+        _ => false,
     }
 }
 
@@ -3010,7 +3039,8 @@ pub fn an_undated_promise(finding: &Finding) -> bool {
 ///
 /// The owner is the name the sentence calls ("Marta, the van and the crates.", "The van,
 /// Marta."), else whoever takes it on in the next sentence ("Leave it with me."), else its
-/// speaker; the task is the sentence without the name called; the due date is the rules'
+/// speaker; the task is the sentence without the name called and the words that only open it
+/// ("So", "Okay,"); it is not a sign-off ("That's it from me."); the due date is the rules'
 /// reading of the sentence, else of the next two ("Before Friday, ideally."), which then belong
 /// to the item, unless one of them is a question, an item of its own or new work.
 pub fn scored_items(
@@ -3033,7 +3063,7 @@ pub fn scored_items(
                 && !is_advice(&sentences[at].text.to_lowercase(), cues.language)
                 && !only_asks_for_it_now(&cues.normalise(&sentences[at].text), cues)
                 && !only_dates_earlier_work(&sentences[at], cues)
-                && !cues.meeting_flow.is_match(&cues.normalise(&sentences[at].text))
+                && !cues.sign_off.is_match(&cues.normalise(&sentences[at].text))
                 && (rated.score)(at) >= rated.bar
         })
         .collect();
@@ -3099,6 +3129,7 @@ pub fn scored_items(
             },
             cues.language,
         );
+        let task = task.as_str();
         scored.push(Finding {
             id: finding_id("action", sentence, 0),
             revision: 1,
@@ -3119,20 +3150,33 @@ pub fn scored_items(
 }
 
 /// `text` without the words that only open it ("So the state gets a report from me", "Okay,
-/// and the van goes back"): a task says what is to be done, not how the sentence began.
-fn without_opening_words<'a>(text: &'a str, language: &Language) -> &'a str {
+/// and the van goes back"): a task says what is to be done, not how the sentence began. What
+/// is left still opens the sentence, so it opens with a capital ("The state gets …"): a
+/// sentence, not what to do after "will" (`overview`).
+fn without_opening_words(text: &str, language: &Language) -> String {
     let mut rest = text.trim_start();
     loop {
         let (first, after) = rest.split_once(' ').unwrap_or((rest, ""));
         let word = first.trim_end_matches(',').to_lowercase();
-        let opens = language.vocative_leads.contains(&word.as_str())
-            || language.conclusion_openers.contains(&word.as_str())
-            || language.conclusion_fillers.contains(&word.as_str());
+        // "So", "and" join whatever follows; "Now", "Well", "Great" open only before a comma
+        // ("Now that the van is back", "Great Western needs the invoice").
+        let opens = language.conclusion_fillers.contains(&word.as_str())
+            || (first.ends_with(',')
+                && (language.vocative_leads.contains(&word.as_str())
+                    || language.conclusion_openers.contains(&word.as_str())));
         if !opens || after.is_empty() {
-            return rest;
+            break;
         }
         rest = after.trim_start();
     }
+    if rest.len() == text.trim_start().len() {
+        return rest.to_owned();
+    }
+    // Still the sentence it was said in, so a capital ("Payroll gets the rates from me").
+    let mut letters = rest.chars();
+    letters
+        .next()
+        .map_or_else(String::new, |first| first.to_uppercase().chain(letters).collect())
 }
 
 /// `text` without `name` called at its start ("Marta, the van", "Okay, Marta, the van", "Oh,
@@ -3239,9 +3283,11 @@ mod tests {
         assert_eq!(a.due.as_deref(), Some("before we leave for Toronto"));
         let a = one(&[("Jenna", "I'll close out the gap list with the CRO by month end.")]);
         assert_eq!(a.due.as_deref(), Some("by month end"));
-        // "Year-end" naming a thing dates nothing.
+        // "Year-end" naming a thing dates nothing, nor cuts the event it names short.
         let a = one(&[("Jenna", "I'll draft the year-end report.")]);
         assert_eq!(a.due, None, "{a:?}");
+        let a = one(&[("Jenna", "I'll check the figures before the year-end report goes out.")]);
+        assert_ne!(a.due.as_deref(), Some("before the year-end"), "{a:?}");
     }
 
     #[test]
@@ -6306,19 +6352,25 @@ mod tests {
     #[test]
     fn a_scored_task_drops_the_words_that_only_open_the_sentence() {
         let language = cues("en").unwrap().language;
-        assert_eq!(
-            without_opening_words("So the state gets a loss report from me", language),
-            "the state gets a loss report from me"
-        );
-        assert_eq!(
-            without_opening_words("Okay, and then the van goes back", language),
-            "the van goes back"
-        );
-        assert_eq!(
-            without_opening_words("The van goes back", language),
-            "The van goes back"
-        );
-        assert_eq!(without_opening_words("Right.", language), "Right.");
+        for (said, task) in [
+            (
+                "So the state gets a loss report from me",
+                "The state gets a loss report from me",
+            ),
+            ("Okay, and then the van goes back", "Then the van goes back"),
+            ("Okay, so, then, the van goes back", "The van goes back"),
+            ("The van goes back", "The van goes back"),
+            (
+                "Now that the van is back, Priya returns it",
+                "Now that the van is back, Priya returns it",
+            ),
+            ("Great Western needs the invoice", "Great Western needs the invoice"),
+            ("the van and the crates", "the van and the crates"),
+            ("Right.", "Right."),
+            ("", ""),
+        ] {
+            assert_eq!(without_opening_words(said, language), task, "{said}");
+        }
     }
 
     #[test]
@@ -6335,11 +6387,33 @@ mod tests {
         ] {
             assert_eq!(base_of_ing(ing, cues), base, "{ing}");
         }
-        assert_eq!(as_what_to_do("redoing the rota", cues), "redo the rota");
-        assert_eq!(as_what_to_do("checking", cues), "check");
-        assert_eq!(as_what_to_do("drying the nets", cues), "dry the nets");
-        assert_eq!(as_what_to_do("bring the van", cues), "bring the van");
-        assert_eq!(as_what_to_do("ring him tonight", cues), "ring him tonight");
-        assert_eq!(as_what_to_do("Planning the day", cues), "Planning the day");
+        for (ing, base) in [
+            ("noting", "note"),
+            ("coding", "code"),
+            ("dying", "die"),
+            ("visiting", "visit"),
+            ("fixing", "fix"),
+            ("eating", "eat"),
+        ] {
+            assert_eq!(base_of_ing(ing, cues), base, "{ing}");
+        }
+        let to_do = |task| as_what_to_do(task, cues);
+        assert_eq!(to_do("redoing the rota").as_deref(), Some("redo the rota"));
+        assert_eq!(to_do("noting the changes").as_deref(), Some("note the changes"));
+        assert_eq!(to_do("drying the nets").as_deref(), Some("dry the nets"));
+        assert_eq!(to_do("bring the van").as_deref(), Some("bring the van"));
+        assert_eq!(to_do("ring him tonight").as_deref(), Some("ring him tonight"));
+        assert_eq!(to_do("update the alert").as_deref(), Some("update the alert"));
+        // An "-ing" word that names a thing or a time is nothing to "will".
+        for thing in [
+            "meeting notes",
+            "nothing goes out",
+            "morning briefing",
+            "during the week",
+            "training records",
+            "checking",
+        ] {
+            assert_eq!(to_do(thing), None, "{thing}");
+        }
     }
 }

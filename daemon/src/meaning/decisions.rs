@@ -427,6 +427,7 @@ fn settles_nothing(sentence: &Sentence, text: &str, hedge: &regex::Regex, cues: 
         || hedged
         || said_of_the_past(text, cues)
         || cues.meeting_flow.is_match(text)
+        || cues.sign_off.is_match(text)
 }
 
 /// How many sentences after a decision the learned scorer's finds are read as part of it (how it

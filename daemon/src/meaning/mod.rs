@@ -110,6 +110,8 @@ pub struct Language {
     /// Words that may open the object of such a promise ("the", "it").
     pub promised_object_leads: &'static [&'static str],
     /// Particles between a promised verb and its object ("tape off the bay").
+    /// "-ing" words that open a phrase without doing anything ("during", "nothing").
+    pub not_doings: &'static [&'static str],
     pub verb_particles: &'static [&'static str],
     /// Verbs whose object comes after "to" ("writing to the council").
     pub to_object_verbs: &'static [&'static str],
@@ -475,6 +477,7 @@ pub struct Language {
     /// can rule on ("Paper binder, or the shared drive?", "Should we …?").
     pub ruling_asked: &'static str,
     pub meeting_flow: &'static str,
+    pub sign_off: &'static str,
     /// How things usually go rather than what will be done: frequency ("every Friday",
     /// "usually", "two pallets a week") and comparison ("more in winter than in summer").
     pub habitual: &'static str,
@@ -714,6 +717,7 @@ pub struct Cues {
     pub permission_limited: Regex,
     pub summary_opener: Regex,
     pub meeting_flow: Regex,
+    pub sign_off: Regex,
     pub ruling_asked: Regex,
     pub habitual: Regex,
     pub condition: Regex,
@@ -851,6 +855,7 @@ impl Cues {
             permission_limited: expand(language.permission_limited),
             summary_opener: expand(language.summary_opener),
             meeting_flow: expand(language.meeting_flow),
+            sign_off: expand(language.sign_off),
             ruling_asked: expand(language.ruling_asked),
             habitual: expand(language.habitual),
             condition: expand(language.condition),
@@ -1289,12 +1294,12 @@ pub fn overview(meaning: &MeetingMeaning, cues: &Cues) -> String {
         .filter_map(|f| match &f.body {
             FindingBody::ActionItem(a) => {
                 let due = a.due.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
-                let to_do = actions::as_what_to_do(&a.task, cues);
-                Some(match (a.owner.as_deref(), says_what_to_do(&to_do, cues.language)) {
-                    (Some(owner), true) => format!("{owner} will {to_do}{due}"),
-                    (None, true) => format!("someone (no owner yet) will {to_do}{due}"),
-                    (Some(owner), false) => format!("{owner}: {}{due}", a.task),
-                    (None, false) => format!("no owner yet: {}{due}", a.task),
+                let to_do = actions::as_what_to_do(&a.task, cues).filter(|t| says_what_to_do(t, cues.language));
+                Some(match (a.owner.as_deref(), to_do) {
+                    (Some(owner), Some(to_do)) => format!("{owner} will {to_do}{due}"),
+                    (None, Some(to_do)) => format!("someone (no owner yet) will {to_do}{due}"),
+                    (Some(owner), None) => format!("{owner}: {}{due}", a.task),
+                    (None, None) => format!("no owner yet: {}{due}", a.task),
                 })
             }
             _ => None,
@@ -1319,14 +1324,15 @@ pub fn overview(meaning: &MeetingMeaning, cues: &Cues) -> String {
 
 /// Whether `task` opens with what to do ("update the alert"), so that "Priya will …" reads as
 /// English: not with a capital (the whole sentence it was said in: "The contractors I'll take to
-/// Helen"), a thing ("the agency", "your slides") or a pronoun ("I'll ring them").
+/// Helen"), a thing ("the agency", "your slides"), a pronoun ("them over tonight") or a word
+/// with an apostrophe ("you're on the draft"), which no verb has.
 fn says_what_to_do(task: &str, language: &Language) -> bool {
     let Some(first) = task.split_whitespace().next() else {
         return false;
     };
     let lower = first.to_lowercase();
     first.chars().next().is_some_and(char::is_lowercase)
-        && first.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        && first.chars().all(|c| c.is_alphabetic() || c == '-')
         && !language.determiners.contains(&lower.as_str())
         && !language.subject_pronouns.contains(&lower.as_str())
         && !language.object_pronouns.contains(&lower.as_str())
@@ -1634,13 +1640,17 @@ mod tests {
             "Okay, that's all from my side.",
             "Nothing else from me.",
         ] {
-            assert!(cues.meeting_flow.is_match(sign_off), "{sign_off}");
+            assert!(cues.sign_off.is_match(sign_off), "{sign_off}");
+            // Signing off is not running the meeting.
+            assert!(!cues.meeting_flow.is_match(sign_off), "{sign_off}");
         }
         for not_sign_off in [
             "That's it, we go with Grey.",
             "That's all from the supplier, by Friday.",
+            "That's everything for us to sign by Friday.",
+            "Nothing else from my side, so we go with Grey.",
         ] {
-            assert!(!cues.meeting_flow.is_match(not_sign_off), "{not_sign_off}");
+            assert!(!cues.sign_off.is_match(not_sign_off), "{not_sign_off}");
         }
         let doing = text::utterances([
             ("Maya", "Gordon, would you mind redoing the Friday volunteer rota?"),
@@ -1656,6 +1666,10 @@ mod tests {
         assert!(!says_what_to_do("the agency", language));
         assert!(!says_what_to_do("The contractors I'll take to Helen", language));
         assert!(!says_what_to_do("them over tonight", language));
+        assert!(
+            !says_what_to_do("you're on the draft RFP", language),
+            "no verb has an apostrophe"
+        );
         assert!(!says_what_to_do("", language));
     }
 
