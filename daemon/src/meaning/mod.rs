@@ -477,6 +477,8 @@ pub struct Language {
     /// can rule on ("Paper binder, or the shared drive?", "Should we …?").
     pub ruling_asked: &'static str,
     pub meeting_flow: &'static str,
+    /// A whole sentence that signs off the speaker's part ("That's it from me."): no work, no
+    /// ruling, and not running the meeting either (`meeting_flow` counts towards that).
     pub sign_off: &'static str,
     /// How things usually go rather than what will be done: frequency ("every Friday",
     /// "usually", "two pallets a week") and comparison ("more in winter than in summer").
