@@ -332,6 +332,11 @@ pub fn find(sentences: &[Sentence], heard: &Heard, cues: &Cues, meeting_day: i64
             });
         }
     }
+    for finding in &mut findings {
+        if let FindingBody::ActionItem(item) = &mut finding.body {
+            item.task = told_once(&item.task, item.due.as_deref(), cues);
+        }
+    }
     findings
 }
 
@@ -870,6 +875,90 @@ fn tidy_task(task: &str, language: &Language) -> String {
         words.truncate(words.len() - trailer.split(' ').count());
     }
     words.join(" ").trim_end_matches([',', ';', ':']).to_owned()
+}
+
+/// `task` as the summary's reader wants it, each thing said once: without its due date
+/// (`due`, which the item carries apart) where that stands at an edge of a clause ("the
+/// letter to NTSA, by Friday please, with the route map": the letter to NTSA, with the route
+/// map; "Signs at the garden gate by Thursday"), and without the speaker's claim on it at its
+/// end ("Heat illness toolbox talk for every crew, that's on me"); what is left opens with
+/// its verb when it opens with what is being done ("Getting the volunteers together, that's
+/// mine": get the volunteers together). A date inside a clause stays ("the Friday table"), and
+/// so does a task that would be left empty.
+pub fn told_once(task: &str, due: Option<&str>, cues: &Cues) -> String {
+    let said = cues.normalise(task);
+    let mut told = due.map_or_else(|| said.clone(), |due| without_due_at_an_edge(&said, due, cues.language));
+    if let Some(claim) = cues.claim_tail.find(&told) {
+        let thing = told[..claim.start()].trim_end_matches([',', ';', ' ']);
+        let lower = thing.to_lowercase();
+        told = as_what_to_do(&lower, cues)
+            .filter(|doing| *doing != lower)
+            .unwrap_or_else(|| thing.to_owned());
+    }
+    let told = tidy_task(told.trim().trim_end_matches(['.', '!']), cues.language);
+    if told.split_whitespace().next().is_none() {
+        return task.to_owned();
+    }
+    told
+}
+
+/// `task` without `due` where the date ends it ("… by Thursday"), ends a clause ("…, by Friday
+/// please, with the map": a trailing "please" belongs to the date) or opens it ("Tomorrow
+/// morning, the …"); else `task` as it was.
+fn without_due_at_an_edge(task: &str, due: &str, language: &Language) -> String {
+    let (lower, due) = (task.to_ascii_lowercase(), due.trim().to_ascii_lowercase());
+    let whole_words = |at: &usize| {
+        !lower[..*at].ends_with(|c: char| c.is_alphanumeric())
+            && !lower[*at + due.len()..].starts_with(|c: char| c.is_alphanumeric())
+    };
+    // The first time it is said, as the rules read the date (`due_found`).
+    let Some(at) = lower
+        .match_indices(&due)
+        .map(|(at, _)| at)
+        .find(whole_words)
+        .filter(|_| !due.is_empty())
+    else {
+        return task.to_owned();
+    };
+    // A date kept without its lead ("Thursday") takes the lead said before it too ("by").
+    let mut before: Vec<&str> = task[..at].split_whitespace().collect();
+    while before
+        .last()
+        .is_some_and(|lead| language.due_leads.contains(&lead.to_lowercase().as_str()))
+    {
+        before.pop();
+    }
+    // "Their call is on the fourteenth": the date is what the clause says, not when to do it.
+    let said_of_a_state = before.last().is_some_and(|last| {
+        let last = last.to_lowercase();
+        language
+            .copulas
+            .iter()
+            .any(|copula| last == *copula || (copula.starts_with('\'') && last.ends_with(copula)))
+    });
+    if said_of_a_state {
+        return task.to_owned();
+    }
+    let before = before.join(" ");
+    let after = &task[at + due.len()..];
+    let (rest_of_clause, beyond) = after
+        .split_once(',')
+        .map_or((after, None), |(rest, beyond)| (rest, Some(beyond)));
+    let rest_of_clause = rest_of_clause.trim().trim_end_matches(['.', '!']);
+    let only_trailers = rest_of_clause
+        .split_whitespace()
+        .all(|word| language.task_trailers.contains(&word.to_lowercase().as_str()));
+    if !only_trailers {
+        return task.to_owned();
+    }
+    match beyond {
+        // The date ends the task: whatever came before it is the task.
+        None => before.trim_end_matches([',', ';']).to_owned(),
+        // The date opens the task, a clause of its own: the rest is the task.
+        Some(beyond) if before.is_empty() => beyond.trim_start().to_owned(),
+        // The date ends a clause that goes on.
+        Some(beyond) => format!("{},{beyond}", before.trim_end_matches([',', ';'])),
+    }
 }
 
 /// A due date said in `text`, as said.
@@ -3138,7 +3227,7 @@ pub fn scored_items(
             body: FindingBody::ActionItem(ActionItem {
                 text: text_said,
                 owner: called.or(taker).or_else(|| sentence.speaker.clone()),
-                task: tidy_task(task.trim().trim_end_matches(['.', '!']), cues.language),
+                task: told_once(task.trim(), due.as_deref(), cues),
                 due,
                 due_date,
                 said_by: sentence.speaker.clone(),
@@ -6200,9 +6289,79 @@ mod tests {
         );
         assert_eq!(found[1].due.as_deref(), Some("on Friday"));
         assert_eq!(found[1].due_date.as_deref(), Some("2026-12-04"));
-        assert_eq!(found[1].task, "The crates to the hall on Friday");
+        assert_eq!(
+            found[1].task, "The crates to the hall",
+            "the date is the item's due date"
+        );
         assert_eq!(found[2].owner.as_deref(), Some("Luis"), "taken on in the reply");
         assert!(found.iter().all(|item| item.confidence == SCORED_ITEM_CONFIDENCE));
+    }
+
+    #[test]
+    fn a_task_says_its_date_and_the_speakers_claim_on_it_once() {
+        let cues = cues("en").unwrap();
+        for (task, due, told) in [
+            (
+                "Signs at the garden gate by Thursday",
+                Some("by Thursday"),
+                "Signs at the garden gate",
+            ),
+            (
+                "Signs at the garden gate by Thursday",
+                Some("Thursday"),
+                "Signs at the garden gate",
+            ),
+            (
+                "the letter to NTSA, by Friday please, with the route map",
+                Some("by Friday"),
+                "the letter to NTSA, with the route map",
+            ),
+            (
+                "Tomorrow morning, the van goes back",
+                Some("Tomorrow morning"),
+                "the van goes back",
+            ),
+            (
+                "Signs at the garden gate by Thursday, that's on my list",
+                Some("by Thursday"),
+                "Signs at the garden gate",
+            ),
+            (
+                "Getting the volunteers together on the slip, that's mine",
+                None,
+                "get the volunteers together on the slip",
+            ),
+            (
+                "The may-contain line, that part's on me as well",
+                None,
+                "The may-contain line",
+            ),
+            (
+                "The transporters need to hear it, so I'm on that",
+                None,
+                "The transporters need to hear it",
+            ),
+            // Inside a clause, a state, a word that only holds the date, or nothing left: as said.
+            (
+                "Get it to the Friday table by noon",
+                Some("Friday"),
+                "Get it to the Friday table by noon",
+            ),
+            (
+                "Their steering call is on the fourteenth, so the week before",
+                Some("on the fourteenth"),
+                "Their steering call is on the fourteenth, so the week before",
+            ),
+            ("Ask the mayor", Some("May"), "Ask the mayor"),
+            ("By Friday", Some("by Friday"), "By Friday"),
+            (
+                "Missing the deadline, that's on me if anyone asks",
+                None,
+                "Missing the deadline, that's on me if anyone asks",
+            ),
+        ] {
+            assert_eq!(told_once(task, due, cues), told, "{task}");
+        }
     }
 
     #[test]

@@ -1890,6 +1890,10 @@ pub static ENGLISH: Language = Language {
     // Signing off one's part of the meeting ("That's it from me.", "Nothing else from my
     // side."): neither work to do nor a ruling; the whole sentence, so "That's everything for
     // us to sign by Friday." is none.
+    // The speaker's claim on a task, ending what they said of it ("Heat illness toolbox talk
+    // for every crew, that's on me", "…, that part's on me", "…, so I'm on that"): the task is
+    // what comes before it.
+    claim_tail: r"(?:[,;]\s+|\s+(?:and|so)\s+)(?:(?:and|so)\s+)?(?:(?:that|this|it)(?:\s+(?:part|one|bit|side))?(?:'s|\s+is)\s+(?:on\s+me|with\s+me|mine|on\s+my\s+(?:list|plate|desk))|i'm\s+on\s+(?:it|that|this))(?:\s+(?:as\s+well|too|then|anyway))?\s*[.!]?$",
     sign_off: r"^(?:(?:okay|ok|so|right|well|and)[,]?\s+)*(?:(?:that's|that\s+is)\s+(?:it|all|everything|all\s+i\s+have|all\s+i've\s+got)\s+(?:from|for)|nothing\s+(?:else|more)\s+from)\s+(?:me|us|my\s+side|our\s+side)(?:\s+(?:today|for\s+now|for\s+today))?\s*[.!]?$",
     habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|quarter|year|morning|night|evening|weekend|season|spring|summer|autumn|fall|winter|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").

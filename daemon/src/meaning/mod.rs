@@ -480,6 +480,9 @@ pub struct Language {
     /// A whole sentence that signs off the speaker's part ("That's it from me."): no work, no
     /// ruling, and not running the meeting either (`meeting_flow` counts towards that).
     pub sign_off: &'static str,
+    /// The speaker's claim on a task at the end of what they said of it ("…, that's on me"),
+    /// which the task leaves out (`actions::told_once`).
+    pub claim_tail: &'static str,
     /// How things usually go rather than what will be done: frequency ("every Friday",
     /// "usually", "two pallets a week") and comparison ("more in winter than in summer").
     pub habitual: &'static str,
@@ -720,6 +723,7 @@ pub struct Cues {
     pub summary_opener: Regex,
     pub meeting_flow: Regex,
     pub sign_off: Regex,
+    pub claim_tail: Regex,
     pub ruling_asked: Regex,
     pub habitual: Regex,
     pub condition: Regex,
@@ -858,6 +862,7 @@ impl Cues {
             summary_opener: expand(language.summary_opener),
             meeting_flow: expand(language.meeting_flow),
             sign_off: expand(language.sign_off),
+            claim_tail: expand(language.claim_tail),
             ruling_asked: expand(language.ruling_asked),
             habitual: expand(language.habitual),
             condition: expand(language.condition),
