@@ -2282,8 +2282,57 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             end: thing.start() + kept.len(),
         });
     }
+    for captures in cues.object_first_promise.captures_iter(text) {
+        if let Some(promise) = object_first(&captures, lower, cues) {
+            promises.push(promise);
+        }
+    }
     promises.sort_by_key(|promise| promise.start);
     promises
+}
+
+/// A promise that names its thing first (`captures` of `Cues::object_first_promise` in `text`,
+/// `lower` its ASCII lower case): "The sessions I'll schedule for the second week of November"
+/// (schedule the sessions for the second week of November), "And the panels I'll chase up with
+/// the Tennant Creek mob this arvo". Not a clause of its own before "I'll" ("The thing is
+/// I'll …", "That's why I'll …"), a time ("The week after I'll …"), a verb that is no work
+/// ("The bit I'll need is …") or an adverb ("That part I'll happily tell …"), the thing as the subject of what follows ("The one I'll miss is
+/// Friday"), under a condition or reported.
+fn object_first(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Option<FramedPromise> {
+    let language = cues.language;
+    let (thing, verb, whole) = (captures.name("thing")?, captures.name("verb")?, captures.get(0)?);
+    let rest = own_clause(captures.name("rest").map_or("", |m| m.as_str()), language);
+    let words = text::lower_words(thing.as_str());
+    let verb_said = verb.as_str().to_lowercase();
+    let rest_words = text::lower_words(rest);
+    let no_thing = words
+        .iter()
+        .skip(1)
+        .any(|word| language.not_in_a_fronted_thing.contains(&word.as_str()))
+        || due_in(thing.as_str(), cues).is_some();
+    // "That part I'll happily tell my dispatchers": how the speaker feels about it, no verb.
+    let no_work = language.not_tasks.contains(&verb_said.as_str())
+        || language.not_plans.contains(&verb_said.as_str())
+        || language.adverb_endings.iter().any(|ending| verb_said.ends_with(ending));
+    let thing_is_subject = rest_words
+        .iter()
+        .any(|word| language.copulas.contains(&word.as_str()) || language.not_plans.contains(&word.as_str()));
+    if no_thing
+        || no_work
+        || thing_is_subject
+        || is_contingent(rest, cues)
+        || cues.condition.is_match(rest)
+        || cues.reported.is_match(&lower[..thing.start()])
+    {
+        return None;
+    }
+    let (determiner, named) = thing.as_str().split_once(' ')?;
+    Some(FramedPromise {
+        task: format!("{verb_said} {} {named}{rest}", determiner.to_lowercase()),
+        when: None,
+        start: thing.start(),
+        end: whole.end() - (captures.name("rest").map_or(0, |m| m.as_str().len()) - rest.len()),
+    })
 }
 
 /// Work the speaker claims as theirs in `text` (`lower`: its ASCII lower case): "Telling the
@@ -6295,6 +6344,40 @@ mod tests {
         );
         assert_eq!(found[2].owner.as_deref(), Some("Luis"), "taken on in the reply");
         assert!(found.iter().all(|item| item.confidence == SCORED_ITEM_CONFIDENCE));
+    }
+
+    #[test]
+    fn a_promise_that_names_its_thing_first_is_the_speakers() {
+        let item = one(&[
+            (
+                "Luis",
+                "And the panels I'll chase up with the Tennant Creek mob this arvo.",
+            ),
+            ("Ana", "Good."),
+        ]);
+        assert_eq!(item.owner.as_deref(), Some("Luis"));
+        assert_eq!(item.task, "chase the panels up with the Tennant Creek mob");
+        assert_eq!(item.due.as_deref(), Some("this arvo"));
+        assert_eq!(
+            one(&[
+                ("Luis", "The boards I'll replace at the working bee."),
+                ("Ana", "Good.")
+            ])
+            .task,
+            "replace the boards at the working bee"
+        );
+        for not_fronted in [
+            "The thing is I'll be away on Friday.",
+            "The one I'll miss is the Friday run.",
+            "That part I'll happily tell my dispatchers.",
+            "The report I'll write if the numbers come in.",
+            "He said the boards I'll replace at the working bee.",
+        ] {
+            assert!(
+                items(&[("Luis", not_fronted), ("Ana", "Good.")]).is_empty(),
+                "{not_fronted}"
+            );
+        }
     }
 
     #[test]

@@ -1893,6 +1893,18 @@ pub static ENGLISH: Language = Language {
     // The speaker's claim on a task, ending what they said of it ("Heat illness toolbox talk
     // for every crew, that's on me", "…, that part's on me", "…, so I'm on that"): the task is
     // what comes before it.
+    // A promise that names its thing first, then "I'll" and the verb ("The sessions I'll
+    // schedule for the second week of November.", "And the panels I'll chase up this arvo."):
+    // a determiner and up to six words, no comma between.
+    object_first_promise: r"(?:^|[,;:]\s+)(?:(?:and|so|then|but|okay|ok|right)[,]?\s+)*(?P<thing>(?:the|those|these|that|this|our|their|your)\s+[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,5}?)\s+(?:i'll|i\s+will|i'm\s+going\s+to)\s+(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
+    // Words that make what comes before "I'll" a clause of its own, not a thing named first
+    // ("The thing is I'll …", "That's why I'll …", "The week after next I'll …" is a time).
+    not_in_a_fronted_thing: &[
+        "is", "are", "was", "were", "'s", "be", "that", "which", "who", "what", "when", "where", "why", "if",
+        "because", "as", "than", "while", "so", "i", "you", "we", "they", "he", "she", "it", "will", "would", "can",
+        "could", "should", "must", "might", "may", "do", "does", "did", "has", "have", "had", "not", "thing", "things",
+        "way", "reason", "problem", "point", "question", "idea", "plan", "worry", "issue",
+    ],
     claim_tail: r"(?:[,;]\s+|\s+(?:and|so)\s+)(?:(?:and|so)\s+)?(?:(?:that|this|it)(?:\s+(?:part|one|bit|side))?(?:'s|\s+is)\s+(?:on\s+me|with\s+me|mine|on\s+my\s+(?:list|plate|desk))|i'm\s+on\s+(?:it|that|this))(?:\s+(?:as\s+well|too|then|anyway))?\s*[.!]?$",
     sign_off: r"^(?:(?:okay|ok|so|right|well|and)[,]?\s+)*(?:(?:that's|that\s+is)\s+(?:it|all|everything|all\s+i\s+have|all\s+i've\s+got)\s+(?:from|for)|nothing\s+(?:else|more)\s+from)\s+(?:me|us|my\s+side|our\s+side)(?:\s+(?:today|for\s+now|for\s+today))?\s*[.!]?$",
     habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|quarter|year|morning|night|evening|weekend|season|spring|summer|autumn|fall|winter|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",

@@ -483,6 +483,10 @@ pub struct Language {
     /// The speaker's claim on a task at the end of what they said of it ("…, that's on me"),
     /// which the task leaves out (`actions::told_once`).
     pub claim_tail: &'static str,
+    /// A promise that names its thing before "I'll" ("The sessions I'll schedule for …").
+    pub object_first_promise: &'static str,
+    /// Words that make what comes before "I'll" no thing named first ("The thing is I'll …").
+    pub not_in_a_fronted_thing: &'static [&'static str],
     /// How things usually go rather than what will be done: frequency ("every Friday",
     /// "usually", "two pallets a week") and comparison ("more in winter than in summer").
     pub habitual: &'static str,
@@ -724,6 +728,7 @@ pub struct Cues {
     pub meeting_flow: Regex,
     pub sign_off: Regex,
     pub claim_tail: Regex,
+    pub object_first_promise: Regex,
     pub ruling_asked: Regex,
     pub habitual: Regex,
     pub condition: Regex,
@@ -863,6 +868,7 @@ impl Cues {
             meeting_flow: expand(language.meeting_flow),
             sign_off: expand(language.sign_off),
             claim_tail: expand(language.claim_tail),
+            object_first_promise: expand(language.object_first_promise),
             ruling_asked: expand(language.ruling_asked),
             habitual: expand(language.habitual),
             condition: expand(language.condition),
