@@ -881,7 +881,8 @@ fn tidy_task(task: &str, language: &Language) -> String {
 /// (`due`, which the item carries apart) where that stands at an edge of a clause ("the
 /// letter to NTSA, by Friday please, with the route map": the letter to NTSA, with the route
 /// map; "Signs at the garden gate by Thursday"), and without the speaker's claim on it at its
-/// end ("Heat illness toolbox talk for every crew, that's on me"); what is left opens with
+/// end ("Heat illness toolbox talk for every crew, that's on me"), and, when it says what to
+/// do, without why ("organise the overlap, so the knowledge stays"); what is left opens with
 /// its verb when it opens with what is being done ("Getting the volunteers together, that's
 /// mine": get the volunteers together). A date inside a clause stays ("the Friday table"), and
 /// so does a task that would be left empty.
@@ -894,6 +895,16 @@ pub fn told_once(task: &str, due: Option<&str>, cues: &Cues) -> String {
         told = as_what_to_do(&lower, cues)
             .filter(|doing| *doing != lower)
             .unwrap_or_else(|| thing.to_owned());
+    }
+    // "organise the overlap, so the knowledge stays": what to do, then why.
+    if super::says_what_to_do(&told, cues.language) {
+        let why = told.match_indices(", ").map(|(at, _)| at).find(|&at| {
+            let next = told[at + 2..].split_whitespace().next().unwrap_or_default();
+            cues.language.rationale_leads.contains(&next.to_lowercase().as_str())
+        });
+        if let Some(at) = why {
+            told.truncate(at);
+        }
     }
     let told = tidy_task(told.trim().trim_end_matches(['.', '!']), cues.language);
     if told.split_whitespace().next().is_none() {

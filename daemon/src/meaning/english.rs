@@ -2046,6 +2046,9 @@ pub static ENGLISH: Language = Language {
     not_plan_after: &["would", "might", "could", "because", "what", "how", "where"],
     not_plan_after_endings: &["'d"],
     reason_leads: &["because"],
+    // Words that open, after a comma, why a task is done rather than more of it ("organise an
+    // overlap between Lukasz and Ania, so the customs knowledge doesn't walk out the door").
+    rationale_leads: &["so", "because", "since", "otherwise"],
     concession_leads: &["even"],
     // A condition word that, after a plan stated whole, makes an exception ("…, unless it rains").
     exception_words: &["unless"],

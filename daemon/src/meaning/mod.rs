@@ -554,6 +554,9 @@ pub struct Language {
     pub not_plan_after_endings: &'static [&'static str],
     /// Words that open a sentence giving a reason, not a rule ("Because the canteen's shut, …").
     pub reason_leads: &'static [&'static str],
+    /// Words that open, after a comma, why a task is done, which its task leaves out
+    /// (`actions::told_once`).
+    pub rationale_leads: &'static [&'static str],
     /// Words before a condition's word that make it a concession ("even if"), lower case.
     pub concession_leads: &'static [&'static str],
     /// A condition word that, after a plan stated whole, makes an exception ("…, unless it rains").
