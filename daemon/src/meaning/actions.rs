@@ -874,7 +874,14 @@ fn tidy_task(task: &str, language: &Language) -> String {
     }) {
         words.truncate(words.len() - trailer.split(' ').count());
     }
-    words.join(" ").trim_end_matches([',', ';', ':']).to_owned()
+    // A date taken out of the middle leaves its comma behind a space ("clear the gutters ,
+    // before the rain").
+    words
+        .join(" ")
+        .replace(" ,", ",")
+        .replace(",,", ",")
+        .trim_end_matches([',', ';', ':'])
+        .to_owned()
 }
 
 /// `task` as the summary's reader wants it, each thing said once: without its due date
@@ -2476,7 +2483,10 @@ fn done_by_the_speaker(sentence: &Sentence, text: &str, lower: &str, cues: &Cues
 /// week", "Mai is sending the buyer the list this week", or with no time when summed up ("So
 /// Tanya books the gas technician.") or when whoever does it is in the meeting ("Yvette writes
 /// that check.", "Cody's frying the fish": someone present told what they do, where a name only
-/// said might be a firm's, "Lexica fixes it"); with who does it, in order. Each runs
+/// said might be a firm's, "Lexica fixes it"), or of someone away by a time when the word can
+/// only be a name ("Greg confirms the quantity to us in writing today", not "Treasury puts it
+/// on the rate sheet on Monday" nor "Shard prices have dropped since Wednesday"); with who does
+/// it, in order. Each runs
 /// to the end of its own clause. Not a habit ("Marcus pulls the log every Friday"), where
 /// someone will be ("Aino is flying to Oulu on Monday"), a verb of thinking or being, under a
 /// condition or reported.
@@ -2526,7 +2536,9 @@ fn named_promises(
                 .all(|word| language.decision_leads.contains(&word.as_str()));
         // A verb is in lower case: "Tamsin Jones" is one name.
         if verb.as_str().chars().next().is_some_and(char::is_uppercase)
-            || !names_someone(who.as_str(), &sentences[at], heard, cues)
+            || !(names_someone(who.as_str(), &sentences[at], heard, cues)
+                || (dated && only_a_name(who.as_str(), cues) && cues.past_in(&full_rest.to_ascii_lowercase()).is_none()
+                    && !says_what_was_done(full_rest, language)))
             || !(dated || summed_up || heard.speaks(who.as_str()))
             // Said of someone present with no time, not what they do in the meeting ("Raj walks
             // us through the numbers").
@@ -2709,6 +2721,17 @@ fn before_next_clause<'a>(rest: &'a str, language: &Language) -> &'a str {
 /// Whether `who` is a name the meeting knows ("Tamsin", "Fatima-Zahra"): a speaker's, or said
 /// in the meeting so far other than in `sentence` ("Okay, Acme sends the quote by Friday." names
 /// no one), not a day.
+/// Whether `word` can only be a name: capitalised and no word of the language ("Sigrid",
+/// "Greg"; not "Treasury", "Sunset", "Eleven", which open sentences too), nor a product's
+/// capitals inside ("CloudTrail").
+fn only_a_name(word: &str, cues: &Cues) -> bool {
+    cues.could_be_name(word)
+        && !cues.word_ranks.contains_key(word.to_lowercase().as_str())
+        && word
+            .split('-')
+            .all(|part| part.chars().skip(1).all(|c| !c.is_uppercase()))
+}
+
 fn names_someone(who: &str, sentence: &Sentence, heard: &Heard, cues: &Cues) -> bool {
     let lower = who.to_lowercase();
     let said_here = sentence.words.iter().skip(1).filter(|word| word.raw == who).count();
@@ -5658,8 +5681,8 @@ mod tests {
         ]);
         assert!(applies.task.starts_with("supply the permit forms"), "{applies:?}");
         for said in [
-            // A capital known only from this sentence is no one.
-            "Okay, Acme sends the revised quote by Friday.",
+            // A capital known only from this sentence that is a word too is no one.
+            "Okay, Central sends the revised quote by Friday.",
             // A habit, where someone will be, what someone thinks, a past, a condition, reported.
             "Marcus pulls the log every Friday.",
             "Tamsin is flying to Boston on Monday.",
@@ -5670,6 +5693,22 @@ mod tests {
             "Derek says Tamsin sends it by Friday.",
         ] {
             let found = items(&[("Denise", said), ("Tamsin", "Yes."), ("Marcus", "Okay.")]);
+            assert!(found.is_empty(), "{said}: {found:?}");
+        }
+        // Someone away, by a time, when the word can only be a name; not a word that opens a
+        // sentence anyway, nor a past.
+        let away = one(&[
+            ("Denise", "Greg confirms the quantity to us in writing today."),
+            ("Marcus", "Good."),
+        ]);
+        assert_eq!(away.owner.as_deref(), Some("Greg"), "{away:?}");
+        assert_eq!(away.task, "confirm the quantity to us in writing");
+        for said in [
+            "Treasury puts it on the rate sheet on Monday morning.",
+            "CloudTrail shows an IP from a hosting provider on Tuesday.",
+            "Shard prices on the auction house have dropped forty percent since Wednesday.",
+        ] {
+            let found = items(&[("Denise", said), ("Marcus", "Okay.")]);
             assert!(found.is_empty(), "{said}: {found:?}");
         }
         // With no time to do it by, only someone in the meeting is told what they do; a name the
@@ -6434,6 +6473,27 @@ mod tests {
                 "The transporters need to hear it, so I'm on that",
                 None,
                 "The transporters need to hear it",
+            ),
+            (
+                "organise an overlap between Lukasz and Ania, so the customs knowledge stays",
+                None,
+                "organise an overlap between Lukasz and Ania",
+            ),
+            // A sentence, not what to do: why may be all of it ("…, so the note sits with me").
+            (
+                "The partner raises the order, so the slot isn't held up",
+                None,
+                "The partner raises the order, so the slot isn't held up",
+            ),
+            (
+                "clear the gutters , before the rain",
+                None,
+                "clear the gutters, before the rain",
+            ),
+            (
+                "run the first one, , he's back on Monday",
+                None,
+                "run the first one, he's back on Monday",
             ),
             // Inside a clause, a state, a word that only holds the date, or nothing left: as said.
             (
