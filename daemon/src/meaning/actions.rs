@@ -861,7 +861,8 @@ fn end_before_next(found: &mut [(usize, Found)], text: &str, cues: &Cues) {
 }
 
 /// A task without what hangs off it: the language's trailing hedges and fillers ("please",
-/// "as well"), doubled spaces.
+/// "as well"), doubled spaces, and the space or second comma a date taken out of its middle
+/// left ("clear the gutters , before the rain", "run the first one,, he's back").
 fn tidy_task(task: &str, language: &Language) -> String {
     let mut words: Vec<&str> = task.split_whitespace().collect();
     while let Some(trailer) = language.task_trailers.iter().find(|trailer| {
@@ -876,32 +877,29 @@ fn tidy_task(task: &str, language: &Language) -> String {
     }
     // A date taken out of the middle leaves its comma behind a space ("clear the gutters ,
     // before the rain").
-    words
-        .join(" ")
-        .replace(" ,", ",")
-        .replace(",,", ",")
-        .trim_end_matches([',', ';', ':'])
-        .to_owned()
+    let mut told = words.join(" ").replace(" ,", ",");
+    while told.contains(",,") {
+        told = told.replace(",,", ",");
+    }
+    told.trim_end_matches([',', ';', ':']).to_owned()
 }
 
 /// `task` as the summary's reader wants it, each thing said once: without its due date
 /// (`due`, which the item carries apart) where that stands at an edge of a clause ("the
 /// letter to NTSA, by Friday please, with the route map": the letter to NTSA, with the route
 /// map; "Signs at the garden gate by Thursday"), and without the speaker's claim on it at its
-/// end ("Heat illness toolbox talk for every crew, that's on me"), and, when it says what to
-/// do, without why ("organise the overlap, so the knowledge stays"); what is left opens with
-/// its verb when it opens with what is being done ("Getting the volunteers together, that's
-/// mine": get the volunteers together). A date inside a clause stays ("the Friday table"), and
+/// end ("Heat illness toolbox talk for every crew, that's on me"; the thing claimed opens with
+/// its verb when it opens with what is being done: "Getting the volunteers together, that's
+/// mine", get the volunteers together), and, when it says what to do, without why ("organise
+/// the overlap, so the knowledge stays"). A date inside a clause stays ("the Friday table"), and
 /// so does a task that would be left empty.
-pub fn told_once(task: &str, due: Option<&str>, cues: &Cues) -> String {
+fn told_once(task: &str, due: Option<&str>, cues: &Cues) -> String {
     let said = cues.normalise(task);
-    let mut told = due.map_or_else(|| said.clone(), |due| without_due_at_an_edge(&said, due, cues.language));
-    if let Some(claim) = cues.claim_tail.find(&told) {
-        let thing = told[..claim.start()].trim_end_matches([',', ';', ' ']);
-        let lower = thing.to_lowercase();
-        told = as_what_to_do(&lower, cues)
-            .filter(|doing| *doing != lower)
-            .unwrap_or_else(|| thing.to_owned());
+    // The claim may stand before the date ("…, that's on me by Friday") or after it ("… by
+    // Thursday and that's on me"): read for it on both sides of taking the date out.
+    let mut told = without_claim(&said, cues);
+    if let Some(due) = due {
+        told = without_claim(&without_due_at_an_edge(&told, due, cues.language), cues);
     }
     // "organise the overlap, so the knowledge stays": what to do, then why.
     if super::says_what_to_do(&told, cues.language) {
@@ -915,9 +913,27 @@ pub fn told_once(task: &str, due: Option<&str>, cues: &Cues) -> String {
     }
     let told = tidy_task(told.trim().trim_end_matches(['.', '!']), cues.language);
     if told.split_whitespace().next().is_none() {
-        return task.to_owned();
+        // Nothing but the date ("Before the first."): the task is as said.
+        return said.trim().trim_end_matches(['.', '!']).to_owned();
     }
     told
+}
+
+/// `said` without the speaker's claim at its end (`Cues::claim_tail`: "Heat illness toolbox
+/// talk for every crew, that's on me"); the thing claimed opens with its verb when it opens
+/// with what is being done ("Getting the NTSA letter out, that's mine": get the NTSA letter
+/// out; only the first word is lowered, so names and letters stay).
+fn without_claim(said: &str, cues: &Cues) -> String {
+    let Some(claim) = cues.claim_tail.find(said) else {
+        return said.to_owned();
+    };
+    let thing = said[..claim.start()].trim_end_matches([',', ';', ' ']);
+    let (first, rest) = thing.split_once(' ').unwrap_or((thing, ""));
+    let opening_lowered = format!("{} {rest}", first.to_lowercase());
+    let opening_lowered = opening_lowered.trim_end();
+    as_what_to_do(opening_lowered, cues)
+        .filter(|doing| doing != opening_lowered)
+        .unwrap_or_else(|| thing.to_owned())
 }
 
 /// `task` without `due` where the date ends it ("… by Thursday"), ends a clause ("…, by Friday
@@ -938,12 +954,12 @@ fn without_due_at_an_edge(task: &str, due: &str, language: &Language) -> String 
     else {
         return task.to_owned();
     };
-    // A date kept without its lead ("Thursday") takes the lead said before it too ("by").
+    // A date kept without its lead ("Thursday") takes the one word that leads it ("by"); one
+    // kept with it leaves what comes before alone ("hand the keys in by Friday").
     let mut before: Vec<&str> = task[..at].split_whitespace().collect();
-    while before
-        .last()
-        .is_some_and(|lead| language.due_leads.contains(&lead.to_lowercase().as_str()))
-    {
+    let is_lead = |word: &str| language.due_leads.contains(&word.to_lowercase().as_str());
+    let due_has_its_lead = due.split_whitespace().next().is_some_and(is_lead);
+    if !due_has_its_lead && before.last().is_some_and(|last| is_lead(last)) {
         before.pop();
     }
     // "Their call is on the fourteenth": the date is what the clause says, not when to do it.
@@ -962,10 +978,8 @@ fn without_due_at_an_edge(task: &str, due: &str, language: &Language) -> String 
     let (rest_of_clause, beyond) = after
         .split_once(',')
         .map_or((after, None), |(rest, beyond)| (rest, Some(beyond)));
-    let rest_of_clause = rest_of_clause.trim().trim_end_matches(['.', '!']);
-    let only_trailers = rest_of_clause
-        .split_whitespace()
-        .all(|word| language.task_trailers.contains(&word.to_lowercase().as_str()));
+    // Only words that hang off a task ("please", "as well") may follow the date in its clause.
+    let only_trailers = tidy_task(rest_of_clause.trim().trim_end_matches(['.', '!']), language).is_empty();
     if !only_trailers {
         return task.to_owned();
     }
@@ -2312,10 +2326,13 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
 /// A promise that names its thing first (`captures` of `Cues::object_first_promise` in `text`,
 /// `lower` its ASCII lower case): "The sessions I'll schedule for the second week of November"
 /// (schedule the sessions for the second week of November), "And the panels I'll chase up with
-/// the Tennant Creek mob this arvo". Not a clause of its own before "I'll" ("The thing is
-/// I'll …", "That's why I'll …"), a time ("The week after I'll …"), a verb that is no work
-/// ("The bit I'll need is …") or an adverb ("That part I'll happily tell …"), the thing as the subject of what follows ("The one I'll miss is
-/// Friday"), under a condition or reported.
+/// the Tennant Creek mob this arvo", "The landlord I'll talk to this arvo" (talk to the
+/// landlord). Not a clause of its own before "I'll" ("The thing is I'll …", "That's why
+/// I'll …"), a time ("The week after I'll …", "This time I'll bring the biscuits": the verb has
+/// its own object), a verb that is no work ("The bit I'll need is …") or an adverb ("That part
+/// I'll happily tell …"), the thing as the subject of what follows ("The one I'll miss is
+/// Friday"), a preposition left alone ("The form I'll look at."), under a condition or
+/// reported.
 fn object_first(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Option<FramedPromise> {
     let language = cues.language;
     let (thing, verb, whole) = (captures.name("thing")?, captures.name("verb")?, captures.get(0)?);
@@ -2330,14 +2347,28 @@ fn object_first(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Opt
         || due_in(thing.as_str(), cues).is_some();
     // "That part I'll happily tell my dispatchers": how the speaker feels about it, no verb.
     let no_work = language.not_tasks.contains(&verb_said.as_str())
-        || language.not_plans.contains(&verb_said.as_str())
         || language.adverb_endings.iter().any(|ending| verb_said.ends_with(ending));
     let thing_is_subject = rest_words
         .iter()
         .any(|word| language.copulas.contains(&word.as_str()) || language.not_plans.contains(&word.as_str()));
+    // "This time I'll bring the biscuits", "That night I'll call Ana": the verb has its own
+    // object, so what came first is when.
+    let own_object = rest_words.first().is_some_and(|first| {
+        language.determiners.contains(&first.as_str()) || language.object_pronouns.contains(&first.as_str())
+    }) || rest.trim_start().starts_with(char::is_uppercase);
+    // "The landlord I'll talk to this arvo": the thing goes after the verb's own preposition;
+    // a preposition left with nothing ("The form I'll look at.") is no task to say.
+    let preposition = rest_words.first().filter(|first| {
+        language
+            .verbs_with_their_preposition
+            .contains(&(verb_said.as_str(), first.as_str()))
+    });
+    let dangling = rest_words.len() == 1 && language.dangling_prepositions.contains(&rest_words[0].as_str());
     if no_thing
         || no_work
         || thing_is_subject
+        || own_object
+        || dangling
         || is_contingent(rest, cues)
         || cues.condition.is_match(rest)
         || cues.reported.is_match(&lower[..thing.start()])
@@ -2345,8 +2376,16 @@ fn object_first(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Opt
         return None;
     }
     let (determiner, named) = thing.as_str().split_once(' ')?;
+    let thing_said = format!("{} {named}", determiner.to_lowercase());
+    let task = match preposition {
+        Some(preposition) => {
+            let after = rest.trim_start()[preposition.len()..].trim_start();
+            format!("{verb_said} {preposition} {thing_said} {after}")
+        }
+        None => format!("{verb_said} {thing_said}{rest}"),
+    };
     Some(FramedPromise {
-        task: format!("{verb_said} {} {named}{rest}", determiner.to_lowercase()),
+        task: task.trim_end().to_owned(),
         when: None,
         start: thing.start(),
         end: whole.end() - (captures.name("rest").map_or(0, |m| m.as_str().len()) - rest.len()),
@@ -2537,7 +2576,7 @@ fn named_promises(
         // A verb is in lower case: "Tamsin Jones" is one name.
         if verb.as_str().chars().next().is_some_and(char::is_uppercase)
             || !(names_someone(who.as_str(), &sentences[at], heard, cues)
-                || (dated && only_a_name(who.as_str(), cues) && cues.past_in(&full_rest.to_ascii_lowercase()).is_none()
+                || (dated && only_a_name(who.as_str(), cues) && cues.past_in(full_rest).is_none()
                     && !says_what_was_done(full_rest, language)))
             || !(dated || summed_up || heard.speaks(who.as_str()))
             // Said of someone present with no time, not what they do in the meeting ("Raj walks
@@ -2718,12 +2757,10 @@ fn before_next_clause<'a>(rest: &'a str, language: &Language) -> &'a str {
         .map_or(rest, |at| &rest[..at])
 }
 
-/// Whether `who` is a name the meeting knows ("Tamsin", "Fatima-Zahra"): a speaker's, or said
-/// in the meeting so far other than in `sentence` ("Okay, Acme sends the quote by Friday." names
-/// no one), not a day.
 /// Whether `word` can only be a name: capitalised and no word of the language ("Sigrid",
-/// "Greg"; not "Treasury", "Sunset", "Eleven", which open sentences too), nor a product's
-/// capitals inside ("CloudTrail").
+/// "Greg"; not "Treasury", "Sunset", "Eleven", which open sentences too), with no capital
+/// inside a part ("Fatima-Zahra"; not a product, "CloudTrail", at the cost of "McKenzie"). A
+/// firm whose name is no word passes ("Acme"): the price of reading people who are away.
 fn only_a_name(word: &str, cues: &Cues) -> bool {
     cues.could_be_name(word)
         && !cues.word_ranks.contains_key(word.to_lowercase().as_str())
@@ -2732,6 +2769,9 @@ fn only_a_name(word: &str, cues: &Cues) -> bool {
             .all(|part| part.chars().skip(1).all(|c| !c.is_uppercase()))
 }
 
+/// Whether `who` is a name the meeting knows ("Tamsin", "Fatima-Zahra"): a speaker's, or said
+/// in the meeting so far other than in `sentence` ("Okay, Acme sends the quote by Friday." names
+/// no one known), not a day.
 fn names_someone(who: &str, sentence: &Sentence, heard: &Heard, cues: &Cues) -> bool {
     let lower = who.to_lowercase();
     let said_here = sentence.words.iter().skip(1).filter(|word| word.raw == who).count();
@@ -6416,12 +6456,18 @@ mod tests {
             .task,
             "replace the boards at the working bee"
         );
+        let talked_to = one(&[("Luis", "The landlord I'll talk to this arvo."), ("Ana", "Good.")]);
+        assert_eq!(talked_to.task, "talk to the landlord");
+        assert_eq!(talked_to.due.as_deref(), Some("this arvo"));
         for not_fronted in [
             "The thing is I'll be away on Friday.",
             "The one I'll miss is the Friday run.",
             "That part I'll happily tell my dispatchers.",
             "The report I'll write if the numbers come in.",
-            "He said the boards I'll replace at the working bee.",
+            "He said, the boards I'll replace at the working bee.",
+            "This time I'll bring the biscuits.",
+            "That night I'll call Ana.",
+            "The form I'll look at.",
         ] {
             assert!(
                 items(&[("Luis", not_fronted), ("Ana", "Good.")]).is_empty(),
@@ -6495,6 +6541,23 @@ mod tests {
                 None,
                 "run the first one, he's back on Monday",
             ),
+            ("Hand the keys in by Friday", Some("by Friday"), "Hand the keys in"),
+            ("Pass it on by Friday as well", Some("by Friday"), "Pass it on"),
+            (
+                "Getting the NTSA letter out to Tamsin, that's mine",
+                None,
+                "get the NTSA letter out to Tamsin",
+            ),
+            (
+                "Signs at the gate by Thursday and that's on me",
+                Some("by Thursday"),
+                "Signs at the gate",
+            ),
+            (
+                "review the changes, since the last release",
+                None,
+                "review the changes, since the last release",
+            ),
             // Inside a clause, a state, a word that only holds the date, or nothing left: as said.
             (
                 "Get it to the Friday table by noon",
@@ -6507,7 +6570,13 @@ mod tests {
                 "Their steering call is on the fourteenth, so the week before",
             ),
             ("Ask the mayor", Some("May"), "Ask the mayor"),
-            ("By Friday", Some("by Friday"), "By Friday"),
+            ("By Friday.", Some("by Friday"), "By Friday"),
+            ("Before the first.", Some("Before the first"), "Before the first"),
+            (
+                "The PFMEA needs the new slide geometry, so that part is on my desk before Friday",
+                Some("before Friday"),
+                "The PFMEA needs the new slide geometry",
+            ),
             (
                 "Missing the deadline, that's on me if anyone asks",
                 None,

@@ -1887,25 +1887,52 @@ pub static ENGLISH: Language = Language {
     // Words that make a plan a proposal, a doubt or a deferral.
     // Keeping a meeting going is not deciding anything.
     meeting_flow: r"^(?:(?:okay|ok|so|right|good)[,.]?\s+)*we\s+(?:start|begin)\s*(?:[,.!]|$)|\b(?:we'll|let's)\s+make\s+a\s+start\b|\blet's\s+(?:keep\s+(?:(?:it|this|things)\s+)?(?:moving|going|short|brief|simple|quick|to|under)|move\s+on|get\s+(?:into|started|going|on)|start|begin|wrap\s+up|go\s+through|take\s+a\s+break|kick\s+(?:it|things)\s+off|talk\s+(?:about|through)|discuss|look\s+at|turn\s+to|hear\s+(?:from|about))\b|\b(?:which|that|this)\s+brings\s+(?:us|me)\s+to\b|^(?:(?:okay|ok|so|right|good)[,.]?\s+)*(?:the\s+(?:goal|aim|purpose|point)\s+(?:of\s+(?:today|this\s+meeting|the\s+meeting)|for\s+today|today|here\s+today)|today's\s+(?:goal|aim|purpose))\s+is\s+to\b",
-    // Signing off one's part of the meeting ("That's it from me.", "Nothing else from my
-    // side."): neither work to do nor a ruling; the whole sentence, so "That's everything for
-    // us to sign by Friday." is none.
-    // The speaker's claim on a task, ending what they said of it ("Heat illness toolbox talk
-    // for every crew, that's on me", "…, that part's on me", "…, so I'm on that"): the task is
-    // what comes before it.
     // A promise that names its thing first, then "I'll" and the verb ("The sessions I'll
     // schedule for the second week of November.", "And the panels I'll chase up this arvo."):
     // a determiner and up to six words, no comma between.
     object_first_promise: r"(?:^|[,;:]\s+)(?:(?:and|so|then|but|okay|ok|right)[,]?\s+)*(?P<thing>(?:the|those|these|that|this|our|their|your)\s+[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,5}?)\s+(?:i'll|i\s+will|i'm\s+going\s+to)\s+(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
     // Words that make what comes before "I'll" a clause of its own, not a thing named first
     // ("The thing is I'll …", "That's why I'll …", "The week after next I'll …" is a time).
+    // A verb said with its own preposition, which a thing named first follows ("The landlord
+    // I'll talk to": talk to the landlord).
+    verbs_with_their_preposition: &[
+        ("talk", "to"),
+        ("speak", "to"),
+        ("write", "to"),
+        ("reply", "to"),
+        ("listen", "to"),
+        ("look", "at"),
+        ("look", "into"),
+        ("look", "over"),
+        ("deal", "with"),
+        ("go", "through"),
+        ("see", "to"),
+        ("get", "to"),
+        ("ask", "about"),
+        ("think", "about"),
+        ("work", "on"),
+        ("follow", "up"),
+        ("sit", "with"),
+        ("call", "about"),
+    ],
+    // Prepositions that end a clause with nothing after them when their thing was said first
+    // ("The form I'll look at.").
+    dangling_prepositions: &[
+        "to", "at", "about", "with", "into", "on", "over", "through", "for", "from", "after",
+    ],
     not_in_a_fronted_thing: &[
         "is", "are", "was", "were", "'s", "be", "that", "which", "who", "what", "when", "where", "why", "if",
         "because", "as", "than", "while", "so", "i", "you", "we", "they", "he", "she", "it", "will", "would", "can",
         "could", "should", "must", "might", "may", "do", "does", "did", "has", "have", "had", "not", "thing", "things",
         "way", "reason", "problem", "point", "question", "idea", "plan", "worry", "issue",
     ],
+    // The speaker's claim on a task, ending what they said of it ("Heat illness toolbox talk
+    // for every crew, that's on me", "…, that part's on me", "…, so I'm on that"): the task is
+    // what comes before it.
     claim_tail: r"(?:[,;]\s+|\s+(?:and|so)\s+)(?:(?:and|so)\s+)?(?:(?:that|this|it)(?:\s+(?:part|one|bit|side))?(?:'s|\s+is)\s+(?:on\s+me|with\s+me|mine|on\s+my\s+(?:list|plate|desk))|i'm\s+on\s+(?:it|that|this))(?:\s+(?:as\s+well|too|then|anyway))?\s*[.!]?$",
+    // Signing off one's part of the meeting ("That's it from me.", "Nothing else from my
+    // side."): neither work to do nor a ruling; the whole sentence, so "That's everything for
+    // us to sign by Friday." is none.
     sign_off: r"^(?:(?:okay|ok|so|right|well|and)[,]?\s+)*(?:(?:that's|that\s+is)\s+(?:it|all|everything|all\s+i\s+have|all\s+i've\s+got)\s+(?:from|for)|nothing\s+(?:else|more)\s+from)\s+(?:me|us|my\s+side|our\s+side)(?:\s+(?:today|for\s+now|for\s+today))?\s*[.!]?$",
     habitual: r"\b(?:always|usually|normally|generally|typically|often|never|sometimes|rarely|every\s+(?:single\s+)?(?:time|day|week|month|quarter|year|morning|night|evening|weekend|season|spring|summer|autumn|fall|winter|WEEKDAYS)|each\s+(?:time|day|week|month|year)|(?:a|per)\s+(?:day|week|month|year|shift|night)|end\s+up|(?:more|less|fewer)\s+[^.?!]*\bthan)\b",
     // A condition makes a plan no decision ("So, if we write the ticket by tomorrow, …").
@@ -2047,8 +2074,9 @@ pub static ENGLISH: Language = Language {
     not_plan_after_endings: &["'d"],
     reason_leads: &["because"],
     // Words that open, after a comma, why a task is done rather than more of it ("organise an
-    // overlap between Lukasz and Ania, so the customs knowledge doesn't walk out the door").
-    rationale_leads: &["so", "because", "since", "otherwise"],
+    // overlap between Lukasz and Ania, so the customs knowledge doesn't walk out the door"; not
+    // "since", which also dates: "review the changes, since the last release").
+    rationale_leads: &["so", "because", "otherwise"],
     concession_leads: &["even"],
     // A condition word that, after a plan stated whole, makes an exception ("…, unless it rains").
     exception_words: &["unless"],

@@ -487,6 +487,10 @@ pub struct Language {
     pub object_first_promise: &'static str,
     /// Words that make what comes before "I'll" no thing named first ("The thing is I'll …").
     pub not_in_a_fronted_thing: &'static [&'static str],
+    /// A verb with the preposition a thing named first goes after ("talk to the landlord").
+    pub verbs_with_their_preposition: &'static [(&'static str, &'static str)],
+    /// Prepositions that leave a clause with nothing after them ("The form I'll look at.").
+    pub dangling_prepositions: &'static [&'static str],
     /// How things usually go rather than what will be done: frequency ("every Friday",
     /// "usually", "two pallets a week") and comparison ("more in winter than in summer").
     pub habitual: &'static str,
