@@ -1891,8 +1891,6 @@ pub static ENGLISH: Language = Language {
     // schedule for the second week of November.", "And the panels I'll chase up this arvo."):
     // a determiner and up to six words, no comma between.
     object_first_promise: r"(?:^|[,;:]\s+)(?:(?:and|so|then|but|okay|ok|right)[,]?\s+)*(?P<thing>(?:the|those|these|that|this|our|their|your)\s+[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,5}?)\s+(?:i'll|i\s+will|i'm\s+going\s+to)\s+(?P<verb>[a-z'-]+)(?P<rest>[^,.;?!]*)",
-    // Words that make what comes before "I'll" a clause of its own, not a thing named first
-    // ("The thing is I'll …", "That's why I'll …", "The week after next I'll …" is a time).
     // A verb said with its own preposition, which a thing named first follows ("The landlord
     // I'll talk to": talk to the landlord).
     verbs_with_their_preposition: &[
@@ -1920,6 +1918,8 @@ pub static ENGLISH: Language = Language {
     dangling_prepositions: &[
         "to", "at", "about", "with", "into", "on", "over", "through", "for", "from", "after",
     ],
+    // Words that make what comes before "I'll" a clause of its own, not a thing named first
+    // ("The thing is I'll …", "That's why I'll …", "The week after next I'll …" is a time).
     not_in_a_fronted_thing: &[
         "is", "are", "was", "were", "'s", "be", "that", "which", "who", "what", "when", "where", "why", "if",
         "because", "as", "than", "while", "so", "i", "you", "we", "they", "he", "she", "it", "will", "would", "can",
