@@ -2358,7 +2358,11 @@ fn object_first(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Opt
     }) || rest.trim_start().starts_with(char::is_uppercase);
     // "The landlord I'll talk to this arvo": the thing goes after the verb's own preposition;
     // a preposition left with nothing ("The form I'll look at.") is no task to say.
-    let preposition = rest_words.first().filter(|first| {
+    // Read from the words as said, not `rest_words`: those drop marks ("“to”"), so their
+    // lengths are no offsets into `rest`.
+    let said_rest = rest.trim_start();
+    let (first_said, after_first) = said_rest.split_once(' ').unwrap_or((said_rest, ""));
+    let preposition = Some(first_said.to_lowercase()).filter(|first| {
         language
             .verbs_with_their_preposition
             .contains(&(verb_said.as_str(), first.as_str()))
@@ -2378,10 +2382,7 @@ fn object_first(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Opt
     let (determiner, named) = thing.as_str().split_once(' ')?;
     let thing_said = format!("{} {named}", determiner.to_lowercase());
     let task = match preposition {
-        Some(preposition) => {
-            let after = rest.trim_start()[preposition.len()..].trim_start();
-            format!("{verb_said} {preposition} {thing_said} {after}")
-        }
+        Some(preposition) => format!("{verb_said} {preposition} {thing_said} {}", after_first.trim_start()),
         None => format!("{verb_said} {thing_said}{rest}"),
     };
     Some(FramedPromise {
@@ -6457,6 +6458,9 @@ mod tests {
             "replace the boards at the working bee"
         );
         let talked_to = one(&[("Luis", "The landlord I'll talk to this arvo."), ("Ana", "Good.")]);
+        // Marks around the preposition are read, not sliced through.
+        let quoted = one(&[("Luis", "The landlord I'll talk “to” this arvo."), ("Ana", "Good.")]);
+        assert_eq!(quoted.owner.as_deref(), Some("Luis"), "{quoted:?}");
         assert_eq!(talked_to.task, "talk to the landlord");
         assert_eq!(talked_to.due.as_deref(), Some("this arvo"));
         for not_fronted in [
