@@ -210,8 +210,10 @@ pub fn start_broker(config: &BusConfig, device_id: &str) -> Result<DaemonLogin, 
             max_connections: config.max_connections as usize,
             max_outgoing_packet_count: 200,
             // rumqttd keeps a commit log per topic in memory, for subscribers that lag: bound it
-            // for a small device. Two of the largest payloads a segment, at least 256 KiB (a
-            // thousand transcripts), four segments: at most 1 MiB a topic with the defaults.
+            // for a small device. Each message counts what it holds in memory: its payload,
+            // its topic and some 230 bytes of structure (vendor patch 7). Two of the largest payloads a segment, at
+            // least 256 KiB (some five hundred transcripts), four segments: at most 1 MiB a topic
+            // with the defaults.
             max_segment_size: (max_payload * 2).max(256 << 10),
             max_segment_count: 4,
             custom_segment: None,

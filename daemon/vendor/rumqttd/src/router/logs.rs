@@ -1,4 +1,5 @@
 use super::Ack;
+use bytes::Bytes;
 use slab::Slab;
 use tracing::{info, trace};
 
@@ -34,12 +35,23 @@ impl From<PubWithProp> for PublishData {
     }
 }
 
-// TODO: remove this from here
+// roomscribe patch 7: a stored message weighs what it holds in memory, not only its payload, so
+// that the segment limits bound the broker's memory. Counting 4 bytes plus topic and payload let
+// a log of tiny messages hold several times its limit.
 impl Storage for PublishData {
-    // TODO: calculate size of publish properties as well!
     fn size(&self) -> usize {
         let publish = &self.publish;
-        4 + publish.topic.len() + publish.payload.len()
+        let properties = self.properties.as_ref().map_or(0, |p| {
+            p.response_topic.as_ref().map_or(0, String::len)
+                + p.correlation_data.as_ref().map_or(0, Bytes::len)
+                + p.user_properties
+                    .iter()
+                    .map(|(k, v)| std::mem::size_of::<(String, String)>() + k.len() + v.len())
+                    .sum::<usize>()
+                + p.subscription_identifiers.len() * std::mem::size_of::<usize>()
+                + p.content_type.as_ref().map_or(0, String::len)
+        });
+        std::mem::size_of::<Self>() + publish.topic.len() + publish.payload.len() + properties
     }
 }
 
