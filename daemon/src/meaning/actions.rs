@@ -511,6 +511,11 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
             {
                 promised.due = promise.when.or(promised.due);
             }
+            // "The canteen, I'll sort both": the promise read from "I'll" on is this one, said
+            // in part.
+            found.retain(|(start, earlier)| {
+                earlier.owner != promised.owner || !(promise.start..promise.end).contains(start)
+            });
             found.push((promise.start, promised));
         }
     }
@@ -773,7 +778,8 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
 
 /// "I'll run it, I'll do the three mutants before the end of the month": one person's promises
 /// in one sentence are one item, its task the later one where the earlier only points at it,
-/// else both. Whether `later` went into `earlier`.
+/// the earlier where the later only points back, else both. Whether `later` went into
+/// `earlier`.
 fn merged(earlier: &mut Found, later: &Found, language: &Language) -> bool {
     if !matches!(&earlier.owner, Owner::Known(_)) || earlier.owner != later.owner {
         return false;
@@ -781,6 +787,9 @@ fn merged(earlier: &mut Found, later: &Found, language: &Language) -> bool {
     let object = earlier.task.split_once(' ').map_or("", |(_, object)| object);
     earlier.task = if names_something_said(object, language) {
         later.task.clone()
+    } else if only_points_back(&later.task, language) {
+        // "The canteen, I'll sort both": the later promise names nothing new.
+        earlier.task.clone()
     } else {
         format!("{} and {}", earlier.task, later.task)
     };
@@ -1425,9 +1434,17 @@ fn placed_item(
     {
         return None;
     }
+    // "The shopping goes on my list if we run out": a claim under a condition; not "…, I'm
+    // putting a check on it so even if the app sends it twice, we create it once", said after.
+    let rest_start = captures.name("rest").map_or(lower.len(), |m| m.start());
+    let rest_clause = lower[rest_start..].split([',', ';']).next().unwrap_or("");
+    if cues.condition.is_match(&lower[..rest_start]) || cues.condition.is_match(rest_clause) {
+        return None;
+    }
     let language = cues.language;
     let thing = captures
         .name("left")
+        .or_else(|| captures.name("listed"))
         .or_else(|| captures.name("volunteered"))
         .or_else(|| captures.name("thing"))?
         .as_str()
@@ -1435,16 +1452,19 @@ fn placed_item(
     // "Put me down for the nine-thirty.", "Leave the blog with me." volunteer in so many words:
     // no time needed ("Leave it with me." names nothing: it needs one).
     let volunteered = captures.name("volunteered").is_some()
-        || captures.name("left").is_some_and(|left| {
-            // "Leave a copy for me at reception." asks for a thing; "… if the courier comes" waits.
-            let first = left.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
-            !points_only(left.as_str(), cues)
-                && !language.indefinite_articles.contains(&first.as_str())
-                && !is_contingent(text, cues)
-                && !cues.condition.is_match(text)
-        });
+        || captures
+            .name("left")
+            .or_else(|| captures.name("listed"))
+            .is_some_and(|left| {
+                // "Leave a copy for me at reception." asks for a thing; "… if the courier comes" waits.
+                let first = left.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
+                !points_only(left.as_str(), cues)
+                    && !language.indefinite_articles.contains(&first.as_str())
+                    && !is_contingent(text, cues)
+                    && !cues.condition.is_match(text)
+            });
     let speakers = volunteered
-        || ["left", "mine", "to_me", "from_me"]
+        || ["left", "listed", "mine", "onto_mine", "to_me", "from_me"]
             .iter()
             .any(|group| captures.name(group).is_some());
     let owner = if speakers {
@@ -1463,7 +1483,11 @@ fn placed_item(
             return None;
         }
     };
-    if owns_no_work(thing, language) {
+    // "Because the ice machine is on my list": a reason given for something else.
+    let gives_a_reason = text::lower_words(thing)
+        .first()
+        .is_some_and(|first| language.reason_leads.contains(&first.as_str()));
+    if owns_no_work(thing, language) || gives_a_reason {
         return None;
     }
     // "Put me down for drinks after": a treat, not work.
@@ -1554,9 +1578,15 @@ fn placed_item(
     if due.is_none() && !volunteered && !names_own_work && (speakers || !taken_on_by(sentences, at, &owner, cues)) {
         return None;
     }
-    let task = match &due {
+    let task_without_due = match &due {
         Some(due) => task.replacen(due.as_str(), "", 1),
-        None => task,
+        None => task.clone(),
+    };
+    // "Thursday's truck goes on my board": a time that is all the thing is names it.
+    let (task, due) = if text::lower_words(&task_without_due).is_empty() {
+        (task, None)
+    } else {
+        (task_without_due, due)
     };
     let task = tidy_task(task.trim().trim_end_matches([',', '.', ';']).trim(), language);
     let due_date = due
@@ -2319,6 +2349,11 @@ fn framed_promises(text: &str, lower: &str, before: &[Sentence], cues: &Cues) ->
             promises.push(promise);
         }
     }
+    for captures in cues.object_resumed.captures_iter(text) {
+        if let Some(promise) = resumed_object(&captures, lower, cues) {
+            promises.push(promise);
+        }
+    }
     promises.sort_by_key(|promise| promise.start);
     promises
 }
@@ -2393,10 +2428,123 @@ fn object_first(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Opt
     })
 }
 
+/// A promise that names its thing first and then points back to it (`captures` of
+/// `Cues::object_resumed` in `text`, `lower` its ASCII lower case): "The trial master file gap
+/// list, I'll take that on with the CRO" (take on the trial master file gap list with the CRO),
+/// "Oven-dry test on ten boards, I'll do it this week", "The canteen and an extra bus, I'll sort
+/// both". A clause said first that leaves work to do is the task as said ("His care plan needs
+/// updating too, I'll do that before the review"). Not an assent ("Fine, I'll take it") or a
+/// name called ("Ess, I'll do it after the exercise"), which answer what was asked; not a time
+/// ("Tomorrow, I'll do it"), what only points back ("That one, I'll do it"), everything or
+/// nothing ("Anything else, I'll handle it"), a clause of what is ("The van is full, I'll sort
+/// it"), "that" before a thing ("…, I'll do that report"), a verb that is no work ("The
+/// budget, I'll leave that to you"), under a condition or reported.
+fn resumed_object(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Option<FramedPromise> {
+    let language = cues.language;
+    let (thing, verb, whole) = (captures.name("thing")?, captures.name("verb")?, captures.get(0)?);
+    let verb_said = verb.as_str().to_lowercase();
+    let rest = own_clause(captures.name("rest").map_or("", |m| m.as_str()), language);
+    // Leading parts that answer or call someone ("Yeah, the canteen", "Tom, the fixtures") are
+    // not the thing.
+    let mut parts: Vec<&str> = thing.as_str().split(", ").collect();
+    while parts.first().is_some_and(|part| {
+        let part_words = text::lower_words(part);
+        cues.agreement.is_match(part)
+            || (part_words.len() == 1 && only_a_name(part.trim(), cues))
+            || part_words
+                .iter()
+                .all(|word| language.plain_yes.contains(&word.as_str()))
+    }) {
+        parts.remove(0);
+    }
+    let said = parts.join(", ");
+    let words = text::lower_words(&said);
+    // One word is too often an interjection or a name ("Grand, I'll sell them").
+    if words.len() < 2 {
+        return None;
+    }
+    let first = words.first()?;
+    let only_a_time = due_in(&said, cues).is_some_and(|due| text::lower_words(&due).len() >= words.len());
+    let points_back = language.back_references.contains(&first.as_str())
+        || language.subject_pronouns.contains(&first.as_str())
+        || words.iter().all(|word| language.stopwords.contains(&word.as_str()));
+    let a_clause = words.iter().skip(1).any(|word| {
+        language.not_in_a_fronted_thing.contains(&word.as_str()) || language.clause_verbs.contains(&word.as_str())
+    });
+    let work_pending = words
+        .iter()
+        .any(|word| language.pending_work_words.contains(&word.as_str()));
+    // "…, I'll do that report": "that" is the report's, not the thing's.
+    let rest_words = text::lower_words(rest);
+    let pointer = captures.name("pointer")?.as_str().to_lowercase();
+    let preposition = captures.name("preposition").map(|m| m.as_str().to_lowercase());
+    let work_with_preposition = preposition.as_deref().is_some_and(|preposition| {
+        language
+            .tasks_with_their_preposition
+            .contains(&(verb_said.as_str(), preposition))
+    });
+    let pointer_is_a_determiner = !language.object_pronouns.contains(&pointer.as_str())
+        && rest_words.first().is_some_and(|next| {
+            !language.stopwords.contains(&next.as_str())
+                && !language.verb_particles.contains(&next.as_str())
+                && due_found(rest, cues).is_none_or(|due| !rest[..due.start].trim().is_empty())
+        });
+    if only_a_time
+        || points_back
+        || language.not_claimed_leads.contains(&first.as_str())
+        || (a_clause && !work_pending)
+        || pointer_is_a_determiner
+        || (language.not_tasks.contains(&verb_said.as_str()) && !work_with_preposition)
+        || preposition.as_deref().is_some_and(|preposition| {
+            !language
+                .verbs_with_their_preposition
+                .contains(&(verb_said.as_str(), preposition))
+        })
+        || (language.not_plans.contains(&verb_said.as_str()) && !work_with_preposition)
+        || is_contingent(&said.to_lowercase(), cues)
+        || cues.condition.is_match(&said)
+        || is_contingent(rest, cues)
+        || cues.condition.is_match(rest)
+        || cues.reported.is_match(&lower[..thing.start()])
+    {
+        return None;
+    }
+    let end = whole.end() - (captures.name("rest").map_or(0, |m| m.as_str().len()) - rest.len());
+    let start = whole.start() + whole.as_str().find(said.as_str())?;
+    if a_clause {
+        return Some(FramedPromise {
+            task: said,
+            when: due_in(rest, cues),
+            start,
+            end,
+        });
+    }
+    // The thing as said, its first word lowered where it is a common word ("Network, wifi …").
+    let thing_said = match said.split_once(' ') {
+        _ if !cues.word_ranks.contains_key(first.as_str()) => said.clone(),
+        Some((lead, named)) if lead.chars().skip(1).all(|c| !c.is_uppercase()) => {
+            format!("{} {named}", lead.to_lowercase())
+        }
+        None if said.chars().skip(1).all(|c| !c.is_uppercase()) => said.to_lowercase(),
+        _ => said.clone(),
+    };
+    let linking = captures
+        .name("preposition")
+        .or_else(|| captures.name("particle"))
+        .map_or(String::new(), |m| format!(" {}", m.as_str().to_lowercase()));
+    Some(FramedPromise {
+        task: format!("{verb_said}{linking} {thing_said}{rest}").trim_end().to_owned(),
+        when: None,
+        start,
+        end,
+    })
+}
+
 /// Work the speaker claims as theirs in `text` (`lower`: its ASCII lower case): "Telling the
 /// commoners' association is my department" (tell the commoners' association), "And the routing
 /// template is my job" (the routing template, as "Procurement's my job" is taken: `placed_item`),
-/// "The TikTok plan, that's my job anyway", "The clinical narrative, I've got it", "Since it's
+/// "The TikTok plan, that's my job anyway", "A roofer up there, that one's on my list", "The
+/// clinical narrative, I've got it", "Since it's
 /// happening anyway, the scope doc is mine to write" (what `placed_item` reads is its own);
 /// dated by what follows the claim ("…, by Friday"). Not what only refers back ("That's my
 /// job", "This bit is my problem"), what is no work ("The mistake, that's my problem"), nor what
@@ -6476,6 +6624,92 @@ mod tests {
             assert!(
                 items(&[("Luis", not_fronted), ("Ana", "Good.")]).is_empty(),
                 "{not_fronted}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_thing_named_first_and_pointed_back_to_is_the_speakers_promise() {
+        let promised = |said: &str| one(&[("Luis", said), ("Ana", "Good.")]);
+        let taken =
+            promised("The trial master file gap list, I'll take that on with the CRO and close it out by month end.");
+        assert_eq!(taken.owner.as_deref(), Some("Luis"));
+        assert_eq!(
+            taken.task,
+            "take on the trial master file gap list with the CRO and close it out"
+        );
+        assert_eq!(taken.due.as_deref(), Some("by month end"));
+        let sorted = promised("The canteen and an extra bus from the station, I'll sort both.");
+        assert_eq!(
+            sorted.task, "sort the canteen and an extra bus from the station",
+            "one item, not one for \"sort both\" beside it"
+        );
+        let listed = promised("Network, wifi and the meeting room screens for the move, I'll take those.");
+        assert_eq!(
+            listed.task,
+            "take network, wifi and the meeting room screens for the move"
+        );
+        let dated = promised("Oven-dry test on ten boards, I'll do it this week.");
+        assert_eq!(dated.task, "do oven-dry test on ten boards");
+        assert_eq!(dated.due.as_deref(), Some("this week"));
+        // A clause that leaves work to do is the task as said; "see" is work with its "to".
+        let seen_to = promised("Posters for the drop-in will be up by Wednesday, I'll see to it.");
+        assert_eq!(seen_to.task, "Posters for the drop-in will be up");
+        assert_eq!(seen_to.due.as_deref(), Some("by Wednesday"));
+        // What comes first is no thing to do: no task holds it ("I'll sell them" may be an
+        // item of its own).
+        for (not_resumed, first) in [
+            ("Fine, I'll take it.", "fine"),
+            ("Grand, I'll sell them to the cattle.", "grand"),
+            ("Tomorrow morning, I'll do it.", "tomorrow"),
+            ("Anything else, I'll handle it.", "anything"),
+            ("The van is full, I'll sort it.", "van"),
+            ("The budget, the staffing, I'll leave that to you.", "budget"),
+            ("The weekend rota, I'll do that report.", "rota"),
+            ("If the quote is late, I'll chase it.", "quote"),
+            ("He said the crates, I'll take them.", "crates"),
+        ] {
+            let found = items(&[("Luis", not_resumed), ("Ana", "Good.")]);
+            assert!(
+                found.iter().all(|item| !item.task.to_lowercase().contains(first)),
+                "{not_resumed}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn work_put_on_the_speakers_list_is_theirs() {
+        for (said, task) in [
+            ("Put the server cleanup on my list.", "the server cleanup"),
+            (
+                "And the greige fabric goes on my list, I'm talking to their technical man tomorrow.",
+                "the greige fabric",
+            ),
+            (
+                "A roofer up there before the end of the month, that one's on my list now.",
+                "A roofer up there",
+            ),
+            // A day that is the thing's is no due date.
+            ("Thursday's truck goes on my board.", "Thursday's truck"),
+        ] {
+            let item = one(&[("Luis", said), ("Ana", "Good.")]);
+            assert_eq!(
+                (item.owner.as_deref(), item.task.as_str()),
+                (Some("Luis"), task),
+                "{said}"
+            );
+        }
+        assert_eq!(
+            one(&[("Luis", "Thursday's truck goes on my board."), ("Ana", "Good.")]).due,
+            None
+        );
+        for not_listed in [
+            "Because the ice machine is on my list.",
+            "The shopping goes on my list if we run out.",
+        ] {
+            assert!(
+                items(&[("Luis", not_listed), ("Ana", "Good.")]).is_empty(),
+                "{not_listed}"
             );
         }
     }

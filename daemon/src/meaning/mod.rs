@@ -485,10 +485,19 @@ pub struct Language {
     pub claim_tail: &'static str,
     /// A promise that names its thing before "I'll" ("The sessions I'll schedule for …").
     pub object_first_promise: &'static str,
+    /// A promise that names its thing first and points back to it after a comma ("The gap
+    /// list, I'll take that on"): `actions::resumed_object`.
+    pub object_resumed: &'static str,
+    /// Words that make a clause said before "…, I'll do that" work still to do ("needs",
+    /// "will"): the clause is then the task.
+    pub pending_work_words: &'static [&'static str],
     /// Words that make what comes before "I'll" no thing named first ("The thing is I'll …").
     pub not_in_a_fronted_thing: &'static [&'static str],
     /// A verb with the preposition a thing named first goes after ("talk to the landlord").
     pub verbs_with_their_preposition: &'static [(&'static str, &'static str)],
+    /// A verb that is no task alone but is with its preposition ("I'll see to it"): read before
+    /// `not_tasks`.
+    pub tasks_with_their_preposition: &'static [(&'static str, &'static str)],
     /// Prepositions that leave a clause with nothing after them ("The form I'll look at.").
     pub dangling_prepositions: &'static [&'static str],
     /// How things usually go rather than what will be done: frequency ("every Friday",
@@ -736,6 +745,7 @@ pub struct Cues {
     pub sign_off: Regex,
     pub claim_tail: Regex,
     pub object_first_promise: Regex,
+    pub object_resumed: Regex,
     pub ruling_asked: Regex,
     pub habitual: Regex,
     pub condition: Regex,
@@ -876,6 +886,7 @@ impl Cues {
             sign_off: expand(language.sign_off),
             claim_tail: expand(language.claim_tail),
             object_first_promise: expand(language.object_first_promise),
+            object_resumed: expand(language.object_resumed),
             ruling_asked: expand(language.ruling_asked),
             habitual: expand(language.habitual),
             condition: expand(language.condition),
