@@ -2036,7 +2036,8 @@ fn words_of_the_time(due: &str, cues: &Cues) -> Vec<String> {
 const SAID_BACK_MAX_WORDS: usize = 7;
 
 /// Whether the reply to the sentence at `at` is `called` saying its time to do it by back
-/// ("Friday.", "By the fifteenth.", "Wednesday's fine."), which takes it on; not objecting
+/// ("Friday.", "By the fifteenth.", "Wednesday's fine."), or opening with it before a proviso
+/// ("Before Friday, sir, provided the rain holds off."), which takes it on; not objecting
 /// ("No, Friday's impossible.").
 fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, cues: &Cues) -> bool {
     let Some(reply) = text::next_turn_from_someone_else(sentences, at).first() else {
@@ -2055,8 +2056,9 @@ fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, 
     // Besides the time, only assent, words of what was put, or words that say nothing:
     // "Tuesday is tight." and "Tuesday's tight, yeah." doubt it.
     let put = text::lower_words(&sentences[at].text);
-    let says_more = words.iter().any(|word| {
-        !due_words.contains(word)
+    let says_more_than_the_time = |words: &[String]| {
+        words.iter().any(|word| {
+            !due_words.contains(word)
             && !cues.language.due_leads.contains(&word.as_str())
             && !cues.language.determiners.contains(&word.as_str())
             && !cues.agreement.is_match(word)
@@ -2064,13 +2066,36 @@ fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, 
             && !cues.is_stopword(word)
             // "Friday EOD, sir.": a title to close the reply, as a form of address.
             && !(words.last() == Some(word) && cues.language.titles.contains(&word.as_str()))
-    });
+        })
+    };
+    // The time said back first, as its own clause, then maybe a title, then a proviso: not
+    // "Before September, in the middle of the holidays.", which objects.
+    let first_clause: Vec<String> = text::lower_words(said.split([',', ';', '.']).next().unwrap_or(""))
+        .into_iter()
+        .map(|word| word.strip_suffix("'s").map_or(word.clone(), str::to_owned))
+        .collect();
+    let after_the_time: Vec<&String> = words
+        .iter()
+        .skip(first_clause.len())
+        .skip_while(|word| cues.language.titles.contains(&word.as_str()) || cues.agreement.is_match(word))
+        .collect();
+    let proviso_follows = after_the_time.is_empty()
+        || cues
+            .language
+            .proviso_leads
+            .iter()
+            .any(|lead| after_the_time.first().is_some_and(|first| first.as_str() == *lead));
+    let opens_with_the_time = !first_clause.is_empty()
+        && !says_more_than_the_time(&first_clause)
+        && due_words.iter().all(|word| first_clause.contains(word))
+        && proviso_follows;
+    let only_the_time = words.len() <= SAID_BACK_MAX_WORDS
+        && !says_more_than_the_time(&words)
+        && due_words.iter().all(|word| words.contains(word));
     reply.speaker.as_deref() == Some(called)
         && !reply.is_question()
-        && words.len() <= SAID_BACK_MAX_WORDS
         && !objects
-        && !says_more
-        && due_words.iter().all(|word| words.contains(word))
+        && (only_the_time || opens_with_the_time)
 }
 
 /// Whether the next turn, someone else's, is `called`'s and opens by taking on what the sentence
@@ -4162,6 +4187,10 @@ mod tests {
             "By Tuesday.",
             "Tuesday's fine.",
             "Forms too, by Tuesday, yes.",
+            // The time first, then a proviso; a yes of another language.
+            "By Tuesday, provided the bank is open.",
+            "Tuesday, sir, as long as the bank is open.",
+            "Oui, oui, the signed forms.",
         ] {
             let found = items(&[
                 (
@@ -4209,6 +4238,13 @@ mod tests {
             &[
                 ("Omar", "Priya, the signed forms must reach the bank by Tuesday."),
                 ("Priya", "No, Tuesday."),
+            ],
+            &[
+                (
+                    "Omar",
+                    "Priya, the signed forms, with the old account closed, to the bank by Tuesday.",
+                ),
+                ("Priya", "By Tuesday, in the middle of the audit."),
             ],
             &[("Omar", "Priya, the audit's on Friday."), ("Priya", "Yes.")],
             // Not taken on, or taken on by someone else.

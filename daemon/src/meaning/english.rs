@@ -2111,7 +2111,22 @@ pub static ENGLISH: Language = Language {
     // "So for this role it's a no for Vikram.": a verdict on whoever ends the sentence; "Grand,
     // minutes adopted.", "Report accepted.": a verdict on the thing named (`passed`), said bare.
     verdict: r"(?:it's|that's)\s+a\s+(?:no|yes)\s+for\s+(?P<whom>[a-z]+)\s*[.!]?$|^(?:(?:okay|ok|right|grand|good|great|so|then|and|thanks)[,.]?\s+)*(?:the\s+)?(?:[a-z'-]+\s+)?(?P<passed>[a-z'-]+)\s+(?:approved|adopted|accepted|carried|ratified)\s*[.!]?$",
-    plain_yes: &["yes", "yeah", "yep", "yup", "sure", "okay", "ok", "aye", "absolutely"],
+    // Words that open a proviso on work taken on ("Friday, provided the rain holds off").
+    proviso_leads: &["provided", "providing", "if", "assuming", "as", "so", "unless"],
+    // With the yes of languages often heard in English meetings ("Oui, oui, the carnet.").
+    plain_yes: &[
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "sure",
+        "okay",
+        "ok",
+        "aye",
+        "absolutely",
+        "oui",
+        "ja",
+    ],
     not_claimed_leads: &[
         "no",
         "any",
