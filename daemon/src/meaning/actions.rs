@@ -778,8 +778,7 @@ fn items_in(sentences: &[Sentence], at: usize, text: &str, heard: &Heard, cues: 
 
 /// "I'll run it, I'll do the three mutants before the end of the month": one person's promises
 /// in one sentence are one item, its task the later one where the earlier only points at it,
-/// the earlier where the later only points back, else both. Whether `later` went into
-/// `earlier`.
+/// else both. Whether `later` went into `earlier`.
 fn merged(earlier: &mut Found, later: &Found, language: &Language) -> bool {
     if !matches!(&earlier.owner, Owner::Known(_)) || earlier.owner != later.owner {
         return false;
@@ -787,9 +786,6 @@ fn merged(earlier: &mut Found, later: &Found, language: &Language) -> bool {
     let object = earlier.task.split_once(' ').map_or("", |(_, object)| object);
     earlier.task = if names_something_said(object, language) {
         later.task.clone()
-    } else if only_points_back(&later.task, language) {
-        // "The canteen, I'll sort both": the later promise names nothing new.
-        earlier.task.clone()
     } else {
         format!("{} and {}", earlier.task, later.task)
     };
@@ -1571,6 +1567,7 @@ fn placed_item(
         && !pointer
         && !kept_only
         && captures.name("left").is_none()
+        && captures.name("listed").is_none()
         && !treat.is_empty()
         && !treat
             .iter()
@@ -2079,12 +2076,19 @@ fn due_said_back_by(sentences: &[Sentence], at: usize, called: &str, due: &str, 
         .skip(first_clause.len())
         .skip_while(|word| cues.language.titles.contains(&word.as_str()) || cues.agreement.is_match(word))
         .collect();
-    let proviso_follows = after_the_time.is_empty()
-        || cues
+    let after = after_the_time
+        .iter()
+        .map(|word| word.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let proviso_follows = after.is_empty()
+        || (cues
             .language
             .proviso_leads
             .iter()
-            .any(|lead| after_the_time.first().is_some_and(|first| first.as_str() == *lead));
+            .any(|lead| after == *lead || after.starts_with(&format!("{lead} ")))
+            && !cues.hedge.is_match(&after)
+            && !cues.doubt.is_match(&after));
     let opens_with_the_time = !first_clause.is_empty()
         && !says_more_than_the_time(&first_clause)
         && due_words.iter().all(|word| first_clause.contains(word))
@@ -2456,14 +2460,16 @@ fn object_first(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Opt
 /// A promise that names its thing first and then points back to it (`captures` of
 /// `Cues::object_resumed` in `text`, `lower` its ASCII lower case): "The trial master file gap
 /// list, I'll take that on with the CRO" (take on the trial master file gap list with the CRO),
-/// "Oven-dry test on ten boards, I'll do it this week", "The canteen and an extra bus, I'll sort
-/// both". A clause said first that leaves work to do is the task as said ("His care plan needs
-/// updating too, I'll do that before the review"). Not an assent ("Fine, I'll take it") or a
-/// name called ("Ess, I'll do it after the exercise"), which answer what was asked; not a time
-/// ("Tomorrow, I'll do it"), what only points back ("That one, I'll do it"), everything or
-/// nothing ("Anything else, I'll handle it"), a clause of what is ("The van is full, I'll sort
-/// it"), "that" before a thing ("…, I'll do that report"), a verb that is no work ("The
-/// budget, I'll leave that to you"), under a condition or reported.
+/// "The agenda, I'll send it on Monday", "The canteen and an extra bus, I'll sort both": a thing
+/// opens with a determiner or a number, or lists things. A clause said first that leaves work
+/// to do, with a general promise, is the task as said ("His care plan needs updating too, I'll
+/// do that before the review"). Not an assent ("Fine, I'll take it") or a name called ("Ess,
+/// I'll do it after the exercise"), which answer what was asked; not a filler ("Worst case,
+/// I'll do it myself"), a time ("Tomorrow, I'll do it"), what only points back ("That one, I'll
+/// do it"), everything or nothing ("Anything else, I'll handle it"), a clause of what is or
+/// will be with a promise of its own ("The van is full, I'll sort it", "The client will be
+/// furious, I'll call them"), "that" before a thing ("…, I'll do that report"), a verb that is
+/// no work ("The budget, I'll leave that to you"), under a condition or reported.
 fn resumed_object(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> Option<FramedPromise> {
     let language = cues.language;
     let (thing, verb, whole) = (captures.name("thing")?, captures.name("verb")?, captures.get(0)?);
@@ -2496,9 +2502,6 @@ fn resumed_object(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> O
     let a_clause = words.iter().skip(1).any(|word| {
         language.not_in_a_fronted_thing.contains(&word.as_str()) || language.clause_verbs.contains(&word.as_str())
     });
-    let work_pending = words
-        .iter()
-        .any(|word| language.pending_work_words.contains(&word.as_str()));
     // "…, I'll do that report": "that" is the report's, not the thing's.
     let rest_words = text::lower_words(rest);
     let pointer = captures.name("pointer")?.as_str().to_lowercase();
@@ -2508,6 +2511,18 @@ fn resumed_object(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> O
             .tasks_with_their_preposition
             .contains(&(verb_said.as_str(), preposition))
     });
+    // A clause is the work only when the promise is a general one ("I'll do that", "I'll see
+    // to it"): "The client will be furious, I'll call them" calls the client.
+    let work_pending = words
+        .iter()
+        .any(|word| language.pending_work_words.contains(&word.as_str()))
+        && (language.bare_acceptance_verbs.contains(&verb_said.as_str()) || work_with_preposition);
+    // A thing, not a filler ("Long story short", "Worst case", "Moving on, the agenda"): it
+    // opens with a determiner or a number, or lists things.
+    let a_thing = language.determiners.contains(&first.as_str())
+        || language.numbers.contains(&first.as_str())
+        || first.chars().all(|c| c.is_ascii_digit())
+        || words.iter().any(|word| word == language.and);
     let pointer_is_a_determiner = !language.object_pronouns.contains(&pointer.as_str())
         && rest_words.first().is_some_and(|next| {
             !language.stopwords.contains(&next.as_str())
@@ -2518,6 +2533,7 @@ fn resumed_object(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> O
         || points_back
         || language.not_claimed_leads.contains(&first.as_str())
         || (a_clause && !work_pending)
+        || (!a_clause && !a_thing)
         || pointer_is_a_determiner
         || (language.not_tasks.contains(&verb_said.as_str()) && !work_with_preposition)
         || preposition.as_deref().is_some_and(|preposition| {
@@ -2553,10 +2569,23 @@ fn resumed_object(captures: &regex::Captures<'_>, lower: &str, cues: &Cues) -> O
         None if said.chars().skip(1).all(|c| !c.is_uppercase()) => said.to_lowercase(),
         _ => said.clone(),
     };
-    let linking = captures
-        .name("preposition")
-        .or_else(|| captures.name("particle"))
-        .map_or(String::new(), |m| format!(" {}", m.as_str().to_lowercase()));
+    // A particle goes before the thing ("take that on with the CRO": take on the …) where
+    // nothing follows it or a preposition does; otherwise it opens a time or a place ("send it
+    // on Monday", "look after them in the morning") and stays with the rest.
+    let particle = captures.name("particle").map(|m| m.as_str().to_lowercase());
+    let particle_ends_the_verb = preposition.is_none()
+        && rest_words.first().is_none_or(|next| {
+            language.dangling_prepositions.contains(&next.as_str())
+                || language.due_leads.contains(&next.as_str())
+                || next == language.and
+        });
+    let (linking, rest) = match (preposition, particle) {
+        (Some(preposition), Some(particle)) => (format!(" {preposition}"), format!(" {particle}{rest}")),
+        (Some(preposition), None) => (format!(" {preposition}"), rest.to_owned()),
+        (None, Some(particle)) if particle_ends_the_verb => (format!(" {particle}"), rest.to_owned()),
+        (None, Some(particle)) => (String::new(), format!(" {particle}{rest}")),
+        (None, None) => (String::new(), rest.to_owned()),
+    };
     Some(FramedPromise {
         task: format!("{verb_said}{linking} {thing_said}{rest}").trim_end().to_owned(),
         when: None,
@@ -4245,6 +4274,13 @@ mod tests {
                     "Priya, the signed forms, with the old account closed, to the bank by Tuesday.",
                 ),
                 ("Priya", "By Tuesday, in the middle of the audit."),
+            ],
+            &[
+                (
+                    "Omar",
+                    "Priya, the signed forms, with the old account closed, to the bank by Tuesday.",
+                ),
+                ("Priya", "Tuesday, if I'm lucky."),
             ],
             &[("Omar", "Priya, the audit's on Friday."), ("Priya", "Yes.")],
             // Not taken on, or taken on by someone else.
@@ -6685,9 +6721,12 @@ mod tests {
             listed.task,
             "take network, wifi and the meeting room screens for the move"
         );
-        let dated = promised("Oven-dry test on ten boards, I'll do it this week.");
-        assert_eq!(dated.task, "do oven-dry test on ten boards");
-        assert_eq!(dated.due.as_deref(), Some("this week"));
+        // A particle that opens a time stays with it.
+        let sent = promised("The agenda, I'll send it on Monday.");
+        assert_eq!(sent.task, "send the agenda");
+        assert_eq!(sent.due.as_deref(), Some("on Monday"));
+        let chased = promised("The two invoices, I'll chase them up.");
+        assert_eq!(chased.task, "chase up the two invoices");
         // A clause that leaves work to do is the task as said; "see" is work with its "to".
         let seen_to = promised("Posters for the drop-in will be up by Wednesday, I'll see to it.");
         assert_eq!(seen_to.task, "Posters for the drop-in will be up");
@@ -6700,10 +6739,13 @@ mod tests {
             ("Tomorrow morning, I'll do it.", "tomorrow"),
             ("Anything else, I'll handle it.", "anything"),
             ("The van is full, I'll sort it.", "van"),
+            ("The client will be furious, I'll call them tomorrow.", "furious"),
+            ("Worst case, I'll do it myself.", "worst"),
+            ("Moving on, the agenda, I'll send it out.", "moving"),
             ("The budget, the staffing, I'll leave that to you.", "budget"),
             ("The weekend rota, I'll do that report.", "rota"),
             ("If the quote is late, I'll chase it.", "quote"),
-            ("He said the crates, I'll take them.", "crates"),
+            ("He said: the crates, I'll take them.", "crates"),
         ] {
             let found = items(&[("Luis", not_resumed), ("Ana", "Good.")]);
             assert!(

@@ -675,7 +675,7 @@ pub static ENGLISH: Language = Language {
     // "So Priya's doing the retests Wednesday".
     // "Declan, you're ringing her today", "Josh, you'll rejig teams three and six".
     told_doing: r"^(?:(?:and|so|then|okay|ok|right|now)[,]?\s+)?(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?),\s+(?:(?:and|so|then)\s+)?(?:(?P<ongoing>you're)|(?P<future>you'll)|you)\s+(?:also\s+|just\s+|then\s+)?(?P<verb>[a-z'-]+)\b(?P<rest>[^.;?!]*)",
-    claimed_job: r"(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing>[a-z][^,.;:?!]{2,80}?)(?:(?:'s|\s+is|\s+are)\s+my\s+(?:job|department|responsibility|problem|baby|headache|bit|lookout|(?:end|side)\s+of\s+(?:it|this|that|things))|\s+can\s+come\s+to\s+me)\b|(?:^|[,;:]\s+)(?:(?:and|so|but|then)[,]?\s+)*(?P<thing_before>[a-z][^,.;:?!]{2,80}?),\s+(?:(?:and\s+)?that\s+one's\s+on\s+(?:me|my\s+(?:list|plate|board|desk))|(?:and\s+)?that's\s+on\s+my\s+(?:list|plate|board|desk)|(?:that|it)\s+goes\s+on\s+my\s+(?:list|plate|board|desk)|that's\s+(?:my\s+(?:job|department|responsibility|problem|baby|headache|bit|lookout|(?:end|side)\s+of\s+(?:it|this|that|things))|(?P<me_doing>me))|leave\s+(?:it|that|this|them|those|both)(?:\s+one|\s+of\s+them)?\s+(?:to|with)\s+me|(?P<got>i've\s+got\s+(?:it|both|them|those))|let\s+me\s+(?:handle|take|deal\s+with|sort)\s+(?:it|that|this))\b|(?:^|[,;:]\s+)(?:(?:and|so|but)[,]?\s+)*(?P<doing_before>[a-z]+ing\s[^,.;:?!]{2,80}?),\s+that's\s+on\s+me\b|(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing_mine>[a-z][^,.;:?!]{2,80}?)(?:'s|\s+is|\s+are)\s+mine\s+to\s+(?P<mine_verb>[a-z]+)\b",
+    claimed_job: r"(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing>[a-z][^,.;:?!]{2,80}?)(?:(?:'s|\s+is|\s+are)\s+my\s+(?:job|department|responsibility|problem|baby|headache|bit|lookout|(?:end|side)\s+of\s+(?:it|this|that|things))|\s+can\s+come\s+to\s+me)\b|(?:^|[,;:]\s+)(?:(?:and|so|but|then)[,]?\s+)*(?P<thing_before>[a-z][^,.;:?!]{2,80}?),\s+(?:(?:and\s+)?that\s+one's\s+on\s+(?:me|my\s+(?:list|plate|board))|(?:and\s+)?that's\s+on\s+my\s+(?:list|plate|board)|(?:that|it)\s+goes\s+on\s+my\s+(?:list|plate|board)|that's\s+(?:my\s+(?:job|department|responsibility|problem|baby|headache|bit|lookout|(?:end|side)\s+of\s+(?:it|this|that|things))|(?P<me_doing>me))|leave\s+(?:it|that|this|them|those|both)(?:\s+one|\s+of\s+them)?\s+(?:to|with)\s+me|(?P<got>i've\s+got\s+(?:it|both|them|those))|let\s+me\s+(?:handle|take|deal\s+with|sort)\s+(?:it|that|this))\b|(?:^|[,;:]\s+)(?:(?:and|so|but)[,]?\s+)*(?P<doing_before>[a-z]+ing\s[^,.;:?!]{2,80}?),\s+that's\s+on\s+me\b|(?:^|[,;:]\s+)(?:(?:and|so|but|okay|ok|right|well)[,]?\s+)*(?P<thing_mine>[a-z][^,.;:?!]{2,80}?)(?:'s|\s+is|\s+are)\s+mine\s+to\s+(?P<mine_verb>[a-z]+)\b",
     named_doing: r"(?:^|[,;:]\s+|\b(?:and|but|so|then|okay|ok|right)[,]?\s+)(?P<who>(?-i:\p{Lu})\p{L}+(?:-\p{L}+)?)(?:(?:\s+is\s+|'s\s+)(?P<verb>[a-z]+ing)|\s+(?P<plain>[a-z]+s))\b(?P<rest>[^.;?!]*)",
     not_third_person: &[
         "is",
@@ -1158,7 +1158,7 @@ pub static ENGLISH: Language = Language {
     // out from my office", "The blade order goes to Elín", "The letter is Mutua's to get", "both
     // letters fall to you". "With me" only after a verb of staying or
     // going ("the keys are with me" says where they are).
-    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+(?:with|for)\s+me|put\s+(?P<listed>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+on\s+my\s+(?:list|board|plate|desk)|(?:(?:put\s+me\s+down|count\s+me\s+in|sign\s+me\s+up|pencil\s+me\s+in)\s+for|put\s+me\s+on)\s+(?P<volunteered>[^,.;?!]+)|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?:goes|go)\s+(?P<onto_mine>on\s+my\s+(?:list|board|plate|desk))|\s+(?P<placed_verb>sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))|\s+(?:goes|go|comes|come|leaves)\s+(?:out\s+)?from\s+(?P<from_me>my\s+(?:office|desk|team|side|end)|me)))\b(?P<rest>[^.;?!]*)",
+    placed: r"^(?:(?:and|so|then|okay|ok|right|well|fine|now|also)[,]?\s+)*(?:leave\s+(?P<left>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+(?:with|for)\s+me|put\s+(?P<listed>[a-z'-]+(?:\s+[a-z'-]+){0,4}?)\s+on\s+my\s+(?:list|plate)|(?:(?:put\s+me\s+down|count\s+me\s+in|sign\s+me\s+up|pencil\s+me\s+in)\s+for|put\s+me\s+on)\s+(?P<volunteered>[^,.;?!]+)|(?P<thing>[a-z'-]+(?:\s+[a-z'-]+){0,7}?)(?:(?:\s+(?:is|are)|'s|'re)\s+(?:also\s+|all\s+)?(?:(?P<mine>on\s+me|mine|on\s+my\s+(?:side|end|plate|list|desk)|my\s+(?:job|side|end))|(?P<possessor>\p{L}+)'s(?:\s+to\s+[a-z]+)?)|\s+(?:goes|go)\s+(?P<onto_mine>on\s+my\s+(?:list|board|plate))|\s+(?P<placed_verb>sits?|stays?|rests?|lands?|goes|go|falls?|pass(?:es)?)\s+(?:also\s+)?(?:with|to)\s+(?:(?P<to_me>me)|(?P<to_name>\p{L}+))|\s+(?:goes|go|comes|come|leaves)\s+(?:out\s+)?from\s+(?P<from_me>my\s+(?:office|desk|team|side|end)|me)))\b(?P<rest>[^.;?!]*)",
     // "It'll be live before we leave this room.", "they'll be done before noon", "Before the end
     // of the month it will be in.", "notice will go up by lunch"; handed to the one spoken to
     // (`to_you`, `comes`: "The letter will be in your inbox by Thursday", "the draft comes to
@@ -1899,7 +1899,8 @@ pub static ENGLISH: Language = Language {
     // maybe a particle.
     object_resumed: r"(?:^|[;:]\s+)(?:(?:and|so|then|but|okay|ok|right|now|plus)[,]?\s+)*(?P<thing>[a-z0-9][^,.;:?!]{0,80}?(?:,\s+[a-z0-9][^,.;:?!]{0,60}?){0,3}),\s+(?:i'll|i\s+will)\s+(?P<verb>[a-z'-]+)(?:\s+(?P<preposition>to|with|after|at|into|through|about|on|over))?\s+(?P<pointer>it|that|them|those|both|this|these)(?:\s+(?P<particle>on|up|over|out|off|through|back|in))?\b(?P<rest>[^,.;?!]*)",
     // Words of a clause said first that leave work to do ("His care plan needs updating too,
-    // I'll do that", "Posters will be up by Wednesday, I'll see to it"): that clause is the task.
+    // I'll do that", "Posters will be up by Wednesday, I'll see to it"): that clause is the task
+    // when the promise is a general one.
     pending_work_words: &["needs", "need", "will", "must", "should"],
     // A verb said with its own preposition, which a thing named first follows ("The landlord
     // I'll talk to": talk to the landlord).
@@ -2112,7 +2113,14 @@ pub static ENGLISH: Language = Language {
     // minutes adopted.", "Report accepted.": a verdict on the thing named (`passed`), said bare.
     verdict: r"(?:it's|that's)\s+a\s+(?:no|yes)\s+for\s+(?P<whom>[a-z]+)\s*[.!]?$|^(?:(?:okay|ok|right|grand|good|great|so|then|and|thanks)[,.]?\s+)*(?:the\s+)?(?:[a-z'-]+\s+)?(?P<passed>[a-z'-]+)\s+(?:approved|adopted|accepted|carried|ratified)\s*[.!]?$",
     // Words that open a proviso on work taken on ("Friday, provided the rain holds off").
-    proviso_leads: &["provided", "providing", "if", "assuming", "as", "so", "unless"],
+    proviso_leads: &[
+        "provided",
+        "providing",
+        "assuming",
+        "as long as",
+        "so long as",
+        "unless",
+    ],
     // With the yes of languages often heard in English meetings ("Oui, oui, the carnet.").
     plain_yes: &[
         "yes",

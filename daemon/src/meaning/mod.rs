@@ -521,7 +521,7 @@ pub struct Language {
     /// Words that name no thing a verdict could pass ("We carried.", "Which nobody approved.",
     /// "Already approved."), besides subject pronouns and `nobody`, lower case.
     pub not_passed_things: &'static [&'static str],
-    /// First words of a proviso on work taken on ("provided", "as" of "as long as"), lower case.
+    /// What opens a proviso on work taken on ("provided", "as long as"), lower case.
     pub proviso_leads: &'static [&'static str],
     /// Words that say yes and nothing else ("yes", "yeah"), lower case.
     pub plain_yes: &'static [&'static str],

@@ -26,7 +26,12 @@ pub struct PublishData {
 }
 
 impl From<PubWithProp> for PublishData {
-    fn from((publish, properties): PubWithProp) -> Self {
+    fn from((mut publish, properties): PubWithProp) -> Self {
+        // roomscribe patch 7: topic and payload are slices of the connection's read buffer; a
+        // stored slice would keep the whole buffer alive. Copied, a stored message holds only
+        // what `Storage::size` counts.
+        publish.topic = Bytes::copy_from_slice(&publish.topic);
+        publish.payload = Bytes::copy_from_slice(&publish.payload);
         PublishData {
             publish,
             properties,
