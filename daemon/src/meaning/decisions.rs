@@ -141,6 +141,14 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
             cues.decision_strong.is_match(&text) || is_settled(&text, cues) || is_verdict(&text, cues),
             0.9,
         ),
+        // "Okay, I'm not happy about it, but the team covers weekends until October.": giving way,
+        // grudge and all, settles it as surely as saying so.
+        (
+            gives_way_grudgingly(sentences, at, &text, cues)
+                && !conditional(&text, cues)
+                && !cues.reported.is_match(&text),
+            0.9,
+        ),
         // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two."
         // or "Once it's approved, …".
         (
@@ -990,6 +998,106 @@ fn rules(text: &str, cues: &Cues) -> bool {
         .is_some_and(|captures| captures.name("changed").is_none() || plans_something(text, true, cues))
 }
 
+/// The most words in a choice given way to without a verb ("Fine, noon", "…, but alright,
+/// Tuesday night", "two on the van at night, I'll wear it").
+const GIVEN_WAY_TO_MAX_WORDS: usize = 6;
+/// How many sentences back a choice given way to without a verb was put forward by others.
+const CHOICE_PUT_FORWARD_SENTENCES: usize = 6;
+
+/// Whether `text` gives way with a grudge said aloud: the speaker's own reluctance
+/// (`Cues::reluctance`) beside what they give way to, a plan ("Okay, I'm not happy about it, but
+/// the team covers weekends until October", "against my better judgement, the hero goes to the
+/// blankets") or, after an answer or with words that give way by themselves, a choice named in a
+/// few words that others put forward just before ("Fine, noon, but I want it on record I don't
+/// love it" after "I'm thinking Thursday at noon"). Not the grudge alone ("I don't love it, but
+/// fine."), a vote ("In favour, reluctantly."), a promise ("…, but I'll do it": an action item), a
+/// reason ("…, because accruals post late") or what is only a fact ("I don't love it, but it
+/// works").
+fn gives_way_grudgingly(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let language = cues.language;
+    if !cues.reluctance.is_match(text) {
+        return false;
+    }
+    let consents = cues
+        .reluctance
+        .captures_iter(text)
+        .any(|grudge| grudge.name("consent").is_some());
+    let mut answered = false;
+    // Past a grudge that opens its clause ("Okay, I'm not happy about it"; not "a noise I don't
+    // like"): what "but" then sets against it is what is given way to.
+    let mut grudged = false;
+    let mut given_way_to = false;
+    for clause in text.split([',', ';', ':', '.', '!']) {
+        let words = text::lower_words(clause);
+        if cues.reluctance.is_match(clause) {
+            let opening = giving_way_words_in(&words, cues);
+            grudged |= cues
+                .reluctance
+                .find(&words[opening..].join(" "))
+                .is_some_and(|grudge| grudge.start() == 0);
+            continue;
+        }
+        for (nth, part) in words.split(|word| word == language.but_word).enumerate() {
+            let answer = giving_way_words_in(part, cues);
+            answered |= answer > 0;
+            let said = &part[answer..];
+            let Some(first) = said.first() else {
+                continue;
+            };
+            let joined = said.join(" ");
+            if cues.commitment.is_match(&joined) {
+                return false;
+            }
+            if language.reason_leads.contains(&first.as_str()) || cues.condition.is_match(&joined) {
+                continue;
+            }
+            let named = (answered || consents)
+                && said.len() <= GIVEN_WAY_TO_MAX_WORDS
+                && !language.subject_pronouns.contains(&first.as_str())
+                && !cues.has_a_verb(said)
+                && !language
+                    .then_not_decided
+                    .iter()
+                    .any(|phrase| text::has_phrase(said, phrase))
+                && shares_a_telling_word(
+                    &joined,
+                    said_by_others_before(sentences, at, CHOICE_PUT_FORWARD_SENTENCES),
+                    cues,
+                );
+            // "I'm not happy about it, but the team covers weekends until October": how a thing
+            // will be, set against the grudge; not how it is ("…, but the numbers are good") or
+            // might be ("…, but we'd lose the slot").
+            let of_a_thing = grudged
+                && nth > 0
+                && said.len() >= 3
+                && !language.subject_pronouns.contains(&first.as_str())
+                && !language.back_references.contains(&first.as_str())
+                && !language.personal_leads.contains(&first.as_str())
+                && !said.iter().any(|word| language.state_words.contains(&word.as_str()))
+                && !cues.rule_not.is_match(&joined);
+            given_way_to |= named || of_a_thing || plans_something(&joined, true, cues);
+        }
+    }
+    given_way_to
+}
+
+/// How many of `words` (lower case) open them with only an answer ("fine", "but alright").
+fn giving_way_words_in(words: &[String], cues: &Cues) -> usize {
+    let mut at = 0;
+    'words: while at < words.len() {
+        for phrase in cues.language.giving_way_words {
+            let phrase: Vec<&str> = phrase.split(' ').collect();
+            let end = at + phrase.len();
+            if end <= words.len() && words[at..end].iter().zip(&phrase).all(|(w, p)| w == p) {
+                at = end;
+                continue 'words;
+            }
+        }
+        break;
+    }
+    at
+}
+
 /// Whether `text` (normalised) names what the sentence beside it lays down ("That's the rain
 /// plan."), not a rule of thumb ("That's the golden rule.").
 fn names_a_rule(text: &str, cues: &Cues) -> bool {
@@ -1825,6 +1933,40 @@ mod tests {
         for said in said {
             assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
         }
+    }
+
+    #[test]
+    fn giving_way_with_a_grudge_decides() {
+        each_is_one_decision(&[
+            "Okay, I'm not happy about it, but the team covers weekends until the end of October.",
+            "I don't love it from a quality standpoint, but alright, we relabel lot seven on the new data.",
+            "Okay, against my better judgement, the hero goes to the blankets for Black Friday week.",
+            "Okay. I don't like it, but faculty go on May first.",
+            "Sixteen stays, then, I'll live with it, but we're turning good kids away.",
+        ]);
+        // A choice named in a few words, put forward by someone else just before.
+        let noon = [
+            ("Ray", "Lupe and Darnell, I'm thinking Thursday at noon for you."),
+            ("Darnell", "Fine, noon, but I want it on record I don't love it."),
+        ];
+        let found = decisions(&noon);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].by.as_deref(), Some("Darnell"));
+        none_is_a_decision(&[
+            // The grudge alone, a promise, a fact, a thing hated, a vote, a reason.
+            "I don't love it, but fine.",
+            "I'm not happy about it, but I'll do it.",
+            "I don't love it, but it works.",
+            "I don't love it, but the numbers are good.",
+            "I'm not happy about it, but the client would walk away.",
+            "Fine by me, I hate that patch kit.",
+            "In favour, reluctantly.",
+            "I don't love it, because accruals always post late.",
+            // A choice in a few words that nobody put forward.
+            "Fine, noon, but I want it on record I don't love it.",
+            // Someone else's grudge.
+            "They're not happy about it, but they went along.",
+        ]);
     }
 
     #[test]

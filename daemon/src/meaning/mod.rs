@@ -317,6 +317,12 @@ pub struct Language {
     pub decision_ruling: &'static str,
     /// Words that make a ruling's words a description ("we're not selling tickets fast enough").
     pub ruling_not: &'static str,
+    /// The speaker's own reluctance ("I'm not happy about it", "I don't love it"), and, named
+    /// `consent`, words that give way by themselves ("against my better judgement", "I'll live
+    /// with it").
+    pub reluctance: &'static str,
+    /// Words that only answer before what is given way to ("fine", "okay", "alright"), lower case.
+    pub giving_way_words: &'static [&'static str],
     /// A ruling still waited for ("once it's approved, …").
     pub pending: &'static str,
     /// A sentence that opens with what its ruling waits on ("Once it's approved, it goes to …").
@@ -333,7 +339,8 @@ pub struct Language {
     /// One of the options taken with "then it's", its `choice` a thing or a name ("Then it's the
     /// higher quote.", "Then it's Kapsiwa, on Saturday.").
     pub choice_then_its: &'static str,
-    /// Words that make such a sentence no decision ("Okay, see you Thursday then."), lower case.
+    /// Words that make such a sentence, or a choice given way to in a few words ("In favour,
+    /// reluctantly."), no decision ("Okay, see you Thursday then."), lower case.
     pub then_not_decided: &'static [&'static str],
     /// Words that open a conclusion said in a few words, or a plan the chair states ("Okay, so
     /// C12 Tuesday, B07 Wednesday.", "Then Hartley's, over Christmas.", "Good. We take Reyes."),
@@ -542,6 +549,8 @@ pub struct Language {
     pub from_word: &'static str,
     /// The word that closes a choice ("Registrar, then."), lower case.
     pub then_word: &'static str,
+    /// The word that sets one clause against another ("I don't love it, but fine"), lower case.
+    pub but_word: &'static str,
     /// The word that opens a summing-up of who does what ("So Tanya books the technician."), lower
     /// case.
     pub so_word: &'static str,
@@ -709,6 +718,7 @@ pub struct Cues {
     pub decision_strong: Regex,
     pub decision_ruling: Regex,
     pub ruling_not: Regex,
+    pub reluctance: Regex,
     pub pending: Regex,
     pub waits_first: Regex,
     pub decision_marker: Regex,
@@ -850,6 +860,7 @@ impl Cues {
             decision_strong: expand(language.decision_strong),
             decision_ruling: expand(language.decision_ruling),
             ruling_not: expand(language.ruling_not),
+            reluctance: expand(language.reluctance),
             pending: expand(language.pending),
             waits_first: expand(language.waits_first),
             decision_marker: expand(language.decision_marker),
