@@ -149,6 +149,14 @@ fn decided(sentences: &[Sentence], at: usize, running: Option<&Running<'_>>, cue
                 && !cues.reported.is_match(&text),
             0.9,
         ),
+        // "Fine, take two of mine for the motor queue, but only for two weeks.": giving way to
+        // what another pressed for, keeping something back.
+        (
+            gives_way_with_a_proviso(sentences, at, &text, cues)
+                && !conditional(&text, cues)
+                && !cues.reported.is_match(&text),
+            0.85,
+        ),
         // "Fine, do it, the card reader's approved.", not "If it's approved, we'll order two."
         // or "Once it's approved, …".
         (
@@ -1081,6 +1089,81 @@ fn gives_way_grudgingly(sentences: &[Sentence], at: usize, text: &str, cues: &Cu
     given_way_to
 }
 
+/// Whether `text`, a reply to someone else, gives way to what was pressed for while keeping
+/// something back: an answer ("Fine", "Okay"), what is given way to, then "but" and what the
+/// speaker holds to ("Fine, take two of mine for the motor queue, but only for two weeks",
+/// "Fine, mobile money straight to the families, but my office sees every payment"); or the
+/// answer said twice ("Okay, okay, fruit every day and a halal dish every meal"). What is given
+/// way to is an order that settles ("skip it this year"), a plan, or a choice in a few words
+/// that others pressed for just before. Not one's own promise ("Fine, I'll do it, but not
+/// today": an action item), thanks, or an answer to what was asked ("How do the numbers look?"
+/// "Okay, the numbers look good, but …").
+fn gives_way_with_a_proviso(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
+    let language = cues.language;
+    let sentence = &sentences[at];
+    let replies = at
+        .checked_sub(1)
+        .map(|before| &sentences[before])
+        .is_some_and(|before| before.turn != sentence.turn && before.speaker != sentence.speaker);
+    if !replies {
+        return false;
+    }
+    let clauses: Vec<Vec<String>> = text
+        .split([',', ';', ':'])
+        .map(text::lower_words)
+        .filter(|words| !words.is_empty())
+        .collect();
+    let is_answer = |words: &Vec<String>| {
+        giving_way_words_in(words, cues) == words.len()
+            && language
+                .conceding_words
+                .iter()
+                .any(|answer| text::has_phrase(words, answer))
+    };
+    let answers = clauses.iter().take_while(|words| is_answer(words)).count();
+    let Some(given_way_to) = clauses.get(answers) else {
+        return false;
+    };
+    let mut parts = given_way_to.split(|word| word == language.but_word);
+    let choice = parts.next().unwrap_or_default();
+    let kept_back = parts.next().is_some()
+        || clauses[answers + 1..].iter().any(|words| words[0] == language.but_word)
+        || neighbour(sentences, at, 1).is_some_and(|next| {
+            next.turn == sentence.turn && next.words.first().is_some_and(|word| word.lower == language.but_word)
+        });
+    let Some(first) = choice.first() else {
+        return false;
+    };
+    if answers == 0 || !(kept_back || answers >= 2) {
+        return false;
+    }
+    let joined = choice.join(" ");
+    if cues.commitment.is_match(&joined)
+        || language
+            .then_not_decided
+            .iter()
+            .any(|phrase| text::has_phrase(choice, phrase))
+    {
+        return false;
+    }
+    let ordered = language.settling_verbs.contains(&first.as_str()) || language.granted_verbs.contains(&first.as_str());
+    // A choice named after others pressed for it, not an answer to what was asked ("How do the
+    // numbers look?" "Okay, the numbers look good, but …").
+    let pressed = turn_before_from_someone_else(sentences, at)
+        .first()
+        .is_some_and(|before| !before.is_question());
+    let named = pressed
+        && choice.len() <= GIVEN_WAY_TO_MAX_WORDS
+        && !language.subject_pronouns.contains(&first.as_str())
+        && !cues.has_a_verb(choice)
+        && shares_a_telling_word(
+            &joined,
+            said_by_others_before(sentences, at, CHOICE_PUT_FORWARD_SENTENCES),
+            cues,
+        );
+    ordered || named || plans_something(&joined, true, cues)
+}
+
 /// How many of `words` (lower case) open them with only an answer ("fine", "but alright").
 fn giving_way_words_in(words: &[String], cues: &Cues) -> usize {
     let mut at = 0;
@@ -1932,6 +2015,66 @@ mod tests {
     fn each_is_one_decision(said: &[&str]) {
         for said in said {
             assert_eq!(decisions(&[("Maya", said)]).len(), 1, "{said}");
+        }
+    }
+
+    #[test]
+    fn giving_way_with_a_proviso_decides() {
+        let given_way = [
+            [
+                ("Sam", "Can we have two of your people for the motor queue?"),
+                (
+                    "Maya",
+                    "Fine, take two of mine for the motor queue, but only for two weeks.",
+                ),
+            ],
+            [
+                ("Sam", "Mobile money straight to the families is faster than vouchers."),
+                (
+                    "Maya",
+                    "Fine, mobile money straight to the families, but my office sees every payment.",
+                ),
+            ],
+            [
+                ("Sam", "The students need fruit every day, and a halal dish."),
+                ("Maya", "Okay, okay, fruit every day."),
+            ],
+            [
+                ("Sam", "Three routes is plenty for the first year."),
+                (
+                    "Maya",
+                    "All right, you've worn me down, three routes, but the scary one stays in.",
+                ),
+            ],
+        ];
+        for lines in given_way {
+            let found = decisions(&lines);
+            assert_eq!(found.len(), 1, "{lines:?}: {found:?}");
+            assert_eq!(found[0].by.as_deref(), Some("Maya"), "{lines:?}");
+        }
+        let not_given_way = [
+            // One's own promise, a remark, thanks.
+            [
+                ("Sam", "Could somebody do the slides?"),
+                ("Maya", "Fine, I'll do it, but not today."),
+            ],
+            [
+                ("Sam", "How do the numbers look?"),
+                ("Maya", "Okay, the numbers look good, but we need more data."),
+            ],
+            [
+                ("Sam", "Here are the minutes from last time."),
+                ("Maya", "Okay, thanks, but I have one more thing."),
+            ],
+            // A choice nobody put forward.
+            [
+                ("Sam", "The hall is booked for the whole week."),
+                ("Maya", "Fine, mobile money, but my office sees every payment."),
+            ],
+        ];
+        for lines in not_given_way {
+            let found = decisions(&lines);
+            assert!(found.is_empty(), "{lines:?}: {found:?}");
         }
     }
 

@@ -1452,8 +1452,9 @@ pub static ENGLISH: Language = Language {
     // using it much", "we're not taking any of it in").
     ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far|much|yet|any\s+of\s+(?:it|them))\b|\b(?:doing|done|getting|get)\s+(?:it\s+|things\s+|anything\s+)?(?:right|wrong)\b",
     // The speaker's own reluctance, and words that give way by themselves ("Okay, against my
-    // better judgement, …", "…, I'll wear it"); not a thing hated ("I hate that patch kit").
-    reluctance: r"\b(?:i\s+(?:really\s+)?(?:don't|do\s+not)\s+(?:like|love)|i'm\s+(?:really\s+)?not\s+(?:happy|thrilled|keen|pleased|comfortable)|i\s+hate\s+(?:it|this|that)\b(?:\s*[,.;!]|\s*$|\s+but\b)|(?P<consent>against\s+my\s+(?:better\s+)?judge?ment|under\s+protest|reluctantly|grudgingly|i(?:'ll|\s+will|\s+can)\s+(?:live\s+with|wear|swallow|stomach)\s+(?:it|that|this)\b(?:\s*[,.;!]|\s*$|\s+but\b)))",
+    // better judgement, …", "…, I'll wear it", "All right, you've worn me down, …"); not a thing
+    // hated ("I hate that patch kit").
+    reluctance: r"\b(?:i\s+(?:really\s+)?(?:don't|do\s+not)\s+(?:like|love)|i'm\s+(?:really\s+)?not\s+(?:happy|thrilled|keen|pleased|comfortable)|i\s+hate\s+(?:it|this|that)\b(?:\s*[,.;!]|\s*$|\s+but\b)|(?P<consent>against\s+my\s+(?:better\s+)?judge?ment|under\s+protest|reluctantly|grudgingly|have\s+it\s+your\s+way|you've\s+worn\s+me\s+down|i\s+give\s+up|i(?:'ll|\s+will)\s+stop\s+arguing|i\s+won't\s+fight\s+(?:it|this|you)\b|i(?:'ll|\s+will)\s+go\s+along\s+with\s+(?:it|that|this)\b(?:\s*[,.;!]|\s*$|\s+but\b)|i(?:'ll|\s+will|\s+can)\s+(?:live\s+with|wear|swallow|stomach)\s+(?:it|that|this)\b(?:\s*[,.;!]|\s*$|\s+but\b)))",
     giving_way_words: &[
         "fine",
         "okay",
@@ -2128,6 +2129,7 @@ pub static ENGLISH: Language = Language {
     or_word: "or",
     then_word: "then",
     but_word: "but",
+    conceding_words: &["fine", "okay", "ok", "alright", "all right"],
     so_word: "so",
     from_word: "from",
     // "So for this role it's a no for Vikram.": a verdict on whoever ends the sentence; "Grand,

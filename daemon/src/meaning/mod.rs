@@ -551,6 +551,8 @@ pub struct Language {
     pub then_word: &'static str,
     /// The word that sets one clause against another ("I don't love it, but fine"), lower case.
     pub but_word: &'static str,
+    /// Answers that give way to what someone else pressed for ("Fine, …"), lower case.
+    pub conceding_words: &'static [&'static str],
     /// The word that opens a summing-up of who does what ("So Tanya books the technician."), lower
     /// case.
     pub so_word: &'static str,
