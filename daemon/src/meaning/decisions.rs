@@ -1015,12 +1015,13 @@ const CHOICE_PUT_FORWARD_SENTENCES: usize = 6;
 /// Whether `text` gives way with a grudge said aloud: the speaker's own reluctance
 /// (`Cues::reluctance`) beside what they give way to, a plan ("Okay, I'm not happy about it, but
 /// the team covers weekends until October", "against my better judgement, the hero goes to the
-/// blankets") or, after an answer or with words that give way by themselves, a choice named in a
-/// few words that others put forward just before ("Fine, noon, but I want it on record I don't
-/// love it" after "I'm thinking Thursday at noon"). Not the grudge alone ("I don't love it, but
-/// fine."), a vote ("In favour, reluctantly."), a promise ("…, but I'll do it": an action item), a
-/// reason ("…, because accruals post late") or what is only a fact ("I don't love it, but it
-/// works").
+/// blankets"), how a thing will be, set against the grudge with "but", or, after an answer or
+/// with words that give way by themselves, a choice named in a few words that others put
+/// forward just before ("Fine, noon, but I want it on record I don't love it" after "I'm
+/// thinking Thursday at noon"). Not the grudge alone ("I don't love it, but fine."), a
+/// complaint ("Registration closes at noon, and I don't like that."), a vote ("In favour,
+/// reluctantly."), a promise ("…, but I'll do it": an action item), a reason ("…, because
+/// accruals post late") or an opinion ("I don't like it, but the customers love it").
 fn gives_way_grudgingly(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
     let language = cues.language;
     if !cues.reluctance.is_match(text) {
@@ -1030,74 +1031,115 @@ fn gives_way_grudgingly(sentences: &[Sentence], at: usize, text: &str, cues: &Cu
         .reluctance
         .captures_iter(text)
         .any(|grudge| grudge.name("consent").is_some());
+    let clauses = clauses_of(text, cues);
+    // Where a grudge opens its clause ("Okay, I'm not happy about it"; not "a noise I don't
+    // like").
+    let grudges: Vec<usize> = (0..clauses.len())
+        .filter(|&at| {
+            let words = &clauses[at].words;
+            cues.reluctance
+                .find(&words[reply_opening(words, cues)..].join(" "))
+                .is_some_and(|grudge| grudge.start() == 0)
+        })
+        .collect();
     let mut answered = false;
-    // Past a grudge that opens its clause ("Okay, I'm not happy about it"; not "a noise I don't
-    // like"): what "but" then sets against it is what is given way to.
-    let mut grudged = false;
     let mut given_way_to = false;
-    for clause in text.split([',', ';', ':', '.', '!']) {
-        let words = text::lower_words(clause);
-        if cues.reluctance.is_match(clause) {
-            let opening = giving_way_words_in(&words, cues);
-            grudged |= cues
-                .reluctance
-                .find(&words[opening..].join(" "))
-                .is_some_and(|grudge| grudge.start() == 0);
+    for (place, clause) in clauses.iter().enumerate() {
+        if cues.reluctance.is_match(&clause.words.join(" ")) {
             continue;
         }
-        for (nth, part) in words.split(|word| word == language.but_word).enumerate() {
-            let answer = giving_way_words_in(part, cues);
-            answered |= answer > 0;
-            let said = &part[answer..];
-            let Some(first) = said.first() else {
-                continue;
-            };
-            let joined = said.join(" ");
-            if cues.commitment.is_match(&joined) {
-                return false;
-            }
-            if language.reason_leads.contains(&first.as_str()) || cues.condition.is_match(&joined) {
-                continue;
-            }
-            let named = (answered || consents)
-                && said.len() <= GIVEN_WAY_TO_MAX_WORDS
-                && !language.subject_pronouns.contains(&first.as_str())
-                && !cues.has_a_verb(said)
-                && !language
-                    .then_not_decided
-                    .iter()
-                    .any(|phrase| text::has_phrase(said, phrase))
-                && shares_a_telling_word(
-                    &joined,
-                    said_by_others_before(sentences, at, CHOICE_PUT_FORWARD_SENTENCES),
-                    cues,
-                );
-            // "I'm not happy about it, but the team covers weekends until October": how a thing
-            // will be, set against the grudge; not how it is ("…, but the numbers are good") or
-            // might be ("…, but we'd lose the slot").
-            let of_a_thing = grudged
-                && nth > 0
-                && said.len() >= 3
-                && !language.subject_pronouns.contains(&first.as_str())
-                && !language.back_references.contains(&first.as_str())
-                && !language.personal_leads.contains(&first.as_str())
-                && !said.iter().any(|word| language.state_words.contains(&word.as_str()))
-                && !cues.rule_not.is_match(&joined);
-            given_way_to |= named || of_a_thing || plans_something(&joined, true, cues);
+        let opening = reply_opening(&clause.words, cues);
+        answered |= clause.words[..opening]
+            .iter()
+            .any(|word| language.conceding_words.contains(&word.as_str()))
+            || text::has_phrase(&clause.words[..opening], "all right");
+        let said = &clause.words[opening..];
+        let Some(first) = said.first() else {
+            continue;
+        };
+        let joined = said.join(" ");
+        if cues.commitment.is_match(&joined) {
+            return false;
         }
+        if language.reason_leads.contains(&first.as_str()) || cues.condition.is_match(&joined) {
+            continue;
+        }
+        // Given way to: after the grudge, or before one "but" sets against it ("We relabel lot
+        // seven, but I don't love it"); not a complaint after it ("…, and I don't like that").
+        let set_against = clause.after_but && grudges.iter().any(|&grudge| grudge < place);
+        let conceded = consents
+            || grudges.iter().any(|&grudge| grudge < place)
+            || grudges
+                .iter()
+                .any(|&grudge| grudge > place && clauses[grudge].after_but);
+        let named = (answered || consents)
+            && said.len() <= GIVEN_WAY_TO_MAX_WORDS
+            && !language.subject_pronouns.contains(&first.as_str())
+            && !cues.has_a_verb(said)
+            && !language
+                .then_not_decided
+                .iter()
+                .any(|phrase| text::has_phrase(said, phrase))
+            && shares_a_telling_word(
+                &joined,
+                said_by_others_before(sentences, at, CHOICE_PUT_FORWARD_SENTENCES),
+                cues,
+            );
+        // "I'm not happy about it, but the team covers weekends until October": how a thing
+        // will be, set against the grudge; not how it is ("…, but the numbers are good"), what
+        // someone thinks of it ("…, but the customers love it") or what might be ("…, but we'd
+        // lose the slot").
+        let of_a_thing = set_against
+            && said.len() >= 3
+            && !language.subject_pronouns.contains(&first.as_str())
+            && !language.back_references.contains(&first.as_str())
+            && !language.personal_leads.contains(&first.as_str())
+            && !said.iter().any(|word| {
+                language.state_words.contains(&word.as_str()) || language.opinion_words.contains(&word.as_str())
+            })
+            && !cues.rule_not.is_match(&joined);
+        given_way_to |= named || of_a_thing || (conceded && plans_something(&joined, true, cues));
     }
     given_way_to
+}
+
+/// A clause of a sentence, lower case: what punctuation or "but" sets apart.
+struct Clause {
+    words: Vec<String>,
+    /// Whether "but" opens it ("…, but the team covers weekends").
+    after_but: bool,
+}
+
+/// The clauses of `text`: split at punctuation, and at "but" with or without a comma ("I don't
+/// love it but we ship Monday").
+fn clauses_of(text: &str, cues: &Cues) -> Vec<Clause> {
+    text.split([',', ';', ':', '.', '!'])
+        .flat_map(|piece| {
+            let words = text::lower_words(piece);
+            let opens_with_but = words.first().is_some_and(|word| word == cues.language.but_word);
+            words
+                .split(|word| word == cues.language.but_word)
+                .enumerate()
+                .map(|(nth, part)| Clause {
+                    words: part.to_vec(),
+                    after_but: nth > 0 || opens_with_but,
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|clause| !clause.words.is_empty())
+        .collect()
 }
 
 /// Whether `text`, a reply to someone else, gives way to what was pressed for while keeping
 /// something back: an answer ("Fine", "Okay"), what is given way to, then "but" and what the
 /// speaker holds to ("Fine, take two of mine for the motor queue, but only for two weeks",
 /// "Fine, mobile money straight to the families, but my office sees every payment"); or the
-/// answer said twice ("Okay, okay, fruit every day and a halal dish every meal"). What is given
-/// way to is an order that settles ("skip it this year"), a plan, or a choice in a few words
-/// that others pressed for just before. Not one's own promise ("Fine, I'll do it, but not
-/// today": an action item), thanks, or an answer to what was asked ("How do the numbers look?"
-/// "Okay, the numbers look good, but …").
+/// answer said twice ("Okay, okay, fruit every day"). What is given way to is an order that
+/// settles what others were talking about ("skip it this year" after being pressed), a plan, or
+/// a choice in a few words that others pressed for just before. Not one's own promise ("Fine,
+/// I'll do it, but not today": an action item), thanks, leave to speak ("Okay, go ahead, but
+/// keep it short"), or an answer to what was asked ("How do the numbers look?" "Okay, the
+/// numbers look good, but …").
 fn gives_way_with_a_proviso(sentences: &[Sentence], at: usize, text: &str, cues: &Cues) -> bool {
     let language = cues.language;
     let sentence = &sentences[at];
@@ -1108,35 +1150,27 @@ fn gives_way_with_a_proviso(sentences: &[Sentence], at: usize, text: &str, cues:
     if !replies {
         return false;
     }
-    let clauses: Vec<Vec<String>> = text
-        .split([',', ';', ':'])
-        .map(text::lower_words)
-        .filter(|words| !words.is_empty())
-        .collect();
-    let is_answer = |words: &Vec<String>| {
-        giving_way_words_in(words, cues) == words.len()
+    let clauses = clauses_of(text, cues);
+    let is_answer = |clause: &Clause| {
+        !clause.after_but
+            && reply_opening(&clause.words, cues) == clause.words.len()
             && language
                 .conceding_words
                 .iter()
-                .any(|answer| text::has_phrase(words, answer))
+                .any(|answer| text::has_phrase(&clause.words, answer))
     };
-    let answers = clauses.iter().take_while(|words| is_answer(words)).count();
+    let answers = clauses.iter().take_while(|clause| is_answer(clause)).count();
     let Some(given_way_to) = clauses.get(answers) else {
         return false;
     };
-    let mut parts = given_way_to.split(|word| word == language.but_word);
-    let choice = parts.next().unwrap_or_default();
-    let kept_back = parts.next().is_some()
-        || clauses[answers + 1..].iter().any(|words| words[0] == language.but_word)
-        || neighbour(sentences, at, 1).is_some_and(|next| {
-            next.turn == sentence.turn && next.words.first().is_some_and(|word| word.lower == language.but_word)
-        });
-    let Some(first) = choice.first() else {
-        return false;
-    };
-    if answers == 0 || !(kept_back || answers >= 2) {
+    let kept_back = clauses[answers + 1..].iter().any(|clause| clause.after_but)
+        || neighbour(sentences, at, 1)
+            .is_some_and(|next| next.words.first().is_some_and(|word| word.lower == language.but_word));
+    if answers == 0 || given_way_to.after_but || !(kept_back || answers >= 2) {
         return false;
     }
+    let choice = &given_way_to.words;
+    let first = &choice[0];
     let joined = choice.join(" ");
     if cues.commitment.is_match(&joined)
         || language
@@ -1146,29 +1180,36 @@ fn gives_way_with_a_proviso(sentences: &[Sentence], at: usize, text: &str, cues:
     {
         return false;
     }
-    let ordered = language.settling_verbs.contains(&first.as_str()) || language.granted_verbs.contains(&first.as_str());
-    // A choice named after others pressed for it, not an answer to what was asked ("How do the
-    // numbers look?" "Okay, the numbers look good, but …").
+    let discussed = said_by_others_before(sentences, at, CHOICE_PUT_FORWARD_SENTENCES);
+    // Others pressed for it: what they said last asks nothing ("How do the numbers look?", "Can
+    // I add one thing?" "Okay, go ahead, …").
     let pressed = turn_before_from_someone_else(sentences, at)
         .first()
         .is_some_and(|before| !before.is_question());
+    // "Skip it this year" after being pressed; "take two of mine for the motor queue" on what
+    // others were talking about; not "give me a minute", "take a look" or "go ahead".
+    let ordered = (language.settling_verbs.contains(&first.as_str())
+        || language.granted_verbs.contains(&first.as_str()))
+        && choice.get(1).is_some_and(|object| {
+            if language.settling_not_objects.contains(&object.as_str()) {
+                pressed && language.back_references.contains(&object.as_str())
+            } else {
+                shares_a_telling_word(&choice[1..].join(" "), discussed.iter().copied(), cues)
+            }
+        });
     let named = pressed
         && choice.len() <= GIVEN_WAY_TO_MAX_WORDS
         && !language.subject_pronouns.contains(&first.as_str())
         && !cues.has_a_verb(choice)
-        && shares_a_telling_word(
-            &joined,
-            said_by_others_before(sentences, at, CHOICE_PUT_FORWARD_SENTENCES),
-            cues,
-        );
-    ordered || named || plans_something(&joined, true, cues)
+        && shares_a_telling_word(&joined, discussed.iter().copied(), cues);
+    ordered || named || (pressed && plans_something(&joined, true, cues))
 }
 
-/// How many of `words` (lower case) open them with only an answer ("fine", "but alright").
-fn giving_way_words_in(words: &[String], cues: &Cues) -> usize {
+/// How many of `words` (lower case) only open a reply ("fine", "but alright", "so").
+fn reply_opening(words: &[String], cues: &Cues) -> usize {
     let mut at = 0;
     'words: while at < words.len() {
-        for phrase in cues.language.giving_way_words {
+        for phrase in cues.language.reply_openers {
             let phrase: Vec<&str> = phrase.split(' ').collect();
             let end = at + phrase.len();
             if end <= words.len() && words[at..end].iter().zip(&phrase).all(|(w, p)| w == p) {
@@ -2066,6 +2107,19 @@ mod tests {
                 ("Sam", "Here are the minutes from last time."),
                 ("Maya", "Okay, thanks, but I have one more thing."),
             ],
+            // Leave to speak or to wait, a look offered.
+            [
+                ("Sam", "Can I add one thing to the rota?"),
+                ("Maya", "Okay, go ahead, but keep it short."),
+            ],
+            [
+                ("Sam", "I have the rota here for everyone."),
+                ("Maya", "Fine, give me a minute, but don't start without me."),
+            ],
+            [
+                ("Sam", "I'd like to see the draft of the rota."),
+                ("Maya", "Okay, take a look, but it's rough."),
+            ],
             // A choice nobody put forward.
             [
                 ("Sam", "The hall is booked for the whole week."),
@@ -2086,6 +2140,7 @@ mod tests {
             "Okay, against my better judgement, the hero goes to the blankets for Black Friday week.",
             "Okay. I don't like it, but faculty go on May first.",
             "Sixteen stays, then, I'll live with it, but we're turning good kids away.",
+            "I don't love it but we ship on Monday.",
         ]);
         // A choice named in a few words, put forward by someone else just before.
         let noon = [
@@ -2107,9 +2162,19 @@ mod tests {
             "I don't love it, because accruals always post late.",
             // A choice in a few words that nobody put forward.
             "Fine, noon, but I want it on record I don't love it.",
-            // Someone else's grudge.
+            // Someone else's grudge, "reluctantly" said of others, a complaint, an opinion.
             "They're not happy about it, but they went along.",
+            "The board reluctantly agreed, March.",
+            "Registration closes at noon, and I don't like that.",
+            "I don't like it, but the customers love it.",
         ]);
+        // Not an answer: "and" only joins ("Friday's no better" shares "Friday" with the
+        // proposal).
+        let complaint = [
+            ("Sam", "We could do the review Thursday or Friday."),
+            ("Maya", "I don't like Thursday, and Friday's no better."),
+        ];
+        assert!(decisions(&complaint).is_empty());
     }
 
     #[test]

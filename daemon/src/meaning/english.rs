@@ -1453,9 +1453,10 @@ pub static ENGLISH: Language = Language {
     ruling_not: r"\b(?:enough|properly|efficiently|on\s+time|correctly|these\s+days|at\s+the\s+moment|right\s+now|so\s+far|much|yet|any\s+of\s+(?:it|them))\b|\b(?:doing|done|getting|get)\s+(?:it\s+|things\s+|anything\s+)?(?:right|wrong)\b",
     // The speaker's own reluctance, and words that give way by themselves ("Okay, against my
     // better judgement, …", "…, I'll wear it", "All right, you've worn me down, …"); not a thing
-    // hated ("I hate that patch kit").
-    reluctance: r"\b(?:i\s+(?:really\s+)?(?:don't|do\s+not)\s+(?:like|love)|i'm\s+(?:really\s+)?not\s+(?:happy|thrilled|keen|pleased|comfortable)|i\s+hate\s+(?:it|this|that)\b(?:\s*[,.;!]|\s*$|\s+but\b)|(?P<consent>against\s+my\s+(?:better\s+)?judge?ment|under\s+protest|reluctantly|grudgingly|have\s+it\s+your\s+way|you've\s+worn\s+me\s+down|i\s+give\s+up|i(?:'ll|\s+will)\s+stop\s+arguing|i\s+won't\s+fight\s+(?:it|this|you)\b|i(?:'ll|\s+will)\s+go\s+along\s+with\s+(?:it|that|this)\b(?:\s*[,.;!]|\s*$|\s+but\b)|i(?:'ll|\s+will|\s+can)\s+(?:live\s+with|wear|swallow|stomach)\s+(?:it|that|this)\b(?:\s*[,.;!]|\s*$|\s+but\b)))",
-    giving_way_words: &[
+    // hated ("I hate that patch kit") or "reluctantly" said of others ("The board reluctantly
+    // agreed"). Matched after `normalise`, so "do not" and "I will" are read as "don't", "I'll".
+    reluctance: r"\b(?:i\s+(?:really\s+)?don't\s+(?:like|love)|i'm\s+(?:really\s+)?not\s+(?:happy|thrilled|keen|pleased|comfortable)|i\s+hate\s+(?:it|this|that)\b(?:\s*[,.;!]|\s*$|\s+but\b)|(?P<consent>against\s+my\s+(?:better\s+)?judge?ment|under\s+protest|(?:^|,\s*)(?:reluctantly|grudgingly)(?:\s*[,.;!]|\s*$)|have\s+it\s+your\s+way|you've\s+worn\s+me\s+down|i\s+give\s+up(?:\s*[,.;!]|\s*$|\s+but\b)|i'll\s+stop\s+arguing|i\s+won't\s+fight\s+(?:it|this|you)\b|i'll\s+go\s+along\s+with\s+(?:it|that|this)\b(?:\s*[,.;!]|\s*$|\s+but\b)|i(?:'ll|\s+can)\s+(?:live\s+with|wear|swallow|stomach)\s+(?:it|that|this)\b(?:\s*[,.;!]|\s*$|\s+but\b)))",
+    reply_openers: &[
         "fine",
         "okay",
         "ok",
@@ -1471,6 +1472,11 @@ pub static ENGLISH: Language = Language {
         "but",
         "well",
         "ugh",
+    ],
+    // What someone thinks of a thing, not how it will be ("…, but the customers love it").
+    opinion_words: &[
+        "love", "loves", "like", "likes", "hate", "hates", "want", "wants", "need", "needs", "prefer", "prefers",
+        "think", "thinks", "feel", "feels", "seem", "seems", "look", "looks", "sound", "sounds",
     ],
     // A plan summed up after "Okay," or "Right,", which the next speaker assents to ("Okay,
     // guest list closes at five." "Fine.").

@@ -321,8 +321,11 @@ pub struct Language {
     /// `consent`, words that give way by themselves ("against my better judgement", "I'll live
     /// with it").
     pub reluctance: &'static str,
-    /// Words that only answer before what is given way to ("fine", "okay", "alright"), lower case.
-    pub giving_way_words: &'static [&'static str],
+    /// Words that only open a reply before what it says: answers and fillers ("fine", "but
+    /// alright", "so"), lower case.
+    pub reply_openers: &'static [&'static str],
+    /// Words that say what someone thinks of a thing ("love", "seems"), lower case.
+    pub opinion_words: &'static [&'static str],
     /// A ruling still waited for ("once it's approved, …").
     pub pending: &'static str,
     /// A sentence that opens with what its ruling waits on ("Once it's approved, it goes to …").
