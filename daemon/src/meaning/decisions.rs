@@ -1049,10 +1049,7 @@ fn gives_way_grudgingly(sentences: &[Sentence], at: usize, text: &str, cues: &Cu
             continue;
         }
         let opening = reply_opening(&clause.words, cues);
-        answered |= clause.words[..opening]
-            .iter()
-            .any(|word| language.conceding_words.contains(&word.as_str()))
-            || text::has_phrase(&clause.words[..opening], "all right");
+        answered |= concedes(&clause.words[..opening], cues);
         let said = &clause.words[opening..];
         let Some(first) = said.first() else {
             continue;
@@ -1152,12 +1149,7 @@ fn gives_way_with_a_proviso(sentences: &[Sentence], at: usize, text: &str, cues:
     }
     let clauses = clauses_of(text, cues);
     let is_answer = |clause: &Clause| {
-        !clause.after_but
-            && reply_opening(&clause.words, cues) == clause.words.len()
-            && language
-                .conceding_words
-                .iter()
-                .any(|answer| text::has_phrase(&clause.words, answer))
+        !clause.after_but && reply_opening(&clause.words, cues) == clause.words.len() && concedes(&clause.words, cues)
     };
     let answers = clauses.iter().take_while(|clause| is_answer(clause)).count();
     let Some(given_way_to) = clauses.get(answers) else {
@@ -1203,6 +1195,14 @@ fn gives_way_with_a_proviso(sentences: &[Sentence], at: usize, text: &str, cues:
         && !cues.has_a_verb(choice)
         && shares_a_telling_word(&joined, discussed.iter().copied(), cues);
     ordered || named || (pressed && plans_something(&joined, true, cues))
+}
+
+/// Whether `words` (lower case) hold an answer that concedes ("fine", "all right").
+fn concedes(words: &[String], cues: &Cues) -> bool {
+    cues.language
+        .conceding_words
+        .iter()
+        .any(|answer| text::has_phrase(words, answer))
 }
 
 /// How many of `words` (lower case) only open a reply ("fine", "but alright", "so").
