@@ -6793,6 +6793,42 @@ mod tests {
     }
 
     #[test]
+    fn work_said_to_fall_to_the_speaker_is_theirs() {
+        for (said, task, due) in [
+            ("And the guest breweries are down to me.", "the guest breweries", None),
+            (
+                "So the new text for the printer is a job for me, today.",
+                "the new text for the printer",
+                Some("today"),
+            ),
+            ("The engineer is my responsibility.", "The engineer", None),
+            (
+                "The menus and the wine list are both mine, done by Friday.",
+                "The menus and the wine list",
+                Some("by Friday"),
+            ),
+        ] {
+            let item = one(&[("Luis", said), ("Ana", "Good.")]);
+            assert_eq!(
+                (item.owner.as_deref(), item.task.as_str(), item.due.as_deref()),
+                (Some("Luis"), task, due),
+                "{said}"
+            );
+        }
+        for not_claimed in [
+            "If it were down to me we'd be putting more into it, not less.",
+            "My team, my responsibility.",
+            "The delay is not down to me.",
+            "The mix-up was a job for me to untangle last spring.",
+        ] {
+            assert!(
+                items(&[("Luis", not_claimed), ("Ana", "Good.")]).is_empty(),
+                "{not_claimed}"
+            );
+        }
+    }
+
+    #[test]
     fn a_task_says_its_date_and_the_speakers_claim_on_it_once() {
         let cues = cues("en").unwrap();
         for (task, due, told) in [
