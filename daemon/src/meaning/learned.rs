@@ -118,7 +118,7 @@ const OWN_MIN_SENTENCES: usize = 2;
 const NEIGHBOUR_MIN_SENTENCES: usize = 3;
 /// The inverse regularisation strength (scikit-learn's `C`): larger fits the training more.
 /// 4 was chosen on a tenth of today's meetings; trained on 600, 8 finds a little more on the
-/// blind sets at the same precision, and 16 no more (README, round forty-one).
+/// blind sets at the same precision, and 16 no more (ROUNDS.md, round forty-one).
 const REGULARISATION_C: f64 = 8.0;
 const LBFGS_MEMORY: usize = 10;
 const LBFGS_MAX_ITERATIONS: usize = 2000;
@@ -140,7 +140,7 @@ fn tokens(text: &str) -> Vec<String> {
 /// Words that say a number ("ten", "forty"), counted as `NUMBER_CLASS` besides themselves:
 /// narrower than the cue table's `numbers` and `ordinals` (`english`), whose units and amounts
 /// ("percent", "pounds", "dozen") and every ordinal, read as numbers here, found four fewer right
-/// action items for three more false on the blind sets (README, round forty-two).
+/// action items for three more false on the blind sets (ROUNDS.md, round forty-two).
 const NUMBER_WORDS: &[&str] = &[
     "one",
     "two",

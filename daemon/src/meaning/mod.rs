@@ -1116,22 +1116,22 @@ static ENGLISH_CUES: LazyLock<Cues> = LazyLock::new(|| Cues::compile(&english::E
 
 /// A sentence no rule made an item of is one when the learned scorer rates it at least this.
 /// High, because the scorer knows no owners or dates and a false item costs a reader more than
-/// a missed one. The learned-scorer experiment (README) first chose 0.95 from 0.80, 0.90 and
+/// a missed one. The learned-scorer experiment (ROUNDS.md) first chose 0.95 from 0.80, 0.90 and
 /// 0.95; trained on four times the meetings, the scorer kept its precision at 0.90 on the sets
-/// held out of training (README, round thirty-six); trained on 600 meetings, 0.85 found more
-/// on the blind sets at the same precision (README, round forty-one).
+/// held out of training (ROUNDS.md, round thirty-six); trained on 600 meetings, 0.85 found more
+/// on the blind sets at the same precision (ROUNDS.md, round forty-one).
 pub const SCORED_ACTION_ITEM_BAR: f64 = 0.85;
 
 /// A sentence no rule made a decision of is one when the learned decision scorer rates it at
 /// least this (and nothing in it says it is no ruling: `decisions::scored`). Trained on 600
 /// meetings, 0.85 found more rulings on the blind sets for a point of precision; 0.80 found more
-/// still but cost three points and took false rulings in `rooms` (README, round forty-one).
+/// still but cost three points and took false rulings in `rooms` (ROUNDS.md, round forty-one).
 pub const SCORED_DECISION_BAR: f64 = 0.85;
 
 /// An action item the rules are not sure of goes when the learned action-item scorer rates each
 /// of its sentences under this (`second_opinion::upheld`, `actions::open_to_a_second_opinion`).
 /// On thirty-one blind sets, 0.2 took a third of the false items off for one in sixty right ones;
-/// 0.1 and 0.3 did less (README, round forty-one).
+/// 0.1 and 0.3 did less (ROUNDS.md, round forty-one).
 pub const ACTION_ITEM_VETO_BAR: f64 = 0.2;
 
 /// A promise with no time ("I'll …") goes when the learned action-item scorer rates each of its
@@ -1140,13 +1140,13 @@ pub const ACTION_ITEM_VETO_BAR: f64 = 0.2;
 /// committee to order") or of a word said for someone else ("I'll wear it"), which the scorer
 /// learned from the trained meetings. On thirty-nine blind sets, 0.6 took seventeen false items
 /// off for three right ones; 0.4 did less, 0.7 no more, and 0.8 one more for three more right
-/// ones lost (README, round forty-four).
+/// ones lost (ROUNDS.md, round forty-four).
 pub const UNDATED_PROMISE_VETO_BAR: f64 = 0.6;
 
 /// A decision the rules are not sure of goes when the learned decision scorer rates each of its
 /// sentences under this (`second_opinion::upheld`, `decisions::open_to_a_second_opinion`).
 /// Trained on 600 meetings, 0.4 rather than 0.2 took a tenth of the false rulings off the blind
-/// sets for a few right ones; 0.5 lost more right than false (README, round forty-one).
+/// sets for a few right ones; 0.5 lost more right than false (ROUNDS.md, round forty-one).
 pub const DECISION_VETO_BAR: f64 = 0.4;
 
 /// The languages the rules have a table for.
