@@ -158,7 +158,7 @@ def main():
         "--not-trained",
         nargs="*",
         default=["written-zk", "written-zl"],
-        help="sets kept out of training too (the README's zi and zj numbers; give none to judge zk and zl)",
+        help="sets kept out of training too (ROUNDS.md's zi and zj numbers; give none to judge zk and zl)",
     )
     parser.add_argument("--write-union", type=pathlib.Path, help="write rules + learned outputs here")
     parser.add_argument("--bar", type=float, default=0.95, help="the learned score an added sentence needs")
